@@ -1,0 +1,182 @@
+// The data every step of a GameDay passes on: run config, traffic aggregates, the run report.
+
+/** Read outcome classes, as in the seed's table: served by the database, by the cache, or failed. */
+export interface ReadCounts {
+  database: number;
+  cache: number;
+  failed: number;
+}
+
+/** Write outcome classes: 201 committed, 202 queued, 409 stock-out, anything else failed. */
+export interface WriteCounts {
+  ok: number;
+  queued: number;
+  stockOut: number;
+  failed: number;
+}
+
+/** The settings of one run before validation: execution-input overrides merged over the stack's defaults. */
+export interface RunSettings {
+  readonly baselineSeconds: number;
+  readonly outageSeconds: number;
+  readonly recoverySeconds: number;
+  readonly readsPerSecond: number;
+  readonly writesPerSecond: number;
+  readonly drainTimeoutSeconds: number;
+  readonly holdCheckSeconds: number;
+  readonly drainPollSeconds: number;
+  readonly drainZeroReadings: number;
+  readonly availablePollSeconds: number;
+  /** How long to wait for the re-registered target to become AVAILABLE. */
+  readonly availableTimeoutSeconds: number;
+  readonly dryRun: boolean;
+}
+
+/** The validated configuration of one run (the state machine carries it as `$.config`). */
+export interface RunConfig {
+  readonly runId: string;
+  readonly baselineSeconds: number;
+  readonly outageSeconds: number;
+  /** Traffic keeps running this long after the target is AVAILABLE again. */
+  readonly recoverySeconds: number;
+  readonly readsPerSecond: number;
+  readonly writesPerSecond: number;
+  readonly drainTimeoutSeconds: number;
+  /** How often the hold loop checks the stop conditions. */
+  readonly holdCheckSeconds: number;
+  /** Number of hold-loop iterations: ceil(outageSeconds / holdCheckSeconds). */
+  readonly holdIterations: number;
+  /** Seconds between drain polls, and the number of polls the drain timeout allows. */
+  readonly drainPollSeconds: number;
+  readonly drainPollIterations: number;
+  /** Consecutive all-zero readings of queue and DLQ that count as drained. */
+  readonly drainZeroReadings: number;
+  /** Seconds between target-health polls after register, and how many are allowed. */
+  readonly availablePollSeconds: number;
+  readonly availablePollIterations: number;
+  /** true: the fault states are skipped (the report says so). */
+  readonly dryRun: boolean;
+}
+
+/** One second of traffic, counted by the second in which the request was scheduled. */
+export interface TimelineBucket {
+  /** Epoch milliseconds at the start of this second. */
+  t: number;
+  reads: ReadCounts;
+  writes: WriteCounts;
+  /** Latencies of the requests scheduled in this second: a compressed base64 HdrHistogram, so
+   * phases cut at any second can be merged exactly later (the fault window is known only then). */
+  latencyHistogram: string;
+}
+
+/** Latency summary in milliseconds, measured from each request's scheduled send time. */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** What one traffic step returns: aggregates only, never per-request lists (payloads cap at 256 KB). */
+export interface TrafficResult {
+  phase: string;
+  /** The shop's build as its `GET /health` reported it before the traffic started (null: unknown). */
+  degradation: boolean | null;
+  startedAtMs: number;
+  endedAtMs: number;
+  offered: { reads: number; writes: number };
+  reads: ReadCounts;
+  writes: WriteCounts;
+  /** Orders the shop accepted (201 + 202) under this run's id. */
+  ordersAccepted: number;
+  latencyMs: { reads: LatencySummary; writes: LatencySummary };
+  timeline: TimelineBucket[];
+}
+
+export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'aborted';
+
+export interface PhaseCounts {
+  reads: ReadCounts;
+  writes: WriteCounts;
+}
+
+/** The run report: the contract every front end reads (see DESIGN.md). */
+export interface RunReport {
+  runId: string;
+  startedAt: string;
+  degradation: boolean | null;
+  config: Omit<RunConfig, 'runId'>;
+  verdict: Verdict;
+  reasons: string[];
+  reads: ReadCounts;
+  writes: WriteCounts;
+  orders: { accepted: number; committed: number; rejected: number; lost: number; duplicated: number };
+  queue: { remaining: number; dlq: number };
+  target: { registeredAtEnd: boolean };
+  fault: FaultRecord & { injected: boolean };
+  phases: { baseline: PhaseCounts; outage: PhaseCounts; recovery: PhaseCounts };
+  latencyMs: { baseline: { p50: number; p99: number }; outage: { p50: number; p99: number }; recovery: { p50: number; p99: number } };
+  timeline: Array<{ t: number; phase: 'baseline' | 'outage' | 'recovery' } & PhaseCounts>;
+  recovery: { timeToFirstDatabaseReadMs: number | null; timeToDrainMs: number | null };
+  transitions: number | null;
+}
+
+/** What the fault branch of the experiment records (ISO timestamps from the state machine). */
+export interface FaultRecord {
+  dryRun: boolean;
+  deregisteredAt: string | null;
+  registeredAt: string | null;
+  availableAt: string | null;
+  /** Names of the stop-condition alarms that ended the hold early, or null. */
+  stoppedEarly: string[] | null;
+}
+
+/** Counts of one queue as getQueueAttributes reports them. */
+export interface QueueDepth {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+}
+
+/** What verify-orders returns. */
+export interface OrderVerification {
+  /** 201 + 202 answers the traffic saw. */
+  accepted: number;
+  committed: number;
+  /** Orders recorded as rejected (a queued order can be rejected by the worker for stock). */
+  rejected: number;
+  lost: number;
+  duplicated: number;
+}
+
+/** The input of the report step: the execution state after VerifyOrders. */
+export interface ReportInput {
+  startedAt: string;
+  config: RunConfig;
+  baseline: TrafficResult;
+  experiment: { traffic: TrafficResult; fault: FaultRecord };
+  drain: { startedAt: string; endedAt: string; drained: boolean; polls: number; queue: QueueDepth; dlq: QueueDepth };
+  orders: OrderVerification;
+  /** State-machine transitions so far, when the runner knows them (local runs). */
+  transitions?: number | null;
+  /** The order queue's redrive settings, so a non-empty DLQ can be explained with numbers. */
+  queuePolicy?: { maxReceiveCount: number; visibilityTimeoutSeconds: number } | null;
+}
+
+export interface MetricDatumJson {
+  MetricName: string;
+  Dimensions?: Array<{ Name: string; Value: string }>;
+  Timestamp?: string;
+  Value: number;
+  Unit: 'Count' | 'Milliseconds' | 'None';
+  /** 1: high resolution, so the dashboard can show the 10-second series as they were sent. */
+  StorageResolution?: 1 | 60;
+}
+
+/** What the report step returns; PublishMetrics sends `metricData` with one PutMetricData call. */
+export interface ReportOutput {
+  verdict: Verdict;
+  reasons: string[];
+  report: RunReport;
+  metricData: MetricDatumJson[];
+}
