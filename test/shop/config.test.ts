@@ -1,0 +1,134 @@
+import { InvalidShopConfig, loadShopConfig } from '../../shop/config';
+
+const required = {
+  SHOP_DATABASE_URL: 'postgres://shop:secret@proxy.example:5432/shop',
+  ORDER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders',
+  PRODUCT_CACHE_TABLE: 'product-cache',
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadShopConfig(env);
+  } catch (error) {
+    if (error instanceof InvalidShopConfig) return error.problems;
+    throw error;
+  }
+  throw new Error('expected InvalidShopConfig');
+}
+
+describe('loadShopConfig', () => {
+  it('applies the documented defaults', () => {
+    // Given only the required variables
+    // When the config is loaded
+    const config = loadShopConfig({ ...required, INSTANCE_ID: 'i-1' });
+    // Then every default is in place
+    expect(config).toEqual({
+      databaseUrl: required.SHOP_DATABASE_URL,
+      enableDegradation: true,
+      orderQueueUrl: required.ORDER_QUEUE_URL,
+      productCacheTable: required.PRODUCT_CACHE_TABLE,
+      breakerFailureThreshold: 3,
+      breakerRecoveryTimeoutMs: 30_000,
+      dbConnectTimeoutMs: 1000,
+      dbStatementTimeoutMs: 2000,
+      dbPoolSize: 10,
+      initialStock: 100_000,
+      instanceId: 'i-1',
+      initRetry: { initialDelayMs: 2000, maxDelayMs: 30_000 },
+    });
+  });
+
+  it('reads every override', () => {
+    // Given every optional variable set
+    const env = {
+      ...required,
+      ENABLE_DEGRADATION: 'TRUE',
+      BREAKER_FAILURE_THRESHOLD: '5',
+      BREAKER_RECOVERY_TIMEOUT_SECONDS: '0.5',
+      DB_CONNECT_TIMEOUT_MS: '250',
+      DB_STATEMENT_TIMEOUT_MS: '750',
+      DB_POOL_SIZE: '4',
+      INITIAL_STOCK: '7',
+      INSTANCE_ID: 'shop-a',
+      INIT_RETRY_INITIAL_DELAY_MS: '10',
+      INIT_RETRY_MAX_DELAY_MS: '40',
+    };
+    // When the config is loaded
+    const config = loadShopConfig(env);
+    // Then each value is taken, the recovery timeout converted to milliseconds
+    expect(config).toMatchObject({
+      breakerFailureThreshold: 5,
+      breakerRecoveryTimeoutMs: 500,
+      dbConnectTimeoutMs: 250,
+      dbStatementTimeoutMs: 750,
+      dbPoolSize: 4,
+      initialStock: 7,
+      instanceId: 'shop-a',
+      initRetry: { initialDelayMs: 10, maxDelayMs: 40 },
+    });
+  });
+
+  it('builds the fragile variant without a queue or cache', () => {
+    // Given degradation off and no queue or table
+    // When the config is loaded
+    const config = loadShopConfig({ SHOP_DATABASE_URL: required.SHOP_DATABASE_URL, ENABLE_DEGRADATION: 'false' });
+    // Then it is valid and has neither
+    expect(config.enableDegradation).toBe(false);
+    expect(config).not.toHaveProperty('orderQueueUrl');
+    expect(config).not.toHaveProperty('productCacheTable');
+  });
+
+  it('requires the queue and the cache table when degradation is on', () => {
+    // Given degradation on by default and neither set
+    // When the config is loaded
+    const problems = problemsOf({ SHOP_DATABASE_URL: required.SHOP_DATABASE_URL });
+    // Then both are named
+    expect(problems).toEqual([expect.stringMatching(/^ORDER_QUEUE_URL is required/), expect.stringMatching(/^PRODUCT_CACHE_TABLE is required/)]);
+  });
+
+  it('lists every problem at once', () => {
+    // Given five bad values
+    const env = {
+      SHOP_DATABASE_URL: 'mysql://db',
+      ENABLE_DEGRADATION: 'maybe',
+      ORDER_QUEUE_URL: 'orders',
+      PRODUCT_CACHE_TABLE: 'cache',
+      BREAKER_FAILURE_THRESHOLD: '0',
+      DB_POOL_SIZE: '2.5',
+    };
+    // When the config is loaded
+    const problems = problemsOf(env);
+    // Then each is named
+    expect(problems).toEqual([
+      expect.stringMatching(/^SHOP_DATABASE_URL must be a postgres:\/\/ URL/),
+      expect.stringMatching(/^ENABLE_DEGRADATION must be true or false/),
+      expect.stringMatching(/^ORDER_QUEUE_URL must be an http\(s\) URL/),
+      expect.stringMatching(/^BREAKER_FAILURE_THRESHOLD must be an integer/),
+      expect.stringMatching(/^DB_POOL_SIZE must be an integer/),
+    ]);
+  });
+
+  it('requires the database URL', () => {
+    // Given no SHOP_DATABASE_URL
+    // When the config is loaded
+    const problems = problemsOf({ ENABLE_DEGRADATION: 'false' });
+    // Then it is named
+    expect(problems).toEqual(['SHOP_DATABASE_URL is required']);
+  });
+
+  it('never repeats a database password in its error message', () => {
+    // Given a non-postgres URL that carries a password
+    // When the config is loaded
+    const problems = problemsOf({ SHOP_DATABASE_URL: 'mysql://shop:hunter2@db:3306/shop', ENABLE_DEGRADATION: 'false' });
+    // Then the password is masked
+    expect(problems.join(' ')).not.toContain('hunter2');
+  });
+
+  it('rejects a maximum retry delay below the initial one', () => {
+    // Given a max delay below the initial delay
+    // When the config is loaded
+    const problems = problemsOf({ ...required, INIT_RETRY_INITIAL_DELAY_MS: '100', INIT_RETRY_MAX_DELAY_MS: '50' });
+    // Then the pair is named
+    expect(problems).toEqual([expect.stringMatching(/INIT_RETRY_MAX_DELAY_MS \(50\) must be at least/)]);
+  });
+});
