@@ -1,0 +1,46 @@
+// The lab's control API: break the shop's database by hand and look at the queues.
+import { Hono } from 'hono';
+import { ProxyTargetAlreadyRegistered, ProxyTargetNotFound } from './fault-proxy';
+import type { Lab } from './lab';
+
+export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>): Hono {
+  const app = new Hono();
+
+  app.get('/', (c) =>
+    c.json({
+      shop: lab.shopUrl,
+      endpoints: ['GET /proxy', 'POST /proxy/deregister', 'POST /proxy/register', 'GET /queues'],
+    }),
+  );
+
+  app.get('/proxy', (c) => c.json({ ...lab.proxy.describe(), connections: lab.proxy.stats() }));
+
+  app.post('/proxy/deregister', (c) => {
+    try {
+      lab.proxy.deregister();
+    } catch (error) {
+      if (error instanceof ProxyTargetNotFound) return c.json({ error: error.message, ...lab.proxy.describe() }, 409);
+      throw error;
+    }
+    return c.json(lab.proxy.describe());
+  });
+
+  app.post('/proxy/register', (c) => {
+    try {
+      lab.proxy.register();
+    } catch (error) {
+      if (error instanceof ProxyTargetAlreadyRegistered) return c.json({ error: error.message, ...lab.proxy.describe() }, 409);
+      throw error;
+    }
+    return c.json(lab.proxy.describe());
+  });
+
+  app.get('/queues', async (c) => {
+    const [queue, dlq] = await Promise.all([lab.queues.depth(lab.queues.queueUrl), lab.queues.depth(lab.queues.dlqUrl)]);
+    return c.json({ queue, dlq });
+  });
+
+  app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => c.json({ error: error.message }, 500));
+  return app;
+}
