@@ -1,0 +1,42 @@
+// The GameDay lock item in DynamoDB: who holds it, and a release only by its holder.
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { LockPort } from '../ports';
+import { requireEnv } from './config';
+import { errorName } from './retry';
+
+const dynamodb = new DynamoDBClient({});
+
+/** The single lock item every run (scheduled or manual) competes for. */
+export const LOCK_KEY = { pk: { S: 'gameday' } } as const;
+
+export function lockTableFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return requireEnv('LOCK_TABLE', env);
+}
+
+export function createDynamoDbLock(tableName: string, options: { client?: DynamoDBClient } = {}): LockPort {
+  const client = options.client ?? dynamodb;
+  return {
+    async holder() {
+      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: LOCK_KEY, ConsistentRead: true }));
+      return Item?.executionArn?.S ?? null;
+    },
+
+    async release(executionArn) {
+      try {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: LOCK_KEY,
+            // Only the holder's release counts: a new run may have taken the lock meanwhile.
+            ConditionExpression: 'executionArn = :arn',
+            ExpressionAttributeValues: { ':arn': { S: executionArn } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (errorName(error) === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// The Chaos Shop over HTTP (global fetch), with a timeout on every request.
+import type { OrderRequest, ShopClient } from '../ports';
+
+export interface HttpShopClientOptions {
+  /**
+   * Longest any one request may take.
+   * @default 5000
+   */
+  readonly timeoutMs?: number;
+}
+
+/** The shop answered `GET /runs/:runId/orders` with something other than the two counts. */
+export class ShopResponseError extends Error {
+  override readonly name = 'ShopResponseError';
+}
+
+export function createHttpShopClient(shopUrl: string, options: HttpShopClientOptions = {}): ShopClient {
+  const base = new URL(shopUrl.endsWith('/') ? shopUrl : `${shopUrl}/`);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const url = (path: string): URL => new URL(path, base);
+  const withTimeout = (signal?: AbortSignal): AbortSignal =>
+    signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+
+  return {
+    async health() {
+      try {
+        const response = await fetch(url('health'), { signal: withTimeout() });
+        if (!response.ok) {
+          await response.body?.cancel();
+          return { degradation: null };
+        }
+        const body: unknown = await response.json();
+        const degradation = isRecord(body) && typeof body.degradation === 'boolean' ? body.degradation : null;
+        return { degradation };
+      } catch {
+        return { degradation: null };
+      }
+    },
+
+    async listProducts(signal) {
+      const response = await fetch(url('products'), { signal: withTimeout(signal) });
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        return { status: response.status };
+      }
+      // The answer counts only once its body arrived whole: a cut-off body is a failed read.
+      const body: unknown = await response.json();
+      const source = isRecord(body) && typeof body.source === 'string' ? body.source : undefined;
+      return { status: response.status, source };
+    },
+
+    async placeOrder(order: OrderRequest, signal) {
+      const response = await fetch(url('orders'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(order),
+        signal: withTimeout(signal),
+      });
+      // Drain the body so the connection returns to the pool and the latency covers the whole answer.
+      await response.arrayBuffer();
+      return { status: response.status };
+    },
+
+    async runOrders(runId) {
+      const response = await fetch(url(`runs/${encodeURIComponent(runId)}/orders`), { signal: withTimeout() });
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new ShopResponseError(`GET /runs/${runId}/orders answered ${response.status}`);
+      }
+      const body: unknown = await response.json();
+      if (!isRecord(body) || !isCount(body.committed) || !isCount(body.rejected)) {
+        throw new ShopResponseError(`GET /runs/${runId}/orders answered without numeric committed and rejected counts`);
+      }
+      return { committed: body.committed, rejected: body.rejected };
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}

@@ -1,0 +1,93 @@
+// The RDS Proxy's database target through the AWS SDK: describe its health, register it (idempotently).
+import { DescribeDBProxyTargetsCommand, type DBProxyTarget, RDSClient, RegisterDBProxyTargetsCommand } from '@aws-sdk/client-rds';
+import type { Clock, ProxyTargetPort, ProxyTargetState } from '../ports';
+import { requireEnv } from './config';
+import { errorName, isThrottling, withRetry } from './retry';
+
+const rds = new RDSClient({});
+
+export interface ProxyTargetConfig {
+  proxyName: string;
+  /** RDS Proxy has a single target group per proxy, named `default`. */
+  targetGroupName: string;
+  dbClusterIdentifier: string;
+}
+
+/** From PROXY_NAME, TARGET_GROUP_NAME (default `default`) and DB_CLUSTER_IDENTIFIER. */
+export function proxyTargetConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxyTargetConfig {
+  return {
+    proxyName: requireEnv('PROXY_NAME', env),
+    targetGroupName: env.TARGET_GROUP_NAME?.trim() || 'default',
+    dbClusterIdentifier: requireEnv('DB_CLUSTER_IDENTIFIER', env),
+  };
+}
+
+/** The proxy refused a change in its current state: worth retrying once it settles. */
+const isTransient = (error: unknown): boolean => errorName(error) === 'InvalidDBProxyStateFault' || isThrottling(error);
+
+export function createRdsProxyTarget(
+  config: ProxyTargetConfig,
+  options: { client?: RDSClient; clock?: Clock; attempts?: number; baseDelayMs?: number } = {},
+): ProxyTargetPort {
+  const client = options.client ?? rds;
+  const retry = { clock: options.clock, attempts: options.attempts, baseDelayMs: options.baseDelayMs };
+
+  return {
+    async describe() {
+      const targets: DBProxyTarget[] = [];
+      let marker: string | undefined;
+      try {
+        do {
+          const page = await withRetry(
+            () => client.send(new DescribeDBProxyTargetsCommand({ DBProxyName: config.proxyName, TargetGroupName: config.targetGroupName, Marker: marker })),
+            isThrottling,
+            retry,
+          );
+          targets.push(...(page.Targets ?? []));
+          marker = page.Marker;
+        } while (marker);
+      } catch (error) {
+        if (errorName(error) === 'DBProxyTargetNotFoundFault') return 'DEREGISTERED';
+        throw error;
+      }
+      return targetState(targets);
+    },
+
+    async register() {
+      try {
+        await withRetry(
+          () =>
+            client.send(
+              new RegisterDBProxyTargetsCommand({
+                DBProxyName: config.proxyName,
+                TargetGroupName: config.targetGroupName,
+                DBClusterIdentifiers: [config.dbClusterIdentifier],
+              }),
+            ),
+          isTransient,
+          retry,
+        );
+      } catch (error) {
+        // Registered already: exactly the state register() promises.
+        if (errorName(error) === 'DBProxyTargetAlreadyRegisteredFault') return;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * A cluster target shows as a TRACKED_CLUSTER entry (no health) plus one entry per instance. The
+ * proxy serves through the writer, so its health decides; no instance entry yet means registering.
+ */
+export function targetState(targets: readonly DBProxyTarget[]): ProxyTargetState {
+  if (targets.length === 0) return 'DEREGISTERED';
+  const instances = targets.filter((t) => t.Type !== 'TRACKED_CLUSTER');
+  if (instances.length === 0) return 'REGISTERING';
+  const writers = instances.filter((t) => t.Role === 'READ_WRITE');
+  const deciding = (writers.length > 0 ? writers : instances).map((t) => t.TargetHealth?.State);
+  if (deciding.every((s) => s === 'AVAILABLE')) return 'AVAILABLE';
+  if (deciding.includes('REGISTERING')) return 'REGISTERING';
+  if (deciding.includes('UNAVAILABLE')) return 'UNAVAILABLE';
+  return 'UNUSED';
+}

@@ -1,0 +1,161 @@
+// Pure parts of the traffic generator: the open-loop send schedule, outcome classes, per-second buckets.
+import type { Histogram } from 'hdr-histogram-js';
+import type { LatencySummary, ReadCounts, TimelineBucket, TrafficResult, WriteCounts } from './contracts';
+import { createLatencyHistogram, encodeHistogram, recordLatency, summarise } from './latency-histogram';
+
+export type RequestKind = 'read' | 'write';
+
+/** One request of the schedule: when to send it, relative to the start of the traffic. */
+export interface ScheduledRequest {
+  kind: RequestKind;
+  /** Milliseconds after the start at which the request must leave, whatever the server does. */
+  offsetMs: number;
+  /** The second of the schedule it belongs to (its bucket). */
+  second: number;
+  /** 1-based number of the request among those of its kind (names the order). */
+  sequence: number;
+}
+
+export interface ScheduleShape {
+  durationSeconds: number;
+  readsPerSecond: number;
+  writesPerSecond: number;
+}
+
+/**
+ * The send times of an open-loop generator, in order: each second's reads and writes spread evenly
+ * across it (writes offset by half an interval so they do not coincide with reads). Generated
+ * lazily: a long run at a high rate never holds the whole schedule in memory.
+ */
+export function* sendSchedule({ durationSeconds, readsPerSecond, writesPerSecond }: ScheduleShape): Generator<ScheduledRequest> {
+  let readSequence = 0;
+  let writeSequence = 0;
+  for (let second = 0; second < durationSeconds; second++) {
+    const base = second * 1000;
+    const reads = Array.from({ length: readsPerSecond }, (_, i) => base + (i * 1000) / readsPerSecond);
+    const writes = Array.from({ length: writesPerSecond }, (_, i) => base + ((i + 0.5) * 1000) / writesPerSecond);
+    let r = 0;
+    let w = 0;
+    while (r < reads.length || w < writes.length) {
+      if (w >= writes.length || (r < reads.length && reads[r] <= writes[w])) {
+        yield { kind: 'read', offsetMs: reads[r++], second, sequence: ++readSequence };
+      } else {
+        yield { kind: 'write', offsetMs: writes[w++], second, sequence: ++writeSequence };
+      }
+    }
+  }
+}
+
+export type ReadClass = keyof ReadCounts;
+export type WriteClass = keyof WriteCounts;
+
+/** A read counts as served only with 200 and a known source; anything else (or no answer) failed. */
+export function classifyRead(answer: { status: number; source?: string } | null): ReadClass {
+  if (answer?.status !== 200) return 'failed';
+  if (answer.source === 'database') return 'database';
+  if (answer.source === 'cache') return 'cache';
+  return 'failed';
+}
+
+/** 201 committed, 202 queued, 409 refused for stock (a correct answer); anything else failed. */
+export function classifyWrite(answer: { status: number } | null): WriteClass {
+  switch (answer?.status) {
+    case 201:
+      return 'ok';
+    case 202:
+      return 'queued';
+    case 409:
+      return 'stockOut';
+    default:
+      return 'failed';
+  }
+}
+
+interface Bucket {
+  reads: ReadCounts;
+  writes: WriteCounts;
+  latency: Histogram;
+}
+
+/**
+ * Counts outcomes into the second each request was scheduled in (not the second it finished), so
+ * a slow answer lands where the load was offered, and latency runs from the scheduled send time.
+ */
+export class TrafficRecorder {
+  private readonly buckets: Bucket[];
+  private readonly readLatency = createLatencyHistogram();
+  private readonly writeLatency = createLatencyHistogram();
+
+  constructor(
+    private readonly phase: string,
+    private readonly startedAtMs: number,
+    private readonly shape: ScheduleShape,
+  ) {
+    this.buckets = Array.from({ length: shape.durationSeconds }, () => ({
+      reads: { database: 0, cache: 0, failed: 0 },
+      writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+      latency: createLatencyHistogram(),
+    }));
+  }
+
+  recordRead(second: number, outcome: ReadClass, latencyMs: number): void {
+    const bucket = this.bucket(second);
+    bucket.reads[outcome]++;
+    recordLatency(bucket.latency, latencyMs);
+    recordLatency(this.readLatency, latencyMs);
+  }
+
+  recordWrite(second: number, outcome: WriteClass, latencyMs: number): void {
+    const bucket = this.bucket(second);
+    bucket.writes[outcome]++;
+    recordLatency(bucket.latency, latencyMs);
+    recordLatency(this.writeLatency, latencyMs);
+  }
+
+  result(degradation: boolean | null, endedAtMs: number): TrafficResult {
+    const reads: ReadCounts = { database: 0, cache: 0, failed: 0 };
+    const writes: WriteCounts = { ok: 0, queued: 0, stockOut: 0, failed: 0 };
+    const timeline: TimelineBucket[] = this.buckets.map((bucket, second) => {
+      addInto(reads, bucket.reads);
+      addInto(writes, bucket.writes);
+      return {
+        t: this.startedAtMs + second * 1000,
+        reads: { ...bucket.reads },
+        writes: { ...bucket.writes },
+        latencyHistogram: encodeHistogram(bucket.latency),
+      };
+    });
+    const latencyMs: { reads: LatencySummary; writes: LatencySummary } = {
+      reads: summarise(this.readLatency),
+      writes: summarise(this.writeLatency),
+    };
+    return {
+      phase: this.phase,
+      degradation,
+      startedAtMs: this.startedAtMs,
+      endedAtMs,
+      offered: {
+        reads: this.shape.durationSeconds * this.shape.readsPerSecond,
+        writes: this.shape.durationSeconds * this.shape.writesPerSecond,
+      },
+      reads,
+      writes,
+      ordersAccepted: writes.ok + writes.queued,
+      latencyMs,
+      timeline,
+    };
+  }
+
+  private bucket(second: number): Bucket {
+    const bucket = this.buckets[second];
+    if (!bucket) throw new RangeError(`second ${second} is outside the schedule of ${this.buckets.length} seconds`);
+    return bucket;
+  }
+}
+
+/** Adds the counts of `more` into `into`, key by key. */
+export function addInto<T extends object>(into: T, more: T): T {
+  const target = into as Record<string, number>;
+  for (const [key, value] of Object.entries(more as Record<string, number>)) target[key] = (target[key] ?? 0) + value;
+  return into;
+}

@@ -1,0 +1,78 @@
+// The interfaces the steps' core logic needs from the outside world: the shop, the proxy, the lock, executions.
+
+/** An order as the traffic generator sends it to `POST /orders`. */
+export interface OrderRequest {
+  productId: number;
+  quantity: number;
+  orderId: string;
+  runId: string;
+}
+
+/** The Chaos Shop as the traffic generator and the order check see it. */
+export interface ShopClient {
+  /** The shop's build from `GET /health`; null when the shop cannot say (unreachable, odd answer). */
+  health(): Promise<{ degradation: boolean | null }>;
+  /** `GET /products`: the status and, on success, where the answer came from (`database`, `cache`). */
+  listProducts(signal: AbortSignal): Promise<{ status: number; source?: string }>;
+  /** `POST /orders`: the status only (201 committed, 202 queued, 409 out of stock). */
+  placeOrder(order: OrderRequest, signal: AbortSignal): Promise<{ status: number }>;
+  /** `GET /runs/:runId/orders`: the order rows recorded under a run. */
+  runOrders(runId: string): Promise<{ committed: number; rejected: number }>;
+}
+
+/** Health of the proxy's target as DescribeDBProxyTargets reports it; DEREGISTERED: no target at all. */
+export type ProxyTargetState = 'AVAILABLE' | 'REGISTERING' | 'UNAVAILABLE' | 'UNUSED' | 'DEREGISTERED';
+
+/** The database target behind the RDS Proxy. */
+export interface ProxyTargetPort {
+  describe(): Promise<ProxyTargetState>;
+  /** Idempotent: registering a registered target succeeds. */
+  register(): Promise<void>;
+}
+
+/** The one lock shared by scheduled and manual runs. */
+export interface LockPort {
+  /** The execution ARN holding the lock, or null when free. */
+  holder(): Promise<string | null>;
+  /** Releases the lock only if `executionArn` holds it; false when it did not. */
+  release(executionArn: string): Promise<boolean>;
+}
+
+/** Executions of the GameDay state machine. */
+export interface ExecutionsPort {
+  isRunning(executionArn: string): Promise<boolean>;
+  /** Throws {@link ExecutionAlreadyExists} when an execution of that name already ran. */
+  start(name: string, input: Record<string, unknown>): Promise<{ executionArn: string; duplicate: boolean }>;
+}
+
+/** An execution with that name exists already (names are unique for 90 days). */
+export class ExecutionAlreadyExists extends Error {
+  override readonly name = 'ExecutionAlreadyExists';
+
+  constructor(readonly executionArn: string) {
+    super(`an execution named after ${executionArn} already exists`);
+  }
+}
+
+/** Time as the traffic generator and the retry loops see it, so tests can drive it. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Resolves after `ms` milliseconds (at once when `ms` <= 0), or early when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};

@@ -1,0 +1,79 @@
+// The DynamoDB lock adapter against a mocked DynamoDB API.
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { createDynamoDbLock, lockTableFromEnv } from '../../../steps/adapters/dynamodb-lock';
+
+const dynamodb = mockClient(DynamoDBClient);
+const RUN = 'arn:aws:states:us-east-1:123456789012:execution:gameday:run-1';
+
+beforeEach(() => dynamodb.reset());
+
+describe('createDynamoDbLock holder', () => {
+  it('reads the lock item consistently and returns its execution ARN', async () => {
+    // Given a held lock
+    dynamodb.on(GetItemCommand).resolves({ Item: { pk: { S: 'gameday' }, executionArn: { S: RUN } } });
+    // When asked for the holder
+    const holder = await createDynamoDbLock('locks').holder();
+    // Then the ARN comes back from a strongly consistent read of the one item
+    expect(holder).toBe(RUN);
+    expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, { TableName: 'locks', Key: { pk: { S: 'gameday' } }, ConsistentRead: true });
+  });
+
+  it('returns null when the lock is free', async () => {
+    // Given no lock item
+    dynamodb.on(GetItemCommand).resolves({});
+    // When asked for the holder
+    // Then nobody holds it
+    await expect(createDynamoDbLock('locks').holder()).resolves.toBeNull();
+  });
+});
+
+describe('createDynamoDbLock release', () => {
+  it('deletes the item only if the execution holds it', async () => {
+    // Given the delete succeeds
+    dynamodb.on(DeleteItemCommand).resolves({});
+    // When released
+    const released = await createDynamoDbLock('locks').release(RUN);
+    // Then it was a conditional delete on the holder's ARN
+    expect(released).toBe(true);
+    expect(dynamodb).toHaveReceivedCommandWith(DeleteItemCommand, {
+      TableName: 'locks',
+      Key: { pk: { S: 'gameday' } },
+      ConditionExpression: 'executionArn = :arn',
+      ExpressionAttributeValues: { ':arn': { S: RUN } },
+    });
+  });
+
+  it('returns false when another execution holds the lock', async () => {
+    // Given the condition fails
+    dynamodb.on(DeleteItemCommand).rejects(new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' }));
+    // When released
+    // Then nothing was released
+    await expect(createDynamoDbLock('locks').release(RUN)).resolves.toBe(false);
+  });
+
+  it('lets other errors through', async () => {
+    // Given access is denied
+    dynamodb.on(DeleteItemCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    // When released
+    // Then the error surfaces
+    await expect(createDynamoDbLock('locks').release(RUN)).rejects.toThrow('denied');
+  });
+});
+
+describe('lockTableFromEnv', () => {
+  it('reads LOCK_TABLE', () => {
+    // Given LOCK_TABLE
+    // When read
+    // Then it is the table
+    expect(lockTableFromEnv({ LOCK_TABLE: 'gameday-lock' })).toBe('gameday-lock');
+  });
+
+  it('refuses a missing LOCK_TABLE', () => {
+    // Given no LOCK_TABLE
+    // When read
+    // Then it names the variable
+    expect(() => lockTableFromEnv({})).toThrow('environment variable LOCK_TABLE is not set');
+  });
+});

@@ -1,0 +1,113 @@
+// The HTTP shop client against a tiny real HTTP server.
+import { createHttpShopClient, ShopResponseError } from '../../../steps/adapters/http-shop-client';
+import { json, startTestServer, type TestServer } from '../support/http-server';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('createHttpShopClient', () => {
+  it('reads the build from GET /health', async () => {
+    // Given a shop in its resilient build
+    server = await startTestServer((_req, res) => json(res, 200, { status: 'ok', degradation: true }));
+    // When its health is read
+    const health = await createHttpShopClient(server.url).health();
+    // Then the build is known
+    expect(health).toEqual({ degradation: true });
+    expect(server.received[0]).toMatchObject({ method: 'GET', url: '/health' });
+  });
+
+  it('reports an unknown build when the health answer has no boolean degradation', async () => {
+    // Given a health answer without the field
+    server = await startTestServer((_req, res) => json(res, 200, { status: 'ok' }));
+    // When its health is read
+    // Then the build is unknown
+    await expect(createHttpShopClient(server.url).health()).resolves.toEqual({ degradation: null });
+  });
+
+  it('reports an unknown build when the shop is unreachable', async () => {
+    // Given a port nobody listens on
+    const gone = await startTestServer(() => undefined);
+    const url = gone.url;
+    await gone.close();
+    // When its health is read
+    // Then the build is unknown
+    await expect(createHttpShopClient(url).health()).resolves.toEqual({ degradation: null });
+  });
+
+  it('returns the status and source of GET /products', async () => {
+    // Given a shop serving from its cache
+    server = await startTestServer((_req, res) => json(res, 200, { source: 'cache', products: [] }));
+    // When products are listed
+    const answer = await createHttpShopClient(server.url).listProducts(new AbortController().signal);
+    // Then status and source come back
+    expect(answer).toEqual({ status: 200, source: 'cache' });
+  });
+
+  it('returns only the status of a failed read', async () => {
+    // Given a shop that answers 503
+    server = await startTestServer((_req, res) => json(res, 503, { error: 'database unavailable' }));
+    // When products are listed
+    // Then only the status comes back
+    await expect(createHttpShopClient(server.url).listProducts(new AbortController().signal)).resolves.toEqual({ status: 503 });
+  });
+
+  it('posts the order as JSON to /orders, keeping the base path', async () => {
+    // Given a shop behind a path prefix that commits orders
+    server = await startTestServer((_req, res) => json(res, 201, { status: 'committed' }));
+    const order = { productId: 3, quantity: 1, orderId: 'run-1-baseline-1', runId: 'run-1' };
+    // When an order is placed
+    const answer = await createHttpShopClient(`${server.url}/prod`).placeOrder(order, new AbortController().signal);
+    // Then the status comes back and the body was the order
+    expect(answer).toEqual({ status: 201 });
+    expect(server.received[0]).toEqual({ method: 'POST', url: '/prod/orders', body: JSON.stringify(order) });
+  });
+
+  it('aborts a request that takes longer than the timeout', async () => {
+    // Given a shop that never answers
+    server = await startTestServer(() => undefined);
+    // When products are listed with a 200 ms timeout
+    const listing = createHttpShopClient(server.url, { timeoutMs: 200 }).listProducts(new AbortController().signal);
+    // Then the request fails with a timeout
+    await expect(listing).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('aborts a request when the caller’s signal aborts', async () => {
+    // Given a shop that never answers and a caller that gives up
+    server = await startTestServer(() => undefined);
+    const caller = new AbortController();
+    const listing = createHttpShopClient(server.url).listProducts(caller.signal);
+    // When the caller aborts
+    caller.abort();
+    // Then the request fails
+    await expect(listing).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('reads the run’s order counts, escaping the run id', async () => {
+    // Given a shop that knows the run's orders
+    server = await startTestServer((_req, res) => json(res, 200, { committed: 12, rejected: 2 }));
+    // When the counts are read
+    const counts = await createHttpShopClient(server.url).runOrders('run-1');
+    // Then they come back from the run's path
+    expect(counts).toEqual({ committed: 12, rejected: 2 });
+    expect(server.received[0].url).toBe('/runs/run-1/orders');
+  });
+
+  it('refuses order counts that are not numbers', async () => {
+    // Given a shop that answers with something else
+    server = await startTestServer((_req, res) => json(res, 200, { committed: '12' }));
+    // When the counts are read
+    // Then it fails with a typed error
+    await expect(createHttpShopClient(server.url).runOrders('run-1')).rejects.toThrow(ShopResponseError);
+  });
+
+  it('refuses an error status for the order counts', async () => {
+    // Given a shop whose database is gone
+    server = await startTestServer((_req, res) => json(res, 503, {}));
+    // When the counts are read
+    // Then it fails naming the status
+    await expect(createHttpShopClient(server.url).runOrders('run-1')).rejects.toThrow('GET /runs/run-1/orders answered 503');
+  });
+});

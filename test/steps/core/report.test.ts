@@ -1,0 +1,438 @@
+// buildReport: phases, latency, timeline, recovery timings, the verdict with its reasons, metric data.
+import type { MetricDatumJson, ReportInput } from '../../../steps/core/contracts';
+import { buildReport, InvalidReportInput, MAX_METRIC_DATUMS } from '../../../steps/core/report';
+import { MetricNames } from '../../../steps/core/metric-names';
+import { bucket, config, passingRun, seconds, T0, trafficResult } from '../support/builders';
+
+const EXP = T0 + 31_000;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function run(change: (input: ReportInput) => void = () => undefined): ReportInput {
+  const input = passingRun();
+  change(input);
+  return input;
+}
+
+function datums(data: MetricDatumJson[], name: string): MetricDatumJson[] {
+  return data.filter((d) => d.MetricName === name);
+}
+
+describe('buildReport phases and timeline', () => {
+  it('splits the experiment traffic at the fault window and keeps the steady seconds before it as baseline', () => {
+    // Given a run with 2 steady seconds, 20 outage seconds and 10 recovery seconds in the experiment
+    // When the report is built
+    const { report } = buildReport(run());
+    // Then each phase holds its own counts
+    expect(report.phases).toEqual({
+      baseline: { reads: { database: 96, cache: 0, failed: 0 }, writes: { ok: 32, queued: 0, stockOut: 0, failed: 0 } },
+      outage: { reads: { database: 0, cache: 60, failed: 0 }, writes: { ok: 0, queued: 20, stockOut: 0, failed: 0 } },
+      recovery: { reads: { database: 30, cache: 0, failed: 0 }, writes: { ok: 10, queued: 0, stockOut: 0, failed: 0 } },
+    });
+    expect(report.reads).toEqual({ database: 126, cache: 60, failed: 0 });
+    expect(report.writes).toEqual({ ok: 42, queued: 20, stockOut: 0, failed: 0 });
+  });
+
+  it('counts the second in which the target went away as outage', () => {
+    // Given a deregistration 300 ms into a second of the experiment
+    // When the report is built
+    const { report } = buildReport(run((i) => (i.experiment.fault.deregisteredAt = iso(EXP + 1_300))));
+    // Then that second (with its 3 database reads) is outage
+    expect(report.timeline.find((e) => e.t === EXP + 1_000)?.phase).toBe('outage');
+    expect(report.phases.outage.reads.database).toBe(3);
+  });
+
+  it('labels every second of the timeline in time order', () => {
+    // Given the passing run
+    // When the report is built
+    const { report } = buildReport(run());
+    // Then the labels run baseline, outage, recovery, each second once
+    const labels = report.timeline.map((e) => e.phase);
+    expect(labels).toEqual([...Array(32).fill('baseline'), ...Array(20).fill('outage'), ...Array(10).fill('recovery')]);
+    expect(report.timeline.map((e) => e.t)).toEqual([...report.timeline.map((e) => e.t)].sort((a, b) => a - b));
+  });
+
+  it('takes each phase’s latency from its own seconds’ histograms', () => {
+    // Given outage seconds at 40 ms and the others at 10 ms
+    // When the report is built
+    const { report } = buildReport(run());
+    // Then the outage's p50 and p99 are 40 ms and the others' 10 ms
+    expect(report.latencyMs).toEqual({ baseline: { p50: 10, p99: 10 }, outage: { p50: 40, p99: 40 }, recovery: { p50: 10, p99: 10 } });
+  });
+
+  it('merges latency exactly across seconds, so two slow requests in a hundred set the p99', () => {
+    // Given a recovery of 100 one-read seconds of which two took 900 ms
+    const input = run((i) => {
+      const recovery = [
+        ...seconds(EXP + 22_000, 98, { database: 1 }),
+        bucket(EXP + 120_000, { database: 1 }, {}, [900]),
+        bucket(EXP + 121_000, { database: 1 }, {}, [900]),
+      ];
+      i.experiment.traffic = trafficResult('experiment', [...i.experiment.traffic.timeline.slice(0, 22), ...recovery]);
+    });
+    // When the report is built
+    const { report } = buildReport(input);
+    // Then p50 is the fast requests' latency and p99 the slow ones'
+    expect(report.latencyMs.recovery.p50).toBe(10);
+    expect(report.latencyMs.recovery.p99).toBeGreaterThanOrEqual(895);
+    expect(report.latencyMs.recovery.p99).toBeLessThanOrEqual(905);
+  });
+
+  it('reports the run’s identity, configuration and the shop’s build', () => {
+    // Given the passing run with its transitions known
+    // When the report is built
+    const { report } = buildReport(run((i) => (i.transitions = 57)));
+    // Then the header fields come from the input
+    expect(report).toMatchObject({ runId: 'run-1', startedAt: iso(T0 - 5_000), degradation: true, transitions: 57, target: { registeredAtEnd: true } });
+    expect(report.config).not.toHaveProperty('runId');
+    expect(report.config.outageSeconds).toBe(20);
+    expect(report.fault).toMatchObject({ injected: true, deregisteredAt: iso(EXP + 2_000) });
+  });
+});
+
+describe('buildReport recovery timings', () => {
+  it('measures the first database read from re-registration and the drain from availability', () => {
+    // Given registration at +20 s, AVAILABLE at +22 s, database reads from +22 s, drained at +52 s
+    // When the report is built
+    const { report } = buildReport(run());
+    // Then the first database read came 2 s after registration and the drain 30 s after AVAILABLE
+    expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: 2_000, timeToDrainMs: 30_000 });
+  });
+
+  it('clamps the first database read to 0 when it falls in the second of the registration', () => {
+    // Given a registration 500 ms into the first second that reads from the database again
+    // When the report is built
+    const { report } = buildReport(run((i) => (i.experiment.fault.registeredAt = iso(EXP + 22_500))));
+    // Then the time is 0, not negative
+    expect(report.recovery.timeToFirstDatabaseReadMs).toBe(0);
+  });
+
+  it('gives no drain time when the queue did not drain', () => {
+    // Given a drain that timed out
+    // When the report is built
+    const { report } = buildReport(run((i) => (i.drain.drained = false)));
+    // Then the drain time is null
+    expect(report.recovery.timeToDrainMs).toBeNull();
+  });
+
+  it('gives no first database read when none came after registration', () => {
+    // Given a recovery served only from the cache
+    const input = run((i) => {
+      i.experiment.traffic = trafficResult('experiment', [...i.experiment.traffic.timeline.slice(0, 22), ...seconds(EXP + 22_000, 10, { cache: 3 }, { ok: 1 })]);
+    });
+    // When the report is built
+    const { report } = buildReport(input);
+    // Then the time is null
+    expect(report.recovery.timeToFirstDatabaseReadMs).toBeNull();
+  });
+});
+
+describe('buildReport verdict', () => {
+  it('passes a run that held, with a reason summarising the evidence', () => {
+    // Given the passing run
+    // When the report is built
+    const { verdict, reasons, report } = buildReport(run());
+    // Then it passed and says why
+    expect(verdict).toBe('passed');
+    expect(report.verdict).toBe('passed');
+    expect(reasons).toEqual([
+      'hypothesis held: the database was gone for 20 s; 60 reads served from cache and 20 orders queued, no request failed; ' +
+        'all 62 accepted orders recorded (62 committed, 0 rejected), none lost or duplicated; ' +
+        'queue and DLQ drained 30 s after the target was AVAILABLE; first database read 2000 ms after re-registration',
+    ]);
+  });
+
+  it('fails a run in which reads failed, counting them per phase', () => {
+    // Given 2 failed reads in one outage second
+    const input = run((i) => (i.experiment.traffic.timeline[5].reads = { database: 0, cache: 1, failed: 2 }));
+    // When the report is built
+    const { verdict, reasons } = buildReport(input);
+    // Then it failed for that reason alone
+    expect(verdict).toBe('failed');
+    expect(reasons).toEqual(['2 reads failed (baseline 0, outage 2, recovery 0)']);
+  });
+
+  it('fails a run in which a write failed', () => {
+    // Given one failed write in the recovery
+    const input = run((i) => (i.experiment.traffic.timeline[25].writes = { ok: 0, queued: 0, stockOut: 0, failed: 1 }));
+    // When the report is built
+    // Then it failed for that reason
+    expect(buildReport(input).reasons).toEqual(['1 write failed (baseline 0, outage 0, recovery 1)']);
+  });
+
+  it('fails a run that lost an order', () => {
+    // Given 2 lost orders
+    const input = run((i) => (i.orders = { accepted: 62, committed: 60, rejected: 0, lost: 2, duplicated: 0 }));
+    // When the report is built
+    // Then the reason carries the numbers
+    expect(buildReport(input).reasons).toEqual(['2 orders lost: 62 accepted (201/202), 60 committed, 0 rejected']);
+  });
+
+  it('fails a run that duplicated an order', () => {
+    // Given one order recorded twice
+    const input = run((i) => (i.orders = { accepted: 62, committed: 63, rejected: 0, lost: 0, duplicated: 1 }));
+    // When the report is built
+    // Then the reason carries the numbers
+    expect(buildReport(input).reasons).toEqual(['1 order duplicated: 63 order rows recorded for 62 answered writes']);
+  });
+
+  it('fails a run whose queue still holds messages', () => {
+    // Given 2 messages in flight at the end
+    const input = run((i) => (i.drain.queue = { visible: 1, inFlight: 2, delayed: 0 }));
+    // When the report is built
+    const { reasons, report } = buildReport(input);
+    // Then the queue's counts are given
+    expect(report.queue).toEqual({ remaining: 3, dlq: 0 });
+    expect(reasons).toEqual(['order queue not empty at the end: 3 messages (visible 1, in flight 2, delayed 0)']);
+  });
+
+  it('fails a run whose DLQ holds orders, blaming the outage outlasting the retry budget', () => {
+    // Given 4 orders in the DLQ and a queue retrying 3 times every 5 s
+    const input = run((i) => {
+      i.drain.dlq = { visible: 4, inFlight: 0, delayed: 0 };
+      i.queuePolicy = { maxReceiveCount: 3, visibilityTimeoutSeconds: 5 };
+    });
+    // When the report is built
+    // Then the reason names the outage and the budget with numbers
+    expect(buildReport(input).reasons).toEqual([
+      "DLQ holds 4 orders at the end (visible 4, in flight 0, delayed 0): the outage (20 s) outlasted the queue's retry budget (maxReceiveCount 3 x visibility timeout 5 s = 15 s)",
+    ]);
+  });
+
+  it('fails a run that did not drain in time', () => {
+    // Given a drain that ran out of polls
+    const input = run((i) => {
+      i.drain.drained = false;
+      i.drain.polls = 30;
+    });
+    // When the report is built
+    // Then the timeout is named
+    expect(buildReport(input).reasons).toEqual(['queue and DLQ not drained within 300 s (30 polls)']);
+  });
+
+  it('fails a run whose target never became AVAILABLE again, and counts the rest of the traffic as outage', () => {
+    // Given no availableAt
+    const input = run((i) => (i.experiment.fault.availableAt = null));
+    // When the report is built
+    const { verdict, reasons, report } = buildReport(input);
+    // Then it failed for that and the outage lasts to the end
+    expect(verdict).toBe('failed');
+    expect(reasons).toEqual(['proxy target not registered and AVAILABLE at the end: the fault branch recorded no availableAt']);
+    expect(report.target.registeredAtEnd).toBe(false);
+    expect(report.phases.recovery.reads).toEqual({ database: 0, cache: 0, failed: 0 });
+  });
+
+  it('gives one reason per broken rule', () => {
+    // Given failed reads, a lost order and a full DLQ at once
+    const input = run((i) => {
+      i.baseline.timeline[0].reads.failed = 1;
+      i.orders.lost = 1;
+      i.drain.dlq.visible = 1;
+    });
+    // When the report is built
+    // Then three reasons are given
+    expect(buildReport(input).reasons).toHaveLength(3);
+  });
+
+  it('aborts a run whose hold a stop condition ended, naming the alarms', () => {
+    // Given two alarms that stopped the hold
+    const input = run((i) => (i.experiment.fault.stoppedEarly = ['shop-5xx', 'order-latency']));
+    // When the report is built
+    const { verdict, reasons } = buildReport(input);
+    // Then the run is aborted and the alarms are named
+    expect(verdict).toBe('aborted');
+    expect(reasons).toEqual(['aborted: stop condition alarms shop-5xx, order-latency in ALARM ended the hold early']);
+  });
+
+  it('keeps broken rules among the reasons of an aborted run', () => {
+    // Given an alarm that stopped the hold and reads that failed
+    const input = run((i) => {
+      i.experiment.fault.stoppedEarly = ['shop-5xx'];
+      i.experiment.traffic.timeline[3].reads.failed = 5;
+    });
+    // When the report is built
+    const { verdict, reasons } = buildReport(input);
+    // Then it is aborted, and the failures are reported too
+    expect(verdict).toBe('aborted');
+    expect(reasons).toEqual(['aborted: stop condition alarm shop-5xx in ALARM ended the hold early', '5 reads failed (baseline 0, outage 5, recovery 0)']);
+  });
+
+  it('calls a dry run inconclusive and counts its experiment traffic as recovery', () => {
+    // Given a dry run: no fault timestamps, all served by the database
+    const input = run((i) => {
+      i.config = config({ dryRun: true });
+      i.experiment.fault = { dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+      i.experiment.traffic = trafficResult('experiment', seconds(EXP, 30, { database: 3 }, { ok: 1 }));
+    });
+    // When the report is built
+    const { verdict, reasons, report } = buildReport(input);
+    // Then it is inconclusive, says so, and the target counts as registered
+    expect(verdict).toBe('inconclusive');
+    expect(reasons).toEqual(['dry run: the fault was not injected (the experiment traffic is counted as recovery); the hypothesis was not tested']);
+    expect(report.phases.outage.reads).toEqual({ database: 0, cache: 0, failed: 0 });
+    expect(report.phases.recovery.reads.database).toBe(90);
+    expect(report.target.registeredAtEnd).toBe(true);
+    expect(report.fault.injected).toBe(false);
+    expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: null, timeToDrainMs: null });
+  });
+
+  it('fails a dry run in which requests failed rather than calling it inconclusive', () => {
+    // Given a dry run with a failed write
+    const input = run((i) => {
+      i.experiment.fault = { dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+      i.experiment.traffic = trafficResult('experiment', seconds(EXP, 3, { database: 3 }, { failed: 1 }));
+    });
+    // When the report is built
+    // Then it failed
+    expect(buildReport(input).verdict).toBe('failed');
+  });
+
+  it('calls a run inconclusive when the fault never bit', () => {
+    // Given a deregistration after which the database kept answering and orders kept committing
+    const input = run((i) => {
+      i.experiment.traffic = trafficResult('experiment', seconds(EXP, 32, { database: 3 }, { ok: 1 }));
+    });
+    // When the report is built
+    const { verdict, reasons } = buildReport(input);
+    // Then it is inconclusive, never passed by vacuity
+    expect(verdict).toBe('inconclusive');
+    expect(reasons).toEqual([
+      'the fault never bit: no read was served from cache, no order was queued and no request failed during the outage and recovery',
+    ]);
+  });
+
+  it('calls a run without a recorded deregistration inconclusive', () => {
+    // Given a fault record without timestamps though not a dry run
+    const input = run((i) => {
+      i.experiment.fault = { dryRun: false, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+    });
+    // When the report is built
+    const { verdict, reasons } = buildReport(input);
+    // Then it is inconclusive and says the fault was not injected
+    expect(verdict).toBe('inconclusive');
+    expect(reasons[0]).toMatch(/^the fault was not injected/);
+  });
+});
+
+describe('buildReport metric data', () => {
+  it('sums each 10-second slot per read and write class', () => {
+    // Given the passing run, starting on a 10-second boundary
+    // When the report is built
+    const { metricData } = buildReport(run());
+    // Then the first slot holds 10 baseline seconds of 3 database reads and 1 commit
+    const first = iso(T0);
+    expect(datums(metricData, MetricNames.ReadsDatabase).find((d) => d.Timestamp === first)).toEqual({
+      MetricName: 'ReadsDatabase',
+      Timestamp: first,
+      Value: 30,
+      Unit: 'Count',
+      StorageResolution: 1,
+    });
+    expect(datums(metricData, MetricNames.WritesCommitted).find((d) => d.Timestamp === first)?.Value).toBe(10);
+  });
+
+  it('keeps every request in the slot sums', () => {
+    // Given the passing run
+    // When the report is built
+    const { metricData, report } = buildReport(run());
+    // Then the slot sums add up to the report's totals
+    const sum = (name: string): number => datums(metricData, name).reduce((s, d) => s + d.Value, 0);
+    expect([sum('ReadsDatabase'), sum('ReadsCache'), sum('ReadsFailed')]).toEqual([report.reads.database, report.reads.cache, report.reads.failed]);
+    expect([sum('WritesCommitted'), sum('WritesQueued'), sum('WritesStockOut'), sum('WritesFailed')]).toEqual([
+      report.writes.ok,
+      report.writes.queued,
+      report.writes.stockOut,
+      report.writes.failed,
+    ]);
+  });
+
+  it('marks the slots inside the fault window with OutageWindow 1 and the others with 0', () => {
+    // Given an outage from +2 s to +22 s of the experiment (T0+33 s .. T0+53 s)
+    // When the report is built
+    const { metricData } = buildReport(run());
+    // Then the slots overlapping it are 1
+    const window = datums(metricData, MetricNames.OutageWindow).map((d) => [d.Timestamp, d.Value]);
+    expect(window).toEqual([
+      [iso(T0), 0],
+      [iso(T0 + 10_000), 0],
+      [iso(T0 + 20_000), 0],
+      [iso(T0 + 30_000), 1],
+      [iso(T0 + 40_000), 1],
+      [iso(T0 + 50_000), 1],
+      [iso(T0 + 60_000), 0],
+    ]);
+  });
+
+  it('adds one datum per summary metric, a 1 for the verdict and the p99 of each phase', () => {
+    // Given the passing run
+    // When the report is built
+    const { metricData } = buildReport(run());
+    // Then the summary datums carry the run's figures at the end of the drain
+    const at = iso(EXP + 52_000);
+    const summary = metricData.filter((d) => d.Timestamp === at).map((d) => [d.MetricName, d.Dimensions?.[0]?.Value ?? null, d.Value, d.Unit]);
+    expect(summary).toEqual([
+      ['OrdersAccepted', null, 62, 'Count'],
+      ['OrdersLost', null, 0, 'Count'],
+      ['OrdersDuplicated', null, 0, 'Count'],
+      ['QueueRemaining', null, 0, 'Count'],
+      ['DlqRemaining', null, 0, 'Count'],
+      ['TimeToFirstDatabaseReadMs', null, 2_000, 'Milliseconds'],
+      ['TimeToDrainMs', null, 30_000, 'Milliseconds'],
+      ['RunPassed', null, 1, 'Count'],
+      ['RunFailed', null, 0, 'Count'],
+      ['RunInconclusive', null, 0, 'Count'],
+      ['RunAborted', null, 0, 'Count'],
+      ['LatencyP99Ms', 'baseline', 10, 'Milliseconds'],
+      ['LatencyP99Ms', 'outage', 40, 'Milliseconds'],
+      ['LatencyP99Ms', 'recovery', 10, 'Milliseconds'],
+    ]);
+  });
+
+  it('leaves out timings that are unknown and the latency of an empty phase', () => {
+    // Given a dry run (no outage phase, no timings)
+    const input = run((i) => {
+      i.experiment.fault = { dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+      i.experiment.traffic = trafficResult('experiment', seconds(EXP, 5, { database: 3 }, { ok: 1 }));
+    });
+    // When the report is built
+    const { metricData } = buildReport(input);
+    // Then neither timing nor the outage's latency is published
+    const names = metricData.map((d) => `${d.MetricName}${d.Dimensions ? `:${d.Dimensions[0].Value}` : ''}`);
+    expect(names).not.toContain('TimeToFirstDatabaseReadMs');
+    expect(names).not.toContain('TimeToDrainMs');
+    expect(names).not.toContain('LatencyP99Ms:outage');
+    expect(names).toContain('RunInconclusive');
+  });
+
+  it('stays under 1,000 datums and 200 KB even for a run longer than the config allows, by widening the slots', () => {
+    // Given 840 s of experiment after 840 s of baseline at 20 requests per second
+    const input = run((i) => {
+      i.baseline = trafficResult('baseline', seconds(T0, 840, { database: 15 }, { ok: 5 }));
+      i.experiment.traffic = trafficResult('experiment', seconds(T0 + 841_000, 840, { cache: 15 }, { queued: 5 }));
+      i.experiment.fault = { dryRun: false, deregisteredAt: iso(T0 + 842_000), registeredAt: iso(T0 + 1_500_000), availableAt: iso(T0 + 1_510_000), stoppedEarly: null };
+    });
+    // When the report is built
+    const { metricData, report } = buildReport(input);
+    // Then the data fits one PutMetricData call and still sums to the totals
+    expect(metricData.length).toBeLessThanOrEqual(MAX_METRIC_DATUMS);
+    expect(JSON.stringify(metricData).length).toBeLessThan(200_000);
+    expect(datums(metricData, 'ReadsCache').reduce((s, d) => s + d.Value, 0)).toBe(report.reads.cache);
+  });
+});
+
+describe('buildReport input checks', () => {
+  it('refuses an unreadable fault timestamp', () => {
+    // Given a deregistration time that is not ISO
+    const input = run((i) => (i.experiment.fault.deregisteredAt = 'yesterday'));
+    // When the report is built
+    // Then the field is named
+    expect(() => buildReport(input)).toThrow(new InvalidReportInput('fault.deregisteredAt is not an ISO timestamp: "yesterday"'));
+  });
+
+  it('names every missing part of the input', () => {
+    // Given an input without traffic and orders
+    const input = { ...run(), baseline: undefined, orders: undefined } as unknown as ReportInput;
+    // When the report is built
+    // Then both are named
+    expect(() => buildReport(input)).toThrow('the report input misses baseline, orders');
+  });
+});

@@ -1,0 +1,215 @@
+// validateRunInput: overrides over defaults, every problem at once, derived loop bounds and limits.
+import { DEFAULT_RUN_SETTINGS, InvalidRunConfig, MAX_TOTAL_LOOP_ITERATIONS, validateRunInput } from '../../../steps/core/run-config';
+
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InvalidRunConfig) return error.problems;
+    throw error;
+  }
+  throw new Error('expected InvalidRunConfig');
+}
+
+describe('validateRunInput', () => {
+  it('gives the seed experiment when the input is empty', () => {
+    // Given an empty execution input and no stack defaults
+    // When it is validated
+    const config = validateRunInput({}, {}, 'manual-1');
+    // Then the config is the seed's experiment with derived loop bounds
+    expect(config).toEqual({
+      runId: 'manual-1',
+      baselineSeconds: 30,
+      outageSeconds: 180,
+      recoverySeconds: 60,
+      readsPerSecond: 3,
+      writesPerSecond: 1,
+      drainTimeoutSeconds: 300,
+      holdCheckSeconds: 10,
+      holdIterations: 18,
+      drainPollSeconds: 10,
+      drainPollIterations: 30,
+      drainZeroReadings: 3,
+      availablePollSeconds: 5,
+      availablePollIterations: 60,
+      dryRun: false,
+    });
+  });
+
+  it('documents the seed settings as the defaults', () => {
+    // Given / When the exported defaults
+    // Then they are the seed's experiment
+    expect(DEFAULT_RUN_SETTINGS).toEqual({
+      baselineSeconds: 30,
+      outageSeconds: 180,
+      recoverySeconds: 60,
+      readsPerSecond: 3,
+      writesPerSecond: 1,
+      drainTimeoutSeconds: 300,
+      holdCheckSeconds: 10,
+      drainPollSeconds: 10,
+      drainZeroReadings: 3,
+      availablePollSeconds: 5,
+      availableTimeoutSeconds: 300,
+      dryRun: false,
+    });
+  });
+
+  it('lets the execution input override the stack defaults', () => {
+    // Given stack defaults and an input overriding some of the same fields
+    const defaults = { outageSeconds: 60, readsPerSecond: 5 };
+    // When validated
+    const config = validateRunInput({ outageSeconds: 45, dryRun: true }, defaults);
+    // Then the input wins where it speaks and the defaults elsewhere
+    expect(config).toMatchObject({ outageSeconds: 45, readsPerSecond: 5, dryRun: true, holdIterations: 5 });
+  });
+
+  it('takes the poll settings from the defaults and rounds the loop bounds up', () => {
+    // Given short poll settings as the local runner passes them
+    const defaults = { holdCheckSeconds: 4, drainPollSeconds: 3, availablePollSeconds: 7, availableTimeoutSeconds: 20, drainTimeoutSeconds: 10 };
+    // When validated with a 10-second outage
+    const config = validateRunInput({ outageSeconds: 10 }, defaults);
+    // Then every loop bound is the ceiling of timeout / interval
+    expect(config).toMatchObject({ holdIterations: 3, drainPollIterations: 4, availablePollIterations: 3 });
+  });
+
+  it('refuses a poll setting in the execution input', () => {
+    // Given an input that tries to set the hold check interval
+    // When validated
+    const problems = problemsOf(() => validateRunInput({ holdCheckSeconds: 1 }));
+    // Then the problem says the stack sets it
+    expect(problems).toEqual(['holdCheckSeconds cannot be set in the execution input (the stack sets it)']);
+  });
+
+  it('lists every problem at once', () => {
+    // Given an input wrong in five ways
+    const input = { outageSeconds: '30', baselineSeconds: 1.5, readsPerSecond: 0, dryRun: 'true', bogus: 1 };
+    // When validated
+    const problems = problemsOf(() => validateRunInput(input));
+    // Then each one is named
+    expect(problems).toEqual([
+      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, dryRun, runId)',
+      'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
+      'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
+      'readsPerSecond must be an integer from 1 to 1000 (got 0)',
+      'dryRun must be true or false (got the string "true")',
+    ]);
+  });
+
+  it('throws an error named InvalidRunConfig whose message carries the problems', () => {
+    // Given a negative outage
+    // When validated
+    // Then the error is recognisable by name (Step Functions matches on it) and explains itself
+    expect(() => validateRunInput({ outageSeconds: -5 })).toThrow(
+      expect.objectContaining({ name: 'InvalidRunConfig', message: expect.stringContaining('outageSeconds must be an integer from 1 to 3600 (got -5)') }),
+    );
+  });
+
+  it.each([
+    ['writesPerSecond', 501],
+    ['readsPerSecond', 1001],
+    ['drainTimeoutSeconds', 9],
+    ['drainTimeoutSeconds', 3601],
+    ['recoverySeconds', 0],
+    ['baselineSeconds', Number.MAX_SAFE_INTEGER],
+  ])('refuses %s = %p as out of bounds', (key, value) => {
+    // Given an out-of-bounds value
+    // When validated
+    const problems = problemsOf(() => validateRunInput({ [key]: value }));
+    // Then that field is named
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${key} must be an integer from \\d+ to \\d+`))]);
+  });
+
+  it('refuses unknown keys and out-of-bounds values in the defaults too', () => {
+    // Given stack defaults with a typo and a poll interval over a minute
+    // When validated
+    const problems = problemsOf(() => validateRunInput({}, { holdCheckSecs: 5, drainPollSeconds: 61 } as never));
+    // Then both are reported
+    expect(problems).toEqual(['unknown key "holdCheckSecs" in the defaults', 'drainPollSeconds must be an integer from 1 to 60 (got 61)']);
+  });
+
+  it('refuses an input that is not an object', () => {
+    // Given an array as the execution input
+    // When validated
+    const problems = problemsOf(() => validateRunInput([1, 2]));
+    // Then it says what was expected
+    expect(problems).toEqual(['the execution input must be a JSON object (got an array)']);
+  });
+
+  it('refuses loops that would risk the execution history cap', () => {
+    // Given one-second polls over long waits
+    const defaults = { holdCheckSeconds: 1, drainPollSeconds: 1, availablePollSeconds: 1, availableTimeoutSeconds: 900 };
+    // When validated with a 300-second outage and a 900-second drain timeout
+    const problems = problemsOf(() => validateRunInput({ outageSeconds: 300, drainTimeoutSeconds: 900 }, defaults));
+    // Then the iteration total is named with its parts
+    expect(problems).toEqual([
+      `the poll loops would run 2100 iterations (hold 300, drain 900, available 900), more than ${MAX_TOTAL_LOOP_ITERATIONS}: risks the 25,000-event execution history cap; lengthen the poll intervals or shorten the durations`,
+    ]);
+  });
+
+  it('refuses a drain that could never count as drained', () => {
+    // Given more required zero readings than the drain timeout allows polls
+    // When validated
+    const problems = problemsOf(() => validateRunInput({ drainTimeoutSeconds: 20 }, { drainPollSeconds: 10, drainZeroReadings: 3 }));
+    // Then the contradiction is named
+    expect(problems).toEqual([expect.stringContaining('drainZeroReadings (3) exceeds the 2 drain polls')]);
+  });
+
+  it('refuses an experiment longer than one traffic step can run', () => {
+    // Given an outage and recovery of 900 s together
+    // When validated
+    const problems = problemsOf(() => validateRunInput({ outageSeconds: 800, recoverySeconds: 100 }));
+    // Then the limit is named
+    expect(problems).toContain('outageSeconds + recoverySeconds (900) exceeds 840 s, the longest a traffic step can run');
+  });
+
+  it('refuses a run whose state would not fit the payload cap', () => {
+    // Given 10 minutes of experiment at the seed's rates
+    // When validated
+    const problems = problemsOf(() => validateRunInput({ outageSeconds: 540, recoverySeconds: 60 }));
+    // Then the payload estimate is the problem
+    expect(problems).toEqual([expect.stringMatching(/^the run's state would grow to about 280 KB .* under the 256 KB state payload cap/)]);
+  });
+
+  it('accepts an outage of six minutes at the seed’s rates', () => {
+    // Given a 360-second outage with the seed's other settings
+    // When validated
+    // Then it is accepted
+    expect(validateRunInput({ outageSeconds: 360 }).holdIterations).toBe(36);
+  });
+
+  it('takes the run id from the input first', () => {
+    // Given an input naming the run and an execution name
+    // When validated
+    const config = validateRunInput({ runId: 'my_run-7' }, {}, 'exec-name');
+    // Then the input's id wins
+    expect(config.runId).toBe('my_run-7');
+  });
+
+  it('refuses a run id with characters outside letters, digits, dash and underscore', () => {
+    // Given a run id with a slash
+    // When validated
+    const problems = problemsOf(() => validateRunInput({ runId: 'a/b' }));
+    // Then the run id is named
+    expect(problems).toEqual([`runId must be 1-64 letters, digits, '-' or '_' (got the string "a/b")`]);
+  });
+
+  it('derives the run id from the execution name, replacing characters a run id cannot hold', () => {
+    // Given no run id in the input and an execution name with a dot
+    // When validated
+    const config = validateRunInput({}, {}, 'scheduled-20261127T020000.500Z');
+    // Then the run id is the name with the dot replaced
+    expect(config.runId).toBe('scheduled-20261127T020000-500Z');
+  });
+
+  it('generates distinct legal run ids when neither input nor execution name gives one', () => {
+    // Given neither a run id nor an execution name
+    // When two runs are validated
+    const first = validateRunInput({}).runId;
+    const second = validateRunInput({}).runId;
+    // Then both are legal and they differ
+    expect(first).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(second).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(first).not.toBe(second);
+  });
+});

@@ -1,0 +1,165 @@
+// runTraffic with a scripted shop and a virtual clock: what is sent, when, and how it is counted.
+import { runTraffic } from '../../../steps/core/run-traffic';
+import type { OrderRequest, ShopClient } from '../../../steps/ports';
+import { FakeClock } from '../support/fake-clock';
+
+interface Sent {
+  kind: 'read' | 'write';
+  at: number;
+  order?: OrderRequest;
+}
+
+/** A shop that answers at once, recording what was sent at which virtual time. */
+function scriptedShop(clock: FakeClock, answers: Partial<Pick<ShopClient, 'listProducts' | 'placeOrder'>> = {}) {
+  const sent: Sent[] = [];
+  const shop: ShopClient = {
+    health: async () => ({ degradation: true }),
+    listProducts: async (signal) => {
+      sent.push({ kind: 'read', at: clock.now() });
+      return answers.listProducts ? answers.listProducts(signal) : { status: 200, source: 'database' };
+    },
+    placeOrder: async (order, signal) => {
+      sent.push({ kind: 'write', at: clock.now(), order });
+      return answers.placeOrder ? answers.placeOrder(order, signal) : { status: 201 };
+    },
+    runOrders: async () => ({ committed: 0, rejected: 0 }),
+  };
+  return { shop, sent };
+}
+
+const options = { runId: 'run-1', phase: 'baseline', durationSeconds: 2, readsPerSecond: 3, writesPerSecond: 1 };
+
+describe('runTraffic', () => {
+  it('sends each request at its scheduled time relative to the start', async () => {
+    // Given a virtual clock and a shop that answers at once
+    const clock = new FakeClock(10_000);
+    const { shop, sent } = scriptedShop(clock);
+    // When 2 seconds of 3 reads + 1 write per second run
+    await runTraffic(options, shop, clock);
+    // Then the requests left at the scheduled offsets
+    expect(sent.map((s) => [s.kind, Math.round(s.at - 10_000)])).toEqual([
+      ['read', 0],
+      ['read', 333],
+      ['write', 500],
+      ['read', 667],
+      ['read', 1000],
+      ['read', 1333],
+      ['write', 1500],
+      ['read', 1667],
+    ]);
+  });
+
+  it('names orders after the run and phase, one product of 1..10, quantity 1', async () => {
+    // Given a randomness source at both ends of its range
+    const clock = new FakeClock();
+    const { shop, sent } = scriptedShop(clock);
+    const random = jest.fn().mockReturnValueOnce(0).mockReturnValueOnce(0.9999);
+    // When the traffic runs
+    await runTraffic({ ...options, phase: 'experiment', random }, shop, clock);
+    // Then the orders carry the run's id and their sequence number
+    expect(sent.filter((s) => s.kind === 'write').map((s) => s.order)).toEqual([
+      { productId: 1, quantity: 1, orderId: 'run-1-experiment-1', runId: 'run-1' },
+      { productId: 10, quantity: 1, orderId: 'run-1-experiment-2', runId: 'run-1' },
+    ]);
+  });
+
+  it('counts every answer class and records the shop’s build', async () => {
+    // Given a shop whose reads come from the cache and whose orders are queued
+    const clock = new FakeClock();
+    const { shop } = scriptedShop(clock, {
+      listProducts: async () => ({ status: 200, source: 'cache' }),
+      placeOrder: async () => ({ status: 202 }),
+    });
+    // When the traffic runs
+    const result = await runTraffic(options, shop, clock);
+    // Then the result counts them, per second too
+    expect(result).toMatchObject({
+      phase: 'baseline',
+      degradation: true,
+      offered: { reads: 6, writes: 2 },
+      reads: { database: 0, cache: 6, failed: 0 },
+      writes: { ok: 0, queued: 2, stockOut: 0, failed: 0 },
+      ordersAccepted: 2,
+    });
+    expect(result.timeline.map((b) => [b.reads.cache, b.writes.queued])).toEqual([
+      [3, 1],
+      [3, 1],
+    ]);
+  });
+
+  it('counts a request whose call throws as failed', async () => {
+    // Given a shop whose every request errors (connection refused)
+    const clock = new FakeClock();
+    const refused = async (): Promise<never> => {
+      throw new TypeError('fetch failed');
+    };
+    const { shop } = scriptedShop(clock, { listProducts: refused, placeOrder: refused });
+    // When the traffic runs
+    const result = await runTraffic(options, shop, clock);
+    // Then all of it failed
+    expect(result.reads).toEqual({ database: 0, cache: 0, failed: 6 });
+    expect(result.writes).toEqual({ ok: 0, queued: 0, stockOut: 0, failed: 2 });
+  });
+
+  it('counts a request whose client throws instead of rejecting as failed, and carries on', async () => {
+    // Given a shop client whose reads throw synchronously
+    const clock = new FakeClock();
+    const { shop } = scriptedShop(clock);
+    shop.listProducts = () => {
+      throw new Error('bad client');
+    };
+    // When the traffic runs
+    const result = await runTraffic(options, shop, clock);
+    // Then the reads failed and the writes still went out
+    expect(result.reads.failed).toBe(6);
+    expect(result.writes.ok).toBe(2);
+  });
+
+  it('keeps sending on schedule while earlier requests are unanswered, and counts the unanswered as failed', async () => {
+    // Given a shop that never answers
+    const clock = new FakeClock();
+    const never = (): Promise<never> => new Promise<never>(() => undefined);
+    const { shop, sent } = scriptedShop(clock, { listProducts: never, placeOrder: never });
+    // When the traffic runs
+    const result = await runTraffic({ ...options, requestTimeoutMs: 1_000 }, shop, clock);
+    // Then every scheduled request was still sent, and each counts as failed
+    expect(sent).toHaveLength(8);
+    expect(result.reads.failed).toBe(6);
+    expect(result.writes.failed).toBe(2);
+  });
+
+  it('waits no longer than one request timeout for stragglers after the last send', async () => {
+    // Given a shop that never answers and a 1.5-second request timeout
+    const clock = new FakeClock(0);
+    const never = (): Promise<never> => new Promise<never>(() => undefined);
+    const { shop } = scriptedShop(clock, { listProducts: never, placeOrder: never });
+    // When the traffic runs
+    const result = await runTraffic({ ...options, requestTimeoutMs: 1_500 }, shop, clock);
+    // Then it ended one timeout after the last send (at 1667 ms)
+    expect(result.endedAtMs).toBeCloseTo(1_667 + 1_500, 0);
+  });
+
+  it('measures latency from the scheduled send time, so a late send counts against the latency', async () => {
+    // Given a clock whose every sleep overshoots by 300 ms, and a shop that answers at once
+    const clock = new FakeClock(0);
+    const lateClock = { now: () => clock.now(), sleep: (ms: number) => clock.sleep(ms + 300) };
+    const { shop } = scriptedShop(clock);
+    // When one second of traffic runs
+    const result = await runTraffic({ ...options, durationSeconds: 1 }, shop, lateClock);
+    // Then the late sends show as latency, though the shop itself took no time
+    expect(result.latencyMs.reads.max).toBeGreaterThanOrEqual(295);
+  });
+
+  it('reports an unknown build when the health check fails', async () => {
+    // Given a shop whose health check throws
+    const clock = new FakeClock();
+    const { shop } = scriptedShop(clock);
+    shop.health = async () => {
+      throw new Error('unreachable');
+    };
+    // When the traffic runs
+    const result = await runTraffic(options, shop, clock);
+    // Then the build is unknown
+    expect(result.degradation).toBeNull();
+  });
+});

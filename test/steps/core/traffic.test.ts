@@ -1,0 +1,147 @@
+// The pure parts of the traffic generator: send schedule, outcome classes, per-second buckets.
+import { classifyRead, classifyWrite, sendSchedule, TrafficRecorder } from '../../../steps/core/traffic';
+import { mergeEncodedHistograms, summarise } from '../../../steps/core/latency-histogram';
+
+describe('sendSchedule', () => {
+  it('spreads each second’s reads and writes evenly across it, in time order', () => {
+    // Given two seconds at 4 reads and 2 writes per second
+    // When the schedule is generated
+    const schedule = [...sendSchedule({ durationSeconds: 2, readsPerSecond: 4, writesPerSecond: 2 })];
+    // Then the first second holds reads every 250 ms and writes at 250 and 750 ms
+    expect(schedule.slice(0, 6).map((s) => [s.kind, s.offsetMs])).toEqual([
+      ['read', 0],
+      ['read', 250],
+      ['write', 250],
+      ['read', 500],
+      ['read', 750],
+      ['write', 750],
+    ]);
+    expect(schedule.map((s) => s.offsetMs)).toEqual([...schedule.map((s) => s.offsetMs)].sort((a, b) => a - b));
+  });
+
+  it('offers exactly the rate times the duration, each in the second it belongs to', () => {
+    // Given 3 seconds at 7 reads and 3 writes per second
+    // When the schedule is generated
+    const schedule = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 7, writesPerSecond: 3 })];
+    // Then each second carries 10 requests whose offsets fall inside it
+    for (const second of [0, 1, 2]) {
+      const inSecond = schedule.filter((s) => s.second === second);
+      expect(inSecond).toHaveLength(10);
+      expect(inSecond.every((s) => s.offsetMs >= second * 1000 && s.offsetMs < (second + 1) * 1000)).toBe(true);
+    }
+  });
+
+  it('numbers writes from 1 across the whole schedule', () => {
+    // Given 3 seconds at 2 writes per second
+    // When the schedule is generated
+    const writes = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 1, writesPerSecond: 2 })].filter((s) => s.kind === 'write');
+    // Then the sequence numbers run 1..6
+    expect(writes.map((w) => w.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('classifyRead', () => {
+  it.each([
+    [{ status: 200, source: 'database' }, 'database'],
+    [{ status: 200, source: 'cache' }, 'cache'],
+    [{ status: 200, source: 'elsewhere' }, 'failed'],
+    [{ status: 200 }, 'failed'],
+    [{ status: 503, source: 'cache' }, 'failed'],
+    [null, 'failed'],
+  ])('classifies %p as %s', (answer, expected) => {
+    // Given an answer (null: network error or timeout)
+    // When classified
+    // Then it lands in the expected class
+    expect(classifyRead(answer)).toBe(expected);
+  });
+});
+
+describe('classifyWrite', () => {
+  it.each([
+    [201, 'ok'],
+    [202, 'queued'],
+    [409, 'stockOut'],
+    [200, 'failed'],
+    [500, 'failed'],
+    [503, 'failed'],
+  ])('classifies status %p as %s', (status, expected) => {
+    // Given a write answer with that status
+    // When classified
+    // Then it lands in the expected class
+    expect(classifyWrite({ status })).toBe(expected);
+  });
+
+  it('classifies a write without an answer as failed', () => {
+    // Given no answer (network error or timeout)
+    // When classified
+    // Then it failed
+    expect(classifyWrite(null)).toBe('failed');
+  });
+});
+
+describe('TrafficRecorder', () => {
+  const shape = { durationSeconds: 3, readsPerSecond: 2, writesPerSecond: 1 };
+
+  it('counts outcomes in the second they were scheduled in, with an empty bucket for a quiet second', () => {
+    // Given a recorder over 3 seconds
+    const recorder = new TrafficRecorder('baseline', 1_000_000, shape);
+    // When outcomes arrive for seconds 0 and 2 only
+    recorder.recordRead(0, 'database', 5);
+    recorder.recordRead(0, 'cache', 7);
+    recorder.recordWrite(2, 'queued', 2_500);
+    const result = recorder.result(true, 1_004_000);
+    // Then each bucket starts at its second and holds its own counts
+    expect(result.timeline.map((b) => ({ t: b.t, reads: b.reads, writes: b.writes }))).toEqual([
+      { t: 1_000_000, reads: { database: 1, cache: 1, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } },
+      { t: 1_001_000, reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } },
+      { t: 1_002_000, reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 1, stockOut: 0, failed: 0 } },
+    ]);
+  });
+
+  it('sums the buckets, counts committed and queued orders as accepted, and reports the offered load', () => {
+    // Given outcomes of every write class
+    const recorder = new TrafficRecorder('experiment', 0, shape);
+    recorder.recordWrite(0, 'ok', 1);
+    recorder.recordWrite(1, 'queued', 1);
+    recorder.recordWrite(1, 'stockOut', 1);
+    recorder.recordWrite(2, 'failed', 1);
+    recorder.recordRead(2, 'failed', 1);
+    // When the result is taken
+    const result = recorder.result(null, 3_000);
+    // Then totals, accepted orders and offered load are right
+    expect(result).toMatchObject({
+      phase: 'experiment',
+      degradation: null,
+      startedAtMs: 0,
+      endedAtMs: 3_000,
+      offered: { reads: 6, writes: 3 },
+      reads: { database: 0, cache: 0, failed: 1 },
+      writes: { ok: 1, queued: 1, stockOut: 1, failed: 1 },
+      ordersAccepted: 2,
+    });
+  });
+
+  it('keeps each bucket’s latencies in its histogram, and per-kind summaries overall', () => {
+    // Given reads at 10 ms and 20 ms in second 0 and a write at 1000 ms in second 1
+    const recorder = new TrafficRecorder('baseline', 0, shape);
+    recorder.recordRead(0, 'database', 10);
+    recorder.recordRead(0, 'database', 20);
+    recorder.recordWrite(1, 'ok', 1_000);
+    // When the result is taken
+    const result = recorder.result(true, 3_000);
+    // Then the buckets' histograms decode to their own latencies
+    expect(summarise(mergeEncodedHistograms([result.timeline[0].latencyHistogram]))).toMatchObject({ count: 2, max: 20 });
+    expect(summarise(mergeEncodedHistograms([result.timeline[1].latencyHistogram]))).toMatchObject({ count: 1 });
+    expect(result.latencyMs.reads).toMatchObject({ count: 2, max: 20 });
+    expect(result.latencyMs.writes.count).toBe(1);
+    expect(result.latencyMs.writes.p99).toBeGreaterThanOrEqual(990);
+  });
+
+  it('refuses an outcome for a second outside the schedule', () => {
+    // Given a 3-second recorder
+    const recorder = new TrafficRecorder('baseline', 0, shape);
+    // When an outcome for second 3 arrives
+    // Then it is refused
+    expect(() => recorder.recordRead(3, 'database', 1)).toThrow(RangeError);
+  });
+});
