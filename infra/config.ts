@@ -1,0 +1,443 @@
+// The GameDay app's typed configuration: read from CDK context, checked once, every problem reported together.
+import { Token } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+
+/** The context key the app reads its configuration from (a JSON object, or a string holding one). */
+export const GAMEDAY_CONTEXT_KEY = 'gameday';
+
+/** The experiment's stack-wide defaults; an execution input may override some of them. */
+export interface ExperimentDefaults {
+  /** @default 30 */
+  readonly baselineSeconds: number;
+  /** @default 180 */
+  readonly outageSeconds: number;
+  /** @default 60 */
+  readonly recoverySeconds: number;
+  /** @default 3 */
+  readonly readsPerSecond: number;
+  /** @default 1 */
+  readonly writesPerSecond: number;
+  /** @default 300 */
+  readonly drainTimeoutSeconds: number;
+  /** @default 10 */
+  readonly holdCheckSeconds: number;
+  /** @default 10 */
+  readonly drainPollSeconds: number;
+  /** @default 3 */
+  readonly drainZeroReadings: number;
+  /** @default 5 */
+  readonly availablePollSeconds: number;
+  /** @default 300 */
+  readonly availableTimeoutSeconds: number;
+}
+
+/** When the recurring GameDay runs. */
+export interface GameDayScheduleConfig {
+  /** @default false */
+  readonly enabled: boolean;
+  /** An EventBridge Scheduler `rate(...)` or `cron(...)` expression. @default 'rate(7 days)' */
+  readonly expression: string;
+  /** IANA time zone a cron expression is evaluated in. @default 'UTC' */
+  readonly timezone: string;
+}
+
+/** The tag a proxy and cluster must carry before the GameDay may deregister the target. */
+export interface AllowTag {
+  /** @default 'gameday-allowed' */
+  readonly key: string;
+  /** @default 'true' */
+  readonly value: string;
+}
+
+/** Everything the GameDay stack needs to know about its target and its own behaviour. */
+export interface GameDayConfig {
+  readonly proxyName: string;
+  /** `arn:aws:rds:<region>:<account>:db-proxy:prx-...` (the opaque id, not the name). */
+  readonly proxyArn: string;
+  /** @default 'default' */
+  readonly targetGroupName: string;
+  /** `arn:aws:rds:<region>:<account>:target-group:prx-tg-...` */
+  readonly targetGroupArn: string;
+  readonly dbClusterIdentifier: string;
+  /** `arn:aws:rds:<region>:<account>:cluster:<dbClusterIdentifier>` */
+  readonly dbClusterArn: string;
+  readonly orderQueueUrl: string;
+  readonly orderQueueArn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+  /** Base URL of the Chaos Shop the traffic steps call. */
+  readonly shopUrl: string;
+  /** CloudWatch alarms (metric or composite) whose ALARM state stops the experiment. @default [] */
+  readonly stopConditionAlarmNames: readonly string[];
+  /** @default 'GameDay' */
+  readonly metricNamespace: string;
+  /** @default { key: 'gameday-allowed', value: 'true' } */
+  readonly allowTag: AllowTag;
+  /** @default - the seed's experiment (see {@link DEFAULT_EXPERIMENT}) */
+  readonly experiment: ExperimentDefaults;
+  /** @default - disabled, weekly, UTC */
+  readonly schedule: GameDayScheduleConfig;
+  /** How often the reconciler checks that the target is registered. @default 15 */
+  readonly reconcilerRateMinutes: number;
+  /** Execution timeout; must exceed the longest run the defaults allow. @default 60 */
+  readonly executionTimeoutMinutes: number;
+}
+
+/** The seed's experiment: 30 s baseline, 180 s outage, 60 s recovery at 3 reads + 1 write per second. */
+export const DEFAULT_EXPERIMENT: ExperimentDefaults = Object.freeze({
+  baselineSeconds: 30,
+  outageSeconds: 180,
+  recoverySeconds: 60,
+  readsPerSecond: 3,
+  writesPerSecond: 1,
+  drainTimeoutSeconds: 300,
+  holdCheckSeconds: 10,
+  drainPollSeconds: 10,
+  drainZeroReadings: 3,
+  availablePollSeconds: 5,
+  availableTimeoutSeconds: 300,
+});
+
+export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({ enabled: false, expression: 'rate(7 days)', timezone: 'UTC' });
+export const DEFAULT_ALLOW_TAG: AllowTag = Object.freeze({ key: 'gameday-allowed', value: 'true' });
+
+/** The longest a traffic step can run inside one Lambda invocation (15 minutes), stragglers included. */
+export const MAX_TRAFFIC_STEP_SECONDS = 840;
+
+/** DescribeAlarms takes at most 100 names in one call. */
+const MAX_STOP_CONDITION_ALARMS = 100;
+
+/** Inclusive integer bounds of each experiment default; the same the validate-input step enforces. */
+const EXPERIMENT_BOUNDS: Readonly<Record<keyof ExperimentDefaults, readonly [number, number]>> = {
+  baselineSeconds: [1, 3600],
+  outageSeconds: [1, 3600],
+  recoverySeconds: [1, 3600],
+  readsPerSecond: [1, 1000],
+  writesPerSecond: [1, 500],
+  drainTimeoutSeconds: [10, 3600],
+  holdCheckSeconds: [1, 60],
+  drainPollSeconds: [1, 60],
+  drainZeroReadings: [1, 20],
+  availablePollSeconds: [1, 60],
+  availableTimeoutSeconds: [1, 3600],
+};
+
+/** Thrown when the configuration is refused; `problems` lists every one found. */
+export class InvalidGameDayConfig extends Error {
+  override readonly name = 'InvalidGameDayConfig';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid GameDay configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** The parts of an RDS or SQS ARN the checks compare. */
+interface ParsedArn {
+  region: string;
+  account: string;
+  resource: string;
+}
+
+const RDS_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):(.+)$/;
+const SQS_ARN = /^arn:aws[a-z-]*:sqs:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
+const PROXY_RESOURCE = /^db-proxy:prx-[a-z0-9]+$/;
+const TARGET_GROUP_RESOURCE = /^target-group:prx-tg-[a-z0-9]+$/;
+const RDS_NAME = /^[a-zA-Z](?:-?[a-zA-Z0-9]+){0,62}$/;
+const SCHEDULE_EXPRESSION = /^(?:rate\(\d+ (?:minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/;
+const TIME_ZONE = /^(?:UTC|[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2})$/;
+
+/**
+ * Reads the configuration from the `gameday` context key (an object, or a JSON string as `-c` passes
+ * it). Without that key, `fallback` is used when given; otherwise the app cannot know its target.
+ */
+export function loadGameDayConfig(node: Node, fallback?: unknown): GameDayConfig {
+  let raw: unknown = node.tryGetContext(GAMEDAY_CONTEXT_KEY);
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch (error) {
+      throw new InvalidGameDayConfig([`the "${GAMEDAY_CONTEXT_KEY}" context is not valid JSON: ${(error as Error).message}`]);
+    }
+  }
+  if (raw === undefined) {
+    if (fallback === undefined) throw new InvalidGameDayConfig([`no "${GAMEDAY_CONTEXT_KEY}" context: pass the target with -c ${GAMEDAY_CONTEXT_KEY}='{...}' or in cdk.json`]);
+    raw = fallback;
+  }
+  return validateGameDayConfig(raw);
+}
+
+/**
+ * Checks a raw configuration (from context, or built in code), fills in the defaults and returns it.
+ * Values that are unresolved CDK tokens are accepted as they are: they are only known at deploy time.
+ * @throws InvalidGameDayConfig listing every problem found
+ */
+export function validateGameDayConfig(raw: unknown): GameDayConfig {
+  const problems: string[] = [];
+  const input = asRecord(raw, 'the configuration', problems);
+  const known = new Set<string>([
+    'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
+    'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'stopConditionAlarmNames', 'metricNamespace',
+    'allowTag', 'experiment', 'schedule', 'reconcilerRateMinutes', 'executionTimeoutMinutes',
+  ]);
+  for (const key of Object.keys(input)) {
+    if (!known.has(key)) problems.push(`unknown key "${key}"`);
+  }
+
+  const proxyName = requiredString(input, 'proxyName', problems);
+  const proxyArn = requiredString(input, 'proxyArn', problems);
+  const targetGroupName = optionalString(input, 'targetGroupName', 'default', problems);
+  const targetGroupArn = requiredString(input, 'targetGroupArn', problems);
+  const dbClusterIdentifier = requiredString(input, 'dbClusterIdentifier', problems);
+  const dbClusterArn = requiredString(input, 'dbClusterArn', problems);
+  const orderQueueUrl = requiredString(input, 'orderQueueUrl', problems);
+  const orderQueueArn = requiredString(input, 'orderQueueArn', problems);
+  const dlqUrl = requiredString(input, 'dlqUrl', problems);
+  const dlqArn = requiredString(input, 'dlqArn', problems);
+  const shopUrl = requiredString(input, 'shopUrl', problems);
+  const metricNamespace = optionalString(input, 'metricNamespace', 'GameDay', problems);
+
+  for (const [key, value] of [['proxyName', proxyName], ['targetGroupName', targetGroupName], ['dbClusterIdentifier', dbClusterIdentifier]] as const) {
+    if (isLiteral(value) && value !== '' && !RDS_NAME.test(value)) {
+      problems.push(`${key} must start with a letter and hold 1-63 letters, digits or single hyphens (got ${JSON.stringify(value)})`);
+    }
+  }
+
+  const proxy = checkRdsArn('proxyArn', proxyArn, PROXY_RESOURCE, 'db-proxy:prx-<id> (the proxy id, not its name)', problems);
+  const targetGroup = checkRdsArn('targetGroupArn', targetGroupArn, TARGET_GROUP_RESOURCE, 'target-group:prx-tg-<id>', problems);
+  const cluster = checkRdsArn('dbClusterArn', dbClusterArn, /^cluster:[a-z][a-z0-9-]*$/i, 'cluster:<dbClusterIdentifier>', problems);
+  if (cluster && isLiteral(dbClusterIdentifier) && cluster.resource.slice('cluster:'.length).toLowerCase() !== dbClusterIdentifier.toLowerCase()) {
+    problems.push(`dbClusterArn names cluster "${cluster.resource.slice('cluster:'.length)}" but dbClusterIdentifier is "${dbClusterIdentifier}"`);
+  }
+
+  const queue = checkQueue('orderQueue', orderQueueUrl, orderQueueArn, problems);
+  const dlq = checkQueue('dlq', dlqUrl, dlqArn, problems);
+  if (isLiteral(orderQueueArn) && isLiteral(dlqArn) && orderQueueArn !== '' && orderQueueArn === dlqArn) {
+    problems.push('orderQueueArn and dlqArn name the same queue: the DLQ must be a queue of its own');
+  }
+  checkSameLocation([['proxyArn', proxy], ['targetGroupArn', targetGroup], ['dbClusterArn', cluster], ['orderQueueArn', queue], ['dlqArn', dlq]], problems);
+
+  if (isLiteral(shopUrl) && shopUrl !== '' && !isHttpUrl(shopUrl)) problems.push(`shopUrl must be an http(s) URL (got ${JSON.stringify(shopUrl)})`);
+
+  if (isLiteral(metricNamespace) && (metricNamespace.length < 1 || metricNamespace.length > 255 || metricNamespace.startsWith('AWS/') || metricNamespace.startsWith(':'))) {
+    problems.push(`metricNamespace must be 1-255 characters, not start with "AWS/" or ":" (got ${JSON.stringify(metricNamespace)})`);
+  }
+
+  const stopConditionAlarmNames = readAlarmNames(input.stopConditionAlarmNames, problems);
+  const allowTag = readAllowTag(input.allowTag, problems);
+  const experiment = readExperiment(input.experiment, problems);
+  const schedule = readSchedule(input.schedule, problems);
+  const reconcilerRateMinutes = integerIn(input.reconcilerRateMinutes, 'reconcilerRateMinutes', 15, 1, 1440, problems);
+  const executionTimeoutMinutes = integerIn(input.executionTimeoutMinutes, 'executionTimeoutMinutes', 60, 1, 1440, problems);
+
+  if (experiment && executionTimeoutMinutes !== undefined) {
+    const longest =
+      experiment.baselineSeconds + experiment.outageSeconds + experiment.recoverySeconds + experiment.drainTimeoutSeconds + experiment.availableTimeoutSeconds;
+    if (executionTimeoutMinutes * 60 <= longest) {
+      problems.push(
+        `executionTimeoutMinutes (${executionTimeoutMinutes}) must exceed the longest run the defaults allow: baseline + outage + recovery + drain timeout + available timeout = ${longest} s`,
+      );
+    }
+  }
+
+  if (problems.length > 0) throw new InvalidGameDayConfig(problems);
+  return {
+    proxyName,
+    proxyArn,
+    targetGroupName,
+    targetGroupArn,
+    dbClusterIdentifier,
+    dbClusterArn,
+    orderQueueUrl,
+    orderQueueArn,
+    dlqUrl,
+    dlqArn,
+    shopUrl,
+    stopConditionAlarmNames: stopConditionAlarmNames ?? [],
+    metricNamespace,
+    allowTag: allowTag ?? DEFAULT_ALLOW_TAG,
+    experiment: experiment ?? DEFAULT_EXPERIMENT,
+    schedule: schedule ?? DEFAULT_SCHEDULE,
+    reconcilerRateMinutes: reconcilerRateMinutes ?? 15,
+    executionTimeoutMinutes: executionTimeoutMinutes ?? 60,
+  };
+}
+
+/** The region an ARN names, or undefined when it is a token or not an ARN. */
+export function regionOfArn(arn: string): string | undefined {
+  if (!isLiteral(arn)) return undefined;
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[3] !== '' ? parts[3] : undefined;
+}
+
+/** The account an ARN names, or undefined when it is a token or not an ARN. */
+export function accountOfArn(arn: string): string | undefined {
+  if (!isLiteral(arn)) return undefined;
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[4] !== '' ? parts[4] : undefined;
+}
+
+function isLiteral(value: string): boolean {
+  return !Token.isUnresolved(value);
+}
+
+function asRecord(value: unknown, what: string, problems: string[]): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  problems.push(`${what} must be an object (got ${describe(value)})`);
+  return {};
+}
+
+function requiredString(input: Record<string, unknown>, key: string, problems: string[]): string {
+  const value = input[key];
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  problems.push(`${key} is required: a non-empty string (got ${describe(value)})`);
+  return '';
+}
+
+function optionalString(input: Record<string, unknown>, key: string, fallback: string, problems: string[]): string {
+  const value = input[key];
+  if (value === undefined) return fallback;
+  if (typeof value === 'string') return value;
+  problems.push(`${key} must be a string (got ${describe(value)})`);
+  return fallback;
+}
+
+function integerIn(value: unknown, key: string, fallback: number, min: number, max: number, problems: string[]): number | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  problems.push(`${key} must be an integer from ${min} to ${max} (got ${describe(value)})`);
+  return undefined;
+}
+
+function checkRdsArn(key: string, arn: string, resource: RegExp, shape: string, problems: string[]): ParsedArn | undefined {
+  if (!isLiteral(arn) || arn === '') return undefined;
+  const match = RDS_ARN.exec(arn);
+  if (!match || !resource.test(match[3])) {
+    problems.push(`${key} must look like arn:aws:rds:<region>:<account>:${shape} (got ${JSON.stringify(arn)})`);
+    return undefined;
+  }
+  return { region: match[1], account: match[2], resource: match[3] };
+}
+
+function checkQueue(prefix: string, url: string, arn: string, problems: string[]): ParsedArn | undefined {
+  let parsed: ParsedArn | undefined;
+  if (isLiteral(arn) && arn !== '') {
+    const match = SQS_ARN.exec(arn);
+    if (match) parsed = { region: match[1], account: match[2], resource: match[3] };
+    else problems.push(`${prefix}Arn must look like arn:aws:sqs:<region>:<account>:<queue name> (got ${JSON.stringify(arn)})`);
+  }
+  if (isLiteral(url) && url !== '') {
+    if (!isHttpUrl(url)) {
+      problems.push(`${prefix}Url must be an http(s) URL (got ${JSON.stringify(url)})`);
+    } else if (parsed) {
+      const name = new URL(url).pathname.split('/').filter(Boolean).pop();
+      if (name !== parsed.resource) problems.push(`${prefix}Url names queue "${name ?? ''}" but ${prefix}Arn names "${parsed.resource}"`);
+    }
+  }
+  return parsed;
+}
+
+function checkSameLocation(arns: Array<readonly [string, ParsedArn | undefined]>, problems: string[]): void {
+  const located = arns.filter((entry): entry is readonly [string, ParsedArn] => entry[1] !== undefined);
+  if (located.length < 2) return;
+  const [firstKey, first] = located[0];
+  for (const [key, arn] of located.slice(1)) {
+    if (arn.region !== first.region || arn.account !== first.account) {
+      problems.push(`${key} is in ${arn.region}/${arn.account} but ${firstKey} is in ${first.region}/${first.account}: the GameDay needs them in one account and region`);
+    }
+  }
+}
+
+function readAlarmNames(value: unknown, problems: string[]): string[] | undefined {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`stopConditionAlarmNames must be an array of alarm names (got ${describe(value)})`);
+    return undefined;
+  }
+  const names: string[] = [];
+  value.forEach((name, index) => {
+    if (typeof name !== 'string' || name.length < 1 || name.length > 255) problems.push(`stopConditionAlarmNames[${index}] must be an alarm name of 1-255 characters (got ${describe(name)})`);
+    else if (names.includes(name)) problems.push(`stopConditionAlarmNames[${index}] repeats "${name}"`);
+    else names.push(name);
+  });
+  if (value.length > MAX_STOP_CONDITION_ALARMS) problems.push(`stopConditionAlarmNames holds ${value.length} names; at most ${MAX_STOP_CONDITION_ALARMS} fit one DescribeAlarms call`);
+  return names;
+}
+
+function readAllowTag(value: unknown, problems: string[]): AllowTag | undefined {
+  if (value === undefined) return DEFAULT_ALLOW_TAG;
+  const tag = asRecord(value, 'allowTag', problems);
+  const key = tag.key ?? DEFAULT_ALLOW_TAG.key;
+  const tagValue = tag.value ?? DEFAULT_ALLOW_TAG.value;
+  let ok = true;
+  for (const extra of Object.keys(tag).filter((k) => k !== 'key' && k !== 'value')) {
+    problems.push(`unknown key "allowTag.${extra}"`);
+    ok = false;
+  }
+  if (typeof key !== 'string' || key.length < 1 || key.length > 128 || key.startsWith('aws:')) {
+    problems.push(`allowTag.key must be a tag key of 1-128 characters not starting with "aws:" (got ${describe(key)})`);
+    ok = false;
+  }
+  if (typeof tagValue !== 'string' || tagValue.length > 256) {
+    problems.push(`allowTag.value must be a string of at most 256 characters (got ${describe(tagValue)})`);
+    ok = false;
+  }
+  return ok ? { key: key as string, value: tagValue as string } : undefined;
+}
+
+function readExperiment(value: unknown, problems: string[]): ExperimentDefaults | undefined {
+  if (value === undefined) return DEFAULT_EXPERIMENT;
+  const input = asRecord(value, 'experiment', problems);
+  const before = problems.length;
+  for (const extra of Object.keys(input).filter((k) => !(k in EXPERIMENT_BOUNDS))) problems.push(`unknown key "experiment.${extra}"`);
+  const result: Record<string, number> = {};
+  for (const [key, [min, max]] of Object.entries(EXPERIMENT_BOUNDS)) {
+    const parsed = integerIn(input[key], `experiment.${key}`, DEFAULT_EXPERIMENT[key as keyof ExperimentDefaults], min, max, problems);
+    if (parsed !== undefined) result[key] = parsed;
+  }
+  if (problems.length > before) return undefined;
+  const experiment = result as unknown as ExperimentDefaults;
+  if (experiment.outageSeconds + experiment.recoverySeconds > MAX_TRAFFIC_STEP_SECONDS) {
+    problems.push(`experiment.outageSeconds + experiment.recoverySeconds (${experiment.outageSeconds + experiment.recoverySeconds}) exceeds ${MAX_TRAFFIC_STEP_SECONDS} s, the longest one traffic step can run`);
+  }
+  if (experiment.baselineSeconds > MAX_TRAFFIC_STEP_SECONDS) {
+    problems.push(`experiment.baselineSeconds (${experiment.baselineSeconds}) exceeds ${MAX_TRAFFIC_STEP_SECONDS} s, the longest one traffic step can run`);
+  }
+  const drainPolls = Math.ceil(experiment.drainTimeoutSeconds / experiment.drainPollSeconds);
+  if (experiment.drainZeroReadings > drainPolls) {
+    problems.push(`experiment.drainZeroReadings (${experiment.drainZeroReadings}) exceeds the ${drainPolls} polls the drain timeout allows: the queues could never count as drained`);
+  }
+  return problems.length > before ? undefined : experiment;
+}
+
+function readSchedule(value: unknown, problems: string[]): GameDayScheduleConfig | undefined {
+  if (value === undefined) return DEFAULT_SCHEDULE;
+  const input = asRecord(value, 'schedule', problems);
+  const before = problems.length;
+  for (const extra of Object.keys(input).filter((k) => !['enabled', 'expression', 'timezone'].includes(k))) problems.push(`unknown key "schedule.${extra}"`);
+  const enabled = input.enabled ?? DEFAULT_SCHEDULE.enabled;
+  const expression = input.expression ?? DEFAULT_SCHEDULE.expression;
+  const timezone = input.timezone ?? DEFAULT_SCHEDULE.timezone;
+  if (typeof enabled !== 'boolean') problems.push(`schedule.enabled must be true or false (got ${describe(enabled)})`);
+  if (typeof expression !== 'string' || !SCHEDULE_EXPRESSION.test(expression)) {
+    problems.push(`schedule.expression must be a rate(<n> <minutes|hours|days>) or cron(...) expression (got ${describe(expression)})`);
+  }
+  if (typeof timezone !== 'string' || !TIME_ZONE.test(timezone)) problems.push(`schedule.timezone must be an IANA time zone such as UTC or Europe/Berlin (got ${describe(timezone)})`);
+  if (problems.length > before) return undefined;
+  return { enabled: enabled as boolean, expression: expression as string, timezone: timezone as string };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json;
+}

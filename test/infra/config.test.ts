@@ -1,0 +1,337 @@
+// The GameDay configuration: defaults, every check, and all problems reported at once.
+import { App } from 'aws-cdk-lib';
+import {
+  DEFAULT_EXPERIMENT,
+  InvalidGameDayConfig,
+  loadGameDayConfig,
+  regionOfArn,
+  validateGameDayConfig,
+} from '../../infra/config';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+
+function problemsOf(raw: unknown): readonly string[] {
+  try {
+    validateGameDayConfig(raw);
+  } catch (error) {
+    if (error instanceof InvalidGameDayConfig) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('validateGameDayConfig', () => {
+  test('fills in every documented default when only the target is given', () => {
+    // Given the example target and nothing else
+    // When it is validated
+    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, targetGroupName: undefined });
+
+    // Then the defaults are the documented ones
+    expect(config.targetGroupName).toBe('default');
+    expect(config.stopConditionAlarmNames).toEqual([]);
+    expect(config.metricNamespace).toBe('GameDay');
+    expect(config.allowTag).toEqual({ key: 'gameday-allowed', value: 'true' });
+    expect(config.schedule).toEqual({ enabled: false, expression: 'rate(7 days)', timezone: 'UTC' });
+    expect(config.reconcilerRateMinutes).toBe(15);
+    expect(config.executionTimeoutMinutes).toBe(60);
+  });
+
+  test('uses the seed experiment as the default experiment', () => {
+    // Given a target without experiment settings
+    // When it is validated
+    const config = validateGameDayConfig(EXAMPLE_GAMEDAY_CONTEXT);
+
+    // Then the experiment is the seed's
+    expect(config.experiment).toEqual({
+      baselineSeconds: 30,
+      outageSeconds: 180,
+      recoverySeconds: 60,
+      readsPerSecond: 3,
+      writesPerSecond: 1,
+      drainTimeoutSeconds: 300,
+      holdCheckSeconds: 10,
+      drainPollSeconds: 10,
+      drainZeroReadings: 3,
+      availablePollSeconds: 5,
+      availableTimeoutSeconds: 300,
+    });
+  });
+
+  test('merges partial experiment settings over the defaults', () => {
+    // Given a config that sets only the outage length
+    // When it is validated
+    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { outageSeconds: 20 } });
+
+    // Then the outage is changed and the rest keeps its defaults
+    expect(config.experiment).toEqual({ ...DEFAULT_EXPERIMENT, outageSeconds: 20 });
+  });
+
+  test('reports every problem of a config in one error', () => {
+    // Given a config with many independent mistakes
+    const raw = {
+      ...EXAMPLE_GAMEDAY_CONTEXT,
+      proxyArn: 'arn:aws:rds:us-east-1:123456789012:db-proxy:example-shop-proxy',
+      dbClusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:another-cluster',
+      orderQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/other-queue',
+      shopUrl: 'ftp://shop',
+      reconcilerRateMinutes: 0,
+      schedule: { expression: 'every week' },
+      surprise: true,
+    };
+
+    // When it is validated
+    const problems = problemsOf(raw);
+
+    // Then each mistake is named
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('proxyArn must look like'),
+        expect.stringContaining('dbClusterArn names cluster "another-cluster"'),
+        expect.stringContaining('orderQueueUrl names queue "other-queue"'),
+        expect.stringContaining('shopUrl must be an http(s) URL'),
+        expect.stringContaining('reconcilerRateMinutes must be an integer'),
+        expect.stringContaining('schedule.expression must be'),
+        expect.stringContaining('unknown key "surprise"'),
+      ]),
+    );
+    expect(problems).toHaveLength(7);
+  });
+
+  test('lists every missing required field', () => {
+    // Given an empty config
+    // When it is validated
+    const problems = problemsOf({});
+
+    // Then all eleven required fields are reported
+    for (const key of ['proxyName', 'proxyArn', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn', 'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl']) {
+      expect(problems).toContain(`${key} is required: a non-empty string (got nothing)`);
+    }
+  });
+
+  test('refuses a proxy ARN that names the proxy instead of its prx- id', () => {
+    // Given the proxy's name where its opaque id belongs
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, proxyArn: 'arn:aws:rds:us-east-1:123456789012:db-proxy:example-shop-proxy' };
+
+    // When it is validated
+    // Then the proxy ARN is refused
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('db-proxy:prx-<id>')]);
+  });
+
+  test('refuses a target group ARN that is not a prx-tg- id', () => {
+    // Given a target group ARN with a wildcard
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, targetGroupArn: 'arn:aws:rds:us-east-1:123456789012:target-group:*' };
+
+    // When it is validated
+    // Then the target group ARN is refused
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('targetGroupArn must look like')]);
+  });
+
+  test('refuses target resources spread over regions', () => {
+    // Given a DLQ in another region than the proxy
+    const raw = {
+      ...EXAMPLE_GAMEDAY_CONTEXT,
+      dlqUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/example-shop-orders-dlq',
+      dlqArn: 'arn:aws:sqs:eu-west-1:123456789012:example-shop-orders-dlq',
+    };
+
+    // When it is validated
+    // Then the mismatch is reported
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('dlqArn is in eu-west-1/123456789012 but proxyArn is in us-east-1/123456789012')]);
+  });
+
+  test('refuses the order queue as its own DLQ', () => {
+    // Given the same queue twice
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, dlqUrl: EXAMPLE_GAMEDAY_CONTEXT.orderQueueUrl, dlqArn: EXAMPLE_GAMEDAY_CONTEXT.orderQueueArn };
+
+    // When it is validated
+    // Then it is refused
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('the DLQ must be a queue of its own')]);
+  });
+
+  test('requires the execution timeout to exceed the longest run the defaults allow', () => {
+    // Given a run of 30 + 180 + 60 + 300 + 300 = 870 s and a 14-minute timeout
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, executionTimeoutMinutes: 14 };
+
+    // When it is validated
+    // Then the timeout is refused with the sum that explains why
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('= 870 s')]);
+  });
+
+  test('accepts an execution timeout just above the longest run', () => {
+    // Given a 15-minute timeout for an 870-second run
+    // When it is validated
+    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, executionTimeoutMinutes: 15 });
+
+    // Then it is kept
+    expect(config.executionTimeoutMinutes).toBe(15);
+  });
+
+  test('refuses an experiment whose outage and recovery outlast one traffic step', () => {
+    // Given 800 s of outage and 60 s of recovery (more than 840 s)
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { outageSeconds: 800 }, executionTimeoutMinutes: 120 };
+
+    // When it is validated
+    // Then it is refused
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('experiment.outageSeconds + experiment.recoverySeconds (860) exceeds 840 s')]);
+  });
+
+  test('refuses experiment settings out of range or of the wrong type', () => {
+    // Given a zero rate and a fractional poll interval
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { readsPerSecond: 0, drainPollSeconds: 1.5, bogus: 1 } };
+
+    // When it is validated
+    const problems = problemsOf(raw);
+
+    // Then each is named
+    expect(problems).toEqual([
+      'unknown key "experiment.bogus"',
+      'experiment.readsPerSecond must be an integer from 1 to 1000 (got 0)',
+      'experiment.drainPollSeconds must be an integer from 1 to 60 (got 1.5)',
+    ]);
+  });
+
+  test('refuses more zero readings than the drain timeout allows polls', () => {
+    // Given 20 s of drain polled every 10 s, and 3 zero readings required
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { drainTimeoutSeconds: 20 } };
+
+    // When it is validated
+    // Then it is refused
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('could never count as drained')]);
+  });
+
+  test('accepts cron schedules with a time zone', () => {
+    // Given a weekly cron expression in Berlin time
+    const schedule = { enabled: true, expression: 'cron(0 2 ? * TUE *)', timezone: 'Europe/Berlin' };
+
+    // When it is validated
+    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, schedule });
+
+    // Then it is kept as given
+    expect(config.schedule).toEqual(schedule);
+  });
+
+  test('refuses a schedule that is not a rate or cron expression', () => {
+    // Given an at() expression, which would run only once
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, schedule: { expression: 'at(2026-12-01T02:00:00)', enabled: 'yes' } };
+
+    // When it is validated
+    // Then both fields are refused
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('schedule.enabled must be true or false'), expect.stringContaining('schedule.expression must be')]);
+  });
+
+  test('refuses duplicate and empty stop-condition alarm names', () => {
+    // Given a repeated and an empty alarm name
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, stopConditionAlarmNames: ['shop-5xx', 'shop-5xx', ''] };
+
+    // When it is validated
+    // Then both are named by position
+    expect(problemsOf(raw)).toEqual(['stopConditionAlarmNames[1] repeats "shop-5xx"', 'stopConditionAlarmNames[2] must be an alarm name of 1-255 characters (got "")']);
+  });
+
+  test('refuses a metric namespace reserved for AWS', () => {
+    // Given an AWS/ namespace
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, metricNamespace: 'AWS/RDS' };
+
+    // When it is validated
+    // Then it is refused
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('metricNamespace must be 1-255 characters, not start with "AWS/"')]);
+  });
+
+  test('refuses an allow tag key in the aws: namespace', () => {
+    // Given a reserved tag key
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, allowTag: { key: 'aws:gameday' } };
+
+    // When it is validated
+    // Then it is refused
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('allowTag.key must be a tag key')]);
+  });
+
+  test('refuses a configuration that is not an object', () => {
+    // Given an array
+    // When it is validated
+    // Then the error says what was expected
+    expect(problemsOf([])[0]).toBe('the configuration must be an object (got an array)');
+  });
+
+  test('throws a typed error whose message lists each problem on its own line', () => {
+    // Given two mistakes
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, shopUrl: 'nope', reconcilerRateMinutes: -1 };
+
+    // When it is validated
+    // Then one InvalidGameDayConfig names both
+    expect(() => validateGameDayConfig(raw)).toThrow(InvalidGameDayConfig);
+    expect(() => validateGameDayConfig(raw)).toThrow(/\n {2}- shopUrl must be an http\(s\) URL .*\n {2}- reconcilerRateMinutes must be/);
+  });
+});
+
+describe('loadGameDayConfig', () => {
+  test('reads the gameday context object', () => {
+    // Given an app whose context carries the target
+    const app = new App({ context: { gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, metricNamespace: 'FromContext' } } });
+
+    // When the config is loaded
+    const config = loadGameDayConfig(app.node);
+
+    // Then it is the context's
+    expect(config.metricNamespace).toBe('FromContext');
+  });
+
+  test('parses a gameday context given as a JSON string, as -c passes it', () => {
+    // Given the target as JSON text
+    const app = new App({ context: { gameday: JSON.stringify({ ...EXAMPLE_GAMEDAY_CONTEXT, reconcilerRateMinutes: 5 }) } });
+
+    // When the config is loaded
+    const config = loadGameDayConfig(app.node);
+
+    // Then the JSON was read
+    expect(config.reconcilerRateMinutes).toBe(5);
+  });
+
+  test('prefers the context over the fallback', () => {
+    // Given both a context and a fallback
+    const app = new App({ context: { gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, proxyName: 'from-context' } } });
+
+    // When the config is loaded
+    const config = loadGameDayConfig(app.node, { ...EXAMPLE_GAMEDAY_CONTEXT, proxyName: 'from-fallback' });
+
+    // Then the context wins
+    expect(config.proxyName).toBe('from-context');
+  });
+
+  test('uses the fallback when there is no gameday context', () => {
+    // Given an app without context
+    const app = new App();
+
+    // When the config is loaded with the example as fallback
+    const config = loadGameDayConfig(app.node, EXAMPLE_GAMEDAY_CONTEXT);
+
+    // Then it is the example target
+    expect(config.proxyArn).toBe(EXAMPLE_GAMEDAY_CONTEXT.proxyArn);
+  });
+
+  test('refuses to guess a target when there is neither context nor fallback', () => {
+    // Given an app without context
+    const app = new App();
+
+    // When the config is loaded without fallback
+    // Then it says how to pass one
+    expect(() => loadGameDayConfig(app.node)).toThrow(/no "gameday" context/);
+  });
+
+  test('reports context that is not JSON', () => {
+    // Given broken JSON text
+    const app = new App({ context: { gameday: '{proxyName:' } });
+
+    // When the config is loaded
+    // Then the error says so
+    expect(() => loadGameDayConfig(app.node)).toThrow(/is not valid JSON/);
+  });
+});
+
+describe('regionOfArn', () => {
+  test('reads the region of an ARN', () => {
+    // Given the example proxy ARN
+    // When its region is read
+    // Then it is us-east-1
+    expect(regionOfArn(EXAMPLE_GAMEDAY_CONTEXT.proxyArn)).toBe('us-east-1');
+  });
+});

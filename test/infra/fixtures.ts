@@ -1,0 +1,77 @@
+// Shared test fixtures: a valid target, a fast synth (no bundling, no built-in validation), the parsed definition.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { type GameDayConfig, validateGameDayConfig } from '../../infra/config';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { GameDayStack } from '../../infra/stacks/gameday-stack';
+
+export const PROXY_ARN = EXAMPLE_GAMEDAY_CONTEXT.proxyArn;
+export const TARGET_GROUP_ARN = EXAMPLE_GAMEDAY_CONTEXT.targetGroupArn;
+export const CLUSTER_ARN = EXAMPLE_GAMEDAY_CONTEXT.dbClusterArn;
+
+/** A valid configuration, with `overrides` applied over the example target. */
+export function testConfig(overrides: Record<string, unknown> = {}): GameDayConfig {
+  return validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, ...overrides });
+}
+
+/** The GameDay stack for `config`, in an app that skips bundling and the built-in validation. */
+export function buildStack(config: GameDayConfig = testConfig()): { app: App; stack: GameDayStack } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false, stackTraces: false });
+  const stack = new GameDayStack(app, 'GameDay', { config });
+  return { app, stack };
+}
+
+export function templateOf(config?: GameDayConfig): Template {
+  return Template.fromStack(buildStack(config).stack);
+}
+
+export interface AslState {
+  Type: string;
+  [key: string]: unknown;
+}
+
+export interface AslDefinition {
+  StartAt: string;
+  TimeoutSeconds?: number;
+  States: Record<string, AslState>;
+}
+
+/** The state machine's definition, with every intrinsic in it replaced by a `${...}` placeholder. */
+export function definitionOf(template: Template): AslDefinition {
+  const machines = template.findResources('AWS::StepFunctions::StateMachine');
+  const [machine] = Object.values(machines) as Array<{ Properties: { DefinitionString: unknown } }>;
+  const raw = machine.Properties.DefinitionString;
+  const text =
+    typeof raw === 'string'
+      ? raw
+      : ((raw as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[])
+          .map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`))
+          .join('');
+  return JSON.parse(text) as AslDefinition;
+}
+
+/** Every state of the definition by name, those inside Parallel branches included. */
+export function allStates(definition: AslDefinition): Record<string, AslState> {
+  const found: Record<string, AslState> = {};
+  const walk = (states: Record<string, AslState>): void => {
+    for (const [name, state] of Object.entries(states)) {
+      found[name] = state;
+      for (const branch of (state.Branches ?? []) as AslDefinition[]) walk(branch.States);
+    }
+  };
+  walk(definition.States);
+  return found;
+}
+
+/** The IAM policy statements attached to the role whose logical id starts with `rolePrefix`. */
+export function statementsOfRole(template: Template, rolePrefix: string): Array<Record<string, unknown>> {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) => ((policy.Properties.Roles ?? []) as Array<{ Ref?: string }>).some((role) => role.Ref?.startsWith(rolePrefix)))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+}
+
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
