@@ -1,0 +1,140 @@
+// `gameday local` (`npm run gameday`): a whole GameDay on this machine, then the result table.
+import { writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { RunReport, Verdict } from '../steps/core/contracts';
+import { validateRunInput } from '../steps/core/run-config';
+import { LOCAL_EXPERIMENT } from '../local/local-config';
+import type { LocalRunResult, Progress, RunOverrides } from '../local/runner';
+
+/** Exit codes: 0 passed, 1 failed, 2 bad usage (nothing ran), 3 inconclusive or aborted. */
+export const EXIT_CODES: Readonly<Record<Verdict, number>> = { passed: 0, failed: 1, inconclusive: 3, aborted: 3 };
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface LocalCommandOptions {
+  degradation: boolean;
+  compare: boolean;
+  json?: string;
+  dryRun: boolean;
+  baselineSeconds?: number;
+  outageSeconds?: number;
+  recoverySeconds?: number;
+  readsPerSecond?: number;
+  writesPerSecond?: number;
+  drainTimeoutSeconds?: number;
+}
+
+function wholeNumber(value: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a whole number`);
+  return Number(value);
+}
+
+function onOff(value: string): boolean {
+  if (value === 'on' || value === 'true') return true;
+  if (value === 'off' || value === 'false') return false;
+  throw new InvalidArgumentError(`"${value}": use on or off`);
+}
+
+/** The flags of a local run; commander refuses malformed values with exit code 2. */
+export function addLocalRunOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--degradation <on|off>', 'the resilient shop (on) or the fragile build (off)').argParser(onOff).default(true, 'on'))
+    .option('--compare', 'run the fragile build, then the resilient one, and print BEFORE/AFTER', false)
+    .option('--json <path>', 'write the run report JSON here', undefined)
+    .option('--dry-run', 'run every step but skip the fault states (the verdict is inconclusive)', false)
+    .option('--baseline-seconds <n>', `baseline traffic (local default ${LOCAL_EXPERIMENT.baselineSeconds})`, wholeNumber)
+    .option('--outage-seconds <n>', `how long the database is gone (local default ${LOCAL_EXPERIMENT.outageSeconds})`, wholeNumber)
+    .option('--recovery-seconds <n>', `traffic after the target is back (local default ${LOCAL_EXPERIMENT.recoverySeconds})`, wholeNumber)
+    .option('--reads-per-second <n>', `offered reads (default ${LOCAL_EXPERIMENT.readsPerSecond})`, wholeNumber)
+    .option('--writes-per-second <n>', `offered orders (default ${LOCAL_EXPERIMENT.writesPerSecond})`, wholeNumber)
+    .option('--drain-timeout-seconds <n>', `how long the queues may take to drain (local default ${LOCAL_EXPERIMENT.drainTimeoutSeconds})`, wholeNumber);
+}
+
+/** Execution input from the flags, refused with every problem listed before anything starts. */
+export function overridesFrom(options: LocalCommandOptions): RunOverrides {
+  const overrides: RunOverrides = {};
+  const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds'] as const;
+  for (const key of keys) if (options[key] !== undefined) overrides[key] = options[key];
+  if (options.dryRun) overrides.dryRun = true;
+  try {
+    // The same rules the state machine's ValidateInput applies, checked before the lab starts.
+    validateRunInput(overrides, LOCAL_EXPERIMENT, 'flags');
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return overrides;
+}
+
+function progressPrinter(label: string): (p: Progress) => void {
+  let lastPhase = '';
+  return (p) => {
+    const elapsed = `${Math.round(p.elapsedMs / 1000)}s/${Math.round(p.plannedMs / 1000)}s planned`;
+    const { reads, writes } = p.counts;
+    const counts = `reads db=${reads.database} cache=${reads.cache} fail=${reads.failed}  writes ok=${writes.ok} queued=${writes.queued} fail=${writes.failed}`;
+    const line = `${label}[${p.phase}] ${elapsed}  target ${p.target}  ${counts}`;
+    if (process.stdout.isTTY) {
+      process.stdout.write(`\r${line.padEnd(120).slice(0, 140)}`);
+    } else if (p.phase !== lastPhase) {
+      process.stdout.write(`${line}\n`);
+    }
+    lastPhase = p.phase;
+  };
+}
+
+/** Runs the command; returns the exit code. */
+export async function runLocalCommand(options: LocalCommandOptions, out: (line: string) => void = console.log): Promise<number> {
+  const overrides = overridesFrom(options);
+  const { runLocalGameDay } = await import('../local/runner');
+  const { formatCompareTable, formatRunTable } = await import('../local/result-table');
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    out('\nStopping the execution; the safety net restores the target (Ctrl-C again to quit at once)...');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const run = async (degradation: boolean, label: string): Promise<LocalRunResult> => {
+    out(`${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite'})...`);
+    const result = await runLocalGameDay({ labOptions: { degradation }, input: overrides, signal: abort.signal, onProgress: progressPrinter(label) });
+    if (process.stdout.isTTY) process.stdout.write('\n');
+    out(`${label}Execution ${result.executionName} ended ${result.status} after ${(result.wallMs / 1000).toFixed(1)} s`);
+    return result;
+  };
+
+  try {
+    if (options.compare) {
+      const before = await run(false, 'BEFORE ');
+      if (abort.signal.aborted) return finish(before.report, options, out, formatRunTable(before.report, 'BEFORE'));
+      const after = await run(true, 'AFTER ');
+      out('');
+      out(formatCompareTable(before.report, after.report));
+      out('');
+      out(formatRunTable(after.report, 'AFTER'));
+      writeJson(options.json ?? 'gameday-report.json', { before: before.report, after: after.report }, out);
+      return EXIT_CODES[after.report.verdict];
+    }
+    const result = await run(options.degradation, '');
+    return finish(result.report, options, out, formatRunTable(result.report, 'GameDay'));
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function finish(report: RunReport, options: LocalCommandOptions, out: (line: string) => void, table: string): number {
+  out('');
+  out(table);
+  writeJson(options.json ?? 'gameday-report.json', report, out);
+  return EXIT_CODES[report.verdict];
+}
+
+function writeJson(path: string, value: unknown, out: (line: string) => void): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  out(`Run report written to ${path}`);
+}

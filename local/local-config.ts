@@ -1,0 +1,57 @@
+// The GameDay config a local run synthesizes with: the lab as the target, short local timings.
+import type { RunSettings } from '../steps/core/contracts';
+import type { GameDayConfig } from '../infra/config';
+import type { Lab, LabOptions } from './lab';
+
+/** Short timings for a local run: about a minute for the whole GameDay. */
+export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
+  baselineSeconds: 8,
+  outageSeconds: 20,
+  recoverySeconds: 10,
+  readsPerSecond: 3,
+  writesPerSecond: 1,
+  drainTimeoutSeconds: 60,
+  holdCheckSeconds: 1,
+  drainPollSeconds: 1,
+  drainZeroReadings: 3,
+  availablePollSeconds: 1,
+  availableTimeoutSeconds: 30,
+  dryRun: false,
+});
+
+/**
+ * The lab for a local run: a 2 s breaker recovery timeout and a 1 s registration delay keep the
+ * recovery phase inside the local timings (the seed's 30 s breaker would outlast them).
+ */
+export const LOCAL_LAB: LabOptions = Object.freeze({ breakerRecoveryTimeoutMs: 2_000, registrationDelayMs: 1_000, visibilityTimeoutSeconds: 5 });
+
+export const LOCAL_PROXY_NAME = 'chaos-shop-proxy';
+export const LOCAL_CLUSTER_ID = 'chaos-shop-cluster';
+const ACCOUNT = '000000000000';
+const REGION = 'us-east-1';
+
+/** The lab as a GameDay target: the names and ARNs the state machine is synthesized with. */
+export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'>, settings: RunSettings = LOCAL_EXPERIMENT): GameDayConfig {
+  // A dry run is chosen per execution, never as a stack default.
+  const { dryRun: _dryRun, ...experiment } = settings;
+  return {
+    proxyName: LOCAL_PROXY_NAME,
+    proxyArn: `arn:aws:rds:${REGION}:${ACCOUNT}:db-proxy:prx-0123456789abcdef0`,
+    targetGroupName: 'default',
+    targetGroupArn: `arn:aws:rds:${REGION}:${ACCOUNT}:target-group:prx-tg-0123456789abcdef0`,
+    dbClusterIdentifier: LOCAL_CLUSTER_ID,
+    dbClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${LOCAL_CLUSTER_ID}`,
+    orderQueueUrl: lab.queues.queueUrl,
+    orderQueueArn: lab.queues.queueArn,
+    dlqUrl: lab.queues.dlqUrl,
+    dlqArn: lab.queues.dlqArn,
+    shopUrl: lab.shopUrl,
+    stopConditionAlarmNames: ['chaos-shop-stop-condition'],
+    metricNamespace: 'GameDay',
+    allowTag: { key: 'gameday-allowed', value: 'true' },
+    experiment,
+    schedule: { enabled: false, expression: 'rate(7 days)', timezone: 'UTC' },
+    reconcilerRateMinutes: 15,
+    executionTimeoutMinutes: 30,
+  };
+}

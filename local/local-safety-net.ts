@@ -1,0 +1,62 @@
+// The safety net as the lab runs it: the same core as the deployed function, on the lab's ports.
+import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { LockPort, ProxyTargetPort } from '../steps/ports';
+import { restoreAfterRun } from '../steps/core/safety-net';
+import type { Lab } from './lab';
+
+export type SafetyNetOutcome = Awaited<ReturnType<typeof restoreAfterRun>>;
+
+/** The lab's fault proxy as the safety net sees a proxy target (register is idempotent). */
+export function labProxyTarget(lab: Pick<Lab, 'proxy'>): ProxyTargetPort {
+  return {
+    describe: async () => lab.proxy.state,
+    register: async () => {
+      if (lab.proxy.state === 'DEREGISTERED') lab.proxy.register();
+    },
+  };
+}
+
+/** The GameDay lock in the lab's DynamoDB, read and released as the deployed adapter does. */
+export function labLock(lab: Pick<Lab, 'tables'>): LockPort {
+  const key = { pk: { S: 'gameday' } };
+  return {
+    holder: async () => {
+      const { Item } = await lab.tables.client.send(new GetItemCommand({ TableName: lab.tables.lockTable, Key: key, ConsistentRead: true }));
+      return Item?.executionArn?.S ?? null;
+    },
+    release: async (executionArn) => {
+      try {
+        await lab.tables.client.send(
+          new DeleteItemCommand({
+            TableName: lab.tables.lockTable,
+            Key: key,
+            ConditionExpression: 'executionArn = :me',
+            ExpressionAttributeValues: { ':me': { S: executionArn } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * What EventBridge does on AWS when an execution ends ABORTED / TIMED_OUT / FAILED: invoke the
+ * safety net with a "Step Functions Execution Status Change" event for that execution.
+ */
+export async function runLocalSafetyNet(lab: Lab, ended: { executionArn: string; status: string }): Promise<SafetyNetOutcome> {
+  const event = {
+    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
+    detail: { executionArn: ended.executionArn, status: ended.status },
+  };
+  return restoreAfterRun(event, {
+    target: labProxyTarget(lab),
+    lock: labLock(lab),
+    executions: { isRunning: async () => false, start: async () => Promise.reject(new Error('the lab starts no executions from the safety net')) },
+  });
+}

@@ -1,0 +1,258 @@
+// The local runner: the synthesized GameDay state machine, run against the embedded lab.
+import './polyfills';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import type { RunConfig, RunReport, Verdict } from '../steps/core/contracts';
+import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate } from './definition';
+import { startLab, type Lab, type LabOptions } from './lab';
+import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
+import { runLocalSafetyNet, type SafetyNetOutcome } from './local-safety-net';
+import { reportWithoutReportStep } from './run-report';
+import type { LiveCounts } from './traffic-counter';
+import { buildTaskHandlers, type LocalTaskHandler, type StepHandler, type TaskTargets } from './task-dispatcher';
+
+export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+/** Execution-input overrides, as `gameday start` or a schedule would pass them. */
+export interface RunOverrides {
+  baselineSeconds?: number;
+  outageSeconds?: number;
+  recoverySeconds?: number;
+  readsPerSecond?: number;
+  writesPerSecond?: number;
+  drainTimeoutSeconds?: number;
+  dryRun?: boolean;
+}
+
+export interface Progress {
+  phase: string;
+  state: string;
+  elapsedMs: number;
+  plannedMs: number;
+  transitions: number;
+  target: string;
+  /** The shop's answers so far in this run, as the lab saw them leave. */
+  counts: LiveCounts;
+}
+
+export interface LocalRunOptions {
+  /** The lab to run against; one is started (and stopped afterwards) when absent. */
+  readonly lab?: Lab;
+  /** @default - the local lab defaults (short breaker timeout and registration delay) */
+  readonly labOptions?: LabOptions;
+  /** Execution input. May be anything: the state machine validates it. */
+  readonly input?: RunOverrides | Record<string, unknown>;
+  /** @default - a name derived from the start time */
+  readonly executionName?: string;
+  /** Aborts the execution (like StopExecution); the safety net restores the target. */
+  readonly signal?: AbortSignal;
+  /** Overrides the definition's execution timeout (to exercise TIMED_OUT). */
+  readonly timeoutSeconds?: number;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Fault injection: called before every Task; may throw a TaskError. */
+  readonly beforeTask?: TaskTargets['beforeTask'];
+  /** Replaces step handlers (fault injection in tests). */
+  readonly stepOverrides?: Record<string, StepHandler>;
+  /** Replaces whole Task states by name (fault injection: a fault that does nothing, a slow target). */
+  readonly taskOverrides?: Record<string, LocalTaskHandler>;
+  /** The safety net as deployed: fires on ABORTED / TIMED_OUT / FAILED. @default true */
+  readonly safetyNet?: boolean;
+}
+
+export interface LocalRunResult {
+  executionName: string;
+  status: ExecutionStatus;
+  error: { Error: string; Cause: string } | null;
+  verdict: Verdict;
+  report: RunReport;
+  safetyNet: SafetyNetOutcome | null;
+  transitions: number;
+  wallMs: number;
+}
+
+const PHASE_OF_STATE: Array<[RegExp, string]> = [
+  [/^(Rollback|DescribeRollback|DescribeStepFailure|RolledBack|StepFailed)/, 'rollback'],
+  [/^(ReadInput|ValidateInput|InvalidInput|AcquireLock|LockHeld|DescribeTarget$|CheckTarget|TargetNotAvailable|QueueDepth|DlqDepth|CheckQueues|QueuesNotEmpty|CheckStopConditions|StopConditionInAlarm|PreflightError|StopConditionsClear)/, 'preflight'],
+  [/^Baseline/, 'baseline'],
+  [/^(Experiment|CheckDryRun|DryRunFault|Deregister|RecordDeregistered|StartHold|HoldWait|HoldCheckAlarms|CheckHold|CountHold|DescribeStopCondition|RecordStoppedEarly)/, 'outage'],
+  [/^(Register|RecordRegistered|StartAvailablePoll|DescribeTargetAfterRegister|CheckAvailable|CountAvailable|WaitForAvailable|RecordAvailable|TargetNeverAvailable)/, 'restoring'],
+  [/^(StartDrain|Drain|CheckDrain|Count(Zero|NonZero)Reading|NotDrained)/, 'drain'],
+  [/^VerifyOrders/, 'verify'],
+  [/^(BuildReport|PublishMetrics|ReleaseLock|ExplainVerdict|Verdict)/, 'report'],
+];
+
+/** Runs one GameDay locally: synthesize, resolve, run, then apply the safety net as AWS would. */
+export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<LocalRunResult> {
+  const ownLab = !options.lab;
+  const lab = options.lab ?? (await startLab({ ...LOCAL_LAB, ...options.labOptions }));
+  try {
+    return await runAgainstLab(lab, options);
+  } finally {
+    if (ownLab) await lab.stop();
+  }
+}
+
+async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalRunResult> {
+  const started = Date.now();
+  const executionName = options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
+  const config = localGameDayConfig(lab);
+  // Synthesis runs in-process; the infra module is loaded only now so `npm run lab` never pays for it.
+  const { synthesizeGameDay } = await import('../infra/synth');
+  const { template } = synthesizeGameDay(config);
+  const resolved = resolveGameDayDefinition(template as CfnTemplate, tableNames(template as CfnTemplate, lab));
+  const definition = resolved.definition;
+  if (options.timeoutSeconds !== undefined) (definition as { TimeoutSeconds?: number }).TimeoutSeconds = options.timeoutSeconds;
+
+  let transitions = 0;
+  let reportFromStep: RunReport | null = null;
+  let runConfig: RunConfig | null = null;
+  const steps = await loadStepHandlers(() => transitions);
+  const handlers = buildTaskHandlers(definition, {
+    proxy: lab.proxy,
+    proxyName: config.proxyName,
+    targetGroupName: config.targetGroupName,
+    dbClusterIdentifier: config.dbClusterIdentifier,
+    sqs: lab.queues.client,
+    dynamodb: lab.tables.client,
+    metrics: lab.metrics,
+    steps: { ...steps, ...options.stepOverrides },
+    stepsByFunctionArn: resolved.stepsByFunctionArn,
+    beforeTask: options.beforeTask,
+  });
+
+  const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${resolved.stateMachineArn.split(':').pop()}:${executionName}`;
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: true } });
+  const execution = machine.run((options.input ?? {}) as never, {
+    overrides: { taskResourceLocalHandlers: { ...handlers, ...options.taskOverrides } as never },
+    context: {
+      Execution: { Id: executionArn, Name: executionName, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/gameday-local` },
+      StateMachine: { Id: resolved.stateMachineArn, Name: resolved.stateMachineArn.split(':').pop() },
+      // The runtime builds the context once; a getter gives every state its own entry time.
+      State: {
+        get EnteredTime() {
+          return new Date().toISOString();
+        },
+      },
+    } as never,
+  });
+  const onAbort = () => execution.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) execution.abort();
+
+  let phase = 'preflight';
+  let stateName = '';
+  const planned = () =>
+    1000 * (runConfig ? runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds : config.experiment.baselineSeconds + config.experiment.outageSeconds + config.experiment.recoverySeconds);
+  lab.traffic.reset();
+  const tick = () =>
+    options.onProgress?.({ phase, state: stateName, elapsedMs: Date.now() - started, plannedMs: planned(), transitions, target: lab.proxy.state, counts: lab.traffic.snapshot() });
+  const ticker = options.onProgress ? setInterval(tick, 1000) : undefined;
+  const events = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered') {
+        transitions += 1;
+        stateName = event.state.name;
+        phase = PHASE_OF_STATE.find(([pattern]) => pattern.test(stateName))?.[1] ?? phase;
+        tick();
+      } else if (event.type === 'StateExited') {
+        const output = event.state.output as { config?: RunConfig; result?: { report?: RunReport } } | undefined;
+        if (event.state.name === 'ValidateInput' && output?.config) runConfig = output.config;
+        if (event.state.name === 'BuildReport' && output?.result?.report) reportFromStep = output.result.report;
+      }
+    }
+  })();
+
+  let status: ExecutionStatus = 'SUCCEEDED';
+  let error: LocalRunResult['error'] = null;
+  try {
+    await execution.result;
+  } catch (thrown) {
+    if (thrown instanceof ExecutionAbortedError) status = 'ABORTED';
+    else if (thrown instanceof ExecutionTimeoutError) status = 'TIMED_OUT';
+    else status = 'FAILED';
+    error = executionError(thrown);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    if (ticker) clearInterval(ticker);
+  }
+  await Promise.race([events, new Promise((resolve) => setTimeout(resolve, 100))]);
+
+  // As on AWS: an EventBridge rule sees the execution end ABORTED / TIMED_OUT / FAILED.
+  let safetyNet: SafetyNetOutcome | null = null;
+  if (status !== 'SUCCEEDED' && (options.safetyNet ?? true)) {
+    safetyNet = await runLocalSafetyNet(lab, { executionArn, status });
+  }
+  const registeredAtEnd = await waitForTarget(lab);
+  const [queue, dlq] = await Promise.all([lab.queues.depth(lab.queues.queueUrl), lab.queues.depth(lab.queues.dlqUrl)]);
+
+  const report: RunReport = reportFromStep ?? {
+    ...reportWithoutReportStep({
+      runId: (runConfig as RunConfig | null)?.runId ?? executionName,
+      startedAt: new Date(started).toISOString(),
+      degradation: lab.degradation,
+      config: runConfig,
+      verdict: 'aborted',
+      reasons: [error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step'],
+      registeredAtEnd,
+      queue: { remaining: queue.visible + queue.inFlight + queue.delayed, dlq: dlq.visible + dlq.inFlight + dlq.delayed },
+      transitions,
+    }),
+  };
+  const finalReport: RunReport = { ...report, target: { registeredAtEnd }, transitions };
+  const verdict = finalVerdict(finalReport.verdict, status, error);
+  if (verdict !== finalReport.verdict) {
+    finalReport.verdict = verdict;
+    finalReport.reasons = [...finalReport.reasons, `the execution ended ${status}${error ? ` (${error.Error}: ${error.Cause})` : ''}`];
+  }
+  return { executionName, status, error, verdict, report: finalReport, safetyNet, transitions, wallMs: Date.now() - started };
+}
+
+/** A report step's verdict stands unless the execution itself failed after it. */
+function finalVerdict(reported: Verdict, status: ExecutionStatus, error: LocalRunResult['error']): Verdict {
+  if (status === 'SUCCEEDED') return reported;
+  if (status === 'FAILED' && error && ['HypothesisFailed', 'Inconclusive', 'Aborted'].includes(error.Error)) return reported;
+  if (reported === 'passed') return status === 'FAILED' ? 'failed' : 'aborted';
+  return reported;
+}
+
+function executionError(thrown: unknown): { Error: string; Cause: string } {
+  if (thrown instanceof ExecutionAbortedError) return { Error: 'ExecutionAborted', Cause: 'the execution was stopped' };
+  if (thrown instanceof ExecutionTimeoutError) return { Error: 'States.Timeout', Cause: 'the execution timed out' };
+  if (thrown instanceof ExecutionError) {
+    const cause = (thrown as { cause?: { name?: string; message?: string } }).cause;
+    return { Error: cause?.name ?? 'ExecutionError', Cause: cause?.message ?? thrown.message };
+  }
+  return { Error: thrown instanceof Error ? thrown.name : 'Error', Cause: thrown instanceof Error ? thrown.message : String(thrown) };
+}
+
+/** After register the target is REGISTERING for a while: "registered at the end" means AVAILABLE. */
+async function waitForTarget(lab: Lab): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  while (lab.proxy.state === 'REGISTERING' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return lab.proxy.state === 'AVAILABLE';
+}
+
+/** The step handlers, loaded after the lab set the emulator endpoints their SDK clients read. */
+async function loadStepHandlers(transitions: () => number): Promise<Record<string, StepHandler>> {
+  const [validateInput, traffic, verifyOrders, report] = await Promise.all([
+    import('../steps/handlers/validate-input'),
+    import('../steps/handlers/traffic'),
+    import('../steps/handlers/verify-orders'),
+    import('../steps/handlers/report'),
+  ]);
+  return {
+    'validate-input': validateInput.handler as StepHandler,
+    traffic: traffic.handler as StepHandler,
+    'verify-orders': verifyOrders.handler as StepHandler,
+    // Locally the runner counts state transitions; on AWS the report says null.
+    report: (event) => (report.handler as StepHandler)({ ...(event as object), transitions: transitions() }),
+  };
+}
+
+/** The GameDay stack's one table is its lock table: locally it is the lab's lock table. */
+function tableNames(template: CfnTemplate, lab: Lab): Record<string, string> {
+  const tables = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table');
+  if (tables.length !== 1) throw new Error(`expected one DynamoDB table (the lock) in the GameDay stack, found ${tables.length}`);
+  return { [tables[0][0]]: lab.tables.lockTable };
+}
+
+export { LOCAL_EXPERIMENT };

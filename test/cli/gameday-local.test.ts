@@ -1,0 +1,53 @@
+// `npm run gameday` refuses bad flags with a clear error and exit code 2, before any lab starts.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function gameday(...args: string[]) {
+  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'cli', 'bin', 'gameday.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 60_000,
+  });
+}
+
+describe('gameday local flags', () => {
+  it('refuses a negative outage and a zero rate together, with exit code 2', () => {
+    // When the command gets values the state machine would refuse
+    const result = gameday('--outage-seconds', '-5', '--reads-per-second', '0');
+    // Then it names both problems and exits 2 without starting the lab
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/outageSeconds/);
+    expect(result.stderr).toMatch(/readsPerSecond/);
+    expect(result.stdout).not.toMatch(/Starting the lab/);
+  });
+
+  it('refuses a value that is not a whole number, with exit code 2', () => {
+    // When a duration is not a number
+    const result = gameday('--baseline-seconds', 'ten');
+    // Then commander names the flag and the command exits 2
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/baseline-seconds/);
+    expect(result.stderr).toMatch(/not a whole number/);
+  });
+
+  it('refuses an unknown --degradation value', () => {
+    // When degradation is neither on nor off
+    const result = gameday('--degradation', 'maybe');
+    // Then it says what to use
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/use on or off/);
+  });
+
+  it('documents every flag in --help', () => {
+    // When help is asked for
+    const result = gameday('local', '--help');
+    // Then every flag of a local run is listed
+    expect(result.status).toBe(0);
+    for (const flag of ['--compare', '--degradation', '--baseline-seconds', '--outage-seconds', '--reads-per-second', '--writes-per-second', '--drain-timeout-seconds', '--json']) {
+      expect(result.stdout).toContain(flag);
+    }
+  });
+});

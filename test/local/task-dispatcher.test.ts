@@ -1,0 +1,74 @@
+// The local dispatcher: every Task gets a handler or the run is refused; RDS tasks speak Java SDK v2 names.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { FaultProxy } from '../../local/fault-proxy';
+import { MetricsSink } from '../../local/metrics-sink';
+import { buildTaskHandlers, TaskError, UnhandledTaskError, type TaskTargets } from '../../local/task-dispatcher';
+
+function definitionWith(resource: string, parameters: Record<string, unknown> = {}): StateMachineDefinition {
+  return { StartAt: 'OnlyTask', States: { OnlyTask: { Type: 'Task', Resource: resource, Parameters: parameters, End: true } } } as unknown as StateMachineDefinition;
+}
+
+describe('buildTaskHandlers', () => {
+  const proxy = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: 1 });
+  const targets: TaskTargets = {
+    proxy,
+    proxyName: 'chaos-shop-proxy',
+    targetGroupName: 'default',
+    dbClusterIdentifier: 'chaos-shop-cluster',
+    sqs: new SQSClient({ region: 'us-east-1' }),
+    dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
+    metrics: new MetricsSink(),
+    steps: {},
+    stepsByFunctionArn: new Map(),
+  };
+
+  it('refuses a definition with a Task the lab cannot run, naming it', () => {
+    // Given a Task for a service the lab does not emulate
+    const definition = definitionWith('arn:aws:states:::aws-sdk:ec2:terminateInstances');
+    // When handlers are built, Then the run is refused before it starts
+    expect(() => buildTaskHandlers(definition, targets)).toThrow(UnhandledTaskError);
+    expect(() => buildTaskHandlers(definition, targets)).toThrow(/OnlyTask \(arn:aws:states:::aws-sdk:ec2:terminateInstances\)/);
+  });
+
+  it('deregisters the lab target when called with DbProxyName, the Java SDK v2 name', async () => {
+    // Given a deregister task with the names Step Functions uses
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'), targets);
+    // When it runs
+    await handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', TargetGroupName: 'default', DbClusterIdentifiers: ['chaos-shop-cluster'] });
+    // Then the target is gone
+    expect(proxy.state).toBe('DEREGISTERED');
+  });
+
+  it('answers a deregister of a missing target with Rds.DbProxyTargetNotFoundException', async () => {
+    // Given the target is already deregistered (previous test)
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'), targets);
+    // When deregister runs again, Then it fails with the error name a Catch matches on
+    await expect(handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] })).rejects.toMatchObject({
+      name: 'Rds.DbProxyTargetNotFoundException',
+    });
+  });
+
+  it('refuses the AWS API casing DBProxyName, as Step Functions would', async () => {
+    // Given a register task written with the API's own casing
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:registerDBProxyTargets'), targets);
+    // When it runs, Then it fails: the parameter is not recognised
+    const call = handlers.OnlyTask({ DBProxyName: 'chaos-shop-proxy', DBClusterIdentifiers: ['chaos-shop-cluster'] });
+    await expect(call).rejects.toBeInstanceOf(TaskError);
+    await expect(handlers.OnlyTask({ DBProxyName: 'chaos-shop-proxy' })).rejects.toMatchObject({ name: 'Rds.DbProxyNotFoundException' });
+    expect(proxy.state).toBe('DEREGISTERED');
+  });
+
+  it('answers a register of a registered target with Rds.DbProxyTargetAlreadyRegisteredException', async () => {
+    // Given a register that succeeds once
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:registerDBProxyTargets'), targets);
+    await handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] });
+    expect(proxy.state).toBe('REGISTERING');
+    // When it runs again, Then the error is the one the rollback treats as success
+    await expect(handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] })).rejects.toMatchObject({
+      name: 'Rds.DbProxyTargetAlreadyRegisteredException',
+    });
+    await proxy.stop();
+  });
+});
