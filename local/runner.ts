@@ -2,6 +2,7 @@
 import './polyfills';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { RunConfig, RunReport, Verdict } from '../steps/core/contracts';
+import { phaseOfState } from '../steps/core/state-phases';
 import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate } from './definition';
 import { startLab, type Lab, type LabOptions } from './lab';
 import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
@@ -69,17 +70,6 @@ export interface LocalRunResult {
   wallMs: number;
 }
 
-const PHASE_OF_STATE: Array<[RegExp, string]> = [
-  [/^(Rollback|DescribeRollback|DescribeStepFailure|RolledBack|StepFailed)/, 'rollback'],
-  [/^(ReadInput|ValidateInput|InvalidInput|AcquireLock|LockHeld|DescribeTarget$|CheckTarget|TargetNotAvailable|QueueDepth|DlqDepth|CheckQueues|QueuesNotEmpty|CheckStopConditions|StopConditionInAlarm|PreflightError|StopConditionsClear)/, 'preflight'],
-  [/^Baseline/, 'baseline'],
-  [/^(Experiment|CheckDryRun|DryRunFault|Deregister|RecordDeregistered|StartHold|HoldWait|HoldCheckAlarms|CheckHold|CountHold|DescribeStopCondition|RecordStoppedEarly)/, 'outage'],
-  [/^(Register|RecordRegistered|StartAvailablePoll|DescribeTargetAfterRegister|CheckAvailable|CountAvailable|WaitForAvailable|RecordAvailable|TargetNeverAvailable)/, 'restoring'],
-  [/^(StartDrain|Drain|CheckDrain|Count(Zero|NonZero)Reading|NotDrained)/, 'drain'],
-  [/^VerifyOrders/, 'verify'],
-  [/^(BuildReport|PublishMetrics|ReleaseLock|ExplainVerdict|Verdict)/, 'report'],
-];
-
 /** Runs one GameDay locally: synthesize, resolve, run, then apply the safety net as AWS would. */
 export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<LocalRunResult> {
   const ownLab = !options.lab;
@@ -106,7 +96,8 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
   let reportFromStep: RunReport | null = null;
   let runConfig: RunConfig | null = null;
   const steps = await loadStepHandlers(() => transitions);
-  const handlers = buildTaskHandlers(definition, {
+  const inFlight = new Set<Promise<unknown>>();
+  const handlers = trackInFlight(buildTaskHandlers(definition, {
     proxy: lab.proxy,
     proxyName: config.proxyName,
     targetGroupName: config.targetGroupName,
@@ -117,7 +108,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
     steps: { ...steps, ...options.stepOverrides },
     stepsByFunctionArn: resolved.stepsByFunctionArn,
     beforeTask: options.beforeTask,
-  });
+  }), inFlight);
 
   const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${resolved.stateMachineArn.split(':').pop()}:${executionName}`;
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: true } });
@@ -151,7 +142,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
       if (event.type === 'StateEntered') {
         transitions += 1;
         stateName = event.state.name;
-        phase = PHASE_OF_STATE.find(([pattern]) => pattern.test(stateName))?.[1] ?? phase;
+        phase = phaseOfState(stateName) ?? phase;
         tick();
       } else if (event.type === 'StateExited') {
         const output = event.state.output as { config?: RunConfig; result?: { report?: RunReport } } | undefined;
@@ -175,6 +166,9 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
     if (ticker) clearInterval(ticker);
   }
   await Promise.race([events, new Promise((resolve) => setTimeout(resolve, 100))]);
+  // A stopped execution does not stop a Lambda already running (a traffic step goes on sending):
+  // wait for the tasks still in flight, so the end state below is the state they leave behind.
+  await settleInFlight(inFlight, 120_000);
 
   // As on AWS: an EventBridge rule sees the execution end ABORTED / TIMED_OUT / FAILED.
   let safetyNet: SafetyNetOutcome | null = null;
@@ -204,6 +198,33 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
     finalReport.reasons = [...finalReport.reasons, `the execution ended ${status}${error ? ` (${error.Error}: ${error.Cause})` : ''}`];
   }
   return { executionName, status, error, verdict, report: finalReport, safetyNet, transitions, wallMs: Date.now() - started };
+}
+
+/** Wraps each task handler so the runner knows which calls are still running. */
+function trackInFlight(handlers: Record<string, LocalTaskHandler>, inFlight: Set<Promise<unknown>>): Record<string, LocalTaskHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (input: unknown) => {
+        const call = handler(input);
+        inFlight.add(call);
+        void call.then(
+          () => inFlight.delete(call),
+          () => inFlight.delete(call),
+        );
+        return call;
+      },
+    ]),
+  );
+}
+
+async function settleInFlight(inFlight: Set<Promise<unknown>>, capMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, capMs);
+  });
+  await Promise.race([Promise.allSettled([...inFlight]), cap]);
+  clearTimeout(timer);
 }
 
 /** A report step's verdict stands unless the execution itself failed after it. */
