@@ -61,10 +61,15 @@ export interface GameDayConfig {
   readonly dbClusterIdentifier: string;
   /** `arn:aws:rds:<region>:<account>:cluster:<dbClusterIdentifier>` */
   readonly dbClusterArn: string;
-  readonly orderQueueUrl: string;
-  readonly orderQueueArn: string;
-  readonly dlqUrl: string;
-  readonly dlqArn: string;
+  /**
+   * The order queue and its DLQ: all four or none. A system without a write buffer (the shop's
+   * fragile build) has none, and the preflight and drain checks of the queues are then skipped.
+   * @default - no queue
+   */
+  readonly orderQueueUrl?: string;
+  readonly orderQueueArn?: string;
+  readonly dlqUrl?: string;
+  readonly dlqArn?: string;
   /** Base URL of the Chaos Shop the traffic steps call. */
   readonly shopUrl: string;
   /** CloudWatch alarms (metric or composite) whose ALARM state stops the experiment. @default [] */
@@ -189,10 +194,17 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const targetGroupArn = requiredString(input, 'targetGroupArn', problems);
   const dbClusterIdentifier = requiredString(input, 'dbClusterIdentifier', problems);
   const dbClusterArn = requiredString(input, 'dbClusterArn', problems);
-  const orderQueueUrl = requiredString(input, 'orderQueueUrl', problems);
-  const orderQueueArn = requiredString(input, 'orderQueueArn', problems);
-  const dlqUrl = requiredString(input, 'dlqUrl', problems);
-  const dlqArn = requiredString(input, 'dlqArn', problems);
+  const queueKeys = ['orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn'] as const;
+  const queuesGiven = queueKeys.some((key) => input[key] !== undefined);
+  if (queuesGiven) {
+    const missing = queueKeys.filter((key) => input[key] === undefined);
+    if (missing.length > 0) problems.push(`orderQueueUrl, orderQueueArn, dlqUrl and dlqArn go together (all four, or none for a shop without a queue): missing ${missing.join(', ')}`);
+  }
+  const queueString = (key: (typeof queueKeys)[number]): string => (queuesGiven && input[key] !== undefined ? requiredString(input, key, problems) : '');
+  const orderQueueUrl = queueString('orderQueueUrl');
+  const orderQueueArn = queueString('orderQueueArn');
+  const dlqUrl = queueString('dlqUrl');
+  const dlqArn = queueString('dlqArn');
   const shopUrl = requiredString(input, 'shopUrl', problems);
   const metricNamespace = optionalString(input, 'metricNamespace', 'GameDay', problems);
 
@@ -247,10 +259,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     targetGroupArn,
     dbClusterIdentifier,
     dbClusterArn,
-    orderQueueUrl,
-    orderQueueArn,
-    dlqUrl,
-    dlqArn,
+    ...(queuesGiven ? { orderQueueUrl, orderQueueArn, dlqUrl, dlqArn } : {}),
     shopUrl,
     stopConditionAlarmNames: stopConditionAlarmNames ?? [],
     metricNamespace,

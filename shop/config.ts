@@ -2,8 +2,15 @@
 import { hostname } from 'node:os';
 
 export interface ShopConfig {
-  /** `postgres://` URL of the database, through the proxy. */
+  /**
+   * `postgres://` URL of the database, through the proxy. Built from DB_HOST, DB_PORT, DB_NAME and
+   * DB_USER when those are given instead; it then carries no password.
+   */
   databaseUrl: string;
+  /** The Secrets Manager secret whose JSON `password` the connection uses (DB_SECRET_ARN). @default - the URL's password */
+  databaseSecretArn?: string;
+  /** true: TLS is required and the server certificate verified (RDS Proxy requires TLS). @default - the URL's own sslmode */
+  databaseSsl?: boolean;
   /** false: the fragile build, with no breaker, cache or queue. */
   enableDegradation: boolean;
   /** Required when degradation is on. */
@@ -32,8 +39,12 @@ export class InvalidShopConfig extends Error {
 
 const MAX_INT32 = 2_147_483_647;
 
+const DEFAULT_DB_PORT = 5432;
+const DEFAULT_DB_NAME = 'postgres';
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+
 /**
- * Reads SHOP_DATABASE_URL, ENABLE_DEGRADATION, ORDER_QUEUE_URL, PRODUCT_CACHE_TABLE,
+ * Reads SHOP_DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_SECRET_ARN), DB_SSL, ENABLE_DEGRADATION, ORDER_QUEUE_URL, PRODUCT_CACHE_TABLE,
  * BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_TIMEOUT_SECONDS, DB_CONNECT_TIMEOUT_MS,
  * DB_STATEMENT_TIMEOUT_MS, DB_POOL_SIZE, INITIAL_STOCK, INSTANCE_ID, INIT_RETRY_INITIAL_DELAY_MS and
  * INIT_RETRY_MAX_DELAY_MS. Throws `InvalidShopConfig` naming every problem at once.
@@ -42,9 +53,7 @@ export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
 
-  const databaseUrl = read.string('SHOP_DATABASE_URL');
-  if (databaseUrl === undefined) problems.push('SHOP_DATABASE_URL is required');
-  else if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push(`SHOP_DATABASE_URL must be a postgres:// URL, got ${JSON.stringify(redact(databaseUrl))}`);
+  const database = readDatabase(read, problems);
 
   const enableDegradation = read.boolean('ENABLE_DEGRADATION', true);
   const orderQueueUrl = read.string('ORDER_QUEUE_URL');
@@ -69,7 +78,7 @@ export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
 
   if (problems.length > 0) throw new InvalidShopConfig(problems);
   return {
-    databaseUrl: databaseUrl!,
+    ...database,
     enableDegradation,
     ...(orderQueueUrl !== undefined ? { orderQueueUrl } : {}),
     ...(productCacheTable !== undefined ? { productCacheTable } : {}),
@@ -82,6 +91,37 @@ export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
     instanceId,
     initRetry: { initialDelayMs, maxDelayMs },
   };
+}
+
+type DatabaseSettings = Pick<ShopConfig, 'databaseUrl' | 'databaseSecretArn' | 'databaseSsl'>;
+
+/**
+ * The database either as one URL (the local lab, a test server) or as host, port, name, user and a
+ * secret holding the password (Lambda behind RDS Proxy, where the password lives in Secrets Manager).
+ */
+function readDatabase(read: EnvReader, problems: string[]): DatabaseSettings {
+  const url = read.string('SHOP_DATABASE_URL');
+  const host = read.string('DB_HOST');
+  const sslMode = read.oneOf('DB_SSL', ['require', 'disable']);
+  if (host === undefined) {
+    if (url === undefined) problems.push('SHOP_DATABASE_URL is required (or DB_HOST, DB_USER and DB_SECRET_ARN)');
+    else if (!/^postgres(ql)?:\/\//.test(url)) problems.push(`SHOP_DATABASE_URL must be a postgres:// URL, got ${JSON.stringify(redact(url))}`);
+    for (const name of ['DB_PORT', 'DB_NAME', 'DB_USER', 'DB_SECRET_ARN']) {
+      if (read.string(name) !== undefined) problems.push(`${name} is used only with DB_HOST`);
+    }
+    return { databaseUrl: url ?? '', ...(sslMode === 'require' ? { databaseSsl: true } : {}) };
+  }
+  if (url !== undefined) problems.push('set SHOP_DATABASE_URL or DB_HOST, not both');
+  const port = read.integer('DB_PORT', DEFAULT_DB_PORT, 1, 65_535);
+  const name = read.string('DB_NAME') ?? DEFAULT_DB_NAME;
+  const user = read.string('DB_USER');
+  if (user === undefined) problems.push('DB_USER is required with DB_HOST');
+  const secretArn = read.string('DB_SECRET_ARN');
+  if (secretArn === undefined) problems.push('DB_SECRET_ARN is required with DB_HOST');
+  else if (!SECRET_ARN.test(secretArn)) problems.push(`DB_SECRET_ARN must be a Secrets Manager secret ARN, got ${JSON.stringify(secretArn)}`);
+  const databaseUrl = `postgres://${encodeURIComponent(user ?? '')}@${host}:${port}/${encodeURIComponent(name)}`;
+  // Behind RDS Proxy TLS is required, so it is the default here; only an explicit DB_SSL=disable turns it off.
+  return { databaseUrl, databaseSecretArn: secretArn ?? '', databaseSsl: sslMode !== 'disable' };
 }
 
 /** Collects problems instead of throwing, so one error lists them all. */
@@ -104,6 +144,14 @@ class EnvReader {
     if (value === 'false' || value === '0') return false;
     this.problems.push(`${name} must be true or false, got ${JSON.stringify(this.env[name])}`);
     return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const value = this.string(name)?.toLowerCase();
+    if (value === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(this.env[name])}`);
+    return undefined;
   }
 
   number(name: string, fallback: number, min: number, max: number): number {

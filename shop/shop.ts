@@ -7,6 +7,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Hono } from 'hono';
 import { DynamoDbProductCache } from './adapters/dynamodb-cache';
 import { createPostgresPool, PostgresShopDatabase } from './adapters/postgres-store';
+import { extensionSecretPassword } from './adapters/secrets-extension';
 import { SqsOrderQueue } from './adapters/sqs-order-queue';
 import { createShopApp } from './app';
 import { InvalidShopConfig, type ShopConfig } from './config';
@@ -61,7 +62,14 @@ export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Sh
     deps.database ??
     (() => {
       const pool = createPostgresPool(
-        { databaseUrl: config.databaseUrl, connectTimeoutMs: config.dbConnectTimeoutMs, statementTimeoutMs: config.dbStatementTimeoutMs, poolSize: config.dbPoolSize },
+        {
+          databaseUrl: config.databaseUrl,
+          connectTimeoutMs: config.dbConnectTimeoutMs,
+          statementTimeoutMs: config.dbStatementTimeoutMs,
+          poolSize: config.dbPoolSize,
+          ...(config.databaseSecretArn ? { password: extensionSecretPassword({ secretId: config.databaseSecretArn }) } : {}),
+          ...(config.databaseSsl === undefined ? {} : { ssl: config.databaseSsl }),
+        },
         logger,
       );
       const created = new PostgresShopDatabase(pool);

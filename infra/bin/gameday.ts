@@ -1,15 +1,12 @@
 #!/usr/bin/env node
-// The GameDay CDK app: the stack for the target named in the `gameday` context, checked by cdk-nag.
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadGameDayConfig } from '../config';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../example-target';
-import { GameDayStack } from '../stacks/gameday-stack';
-import { GAMEDAY_STACK_ID } from '../synth';
+// The GameDay CDK app: the Chaos Shop lab and a GameDay wired to it, or a GameDay against the target in the `gameday` context; checked by cdk-nag.
+import { buildApp, InvalidAppContext } from '../app';
 
-const app = new App();
-// Without a `gameday` context the app uses the EXAMPLE target (placeholder ARNs in account
-// 123456789012, us-east-1) so that `cdk synth` works offline; never deploy it as it is.
-const config = loadGameDayConfig(app.node, EXAMPLE_GAMEDAY_CONTEXT);
-new GameDayStack(app, GAMEDAY_STACK_ID, { config });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+try {
+  buildApp();
+} catch (error) {
+  // Every problem of the context at once, without a stack trace around it.
+  if (!(error instanceof InvalidAppContext)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

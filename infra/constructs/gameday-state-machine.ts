@@ -40,6 +40,9 @@ const QUEUE_COUNT_ATTRIBUTES = {
   delayed: 'ApproximateNumberOfMessagesDelayed',
 } as const;
 
+/** What a queue check reads when the system under test has no queue. */
+const NO_QUEUE_DEPTH = Object.freeze({ visible: 0, inFlight: 0, delayed: 0 });
+
 // Each Lambda result is copied field by field from `$.Payload`, so the handler's plain output lands
 // at the ResultPath. `satisfies` ties every list to the shared contract: a new field fails to compile.
 const RUN_CONFIG_FIELDS = {
@@ -230,8 +233,8 @@ export class GameDayStateMachine extends Construct {
 
     const queueDepth = this.queueDepth('QueueDepth', c.orderQueueUrl, c.orderQueueArn, '$.preflight.queue');
     const dlqDepth = this.queueDepth('DlqDepth', c.dlqUrl, c.dlqArn, '$.preflight.dlq');
-    onPreflightError(queueDepth);
-    onPreflightError(dlqDepth);
+    if (queueDepth instanceof sfn.TaskStateBase) onPreflightError(queueDepth);
+    if (dlqDepth instanceof sfn.TaskStateBase) onPreflightError(dlqDepth);
     const queuesNotEmpty = this.explain(
       'QueuesNotEmpty',
       sfn.JsonPath.format(
@@ -293,8 +296,8 @@ export class GameDayStateMachine extends Construct {
     });
     const drainQueueDepth = this.queueDepth('DrainQueueDepth', c.orderQueueUrl, c.orderQueueArn, '$.drain.queue');
     const drainDlqDepth = this.queueDepth('DrainDlqDepth', c.dlqUrl, c.dlqArn, '$.drain.dlq');
-    onStepError(drainQueueDepth);
-    onStepError(drainDlqDepth);
+    if (drainQueueDepth instanceof sfn.TaskStateBase) onStepError(drainQueueDepth);
+    if (drainDlqDepth instanceof sfn.TaskStateBase) onStepError(drainDlqDepth);
     const countDrainPoll = (id: string, zeroReadings: number | string): sfn.Pass =>
       new sfn.Pass(this, id, {
         parameters: {
@@ -383,8 +386,11 @@ export class GameDayStateMachine extends Construct {
       .when(sfn.Condition.stringEquals('$.result.verdict', 'aborted'), aborted)
       // A verdict this workflow does not know is never a pass.
       .otherwise(hypothesisFailed);
-    drained.next(verifyOrders);
-    notDrained.next(verifyOrders);
+    // Without a queue the drain loop stays out of the graph: nothing of it may point into it.
+    if (c.orderQueueUrl !== undefined) {
+      drained.next(verifyOrders);
+      notDrained.next(verifyOrders);
+    }
     verifyOrders.next(buildReport).next(publishMetrics).next(releaseLock).next(explainVerdict).next(verdict);
 
     readInput.next(validateInput).next(acquireLock).next(describeTarget).next(
@@ -396,7 +402,22 @@ export class GameDayStateMachine extends Construct {
     checkStopConditions.next(
       new sfn.Choice(this, 'StopConditionsClear').when(alarmsFiring('$.preflight.alarms'), stopConditionInAlarm).otherwise(baselineTraffic),
     );
-    baselineTraffic.next(experiment).next(startDrain);
+    // A shop without a queue has nothing to drain: the drain loop is left out, not run against zeros.
+    const afterExperiment =
+      c.orderQueueUrl === undefined
+        ? new sfn.Pass(this, 'NoQueueToDrain', {
+            parameters: {
+              startedAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+              endedAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+              drained: true,
+              polls: 0,
+              queue: NO_QUEUE_DEPTH,
+              dlq: NO_QUEUE_DEPTH,
+            },
+            resultPath: '$.drain',
+          }).next(verifyOrders)
+        : startDrain;
+    baselineTraffic.next(experiment).next(afterExperiment);
     return readInput;
   }
 
@@ -569,7 +590,9 @@ export class GameDayStateMachine extends Construct {
   }
 
   /** GetQueueAttributes, as numbers: `{visible, inFlight, delayed}` at `resultPath`. */
-  private queueDepth(id: string, queueUrl: string, queueArn: string, resultPath: string): tasks.CallAwsService {
+  /** GetQueueAttributes for the three counts; with no queue configured, a Pass that reads zero. */
+  private queueDepth(id: string, queueUrl: string | undefined, queueArn: string | undefined, resultPath: string): tasks.CallAwsService | sfn.Pass {
+    if (queueUrl === undefined || queueArn === undefined) return new sfn.Pass(this, id, { result: sfn.Result.fromObject(NO_QUEUE_DEPTH), resultPath });
     const depth = new tasks.CallAwsService(this, id, {
       service: 'sqs',
       action: 'getQueueAttributes',

@@ -12,12 +12,16 @@ export interface PostgresPoolOptions {
   /** Server-side limit per statement; the client gives up a little later in case the server never answers. */
   readonly statementTimeoutMs: number;
   readonly poolSize: number;
+  /** Asked on every new connection; overrides the URL's password. @default - the URL's password */
+  readonly password?: () => Promise<string>;
+  /** true: TLS required, the server certificate verified against the system's CAs. @default - the URL's sslmode */
+  readonly ssl?: boolean;
 }
 
 /** A pool whose dropped connections are logged, never thrown: an idle client's error would otherwise crash the process. */
 export function createPostgresPool(options: PostgresPoolOptions, logger: ShopLogger): Pool {
   const pool = new Pool({
-    connectionString: options.databaseUrl,
+    ...connectionOf(options),
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs,
     statement_timeout: options.statementTimeoutMs,
@@ -28,6 +32,23 @@ export function createPostgresPool(options: PostgresPoolOptions, logger: ShopLog
   });
   pool.on('error', (error) => logger.warn('idle database connection failed', { error: error.message }));
   return pool;
+}
+
+/**
+ * The URL as it is, unless a password source or TLS is given: then discrete fields, because pg lets
+ * a connection string's (empty) password and sslmode override the fields given beside it.
+ */
+function connectionOf(options: PostgresPoolOptions): { connectionString: string } | Record<string, unknown> {
+  if (options.password === undefined && options.ssl === undefined) return { connectionString: options.databaseUrl };
+  const url = new URL(options.databaseUrl);
+  return {
+    host: url.hostname,
+    port: url.port === '' ? 5432 : Number(url.port),
+    database: decodeURIComponent(url.pathname.replace(/^\//, '')) || undefined,
+    user: decodeURIComponent(url.username) || undefined,
+    password: options.password ?? (decodeURIComponent(url.password) || undefined),
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl ? { rejectUnauthorized: true } : false }),
+  };
 }
 
 /** Serializes schema creation between processes starting at once (CREATE TABLE IF NOT EXISTS races otherwise). */

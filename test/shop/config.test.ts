@@ -109,11 +109,11 @@ describe('loadShopConfig', () => {
   });
 
   it('requires the database URL', () => {
-    // Given no SHOP_DATABASE_URL
+    // Given no SHOP_DATABASE_URL and no DB_HOST
     // When the config is loaded
     const problems = problemsOf({ ENABLE_DEGRADATION: 'false' });
-    // Then it is named
-    expect(problems).toEqual(['SHOP_DATABASE_URL is required']);
+    // Then it is named, with the alternative
+    expect(problems).toEqual(['SHOP_DATABASE_URL is required (or DB_HOST, DB_USER and DB_SECRET_ARN)']);
   });
 
   it('never repeats a database password in its error message', () => {
@@ -130,5 +130,68 @@ describe('loadShopConfig', () => {
     const problems = problemsOf({ ...required, INIT_RETRY_INITIAL_DELAY_MS: '100', INIT_RETRY_MAX_DELAY_MS: '50' });
     // Then the pair is named
     expect(problems).toEqual([expect.stringMatching(/INIT_RETRY_MAX_DELAY_MS \(50\) must be at least/)]);
+  });
+});
+
+describe('loadShopConfig with the database given as host and secret (Lambda behind RDS Proxy)', () => {
+  const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-db-AbCdEf';
+  const host = { DB_HOST: 'shop-proxy.proxy-abc.us-east-1.rds.amazonaws.com', DB_USER: 'shop', DB_SECRET_ARN: secretArn, ENABLE_DEGRADATION: 'false' };
+
+  it('builds a password-less URL and takes the secret, with TLS required by default', () => {
+    // Given host, user and secret, no port, name or DB_SSL
+    // When the config is loaded
+    const config = loadShopConfig(host);
+    // Then the default port and database name are used, the secret is kept and TLS is on
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://shop@shop-proxy.proxy-abc.us-east-1.rds.amazonaws.com:5432/postgres',
+      databaseSecretArn: secretArn,
+      databaseSsl: true,
+    });
+  });
+
+  it('reads the port, the database name and DB_SSL', () => {
+    // Given every database variable set
+    // When the config is loaded
+    const config = loadShopConfig({ ...host, DB_PORT: '6543', DB_NAME: 'shop', DB_SSL: 'disable' });
+    // Then each is used
+    expect(config).toMatchObject({ databaseUrl: 'postgres://shop@shop-proxy.proxy-abc.us-east-1.rds.amazonaws.com:6543/shop', databaseSsl: false });
+  });
+
+  it('names every missing or malformed part at once', () => {
+    // Given a host without user, a malformed secret ARN, a bad port and a bad DB_SSL
+    // When the config is loaded
+    const problems = problemsOf({ DB_HOST: 'proxy', DB_SECRET_ARN: 'shop-db', DB_PORT: '70000', DB_SSL: 'maybe', ENABLE_DEGRADATION: 'false' });
+    // Then each problem is listed
+    expect(problems).toEqual([
+      expect.stringMatching(/^DB_SSL must be one of require, disable/),
+      expect.stringMatching(/^DB_PORT must be an integer from 1 to 65535/),
+      'DB_USER is required with DB_HOST',
+      expect.stringMatching(/^DB_SECRET_ARN must be a Secrets Manager secret ARN/),
+    ]);
+  });
+
+  it('refuses a URL and a host together', () => {
+    // Given both ways of naming the database
+    // When the config is loaded
+    const problems = problemsOf({ ...host, SHOP_DATABASE_URL: 'postgres://shop@db:5432/shop' });
+    // Then the contradiction is named
+    expect(problems).toEqual(['set SHOP_DATABASE_URL or DB_HOST, not both']);
+  });
+
+  it('refuses host-only variables beside a URL', () => {
+    // Given a URL plus a secret and a user meant for the host form
+    // When the config is loaded
+    const problems = problemsOf({ SHOP_DATABASE_URL: 'postgres://shop@db:5432/shop', DB_SECRET_ARN: secretArn, DB_USER: 'shop', ENABLE_DEGRADATION: 'false' });
+    // Then each stray variable is named
+    expect(problems).toEqual(['DB_USER is used only with DB_HOST', 'DB_SECRET_ARN is used only with DB_HOST']);
+  });
+
+  it('lets the lab require TLS on a URL with DB_SSL', () => {
+    // Given a URL and DB_SSL=require
+    // When the config is loaded
+    const config = loadShopConfig({ SHOP_DATABASE_URL: 'postgres://shop@db:5432/shop', DB_SSL: 'require', ENABLE_DEGRADATION: 'false' });
+    // Then TLS is on and no secret is involved
+    expect(config.databaseSsl).toBe(true);
+    expect(config.databaseSecretArn).toBeUndefined();
   });
 });
