@@ -1,6 +1,7 @@
 // `gameday local` (`npm run gameday`): a whole GameDay on this machine, then the result table.
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ReportSubject } from '../dashboards/html-report';
 import type { RunReport, Verdict } from '../steps/core/contracts';
 import { validateRunInput } from '../steps/core/run-config';
 import { LOCAL_EXPERIMENT } from '../local/local-config';
@@ -18,6 +19,7 @@ export interface LocalCommandOptions {
   degradation: boolean;
   compare: boolean;
   json?: string;
+  html?: string;
   dryRun: boolean;
   baselineSeconds?: number;
   outageSeconds?: number;
@@ -27,7 +29,7 @@ export interface LocalCommandOptions {
   drainTimeoutSeconds?: number;
 }
 
-function wholeNumber(value: string): number {
+export function wholeNumber(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a whole number`);
   return Number(value);
 }
@@ -44,6 +46,7 @@ export function addLocalRunOptions(command: Command): Command {
     .addOption(new Option('--degradation <on|off>', 'the resilient shop (on) or the fragile build (off)').argParser(onOff).default(true, 'on'))
     .option('--compare', 'run the fragile build, then the resilient one, and print BEFORE/AFTER', false)
     .option('--json <path>', 'write the run report JSON here', undefined)
+    .option('--html <path>', 'also write the HTML report (charts, table, verdict; opens offline) here', undefined)
     .option('--dry-run', 'run every step but skip the fault states (the verdict is inconclusive)', false)
     .option('--baseline-seconds <n>', `baseline traffic (local default ${LOCAL_EXPERIMENT.baselineSeconds})`, wholeNumber)
     .option('--outage-seconds <n>', `how long the database is gone (local default ${LOCAL_EXPERIMENT.outageSeconds})`, wholeNumber)
@@ -111,30 +114,38 @@ export async function runLocalCommand(options: LocalCommandOptions, out: (line: 
   try {
     if (options.compare) {
       const before = await run(false, 'BEFORE ');
-      if (abort.signal.aborted) return finish(before.report, options, out, formatRunTable(before.report, 'BEFORE'));
+      if (abort.signal.aborted) return await finish(before.report, options, out, formatRunTable(before.report, 'BEFORE'));
       const after = await run(true, 'AFTER ');
       out('');
       out(formatCompareTable(before.report, after.report));
       out('');
       out(formatRunTable(after.report, 'AFTER'));
       writeJson(options.json ?? 'gameday-report.json', { before: before.report, after: after.report }, out);
+      if (options.html) await writeHtml(options.html, { before: before.report, after: after.report }, out);
       return EXIT_CODES[after.report.verdict];
     }
     const result = await run(options.degradation, '');
-    return finish(result.report, options, out, formatRunTable(result.report, 'GameDay'));
+    return await finish(result.report, options, out, formatRunTable(result.report, 'GameDay'));
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-function finish(report: RunReport, options: LocalCommandOptions, out: (line: string) => void, table: string): number {
+async function finish(report: RunReport, options: LocalCommandOptions, out: (line: string) => void, table: string): Promise<number> {
   out('');
   out(table);
   writeJson(options.json ?? 'gameday-report.json', report, out);
+  if (options.html) await writeHtml(options.html, report, out);
   return EXIT_CODES[report.verdict];
 }
 
 function writeJson(path: string, value: unknown, out: (line: string) => void): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
   out(`Run report written to ${path}`);
+}
+
+async function writeHtml(path: string, subject: ReportSubject, out: (line: string) => void): Promise<void> {
+  const { renderHtmlReport } = await import('../dashboards/html-report');
+  writeFileSync(path, renderHtmlReport(subject));
+  out(`HTML report written to ${path}`);
 }

@@ -57,7 +57,7 @@ const TRAFFIC_RESULT_FIELDS = {
 const ORDER_VERIFICATION_FIELDS = {
   accepted: true, committed: true, rejected: true, lost: true, duplicated: true,
 } as const satisfies Record<keyof OrderVerification, true>;
-const REPORT_OUTPUT_FIELDS = { verdict: true, reasons: true, report: true, metricData: true } as const satisfies Record<keyof ReportOutput, true>;
+const REPORT_OUTPUT_FIELDS = { verdict: true, reasons: true, report: true, metricData: true, storage: true } as const satisfies Record<keyof ReportOutput, true>;
 
 /** The step functions the workflow invokes. */
 export interface GameDayStepFunctions {

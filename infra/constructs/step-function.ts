@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -34,6 +34,8 @@ export interface StepFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** Files (absolute paths) copied next to the bundled handler, for a step that reads them at run time. @default - none */
+  readonly bundledFiles?: readonly string[];
 }
 
 /** Raised when a step function's props are refused; lists every problem. */
@@ -70,6 +72,9 @@ export class StepFunction extends Construct {
     }
     for (const key of Object.keys(props.environment ?? {})) {
       if (key === STEP_ENV_VAR) problems.push(`environment must not set ${STEP_ENV_VAR}: the step key sets it`);
+    }
+    for (const file of props.bundledFiles ?? []) {
+      if (!path.isAbsolute(file) || /["$`\\]/.test(file)) problems.push(`bundledFiles must be absolute paths without quotes, '$', '\\' or backticks (got ${JSON.stringify(file)})`);
     }
     if (problems.length > 0) throw new InvalidStepFunctionProps(problems);
 
@@ -116,8 +121,18 @@ export class StepFunction extends Construct {
         target: 'node22',
         format: OutputFormat.CJS,
         externalModules: ['@aws-sdk/*'],
+        ...(props.bundledFiles && props.bundledFiles.length > 0 ? { commandHooks: copyAfterBundling(props.bundledFiles) } : {}),
       },
     });
     this.fn = fn;
   }
+}
+
+/** Bundling hooks that copy `files` into the bundle's output directory. */
+function copyAfterBundling(files: readonly string[]): NonNullable<NodejsFunctionProps['bundling']>['commandHooks'] {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir: string, outputDir: string) => files.map((file) => `cp "${file}" "${outputDir}/"`),
+  };
 }

@@ -9,7 +9,10 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type GameDayConfig, regionOfArn, validateGameDayConfig } from '../config';
+import { chartAssetPaths } from '../../dashboards/html-report';
+import { GameDayDashboard } from '../constructs/gameday-dashboard';
 import { GameDayStateMachine } from '../constructs/gameday-state-machine';
+import { ReportArchive } from '../constructs/report-archive';
 import { StepFunction } from '../constructs/step-function';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../nag';
 
@@ -49,6 +52,9 @@ export class GameDayStack extends Stack {
   readonly scheduleStart: StepFunction;
   readonly schedule: scheduler.ISchedule;
   readonly reconciler: scheduler.ISchedule;
+  /** Run reports (JSON and HTML), kept beyond the 90 days of execution history. */
+  readonly reportArchive: ReportArchive;
+  readonly dashboard: GameDayDashboard;
 
   constructor(scope: Construct, id: string, props: GameDayStackProps) {
     const config = validateGameDayConfig(props.config);
@@ -75,7 +81,18 @@ export class GameDayStack extends Stack {
       memorySize: 1024,
     });
     const verifyOrders = new StepFunction(this, 'VerifyOrders', { step: 'verify-orders', description: 'GameDay: checks no accepted order was lost', timeout: Duration.minutes(1) });
-    const report = new StepFunction(this, 'Report', { step: 'report', description: 'GameDay: builds the run report and its metrics', timeout: Duration.minutes(1), memorySize: 512 });
+    const reportArchive = new ReportArchive(this, 'Reports');
+    this.reportArchive = reportArchive;
+    const report = new StepFunction(this, 'Report', {
+      step: 'report',
+      description: 'GameDay: builds the run report and its metrics, and stores the report',
+      timeout: Duration.minutes(1),
+      memorySize: 512,
+      environment: { REPORT_BUCKET: reportArchive.bucket.bucketName },
+      // The HTML report inlines the chart library, read next to the bundled handler.
+      bundledFiles: chartAssetPaths(),
+    });
+    reportArchive.grantPutReports(report.role);
 
     const gameDay = new GameDayStateMachine(this, 'GameDay', {
       config,
@@ -185,6 +202,16 @@ export class GameDayStack extends Stack {
 
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'The GameDay state machine' });
     new CfnOutput(this, 'LockTableName', { value: lockTable.tableName, description: 'The GameDay run lock' });
+
+    this.dashboard = new GameDayDashboard(this, 'Dashboard', {
+      config,
+      stateMachine,
+      reportBucket: reportArchive.bucket,
+      scheduleDlqName: scheduleDlq.queueName,
+    });
+    new CfnOutput(this, 'ReportBucketName', { value: reportArchive.bucket.bucketName, description: 'Run reports: runs/<runId>/report.json and .html' });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The GameDay dashboard' });
+    new CfnOutput(this, 'ScheduleName', { value: this.schedule.scheduleName, description: 'The recurring GameDay schedule (default group)' });
 
     this.acknowledgeNagFindings({
       invokedBySteps: [validateInput, traffic, verifyOrders, report],

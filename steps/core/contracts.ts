@@ -173,10 +173,19 @@ export interface MetricDatumJson {
   StorageResolution?: 1 | 60;
 }
 
+/** Where a run's report JSON and HTML were stored (S3 bucket and object keys). */
+export interface StoredReport {
+  bucket: string;
+  jsonKey: string;
+  htmlKey: string;
+}
+
 /** What the report step returns; PublishMetrics sends `metricData` with one PutMetricData call. */
 export interface ReportOutput {
   verdict: Verdict;
   reasons: string[];
   report: RunReport;
   metricData: MetricDatumJson[];
+  /** Where the report was stored; `location` is null when it was not, and `note` says why. */
+  storage: { location: StoredReport | null; note: string };
 }

@@ -43,7 +43,10 @@ interface FaultWindow {
   availableAtMs: number | null;
 }
 
-export function buildReport(input: ReportInput): ReportOutput {
+/** The report step's output before the report is stored. */
+export type BuiltReport = Omit<ReportOutput, 'storage'>;
+
+export function buildReport(input: ReportInput): BuiltReport {
   assertComplete(input);
   const { config, baseline, experiment, drain, orders } = input;
   const fault = experiment.fault;

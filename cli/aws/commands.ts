@@ -1,0 +1,291 @@
+// The AWS commands of `gameday`: start and follow a run, watch one, read its report, list runs, switch the schedule.
+import { writeFileSync } from 'node:fs';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetScheduleCommand, type GetScheduleCommandOutput, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { DescribeExecutionCommand, type ExecutionListItem, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import type { RunReport, Verdict } from '../../steps/core/contracts';
+import { DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
+import { reportKeys } from '../../steps/core/report-storage';
+import { formatRunTable } from '../../local/result-table';
+import { EXIT_CODES } from '../local-command';
+import { type AwsClients, readStackOutputs } from './clients';
+import { CliError, explainAwsError } from './errors';
+import { type ExecutionStatus, type ExecutionView, fetchNewEvents, foldHistory, followExecution, formatProgress, verdictOf } from './follow';
+
+/** How a command talks to the person running it; tests give their own. */
+export interface CommandIo {
+  out(line: string): void;
+  /** The live progress line (overwritten in place on a terminal). */
+  live(line: string): void;
+  confirm(question: string): Promise<boolean>;
+  /** Ctrl-C: registers a handler, returns its removal. @default - none */
+  onInterrupt?(handler: () => void): () => void;
+  sleep?(ms: number): Promise<void>;
+  now?(): Date;
+}
+
+/** Where the state machine is: its ARN, or the stack whose outputs name it. */
+export interface TargetOptions {
+  stateMachineArn?: string;
+  stack?: string;
+}
+
+/** Execution-input overrides a person may pass to `gameday start`. */
+export interface StartOverrides {
+  baselineSeconds?: number;
+  outageSeconds?: number;
+  recoverySeconds?: number;
+  readsPerSecond?: number;
+  writesPerSecond?: number;
+  drainTimeoutSeconds?: number;
+}
+
+async function stateMachineArnOf(clients: AwsClients, target: TargetOptions): Promise<string> {
+  if (target.stateMachineArn) return target.stateMachineArn;
+  if (target.stack) return (await readStackOutputs(clients.cloudformation, target.stack)).stateMachineArn;
+  throw new CliError('which GameDay? pass --state-machine-arn ARN or --stack NAME');
+}
+
+/** `manual-20261127T020000Z-1a2b`: unique, sortable, and a valid execution name and run id. */
+export function manualExecutionName(now: Date, random: () => number = Math.random): string {
+  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const suffix = Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+  return `manual-${stamp}-${suffix}`;
+}
+
+/** Asks whether to stop the execution; the safety net restores the target after a stop. */
+async function askToStop(clients: AwsClients, executionArn: string, io: CommandIo): Promise<void> {
+  const stop = await io.confirm(`\nStop execution ${executionArn}? The safety net registers the database target again. [y/N] `);
+  if (!stop) {
+    io.out('Not stopped; still following (the execution runs on if you quit).');
+    return;
+  }
+  try {
+    await clients.sfn.send(new StopExecutionCommand({ executionArn, error: 'StoppedByOperator', cause: 'stopped from the gameday command' }));
+    io.out('Stop requested; following until the execution ends.');
+  } catch (error) {
+    io.out(`gameday: ${explainAwsError(error, executionArn).message}`);
+  }
+}
+
+/** Follows an execution live, then prints the table, the verdict and where the report is. */
+async function followAndSummarise(clients: AwsClients, executionArn: string, io: CommandIo): Promise<number> {
+  let asking = false;
+  const off = io.onInterrupt?.(() => {
+    if (asking) return;
+    asking = true;
+    void askToStop(clients, executionArn, io).finally(() => {
+      asking = false;
+    });
+  });
+  let view: ExecutionView;
+  try {
+    view = await followExecution({ sfn: clients.sfn, executionArn, sleep: io.sleep, onUpdate: (v) => io.live(formatProgress(v, io.now?.() ?? new Date())) });
+  } finally {
+    off?.();
+  }
+  return summarise(view, executionArn, io);
+}
+
+function summarise(view: ExecutionView, executionArn: string, io: CommandIo): number {
+  io.out('');
+  io.out(`Execution ${executionArn} ended ${view.status}${view.error ? ` (${view.error.error}: ${view.error.cause})` : ''}`);
+  const verdict = verdictOf(view.status, view.error?.error, view.result?.report ?? null);
+  if (view.result) {
+    io.out(formatRunTable(view.result.report, 'GameDay'));
+    io.out(view.result.storage?.location ? `Run report: s3://${view.result.storage.location.bucket}/${view.result.storage.location.htmlKey} (JSON: ${view.result.storage.location.jsonKey})` : `Run report: ${view.result.storage?.note ?? 'not stored'}`);
+  } else {
+    io.out(`Verdict: ${String(verdict).toUpperCase()} (the run ended before its report step)`);
+  }
+  return verdict === 'running' ? 0 : EXIT_CODES[verdict];
+}
+
+/** `gameday start`: refuses when a run is in progress, starts one with a unique name, follows it. */
+export async function startCommand(clients: AwsClients, options: TargetOptions & { dryRun?: boolean; overrides?: StartOverrides }, io: CommandIo): Promise<number> {
+  const stateMachineArn = await stateMachineArnOf(clients, options);
+  let running: ExecutionListItem[];
+  try {
+    running = (await clients.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }))).executions ?? [];
+  } catch (error) {
+    throw explainAwsError(error, stateMachineArn);
+  }
+  if (running.length > 0) {
+    throw new CliError(`a GameDay is already running: ${running[0].executionArn} (follow it with: gameday watch ${running[0].executionArn})`);
+  }
+  const name = manualExecutionName(io.now?.() ?? new Date());
+  const input: Record<string, unknown> = { ...options.overrides };
+  if (options.dryRun) input.dryRun = true;
+  let executionArn: string | undefined;
+  try {
+    executionArn = (await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }))).executionArn;
+  } catch (error) {
+    throw explainAwsError(error, name);
+  }
+  if (!executionArn) throw new CliError(`StartExecution for ${name} answered without an execution ARN`);
+  io.out(`Started ${name}${options.dryRun ? ' (dry run: the fault states are skipped)' : ''}`);
+  io.out(`  ${executionArn}`);
+  io.out(`  https://console.aws.amazon.com/states/home?region=${clients.region}#/v2/executions/details/${encodeURIComponent(executionArn)}`);
+  return followAndSummarise(clients, executionArn, io);
+}
+
+/** `gameday watch`: follows a running (or ended) execution and summarises it. */
+export async function watchCommand(clients: AwsClients, executionArn: string, io: CommandIo): Promise<number> {
+  return followAndSummarise(clients, executionArn, io);
+}
+
+/** `gameday report`: the run report of an execution (from its history) or of a run id (from the report bucket). */
+export async function reportCommand(
+  clients: AwsClients,
+  options: { target: string; html?: string; json?: string; bucket?: string; stack?: string },
+  io: CommandIo,
+): Promise<number> {
+  const report = options.target.startsWith('arn:') ? await reportFromExecution(clients, options.target) : await reportFromBucket(clients, options);
+  io.out(formatRunTable(report, 'GameDay'));
+  if (options.json) {
+    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    io.out(`Run report written to ${options.json}`);
+  }
+  if (options.html) {
+    const { renderHtmlReport } = await import('../../dashboards/html-report');
+    writeFileSync(options.html, renderHtmlReport(report));
+    io.out(`HTML report written to ${options.html}`);
+  }
+  return 0;
+}
+
+async function reportFromExecution(clients: AwsClients, executionArn: string): Promise<RunReport> {
+  const view = foldHistory(await fetchNewEvents(clients.sfn, executionArn, 0));
+  if (view.result) return view.result.report;
+  if (view.status === 'RUNNING') throw new CliError(`execution ${executionArn} is still running and has no report yet (follow it with: gameday watch ${executionArn})`);
+  throw new CliError(`execution ${executionArn} has no run report: it ended ${view.status} before its report step${view.error ? ` (${view.error.error}: ${view.error.cause})` : ''}`);
+}
+
+async function reportFromBucket(clients: AwsClients, options: { target: string; bucket?: string; stack?: string }): Promise<RunReport> {
+  let keys;
+  try {
+    keys = reportKeys(options.target);
+  } catch (error) {
+    throw new CliError(`not an execution ARN nor a run id: ${(error as Error).message}`);
+  }
+  const bucket = options.bucket ?? (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).reportBucket : null);
+  if (!bucket) throw new CliError('a run id is looked up in the report bucket: pass --stack NAME or --bucket NAME');
+  try {
+    const answer = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.json }));
+    const text = await answer.Body?.transformToString();
+    if (!text) throw new CliError(`s3://${bucket}/${keys.json} is empty`);
+    return JSON.parse(text) as RunReport;
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'NoSuchKey' || name === 'NotFound') throw new CliError(`no report for run ${options.target} in s3://${bucket}/${keys.json} (reports expire after the bucket's lifecycle period)`);
+    throw explainAwsError(error, `s3://${bucket}/${keys.json}`);
+  }
+}
+
+/** `gameday history`: recent executions with their verdicts, and the verdict counts CloudWatch kept. */
+export async function historyCommand(clients: AwsClients, options: TargetOptions & { limit?: number; days?: number; namespace?: string }, io: CommandIo): Promise<number> {
+  const stateMachineArn = await stateMachineArnOf(clients, options);
+  const limit = options.limit ?? 10;
+  let executions: ExecutionListItem[];
+  try {
+    executions = (await clients.sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: limit }))).executions ?? [];
+  } catch (error) {
+    throw explainAwsError(error, stateMachineArn);
+  }
+  if (executions.length === 0) io.out('No executions in the last 90 days.');
+  else io.out(['started (UTC)           ', 'status    ', 'verdict      ', 'duration', 'execution'].join('  '));
+  for (const execution of executions) {
+    let error: string | undefined;
+    if (execution.status === 'FAILED' && execution.executionArn) {
+      try {
+        error = (await clients.sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }))).error;
+      } catch (caught) {
+        throw explainAwsError(caught, execution.executionArn);
+      }
+    }
+    const verdict = verdictOf((execution.status ?? 'RUNNING') as ExecutionStatus, error, null);
+    const started = execution.startDate?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '?';
+    const seconds = execution.startDate && execution.stopDate ? Math.round((execution.stopDate.getTime() - execution.startDate.getTime()) / 1000) : null;
+    io.out([started.padEnd(24), String(execution.status).padEnd(10), String(verdict).padEnd(13), (seconds === null ? '-' : `${seconds}s`).padEnd(8), execution.name ?? ''].join('  '));
+  }
+
+  const days = options.days ?? 30;
+  const end = io.now?.() ?? new Date();
+  const start = new Date(end.getTime() - days * 86_400_000);
+  const series: Array<[string, Verdict]> = [
+    [MetricNames.RunPassed, 'passed'],
+    [MetricNames.RunFailed, 'failed'],
+    [MetricNames.RunInconclusive, 'inconclusive'],
+    [MetricNames.RunAborted, 'aborted'],
+  ];
+  try {
+    const answer = await clients.cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: start,
+        EndTime: end,
+        MetricDataQueries: series.map(([metricName], i) => ({
+          Id: `v${i}`,
+          MetricStat: { Metric: { Namespace: options.namespace ?? DEFAULT_METRIC_NAMESPACE, MetricName: metricName }, Period: 86_400, Stat: 'Sum' },
+        })),
+      }),
+    );
+    const totals = series.map(([, verdict], i) => {
+      const values = answer.MetricDataResults?.find((r) => r.Id === `v${i}`)?.Values ?? [];
+      return `${values.reduce((a, b) => a + b, 0)} ${verdict}`;
+    });
+    io.out(`Last ${days} days (CloudWatch, runs that reached their report): ${totals.join(', ')}`);
+  } catch (error) {
+    throw explainAwsError(error, 'GetMetricData');
+  }
+  return 0;
+}
+
+export type ScheduleAction = 'status' | 'enable' | 'disable';
+
+/** `gameday schedule status|enable|disable`: the recurring GameDay's schedule (EventBridge Scheduler). */
+export async function scheduleCommand(clients: AwsClients, action: ScheduleAction, options: { scheduleName?: string; group?: string; stack?: string }, io: CommandIo): Promise<number> {
+  const name = options.scheduleName ?? (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).scheduleName : null);
+  if (!name) throw new CliError('which schedule? pass --stack NAME or --schedule-name NAME');
+  const group = options.group ?? 'default';
+  let schedule: GetScheduleCommandOutput;
+  try {
+    schedule = await clients.scheduler.send(new GetScheduleCommand({ Name: name, GroupName: group }));
+  } catch (error) {
+    throw explainAwsError(error, `schedule ${group}/${name}`);
+  }
+  const describe = (state: string | undefined) =>
+    `Schedule ${group}/${name}: ${state ?? 'UNKNOWN'}  ${schedule.ScheduleExpression ?? ''}${schedule.ScheduleExpressionTimezone ? ` (${schedule.ScheduleExpressionTimezone})` : ''}`;
+  if (action === 'status') {
+    io.out(describe(schedule.State));
+    return 0;
+  }
+  const wanted = action === 'enable' ? 'ENABLED' : 'DISABLED';
+  if (schedule.State === wanted) {
+    io.out(`${describe(schedule.State)} (unchanged)`);
+    return 0;
+  }
+  try {
+    // UpdateSchedule replaces the whole schedule: everything but the state is sent back as it was.
+    await clients.scheduler.send(
+      new UpdateScheduleCommand({
+        Name: name,
+        GroupName: group,
+        State: wanted,
+        ScheduleExpression: schedule.ScheduleExpression,
+        ScheduleExpressionTimezone: schedule.ScheduleExpressionTimezone,
+        FlexibleTimeWindow: schedule.FlexibleTimeWindow,
+        Target: schedule.Target,
+        Description: schedule.Description,
+        StartDate: schedule.StartDate,
+        EndDate: schedule.EndDate,
+        KmsKeyArn: schedule.KmsKeyArn,
+        ActionAfterCompletion: schedule.ActionAfterCompletion,
+      }),
+    );
+  } catch (error) {
+    throw explainAwsError(error, `schedule ${group}/${name}`);
+  }
+  io.out(describe(wanted));
+  io.out('Note: the stack sets the schedule state too; the next deployment applies its own setting (schedule.enabled).');
+  return 0;
+}

@@ -1,0 +1,212 @@
+// Follows a GameDay execution on AWS: folds its history into what a person watching wants to see.
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import type { PhaseCounts, ReportOutput, RunConfig, RunReport, Verdict } from '../../steps/core/contracts';
+import { phaseOfState } from '../../steps/core/state-phases';
+import { explainAwsError } from './errors';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+/** What the history of one execution says so far. */
+export interface ExecutionView {
+  status: ExecutionStatus;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  state: string | null;
+  phase: string;
+  config: RunConfig | null;
+  /** Counts of the traffic steps that have finished (a running step reports at its end). */
+  counts: PhaseCounts;
+  deregisteredAt: string | null;
+  availableAt: string | null;
+  /** The last drain reading: messages in the order queue and in the DLQ. */
+  drain: { queue: number; dlq: number } | null;
+  result: Pick<ReportOutput, 'verdict' | 'reasons' | 'report'> & { storage: ReportOutput['storage'] | null } | null;
+  error: { error: string; cause: string } | null;
+  events: number;
+}
+
+const TERMINAL: Record<string, ExecutionStatus> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionTimedOut: 'TIMED_OUT',
+  ExecutionAborted: 'ABORTED',
+};
+
+function zero(): PhaseCounts {
+  return { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
+}
+
+function parse(json: string | undefined): Record<string, unknown> | null {
+  if (!json) return null;
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function addCounts(into: PhaseCounts, from: unknown): void {
+  const traffic = from as Partial<PhaseCounts> | undefined;
+  if (!traffic?.reads || !traffic.writes) return;
+  for (const key of Object.keys(into.reads) as Array<keyof PhaseCounts['reads']>) into.reads[key] += Number(traffic.reads[key] ?? 0);
+  for (const key of Object.keys(into.writes) as Array<keyof PhaseCounts['writes']>) into.writes[key] += Number(traffic.writes[key] ?? 0);
+}
+
+function depth(q: unknown): number {
+  const d = q as { visible?: number; inFlight?: number; delayed?: number } | undefined;
+  return Number(d?.visible ?? 0) + Number(d?.inFlight ?? 0) + Number(d?.delayed ?? 0);
+}
+
+/** Folds history events (in any order) into the view of the execution. */
+export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
+  const view: ExecutionView = {
+    status: 'RUNNING',
+    startedAt: null,
+    endedAt: null,
+    state: null,
+    phase: 'starting',
+    config: null,
+    counts: zero(),
+    deregisteredAt: null,
+    availableAt: null,
+    drain: null,
+    result: null,
+    error: null,
+    events: events.length,
+  };
+  const sorted = [...events].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  for (const event of sorted) {
+    const type: string = event.type ?? '';
+    if (type === 'ExecutionStarted') view.startedAt = event.timestamp ?? null;
+    if (type.endsWith('StateEntered') && event.stateEnteredEventDetails?.name) {
+      view.state = event.stateEnteredEventDetails.name;
+      view.phase = phaseOfState(view.state) ?? view.phase;
+    }
+    if (type.endsWith('StateExited') && event.stateExitedEventDetails?.name) {
+      const name = event.stateExitedEventDetails.name;
+      const output = parse(event.stateExitedEventDetails.output);
+      if (!output) continue;
+      if (name === 'ValidateInput' && output.config) view.config = output.config as RunConfig;
+      if (name === 'BaselineTraffic') addCounts(view.counts, output.baseline);
+      if (name === 'Experiment') addCounts(view.counts, (output.experiment as { traffic?: unknown } | undefined)?.traffic);
+      if (name === 'RecordDeregistered') view.deregisteredAt = ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null;
+      if (name === 'RecordAvailable') view.availableAt = ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null;
+      if (name === 'DrainDlqDepth') {
+        const drain = output.drain as { queue?: unknown; dlq?: unknown } | undefined;
+        view.drain = { queue: depth(drain?.queue), dlq: depth(drain?.dlq) };
+      }
+      if (name === 'BuildReport' && output.result) {
+        const result = output.result as Partial<ReportOutput>;
+        if (result.report && result.verdict) {
+          view.result = { verdict: result.verdict, reasons: result.reasons ?? [], report: result.report, storage: result.storage ?? null };
+        }
+      }
+    }
+    if (TERMINAL[type]) {
+      view.status = TERMINAL[type];
+      view.endedAt = event.timestamp ?? null;
+      const details = event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails;
+      if (details) view.error = { error: details.error ?? type, cause: details.cause ?? '' };
+    }
+  }
+  return view;
+}
+
+/** The verdict of an ended execution: the report's when the run got that far, else what its ending says. */
+export function verdictOf(status: ExecutionStatus, error: string | null | undefined, report: RunReport | null): Verdict | 'running' {
+  if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return 'running';
+  if (report) return report.verdict;
+  if (status === 'SUCCEEDED') return 'passed';
+  if (error === 'Inconclusive') return 'inconclusive';
+  if (error === 'Aborted' || status === 'ABORTED' || status === 'TIMED_OUT') return 'aborted';
+  return 'failed';
+}
+
+function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** The live line: phase, state, elapsed / planned time, counts so far, the fault and the drain. */
+export function formatProgress(view: ExecutionView, now: Date): string {
+  const c = view.config;
+  const planned = c ? ` / ${duration(1000 * (c.baselineSeconds + c.outageSeconds + c.recoverySeconds))} planned traffic` : '';
+  const elapsed = view.startedAt ? duration((view.endedAt ?? now).getTime() - view.startedAt.getTime()) : '0s';
+  const { reads, writes } = view.counts;
+  const parts = [
+    `[${view.phase}] ${view.state ?? ''}`.trimEnd(),
+    `${elapsed}${planned}`,
+    `reads db=${reads.database} cache=${reads.cache} fail=${reads.failed}`,
+    `writes ok=${writes.ok} queued=${writes.queued} stock-out=${writes.stockOut} fail=${writes.failed}`,
+  ];
+  if (c?.dryRun) parts.push('dry run: no fault');
+  if (view.deregisteredAt && !view.availableAt) parts.push(`database gone since ${view.deregisteredAt}`);
+  if (view.availableAt) parts.push(`target AVAILABLE again at ${view.availableAt}`);
+  if (view.drain) parts.push(`queue ${view.drain.queue} DLQ ${view.drain.dlq}`);
+  return parts.join('  ');
+}
+
+/** Execution history holds at most 25,000 events; 100 per page. */
+const MAX_HISTORY_PAGES = 250;
+
+/** The events newer than `afterId`, oldest first: pages read newest-first until a seen event. */
+export async function fetchNewEvents(sfn: SFNClient, executionArn: string, afterId: number): Promise<HistoryEvent[]> {
+  const fresh: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
+    let answer;
+    try {
+      answer = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, nextToken, includeExecutionData: true }));
+    } catch (error) {
+      throw explainAwsError(error, executionArn);
+    }
+    const events = answer.events ?? [];
+    const unseen = events.filter((event) => (event.id ?? 0) > afterId);
+    fresh.push(...unseen);
+    nextToken = answer.nextToken;
+    if (!nextToken || unseen.length < events.length) break;
+  }
+  return fresh.sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+}
+
+export interface FollowOptions {
+  readonly sfn: SFNClient;
+  readonly executionArn: string;
+  readonly onUpdate?: (view: ExecutionView) => void;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** @default 1000 */
+  readonly minPollMs?: number;
+  /** @default 10000 */
+  readonly maxPollMs?: number;
+  /** @default - enough polls for a run as long as an execution may last (a year of 10 s polls is far more) */
+  readonly maxPolls?: number;
+}
+
+/** Polls the history until the execution ends: quick while events arrive, backing off while none do. */
+export async function followExecution(options: FollowOptions): Promise<ExecutionView> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const minPoll = options.minPollMs ?? 1000;
+  const maxPoll = options.maxPollMs ?? 10_000;
+  try {
+    // Unknown or malformed ARNs are refused here, before any polling.
+    await options.sfn.send(new DescribeExecutionCommand({ executionArn: options.executionArn }));
+  } catch (error) {
+    throw explainAwsError(error, options.executionArn);
+  }
+  const events: HistoryEvent[] = [];
+  let delay = minPoll;
+  let view = foldHistory(events);
+  const maxPolls = options.maxPolls ?? 1_000_000;
+  for (let poll = 0; poll < maxPolls; poll += 1) {
+    const lastId = events.length === 0 ? 0 : (events[events.length - 1].id ?? 0);
+    const fresh = await fetchNewEvents(options.sfn, options.executionArn, lastId);
+    events.push(...fresh);
+    view = foldHistory(events);
+    options.onUpdate?.(view);
+    if (view.status !== 'RUNNING') return view;
+    delay = fresh.length > 0 ? minPoll : Math.min(maxPoll, Math.round(delay * 1.5));
+    await sleep(delay);
+  }
+  return view;
+}

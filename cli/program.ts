@@ -1,0 +1,154 @@
+// The `gameday` command line: `local` (the default) and the AWS commands, with their clients and terminal injectable.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { addLocalRunOptions, EXIT_USAGE, type LocalCommandOptions, UsageError, wholeNumber } from './local-command';
+import type { AwsClients } from './aws/clients';
+import type { CommandIo, ScheduleAction, StartOverrides } from './aws/commands';
+import { CliError } from './aws/errors';
+
+export interface GamedayDeps {
+  /** Clients for the region asked for, or the region of the ARN the command names. */
+  createClients(options: { region?: string; arn?: string }): Promise<AwsClients>;
+  io: CommandIo;
+  /** `gameday local`. @default - runs the local GameDay */
+  runLocal?(options: LocalCommandOptions): Promise<number>;
+  /** Where errors go. @default console.error */
+  err?(line: string): void;
+}
+
+interface AwsOptions {
+  region?: string;
+  stateMachineArn?: string;
+  stack?: string;
+}
+
+function positiveWholeNumber(value: string): number {
+  const n = wholeNumber(value);
+  if (n < 1) throw new InvalidArgumentError(`"${value}" must be 1 or more`);
+  return n;
+}
+
+function withTarget(command: Command): Command {
+  return command
+    .option('--state-machine-arn <arn>', 'the GameDay state machine')
+    .option('--stack <name>', 'the GameDay stack: its outputs name the state machine, the report bucket and the schedule')
+    .option('--region <region>', 'AWS region (default: the ARN\'s region, else AWS_REGION or the profile\'s)');
+}
+
+/** Runs `gameday` with `argv` (as process.argv); returns the exit code. */
+export async function runGameday(argv: readonly string[], deps: GamedayDeps): Promise<number> {
+  const err = deps.err ?? ((line: string) => console.error(line));
+  let exitCode = 0;
+  const program = new Command('gameday')
+    .description('Chaos-engineering GameDay: does the shop stay useful, and lose nothing, while its database is gone?')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => err(text.trimEnd()) })
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  gameday                                         a whole GameDay on this machine (same as npm run gameday)
+  gameday local --compare --html report.html      BEFORE/AFTER locally, with the HTML report
+  gameday start --stack GameDay                   start a run on AWS and follow it live
+  gameday start --stack GameDay --dry-run         the same path, fault states skipped
+  gameday watch arn:aws:states:...:execution:...  follow a run already started
+  gameday report manual-20261127T020000Z-1a2b --stack GameDay --html run.html
+  gameday history --stack GameDay                 recent runs and their verdicts
+  gameday schedule status --stack GameDay         the recurring GameDay's schedule
+
+Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS error, 3 inconclusive or aborted.`,
+    );
+
+  addLocalRunOptions(
+    program
+      .command('local', { isDefault: true })
+      .description('run a whole GameDay on this machine: the synthesized state machine against the embedded lab')
+      .exitOverride(),
+  ).action(async (options: LocalCommandOptions) => {
+    const runLocal = deps.runLocal ?? (async (o: LocalCommandOptions) => (await import('./local-command')).runLocalCommand(o));
+    exitCode = await runLocal(options);
+  });
+
+  const aws = async (options: { region?: string; arn?: string }, run: (clients: AwsClients) => Promise<number>) => {
+    exitCode = await run(await deps.createClients(options));
+  };
+  const commands = () => import('./aws/commands');
+
+  withTarget(
+    program
+      .command('start')
+      .description('start a GameDay on AWS (StartExecution with a unique name) and follow it live; Ctrl-C asks whether to stop it')
+      .exitOverride(),
+  )
+    .option('--dry-run', 'the same path with the fault states skipped (the run report says so)', false)
+    .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--recovery-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--reads-per-second <n>', 'override the stack default', positiveWholeNumber)
+    .option('--writes-per-second <n>', 'override the stack default', positiveWholeNumber)
+    .option('--drain-timeout-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .action(async (options: AwsOptions & StartOverrides & { dryRun: boolean }) => {
+      const { region, stateMachineArn, stack, dryRun, ...rest } = options;
+      const overrides = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as StartOverrides;
+      await aws({ region, arn: stateMachineArn }, async (clients) => (await commands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides }, deps.io));
+    });
+
+  program
+    .command('watch')
+    .description('follow an execution live: phase, elapsed / planned time, counts, then the table and the verdict')
+    .argument('<execution-arn>', 'the execution to follow')
+    .option('--region <region>', 'AWS region (default: the ARN\'s region)')
+    .exitOverride()
+    .action(async (executionArn: string, options: { region?: string }) => {
+      await aws({ region: options.region, arn: executionArn }, async (clients) => (await commands()).watchCommand(clients, executionArn, deps.io));
+    });
+
+  program
+    .command('report')
+    .description('print the run report of an execution (from its history) or of a run id (from the report bucket), optionally as HTML')
+    .argument('<execution-arn|run-id>', 'an execution ARN, or a run id (the execution name) for runs Step Functions no longer keeps')
+    .option('--html <path>', 'write the HTML report here')
+    .option('--json <path>', 'write the run report JSON here')
+    .option('--stack <name>', 'the GameDay stack whose report bucket holds the run')
+    .option('--bucket <name>', 'the report bucket, instead of --stack')
+    .option('--region <region>', 'AWS region')
+    .exitOverride()
+    .action(async (target: string, options: { html?: string; json?: string; stack?: string; bucket?: string; region?: string }) => {
+      await aws({ region: options.region, arn: target.startsWith('arn:') ? target : undefined }, async (clients) =>
+        (await commands()).reportCommand(clients, { target, html: options.html, json: options.json, stack: options.stack, bucket: options.bucket }, deps.io),
+      );
+    });
+
+  withTarget(program.command('history').description('recent runs with their verdicts, and the verdict counts CloudWatch kept').exitOverride())
+    .option('--limit <n>', 'how many executions to list', positiveWholeNumber, 10)
+    .option('--days <n>', 'how far back the CloudWatch verdict counts go', positiveWholeNumber, 30)
+    .option('--namespace <name>', 'the metric namespace of the stack', 'GameDay')
+    .action(async (options: AwsOptions & { limit: number; days: number; namespace: string }) => {
+      await aws({ region: options.region, arn: options.stateMachineArn }, async (clients) => (await commands()).historyCommand(clients, options, deps.io));
+    });
+
+  program
+    .command('schedule')
+    .description('the recurring GameDay schedule: status, enable or disable it')
+    .addArgument(new Command().createArgument('<action>', 'status, enable or disable').choices(['status', 'enable', 'disable']))
+    .option('--stack <name>', 'the GameDay stack: its ScheduleName output names the schedule')
+    .option('--schedule-name <name>', 'the schedule, instead of --stack')
+    .addOption(new Option('--group <name>', 'the schedule group').default('default'))
+    .option('--region <region>', 'AWS region')
+    .exitOverride()
+    .action(async (action: ScheduleAction, options: { stack?: string; scheduleName?: string; group: string; region?: string }) => {
+      await aws({ region: options.region }, async (clients) => (await commands()).scheduleCommand(clients, action, options, deps.io));
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof UsageError || error instanceof CliError) {
+      err(`gameday: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  return exitCode;
+}

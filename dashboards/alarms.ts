@@ -1,0 +1,86 @@
+// The GameDay's alarms as data: what each watches, its threshold and severity; the dashboard construct builds them.
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { MetricNames } from '../steps/core/metric-names';
+import type { GameDayMetricFactory } from './metric-factory';
+
+export type AlarmSeverity = 'critical' | 'warning';
+
+/** One alarm: a metric from the factory, and when it breaches. */
+export interface GameDayAlarmDefinition {
+  /** Construct id, and the alarm name's suffix. */
+  readonly id: string;
+  readonly severity: AlarmSeverity;
+  readonly description: string;
+  readonly metric: (metrics: GameDayMetricFactory) => cloudwatch.IMetric;
+  readonly threshold: number;
+  readonly comparisonOperator: cloudwatch.ComparisonOperator;
+  readonly evaluationPeriods: number;
+  readonly treatMissingData: cloudwatch.TreatMissingData;
+}
+
+/** CloudWatch evaluates at most 7 days of data for one alarm. */
+export const MAX_STALE_DAYS = 7;
+
+/** The alarms of every GameDay stack; `noRecentGameDay` only exists while a schedule is enabled. */
+export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDays: number }): GameDayAlarmDefinition[] {
+  const alarms: GameDayAlarmDefinition[] = [
+    {
+      id: 'RunNotPassed',
+      severity: 'critical',
+      description: 'A GameDay ended failed or inconclusive: the hypothesis did not hold, or the fault never bit. Read the run report.',
+      metric: (m) =>
+        new cloudwatch.MathExpression({
+          expression: 'FILL(failed, 0) + FILL(inconclusive, 0)',
+          usingMetrics: {
+            failed: m.runSummary(MetricNames.RunFailed, { period: Duration.hours(1) }),
+            inconclusive: m.runSummary(MetricNames.RunInconclusive, { period: Duration.hours(1) }),
+          },
+          label: 'failed or inconclusive runs',
+          period: Duration.hours(1),
+        }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    },
+    {
+      id: 'ScheduleDeliveryFailed',
+      severity: 'warning',
+      description: "A scheduled GameDay start (or reconciler call) could not be delivered and landed in the scheduler's dead-letter queue.",
+      metric: (m) => m.queueMessages('scheduleDlq'),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    },
+  ];
+  if (options.scheduleEnabled) {
+    alarms.push({
+      id: 'NoRecentGameDay',
+      severity: 'warning',
+      description: `No GameDay execution started for ${options.staleAfterDays} days although the schedule is enabled.`,
+      metric: (m) => m.executions('Started', Duration.days(1)),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: options.staleAfterDays,
+      // Step Functions publishes nothing on a day without executions: no data is the breach.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+  return alarms;
+}
+
+/**
+ * How many days without a started execution mean a scheduled GameDay was missed: one schedule
+ * interval plus a day, at most {@link MAX_STALE_DAYS}; null when the interval is longer than
+ * CloudWatch can watch. Cron expressions are taken as at least weekly.
+ */
+export function staleAfterDaysFor(expression: string): number | null {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
+  if (!rate) return MAX_STALE_DAYS;
+  const value = Number(rate[1]);
+  const days = rate[2].startsWith('minute') ? value / 1440 : rate[2].startsWith('hour') ? value / 24 : value;
+  if (days > MAX_STALE_DAYS) return null;
+  return Math.min(MAX_STALE_DAYS, Math.ceil(days) + 1);
+}

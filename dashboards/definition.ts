@@ -1,0 +1,73 @@
+// The one GameDay dashboard definition: the graphs both the CloudWatch dashboard and the HTML report draw.
+import type { PhaseCounts } from '../steps/core/contracts';
+import { type MetricName, MetricNames } from '../steps/core/metric-names';
+
+/** One line of a run graph: the metric the report step publishes, and the same count in a run report. */
+export interface RunSeries {
+  readonly metric: MetricName;
+  readonly label: string;
+  /** Hex colour, the same on the dashboard and in the report. */
+  readonly color: string;
+  /** The count of one timeline second of a run report. */
+  readonly count: (counts: PhaseCounts) => number;
+}
+
+/** A graph over a run's timeline, per second. */
+export interface RunGraph {
+  readonly id: 'reads' | 'writes';
+  readonly title: string;
+  readonly series: readonly RunSeries[];
+}
+
+export const COLORS = Object.freeze({
+  database: '#2ca02c',
+  cache: '#1f77b4',
+  failed: '#d62728',
+  queued: '#ff7f0e',
+  stockOut: '#9467bd',
+  outage: '#d62728',
+  baseline: '#2ca02c',
+  recovery: '#1f77b4',
+  neutral: '#7f7f7f',
+});
+
+/** The reads and writes graphs, by outcome class, as the seed's table counts them. */
+export const RUN_GRAPHS: readonly RunGraph[] = [
+  {
+    id: 'reads',
+    title: 'Reads per second by source',
+    series: [
+      { metric: MetricNames.ReadsDatabase, label: 'database', color: COLORS.database, count: (c) => c.reads.database },
+      { metric: MetricNames.ReadsCache, label: 'cache', color: COLORS.cache, count: (c) => c.reads.cache },
+      { metric: MetricNames.ReadsFailed, label: 'failed', color: COLORS.failed, count: (c) => c.reads.failed },
+    ],
+  },
+  {
+    id: 'writes',
+    title: 'Writes per second by outcome',
+    series: [
+      { metric: MetricNames.WritesCommitted, label: 'committed', color: COLORS.database, count: (c) => c.writes.ok },
+      { metric: MetricNames.WritesQueued, label: 'queued', color: COLORS.queued, count: (c) => c.writes.queued },
+      { metric: MetricNames.WritesStockOut, label: 'stock-out', color: COLORS.stockOut, count: (c) => c.writes.stockOut },
+      { metric: MetricNames.WritesFailed, label: 'failed', color: COLORS.failed, count: (c) => c.writes.failed },
+    ],
+  },
+];
+
+/** The outage window: shaded on every graph so the fault is visible wherever one looks. */
+export const OUTAGE_WINDOW = Object.freeze({ metric: MetricNames.OutageWindow, label: 'outage window', color: COLORS.outage });
+
+/** The verdict series, one datum (0 or 1) per run. */
+export const VERDICT_SERIES: ReadonlyArray<{ readonly metric: MetricName; readonly label: string; readonly color: string }> = [
+  { metric: MetricNames.RunPassed, label: 'passed', color: COLORS.database },
+  { metric: MetricNames.RunFailed, label: 'failed', color: COLORS.failed },
+  { metric: MetricNames.RunInconclusive, label: 'inconclusive', color: COLORS.queued },
+  { metric: MetricNames.RunAborted, label: 'aborted', color: COLORS.neutral },
+];
+
+/** The recovery timings and the loss count, one datum per run. */
+export const RUN_SUMMARY_SERIES: ReadonlyArray<{ readonly metric: MetricName; readonly label: string; readonly unit: 'ms' | 'count' }> = [
+  { metric: MetricNames.TimeToFirstDatabaseReadMs, label: 'time to first database read after restore', unit: 'ms' },
+  { metric: MetricNames.TimeToDrainMs, label: 'time to drain', unit: 'ms' },
+  { metric: MetricNames.OrdersLost, label: 'orders lost', unit: 'count' },
+];

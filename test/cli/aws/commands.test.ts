@@ -1,0 +1,428 @@
+// The AWS commands of `gameday` against mocked Step Functions, CloudFormation, CloudWatch, Scheduler and S3.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { createAwsClients } from '../../../cli/aws/clients';
+import { CliError } from '../../../cli/aws/errors';
+import { executionArn, gameday, History, MACHINE, passedResult, passingHistory, T0, terminal } from './support';
+
+const sfn = mockClient(SFNClient);
+const cloudformation = mockClient(CloudFormationClient);
+const cloudwatch = mockClient(CloudWatchClient);
+const scheduler = mockClient(SchedulerClient);
+const s3 = mockClient(S3Client);
+
+const RUN = executionArn('manual-20261127T020100Z-abcd');
+
+function awsError(name: string, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: {} });
+}
+
+beforeEach(() => {
+  for (const client of [sfn, cloudformation, cloudwatch, scheduler, s3]) client.reset();
+});
+
+/** Step Functions answers for a run that is started and then goes through `history` in two polls. */
+function runThrough(history: History, splitAfterId: number): void {
+  sfn.on(ListExecutionsCommand, { statusFilter: 'RUNNING' }).resolves({ executions: [] });
+  sfn.on(StartExecutionCommand).resolves({ executionArn: RUN, startDate: new Date(T0) });
+  sfn.on(DescribeExecutionCommand).resolves({ executionArn: RUN, status: 'RUNNING' });
+  sfn
+    .on(GetExecutionHistoryCommand)
+    .resolvesOnce({ events: history.newestFirst().filter((e) => (e.id ?? 0) <= splitAfterId) })
+    .resolves({ events: history.newestFirst() });
+}
+
+describe('gameday start', () => {
+  it('starts an execution with a unique valid name and the overrides given', async () => {
+    // Given no run in progress and a run that passes
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    // When a run is started with an outage override
+    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--outage-seconds', '120');
+    // Then StartExecution got a manual-<time>-<hex> name and the override as input
+    expect(code).toBe(0);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: MACHINE,
+      name: expect.stringMatching(/^manual-\d{8}T\d{6}Z-[0-9a-f]{4}$/),
+      input: JSON.stringify({ outageSeconds: 120 }),
+    });
+  });
+
+  it('shows the phase, the elapsed and planned time and the counts while it runs', async () => {
+    // Given a run that is in its baseline at the first poll
+    runThrough(passingHistory(), 4);
+    const term = terminal();
+    // When it is started and followed
+    await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    // Then the live line named the baseline phase with the planned time, then the counts of both traffic steps
+    expect(term.live[0]).toMatch(/^\[baseline\] BaselineTraffic {2}\d+s \/ 1m00s planned traffic {2}reads db=0 cache=0 fail=0/);
+    expect(term.live[term.live.length - 1]).toMatch(/reads db=108 cache=60 fail=0/);
+  });
+
+  it('ends with the table, the verdict and where the report is stored', async () => {
+    // Given a run that passes and stores its report
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    // When it is started and followed to the end
+    await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    // Then the seed table, the verdict and the S3 location are printed
+    const text = term.lines.join('\n');
+    expect(text).toContain('Reads:  DB=');
+    expect(text).toContain('Verdict: PASSED');
+    expect(text).toContain('Run report: s3://gameday-reports/runs/run-1/report.html');
+  });
+
+  it('exits 1 when the hypothesis failed', async () => {
+    // Given a run whose report says failed
+    const result = passedResult();
+    result.verdict = 'failed';
+    result.report = { ...result.report, verdict: 'failed', reasons: ['3 reads failed'] };
+    const history = passingHistory(result);
+    history.failed('HypothesisFailed', 'verdict failed');
+    runThrough(history, 5);
+    const term = terminal();
+    // When it is started and followed
+    // Then the exit code says failed
+    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE)).resolves.toBe(1);
+  });
+
+  it('finds the state machine in the outputs of the stack named by --stack', async () => {
+    // Given a stack whose outputs name the state machine
+    cloudformation.on(DescribeStacksCommand, { StackName: 'GameDay' }).resolves({
+      Stacks: [{ StackName: 'GameDay', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }] }],
+    });
+    runThrough(passingHistory(), 5);
+    // When a run is started with --stack
+    await gameday(terminal(), 'start', '--stack', 'GameDay');
+    // Then that state machine is started
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: MACHINE });
+  });
+
+  it('passes dryRun in the input and says the fault states are skipped for --dry-run', async () => {
+    // Given no run in progress
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    // When a dry run is started
+    await gameday(term, 'start', '--state-machine-arn', MACHINE, '--dry-run');
+    // Then the input asks for it and the output says so
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ dryRun: true }) });
+    expect(term.lines.join('\n')).toContain('dry run: the fault states are skipped');
+  });
+
+  it('refuses to start while a GameDay is already running, naming it', async () => {
+    // Given a running execution
+    const other = executionArn('scheduled-20261127T020000Z');
+    sfn.on(ListExecutionsCommand, { statusFilter: 'RUNNING' }).resolves({ executions: [{ executionArn: other, stateMachineArn: MACHINE, name: 'x', status: 'RUNNING', startDate: new Date(T0) }] });
+    const term = terminal();
+    // When a run is started
+    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    // Then it is refused in one line, and nothing is started
+    expect(code).toBe(2);
+    expect(term.errors).toEqual([`gameday: a GameDay is already running: ${other} (follow it with: gameday watch ${other})`]);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('says in one line when no AWS credentials are found', async () => {
+    // Given the SDK finds no credentials
+    sfn.on(ListExecutionsCommand).rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));
+    const term = terminal();
+    // When a run is started
+    // Then the error says how to provide them, in one line, exit 2
+    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE)).resolves.toBe(2);
+    expect(term.errors).toEqual([expect.stringMatching(/^gameday: no AWS credentials found: set AWS_PROFILE/)]);
+  });
+
+  it('says in one line when the state machine does not exist', async () => {
+    // Given an ARN of no state machine
+    sfn.on(ListExecutionsCommand).rejects(awsError('StateMachineDoesNotExist', 'State Machine Does Not Exist'));
+    const term = terminal();
+    // When a run is started
+    // Then the error names it
+    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE)).resolves.toBe(2);
+    expect(term.errors).toEqual([`gameday: unknown state machine ${MACHINE}`]);
+  });
+
+  it('says in one line when the stack does not exist', async () => {
+    // Given no such stack
+    cloudformation.on(DescribeStacksCommand).rejects(awsError('ValidationError', 'Stack with id Nope does not exist'));
+    const term = terminal();
+    // When a run is started with it
+    // Then the error names the stack
+    await expect(gameday(term, 'start', '--stack', 'Nope')).resolves.toBe(2);
+    expect(term.errors).toEqual(['gameday: unknown stack Nope: Stack with id Nope does not exist']);
+  });
+
+  it('asks on Ctrl-C and stops the execution when told yes', async () => {
+    // Given a running run, and a person who answers yes
+    const history = passingHistory();
+    runThrough(history, 5);
+    const term = terminal(true);
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .callsFakeOnce(async () => {
+        term.interrupt();
+        return { events: history.newestFirst().filter((e) => (e.id ?? 0) <= 5) };
+      })
+      .resolves({ events: history.newestFirst() });
+    // When Ctrl-C comes during the run
+    await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    // Then the execution is stopped
+    expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: RUN, error: 'StoppedByOperator' });
+    expect(term.lines).toContain('Stop requested; following until the execution ends.');
+  });
+
+  it('leaves the execution running on Ctrl-C when told no', async () => {
+    // Given a running run, and a person who answers no
+    const history = passingHistory();
+    runThrough(history, 5);
+    const term = terminal(false);
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .callsFakeOnce(async () => {
+        term.interrupt();
+        return { events: history.newestFirst().filter((e) => (e.id ?? 0) <= 5) };
+      })
+      .resolves({ events: history.newestFirst() });
+    // When Ctrl-C comes during the run
+    await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    // Then nothing is stopped
+    expect(sfn).not.toHaveReceivedCommand(StopExecutionCommand);
+  });
+});
+
+describe('gameday watch', () => {
+  it('follows an execution to its end and prints the verdict', async () => {
+    // Given an execution that passes
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    // When it is watched
+    const code = await gameday(term, 'watch', RUN);
+    // Then it ends with the verdict and exit code 0
+    expect(code).toBe(0);
+    expect(term.lines.join('\n')).toContain(`Execution ${RUN} ended SUCCEEDED`);
+  });
+
+  it('says in one line when the execution does not exist', async () => {
+    // Given an unknown execution
+    sfn.on(DescribeExecutionCommand).rejects(awsError('ExecutionDoesNotExist', 'Execution Does Not Exist'));
+    const term = terminal();
+    // When it is watched
+    // Then the error names it and says why it may be gone
+    await expect(gameday(term, 'watch', RUN)).resolves.toBe(2);
+    expect(term.errors).toEqual([expect.stringMatching(new RegExp(`^gameday: unknown execution ${RUN.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*90 days`))]);
+  });
+
+  it('reports a run that ended before its report step by its ending', async () => {
+    // Given an execution refused in preflight
+    const history = new History().started().entered('AcquireLock').entered('LockHeld').failed('Aborted', 'preflight: another GameDay holds the lock');
+    runThrough(history, 100);
+    const term = terminal();
+    // When it is watched
+    const code = await gameday(term, 'watch', RUN);
+    // Then the ending and the verdict are printed, exit 3
+    expect(code).toBe(3);
+    expect(term.lines.join('\n')).toContain('ended FAILED (Aborted: preflight: another GameDay holds the lock)');
+    expect(term.lines.join('\n')).toContain('Verdict: ABORTED (the run ended before its report step)');
+  });
+});
+
+describe('gameday report', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gameday-report-'));
+
+  it('prints the report of an execution from its history and writes the HTML', async () => {
+    // Given an ended execution
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: passingHistory().newestFirst() });
+    const term = terminal();
+    const html = path.join(dir, 'run.html');
+    // When its report is asked for as HTML
+    const code = await gameday(term, 'report', RUN, '--html', html);
+    // Then the table is printed and the HTML file holds it
+    expect(code).toBe(0);
+    expect(term.lines.join('\n')).toContain('Verdict: PASSED');
+    expect(readFileSync(html, 'utf8')).toContain('<table class="result">');
+  });
+
+  it('reads the report of a run id from the report bucket', async () => {
+    // Given the report in the bucket
+    const report = passedResult().report;
+    s3.on(GetObjectCommand, { Bucket: 'gameday-reports', Key: 'runs/run-1/report.json' }).resolves({ Body: { transformToString: async () => JSON.stringify(report) } as never });
+    const term = terminal();
+    // When it is asked for by run id
+    const code = await gameday(term, 'report', 'run-1', '--bucket', 'gameday-reports');
+    // Then it comes from runs/<runId>/report.json
+    expect(code).toBe(0);
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'gameday-reports', Key: 'runs/run-1/report.json' });
+    expect(term.lines.join('\n')).toContain('run run-1');
+  });
+
+  it('says in one line when the bucket holds no report for the run id', async () => {
+    // Given no such object
+    s3.on(GetObjectCommand).rejects(awsError('NoSuchKey', 'The specified key does not exist.'));
+    const term = terminal();
+    // When it is asked for
+    // Then the error names the object
+    await expect(gameday(term, 'report', 'run-9', '--bucket', 'gameday-reports')).resolves.toBe(2);
+    expect(term.errors).toEqual([expect.stringMatching(/^gameday: no report for run run-9 in s3:\/\/gameday-reports\/runs\/run-9\/report.json/)]);
+  });
+
+  it('says where to look when a run id comes without a bucket or stack', async () => {
+    // When a run id is asked for with nowhere to look
+    const term = terminal();
+    // Then it asks for --stack or --bucket, and no file is written
+    await expect(gameday(term, 'report', 'run-1', '--html', path.join(dir, 'none.html'))).resolves.toBe(2);
+    expect(term.errors).toEqual(['gameday: a run id is looked up in the report bucket: pass --stack NAME or --bucket NAME']);
+    expect(existsSync(path.join(dir, 'none.html'))).toBe(false);
+  });
+
+  it('says why an execution that ended before its report step has no report', async () => {
+    // Given an execution that was rolled back
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: new History().started().entered('RollbackRegister').failed('RolledBack', 'the experiment failed').newestFirst() });
+    const term = terminal();
+    // When its report is asked for
+    // Then the error says how it ended
+    await expect(gameday(term, 'report', RUN)).resolves.toBe(2);
+    expect(term.errors).toEqual([`gameday: execution ${RUN} has no run report: it ended FAILED before its report step (RolledBack: the experiment failed)`]);
+  });
+});
+
+describe('gameday history', () => {
+  it('lists recent runs with the verdict each ended with, and the counts CloudWatch kept', async () => {
+    // Given a passed run and a run whose hypothesis failed
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [
+        { executionArn: executionArn('b'), stateMachineArn: MACHINE, name: 'b', status: 'FAILED', startDate: new Date(T0 + 3_600_000), stopDate: new Date(T0 + 3_900_000) },
+        { executionArn: executionArn('a'), stateMachineArn: MACHINE, name: 'a', status: 'SUCCEEDED', startDate: new Date(T0), stopDate: new Date(T0 + 300_000) },
+      ],
+    });
+    sfn.on(DescribeExecutionCommand, { executionArn: executionArn('b') }).resolves({ status: 'FAILED', error: 'HypothesisFailed' });
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'v0', Values: [1, 2] },
+        { Id: 'v1', Values: [1] },
+      ],
+    });
+    const term = terminal();
+    // When the history is listed
+    const code = await gameday(term, 'history', '--state-machine-arn', MACHINE);
+    // Then each run shows its verdict, and the totals come from the verdict metrics
+    expect(code).toBe(0);
+    expect(term.lines[1]).toMatch(/^2026-11-27T03:00:00Z\s+FAILED\s+failed\s+300s\s+b$/);
+    expect(term.lines[2]).toMatch(/^2026-11-27T02:00:00Z\s+SUCCEEDED\s+passed\s+300s\s+a$/);
+    expect(term.lines[3]).toBe('Last 30 days (CloudWatch, runs that reached their report): 3 passed, 1 failed, 0 inconclusive, 0 aborted');
+    expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
+      MetricDataQueries: expect.arrayContaining([expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunPassed' } }) })]),
+    });
+  });
+});
+
+describe('gameday schedule', () => {
+  const schedule = {
+    Name: 'GameDaySchedule',
+    GroupName: 'default',
+    State: 'DISABLED' as const,
+    ScheduleExpression: 'rate(7 days)',
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' as const },
+    Target: { Arn: 'arn:aws:lambda:us-east-1:123456789012:function:start', RoleArn: 'arn:aws:iam::123456789012:role/scheduler', Input: '{"scheduledTime":"<aws.scheduler.scheduled-time>"}' },
+  };
+
+  it('shows whether the schedule is enabled, and its expression', async () => {
+    // Given a disabled schedule
+    scheduler.on(GetScheduleCommand).resolves(schedule);
+    const term = terminal();
+    // When its status is asked for
+    await gameday(term, 'schedule', 'status', '--schedule-name', 'GameDaySchedule');
+    // Then it says so
+    expect(term.lines).toEqual(['Schedule default/GameDaySchedule: DISABLED  rate(7 days) (UTC)']);
+  });
+
+  it('enables the schedule, keeping its target, expression and time window', async () => {
+    // Given a disabled schedule named in the stack outputs
+    cloudformation.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'GameDay', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }, { OutputKey: 'ScheduleName', OutputValue: 'GameDaySchedule' }] }],
+    });
+    scheduler.on(GetScheduleCommand).resolves(schedule);
+    // When it is enabled
+    await gameday(terminal(), 'schedule', 'enable', '--stack', 'GameDay');
+    // Then UpdateSchedule sends the whole schedule back with State ENABLED
+    expect(scheduler).toHaveReceivedCommandWith(UpdateScheduleCommand, {
+      Name: 'GameDaySchedule',
+      GroupName: 'default',
+      State: 'ENABLED',
+      ScheduleExpression: 'rate(7 days)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: schedule.Target,
+    });
+  });
+
+  it('leaves a schedule that is already disabled alone', async () => {
+    // Given a disabled schedule
+    scheduler.on(GetScheduleCommand).resolves(schedule);
+    const term = terminal();
+    // When it is disabled
+    await gameday(term, 'schedule', 'disable', '--schedule-name', 'GameDaySchedule');
+    // Then nothing is updated
+    expect(scheduler).not.toHaveReceivedCommand(UpdateScheduleCommand);
+    expect(term.lines[0]).toContain('(unchanged)');
+  });
+
+  it('says in one line when the schedule does not exist', async () => {
+    // Given no such schedule
+    scheduler.on(GetScheduleCommand).rejects(awsError('ResourceNotFoundException', 'Schedule Nope does not exist.'));
+    const term = terminal();
+    // When its status is asked for
+    // Then the error names it
+    await expect(gameday(term, 'schedule', 'status', '--schedule-name', 'Nope')).resolves.toBe(2);
+    expect(term.errors).toEqual(['gameday: not found schedule default/Nope: Schedule Nope does not exist.']);
+  });
+
+  it('refuses an action other than status, enable or disable', async () => {
+    // When an unknown action is given
+    const term = terminal();
+    // Then commander refuses it with exit code 2
+    await expect(gameday(term, 'schedule', 'pause', '--schedule-name', 'GameDaySchedule')).resolves.toBe(2);
+    expect(term.errors.join('\n')).toMatch(/Allowed choices are status, enable, disable/);
+  });
+});
+
+describe('AWS region', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('is taken from the ARN the command names', async () => {
+    // Given no region flag and an ARN in eu-west-1
+    // When clients are made for it
+    const clients = await createAwsClients({ arn: 'arn:aws:states:eu-west-1:123456789012:execution:GameDay:x' });
+    // Then they talk to eu-west-1
+    expect(clients.region).toBe('eu-west-1');
+  });
+
+  it('is asked for in one line when neither flag, ARN nor environment gives one', async () => {
+    // Given no region anywhere
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = path.join(tmpdir(), 'gameday-no-such-config');
+    process.env.AWS_PROFILE = 'gameday-no-such-profile';
+    // When clients are made
+    // Then the error says how to give one
+    await expect(createAwsClients({})).rejects.toThrow(new CliError('no AWS region: pass --region or set AWS_REGION'));
+  });
+});

@@ -1,0 +1,57 @@
+// Folding an execution's history into the live view, and the verdict of an ended execution.
+import { foldHistory, formatProgress, verdictOf } from '../../../cli/aws/follow';
+import { manualExecutionName } from '../../../cli/aws/commands';
+import { History, passingHistory, T0 } from './support';
+
+describe('foldHistory', () => {
+  it('names the phase of the state the execution is in', () => {
+    // Given a history that has just entered the hold loop
+    const view = foldHistory(new History().started().entered('ValidateInput').entered('BaselineTraffic').entered('HoldWait').events);
+    // Then the phase is the outage
+    expect(view.phase).toBe('outage');
+    expect(view.state).toBe('HoldWait');
+    expect(view.status).toBe('RUNNING');
+  });
+
+  it('reads the same view whatever order the events arrive in', () => {
+    // Given a whole run's events, newest first
+    const history = passingHistory();
+    // Then the fold is that of the events in order
+    expect(foldHistory(history.newestFirst())).toEqual(foldHistory(history.events));
+  });
+
+  it('shows that the database is gone until the target is AVAILABLE again', () => {
+    // Given a run between deregistration and availability
+    const view = foldHistory(new History().started().entered('HoldWait').exited('RecordDeregistered', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } }).events);
+    // Then the live line says so
+    expect(formatProgress(view, new Date(T0 + 90_000))).toContain('database gone since 2026-11-27T02:00:31.000Z');
+  });
+});
+
+describe('verdictOf', () => {
+  it.each([
+    ['SUCCEEDED', null, 'passed'],
+    ['FAILED', 'HypothesisFailed', 'failed'],
+    ['FAILED', 'RolledBack', 'failed'],
+    ['FAILED', 'Inconclusive', 'inconclusive'],
+    ['FAILED', 'Aborted', 'aborted'],
+    ['ABORTED', null, 'aborted'],
+    ['TIMED_OUT', null, 'aborted'],
+    ['RUNNING', null, 'running'],
+  ] as const)('reads %s with error %s as %s', (status, error, verdict) => {
+    // Given an execution that ended so, without a report
+    // Then its verdict follows its ending
+    expect(verdictOf(status, error, null)).toBe(verdict);
+  });
+});
+
+describe('manualExecutionName', () => {
+  it('is a valid execution name and run id that sorts by start time', () => {
+    // Given a start time
+    // When a name is made
+    const name = manualExecutionName(new Date('2026-11-27T02:01:00.123Z'), () => 0.5);
+    // Then it carries the time and a random suffix, in the characters both allow
+    expect(name).toBe('manual-20261127T020100Z-8000');
+    expect(name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+  });
+});

@@ -1,0 +1,198 @@
+// The GameDay stack's dashboard, alarms and report archive.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { staleAfterDaysFor } from '../../dashboards/alarms';
+import { ReportArchive } from '../../infra/constructs/report-archive';
+import { MetricNames } from '../../steps/core/metric-names';
+import { asArray, buildStack, statementsOfRole, templateOf, testConfig } from './fixtures';
+
+const template: Template = templateOf();
+const scheduled: Template = templateOf(testConfig({ schedule: { enabled: true, expression: 'rate(1 day)', timezone: 'UTC' } }));
+
+/** The dashboard body with every asset hash replaced, so the snapshot only changes when the dashboard does. */
+function dashboardBody(t: Template): unknown {
+  const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard')) as Array<{ Properties: { DashboardBody: unknown } }>;
+  const text = JSON.stringify(dashboard.Properties.DashboardBody).replace(/[0-9a-f]{64}/g, '<asset-hash>');
+  return JSON.parse(text);
+}
+
+/** The one metric an alarm watches, in the plain form whichever way CloudFormation spells it. */
+function watchedMetric(alarm: Record<string, unknown>): Record<string, unknown> {
+  const metrics = alarm.Metrics as Array<{ MetricStat?: { Metric: Record<string, unknown>; Period: number; Stat: string } }> | undefined;
+  if (!metrics) return { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions, Period: alarm.Period, Stat: alarm.Statistic };
+  const stats = metrics.filter((m) => m.MetricStat);
+  if (stats.length !== 1) throw new Error(`the alarm watches ${stats.length} metrics`);
+  const { Metric, Period, Stat } = stats[0].MetricStat as { Metric: Record<string, unknown>; Period: number; Stat: string };
+  return { ...Metric, Period, Stat };
+}
+
+function alarmNamed(t: Template, id: string): Record<string, unknown> {
+  const alarms = t.findResources('AWS::CloudWatch::Alarm');
+  const entry = Object.entries(alarms).find(([logicalId]) => logicalId.startsWith(`Dashboard${id}`));
+  if (!entry) throw new Error(`no alarm ${id} among ${Object.keys(alarms).join(', ')}`);
+  return entry[1].Properties as Record<string, unknown>;
+}
+
+describe('dashboard', () => {
+  test('keeps its body as recorded', () => {
+    // Given the default stack
+    // When the dashboard body is read, asset hashes stripped
+    // Then it matches the recorded one
+    expect(dashboardBody(template)).toMatchSnapshot();
+  });
+
+  test('draws every run graph from the metric names the report step publishes', () => {
+    // Given the dashboard body as text
+    const body = JSON.stringify(dashboardBody(template));
+    // When the run metrics are looked up
+    // Then each is on the dashboard, in the namespace the state machine publishes to
+    for (const name of [MetricNames.ReadsDatabase, MetricNames.ReadsCache, MetricNames.ReadsFailed, MetricNames.WritesCommitted, MetricNames.WritesQueued, MetricNames.WritesStockOut, MetricNames.WritesFailed, MetricNames.OutageWindow, MetricNames.RunPassed, MetricNames.RunFailed, MetricNames.TimeToFirstDatabaseReadMs, MetricNames.TimeToDrainMs, MetricNames.OrdersLost]) {
+      expect(body).toContain(`\\"GameDay\\",\\"${name}\\"`);
+    }
+  });
+
+  test('shows queue depth, proxy connections and executions from the AWS namespaces', () => {
+    // Given the dashboard body as text
+    const body = JSON.stringify(dashboardBody(template));
+    // Then SQS, RDS Proxy and Step Functions metrics are on it
+    expect(body).toContain('AWS/SQS');
+    expect(body).toContain('example-shop-orders-dlq');
+    expect(body).toContain('\\"AWS/RDS\\",\\"ClientConnections\\",\\"ProxyName\\",\\"example-shop-proxy\\"');
+    for (const outcome of ['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsAborted']) expect(body).toContain(`\\"AWS/States\\",\\"${outcome}\\"`);
+  });
+
+  test('puts the outage window on the right axis of every timeline graph', () => {
+    // Given the dashboard body as text
+    const body = JSON.stringify(dashboardBody(template));
+    // When the outage-window series are counted
+    const outageSeries = body.match(/OutageWindow[^\]]*yAxis[^\]]*right/g) ?? [];
+    // Then reads, writes, queues and proxy connections each carry one
+    expect(outageSeries).toHaveLength(4);
+  });
+
+  test('links to the latest run report in the report bucket', () => {
+    // Given the dashboard body as text
+    const body = JSON.stringify(dashboardBody(template));
+    // Then the header links to latest/report.html in the archive bucket
+    expect(body).toContain('latest/report.html');
+    expect(body).toMatch(/"Ref":"ReportsBucket[0-9A-F]{8}"/);
+  });
+});
+
+describe('alarms', () => {
+  test('raise one alarm when a run ends failed or inconclusive', () => {
+    // Given the alarm on not-passed runs
+    const alarm = alarmNamed(template, 'RunNotPassed');
+    // Then it sums RunFailed and RunInconclusive per hour and fires on one
+    expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    const metrics = alarm.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number; Stat: string } }>;
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(failed, 0) + FILL(inconclusive, 0)');
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat?.Metric.Namespace, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period])).toEqual([
+      ['GameDay', 'RunFailed', 'Sum', 3600],
+      ['GameDay', 'RunInconclusive', 'Sum', 3600],
+    ]);
+  });
+
+  test("raise one alarm when a message reaches the scheduler's dead-letter queue", () => {
+    // Given the alarm on the schedule DLQ
+    const alarm = alarmNamed(template, 'ScheduleDeliveryFailed');
+    // Then it watches that queue's visible messages and fires on one
+    expect(watchedMetric(alarm)).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Stat: 'Maximum' });
+    expect(JSON.stringify(watchedMetric(alarm).Dimensions)).toMatch(/"Name":"QueueName","Value":\{"Fn::GetAtt":\["ScheduleDlq[0-9A-F]{8}","QueueName"\]\}/);
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  test('watch for a missed GameDay only while the schedule is enabled', () => {
+    // Given the default stack (schedule disabled) and one with a daily schedule
+    // When their alarms are listed
+    const ids = (t: Template) => Object.keys(t.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('DashboardNoRecentGameDay'));
+    // Then only the scheduled one has the "no GameDay" alarm
+    expect(ids(template)).toEqual([]);
+    expect(ids(scheduled)).toHaveLength(1);
+  });
+
+  test('treat a day without any started execution as breaching the "no GameDay" alarm', () => {
+    // Given the daily schedule's alarm
+    const alarm = alarmNamed(scheduled, 'NoRecentGameDay');
+    // Then two empty days (one interval plus a day) fire it
+    expect(watchedMetric(alarm)).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsStarted', Period: 86400, Stat: 'Sum' });
+    expect(alarm).toMatchObject({
+      EvaluationPeriods: 2,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  test('derive the missed-GameDay window from the schedule, within the 7 days CloudWatch can watch', () => {
+    // Given schedule expressions of different intervals
+    // Then one interval plus a day, capped at 7, and none for a schedule rarer than weekly
+    expect(staleAfterDaysFor('rate(12 hours)')).toBe(2);
+    expect(staleAfterDaysFor('rate(3 days)')).toBe(4);
+    expect(staleAfterDaysFor('rate(7 days)')).toBe(7);
+    expect(staleAfterDaysFor('rate(14 days)')).toBeNull();
+    expect(staleAfterDaysFor('cron(0 2 ? * TUE *)')).toBe(7);
+  });
+});
+
+describe('report archive', () => {
+  test('encrypts the bucket, blocks public access and refuses plain HTTP', () => {
+    // Given the report bucket
+    // Then it is encrypted, private and SSL-only
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('expires reports after 400 days by default', () => {
+    // Given the report bucket's lifecycle
+    // Then reports expire after 400 days and stale uploads after 1
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 400, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })] },
+    });
+  });
+
+  test('keeps the run history when the stack is deleted', () => {
+    // Given the report bucket resource
+    // Then it is retained
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  test('lets the report function put objects into the bucket and do nothing else with it', () => {
+    // Given the report function role's statements
+    const s3Statements = statementsOfRole(template, 'ReportRole').filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+    // Then one statement allows s3:PutObject on the bucket's objects only
+    expect(s3Statements).toHaveLength(1);
+    expect(s3Statements[0]).toMatchObject({ Sid: 'PutRunReports', Effect: 'Allow', Action: 's3:PutObject' });
+    expect(JSON.stringify(s3Statements[0].Resource)).toMatch(/^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["ReportsBucket[0-9A-F]{8}","Arn"\]\},"\/\*"\]\]\}$/);
+    // And no other step function may touch S3
+    const others = ['ValidateInputRole', 'TrafficRole', 'VerifyOrdersRole', 'SafetyNetRole', 'ScheduleStartRole'].flatMap((role) => statementsOfRole(template, role));
+    expect(others.flatMap((statement) => asArray(statement.Action as string | string[])).filter((action) => action.startsWith('s3:'))).toEqual([]);
+  });
+
+  test('tells the report function which bucket to write to', () => {
+    // Given the report function
+    // Then REPORT_BUCKET names the archive bucket
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: 'report', REPORT_BUCKET: { Ref: Match.stringLikeRegexp('^ReportsBucket') } }) },
+    });
+  });
+
+  test('names the bucket, the dashboard and the schedule in the stack outputs for the gameday command', () => {
+    // Given the stack's outputs
+    const outputs = template.findOutputs('*');
+    // Then the CLI finds everything it needs there
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['StateMachineArn', 'ReportBucketName', 'DashboardName', 'ScheduleName']));
+  });
+
+  test('refuses an expiry that is not a positive whole number of days', () => {
+    // Given a stack
+    const { stack } = buildStack();
+    // When an archive with 0 days is added
+    // Then it is refused with the reason
+    expect(() => new ReportArchive(stack, 'Bad', { expireAfterDays: 0 })).toThrow(/expireAfterDays must be a positive whole number/);
+  });
+});
