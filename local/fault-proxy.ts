@@ -55,7 +55,8 @@ export class FaultProxy extends EventEmitter {
   private readonly clients = new Set<net.Socket>();
   private targetState: ProxyTargetState = 'AVAILABLE';
   private registrationTimer: NodeJS.Timeout | undefined;
-  private readonly registrationDelayMs: number;
+  /** How long the next registration stays REGISTERING; a slow target can be set between runs. */
+  registrationDelayMs: number;
   private listenPort = 0;
   private readonly counters = { accepted: 0, refused: 0, dropped: 0 };
 

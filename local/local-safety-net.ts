@@ -2,7 +2,7 @@
 import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { LockPort, ProxyTargetPort } from '../steps/ports';
-import { restoreAfterRun } from '../steps/core/safety-net';
+import { restoreAfterRun, type SafetyNetPorts } from '../steps/core/safety-net';
 import type { Lab } from './lab';
 
 export type SafetyNetOutcome = Awaited<ReturnType<typeof restoreAfterRun>>;
@@ -48,15 +48,40 @@ export function labLock(lab: Pick<Lab, 'tables'>): LockPort {
  * What EventBridge does on AWS when an execution ends ABORTED / TIMED_OUT / FAILED: invoke the
  * safety net with a "Step Functions Execution Status Change" event for that execution.
  */
-export async function runLocalSafetyNet(lab: Lab, ended: { executionArn: string; status: string }): Promise<SafetyNetOutcome> {
+export async function runLocalSafetyNet(
+  lab: Lab,
+  ended: { executionArn: string; status: string },
+  options: LocalSafetyNetOptions = {},
+): Promise<SafetyNetOutcome> {
   const event = {
     source: 'aws.states',
     'detail-type': 'Step Functions Execution Status Change',
     detail: { executionArn: ended.executionArn, status: ended.status },
   };
-  return restoreAfterRun(event, {
+  return restoreAfterRun(event, labSafetyNetPorts(lab, options));
+}
+
+/** The reconciler schedule's tick: the same core, with no ended execution named. */
+export async function runLocalReconciler(lab: Lab, options: LocalSafetyNetOptions = {}): Promise<SafetyNetOutcome> {
+  return restoreAfterRun({ source: 'reconciler' }, labSafetyNetPorts(lab, options));
+}
+
+export interface LocalSafetyNetOptions {
+  /**
+   * Whether a local execution is still running: the safety net must leave a running run's outage alone.
+   * @default - no execution is running
+   */
+  readonly isRunning?: (executionArn: string) => boolean;
+}
+
+function labSafetyNetPorts(lab: Lab, options: LocalSafetyNetOptions): SafetyNetPorts {
+  const isRunning = options.isRunning ?? (() => false);
+  return {
     target: labProxyTarget(lab),
     lock: labLock(lab),
-    executions: { isRunning: async () => false, start: async () => Promise.reject(new Error('the lab starts no executions from the safety net')) },
-  });
+    executions: {
+      isRunning: async (executionArn) => isRunning(executionArn),
+      start: async () => Promise.reject(new Error('the lab starts no executions from the safety net')),
+    },
+  };
 }

@@ -7,6 +7,14 @@ import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate
 import { startLab, type Lab, type LabOptions } from './lab';
 import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
 import { runLocalSafetyNet, type SafetyNetOutcome } from './local-safety-net';
+
+/** Local executions still running: the safety net leaves a running run's outage alone, as on AWS. */
+const runningExecutions = new Set<string>();
+
+/** Whether a local execution of this process is still running. */
+export function isLocalExecutionRunning(executionArn: string): boolean {
+  return runningExecutions.has(executionArn);
+}
 import { reportWithoutReportStep } from './run-report';
 import type { LiveCounts } from './traffic-counter';
 import { buildTaskHandlers, type LocalTaskHandler, type StepHandler, type TaskTargets } from './task-dispatcher';
@@ -57,6 +65,12 @@ export interface LocalRunOptions {
   readonly taskOverrides?: Record<string, LocalTaskHandler>;
   /** The safety net as deployed: fires on ABORTED / TIMED_OUT / FAILED. @default true */
   readonly safetyNet?: boolean;
+  /**
+   * Fault injection: called before the safety net runs; a throw is a failed safety-net invocation,
+   * which leaves the target to the reconciler (`runLocalReconciler`).
+   * @default - none
+   */
+  readonly safetyNetFault?: () => void | Promise<void>;
 }
 
 export interface LocalRunResult {
@@ -66,6 +80,8 @@ export interface LocalRunResult {
   verdict: Verdict;
   report: RunReport;
   safetyNet: SafetyNetOutcome | null;
+  /** Why the safety-net invocation failed, when it did. */
+  safetyNetError?: string;
   transitions: number;
   wallMs: number;
 }
@@ -154,6 +170,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
 
   let status: ExecutionStatus = 'SUCCEEDED';
   let error: LocalRunResult['error'] = null;
+  runningExecutions.add(executionArn);
   try {
     await execution.result;
   } catch (thrown) {
@@ -162,6 +179,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
     else status = 'FAILED';
     error = executionError(thrown);
   } finally {
+    runningExecutions.delete(executionArn);
     options.signal?.removeEventListener('abort', onAbort);
     if (ticker) clearInterval(ticker);
   }
@@ -172,8 +190,15 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
 
   // As on AWS: an EventBridge rule sees the execution end ABORTED / TIMED_OUT / FAILED.
   let safetyNet: SafetyNetOutcome | null = null;
+  let safetyNetError: string | undefined;
   if (status !== 'SUCCEEDED' && (options.safetyNet ?? true)) {
-    safetyNet = await runLocalSafetyNet(lab, { executionArn, status });
+    try {
+      await options.safetyNetFault?.();
+      safetyNet = await runLocalSafetyNet(lab, { executionArn, status }, { isRunning: isLocalExecutionRunning });
+    } catch (thrown) {
+      // A failed invocation does not change how the run ended; the reconciler is the next line of defence.
+      safetyNetError = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+    }
   }
   const registeredAtEnd = await waitForTarget(lab);
   const [queue, dlq] = await Promise.all([lab.queues.depth(lab.queues.queueUrl), lab.queues.depth(lab.queues.dlqUrl)]);
@@ -184,7 +209,8 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
       startedAt: new Date(started).toISOString(),
       degradation: lab.degradation,
       config: runConfig,
-      verdict: 'aborted',
+      // A run that rolled back, or whose steps after the experiment failed, failed; anything else ended early.
+      verdict: error && ['RolledBack', 'StepFailed'].includes(error.Error) ? 'failed' : 'aborted',
       reasons: [error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step'],
       registeredAtEnd,
       queue: { remaining: queue.visible + queue.inFlight + queue.delayed, dlq: dlq.visible + dlq.inFlight + dlq.delayed },
@@ -197,7 +223,8 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
     finalReport.verdict = verdict;
     finalReport.reasons = [...finalReport.reasons, `the execution ended ${status}${error ? ` (${error.Error}: ${error.Cause})` : ''}`];
   }
-  return { executionName, status, error, verdict, report: finalReport, safetyNet, transitions, wallMs: Date.now() - started };
+  if (safetyNetError) finalReport.reasons = [...finalReport.reasons, `the safety net failed: ${safetyNetError}`];
+  return { executionName, status, error, verdict, report: finalReport, safetyNet, ...(safetyNetError ? { safetyNetError } : {}), transitions, wallMs: Date.now() - started };
 }
 
 /** Wraps each task handler so the runner knows which calls are still running. */

@@ -49,7 +49,7 @@ export type BuiltReport = Omit<ReportOutput, 'storage'>;
 export function buildReport(input: ReportInput): BuiltReport {
   assertComplete(input);
   const { config, baseline, experiment, drain, orders } = input;
-  const fault = experiment.fault;
+  const fault = { ...experiment.fault, stoppedEarly: alarmNames(experiment.fault.stoppedEarly) };
   const window: FaultWindow = {
     injected: !fault.dryRun && !config.dryRun && fault.deregisteredAt !== null,
     deregisteredAtMs: parseTime(fault.deregisteredAt, 'fault.deregisteredAt'),
@@ -107,6 +107,16 @@ export function buildReport(input: ReportInput): BuiltReport {
 }
 
 /**
+ * The stop-condition alarms that ended the hold, as a list. The state machine collects them with a
+ * `..AlarmName` path, which Step Functions answers with a list; some JSONPath engines (the local
+ * runtime among them) answer a single match with the bare string, so one name is taken as a list of one.
+ */
+function alarmNames(stoppedEarly: string[] | string | null | undefined): string[] | null {
+  if (stoppedEarly === null || stoppedEarly === undefined) return null;
+  return typeof stoppedEarly === 'string' ? [stoppedEarly] : stoppedEarly;
+}
+
+/**
  * A bucket belongs to the outage when its second overlaps [deregistered, available): the second in
  * which the target went away already carries the outage's answers. Before it, the experiment
  * traffic is still steady state; without a fault it is all counted as recovery.
@@ -136,7 +146,7 @@ interface Evidence {
 
 function judge(input: ReportInput, evidence: Evidence): { verdict: Verdict; reasons: string[] } {
   const broken = brokenRules(input, evidence);
-  const alarms = input.experiment.fault.stoppedEarly ?? [];
+  const alarms = alarmNames(input.experiment.fault.stoppedEarly) ?? [];
   if (alarms.length > 0) {
     const stopped = `aborted: stop condition ${alarms.length === 1 ? 'alarm' : 'alarms'} ${alarms.join(', ')} in ALARM ended the hold early`;
     return { verdict: 'aborted', reasons: [stopped, ...broken] };

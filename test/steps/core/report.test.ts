@@ -243,6 +243,17 @@ describe('buildReport verdict', () => {
     expect(reasons).toEqual(['aborted: stop condition alarms shop-5xx, order-latency in ALARM ended the hold early']);
   });
 
+  it('takes a single stop-condition alarm recorded as a bare name as a list of one', () => {
+    // Given a JSONPath engine that answered the one `..AlarmName` match with the bare string
+    const input = run((i) => ((i.experiment.fault as { stoppedEarly: unknown }).stoppedEarly = 'chaos-shop-stop-condition'));
+    // When the report is built
+    const { verdict, reasons, report } = buildReport(input);
+    // Then the run is aborted, naming the alarm, and the report carries it as a list
+    expect(verdict).toBe('aborted');
+    expect(reasons).toEqual(['aborted: stop condition alarm chaos-shop-stop-condition in ALARM ended the hold early']);
+    expect(report.fault.stoppedEarly).toEqual(['chaos-shop-stop-condition']);
+  });
+
   it('keeps broken rules among the reasons of an aborted run', () => {
     // Given an alarm that stopped the hold and reads that failed
     const input = run((i) => {
