@@ -19,6 +19,9 @@ export interface ProductCatalogProps {
 }
 
 export class ProductCatalog {
+  /** The cache read in flight: concurrent fallback reads share it (see `readCache`). */
+  private cacheRead: Promise<Product[]> | null = null;
+
   constructor(private readonly props: ProductCatalogProps) {}
 
   /** Throws `ProductsUnavailable` when neither the database nor the cache can answer. */
@@ -42,12 +45,25 @@ export class ProductCatalog {
     const why = databaseError instanceof Error ? databaseError.message : String(databaseError);
     let products: Product[];
     try {
-      products = await cache.getProducts();
+      products = await this.readCache(cache);
     } catch (error) {
       throw new ProductsUnavailable(`${why}; the product cache failed too: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     if (products.length === 0) throw new ProductsUnavailable(`${why}; the product cache is empty`);
     return { products, source: 'cache' };
+  }
+
+  /**
+   * One Scan serves every fallback read that arrives while it runs: at hundreds of reads a second
+   * during an outage, a Scan per read would queue on the SDK's sockets and multiply the latency and
+   * the read units for the same answer. A read may get the answer of a Scan that began just before it
+   * arrived: the cache is a stale copy anyway, and this adds at most one Scan's time to its age.
+   */
+  private readCache(cache: ProductCache): Promise<Product[]> {
+    this.cacheRead ??= cache.getProducts().finally(() => {
+      this.cacheRead = null;
+    });
+    return this.cacheRead;
   }
 
   private logFailure(error: unknown): void {

@@ -1,0 +1,180 @@
+// Benchmark section: whole local GameDays (short timings) for the runner's overhead and what one run uses.
+import { DEFAULT_EXPERIMENT } from '../infra/config';
+import type { Lab } from '../local/lab';
+import { localGameDayConfig } from '../local/local-config';
+import { runLocalGameDay } from '../local/runner';
+import type { StepHandler } from '../local/task-dispatcher';
+import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, loopCountsOf, transitionsFor, type CostEstimate, type LambdaUse, type LoopCounts } from './cost';
+import { median } from './stats';
+
+export interface ShortRunTimings {
+  baselineSeconds: number;
+  outageSeconds: number;
+  recoverySeconds: number;
+}
+
+export interface GameDayRun {
+  verdict: string;
+  wallMs: number;
+  overheadSeconds: number;
+  transitions: number;
+  entered: Record<string, number>;
+  /** Handler seconds per step key, summed over the run's invocations. */
+  stepSeconds: Record<string, number[]>;
+  metricDatums: number;
+  distinctMetrics: number;
+}
+
+const STEP_MODULES = {
+  'validate-input': () => import('../steps/handlers/validate-input'),
+  traffic: () => import('../steps/handlers/traffic'),
+  'verify-orders': () => import('../steps/handlers/verify-orders'),
+  report: () => import('../steps/handlers/report'),
+} as const;
+
+/** The real step handlers, each timed. */
+async function timedSteps(into: Record<string, number[]>): Promise<Record<string, StepHandler>> {
+  const entries = await Promise.all(
+    Object.entries(STEP_MODULES).map(async ([step, load]) => {
+      const handler = (await load()).handler as StepHandler;
+      const timed: StepHandler = async (event) => {
+        const started = performance.now();
+        try {
+          return await handler(event);
+        } finally {
+          (into[step] ??= []).push((performance.now() - started) / 1000);
+        }
+      };
+      return [step, timed] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/** One local GameDay with short timings on `lab`, counting every state it enters. */
+export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promise<GameDayRun> {
+  const entered: Record<string, number> = {};
+  const stepSeconds: Record<string, number[]> = {};
+  const metricsBefore = lab.metrics.published().length;
+  let seen = 0;
+  const result = await runLocalGameDay({
+    lab,
+    input: { ...timings },
+    stepOverrides: await timedSteps(stepSeconds),
+    // Progress comes once per state entered and once a second; only a new transition names a new state.
+    onProgress: (progress) => {
+      if (progress.transitions === seen) return;
+      seen = progress.transitions;
+      entered[progress.state] = (entered[progress.state] ?? 0) + 1;
+    },
+  });
+  const published = lab.metrics.published().slice(metricsBefore);
+  const distinct = new Set(published.map((d) => `${d.metricName}|${JSON.stringify(Object.entries(d.dimensions).sort())}`));
+  const configured = timings.baselineSeconds + timings.outageSeconds + timings.recoverySeconds;
+  return {
+    verdict: result.verdict,
+    wallMs: result.wallMs,
+    overheadSeconds: result.wallMs / 1000 - configured,
+    transitions: result.transitions,
+    entered,
+    stepSeconds,
+    metricDatums: published.length,
+    distinctMetrics: distinct.size,
+  };
+}
+
+/** Memory of each step function as the GameDay stack synthesizes it, by step key. */
+export async function stepMemoryMb(lab: Lab): Promise<Record<string, number>> {
+  const { synthesizeGameDay } = await import('../infra/synth');
+  const { template } = synthesizeGameDay(localGameDayConfig(lab));
+  const resources = (template as { Resources: Record<string, { Type: string; Properties?: { MemorySize?: number; Environment?: { Variables?: Record<string, unknown> } } }> }).Resources;
+  const memory: Record<string, number> = {};
+  for (const resource of Object.values(resources)) {
+    const step = resource.Properties?.Environment?.Variables?.GAMEDAY_STEP;
+    if (resource.Type === 'AWS::Lambda::Function' && typeof step === 'string') memory[step] = resource.Properties?.MemorySize ?? 128;
+  }
+  return memory;
+}
+
+/** Assumptions of the derived default run: what a local run cannot measure. */
+export const DEFAULT_RUN_ASSUMPTIONS = Object.freeze({
+  registrationSeconds: 60,
+  nonZeroDrainReadings: 0,
+  coldStartSecondsPerInvocation: 0.5,
+  note:
+    'RDS Proxy documents no registration time: 60 s assumed (polled every availablePollSeconds). The queue is assumed empty at the first drain poll (60 s of recovery traffic came first). Every invocation is assumed cold, with 0.5 s of billed init. Handler durations are the local ones (I/O-bound steps; a 256 MB arm64 function has less CPU than this machine).',
+});
+
+export interface CostSection {
+  measured: { timings: ShortRunTimings & { holdCheckSeconds: number }; transitions: number; loops: LoopCounts; entered: Record<string, number> };
+  defaultRun: {
+    settings: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number; holdCheckSeconds: number; availablePollSeconds: number; drainPollSeconds: number };
+    loops: LoopCounts;
+    lambda: LambdaUse[];
+    estimate: CostEstimate;
+    derivedFrom: string;
+  };
+  transitions: number;
+  lambdaGbSeconds: number;
+  cloudWatchCalls: number;
+  cloudWatchDistinctMetrics: number;
+  usdPerRun: number;
+  fisUsdPerRun: number;
+  prices: typeof LIST_PRICES;
+  assumptions: typeof DEFAULT_RUN_ASSUMPTIONS;
+}
+
+/** Prices a default GameDay from a measured short one: loops recounted, traffic steps stretched to the default phases. */
+export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings, memoryMb: Record<string, number>, holdCheckSeconds: number): CostSection {
+  const d = DEFAULT_EXPERIMENT;
+  const loops = expectedLoopCounts({ ...d, registrationSeconds: DEFAULT_RUN_ASSUMPTIONS.registrationSeconds, nonZeroDrainReadings: DEFAULT_RUN_ASSUMPTIONS.nonZeroDrainReadings });
+  const transitions = deriveTransitions(measured.entered, loops);
+  const init = DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation;
+  const secondsOf = (step: string) => measured.stepSeconds[step] ?? [];
+  // A traffic step takes its phase plus the wait for the last answers: keep that tail, stretch the phase.
+  const trafficTail = median(secondsOf('traffic').map((s, i) => s - (i === 0 ? timings.baselineSeconds : timings.outageSeconds + timings.recoverySeconds))) ?? 0;
+  const lambda: LambdaUse[] = Object.keys(STEP_MODULES).map((step) => {
+    const invocations = step === 'traffic' ? 2 : 1;
+    const handlerSeconds = step === 'traffic' ? d.baselineSeconds + d.outageSeconds + d.recoverySeconds + 2 * Math.max(0, trafficTail) : (median(secondsOf(step)) ?? 0) * invocations;
+    return { step, memoryMb: memoryMb[step] ?? 128, invocations, seconds: handlerSeconds + invocations * init };
+  });
+  const entered = measured.entered;
+  const estimate = estimateCost({
+    transitions,
+    lambda,
+    cloudWatch: {
+      putMetricDataCalls: entered.PublishMetrics ?? 0,
+      distinctMetrics: measured.distinctMetrics,
+      otherCalls: (entered.CheckStopConditions ?? 0) + loops.holdIterations,
+    },
+    sqsRequests: (entered.QueueDepth ?? 0) + (entered.DlqDepth ?? 0) + 2 * loops.drainPolls,
+    dynamoDbWrites: (entered.AcquireLock ?? 0) + (entered.ReleaseLock ?? 0),
+    outageSeconds: d.outageSeconds,
+  });
+  return {
+    measured: { timings: { ...timings, holdCheckSeconds }, transitions: transitionsFor(entered, loopCountsOf(entered)), loops: loopCountsOf(entered), entered },
+    defaultRun: {
+      settings: {
+        baselineSeconds: d.baselineSeconds,
+        outageSeconds: d.outageSeconds,
+        recoverySeconds: d.recoverySeconds,
+        holdCheckSeconds: d.holdCheckSeconds,
+        availablePollSeconds: d.availablePollSeconds,
+        drainPollSeconds: d.drainPollSeconds,
+      },
+      loops,
+      lambda,
+      estimate,
+      derivedFrom:
+        'states outside the loops: counted in the measured local run; loop states: iterations x states per iteration for the default timings; Lambda memory: the synthesized stack',
+    },
+    transitions,
+    lambdaGbSeconds: estimate.lambdaGbSeconds,
+    cloudWatchCalls: estimate.cloudWatchCalls,
+    cloudWatchDistinctMetrics: measured.distinctMetrics,
+    usdPerRun: estimate.usdPerRun,
+    fisUsdPerRun: estimate.fisUsdPerRun,
+    prices: LIST_PRICES,
+    assumptions: DEFAULT_RUN_ASSUMPTIONS,
+  };
+}

@@ -1,0 +1,82 @@
+// Pure arithmetic of the benchmark: medians, rate error, CPU per request, latency per phase of a timeline.
+import type { TimelineBucket } from '../steps/core/contracts';
+import { mergeEncodedHistograms, summarise } from '../steps/core/latency-histogram';
+import { sendSchedule, type ScheduleShape } from '../steps/core/traffic';
+
+/** The median of the numbers (the mean of the middle two for an even count); null when there are none. */
+export function median(values: readonly number[]): number | null {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** How far the achieved rate is from the offered one, in percent of the offered rate (negative: short). */
+export function rateErrorPercent(offeredPerSecond: number, achievedPerSecond: number): number {
+  if (offeredPerSecond <= 0) throw new RangeError(`offered rate must be positive (got ${offeredPerSecond})`);
+  return ((achievedPerSecond - offeredPerSecond) / offeredPerSecond) * 100;
+}
+
+/** CPU microseconds per request; null when no request was made. */
+export function cpuMicrosPerRequest(cpuMicros: number, requests: number): number | null {
+  return requests > 0 ? cpuMicros / requests : null;
+}
+
+/**
+ * Milliseconds between the first and the last send the open-loop schedule plans. An achieved send
+ * span longer than this means the generator fell behind its schedule.
+ */
+export function plannedSendSpanMs(shape: ScheduleShape): number {
+  let first: number | null = null;
+  let last = 0;
+  for (const request of sendSchedule(shape)) {
+    first ??= request.offsetMs;
+    last = request.offsetMs;
+  }
+  return first === null ? 0 : last - first;
+}
+
+/**
+ * The rate an open-loop run delivered: its successful answers per planned second, scaled by how much
+ * longer than planned the sends took (a generator that falls behind spreads the same requests over
+ * more time, so its true rate is lower than the count suggests).
+ */
+export function openLoopAchievedRate(opts: { successful: number; durationSeconds: number; plannedSpanMs: number; actualSpanMs: number }): number {
+  const stretch = opts.actualSpanMs > 0 && opts.plannedSpanMs > 0 ? opts.plannedSpanMs / opts.actualSpanMs : 1;
+  return (opts.successful / opts.durationSeconds) * stretch;
+}
+
+export type BenchPhase = 'baseline' | 'outage' | 'recovery';
+
+/**
+ * The phase of a one-second bucket: baseline while it ended before the deregister, outage while it
+ * overlaps the time the target was gone (a second that straddles either edge counts as outage),
+ * recovery after.
+ */
+export function phaseOfBucket(t: number, deregisteredAtMs: number, registeredAtMs: number): BenchPhase {
+  if (t + 1000 <= deregisteredAtMs) return 'baseline';
+  if (t < registeredAtMs) return 'outage';
+  return 'recovery';
+}
+
+export interface PhaseLatency {
+  requests: number;
+  p50: number;
+  p99: number;
+}
+
+/** p50 / p99 of all requests scheduled in each phase, merged exactly from the per-second histograms. */
+export function latencyByPhase(timeline: readonly TimelineBucket[], deregisteredAtMs: number, registeredAtMs: number): Record<BenchPhase, PhaseLatency> {
+  const encoded: Record<BenchPhase, string[]> = { baseline: [], outage: [], recovery: [] };
+  for (const bucket of timeline) encoded[phaseOfBucket(bucket.t, deregisteredAtMs, registeredAtMs)].push(bucket.latencyHistogram);
+  const summary = (phase: BenchPhase): PhaseLatency => {
+    const s = summarise(mergeEncodedHistograms(encoded[phase]));
+    return { requests: s.count, p50: s.p50, p99: s.p99 };
+  };
+  return { baseline: summary('baseline'), outage: summary('outage'), recovery: summary('recovery') };
+}
+
+/** outage p99 / baseline p99; null when the baseline has no latency to compare with. */
+export function p99Ratio(baselineP99: number, outageP99: number): number | null {
+  return baselineP99 > 0 ? outageP99 / baselineP99 : null;
+}

@@ -1,0 +1,94 @@
+// The benchmark's traffic child process: runs one job (our generator or autocannon) and reports its CPU time.
+import autocannon from 'autocannon';
+import { createHttpShopClient } from '../steps/adapters/http-shop-client';
+import { runTraffic } from '../steps/core/run-traffic';
+import type { ShopClient } from '../steps/ports';
+import type { AutocannonJob, AutocannonOutcome, ChildMessage, OursJob, OursOutcome, TrafficJob } from './traffic-jobs';
+
+const PRODUCT_COUNT = 10;
+
+function post(message: ChildMessage): Promise<void> {
+  return new Promise((resolve, reject) => process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
+}
+
+function cpuMicrosSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+async function runOurs(job: OursJob): Promise<OursOutcome> {
+  const http = createHttpShopClient(job.shopUrl);
+  let sent = 0;
+  let firstSend = 0;
+  let lastSend = 0;
+  const mark = () => {
+    const now = performance.now();
+    if (sent === 0) firstSend = now;
+    lastSend = now;
+    sent += 1;
+  };
+  // The same client the traffic step uses, with the send times noted.
+  const shop: ShopClient = {
+    ...http,
+    listProducts: (signal) => {
+      mark();
+      return http.listProducts(signal);
+    },
+    placeOrder: (order, signal) => {
+      mark();
+      return http.placeOrder(order, signal);
+    },
+  };
+  await post({ type: 'started', atMs: Date.now() });
+  const cpu = process.cpuUsage();
+  const traffic = await runTraffic({ runId: job.runId, phase: 'bench', durationSeconds: job.durationSeconds, readsPerSecond: job.readsPerSecond, writesPerSecond: job.writesPerSecond }, shop);
+  return { tool: 'ours', traffic, sent, sendSpanMs: lastSend - firstSend, cpuMicros: cpuMicrosSince(cpu) };
+}
+
+async function runAutocannon(job: AutocannonJob): Promise<AutocannonOutcome> {
+  const rate = job.readsPerSecond + job.writesPerSecond;
+  let sequence = 0;
+  const read = { method: 'GET', path: '/products' };
+  const readsPerWrite = Math.max(1, Math.round(job.readsPerSecond / job.writesPerSecond));
+  const write = {
+    method: 'POST',
+    path: '/orders',
+    headers: { 'content-type': 'application/json' },
+    setupRequest: (request: object) => ({
+      ...request,
+      body: JSON.stringify({ productId: 1 + (sequence % PRODUCT_COUNT), quantity: 1, orderId: `${job.runId}-autocannon-${++sequence}`, runId: job.runId }),
+    }),
+  };
+  await post({ type: 'started', atMs: Date.now() });
+  const cpu = process.cpuUsage();
+  const result = await autocannon({
+    url: job.shopUrl,
+    // One read/write cycle per connection per second: every connection keeps the mix, and a
+    // closed-loop connection has a whole second for its few requests.
+    connections: Math.max(1, Math.round(rate / (readsPerWrite + 1))),
+    overallRate: rate,
+    duration: job.durationSeconds,
+    timeout: 5,
+    requests: [...Array.from({ length: readsPerWrite }, () => read), write],
+  });
+  return {
+    tool: 'autocannon',
+    durationSeconds: result.duration,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    cpuMicros: cpuMicrosSince(cpu),
+  };
+}
+
+process.once('message', (job: TrafficJob) => {
+  const run = job.tool === 'ours' ? runOurs(job) : runAutocannon(job);
+  run
+    .then((outcome) => post({ type: 'done', outcome }))
+    .catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
+    .finally(() => process.disconnect());
+});
+void post({ type: 'ready' });

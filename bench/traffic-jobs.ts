@@ -1,0 +1,48 @@
+// The messages between the benchmark and its traffic child process.
+import type { TrafficResult } from '../steps/core/contracts';
+
+export interface OursJob {
+  tool: 'ours';
+  shopUrl: string;
+  runId: string;
+  durationSeconds: number;
+  readsPerSecond: number;
+  writesPerSecond: number;
+}
+
+export interface AutocannonJob {
+  tool: 'autocannon';
+  shopUrl: string;
+  runId: string;
+  durationSeconds: number;
+  readsPerSecond: number;
+  writesPerSecond: number;
+}
+
+export type TrafficJob = OursJob | AutocannonJob;
+
+export interface OursOutcome {
+  tool: 'ours';
+  traffic: TrafficResult;
+  /** Requests handed to the HTTP client, and the span between the first and the last of them. */
+  sent: number;
+  sendSpanMs: number;
+  /** CPU time of the child (user + system) from the first send to the last answer. */
+  cpuMicros: number;
+}
+
+export interface AutocannonOutcome {
+  tool: 'autocannon';
+  durationSeconds: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  cpuMicros: number;
+}
+
+export type TrafficOutcome = OursOutcome | AutocannonOutcome;
+
+export type ChildMessage = { type: 'ready' } | { type: 'started'; atMs: number } | { type: 'done'; outcome: TrafficOutcome } | { type: 'failed'; message: string };
