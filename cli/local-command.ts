@@ -2,10 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ReportSubject } from '../dashboards/html-report';
-import type { RunReport, Verdict } from '../steps/core/contracts';
+import type { RunOverrides, RunReport, Verdict } from '../steps/core/contracts';
 import { validateRunInput } from '../steps/core/run-config';
 import { LOCAL_EXPERIMENT } from '../local/local-config';
-import type { LocalRunResult, Progress, RunOverrides } from '../local/runner';
+import type { LocalRunResult, Progress } from '../local/runner';
 
 /** Exit codes: 0 passed, 1 failed, 2 bad usage (nothing ran), 3 inconclusive or aborted. */
 export const EXIT_CODES: Readonly<Record<Verdict, number>> = { passed: 0, failed: 1, inconclusive: 3, aborted: 3 };
@@ -15,18 +15,12 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export interface LocalCommandOptions {
+export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun'> {
   degradation: boolean;
   compare: boolean;
   json?: string;
   html?: string;
   dryRun: boolean;
-  baselineSeconds?: number;
-  outageSeconds?: number;
-  recoverySeconds?: number;
-  readsPerSecond?: number;
-  writesPerSecond?: number;
-  drainTimeoutSeconds?: number;
 }
 
 export function wholeNumber(value: string): number {

@@ -1,6 +1,7 @@
 // The GameDay app's typed configuration: read from CDK context, checked once, every problem reported together.
 import { Token } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { DEFAULT_RUN_SETTINGS, MAX_TRAFFIC_STEP_SECONDS } from '../steps/core/run-config';
 
 /** The context key the app reads its configuration from (a JSON object, or a string holding one). */
 export const GAMEDAY_CONTEXT_KEY = 'gameday';
@@ -88,26 +89,16 @@ export interface GameDayConfig {
   readonly executionTimeoutMinutes: number;
 }
 
+// The seed's experiment is defined once, with the validation that runs on every execution.
+const { dryRun: _dryRun, ...seedExperiment } = DEFAULT_RUN_SETTINGS;
+
 /** The seed's experiment: 30 s baseline, 180 s outage, 60 s recovery at 3 reads + 1 write per second. */
-export const DEFAULT_EXPERIMENT: ExperimentDefaults = Object.freeze({
-  baselineSeconds: 30,
-  outageSeconds: 180,
-  recoverySeconds: 60,
-  readsPerSecond: 3,
-  writesPerSecond: 1,
-  drainTimeoutSeconds: 300,
-  holdCheckSeconds: 10,
-  drainPollSeconds: 10,
-  drainZeroReadings: 3,
-  availablePollSeconds: 5,
-  availableTimeoutSeconds: 300,
-});
+export const DEFAULT_EXPERIMENT: ExperimentDefaults = Object.freeze(seedExperiment);
 
 export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({ enabled: false, expression: 'rate(7 days)', timezone: 'UTC' });
 export const DEFAULT_ALLOW_TAG: AllowTag = Object.freeze({ key: 'gameday-allowed', value: 'true' });
 
-/** The longest a traffic step can run inside one Lambda invocation (15 minutes), stragglers included. */
-export const MAX_TRAFFIC_STEP_SECONDS = 840;
+export { MAX_TRAFFIC_STEP_SECONDS };
 
 /** DescribeAlarms takes at most 100 names in one call. */
 const MAX_STOP_CONDITION_ALARMS = 100;

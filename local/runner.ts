@@ -1,7 +1,7 @@
 // The local runner: the synthesized GameDay state machine, run against the embedded lab.
 import './polyfills';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import type { RunConfig, RunReport, Verdict } from '../steps/core/contracts';
+import type { RunConfig, RunOverrides, RunReport, Verdict } from '../steps/core/contracts';
 import { phaseOfState } from '../steps/core/state-phases';
 import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate } from './definition';
 import { startLab, type Lab, type LabOptions } from './lab';
@@ -21,16 +21,7 @@ import { buildTaskHandlers, type LocalTaskHandler, type StepHandler, type TaskTa
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
-/** Execution-input overrides, as `gameday start` or a schedule would pass them. */
-export interface RunOverrides {
-  baselineSeconds?: number;
-  outageSeconds?: number;
-  recoverySeconds?: number;
-  readsPerSecond?: number;
-  writesPerSecond?: number;
-  drainTimeoutSeconds?: number;
-  dryRun?: boolean;
-}
+export type { RunOverrides };
 
 export interface Progress {
   phase: string;

@@ -4,7 +4,7 @@ import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetScheduleCommand, type GetScheduleCommandOutput, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { DescribeExecutionCommand, type ExecutionListItem, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import type { RunReport, Verdict } from '../../steps/core/contracts';
+import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
 import { DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
 import { reportKeys } from '../../steps/core/report-storage';
 import { formatRunTable } from '../../local/result-table';
@@ -31,15 +31,8 @@ export interface TargetOptions {
   stack?: string;
 }
 
-/** Execution-input overrides a person may pass to `gameday start`. */
-export interface StartOverrides {
-  baselineSeconds?: number;
-  outageSeconds?: number;
-  recoverySeconds?: number;
-  readsPerSecond?: number;
-  writesPerSecond?: number;
-  drainTimeoutSeconds?: number;
-}
+/** Execution-input overrides a person may pass to `gameday start` (a dry run is its own flag). */
+export type StartOverrides = Omit<RunOverrides, 'dryRun'>;
 
 async function stateMachineArnOf(clients: AwsClients, target: TargetOptions): Promise<string> {
   if (target.stateMachineArn) return target.stateMachineArn;

@@ -1,15 +1,13 @@
 // The house Lambda for the Chaos Shop: the shop's own Lambda entry, pinned runtime, in the VPC, own log group and role.
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
 
-/** The repository root: entries and the lock file resolve from here, whatever the working directory. */
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The shop's Lambda entry: the same app module the local lab runs (`createShop`). */
 export const SHOP_LAMBDA_ENTRY = path.join(REPO_ROOT, 'shop', 'lambda.ts');
@@ -68,59 +66,36 @@ export class ShopFunction extends Construct {
     const problems: string[] = [];
     const memorySize = props.memorySize ?? 512;
     const timeout = props.timeout ?? Duration.seconds(10);
-    if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240)) {
-      problems.push(`memorySize must be an integer from 128 to 10240 MB (got ${memorySize})`);
-    }
-    if (!timeout.isUnresolved() && (timeout.toSeconds() < 1 || timeout.toSeconds() > 900)) {
-      problems.push(`timeout must be from 1 to 900 seconds (got ${timeout.toSeconds()})`);
-    }
+    problems.push(...sizingProblems(memorySize, timeout));
     if (props.securityGroups.length === 0) problems.push('securityGroups must name at least one security group');
     if (problems.length > 0) throw new InvalidShopFunctionProps(problems);
     this.timeout = timeout;
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Chaos Shop ${props.handler}`,
-      // AWS's policy for the network interfaces of a function in a VPC; see the cdk-nag acknowledgements.
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
-    });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }));
-    this.role = role;
-
-    this.fn = new NodejsFunction(this, 'Function', {
+    const { fn, role, logGroup } = addHouseFunction(this, {
       entry: SHOP_LAMBDA_ENTRY,
       handler: props.handler,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize,
       timeout,
       description: props.description,
-      role,
-      logGroup: this.logGroup,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      securityGroups: [...props.securityGroups],
-      allowPublicSubnet: false,
-      paramsAndSecrets: props.secretsExtension
-        ? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { cacheEnabled: true, logLevel: lambda.ParamsAndSecretsLogLevel.WARN })
-        : undefined,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        // pg-native is pg's optional native binding; the shop uses the pure-JavaScript client.
-        externalModules: ['@aws-sdk/*', 'pg-native'],
+      roleDescription: `Chaos Shop ${props.handler}`,
+      // AWS's policy for the network interfaces of a function in a VPC; see the cdk-nag acknowledgements.
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
+      environment: { ...props.environment },
+      logRetention: props.logRetention,
+      // pg-native is pg's optional native binding; the shop uses the pure-JavaScript client.
+      extraExternalModules: ['pg-native'],
+      placement: {
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+        securityGroups: [...props.securityGroups],
+        allowPublicSubnet: false,
+        paramsAndSecrets: props.secretsExtension
+          ? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { cacheEnabled: true, logLevel: lambda.ParamsAndSecretsLogLevel.WARN })
+          : undefined,
       },
     });
+    this.fn = fn;
+    this.role = role;
+    this.logGroup = logGroup;
   }
 }

@@ -1,11 +1,12 @@
 // The house Lambda for a GameDay step: one handler module under steps/handlers, pinned runtime, own log group and role.
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
 
 /** The step handlers, by the file name of their module in `steps/handlers/`. */
 export type StepKey = 'validate-input' | 'traffic' | 'verify-orders' | 'report' | 'safety-net' | 'schedule-start';
@@ -13,8 +14,6 @@ export type StepKey = 'validate-input' | 'traffic' | 'verify-orders' | 'report' 
 /** The environment variable a local runner reads to map a function to its handler module. */
 export const STEP_ENV_VAR = 'GAMEDAY_STEP';
 
-/** The repository root: entries and the lock file resolve from here, whatever the working directory. */
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Where a step's handler module lives. */
 export function stepEntry(step: StepKey): string {
@@ -64,12 +63,7 @@ export class StepFunction extends Construct {
     const problems: string[] = [];
     const memorySize = props.memorySize ?? 256;
     const timeout = props.timeout ?? Duration.seconds(30);
-    if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240)) {
-      problems.push(`memorySize must be an integer from 128 to 10240 MB (got ${memorySize})`);
-    }
-    if (!timeout.isUnresolved() && (timeout.toSeconds() < 1 || timeout.toSeconds() > 900)) {
-      problems.push(`timeout must be from 1 to 900 seconds (got ${timeout.toSeconds()})`);
-    }
+    problems.push(...sizingProblems(memorySize, timeout));
     for (const key of Object.keys(props.environment ?? {})) {
       if (key === STEP_ENV_VAR) problems.push(`environment must not set ${STEP_ENV_VAR}: the step key sets it`);
     }
@@ -79,52 +73,20 @@ export class StepFunction extends Construct {
     if (problems.length > 0) throw new InvalidStepFunctionProps(problems);
 
     this.step = props.step;
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `GameDay ${props.step} step`,
-    });
-    // Only the two calls the runtime makes, on this function's own log group: no managed policy.
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
-    this.role = role;
-
-    const fn = new NodejsFunction(this, 'Function', {
+    const { fn, role, logGroup } = addHouseFunction(this, {
       entry: stepEntry(props.step),
       handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize,
       timeout,
       description: props.description,
-      role,
-      logGroup: this.logGroup,
-      environment: {
-        ...props.environment,
-        [STEP_ENV_VAR]: props.step,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        externalModules: ['@aws-sdk/*'],
-        ...(props.bundledFiles && props.bundledFiles.length > 0 ? { commandHooks: copyAfterBundling(props.bundledFiles) } : {}),
-      },
+      roleDescription: `GameDay ${props.step} step`,
+      environment: { ...props.environment, [STEP_ENV_VAR]: props.step },
+      logRetention: props.logRetention,
+      commandHooks: props.bundledFiles && props.bundledFiles.length > 0 ? copyAfterBundling(props.bundledFiles) : undefined,
     });
     this.fn = fn;
+    this.role = role;
+    this.logGroup = logGroup;
   }
 }
 

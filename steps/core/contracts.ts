@@ -32,6 +32,17 @@ export interface RunSettings {
   readonly dryRun: boolean;
 }
 
+/** What an execution input may carry: overrides of the stack's defaults (ValidateInput checks them). */
+export interface RunOverrides {
+  baselineSeconds?: number;
+  outageSeconds?: number;
+  recoverySeconds?: number;
+  readsPerSecond?: number;
+  writesPerSecond?: number;
+  drainTimeoutSeconds?: number;
+  dryRun?: boolean;
+}
+
 /** The validated configuration of one run (the state machine carries it as `$.config`). */
 export interface RunConfig {
   readonly runId: string;
