@@ -45,6 +45,32 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     },
     {
+      id: 'RunEndedWithoutVerdict',
+      severity: 'critical',
+      description:
+        'A GameDay execution failed, was stopped or timed out before its report step (rolled back after a step failed, refused in preflight, stopped by hand): it published no verdict. The safety net restores the target; read the execution history.',
+      // Every execution that reached its report step published exactly one Run<Verdict> datum: the
+      // executions that ended badly, minus those verdicts, are the runs that ended without one.
+      metric: (m) =>
+        new cloudwatch.MathExpression({
+          expression: 'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0)',
+          usingMetrics: {
+            failed: m.executions('Failed', Duration.hours(1)),
+            aborted: m.executions('Aborted', Duration.hours(1)),
+            timedOut: m.executions('TimedOut', Duration.hours(1)),
+            verdictFailed: m.runSummary(MetricNames.RunFailed, { period: Duration.hours(1) }),
+            verdictInconclusive: m.runSummary(MetricNames.RunInconclusive, { period: Duration.hours(1) }),
+            verdictAborted: m.runSummary(MetricNames.RunAborted, { period: Duration.hours(1) }),
+          },
+          label: 'runs that ended without a verdict',
+          period: Duration.hours(1),
+        }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    },
+    {
       id: 'ScheduleDeliveryFailed',
       severity: 'warning',
       description: "A scheduled GameDay start (or reconciler call) could not be delivered and landed in the scheduler's dead-letter queue.",

@@ -92,6 +92,27 @@ describe('alarms', () => {
     ]);
   });
 
+  test('raise one alarm when a run ends without a verdict: rolled back, refused, stopped or timed out', () => {
+    // Given the alarm on runs that never reached their report step
+    const alarm = alarmNamed(template, 'RunEndedWithoutVerdict');
+    // Then it takes the badly ended executions of this state machine, less the runs that published a
+    // verdict, per hour, and fires on one
+    expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    const metrics = alarm.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions?: unknown }; Period: number; Stat: string } }>;
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+      'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0)',
+    );
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat?.Metric.Namespace, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period])).toEqual([
+      ['AWS/States', 'ExecutionsFailed', 'Sum', 3600],
+      ['AWS/States', 'ExecutionsAborted', 'Sum', 3600],
+      ['AWS/States', 'ExecutionsTimedOut', 'Sum', 3600],
+      ['GameDay', 'RunFailed', 'Sum', 3600],
+      ['GameDay', 'RunInconclusive', 'Sum', 3600],
+      ['GameDay', 'RunAborted', 'Sum', 3600],
+    ]);
+    expect(JSON.stringify(metrics.find((m) => m.MetricStat?.Metric.Namespace === 'AWS/States')?.MetricStat?.Metric.Dimensions)).toContain('StateMachineArn');
+  });
+
   test("raise one alarm when a message reaches the scheduler's dead-letter queue", () => {
     // Given the alarm on the schedule DLQ
     const alarm = alarmNamed(template, 'ScheduleDeliveryFailed');
