@@ -132,8 +132,10 @@ describe('the resilient lab through a database outage', () => {
       // When the outage outlasts maxReceiveCount x visibility timeout
       await waitFor('message in the DLQ', async () => (await totalDepth(lab, lab.queues.dlqUrl)) === 1, 60_000);
 
-      // Then the worker failed it exactly maxReceiveCount (10) times, and it left the order queue
-      expect(failedDeliveries(lab) - failuresBefore).toBe(10);
+      // Then the worker failed it at least maxReceiveCount (10) times before SQS gave up on it, and it
+      // left the order queue. (Not "exactly": when a failing delivery outlasts the 1 s visibility
+      // timeout, SQS hands the message out again while that delivery is still failing.)
+      expect(failedDeliveries(lab) - failuresBefore).toBeGreaterThanOrEqual(10);
       expect(await totalDepth(lab, lab.queues.queueUrl)).toBe(0);
     } finally {
       lab.proxy.register();
