@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type AllowTag, DEFAULT_ALLOW_TAG } from '../config';
+import { type AllowTag, DEFAULT_ALLOW_TAG, type GameDayConfig } from '../config';
 import { ShopFunction } from '../constructs/shop-function';
 import { acknowledgeRule } from '../nag';
 
@@ -70,20 +70,21 @@ export class InvalidShopLabProps extends Error {
 }
 
 /** What a GameDay needs to know about the lab, as references (resolved at deploy time). */
-export interface ShopLabTarget {
-  readonly proxyName: string;
-  readonly proxyArn: string;
-  readonly targetGroupName: string;
-  readonly targetGroupArn: string;
-  readonly dbClusterIdentifier: string;
-  readonly dbClusterArn: string;
-  readonly shopUrl: string;
-  /** Absent in the fragile build, which has no queue. */
-  readonly orderQueueUrl?: string;
-  readonly orderQueueArn?: string;
-  readonly dlqUrl?: string;
-  readonly dlqArn?: string;
-}
+// The queue fields are absent in the fragile build, which has no queue.
+export type ShopLabTarget = Pick<
+  GameDayConfig,
+  | 'proxyName'
+  | 'proxyArn'
+  | 'targetGroupName'
+  | 'targetGroupArn'
+  | 'dbClusterIdentifier'
+  | 'dbClusterArn'
+  | 'shopUrl'
+  | 'orderQueueUrl'
+  | 'orderQueueArn'
+  | 'dlqUrl'
+  | 'dlqArn'
+>;
 
 /** Each cdk-nag finding this stack accepts, and why; listed in the README. */
 export const SHOP_LAB_NAG_ACKNOWLEDGEMENTS = Object.freeze({

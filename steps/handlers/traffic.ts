@@ -1,20 +1,11 @@
 // Step traffic: open-loop reads and orders against the shop for a phase, returned as aggregates.
 import type { TrafficResult } from '../core/contracts';
-import { runTraffic } from '../core/run-traffic';
+import { runTraffic, type TrafficOptions } from '../core/run-traffic';
 import { createHttpShopClient } from '../adapters/http-shop-client';
 import { InputReader } from './input';
 
-export interface TrafficEvent {
-  shopUrl: string;
-  runId: string;
-  /** `baseline` or `experiment`: names the orders and the result. */
-  phase: string;
-  durationSeconds: number;
-  readsPerSecond: number;
-  writesPerSecond: number;
-  /** @default 5000 */
-  requestTimeoutMs?: number;
-}
+/** The generator's options (randomness stays the generator's own), and the shop to send to. */
+export type TrafficEvent = Omit<TrafficOptions, 'random'> & { shopUrl: string };
 
 export async function handler(event: TrafficEvent): Promise<TrafficResult> {
   const input = new InputReader('traffic', event);
