@@ -1,36 +1,17 @@
 // The GameDay app's typed configuration: read from CDK context, checked once, every problem reported together.
 import { Token } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
-import { DEFAULT_RUN_SETTINGS, MAX_TRAFFIC_STEP_SECONDS } from '../steps/core/run-config';
+import type { RunSettings } from '../steps/core/contracts';
+import { checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, longestRunSeconds, NUMERIC_SETTINGS } from '../steps/core/run-settings';
 
 /** The context key the app reads its configuration from (a JSON object, or a string holding one). */
 export const GAMEDAY_CONTEXT_KEY = 'gameday';
 
-/** The experiment's stack-wide defaults; an execution input may override some of them. */
-export interface ExperimentDefaults {
-  /** @default 30 */
-  readonly baselineSeconds: number;
-  /** @default 180 */
-  readonly outageSeconds: number;
-  /** @default 60 */
-  readonly recoverySeconds: number;
-  /** @default 3 */
-  readonly readsPerSecond: number;
-  /** @default 1 */
-  readonly writesPerSecond: number;
-  /** @default 300 */
-  readonly drainTimeoutSeconds: number;
-  /** @default 10 */
-  readonly holdCheckSeconds: number;
-  /** @default 10 */
-  readonly drainPollSeconds: number;
-  /** @default 3 */
-  readonly drainZeroReadings: number;
-  /** @default 5 */
-  readonly availablePollSeconds: number;
-  /** @default 300 */
-  readonly availableTimeoutSeconds: number;
-}
+/**
+ * The experiment's stack-wide defaults; an execution input may override some of them. Each
+ * setting's default, bounds and meaning are in `NUMERIC_SETTINGS` (steps/core/run-settings.ts).
+ */
+export type ExperimentDefaults = Readonly<Omit<RunSettings, 'dryRun'>>;
 
 /** When the recurring GameDay runs. */
 export interface GameDayScheduleConfig {
@@ -98,25 +79,8 @@ export const DEFAULT_EXPERIMENT: ExperimentDefaults = Object.freeze(seedExperime
 export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({ enabled: false, expression: 'rate(7 days)', timezone: 'UTC' });
 export const DEFAULT_ALLOW_TAG: AllowTag = Object.freeze({ key: 'gameday-allowed', value: 'true' });
 
-export { MAX_TRAFFIC_STEP_SECONDS };
-
 /** DescribeAlarms takes at most 100 names in one call. */
 const MAX_STOP_CONDITION_ALARMS = 100;
-
-/** Inclusive integer bounds of each experiment default; the same the validate-input step enforces. */
-const EXPERIMENT_BOUNDS: Readonly<Record<keyof ExperimentDefaults, readonly [number, number]>> = {
-  baselineSeconds: [1, 3600],
-  outageSeconds: [1, 3600],
-  recoverySeconds: [1, 3600],
-  readsPerSecond: [1, 1000],
-  writesPerSecond: [1, 500],
-  drainTimeoutSeconds: [10, 3600],
-  holdCheckSeconds: [1, 60],
-  drainPollSeconds: [1, 60],
-  drainZeroReadings: [1, 20],
-  availablePollSeconds: [1, 60],
-  availableTimeoutSeconds: [1, 3600],
-};
 
 /** Thrown when the configuration is refused; `problems` lists every one found. */
 export class InvalidGameDayConfig extends Error {
@@ -233,8 +197,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const executionTimeoutMinutes = integerIn(input.executionTimeoutMinutes, 'executionTimeoutMinutes', 60, 1, 1440, problems);
 
   if (experiment && executionTimeoutMinutes !== undefined) {
-    const longest =
-      experiment.baselineSeconds + experiment.outageSeconds + experiment.recoverySeconds + experiment.drainTimeoutSeconds + experiment.availableTimeoutSeconds;
+    const longest = longestRunSeconds({ ...experiment, dryRun: false });
     if (executionTimeoutMinutes * 60 <= longest) {
       problems.push(
         `executionTimeoutMinutes (${executionTimeoutMinutes}) must exceed the longest run the defaults allow: baseline + outage + recovery + drain timeout + available timeout = ${longest} s`,
@@ -388,24 +351,11 @@ function readExperiment(value: unknown, problems: string[]): ExperimentDefaults 
   if (value === undefined) return DEFAULT_EXPERIMENT;
   const input = asRecord(value, 'experiment', problems);
   const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !(k in EXPERIMENT_BOUNDS))) problems.push(`unknown key "experiment.${extra}"`);
-  const result: Record<string, number> = {};
-  for (const [key, [min, max]] of Object.entries(EXPERIMENT_BOUNDS)) {
-    const parsed = integerIn(input[key], `experiment.${key}`, DEFAULT_EXPERIMENT[key as keyof ExperimentDefaults], min, max, problems);
-    if (parsed !== undefined) result[key] = parsed;
-  }
+  for (const extra of Object.keys(input).filter((k) => !(k in NUMERIC_SETTINGS))) problems.push(`unknown key "experiment.${extra}"`);
+  problems.push(...checkSettingValues(input, 'experiment.'));
   if (problems.length > before) return undefined;
-  const experiment = result as unknown as ExperimentDefaults;
-  if (experiment.outageSeconds + experiment.recoverySeconds > MAX_TRAFFIC_STEP_SECONDS) {
-    problems.push(`experiment.outageSeconds + experiment.recoverySeconds (${experiment.outageSeconds + experiment.recoverySeconds}) exceeds ${MAX_TRAFFIC_STEP_SECONDS} s, the longest one traffic step can run`);
-  }
-  if (experiment.baselineSeconds > MAX_TRAFFIC_STEP_SECONDS) {
-    problems.push(`experiment.baselineSeconds (${experiment.baselineSeconds}) exceeds ${MAX_TRAFFIC_STEP_SECONDS} s, the longest one traffic step can run`);
-  }
-  const drainPolls = Math.ceil(experiment.drainTimeoutSeconds / experiment.drainPollSeconds);
-  if (experiment.drainZeroReadings > drainPolls) {
-    problems.push(`experiment.drainZeroReadings (${experiment.drainZeroReadings}) exceeds the ${drainPolls} polls the drain timeout allows: the queues could never count as drained`);
-  }
+  const experiment: ExperimentDefaults = { ...DEFAULT_EXPERIMENT, ...(input as Partial<ExperimentDefaults>) };
+  problems.push(...checkSettingRules({ ...experiment, dryRun: false }, 'experiment.'));
   return problems.length > before ? undefined : experiment;
 }
 

@@ -1,6 +1,5 @@
 // The safety net as the lab runs it: the same core as the deployed function, on the lab's ports.
-import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbLock } from '../steps/adapters/dynamodb-lock';
 import type { LockPort, ProxyTargetPort } from '../steps/ports';
 import { restoreAfterRun, type SafetyNetPorts } from '../steps/core/safety-net';
 import type { Lab } from './lab';
@@ -17,31 +16,9 @@ export function labProxyTarget(lab: Pick<Lab, 'proxy'>): ProxyTargetPort {
   };
 }
 
-/** The GameDay lock in the lab's DynamoDB, read and released as the deployed adapter does. */
+/** The GameDay lock in the lab's DynamoDB, through the deployed adapter. */
 export function labLock(lab: Pick<Lab, 'tables'>): LockPort {
-  const key = { pk: { S: 'gameday' } };
-  return {
-    holder: async () => {
-      const { Item } = await lab.tables.client.send(new GetItemCommand({ TableName: lab.tables.lockTable, Key: key, ConsistentRead: true }));
-      return Item?.executionArn?.S ?? null;
-    },
-    release: async (executionArn) => {
-      try {
-        await lab.tables.client.send(
-          new DeleteItemCommand({
-            TableName: lab.tables.lockTable,
-            Key: key,
-            ConditionExpression: 'executionArn = :me',
-            ExpressionAttributeValues: { ':me': { S: executionArn } },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
-  };
+  return createDynamoDbLock(lab.tables.lockTable, { client: lab.tables.client });
 }
 
 /**

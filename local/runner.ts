@@ -3,6 +3,7 @@ import './polyfills';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { RunConfig, RunOverrides, RunReport, Verdict } from '../steps/core/contracts';
 import { phaseOfState } from '../steps/core/state-phases';
+import { FAILURE_ERRORS, STATES } from '../steps/core/workflow-names';
 import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate } from './definition';
 import { startLab, type Lab, type LabOptions } from './lab';
 import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
@@ -153,8 +154,8 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
         tick();
       } else if (event.type === 'StateExited') {
         const output = event.state.output as { config?: RunConfig; result?: { report?: RunReport } } | undefined;
-        if (event.state.name === 'ValidateInput' && output?.config) runConfig = output.config;
-        if (event.state.name === 'BuildReport' && output?.result?.report) reportFromStep = output.result.report;
+        if (event.state.name === STATES.validateInput && output?.config) runConfig = output.config;
+        if (event.state.name === STATES.buildReport && output?.result?.report) reportFromStep = output.result.report;
       }
     }
   })();
@@ -201,7 +202,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
       degradation: lab.degradation,
       config: runConfig,
       // A run that rolled back, or whose steps after the experiment failed, failed; anything else ended early.
-      verdict: error && ['RolledBack', 'StepFailed'].includes(error.Error) ? 'failed' : 'aborted',
+      verdict: error && ([FAILURE_ERRORS.rolledBack, FAILURE_ERRORS.stepFailed] as string[]).includes(error.Error) ? 'failed' : 'aborted',
       reasons: [error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step'],
       registeredAtEnd,
       queue: { remaining: queue.visible + queue.inFlight + queue.delayed, dlq: dlq.visible + dlq.inFlight + dlq.delayed },
@@ -248,7 +249,7 @@ async function settleInFlight(inFlight: Set<Promise<unknown>>, capMs: number): P
 /** A report step's verdict stands unless the execution itself failed after it. */
 function finalVerdict(reported: Verdict, status: ExecutionStatus, error: LocalRunResult['error']): Verdict {
   if (status === 'SUCCEEDED') return reported;
-  if (status === 'FAILED' && error && ['HypothesisFailed', 'Inconclusive', 'Aborted'].includes(error.Error)) return reported;
+  if (status === 'FAILED' && error && ([FAILURE_ERRORS.hypothesisFailed, FAILURE_ERRORS.inconclusive, FAILURE_ERRORS.aborted] as string[]).includes(error.Error)) return reported;
   if (reported === 'passed') return status === 'FAILED' ? 'failed' : 'aborted';
   return reported;
 }

@@ -2,6 +2,7 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 import type { PhaseCounts, ReportOutput, RunConfig, RunReport, Verdict } from '../../steps/core/contracts';
 import { phaseOfState } from '../../steps/core/state-phases';
+import { FAILURE_ERRORS, STATES } from '../../steps/core/workflow-names';
 import { explainAwsError } from './errors';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
@@ -87,16 +88,16 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
       const name = event.stateExitedEventDetails.name;
       const output = parse(event.stateExitedEventDetails.output);
       if (!output) continue;
-      if (name === 'ValidateInput' && output.config) view.config = output.config as RunConfig;
-      if (name === 'BaselineTraffic') addCounts(view.counts, output.baseline);
-      if (name === 'Experiment') addCounts(view.counts, (output.experiment as { traffic?: unknown } | undefined)?.traffic);
-      if (name === 'RecordDeregistered') view.deregisteredAt = ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null;
-      if (name === 'RecordAvailable') view.availableAt = ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null;
-      if (name === 'DrainDlqDepth') {
+      if (name === STATES.validateInput && output.config) view.config = output.config as RunConfig;
+      if (name === STATES.baselineTraffic) addCounts(view.counts, output.baseline);
+      if (name === STATES.experiment) addCounts(view.counts, (output.experiment as { traffic?: unknown } | undefined)?.traffic);
+      if (name === STATES.recordDeregistered) view.deregisteredAt = ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null;
+      if (name === STATES.recordAvailable) view.availableAt = ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null;
+      if (name === STATES.drainDlqDepth) {
         const drain = output.drain as { queue?: unknown; dlq?: unknown } | undefined;
         view.drain = { queue: depth(drain?.queue), dlq: depth(drain?.dlq) };
       }
-      if (name === 'BuildReport' && output.result) {
+      if (name === STATES.buildReport && output.result) {
         const result = output.result as Partial<ReportOutput>;
         if (result.report && result.verdict) {
           view.result = { verdict: result.verdict, reasons: result.reasons ?? [], report: result.report, storage: result.storage ?? null };
@@ -118,8 +119,8 @@ export function verdictOf(status: ExecutionStatus, error: string | null | undefi
   if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return 'running';
   if (report) return report.verdict;
   if (status === 'SUCCEEDED') return 'passed';
-  if (error === 'Inconclusive') return 'inconclusive';
-  if (error === 'Aborted' || status === 'ABORTED' || status === 'TIMED_OUT') return 'aborted';
+  if (error === FAILURE_ERRORS.inconclusive) return 'inconclusive';
+  if (error === FAILURE_ERRORS.aborted || status === 'ABORTED' || status === 'TIMED_OUT') return 'aborted';
   return 'failed';
 }
 

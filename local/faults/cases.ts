@@ -1,6 +1,6 @@
 // The fault cases: one fault each in the orchestrator or its surroundings, the verdict it must end with, and what covers it.
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../definition';
-import { RDS_ERRORS } from '../../infra/constructs/gameday-state-machine';
+import { RDS_ERRORS } from '../../steps/core/workflow-names';
 import { ExecutionAlreadyExists, type ExecutionsPort } from '../../steps/ports';
 import { executionNameForScheduledTime, startScheduledRun } from '../../steps/core/schedule-start';
 import type { RunReport } from '../../steps/core/contracts';

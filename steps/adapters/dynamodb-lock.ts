@@ -3,11 +3,12 @@ import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/clie
 import type { LockPort } from '../ports';
 import { requireEnv } from './config';
 import { errorName } from './retry';
+import { LOCK_KEY } from '../core/workflow-names';
 
 const dynamodb = new DynamoDBClient({});
 
 /** The single lock item every run (scheduled or manual) competes for. */
-export const LOCK_KEY = { pk: { S: 'gameday' } } as const;
+export const LOCK_ITEM_KEY = { pk: { S: LOCK_KEY } } as const;
 
 export function lockTableFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return requireEnv('LOCK_TABLE', env);
@@ -17,7 +18,7 @@ export function createDynamoDbLock(tableName: string, options: { client?: Dynamo
   const client = options.client ?? dynamodb;
   return {
     async holder() {
-      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: LOCK_KEY, ConsistentRead: true }));
+      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: LOCK_ITEM_KEY, ConsistentRead: true }));
       return Item?.executionArn?.S ?? null;
     },
 
@@ -26,7 +27,7 @@ export function createDynamoDbLock(tableName: string, options: { client?: Dynamo
         await client.send(
           new DeleteItemCommand({
             TableName: tableName,
-            Key: LOCK_KEY,
+            Key: LOCK_ITEM_KEY,
             // Only the holder's release counts: a new run may have taken the lock meanwhile.
             ConditionExpression: 'executionArn = :arn',
             ExpressionAttributeValues: { ':arn': { S: executionArn } },

@@ -8,6 +8,7 @@ import {
   validateGameDayConfig,
 } from '../../infra/config';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { validateRunInput } from '../../steps/core/run-config';
 
 function problemsOf(raw: unknown): readonly string[] {
   try {
@@ -35,25 +36,17 @@ describe('validateGameDayConfig', () => {
     expect(config.executionTimeoutMinutes).toBe(60);
   });
 
-  test('uses the seed experiment as the default experiment', () => {
+  test('gives the stack the same experiment the run falls back to without defaults', () => {
     // Given a target without experiment settings
-    // When it is validated
     const config = validateGameDayConfig(EXAMPLE_GAMEDAY_CONTEXT);
 
-    // Then the experiment is the seed's
-    expect(config.experiment).toEqual({
-      baselineSeconds: 30,
-      outageSeconds: 180,
-      recoverySeconds: 60,
-      readsPerSecond: 3,
-      writesPerSecond: 1,
-      drainTimeoutSeconds: 300,
-      holdCheckSeconds: 10,
-      drainPollSeconds: 10,
-      drainZeroReadings: 3,
-      availablePollSeconds: 5,
-      availableTimeoutSeconds: 300,
-    });
+    // When a run is validated with the stack's defaults, and one with none at all
+    const withStackDefaults = validateRunInput({}, config.experiment, 'run-1');
+    const withoutDefaults = validateRunInput({}, {}, 'run-1');
+
+    // Then both runs are the seed's experiment
+    expect(withStackDefaults).toEqual(withoutDefaults);
+    expect(withStackDefaults).toMatchObject({ baselineSeconds: 30, outageSeconds: 180, recoverySeconds: 60, readsPerSecond: 3, writesPerSecond: 1 });
   });
 
   test('merges partial experiment settings over the defaults', () => {
@@ -171,7 +164,7 @@ describe('validateGameDayConfig', () => {
 
     // When it is validated
     // Then it is refused
-    expect(problemsOf(raw)).toEqual([expect.stringContaining('experiment.outageSeconds + experiment.recoverySeconds (860) exceeds 840 s')]);
+    expect(problemsOf(raw)).toContainEqual(expect.stringContaining('experiment.outageSeconds + experiment.recoverySeconds (860) exceeds 840 s'));
   });
 
   test('refuses experiment settings out of range or of the wrong type', () => {

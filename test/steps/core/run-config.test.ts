@@ -1,5 +1,5 @@
 // validateRunInput: overrides over defaults, every problem at once, derived loop bounds and limits.
-import { DEFAULT_RUN_SETTINGS, InvalidRunConfig, MAX_TOTAL_LOOP_ITERATIONS, validateRunInput } from '../../../steps/core/run-config';
+import { InvalidRunConfig, MAX_TOTAL_LOOP_ITERATIONS, validateRunInput } from '../../../steps/core/run-config';
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {
@@ -32,25 +32,6 @@ describe('validateRunInput', () => {
       drainZeroReadings: 3,
       availablePollSeconds: 5,
       availablePollIterations: 60,
-      dryRun: false,
-    });
-  });
-
-  it('documents the seed settings as the defaults', () => {
-    // Given / When the exported defaults
-    // Then they are the seed's experiment
-    expect(DEFAULT_RUN_SETTINGS).toEqual({
-      baselineSeconds: 30,
-      outageSeconds: 180,
-      recoverySeconds: 60,
-      readsPerSecond: 3,
-      writesPerSecond: 1,
-      drainTimeoutSeconds: 300,
-      holdCheckSeconds: 10,
-      drainPollSeconds: 10,
-      drainZeroReadings: 3,
-      availablePollSeconds: 5,
-      availableTimeoutSeconds: 300,
       dryRun: false,
     });
   });

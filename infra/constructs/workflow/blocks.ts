@@ -1,0 +1,211 @@
+// The building blocks every runbook step of the GameDay workflow is made of: Lambda steps, AWS SDK calls, the lock, conditions.
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
+import type { GameDayConfig } from '../../config';
+
+/** The step functions the workflow invokes. */
+export interface GameDayStepFunctions {
+  readonly validateInput: lambda.IFunction;
+  readonly traffic: lambda.IFunction;
+  readonly verifyOrders: lambda.IFunction;
+  readonly report: lambda.IFunction;
+}
+
+/** What every runbook step is built against. */
+export interface WorkflowContext {
+  readonly config: GameDayConfig;
+  /** Table holding the run lock (partition key `pk`, a string). */
+  readonly lockTable: dynamodb.ITable;
+  readonly steps: GameDayStepFunctions;
+}
+
+export const DYNAMODB_TRANSIENT = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.RequestLimitExceededException', 'DynamoDB.InternalServerErrorException'];
+
+const QUEUE_COUNT_ATTRIBUTES = {
+  visible: 'ApproximateNumberOfMessages',
+  inFlight: 'ApproximateNumberOfMessagesNotVisible',
+  delayed: 'ApproximateNumberOfMessagesDelayed',
+} as const;
+
+/** What a queue check reads when the system under test has no queue. */
+export const NO_QUEUE_DEPTH = Object.freeze({ visible: 0, inFlight: 0, delayed: 0 });
+
+/** A CallAwsService whose IAM statements carry conditions (CallAwsService itself has no such option). */
+export class ConditionalCallAwsService extends tasks.CallAwsService {
+  constructor(scope: Construct, id: string, props: tasks.CallAwsServiceProps, conditions: Record<string, unknown>) {
+    super(scope, id, props);
+    for (const statement of this.taskPolicies ?? []) statement.addConditions(conditions);
+  }
+}
+
+/** A Lambda step whose plain handler output lands at `resultPath`, copied field by field from `$.Payload`. */
+export function invokeStep(scope: Construct, id: string, fn: lambda.IFunction, fields: Record<string, true>, resultPath: string | undefined, payload: Record<string, unknown>): tasks.LambdaInvoke {
+  return new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payloadResponseOnly: false,
+    retryOnServiceExceptions: true,
+    payload: sfn.TaskInput.fromObject(payload),
+    resultSelector: Object.fromEntries(Object.keys(fields).map((field) => [field, sfn.JsonPath.objectAt(`$.Payload.${field}`)])),
+    resultPath,
+  });
+}
+
+/** Stores `{cause}` at `$.failure` for the Fail state the path ends in. */
+export function explain(scope: Construct, id: string, cause: string): sfn.Pass {
+  return new sfn.Pass(scope, id, { parameters: { cause }, resultPath: '$.failure' });
+}
+
+/** `<what>: {Error}: {Cause}` of the error a Catch stored at `$.error`. */
+export function describeCaughtError(what: string): string {
+  return sfn.JsonPath.format(`${what}: {}: {}`, sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause'));
+}
+
+/** Deletes the lock only if this execution holds it; a lock held by another run is left alone. */
+export function releaseLock(scope: Construct, ctx: WorkflowContext, id: string): tasks.DynamoDeleteItem {
+  const release = new tasks.DynamoDeleteItem(scope, id, {
+    table: ctx.lockTable,
+    key: { pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY) },
+    conditionExpression: 'executionArn = :me',
+    expressionAttributeValues: { ':me': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')) },
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  release.addRetry({ errors: DYNAMODB_TRANSIENT, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, jitterStrategy: sfn.JitterType.FULL });
+  return release;
+}
+
+/** DescribeDBProxyTargets; `<resultPath>.targets` holds the targets as JSON text for {@link targetAvailable}. */
+export function describeTarget(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string): tasks.CallAwsService {
+  const c = ctx.config;
+  const describe = new tasks.CallAwsService(scope, id, {
+    service: 'rds',
+    action: 'describeDBProxyTargets',
+    parameters: { DbProxyName: c.proxyName, TargetGroupName: c.targetGroupName },
+    iamResources: [c.proxyArn, c.targetGroupArn],
+    iamAction: 'rds:DescribeDBProxyTargets',
+    resultSelector: { targets: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.Targets')) },
+    resultPath,
+  });
+  retryRead(describe);
+  return describe;
+}
+
+/** Register the cluster with the target group again; retried, and idempotent by the caller's catch. */
+export function registerTarget(scope: Construct, ctx: WorkflowContext, id: string): tasks.CallAwsService {
+  return rdsTargetCall(scope, ctx, id, 'registerDBProxyTargets', 8);
+}
+
+/** Deregister the cluster: the harm. */
+export function deregisterTarget(scope: Construct, ctx: WorkflowContext, id: string): tasks.CallAwsService {
+  return rdsTargetCall(scope, ctx, id, 'deregisterDBProxyTargets', 5);
+}
+
+/** Register or deregister the cluster: the same exact proxy, target group and cluster ARNs for both. */
+function rdsTargetCall(scope: Construct, ctx: WorkflowContext, id: string, action: 'registerDBProxyTargets' | 'deregisterDBProxyTargets', maxAttempts: number): tasks.CallAwsService {
+  const c = ctx.config;
+  const call = new tasks.CallAwsService(scope, id, {
+    service: 'rds',
+    action,
+    parameters: { DbProxyName: c.proxyName, TargetGroupName: c.targetGroupName, DbClusterIdentifiers: [c.dbClusterIdentifier] },
+    iamResources: [c.proxyArn, c.targetGroupArn, c.dbClusterArn],
+    iamAction: action === 'registerDBProxyTargets' ? 'rds:RegisterDBProxyTargets' : 'rds:DeregisterDBProxyTargets',
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  call.addRetry({
+    errors: [RDS_ERRORS.invalidProxyState, RDS_ERRORS.unmodelled],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts,
+    maxDelay: Duration.seconds(30),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return call;
+}
+
+/** GetQueueAttributes for the three counts, as numbers at `resultPath`; with no queue configured, a Pass that reads zero. */
+export function queueDepth(scope: Construct, id: string, queueUrl: string | undefined, queueArn: string | undefined, resultPath: string): tasks.CallAwsService | sfn.Pass {
+  if (queueUrl === undefined || queueArn === undefined) return new sfn.Pass(scope, id, { result: sfn.Result.fromObject(NO_QUEUE_DEPTH), resultPath });
+  const depth = new tasks.CallAwsService(scope, id, {
+    service: 'sqs',
+    action: 'getQueueAttributes',
+    parameters: { QueueUrl: queueUrl, AttributeNames: Object.values(QUEUE_COUNT_ATTRIBUTES) },
+    iamResources: [queueArn],
+    iamAction: 'sqs:GetQueueAttributes',
+    // SQS reports counts as strings.
+    resultSelector: Object.fromEntries(
+      Object.entries(QUEUE_COUNT_ATTRIBUTES).map(([count, attribute]) => [count, sfn.JsonPath.stringToJson(sfn.JsonPath.stringAt(`$.Attributes.${attribute}`))]),
+    ),
+    resultPath,
+  });
+  retryRead(depth);
+  return depth;
+}
+
+/**
+ * DescribeAlarms for the stop conditions that are in ALARM, metric and composite alike. With no
+ * stop conditions configured a Pass stands in: an empty AlarmNames would match every alarm.
+ */
+export function describeAlarms(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string): tasks.CallAwsService | sfn.Pass {
+  const names = ctx.config.stopConditionAlarmNames;
+  if (names.length === 0) {
+    return new sfn.Pass(scope, id, { result: sfn.Result.fromObject({ MetricAlarms: [], CompositeAlarms: [] }), resultPath });
+  }
+  const describe = new tasks.CallAwsService(scope, id, {
+    service: 'cloudwatch',
+    action: 'describeAlarms',
+    parameters: { AlarmNames: [...names], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], StateValue: 'ALARM' },
+    iamResources: names.map((name) => alarmArn(scope, ctx.config.proxyArn, name)),
+    iamAction: 'cloudwatch:DescribeAlarms',
+    resultPath,
+  });
+  retryRead(describe);
+  return describe;
+}
+
+/** The alarm's ARN in the target's account and region. */
+function alarmArn(scope: Construct, proxyArn: string, name: string): string {
+  const [, partition, , region, account] = proxyArn.split(':');
+  if (Token.isUnresolved(proxyArn) || !partition || !region || !account) {
+    return Stack.of(scope).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+  return `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`;
+}
+
+/** Read-only calls are safe to repeat: a short retry rides out throttling and blips. */
+function retryRead(task: sfn.TaskStateBase): void {
+  task.addRetry({ errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 2, jitterStrategy: sfn.JitterType.FULL });
+}
+
+/** Some stop-condition alarm came back in ALARM (the call asks for ALARM only). */
+export function alarmsFiring(resultPath: string): sfn.Condition {
+  return sfn.Condition.or(sfn.Condition.isPresent(`${resultPath}.MetricAlarms[0]`), sfn.Condition.isPresent(`${resultPath}.CompositeAlarms[0]`));
+}
+
+/**
+ * A target group is ready when some target reports AVAILABLE and none reports REGISTERING or
+ * UNAVAILABLE. The targets are matched as JSON text: a Choice cannot quantify over an array.
+ */
+export function targetAvailable(targetsJsonPath: string): sfn.Condition {
+  return sfn.Condition.and(
+    sfn.Condition.stringMatches(targetsJsonPath, '*"State":"AVAILABLE"*'),
+    sfn.Condition.not(sfn.Condition.stringMatches(targetsJsonPath, '*"State":"UNAVAILABLE"*')),
+    sfn.Condition.not(sfn.Condition.stringMatches(targetsJsonPath, '*"State":"REGISTERING"*')),
+  );
+}
+
+/** Every count of both queues is zero. */
+export function queuesEmpty(queuePath: string, dlqPath: string): sfn.Condition {
+  return sfn.Condition.and(
+    ...[queuePath, dlqPath].flatMap((path) => Object.keys(QUEUE_COUNT_ATTRIBUTES).map((count) => sfn.Condition.numberEquals(`${path}.${count}`, 0))),
+  );
+}
+
+/** A task whose failure goes to `handler` with the error at `$.error`. */
+export function catchAll(task: sfn.TaskStateBase | sfn.Parallel | sfn.Pass, handler: sfn.IChainable): void {
+  if (task instanceof sfn.Pass) return;
+  task.addCatch(handler, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+}

@@ -1,0 +1,95 @@
+// Runbook step 4, drain: both queues at zero for drainZeroReadings readings in a row, bounded by drainPollIterations.
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { STATES } from '../../../steps/core/workflow-names';
+import { NO_QUEUE_DEPTH, queueDepth, queuesEmpty, type WorkflowContext } from './blocks';
+import type { Endings } from './endings';
+import { boundedPollLoop } from './poll-loop';
+
+/**
+ * Leaves with `$.drain` (`drained` true or false: not drained is no error, the report fails the
+ * hypothesis). A shop without a queue has nothing to drain: the loop is left out, not run against zeros.
+ */
+export class Drain extends Construct {
+  readonly startState: sfn.State;
+  private readonly ends: sfn.INextable[];
+
+  constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
+    super(scope, id);
+    const c = ctx.config;
+    if (c.orderQueueUrl === undefined) {
+      const noQueue = new sfn.Pass(this, STATES.noQueueToDrain, {
+        parameters: {
+          startedAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+          endedAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+          drained: true,
+          polls: 0,
+          queue: NO_QUEUE_DEPTH,
+          dlq: NO_QUEUE_DEPTH,
+        },
+        resultPath: '$.drain',
+      });
+      this.startState = noQueue;
+      this.ends = [noQueue];
+      return;
+    }
+
+    const startDrain = new sfn.Pass(this, STATES.startDrain, {
+      parameters: { startedAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'), polls: 0, zeroReadings: 0 },
+      resultPath: '$.drain',
+    });
+    const drainQueueDepth = queueDepth(this, STATES.drainQueueDepth, c.orderQueueUrl, c.orderQueueArn, '$.drain.queue');
+    const drainDlqDepth = queueDepth(this, STATES.drainDlqDepth, c.dlqUrl, c.dlqArn, '$.drain.dlq');
+    endings.onStepError(drainQueueDepth);
+    endings.onStepError(drainDlqDepth);
+    const countPoll = (stateName: string, zeroReadings: number | string): sfn.Pass =>
+      new sfn.Pass(this, stateName, {
+        parameters: {
+          startedAt: sfn.JsonPath.stringAt('$.drain.startedAt'),
+          polls: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.drain.polls'), 1),
+          zeroReadings,
+          queue: sfn.JsonPath.objectAt('$.drain.queue'),
+          dlq: sfn.JsonPath.objectAt('$.drain.dlq'),
+        },
+        resultPath: '$.drain',
+      });
+    const countZeroReading = countPoll(STATES.countZeroReading, sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.drain.zeroReadings'), 1));
+    const countNonZeroReading = countPoll(STATES.countNonZeroReading, 0);
+    const finish = (stateName: string, drained: boolean): sfn.Pass =>
+      new sfn.Pass(this, stateName, {
+        parameters: {
+          startedAt: sfn.JsonPath.stringAt('$.drain.startedAt'),
+          endedAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+          drained,
+          polls: sfn.JsonPath.numberAt('$.drain.polls'),
+          queue: sfn.JsonPath.objectAt('$.drain.queue'),
+          dlq: sfn.JsonPath.objectAt('$.drain.dlq'),
+        },
+        resultPath: '$.drain',
+      });
+    const drained = finish(STATES.drained, true);
+    const notDrained = finish(STATES.notDrained, false);
+
+    drainQueueDepth
+      .next(drainDlqDepth)
+      .next(new sfn.Choice(this, STATES.checkDrainReading).when(queuesEmpty('$.drain.queue', '$.drain.dlq'), countZeroReading).otherwise(countNonZeroReading));
+    startDrain.next(
+      boundedPollLoop(this, {
+        waitId: STATES.drainWait,
+        waitSecondsPath: '$.config.drainPollSeconds',
+        probe: { start: drainQueueDepth, ends: [countZeroReading, countNonZeroReading] },
+        checkId: STATES.checkDrained,
+        exits: [[sfn.Condition.numberGreaterThanEqualsJsonPath('$.drain.zeroReadings', '$.config.drainZeroReadings'), drained]],
+        iterationPath: '$.drain.polls',
+        maxIterationsPath: '$.config.drainPollIterations',
+        whenExhausted: notDrained,
+      }),
+    );
+    this.startState = startDrain;
+    this.ends = [drained, notDrained];
+  }
+
+  then(next: sfn.IChainable): void {
+    for (const end of this.ends) end.next(next);
+  }
+}

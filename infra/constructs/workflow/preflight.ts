@@ -1,0 +1,95 @@
+// Runbook step 1, preflight: steady state before any harm (input valid, lock taken, target AVAILABLE, queues empty, no alarm).
+import { Duration } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { LOCK_CONDITION_FAILED, LOCK_KEY, STATES } from '../../../steps/core/workflow-names';
+import { alarmsFiring, describeAlarms, describeTarget, DYNAMODB_TRANSIENT, explain, invokeStep, queueDepth, queuesEmpty, targetAvailable, type WorkflowContext } from './blocks';
+import { RUN_CONFIG_FIELDS } from './contract-fields';
+import type { Endings } from './endings';
+
+/** Leaves to the next step when every check holds; any failed check aborts the run. */
+export class Preflight extends Construct {
+  readonly startState: sfn.State;
+  private readonly stopConditionsClear: sfn.Choice;
+
+  constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
+    super(scope, id);
+    const c = ctx.config;
+    const { aborted, abortReleaseLock } = endings;
+
+    // The execution input may be any JSON value; under one key every later ResultPath applies.
+    const readInput = new sfn.Pass(this, STATES.readInput, { parameters: { input: sfn.JsonPath.objectAt('$') } });
+    const validateInput = invokeStep(this, STATES.validateInput, ctx.steps.validateInput, RUN_CONFIG_FIELDS, '$.config', {
+      input: sfn.JsonPath.objectAt('$.input'),
+      defaults: { ...c.experiment },
+      executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+    });
+    validateInput.addCatch(
+      explain(this, STATES.invalidInput, sfn.JsonPath.format('preflight: the input was refused: {}', sfn.JsonPath.stringAt('$.error.Cause'))).next(aborted),
+      { errors: [sfn.Errors.ALL], resultPath: '$.error' },
+    );
+
+    const acquireLock = new tasks.DynamoPutItem(this, STATES.acquireLock, {
+      table: ctx.lockTable,
+      item: {
+        pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY),
+        executionArn: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')),
+        acquiredAt: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.StartTime')),
+      },
+      conditionExpression: 'attribute_not_exists(pk)',
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    acquireLock.addRetry({ errors: DYNAMODB_TRANSIENT, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, jitterStrategy: sfn.JitterType.FULL });
+    // Another run holds the lock: this run took nothing, so it releases nothing.
+    acquireLock.addCatch(explain(this, STATES.lockHeld, 'preflight: another GameDay holds the lock').next(aborted), { errors: [LOCK_CONDITION_FAILED], resultPath: '$.error' });
+    endings.onPreflightError(acquireLock);
+
+    const target = describeTarget(this, ctx, STATES.describeTarget, '$.preflight.target');
+    endings.onPreflightError(target);
+    const targetNotAvailable = explain(
+      this,
+      STATES.targetNotAvailable,
+      sfn.JsonPath.format('preflight: the proxy target is not AVAILABLE: {}', sfn.JsonPath.stringAt('$.preflight.target.targets')),
+    ).next(abortReleaseLock);
+
+    const queue = queueDepth(this, STATES.queueDepth, c.orderQueueUrl, c.orderQueueArn, '$.preflight.queue');
+    const dlq = queueDepth(this, STATES.dlqDepth, c.dlqUrl, c.dlqArn, '$.preflight.dlq');
+    endings.onPreflightError(queue);
+    endings.onPreflightError(dlq);
+    const queuesNotEmpty = explain(
+      this,
+      STATES.queuesNotEmpty,
+      sfn.JsonPath.format(
+        'preflight: the order queue and its DLQ must be empty: queue {}, dlq {}',
+        sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.preflight.queue')),
+        sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.preflight.dlq')),
+      ),
+    ).next(abortReleaseLock);
+
+    const checkStopConditions = describeAlarms(this, ctx, STATES.checkStopConditions, '$.preflight.alarms');
+    endings.onPreflightError(checkStopConditions);
+    const stopConditionInAlarm = new sfn.Pass(this, STATES.stopConditionInAlarm, { inputPath: '$.preflight.alarms..AlarmName', resultPath: '$.preflight.firing' })
+      .next(
+        explain(
+          this,
+          STATES.describeStopCondition,
+          sfn.JsonPath.format('preflight: stop-condition alarms are in ALARM: {}', sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.preflight.firing'))),
+        ),
+      )
+      .next(abortReleaseLock);
+
+    readInput.next(validateInput).next(acquireLock).next(target).next(
+      new sfn.Choice(this, STATES.checkTargetAvailable).when(targetAvailable('$.preflight.target.targets'), queue).otherwise(targetNotAvailable),
+    );
+    queue.next(dlq).next(new sfn.Choice(this, STATES.checkQueuesEmpty).when(queuesEmpty('$.preflight.queue', '$.preflight.dlq'), checkStopConditions).otherwise(queuesNotEmpty));
+    this.stopConditionsClear = new sfn.Choice(this, STATES.stopConditionsClear).when(alarmsFiring('$.preflight.alarms'), stopConditionInAlarm);
+    checkStopConditions.next(this.stopConditionsClear);
+    this.startState = readInput;
+  }
+
+  /** Where the run goes once the steady state holds. */
+  then(next: sfn.IChainable): void {
+    this.stopConditionsClear.otherwise(next);
+  }
+}

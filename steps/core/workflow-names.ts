@@ -1,0 +1,113 @@
+// The names that cross the boundary between the GameDay workflow and its readers: states, fail-state errors, the lock.
+
+/** The lock item's partition key value: one lock shared by scheduled and manual runs. */
+export const LOCK_KEY = 'gameday';
+
+/** The `Error` of each Fail state of the workflow; the cause says why. */
+export const FAILURE_ERRORS = Object.freeze({
+  aborted: 'Aborted',
+  rolledBack: 'RolledBack',
+  hypothesisFailed: 'HypothesisFailed',
+  inconclusive: 'Inconclusive',
+  stepFailed: 'StepFailed',
+  targetNeverAvailable: 'TargetNeverAvailable',
+} as const);
+
+export type FailureError = (typeof FAILURE_ERRORS)[keyof typeof FAILURE_ERRORS];
+
+/** Error names of the RDS SDK integration (AWS SDK for Java v2 exception names, as Step Functions reports them). */
+export const RDS_ERRORS = Object.freeze({
+  targetNotFound: 'Rds.DbProxyTargetNotFoundException',
+  targetAlreadyRegistered: 'Rds.DbProxyTargetAlreadyRegisteredException',
+  invalidProxyState: 'Rds.InvalidDbProxyStateException',
+  /** Errors RDS does not model, throttling among them. */
+  unmodelled: 'Rds.RdsException',
+} as const);
+
+/** DynamoDB's error when a lock condition does not hold (as Step Functions names it). */
+export const LOCK_CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
+
+/**
+ * Every state of the GameDay workflow, by name. The construct names its states from here, and the
+ * phase mapping, the CLI follower and the local runner read them from here.
+ */
+export const STATES = Object.freeze({
+  // preflight
+  readInput: 'ReadInput',
+  validateInput: 'ValidateInput',
+  invalidInput: 'InvalidInput',
+  acquireLock: 'AcquireLock',
+  lockHeld: 'LockHeld',
+  preflightError: 'PreflightError',
+  describeTarget: 'DescribeTarget',
+  checkTargetAvailable: 'CheckTargetAvailable',
+  targetNotAvailable: 'TargetNotAvailable',
+  queueDepth: 'QueueDepth',
+  dlqDepth: 'DlqDepth',
+  checkQueuesEmpty: 'CheckQueuesEmpty',
+  queuesNotEmpty: 'QueuesNotEmpty',
+  checkStopConditions: 'CheckStopConditions',
+  stopConditionsClear: 'StopConditionsClear',
+  stopConditionInAlarm: 'StopConditionInAlarm',
+  describeStopCondition: 'DescribeStopCondition',
+  abortReleaseLock: 'AbortReleaseLock',
+  aborted: 'Aborted',
+  // baseline
+  baselineTraffic: 'BaselineTraffic',
+  baselineFailed: 'BaselineFailed',
+  // experiment
+  experiment: 'Experiment',
+  experimentTraffic: 'ExperimentTraffic',
+  checkDryRun: 'CheckDryRun',
+  dryRunFault: 'DryRunFault',
+  deregister: 'Deregister',
+  recordDeregistered: 'RecordDeregistered',
+  startHold: 'StartHold',
+  holdWait: 'HoldWait',
+  holdCheckAlarms: 'HoldCheckAlarms',
+  countHoldIteration: 'CountHoldIteration',
+  checkHold: 'CheckHold',
+  recordStoppedEarly: 'RecordStoppedEarly',
+  register: 'Register',
+  recordRegistered: 'RecordRegistered',
+  startAvailablePoll: 'StartAvailablePoll',
+  describeTargetAfterRegister: 'DescribeTargetAfterRegister',
+  countAvailablePoll: 'CountAvailablePoll',
+  checkAvailableAfterRegister: 'CheckAvailableAfterRegister',
+  waitForAvailable: 'WaitForAvailable',
+  recordAvailable: 'RecordAvailable',
+  targetNeverAvailable: 'TargetNeverAvailable',
+  // rollback
+  rollbackRegister: 'RollbackRegister',
+  rollbackReleaseLock: 'RollbackReleaseLock',
+  describeRollback: 'DescribeRollback',
+  rolledBack: 'RolledBack',
+  // drain
+  startDrain: 'StartDrain',
+  drainQueueDepth: 'DrainQueueDepth',
+  drainDlqDepth: 'DrainDlqDepth',
+  checkDrainReading: 'CheckDrainReading',
+  countZeroReading: 'CountZeroReading',
+  countNonZeroReading: 'CountNonZeroReading',
+  checkDrained: 'CheckDrained',
+  drainWait: 'DrainWait',
+  drained: 'Drained',
+  notDrained: 'NotDrained',
+  noQueueToDrain: 'NoQueueToDrain',
+  // verify, report, verdict
+  verifyOrders: 'VerifyOrders',
+  buildReport: 'BuildReport',
+  publishMetrics: 'PublishMetrics',
+  releaseLock: 'ReleaseLock',
+  explainVerdict: 'ExplainVerdict',
+  verdict: 'Verdict',
+  passed: 'Passed',
+  hypothesisFailed: 'HypothesisFailed',
+  inconclusive: 'Inconclusive',
+  // a step after the experiment failed
+  describeStepFailure: 'DescribeStepFailure',
+  errorReleaseLock: 'ErrorReleaseLock',
+  stepFailed: 'StepFailed',
+} as const);
+
+export type StateName = (typeof STATES)[keyof typeof STATES];
