@@ -1,7 +1,7 @@
 // Renders a run report (or a BEFORE/AFTER pair) as one self-contained HTML file: charts, table, verdict.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PhaseCounts, RunReport } from '../steps/core/contracts';
+import type { PhaseCounts, RunReport } from '../../steps/core/contracts';
 import { COLORS, OUTAGE_WINDOW, RUN_GRAPHS } from './definition';
 
 /** The chart library, inlined into every report so it opens with no network. */

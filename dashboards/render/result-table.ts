@@ -1,5 +1,5 @@
 // The result a GameDay team reads: the seed's table, from a run report.
-import type { RunReport } from '../steps/core/contracts';
+import type { RunReport } from '../../steps/core/contracts';
 
 export function readsLine(report: RunReport): string {
   const r = report.reads;
