@@ -2,14 +2,11 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ReportSubject } from '../dashboards/render/html-report';
-import type { RunOverrides, RunReport, Verdict } from '../steps/core/contracts';
+import type { RunOverrides, RunReport } from '../steps/core/contracts';
 import { validateRunInput } from '../steps/core/run-config';
 import { LOCAL_EXPERIMENT } from '../local/local-config';
 import type { LocalRunResult, Progress } from '../local/runner';
-
-/** Exit codes: 0 passed, 1 failed, 2 bad usage (nothing ran), 3 inconclusive or aborted. */
-export const EXIT_CODES: Readonly<Record<Verdict, number>> = { passed: 0, failed: 1, inconclusive: 3, aborted: 3 };
-export const EXIT_USAGE = 2;
+import { EXIT_CODES } from './exit-codes';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -8,7 +8,7 @@ import { formatRunTable } from '../../dashboards/render/result-table';
 import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
 import { DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
 import { reportKeys } from '../../steps/core/report-storage';
-import { EXIT_CODES } from '../local-command';
+import { EXIT_CODES } from '../exit-codes';
 import { type AwsClients, readStackOutputs } from './clients';
 import { CliError, explainAwsError } from './errors';
 import { type ExecutionStatus, type ExecutionView, fetchNewEvents, foldHistory, followExecution, formatProgress, verdictOf } from './follow';
