@@ -1,15 +1,12 @@
 // `gameday local` (`npm run gameday`): a whole GameDay on this machine, then the result table.
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ReportSubject } from '../dashboards/html-report';
-import type { RunOverrides, RunReport, Verdict } from '../steps/core/contracts';
+import type { ReportSubject } from '../dashboards/render/html-report';
+import type { RunOverrides, RunReport } from '../steps/core/contracts';
 import { validateRunInput } from '../steps/core/run-config';
 import { LOCAL_EXPERIMENT } from '../local/local-config';
 import type { LocalRunResult, Progress } from '../local/runner';
-
-/** Exit codes: 0 passed, 1 failed, 2 bad usage (nothing ran), 3 inconclusive or aborted. */
-export const EXIT_CODES: Readonly<Record<Verdict, number>> = { passed: 0, failed: 1, inconclusive: 3, aborted: 3 };
-export const EXIT_USAGE = 2;
+import { EXIT_CODES } from './exit-codes';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -85,7 +82,7 @@ function progressPrinter(label: string): (p: Progress) => void {
 export async function runLocalCommand(options: LocalCommandOptions, out: (line: string) => void = console.log): Promise<number> {
   const overrides = overridesFrom(options);
   const { runLocalGameDay } = await import('../local/runner');
-  const { formatCompareTable, formatRunTable } = await import('../local/result-table');
+  const { formatCompareTable, formatRunTable } = await import('../dashboards/render/result-table');
 
   const abort = new AbortController();
   let interrupts = 0;
@@ -139,7 +136,7 @@ function writeJson(path: string, value: unknown, out: (line: string) => void): v
 }
 
 async function writeHtml(path: string, subject: ReportSubject, out: (line: string) => void): Promise<void> {
-  const { renderHtmlReport } = await import('../dashboards/html-report');
+  const { renderHtmlReport } = await import('../dashboards/render/html-report');
   writeFileSync(path, renderHtmlReport(subject));
   out(`HTML report written to ${path}`);
 }

@@ -1,6 +1,7 @@
 // The `gameday` command line: `local` (the default) and the AWS commands, with their clients and terminal injectable.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { addLocalRunOptions, EXIT_USAGE, type LocalCommandOptions, UsageError, wholeNumber } from './local-command';
+import { EXIT_USAGE } from './exit-codes';
+import { addLocalRunOptions, type LocalCommandOptions, UsageError, wholeNumber } from './local-command';
 import type { AwsClients } from './aws/clients';
 import type { CommandIo, ScheduleAction, StartOverrides } from './aws/commands';
 import { CliError } from './aws/errors';

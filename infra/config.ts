@@ -1,6 +1,5 @@
 // The GameDay app's typed configuration: read from CDK context, checked once, every problem reported together.
 import { Token } from 'aws-cdk-lib';
-import type { Node } from 'constructs';
 import type { RunSettings } from '../steps/core/contracts';
 import { checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, longestRunSeconds, NUMERIC_SETTINGS } from '../steps/core/run-settings';
 
@@ -107,26 +106,6 @@ const SCHEDULE_EXPRESSION = /^(?:rate\(\d+ (?:minute|minutes|hour|hours|day|days
 const TIME_ZONE = /^(?:UTC|[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2})$/;
 
 /**
- * Reads the configuration from the `gameday` context key (an object, or a JSON string as `-c` passes
- * it). Without that key, `fallback` is used when given; otherwise the app cannot know its target.
- */
-export function loadGameDayConfig(node: Node, fallback?: unknown): GameDayConfig {
-  let raw: unknown = node.tryGetContext(GAMEDAY_CONTEXT_KEY);
-  if (typeof raw === 'string') {
-    try {
-      raw = JSON.parse(raw);
-    } catch (error) {
-      throw new InvalidGameDayConfig([`the "${GAMEDAY_CONTEXT_KEY}" context is not valid JSON: ${(error as Error).message}`]);
-    }
-  }
-  if (raw === undefined) {
-    if (fallback === undefined) throw new InvalidGameDayConfig([`no "${GAMEDAY_CONTEXT_KEY}" context: pass the target with -c ${GAMEDAY_CONTEXT_KEY}='{...}' or in cdk.json`]);
-    raw = fallback;
-  }
-  return validateGameDayConfig(raw);
-}
-
-/**
  * Checks a raw configuration (from context, or built in code), fills in the defaults and returns it.
  * Values that are unresolved CDK tokens are accepted as they are: they are only known at deploy time.
  * @throws InvalidGameDayConfig listing every problem found
@@ -230,13 +209,6 @@ export function regionOfArn(arn: string): string | undefined {
   if (!isLiteral(arn)) return undefined;
   const parts = arn.split(':');
   return parts.length >= 6 && parts[3] !== '' ? parts[3] : undefined;
-}
-
-/** The account an ARN names, or undefined when it is a token or not an ARN. */
-export function accountOfArn(arn: string): string | undefined {
-  if (!isLiteral(arn)) return undefined;
-  const parts = arn.split(':');
-  return parts.length >= 6 && parts[4] !== '' ? parts[4] : undefined;
 }
 
 function isLiteral(value: string): boolean {

@@ -209,7 +209,8 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
       transitions,
     }),
   };
-  const finalReport: RunReport = { ...report, target: { registeredAtEnd }, transitions };
+  // The report step owns the report's transitions (null on AWS); only a run without one takes the runner's count.
+  const finalReport: RunReport = { ...report, target: { registeredAtEnd } };
   const verdict = finalVerdict(finalReport.verdict, status, error);
   if (verdict !== finalReport.verdict) {
     finalReport.verdict = verdict;

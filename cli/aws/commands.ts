@@ -4,11 +4,11 @@ import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetScheduleCommand, type GetScheduleCommandOutput, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { DescribeExecutionCommand, type ExecutionListItem, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { formatRunTable } from '../../dashboards/render/result-table';
 import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
 import { DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
 import { reportKeys } from '../../steps/core/report-storage';
-import { formatRunTable } from '../../local/result-table';
-import { EXIT_CODES } from '../local-command';
+import { EXIT_CODES } from '../exit-codes';
 import { type AwsClients, readStackOutputs } from './clients';
 import { CliError, explainAwsError } from './errors';
 import { type ExecutionStatus, type ExecutionView, fetchNewEvents, foldHistory, followExecution, formatProgress, verdictOf } from './follow';
@@ -140,7 +140,7 @@ export async function reportCommand(
     io.out(`Run report written to ${options.json}`);
   }
   if (options.html) {
-    const { renderHtmlReport } = await import('../../dashboards/html-report');
+    const { renderHtmlReport } = await import('../../dashboards/render/html-report');
     writeFileSync(options.html, renderHtmlReport(report));
     io.out(`HTML report written to ${options.html}`);
   }

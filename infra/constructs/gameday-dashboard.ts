@@ -4,9 +4,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type GameDayAlarmDefinition, gameDayAlarms, MAX_STALE_DAYS, staleAfterDaysFor } from '../../dashboards/alarms';
-import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, VERDICT_SERIES } from '../../dashboards/definition';
-import { GameDayMetricFactory } from '../../dashboards/metric-factory';
+import { type GameDayAlarmDefinition, gameDayAlarms, MAX_STALE_DAYS, staleAfterDaysFor } from '../../dashboards/monitoring/alarms';
+import { GameDayMetricFactory } from '../../dashboards/monitoring/metric-factory';
+import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, VERDICT_SERIES } from '../../dashboards/render/definition';
 import { LATEST_REPORT_KEYS } from '../../steps/core/report-storage';
 import type { GameDayConfig } from '../config';
 

@@ -9,7 +9,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type GameDayConfig, regionOfArn, validateGameDayConfig } from '../config';
-import { chartAssetPaths } from '../../dashboards/html-report';
+import { chartAssetPaths } from '../../dashboards/render/html-report';
 import { GameDayDashboard } from '../constructs/gameday-dashboard';
 import { GameDayStateMachine } from '../constructs/gameday-state-machine';
 import { ReportArchive } from '../constructs/report-archive';

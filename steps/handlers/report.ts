@@ -1,5 +1,5 @@
 // Step BuildReport: the run report, verdict and metric data, and the report JSON and HTML stored in the report bucket.
-import { renderHtmlReport } from '../../dashboards/html-report';
+import { renderHtmlReport } from '../../dashboards/render/html-report';
 import { REPORT_BUCKET_ENV, reportStoreFromEnv } from '../adapters/s3-report-store';
 import type { ReportInput, ReportOutput } from '../core/contracts';
 import { buildReport } from '../core/report';

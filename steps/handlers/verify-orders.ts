@@ -7,27 +7,19 @@ import { InputReader } from './input';
 export interface VerifyOrdersEvent {
   shopUrl: string;
   runId: string;
-  /** The traffic results of the run. */
-  traffic?: TrafficResult[];
-  /** Alternatively the results as the state carries them: baseline, and the experiment's traffic. */
-  baseline?: TrafficResult;
-  experiment?: TrafficResult | { traffic: TrafficResult };
+  /** The traffic results of the run: the baseline's and the experiment's. */
+  traffic: TrafficResult[];
 }
 
 export async function handler(event: VerifyOrdersEvent): Promise<OrderVerification> {
   const input = new InputReader('verify-orders', event);
   const shopUrl = input.url('shopUrl');
   const runId = input.string('runId', /^[A-Za-z0-9_-]{1,64}$/);
-  const traffic = collectTraffic(event);
-  if (traffic.length === 0) input.problem('traffic (or baseline and experiment) must hold at least one traffic result');
+  const raw = input.raw('traffic');
+  const traffic = Array.isArray(raw) ? raw.filter(isTrafficResult) : [];
+  if (traffic.length === 0) input.problem('traffic must hold at least one traffic result');
   input.done();
   return verifyOrders(runId, traffic, createHttpShopClient(shopUrl));
-}
-
-function collectTraffic(event: VerifyOrdersEvent): TrafficResult[] {
-  if (Array.isArray(event?.traffic)) return event.traffic.filter(isTrafficResult);
-  const experiment = event?.experiment && 'traffic' in event.experiment ? event.experiment.traffic : event?.experiment;
-  return [event?.baseline, experiment].filter(isTrafficResult);
 }
 
 function isTrafficResult(value: unknown): value is TrafficResult {

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { renderHtmlReport } from '../../dashboards/html-report';
+import { renderHtmlReport } from '../../dashboards/render/html-report';
 import type { RunReport } from '../../steps/core/contracts';
 import { buildReport } from '../../steps/core/report';
 import { passingRun } from '../steps/support/builders';

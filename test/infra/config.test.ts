@@ -1,9 +1,7 @@
 // The GameDay configuration: defaults, every check, and all problems reported at once.
-import { App } from 'aws-cdk-lib';
 import {
   DEFAULT_EXPERIMENT,
   InvalidGameDayConfig,
-  loadGameDayConfig,
   regionOfArn,
   validateGameDayConfig,
 } from '../../infra/config';
@@ -253,70 +251,6 @@ describe('validateGameDayConfig', () => {
     // Then one InvalidGameDayConfig names both
     expect(() => validateGameDayConfig(raw)).toThrow(InvalidGameDayConfig);
     expect(() => validateGameDayConfig(raw)).toThrow(/\n {2}- shopUrl must be an http\(s\) URL .*\n {2}- reconcilerRateMinutes must be/);
-  });
-});
-
-describe('loadGameDayConfig', () => {
-  test('reads the gameday context object', () => {
-    // Given an app whose context carries the target
-    const app = new App({ context: { gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, metricNamespace: 'FromContext' } } });
-
-    // When the config is loaded
-    const config = loadGameDayConfig(app.node);
-
-    // Then it is the context's
-    expect(config.metricNamespace).toBe('FromContext');
-  });
-
-  test('parses a gameday context given as a JSON string, as -c passes it', () => {
-    // Given the target as JSON text
-    const app = new App({ context: { gameday: JSON.stringify({ ...EXAMPLE_GAMEDAY_CONTEXT, reconcilerRateMinutes: 5 }) } });
-
-    // When the config is loaded
-    const config = loadGameDayConfig(app.node);
-
-    // Then the JSON was read
-    expect(config.reconcilerRateMinutes).toBe(5);
-  });
-
-  test('prefers the context over the fallback', () => {
-    // Given both a context and a fallback
-    const app = new App({ context: { gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, proxyName: 'from-context' } } });
-
-    // When the config is loaded
-    const config = loadGameDayConfig(app.node, { ...EXAMPLE_GAMEDAY_CONTEXT, proxyName: 'from-fallback' });
-
-    // Then the context wins
-    expect(config.proxyName).toBe('from-context');
-  });
-
-  test('uses the fallback when there is no gameday context', () => {
-    // Given an app without context
-    const app = new App();
-
-    // When the config is loaded with the example as fallback
-    const config = loadGameDayConfig(app.node, EXAMPLE_GAMEDAY_CONTEXT);
-
-    // Then it is the example target
-    expect(config.proxyArn).toBe(EXAMPLE_GAMEDAY_CONTEXT.proxyArn);
-  });
-
-  test('refuses to guess a target when there is neither context nor fallback', () => {
-    // Given an app without context
-    const app = new App();
-
-    // When the config is loaded without fallback
-    // Then it says how to pass one
-    expect(() => loadGameDayConfig(app.node)).toThrow(/no "gameday" context/);
-  });
-
-  test('reports context that is not JSON', () => {
-    // Given broken JSON text
-    const app = new App({ context: { gameday: '{proxyName:' } });
-
-    // When the config is loaded
-    // Then the error says so
-    expect(() => loadGameDayConfig(app.node)).toThrow(/is not valid JSON/);
   });
 });
 

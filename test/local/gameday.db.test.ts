@@ -82,6 +82,9 @@ describe('a local GameDay', () => {
     const published = lab.metrics.published();
     expect(published.length).toBeGreaterThan(0);
     expect(new Set(published.map((d) => d.namespace))).toEqual(new Set(['GameDay']));
+    // And the report keeps the transitions its report step was given, before publish, release and verdict ran
+    expect(report.transitions).toBeGreaterThan(0);
+    expect(report.transitions).toBeLessThan(result.transitions);
   });
 
   it('rolls back when a step throws mid-outage: the Catch re-registers the target', async () => {

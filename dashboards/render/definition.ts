@@ -1,6 +1,6 @@
 // The one GameDay dashboard definition: the graphs both the CloudWatch dashboard and the HTML report draw.
-import type { PhaseCounts } from '../steps/core/contracts';
-import { type MetricName, MetricNames } from '../steps/core/metric-names';
+import type { PhaseCounts } from '../../steps/core/contracts';
+import { type MetricName, MetricNames } from '../../steps/core/metric-names';
 
 /** One line of a run graph: the metric the report step publishes, and the same count in a run report. */
 export interface RunSeries {

@@ -1,7 +1,7 @@
 // Builds the CloudWatch metrics of a GameDay (its own namespace, SQS, RDS Proxy, Step Functions); nothing else.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRIC_SLOT_SECONDS, type MetricName, PHASE_DIMENSION } from '../steps/core/metric-names';
+import { METRIC_SLOT_SECONDS, type MetricName, PHASE_DIMENSION } from '../../steps/core/metric-names';
 
 /** What the metrics are about: names and ARNs as the stack knows them (tokens are fine). */
 export interface GameDayMetricSources {

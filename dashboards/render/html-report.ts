@@ -1,8 +1,9 @@
 // Renders a run report (or a BEFORE/AFTER pair) as one self-contained HTML file: charts, table, verdict.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PhaseCounts, RunReport } from '../steps/core/contracts';
+import type { PhaseCounts, RunReport } from '../../steps/core/contracts';
 import { COLORS, OUTAGE_WINDOW, RUN_GRAPHS } from './definition';
+import { COMPARE_TITLES, degradationLabel, formatSeconds, runRows } from './report-rows';
 
 /** The chart library, inlined into every report so it opens with no network. */
 export interface ChartAssets {
@@ -92,26 +93,11 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function seconds(ms: number | null): string {
-  return ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function tableRows(report: RunReport): Array<[string, string]> {
-  const { reads: r, writes: w, orders: o } = report;
-  return [
-    ['Reads', `DB=${r.database} CACHE=${r.cache} FAIL=${r.failed}`],
-    ['Writes', `OK=${w.ok} 202_QUEUED=${w.queued} STOCK_OUT=${w.stockOut} FAIL=${w.failed}`],
-    ['Orders lost', `${o.lost} (accepted ${o.accepted}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`],
-    ['SQS remaining / DLQ', `${report.queue.remaining} / ${report.queue.dlq}`],
-    ['Target registered at end', report.target.registeredAtEnd ? 'yes' : 'NO'],
-  ];
-}
-
 function runPanel(report: RunReport, title: string, index: number): string {
   const verdict = report.verdict;
   const c = report.config;
   const lat = report.latencyMs;
-  const degradation = report.degradation === null ? 'unknown' : report.degradation ? 'on' : 'off';
+  const degradation = degradationLabel(report);
   const faultNote = report.fault.dryRun || c.dryRun ? '<p class="note">Dry run: the fault states were skipped; the database was never removed.</p>' : '';
   const phasesRows = (['baseline', 'outage', 'recovery'] as const)
     .map((phase) => {
@@ -130,16 +116,15 @@ function runPanel(report: RunReport, title: string, index: number): string {
   <p class="meta">run <code>${escapeHtml(report.runId)}</code> · started ${escapeHtml(report.startedAt)} · degradation ${degradation} · baseline ${c.baselineSeconds} s, outage ${c.outageSeconds} s, recovery ${c.recoverySeconds} s at ${c.readsPerSecond} reads + ${c.writesPerSecond} writes per second</p>
   ${faultNote}
   <table class="result"><tbody>
-${tableRows(report)
-  .map(([name, value]) => `    <tr><th>${name}</th><td>${escapeHtml(value)}</td></tr>`)
+${runRows(report)
+  .map((row) => `    <tr><th>${escapeHtml(row.label)}</th><td>${escapeHtml(row.value)}</td></tr>`)
   .join('\n')}
-    <tr><th>Verdict</th><td>${verdict.toUpperCase()}</td></tr>
   </tbody></table>
   <ul class="reasons">${report.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>
   <h3>Recovery</h3>
   <table class="recovery"><tbody>
-    <tr><th>First database read after re-registration</th><td>${seconds(report.recovery.timeToFirstDatabaseReadMs)}</td></tr>
-    <tr><th>Queue and DLQ drained after AVAILABLE</th><td>${seconds(report.recovery.timeToDrainMs)}</td></tr>
+    <tr><th>First database read after re-registration</th><td>${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)}</td></tr>
+    <tr><th>Queue and DLQ drained after AVAILABLE</th><td>${formatSeconds(report.recovery.timeToDrainMs)}</td></tr>
   </tbody></table>
   <h3>Timeline</h3>
   <p class="legend"><span class="band baseline"></span>baseline <span class="band outage"></span>outage <span class="band recovery"></span>recovery</p>
@@ -216,8 +201,8 @@ export function renderHtmlReport(subject: ReportSubject, assets: ChartAssets = l
   const single = isPair(subject) ? null : subject;
   const runs = pair
     ? [
-        { report: pair.before, title: 'BEFORE (degradation off)' },
-        { report: pair.after, title: 'AFTER (degradation on)' },
+        { report: pair.before, title: COMPARE_TITLES.before },
+        { report: pair.after, title: COMPARE_TITLES.after },
       ]
     : [{ report: single as RunReport, title: 'GameDay' }];
   const heading = pair

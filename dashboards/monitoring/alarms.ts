@@ -1,7 +1,7 @@
 // The GameDay's alarms as data: what each watches, its threshold and severity; the dashboard construct builds them.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { MetricNames } from '../steps/core/metric-names';
+import { MetricNames } from '../../steps/core/metric-names';
 import type { GameDayMetricFactory } from './metric-factory';
 
 export type AlarmSeverity = 'critical' | 'warning';

@@ -1,0 +1,36 @@
+// The result a GameDay team reads in the terminal: the seed's table, from a run report.
+import type { RunReport } from '../../steps/core/contracts';
+import { COMPARE_TITLES, compareRows, degradationLabel, formatSeconds, type ReportRow, type ReportRowId, runRows } from './report-rows';
+
+/** The seed's two count lines align their values. */
+const ALIGNED: ReadonlySet<ReportRowId> = new Set(['reads', 'writes']);
+
+function line(row: ReportRow, labelWidth: number): string {
+  if (row.parts) return `  ${row.parts.map((part) => `${part.label}: ${part.value}`).join('   ')}`;
+  const label = `${row.label}:`;
+  return `  ${ALIGNED.has(row.id) ? label.padEnd(labelWidth) : label} ${row.value}`;
+}
+
+/** One run: the counts, the end state, the latency and recovery, the verdict and its reasons. */
+export function formatRunTable(report: RunReport, title: string): string {
+  const lat = report.latencyMs;
+  const rows = runRows(report);
+  const labelWidth = Math.max(...rows.filter((row) => ALIGNED.has(row.id)).map((row) => row.label.length + 1));
+  // The timings come between the end state and the verdict, which the reasons follow.
+  const verdict = rows.filter((row) => row.id === 'verdict');
+  return [
+    `${title}  run ${report.runId}  degradation ${degradationLabel(report)}`,
+    ...rows.filter((row) => row.id !== 'verdict').map((row) => line(row, labelWidth)),
+    `  Latency p50/p99 ms: baseline ${lat.baseline.p50}/${lat.baseline.p99}  outage ${lat.outage.p50}/${lat.outage.p99}  recovery ${lat.recovery.p50}/${lat.recovery.p99}`,
+    `  Recovery: first database read ${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)} after register, drained ${formatSeconds(report.recovery.timeToDrainMs)} after AVAILABLE`,
+    ...verdict.map((row) => line(row, labelWidth)),
+    ...report.reasons.map((reason) => `    - ${reason}`),
+  ].join('\n');
+}
+
+/** The seed's BEFORE/AFTER table: the fragile build beside the resilient one. */
+export function formatCompareTable(before: RunReport, after: RunReport): string {
+  const rows: Array<[string, string, string]> = [['', COMPARE_TITLES.before, COMPARE_TITLES.after], ...compareRows(before, after).map((row): [string, string, string] => [row.label, row.before, row.after])];
+  const width = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(width[i])).join('   ').trimEnd()).join('\n');
+}

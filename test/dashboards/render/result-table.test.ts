@@ -1,0 +1,61 @@
+// The terminal table: the rows the HTML report shows, laid out as the seed printed them.
+import type { RunReport } from '../../../steps/core/contracts';
+import { buildReport } from '../../../steps/core/report';
+import { renderHtmlReport } from '../../../dashboards/render/html-report';
+import { compareRows, runRows } from '../../../dashboards/render/report-rows';
+import { formatCompareTable, formatRunTable } from '../../../dashboards/render/result-table';
+import { passingRun } from '../../steps/support/builders';
+
+const NO_ASSETS = { script: '', css: '' };
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function report(change: Partial<RunReport> = {}): RunReport {
+  return { ...buildReport(passingRun()).report, ...change };
+}
+
+describe('result table', () => {
+  it('shows every row of the run that the HTML report shows', () => {
+    // Given a run that failed with orders left on the queue
+    const run = report({ verdict: 'failed', queue: { remaining: 3, dlq: 4 }, target: { registeredAtEnd: false } });
+    // When both renderers render it
+    const table = formatRunTable(run, 'GameDay');
+    const html = renderHtmlReport(run, NO_ASSETS);
+    // Then each row's value (or each of its named parts) is in the terminal table, and in the HTML table
+    for (const row of runRows(run)) {
+      for (const part of row.parts ?? [row]) expect(table).toMatch(new RegExp(`${escapeRegExp(part.label)}: +${escapeRegExp(part.value)}`));
+      expect(html).toContain(`<tr><th>${row.label}</th><td>${row.value}</td></tr>`);
+    }
+  });
+
+  it('aligns the reads and writes values in one column', () => {
+    // Given a passing run
+    // When its table is printed
+    const lines = formatRunTable(report(), 'GameDay').split('\n');
+    // Then the reads counts start where the writes counts start
+    const reads = lines.find((line) => line.trim().startsWith('Reads:')) ?? '';
+    const writes = lines.find((line) => line.trim().startsWith('Writes:')) ?? '';
+    expect(reads.indexOf('DB=')).toBe(writes.indexOf('OK='));
+  });
+
+  it('lists the reasons under the verdict', () => {
+    // Given a failed run with two reasons
+    const lines = formatRunTable(report({ verdict: 'failed', reasons: ['60 reads failed', '2 orders lost'] }), 'GameDay').split('\n');
+    // When the table is printed
+    // Then the verdict comes last but for its reasons, one per line
+    expect(lines.slice(-3)).toEqual(['  Verdict: FAILED', '    - 60 reads failed', '    - 2 orders lost']);
+  });
+
+  it('starts each run of the compare table in its own column', () => {
+    // Given a fragile run and a resilient one
+    const before = report({ verdict: 'failed', degradation: false });
+    const after = report();
+    // When the BEFORE/AFTER table is printed
+    const lines = formatCompareTable(before, after).split('\n');
+    // Then every row's AFTER value starts under the AFTER heading
+    const afterColumn = lines[0].indexOf('AFTER');
+    expect(lines.slice(1).map((line) => line.slice(afterColumn))).toEqual(compareRows(before, after).map((row) => row.after));
+  });
+});
