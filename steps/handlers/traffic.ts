@@ -2,6 +2,7 @@
 import type { TrafficResult } from '../core/contracts';
 import { runTraffic, type TrafficOptions } from '../core/run-traffic';
 import { createHttpShopClient } from '../adapters/http-shop-client';
+import { shopSignerFor } from '../adapters/shop-auth';
 import { InputReader } from './input';
 
 /** The generator's options (randomness stays the generator's own), and the shop to send to. */
@@ -19,5 +20,5 @@ export async function handler(event: TrafficEvent): Promise<TrafficResult> {
   };
   const shopUrl = input.url('shopUrl');
   input.done();
-  return runTraffic(options, createHttpShopClient(shopUrl, { timeoutMs: options.requestTimeoutMs }));
+  return runTraffic(options, createHttpShopClient(shopUrl, { timeoutMs: options.requestTimeoutMs, signer: shopSignerFor(shopUrl) }));
 }
