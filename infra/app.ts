@@ -16,7 +16,7 @@ export const REGION_CONTEXT_KEY = 'region';
 /** The keys of the `gameday` context that name a target; any one of them means "my own system, no lab". */
 export const TARGET_KEYS = Object.freeze([
   'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
-  'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl',
+  'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'shopAuth',
 ] as const);
 
 const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';

@@ -30,6 +30,16 @@ export interface AllowTag {
   readonly value: string;
 }
 
+/**
+ * How the traffic and verify-orders steps authenticate to the shop. `iam`: SigV4, with
+ * `execute-api:Invoke` on `executeApiArn` only; `header`: one header whose value is the SecretString
+ * of `secretArn`, read through the Parameters and Secrets extension.
+ */
+export type ShopAuth =
+  | { readonly type: 'none' }
+  | { readonly type: 'iam'; readonly executeApiArn: string }
+  | { readonly type: 'header'; readonly headerName: string; readonly secretArn: string };
+
 /** Everything the GameDay stack needs to know about its target and its own behaviour. */
 export interface GameDayConfig {
   readonly proxyName: string;
@@ -53,6 +63,12 @@ export interface GameDayConfig {
   readonly dlqArn?: string;
   /** Base URL of the Chaos Shop the traffic steps call. */
   readonly shopUrl: string;
+  /**
+   * How the shop authenticates the GameDay's requests. Given as `{"type": "iam"}` for an API
+   * Gateway URL, the ARN is derived: `arn:<partition>:execute-api:<region>:<proxy's account>:<api id>/*`.
+   * @default { type: 'none' }
+   */
+  readonly shopAuth?: ShopAuth;
   /** CloudWatch alarms (metric or composite) whose ALARM state stops the experiment. @default [] */
   readonly stopConditionAlarmNames: readonly string[];
   /** @default 'GameDay' */
@@ -77,6 +93,7 @@ export const DEFAULT_EXPERIMENT: ExperimentDefaults = Object.freeze(seedExperime
 
 export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({ enabled: false, expression: 'rate(7 days)', timezone: 'UTC' });
 export const DEFAULT_ALLOW_TAG: AllowTag = Object.freeze({ key: 'gameday-allowed', value: 'true' });
+export const DEFAULT_SHOP_AUTH: ShopAuth = Object.freeze({ type: 'none' });
 
 /** DescribeAlarms takes at most 100 names in one call. */
 const MAX_STOP_CONDITION_ALARMS = 100;
@@ -116,7 +133,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const known = new Set<string>([
     'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
     'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'stopConditionAlarmNames', 'metricNamespace',
-    'allowTag', 'experiment', 'schedule', 'reconcilerRateMinutes', 'executionTimeoutMinutes',
+    'allowTag', 'experiment', 'schedule', 'reconcilerRateMinutes', 'executionTimeoutMinutes', 'shopAuth',
   ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) problems.push(`unknown key "${key}"`);
@@ -168,6 +185,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     problems.push(`metricNamespace must be 1-255 characters, not start with "AWS/" or ":" (got ${JSON.stringify(metricNamespace)})`);
   }
 
+  const shopAuth = readShopAuth(input.shopAuth, shopUrl, proxyArn, problems);
   const stopConditionAlarmNames = readAlarmNames(input.stopConditionAlarmNames, problems);
   const allowTag = readAllowTag(input.allowTag, problems);
   const experiment = readExperiment(input.experiment, problems);
@@ -194,6 +212,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     dbClusterArn,
     ...(queuesGiven ? { orderQueueUrl, orderQueueArn, dlqUrl, dlqArn } : {}),
     shopUrl,
+    shopAuth: shopAuth ?? DEFAULT_SHOP_AUTH,
     stopConditionAlarmNames: stopConditionAlarmNames ?? [],
     metricNamespace,
     allowTag: allowTag ?? DEFAULT_ALLOW_TAG,
@@ -209,6 +228,13 @@ export function regionOfArn(arn: string): string | undefined {
   if (!isLiteral(arn)) return undefined;
   const parts = arn.split(':');
   return parts.length >= 6 && parts[3] !== '' ? parts[3] : undefined;
+}
+
+/** The account an ARN names, or undefined when it is a token or not an ARN. */
+function accountOfArn(arn: string): string | undefined {
+  if (!isLiteral(arn)) return undefined;
+  const parts = arn.split(':');
+  return parts.length >= 6 && parts[4] !== '' ? parts[4] : undefined;
 }
 
 function isLiteral(value: string): boolean {
@@ -280,6 +306,58 @@ function checkSameLocation(arns: Array<readonly [string, ParsedArn | undefined]>
       problems.push(`${key} is in ${arn.region}/${arn.account} but ${firstKey} is in ${first.region}/${first.account}: the GameDay needs them in one account and region`);
     }
   }
+}
+
+const EXECUTE_API_ARN = /^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9]+\/\S+$/;
+const EXECUTE_API_HOST = /^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+$/;
+/** An HTTP header name (RFC 9110 token) that fetch lets a caller set. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'connection', 'transfer-encoding']);
+
+/** `shopAuth`: none (default), iam (the execute-api ARN given, or derived from an API Gateway shopUrl) or header. */
+function readShopAuth(value: unknown, shopUrl: string, proxyArn: string, problems: string[]): ShopAuth | undefined {
+  if (value === undefined) return DEFAULT_SHOP_AUTH;
+  const auth = asRecord(value, 'shopAuth', problems);
+  const before = problems.length;
+  const allowed: Record<string, readonly string[]> = { none: ['type'], iam: ['type', 'executeApiArn'], header: ['type', 'headerName', 'secretArn'] };
+  const type = auth.type;
+  if (typeof type !== 'string' || !(type in allowed)) {
+    problems.push(`shopAuth.type must be "none", "iam" or "header" (got ${describe(type)})`);
+    return undefined;
+  }
+  for (const extra of Object.keys(auth).filter((k) => !allowed[type].includes(k))) problems.push(`unknown key "shopAuth.${extra}" for shopAuth.type "${type}"`);
+  if (type === 'none') return problems.length > before ? undefined : DEFAULT_SHOP_AUTH;
+  if (type === 'iam') {
+    let executeApiArn = auth.executeApiArn;
+    if (executeApiArn === undefined) {
+      executeApiArn = executeApiArnOf(shopUrl, proxyArn);
+      if (executeApiArn === undefined && isLiteral(shopUrl)) {
+        problems.push('shopAuth.executeApiArn is required with shopAuth.type "iam" when shopUrl is not an API Gateway (execute-api) URL');
+      }
+    } else if (typeof executeApiArn !== 'string' || (isLiteral(executeApiArn) && !EXECUTE_API_ARN.test(executeApiArn))) {
+      problems.push(`shopAuth.executeApiArn must look like arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<method>/<path> (got ${describe(executeApiArn)})`);
+    }
+    return problems.length > before || typeof executeApiArn !== 'string' ? undefined : { type, executeApiArn };
+  }
+  const { headerName, secretArn } = auth;
+  if (typeof headerName !== 'string' || !HEADER_NAME.test(headerName) || RESERVED_HEADERS.has(headerName.toLowerCase())) {
+    problems.push(`shopAuth.headerName must be an HTTP header name other than ${[...RESERVED_HEADERS].join(', ')} (got ${describe(headerName)})`);
+  }
+  if (typeof secretArn !== 'string' || (isLiteral(secretArn) && !SECRET_ARN.test(secretArn))) {
+    problems.push(`shopAuth.secretArn must be a Secrets Manager secret ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name> (got ${describe(secretArn)})`);
+  }
+  return problems.length > before ? undefined : { type: 'header', headerName: headerName as string, secretArn: secretArn as string };
+}
+
+/** Every route and stage of the API an execute-api shopUrl names, in the proxy's account; undefined for any other URL. */
+function executeApiArnOf(shopUrl: string, proxyArn: string): string | undefined {
+  if (!isLiteral(shopUrl) || !isHttpUrl(shopUrl)) return undefined;
+  const match = EXECUTE_API_HOST.exec(new URL(shopUrl).hostname);
+  const account = accountOfArn(proxyArn);
+  const partition = isLiteral(proxyArn) ? proxyArn.split(':')[1] : undefined;
+  if (!match || !account || !partition) return undefined;
+  return `arn:${partition}:execute-api:${match[2]}:${account}:${match[1]}/*`;
 }
 
 function readAlarmNames(value: unknown, problems: string[]): string[] | undefined {

@@ -28,6 +28,13 @@ export interface ShopConfig {
   instanceId: string;
   /** Backoff of the background schema-and-seed retry. */
   initRetry: { initialDelayMs: number; maxDelayMs: number };
+  /**
+   * `self`: the shop creates its schema and seeds the catalogue (the local lab); `external`: a setup
+   * step with more rights than the shop's did, and the shop only waits until its catalogue answers
+   * (the lab on AWS, where the shop's database role may not create tables).
+   * @default 'self'
+   */
+  schemaSetup?: 'self' | 'external';
 }
 
 export class InvalidShopConfig extends Error {
@@ -46,8 +53,8 @@ const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/
 /**
  * Reads SHOP_DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_SECRET_ARN), DB_SSL, ENABLE_DEGRADATION, ORDER_QUEUE_URL, PRODUCT_CACHE_TABLE,
  * BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_TIMEOUT_SECONDS, DB_CONNECT_TIMEOUT_MS,
- * DB_STATEMENT_TIMEOUT_MS, DB_POOL_SIZE, INITIAL_STOCK, INSTANCE_ID, INIT_RETRY_INITIAL_DELAY_MS and
- * INIT_RETRY_MAX_DELAY_MS. Throws `InvalidShopConfig` naming every problem at once.
+ * DB_STATEMENT_TIMEOUT_MS, DB_POOL_SIZE, INITIAL_STOCK, INSTANCE_ID, INIT_RETRY_INITIAL_DELAY_MS,
+ * INIT_RETRY_MAX_DELAY_MS and DB_SCHEMA_SETUP. Throws `InvalidShopConfig` naming every problem at once.
  */
 export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
   const problems: string[] = [];
@@ -75,6 +82,7 @@ export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
   const maxDelayMs = read.integer('INIT_RETRY_MAX_DELAY_MS', 30_000, 1, 3_600_000);
   if (maxDelayMs < initialDelayMs) problems.push(`INIT_RETRY_MAX_DELAY_MS (${maxDelayMs}) must be at least INIT_RETRY_INITIAL_DELAY_MS (${initialDelayMs})`);
   const instanceId = read.string('INSTANCE_ID') ?? hostname();
+  const schemaSetup = read.oneOf('DB_SCHEMA_SETUP', ['self', 'external']) ?? 'self';
 
   if (problems.length > 0) throw new InvalidShopConfig(problems);
   return {
@@ -90,6 +98,7 @@ export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
     initialStock,
     instanceId,
     initRetry: { initialDelayMs, maxDelayMs },
+    schemaSetup,
   };
 }
 

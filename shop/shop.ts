@@ -92,7 +92,7 @@ export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Sh
   }
 
   const initializer = new DatabaseInitializer({
-    initialize: () => database.initialize(config.initialStock),
+    initialize: config.schemaSetup === 'external' ? () => awaitCatalogue(database) : () => database.initialize(config.initialStock),
     retry: config.initRetry,
     sleep: deps.sleep ?? realSleep,
     logger,
@@ -140,6 +140,24 @@ export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Sh
       return closing;
     },
   };
+}
+
+/**
+ * With the schema set up by someone else, the shop may lack the rights to create it: it is ready
+ * once the seeded catalogue answers, and an empty one means the setup has not run yet.
+ */
+async function awaitCatalogue(database: ShopDatabase): Promise<void> {
+  const products = await database.listProducts();
+  if (products.length === 0) throw new CatalogueNotSeeded();
+}
+
+/** The schema exists but holds no products: the external setup has not seeded it (yet). */
+export class CatalogueNotSeeded extends Error {
+  override readonly name = 'CatalogueNotSeeded';
+
+  constructor() {
+    super('the catalogue is empty: the schema setup has not seeded it yet');
+  }
 }
 
 function createDynamoDbCache(tableName: string, owned: Array<() => Promise<void> | void>): ProductCache {

@@ -20,6 +20,23 @@ export interface ShopClient {
   runOrders(runId: string): Promise<{ committed: number; rejected: number }>;
 }
 
+/** One request to the shop, as a signer sees it before it is sent. */
+export interface ShopRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact body that will be sent, if any. */
+  readonly body?: string;
+}
+
+/**
+ * How the shop's requests prove who sends them: SigV4 for a shop behind IAM authorization, a header
+ * from a secret for one behind an API key. Returns the headers to send; built once, used per request.
+ */
+export interface ShopRequestSigner {
+  sign(request: ShopRequest): Promise<Record<string, string>>;
+}
+
 /** Health of the proxy's target as DescribeDBProxyTargets reports it; DEREGISTERED: no target at all. */
 export type ProxyTargetState = 'AVAILABLE' | 'REGISTERING' | 'UNAVAILABLE' | 'UNUSED' | 'DEREGISTERED';
 

@@ -12,11 +12,14 @@ import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
 /** The shop's Lambda entry: the same app module the local lab runs (`createShop`). */
 export const SHOP_LAMBDA_ENTRY = path.join(REPO_ROOT, 'shop', 'lambda.ts');
 
-/** The two handlers `shop/lambda.ts` exports: the HTTP app and the SQS recovery worker. */
-export type ShopHandler = 'handler' | 'workerHandler';
+/** The lab's schema setup: its own entry, so it never starts a shop (and never holds the shop's secret). */
+export const SCHEMA_SETUP_LAMBDA_ENTRY = path.join(REPO_ROOT, 'shop', 'schema-setup-lambda.ts');
+
+/** The two handlers `shop/lambda.ts` exports (the HTTP app, the SQS recovery worker) and the schema setup's. */
+export type ShopHandler = 'handler' | 'workerHandler' | 'schemaSetupHandler';
 
 export interface ShopFunctionProps {
-  /** Which export of `shop/lambda.ts` this function runs. */
+  /** Which export of `shop/lambda.ts` (or, for the schema setup, of `shop/schema-setup-lambda.ts`) this function runs. */
   readonly handler: ShopHandler;
   readonly vpc: ec2.IVpc;
   /** Subnets the function's network interfaces live in. */
@@ -72,7 +75,7 @@ export class ShopFunction extends Construct {
     this.timeout = timeout;
 
     const { fn, role, logGroup } = addHouseFunction(this, {
-      entry: SHOP_LAMBDA_ENTRY,
+      entry: props.handler === 'schemaSetupHandler' ? SCHEMA_SETUP_LAMBDA_ENTRY : SHOP_LAMBDA_ENTRY,
       handler: props.handler,
       memorySize,
       timeout,

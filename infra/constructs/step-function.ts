@@ -35,6 +35,8 @@ export interface StepFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** Files (absolute paths) copied next to the bundled handler, for a step that reads them at run time. @default - none */
   readonly bundledFiles?: readonly string[];
+  /** Attach the AWS Parameters and Secrets Lambda extension, for a step that reads a secret. @default false */
+  readonly secretsExtension?: boolean;
 }
 
 /** Raised when a step function's props are refused; lists every problem. */
@@ -83,6 +85,9 @@ export class StepFunction extends Construct {
       environment: { ...props.environment, [STEP_ENV_VAR]: props.step },
       logRetention: props.logRetention,
       commandHooks: props.bundledFiles && props.bundledFiles.length > 0 ? copyAfterBundling(props.bundledFiles) : undefined,
+      placement: props.secretsExtension
+        ? { paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { cacheEnabled: true, logLevel: lambda.ParamsAndSecretsLogLevel.WARN }) }
+        : undefined,
     });
     this.fn = fn;
     this.role = role;

@@ -8,7 +8,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type GameDayConfig, regionOfArn, validateGameDayConfig } from '../config';
+import { DEFAULT_SHOP_AUTH, type GameDayConfig, regionOfArn, type ShopAuth, validateGameDayConfig } from '../config';
+import { SHOP_AUTH_ENV } from '../../steps/core/shop-auth';
 import { chartAssetPaths } from '../../dashboards/render/html-report';
 import { GameDayDashboard } from '../constructs/gameday-dashboard';
 import { GameDayStateMachine } from '../constructs/gameday-state-machine';
@@ -37,6 +38,7 @@ export const NAG_ACKNOWLEDGEMENTS = Object.freeze({
   executionArns: 'Executions of this one state machine are only known by name at run time; the grant is limited to "execution:<this state machine>:*".',
   dlqWithoutDlq: 'This queue is itself the dead-letter queue of an EventBridge or Scheduler target; a dead-letter queue of its own would have nothing to catch.',
   pinnedRuntime: 'The step functions pin Node.js 22 on purpose: the runtime changes only with a tested upgrade, not with the CDK version.',
+  shopInvoke: 'The traffic and verify-orders steps call every route of the shop on every stage of its one API ("<api id>/*"); no other API is reachable.',
 });
 
 /**
@@ -72,6 +74,9 @@ export class GameDayStack extends Stack {
     });
     this.lockTable = lockTable;
 
+    // The two steps that call the shop authenticate as the target says; their grants follow.
+    const shopAuth = config.shopAuth ?? DEFAULT_SHOP_AUTH;
+    const shopCaller = { environment: shopAuthEnvironment(shopAuth), secretsExtension: shopAuth.type === 'header' };
     const validateInput = new StepFunction(this, 'ValidateInput', { step: 'validate-input', description: 'GameDay: validates a run input', timeout: Duration.seconds(10) });
     const traffic = new StepFunction(this, 'Traffic', {
       step: 'traffic',
@@ -79,8 +84,13 @@ export class GameDayStack extends Stack {
       // One invocation runs a whole phase (at most 840 s, see the config checks) and its stragglers.
       timeout: Duration.minutes(15),
       memorySize: 1024,
+      ...shopCaller,
     });
-    const verifyOrders = new StepFunction(this, 'VerifyOrders', { step: 'verify-orders', description: 'GameDay: checks no accepted order was lost', timeout: Duration.minutes(1) });
+    const verifyOrders = new StepFunction(this, 'VerifyOrders', { step: 'verify-orders', description: 'GameDay: checks no accepted order was lost', timeout: Duration.minutes(1), ...shopCaller });
+    for (const caller of [traffic, verifyOrders]) {
+      grantShopAccess(caller.role, shopAuth);
+      if (shopAuth.type === 'iam' && shopAuth.executeApiArn.includes('*')) acknowledgeWildcardResource(caller.role, shopAuth.executeApiArn, NAG_ACKNOWLEDGEMENTS.shopInvoke);
+    }
     const reportArchive = new ReportArchive(this, 'Reports');
     this.reportArchive = reportArchive;
     const report = new StepFunction(this, 'Report', {
@@ -247,5 +257,20 @@ export class GameDayStack extends Stack {
     for (const step of parts.executionReaders) acknowledgeWildcardResource(step.role, this.gameDay.executionArnPattern, NAG_ACKNOWLEDGEMENTS.executionArns);
     for (const step of parts.functions) acknowledgeRule(step, 'AwsSolutions-L1', NAG_ACKNOWLEDGEMENTS.pinnedRuntime);
     for (const queue of parts.deadLetterQueues) acknowledgeRule(queue, 'AwsSolutions-SQS3', NAG_ACKNOWLEDGEMENTS.dlqWithoutDlq);
+  }
+}
+
+/** The environment that tells the shop's callers how to authenticate (`steps/adapters/shop-auth.ts` reads it). */
+function shopAuthEnvironment(auth: ShopAuth): Record<string, string> {
+  if (auth.type === 'header') return { [SHOP_AUTH_ENV.type]: 'header', [SHOP_AUTH_ENV.headerName]: auth.headerName, [SHOP_AUTH_ENV.secretArn]: auth.secretArn };
+  return { [SHOP_AUTH_ENV.type]: auth.type };
+}
+
+/** Invoke on that one API (IAM), or read that one secret (header); nothing for an open shop. */
+function grantShopAccess(role: iam.IRole, auth: ShopAuth): void {
+  if (auth.type === 'iam') {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'InvokeShop', actions: ['execute-api:Invoke'], resources: [auth.executeApiArn] }));
+  } else if (auth.type === 'header') {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadShopKey', actions: ['secretsmanager:GetSecretValue'], resources: [auth.secretArn] }));
   }
 }

@@ -1,18 +1,22 @@
 // The Chaos Shop lab on AWS: Aurora PostgreSQL behind RDS Proxy, the shop on Lambda, its queue, cache and worker.
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, type StackProps, Tags, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { type AllowTag, DEFAULT_ALLOW_TAG, type GameDayConfig } from '../config';
 import { ShopFunction } from '../constructs/shop-function';
-import { acknowledgeRule } from '../nag';
+import { acknowledgeRule, acknowledgeWildcardResource } from '../nag';
 
 /** The seed's settings and the lab's sizes; each is explained in the README's "Default settings". */
 export const SHOP_LAB_DEFAULTS = Object.freeze({
@@ -31,16 +35,28 @@ export const SHOP_LAB_DEFAULTS = Object.freeze({
   databaseMinCapacity: 0.5,
   databaseMaxCapacity: 2,
   databaseName: 'shop',
-  databaseUser: 'shop',
+  /** The cluster's master user: only the schema setup connects as it. (Kept from the first lab, so the cluster is not replaced.) */
+  databaseMasterUser: 'shop',
+  /** The shop's own login role: rights on its two tables only, set up by the schema setup. */
+  databaseAppUser: 'shop_app',
   /** Small: Lambda serves one request at a time per environment, and the proxy multiplexes. */
   databasePoolSize: 2,
-  apiRateLimitPerSecond: 200,
-  apiBurstLimit: 400,
+  /**
+   * API Gateway's default account quota in a region (10,000 requests/s, burst 5,000): above every
+   * rate the GameDay accepts (at most 10,000 reads + writes per second), so a 429 never fails a verdict.
+   */
+  apiRateLimitPerSecond: 10_000,
+  apiBurstLimit: 5_000,
   logRetention: logs.RetentionDays.ONE_MONTH,
 });
 
 /** PostgreSQL's port, on the proxy and on the cluster. */
 const POSTGRES_PORT = 5432;
+const HTTPS_PORT = 443;
+/** Raise it when the schema setup must run again on a stack update (new tables or grants). */
+const SCHEMA_SETUP_REVISION = '1';
+/** The Lambda Node.js runtime's bundle of Amazon CA certificates, the RDS CA among them (not loaded by default since Node.js 20). */
+const LAMBDA_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 /** Aurora Serverless v2 capacity bounds and step, in ACUs. */
 const MIN_ACU = 0.5;
 const MAX_ACU = 256;
@@ -84,17 +100,19 @@ export type ShopLabTarget = Pick<
   | 'orderQueueArn'
   | 'dlqUrl'
   | 'dlqArn'
+  | 'shopAuth'
 >;
 
 /** Each cdk-nag finding this stack accepts, and why; listed in the README. */
 export const SHOP_LAB_NAG_ACKNOWLEDGEMENTS = Object.freeze({
   vpcAccessPolicy:
-    'The shop functions run in the VPC; AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy for their network interfaces, whose ec2:Describe* actions support no resource-level permissions.',
+    'The shop functions run in the VPC. AWSLambdaVPCAccessExecutionRole grants ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DescribeSubnets, DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses on "*", which Lambda needs to attach a function to the VPC, and logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group, more than the inline grant on the function\'s own log group; it is accepted as the policy AWS maintains for exactly this.',
   pinnedRuntime: 'The shop functions pin Node.js 22 on purpose: the runtime changes only with a tested upgrade, not with the CDK version.',
   secretRotation:
-    'The lab database secret lives as long as the lab (torn down after a GameDay); a rotation function would need its own network path to Secrets Manager and could rotate in the middle of a run.',
+    'The lab\'s database secrets are not rotated. The network path exists (the Secrets Manager endpoint), but single-user rotation changes the password before the secret, and a connection opened in between fails: a database fault during a GameDay that the experiment did not inject. The lab lives for a GameDay and is destroyed after it.',
   deletionProtection: 'The lab is built to be torn down with "cdk destroy" and leave nothing billing; deletion protection would keep the cluster alive.',
-  apiAuthorization: 'The shop is a public demo shop, as the system under test would be; the GameDay traffic steps call it unauthenticated like any customer. The stage throttle bounds what anyone can send.',
+  frameworkPolicy:
+    'The custom resource framework function is CDK\'s own: AWSLambdaBasicExecutionRole lets it write its logs, and "<schema setup function ARN>:*" lets it invoke any version of that one function.',
 });
 
 /**
@@ -109,6 +127,10 @@ export class ShopLabStack extends Stack {
   readonly cluster: rds.DatabaseCluster;
   readonly proxy: rds.DatabaseProxy;
   readonly targetGroup: rds.CfnDBProxyTargetGroup;
+  /** The cluster's master credentials: read by the schema setup only. */
+  readonly masterSecret: secretsmanager.ISecret;
+  /** The shop's own credentials (role `shop_app`), the one secret the proxy and the shop functions hold. */
+  readonly appSecret: secretsmanager.ISecret;
   readonly shop: ShopFunction;
   readonly api: apigwv2.HttpApi;
   /** Base URL of the shop (the HTTP API's default stage). */
@@ -153,19 +175,23 @@ export class ShopLabStack extends Stack {
     const shopSecurityGroup = new ec2.SecurityGroup(this, 'ShopSecurityGroup', { vpc, description: 'Chaos Shop functions', allowAllOutbound: false });
     // HTTPS out reaches only the VPC endpoints: the isolated subnets have no route anywhere else.
     // (The DynamoDB gateway endpoint's prefix list is region-specific and would need a lookup.)
-    shopSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the VPC endpoints');
+    shopSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to the VPC endpoints');
     const proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', { vpc, description: 'Chaos Shop RDS Proxy', allowAllOutbound: false });
     const databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', { vpc, description: 'Chaos Shop Aurora cluster: the proxy only', allowAllOutbound: false });
+    const schemaSetupSecurityGroup = new ec2.SecurityGroup(this, 'SchemaSetupSecurityGroup', { vpc, description: 'Chaos Shop schema setup', allowAllOutbound: false });
     const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', { vpc, description: 'Chaos Shop VPC endpoints', allowAllOutbound: false });
-    endpointSecurityGroup.addIngressRule(shopSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the shop functions');
-    vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+    endpointSecurityGroup.addIngressRule(shopSecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the shop functions');
+    // The proxy may read its secret through its own network interfaces: it must reach the endpoint too.
+    endpointSecurityGroup.connections.allowFrom(proxySecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the RDS Proxy (its secret)');
+    endpointSecurityGroup.connections.allowFrom(schemaSetupSecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the schema setup (its secrets)');
+    const secretsEndpoint = vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
       service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
       subnets: isolated,
       securityGroups: [endpointSecurityGroup],
       open: false,
     });
 
-    // ---- database: Aurora PostgreSQL Serverless v2, reachable only through the proxy
+    // ---- database: Aurora PostgreSQL Serverless v2, reachable only through the proxy (and by the schema setup)
     const cluster = new rds.DatabaseCluster(this, 'Database', {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
       writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
@@ -174,7 +200,7 @@ export class ShopLabStack extends Stack {
       vpc,
       vpcSubnets: isolated,
       securityGroups: [databaseSecurityGroup],
-      credentials: rds.Credentials.fromGeneratedSecret(SHOP_LAB_DEFAULTS.databaseUser),
+      credentials: rds.Credentials.fromGeneratedSecret(SHOP_LAB_DEFAULTS.databaseMasterUser),
       defaultDatabaseName: SHOP_LAB_DEFAULTS.databaseName,
       port: POSTGRES_PORT,
       storageEncrypted: true,
@@ -184,11 +210,50 @@ export class ShopLabStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.cluster = cluster;
-    const secret = cluster.secret!;
+    const masterSecret = cluster.secret!;
+    // The shop's own credentials: the role the schema setup creates, the only secret the proxy holds.
+    const appSecret = new rds.DatabaseSecret(this, 'ShopDatabaseSecret', { username: SHOP_LAB_DEFAULTS.databaseAppUser });
+    this.masterSecret = masterSecret;
+    this.appSecret = appSecret;
+
+    // ---- schema setup: tables, seed and the shop's role, run once per deploy with the master secret
+    const schemaSetup = new ShopFunction(this, 'SchemaSetup', {
+      handler: 'schemaSetupHandler',
+      description: 'Chaos Shop schema setup: tables, seed and the shop role, as the master user',
+      vpc,
+      vpcSubnets: isolated,
+      securityGroups: [schemaSetupSecurityGroup],
+      timeout: Duration.minutes(2),
+      memorySize: 256,
+      secretsExtension: true,
+      environment: {
+        DB_HOST: cluster.clusterEndpoint.hostname,
+        DB_PORT: String(POSTGRES_PORT),
+        DB_NAME: SHOP_LAB_DEFAULTS.databaseName,
+        MASTER_SECRET_ARN: masterSecret.secretArn,
+        APP_SECRET_ARN: appSecret.secretArn,
+        NODE_EXTRA_CA_CERTS: LAMBDA_CA_BUNDLE,
+      },
+    });
+    masterSecret.grantRead(schemaSetup.role);
+    appSecret.grantRead(schemaSetup.role);
+    // The setup talks to the writer directly: the proxy holds the shop's secret only.
+    cluster.connections.allowFrom(schemaSetupSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the schema setup');
+    const provider = new cr.Provider(this, 'SchemaSetupProvider', {
+      onEventHandler: schemaSetup.fn,
+      logGroup: new logs.LogGroup(this, 'SchemaSetupProviderLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    const schema = new CustomResource(this, 'ShopSchema', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::ShopSchema',
+      properties: { AppSecretArn: appSecret.secretArn, Revision: SCHEMA_SETUP_REVISION },
+    });
+    // The writer instance must be up before the setup connects.
+    schema.node.addDependency(cluster);
 
     const proxy = new rds.DatabaseProxy(this, 'Proxy', {
       proxyTarget: rds.ProxyTarget.fromCluster(cluster),
-      secrets: [secret],
+      secrets: [appSecret],
       vpc,
       vpcSubnets: isolated,
       securityGroups: [proxySecurityGroup],
@@ -196,6 +261,8 @@ export class ShopLabStack extends Stack {
       dbProxyName: `${this.stackName.toLowerCase()}-proxy`,
       debugLogging: false,
     });
+    // The proxy authenticates as the shop's role: that role must exist before the target registers.
+    proxy.node.addDependency(schema);
     this.proxy = proxy;
     // fromCluster opened the cluster's port to the proxy; the shop may reach the proxy, nothing else may.
     proxy.connections.allowFrom(shopSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the shop functions');
@@ -203,6 +270,8 @@ export class ShopLabStack extends Stack {
     // The GameDay may only take away a target whose proxy and cluster both carry the allow tag.
     Tags.of(proxy).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBProxy'] });
     Tags.of(cluster).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBCluster'] });
+    // Only these two secrets may be read through the endpoint: the shop's (shop, worker, proxy) and the master (setup).
+    secretsEndpoint.addToPolicy(this.endpointStatement(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [appSecret.secretArn, masterSecret.secretArn]));
 
     // ---- degradation: order queue + DLQ, product cache, recovery worker
     const environment: Record<string, string> = {
@@ -210,22 +279,26 @@ export class ShopLabStack extends Stack {
       DB_HOST: proxy.endpoint,
       DB_PORT: String(POSTGRES_PORT),
       DB_NAME: SHOP_LAB_DEFAULTS.databaseName,
-      DB_USER: SHOP_LAB_DEFAULTS.databaseUser,
-      DB_SECRET_ARN: secret.secretArn,
+      DB_USER: SHOP_LAB_DEFAULTS.databaseAppUser,
+      DB_SECRET_ARN: appSecret.secretArn,
       DB_SSL: 'require',
       DB_POOL_SIZE: String(SHOP_LAB_DEFAULTS.databasePoolSize),
+      // The shop's role may not create tables: the schema setup did, and the shop waits for its catalogue.
+      DB_SCHEMA_SETUP: 'external',
     };
     let dlq: sqs.Queue | undefined;
     let orderQueue: sqs.Queue | undefined;
     let productCache: dynamodb.Table | undefined;
     if (enableDegradation) {
       dlq = new sqs.Queue(this, 'OrderDlq', {
+        queueName: this.queueName('dlq'),
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: Duration.days(SHOP_LAB_DEFAULTS.dlqRetentionDays),
         removalPolicy: RemovalPolicy.DESTROY,
       });
       orderQueue = new sqs.Queue(this, 'OrderQueue', {
+        queueName: this.queueName('orders'),
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         visibilityTimeout: Duration.seconds(SHOP_LAB_DEFAULTS.visibilityTimeoutSeconds),
@@ -240,8 +313,12 @@ export class ShopLabStack extends Stack {
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
         removalPolicy: RemovalPolicy.DESTROY,
       });
-      vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [isolated] });
-      vpc.addInterfaceEndpoint('SqsEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SQS, subnets: isolated, securityGroups: [endpointSecurityGroup], open: false });
+      const dynamoDbEndpoint = vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [isolated] });
+      // What the product cache does, on its table only.
+      dynamoDbEndpoint.addToPolicy(this.endpointStatement(['dynamodb:Scan', 'dynamodb:BatchWriteItem'], [productCache.tableArn]));
+      const sqsEndpoint = vpc.addInterfaceEndpoint('SqsEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SQS, subnets: isolated, securityGroups: [endpointSecurityGroup], open: false });
+      // Only the shop's send goes through the VPC: the worker's event source polls and deletes from the Lambda service.
+      sqsEndpoint.addToPolicy(this.endpointStatement(['sqs:SendMessage'], [orderQueue.queueArn]));
       environment.ORDER_QUEUE_URL = orderQueue.queueUrl;
       environment.PRODUCT_CACHE_TABLE = productCache.tableName;
     }
@@ -259,7 +336,7 @@ export class ShopLabStack extends Stack {
       memorySize: SHOP_LAB_DEFAULTS.shopMemoryMb,
     });
     this.shop = shop;
-    secret.grantRead(shop.role);
+    appSecret.grantRead(shop.role);
     const shopFunctions = [shop];
     if (orderQueue && productCache) {
       orderQueue.grantSendMessages(shop.role);
@@ -271,7 +348,7 @@ export class ShopLabStack extends Stack {
         timeout: Duration.seconds(SHOP_LAB_DEFAULTS.workerTimeoutSeconds),
         memorySize: SHOP_LAB_DEFAULTS.shopMemoryMb,
       });
-      secret.grantRead(worker.role);
+      appSecret.grantRead(worker.role);
       worker.fn.addEventSource(new SqsEventSource(orderQueue, { batchSize: SHOP_LAB_DEFAULTS.workerBatchSize, reportBatchItemFailures: true }));
       this.worker = worker;
       shopFunctions.push(worker);
@@ -282,6 +359,8 @@ export class ShopLabStack extends Stack {
       description: 'Chaos Shop',
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('Shop', shop.fn),
+      // Only SigV4-signed requests of a principal allowed execute-api:Invoke reach the shop; others get 403.
+      defaultAuthorizer: new HttpIamAuthorizer(),
     });
     const stage = new apigwv2.HttpStage(this, 'ApiStage', {
       httpApi: api,
@@ -293,7 +372,7 @@ export class ShopLabStack extends Stack {
     this.api = api;
     this.shopUrl = stage.url;
 
-    new CfnOutput(this, 'ShopUrl', { value: this.shopUrl, description: 'The Chaos Shop' });
+    new CfnOutput(this, 'ShopUrl', { value: this.shopUrl, description: 'The Chaos Shop (requests must be SigV4-signed for execute-api)' });
     new CfnOutput(this, 'ProxyName', { value: proxy.dbProxyName, description: 'The RDS Proxy in front of the shop database' });
     new CfnOutput(this, 'ProxyArn', { value: proxy.dbProxyArn, description: 'The RDS Proxy ARN' });
     new CfnOutput(this, 'TargetGroupArn', { value: this.targetGroup.attrTargetGroupArn, description: 'The proxy default target group ARN' });
@@ -303,7 +382,32 @@ export class ShopLabStack extends Stack {
       new CfnOutput(this, 'DlqUrl', { value: dlq.queueUrl, description: 'The order queue DLQ' });
     }
 
-    this.acknowledgeNagFindings(shopFunctions, api);
+    this.acknowledgeNagFindings([...shopFunctions, schemaSetup], provider);
+  }
+
+  /** The fixed name of the order queue or its DLQ: `<stack>-orders`, `<stack>-orders-dlq`. */
+  queueName(queue: 'orders' | 'dlq'): string {
+    return queue === 'orders' ? `${this.stackName}-orders` : `${this.stackName}-orders-dlq`;
+  }
+
+  /** The queue's ARN from its name, in whichever stack of this account and region uses it. */
+  private queueArnOf(queue: 'orders' | 'dlq'): string {
+    return `arn:${Aws.PARTITION}:sqs:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.queueName(queue)}`;
+  }
+
+  /** The queue's URL from its name, as SQS spells it (`https://sqs.<region>.<domain>/<account>/<name>`). */
+  private queueUrlOf(queue: 'orders' | 'dlq'): string {
+    return `https://sqs.${Aws.REGION}.${Aws.URL_SUFFIX}/${Aws.ACCOUNT_ID}/${this.queueName(queue)}`;
+  }
+
+  /** An endpoint policy statement: these actions on these resources, by principals of this account only. */
+  private endpointStatement(actions: string[], resources: string[]): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      principals: [new iam.AnyPrincipal()],
+      actions,
+      resources,
+      conditions: { StringEquals: { 'aws:PrincipalAccount': this.account } },
+    });
   }
 
   /** The lab as a GameDay target: references, so the GameDay stack imports them from this one. */
@@ -316,20 +420,29 @@ export class ShopLabStack extends Stack {
       dbClusterIdentifier: this.cluster.clusterIdentifier,
       dbClusterArn: this.cluster.clusterArn,
       shopUrl: this.shopUrl,
+      // Every stage and route of this one API. The id is imported by name (exportValue), so the GameDay
+      // can spell the resource in its cdk-nag acknowledgement before references are resolved.
+      shopAuth: { type: 'iam', executeApiArn: `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.exportValue(this.api.apiId)}/*` },
+      // The queues exist in one build only, so the GameDay names them rather than importing them: an
+      // export that a build switch removes while the deployed GameDay imports it makes CloudFormation
+      // refuse the lab's update. Their names are fixed, so the URL and ARN are known without a reference.
       ...(this.orderQueue && this.deadLetterQueue
-        ? { orderQueueUrl: this.orderQueue.queueUrl, orderQueueArn: this.orderQueue.queueArn, dlqUrl: this.deadLetterQueue.queueUrl, dlqArn: this.deadLetterQueue.queueArn }
+        ? { orderQueueUrl: this.queueUrlOf('orders'), orderQueueArn: this.queueArnOf('orders'), dlqUrl: this.queueUrlOf('dlq'), dlqArn: this.queueArnOf('dlq') }
         : {}),
     };
   }
 
-  private acknowledgeNagFindings(functions: ShopFunction[], api: apigwv2.HttpApi): void {
+  private acknowledgeNagFindings(functions: ShopFunction[], provider: cr.Provider): void {
     for (const fn of functions) {
       acknowledgeRule(fn.role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.vpcAccessPolicy);
       acknowledgeRule(fn, 'AwsSolutions-L1', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.pinnedRuntime);
     }
-    // The generated credentials secret is a child of the cluster.
+    // The generated master secret is a child of the cluster; the shop's secret is its own construct.
     acknowledgeRule(this.cluster, 'AwsSolutions-SMG4', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.secretRotation);
+    acknowledgeRule(this.appSecret, 'AwsSolutions-SMG4', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.secretRotation);
     acknowledgeRule(this.cluster, 'AwsSolutions-RDS10', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.deletionProtection);
-    acknowledgeRule(api, 'AwsSolutions-APIG4', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.apiAuthorization);
+    // CDK's own custom resource framework function: its log writing and its invoke of the setup's versions.
+    acknowledgeRule(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.frameworkPolicy);
+    acknowledgeWildcardResource(provider, `${provider.onEventHandler.functionArn}:*`, SHOP_LAB_NAG_ACKNOWLEDGEMENTS.frameworkPolicy);
   }
 }

@@ -38,7 +38,25 @@ export function extensionSecretPassword(options: ExtensionSecretOptions): () => 
   };
 }
 
+/** The user name and password of a database secret, read once, for a caller that needs both (the schema setup). */
+export async function readDatabaseCredentials(options: ExtensionSecretOptions): Promise<{ username: string; password: string }> {
+  const secret = await readSecretJson(options);
+  const username = secret.username;
+  if (typeof username !== 'string' || username === '') throw new SecretUnreadable(options.secretId, 'its JSON has no "username"');
+  return { username, password: passwordOf(options.secretId, secret) };
+}
+
 async function readPassword(options: ExtensionSecretOptions): Promise<string> {
+  return passwordOf(options.secretId, await readSecretJson(options));
+}
+
+function passwordOf(secretId: string, secret: Record<string, unknown>): string {
+  const value = secret.password;
+  if (typeof value !== 'string' || value === '') throw new SecretUnreadable(secretId, 'its JSON has no "password"');
+  return value;
+}
+
+async function readSecretJson(options: ExtensionSecretOptions): Promise<Record<string, unknown>> {
   const env = options.env ?? process.env;
   const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT?.trim() || String(DEFAULT_EXTENSION_PORT);
   const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(options.secretId)}`;
@@ -56,7 +74,6 @@ async function readPassword(options: ExtensionSecretOptions): Promise<string> {
   } catch {
     throw new SecretUnreadable(options.secretId, 'its SecretString is not JSON');
   }
-  const value = (secret as { password?: unknown } | null)?.password;
-  if (typeof value !== 'string' || value === '') throw new SecretUnreadable(options.secretId, 'its JSON has no "password"');
-  return value;
+  if (typeof secret !== 'object' || secret === null) throw new SecretUnreadable(options.secretId, 'its SecretString is not a JSON object');
+  return secret as Record<string, unknown>;
 }

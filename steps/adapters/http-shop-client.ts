@@ -1,5 +1,5 @@
-// The Chaos Shop over HTTP (global fetch), with a timeout on every request.
-import type { OrderRequest, ShopClient } from '../ports';
+// The Chaos Shop over HTTP (global fetch), with a timeout on every request and, when the shop asks for it, signed requests.
+import type { OrderRequest, ShopClient, ShopRequestSigner } from '../ports';
 
 export interface HttpShopClientOptions {
   /**
@@ -7,6 +7,11 @@ export interface HttpShopClientOptions {
    * @default 5000
    */
   readonly timeoutMs?: number;
+  /**
+   * Signs every request (SigV4, or a header from a secret) for a shop that authenticates its callers.
+   * @default - requests go unsigned, as the local lab accepts them
+   */
+  readonly signer?: ShopRequestSigner;
 }
 
 /** The shop answered `GET /runs/:runId/orders` with something other than the two counts. */
@@ -21,10 +26,18 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
   const withTimeout = (signal?: AbortSignal): AbortSignal =>
     signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
 
+  // Without a signer the request is exactly what it was before signing existed.
+  const signer = options.signer;
+  const send = async (target: URL, init: { method?: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }): Promise<Response> => {
+    if (!signer) return fetch(target, init);
+    const headers = await signer.sign({ method: init.method ?? 'GET', url: target, headers: init.headers ?? {}, body: init.body });
+    return fetch(target, { ...init, headers });
+  };
+
   return {
     async health() {
       try {
-        const response = await fetch(url('health'), { signal: withTimeout() });
+        const response = await send(url('health'), { signal: withTimeout() });
         if (!response.ok) {
           await response.body?.cancel();
           return { degradation: null };
@@ -38,7 +51,7 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
     },
 
     async listProducts(signal) {
-      const response = await fetch(url('products'), { signal: withTimeout(signal) });
+      const response = await send(url('products'), { signal: withTimeout(signal) });
       if (response.status !== 200) {
         await response.body?.cancel();
         return { status: response.status };
@@ -50,7 +63,7 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
     },
 
     async placeOrder(order: OrderRequest, signal) {
-      const response = await fetch(url('orders'), {
+      const response = await send(url('orders'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(order),
@@ -62,7 +75,7 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
     },
 
     async runOrders(runId) {
-      const response = await fetch(url(`runs/${encodeURIComponent(runId)}/orders`), { signal: withTimeout() });
+      const response = await send(url(`runs/${encodeURIComponent(runId)}/orders`), { signal: withTimeout() });
       if (!response.ok) {
         await response.body?.cancel();
         throw new ShopResponseError(`GET /runs/${runId}/orders answered ${response.status}`);

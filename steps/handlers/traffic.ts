@@ -3,6 +3,7 @@ import type { TrafficResult } from '../core/contracts';
 import { runTraffic, type TrafficOptions } from '../core/run-traffic';
 import { createHttpShopClient } from '../adapters/http-shop-client';
 import { NUMERIC_SETTINGS } from '../core/run-settings';
+import { shopSignerFor } from '../adapters/shop-auth';
 import { InputReader } from './input';
 
 const { readsPerSecond: READS, writesPerSecond: WRITES } = NUMERIC_SETTINGS;
@@ -22,5 +23,5 @@ export async function handler(event: TrafficEvent): Promise<TrafficResult> {
   };
   const shopUrl = input.url('shopUrl');
   input.done();
-  return runTraffic(options, createHttpShopClient(shopUrl, { timeoutMs: options.requestTimeoutMs }));
+  return runTraffic(options, createHttpShopClient(shopUrl, { timeoutMs: options.requestTimeoutMs, signer: shopSignerFor(shopUrl) }));
 }

@@ -2,6 +2,7 @@
 import type { OrderVerification, TrafficResult } from '../core/contracts';
 import { verifyOrders } from '../core/order-verification';
 import { createHttpShopClient } from '../adapters/http-shop-client';
+import { shopSignerFor } from '../adapters/shop-auth';
 import { InputReader } from './input';
 
 export interface VerifyOrdersEvent {
@@ -19,7 +20,7 @@ export async function handler(event: VerifyOrdersEvent): Promise<OrderVerificati
   const traffic = Array.isArray(raw) ? raw.filter(isTrafficResult) : [];
   if (traffic.length === 0) input.problem('traffic must hold at least one traffic result');
   input.done();
-  return verifyOrders(runId, traffic, createHttpShopClient(shopUrl));
+  return verifyOrders(runId, traffic, createHttpShopClient(shopUrl, { signer: shopSignerFor(shopUrl) }));
 }
 
 function isTrafficResult(value: unknown): value is TrafficResult {

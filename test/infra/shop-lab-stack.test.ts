@@ -1,6 +1,6 @@
 // The ShopLab stack: the seed's parameters, the degradation switch, the proxy as the only path to the database, teardown.
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SHOP_LAMBDA_ENTRY } from '../../infra/constructs/shop-function';
 import { InvalidShopLabProps, SHOP_LAB_DEFAULTS, ShopLabStack, type ShopLabStackProps } from '../../infra/stacks/shop-lab-stack';
@@ -111,11 +111,11 @@ describe('the degradation switch', () => {
   test('off deploys no queue, no cache and no worker', () => {
     // Given the fragile lab
     // When its resources are counted
-    // Then there is no queue, table, event source or second function
+    // Then there is no queue, table, event source or worker function
     fragileTemplate.resourceCountIs('AWS::SQS::Queue', 0);
     fragileTemplate.resourceCountIs('AWS::DynamoDB::Table', 0);
     fragileTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
-    fragileTemplate.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(fragileTemplate.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('recovery worker') } })).toEqual({});
   });
 
   test('off gives the shop the fragile build and nothing to write to', () => {
@@ -151,14 +151,14 @@ describe('the degradation switch', () => {
 });
 
 describe('the database and its proxy', () => {
-  test('the proxy requires TLS and authenticates with the cluster secret', () => {
+  test("the proxy requires TLS and authenticates with the shop's own secret only", () => {
     // Given the resilient lab
     // When the proxy is read
-    // Then TLS is required and the secret is the cluster's
+    // Then TLS is required and the one secret is the shop's, not the cluster's master secret
     resilientTemplate.hasResourceProperties('AWS::RDS::DBProxy', {
       RequireTLS: true,
       EngineFamily: 'POSTGRESQL',
-      Auth: [Match.objectLike({ AuthScheme: 'SECRETS', SecretArn: { Ref: logicalIdOf(resilientTemplate, 'AWS::SecretsManager::SecretTargetAttachment') } })],
+      Auth: [Match.objectLike({ AuthScheme: 'SECRETS', SecretArn: { Ref: resilient.getLogicalId(resilient.appSecret.node.defaultChild as CfnElement) } })],
     });
   });
 
@@ -178,14 +178,16 @@ describe('the database and its proxy', () => {
     template.hasResourceProperties('AWS::RDS::DBProxy', { Tags: Match.arrayWith([{ Key: 'chaos', Value: 'yes' }]) });
   });
 
-  test('the cluster admits the proxy and nothing else', () => {
+  test('the cluster admits the proxy and the schema setup, nothing else', () => {
     // Given the resilient lab
     const databaseGroup = securityGroupId(resilientTemplate, 'Chaos Shop Aurora cluster: the proxy only');
     const proxyGroup = securityGroupId(resilientTemplate, 'Chaos Shop RDS Proxy');
+    const setupGroup = securityGroupId(resilientTemplate, 'Chaos Shop schema setup');
     // When the database security group's ingress rules are read
-    const rules = ingressRulesOf(resilientTemplate, databaseGroup);
-    // Then there is one, from the proxy's group, on the cluster's port; the cluster has no other group
-    expect(rules).toEqual([expect.objectContaining({ SourceSecurityGroupId: { 'Fn::GetAtt': [proxyGroup, 'GroupId'] }, IpProtocol: 'tcp' })]);
+    const sources = ingressRulesOf(resilientTemplate, databaseGroup).map((rule) => rule.SourceSecurityGroupId);
+    // Then they come from the proxy's group and the setup's; the cluster has no other group
+    expect(sources).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [proxyGroup, 'GroupId'] }, { 'Fn::GetAtt': [setupGroup, 'GroupId'] }]));
+    expect(sources).toHaveLength(2);
     resilientTemplate.hasResourceProperties('AWS::RDS::DBCluster', { VpcSecurityGroupIds: [{ 'Fn::GetAtt': [databaseGroup, 'GroupId'] }] });
   });
 
@@ -203,12 +205,12 @@ describe('the database and its proxy', () => {
     // Given the resilient lab
     // When the shop's environment is read
     const environment = shopFunctionEnvironment(resilientTemplate, 'Chaos Shop HTTP app');
-    // Then the host is the proxy's endpoint, TLS is required and the password comes from the cluster secret
+    // Then the host is the proxy's endpoint, TLS is required and the password comes from the shop's own secret
     expect(environment).toMatchObject({
       DB_HOST: { 'Fn::GetAtt': [logicalIdOf(resilientTemplate, 'AWS::RDS::DBProxy'), 'Endpoint'] },
       DB_SSL: 'require',
-      DB_SECRET_ARN: { Ref: logicalIdOf(resilientTemplate, 'AWS::SecretsManager::SecretTargetAttachment') },
-      DB_USER: SHOP_LAB_DEFAULTS.databaseUser,
+      DB_SECRET_ARN: { Ref: resilient.getLogicalId(resilient.appSecret.node.defaultChild as CfnElement) },
+      DB_USER: SHOP_LAB_DEFAULTS.databaseAppUser,
       DB_NAME: SHOP_LAB_DEFAULTS.databaseName,
     });
   });

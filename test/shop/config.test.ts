@@ -35,6 +35,7 @@ describe('loadShopConfig', () => {
       initialStock: 100_000,
       instanceId: 'i-1',
       initRetry: { initialDelayMs: 2000, maxDelayMs: 30_000 },
+      schemaSetup: 'self',
     });
   });
 
@@ -52,6 +53,7 @@ describe('loadShopConfig', () => {
       INSTANCE_ID: 'shop-a',
       INIT_RETRY_INITIAL_DELAY_MS: '10',
       INIT_RETRY_MAX_DELAY_MS: '40',
+      DB_SCHEMA_SETUP: 'external',
     };
     // When the config is loaded
     const config = loadShopConfig(env);
@@ -65,6 +67,7 @@ describe('loadShopConfig', () => {
       initialStock: 7,
       instanceId: 'shop-a',
       initRetry: { initialDelayMs: 10, maxDelayMs: 40 },
+      schemaSetup: 'external',
     });
   });
 

@@ -1,5 +1,6 @@
 // The HTTP shop client against a tiny real HTTP server.
 import { createHttpShopClient, ShopResponseError } from '../../../steps/adapters/http-shop-client';
+import type { ShopRequestSigner } from '../../../steps/ports';
 import { json, startTestServer, type TestServer } from '../support/http-server';
 
 let server: TestServer | undefined;
@@ -62,7 +63,7 @@ describe('createHttpShopClient', () => {
     const answer = await createHttpShopClient(`${server.url}/prod`).placeOrder(order, new AbortController().signal);
     // Then the status comes back and the body was the order
     expect(answer).toEqual({ status: 201 });
-    expect(server.received[0]).toEqual({ method: 'POST', url: '/prod/orders', body: JSON.stringify(order) });
+    expect(server.received[0]).toMatchObject({ method: 'POST', url: '/prod/orders', body: JSON.stringify(order) });
   });
 
   it('aborts a request that takes longer than the timeout', async () => {
@@ -109,5 +110,34 @@ describe('createHttpShopClient', () => {
     // When the counts are read
     // Then it fails naming the status
     await expect(createHttpShopClient(server.url).runOrders('run-1')).rejects.toThrow('GET /runs/run-1/orders answered 503');
+  });
+
+  it('sends every request with the headers its signer returns, given the exact body', async () => {
+    // Given a shop and a signer that records what it signs and adds a header
+    server = await startTestServer((_req, res) => json(res, 201, { status: 'committed' }));
+    const signed: Array<{ method: string; path: string; body?: string }> = [];
+    const signer: ShopRequestSigner = {
+      sign: async (request) => {
+        signed.push({ method: request.method, path: request.url.pathname, body: request.body });
+        return { ...request.headers, authorization: 'signed' };
+      },
+    };
+    const order = { productId: 3, quantity: 1, orderId: 'o-1', runId: 'run-1' };
+
+    // When an order is placed through a client with that signer
+    await createHttpShopClient(server.url, { signer }).placeOrder(order, new AbortController().signal);
+
+    // Then the signer saw the very body sent, and the shop received its header
+    expect(signed).toEqual([{ method: 'POST', path: '/orders', body: JSON.stringify(order) }]);
+    expect(server.received[0].headers).toMatchObject({ authorization: 'signed', 'content-type': 'application/json' });
+  });
+
+  it('sends no authorization without a signer, as the local lab expects', async () => {
+    // Given a shop
+    server = await startTestServer((_req, res) => json(res, 200, { source: 'database', products: [] }));
+    // When products are listed by a client without a signer
+    await createHttpShopClient(server.url).listProducts(new AbortController().signal);
+    // Then the request carries no authorization
+    expect(server.received[0].headers.authorization).toBeUndefined();
   });
 });
