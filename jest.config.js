@@ -2,9 +2,11 @@
  * Jest runs the TypeScript sources directly through ts-jest (type-checking is a separate CI step).
  *
  * Two projects, chosen by file name:
- * - `unit`: in-process, no lab, no database, no browser, no real waiting; jest's 5 s timeout.
+ * - `unit`: no lab, no database, no browser, nothing that waits in real time or takes seconds (the
+ *   CLI's flag tests start the CLI, which refuses before any lab starts); jest's 5 s timeout.
  * - `lab`: `*.db.test.ts` (a database: PGlite, or PostgreSQL through DATABASE_URL), `*.browser.test.ts`
- *   (headless Chromium) and `*.lab.test.ts` (emulator processes, real servers and real seconds).
+ *   (headless Chromium) and `*.lab.test.ts` (child processes such as the SQS emulator or esbuild,
+ *   real servers and real seconds).
  *   Each file sets the timeout it needs.
  * Lab tests spend most of their time waiting on lab clocks, not on the CPU: more workers than cores
  * let those waits overlap.
