@@ -1,11 +1,30 @@
-/** Jest runs the TypeScript sources directly through ts-jest (type-checking is a separate CI step). */
-module.exports = {
+/**
+ * Jest runs the TypeScript sources directly through ts-jest (type-checking is a separate CI step).
+ *
+ * Two projects, chosen by file name:
+ * - `unit`: no lab, no database, no browser, nothing that waits in real time or takes seconds (the
+ *   CLI's flag tests start the CLI, which refuses before any lab starts); jest's 5 s timeout.
+ * - `lab`: `*.db.test.ts` (a database: PGlite, or PostgreSQL through DATABASE_URL), `*.browser.test.ts`
+ *   (headless Chromium) and `*.lab.test.ts` (child processes such as the SQS emulator or esbuild,
+ *   real servers and real seconds).
+ *   Each file sets the timeout it needs.
+ * Lab tests spend most of their time waiting on lab clocks, not on the CPU: more workers than cores
+ * let those waits overlap.
+ */
+const LAB_TESTS = ['**/*.db.test.ts', '**/*.browser.test.ts', '**/*.lab.test.ts'];
+
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
-  testTimeout: 60_000,
-  maxWorkers: 2,
+};
+
+module.exports = {
+  maxWorkers: 4,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.(db|browser|lab)\\.test\\.ts$'] },
+    { ...shared, displayName: 'lab', testMatch: LAB_TESTS },
+  ],
 };

@@ -58,6 +58,8 @@ export const trafficThrowsDuringHold: FaultCase = {
     const problems: string[] = [];
     faultBit(ctx, problems);
     if (!/TrafficCrashed|crashed mid-outage/.test(reasonsOf(result))) problems.push(`the run does not name the crash: ${reasonsOf(result)}`);
+    // The safety net runs after every failed execution: finding the target missing means the rollback did not restore it.
+    if (result.safetyNet?.action === 'registered') problems.push('the safety net registered the target: the rollback did not');
     return outcome(result, problems);
   },
 };
@@ -74,6 +76,7 @@ export const abortedDuringHold: FaultCase = {
     faultBit(ctx, problems);
     if (result.status !== 'ABORTED') problems.push(`the execution ended ${result.status}, not ABORTED`);
     if (result.safetyNet?.action !== 'registered') problems.push(`the safety net did not register the target (${JSON.stringify(result.safetyNet)})`);
+    if (result.safetyNet?.lockReleased !== true) problems.push(`the safety net did not release the stopped run's lock (${JSON.stringify(result.safetyNet)})`);
     return outcome(result, problems);
   },
 };
@@ -93,23 +96,24 @@ export const timedOutDuringHold: FaultCase = {
   },
 };
 
-export const registerFailsTwice: FaultCase = {
-  name: '4. register fails transiently twice, then succeeds',
+export const targetCallsFailTransiently: FaultCase = {
+  name: '4. deregister fails transiently once and register twice, then both succeed',
   expectedVerdict: 'passed',
-  mechanism: 'Retry on Register for InvalidDbProxyState and unmodelled RDS errors (throttling): backoff 2 s x2, up to 8 attempts',
+  mechanism: 'Retry on Deregister and Register for InvalidDbProxyState and unmodelled RDS errors (throttling): backoff from 2 s, up to 5 and 8 attempts',
   async run(ctx) {
-    let refused = 0;
+    const refused = { Deregister: 0, Register: 0 };
+    const refusals = { Deregister: 1, Register: 2 };
     const result = await ctx.run({
       beforeTask: (state) => {
-        if (state === 'Register' && refused < 2) {
-          refused += 1;
-          throw new TaskError(RDS_ERRORS.invalidProxyState, 'the proxy cannot take the registration yet');
+        if ((state === 'Deregister' || state === 'Register') && refused[state] < refusals[state]) {
+          refused[state] += 1;
+          throw new TaskError(RDS_ERRORS.invalidProxyState, `the proxy cannot take the ${state === 'Register' ? 'registration' : 'deregistration'} yet`);
         }
       },
     });
     const problems: string[] = [];
     faultBit(ctx, problems);
-    if (refused !== 2) problems.push(`register was refused ${refused} times, not twice`);
+    if (JSON.stringify(refused) !== JSON.stringify(refusals)) problems.push(`deregister and register were refused ${JSON.stringify(refused)} times, not ${JSON.stringify(refusals)}`);
     return outcome(result, problems);
   },
 };
@@ -353,12 +357,44 @@ export const outageOutlastsRetryBudget: FaultCase = {
   },
 };
 
-/** Every case, in the order of the issue. */
+export const targetNotAvailableAtStart: FaultCase = {
+  name: '15. the target is not AVAILABLE when the run starts',
+  expectedVerdict: 'aborted',
+  mechanism: 'DescribeTarget in preflight: a target that is not AVAILABLE (here still REGISTERING after a change of someone else) aborts the run before any fault; nothing is deregistered',
+  async run(ctx) {
+    // Someone else's registration is still in progress for the whole preflight.
+    ctx.lab.proxy.registrationDelayMs = 5_000;
+    ctx.lab.proxy.deregister();
+    ctx.lab.proxy.register();
+    const result = await ctx.run();
+    const problems: string[] = [];
+    if (!/AVAILABLE/.test(reasonsOf(result))) problems.push(`the run does not say the target was not AVAILABLE: ${reasonsOf(result)}`);
+    const deregistrations = ctx.targetHistory().filter((state) => state === 'DEREGISTERED').length;
+    if (deregistrations !== 1) problems.push(`the run deregistered a target that was not AVAILABLE (history ${ctx.targetHistory().join(' -> ')})`);
+    return outcome(result, problems);
+  },
+};
+
+export const deregisterDoesNothing: FaultCase = {
+  name: '16. deregister succeeds but does nothing: the fault never bites',
+  expectedVerdict: 'inconclusive',
+  mechanism: 'the verdict needs the fault to have bitten (reads from the cache, queued orders or failed requests in the outage): without it the run is inconclusive and fails, never green by vacuity',
+  async run(ctx) {
+    const result = await ctx.run({ taskOverrides: { Deregister: async () => ({}) } });
+    const problems: string[] = [];
+    if (ctx.targetHistory().length > 0) problems.push(`the target moved: ${ctx.targetHistory().join(' -> ')}`);
+    if (result.status !== 'FAILED') problems.push(`the execution ended ${result.status}: an inconclusive run must fail it`);
+    if (!/never bit/.test(reasonsOf(result))) problems.push(`the run does not say the fault never bit: ${reasonsOf(result)}`);
+    return outcome(result, problems);
+  },
+};
+
+/** Every case, in the order of the issue, then the cases added since. */
 export const FAULT_CASES: readonly FaultCase[] = [
   trafficThrowsDuringHold,
   abortedDuringHold,
   timedOutDuringHold,
-  registerFailsTwice,
+  targetCallsFailTransiently,
   registerAlreadyRegistered,
   deregisterTargetNotFound,
   stopConditionDuringHold,
@@ -370,4 +406,6 @@ export const FAULT_CASES: readonly FaultCase[] = [
   invalidInputRefused,
   safetyNetFailsOnce,
   outageOutlastsRetryBudget,
+  targetNotAvailableAtStart,
+  deregisterDoesNothing,
 ];

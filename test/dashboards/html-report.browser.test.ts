@@ -1,31 +1,21 @@
-// The HTML report opened in headless Chromium: `gameday local --html` writes it; the table and every chart are drawn.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// The HTML report of a run, and of a BEFORE/AFTER pair, opened in headless Chromium: what a reader sees.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { renderHtmlReport } from '../../dashboards/render/html-report';
+import type { Browser, Page } from 'playwright-core';
+import { renderHtmlReport, type ReportSubject } from '../../dashboards/render/html-report';
 import type { RunReport } from '../../steps/core/contracts';
 import { buildReport } from '../../steps/core/report';
-import { passingRun } from '../steps/support/builders';
+import { fragileRun, passingRun } from '../steps/support/builders';
+import { launchChromium } from '../support/browser';
 
-const ROOT = path.join(__dirname, '..', '..');
-const OUT = path.join(ROOT, 'test-results', 'html-report');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The first launch unpacks the browser; a busy machine makes both slower.
+jest.setTimeout(60_000);
 
-/** Debian's chromium; the test fails (never skips) without it. */
-function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
-  for (const candidate of candidates) if (existsSync(candidate)) return candidate;
-  try {
-    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('chromium not found: install Debian\'s chromium (apt-get install chromium) or set CHROMIUM_PATH; the HTML report test needs a real browser');
-  }
-}
+const OUT = path.join(__dirname, '..', '..', 'test-results', 'html-report');
 
-/** Pixels of a chart's canvas that are not background. */
-async function paintedPixels(page: Page, selector: string): Promise<number[]> {
-  return page.$$eval(selector, (charts) =>
+/** Pixels of each chart's canvas that are not background. */
+async function paintedPixels(page: Page): Promise<number[]> {
+  return page.$$eval('.chart', (charts) =>
     charts.map((chart) => {
       const canvas = chart.querySelector('canvas');
       if (!canvas) return 0;
@@ -37,7 +27,35 @@ async function paintedPixels(page: Page, selector: string): Promise<number[]> {
   );
 }
 
-async function open(browser: Browser, file: string): Promise<{ page: Page; requests: string[] }> {
+/** The rows of a panel's result table, as a reader reads them: name -> value. */
+async function resultTable(page: Page, panel: number): Promise<Record<string, string>> {
+  const rows = await page.$$eval(`section.run[data-run="${panel}"] table.result tr`, (trs) =>
+    trs.map((tr) => [tr.querySelector('th')?.textContent ?? '', tr.querySelector('td')?.textContent ?? ''] as [string, string]),
+  );
+  return Object.fromEntries(rows);
+}
+
+interface Opened {
+  page: Page;
+  /** Requests that left the file. */
+  requests: string[];
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Renders the subject to a file, as `gameday local --html` writes it, and opens it once its charts are drawn. */
+async function open(subject: ReportSubject, name: string): Promise<Opened> {
+  const file = path.join(OUT, `${name}.html`);
+  writeFileSync(file, renderHtmlReport(subject));
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const requests: string[] = [];
   page.on('request', (request) => {
@@ -46,80 +64,104 @@ async function open(browser: Browser, file: string): Promise<{ page: Page; reque
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`file://${file}`);
-  await page.waitForFunction('document.body.dataset.chartsDrawn !== undefined');
+  // The script marks the page when it has drawn; a script that failed never does.
+  if (errors.length === 0) await page.waitForFunction('document.body.dataset.chartsDrawn !== undefined', undefined, { timeout: 10_000 }).catch(() => undefined);
   if (errors.length > 0) throw new Error(`the report's script failed: ${errors.join('; ')}`);
+  if ((await page.evaluate('document.body.dataset.chartsDrawn')) === undefined) throw new Error('the report never finished drawing its charts');
   return { page, requests };
 }
 
-describe('HTML report in a browser', () => {
-  let browser: Browser;
-  let cliRun: ReturnType<typeof spawnSync>;
-  const singleFile = path.join(OUT, 'report.html');
+describe('the HTML report of one run, in a browser', () => {
+  const report: RunReport = buildReport(passingRun()).report;
+  let opened: Opened;
 
   beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    // One short local GameDay through the CLI, as a user runs it.
-    cliRun = spawnSync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'cli', 'bin', 'gameday.ts'), 'local',
-        '--baseline-seconds', '3', '--outage-seconds', '8', '--recovery-seconds', '4',
-        '--json', path.join(OUT, 'report.json'), '--html', singleFile],
-      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 170_000 },
-    );
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-  }, 200_000);
+    opened = await open(report, 'report');
+    await opened.page.screenshot({ path: path.join(OUT, 'report.png'), fullPage: true });
+  });
 
   afterAll(async () => {
-    await browser?.close();
+    await opened?.page.close();
   });
 
-  it('is written by `gameday local --html`', () => {
-    // Given the local run above
-    // Then it wrote the HTML report beside the JSON one
-    expect(cliRun.stdout).toContain(`HTML report written to ${singleFile}`);
-    expect(existsSync(singleFile)).toBe(true);
+  it('shows the verdict in the heading and in its panel', async () => {
+    // Given the report of a run that passed, opened
+    const { page } = opened;
+    // Then the reader sees PASSED at the top and on the run's badge
+    expect(await page.locator('h1').innerText()).toContain('PASSED');
+    expect(await page.locator('section.run .badge').innerText()).toBe('PASSED');
   });
 
-  it('shows the seed table with the counts of the run report', async () => {
-    // Given the report of the local run
-    const report = JSON.parse(readFileSync(path.join(OUT, 'report.json'), 'utf8')) as RunReport;
-    // When it is opened
-    const { page } = await open(browser, singleFile);
-    // Then the table shows the run's reads, writes and verdict
-    const table = await page.locator('table.result').innerText();
-    expect(table).toContain(`DB=${report.reads.database} CACHE=${report.reads.cache} FAIL=${report.reads.failed}`);
-    expect(table).toContain(`OK=${report.writes.ok} 202_QUEUED=${report.writes.queued}`);
-    expect(table).toContain(report.verdict.toUpperCase());
-    await page.screenshot({ path: path.join(OUT, 'report.png'), fullPage: true });
-    await page.close();
+  it("shows the seed's table with the run's counts", async () => {
+    // Given the report, opened
+    // When the result table is read
+    const table = await resultTable(opened.page, 0);
+    // Then each row carries the run report's numbers
+    const { reads, writes, orders } = report;
+    expect(table).toEqual({
+      Reads: `DB=${reads.database} CACHE=${reads.cache} FAIL=${reads.failed}`,
+      Writes: `OK=${writes.ok} 202_QUEUED=${writes.queued} STOCK_OUT=${writes.stockOut} FAIL=${writes.failed}`,
+      'Orders lost': `0 (accepted ${orders.accepted}, committed ${orders.committed}, rejected 0, duplicated 0)`,
+      'SQS remaining / DLQ': '0 / 0',
+      'Target registered at end': 'yes',
+      Verdict: 'PASSED',
+    });
   });
 
-  it('draws every chart of the run, fetching nothing from the network', async () => {
-    // Given the report of the local run, opened
-    const { page, requests } = await open(browser, singleFile);
+  it('draws the reads, writes and latency charts, fetching nothing from the network', async () => {
+    // Given the report, opened
     // When each chart's canvas is read
-    const painted = await paintedPixels(page, '.chart');
-    // Then the reads, writes and latency charts are all drawn, and no request left the file
+    const painted = await paintedPixels(opened.page);
+    // Then all three charts are drawn, and no request left the file
     expect(painted).toHaveLength(3);
     for (const count of painted) expect(count).toBeGreaterThan(1000);
-    expect(requests).toEqual([]);
-    await page.close();
+    expect(opened.requests).toEqual([]);
+  });
+});
+
+describe('the HTML report of a BEFORE/AFTER pair, in a browser', () => {
+  const before: RunReport = buildReport(fragileRun()).report;
+  const after: RunReport = buildReport(passingRun()).report;
+  let opened: Opened;
+
+  beforeAll(async () => {
+    opened = await open({ before, after }, 'compare');
+    await opened.page.screenshot({ path: path.join(OUT, 'compare.png'), fullPage: true });
   });
 
-  it('puts BEFORE and AFTER side by side for a compare run', async () => {
-    // Given a BEFORE / AFTER pair rendered to a file
-    const after = buildReport(passingRun()).report;
-    const before: RunReport = { ...after, runId: 'before-run', degradation: false, verdict: 'failed', reasons: ['60 reads failed'] };
-    const file = path.join(OUT, 'compare.html');
-    writeFileSync(file, renderHtmlReport({ before, after }));
-    // When it is opened
-    const { page } = await open(browser, file);
-    // Then two run panels stand next to each other, each with its charts drawn
-    const panels = await page.$$eval('section.run', (sections) => sections.map((s) => ({ title: s.querySelector('h2')?.textContent ?? '', left: s.getBoundingClientRect().left })));
-    expect(panels.map((p) => p.title)).toEqual([expect.stringContaining('BEFORE'), expect.stringContaining('AFTER')]);
+  afterAll(async () => {
+    await opened?.page.close();
+  });
+
+  it('puts the fragile BEFORE run left of the resilient AFTER run, each with its verdict', async () => {
+    // Given the pair, opened
+    // When the run panels are read
+    const panels = await opened.page.$$eval('section.run', (sections) =>
+      sections.map((s) => ({ title: s.querySelector('h2')?.textContent ?? '', left: s.getBoundingClientRect().left })),
+    );
+    // Then BEFORE (FAILED) stands left of AFTER (PASSED)
+    expect(panels.map((p) => p.title)).toEqual([expect.stringMatching(/BEFORE.*FAILED/), expect.stringMatching(/AFTER.*PASSED/)]);
     expect(panels[1].left).toBeGreaterThan(panels[0].left);
-    expect((await paintedPixels(page, '.chart')).every((count) => count > 1000)).toBe(true);
-    await page.screenshot({ path: path.join(OUT, 'compare.png'), fullPage: true });
-    await page.close();
+  });
+
+  it('shows why the BEFORE run failed, with its failed requests in its table', async () => {
+    // Given the pair, opened
+    // When the BEFORE panel's reasons and table are read
+    const reasons = await opened.page.locator('section.run[data-run="0"] ul.reasons li').allInnerTexts();
+    const table = await resultTable(opened.page, 0);
+    // Then the reader sees the failed reads and writes, counted
+    const { reads, writes } = before;
+    expect(reasons).toEqual([`${reads.failed} reads failed (baseline 0, outage ${reads.failed}, recovery 0)`, `${writes.failed} writes failed (baseline 0, outage ${writes.failed}, recovery 0)`]);
+    expect(table.Reads).toBe(`DB=${reads.database} CACHE=0 FAIL=${reads.failed}`);
+    expect(table.Writes).toBe(`OK=${writes.ok} 202_QUEUED=0 STOCK_OUT=0 FAIL=${writes.failed}`);
+  });
+
+  it('draws the charts of both runs', async () => {
+    // Given the pair, opened
+    // When each chart's canvas is read
+    const painted = await paintedPixels(opened.page);
+    // Then the three charts of each run are drawn
+    expect(painted).toHaveLength(6);
+    for (const count of painted) expect(count).toBeGreaterThan(1000);
   });
 });

@@ -54,19 +54,6 @@ describe('synthesizeGameDay', () => {
     expect(spawnSync).not.toHaveBeenCalled();
   });
 
-  test('bundles with the local esbuild when asked to', () => {
-    // Given no process started so far
-    spawnSync.mockClear();
-
-    // When the stack is synthesized with bundling
-    synthesizeGameDay(testConfig(), { bundling: true });
-
-    // Then esbuild ran, and Docker did not
-    const commands = spawnSync.mock.calls.map(([command, args]) => [command, ...((args as string[] | undefined) ?? [])].join(' '));
-    expect(commands.some((command) => command.includes('esbuild'))).toBe(true);
-    expect(commands.some((command) => command.startsWith('docker'))).toBe(false);
-  });
-
   test('checks the config it is given', () => {
     // Given a config whose proxy ARN is a pattern
     const config = { ...testConfig(), proxyArn: 'arn:aws:rds:us-east-1:123456789012:db-proxy:*' };

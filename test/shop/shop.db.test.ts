@@ -7,6 +7,9 @@ import { testConfig } from './harness';
 import { closedPort, DatabaseRelay, dropShopTables, withPort } from './network';
 import { sqsEvent, sqsRecord } from './sqs-records';
 
+// A PGlite cold start takes seconds, more on a busy machine.
+jest.setTimeout(30_000);
+
 let database: LabDatabase;
 let relay: DatabaseRelay;
 let shop: Shop | undefined;

@@ -6,6 +6,9 @@ import { startDatabase, type LabDatabase } from '../support/database';
 import { closedPort, dropShopTables, withPort } from './network';
 import { sqsEvent as eventOf, sqsRecord } from './sqs-records';
 
+// A PGlite cold start takes seconds, more on a busy machine.
+jest.setTimeout(30_000);
+
 let database: LabDatabase;
 let store: PostgresShopDatabase;
 let worker: OrderWorker;

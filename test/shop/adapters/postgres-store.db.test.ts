@@ -6,6 +6,9 @@ import { silentLogger, type ShopLogger } from '../../../shop/ports';
 import { deferred } from '../fakes';
 import { closedPort, DatabaseRelay, dropShopTables, withPort } from '../network';
 
+// A PGlite cold start takes seconds, more on a busy machine.
+jest.setTimeout(30_000);
+
 let database: LabDatabase;
 let store: PostgresShopDatabase;
 

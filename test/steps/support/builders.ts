@@ -94,3 +94,30 @@ export function passingRun(): ReportInput {
     orders: { accepted: answered, committed: answered, rejected: 0, lost: 0, duplicated: 0 },
   };
 }
+
+/**
+ * The fragile build (no breaker, cache or queue) through the same outage as `passingRun`: every
+ * read and order of the 20 s outage fails after the connect timeout, then the database serves again.
+ */
+export function fragileRun(): ReportInput {
+  const run = passingRun();
+  const expStart = T0 + 31_000;
+  const baseline = trafficResult('baseline', seconds(T0, 30, { database: 3 }, { ok: 1 }), false);
+  const experiment = trafficResult(
+    'experiment',
+    [
+      ...seconds(expStart, 2, { database: 3 }, { ok: 1 }),
+      ...seconds(expStart + 2_000, 20, { failed: 3 }, { failed: 1 }, 1_000),
+      ...seconds(expStart + 22_000, 10, { database: 3 }, { ok: 1 }),
+    ],
+    false,
+  );
+  const answered = 30 + 2 + 10;
+  return {
+    ...run,
+    config: config({ runId: 'run-fragile', outageSeconds: 20, recoverySeconds: 10 }),
+    baseline,
+    experiment: { traffic: experiment, fault: run.experiment.fault },
+    orders: { accepted: answered, committed: answered, rejected: 0, lost: 0, duplicated: 0 },
+  };
+}

@@ -2,6 +2,9 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { startQueues, type LabQueues } from '../../local/sqs-emulator';
 
+// The emulator starts as a child process.
+jest.setTimeout(30_000);
+
 describe('startQueues', () => {
   let queues: LabQueues;
   beforeAll(async () => {

@@ -4,6 +4,9 @@ import { handler } from '../../../steps/handlers/traffic';
 import { InvalidStepInput } from '../../../steps/handlers/input';
 import { json, type ReceivedRequest, startTestServer, type TestServer } from '../support/http-server';
 
+// Each run sends for 1-2 real seconds and waits for its request timeouts.
+jest.setTimeout(15_000);
+
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();

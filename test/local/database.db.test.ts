@@ -2,6 +2,9 @@
 import { Client } from 'pg';
 import { startDatabase } from '../../local/database';
 
+// A PGlite cold start takes seconds, more on a busy machine.
+jest.setTimeout(30_000);
+
 describe('startDatabase', () => {
   it('serves real SQL to a pg client over TCP', async () => {
     // Given a started lab database

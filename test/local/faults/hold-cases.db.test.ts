@@ -1,0 +1,11 @@
+// Fault matrix, fast subset: runs that end during the hold, by a crash, a stop or a stop condition.
+import { abortedDuringHold, stopConditionDuringHold, trafficThrowsDuringHold } from '../../../local/faults/cases';
+import { itHoldsForEach, useFaultLab } from './support';
+
+jest.setTimeout(240_000);
+
+const lab = useFaultLab();
+
+describe('the fault matrix, ended during the hold', () => {
+  itHoldsForEach(lab, [trafficThrowsDuringHold, abortedDuringHold, stopConditionDuringHold]);
+});
