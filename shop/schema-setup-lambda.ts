@@ -1,8 +1,10 @@
 // Lambda entry of the lab's schema setup: a CloudFormation custom resource that runs with the master secret, never the shop's.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createPostgresPool } from './adapters/postgres-store';
 import { setUpShopSchema } from './adapters/postgres-schema-setup';
 import { readDatabaseCredentials } from './adapters/secrets-extension';
+import { DatabaseUnavailable } from './core/errors';
 import { consoleLogger, type ShopLogger } from './ports';
 
 /** What the custom resource framework expects back. */
@@ -12,13 +14,20 @@ export interface SchemaSetupResult {
 }
 
 const PHYSICAL_ID = 'shop-schema';
+/** Within the setup function's 2-minute timeout. */
+const SETUP_RETRY = Object.freeze({ attempts: 5, delayMs: 15_000 });
 
 /**
  * Create and Update: schema, seed and the shop's role, connected straight to the cluster as the
  * master user. Delete: nothing, the cluster goes with the stack. The settings come from the
  * environment: DB_HOST, DB_PORT, DB_NAME, MASTER_SECRET_ARN, APP_SECRET_ARN, INITIAL_STOCK.
  */
-export async function setUpSchemaFor(event: CloudFormationCustomResourceEvent, env: NodeJS.ProcessEnv, logger: ShopLogger = consoleLogger): Promise<SchemaSetupResult> {
+export async function setUpSchemaFor(
+  event: CloudFormationCustomResourceEvent,
+  env: NodeJS.ProcessEnv,
+  logger: ShopLogger = consoleLogger,
+  retry: { attempts: number; delayMs: number } = SETUP_RETRY,
+): Promise<SchemaSetupResult> {
   const appSecretArn = required(env, 'APP_SECRET_ARN');
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId, Data: { AppUsername: '' } };
 
@@ -37,7 +46,17 @@ export async function setUpSchemaFor(event: CloudFormationCustomResourceEvent, e
     logger,
   );
   try {
-    await setUpShopSchema(pool, { appRole, initialStock: Number(env.INITIAL_STOCK ?? '100000') });
+    // A fresh cluster's endpoint can take a moment to answer after CloudFormation reports it created.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await setUpShopSchema(pool, { appRole, initialStock: Number(env.INITIAL_STOCK ?? '100000') });
+        break;
+      } catch (error) {
+        if (!(error instanceof DatabaseUnavailable) || attempt >= retry.attempts) throw error;
+        logger.warn('database not reachable yet; retrying the schema setup', { attempt, error: error.message });
+        await delay(retry.delayMs);
+      }
+    }
   } finally {
     await pool.end();
   }

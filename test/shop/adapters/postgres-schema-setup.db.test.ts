@@ -9,7 +9,8 @@ import { createPostgresPool, PostgresShopDatabase } from '../../../shop/adapters
 import { silentLogger } from '../../../shop/ports';
 import { setUpSchemaFor } from '../../../shop/schema-setup-lambda';
 import { startDatabase, type LabDatabase } from '../../support/database';
-import { dropShopTables } from '../network';
+import { closedPort, DatabaseRelay, dropShopTables } from '../network';
+import { DatabaseUnavailable } from '../../../shop/core/errors';
 
 let database: LabDatabase;
 /** Roles are global to a PostgreSQL server: a name of its own per test file run. */
@@ -206,6 +207,40 @@ describe('the schema setup custom resource', () => {
     } finally {
       await store.close();
     }
+  });
+
+  test('retries while the cluster does not answer yet, then sets up', async () => {
+    // Given a cluster endpoint that refuses connections until the setup says it will retry
+    const url = new URL(database.url);
+    const relay = new DatabaseRelay(url.hostname, Number(url.port));
+    const port = await relay.start();
+    relay.down();
+    const warnings: string[] = [];
+    const logger = {
+      ...silentLogger,
+      warn: (message: string) => {
+        warnings.push(message);
+        relay.up();
+      },
+    };
+    try {
+      // When CloudFormation creates the resource
+      const result = await setUpSchemaFor(event('Create'), { ...envFor(), DB_PORT: String(port) }, logger, { attempts: 3, delayMs: 50 });
+
+      // Then it retried once and set the schema up
+      expect(warnings).toEqual(['database not reachable yet; retrying the schema setup']);
+      expect(result.Data.AppUsername).toBe(appRole.username);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  test('gives up after its attempts, failing the deploy', async () => {
+    // Given a cluster endpoint that never answers
+    const port = await closedPort();
+    // When CloudFormation creates the resource
+    // Then the setup fails as the database being unavailable
+    await expect(setUpSchemaFor(event('Create'), { ...envFor(), DB_PORT: String(port) }, silentLogger, { attempts: 2, delayMs: 1 })).rejects.toThrow(DatabaseUnavailable);
   });
 
   test('touches nothing when the resource is deleted', async () => {
