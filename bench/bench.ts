@@ -97,7 +97,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   const overheadSeconds = median(gameDays.map((run) => run.overheadSeconds));
   // The run closest to the median overhead stands for all of them in the cost section.
   const representative = [...gameDays].sort((a, b) => Math.abs(a.overheadSeconds - (overheadSeconds ?? 0)) - Math.abs(b.overheadSeconds - (overheadSeconds ?? 0)))[0];
-  const cost = costOfDefaultRun(representative, plan.gameDay, memory, LOCAL_EXPERIMENT.holdCheckSeconds);
+  const cost = costOfDefaultRun(representative, plan.gameDay, memory, LOCAL_EXPERIMENT.windowSeconds);
   const outage = { timings: plan.outage, database, resilient: summariseOutageRuns(resilient), fragile: summariseOutageRuns(fragile) };
   const partial = { generator, outage, cost };
   return {

@@ -34,17 +34,21 @@ export const LIST_PRICES = Object.freeze({
 
 export type ListPrices = typeof LIST_PRICES;
 
-/** The states each loop of the GameDay state machine enters per iteration, and between iterations. */
+/** The states each loop of the GameDay state machine enters per window (one traffic worker), and between iterations. */
 export const LOOP_STATES = Object.freeze({
-  hold: { perIteration: ['HoldWait', 'HoldCheckAlarms', 'CountHoldIteration', 'CheckHold'], between: [] as string[] },
-  available: { perIteration: ['DescribeTargetAfterRegister', 'CountAvailablePoll', 'CheckAvailableAfterRegister'], between: ['WaitForAvailable'] },
+  baseline: { perIteration: ['BaselineWindow', 'BaselineWorker', 'TallyBaselineWindow', 'CheckBaselineWindow'], between: [] as string[] },
+  outage: { perIteration: ['OutageWindow', 'OutageWorker', 'TallyOutageWindow', 'HoldCheckAlarms', 'CheckOutageWindow'], between: [] as string[] },
+  restoring: { perIteration: ['RestoringWindow', 'RestoringWorker', 'TallyRestoringWindow', 'DescribeTargetAfterRegister', 'CheckAvailableAfterRegister'], between: [] as string[] },
+  recovery: { perIteration: ['RecoveryWindow', 'RecoveryWorker', 'TallyRecoveryWindow', 'CheckRecoveryWindow'], between: [] as string[] },
   // Every drain poll counts one reading, zero or not.
   drain: { perIteration: ['DrainQueueDepth', 'DrainDlqDepth', 'CheckDrainReading', 'CheckDrained', 'CountZeroReading|CountNonZeroReading'], between: ['DrainWait'] },
 });
 
 export interface LoopCounts {
-  holdIterations: number;
-  availablePolls: number;
+  baselineWindows: number;
+  outageWindows: number;
+  restoringWindows: number;
+  recoveryWindows: number;
   drainPolls: number;
 }
 
@@ -58,8 +62,10 @@ const loopStateNames = new Set(Object.values(LOOP_STATES).flatMap((loop) => [...
 /** How many times each loop ran, read from the states entered (the counter states enter once per iteration). */
 export function loopCountsOf(entered: Readonly<Record<string, number>>): LoopCounts {
   return {
-    holdIterations: entered.CountHoldIteration ?? 0,
-    availablePolls: entered.CountAvailablePoll ?? 0,
+    baselineWindows: entered.TallyBaselineWindow ?? 0,
+    outageWindows: entered.TallyOutageWindow ?? 0,
+    restoringWindows: entered.TallyRestoringWindow ?? 0,
+    recoveryWindows: entered.TallyRecoveryWindow ?? 0,
     drainPolls: entered.CheckDrained ?? 0,
   };
 }
@@ -71,7 +77,14 @@ export function transitionsFor(entered: Readonly<Record<string, number>>, loops:
     .reduce((sum, [, count]) => sum + count, 0);
   const loop = (states: { perIteration: readonly string[]; between: readonly string[] }, iterations: number) =>
     iterations <= 0 ? 0 : states.perIteration.length * iterations + states.between.length * (iterations - 1);
-  return outsideLoops + loop(LOOP_STATES.hold, loops.holdIterations) + loop(LOOP_STATES.available, loops.availablePolls) + loop(LOOP_STATES.drain, loops.drainPolls);
+  return (
+    outsideLoops +
+    loop(LOOP_STATES.baseline, loops.baselineWindows) +
+    loop(LOOP_STATES.outage, loops.outageWindows) +
+    loop(LOOP_STATES.restoring, loops.restoringWindows) +
+    loop(LOOP_STATES.recovery, loops.recoveryWindows) +
+    loop(LOOP_STATES.drain, loops.drainPolls)
+  );
 }
 
 /**
@@ -87,10 +100,12 @@ export function deriveTransitions(entered: Readonly<Record<string, number>>, loo
   return transitionsFor(entered, loops);
 }
 
-/** The loops of a run with the stack's timings: one hold check per holdCheckSeconds, polls until AVAILABLE and drained. */
+/** The loops of a run with the stack's timings: a window per windowSeconds of each phase, restoring windows until AVAILABLE, polls until drained. */
 export function expectedLoopCounts(settings: {
+  baselineSeconds: number;
   outageSeconds: number;
-  holdCheckSeconds: number;
+  recoverySeconds: number;
+  windowSeconds: number;
   availablePollSeconds: number;
   drainZeroReadings: number;
   /** How long the target takes to become AVAILABLE after register (an assumption: AWS documents no duration). */
@@ -99,8 +114,10 @@ export function expectedLoopCounts(settings: {
   nonZeroDrainReadings: number;
 }): LoopCounts {
   return {
-    holdIterations: Math.ceil(settings.outageSeconds / settings.holdCheckSeconds),
-    availablePolls: Math.ceil(settings.registrationSeconds / settings.availablePollSeconds) + 1,
+    baselineWindows: Math.ceil(settings.baselineSeconds / settings.windowSeconds),
+    outageWindows: Math.ceil(settings.outageSeconds / settings.windowSeconds),
+    restoringWindows: Math.ceil(settings.registrationSeconds / settings.availablePollSeconds),
+    recoveryWindows: Math.ceil(settings.recoverySeconds / settings.windowSeconds),
     drainPolls: settings.drainZeroReadings + settings.nonZeroDrainReadings,
   };
 }

@@ -28,6 +28,7 @@ export interface GameDayRun {
 const STEP_MODULES = {
   'validate-input': () => import('../steps/handlers/validate-input'),
   traffic: () => import('../steps/handlers/traffic'),
+  'tally-window': () => import('../steps/handlers/tally-window'),
   'verify-orders': () => import('../steps/handlers/verify-orders'),
   report: () => import('../steps/handlers/report'),
 } as const;
@@ -106,9 +107,9 @@ export const DEFAULT_RUN_ASSUMPTIONS = Object.freeze({
 });
 
 export interface CostSection {
-  measured: { timings: ShortRunTimings & { holdCheckSeconds: number }; transitions: number; loops: LoopCounts; entered: Record<string, number> };
+  measured: { timings: ShortRunTimings & { windowSeconds: number }; transitions: number; loops: LoopCounts; entered: Record<string, number> };
   defaultRun: {
-    settings: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number; holdCheckSeconds: number; availablePollSeconds: number; drainPollSeconds: number };
+    settings: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number; windowSeconds: number; availablePollSeconds: number; drainPollSeconds: number };
     loops: LoopCounts;
     lambda: LambdaUse[];
     estimate: CostEstimate;
@@ -125,17 +126,22 @@ export interface CostSection {
 }
 
 /** Prices a default GameDay from a measured short one: loops recounted, traffic steps stretched to the default phases. */
-export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings, memoryMb: Record<string, number>, holdCheckSeconds: number): CostSection {
+export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings, memoryMb: Record<string, number>, windowSeconds: number): CostSection {
   const d = DEFAULT_EXPERIMENT;
   const loops = expectedLoopCounts({ ...d, registrationSeconds: DEFAULT_RUN_ASSUMPTIONS.registrationSeconds, nonZeroDrainReadings: DEFAULT_RUN_ASSUMPTIONS.nonZeroDrainReadings });
   const transitions = deriveTransitions(measured.entered, loops);
   const init = DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation;
   const secondsOf = (step: string) => measured.stepSeconds[step] ?? [];
-  // A traffic step takes its phase plus the wait for the last answers: keep that tail, stretch the phase.
-  const trafficTail = median(secondsOf('traffic').map((s, i) => s - (i === 0 ? timings.baselineSeconds : timings.outageSeconds + timings.recoverySeconds))) ?? 0;
+  // A window's invocation takes its traffic plus the wait for the last answers: keep that tail, stretch the phases.
+  const trafficTail = median(secondsOf('traffic').map((s) => s - windowSeconds)) ?? 0;
+  const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
+  const restoringSeconds = loops.restoringWindows * d.availablePollSeconds;
   const lambda: LambdaUse[] = Object.keys(STEP_MODULES).map((step) => {
-    const invocations = step === 'traffic' ? 2 : 1;
-    const handlerSeconds = step === 'traffic' ? d.baselineSeconds + d.outageSeconds + d.recoverySeconds + 2 * Math.max(0, trafficTail) : (median(secondsOf(step)) ?? 0) * invocations;
+    const invocations = step === 'traffic' || step === 'tally-window' ? windows : 1;
+    const handlerSeconds =
+      step === 'traffic'
+        ? d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds + windows * Math.max(0, trafficTail)
+        : (median(secondsOf(step)) ?? 0) * invocations;
     return { step, memoryMb: memoryMb[step] ?? 128, invocations, seconds: handlerSeconds + invocations * init };
   });
   const entered = measured.entered;
@@ -145,20 +151,20 @@ export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings,
     cloudWatch: {
       putMetricDataCalls: entered.PublishMetrics ?? 0,
       distinctMetrics: measured.distinctMetrics,
-      otherCalls: (entered.CheckStopConditions ?? 0) + loops.holdIterations,
+      otherCalls: (entered.CheckStopConditions ?? 0) + loops.outageWindows,
     },
     sqsRequests: (entered.QueueDepth ?? 0) + (entered.DlqDepth ?? 0) + 2 * loops.drainPolls,
     dynamoDbWrites: (entered.AcquireLock ?? 0) + (entered.ReleaseLock ?? 0),
     outageSeconds: d.outageSeconds,
   });
   return {
-    measured: { timings: { ...timings, holdCheckSeconds }, transitions: transitionsFor(entered, loopCountsOf(entered)), loops: loopCountsOf(entered), entered },
+    measured: { timings: { ...timings, windowSeconds }, transitions: transitionsFor(entered, loopCountsOf(entered)), loops: loopCountsOf(entered), entered },
     defaultRun: {
       settings: {
         baselineSeconds: d.baselineSeconds,
         outageSeconds: d.outageSeconds,
         recoverySeconds: d.recoverySeconds,
-        holdCheckSeconds: d.holdCheckSeconds,
+        windowSeconds: d.windowSeconds,
         availablePollSeconds: d.availablePollSeconds,
         drainPollSeconds: d.drainPollSeconds,
       },

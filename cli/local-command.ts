@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ReportSubject } from '../dashboards/render/html-report';
 import type { RunOverrides, RunReport } from '../steps/core/contracts';
 import { validateRunInput } from '../steps/core/run-config';
-import { LOCAL_EXPERIMENT } from '../local/local-config';
+import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
 import type { LocalRunResult, Progress } from '../local/runner';
 import { EXIT_CODES } from './exit-codes';
 
@@ -18,6 +18,7 @@ export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun'> {
   json?: string;
   html?: string;
   dryRun: boolean;
+  registrationDelaySeconds?: number;
 }
 
 export function wholeNumber(value: string): number {
@@ -44,14 +45,18 @@ export function addLocalRunOptions(command: Command): Command {
     .option('--recovery-seconds <n>', `traffic after the target is back (local default ${LOCAL_EXPERIMENT.recoverySeconds})`, wholeNumber)
     .option('--reads-per-second <n>', `offered reads (default ${LOCAL_EXPERIMENT.readsPerSecond})`, wholeNumber)
     .option('--writes-per-second <n>', `offered orders (default ${LOCAL_EXPERIMENT.writesPerSecond})`, wholeNumber)
-    .option('--drain-timeout-seconds <n>', `how long the queues may take to drain (local default ${LOCAL_EXPERIMENT.drainTimeoutSeconds})`, wholeNumber);
+    .option('--drain-timeout-seconds <n>', `how long the queues may take to drain (local default ${LOCAL_EXPERIMENT.drainTimeoutSeconds})`, wholeNumber)
+    .option('--window-seconds <n>', `length of one traffic window (local default ${LOCAL_EXPERIMENT.windowSeconds})`, wholeNumber)
+    .option('--traffic-workers <n>', 'traffic workers per window, each its own process (default: as many as the rates need)', wholeNumber)
+    .option('--error-budget-percent <n>', 'failed share of one outage window that ends the hold early (default: off)', wholeNumber)
+    .option('--registration-delay-seconds <n>', `the lab's delay from register to AVAILABLE (default ${(LOCAL_LAB.registrationDelayMs ?? 0) / 1000})`, wholeNumber);
 }
 
 /** Execution input from the flags, refused with every problem listed before anything starts. */
 export function overridesFrom(options: LocalCommandOptions): RunOverrides {
   const overrides: RunOverrides = {};
-  const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds'] as const;
-  for (const key of keys) if (options[key] !== undefined) overrides[key] = options[key];
+  const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds', 'windowSeconds', 'trafficWorkers', 'errorBudgetPercent'] as const;
+  for (const key of keys) if (options[key] !== undefined) (overrides as Record<string, unknown>)[key] = options[key];
   if (options.dryRun) overrides.dryRun = true;
   try {
     // The same rules the state machine's ValidateInput applies, checked before the lab starts.
@@ -96,7 +101,8 @@ export async function runLocalCommand(options: LocalCommandOptions, out: (line: 
 
   const run = async (degradation: boolean, label: string): Promise<LocalRunResult> => {
     out(`${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite'})...`);
-    const result = await runLocalGameDay({ labOptions: { degradation }, input: overrides, signal: abort.signal, onProgress: progressPrinter(label) });
+    const labOptions = { degradation, ...(options.registrationDelaySeconds !== undefined ? { registrationDelayMs: options.registrationDelaySeconds * 1000 } : {}) };
+    const result = await runLocalGameDay({ labOptions, input: overrides, signal: abort.signal, onProgress: progressPrinter(label) });
     if (process.stdout.isTTY) process.stdout.write('\n');
     out(`${label}Execution ${result.executionName} ended ${result.status} after ${(result.wallMs / 1000).toFixed(1)} s`);
     return result;

@@ -88,6 +88,9 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
     .option('--reads-per-second <n>', 'override the stack default', positiveWholeNumber)
     .option('--writes-per-second <n>', 'override the stack default', positiveWholeNumber)
     .option('--drain-timeout-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--window-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--traffic-workers <n>', 'override the stack default (default: as many as the rates need)', positiveWholeNumber)
+    .option('--error-budget-percent <n>', 'override the stack default (default: off)', positiveWholeNumber)
     .action(async (options: AwsOptions & StartOverrides & { dryRun: boolean }) => {
       const { region, stateMachineArn, stack, dryRun, ...rest } = options;
       const overrides = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as StartOverrides;

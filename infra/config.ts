@@ -1,7 +1,7 @@
 // The GameDay app's typed configuration: read from CDK context, checked once, every problem reported together.
 import { Token } from 'aws-cdk-lib';
 import type { RunSettings } from '../steps/core/contracts';
-import { checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, longestRunSeconds, NUMERIC_SETTINGS } from '../steps/core/run-settings';
+import { checkExecutionTimeout, checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, longestAcceptedRunSeconds, NUMERIC_SETTINGS } from '../steps/core/run-settings';
 
 /** The context key the app reads its configuration from (a JSON object, or a string holding one). */
 export const GAMEDAY_CONTEXT_KEY = 'gameday';
@@ -81,7 +81,7 @@ export interface GameDayConfig {
   readonly schedule: GameDayScheduleConfig;
   /** How often the reconciler checks that the target is registered. @default 15 */
   readonly reconcilerRateMinutes: number;
-  /** Execution timeout; must exceed the longest run the defaults allow. @default 60 */
+  /** Execution timeout; every run is checked against it before any harm. @default - the longest run any accepted input can make */
   readonly executionTimeoutMinutes: number;
 }
 
@@ -191,15 +191,10 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const experiment = readExperiment(input.experiment, problems);
   const schedule = readSchedule(input.schedule, problems);
   const reconcilerRateMinutes = integerIn(input.reconcilerRateMinutes, 'reconcilerRateMinutes', 15, 1, 1440, problems);
-  const executionTimeoutMinutes = integerIn(input.executionTimeoutMinutes, 'executionTimeoutMinutes', 60, 1, 1440, problems);
+  const executionTimeoutMinutes = integerIn(input.executionTimeoutMinutes, 'executionTimeoutMinutes', defaultTimeoutMinutes(experiment), 1, 60 * 24 * 7, problems);
 
   if (experiment && executionTimeoutMinutes !== undefined) {
-    const longest = longestRunSeconds({ ...experiment, dryRun: false });
-    if (executionTimeoutMinutes * 60 <= longest) {
-      problems.push(
-        `executionTimeoutMinutes (${executionTimeoutMinutes}) must exceed the longest run the defaults allow: baseline + outage + recovery + drain timeout + available timeout = ${longest} s`,
-      );
-    }
+    problems.push(...checkExecutionTimeout({ ...experiment, dryRun: false }, executionTimeoutMinutes * 60));
   }
 
   if (problems.length > 0) throw new InvalidGameDayConfig(problems);
@@ -219,7 +214,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     experiment: experiment ?? DEFAULT_EXPERIMENT,
     schedule: schedule ?? DEFAULT_SCHEDULE,
     reconcilerRateMinutes: reconcilerRateMinutes ?? 15,
-    executionTimeoutMinutes: executionTimeoutMinutes ?? 60,
+    executionTimeoutMinutes: executionTimeoutMinutes ?? defaultTimeoutMinutes(experiment),
   };
 }
 
@@ -424,6 +419,11 @@ function readSchedule(value: unknown, problems: string[]): GameDayScheduleConfig
   if (typeof timezone !== 'string' || !TIME_ZONE.test(timezone)) problems.push(`schedule.timezone must be an IANA time zone such as UTC or Europe/Berlin (got ${describe(timezone)})`);
   if (problems.length > before) return undefined;
   return { enabled: enabled as boolean, expression: expression as string, timezone: timezone as string };
+}
+
+/** The longest run any accepted input can make with these defaults, in whole minutes: no accepted run outlasts it. */
+function defaultTimeoutMinutes(experiment: ExperimentDefaults | undefined): number {
+  return Math.ceil(longestAcceptedRunSeconds({ ...(experiment ?? DEFAULT_EXPERIMENT), dryRun: false }) / 60);
 }
 
 function isHttpUrl(value: string): boolean {

@@ -4,6 +4,7 @@ import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMach
 import type { RunConfig, RunOverrides, RunReport, Verdict } from '../steps/core/contracts';
 import { phaseOfState } from '../steps/core/state-phases';
 import { FAILURE_ERRORS, STATES } from '../steps/core/workflow-names';
+import { validateRunInput } from '../steps/core/run-config';
 import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate } from './definition';
 import { startLab, type Lab, type LabOptions } from './lab';
 import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
@@ -19,6 +20,7 @@ export function isLocalExecutionRunning(executionArn: string): boolean {
 import { reportWithoutReportStep } from './run-report';
 import type { LiveCounts } from './traffic-counter';
 import { buildTaskHandlers, type LocalTaskHandler, type StepHandler, type TaskTargets } from './task-dispatcher';
+import { startTrafficWorkerPool, trafficStepInPool, type TrafficWorkerPool } from './traffic-workers';
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -63,6 +65,12 @@ export interface LocalRunOptions {
    * @default - none
    */
   readonly safetyNetFault?: () => void | Promise<void>;
+  /**
+   * Processes the traffic step runs in, one per worker of a traffic window (Map iteration `i` runs
+   * in process `i % trafficWorkers`); none are started when `stepOverrides` replaces the traffic step.
+   * @default - the workers the run's input resolves to (1 when the input is refused)
+   */
+  readonly trafficWorkers?: number;
 }
 
 export interface LocalRunResult {
@@ -78,18 +86,31 @@ export interface LocalRunResult {
   wallMs: number;
 }
 
+/** The workers a run's input asks for with the local defaults; a refused input runs no window, so one is enough. */
+function workersOf(input: unknown): number {
+  try {
+    return validateRunInput(input ?? {}, LOCAL_EXPERIMENT).trafficWorkers;
+  } catch {
+    return 1;
+  }
+}
+
 /** Runs one GameDay locally: synthesize, resolve, run, then apply the safety net as AWS would. */
 export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<LocalRunResult> {
   const ownLab = !options.lab;
   const lab = options.lab ?? (await startLab({ ...LOCAL_LAB, ...options.labOptions }));
+  // Each traffic worker is a process of its own, as each Lambda is on AWS; they start while the stack synthesizes.
+  const trafficWorkers = options.stepOverrides?.traffic ? Promise.resolve(null) : startTrafficWorkerPool({ size: options.trafficWorkers ?? workersOf(options.input) });
+  trafficWorkers.catch(() => undefined);
   try {
-    return await runAgainstLab(lab, options);
+    return await runAgainstLab(lab, options, trafficWorkers);
   } finally {
+    await trafficWorkers.then((pool) => pool?.close(), () => undefined);
     if (ownLab) await lab.stop();
   }
 }
 
-async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalRunResult> {
+async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers: Promise<TrafficWorkerPool | null>): Promise<LocalRunResult> {
   const started = Date.now();
   const executionName = options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
   const config = localGameDayConfig(lab);
@@ -104,6 +125,8 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions): Promise<LocalR
   let reportFromStep: RunReport | null = null;
   let runConfig: RunConfig | null = null;
   const steps = await loadStepHandlers(() => transitions);
+  const pool = await trafficWorkers;
+  if (pool) steps.traffic = trafficStepInPool(pool);
   const inFlight = new Set<Promise<unknown>>();
   const handlers = trackInFlight(buildTaskHandlers(definition, {
     proxy: lab.proxy,
@@ -274,15 +297,17 @@ async function waitForTarget(lab: Lab): Promise<boolean> {
 
 /** The step handlers, loaded after the lab set the emulator endpoints their SDK clients read. */
 async function loadStepHandlers(transitions: () => number): Promise<Record<string, StepHandler>> {
-  const [validateInput, traffic, verifyOrders, report] = await Promise.all([
+  const [validateInput, traffic, tallyWindow, verifyOrders, report] = await Promise.all([
     import('../steps/handlers/validate-input'),
     import('../steps/handlers/traffic'),
+    import('../steps/handlers/tally-window'),
     import('../steps/handlers/verify-orders'),
     import('../steps/handlers/report'),
   ]);
   return {
     'validate-input': validateInput.handler as StepHandler,
     traffic: traffic.handler as StepHandler,
+    'tally-window': tallyWindow.handler as StepHandler,
     'verify-orders': verifyOrders.handler as StepHandler,
     // Locally the runner counts state transitions; on AWS the report says null.
     report: (event) => (report.handler as StepHandler)({ ...(event as object), transitions: transitions() }),

@@ -1,4 +1,5 @@
 // The interfaces the steps' core logic needs from the outside world: the shop, the proxy, the lock, executions.
+import type { TimelineBucket } from './core/contracts';
 
 /** An order as the traffic generator sends it to `POST /orders`. */
 export interface OrderRequest {
@@ -93,3 +94,19 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', done, { once: true });
     }),
 };
+
+/** Where the workers of a windowed run keep their per-second timelines for the report step (they never ride in the state). */
+export interface TimelineStore {
+  /** Stores one worker's timeline of one window. */
+  put(key: TimelineKey, buckets: readonly TimelineBucket[]): Promise<void>;
+  /** The timelines of the given windows and workers; a missing one is an error (a report must not quietly lose seconds). */
+  getMany(keys: readonly TimelineKey[]): Promise<TimelineBucket[][]>;
+}
+
+/** One worker's timeline of one window of one phase of a run. */
+export interface TimelineKey {
+  runId: string;
+  phase: string;
+  window: number;
+  worker: number;
+}

@@ -59,6 +59,8 @@ function depth(q: unknown): number {
   return Number(d?.visible ?? 0) + Number(d?.inFlight ?? 0) + Number(d?.delayed ?? 0);
 }
 
+const TALLY_STATES: ReadonlySet<string> = new Set([STATES.tallyBaselineWindow, STATES.tallyOutageWindow, STATES.tallyRestoringWindow, STATES.tallyRecoveryWindow]);
+
 /** Folds history events (in any order) into the view of the execution. */
 export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
   const view: ExecutionView = {
@@ -77,6 +79,7 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
     events: events.length,
   };
   const sorted = [...events].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  const byPhase = new Map<string, unknown>();
   for (const event of sorted) {
     const type: string = event.type ?? '';
     if (type === 'ExecutionStarted') view.startedAt = event.timestamp ?? null;
@@ -89,8 +92,11 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
       const output = parse(event.stateExitedEventDetails.output);
       if (!output) continue;
       if (name === STATES.validateInput && output.config) view.config = output.config as RunConfig;
-      if (name === STATES.baselineTraffic) addCounts(view.counts, output.baseline);
-      if (name === STATES.experiment) addCounts(view.counts, (output.experiment as { traffic?: unknown } | undefined)?.traffic);
+      // Every tally carries its phase's traffic so far: the live counts follow each window.
+      const tallied = (output.tally as { traffic?: { phase?: unknown } } | undefined)?.traffic;
+      if (TALLY_STATES.has(name) && tallied && typeof tallied.phase === 'string') byPhase.set(tallied.phase, tallied);
+      view.counts = zero();
+      for (const traffic of byPhase.values()) addCounts(view.counts, traffic);
       if (name === STATES.recordDeregistered) view.deregisteredAt = ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null;
       if (name === STATES.recordAvailable) view.availableAt = ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null;
       if (name === STATES.drainDlqDepth) {

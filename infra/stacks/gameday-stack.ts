@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_SHOP_AUTH, type GameDayConfig, regionOfArn, type ShopAuth, validateGameDayConfig } from '../config';
 import { SHOP_AUTH_ENV } from '../../steps/core/shop-auth';
 import { chartAssetPaths } from '../../dashboards/render/html-report';
+import { WORKER_TIMEOUT_SECONDS } from '../constructs/workflow/traffic-windows';
 import { GameDayDashboard } from '../constructs/gameday-dashboard';
 import { GameDayStateMachine } from '../constructs/gameday-state-machine';
 import { ReportArchive } from '../constructs/report-archive';
@@ -71,6 +72,8 @@ export class GameDayStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.DESTROY,
+      // The workers' stored timelines expire; the lock item carries no expiry.
+      timeToLiveAttribute: 'expiresAt',
     });
     this.lockTable = lockTable;
 
@@ -80,12 +83,16 @@ export class GameDayStack extends Stack {
     const validateInput = new StepFunction(this, 'ValidateInput', { step: 'validate-input', description: 'GameDay: validates a run input', timeout: Duration.seconds(10) });
     const traffic = new StepFunction(this, 'Traffic', {
       step: 'traffic',
-      description: 'GameDay: drives open-loop traffic against the shop',
-      // One invocation runs a whole phase (at most 840 s, see the config checks) and its stragglers.
-      timeout: Duration.minutes(15),
+      description: 'GameDay: drives one worker\'s share of one window of open-loop traffic against the shop',
+      // One invocation runs one window (at most 120 s) and its stragglers (5 s).
+      timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
       memorySize: 1024,
       ...shopCaller,
     });
+    // The workers store their timelines for the report step, under their own keys only: never the lock item.
+    const timelineItems = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['timeline#*'] } };
+    traffic.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StoreTimelines', actions: ['dynamodb:PutItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
+    const tallyWindow = new StepFunction(this, 'TallyWindow', { step: 'tally-window', description: 'GameDay: merges one traffic window of all workers', timeout: Duration.seconds(30), memorySize: 512 });
     const verifyOrders = new StepFunction(this, 'VerifyOrders', { step: 'verify-orders', description: 'GameDay: checks no accepted order was lost', timeout: Duration.minutes(1), ...shopCaller });
     for (const caller of [traffic, verifyOrders]) {
       grantShopAccess(caller.role, shopAuth);
@@ -103,11 +110,12 @@ export class GameDayStack extends Stack {
       bundledFiles: chartAssetPaths(),
     });
     reportArchive.grantPutReports(report.role);
+    report.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadTimelines', actions: ['dynamodb:BatchGetItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
 
     const gameDay = new GameDayStateMachine(this, 'GameDay', {
       config,
       lockTable,
-      steps: { validateInput: validateInput.fn, traffic: traffic.fn, verifyOrders: verifyOrders.fn, report: report.fn },
+      steps: { validateInput: validateInput.fn, traffic: traffic.fn, tallyWindow: tallyWindow.fn, verifyOrders: verifyOrders.fn, report: report.fn },
     });
     this.gameDay = gameDay;
     const stateMachine = gameDay.stateMachine;
@@ -224,8 +232,8 @@ export class GameDayStack extends Stack {
     new CfnOutput(this, 'ScheduleName', { value: this.schedule.scheduleName, description: 'The recurring GameDay schedule (default group)' });
 
     this.acknowledgeNagFindings({
-      invokedBySteps: [validateInput, traffic, verifyOrders, report],
-      functions: [validateInput, traffic, verifyOrders, report, safetyNet, scheduleStart],
+      invokedBySteps: [validateInput, traffic, tallyWindow, verifyOrders, report],
+      functions: [validateInput, traffic, tallyWindow, verifyOrders, report, safetyNet, scheduleStart],
       executionReaders: [safetyNet, scheduleStart],
       schedulerRole,
       scheduledFunctions: [safetyNet, scheduleStart],

@@ -167,7 +167,7 @@ export const deregisterTargetNotFound: FaultCase = {
 export const stopConditionDuringHold: FaultCase = {
   name: '7. a stop-condition alarm fires during the hold',
   expectedVerdict: 'aborted',
-  mechanism: 'HoldCheckAlarms every holdCheckSeconds: an alarm in ALARM ends the hold early, Register runs, the report names the alarm',
+  mechanism: 'HoldCheckAlarms after every outage window: an alarm in ALARM ends the hold early, Register runs, the report names the alarm',
   async run(ctx) {
     duringHold(ctx, 1_500, () => ctx.lab.metrics.setAlarmState(STOP_CONDITION_ALARM, 'ALARM'));
     const result = await ctx.run();
@@ -258,7 +258,7 @@ export const workerCrashesMidDrain: FaultCase = {
 export const slowAvailableWithinBound: FaultCase = {
   name: '11a. the target is slow to become AVAILABLE, within the bound',
   expectedVerdict: 'passed',
-  mechanism: 'DescribeTargetAfterRegister polls every availablePollSeconds, bounded by availableTimeoutSeconds; success is recorded only at AVAILABLE',
+  mechanism: 'after register, traffic windows of availablePollSeconds each end with DescribeTargetAfterRegister, bounded by availableTimeoutSeconds; success is recorded only at AVAILABLE',
   async run(ctx) {
     const delayMs = 6_000;
     ctx.lab.proxy.registrationDelayMs = delayMs;
@@ -390,6 +390,72 @@ export const deregisterDoesNothing: FaultCase = {
 };
 
 /** Every case, in the order of the issue, then the cases added since. */
+export const workerFailsMidWindow: FaultCase = {
+  name: '17. one traffic worker fails in the middle of an outage window',
+  expectedVerdict: 'failed',
+  mechanism: 'the window\'s Map fails with the worker\'s error (its requests were not measured): the Catch on the Experiment rolls back, releases the lock and fails the run naming the worker',
+  async run(ctx) {
+    const traffic = await realTraffic();
+    const failing: StepHandler = async (event) => {
+      const window = event as { phase?: string; worker?: number };
+      if (window.phase === 'baseline' || window.worker !== 1) return traffic(event);
+      // Worker 1 sends for a second of its outage window, then its process dies.
+      const sending = traffic(event).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      void sending;
+      throw Object.assign(new Error('traffic worker 1 died mid-window'), { name: 'TrafficWorkerDied' });
+    };
+    const result = await ctx.run({ input: { ...FAULT_RUN_INPUT, trafficWorkers: 2 }, stepOverrides: { traffic: failing } });
+    const problems: string[] = [];
+    faultBit(ctx, problems);
+    if (!/TrafficWorkerDied|worker 1 died/.test(reasonsOf(result))) problems.push(`the run does not name the failed worker: ${reasonsOf(result)}`);
+    if (result.safetyNet?.action === 'registered') problems.push('the safety net registered the target: the rollback did not');
+    return outcome(result, problems);
+  },
+};
+
+export const availableAfterRecoverySeconds: FaultCase = {
+  name: '11c. the wait from register to AVAILABLE is longer than recoverySeconds',
+  expectedVerdict: 'passed',
+  mechanism: 'traffic keeps running in windows while the target is REGISTERING (counted as outage); the recovery phase is recoverySeconds of traffic counted from AVAILABLE',
+  async run(ctx) {
+    const delayMs = 8_000;
+    const recoverySeconds = 3;
+    ctx.lab.proxy.registrationDelayMs = delayMs;
+    const result = await ctx.run({ input: { ...FAULT_RUN_INPUT, recoverySeconds } });
+    const problems: string[] = [];
+    faultBit(ctx, problems);
+    const { report } = result;
+    const availableAtMs = report.fault.availableAt ? Date.parse(report.fault.availableAt) : null;
+    const recoverySecondsSeen = availableAtMs === null ? 0 : report.timeline.filter((second) => second.phase === 'recovery' && second.t >= availableAtMs).length;
+    if (recoverySecondsSeen < recoverySeconds) problems.push(`the recovery phase holds ${recoverySecondsSeen} s of traffic after AVAILABLE, not ${recoverySeconds}`);
+    if (report.recovery.timeToFirstDatabaseReadMs === null) problems.push('no database read was seen after the restore');
+    return outcome(result, problems);
+  },
+};
+
+export const errorBudgetEndsHold: FaultCase = {
+  name: '18. the error budget ends the hold',
+  expectedVerdict: 'failed',
+  mechanism: 'after each outage window the tally compares its failed share with errorBudgetPercent: past it the hold ends, Register runs at once, the report says haltedBy errorBudget with the window\'s numbers',
+  async run(ctx) {
+    const traffic = await realTraffic();
+    // Customers are hurt: during the outage every request fails (the shop is unreachable).
+    const hurting: StepHandler = async (event) =>
+      (event as { phase?: string }).phase === 'baseline' ? traffic(event) : traffic({ ...(event as object), shopUrl: 'http://127.0.0.1:9' });
+    const outageSeconds = 20;
+    const result = await ctx.run({ input: { ...FAULT_RUN_INPUT, outageSeconds, windowSeconds: 2, errorBudgetPercent: 20 }, stepOverrides: { traffic: hurting } });
+    const problems: string[] = [];
+    faultBit(ctx, problems);
+    const { fault } = result.report;
+    if (fault.haltedBy !== 'errorBudget') problems.push(`fault.haltedBy is ${JSON.stringify(fault.haltedBy)}, not "errorBudget"`);
+    if (!fault.haltWindow || fault.haltWindow.failedPercent <= 20) problems.push(`the report does not give the window that spent the budget: ${JSON.stringify(fault.haltWindow)}`);
+    const heldMs = fault.deregisteredAt && fault.registeredAt ? Date.parse(fault.registeredAt) - Date.parse(fault.deregisteredAt) : null;
+    if (heldMs === null || heldMs >= (outageSeconds * 1000) / 2) problems.push(`the hold did not end early (held ${heldMs} ms of ${outageSeconds * 1000} ms)`);
+    return outcome(result, problems);
+  },
+};
+
 export const FAULT_CASES: readonly FaultCase[] = [
   trafficThrowsDuringHold,
   abortedDuringHold,
@@ -403,9 +469,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
   workerCrashesMidDrain,
   slowAvailableWithinBound,
   slowAvailablePastBound,
+  availableAfterRecoverySeconds,
   invalidInputRefused,
   safetyNetFailsOnce,
   outageOutlastsRetryBudget,
   targetNotAvailableAtStart,
   deregisterDoesNothing,
+  workerFailsMidWindow,
+  errorBudgetEndsHold,
 ];

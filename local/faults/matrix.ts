@@ -192,24 +192,27 @@ export async function runCase(env: FaultLab, faultCase: FaultCase, options: Faul
       });
     },
     whenTarget: (state, timeoutMs = 60_000) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`the target did not reach ${state} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const listener = (now: string) => {
-          if (now !== state) return;
-          done();
-          resolve();
-        };
-        const done = () => {
-          clearTimeout(timer);
-          lab.proxy.off('state', listener);
-          waiters.delete(listener);
-        };
-        waiters.add(listener);
-        lab.proxy.on('state', listener);
-      }),
+      // A target already in that state has reached it: the caller must not wait for the next change.
+      lab.proxy.state === state
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => {
+              done();
+              reject(new Error(`the target did not reach ${state} within ${timeoutMs} ms`));
+            }, timeoutMs);
+            const listener = (now: string) => {
+              if (now !== state) return;
+              done();
+              resolve();
+            };
+            const done = () => {
+              clearTimeout(timer);
+              lab.proxy.off('state', listener);
+              waiters.delete(listener);
+            };
+            waiters.add(listener);
+            lab.proxy.on('state', listener);
+          }),
     targetHistory: () => [...history],
     setWorkerFault: (fault) => env.setWorkerFault(fault),
     reconcile: async () => ((options.reconciler ?? true) ? runLocalReconciler(lab) : null),

@@ -23,7 +23,12 @@ export interface RunSettings {
   readonly readsPerSecond: number;
   readonly writesPerSecond: number;
   readonly drainTimeoutSeconds: number;
-  readonly holdCheckSeconds: number;
+  /** Traffic runs in windows of this length; the stop conditions and the error budget are checked between them. */
+  readonly windowSeconds: number;
+  /** Traffic functions each window fans out over; null: as many as the rates need. */
+  readonly trafficWorkers: number | null;
+  /** The share of failed requests in one outage window that ends the hold early; null: off. */
+  readonly errorBudgetPercent: number | null;
   readonly drainPollSeconds: number;
   readonly drainZeroReadings: number;
   readonly availablePollSeconds: number;
@@ -40,6 +45,9 @@ export interface RunOverrides {
   readsPerSecond?: number;
   writesPerSecond?: number;
   drainTimeoutSeconds?: number;
+  windowSeconds?: number;
+  trafficWorkers?: number | null;
+  errorBudgetPercent?: number | null;
   dryRun?: boolean;
 }
 
@@ -53,10 +61,14 @@ export interface RunConfig {
   readonly readsPerSecond: number;
   readonly writesPerSecond: number;
   readonly drainTimeoutSeconds: number;
-  /** How often the hold loop checks the stop conditions. */
-  readonly holdCheckSeconds: number;
-  /** Number of hold-loop iterations: ceil(outageSeconds / holdCheckSeconds). */
-  readonly holdIterations: number;
+  /** Length of a traffic window; the last window of a phase is shorter when the phase ends first. */
+  readonly windowSeconds: number;
+  /** Traffic functions per window (each carries its share of the rates). */
+  readonly trafficWorkers: number;
+  /** `[0, 1, ..., trafficWorkers - 1]`: the items each window's Map fans out over. */
+  readonly workers: number[];
+  /** Failed share of one outage window (percent) above which the hold ends early; null: off. */
+  readonly errorBudgetPercent: number | null;
   /** Seconds between drain polls, and the number of polls the drain timeout allows. */
   readonly drainPollSeconds: number;
   readonly drainPollIterations: number;
@@ -64,6 +76,7 @@ export interface RunConfig {
   readonly drainZeroReadings: number;
   /** Seconds between target-health polls after register, and how many are allowed. */
   readonly availablePollSeconds: number;
+  readonly availableTimeoutSeconds: number;
   readonly availablePollIterations: number;
   /** true: the fault states are skipped (the report says so). */
   readonly dryRun: boolean;
@@ -101,7 +114,47 @@ export interface TrafficResult {
   /** Orders the shop accepted (201 + 202) under this run's id. */
   ordersAccepted: number;
   latencyMs: { reads: LatencySummary; writes: LatencySummary };
+  /** The same latencies as compressed HdrHistograms, so results of workers and windows merge exactly. */
+  latencyHistograms: { reads: string; writes: string };
+  /** How late the first request left against its scheduled time (a window that starts late sends its overdue requests at once). */
+  startLagMs: number;
+  /** Windows merged into this result (1 for one worker's window). */
+  windows: number;
+  /** The per-second buckets; empty when the workers stored them for the report step (windowed runs). */
   timeline: TimelineBucket[];
+}
+
+/** Where one phase of a windowed run stands: the next window's schedule, and what the last window saw. */
+export interface WindowState {
+  /** `baseline` or `experiment`: names the orders and the stored timelines. */
+  phase: string;
+  /** Windows of this phase so far (the next window's number). */
+  index: number;
+  /** When the next window's first second is scheduled to start (ISO time): windows follow each other with no hole. */
+  scheduleStartAt: string;
+  /** Seconds of traffic this segment has run, and how many it must run. */
+  elapsedSeconds: number;
+  targetSeconds: number;
+  /** The length of this segment's windows. */
+  windowSeconds: number;
+  /** true: the segment has run its target seconds. */
+  done: boolean;
+  /** true: the last window's failed share exceeded the error budget. */
+  budgetExceeded: boolean;
+  /** The last window, for the error budget and the report. */
+  last: WindowFigures | null;
+}
+
+/** One window's figures, merged over its workers. */
+export interface WindowFigures {
+  index: number;
+  startedAtMs: number;
+  offered: number;
+  requests: number;
+  failed: number;
+  failedPercent: number;
+  /** The largest start lag of the window's workers. */
+  startLagMs: number;
 }
 
 export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'aborted';
@@ -129,7 +182,11 @@ export interface RunReport {
   latencyMs: { baseline: { p50: number; p99: number }; outage: { p50: number; p99: number }; recovery: { p50: number; p99: number } };
   timeline: Array<{ t: number; phase: 'baseline' | 'outage' | 'recovery' } & PhaseCounts>;
   recovery: { timeToFirstDatabaseReadMs: number | null; timeToDrainMs: number | null };
+  /** How the traffic ran: workers per window, windows per phase, the worst start lag at a window boundary. */
+  traffic: { workers: number; windows: { baseline: number; experiment: number }; maxStartLagMs: number };
   transitions: number | null;
+  /** true: the timeline was left out of this copy to fit the state; the stored report has it whole. */
+  timelineOmitted?: boolean;
 }
 
 /** What the fault branch of the experiment records (ISO timestamps from the state machine). */
@@ -140,6 +197,18 @@ export interface FaultRecord {
   availableAt: string | null;
   /** Names of the stop-condition alarms that ended the hold early, or null. */
   stoppedEarly: string[] | null;
+  /** What ended the hold before outageSeconds: the error budget, a stop condition, or nothing. */
+  haltedBy?: 'errorBudget' | 'stopCondition' | null;
+  /** The outage window whose failed share spent the error budget. */
+  haltWindow?: WindowFigures | null;
+}
+
+/** How the outage hold ended: early by a stop condition or the error budget, or after outageSeconds. */
+export interface HoldRecord {
+  stoppedEarly: string[] | string | null;
+  haltedBy: 'errorBudget' | 'stopCondition' | null;
+  /** The last outage window, when the hold was halted. */
+  window: WindowFigures | null;
 }
 
 /** Counts of one queue as getQueueAttributes reports them. */
@@ -165,7 +234,9 @@ export interface ReportInput {
   startedAt: string;
   config: RunConfig;
   baseline: TrafficResult;
-  experiment: { traffic: TrafficResult; fault: FaultRecord };
+  experiment: { traffic: TrafficResult; fault: FaultRecord; hold?: HoldRecord };
+  /** The table the workers stored their per-second timelines in (windowed runs). */
+  timelineTable?: string;
   drain: { startedAt: string; endedAt: string; drained: boolean; polls: number; queue: QueueDepth; dlq: QueueDepth };
   orders: OrderVerification;
   /** State-machine transitions so far, when the runner knows them (local runs). */

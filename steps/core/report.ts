@@ -49,7 +49,13 @@ export type BuiltReport = Omit<ReportOutput, 'storage'>;
 export function buildReport(input: ReportInput): BuiltReport {
   assertComplete(input);
   const { config, baseline, experiment, drain, orders } = input;
-  const fault = { ...experiment.fault, stoppedEarly: alarmNames(experiment.fault.stoppedEarly) };
+  const hold = experiment.hold;
+  const fault = {
+    ...experiment.fault,
+    stoppedEarly: alarmNames(hold?.stoppedEarly ?? experiment.fault.stoppedEarly),
+    haltedBy: hold?.haltedBy ?? null,
+    haltWindow: hold?.haltedBy ? (hold.window ?? null) : null,
+  };
   const window: FaultWindow = {
     injected: !fault.dryRun && !config.dryRun && fault.deregisteredAt !== null,
     deregisteredAtMs: parseTime(fault.deregisteredAt, 'fault.deregisteredAt'),
@@ -96,6 +102,11 @@ export function buildReport(input: ReportInput): BuiltReport {
     queue,
     target: { registeredAtEnd },
     fault: { ...fault, injected: window.injected },
+    traffic: {
+      workers: config.trafficWorkers,
+      windows: { baseline: baseline.windows, experiment: experiment.traffic.windows },
+      maxStartLagMs: Math.max(baseline.startLagMs, experiment.traffic.startLagMs),
+    },
     phases,
     latencyMs,
     timeline: labelled.map(({ bucket, phase }) => ({ t: bucket.t, phase, reads: { ...bucket.reads }, writes: { ...bucket.writes } })),
@@ -146,7 +157,7 @@ interface Evidence {
 
 function judge(input: ReportInput, evidence: Evidence): { verdict: Verdict; reasons: string[] } {
   const broken = brokenRules(input, evidence);
-  const alarms = alarmNames(input.experiment.fault.stoppedEarly) ?? [];
+  const alarms = alarmNames(input.experiment.hold?.stoppedEarly ?? input.experiment.fault.stoppedEarly) ?? [];
   if (alarms.length > 0) {
     const stopped = `aborted: stop condition ${alarms.length === 1 ? 'alarm' : 'alarms'} ${alarms.join(', ')} in ALARM ended the hold early`;
     return { verdict: 'aborted', reasons: [stopped, ...broken] };
@@ -177,6 +188,14 @@ function judge(input: ReportInput, evidence: Evidence): { verdict: Verdict; reas
 function brokenRules(input: ReportInput, { phases, total, queue, registeredAtEnd, window }: Evidence): string[] {
   const reasons: string[] = [];
   const { orders, drain, config } = input;
+  const hold = input.experiment.hold;
+  if (hold?.haltedBy === 'errorBudget') {
+    const w = hold.window;
+    reasons.push(
+      `error budget spent: ${w ? `outage window ${w.index + 1} failed ${w.failedPercent}% of its requests (${w.failed} of ${w.requests})` : 'an outage window failed too many requests'}, ` +
+        `more than errorBudgetPercent ${config.errorBudgetPercent}%; the hold ended early and the target was registered again`,
+    );
+  }
   if (total.reads.failed > 0) {
     reasons.push(`${plural(total.reads.failed, 'read', 'reads')} failed (${byPhase(phases, (p) => p.reads.failed)})`);
   }

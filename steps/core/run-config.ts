@@ -1,9 +1,9 @@
 // Validates a run's settings (execution-input overrides over the stack's defaults) into a RunConfig.
 import { randomBytes } from 'node:crypto';
 import type { RunConfig, RunSettings } from './contracts';
-import { checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, deriveLoopBounds, describeValue, OVERRIDABLE_KEYS, SETTING_KEYS } from './run-settings';
+import { checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, deriveLoopBounds, describeValue, OVERRIDABLE_KEYS, resolveTrafficWorkers, SETTING_KEYS } from './run-settings';
 
-export { DEFAULT_RUN_SETTINGS, estimateStatePayloadBytes, MAX_STATE_PAYLOAD_BYTES, MAX_TOTAL_LOOP_ITERATIONS, MAX_TRAFFIC_STEP_SECONDS } from './run-settings';
+export { DEFAULT_RUN_SETTINGS, estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-settings';
 
 const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -21,7 +21,7 @@ export class InvalidRunConfig extends Error {
  * checks every field and the limits the state machine lives under, and derives the loop bounds.
  * The run id comes from the input, else from the execution name, else it is generated.
  */
-export function validateRunInput(input: unknown, defaults: Partial<RunSettings> = {}, executionName?: string): RunConfig {
+export function validateRunInput(input: unknown, defaults: Partial<RunSettings> = {}, executionName?: string, limits: RunLimits = {}): RunConfig {
   const problems: string[] = [];
   const overrides = readObject(input ?? {}, 'execution input', problems);
   const stackDefaults = readObject(defaults ?? {}, 'defaults', problems);
@@ -40,8 +40,8 @@ export function validateRunInput(input: unknown, defaults: Partial<RunSettings> 
 
   const merged: Record<string, unknown> = { ...DEFAULT_RUN_SETTINGS };
   for (const key of SETTING_KEYS) {
-    if (stackDefaults[key] !== undefined) merged[key] = stackDefaults[key];
-    if (OVERRIDABLE_KEYS.includes(key) && overrides[key] !== undefined) merged[key] = overrides[key];
+    if (key in stackDefaults && stackDefaults[key] !== undefined) merged[key] = stackDefaults[key];
+    if (OVERRIDABLE_KEYS.includes(key) && key in overrides && overrides[key] !== undefined) merged[key] = overrides[key];
   }
 
   problems.push(...checkSettingValues(merged));
@@ -52,9 +52,10 @@ export function validateRunInput(input: unknown, defaults: Partial<RunSettings> 
   if (problems.length > 0) throw new InvalidRunConfig(problems);
   const settings = merged as unknown as RunSettings;
   const derived = deriveLoopBounds(settings);
-  problems.push(...checkSettingRules(settings));
+  problems.push(...checkSettingRules(settings, '', limits));
   if (problems.length > 0) throw new InvalidRunConfig(problems);
 
+  const trafficWorkers = resolveTrafficWorkers(settings);
   return {
     runId,
     baselineSeconds: settings.baselineSeconds,
@@ -63,15 +64,24 @@ export function validateRunInput(input: unknown, defaults: Partial<RunSettings> 
     readsPerSecond: settings.readsPerSecond,
     writesPerSecond: settings.writesPerSecond,
     drainTimeoutSeconds: settings.drainTimeoutSeconds,
-    holdCheckSeconds: settings.holdCheckSeconds,
-    holdIterations: derived.holdIterations,
+    windowSeconds: settings.windowSeconds,
+    trafficWorkers,
+    workers: Array.from({ length: trafficWorkers }, (_, worker) => worker),
+    errorBudgetPercent: settings.errorBudgetPercent,
     drainPollSeconds: settings.drainPollSeconds,
     drainPollIterations: derived.drainPollIterations,
     drainZeroReadings: settings.drainZeroReadings,
     availablePollSeconds: settings.availablePollSeconds,
+    availableTimeoutSeconds: settings.availableTimeoutSeconds,
     availablePollIterations: derived.availablePollIterations,
     dryRun: settings.dryRun,
   };
+}
+
+/** Limits of the deployed state machine a run must fit in. */
+export interface RunLimits {
+  /** The state machine's execution timeout; a run that could outlast it is refused. @default - not checked */
+  readonly executionTimeoutSeconds?: number;
 }
 
 function readObject(value: unknown, what: string, problems: string[]): Record<string, unknown> {

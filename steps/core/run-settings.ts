@@ -3,29 +3,49 @@ import type { RunSettings } from './contracts';
 
 /** One setting: its seed default, its inclusive integer bounds, and whether an execution input may override it. */
 export interface NumericSettingSpec {
-  readonly default: number;
+  /** null: the setting is off, or derived (see its meaning). */
+  readonly default: number | null;
   readonly min: number;
   readonly max: number;
   /** true: an execution input (and `gameday start`) may set it; false: only the stack's defaults do. */
   readonly overridable: boolean;
+  /** true: null is a value the setting may take. @default false */
+  readonly nullable?: boolean;
   /** What the setting means, for error messages and the documentation. */
   readonly meaning: string;
 }
 
 export type NumericSetting = Exclude<keyof RunSettings, 'dryRun'>;
 
-/** Every numeric setting. The defaults are the seed's experiment: 30 s baseline, 180 s outage, 60 s recovery at 3 reads + 1 write per second. */
+/** What one traffic function sends within 1 % of the offered rate at its memory size (see the README's benchmark). */
+export const PER_WORKER_RATE = Object.freeze({ reads: 1000, writes: 500 });
+
+/**
+ * The highest rates a run may offer: 10,000 requests a second together, API Gateway's default
+ * account throttle, which the lab's stage allows.
+ */
+export const MAX_TOTAL_RATE = Object.freeze({ reads: 7500, writes: 2500 });
+
+/** A Map state's iterations run at most this many at once here; more workers would queue and leave holes. */
+export const MAX_TRAFFIC_WORKERS = 40;
+
+/**
+ * Every numeric setting. The defaults are the seed's experiment: 30 s baseline, 180 s outage, 60 s
+ * recovery at 3 reads + 1 write per second, in 60 s windows.
+ */
 export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, NumericSettingSpec>> = Object.freeze({
   baselineSeconds: { default: 30, min: 1, max: 3600, overridable: true, meaning: 'traffic before the fault' },
   outageSeconds: { default: 180, min: 1, max: 3600, overridable: true, meaning: 'how long the target stays deregistered' },
   recoverySeconds: { default: 60, min: 1, max: 3600, overridable: true, meaning: 'traffic after the target is AVAILABLE again' },
-  readsPerSecond: { default: 3, min: 1, max: 1000, overridable: true, meaning: 'product reads offered per second' },
-  writesPerSecond: { default: 1, min: 1, max: 500, overridable: true, meaning: 'orders offered per second' },
+  readsPerSecond: { default: 3, min: 1, max: MAX_TOTAL_RATE.reads, overridable: true, meaning: 'product reads offered per second' },
+  writesPerSecond: { default: 1, min: 1, max: MAX_TOTAL_RATE.writes, overridable: true, meaning: 'orders offered per second' },
   drainTimeoutSeconds: { default: 300, min: 10, max: 3600, overridable: true, meaning: 'how long the queues may take to drain' },
-  holdCheckSeconds: { default: 10, min: 1, max: 60, overridable: false, meaning: 'how often the hold checks the stop conditions' },
+  windowSeconds: { default: 60, min: 1, max: 120, overridable: true, meaning: 'the length of one traffic window' },
+  trafficWorkers: { default: null, min: 1, max: MAX_TRAFFIC_WORKERS, overridable: true, nullable: true, meaning: 'traffic functions per window (null: as many as the rates need)' },
+  errorBudgetPercent: { default: null, min: 1, max: 100, overridable: true, nullable: true, meaning: 'failed share of an outage window that ends the hold (null: off)' },
   drainPollSeconds: { default: 10, min: 1, max: 60, overridable: false, meaning: 'seconds between drain polls' },
   drainZeroReadings: { default: 3, min: 1, max: 20, overridable: false, meaning: 'all-zero readings in a row that count as drained' },
-  availablePollSeconds: { default: 5, min: 1, max: 60, overridable: false, meaning: 'seconds between target-health polls after register' },
+  availablePollSeconds: { default: 5, min: 1, max: 60, overridable: false, meaning: 'seconds between target-health polls after register (traffic windows of this length)' },
   availableTimeoutSeconds: { default: 300, min: 1, max: 3600, overridable: false, meaning: 'how long the target may take to become AVAILABLE' },
 });
 
@@ -41,40 +61,106 @@ export const OVERRIDABLE_KEYS: readonly string[] = Object.freeze([
 
 /** The seed's experiment, as settings. */
 export const DEFAULT_RUN_SETTINGS: RunSettings = Object.freeze({
-  ...(Object.fromEntries(Object.entries(NUMERIC_SETTINGS).map(([key, spec]) => [key, spec.default])) as Record<NumericSetting, number>),
+  ...(Object.fromEntries(Object.entries(NUMERIC_SETTINGS).map(([key, spec]) => [key, spec.default])) as unknown as Omit<RunSettings, 'dryRun'>),
   dryRun: false,
 });
 
-/** Execution history caps at 25,000 events; each poll iteration costs about ten, so keep far below. */
-export const MAX_TOTAL_LOOP_ITERATIONS = 2_000;
-
-/** A traffic step runs in one Lambda invocation (15 minutes at most), stragglers included. */
-export const MAX_TRAFFIC_STEP_SECONDS = 840;
-
-/**
- * After the report step the state holds both traffic timelines, the report's timeline and the metric
- * data: keep their estimate below Step Functions' 256 KB payload cap, with room for the rest.
- */
+/** Step Functions' execution history limit. */
+export const MAX_HISTORY_EVENTS = 25_000;
+/** Step Functions' limit on the state passed between states (256 KiB), less room for the rest of the state. */
 export const MAX_STATE_PAYLOAD_BYTES = 230_000;
 
-/** The iteration bounds of the workflow's three poll loops. */
+/**
+ * History events of the workflow's pieces, counted on the synthesized definition (a test pins them
+ * against it): a Task or Lambda state writes 5 events, a Pass, Choice or Wait 2, a Map 4 plus 2 per
+ * iteration around the iteration's own states.
+ */
+export const HISTORY_EVENTS = Object.freeze({
+  /** Everything outside the loops: every such state once, a bound on any path through them. */
+  fixed: 200,
+  /** One window: the Map (4), per worker the iteration (2) and its Lambda (5), the tally (5) and its Choice (2). */
+  windowBase: 11,
+  windowPerWorker: 7,
+  /** After an outage window: the stop-condition check (5 as a Task, 2 as a Pass). */
+  outageCheck: 5,
+  /** After a restoring window: describe the target (5). */
+  restoringCheck: 5,
+  /** One drain poll: wait (2), two queue reads (10), two Choices (4), a count (2). */
+  drainPoll: 18,
+});
+
+/** The iteration bounds of the workflow's loops at their worst. */
 export interface LoopBounds {
-  holdIterations: number;
+  baselineWindows: number;
+  outageWindows: number;
+  restoringWindows: number;
+  recoveryWindows: number;
   drainPollIterations: number;
   availablePollIterations: number;
 }
 
 export function deriveLoopBounds(s: RunSettings): LoopBounds {
   return {
-    holdIterations: Math.ceil(s.outageSeconds / s.holdCheckSeconds),
+    baselineWindows: Math.ceil(s.baselineSeconds / s.windowSeconds),
+    outageWindows: Math.ceil(s.outageSeconds / s.windowSeconds),
+    restoringWindows: Math.ceil(s.availableTimeoutSeconds / s.availablePollSeconds),
+    recoveryWindows: Math.ceil(s.recoverySeconds / s.windowSeconds),
     drainPollIterations: Math.ceil(s.drainTimeoutSeconds / s.drainPollSeconds),
     availablePollIterations: Math.ceil(s.availableTimeoutSeconds / s.availablePollSeconds),
   };
 }
 
-/** The longest a run with these settings can last, every wait at its bound. */
+/** The workers a run uses: as set, or as many as its rates need. */
+export function resolveTrafficWorkers(s: Pick<RunSettings, 'trafficWorkers' | 'readsPerSecond' | 'writesPerSecond'>): number {
+  return s.trafficWorkers ?? Math.max(1, Math.ceil(s.readsPerSecond / PER_WORKER_RATE.reads), Math.ceil(s.writesPerSecond / PER_WORKER_RATE.writes));
+}
+
+/** The worst-case execution history of a run with these settings, every loop at its bound. */
+export function worstCaseHistoryEvents(s: RunSettings): number {
+  const loops = deriveLoopBounds(s);
+  const window = HISTORY_EVENTS.windowBase + HISTORY_EVENTS.windowPerWorker * resolveTrafficWorkers(s);
+  const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
+  return (
+    HISTORY_EVENTS.fixed +
+    windows * window +
+    loops.outageWindows * HISTORY_EVENTS.outageCheck +
+    loops.restoringWindows * HISTORY_EVENTS.restoringCheck +
+    loops.drainPollIterations * HISTORY_EVENTS.drainPoll
+  );
+}
+
+/** The longest a run with these settings can last, every wait at its bound, window overheads included. */
 export function longestRunSeconds(s: RunSettings): number {
-  return s.baselineSeconds + s.outageSeconds + s.recoverySeconds + s.drainTimeoutSeconds + s.availableTimeoutSeconds;
+  const loops = deriveLoopBounds(s);
+  const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
+  // A window costs its traffic, the stragglers' wait (5 s at most) and a few seconds of invocations.
+  return s.baselineSeconds + s.outageSeconds + s.recoverySeconds + s.drainTimeoutSeconds + s.availableTimeoutSeconds + windows * WINDOW_OVERHEAD_SECONDS + 120;
+}
+
+/**
+ * An upper bound of the longest run any accepted input can make with these stack defaults: every
+ * overridable duration at its maximum, and as many windows as the history limit allows. The state
+ * machine's default execution timeout is derived from it, so no accepted run can outlast it.
+ */
+export function longestAcceptedRunSeconds(defaults: RunSettings): number {
+  const overridableMax = (key: NumericSetting): number => (NUMERIC_SETTINGS[key].overridable ? NUMERIC_SETTINGS[key].max : (defaults[key] as number));
+  const windows = Math.floor(MAX_HISTORY_EVENTS / (HISTORY_EVENTS.windowBase + HISTORY_EVENTS.windowPerWorker));
+  return (
+    overridableMax('baselineSeconds') + overridableMax('outageSeconds') + overridableMax('recoverySeconds') + overridableMax('drainTimeoutSeconds') +
+    defaults.availableTimeoutSeconds + windows * WINDOW_OVERHEAD_SECONDS + 120
+  );
+}
+
+/** What one window adds to its traffic at most: the straggler wait and the Map, Lambda and tally invocations. */
+export const WINDOW_OVERHEAD_SECONDS = 10;
+
+/**
+ * The largest state a run carries: the Map result of one window (a worker's result holds its counts
+ * and two compressed latency histograms) on top of the run's aggregates, the report summary and its
+ * metric data. Timelines never ride in the state: the workers store them for the report step.
+ */
+export function estimateStatePayloadBytes(s: RunSettings): number {
+  return 40_000 + resolveTrafficWorkers(s) * 4_000;
 }
 
 /**
@@ -86,24 +172,44 @@ export function checkSettingValues(values: Readonly<Record<string, unknown>>, pr
   for (const [key, spec] of Object.entries(NUMERIC_SETTINGS)) {
     if (!(key in values)) continue;
     const value = values[key];
+    if (value === null && spec.nullable) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
-      problems.push(`${prefix}${key} must be an integer from ${spec.min} to ${spec.max} (got ${describeValue(value)})`);
+      const orNull = spec.nullable ? ', or null' : '';
+      problems.push(`${prefix}${key} must be an integer from ${spec.min} to ${spec.max}${orNull} (got ${describeValue(value)})`);
     }
   }
   if ('dryRun' in values && typeof values.dryRun !== 'boolean') problems.push(`${prefix}dryRun must be true or false (got ${describeValue(values.dryRun)})`);
   return problems;
 }
 
+/** A run that could outlast the execution timeout would end TIMED_OUT without a verdict: refused. */
+export function checkExecutionTimeout(s: RunSettings, executionTimeoutSeconds: number): string[] {
+  const longest = longestRunSeconds(s);
+  if (longest < executionTimeoutSeconds) return [];
+  return [
+    `the run could last ${longest} s (baseline + outage + recovery + drain timeout + available timeout + ${WINDOW_OVERHEAD_SECONDS} s a window), ` +
+      `not less than the state machine's execution timeout of ${executionTimeoutSeconds} s: it could end TIMED_OUT without a verdict; shorten the durations or raise executionTimeoutMinutes`,
+  ];
+}
+
 /** The rules across settings and the limits the workflow lives under; `prefix` as for {@link checkSettingValues}. */
-export function checkSettingRules(s: RunSettings, prefix = ''): string[] {
+export function checkSettingRules(s: RunSettings, prefix = '', limits: { executionTimeoutSeconds?: number } = {}): string[] {
   const problems: string[] = [];
   const loops = deriveLoopBounds(s);
-  const iterations = loops.holdIterations + loops.drainPollIterations + loops.availablePollIterations;
-  if (iterations > MAX_TOTAL_LOOP_ITERATIONS) {
+  const workers = resolveTrafficWorkers(s);
+  if (workers * PER_WORKER_RATE.reads < s.readsPerSecond || workers * PER_WORKER_RATE.writes < s.writesPerSecond) {
     problems.push(
-      `the poll loops would run ${iterations} iterations (hold ${loops.holdIterations}, drain ${loops.drainPollIterations}, ` +
-        `available ${loops.availablePollIterations}), more than ${MAX_TOTAL_LOOP_ITERATIONS}: risks the 25,000-event execution history cap; ` +
-        'lengthen the poll intervals or shorten the durations',
+      `${prefix}trafficWorkers (${workers}) cannot carry ${s.readsPerSecond} reads + ${s.writesPerSecond} writes per second: one traffic function sends at most ` +
+        `${PER_WORKER_RATE.reads} reads + ${PER_WORKER_RATE.writes} writes per second; use at least ` +
+        `${Math.max(Math.ceil(s.readsPerSecond / PER_WORKER_RATE.reads), Math.ceil(s.writesPerSecond / PER_WORKER_RATE.writes))} workers`,
+    );
+  }
+  const history = worstCaseHistoryEvents(s);
+  if (history > MAX_HISTORY_EVENTS) {
+    problems.push(
+      `the run could write ${history} execution history events at worst (${loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows} traffic windows of ${workers} workers, ` +
+        `${loops.drainPollIterations} drain polls), more than Step Functions' ${MAX_HISTORY_EVENTS.toLocaleString('en-US')}-event history limit; ` +
+        'lengthen the windows or the poll intervals, use fewer workers, or shorten the durations',
     );
   }
   if (s.drainZeroReadings > loops.drainPollIterations) {
@@ -111,33 +217,12 @@ export function checkSettingRules(s: RunSettings, prefix = ''): string[] {
       `${prefix}drainZeroReadings (${s.drainZeroReadings}) exceeds the ${loops.drainPollIterations} drain polls the drain timeout allows: the queues could never count as drained`,
     );
   }
-  if (s.baselineSeconds > MAX_TRAFFIC_STEP_SECONDS) {
-    problems.push(`${prefix}baselineSeconds (${s.baselineSeconds}) exceeds ${MAX_TRAFFIC_STEP_SECONDS} s, the longest a traffic step can run`);
-  }
-  if (s.outageSeconds + s.recoverySeconds > MAX_TRAFFIC_STEP_SECONDS) {
-    problems.push(
-      `${prefix}outageSeconds + ${prefix}recoverySeconds (${s.outageSeconds + s.recoverySeconds}) exceeds ${MAX_TRAFFIC_STEP_SECONDS} s, the longest a traffic step can run`,
-    );
-  }
   const payload = estimateStatePayloadBytes(s);
   if (payload > MAX_STATE_PAYLOAD_BYTES) {
-    problems.push(
-      `the run's state would grow to about ${Math.round(payload / 1000)} KB (per-second timelines, report, metric data), ` +
-        `more than the ${MAX_STATE_PAYLOAD_BYTES / 1000} KB that keeps it under the 256 KB state payload cap; shorten the durations or lower the rates`,
-    );
+    problems.push(`the run's state could grow to about ${Math.round(payload / 1000)} KB, more than the ${MAX_STATE_PAYLOAD_BYTES / 1000} KB that keeps it under the 256 KB state payload limit; use fewer workers`);
   }
+  if (limits.executionTimeoutSeconds !== undefined) problems.push(...checkExecutionTimeout(s, limits.executionTimeoutSeconds));
   return problems;
-}
-
-/**
- * A conservative size of the state after the report step, per second of traffic: the traffic
- * bucket's counts (~200 bytes of JSON) and its compressed latency histogram (growing with the
- * distinct latencies), the report's timeline entry (~140) and the metric data (~100).
- */
-export function estimateStatePayloadBytes(s: Pick<RunSettings, 'baselineSeconds' | 'outageSeconds' | 'recoverySeconds' | 'readsPerSecond' | 'writesPerSecond'>): number {
-  const seconds = s.baselineSeconds + s.outageSeconds + s.recoverySeconds;
-  const perSecond = 440 + Math.min(s.readsPerSecond + s.writesPerSecond, 400);
-  return seconds * perSecond;
 }
 
 /** A value as an error message shows it. */

@@ -16,6 +16,17 @@ export interface TrafficOptions {
    */
   requestTimeoutMs?: number;
   /**
+   * When the first second of the schedule starts (epoch ms). A start in the past sends the overdue
+   * requests at once, their latency still counted from their scheduled times.
+   * @default - now
+   */
+  scheduleStartMs?: number;
+  /**
+   * Names the orders apart from other windows and workers of the same phase.
+   * @default '' (one traffic step per phase)
+   */
+  orderIdPrefix?: string;
+  /**
    * Source of randomness for product ids.
    * @default Math.random
    */
@@ -38,7 +49,7 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
     .then((h) => h.degradation)
     .catch(() => null);
 
-  const startedAtMs = clock.now();
+  const startedAtMs = opts.scheduleStartMs ?? clock.now();
   const recorder = new TrafficRecorder(opts.phase, startedAtMs, opts);
   const stop = new AbortController();
   const pending = new Map<number, { request: ScheduledRequest; sentFor: number }>();
@@ -67,7 +78,7 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
       const order = {
         productId: 1 + Math.min(PRODUCT_COUNT - 1, Math.floor(random() * PRODUCT_COUNT)),
         quantity: 1,
-        orderId: `${opts.runId}-${opts.phase}-${request.sequence}`,
+        orderId: `${opts.runId}-${opts.phase}-${opts.orderIdPrefix ?? ''}${request.sequence}`,
         runId: opts.runId,
       };
       attempt(() => shop.placeOrder(order, signal)).then(
@@ -77,10 +88,15 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
     }
   };
 
+  let first = true;
   for (const request of sendSchedule(opts)) {
     const sendAt = startedAtMs + request.offsetMs;
     const wait = sendAt - clock.now();
     if (wait > 0) await clock.sleep(wait);
+    if (first) {
+      recorder.startLagMs = Math.max(0, clock.now() - sendAt);
+      first = false;
+    }
     send(request, sendAt);
   }
 

@@ -85,6 +85,8 @@ export class TrafficRecorder {
   private readonly buckets: Bucket[];
   private readonly readLatency = createLatencyHistogram();
   private readonly writeLatency = createLatencyHistogram();
+  /** How late the first request left against its scheduled time. */
+  startLagMs = 0;
 
   constructor(
     private readonly phase: string,
@@ -134,6 +136,9 @@ export class TrafficRecorder {
       degradation,
       startedAtMs: this.startedAtMs,
       endedAtMs,
+      latencyHistograms: { reads: encodeHistogram(this.readLatency), writes: encodeHistogram(this.writeLatency) },
+      startLagMs: Math.max(0, Math.round(this.startLagMs)),
+      windows: 1,
       offered: {
         reads: this.shape.durationSeconds * this.shape.readsPerSecond,
         writes: this.shape.durationSeconds * this.shape.writesPerSecond,

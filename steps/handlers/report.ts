@@ -4,23 +4,38 @@ import { REPORT_BUCKET_ENV, reportStoreFromEnv } from '../adapters/s3-report-sto
 import type { ReportInput, ReportOutput } from '../core/contracts';
 import { buildReport } from '../core/report';
 import { reportKeys, type ReportStore, storeReport } from '../core/report-storage';
+import { withStoredTimelines } from '../core/stored-timelines';
+import { timelineStoreFor } from '../adapters/dynamodb-timeline-store';
+import type { TimelineStore } from '../ports';
+
+/** The report in the state stays well under the 256 KB payload limit: a long run's timeline lives in the stored report only. */
+const MAX_REPORT_IN_STATE_BYTES = 120_000;
+
+
+/** The output with the full report for storing, and a report for the state that fits it. */
+function bounded(output: ReturnType<typeof buildReport>): ReturnType<typeof buildReport> & { fullReport: ReturnType<typeof buildReport>['report'] } {
+  const fits = JSON.stringify(output.report).length <= MAX_REPORT_IN_STATE_BYTES;
+  return { ...output, fullReport: output.report, report: fits ? output.report : { ...output.report, timeline: [], timelineOmitted: true } };
+}
 
 /** The step with its report store; null (no REPORT_BUCKET, as in a local run) skips storing and says where it would go. */
-export function createReportHandler(store: ReportStore | null): (event: ReportInput) => Promise<ReportOutput> {
+export function createReportHandler(store: ReportStore | null, timelines: (table: string) => TimelineStore = timelineStoreFor): (event: ReportInput) => Promise<ReportOutput> {
   return async (event) => {
-    const output = buildReport(event);
-    const keys = reportKeys(output.report.runId);
+    const input = event.timelineTable ? await withStoredTimelines(event, timelines(event.timelineTable)) : event;
+    const output = bounded(buildReport(input));
+    const { fullReport, ...result } = output;
+    const keys = reportKeys(fullReport.runId);
     if (!store) {
-      return { ...output, storage: { location: null, note: `${REPORT_BUCKET_ENV} is not set: the report was not stored (on AWS it goes to s3://<report bucket>/${keys.json})` } };
+      return { ...result, storage: { location: null, note: `${REPORT_BUCKET_ENV} is not set: the report was not stored (on AWS it goes to s3://<report bucket>/${keys.json})` } };
     }
     try {
-      const location = await storeReport(store, output.report, renderHtmlReport(output.report));
-      return { ...output, storage: { location, note: `stored in s3://${location.bucket}/${location.jsonKey} and ${location.htmlKey}` } };
+      const location = await storeReport(store, fullReport, renderHtmlReport(fullReport));
+      return { ...result, storage: { location, note: `stored in s3://${location.bucket}/${location.jsonKey} and ${location.htmlKey}` } };
     } catch (error) {
       // The verdict stands without the archive: the report is still in the execution's history for 90 days.
       const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       console.error(`the run report could not be stored in s3://${store.bucket}/${keys.json}: ${why}`);
-      return { ...output, storage: { location: null, note: `not stored in s3://${store.bucket}/${keys.json}: ${why}` } };
+      return { ...result, storage: { location: null, note: `not stored in s3://${store.bucket}/${keys.json}: ${why}` } };
     }
   };
 }

@@ -1,27 +1,93 @@
-// Step traffic: open-loop reads and orders against the shop for a phase, returned as aggregates.
+// Step traffic: open-loop reads and orders against the shop, as one worker's share of one window (or one whole phase).
 import type { TrafficResult } from '../core/contracts';
 import { runTraffic, type TrafficOptions } from '../core/run-traffic';
-import { createHttpShopClient } from '../adapters/http-shop-client';
 import { NUMERIC_SETTINGS } from '../core/run-settings';
+import { nextWindow, workerShare } from '../core/traffic-windows';
+import { timelineStoreFor } from '../adapters/dynamodb-timeline-store';
+import { createHttpShopClient } from '../adapters/http-shop-client';
 import { shopSignerFor } from '../adapters/shop-auth';
 import { InputReader } from './input';
 
-const { readsPerSecond: READS, writesPerSecond: WRITES } = NUMERIC_SETTINGS;
+const { readsPerSecond: READS, writesPerSecond: WRITES, trafficWorkers: WORKERS, windowSeconds: WINDOW } = NUMERIC_SETTINGS;
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** The generator's options (randomness stays the generator's own), and the shop to send to. */
-export type TrafficEvent = Omit<TrafficOptions, 'random'> & { shopUrl: string };
+/** One phase in one go: the generator's options (randomness stays the generator's own), and the shop to send to. */
+export type TrafficEvent = Omit<TrafficOptions, 'random' | 'scheduleStartMs' | 'orderIdPrefix'> & { shopUrl: string };
 
-export async function handler(event: TrafficEvent): Promise<TrafficResult> {
+/** One worker of one window of a windowed run (a Map iteration); its timeline goes to the store, not into the state. */
+export interface TrafficWindowEvent {
+  shopUrl: string;
+  runId: string;
+  phase: string;
+  /** The window's number in its phase, and this worker's number among `workers`. */
+  window: number;
+  worker: number;
+  workers: number;
+  /** The run's total rates: this worker sends its share. */
+  readsPerSecond: number;
+  writesPerSecond: number;
+  /** The segment's schedule: where the window starts, how much of the segment has run, how long its windows are. */
+  scheduleStartAt: string;
+  elapsedSeconds: number;
+  targetSeconds: number;
+  windowSeconds: number;
+  /** The table the timeline is stored in. */
+  timelineTable: string;
+  requestTimeoutMs?: number;
+}
+
+export async function handler(event: TrafficEvent | TrafficWindowEvent): Promise<TrafficResult> {
+  if (typeof event === 'object' && event !== null && 'window' in event) return windowHandler(event);
   const input = new InputReader('traffic', event);
   const options = {
-    runId: input.string('runId', /^[A-Za-z0-9_-]{1,64}$/),
+    runId: input.string('runId', NAME),
     phase: input.string('phase', /^[A-Za-z0-9_-]{1,32}$/),
     durationSeconds: input.integer('durationSeconds', 1, 3600),
-    readsPerSecond: input.integer('readsPerSecond', READS.min, READS.max),
-    writesPerSecond: input.integer('writesPerSecond', WRITES.min, WRITES.max),
+    readsPerSecond: input.integer('readsPerSecond', 0, READS.max),
+    writesPerSecond: input.integer('writesPerSecond', 0, WRITES.max),
     requestTimeoutMs: input.optionalInteger('requestTimeoutMs', 100, 60_000),
   };
   const shopUrl = input.url('shopUrl');
   input.done();
   return runTraffic(options, createHttpShopClient(shopUrl, { timeoutMs: options.requestTimeoutMs, signer: shopSignerFor(shopUrl) }));
+}
+
+async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> {
+  const input = new InputReader('traffic', event);
+  const runId = input.string('runId', NAME);
+  const phase = input.string('phase', /^[A-Za-z0-9_-]{1,32}$/);
+  const window = input.integer('window', 0, 1_000_000);
+  const workers = input.integer('workers', WORKERS.min, WORKERS.max);
+  const worker = input.integer('worker', 0, WORKERS.max - 1);
+  const readsPerSecond = input.integer('readsPerSecond', READS.min, READS.max);
+  const writesPerSecond = input.integer('writesPerSecond', WRITES.min, WRITES.max);
+  const schedule = {
+    scheduleStartAt: input.string('scheduleStartAt'),
+    elapsedSeconds: input.integer('elapsedSeconds', 0, 1_000_000),
+    targetSeconds: input.integer('targetSeconds', 1, 1_000_000),
+    windowSeconds: input.integer('windowSeconds', 1, Math.max(WINDOW.max, NUMERIC_SETTINGS.availablePollSeconds.max)),
+  };
+  const timelineTable = input.string('timelineTable');
+  const requestTimeoutMs = input.optionalInteger('requestTimeoutMs', 100, 60_000);
+  const shopUrl = input.url('shopUrl');
+  if (worker >= workers) input.problem(`worker (${worker}) must be below workers (${workers})`);
+  if (Number.isNaN(Date.parse(schedule.scheduleStartAt))) input.problem(`scheduleStartAt must be an ISO time (got ${JSON.stringify(schedule.scheduleStartAt)})`);
+  input.done();
+
+  const { scheduleStartMs, durationSeconds } = nextWindow(schedule);
+  const result = await runTraffic(
+    {
+      runId,
+      phase,
+      durationSeconds,
+      readsPerSecond: workerShare(readsPerSecond, worker, workers),
+      writesPerSecond: workerShare(writesPerSecond, worker, workers),
+      scheduleStartMs,
+      orderIdPrefix: `${window}-${worker}-`,
+      requestTimeoutMs,
+    },
+    createHttpShopClient(shopUrl, { timeoutMs: requestTimeoutMs, signer: shopSignerFor(shopUrl) }),
+  );
+  await timelineStoreFor(timelineTable).put({ runId, phase, window, worker }, result.timeline);
+  return { ...result, timeline: [] };
 }

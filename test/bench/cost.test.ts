@@ -1,51 +1,56 @@
 import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, UnexpectedStateCounts } from '../../bench/cost';
 
-/** States entered by a local run (2 s baseline, 3 s outage, 1 s hold checks): 3 hold checks, 2 AVAILABLE polls, 7 drain polls. */
+/** States entered by a local run (2 s baseline, 3 s outage, 1 s windows, one worker): 2 + 3 + 2 + 1 windows, 7 drain polls. */
 const LOCAL_RUN: Record<string, number> = {
   ReadInput: 1, ValidateInput: 1, AcquireLock: 1, DescribeTarget: 1, CheckTargetAvailable: 1, QueueDepth: 1, DlqDepth: 1, CheckQueuesEmpty: 1,
-  CheckStopConditions: 1, StopConditionsClear: 1, BaselineTraffic: 1, Experiment: 1, ExperimentTraffic: 1, CheckDryRun: 1, Deregister: 1,
-  RecordDeregistered: 1, StartHold: 1, HoldWait: 3, HoldCheckAlarms: 3, CountHoldIteration: 3, CheckHold: 3, Register: 1, RecordRegistered: 1,
-  StartAvailablePoll: 1, DescribeTargetAfterRegister: 2, CountAvailablePoll: 2, CheckAvailableAfterRegister: 2, WaitForAvailable: 1,
-  RecordAvailable: 1, StartDrain: 1, DrainQueueDepth: 7, DrainDlqDepth: 7, CheckDrainReading: 7, CountNonZeroReading: 4, CheckDrained: 7,
+  CheckStopConditions: 1, StopConditionsClear: 1, StartBaseline: 1, BaselineWindow: 2, BaselineWorker: 2, TallyBaselineWindow: 2, CheckBaselineWindow: 2,
+  RecordBaseline: 1, Experiment: 1, CheckDryRun: 1, Deregister: 1, RecordDeregistered: 1, StartHold: 1, StartOutage: 1, OutageWindow: 3, OutageWorker: 3,
+  TallyOutageWindow: 3, HoldCheckAlarms: 3, CheckOutageWindow: 3, AfterHold: 1, Register: 1, RecordRegistered: 1, StartRestoring: 1, RestoringWindow: 2,
+  RestoringWorker: 2, TallyRestoringWindow: 2, DescribeTargetAfterRegister: 2, CheckAvailableAfterRegister: 2, RecordAvailable: 1, StartRecovery: 1,
+  RecoveryWindow: 1, RecoveryWorker: 1, TallyRecoveryWindow: 1, CheckRecoveryWindow: 1, ExperimentDone: 1,
+  StartDrain: 1, DrainQueueDepth: 7, DrainDlqDepth: 7, CheckDrainReading: 7, CountNonZeroReading: 4, CheckDrained: 7,
   DrainWait: 6, CountZeroReading: 3, Drained: 1, VerifyOrders: 1, BuildReport: 1, PublishMetrics: 1, ReleaseLock: 1, ExplainVerdict: 1,
   Verdict: 1, Passed: 1,
 };
 const measuredTotal = Object.values(LOCAL_RUN).reduce((a, b) => a + b, 0);
+const MEASURED_LOOPS = { baselineWindows: 2, outageWindows: 3, restoringWindows: 2, recoveryWindows: 1, drainPolls: 7 };
 
 describe('deriveTransitions', () => {
   it('gives back the measured count for the loop counts that were measured', () => {
     // Given a measured run / When it is derived with its own loop counts / Then nothing changes
-    expect(deriveTransitions(LOCAL_RUN, { holdIterations: 3, availablePolls: 2, drainPolls: 7 })).toBe(measuredTotal);
+    expect(deriveTransitions(LOCAL_RUN, MEASURED_LOOPS)).toBe(measuredTotal);
   });
 
-  it('adds four states for every extra hold check', () => {
-    // Given the measured run / When the hold loop runs 18 times instead of 3
-    const derived = deriveTransitions(LOCAL_RUN, { holdIterations: 18, availablePolls: 2, drainPolls: 7 });
-    // Then wait, alarm check, count and choice are entered 15 more times each
-    expect(derived - measuredTotal).toBe(15 * 4);
+  it('adds five states for every extra outage window', () => {
+    // Given the measured run / When the outage runs 18 windows instead of 3
+    const derived = deriveTransitions(LOCAL_RUN, { ...MEASURED_LOOPS, outageWindows: 18 });
+    // Then the Map, its worker, the tally, the alarm check and the choice are entered 15 more times each
+    expect(derived - measuredTotal).toBe(15 * 5);
   });
 
   it('counts the wait between drain polls, not after the last one', () => {
     // Given the measured run with 7 drain polls / When only 3 are needed
-    const derived = deriveTransitions(LOCAL_RUN, { holdIterations: 3, availablePolls: 2, drainPolls: 3 });
+    const derived = deriveTransitions(LOCAL_RUN, { ...MEASURED_LOOPS, drainPolls: 3 });
     // Then 4 polls of 5 states and their 4 waits are gone
     expect(measuredTotal - derived).toBe(4 * 5 + 4);
   });
 
   it('refuses counts its loop model cannot explain', () => {
-    // Given a run whose hold loop entered its wait more often than it counted iterations
-    const odd = { ...LOCAL_RUN, HoldWait: 9 };
+    // Given a run whose outage loop entered its Map more often than it tallied windows
+    const odd = { ...LOCAL_RUN, OutageWindow: 9 };
     // When / Then
-    expect(() => deriveTransitions(odd, { holdIterations: 3, availablePolls: 2, drainPolls: 7 })).toThrow(UnexpectedStateCounts);
+    expect(() => deriveTransitions(odd, MEASURED_LOOPS)).toThrow(UnexpectedStateCounts);
   });
 });
 
 describe('expectedLoopCounts', () => {
-  it('checks the hold once per holdCheckSeconds and polls once more than the registration takes', () => {
+  it('runs a window per windowSeconds of each phase and restoring windows for the whole registration', () => {
     // Given the stack's defaults and a 60 s registration
-    const loops = expectedLoopCounts({ outageSeconds: 180, holdCheckSeconds: 10, availablePollSeconds: 5, drainZeroReadings: 3, registrationSeconds: 60, nonZeroDrainReadings: 0 });
+    const loops = expectedLoopCounts({
+      baselineSeconds: 30, outageSeconds: 180, recoverySeconds: 60, windowSeconds: 60, availablePollSeconds: 5, drainZeroReadings: 3, registrationSeconds: 60, nonZeroDrainReadings: 0,
+    });
     // Then
-    expect(loops).toEqual({ holdIterations: 18, availablePolls: 13, drainPolls: 3 });
+    expect(loops).toEqual({ baselineWindows: 1, outageWindows: 3, restoringWindows: 12, recoveryWindows: 1, drainPolls: 3 });
   });
 });
 

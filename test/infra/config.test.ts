@@ -7,6 +7,7 @@ import {
 } from '../../infra/config';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
 import { validateRunInput } from '../../steps/core/run-config';
+import { longestRunSeconds } from '../../steps/core/run-settings';
 
 function problemsOf(raw: unknown): readonly string[] {
   try {
@@ -31,7 +32,18 @@ describe('validateGameDayConfig', () => {
     expect(config.allowTag).toEqual({ key: 'gameday-allowed', value: 'true' });
     expect(config.schedule).toEqual({ enabled: false, expression: 'rate(7 days)', timezone: 'UTC' });
     expect(config.reconcilerRateMinutes).toBe(15);
-    expect(config.executionTimeoutMinutes).toBe(60);
+  });
+
+  test('defaults the execution timeout to one no accepted input can outlast', () => {
+    // Given a target without an execution timeout
+    const config = validateGameDayConfig(EXAMPLE_GAMEDAY_CONTEXT);
+
+    // When the longest input the validator takes is checked against that timeout
+    const longest = { baselineSeconds: 3600, outageSeconds: 3600, recoverySeconds: 3600, drainTimeoutSeconds: 3600, windowSeconds: 120 };
+    const run = () => validateRunInput(longest, config.experiment, 'x', { executionTimeoutSeconds: config.executionTimeoutMinutes * 60 });
+
+    // Then it is accepted: the timeout covers it
+    expect(run).not.toThrow();
   });
 
   test('gives the stack the same experiment the run falls back to without defaults', () => {
@@ -139,30 +151,32 @@ describe('validateGameDayConfig', () => {
   });
 
   test('requires the execution timeout to exceed the longest run the defaults allow', () => {
-    // Given a run of 30 + 180 + 60 + 300 + 300 = 870 s and a 14-minute timeout
+    // Given the seed's experiment and a 14-minute timeout
     const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, executionTimeoutMinutes: 14 };
 
     // When it is validated
-    // Then the timeout is refused with the sum that explains why
-    expect(problemsOf(raw)).toEqual([expect.stringContaining('= 870 s')]);
+    // Then the timeout is refused, named with its length
+    expect(problemsOf(raw)).toEqual([expect.stringContaining("not less than the state machine's execution timeout of 840 s")]);
   });
 
   test('accepts an execution timeout just above the longest run', () => {
-    // Given a 15-minute timeout for an 870-second run
+    // Given a timeout one minute above the longest run of the seed's experiment
+    const minutes = Math.floor(longestRunSeconds({ ...DEFAULT_EXPERIMENT, dryRun: false }) / 60) + 1;
+
     // When it is validated
-    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, executionTimeoutMinutes: 15 });
+    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, executionTimeoutMinutes: minutes });
 
     // Then it is kept
-    expect(config.executionTimeoutMinutes).toBe(15);
+    expect(config.executionTimeoutMinutes).toBe(minutes);
   });
 
-  test('refuses an experiment whose outage and recovery outlast one traffic step', () => {
-    // Given 800 s of outage and 60 s of recovery (more than 840 s)
-    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { outageSeconds: 800 }, executionTimeoutMinutes: 120 };
+  test('refuses experiment rates the workers cannot carry', () => {
+    // Given 3,000 reads a second over two workers
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { readsPerSecond: 3000, trafficWorkers: 2 } };
 
     // When it is validated
-    // Then it is refused
-    expect(problemsOf(raw)).toContainEqual(expect.stringContaining('experiment.outageSeconds + experiment.recoverySeconds (860) exceeds 840 s'));
+    // Then the per-worker limit is named
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('experiment.trafficWorkers (2) cannot carry 3000 reads')]);
   });
 
   test('refuses experiment settings out of range or of the wrong type', () => {
@@ -175,7 +189,7 @@ describe('validateGameDayConfig', () => {
     // Then each is named
     expect(problems).toEqual([
       'unknown key "experiment.bogus"',
-      'experiment.readsPerSecond must be an integer from 1 to 1000 (got 0)',
+      'experiment.readsPerSecond must be an integer from 1 to 7500 (got 0)',
       'experiment.drainPollSeconds must be an integer from 1 to 60 (got 1.5)',
     ]);
   });

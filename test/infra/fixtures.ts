@@ -50,13 +50,15 @@ export function definitionOf(template: Template): AslDefinition {
   return JSON.parse(text) as AslDefinition;
 }
 
-/** Every state of the definition by name, those inside Parallel branches included. */
+/** Every state of the definition by name, those inside Parallel branches and Map item processors included. */
 export function allStates(definition: AslDefinition): Record<string, AslState> {
   const found: Record<string, AslState> = {};
   const walk = (states: Record<string, AslState>): void => {
     for (const [name, state] of Object.entries(states)) {
       found[name] = state;
       for (const branch of (state.Branches ?? []) as AslDefinition[]) walk(branch.States);
+      const processor = state.ItemProcessor as AslDefinition | undefined;
+      if (processor) walk(processor.States);
     }
   };
   walk(definition.States);

@@ -74,20 +74,6 @@ describe('GameDay definition', () => {
     expect(definitionText).not.toContain('"Arguments"');
   });
 
-  test('has the stable state names the local runner keys overrides by', () => {
-    // Given the definition
-    const expected = [
-      'ValidateInput', 'AcquireLock', 'DescribeTarget', 'CheckTargetAvailable', 'QueueDepth', 'DlqDepth', 'CheckQueuesEmpty',
-      'CheckStopConditions', 'BaselineTraffic', 'Experiment', 'ExperimentTraffic', 'Deregister', 'HoldWait', 'HoldCheckAlarms',
-      'Register', 'DescribeTargetAfterRegister', 'WaitForAvailable', 'RollbackRegister', 'RollbackReleaseLock', 'DrainQueueDepth',
-      'DrainDlqDepth', 'VerifyOrders', 'BuildReport', 'PublishMetrics', 'ReleaseLock',
-    ];
-
-    // When its states are listed
-    // Then every named state is there
-    expect(Object.keys(states)).toEqual(expect.arrayContaining(expected));
-  });
-
   test('ends in the named Fail and Succeed states', () => {
     // Given the definition
     // When the end states are read
@@ -255,76 +241,69 @@ describe('GameDay definition', () => {
     expect((states.DlqDepth.Parameters as { QueueUrl: string }).QueueUrl).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/example-shop-orders-dlq');
   });
 
-  test('passes the stack defaults and the execution name to ValidateInput and keeps its output at $.config', () => {
+  test('checks every input against this state machine\'s own execution timeout', () => {
     // Given the input validation
-    // When its payload and result handling are read
-    // Then the input, defaults and execution name go in and the plain RunConfig comes out
-    expect(states.ValidateInput.Parameters).toMatchObject({
-      Payload: { 'input.$': '$.input', defaults: { baselineSeconds: 30, outageSeconds: 180, availableTimeoutSeconds: 300 }, 'executionName.$': '$$.Execution.Name' },
-    });
+    // When its payload is read
+    const payload = (states.ValidateInput.Parameters as { Payload: { limits: { executionTimeoutSeconds: number } } }).Payload;
+    // Then the limit it checks runs against is the timeout the definition carries
+    expect(payload.limits.executionTimeoutSeconds).toBe(definition.TimeoutSeconds);
     expect(states.ValidateInput.ResultPath).toBe('$.config');
-    expect(states.ValidateInput.ResultSelector).toMatchObject({ 'runId.$': '$.Payload.runId', 'holdIterations.$': '$.Payload.holdIterations', 'dryRun.$': '$.Payload.dryRun' });
   });
 
-  test('invokes every Lambda through lambda:invoke and lands its plain output at the ResultPath', () => {
-    // Given the Lambda tasks and where their results go
-    const results: Record<string, string | undefined> = { ValidateInput: '$.config', BaselineTraffic: '$.baseline', ExperimentTraffic: undefined, VerifyOrders: '$.orders', BuildReport: '$.result' };
-    for (const [name, resultPath] of Object.entries(results)) {
-      // When each is read
-      // Then it is lambda:invoke and selects only Payload fields
-      expect(states[name].Resource).toMatch(/:states:::lambda:invoke$/);
-      expect(states[name].ResultPath).toBe(resultPath);
-      for (const path of Object.values(states[name].ResultSelector as Record<string, string>)) expect(path).toMatch(/^\$\.Payload\.[A-Za-z]+$/);
+  test('lands the plain output of every Lambda step, field by field from its Payload', () => {
+    // Given every lambda:invoke task, those inside the window Maps included
+    const invokes = Object.values(states).filter((state) => typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke'));
+    // When their result selectors are read
+    // Then each copies Payload fields only
+    expect(invokes.length).toBeGreaterThanOrEqual(9);
+    for (const state of invokes) for (const path of Object.values(state.ResultSelector as Record<string, string>)) expect(path).toMatch(/^\$\.Payload\.[A-Za-z]+$/);
+  });
+
+  test('fans every traffic window out over the workers, each iteration one worker with its index', () => {
+    // Given the four window Maps
+    const maps = ['BaselineWindow', 'OutageWindow', 'RestoringWindow', 'RecoveryWindow'].map((name) => states[name]);
+    // When their items and selectors are read
+    // Then each runs one traffic Lambda per worker of $.config.workers, told its index and the schedule
+    for (const map of maps) {
+      expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.config.workers', ResultPath: '$.results' });
+      expect(map.ItemSelector).toMatchObject({ 'worker.$': '$$.Map.Item.Value', 'workers.$': '$.config.trafficWorkers', 'scheduleStartAt.$': '$.tally.window.scheduleStartAt' });
+      const processor = map.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
+      expect(processor.States[processor.StartAt].Resource).toMatch(/:states:::lambda:invoke$/);
     }
   });
 
-  test('runs the baseline traffic for baselineSeconds at the configured rates', () => {
-    // Given the baseline traffic task
-    // When its payload is read
-    // Then it is the baseline phase against the shop
-    expect((states.BaselineTraffic.Parameters as { Payload: unknown }).Payload).toEqual({
-      shopUrl: 'https://shop.example.com',
-      'runId.$': '$.config.runId',
-      phase: 'baseline',
-      'durationSeconds.$': '$.config.baselineSeconds',
-      'readsPerSecond.$': '$.config.readsPerSecond',
-      'writesPerSecond.$': '$.config.writesPerSecond',
-    });
-  });
-
-  test('runs the experiment traffic through the outage and the recovery', () => {
-    // Given the experiment traffic task
-    // When its duration is read
-    // Then it is outage + recovery seconds
-    expect((states.ExperimentTraffic.Parameters as { Payload: Record<string, string> }).Payload).toMatchObject({
-      phase: 'experiment',
-      'durationSeconds.$': 'States.MathAdd($.config.outageSeconds, $.config.recoverySeconds)',
-    });
-  });
-
-  test('stores the experiment as {traffic, fault} from its two branches', () => {
+  test('keeps the experiment as {traffic, fault, hold} from its one branch', () => {
     // Given the Parallel state
     // When its selectors are read
-    // Then the branches get only the config and the result is {traffic, fault}
+    // Then the branch gets only the config
     expect(states.Experiment).toMatchObject({
       Parameters: { 'config.$': '$.config' },
-      ResultSelector: { 'traffic.$': '$[0]', 'fault.$': '$[1].fault' },
+      ResultSelector: { 'traffic.$': '$[0].traffic', 'fault.$': '$[0].fault', 'hold.$': '$[0].hold' },
       ResultPath: '$.experiment',
     });
   });
 
-  test('skips every RDS call on a dry run and records the fault as not injected', () => {
-    // Given the fault branch's first state
-    // When a dry run is chosen
-    // Then it records all-null timestamps and ends the branch
-    expect(states.CheckDryRun.Choices).toEqual([{ Variable: '$.config.dryRun', BooleanEquals: true, Next: 'DryRunFault' }]);
-    expect(states.CheckDryRun.Default).toBe('Deregister');
-    expect(states.DryRunFault).toEqual({
-      Type: 'Pass',
-      Result: { dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null },
-      ResultPath: '$.fault',
-      End: true,
-    });
+  test('runs the traffic of a dry run without any call to the proxy', () => {
+    // Given the dry-run path of the fault branch
+    const seen = new Set<string>();
+    const queue = ['DryRunFault'];
+    while (queue.length > 0) {
+      const name = queue.shift() as string;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const state = states[name];
+      const choices = ((state.Choices ?? []) as Array<{ Next: string; Variable?: string; BooleanEquals?: boolean }>)
+        // The dry run takes the dry-run branch of every dry-run check.
+        .filter((choice) => choice.Variable !== '$.config.dryRun' || choice.BooleanEquals === true)
+        .map((choice) => choice.Next);
+      const dryRunCheck = asArray(state.Choices as Array<{ Variable?: string }>).some((choice) => choice.Variable === '$.config.dryRun');
+      queue.push(...[state.Next as string | undefined, dryRunCheck ? undefined : (state.Default as string | undefined), ...choices].filter((n): n is string => n !== undefined));
+    }
+    // When the states it can reach are read
+    const rdsCalls = [...seen].filter((name) => String(states[name].Resource ?? '').includes(':rds:'));
+    // Then it reaches the recovery traffic and calls nothing on RDS
+    expect(seen.has('RecoveryWindow')).toBe(true);
+    expect(rdsCalls).toEqual([]);
   });
 
   test('records the fault timestamps from the state entry times', () => {
@@ -333,67 +312,26 @@ describe('GameDay definition', () => {
     // Then each timestamp is $$.State.EnteredTime
     expect(states.RecordDeregistered.Parameters).toEqual({ 'deregisteredAt.$': '$$.State.EnteredTime' });
     expect((states.RecordRegistered.Parameters as Record<string, string>)['registeredAt.$']).toBe('$$.State.EnteredTime');
-    expect(states.RecordAvailable.Parameters).toEqual({
-      dryRun: false,
-      'deregisteredAt.$': '$.fault.deregisteredAt',
-      'registeredAt.$': '$.fault.registeredAt',
-      'availableAt.$': '$$.State.EnteredTime',
-      'stoppedEarly.$': '$.hold.stoppedEarly',
-    });
+    expect((states.RecordAvailable.Parameters as Record<string, string>)['availableAt.$']).toBe('$$.State.EnteredTime');
   });
 
-  test('bounds the hold loop by holdIterations and ends it early on a stop-condition alarm', () => {
-    // Given the hold check
-    // When its choices are read
-    // Then an alarm stops the hold, and the count bound registers again
-    expect(states.HoldWait).toMatchObject({ Type: 'Wait', SecondsPath: '$.config.holdCheckSeconds' });
-    expect(states.CountHoldIteration.Parameters).toMatchObject({ 'iteration.$': 'States.MathAdd($.hold.iteration, 1)' });
-    expect(states.CheckHold.Choices).toEqual([
-      { Or: [{ Variable: '$.holdAlarms.MetricAlarms[0]', IsPresent: true }, { Variable: '$.holdAlarms.CompositeAlarms[0]', IsPresent: true }], Next: 'RecordStoppedEarly' },
-      { Variable: '$.hold.iteration', NumericGreaterThanEqualsPath: '$.config.holdIterations', Next: 'Register' },
-    ]);
-    expect(states.CheckHold.Default).toBe('HoldWait');
-    expect(states.RecordStoppedEarly).toMatchObject({ InputPath: '$.holdAlarms..AlarmName', ResultPath: '$.hold.stoppedEarly', Next: 'Register' });
+  test('ends the hold after an outage window on a stop-condition alarm or a spent error budget, else after outageSeconds', () => {
+    // Given the check after each outage window
+    // When its targets are read
+    // Then an alarm and the budget each end the hold early; a done segment goes on; otherwise the next window
+    expect(choiceTargets(states.CheckOutageWindow)).toEqual(['RecordStoppedEarly', 'RecordErrorBudgetHalt', 'AfterHold', 'OutageWindow']);
+    expect(states.TallyOutageWindow.Parameters).toMatchObject({ Payload: { 'errorBudgetPercent.$': '$.config.errorBudgetPercent' } });
+    expect(states.TallyOutageWindow.Next).toBe('HoldCheckAlarms');
   });
 
-  test('waits for AVAILABLE after register, and fails into the rollback when the poll bound runs out', () => {
-    // Given the poll after register
-    // When its choices are read
-    // Then AVAILABLE records the fault, and the bound is an error
-    expect(states.WaitForAvailable).toMatchObject({ Type: 'Wait', SecondsPath: '$.config.availablePollSeconds', Next: 'DescribeTargetAfterRegister' });
-    expect(choiceTargets(states.CheckAvailableAfterRegister)).toEqual(['RecordAvailable', 'TargetNeverAvailable', 'WaitForAvailable']);
-    expect((states.CheckAvailableAfterRegister.Choices as unknown[])[1]).toEqual({
-      Variable: '$.availablePoll.iteration',
-      NumericGreaterThanEqualsPath: '$.config.availablePollIterations',
-      Next: 'TargetNeverAvailable',
-    });
+  test('keeps traffic running until AVAILABLE, and counts the recovery from there', () => {
+    // Given the check after each window that follows the register
+    // When its targets are read
+    // Then AVAILABLE records the fault and starts the recovery; the timeout is an error; otherwise the next window
+    expect(choiceTargets(states.CheckAvailableAfterRegister)).toEqual(['RecordAvailable', 'TargetNeverAvailable', 'RestoringWindow']);
+    expect(states.RecordAvailable.Next).toBe('StartRecovery');
+    expect(states.StartRecovery.Parameters).toMatchObject({ window: { 'targetSeconds.$': '$.config.recoverySeconds' } });
     expect(states.TargetNeverAvailable.Type).toBe('Fail');
-  });
-
-  test('counts drained after drainZeroReadings all-zero readings of both queues, bounded by drainPollIterations', () => {
-    // Given the drain loop
-    // When its choices are read
-    // Then all six counts must be zero, readings in a row are counted, and the poll count bounds the loop
-    const [reading] = states.CheckDrainReading.Choices as Array<{ And: Array<{ Variable: string; NumericEquals: number }>; Next: string }>;
-    expect(reading.And.map((rule) => rule.Variable)).toEqual([
-      '$.drain.queue.visible', '$.drain.queue.inFlight', '$.drain.queue.delayed', '$.drain.dlq.visible', '$.drain.dlq.inFlight', '$.drain.dlq.delayed',
-    ]);
-    expect(reading.Next).toBe('CountZeroReading');
-    expect(states.CheckDrainReading.Default).toBe('CountNonZeroReading');
-    expect((states.CountNonZeroReading.Parameters as Record<string, unknown>).zeroReadings).toBe(0);
-    expect(states.CheckDrained.Choices).toEqual([
-      { Variable: '$.drain.zeroReadings', NumericGreaterThanEqualsPath: '$.config.drainZeroReadings', Next: 'Drained' },
-      { Variable: '$.drain.polls', NumericGreaterThanEqualsPath: '$.config.drainPollIterations', Next: 'NotDrained' },
-    ]);
-    expect(states.DrainWait).toMatchObject({ SecondsPath: '$.config.drainPollSeconds', Next: 'DrainQueueDepth' });
-  });
-
-  test('goes on to verify the orders when the queues never drain, with drained false', () => {
-    // Given the two ends of the drain loop
-    // When they are read
-    // Then both lead to VerifyOrders, with drained true and false
-    expect(states.Drained).toMatchObject({ Parameters: { drained: true }, ResultPath: '$.drain', Next: 'VerifyOrders' });
-    expect(states.NotDrained).toMatchObject({ Parameters: { drained: false }, ResultPath: '$.drain', Next: 'VerifyOrders' });
   });
 
   test('verifies the orders of both traffic phases', () => {
@@ -407,17 +345,16 @@ describe('GameDay definition', () => {
     });
   });
 
-  test('builds the report from the whole run', () => {
+  test('builds the report from the whole run and the stored timelines', () => {
     // Given the report step
     // When its payload is read
-    // Then it gets the start time and every phase's results
-    expect((states.BuildReport.Parameters as { Payload: unknown }).Payload).toEqual({
+    // Then it gets every phase's results and the table the workers stored their timelines in
+    expect((states.BuildReport.Parameters as { Payload: unknown }).Payload).toMatchObject({
       'startedAt.$': '$$.Execution.StartTime',
       'config.$': '$.config',
       'baseline.$': '$.baseline',
       'experiment.$': '$.experiment',
-      'drain.$': '$.drain',
-      'orders.$': '$.orders',
+      timelineTable: expect.stringMatching(/'Ref':'LockTable/),
     });
   });
 
@@ -475,19 +412,20 @@ describe('GameDay definition', () => {
       expect(withAlarms[name].Resource).toMatch(/:states:::aws-sdk:cloudwatch:describeAlarms$/);
       expect(withAlarms[name].Parameters).toEqual({ AlarmNames: ['shop-5xx', 'shop-latency'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], StateValue: 'ALARM' });
     }
-    expect(choiceTargets(withAlarms.StopConditionsClear)).toEqual(['StopConditionInAlarm', 'BaselineTraffic']);
+    expect(choiceTargets(withAlarms.StopConditionsClear)).toEqual(['StopConditionInAlarm', 'StartBaseline']);
   });
 
-  test('bounds every loop by an iteration counter from $.config', () => {
-    // Given every Choice that sends the execution back to a Wait
-    const bounds = Object.values(states)
+  test('bounds every loop: the poll loops by a counter from $.config, the window loops by their segment', () => {
+    // Given every Choice of the definition
+    const choices = Object.values(states)
       .filter((state) => state.Type === 'Choice')
-      .flatMap((state) => asArray(state.Choices as Array<{ NumericGreaterThanEqualsPath?: string }>))
-      .map((choice) => choice.NumericGreaterThanEqualsPath)
-      .filter((bound): bound is string => bound !== undefined);
+      .flatMap((state) => asArray(state.Choices as Array<{ NumericGreaterThanEqualsPath?: string; Variable?: string; BooleanEquals?: boolean }>));
+    const counters = choices.map((choice) => choice.NumericGreaterThanEqualsPath).filter((bound): bound is string => bound !== undefined);
+    const segmentsDone = choices.filter((choice) => choice.Variable === '$.tally.window.done' && choice.BooleanEquals === true);
 
     // When their bounds are listed
-    // Then each loop has one
-    expect(bounds.sort()).toEqual(['$.config.availablePollIterations', '$.config.drainPollIterations', '$.config.drainZeroReadings', '$.config.holdIterations']);
+    // Then the drain has its counter and each of the four window loops ends when its segment is done
+    expect(counters.sort()).toEqual(['$.config.drainPollIterations', '$.config.drainZeroReadings']);
+    expect(segmentsDone).toHaveLength(4);
   });
 });

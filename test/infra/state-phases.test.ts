@@ -42,7 +42,7 @@ describe('phaseOfState over the synthesized workflow', () => {
     const queue = [definitions[2].StartAt];
     while (queue.length > 0) {
       const name = queue.shift() as string;
-      if (seen.has(name) || name === STATES.baselineTraffic) continue;
+      if (seen.has(name) || name === STATES.startBaseline) continue;
       seen.add(name);
       queue.push(...successors(states[name]));
     }
@@ -57,7 +57,7 @@ describe('phaseOfState over the synthesized workflow', () => {
 
   test('maps the states between deregister and register to the outage', () => {
     // Given the hold loop's states
-    const hold = [STATES.deregister, STATES.recordDeregistered, STATES.startHold, STATES.holdWait, STATES.holdCheckAlarms, STATES.countHoldIteration, STATES.checkHold];
+    const hold = [STATES.deregister, STATES.recordDeregistered, STATES.startHold, STATES.outageWindow, STATES.outageWorker, STATES.tallyOutageWindow, STATES.holdCheckAlarms, STATES.checkOutageWindow];
 
     // When they are mapped
     // Then each is in the outage

@@ -87,7 +87,7 @@ describe('a local GameDay against the fragile build', () => {
     const result = await runLocalGameDay({ labOptions: { ...LOCAL_LAB, degradation: false }, input: SHORT });
 
     // Then the hypothesis is broken, the execution fails, and the target is back
-    expect(result.report.verdict).toBe('failed');
+    expect({ verdict: result.report.verdict, reasons: result.report.reasons }).toEqual({ verdict: 'failed', reasons: expect.arrayContaining([expect.stringMatching(/failed/)]) });
     expect(result.status).toBe('FAILED');
     expect(result.report.reads.failed + result.report.writes.failed).toBeGreaterThan(0);
     expect(result.report.target.registeredAtEnd).toBe(true);

@@ -12,6 +12,7 @@ import type { GameDayConfig } from '../../config';
 export interface GameDayStepFunctions {
   readonly validateInput: lambda.IFunction;
   readonly traffic: lambda.IFunction;
+  readonly tallyWindow: lambda.IFunction;
   readonly verifyOrders: lambda.IFunction;
   readonly report: lambda.IFunction;
 }

@@ -4,12 +4,12 @@ import type { OrderVerification, ReportOutput, RunConfig, TrafficResult } from '
 // `satisfies` ties every list to the shared contract: a new field fails to compile until it is listed.
 export const RUN_CONFIG_FIELDS = {
   runId: true, baselineSeconds: true, outageSeconds: true, recoverySeconds: true, readsPerSecond: true, writesPerSecond: true,
-  drainTimeoutSeconds: true, holdCheckSeconds: true, holdIterations: true, drainPollSeconds: true, drainPollIterations: true,
-  drainZeroReadings: true, availablePollSeconds: true, availablePollIterations: true, dryRun: true,
+  drainTimeoutSeconds: true, windowSeconds: true, trafficWorkers: true, workers: true, errorBudgetPercent: true, drainPollSeconds: true,
+  drainPollIterations: true, drainZeroReadings: true, availablePollSeconds: true, availableTimeoutSeconds: true, availablePollIterations: true, dryRun: true,
 } as const satisfies Record<keyof RunConfig, true>;
 export const TRAFFIC_RESULT_FIELDS = {
   phase: true, degradation: true, startedAtMs: true, endedAtMs: true, offered: true, reads: true, writes: true,
-  ordersAccepted: true, latencyMs: true, timeline: true,
+  ordersAccepted: true, latencyMs: true, latencyHistograms: true, startLagMs: true, windows: true, timeline: true,
 } as const satisfies Record<keyof TrafficResult, true>;
 export const ORDER_VERIFICATION_FIELDS = {
   accepted: true, committed: true, rejected: true, lost: true, duplicated: true,

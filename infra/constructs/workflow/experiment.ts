@@ -1,58 +1,40 @@
-// Runbook steps 2 and 3: baseline traffic, then the experiment (traffic beside deregister, hold, register, AVAILABLE) and its rollback.
+// Runbook steps 2 and 3: baseline traffic windows, then the experiment (deregister, outage windows, register, windows until AVAILABLE, recovery windows) and its rollback.
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { FAILURE_ERRORS, RDS_ERRORS, STATES } from '../../../steps/core/workflow-names';
-import {
-  alarmsFiring,
-  describeAlarms,
-  describeCaughtError,
-  describeTarget,
-  deregisterTarget,
-  explain,
-  invokeStep,
-  registerTarget,
-  releaseLock,
-  targetAvailable,
-  type WorkflowContext,
-} from './blocks';
-import { TRAFFIC_RESULT_FIELDS } from './contract-fields';
+import { alarmsFiring, describeAlarms, describeCaughtError, describeTarget, deregisterTarget, explain, registerTarget, releaseLock, targetAvailable, type WorkflowContext } from './blocks';
 import type { Endings } from './endings';
-import { boundedPollLoop } from './poll-loop';
+import { windowLoop } from './traffic-windows';
 
-/** A traffic step against the shop; without `resultPath` its TrafficResult is the whole output. */
-function trafficStep(scope: Construct, ctx: WorkflowContext, id: string, phase: string, durationSeconds: number | string, resultPath?: string): tasks.LambdaInvoke {
-  return invokeStep(scope, id, ctx.steps.traffic, TRAFFIC_RESULT_FIELDS, resultPath, {
-    shopUrl: ctx.config.shopUrl,
-    runId: sfn.JsonPath.stringAt('$.config.runId'),
-    phase,
-    durationSeconds,
-    readsPerSecond: sfn.JsonPath.numberAt('$.config.readsPerSecond'),
-    writesPerSecond: sfn.JsonPath.numberAt('$.config.writesPerSecond'),
-  });
-}
-
-/** Baseline traffic at `$.baseline`; a failure aborts the run before any harm. */
+/** Baseline traffic in windows, merged at `$.baseline`; a failure aborts the run before any harm. */
 export class Baseline extends Construct {
-  readonly startState: tasks.LambdaInvoke;
+  readonly startState: sfn.State;
+  private readonly recordBaseline: sfn.Pass;
 
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
-    this.startState = trafficStep(this, ctx, STATES.baselineTraffic, 'baseline', sfn.JsonPath.numberAt('$.config.baselineSeconds'), '$.baseline');
-    this.startState.addCatch(explain(this, STATES.baselineFailed, describeCaughtError('the baseline traffic failed before any harm')).next(endings.abortReleaseLock), {
-      errors: [sfn.Errors.ALL],
-      resultPath: '$.error',
+    const baselineFailed = explain(this, STATES.baselineFailed, describeCaughtError('the baseline traffic failed before any harm')).next(endings.abortReleaseLock);
+    this.recordBaseline = new sfn.Pass(this, STATES.recordBaseline, { inputPath: '$.tally.traffic', resultPath: '$.baseline' });
+    this.startState = windowLoop(this, ctx, {
+      names: { start: STATES.startBaseline, map: STATES.baselineWindow, worker: STATES.baselineWorker, tally: STATES.tallyBaselineWindow, check: STATES.checkBaselineWindow },
+      start: { phase: 'baseline', fromNow: true },
+      targetSecondsPath: '$.config.baselineSeconds',
+      windowSecondsPath: '$.config.windowSeconds',
+      whenDone: this.recordBaseline,
+      onError: baselineFailed,
     });
   }
 
   then(next: sfn.IChainable): void {
-    this.startState.next(next);
+    this.recordBaseline.next(next);
   }
 }
 
 /**
- * Traffic through outage and recovery beside the fault, at `$.experiment` as `{traffic, fault}`.
- * Any error in either branch rolls back: register again (idempotent), release the lock, fail.
+ * The experiment, as one branch: deregister, outage windows (the stop conditions and the error
+ * budget checked after each), register, windows until AVAILABLE, recovery windows counted from
+ * AVAILABLE. It leaves `$.experiment` as `{traffic, fault, hold}`. Any error in it rolls back:
+ * register again (idempotent), release the lock, fail.
  */
 export class Experiment extends Construct {
   readonly startState: sfn.Parallel;
@@ -60,14 +42,11 @@ export class Experiment extends Construct {
   constructor(scope: Construct, id: string, ctx: WorkflowContext) {
     super(scope, id);
     this.startState = new sfn.Parallel(this, STATES.experiment, {
-      // Each branch gets only the config: the baseline's timeline stays out of the branch payloads.
+      // The branch gets only the config: the baseline's traffic stays out of its payload.
       parameters: { config: sfn.JsonPath.objectAt('$.config') },
-      resultSelector: { traffic: sfn.JsonPath.objectAt('$[0]'), fault: sfn.JsonPath.objectAt('$[1].fault') },
+      resultSelector: { traffic: sfn.JsonPath.objectAt('$[0].traffic'), fault: sfn.JsonPath.objectAt('$[0].fault'), hold: sfn.JsonPath.objectAt('$[0].hold') },
       resultPath: '$.experiment',
     });
-    this.startState.branch(
-      trafficStep(this, ctx, STATES.experimentTraffic, 'experiment', sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.config.outageSeconds'), sfn.JsonPath.numberAt('$.config.recoverySeconds'))),
-    );
     this.startState.branch(faultBranch(this, ctx));
     this.startState.addCatch(rollback(this, ctx), { errors: [sfn.Errors.ALL], resultPath: '$.error' });
   }
@@ -91,16 +70,12 @@ function rollback(scope: Construct, ctx: WorkflowContext): sfn.State {
   return rollbackRegister;
 }
 
-/**
- * Deregister, hold (checking the stop conditions), register, wait for AVAILABLE; the branch ends
- * with `$.fault` as a FaultRecord. A dry run records the fault as not injected and calls nothing.
- */
+/** The fault and the traffic around it; a dry run records the fault as not injected and calls nothing on the proxy. */
 function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   const dryRunFault = new sfn.Pass(scope, STATES.dryRunFault, {
     result: sfn.Result.fromObject({ dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null }),
     resultPath: '$.fault',
   });
-
   const deregister = deregisterTarget(scope, ctx, STATES.deregister);
   const recordDeregistered = new sfn.Pass(scope, STATES.recordDeregistered, {
     parameters: { deregisteredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime') },
@@ -110,42 +85,25 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   deregister.addCatch(recordDeregistered, { errors: [RDS_ERRORS.targetNotFound], resultPath: sfn.JsonPath.DISCARD });
   deregister.next(recordDeregistered);
 
+  // ---- recovery: recoverySeconds of traffic counted from AVAILABLE, however long the wait was
+  const experimentDone = new sfn.Pass(scope, STATES.experimentDone, {
+    parameters: { traffic: sfn.JsonPath.objectAt('$.tally.traffic'), fault: sfn.JsonPath.objectAt('$.fault'), hold: sfn.JsonPath.objectAt('$.hold') },
+  });
+  const recovery = windowLoop(scope, ctx, {
+    names: { start: STATES.startRecovery, map: STATES.recoveryWindow, worker: STATES.recoveryWorker, tally: STATES.tallyRecoveryWindow, check: STATES.checkRecoveryWindow },
+    start: { fromNow: false },
+    targetSecondsPath: '$.config.recoverySeconds',
+    windowSecondsPath: '$.config.windowSeconds',
+    whenDone: experimentDone,
+  });
+
+  // ---- restoring: register, then traffic windows until AVAILABLE (for the shop the database is still gone)
   const register = registerTarget(scope, ctx, STATES.register);
   const recordRegistered = new sfn.Pass(scope, STATES.recordRegistered, {
-    parameters: {
-      deregisteredAt: sfn.JsonPath.stringAt('$.fault.deregisteredAt'),
-      registeredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
-    },
+    parameters: { deregisteredAt: sfn.JsonPath.stringAt('$.fault.deregisteredAt'), registeredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime') },
     resultPath: '$.fault',
   });
   register.addCatch(recordRegistered, { errors: [RDS_ERRORS.targetAlreadyRegistered], resultPath: sfn.JsonPath.DISCARD });
-
-  // ---- hold: wait, check the stop conditions, until the outage has lasted its iterations
-  // Parameters drop null values, so the null that stands for "not stopped early" comes from a Result.
-  const startHold = new sfn.Pass(scope, STATES.startHold, { result: sfn.Result.fromObject({ iteration: 0, stoppedEarly: null }), resultPath: '$.hold' });
-  const holdCheckAlarms = describeAlarms(scope, ctx, STATES.holdCheckAlarms, '$.holdAlarms');
-  const countHoldIteration = new sfn.Pass(scope, STATES.countHoldIteration, {
-    parameters: { iteration: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.hold.iteration'), 1), stoppedEarly: sfn.JsonPath.objectAt('$.hold.stoppedEarly') },
-    resultPath: '$.hold',
-  });
-  const recordStoppedEarly = new sfn.Pass(scope, STATES.recordStoppedEarly, { inputPath: '$.holdAlarms..AlarmName', resultPath: '$.hold.stoppedEarly' });
-  recordStoppedEarly.next(register);
-  holdCheckAlarms.next(countHoldIteration);
-  recordDeregistered.next(startHold).next(
-    boundedPollLoop(scope, {
-      waitId: STATES.holdWait,
-      waitSecondsPath: '$.config.holdCheckSeconds',
-      waitFirst: true,
-      probe: { start: holdCheckAlarms, ends: [countHoldIteration] },
-      checkId: STATES.checkHold,
-      exits: [[alarmsFiring('$.holdAlarms'), recordStoppedEarly]],
-      iterationPath: '$.hold.iteration',
-      maxIterationsPath: '$.config.holdIterations',
-      whenExhausted: register,
-    }),
-  );
-
-  // ---- restore: register, then poll until AVAILABLE (never report success before it)
   const recordAvailable = new sfn.Pass(scope, STATES.recordAvailable, {
     parameters: {
       dryRun: false,
@@ -156,32 +114,51 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
     },
     resultPath: '$.fault',
   });
-  // Running out of polls is an error, and errors roll back.
+  recordAvailable.next(recovery);
+  // Never report success before AVAILABLE: running out of time is an error, and errors roll back.
   const targetNeverAvailable = new sfn.Fail(scope, STATES.targetNeverAvailable, {
     error: FAILURE_ERRORS.targetNeverAvailable,
     cause: 'the proxy target did not become AVAILABLE within availableTimeoutSeconds after it was registered again',
   });
   const describeAfterRegister = describeTarget(scope, ctx, STATES.describeTargetAfterRegister, '$.targetAfterRegister');
-  const countAvailablePoll = new sfn.Pass(scope, STATES.countAvailablePoll, {
-    parameters: { iteration: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.availablePoll.iteration'), 1) },
-    resultPath: '$.availablePoll',
+  const restoring = windowLoop(scope, ctx, {
+    names: { start: STATES.startRestoring, map: STATES.restoringWindow, worker: STATES.restoringWorker, tally: STATES.tallyRestoringWindow, check: STATES.checkAvailableAfterRegister },
+    start: { fromNow: false },
+    targetSecondsPath: '$.config.availableTimeoutSeconds',
+    windowSecondsPath: '$.config.availablePollSeconds',
+    probe: { start: describeAfterRegister, ends: [describeAfterRegister] },
+    exits: [[targetAvailable('$.targetAfterRegister.targets'), recordAvailable]],
+    whenDone: targetNeverAvailable,
   });
-  describeAfterRegister.next(countAvailablePoll);
-  register
-    .next(recordRegistered)
-    .next(new sfn.Pass(scope, STATES.startAvailablePoll, { parameters: { iteration: 0 }, resultPath: '$.availablePoll' }))
-    .next(
-      boundedPollLoop(scope, {
-        waitId: STATES.waitForAvailable,
-        waitSecondsPath: '$.config.availablePollSeconds',
-        probe: { start: describeAfterRegister, ends: [countAvailablePoll] },
-        checkId: STATES.checkAvailableAfterRegister,
-        exits: [[targetAvailable('$.targetAfterRegister.targets'), recordAvailable]],
-        iterationPath: '$.availablePoll.iteration',
-        maxIterationsPath: '$.config.availablePollIterations',
-        whenExhausted: targetNeverAvailable,
-      }),
-    );
+  register.next(recordRegistered).next(restoring);
+
+  // ---- outage: windows until outageSeconds, ended early by a stop condition or the error budget
+  const afterHold = new sfn.Choice(scope, STATES.afterHold).when(sfn.Condition.booleanEquals('$.config.dryRun', true), recovery).otherwise(register);
+  const recordHaltWindow = new sfn.Pass(scope, STATES.recordHaltWindow, { inputPath: '$.tally.window.last', resultPath: '$.hold.window' });
+  recordHaltWindow.next(afterHold);
+  const recordStoppedEarly = new sfn.Pass(scope, STATES.recordStoppedEarly, { inputPath: '$.holdAlarms..AlarmName', resultPath: '$.hold.stoppedEarly' });
+  recordStoppedEarly.next(new sfn.Pass(scope, STATES.recordStopConditionHalt, { result: sfn.Result.fromString('stopCondition'), resultPath: '$.hold.haltedBy' })).next(recordHaltWindow);
+  const recordErrorBudgetHalt = new sfn.Pass(scope, STATES.recordErrorBudgetHalt, { result: sfn.Result.fromString('errorBudget'), resultPath: '$.hold.haltedBy' });
+  recordErrorBudgetHalt.next(recordHaltWindow);
+  const holdCheckAlarms = describeAlarms(scope, ctx, STATES.holdCheckAlarms, '$.holdAlarms');
+  const outage = windowLoop(scope, ctx, {
+    names: { start: STATES.startOutage, map: STATES.outageWindow, worker: STATES.outageWorker, tally: STATES.tallyOutageWindow, check: STATES.checkOutageWindow },
+    start: { phase: 'experiment', fromNow: true },
+    targetSecondsPath: '$.config.outageSeconds',
+    windowSecondsPath: '$.config.windowSeconds',
+    errorBudget: true,
+    probe: { start: holdCheckAlarms, ends: [holdCheckAlarms] },
+    exits: [
+      [alarmsFiring('$.holdAlarms'), recordStoppedEarly],
+      [sfn.Condition.booleanEquals('$.tally.window.budgetExceeded', true), recordErrorBudgetHalt],
+    ],
+    whenDone: afterHold,
+  });
+  // Parameters drop null values, so the nulls that stand for "not halted" come from a Result.
+  const startHold = new sfn.Pass(scope, STATES.startHold, { result: sfn.Result.fromObject({ stoppedEarly: null, haltedBy: null, window: null }), resultPath: '$.hold' });
+  startHold.next(outage);
+  recordDeregistered.next(startHold);
+  dryRunFault.next(startHold);
 
   return new sfn.Choice(scope, STATES.checkDryRun).when(sfn.Condition.booleanEquals('$.config.dryRun', true), dryRunFault).otherwise(deregister);
 }

@@ -23,6 +23,7 @@ export class Preflight extends Construct {
     const validateInput = invokeStep(this, STATES.validateInput, ctx.steps.validateInput, RUN_CONFIG_FIELDS, '$.config', {
       input: sfn.JsonPath.objectAt('$.input'),
       defaults: { ...c.experiment },
+      limits: { executionTimeoutSeconds: c.executionTimeoutMinutes * 60 },
       executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
     });
     validateInput.addCatch(

@@ -27,6 +27,7 @@ export class VerifyAndVerdict extends Construct {
       experiment: sfn.JsonPath.objectAt('$.experiment'),
       drain: sfn.JsonPath.objectAt('$.drain'),
       orders: sfn.JsonPath.objectAt('$.orders'),
+      timelineTable: ctx.lockTable.tableName,
     });
     endings.onStepError(buildReport);
     const publishMetrics = new ConditionalCallAwsService(

@@ -63,6 +63,17 @@ describe('gameday start', () => {
     });
   });
 
+  it('passes the window, worker and error-budget overrides in the execution input', async () => {
+    // Given a terminal
+    const term = terminal();
+    runThrough(passingHistory(), 5);
+    // When a run is started with the windowed-traffic overrides
+    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--window-seconds', '30', '--traffic-workers', '4', '--error-budget-percent', '20');
+    // Then they are the execution input
+    expect(code).toBe(0);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ windowSeconds: 30, trafficWorkers: 4, errorBudgetPercent: 20 }) });
+  });
+
   it('shows the phase, the elapsed and planned time and the counts while it runs', async () => {
     // Given a run that is in its baseline at the first poll
     runThrough(passingHistory(), 4);
@@ -70,7 +81,7 @@ describe('gameday start', () => {
     // When it is started and followed
     await gameday(term, 'start', '--state-machine-arn', MACHINE);
     // Then the live line named the baseline phase with the planned time, then the counts of both traffic steps
-    expect(term.live[0]).toMatch(/^\[baseline\] BaselineTraffic {2}\d+s \/ 1m00s planned traffic {2}reads db=0 cache=0 fail=0/);
+    expect(term.live[0]).toMatch(/^\[baseline\] BaselineWindow {2}\d+s \/ 1m00s planned traffic {2}reads db=0 cache=0 fail=0/);
     expect(term.live[term.live.length - 1]).toMatch(/reads db=108 cache=60 fail=0/);
   });
 

@@ -6,10 +6,10 @@ import { History, passingHistory, T0 } from './support';
 describe('foldHistory', () => {
   it('names the phase of the state the execution is in', () => {
     // Given a history that has just entered the hold loop
-    const view = foldHistory(new History().started().entered('ValidateInput').entered('BaselineTraffic').entered('HoldWait').events);
+    const view = foldHistory(new History().started().entered('ValidateInput').entered('BaselineWindow').entered('OutageWindow').events);
     // Then the phase is the outage
     expect(view.phase).toBe('outage');
-    expect(view.state).toBe('HoldWait');
+    expect(view.state).toBe('OutageWindow');
     expect(view.status).toBe('RUNNING');
   });
 
@@ -22,7 +22,7 @@ describe('foldHistory', () => {
 
   it('shows that the database is gone until the target is AVAILABLE again', () => {
     // Given a run between deregistration and availability
-    const view = foldHistory(new History().started().entered('HoldWait').exited('RecordDeregistered', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } }).events);
+    const view = foldHistory(new History().started().entered('OutageWindow').exited('RecordDeregistered', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } }).events);
     // Then the live line says so
     expect(formatProgress(view, new Date(T0 + 90_000))).toContain('database gone since 2026-11-27T02:00:31.000Z');
   });

@@ -1,5 +1,5 @@
 // validateRunInput: overrides over defaults, every problem at once, derived loop bounds and limits.
-import { InvalidRunConfig, MAX_TOTAL_LOOP_ITERATIONS, validateRunInput } from '../../../steps/core/run-config';
+import { InvalidRunConfig, validateRunInput } from '../../../steps/core/run-config';
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {
@@ -25,12 +25,15 @@ describe('validateRunInput', () => {
       readsPerSecond: 3,
       writesPerSecond: 1,
       drainTimeoutSeconds: 300,
-      holdCheckSeconds: 10,
-      holdIterations: 18,
+      windowSeconds: 60,
+      trafficWorkers: 1,
+      workers: [0],
+      errorBudgetPercent: null,
       drainPollSeconds: 10,
       drainPollIterations: 30,
       drainZeroReadings: 3,
       availablePollSeconds: 5,
+      availableTimeoutSeconds: 300,
       availablePollIterations: 60,
       dryRun: false,
     });
@@ -42,24 +45,24 @@ describe('validateRunInput', () => {
     // When validated
     const config = validateRunInput({ outageSeconds: 45, dryRun: true }, defaults);
     // Then the input wins where it speaks and the defaults elsewhere
-    expect(config).toMatchObject({ outageSeconds: 45, readsPerSecond: 5, dryRun: true, holdIterations: 5 });
+    expect(config).toMatchObject({ outageSeconds: 45, readsPerSecond: 5, dryRun: true });
   });
 
   it('takes the poll settings from the defaults and rounds the loop bounds up', () => {
     // Given short poll settings as the local runner passes them
-    const defaults = { holdCheckSeconds: 4, drainPollSeconds: 3, availablePollSeconds: 7, availableTimeoutSeconds: 20, drainTimeoutSeconds: 10 };
+    const defaults = { drainPollSeconds: 3, availablePollSeconds: 7, availableTimeoutSeconds: 20, drainTimeoutSeconds: 10 };
     // When validated with a 10-second outage
     const config = validateRunInput({ outageSeconds: 10 }, defaults);
     // Then every loop bound is the ceiling of timeout / interval
-    expect(config).toMatchObject({ holdIterations: 3, drainPollIterations: 4, availablePollIterations: 3 });
+    expect(config).toMatchObject({ drainPollIterations: 4, availablePollIterations: 3 });
   });
 
   it('refuses a poll setting in the execution input', () => {
     // Given an input that tries to set the hold check interval
     // When validated
-    const problems = problemsOf(() => validateRunInput({ holdCheckSeconds: 1 }));
+    const problems = problemsOf(() => validateRunInput({ drainPollSeconds: 1 }));
     // Then the problem says the stack sets it
-    expect(problems).toEqual(['holdCheckSeconds cannot be set in the execution input (the stack sets it)']);
+    expect(problems).toEqual(['drainPollSeconds cannot be set in the execution input (the stack sets it)']);
   });
 
   it('lists every problem at once', () => {
@@ -69,10 +72,10 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput(input));
     // Then each one is named
     expect(problems).toEqual([
-      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, dryRun, runId)',
+      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, dryRun, runId)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
-      'readsPerSecond must be an integer from 1 to 1000 (got 0)',
+      'readsPerSecond must be an integer from 1 to 7500 (got 0)',
       'dryRun must be true or false (got the string "true")',
     ]);
   });
@@ -87,8 +90,11 @@ describe('validateRunInput', () => {
   });
 
   it.each([
-    ['writesPerSecond', 501],
-    ['readsPerSecond', 1001],
+    ['writesPerSecond', 2501],
+    ['readsPerSecond', 7501],
+    ['windowSeconds', 121],
+    ['trafficWorkers', 0],
+    ['errorBudgetPercent', 101],
     ['drainTimeoutSeconds', 9],
     ['drainTimeoutSeconds', 3601],
     ['recoverySeconds', 0],
@@ -117,15 +123,37 @@ describe('validateRunInput', () => {
     expect(problems).toEqual(['the execution input must be a JSON object (got an array)']);
   });
 
-  it('refuses loops that would risk the execution history cap', () => {
-    // Given one-second polls over long waits
-    const defaults = { holdCheckSeconds: 1, drainPollSeconds: 1, availablePollSeconds: 1, availableTimeoutSeconds: 900 };
-    // When validated with a 300-second outage and a 900-second drain timeout
-    const problems = problemsOf(() => validateRunInput({ outageSeconds: 300, drainTimeoutSeconds: 900 }, defaults));
-    // Then the iteration total is named with its parts
-    expect(problems).toEqual([
-      `the poll loops would run 2100 iterations (hold 300, drain 900, available 900), more than ${MAX_TOTAL_LOOP_ITERATIONS}: risks the 25,000-event execution history cap; lengthen the poll intervals or shorten the durations`,
-    ]);
+  it('refuses a run whose worst-case history would pass the 25,000-event limit, naming it', () => {
+    // Given one-second windows and polls over a long outage and drain
+    const defaults = { drainPollSeconds: 2 };
+    // When validated with a one-hour drain timeout
+    const problems = problemsOf(() => validateRunInput({ outageSeconds: 3600, windowSeconds: 1, drainTimeoutSeconds: 3600 }, defaults));
+    // Then the history limit is the problem
+    expect(problems).toEqual([expect.stringContaining("more than Step Functions' 25,000-event history limit")]);
+  });
+
+  it('accepts a 60-minute outage at 7,500 reads and 2,500 writes a second, over as many workers as the rates need', () => {
+    // Given the rates of a large shop and a one-hour outage
+    // When validated
+    const config = validateRunInput({ outageSeconds: 3600, readsPerSecond: 7500, writesPerSecond: 2500 });
+    // Then it runs over 8 workers (1,000 reads and 500 writes a second each at most)
+    expect(config).toMatchObject({ trafficWorkers: 8, workers: [0, 1, 2, 3, 4, 5, 6, 7] });
+  });
+
+  it('refuses too few workers for the rates, naming the per-worker limit', () => {
+    // Given two workers for 3,000 reads a second
+    // When validated
+    const problems = problemsOf(() => validateRunInput({ readsPerSecond: 3000, trafficWorkers: 2 }));
+    // Then the per-worker rate is named
+    expect(problems).toEqual([expect.stringContaining('one traffic function sends at most 1000 reads + 500 writes per second; use at least 3 workers')]);
+  });
+
+  it('refuses a run that could outlast the execution timeout, naming it', () => {
+    // Given a 30-minute execution timeout
+    // When a run of an hour's outage is validated
+    const problems = problemsOf(() => validateRunInput({ outageSeconds: 3600 }, {}, 'x', { executionTimeoutSeconds: 1800 }));
+    // Then the timeout is the problem
+    expect(problems).toEqual([expect.stringContaining("not less than the state machine's execution timeout of 1800 s")]);
   });
 
   it('refuses a drain that could never count as drained', () => {
@@ -134,29 +162,6 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput({ drainTimeoutSeconds: 20 }, { drainPollSeconds: 10, drainZeroReadings: 3 }));
     // Then the contradiction is named
     expect(problems).toEqual([expect.stringContaining('drainZeroReadings (3) exceeds the 2 drain polls')]);
-  });
-
-  it('refuses an experiment longer than one traffic step can run', () => {
-    // Given an outage and recovery of 900 s together
-    // When validated
-    const problems = problemsOf(() => validateRunInput({ outageSeconds: 800, recoverySeconds: 100 }));
-    // Then the limit is named
-    expect(problems).toContain('outageSeconds + recoverySeconds (900) exceeds 840 s, the longest a traffic step can run');
-  });
-
-  it('refuses a run whose state would not fit the payload cap', () => {
-    // Given 10 minutes of experiment at the seed's rates
-    // When validated
-    const problems = problemsOf(() => validateRunInput({ outageSeconds: 540, recoverySeconds: 60 }));
-    // Then the payload estimate is the problem
-    expect(problems).toEqual([expect.stringMatching(/^the run's state would grow to about 280 KB .* under the 256 KB state payload cap/)]);
-  });
-
-  it('accepts an outage of six minutes at the seed’s rates', () => {
-    // Given a 360-second outage with the seed's other settings
-    // When validated
-    // Then it is accepted
-    expect(validateRunInput({ outageSeconds: 360 }).holdIterations).toBe(36);
   });
 
   it('takes the run id from the input first', () => {

@@ -4,11 +4,11 @@ import { handler } from '../../../steps/handlers/validate-input';
 describe('validate-input handler', () => {
   it('merges the input over the defaults and names the run after the execution', async () => {
     // Given a dry-run input, the stack's defaults and the execution's name
-    const event = { input: { dryRun: true }, defaults: { holdCheckSeconds: 5 }, executionName: 'manual-42' };
+    const event = { input: { dryRun: true }, defaults: { windowSeconds: 5 }, executionName: 'manual-42' };
     // When the step runs
     const config = await handler(event);
     // Then the config carries all three
-    expect(config).toMatchObject({ runId: 'manual-42', dryRun: true, holdCheckSeconds: 5, holdIterations: 36 });
+    expect(config).toMatchObject({ runId: 'manual-42', dryRun: true, windowSeconds: 5 });
   });
 
   it('fails with InvalidRunConfig for a bad input', async () => {

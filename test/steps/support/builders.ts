@@ -43,6 +43,9 @@ export function trafficResult(phase: string, timeline: TimelineBucket[], degrada
     writes: w,
     ordersAccepted: w.ok + w.queued,
     latencyMs: { reads: summary, writes: summary },
+    latencyHistograms: { reads: '', writes: '' },
+    startLagMs: 0,
+    windows: 1,
     timeline,
   };
 }

@@ -1,0 +1,133 @@
+// One loop of traffic windows: a Map state fans the window out over the workers, a tally merges them, a Choice decides.
+import { Duration } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { WindowState } from '../../../steps/core/contracts';
+import type { WorkflowContext } from './blocks';
+import { TRAFFIC_RESULT_FIELDS } from './contract-fields';
+
+/** The longest one worker's window may take: the longest window (120 s), its stragglers and a margin; the traffic function's own timeout. */
+export const WORKER_TIMEOUT_SECONDS = 180;
+
+/** The state names of one loop. */
+export interface WindowLoopNames {
+  readonly start: string;
+  readonly map: string;
+  readonly worker: string;
+  readonly tally: string;
+  readonly check: string;
+}
+
+/** How a segment's window state starts: a new schedule from now, or the one the last segment left. */
+export type SegmentStart = { readonly phase: string; readonly fromNow: true } | { readonly fromNow: false };
+
+export interface WindowLoopProps {
+  readonly names: WindowLoopNames;
+  readonly start: SegmentStart;
+  /** The segment's length and its windows' length, as paths into `$.config`. */
+  readonly targetSecondsPath: string;
+  readonly windowSecondsPath: string;
+  /** true: the tally spends the error budget (the outage windows only). @default false */
+  readonly errorBudget?: boolean;
+  /** Calls after each tally, before the Choice (the stop conditions, the target's health). @default - none */
+  readonly probe?: { readonly start: sfn.State; readonly ends: readonly sfn.INextable[] };
+  /** Where the loop leaves when a condition holds, tried in order before `whenDone`. @default - none */
+  readonly exits?: ReadonlyArray<readonly [sfn.Condition, sfn.IChainable]>;
+  /** Where the loop leaves once the segment has run its target seconds. */
+  readonly whenDone: sfn.IChainable;
+  /** Every Task of the loop that fails goes here (with the error at `$.error`). @default - the enclosing Catch */
+  readonly onError?: sfn.IChainable;
+}
+
+/**
+ * Builds the loop and returns its first state. The schedule lives at `$.tally.window`, the phase's
+ * merged traffic at `$.tally.traffic`. The loop is bounded: every window runs at least one second of
+ * the segment's target seconds, and the tally says `done` once they have run.
+ */
+export function windowLoop(scope: Construct, ctx: WorkflowContext, props: WindowLoopProps): sfn.State {
+  const n = props.names;
+  const common = {
+    elapsedSeconds: 0,
+    targetSeconds: sfn.JsonPath.numberAt(props.targetSecondsPath),
+    windowSeconds: sfn.JsonPath.numberAt(props.windowSecondsPath),
+    done: false,
+    budgetExceeded: false,
+  } satisfies Partial<Record<keyof WindowState, unknown>>;
+  const start = new sfn.Pass(scope, n.start, {
+    parameters: props.start.fromNow
+      ? // `traffic` holds no result yet: the tally starts the phase's traffic from zero.
+        { window: { phase: props.start.phase, index: 0, scheduleStartAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'), ...common }, traffic: { windows: 0 } }
+      : {
+          window: {
+            phase: sfn.JsonPath.stringAt('$.tally.window.phase'),
+            index: sfn.JsonPath.numberAt('$.tally.window.index'),
+            scheduleStartAt: sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt'),
+            ...common,
+          },
+          traffic: sfn.JsonPath.objectAt('$.tally.traffic'),
+        },
+    resultPath: '$.tally',
+  });
+
+  const worker = new tasks.LambdaInvoke(scope, n.worker, {
+    lambdaFunction: ctx.steps.traffic,
+    payloadResponseOnly: false,
+    retryOnServiceExceptions: true,
+    payload: sfn.TaskInput.fromJsonPathAt('$'),
+    // A window and its stragglers, bounded like the function itself.
+    taskTimeout: sfn.Timeout.duration(Duration.seconds(WORKER_TIMEOUT_SECONDS)),
+    resultSelector: Object.fromEntries(Object.keys(TRAFFIC_RESULT_FIELDS).map((field) => [field, sfn.JsonPath.objectAt(`$.Payload.${field}`)])),
+  });
+  const map = new sfn.Map(scope, n.map, {
+    itemsPath: '$.config.workers',
+    itemSelector: {
+      shopUrl: ctx.config.shopUrl,
+      timelineTable: ctx.lockTable.tableName,
+      runId: sfn.JsonPath.stringAt('$.config.runId'),
+      phase: sfn.JsonPath.stringAt('$.tally.window.phase'),
+      window: sfn.JsonPath.numberAt('$.tally.window.index'),
+      worker: sfn.JsonPath.numberAt('$$.Map.Item.Value'),
+      workers: sfn.JsonPath.numberAt('$.config.trafficWorkers'),
+      readsPerSecond: sfn.JsonPath.numberAt('$.config.readsPerSecond'),
+      writesPerSecond: sfn.JsonPath.numberAt('$.config.writesPerSecond'),
+      scheduleStartAt: sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt'),
+      elapsedSeconds: sfn.JsonPath.numberAt('$.tally.window.elapsedSeconds'),
+      targetSeconds: sfn.JsonPath.numberAt('$.tally.window.targetSeconds'),
+      windowSeconds: sfn.JsonPath.numberAt('$.tally.window.windowSeconds'),
+    },
+    resultPath: '$.results',
+  });
+  map.itemProcessor(worker);
+
+  const tally = new tasks.LambdaInvoke(scope, n.tally, {
+    lambdaFunction: ctx.steps.tallyWindow,
+    payloadResponseOnly: false,
+    retryOnServiceExceptions: true,
+    payload: sfn.TaskInput.fromObject({
+      window: sfn.JsonPath.objectAt('$.tally.window'),
+      traffic: sfn.JsonPath.objectAt('$.tally.traffic'),
+      results: sfn.JsonPath.listAt('$.results'),
+      ...(props.errorBudget ? { errorBudgetPercent: sfn.JsonPath.objectAt('$.config.errorBudgetPercent') } : {}),
+    }),
+    resultSelector: { window: sfn.JsonPath.objectAt('$.Payload.window'), traffic: sfn.JsonPath.objectAt('$.Payload.traffic') },
+    resultPath: '$.tally',
+  });
+  if (props.onError) {
+    map.addCatch(props.onError, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    tally.addCatch(props.onError, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+  }
+
+  const check = new sfn.Choice(scope, n.check);
+  for (const [condition, next] of props.exits ?? []) check.when(condition, next);
+  check.when(sfn.Condition.booleanEquals('$.tally.window.done', true), props.whenDone).otherwise(map);
+
+  start.next(map).next(tally);
+  if (props.probe) {
+    tally.next(props.probe.start);
+    for (const end of props.probe.ends) end.next(check);
+  } else {
+    tally.next(check);
+  }
+  return start;
+}
