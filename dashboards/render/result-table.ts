@@ -23,9 +23,17 @@ export function formatRunTable(report: RunReport, title: string): string {
     ...rows.filter((row) => row.id !== 'verdict').map((row) => line(row, labelWidth)),
     `  Latency p50/p99 ms: baseline ${lat.baseline.p50}/${lat.baseline.p99}  outage ${lat.outage.p50}/${lat.outage.p99}  recovery ${lat.recovery.p50}/${lat.recovery.p99}`,
     `  Recovery: first database read ${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)} after register, drained ${formatSeconds(report.recovery.timeToDrainMs)} after AVAILABLE`,
+    trafficLine(report),
     ...verdict.map((row) => line(row, labelWidth)),
     ...report.reasons.map((reason) => `    - ${reason}`),
   ].join('\n');
+}
+
+/** How the traffic ran, and what ended the hold early, when something did. */
+function trafficLine({ traffic, fault }: RunReport): string {
+  const halted = fault.haltedBy === 'errorBudget' ? '; the error budget ended the hold' : fault.haltedBy === 'stopCondition' ? '; a stop condition ended the hold' : '';
+  const workers = `${traffic.workers} ${traffic.workers === 1 ? 'worker' : 'workers'}`;
+  return `  Traffic: ${workers}, windows baseline ${traffic.windows.baseline} + experiment ${traffic.windows.experiment}, start lag at most ${traffic.maxStartLagMs} ms${halted}`;
 }
 
 /** The seed's BEFORE/AFTER table: the fragile build beside the resilient one. */

@@ -30,6 +30,15 @@ describe('result table', () => {
     }
   });
 
+  it('says how the traffic ran and that the error budget ended the hold', () => {
+    // Given a run over three workers whose hold the error budget ended
+    const base = report();
+    const run = report({ traffic: { workers: 3, windows: { baseline: 1, experiment: 6 }, maxStartLagMs: 74 }, fault: { ...base.fault, haltedBy: 'errorBudget' } });
+    // When its table is printed
+    // Then the traffic line names the workers, the windows, the worst start lag and the halt
+    expect(formatRunTable(run, 'GameDay')).toContain('Traffic: 3 workers, windows baseline 1 + experiment 6, start lag at most 74 ms; the error budget ended the hold');
+  });
+
   it('aligns the reads and writes values in one column', () => {
     // Given a passing run
     // When its table is printed
