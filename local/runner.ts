@@ -99,6 +99,10 @@ function workersOf(input: unknown): number {
 export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<LocalRunResult> {
   const ownLab = !options.lab;
   const lab = options.lab ?? (await startLab({ ...LOCAL_LAB, ...options.labOptions }));
+  // The SDK clients of the steps (in this process and in the worker processes) reach this lab's
+  // emulators: another lab started and stopped in this process since may have pointed them elsewhere.
+  process.env.AWS_ENDPOINT_URL_SQS = lab.queues.endpoint;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = lab.tables.endpoint;
   // Each traffic worker is a process of its own, as each Lambda is on AWS; they start while the stack synthesizes.
   const trafficWorkers = options.stepOverrides?.traffic ? Promise.resolve(null) : startTrafficWorkerPool({ size: options.trafficWorkers ?? workersOf(options.input) });
   trafficWorkers.catch(() => undefined);
