@@ -52,6 +52,7 @@ Examples:
   gameday local --compare --html report.html      BEFORE/AFTER locally, with the HTML report
   gameday start --stack GameDay                   start a run on AWS and follow it live
   gameday start --stack GameDay --dry-run         the same path, fault states skipped
+  gameday validate --input '{"outageSeconds":600}'  check an input offline against the synthesized stack
   gameday watch arn:aws:states:...:execution:...  follow a run already started
   gameday report manual-20261127T020000Z-1a2b --stack GameDay --html run.html
   gameday history --stack GameDay                 recent runs and their verdicts
@@ -95,6 +96,17 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
       const { region, stateMachineArn, stack, dryRun, ...rest } = options;
       const overrides = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as StartOverrides;
       await aws({ region, arn: stateMachineArn }, async (clients) => (await commands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides }, deps.io));
+    });
+
+  program
+    .command('validate')
+    .description('check an execution input offline against the GameDay stack synthesized with the same context as cdk synth: exit 0 valid, 2 refused')
+    .option('--input <json>', 'the execution input (overrides), as JSON', '{}')
+    .option('-c, --context <key=value>', 'context for the app, as for cdk synth (repeatable)', (pair: string, pairs: string[]) => [...pairs, pair], [] as string[])
+    .exitOverride()
+    .action(async (options: { input: string; context: string[] }) => {
+      const { validateCommand } = await import('./validate-command');
+      exitCode = await validateCommand({ input: options.input, context: options.context }, { out: (line) => deps.io.out(line), err });
     });
 
   program

@@ -2,6 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { createPostgresPool } from './adapters/postgres-store';
+import { createPowertoolsShopLogger } from './adapters/powertools-logger';
 import { setUpShopSchema } from './adapters/postgres-schema-setup';
 import { readDatabaseCredentials } from './adapters/secrets-extension';
 import { DatabaseUnavailable } from './core/errors';
@@ -65,7 +66,9 @@ export async function setUpSchemaFor(
 }
 
 /** The handler the setup function runs (Lambda's second argument is its context, not an environment). */
-export const schemaSetupHandler = (event: CloudFormationCustomResourceEvent): Promise<SchemaSetupResult> => setUpSchemaFor(event, process.env);
+const setupLogger = createPowertoolsShopLogger('schema-setup');
+
+export const schemaSetupHandler = (event: CloudFormationCustomResourceEvent): Promise<SchemaSetupResult> => setUpSchemaFor(event, process.env, setupLogger);
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();

@@ -41,6 +41,7 @@ export function createOrderWorker(props: OrderWorkerProps): OrderWorker {
       try {
         const { order: recorded, duplicate } = await props.store.placeOrder(order, 'queue');
         props.logger.info('queued order processed', {
+          runId: order.runId,
           messageId: record.messageId,
           orderId: recorded.orderId,
           status: recorded.status,
@@ -52,9 +53,9 @@ export function createOrderWorker(props: OrderWorkerProps): OrderWorker {
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof DatabaseUnavailable) {
           databaseDown = true;
-          props.logger.warn('database unavailable; the order stays queued', { messageId: record.messageId, orderId: order.orderId, error: message });
+          props.logger.warn('database unavailable; the order stays queued', { runId: order.runId, messageId: record.messageId, orderId: order.orderId, error: message });
         } else {
-          props.logger.error('queued order failed unexpectedly; it will be retried', { messageId: record.messageId, orderId: order.orderId, error: message });
+          props.logger.error('queued order failed unexpectedly; it will be retried', { runId: order.runId, messageId: record.messageId, orderId: order.orderId, error: message });
         }
       }
     }

@@ -3,12 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetScheduleCommand, type GetScheduleCommandOutput, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { DescribeExecutionCommand, type ExecutionListItem, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, type ExecutionListItem, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { formatRunTable } from '../../dashboards/render/result-table';
 import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
 import { DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
 import { reportKeys } from '../../steps/core/report-storage';
 import { EXIT_CODES } from '../exit-codes';
+import { checkRunInput, readValidateInputParameters, UnreadableDefinition } from '../run-input';
 import { type AwsClients, readStackOutputs } from './clients';
 import { CliError, explainAwsError } from './errors';
 import { type ExecutionStatus, type ExecutionView, fetchNewEvents, foldHistory, followExecution, formatProgress, verdictOf } from './follow';
@@ -97,6 +98,12 @@ function summarise(view: ExecutionView, executionArn: string, io: CommandIo): nu
 /** `gameday start`: refuses when a run is in progress, starts one with a unique name, follows it. */
 export async function startCommand(clients: AwsClients, options: TargetOptions & { dryRun?: boolean; overrides?: StartOverrides }, io: CommandIo): Promise<number> {
   const stateMachineArn = await stateMachineArnOf(clients, options);
+  const name = manualExecutionName(io.now?.() ?? new Date());
+  const input: Record<string, unknown> = { ...options.overrides };
+  if (options.dryRun) input.dryRun = true;
+  const problems = await inputProblems(clients, stateMachineArn, input, name);
+  // Refused here, before anything starts: one line per problem, as ValidateInput would refuse it.
+  if (problems.length > 0) throw new CliError(`the input was refused, nothing was started:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   let running: ExecutionListItem[];
   try {
     running = (await clients.sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }))).executions ?? [];
@@ -106,9 +113,6 @@ export async function startCommand(clients: AwsClients, options: TargetOptions &
   if (running.length > 0) {
     throw new CliError(`a GameDay is already running: ${running[0].executionArn} (follow it with: gameday watch ${running[0].executionArn})`);
   }
-  const name = manualExecutionName(io.now?.() ?? new Date());
-  const input: Record<string, unknown> = { ...options.overrides };
-  if (options.dryRun) input.dryRun = true;
   let executionArn: string | undefined;
   try {
     executionArn = (await clients.sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }))).executionArn;
@@ -120,6 +124,25 @@ export async function startCommand(clients: AwsClients, options: TargetOptions &
   io.out(`  ${executionArn}`);
   io.out(`  https://console.aws.amazon.com/states/home?region=${clients.region}#/v2/executions/details/${encodeURIComponent(executionArn)}`);
   return followAndSummarise(clients, executionArn, io);
+}
+
+/** The input checked as the deployed ValidateInput step will check it: with the defaults and limits its definition passes. */
+async function inputProblems(clients: AwsClients, stateMachineArn: string, input: unknown, name: string): Promise<readonly string[]> {
+  let definition: unknown;
+  try {
+    const described = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    definition = JSON.parse(described.definition ?? '');
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new CliError(`the definition of ${stateMachineArn} is not JSON: the input cannot be checked`);
+    throw explainAwsError(error, stateMachineArn);
+  }
+  try {
+    const check = checkRunInput(input, readValidateInputParameters(definition), name);
+    return check.valid ? [] : check.problems;
+  } catch (error) {
+    if (error instanceof UnreadableDefinition) throw new CliError(error.message);
+    throw error;
+  }
 }
 
 /** `gameday watch`: follows a running (or ended) execution and summarises it. */

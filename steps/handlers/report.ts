@@ -1,5 +1,7 @@
 // Step BuildReport: the run report, verdict and metric data, and the report JSON and HTML stored in the report bucket.
+import type { Context } from 'aws-lambda';
 import { renderHtmlReport } from '../../dashboards/render/html-report';
+import { createStepLogger, logInvocation } from '../adapters/logger';
 import { REPORT_BUCKET_ENV, reportStoreFromEnv } from '../adapters/s3-report-store';
 import type { ReportInput, ReportOutput } from '../core/contracts';
 import { buildReport } from '../core/report';
@@ -11,6 +13,7 @@ import type { TimelineStore } from '../ports';
 /** The report in the state stays well under the 256 KB payload limit: a long run's timeline lives in the stored report only. */
 const MAX_REPORT_IN_STATE_BYTES = 120_000;
 
+const logger = createStepLogger('report');
 
 /** The output with the full report for storing, and a report for the state that fits it. */
 function bounded(output: ReturnType<typeof buildReport>): ReturnType<typeof buildReport> & { fullReport: ReturnType<typeof buildReport>['report'] } {
@@ -19,12 +22,14 @@ function bounded(output: ReturnType<typeof buildReport>): ReturnType<typeof buil
 }
 
 /** The step with its report store; null (no REPORT_BUCKET, as in a local run) skips storing and says where it would go. */
-export function createReportHandler(store: ReportStore | null, timelines: (table: string) => TimelineStore = timelineStoreFor): (event: ReportInput) => Promise<ReportOutput> {
-  return async (event) => {
+export function createReportHandler(store: ReportStore | null, timelines: (table: string) => TimelineStore = timelineStoreFor): (event: ReportInput & { executionArn?: string }, context?: Context) => Promise<ReportOutput> {
+  return async (event, context) => {
+    logInvocation(logger, { runId: event?.config?.runId, executionArn: event?.executionArn }, context);
     const input = event.timelineTable ? await withStoredTimelines(event, timelines(event.timelineTable)) : event;
     const output = bounded(buildReport(input));
     const { fullReport, ...result } = output;
     const keys = reportKeys(fullReport.runId);
+    logger.info('run report built', { verdict: result.verdict, reasons: result.reasons });
     if (!store) {
       return { ...result, storage: { location: null, note: `${REPORT_BUCKET_ENV} is not set: the report was not stored (on AWS it goes to s3://<report bucket>/${keys.json})` } };
     }
@@ -34,7 +39,7 @@ export function createReportHandler(store: ReportStore | null, timelines: (table
     } catch (error) {
       // The verdict stands without the archive: the report is still in the execution's history for 90 days.
       const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      console.error(`the run report could not be stored in s3://${store.bucket}/${keys.json}: ${why}`);
+      logger.error('the run report could not be stored', { bucket: store.bucket, key: keys.json, error: why });
       return { ...result, storage: { location: null, note: `not stored in s3://${store.bucket}/${keys.json}: ${why}` } };
     }
   };

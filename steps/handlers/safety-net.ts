@@ -1,10 +1,13 @@
 // Safety net: after an abnormal end (or on the reconciler's schedule) re-register the target and free the lock.
+import type { Context } from 'aws-lambda';
 import { createDynamoDbLock, lockTableFromEnv } from '../adapters/dynamodb-lock';
+import { createStepLogger, logInvocation, runKeysOf } from '../adapters/logger';
 import { createRdsProxyTarget, proxyTargetConfigFromEnv } from '../adapters/rds-proxy-target';
 import { createSfnExecutions } from '../adapters/sfn-executions';
 import { restoreAfterRun, type SafetyNetEvent, type SafetyNetOutcome, type SafetyNetPorts } from '../core/safety-net';
 import type { ExecutionsPort } from '../ports';
 
+const logger = createStepLogger('safety-net');
 let ports: SafetyNetPorts | undefined;
 
 function portsFromEnv(): SafetyNetPorts {
@@ -13,9 +16,13 @@ function portsFromEnv(): SafetyNetPorts {
   return { target: createRdsProxyTarget(proxyTargetConfigFromEnv()), lock: createDynamoDbLock(lockTableFromEnv()), executions };
 }
 
-export async function handler(event: SafetyNetEvent): Promise<SafetyNetOutcome> {
+export async function handler(event: SafetyNetEvent, context?: Context): Promise<SafetyNetOutcome> {
+  const detail = typeof event === 'object' && event !== null && 'detail' in event ? event.detail : undefined;
+  const { executionArn } = runKeysOf(detail);
+  // An execution's name, the last part of its ARN, is its run id unless the input named another.
+  logInvocation(logger, { executionArn, runId: executionArn?.split(':').pop() }, context);
   ports ??= portsFromEnv();
   const outcome = await restoreAfterRun(event, ports);
-  console.log(JSON.stringify({ message: 'safety net done', event: 'detail' in event ? event.detail : event, ...outcome }));
+  logger.info('safety net done', { event: detail ?? event, ...outcome });
   return outcome;
 }

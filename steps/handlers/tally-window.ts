@@ -1,7 +1,11 @@
 // Step TallyWindow: merges one window's worker results into the phase's traffic and says where the segment stands.
+import type { Context } from 'aws-lambda';
+import { createStepLogger, logInvocation, runKeysOf } from '../adapters/logger';
 import type { TrafficResult, WindowState } from '../core/contracts';
 import { emptyTraffic, tallyWindow } from '../core/traffic-windows';
 import { InputReader } from './input';
+
+const logger = createStepLogger('tally-window');
 
 export interface TallyWindowEvent {
   window: WindowState;
@@ -11,9 +15,13 @@ export interface TallyWindowEvent {
   results: TrafficResult[];
   /** Only the outage windows spend the error budget: null elsewhere. */
   errorBudgetPercent?: number | null;
+  /** The run's id and `$$.Execution.Id`, for the logs. */
+  runId?: string;
+  executionArn?: string;
 }
 
-export async function handler(event: TallyWindowEvent): Promise<{ window: WindowState; traffic: TrafficResult }> {
+export async function handler(event: TallyWindowEvent, context?: Context): Promise<{ window: WindowState; traffic: TrafficResult }> {
+  logInvocation(logger, runKeysOf(event), context);
   const input = new InputReader('tally-window', event);
   const window = input.raw('window') as WindowState | undefined;
   const results = input.raw('results');
@@ -23,12 +31,14 @@ export async function handler(event: TallyWindowEvent): Promise<{ window: Window
   if (budget !== undefined && budget !== null && (typeof budget !== 'number' || budget < 0 || budget > 100)) input.problem(`errorBudgetPercent must be null or 0-100 (got ${JSON.stringify(budget)})`);
   input.done();
   const state = window as WindowState;
-  return tallyWindow({
+  const tally = tallyWindow({
     window: state,
     traffic: isTraffic(input.raw('traffic')) ? (input.raw('traffic') as TrafficResult) : emptyTraffic(state.phase),
     results: results as TrafficResult[],
     errorBudgetPercent: (budget as number | null | undefined) ?? null,
   });
+  logger.info('window tallied', { window: tally.window, reads: tally.traffic.reads, writes: tally.traffic.writes });
+  return tally;
 }
 
 function isTraffic(value: unknown): value is TrafficResult {

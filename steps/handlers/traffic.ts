@@ -1,12 +1,16 @@
 // Step traffic: open-loop reads and orders against the shop, as one worker's share of one window (or one whole phase).
+import type { Context } from 'aws-lambda';
 import type { TrafficResult } from '../core/contracts';
 import { runTraffic, type TrafficOptions } from '../core/run-traffic';
 import { NUMERIC_SETTINGS } from '../core/run-settings';
 import { nextWindow, workerShare } from '../core/traffic-windows';
 import { timelineStoreFor } from '../adapters/dynamodb-timeline-store';
 import { createHttpShopClient } from '../adapters/http-shop-client';
+import { createStepLogger, logInvocation, runKeysOf } from '../adapters/logger';
 import { shopSignerFor } from '../adapters/shop-auth';
 import { InputReader } from './input';
+
+const logger = createStepLogger('traffic');
 
 const { readsPerSecond: READS, writesPerSecond: WRITES, trafficWorkers: WORKERS, windowSeconds: WINDOW } = NUMERIC_SETTINGS;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -34,10 +38,18 @@ export interface TrafficWindowEvent {
   /** The table the timeline is stored in. */
   timelineTable: string;
   requestTimeoutMs?: number;
+  /** `$$.Execution.Id`, for the logs. */
+  executionArn?: string;
 }
 
-export async function handler(event: TrafficEvent | TrafficWindowEvent): Promise<TrafficResult> {
-  if (typeof event === 'object' && event !== null && 'window' in event) return windowHandler(event);
+export async function handler(event: TrafficEvent | TrafficWindowEvent, context?: Context): Promise<TrafficResult> {
+  logInvocation(logger, runKeysOf(event), context);
+  const result = typeof event === 'object' && event !== null && 'window' in event ? await windowHandler(event) : await phaseHandler(event);
+  logger.info('traffic sent', { phase: result.phase, offered: result.offered, reads: result.reads, writes: result.writes, ordersAccepted: result.ordersAccepted, startLagMs: result.startLagMs });
+  return result;
+}
+
+async function phaseHandler(event: TrafficEvent): Promise<TrafficResult> {
   const input = new InputReader('traffic', event);
   const options = {
     runId: input.string('runId', NAME),

@@ -1,6 +1,10 @@
 // Step ValidateInput: the execution input's overrides over the stack's defaults -> RunConfig (or InvalidRunConfig).
+import type { Context } from 'aws-lambda';
+import { createStepLogger, logInvocation } from '../adapters/logger';
 import type { RunConfig, RunSettings } from '../core/contracts';
-import { type RunLimits, validateRunInput } from '../core/run-config';
+import { InvalidRunConfig, type RunLimits, validateRunInput } from '../core/run-config';
+
+const logger = createStepLogger('validate-input');
 
 export interface ValidateInputEvent {
   /** The execution input (overrides). */
@@ -11,8 +15,19 @@ export interface ValidateInputEvent {
   executionName?: string;
   /** The deployed state machine's limits (its execution timeout). */
   limits?: RunLimits;
+  /** `$$.Execution.Id`, for the logs. */
+  executionArn?: string;
 }
 
-export async function handler(event: ValidateInputEvent): Promise<RunConfig> {
-  return validateRunInput(event?.input, event?.defaults ?? {}, event?.executionName, event?.limits ?? {});
+export async function handler(event: ValidateInputEvent, context?: Context): Promise<RunConfig> {
+  logInvocation(logger, { executionArn: event?.executionArn, runId: event?.executionName }, context);
+  try {
+    const config = validateRunInput(event?.input, event?.defaults ?? {}, event?.executionName, event?.limits ?? {});
+    logInvocation(logger, { executionArn: event?.executionArn, runId: config.runId }, context);
+    logger.info('run input accepted', { config });
+    return config;
+  } catch (error) {
+    if (error instanceof InvalidRunConfig) logger.warn('run input refused', { problems: error.problems });
+    throw error;
+  }
 }

@@ -15,7 +15,7 @@ describe('gameday --help', () => {
     });
     // Then each command is listed with its description, and examples follow
     expect(result.status).toBe(0);
-    for (const command of ['local', 'start', 'watch', 'report', 'history', 'schedule']) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['local', 'start', 'validate', 'watch', 'report', 'history', 'schedule']) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(result.stdout).toContain('gameday start --stack GameDay --dry-run');
     expect(result.stdout).toContain('Exit codes:');
   });

@@ -342,7 +342,23 @@ describe('GameDay definition', () => {
       shopUrl: 'https://shop.example.com',
       'runId.$': '$.config.runId',
       'traffic.$': 'States.Array($.baseline, $.experiment.traffic)',
+      'executionArn.$': '$$.Execution.Id',
     });
+  });
+
+  test('passes the execution ARN into every Lambda payload, the traffic workers\' items included, for the logs', () => {
+    // Given every lambda:invoke task and every window Map
+    const invokes = Object.entries(states).filter(([, state]) => typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke'));
+    const maps = Object.values(states).filter((state) => state.Type === 'Map');
+    // When their payloads are read
+    // Then each names the execution: a task in its payload, a worker (whose payload is its item) in the Map's item selector
+    expect(maps.length).toBeGreaterThan(0);
+    for (const map of maps) expect(map.ItemSelector).toMatchObject({ 'executionArn.$': '$$.Execution.Id', 'runId.$': '$.config.runId' });
+    for (const [name, state] of invokes) {
+      const parameters = state.Parameters as { Payload?: Record<string, unknown>; 'Payload.$'?: string };
+      if (parameters['Payload.$'] === '$') continue;
+      expect({ name, executionArn: parameters.Payload?.['executionArn.$'] }).toEqual({ name, executionArn: '$$.Execution.Id' });
+    }
   });
 
   test('builds the report from the whole run and the stored timelines', () => {

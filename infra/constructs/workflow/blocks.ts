@@ -44,13 +44,19 @@ export class ConditionalCallAwsService extends tasks.CallAwsService {
   }
 }
 
-/** A Lambda step whose plain handler output lands at `resultPath`, copied field by field from `$.Payload`. */
+/** `$$.Execution.Id`: every Lambda payload carries it, so each step's log lines name the run's execution. */
+export const EXECUTION_ARN_PATH = '$$.Execution.Id';
+
+/**
+ * A Lambda step whose plain handler output lands at `resultPath`, copied field by field from `$.Payload`.
+ * The payload also carries the execution ARN, for the step's logs.
+ */
 export function invokeStep(scope: Construct, id: string, fn: lambda.IFunction, fields: Record<string, true>, resultPath: string | undefined, payload: Record<string, unknown>): tasks.LambdaInvoke {
   return new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
     payloadResponseOnly: false,
     retryOnServiceExceptions: true,
-    payload: sfn.TaskInput.fromObject(payload),
+    payload: sfn.TaskInput.fromObject({ ...payload, executionArn: sfn.JsonPath.stringAt(EXECUTION_ARN_PATH) }),
     resultSelector: Object.fromEntries(Object.keys(fields).map((field) => [field, sfn.JsonPath.objectAt(`$.Payload.${field}`)])),
     resultPath,
   });

@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { WindowState } from '../../../steps/core/contracts';
-import type { WorkflowContext } from './blocks';
+import { EXECUTION_ARN_PATH, type WorkflowContext } from './blocks';
 import { TRAFFIC_RESULT_FIELDS } from './contract-fields';
 
 /** The longest one worker's window may take: the longest window (120 s), its stragglers and a margin; the traffic function's own timeout. */
@@ -85,6 +85,7 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
       shopUrl: ctx.config.shopUrl,
       timelineTable: ctx.lockTable.tableName,
       runId: sfn.JsonPath.stringAt('$.config.runId'),
+      executionArn: sfn.JsonPath.stringAt(EXECUTION_ARN_PATH),
       phase: sfn.JsonPath.stringAt('$.tally.window.phase'),
       window: sfn.JsonPath.numberAt('$.tally.window.index'),
       worker: sfn.JsonPath.numberAt('$$.Map.Item.Value'),
@@ -105,6 +106,8 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
     payloadResponseOnly: false,
     retryOnServiceExceptions: true,
     payload: sfn.TaskInput.fromObject({
+      runId: sfn.JsonPath.stringAt('$.config.runId'),
+      executionArn: sfn.JsonPath.stringAt(EXECUTION_ARN_PATH),
       window: sfn.JsonPath.objectAt('$.tally.window'),
       traffic: sfn.JsonPath.objectAt('$.tally.traffic'),
       results: sfn.JsonPath.listAt('$.results'),

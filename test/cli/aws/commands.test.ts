@@ -8,6 +8,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   SFNClient,
@@ -18,7 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createAwsClients } from '../../../cli/aws/clients';
 import { CliError } from '../../../cli/aws/errors';
-import { executionArn, gameday, History, MACHINE, passedResult, passingHistory, T0, terminal } from './support';
+import { executionArn, gameday, gameDayDefinition, History, MACHINE, passedResult, passingHistory, T0, terminal } from './support';
 
 const sfn = mockClient(SFNClient);
 const cloudformation = mockClient(CloudFormationClient);
@@ -34,6 +35,7 @@ function awsError(name: string, message = name): Error {
 
 beforeEach(() => {
   for (const client of [sfn, cloudformation, cloudwatch, scheduler, s3]) client.reset();
+  sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition() });
 });
 
 /** Step Functions answers for a run that is started and then goes through `history` in two polls. */
@@ -145,6 +147,58 @@ describe('gameday start', () => {
     // Then it is refused in one line, and nothing is started
     expect(code).toBe(2);
     expect(term.errors).toEqual([`gameday: a GameDay is already running: ${other} (follow it with: gameday watch ${other})`]);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('refuses an input the deployed definition\'s limits refuse, one line per problem, and starts nothing', async () => {
+    // Given a deployed GameDay
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    // When a run with a window longer than allowed and an error budget above 100 % is started
+    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--window-seconds', '999', '--error-budget-percent', '500');
+    // Then it is refused with exit 2, each problem on its own line, and no execution is started
+    expect(code).toBe(2);
+    const lines = term.errors.join('\n').split('\n');
+    expect(lines[0]).toBe('gameday: the input was refused, nothing was started:');
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^ {2}- windowSeconds must be an integer/), expect.stringMatching(/^ {2}- errorBudgetPercent must be an integer/)]);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('refuses a run that could outlast the deployed execution timeout, naming it', async () => {
+    // Given a deployed GameDay whose execution timeout is 20 minutes
+    sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition({}, { executionTimeoutSeconds: 1200 }) });
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    // When a run with a one-hour outage is started
+    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--outage-seconds', '3600');
+    // Then it is refused naming the execution timeout, and no execution is started
+    expect(code).toBe(2);
+    expect(term.errors.join('\n')).toContain("execution timeout of 1200 s");
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('checks the overrides against the defaults the deployed definition passes', async () => {
+    // Given a deployed GameDay whose stack polls the drain every 2 s
+    sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition({ drainPollSeconds: 2 }, { executionTimeoutSeconds: 86_400 }) });
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    // When a run with an hour's drain timeout is started
+    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--drain-timeout-seconds', '3600');
+    // Then the history limit refuses it before StartExecution
+    expect(code).toBe(2);
+    expect(term.errors.join('\n')).toContain('25,000-event history limit');
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('says so when the state machine is not a GameDay it can check', async () => {
+    // Given a state machine without a ValidateInput state
+    sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } }) });
+    const term = terminal();
+    // When a run is started on it
+    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    // Then it is refused, saying why, and nothing is started
+    expect(code).toBe(2);
+    expect(term.errors).toEqual([expect.stringMatching(/^gameday: the state machine's definition has no ValidateInput state/)]);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 

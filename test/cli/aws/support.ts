@@ -11,6 +11,17 @@ export const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:GameD
 export const executionArn = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:GameDay:${name}`;
 export const T0 = Date.parse('2026-11-27T02:00:00.000Z');
 
+/** A state machine definition as DescribeStateMachine returns it, as much of it as `gameday start` reads. */
+export function gameDayDefinition(defaults: Record<string, unknown> = {}, limits: Record<string, unknown> = { executionTimeoutSeconds: 7200 }): string {
+  return JSON.stringify({
+    StartAt: 'ReadInput',
+    States: {
+      ReadInput: { Type: 'Pass', Next: 'ValidateInput' },
+      ValidateInput: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'validate', Payload: { 'input.$': '$.input', defaults, limits } }, End: true },
+    },
+  });
+}
+
 /** Builds history events with increasing ids, one second apart. */
 export class History {
   private id = 0;

@@ -1,0 +1,77 @@
+// `gameday validate`: an execution input checked offline against the synthesized GameDay stack's defaults and limits.
+import { buildApp } from '../../infra/app';
+import { runGameday } from '../../cli/program';
+import { DEFAULT_RUN_SETTINGS, longestRunSeconds } from '../../steps/core/run-settings';
+
+// Each test synthesizes the whole app in-process (about a second or two).
+jest.setTimeout(30_000);
+
+async function validate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runGameday(['node', 'gameday', 'validate', ...args], {
+    createClients: () => Promise.reject(new Error('validate must not reach AWS')),
+    io: { out: (line) => out.push(line), live: () => undefined, confirm: () => Promise.resolve(false) },
+    err: (line) => err.push(line),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('gameday validate', () => {
+  it('exits 0 and prints the resolved run for a valid input', async () => {
+    // Given an input that shortens the outage of the default stack
+    // When it is validated
+    const result = await validate('--input', '{"outageSeconds":120}');
+    // Then it is accepted and the summary shows the override
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('outage 120 s');
+  });
+
+  it('accepts a long outage and drain only when the stack\'s execution timeout covers it', async () => {
+    // Given the default stack's derived execution timeout and the run a long outage and drain could make
+    const { config } = buildApp({ nag: false, appProps: { context: { 'aws:cdk:bundling-stacks': [] } } });
+    const longest = longestRunSeconds({ ...DEFAULT_RUN_SETTINGS, ...config.experiment, outageSeconds: 3600, drainTimeoutSeconds: 3600, dryRun: false });
+    const covered = longest < config.executionTimeoutMinutes * 60;
+    // When that input is validated
+    const result = await validate('--input', '{"outageSeconds":3600,"drainTimeoutSeconds":3600}');
+    // Then it is accepted if the timeout covers the run, else refused naming the execution timeout
+    expect(result.code).toBe(covered ? 0 : 2);
+    if (!covered) expect(result.err).toContain('execution timeout');
+  });
+
+  it('refuses a long drain under a stack polling every 2 s, naming the 25,000-event history limit', async () => {
+    // Given a stack context that polls the drain every 2 s, as `cdk synth -c` would pass it
+    // When an input with an hour's drain timeout is validated against it
+    const result = await validate('-c', 'gameday={"experiment":{"drainPollSeconds":2}}', '--input', '{"drainTimeoutSeconds":3600}');
+    // Then it is refused, naming the history limit
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('25,000-event history limit');
+  });
+
+  it('refuses an unknown key with exit 2', async () => {
+    // Given an input with a key no run knows
+    // When it is validated
+    const result = await validate('--input', '{"outageMinutes":3}');
+    // Then it is refused, naming the key
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('unknown key "outageMinutes"');
+  });
+
+  it('refuses malformed JSON with exit 2', async () => {
+    // Given an input that is not JSON
+    // When it is validated
+    const result = await validate('--input', '{outageSeconds: 120}');
+    // Then it is refused, saying so
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('--input is not valid JSON');
+  });
+
+  it('refuses a context the app refuses, listing its problems', async () => {
+    // Given a context with a region that is none
+    // When an input is validated against it
+    const result = await validate('-c', 'region=moon-1');
+    // Then the app's own problem is listed and the exit code is 2
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('"region" must be an AWS region');
+  });
+});
