@@ -17,7 +17,7 @@ export class Baseline extends Construct {
     this.recordBaseline = new sfn.Pass(this, STATES.recordBaseline, { inputPath: '$.tally.traffic', resultPath: '$.baseline' });
     this.startState = windowLoop(this, ctx, {
       names: { start: STATES.startBaseline, map: STATES.baselineWindow, worker: STATES.baselineWorker, tally: STATES.tallyBaselineWindow, check: STATES.checkBaselineWindow },
-      start: { phase: 'baseline', fromNow: true },
+      start: { newPhase: 'baseline', schedule: 'now' },
       targetSecondsPath: '$.config.baselineSeconds',
       windowSecondsPath: '$.config.windowSeconds',
       whenDone: this.recordBaseline,
@@ -91,7 +91,8 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   });
   const recovery = windowLoop(scope, ctx, {
     names: { start: STATES.startRecovery, map: STATES.recoveryWindow, worker: STATES.recoveryWorker, tally: STATES.tallyRecoveryWindow, check: STATES.checkRecoveryWindow },
-    start: { fromNow: false },
+    // Counted from AVAILABLE: a schedule continued from the last restoring window would put its first seconds before it.
+    start: { schedule: 'now' },
     targetSecondsPath: '$.config.recoverySeconds',
     windowSecondsPath: '$.config.windowSeconds',
     whenDone: experimentDone,
@@ -123,7 +124,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   const describeAfterRegister = describeTarget(scope, ctx, STATES.describeTargetAfterRegister, '$.targetAfterRegister');
   const restoring = windowLoop(scope, ctx, {
     names: { start: STATES.startRestoring, map: STATES.restoringWindow, worker: STATES.restoringWorker, tally: STATES.tallyRestoringWindow, check: STATES.checkAvailableAfterRegister },
-    start: { fromNow: false },
+    start: { schedule: 'continued' },
     targetSecondsPath: '$.config.availableTimeoutSeconds',
     windowSecondsPath: '$.config.availablePollSeconds',
     probe: { start: describeAfterRegister, ends: [describeAfterRegister] },
@@ -143,7 +144,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   const holdCheckAlarms = describeAlarms(scope, ctx, STATES.holdCheckAlarms, '$.holdAlarms');
   const outage = windowLoop(scope, ctx, {
     names: { start: STATES.startOutage, map: STATES.outageWindow, worker: STATES.outageWorker, tally: STATES.tallyOutageWindow, check: STATES.checkOutageWindow },
-    start: { phase: 'experiment', fromNow: true },
+    start: { newPhase: 'experiment', schedule: 'now' },
     targetSecondsPath: '$.config.outageSeconds',
     windowSecondsPath: '$.config.windowSeconds',
     errorBudget: true,

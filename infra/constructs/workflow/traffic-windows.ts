@@ -19,8 +19,16 @@ export interface WindowLoopNames {
   readonly check: string;
 }
 
-/** How a segment's window state starts: a new schedule from now, or the one the last segment left. */
-export type SegmentStart = { readonly phase: string; readonly fromNow: true } | { readonly fromNow: false };
+/**
+ * How a segment's window state starts: a new phase (its traffic from zero), or the phase the last
+ * segment ran; its schedule from now, or from where the last segment's schedule ended.
+ */
+export interface SegmentStart {
+  /** A new phase of that name. @default - the last segment's phase, window count and traffic */
+  readonly newPhase?: string;
+  /** `now`: the segment's schedule starts when it is entered; `continued`: where the last one's ended (no hole between them). */
+  readonly schedule: 'now' | 'continued';
+}
 
 export interface WindowLoopProps {
   readonly names: WindowLoopNames;
@@ -54,17 +62,13 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
     done: false,
     budgetExceeded: false,
   } satisfies Partial<Record<keyof WindowState, unknown>>;
+  const scheduleStartAt = props.start.schedule === 'now' ? sfn.JsonPath.stringAt('$$.State.EnteredTime') : sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt');
   const start = new sfn.Pass(scope, n.start, {
-    parameters: props.start.fromNow
+    parameters: props.start.newPhase
       ? // `traffic` holds no result yet: the tally starts the phase's traffic from zero.
-        { window: { phase: props.start.phase, index: 0, scheduleStartAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'), ...common }, traffic: { windows: 0 } }
+        { window: { phase: props.start.newPhase, index: 0, scheduleStartAt, ...common }, traffic: { windows: 0 } }
       : {
-          window: {
-            phase: sfn.JsonPath.stringAt('$.tally.window.phase'),
-            index: sfn.JsonPath.numberAt('$.tally.window.index'),
-            scheduleStartAt: sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt'),
-            ...common,
-          },
+          window: { phase: sfn.JsonPath.stringAt('$.tally.window.phase'), index: sfn.JsonPath.numberAt('$.tally.window.index'), scheduleStartAt, ...common },
           traffic: sfn.JsonPath.objectAt('$.tally.traffic'),
         },
     resultPath: '$.tally',
