@@ -362,8 +362,8 @@ export const targetNotAvailableAtStart: FaultCase = {
   expectedVerdict: 'aborted',
   mechanism: 'DescribeTarget in preflight: a target that is not AVAILABLE (here still REGISTERING after a change of someone else) aborts the run before any fault; nothing is deregistered',
   async run(ctx) {
-    // Someone else's registration is still in progress for the whole preflight.
-    ctx.lab.proxy.registrationDelayMs = 5_000;
+    // Someone else's registration is still in progress for the whole preflight, however slow the machine.
+    ctx.lab.proxy.registrationDelayMs = 15_000;
     ctx.lab.proxy.deregister();
     ctx.lab.proxy.register();
     const result = await ctx.run();
