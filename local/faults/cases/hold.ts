@@ -1,7 +1,7 @@
 // Faults that strike during the hold: a failing or stopped execution, an alarm, a failed worker, a spent error budget.
 import type { StepHandler } from '../../task-dispatcher';
 import { FAULT_RUN_INPUT, STOP_CONDITION_ALARM, type FaultCase } from '../matrix';
-import { duringHold, faultBit, heldMs, outcome, realTraffic, reasonsOf } from './support';
+import { abortDuringHold, duringHold, heldMs, outcome, realTraffic, reasonsOf, rolledBack, runFault } from './support';
 
 export const trafficThrowsDuringHold: FaultCase = {
   name: '1. a traffic step throws during the hold',
@@ -16,12 +16,9 @@ export const trafficThrowsDuringHold: FaultCase = {
       await traffic({ ...(event as object), durationSeconds: 2 });
       throw Object.assign(new Error('traffic generator crashed mid-outage'), { name: 'TrafficCrashed' });
     };
-    const result = await ctx.run({ stepOverrides: { traffic: crashing } });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx, { stepOverrides: { traffic: crashing } });
     if (!/TrafficCrashed|crashed mid-outage/.test(reasonsOf(result))) problems.push(`the run does not name the crash: ${reasonsOf(result)}`);
-    // The safety net runs after every failed execution: finding the target missing means the rollback did not restore it.
-    if (result.safetyNet?.action === 'registered') problems.push('the safety net registered the target: the rollback did not');
+    rolledBack(result, problems);
     return outcome(result, problems);
   },
 };
@@ -31,11 +28,8 @@ export const abortedDuringHold: FaultCase = {
   expectedVerdict: 'aborted',
   mechanism: 'no Catch runs for a stopped execution: the EventBridge rule on ABORTED invokes the safety net (register if missing, release the lock)',
   async run(ctx) {
-    const abort = new AbortController();
-    duringHold(ctx, 1_000, () => abort.abort());
-    const result = await ctx.run({ signal: abort.signal });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const signal = abortDuringHold(ctx, 1_000);
+    const { result, problems } = await runFault(ctx, { signal });
     if (result.status !== 'ABORTED') problems.push(`the execution ended ${result.status}, not ABORTED`);
     if (result.safetyNet?.action !== 'registered') problems.push(`the safety net did not register the target (${JSON.stringify(result.safetyNet)})`);
     if (result.safetyNet?.lockReleased !== true) problems.push(`the safety net did not release the stopped run's lock (${JSON.stringify(result.safetyNet)})`);
@@ -49,9 +43,7 @@ export const timedOutDuringHold: FaultCase = {
   mechanism: 'no Catch runs for a timed-out execution: the EventBridge rule on TIMED_OUT invokes the safety net',
   async run(ctx) {
     // Preflight and the 2 s baseline take about 4 s: a 7 s timeout lands inside the 6 s hold.
-    const result = await ctx.run({ timeoutSeconds: 7 });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx, { timeoutSeconds: 7 });
     if (result.status !== 'TIMED_OUT') problems.push(`the execution ended ${result.status}, not TIMED_OUT`);
     if (result.safetyNet?.action !== 'registered') problems.push(`the timeout did not fall in the hold, or the safety net did not register (${JSON.stringify(result.safetyNet)})`);
     return outcome(result, problems);
@@ -64,9 +56,7 @@ export const stopConditionDuringHold: FaultCase = {
   mechanism: 'HoldCheckAlarms after every outage window: an alarm in ALARM ends the hold early, Register runs, the report names the alarm',
   async run(ctx) {
     duringHold(ctx, 1_500, () => ctx.lab.metrics.setAlarmState(STOP_CONDITION_ALARM, 'ALARM'));
-    const result = await ctx.run();
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx);
     const { fault } = result.report;
     if (!reasonsOf(result).includes(STOP_CONDITION_ALARM)) problems.push(`the run does not say which alarm stopped it: ${reasonsOf(result)}`);
     if (JSON.stringify(fault.stoppedEarly) !== JSON.stringify([STOP_CONDITION_ALARM])) problems.push(`fault.stoppedEarly is ${JSON.stringify(fault.stoppedEarly)}`);
@@ -92,11 +82,9 @@ export const workerFailsMidWindow: FaultCase = {
       void sending;
       throw Object.assign(new Error('traffic worker 1 died mid-window'), { name: 'TrafficWorkerDied' });
     };
-    const result = await ctx.run({ input: { ...FAULT_RUN_INPUT, trafficWorkers: 2 }, stepOverrides: { traffic: failing } });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx, { input: { ...FAULT_RUN_INPUT, trafficWorkers: 2 }, stepOverrides: { traffic: failing } });
     if (!/TrafficWorkerDied|worker 1 died/.test(reasonsOf(result))) problems.push(`the run does not name the failed worker: ${reasonsOf(result)}`);
-    if (result.safetyNet?.action === 'registered') problems.push('the safety net registered the target: the rollback did not');
+    rolledBack(result, problems);
     return outcome(result, problems);
   },
 };
@@ -111,9 +99,7 @@ export const errorBudgetEndsHold: FaultCase = {
     const hurting: StepHandler = async (event) =>
       (event as { phase?: string }).phase === 'baseline' ? traffic(event) : traffic({ ...(event as object), shopUrl: 'http://127.0.0.1:9' });
     const outageSeconds = 20;
-    const result = await ctx.run({ input: { ...FAULT_RUN_INPUT, outageSeconds, windowSeconds: 2, errorBudgetPercent: 20 }, stepOverrides: { traffic: hurting } });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx, { input: { ...FAULT_RUN_INPUT, outageSeconds, windowSeconds: 2, errorBudgetPercent: 20 }, stepOverrides: { traffic: hurting } });
     const { fault } = result.report;
     if (fault.haltedBy !== 'errorBudget') problems.push(`fault.haltedBy is ${JSON.stringify(fault.haltedBy)}, not "errorBudget"`);
     if (!fault.haltWindow || fault.haltWindow.failedPercent <= 20) problems.push(`the report does not give the window that spent the budget: ${JSON.stringify(fault.haltWindow)}`);

@@ -1,6 +1,6 @@
 // Faults after the hold: a slow return to AVAILABLE, a worker crashing mid-drain, orders outlasting the retry budget.
 import { FAULT_RUN_INPUT, type FaultCase } from '../matrix';
-import { faultBit, outcome, reasonsOf } from './support';
+import { outcome, reasonsOf, runFault } from './support';
 
 export const workerCrashesMidDrain: FaultCase = {
   name: '10. the recovery worker crashes mid-drain',
@@ -17,9 +17,7 @@ export const workerCrashesMidDrain: FaultCase = {
       for (const record of committedNow) crashedAfter.add(record.messageId);
       throw new Error('the recovery worker crashed after committing, before acknowledging the batch');
     });
-    const result = await ctx.run();
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx);
     if (crashedAfter.size === 0) problems.push('the worker never crashed: no order was queued and drained');
     return outcome(result, problems);
   },
@@ -32,9 +30,7 @@ export const slowAvailableWithinBound: FaultCase = {
   async run(ctx) {
     const delayMs = 6_000;
     ctx.lab.proxy.registrationDelayMs = delayMs;
-    const result = await ctx.run({ input: { ...FAULT_RUN_INPUT, recoverySeconds: 8 } });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx, { input: { ...FAULT_RUN_INPUT, recoverySeconds: 8 } });
     const { registeredAt, availableAt } = result.report.fault;
     const waitedMs = registeredAt && availableAt ? Date.parse(availableAt) - Date.parse(registeredAt) : null;
     if (waitedMs === null || waitedMs < delayMs - 1_000) problems.push(`the run recorded AVAILABLE ${waitedMs} ms after register, before the target was (${delayMs} ms)`);
@@ -49,9 +45,7 @@ export const slowAvailablePastBound: FaultCase = {
   async run(ctx) {
     // Longer than the local availableTimeoutSeconds (30 s).
     ctx.lab.proxy.registrationDelayMs = 36_000;
-    const result = await ctx.run();
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx);
     if (!/AVAILABLE/.test(reasonsOf(result))) problems.push(`the run does not say the target never became AVAILABLE: ${reasonsOf(result)}`);
     return outcome(result, problems);
   },
@@ -65,9 +59,7 @@ export const availableAfterRecoverySeconds: FaultCase = {
     const delayMs = 8_000;
     const recoverySeconds = 3;
     ctx.lab.proxy.registrationDelayMs = delayMs;
-    const result = await ctx.run({ input: { ...FAULT_RUN_INPUT, recoverySeconds } });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx, { input: { ...FAULT_RUN_INPUT, recoverySeconds } });
     const { report } = result;
     const availableAtMs = report.fault.availableAt ? Date.parse(report.fault.availableAt) : null;
     const recoverySecondsSeen = availableAtMs === null ? 0 : report.timeline.filter((second) => second.phase === 'recovery' && second.t >= availableAtMs).length;
@@ -85,9 +77,7 @@ export const outageOutlastsRetryBudget: FaultCase = {
   labOptions: { visibilityTimeoutSeconds: 1, maxReceiveCount: 2 },
   expectsDlq: true,
   async run(ctx) {
-    const result = await ctx.run({ input: { ...FAULT_RUN_INPUT, drainTimeoutSeconds: 10 } });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
+    const { result, problems } = await runFault(ctx, { input: { ...FAULT_RUN_INPUT, drainTimeoutSeconds: 10 } });
     if (result.report.queue.dlq === 0) problems.push('no order reached the DLQ: the case proves nothing');
     if (!/DLQ/.test(reasonsOf(result))) problems.push(`the run does not say orders reached the DLQ: ${reasonsOf(result)}`);
     return outcome(result, problems);

@@ -4,7 +4,7 @@ import { ExecutionAlreadyExists, type ExecutionsPort } from '../../../steps/port
 import { startScheduledRun } from '../../../steps/core/schedule-start';
 import type { LocalRunResult } from '../../runner';
 import { FAULT_RUN_INPUT, type FaultCase } from '../matrix';
-import { duringHold, faultBit, freshScheduledTime, outcome } from './support';
+import { abortDuringHold, faultBit, freshScheduledTime, outcome, runFault } from './support';
 
 export const scheduledStartDeliveredTwice: FaultCase = {
   name: '9. the scheduler delivers the same start twice',
@@ -42,11 +42,10 @@ export const safetyNetFailsOnce: FaultCase = {
   expectedVerdict: 'aborted',
   mechanism: 'the reconciler schedule runs the same safety-net core while no running execution holds the lock: register if missing, release the stale lock',
   async run(ctx) {
-    const abort = new AbortController();
-    duringHold(ctx, 1_000, () => abort.abort());
+    const signal = abortDuringHold(ctx, 1_000);
     let failures = 0;
-    const result = await ctx.run({
-      signal: abort.signal,
+    const { result, problems } = await runFault(ctx, {
+      signal,
       safetyNetFault: () => {
         if (failures === 0) {
           failures += 1;
@@ -54,8 +53,6 @@ export const safetyNetFailsOnce: FaultCase = {
         }
       },
     });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
     if (failures !== 1 || !result.safetyNetError) problems.push('the safety net did not fail: the case proves nothing');
     if (ctx.lab.proxy.state !== 'DEREGISTERED') problems.push(`the target was ${ctx.lab.proxy.state} before the reconciler ran: the case proves nothing`);
     const reconciled = await ctx.reconcile();

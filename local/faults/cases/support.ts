@@ -17,6 +17,26 @@ export function duringHold(ctx: CaseContext, delayMs: number, action: () => void
   );
 }
 
+/** Runs the GameDay and starts the case's problems with the check every case makes whose fault must strike. */
+export async function runFault(ctx: CaseContext, options?: Parameters<CaseContext['run']>[0]): Promise<{ result: LocalRunResult; problems: string[] }> {
+  const result = await ctx.run(options);
+  const problems: string[] = [];
+  faultBit(ctx, problems);
+  return { result, problems };
+}
+
+/** The safety net runs after every failed execution: finding the target missing means the rollback did not restore it. */
+export function rolledBack(result: LocalRunResult, problems: string[]): void {
+  if (result.safetyNet?.action === 'registered') problems.push('the safety net registered the target: the rollback did not');
+}
+
+/** A signal that stops the execution `delayMs` into the hold. */
+export function abortDuringHold(ctx: CaseContext, delayMs: number): AbortSignal {
+  const abort = new AbortController();
+  duringHold(ctx, delayMs, () => abort.abort());
+  return abort.signal;
+}
+
 /** The fault must have bitten: a case whose target was never deregistered proves nothing. */
 export function faultBit(ctx: CaseContext, problems: string[]): void {
   if (!ctx.targetHistory().includes('DEREGISTERED')) problems.push('the target was never deregistered: the fault did not bite');

@@ -3,7 +3,7 @@ import { RDS_ERRORS } from '../../../steps/core/workflow-names';
 import type { LocalRunResult } from '../../runner';
 import { TaskError } from '../../task-dispatcher';
 import type { CaseContext, FaultCase } from '../matrix';
-import { faultBit, outcome, reasonsOf } from './support';
+import { outcome, reasonsOf, runFault } from './support';
 
 export const targetCallsFailTransiently: FaultCase = {
   name: '4. deregister fails transiently once and register twice, then both succeed',
@@ -12,7 +12,7 @@ export const targetCallsFailTransiently: FaultCase = {
   async run(ctx) {
     const refused = { Deregister: 0, Register: 0 };
     const refusals = { Deregister: 1, Register: 2 };
-    const result = await ctx.run({
+    const { result, problems } = await runFault(ctx, {
       beforeTask: (state) => {
         if ((state === 'Deregister' || state === 'Register') && refused[state] < refusals[state]) {
           refused[state] += 1;
@@ -20,8 +20,6 @@ export const targetCallsFailTransiently: FaultCase = {
         }
       },
     });
-    const problems: string[] = [];
-    faultBit(ctx, problems);
     if (JSON.stringify(refused) !== JSON.stringify(refusals)) problems.push(`deregister and register were refused ${JSON.stringify(refused)} times, not ${JSON.stringify(refusals)}`);
     return outcome(result, problems);
   },
@@ -33,7 +31,7 @@ export const targetCallsFailTransiently: FaultCase = {
  */
 async function runWithLostAnswer(ctx: CaseContext, call: 'Register' | 'Deregister', answer: () => TaskError): Promise<{ result: LocalRunResult; problems: string[] }> {
   let answered = 0;
-  const result = await ctx.run({
+  const { result, problems } = await runFault(ctx, {
     taskOverrides: {
       [call]: async () => {
         answered += 1;
@@ -43,8 +41,6 @@ async function runWithLostAnswer(ctx: CaseContext, call: 'Register' | 'Deregiste
       },
     },
   });
-  const problems: string[] = [];
-  faultBit(ctx, problems);
   if (answered === 0) problems.push(`${call.toLowerCase()} was never called`);
   return { result, problems };
 }
