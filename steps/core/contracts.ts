@@ -37,19 +37,21 @@ export interface RunSettings {
   readonly dryRun: boolean;
 }
 
+/** The settings an execution input may override; the others are the stack's alone. */
+type OverridableSetting =
+  | 'baselineSeconds'
+  | 'outageSeconds'
+  | 'recoverySeconds'
+  | 'readsPerSecond'
+  | 'writesPerSecond'
+  | 'drainTimeoutSeconds'
+  | 'windowSeconds'
+  | 'trafficWorkers'
+  | 'errorBudgetPercent'
+  | 'dryRun';
+
 /** What an execution input may carry: overrides of the stack's defaults (ValidateInput checks them). */
-export interface RunOverrides {
-  baselineSeconds?: number;
-  outageSeconds?: number;
-  recoverySeconds?: number;
-  readsPerSecond?: number;
-  writesPerSecond?: number;
-  drainTimeoutSeconds?: number;
-  windowSeconds?: number;
-  trafficWorkers?: number | null;
-  errorBudgetPercent?: number | null;
-  dryRun?: boolean;
-}
+export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K] };
 
 /** The validated configuration of one run (the state machine carries it as `$.config`). */
 export interface RunConfig {
