@@ -9,6 +9,7 @@ import { GameDayMetricFactory } from '../../dashboards/monitoring/metric-factory
 import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, VERDICT_SERIES } from '../../dashboards/render/definition';
 import { LATEST_REPORT_KEYS } from '../../steps/core/report-storage';
 import type { GameDayConfig } from '../config';
+import { InvalidProps } from './invalid-props';
 
 export interface GameDayDashboardProps {
   /** Queues, proxy, namespace and schedule of the GameDay. */
@@ -31,11 +32,10 @@ export interface GameDayDashboardProps {
 }
 
 /** Raised when the dashboard's props are refused; lists every problem. */
-export class InvalidGameDayDashboardProps extends Error {
+export class InvalidGameDayDashboardProps extends InvalidProps {
   override readonly name = 'InvalidGameDayDashboardProps';
-
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid GameDayDashboard props: ${problems.join('; ')}`);
+  constructor(problems: readonly string[]) {
+    super('GameDayDashboard', problems);
   }
 }
 
