@@ -46,6 +46,11 @@ const GRAPH_HEIGHT = 6;
 /** Run-level widgets look back this far; the per-second graphs use the dashboard's own range. */
 const HISTORY_RANGE = '-P30D';
 
+/** A graph of run-level data over the last {@link HISTORY_RANGE}, at the dashboard's graph height. */
+function historyGraph(props: Omit<cloudwatch.GraphWidgetProps, 'height' | 'start'>): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ height: GRAPH_HEIGHT, start: HISTORY_RANGE, ...props });
+}
+
 /** The dashboard of the GameDay stack, and its alarms. */
 export class GameDayDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -120,11 +125,9 @@ export class GameDayDashboard extends Construct {
   }
 
   private verdicts(): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
+    return historyGraph({
       title: 'Verdict of recent runs',
       width: THIRD,
-      height: GRAPH_HEIGHT,
-      start: HISTORY_RANGE,
       view: cloudwatch.GraphWidgetView.BAR,
       stacked: true,
       left: VERDICT_SERIES.map((series) => this.metrics.runSummary(series.metric, { label: series.label }).with({ color: series.color })),
@@ -132,11 +135,9 @@ export class GameDayDashboard extends Construct {
   }
 
   private executions(): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
+    return historyGraph({
       title: 'Executions (Step Functions)',
       width: THIRD,
-      height: GRAPH_HEIGHT,
-      start: HISTORY_RANGE,
       stacked: true,
       left: [
         this.metrics.executions('Succeeded').with({ color: '#2ca02c' }),
@@ -200,11 +201,9 @@ export class GameDayDashboard extends Construct {
   private runSummaries(): cloudwatch.GraphWidget[] {
     return RUN_SUMMARY_SERIES.map(
       (series) =>
-        new cloudwatch.GraphWidget({
+        historyGraph({
           title: series.label,
           width: 6,
-          height: GRAPH_HEIGHT,
-          start: HISTORY_RANGE,
           view: cloudwatch.GraphWidgetView.BAR,
           left: [this.metrics.runSummary(series.metric, { statistic: series.unit === 'ms' ? cloudwatch.Stats.MAXIMUM : cloudwatch.Stats.SUM, label: series.label })],
           leftYAxis: { label: series.unit, min: 0, showUnits: false },
