@@ -12,6 +12,9 @@ import { startDatabase, type LabDatabase } from '../../support/database';
 import { closedPort, DatabaseRelay, dropShopTables } from '../network';
 import { DatabaseUnavailable } from '../../../shop/core/errors';
 
+// A PGlite cold start takes seconds, more on a busy machine.
+jest.setTimeout(30_000);
+
 let database: LabDatabase;
 /** Roles are global to a PostgreSQL server: a name of its own per test file run. */
 const appRole = { username: `shop_app_${randomBytes(3).toString('hex')}`, password: 'app-password' };
