@@ -22,22 +22,8 @@ export async function startTables(names: { cacheTable?: string; lockTable?: stri
   const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1' });
   const cacheTable = names.cacheTable ?? 'chaos-shop-product-cache';
   const lockTable = names.lockTable ?? 'gameday-lock';
-  await client.send(
-    new CreateTableCommand({
-      TableName: cacheTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'productId', AttributeType: 'N' }],
-      KeySchema: [{ AttributeName: 'productId', KeyType: 'HASH' }],
-    }),
-  );
-  await client.send(
-    new CreateTableCommand({
-      TableName: lockTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }),
-  );
+  await createTable(client, cacheTable, 'productId', 'N');
+  await createTable(client, lockTable, 'pk', 'S');
   return {
     endpoint,
     cacheTable,
@@ -48,4 +34,16 @@ export async function startTables(names: { cacheTable?: string; lockTable?: stri
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** An on-demand table with one hash key of the type given. */
+async function createTable(client: DynamoDBClient, TableName: string, key: string, type: 'N' | 'S'): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: key, AttributeType: type }],
+      KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+    }),
+  );
 }

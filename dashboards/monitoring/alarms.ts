@@ -19,6 +19,19 @@ export interface GameDayAlarmDefinition {
   readonly treatMissingData: cloudwatch.TreatMissingData;
 }
 
+/** Breaches on one datum of 1 or more in a period; a period with no data is no breach. */
+const ANY_IN_ONE_PERIOD = {
+  threshold: 1,
+  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  evaluationPeriods: 1,
+  treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+} as const;
+
+/** An hourly sum of runs: `expression` over `usingMetrics`, each summed by the hour. */
+function hourlyRuns(expression: string, usingMetrics: Record<string, cloudwatch.IMetric>, label: string): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({ expression, usingMetrics, label, period: Duration.hours(1) });
+}
+
 /** CloudWatch evaluates at most 7 days of data for one alarm. */
 export const MAX_STALE_DAYS = 7;
 
@@ -30,19 +43,15 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
       severity: 'critical',
       description: 'A GameDay ended failed or inconclusive: the hypothesis did not hold, or the fault never bit. Read the run report.',
       metric: (m) =>
-        new cloudwatch.MathExpression({
-          expression: 'FILL(failed, 0) + FILL(inconclusive, 0)',
-          usingMetrics: {
+        hourlyRuns(
+          'FILL(failed, 0) + FILL(inconclusive, 0)',
+          {
             failed: m.runSummary(MetricNames.RunFailed, { period: Duration.hours(1) }),
             inconclusive: m.runSummary(MetricNames.RunInconclusive, { period: Duration.hours(1) }),
           },
-          label: 'failed or inconclusive runs',
-          period: Duration.hours(1),
-        }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          'failed or inconclusive runs',
+        ),
+      ...ANY_IN_ONE_PERIOD,
     },
     {
       id: 'RunEndedWithoutVerdict',
@@ -52,9 +61,9 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
       // Every execution that reached its report step published exactly one Run<Verdict> datum: the
       // executions that ended badly, minus those verdicts, are the runs that ended without one.
       metric: (m) =>
-        new cloudwatch.MathExpression({
-          expression: 'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0)',
-          usingMetrics: {
+        hourlyRuns(
+          'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0)',
+          {
             failed: m.executions('Failed', Duration.hours(1)),
             aborted: m.executions('Aborted', Duration.hours(1)),
             timedOut: m.executions('TimedOut', Duration.hours(1)),
@@ -62,23 +71,16 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
             verdictInconclusive: m.runSummary(MetricNames.RunInconclusive, { period: Duration.hours(1) }),
             verdictAborted: m.runSummary(MetricNames.RunAborted, { period: Duration.hours(1) }),
           },
-          label: 'runs that ended without a verdict',
-          period: Duration.hours(1),
-        }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          'runs that ended without a verdict',
+        ),
+      ...ANY_IN_ONE_PERIOD,
     },
     {
       id: 'ScheduleDeliveryFailed',
       severity: 'warning',
       description: "A scheduled GameDay start (or reconciler call) could not be delivered and landed in the scheduler's dead-letter queue.",
       metric: (m) => m.queueMessages('scheduleDlq'),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...ANY_IN_ONE_PERIOD,
     },
   ];
   if (options.scheduleEnabled) {

@@ -9,6 +9,7 @@ import { GameDayMetricFactory } from '../../dashboards/monitoring/metric-factory
 import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, VERDICT_SERIES } from '../../dashboards/render/definition';
 import { LATEST_REPORT_KEYS } from '../../steps/core/report-storage';
 import type { GameDayConfig } from '../config';
+import { InvalidProps } from './invalid-props';
 
 export interface GameDayDashboardProps {
   /** Queues, proxy, namespace and schedule of the GameDay. */
@@ -31,11 +32,10 @@ export interface GameDayDashboardProps {
 }
 
 /** Raised when the dashboard's props are refused; lists every problem. */
-export class InvalidGameDayDashboardProps extends Error {
+export class InvalidGameDayDashboardProps extends InvalidProps {
   override readonly name = 'InvalidGameDayDashboardProps';
-
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid GameDayDashboard props: ${problems.join('; ')}`);
+  constructor(problems: readonly string[]) {
+    super('GameDayDashboard', problems);
   }
 }
 
@@ -45,6 +45,11 @@ const THIRD = 8;
 const GRAPH_HEIGHT = 6;
 /** Run-level widgets look back this far; the per-second graphs use the dashboard's own range. */
 const HISTORY_RANGE = '-P30D';
+
+/** A graph of run-level data over the last {@link HISTORY_RANGE}, at the dashboard's graph height. */
+function historyGraph(props: Omit<cloudwatch.GraphWidgetProps, 'height' | 'start'>): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ height: GRAPH_HEIGHT, start: HISTORY_RANGE, ...props });
+}
 
 /** The dashboard of the GameDay stack, and its alarms. */
 export class GameDayDashboard extends Construct {
@@ -120,11 +125,9 @@ export class GameDayDashboard extends Construct {
   }
 
   private verdicts(): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
+    return historyGraph({
       title: 'Verdict of recent runs',
       width: THIRD,
-      height: GRAPH_HEIGHT,
-      start: HISTORY_RANGE,
       view: cloudwatch.GraphWidgetView.BAR,
       stacked: true,
       left: VERDICT_SERIES.map((series) => this.metrics.runSummary(series.metric, { label: series.label }).with({ color: series.color })),
@@ -132,11 +135,9 @@ export class GameDayDashboard extends Construct {
   }
 
   private executions(): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
+    return historyGraph({
       title: 'Executions (Step Functions)',
       width: THIRD,
-      height: GRAPH_HEIGHT,
-      start: HISTORY_RANGE,
       stacked: true,
       left: [
         this.metrics.executions('Succeeded').with({ color: '#2ca02c' }),
@@ -200,11 +201,9 @@ export class GameDayDashboard extends Construct {
   private runSummaries(): cloudwatch.GraphWidget[] {
     return RUN_SUMMARY_SERIES.map(
       (series) =>
-        new cloudwatch.GraphWidget({
+        historyGraph({
           title: series.label,
           width: 6,
-          height: GRAPH_HEIGHT,
-          start: HISTORY_RANGE,
           view: cloudwatch.GraphWidgetView.BAR,
           left: [this.metrics.runSummary(series.metric, { statistic: series.unit === 'ms' ? cloudwatch.Stats.MAXIMUM : cloudwatch.Stats.SUM, label: series.label })],
           leftYAxis: { label: series.unit, min: 0, showUnits: false },

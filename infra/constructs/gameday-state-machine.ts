@@ -12,6 +12,7 @@ import { Endings } from './workflow/endings';
 import { Baseline, Experiment } from './workflow/experiment';
 import { Preflight } from './workflow/preflight';
 import { VerifyAndVerdict } from './workflow/verdict';
+import { InvalidProps } from './invalid-props';
 
 export type { GameDayStepFunctions } from './workflow/blocks';
 
@@ -26,11 +27,10 @@ export interface GameDayStateMachineProps {
 }
 
 /** Raised when the workflow's props are refused; lists every problem. */
-export class InvalidGameDayStateMachineProps extends Error {
+export class InvalidGameDayStateMachineProps extends InvalidProps {
   override readonly name = 'InvalidGameDayStateMachineProps';
-
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid GameDayStateMachine props: ${problems.join('; ')}`);
+  constructor(problems: readonly string[]) {
+    super('GameDayStateMachine', problems);
   }
 }
 

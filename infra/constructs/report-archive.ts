@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../nag';
+import { InvalidProps } from './invalid-props';
 
 export interface ReportArchiveProps {
   /**
@@ -17,11 +18,10 @@ export interface ReportArchiveProps {
 }
 
 /** Raised when the archive's props are refused; lists every problem. */
-export class InvalidReportArchiveProps extends Error {
+export class InvalidReportArchiveProps extends InvalidProps {
   override readonly name = 'InvalidReportArchiveProps';
-
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid ReportArchive props: ${problems.join('; ')}`);
+  constructor(problems: readonly string[]) {
+    super('ReportArchive', problems);
   }
 }
 

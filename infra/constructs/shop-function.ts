@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
+import { InvalidProps } from './invalid-props';
 
 
 /** The shop's Lambda entry: the same app module the local lab runs (`createShop`). */
@@ -45,11 +46,10 @@ export interface ShopFunctionProps {
 }
 
 /** Raised when a shop function's props are refused; lists every problem. */
-export class InvalidShopFunctionProps extends Error {
+export class InvalidShopFunctionProps extends InvalidProps {
   override readonly name = 'InvalidShopFunctionProps';
-
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid ShopFunction props: ${problems.join('; ')}`);
+  constructor(problems: readonly string[]) {
+    super('ShopFunction', problems);
   }
 }
 

@@ -7,6 +7,7 @@ import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
+import { InvalidProps } from './invalid-props';
 
 /** The step handlers, by the file name of their module in `steps/handlers/`. */
 export type StepKey = 'validate-input' | 'traffic' | 'tally-window' | 'verify-orders' | 'report' | 'safety-net' | 'schedule-start';
@@ -40,11 +41,10 @@ export interface StepFunctionProps {
 }
 
 /** Raised when a step function's props are refused; lists every problem. */
-export class InvalidStepFunctionProps extends Error {
+export class InvalidStepFunctionProps extends InvalidProps {
   override readonly name = 'InvalidStepFunctionProps';
-
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid StepFunction props: ${problems.join('; ')}`);
+  constructor(problems: readonly string[]) {
+    super('StepFunction', problems);
   }
 }
 

@@ -1,12 +1,11 @@
 // The Chaos Shop lab on AWS: Aurora PostgreSQL behind RDS Proxy, the shop on Lambda, its queue, cache and worker.
-import { Aws, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, type StackProps, Tags, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -15,48 +14,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { type AllowTag, DEFAULT_ALLOW_TAG, type GameDayConfig } from '../config';
+import { buildShopLabDatabase } from '../constructs/lab-database';
+import { buildShopLabNetwork, endpointStatement } from '../constructs/lab-network';
 import { ShopFunction } from '../constructs/shop-function';
+import { POSTGRES_PORT, SHOP_LAB_DEFAULTS } from '../constructs/shop-lab-defaults';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../nag';
 
-/** The seed's settings and the lab's sizes; each is explained in the README's "Default settings". */
-export const SHOP_LAB_DEFAULTS = Object.freeze({
-  /** At least six times the worker's timeout, as AWS advises for an SQS event source. */
-  visibilityTimeoutSeconds: 90,
-  /** 10 x 90 s of retries outlast the seed's 180 s outage before an order reaches the DLQ. */
-  maxReceiveCount: 10,
-  /** One order per invocation: a failed order is retried alone. */
-  workerBatchSize: 1,
-  /** Long polling. */
-  receiveWaitSeconds: 20,
-  workerTimeoutSeconds: 15,
-  shopTimeoutSeconds: 10,
-  shopMemoryMb: 512,
-  dlqRetentionDays: 14,
-  databaseMinCapacity: 0.5,
-  databaseMaxCapacity: 2,
-  databaseName: 'shop',
-  /** The cluster's master user: only the schema setup connects as it. (Kept from the first lab, so the cluster is not replaced.) */
-  databaseMasterUser: 'shop',
-  /** The shop's own login role: rights on its two tables only, set up by the schema setup. */
-  databaseAppUser: 'shop_app',
-  /** Small: Lambda serves one request at a time per environment, and the proxy multiplexes. */
-  databasePoolSize: 2,
-  /**
-   * API Gateway's default account quota in a region (10,000 requests/s, burst 5,000): above every
-   * rate the GameDay accepts (at most 10,000 reads + writes per second), so a 429 never fails a verdict.
-   */
-  apiRateLimitPerSecond: 10_000,
-  apiBurstLimit: 5_000,
-  logRetention: logs.RetentionDays.ONE_MONTH,
-});
+export { SHOP_LAB_DEFAULTS } from '../constructs/shop-lab-defaults';
 
-/** PostgreSQL's port, on the proxy and on the cluster. */
-const POSTGRES_PORT = 5432;
-const HTTPS_PORT = 443;
-/** Raise it when the schema setup must run again on a stack update (new tables or grants). */
-const SCHEMA_SETUP_REVISION = '1';
-/** The Lambda Node.js runtime's bundle of Amazon CA certificates, the RDS CA among them (not loaded by default since Node.js 20). */
-const LAMBDA_CA_BUNDLE = '/var/runtime/ca-cert.pem';
 /** Aurora Serverless v2 capacity bounds and step, in ACUs. */
 const MIN_ACU = 0.5;
 const MAX_ACU = 256;
@@ -161,117 +126,15 @@ export class ShopLabStack extends Stack {
     this.enableDegradation = enableDegradation;
     const logRetention = SHOP_LAB_DEFAULTS.logRetention;
 
-    // ---- network: isolated subnets only; the AWS services the shop calls are reached through endpoints
-    const isolated: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    const flowLogs = new logs.LogGroup(this, 'VpcFlowLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      flowLogs: { rejected: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.REJECT } },
-    });
+    const network = buildShopLabNetwork(this, logRetention);
+    const { vpc, isolated, shopSecurityGroup, endpointSecurityGroup } = network;
     this.vpc = vpc;
-
-    const shopSecurityGroup = new ec2.SecurityGroup(this, 'ShopSecurityGroup', { vpc, description: 'Chaos Shop functions', allowAllOutbound: false });
-    // HTTPS out reaches only the VPC endpoints: the isolated subnets have no route anywhere else.
-    // (The DynamoDB gateway endpoint's prefix list is region-specific and would need a lookup.)
-    shopSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to the VPC endpoints');
-    const proxySecurityGroup = new ec2.SecurityGroup(this, 'ProxySecurityGroup', { vpc, description: 'Chaos Shop RDS Proxy', allowAllOutbound: false });
-    const databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', { vpc, description: 'Chaos Shop Aurora cluster: the proxy only', allowAllOutbound: false });
-    const schemaSetupSecurityGroup = new ec2.SecurityGroup(this, 'SchemaSetupSecurityGroup', { vpc, description: 'Chaos Shop schema setup', allowAllOutbound: false });
-    const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', { vpc, description: 'Chaos Shop VPC endpoints', allowAllOutbound: false });
-    endpointSecurityGroup.addIngressRule(shopSecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the shop functions');
-    // The proxy may read its secret through its own network interfaces: it must reach the endpoint too.
-    endpointSecurityGroup.connections.allowFrom(proxySecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the RDS Proxy (its secret)');
-    endpointSecurityGroup.connections.allowFrom(schemaSetupSecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the schema setup (its secrets)');
-    const secretsEndpoint = vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
-      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-      subnets: isolated,
-      securityGroups: [endpointSecurityGroup],
-      open: false,
-    });
-
-    // ---- database: Aurora PostgreSQL Serverless v2, reachable only through the proxy (and by the schema setup)
-    const cluster = new rds.DatabaseCluster(this, 'Database', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
-      writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
-      serverlessV2MinCapacity: minCapacity,
-      serverlessV2MaxCapacity: maxCapacity,
-      vpc,
-      vpcSubnets: isolated,
-      securityGroups: [databaseSecurityGroup],
-      credentials: rds.Credentials.fromGeneratedSecret(SHOP_LAB_DEFAULTS.databaseMasterUser),
-      defaultDatabaseName: SHOP_LAB_DEFAULTS.databaseName,
-      port: POSTGRES_PORT,
-      storageEncrypted: true,
-      iamAuthentication: true,
-      deletionProtection: false,
-      backup: { retention: Duration.days(1) },
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const { cluster, masterSecret, appSecret, schemaSetup, provider, proxy, targetGroup } = buildShopLabDatabase(this, { network, minCapacity, maxCapacity, allowTag, logRetention });
     this.cluster = cluster;
-    const masterSecret = cluster.secret!;
-    // The shop's own credentials: the role the schema setup creates, the only secret the proxy holds.
-    const appSecret = new rds.DatabaseSecret(this, 'ShopDatabaseSecret', { username: SHOP_LAB_DEFAULTS.databaseAppUser });
     this.masterSecret = masterSecret;
     this.appSecret = appSecret;
-
-    // ---- schema setup: tables, seed and the shop's role, run once per deploy with the master secret
-    const schemaSetup = new ShopFunction(this, 'SchemaSetup', {
-      handler: 'schemaSetupHandler',
-      description: 'Chaos Shop schema setup: tables, seed and the shop role, as the master user',
-      vpc,
-      vpcSubnets: isolated,
-      securityGroups: [schemaSetupSecurityGroup],
-      timeout: Duration.minutes(2),
-      memorySize: 256,
-      secretsExtension: true,
-      environment: {
-        DB_HOST: cluster.clusterEndpoint.hostname,
-        DB_PORT: String(POSTGRES_PORT),
-        DB_NAME: SHOP_LAB_DEFAULTS.databaseName,
-        MASTER_SECRET_ARN: masterSecret.secretArn,
-        APP_SECRET_ARN: appSecret.secretArn,
-        NODE_EXTRA_CA_CERTS: LAMBDA_CA_BUNDLE,
-      },
-    });
-    masterSecret.grantRead(schemaSetup.role);
-    appSecret.grantRead(schemaSetup.role);
-    // The setup talks to the writer directly: the proxy holds the shop's secret only.
-    cluster.connections.allowFrom(schemaSetupSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the schema setup');
-    const provider = new cr.Provider(this, 'SchemaSetupProvider', {
-      onEventHandler: schemaSetup.fn,
-      logGroup: new logs.LogGroup(this, 'SchemaSetupProviderLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY }),
-    });
-    const schema = new CustomResource(this, 'ShopSchema', {
-      serviceToken: provider.serviceToken,
-      resourceType: 'Custom::ShopSchema',
-      properties: { AppSecretArn: appSecret.secretArn, Revision: SCHEMA_SETUP_REVISION },
-    });
-    // The writer instance must be up before the setup connects.
-    schema.node.addDependency(cluster);
-
-    const proxy = new rds.DatabaseProxy(this, 'Proxy', {
-      proxyTarget: rds.ProxyTarget.fromCluster(cluster),
-      secrets: [appSecret],
-      vpc,
-      vpcSubnets: isolated,
-      securityGroups: [proxySecurityGroup],
-      requireTLS: true,
-      dbProxyName: `${this.stackName.toLowerCase()}-proxy`,
-      debugLogging: false,
-    });
-    // The proxy authenticates as the shop's role: that role must exist before the target registers.
-    proxy.node.addDependency(schema);
     this.proxy = proxy;
-    // fromCluster opened the cluster's port to the proxy; the shop may reach the proxy, nothing else may.
-    proxy.connections.allowFrom(shopSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the shop functions');
-    this.targetGroup = proxy.node.findChild('ProxyTargetGroup') as rds.CfnDBProxyTargetGroup;
-    // The GameDay may only take away a target whose proxy and cluster both carry the allow tag.
-    Tags.of(proxy).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBProxy'] });
-    Tags.of(cluster).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBCluster'] });
-    // Only these two secrets may be read through the endpoint: the shop's (shop, worker, proxy) and the master (setup).
-    secretsEndpoint.addToPolicy(this.endpointStatement(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [appSecret.secretArn, masterSecret.secretArn]));
+    this.targetGroup = targetGroup;
 
     // ---- degradation: order queue + DLQ, product cache, recovery worker
     const environment: Record<string, string> = {
@@ -315,10 +178,10 @@ export class ShopLabStack extends Stack {
       });
       const dynamoDbEndpoint = vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [isolated] });
       // What the product cache does, on its table only.
-      dynamoDbEndpoint.addToPolicy(this.endpointStatement(['dynamodb:Scan', 'dynamodb:BatchWriteItem'], [productCache.tableArn]));
+      dynamoDbEndpoint.addToPolicy(endpointStatement(this, ['dynamodb:Scan', 'dynamodb:BatchWriteItem'], [productCache.tableArn]));
       const sqsEndpoint = vpc.addInterfaceEndpoint('SqsEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SQS, subnets: isolated, securityGroups: [endpointSecurityGroup], open: false });
       // Only the shop's send goes through the VPC: the worker's event source polls and deletes from the Lambda service.
-      sqsEndpoint.addToPolicy(this.endpointStatement(['sqs:SendMessage'], [orderQueue.queueArn]));
+      sqsEndpoint.addToPolicy(endpointStatement(this, ['sqs:SendMessage'], [orderQueue.queueArn]));
       environment.ORDER_QUEUE_URL = orderQueue.queueUrl;
       environment.PRODUCT_CACHE_TABLE = productCache.tableName;
     }
@@ -398,16 +261,6 @@ export class ShopLabStack extends Stack {
   /** The queue's URL from its name, as SQS spells it (`https://sqs.<region>.<domain>/<account>/<name>`). */
   private queueUrlOf(queue: 'orders' | 'dlq'): string {
     return `https://sqs.${Aws.REGION}.${Aws.URL_SUFFIX}/${Aws.ACCOUNT_ID}/${this.queueName(queue)}`;
-  }
-
-  /** An endpoint policy statement: these actions on these resources, by principals of this account only. */
-  private endpointStatement(actions: string[], resources: string[]): iam.PolicyStatement {
-    return new iam.PolicyStatement({
-      principals: [new iam.AnyPrincipal()],
-      actions,
-      resources,
-      conditions: { StringEquals: { 'aws:PrincipalAccount': this.account } },
-    });
   }
 
   /** The lab as a GameDay target: references, so the GameDay stack imports them from this one. */

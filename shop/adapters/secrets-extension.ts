@@ -1,25 +1,8 @@
-// The database password from Secrets Manager, read through the AWS Parameters and Secrets Lambda extension.
+// The database password from Secrets Manager: the JSON secret RDS writes, read through the Parameters and Secrets extension.
+import { type ExtensionSecretOptions, readExtensionSecretString, SecretUnreadable } from '../../steps/adapters/secrets-extension';
 import { DatabaseUnavailable } from '../core/errors';
 
-/** The extension's port unless PARAMETERS_SECRETS_EXTENSION_HTTP_PORT says otherwise. */
-const DEFAULT_EXTENSION_PORT = 2773;
-
-export interface ExtensionSecretOptions {
-  /** ARN (or name) of a secret whose SecretString is JSON with a `password` field, as RDS writes it. */
-  readonly secretId: string;
-  /** Where the port and the session token are read. @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
-  /** How long one read may take. @default 2000 */
-  readonly timeoutMs?: number;
-}
-
-/** The secret could not be read or holds no password. */
-export class SecretUnreadable extends Error {
-  override readonly name = 'SecretUnreadable';
-  constructor(secretId: string, detail: string, options?: { cause?: unknown }) {
-    super(`secret ${secretId} could not be read: ${detail}`, options);
-  }
-}
+export type { ExtensionSecretOptions };
 
 /**
  * A password source for the pg pool: the first successful read is kept for the life of the
@@ -57,20 +40,10 @@ function passwordOf(secretId: string, secret: Record<string, unknown>): string {
 }
 
 async function readSecretJson(options: ExtensionSecretOptions): Promise<Record<string, unknown>> {
-  const env = options.env ?? process.env;
-  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT?.trim() || String(DEFAULT_EXTENSION_PORT);
-  const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(options.secretId)}`;
-  // The extension only answers callers that show the function's own session token.
-  const response = await fetch(url, {
-    headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
-    signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
-  });
-  if (!response.ok) throw new SecretUnreadable(options.secretId, `the extension answered ${response.status}`);
-  const body = (await response.json()) as { SecretString?: unknown };
-  if (typeof body.SecretString !== 'string') throw new SecretUnreadable(options.secretId, 'it holds no SecretString');
+  const text = await readExtensionSecretString(options);
   let secret: unknown;
   try {
-    secret = JSON.parse(body.SecretString);
+    secret = JSON.parse(text);
   } catch {
     throw new SecretUnreadable(options.secretId, 'its SecretString is not JSON');
   }

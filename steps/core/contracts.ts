@@ -37,30 +37,27 @@ export interface RunSettings {
   readonly dryRun: boolean;
 }
 
+/** The settings an execution input may override; the others are the stack's alone. */
+type OverridableSetting =
+  | 'baselineSeconds'
+  | 'outageSeconds'
+  | 'recoverySeconds'
+  | 'readsPerSecond'
+  | 'writesPerSecond'
+  | 'drainTimeoutSeconds'
+  | 'windowSeconds'
+  | 'trafficWorkers'
+  | 'errorBudgetPercent'
+  | 'dryRun';
+
 /** What an execution input may carry: overrides of the stack's defaults (ValidateInput checks them). */
-export interface RunOverrides {
-  baselineSeconds?: number;
-  outageSeconds?: number;
-  recoverySeconds?: number;
-  readsPerSecond?: number;
-  writesPerSecond?: number;
-  drainTimeoutSeconds?: number;
-  windowSeconds?: number;
-  trafficWorkers?: number | null;
-  errorBudgetPercent?: number | null;
-  dryRun?: boolean;
-}
+export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K] };
 
 /** The validated configuration of one run (the state machine carries it as `$.config`). */
-export interface RunConfig {
+export interface RunConfig extends Pick<RunSettings, 'baselineSeconds' | 'outageSeconds' | 'readsPerSecond' | 'writesPerSecond' | 'drainTimeoutSeconds'> {
   readonly runId: string;
-  readonly baselineSeconds: number;
-  readonly outageSeconds: number;
   /** Traffic keeps running this long after the target is AVAILABLE again. */
   readonly recoverySeconds: number;
-  readonly readsPerSecond: number;
-  readonly writesPerSecond: number;
-  readonly drainTimeoutSeconds: number;
   /** Length of a traffic window; the last window of a phase is shorter when the phase ends first. */
   readonly windowSeconds: number;
   /** Traffic functions per window (each carries its share of the rates). */

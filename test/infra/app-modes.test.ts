@@ -5,18 +5,11 @@ import { InvalidAppContext } from '../../infra/app';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
 import { allStates, asArray, definitionOf, statementsOfRole } from './fixtures';
 import { appFor, importOf } from './shop-lab-fixtures';
+import { refusedWith } from '../support/problems';
 
 type Outputs = Record<string, { Value: unknown; Export?: { Name: string } }>;
 
-function problemsOf(context: Record<string, unknown>): readonly string[] {
-  try {
-    appFor(context);
-  } catch (error) {
-    if (error instanceof InvalidAppContext) return error.problems;
-    throw error;
-  }
-  throw new Error('expected InvalidAppContext');
-}
+const problemsOf = (context: Record<string, unknown>): readonly string[] => refusedWith(InvalidAppContext, () => appFor(context));
 
 function resourcesOf(statements: Array<Record<string, unknown>>, action: string, effect = 'Allow'): unknown[] {
   return statements

@@ -8,16 +8,9 @@ import {
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
 import { validateRunInput } from '../../steps/core/run-config';
 import { longestRunSeconds } from '../../steps/core/run-settings';
+import { refusedWith } from '../support/problems';
 
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    validateGameDayConfig(raw);
-  } catch (error) {
-    if (error instanceof InvalidGameDayConfig) return error.problems;
-    throw error;
-  }
-  throw new Error('the configuration was accepted');
-}
+const problemsOf = (raw: unknown): readonly string[] => refusedWith(InvalidGameDayConfig, () => validateGameDayConfig(raw));
 
 describe('validateGameDayConfig', () => {
   test('fills in every documented default when only the target is given', () => {

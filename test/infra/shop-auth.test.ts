@@ -5,19 +5,12 @@ import { InvalidGameDayConfig, validateGameDayConfig } from '../../infra/config'
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
 import { asArray, statementsOfRole, templateOf, testConfig } from './fixtures';
 import { appFor } from './shop-lab-fixtures';
+import { refusedWith } from '../support/problems';
 
 const API_URL = 'https://abc123defg.execute-api.us-east-1.amazonaws.com/';
 const KEY_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-api-key-AbCdEf';
 
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    validateGameDayConfig(raw);
-  } catch (error) {
-    if (error instanceof InvalidGameDayConfig) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (raw: unknown): readonly string[] => refusedWith(InvalidGameDayConfig, () => validateGameDayConfig(raw));
 
 function environmentOf(template: Template, step: string): Record<string, unknown> {
   const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { GAMEDAY_STEP: step } } } }));

@@ -1,4 +1,5 @@
 import { InvalidShopConfig, loadShopConfig } from '../../shop/config';
+import { refusedWith } from '../support/problems';
 
 const required = {
   SHOP_DATABASE_URL: 'postgres://shop:secret@proxy.example:5432/shop',
@@ -6,15 +7,7 @@ const required = {
   PRODUCT_CACHE_TABLE: 'product-cache',
 };
 
-function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
-  try {
-    loadShopConfig(env);
-  } catch (error) {
-    if (error instanceof InvalidShopConfig) return error.problems;
-    throw error;
-  }
-  throw new Error('expected InvalidShopConfig');
-}
+const problemsOf = (env: NodeJS.ProcessEnv): readonly string[] => refusedWith(InvalidShopConfig, () => loadShopConfig(env));
 
 describe('loadShopConfig', () => {
   it('applies the documented defaults', () => {

@@ -1,27 +1,18 @@
 import type { ShopConfig } from '../../shop/config';
 import { silentLogger } from '../../shop/ports';
 import { createShop, type Shop } from '../../shop/shop';
-import { startDatabase, type LabDatabase } from '../support/database';
+import { databaseForFile } from '../support/database';
 import { FakeCache, FakeQueue } from './fakes';
 import { testConfig } from './harness';
 import { closedPort, DatabaseRelay, dropShopTables, withPort } from './network';
 import { sqsEvent, sqsRecord } from './sqs-records';
 
-// A PGlite cold start takes seconds, more on a busy machine.
-jest.setTimeout(30_000);
-
-let database: LabDatabase;
+const database = databaseForFile();
 let relay: DatabaseRelay;
 let shop: Shop | undefined;
 let cache: FakeCache;
 let queue: FakeQueue;
 
-beforeAll(async () => {
-  database = await startDatabase();
-});
-afterAll(async () => {
-  await database.stop();
-});
 beforeEach(async () => {
   relay = new DatabaseRelay(database.host, database.port);
   cache = new FakeCache();

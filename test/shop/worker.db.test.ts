@@ -2,23 +2,14 @@ import type { SQSRecord } from 'aws-lambda';
 import { createPostgresPool, PostgresShopDatabase } from '../../shop/adapters/postgres-store';
 import { silentLogger } from '../../shop/ports';
 import { createOrderWorker, type OrderWorker } from '../../shop/worker';
-import { startDatabase, type LabDatabase } from '../support/database';
+import { databaseForFile } from '../support/database';
 import { closedPort, dropShopTables, withPort } from './network';
 import { sqsEvent as eventOf, sqsRecord } from './sqs-records';
 
-// A PGlite cold start takes seconds, more on a busy machine.
-jest.setTimeout(30_000);
-
-let database: LabDatabase;
+const database = databaseForFile();
 let store: PostgresShopDatabase;
 let worker: OrderWorker;
 
-beforeAll(async () => {
-  database = await startDatabase();
-});
-afterAll(async () => {
-  await database.stop();
-});
 beforeEach(async () => {
   store = storeFor(database.url);
   await store.initialize(5);

@@ -12,7 +12,7 @@ import { startDatabase, type LabDatabase } from '../../support/database';
 import { closedPort, DatabaseRelay, dropShopTables } from '../network';
 import { DatabaseUnavailable } from '../../../shop/core/errors';
 
-// PGlite's cold start can take several seconds on a busy machine.
+// A PGlite cold start takes seconds, more on a busy machine.
 jest.setTimeout(30_000);
 
 let database: LabDatabase;

@@ -1,4 +1,4 @@
-import { startDatabase, type LabDatabase } from '../../support/database';
+import { databaseForFile } from '../../support/database';
 import { createPostgresPool, PostgresShopDatabase } from '../../../shop/adapters/postgres-store';
 import { DatabaseUnavailable } from '../../../shop/core/errors';
 import type { OrderRequest } from '../../../shop/core/orders';
@@ -6,18 +6,9 @@ import { silentLogger, type ShopLogger } from '../../../shop/ports';
 import { deferred } from '../fakes';
 import { closedPort, DatabaseRelay, dropShopTables, withPort } from '../network';
 
-// A PGlite cold start takes seconds, more on a busy machine.
-jest.setTimeout(30_000);
-
-let database: LabDatabase;
+const database = databaseForFile();
 let store: PostgresShopDatabase;
 
-beforeAll(async () => {
-  database = await startDatabase();
-});
-afterAll(async () => {
-  await database.stop();
-});
 
 function storeFor(url: string, logger: ShopLogger = silentLogger): PostgresShopDatabase {
   return new PostgresShopDatabase(createPostgresPool({ databaseUrl: url, connectTimeoutMs: 1000, statementTimeoutMs: 5000, poolSize: 8 }, logger));

@@ -11,6 +11,14 @@ function failTimes(breaker: CircuitBreaker, times: number): void {
   for (let i = 0; i < times; i += 1) breaker.tryAcquire()!.fail();
 }
 
+/** A breaker with the default options that three failures in a row have just opened, and its clock. */
+function openedBreaker() {
+  const clock = new ManualClock();
+  const opened = breakerWith(clock);
+  failTimes(opened.breaker, 3);
+  return { clock, ...opened };
+}
+
 describe('CircuitBreaker', () => {
   it('starts CLOSED and lets calls through', () => {
     // Given a new breaker
@@ -65,9 +73,7 @@ describe('CircuitBreaker', () => {
 
   it('fails fast while OPEN, before the recovery timeout', () => {
     // Given an open breaker
-    const clock = new ManualClock();
-    const { breaker } = breakerWith(clock);
-    failTimes(breaker, 3);
+    const { clock, breaker } = openedBreaker();
     // When a call asks just before the recovery timeout
     clock.advance(29_999);
     // Then it gets no permit
@@ -77,9 +83,7 @@ describe('CircuitBreaker', () => {
 
   it('lets one probe through after the recovery timeout and is HALF_OPEN meanwhile', () => {
     // Given an open breaker whose recovery timeout has passed
-    const clock = new ManualClock();
-    const { breaker } = breakerWith(clock);
-    failTimes(breaker, 3);
+    const { clock, breaker } = openedBreaker();
     clock.advance(30_000);
     // When a call asks for a permit
     const probe = breaker.tryAcquire();
@@ -101,9 +105,7 @@ describe('CircuitBreaker', () => {
 
   it('grants exactly one permit to many concurrent callers while a probe is in flight', async () => {
     // Given a breaker whose recovery timeout has passed
-    const clock = new ManualClock();
-    const { breaker } = breakerWith(clock);
-    failTimes(breaker, 3);
+    const { clock, breaker } = openedBreaker();
     clock.advance(30_000);
     // When fifty concurrent requests ask for a permit, each holding it across an await
     const granted: BreakerPermit[] = [];
@@ -131,9 +133,7 @@ describe('CircuitBreaker', () => {
 
   it('closes and resets the failure count when the probe succeeds', () => {
     // Given a probe in flight
-    const clock = new ManualClock();
-    const { breaker, transitions } = breakerWith(clock);
-    failTimes(breaker, 3);
+    const { clock, breaker, transitions } = openedBreaker();
     clock.advance(30_000);
     const probe = breaker.tryAcquire()!;
     // When the probe succeeds, then two calls fail
@@ -150,9 +150,7 @@ describe('CircuitBreaker', () => {
 
   it('re-opens when the probe fails and restarts the recovery timer', () => {
     // Given a probe in flight at t = 30 s
-    const clock = new ManualClock();
-    const { breaker } = breakerWith(clock);
-    failTimes(breaker, 3);
+    const { clock, breaker } = openedBreaker();
     clock.advance(30_000);
     const probe = breaker.tryAcquire()!;
     // When the probe fails and 29.999 s pass

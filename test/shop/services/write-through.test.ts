@@ -11,6 +11,14 @@ function setup(logger: ShopLogger = silentLogger) {
   return { cache, clock, writeThrough: new ThrottledWriteThrough({ cache, clock: clock.now, logger }) };
 }
 
+/** A write-through whose first write has finished. */
+async function afterOneWrite(): Promise<ReturnType<typeof setup>> {
+  const parts = setup();
+  parts.writeThrough.offer(products);
+  await parts.writeThrough.flush();
+  return parts;
+}
+
 describe('ThrottledWriteThrough', () => {
   it('writes the first offer at once', () => {
     // Given a fresh write-through
@@ -23,9 +31,7 @@ describe('ThrottledWriteThrough', () => {
 
   it('drops offers within a second of the last write', async () => {
     // Given a write that has finished
-    const { cache, clock, writeThrough } = setup();
-    writeThrough.offer(products);
-    await writeThrough.flush();
+    const { cache, clock, writeThrough } = await afterOneWrite();
     // When more products are offered 999 ms later
     clock.advance(999);
     writeThrough.offer(products);
@@ -35,9 +41,7 @@ describe('ThrottledWriteThrough', () => {
 
   it('writes again once a second has passed', async () => {
     // Given a write that has finished
-    const { cache, clock, writeThrough } = setup();
-    writeThrough.offer(products);
-    await writeThrough.flush();
+    const { cache, clock, writeThrough } = await afterOneWrite();
     // When products are offered a second later
     clock.advance(1000);
     writeThrough.offer(products);

@@ -1,15 +1,8 @@
 // validateRunInput: overrides over defaults, every problem at once, derived loop bounds and limits.
 import { InvalidRunConfig, validateRunInput } from '../../../steps/core/run-config';
+import { refusedWith } from '../../support/problems';
 
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InvalidRunConfig) return error.problems;
-    throw error;
-  }
-  throw new Error('expected InvalidRunConfig');
-}
+const problemsOf = (run: () => unknown): readonly string[] => refusedWith(InvalidRunConfig, run);
 
 describe('validateRunInput', () => {
   it('gives the seed experiment when the input is empty', () => {

@@ -1,0 +1,51 @@
+// The readers every part of the GameDay configuration uses: one value of the raw context, checked, with the problem said in words.
+import { Token } from 'aws-cdk-lib';
+
+/** A value given in the context, not a CDK token that is known only at deploy time. */
+export function isLiteral(value: string): boolean {
+  return !Token.isUnresolved(value);
+}
+
+export function asRecord(value: unknown, what: string, problems: string[]): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  problems.push(`${what} must be an object (got ${describe(value)})`);
+  return {};
+}
+
+export function requiredString(input: Record<string, unknown>, key: string, problems: string[]): string {
+  const value = input[key];
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  problems.push(`${key} is required: a non-empty string (got ${describe(value)})`);
+  return '';
+}
+
+export function optionalString(input: Record<string, unknown>, key: string, fallback: string, problems: string[]): string {
+  const value = input[key];
+  if (value === undefined) return fallback;
+  if (typeof value === 'string') return value;
+  problems.push(`${key} must be a string (got ${describe(value)})`);
+  return fallback;
+}
+
+export function integerIn(value: unknown, key: string, fallback: number, min: number, max: number, problems: string[]): number | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  problems.push(`${key} must be an integer from ${min} to ${max} (got ${describe(value)})`);
+  return undefined;
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json;
+}

@@ -1,0 +1,38 @@
+// The fault cases: one fault each in the orchestrator or its surroundings, the verdict it must end with, and what covers it.
+// Each file holds the cases of one place the fault strikes; FAULT_CASES runs them in the order of the issue.
+import type { FaultCase } from '../matrix';
+import { abortedDuringHold, errorBudgetEndsHold, stopConditionDuringHold, timedOutDuringHold, trafficThrowsDuringHold, workerFailsMidWindow } from './hold';
+import { invalidInputRefused, secondRunRefused, targetNotAvailableAtStart } from './preflight';
+import { availableAfterRecoverySeconds, outageOutlastsRetryBudget, slowAvailablePastBound, slowAvailableWithinBound, workerCrashesMidDrain } from './recovery';
+import { safetyNetFailsOnce, scheduledStartDeliveredTwice } from './scheduling';
+import { deregisterDoesNothing, deregisterTargetNotFound, registerAlreadyRegistered, targetCallsFailTransiently } from './target-calls';
+
+export * from './hold';
+export * from './preflight';
+export * from './recovery';
+export * from './scheduling';
+export * from './target-calls';
+
+/** Every case, in the order of the issue, then the cases added since. */
+export const FAULT_CASES: readonly FaultCase[] = [
+  trafficThrowsDuringHold,
+  abortedDuringHold,
+  timedOutDuringHold,
+  targetCallsFailTransiently,
+  registerAlreadyRegistered,
+  deregisterTargetNotFound,
+  stopConditionDuringHold,
+  secondRunRefused,
+  scheduledStartDeliveredTwice,
+  workerCrashesMidDrain,
+  slowAvailableWithinBound,
+  slowAvailablePastBound,
+  availableAfterRecoverySeconds,
+  invalidInputRefused,
+  safetyNetFailsOnce,
+  outageOutlastsRetryBudget,
+  targetNotAvailableAtStart,
+  deregisterDoesNothing,
+  workerFailsMidWindow,
+  errorBudgetEndsHold,
+];
