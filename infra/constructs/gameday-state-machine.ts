@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { GameDayConfig } from '../config';
-import type { GameDayStepFunctions, WorkflowContext } from './workflow/blocks';
+import { dbInstancesArnOf, type GameDayStepFunctions, type WorkflowContext } from './workflow/blocks';
 import { Drain } from './workflow/drain';
 import { Endings } from './workflow/endings';
 import { Baseline, Experiment } from './workflow/experiment';
@@ -46,6 +46,8 @@ export class GameDayStateMachine extends Construct {
   readonly logGroup: logs.ILogGroup;
   /** `arn:...:execution:<this state machine>:*`: every execution of this state machine, and no other. */
   readonly executionArnPattern: string;
+  /** The DB instances (`db:*`) the fault calls name beside the cluster; the allow tag scopes the deregister. */
+  readonly dbInstancesArn: string;
 
   constructor(scope: Construct, id: string, props: GameDayStateMachineProps) {
     super(scope, id);
@@ -66,6 +68,7 @@ export class GameDayStateMachine extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.dbInstancesArn = dbInstancesArnOf(this, c.dbClusterArn);
     const stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
@@ -75,14 +78,14 @@ export class GameDayStateMachine extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       comment: 'GameDay: does the shop stay useful, and lose nothing, while its database is gone?',
     });
-    // Deregistering is the harm: without the allow tag on the proxy and cluster, IAM refuses it.
+    // Deregistering is the harm: without the allow tag on the proxy, the cluster and its instances, IAM refuses it.
     // Registering is never tag-guarded, so nothing can keep a rollback from restoring the target.
     stateMachine.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'DeregisterOnlyTaggedTargets',
         effect: iam.Effect.DENY,
         actions: ['rds:DeregisterDBProxyTargets'],
-        resources: [c.proxyArn, c.dbClusterArn],
+        resources: [c.proxyArn, c.dbClusterArn, this.dbInstancesArn],
         conditions: { StringNotEquals: { [`aws:ResourceTag/${c.allowTag.key}`]: c.allowTag.value } },
       }),
     );

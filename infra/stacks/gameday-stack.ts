@@ -39,6 +39,8 @@ export const NAG_ACKNOWLEDGEMENTS = Object.freeze({
   executionArns: 'Executions of this one state machine are only known by name at run time; the grant is limited to "execution:<this state machine>:*".',
   dlqWithoutDlq: 'This queue is itself the dead-letter queue of an EventBridge or Scheduler target; a dead-letter queue of its own would have nothing to catch.',
   pinnedRuntime: 'The step functions pin Node.js 22 on purpose: the runtime changes only with a tested upgrade, not with the CDK version.',
+  dbInstances:
+    'RDS may check the writer instance ("db") on (De)registerDBProxyTargets; the GameDay does not know the instance ids, so it names the account\'s instances, and a Deny without the allow tag keeps the deregister to tagged ones (register stays untagged so a rollback always restores).',
   shopInvoke: 'The traffic and verify-orders steps call every route of the shop on every stage of its one API ("<api id>/*"); no other API is reachable.',
 });
 
@@ -261,6 +263,7 @@ export class GameDayStack extends Stack {
     const stateMachineRole = this.gameDay.role;
     acknowledgeRule(stateMachineRole, 'AwsSolutions-IAM5[Resource::*]', `${NAG_ACKNOWLEDGEMENTS.stateMachineLogDelivery} ${NAG_ACKNOWLEDGEMENTS.putMetricData}`);
     for (const step of parts.invokedBySteps) acknowledgeWildcardResource(stateMachineRole, `${step.fn.functionArn}:*`, NAG_ACKNOWLEDGEMENTS.lambdaInvokeVersions);
+    acknowledgeWildcardResource(stateMachineRole, this.gameDay.dbInstancesArn, NAG_ACKNOWLEDGEMENTS.dbInstances);
     for (const step of parts.scheduledFunctions) acknowledgeWildcardResource(parts.schedulerRole, `${step.fn.functionArn}:*`, NAG_ACKNOWLEDGEMENTS.lambdaInvokeVersions);
     for (const step of parts.executionReaders) acknowledgeWildcardResource(step.role, this.gameDay.executionArnPattern, NAG_ACKNOWLEDGEMENTS.executionArns);
     for (const step of parts.functions) acknowledgeRule(step, 'AwsSolutions-L1', NAG_ACKNOWLEDGEMENTS.pinnedRuntime);

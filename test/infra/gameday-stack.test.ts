@@ -5,6 +5,8 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { asArray, CLUSTER_ARN, PROXY_ARN, statementsOfRole, TARGET_GROUP_ARN, templateOf, testConfig } from './fixtures';
 
 const template: Template = templateOf();
+/** The cluster's instances, in the target's account and region: the only wildcard the fault calls hold. */
+const DB_INSTANCES = CLUSTER_ARN.replace(/:cluster:.*$/, ':db:*');
 const stateMachineStatements = statementsOfRole(template, 'GameDayRole');
 
 function allowedResources(statements: Array<Record<string, unknown>>, action: string): unknown[][] {
@@ -32,7 +34,7 @@ describe('state machine IAM', () => {
     const register = allowedResources(stateMachineStatements, 'rds:RegisterDBProxyTargets');
 
     // Then both name exactly the three target ARNs, and nothing else
-    const exact = [PROXY_ARN, TARGET_GROUP_ARN, CLUSTER_ARN].sort();
+    const exact = [PROXY_ARN, TARGET_GROUP_ARN, CLUSTER_ARN, DB_INSTANCES].sort();
     expect(deregister.map((resources) => [...resources].sort())).toEqual([exact]);
     expect(register.map((resources) => [...resources].sort())).toEqual([exact]);
   });
@@ -44,14 +46,22 @@ describe('state machine IAM', () => {
     expect(allowedResources(stateMachineStatements, 'rds:DescribeDBProxyTargets')).toEqual([[PROXY_ARN, TARGET_GROUP_ARN]]);
   });
 
-  test('never grants an RDS action on a wildcard', () => {
+  test('never grants an RDS action on a wildcard, but for the cluster\'s instances the allow tag scopes', () => {
     // Given every RDS statement of the state machine role
     const rds = stateMachineStatements.filter((statement) => asArray(statement.Action as string | string[]).some((action) => action.startsWith('rds:')));
 
     // When their resources and actions are read
     // Then none holds a '*'
     expect(rds.length).toBeGreaterThan(0);
-    expect(JSON.stringify(rds)).not.toContain('*');
+    expect(JSON.stringify(rds).replaceAll(DB_INSTANCES, '')).not.toContain('*');
+  });
+
+  test('names the cluster\'s db instances in the deregister grant, as the Service Authorization Reference lists them', () => {
+    // Given the state machine role's statements
+    const deregister = stateMachineStatements.filter((s) => s.Effect === 'Allow' && s.Action === 'rds:DeregisterDBProxyTargets');
+    // When their resources are read
+    // Then a db resource is among them
+    expect(deregister.flatMap((s) => asArray(s.Resource as string | string[]))).toContainEqual(expect.stringMatching(/^arn:aws:rds:[a-z0-9-]+:\d{12}:db:/));
   });
 
   test('refuses to deregister a proxy or cluster that lacks the allow tag', () => {
@@ -62,7 +72,7 @@ describe('state machine IAM', () => {
       Sid: 'DeregisterOnlyTaggedTargets',
       Effect: 'Deny',
       Action: 'rds:DeregisterDBProxyTargets',
-      Resource: [PROXY_ARN, CLUSTER_ARN],
+      Resource: [PROXY_ARN, CLUSTER_ARN, DB_INSTANCES],
       Condition: { StringNotEquals: { 'aws:ResourceTag/gameday-allowed': 'true' } },
     });
   });

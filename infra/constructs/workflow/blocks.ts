@@ -111,14 +111,28 @@ export function deregisterTarget(scope: Construct, ctx: WorkflowContext, id: str
   return rdsTargetCall(scope, ctx, id, 'deregisterDBProxyTargets', 5);
 }
 
-/** Register or deregister the cluster: the same exact proxy, target group and cluster ARNs for both. */
+/**
+ * The cluster's DB instances. The Service Authorization Reference lists `db` among the resources of
+ * (De)registerDBProxyTargets, so RDS may check the writer instance too; the instances' ids are not
+ * known to the GameDay, so every instance of the account and region is named, and the allow tag
+ * (a Deny without it) keeps the deregister to tagged ones.
+ */
+export function dbInstancesArnOf(scope: Construct, clusterArn: string): string {
+  const [, partition, , region, account] = clusterArn.split(':');
+  if (Token.isUnresolved(clusterArn) || !partition || !region || !account) {
+    return Stack.of(scope).formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+  return `arn:${partition}:rds:${region}:${account}:db:*`;
+}
+
+/** Register or deregister the cluster: the same exact proxy, target group and cluster ARNs for both, and the cluster's instances. */
 function rdsTargetCall(scope: Construct, ctx: WorkflowContext, id: string, action: 'registerDBProxyTargets' | 'deregisterDBProxyTargets', maxAttempts: number): tasks.CallAwsService {
   const c = ctx.config;
   const call = new tasks.CallAwsService(scope, id, {
     service: 'rds',
     action,
     parameters: { DbProxyName: c.proxyName, TargetGroupName: c.targetGroupName, DbClusterIdentifiers: [c.dbClusterIdentifier] },
-    iamResources: [c.proxyArn, c.targetGroupArn, c.dbClusterArn],
+    iamResources: [c.proxyArn, c.targetGroupArn, c.dbClusterArn, dbInstancesArnOf(scope, c.dbClusterArn)],
     iamAction: action === 'registerDBProxyTargets' ? 'rds:RegisterDBProxyTargets' : 'rds:DeregisterDBProxyTargets',
     resultPath: sfn.JsonPath.DISCARD,
   });
