@@ -1,0 +1,111 @@
+import { fleetFigures, perWorkerVerdict, searchHighestRate, splitRate, type FleetRateSearch } from '../../bench/fleet';
+import type { TrafficResult } from '../../steps/core/contracts';
+import { createLatencyHistogram, encodeHistogram, recordLatency } from '../../steps/core/latency-histogram';
+import { emptyTraffic } from '../../steps/core/traffic-windows';
+
+/** One worker's result: `reads` and `writes` answered, sent over a schedule of `durationSeconds`, its last answer `spanMs` after its start. */
+function workerResult(opts: { reads: number; writes: number; failed?: number; durationSeconds: number; spanMs: number; latencies?: number[] }): TrafficResult {
+  const histogram = createLatencyHistogram();
+  for (const ms of opts.latencies ?? []) recordLatency(histogram, ms);
+  const failed = opts.failed ?? 0;
+  return {
+    ...emptyTraffic('fleet-w0'),
+    startedAtMs: 1_000_000,
+    endedAtMs: 1_000_000 + opts.spanMs,
+    offered: { reads: opts.reads + failed, writes: opts.writes },
+    reads: { database: opts.reads, cache: 0, failed },
+    writes: { ok: opts.writes, queued: 0, stockOut: 0, failed: 0 },
+    latencyHistograms: { reads: encodeHistogram(histogram), writes: encodeHistogram(createLatencyHistogram()) },
+    windows: 1,
+  };
+}
+
+describe('fleetFigures', () => {
+  it('adds the rates of workers that kept to their schedule', () => {
+    // Given two workers that each answered 300 + 100 requests of a 10 s schedule within it
+    const results = [0, 1].map(() => workerResult({ reads: 300, writes: 100, durationSeconds: 10, spanMs: 9_990 }));
+    // When
+    const figures = fleetFigures(results, 10, null);
+    // Then the fleet achieved the 80/s it was offered
+    expect(figures.achievedRps).toBeCloseTo(80, 9);
+    expect(figures.errorPercent).toBeCloseTo(0, 9);
+  });
+
+  it('lowers the rate of a worker whose last answer came after its schedule ended', () => {
+    // Given a worker that answered 1,000 requests of a 10 s schedule, the last one 12.5 s after its start
+    const results = [workerResult({ reads: 750, writes: 250, durationSeconds: 10, spanMs: 12_500 })];
+    // When / Then it sent 80/s, not 100/s: 20 % short
+    expect(fleetFigures(results, 10, null).achievedRps).toBeCloseTo(80, 9);
+    expect(fleetFigures(results, 10, null).errorPercent).toBeCloseTo(-20, 9);
+  });
+
+  it('counts failed requests against the achieved rate but as requests made', () => {
+    // Given a worker with 90 reads answered and 10 failed, of 100 offered in 10 s
+    const figures = fleetFigures([workerResult({ reads: 90, writes: 0, failed: 10, durationSeconds: 10, spanMs: 9_000 })], 10, 1_000_000);
+    // Then
+    expect(figures).toMatchObject({ failed: 10, requests: 100, achievedRps: 9 });
+    expect(figures.cpuMicrosPerRequest).toBeCloseTo(10_000, 9);
+  });
+
+  it('takes the p99 from the workers\' merged histograms', () => {
+    // Given one worker whose requests all took 5 ms and one whose requests all took 200 ms, equally many
+    const fast = workerResult({ reads: 100, writes: 0, durationSeconds: 1, spanMs: 900, latencies: Array(100).fill(5) });
+    const slow = workerResult({ reads: 100, writes: 0, durationSeconds: 1, spanMs: 900, latencies: Array(100).fill(200) });
+    // When / Then the fleet's p99 is the slow worker's latency, not an average of the two
+    expect(fleetFigures([fast, slow], 1, null).p99Ms).toBeGreaterThanOrEqual(199);
+  });
+});
+
+describe('splitRate', () => {
+  it('splits a total into whole reads and writes in the mix, adding up to the total', () => {
+    // Given 1,500/s at 2 reads per write / When / Then
+    expect(splitRate(1500, { readsPerWrite: 2 })).toEqual({ readsPerSecond: 1000, writesPerSecond: 500 });
+  });
+
+  it('keeps at least one write a second', () => {
+    expect(splitRate(2, { readsPerWrite: 3 }).writesPerSecond).toBe(1);
+  });
+});
+
+describe('searchHighestRate', () => {
+  it('stops at the first failing rate and reports the one below it', async () => {
+    // Given a fleet that holds up to 900/s
+    const tried: number[] = [];
+    // When it is searched upward from 500/s in steps of 200/s
+    const result = await searchHighestRate({ startRps: 500, stepRps: 200, maxTrials: 10, trial: async (rps) => (tried.push(rps), rps), passed: (rps) => rps <= 900 });
+    // Then 1,100/s failed and nothing above it was tried
+    expect(result).toMatchObject({ highestPassingRps: 900, stoppedBy: 'failed' });
+    expect(tried).toEqual([500, 700, 900, 1100]);
+  });
+
+  it('runs no more than its trial bound and marks the figure as a lower bound', async () => {
+    // Given a fleet that passes every rate / When the search allows 3 trials
+    const result = await searchHighestRate({ startRps: 100, stepRps: 100, maxTrials: 3, trial: async (rps) => rps, passed: () => true });
+    // Then
+    expect(result).toMatchObject({ highestPassingRps: 300, stoppedBy: 'trialLimit' });
+    expect(result.trials).toHaveLength(3);
+  });
+
+  it('has no figure when the first rate already fails', async () => {
+    const result = await searchHighestRate({ startRps: 100, stepRps: 100, maxTrials: 3, trial: async (rps) => rps, passed: () => false });
+    expect(result.highestPassingRps).toBeNull();
+  });
+
+  it('refuses a search that could not end', async () => {
+    await expect(searchHighestRate({ startRps: 100, stepRps: 0, maxTrials: 3, trial: async (rps) => rps, passed: () => true })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('perWorkerVerdict', () => {
+  const search = (highestPassingRps: number | null, stoppedBy: 'failed' | 'trialLimit'): FleetRateSearch => ({
+    workers: 1, database: 'postgres', readsPerWrite: 2, startRps: 300, stepRps: 200, maxTrials: 8, trialSeconds: 5, criterion: 'within 1 %', highestPassingRps, stoppedBy, trials: [],
+  });
+
+  it('says the worker is below the assumption when a trial under it failed', () => {
+    expect(perWorkerVerdict(search(1100, 'failed'), 1500).belowAssumption).toBe(true);
+  });
+
+  it('does not call a rate at or above the assumption below it', () => {
+    expect(perWorkerVerdict(search(1500, 'failed'), 1500).belowAssumption).toBe(false);
+  });
+});
