@@ -40,6 +40,9 @@ interface Plan {
     seconds: number;
     /** The PostgreSQL capacity search: its workers, first rate, step and bound. */
     capacity: { workers: number; startRps: number; stepRps: number; maxTrials: number; trialSeconds: number; readsPerWrite: number };
+    /** Both searches: tries again of a failed rate, and the unmeasured warm-up before the first. */
+    repeatsOnFailure: number;
+    warmUpSeconds: number;
     /** One worker's rate within 1 %: the validator's mix (PER_WORKER_RATE) and a range that reaches past its assumption. */
     perWorker: { startRps: number; stepRps: number; maxTrials: number; trialSeconds: number; readsPerWrite: number };
   };
@@ -65,11 +68,14 @@ function planFor(options: BenchOptions): Plan {
       totalRps: 200,
       readsPerWrite: 3,
       seconds: options.quick ? 3 : 10,
-      capacity: { workers: 2, startRps: 400, stepRps: 200, maxTrials: options.quick ? 3 : 10, trialSeconds: options.quick ? 3 : 5, readsPerWrite: 3 },
+      capacity: { workers: 2, startRps: 400, stepRps: 200, maxTrials: options.quick ? 3 : 12, trialSeconds: options.quick ? 3 : 5, readsPerWrite: 3 },
+      // The machine is shared: a failed rate is tried once more before the search ends there.
+      repeatsOnFailure: 1,
+      warmUpSeconds: 3,
       perWorker: {
         startRps: 300,
         stepRps: 200,
-        maxTrials: options.quick ? 3 : 8,
+        maxTrials: options.quick ? 3 : 10,
         // 10 s: the last answer's latency stretches the measured span, and must stay well under 1 % of it.
         trialSeconds: options.quick ? 3 : 10,
         readsPerWrite: PER_WORKER_RATE.reads / PER_WORKER_RATE.writes,
@@ -123,12 +129,12 @@ async function postgresSearches(plan: Plan, postgresUrl: string): Promise<Pick<F
         const database = lab.database.kind;
         log(`bench: fleet, highest rate with no failure (${c.workers} workers, ${database})`);
         const postgresCapacity = await searchFleetRate(
-          { shopUrl: lab.shopUrl, database, pool: fleetPool, mix: { readsPerWrite: c.readsPerWrite }, startRps: c.startRps, stepRps: c.stepRps, maxTrials: c.maxTrials, trialSeconds: c.trialSeconds, label: 'capacity', log },
+          { shopUrl: lab.shopUrl, database, pool: fleetPool, mix: { readsPerWrite: c.readsPerWrite }, startRps: c.startRps, stepRps: c.stepRps, maxTrials: c.maxTrials, trialSeconds: c.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'capacity', log },
           { name: 'no failed request', passed: noFailure },
         );
         log(`bench: fleet, one worker's rate within 1 % (${database})`);
         const search = await searchFleetRate(
-          { shopUrl: lab.shopUrl, database, pool: onePool, mix: { readsPerWrite: w.readsPerWrite }, startRps: w.startRps, stepRps: w.stepRps, maxTrials: w.maxTrials, trialSeconds: w.trialSeconds, label: 'one-worker', log },
+          { shopUrl: lab.shopUrl, database, pool: onePool, mix: { readsPerWrite: w.readsPerWrite }, startRps: w.startRps, stepRps: w.stepRps, maxTrials: w.maxTrials, trialSeconds: w.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'one-worker', log },
           { name: 'achieved within 1 % of offered', passed: withinOnePercent },
         );
         return { postgresCapacity, perWorker: perWorkerVerdict(search, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes) };

@@ -69,8 +69,14 @@ export interface RateSearch<T> {
   /** The first rate tried, and how much each next trial adds. */
   startRps: number;
   stepRps: number;
-  /** At most this many trials: the search ends there even if every one passed. */
+  /** At most this many trials, repeats included: the search ends there even if every one passed. */
   maxTrials: number;
+  /**
+   * A failed rate is tried again this many times before the search ends there, so one disturbance on
+   * a shared machine does not end it; the rate passes if any try passes.
+   * @default 0
+   */
+  repeatsOnFailure?: number;
   trial: (rps: number) => Promise<T>;
   passed: (figures: T) => boolean;
 }
@@ -90,12 +96,20 @@ export async function searchHighestRate<T>(search: RateSearch<T>): Promise<RateS
   }
   const trials: RateSearchResult<T>['trials'] = [];
   let highestPassingRps: number | null = null;
-  for (let i = 0; i < search.maxTrials; i++) {
-    const rps = search.startRps + i * search.stepRps;
-    const figures = await search.trial(rps);
-    const passed = search.passed(figures);
-    trials.push({ rps, passed, figures });
-    if (!passed) return { highestPassingRps, stoppedBy: 'failed', trials };
+  const tries = 1 + (search.repeatsOnFailure ?? 0);
+  for (let step = 0; trials.length < search.maxTrials; step++) {
+    const rps = search.startRps + step * search.stepRps;
+    let failures = 0;
+    while (failures < tries && trials.length < search.maxTrials) {
+      const figures = await search.trial(rps);
+      const passed = search.passed(figures);
+      trials.push({ rps, passed, figures });
+      if (passed) break;
+      failures++;
+    }
+    // Failed every try: the end. Trials ran out between tries: the rate is unsettled, the figure a lower bound.
+    if (failures === tries) return { highestPassingRps, stoppedBy: 'failed', trials };
+    if (trials.at(-1)?.passed !== true) break;
     highestPassingRps = rps;
   }
   return { highestPassingRps, stoppedBy: 'trialLimit', trials };
@@ -183,6 +197,8 @@ export interface FleetRateSearch {
   stepRps: number;
   maxTrials: number;
   trialSeconds: number;
+  repeatsOnFailure: number;
+  warmUpSeconds: number;
   criterion: string;
   highestPassingRps: number | null;
   stoppedBy: 'failed' | 'trialLimit';
@@ -265,6 +281,10 @@ export interface SearchOptions {
   stepRps: number;
   maxTrials: number;
   trialSeconds: number;
+  /** Tries again of a failed rate before the search ends there. */
+  repeatsOnFailure: number;
+  /** An unmeasured trial at the first rate before the search: fresh worker processes and a fresh lab load their code on the first requests. */
+  warmUpSeconds: number;
   label: string;
   log: (line: string) => void;
 }
@@ -276,10 +296,14 @@ export const withinOnePercent = (figures: FleetTrialFigures): boolean => Math.ab
 
 /** Searches upward for the highest total rate that meets `criterion`, with the pool's workers. */
 export async function searchFleetRate(opts: SearchOptions, criterion: { name: string; passed: (f: FleetTrialFigures) => boolean }): Promise<FleetRateSearch> {
+  const warmUp = await runFleetTrial(opts.pool, { shopUrl: opts.shopUrl, runId: `bench-${opts.label}-warm-up-${Date.now()}`, totalRps: opts.startRps, mix: opts.mix, durationSeconds: opts.warmUpSeconds });
+  opts.log(`  ${opts.label} warm-up at ${opts.startRps}/s (not counted): ${warmUp.failed} failed, p99 ${warmUp.p99Ms} ms`);
+  await sleep(SETTLE_MS);
   const result = await searchHighestRate({
     startRps: opts.startRps,
     stepRps: opts.stepRps,
     maxTrials: opts.maxTrials,
+    repeatsOnFailure: opts.repeatsOnFailure,
     passed: criterion.passed,
     trial: async (rps) => {
       const figures = await runFleetTrial(opts.pool, { shopUrl: opts.shopUrl, runId: `bench-${opts.label}-${rps}-${Date.now()}`, totalRps: rps, mix: opts.mix, durationSeconds: opts.trialSeconds });
@@ -296,6 +320,8 @@ export async function searchFleetRate(opts: SearchOptions, criterion: { name: st
     stepRps: opts.stepRps,
     maxTrials: opts.maxTrials,
     trialSeconds: opts.trialSeconds,
+    repeatsOnFailure: opts.repeatsOnFailure,
+    warmUpSeconds: opts.warmUpSeconds,
     criterion: criterion.name,
     highestPassingRps: result.highestPassingRps,
     stoppedBy: result.stoppedBy,

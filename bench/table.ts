@@ -110,7 +110,7 @@ export function formatTable(result: BenchResult): string {
 export function describeSearch(search: FleetRateSearch): string {
   const figure = search.highestPassingRps === null ? `none (the first trial, ${search.startRps}/s, failed)` : `${search.stoppedBy === 'trialLimit' ? 'at least ' : ''}${search.highestPassingRps}/s`;
   const tried = search.trials.map((t) => `${t.rps}${t.passed ? '' : ' x'}`).join(', ');
-  return `${figure} (${search.criterion}; ${search.workers} worker(s), ${search.readsPerWrite}:1 reads:writes, upward from ${search.startRps}/s in steps of ${search.stepRps}/s, at most ${search.maxTrials} trials of ${search.trialSeconds} s; tried ${tried})`;
+  return `${figure} (${search.criterion}; ${search.workers} worker(s), ${search.readsPerWrite}:1 reads:writes, upward from ${search.startRps}/s in steps of ${search.stepRps}/s, at most ${search.maxTrials} trials of ${search.trialSeconds} s, a failed rate tried ${search.repeatsOnFailure + 1} times, after a ${search.warmUpSeconds} s warm-up; tried ${tried})`;
 }
 
 /** The fleet table: fidelity and CPU per worker count, then the PostgreSQL searches. */

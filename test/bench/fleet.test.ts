@@ -91,6 +91,25 @@ describe('searchHighestRate', () => {
     expect(result.highestPassingRps).toBeNull();
   });
 
+  it('tries a failed rate again before it ends the search there', async () => {
+    // Given a fleet that fails 700/s once and then holds it, and fails 900/s every time
+    const outcomes: Record<number, boolean[]> = { 500: [true], 700: [false, true], 900: [false, false] };
+    // When it is searched with one repeat on failure
+    const result = await searchHighestRate({ startRps: 500, stepRps: 200, maxTrials: 10, repeatsOnFailure: 1, trial: async (rps) => outcomes[rps].shift()!, passed: (ok) => ok });
+    // Then 700/s passed on its second try and 900/s failed both
+    expect(result).toMatchObject({ highestPassingRps: 700, stoppedBy: 'failed' });
+    expect(result.trials.map((t) => t.rps)).toEqual([500, 700, 700, 900, 900]);
+  });
+
+  it('counts repeats against the trial bound and leaves an unsettled rate as a lower bound', async () => {
+    // Given a fleet that fails 200/s once / When the bound allows only 2 trials
+    const outcomes: Record<number, boolean[]> = { 100: [true], 200: [false, true] };
+    const result = await searchHighestRate({ startRps: 100, stepRps: 100, maxTrials: 2, repeatsOnFailure: 1, trial: async (rps) => outcomes[rps].shift()!, passed: (ok) => ok });
+    // Then
+    expect(result).toMatchObject({ highestPassingRps: 100, stoppedBy: 'trialLimit' });
+    expect(result.trials).toHaveLength(2);
+  });
+
   it('refuses a search that could not end', async () => {
     await expect(searchHighestRate({ startRps: 100, stepRps: 0, maxTrials: 3, trial: async (rps) => rps, passed: () => true })).rejects.toThrow(RangeError);
   });
@@ -98,7 +117,7 @@ describe('searchHighestRate', () => {
 
 describe('perWorkerVerdict', () => {
   const search = (highestPassingRps: number | null, stoppedBy: 'failed' | 'trialLimit'): FleetRateSearch => ({
-    workers: 1, database: 'postgres', readsPerWrite: 2, startRps: 300, stepRps: 200, maxTrials: 8, trialSeconds: 5, criterion: 'within 1 %', highestPassingRps, stoppedBy, trials: [],
+    workers: 1, database: 'postgres', readsPerWrite: 2, startRps: 300, stepRps: 200, maxTrials: 8, trialSeconds: 5, repeatsOnFailure: 1, warmUpSeconds: 3, criterion: 'within 1 %', highestPassingRps, stoppedBy, trials: [],
   });
 
   it('says the worker is below the assumption when a trial under it failed', () => {
