@@ -118,6 +118,14 @@ async function withPools<T>(sizes: readonly number[], work: (pools: TrafficWorke
   }
 }
 
+/** Successful answers the lab's shop has sent so far. */
+function shopAnswers(lab: Lab): () => number {
+  return () => {
+    const { reads, writes } = lab.traffic.snapshot();
+    return reads.database + reads.cache + writes.ok + writes.queued + writes.stockOut;
+  };
+}
+
 /** The PostgreSQL searches: the fleet's highest rate with no failure, and one worker's rate within 1 %. */
 async function postgresSearches(plan: Plan, postgresUrl: string): Promise<Pick<FleetSection, 'postgresCapacity' | 'perWorker'>> {
   const c = plan.fleet.capacity;
@@ -129,12 +137,12 @@ async function postgresSearches(plan: Plan, postgresUrl: string): Promise<Pick<F
         const database = lab.database.kind;
         log(`bench: fleet, highest rate with no failure (${c.workers} workers, ${database})`);
         const postgresCapacity = await searchFleetRate(
-          { shopUrl: lab.shopUrl, database, pool: fleetPool, mix: { readsPerWrite: c.readsPerWrite }, startRps: c.startRps, stepRps: c.stepRps, maxTrials: c.maxTrials, trialSeconds: c.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'capacity', log },
+          { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database, pool: fleetPool, mix: { readsPerWrite: c.readsPerWrite }, startRps: c.startRps, stepRps: c.stepRps, maxTrials: c.maxTrials, trialSeconds: c.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'capacity', log },
           { name: 'no failed request', passed: noFailure },
         );
         log(`bench: fleet, one worker's rate within 1 % (${database})`);
         const search = await searchFleetRate(
-          { shopUrl: lab.shopUrl, database, pool: onePool, mix: { readsPerWrite: w.readsPerWrite }, startRps: w.startRps, stepRps: w.stepRps, maxTrials: w.maxTrials, trialSeconds: w.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'one-worker', log },
+          { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database, pool: onePool, mix: { readsPerWrite: w.readsPerWrite }, startRps: w.startRps, stepRps: w.stepRps, maxTrials: w.maxTrials, trialSeconds: w.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'one-worker', log },
           { name: 'achieved within 1 % of offered', passed: withinOnePercent },
         );
         return { postgresCapacity, perWorker: perWorkerVerdict(search, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes) };
@@ -146,6 +154,7 @@ async function postgresSearches(plan: Plan, postgresUrl: string): Promise<Pick<F
 async function bench(options: BenchOptions, command: string): Promise<BenchResult> {
   const plan = planFor(options);
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0];
   log(`bench: ${os.availableParallelism()} cores; ${options.quick ? 'quick' : 'full'} plan`);
 
   const resilientPart = await withLab(true, async (lab) => {
@@ -163,7 +172,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     const memory = await stepMemoryMb(lab);
     log(`bench: fleet of traffic workers at ${plan.fleet.totalRps}/s (${plan.fleet.workerCounts.join(', ')} workers)`);
     const fidelity = await withPools(plan.fleet.workerCounts, (pools) =>
-      benchFleetFidelity({ shopUrl: lab.shopUrl, database: lab.database.kind, pools, totalRps: plan.fleet.totalRps, mix: { readsPerWrite: plan.fleet.readsPerWrite }, durationSeconds: plan.fleet.seconds, repetitions: plan.generatorRepetitions, log }),
+      benchFleetFidelity({ shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database: lab.database.kind, pools, totalRps: plan.fleet.totalRps, mix: { readsPerWrite: plan.fleet.readsPerWrite }, durationSeconds: plan.fleet.seconds, repetitions: plan.generatorRepetitions, log }),
     );
     return { generator, resilient, gameDays, memory, fidelity, database: lab.database.kind };
   });
@@ -191,7 +200,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   return {
     startedAt: new Date(started).toISOString(),
     command,
-    machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] } },
     database,
     generator,
     outage,

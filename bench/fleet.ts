@@ -25,6 +25,25 @@ export interface RateMix {
   readsPerWrite: number;
 }
 
+/** The shop's successful answers so far, at a moment (epoch ms). */
+export interface AnswerSample {
+  atMs: number;
+  successful: number;
+}
+
+/**
+ * Successful answers per second leaving the shop between `fromMs` and `toMs`, from the first sample
+ * at or after `fromMs` to the last at or before `toMs`; null when fewer than two samples fall there.
+ * Counted at the shop, in the middle of a trial, the rate does not depend on how long the answers took.
+ */
+export function steadyRate(samples: readonly AnswerSample[], fromMs: number, toMs: number): number | null {
+  const inside = samples.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
+  if (inside.length < 2) return null;
+  const first = inside[0];
+  const last = inside[inside.length - 1];
+  return last.atMs > first.atMs ? ((last.successful - first.successful) * 1000) / (last.atMs - first.atMs) : null;
+}
+
 /** A total rate split into whole reads and writes per second in the mix (at least one write). */
 export function splitRate(totalRps: number, mix: RateMix): { readsPerSecond: number; writesPerSecond: number } {
   const writesPerSecond = Math.max(1, Math.round(totalRps / (mix.readsPerWrite + 1)));
@@ -40,16 +59,13 @@ function requestsOf(r: TrafficResult): number {
 }
 
 /**
- * The figures of one trial from its workers' results. Each worker's rate is its successful answers
- * per second of the time from its schedule's start to its last answer, and never per less than the
- * planned duration: a worker that falls behind its schedule stretches that time and lowers its rate.
- * The fleet's rate is the sum of its workers' rates.
+ * The figures of one trial from its workers' results and the rate the shop answered at in the
+ * trial's steady middle (`achievedRps`, see `steadyRate`).
  */
-export function fleetFigures(results: readonly TrafficResult[], durationSeconds: number, cpuMicros: number | null): FleetTrialFigures {
+export function fleetFigures(results: readonly TrafficResult[], durationSeconds: number, cpuMicros: number | null, achievedRps: number): FleetTrialFigures {
   if (results.length === 0) throw new RangeError('a fleet trial needs the result of at least one worker');
   const offered = results.reduce((sum, r) => sum + r.offered.reads + r.offered.writes, 0);
   const offeredRps = offered / durationSeconds;
-  const achievedRps = results.reduce((sum, r) => sum + successfulOf(r) / Math.max(durationSeconds, (r.endedAtMs - r.startedAtMs) / 1000), 0);
   const requests = results.reduce((sum, r) => sum + requestsOf(r), 0);
   const latency = summarise(mergeEncodedHistograms(results.flatMap((r) => [r.latencyHistograms.reads, r.latencyHistograms.writes])));
   return {
@@ -125,8 +141,13 @@ async function poolCpuMicros(pids: readonly number[]): Promise<number | null> {
   }
 }
 
+/** How often the shop's answers are sampled during a trial. */
+const SAMPLE_MS = 100;
+
 export interface FleetTrialOptions {
   shopUrl: string;
+  /** The shop's successful answers so far (the lab's counter of the answers leaving it). */
+  shopAnswers: () => number;
   runId: string;
   totalRps: number;
   mix: RateMix;
@@ -142,7 +163,12 @@ export async function runFleetTrial(pool: TrafficWorkerPool, opts: FleetTrialOpt
   const workers = Array.from({ length: pool.size }, (_, i) => i);
   const pids = await Promise.all(workers.map((i) => pool.workerPid(i)));
   const before = await poolCpuMicros(pids);
-  const results = (await Promise.all(
+  const samples: AnswerSample[] = [];
+  const sample = () => samples.push({ atMs: Date.now(), successful: opts.shopAnswers() });
+  const startMs = Date.now();
+  sample();
+  const sampler = setInterval(sample, SAMPLE_MS);
+  const running = Promise.all(
     workers.map((i) =>
       pool.invoke(
         {
@@ -157,9 +183,13 @@ export async function runFleetTrial(pool: TrafficWorkerPool, opts: FleetTrialOpt
         i,
       ),
     ),
-  )) as TrafficResult[];
+  ).finally(() => clearInterval(sampler));
+  const results = (await running) as TrafficResult[];
   const after = await poolCpuMicros(pids);
-  return fleetFigures(results, opts.durationSeconds, before === null || after === null ? null : after - before);
+  // The steady middle: a quarter of the trial (at most 1 s) cut from each end, where the workers start and stop.
+  const marginMs = Math.min(1000, (opts.durationSeconds * 1000) / 4);
+  const achieved = steadyRate(samples, startMs + marginMs, startMs + opts.durationSeconds * 1000 - marginMs) ?? 0;
+  return fleetFigures(results, opts.durationSeconds, before === null || after === null ? null : after - before, achieved);
 }
 
 export interface FleetFidelityRow {
@@ -226,7 +256,7 @@ export interface FleetSection {
 
 export const FLEET_DEFINITIONS = Object.freeze({
   workers: 'traffic worker processes started as the local runner starts them (one OS process each), every one running the traffic step with its share of the total rate',
-  achievedRps: "sum over workers of successful answers per second of the span from the worker's schedule start to its last answer (at least the planned duration)",
+  achievedRps: "successful answers per second leaving the shop (the lab's counter, sampled every 100 ms) in the trial's steady middle: its first and last second (a quarter of a shorter trial) left out",
   errorPercent: '(achievedRps - offeredRps) / offeredRps x 100',
   cpuMicrosPerRequest: 'user + system CPU of all worker processes during the trial (from /proc, 10 ms ticks), per request they made',
   p99Ms: 'from each request\'s scheduled send time, merged exactly over the workers',
@@ -238,6 +268,7 @@ const SETTLE_MS = 2_000;
 
 export interface FidelityOptions {
   shopUrl: string;
+  shopAnswers: () => number;
   database: 'pglite' | 'postgres';
   /** One pool per worker count, started before the first trial. */
   pools: readonly TrafficWorkerPool[];
@@ -254,7 +285,7 @@ export async function benchFleetFidelity(opts: FidelityOptions): Promise<FleetFi
   for (let rep = 0; rep < opts.repetitions; rep++) {
     const order = rep % 2 === 0 ? [...opts.pools] : [...opts.pools].reverse();
     for (const pool of order) {
-      const figures = await runFleetTrial(pool, { shopUrl: opts.shopUrl, runId: `bench-fleet-${pool.size}-${rep}-${Date.now()}`, totalRps: opts.totalRps, mix: opts.mix, durationSeconds: opts.durationSeconds });
+      const figures = await runFleetTrial(pool, { shopUrl: opts.shopUrl, shopAnswers: opts.shopAnswers, runId: `bench-fleet-${pool.size}-${rep}-${Date.now()}`, totalRps: opts.totalRps, mix: opts.mix, durationSeconds: opts.durationSeconds });
       opts.log(`  fleet ${pool.size} worker(s) rep ${rep + 1}: ${figures.achievedRps.toFixed(1)}/s of ${figures.offeredRps}/s, ${figures.failed} failed, CPU ${figures.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`);
       runs.get(pool.size)!.push(figures);
       await sleep(SETTLE_MS);
@@ -274,6 +305,7 @@ export async function benchFleetFidelity(opts: FidelityOptions): Promise<FleetFi
 
 export interface SearchOptions {
   shopUrl: string;
+  shopAnswers: () => number;
   database: 'pglite' | 'postgres';
   pool: TrafficWorkerPool;
   mix: RateMix;
@@ -296,7 +328,7 @@ export const withinOnePercent = (figures: FleetTrialFigures): boolean => Math.ab
 
 /** Searches upward for the highest total rate that meets `criterion`, with the pool's workers. */
 export async function searchFleetRate(opts: SearchOptions, criterion: { name: string; passed: (f: FleetTrialFigures) => boolean }): Promise<FleetRateSearch> {
-  const warmUp = await runFleetTrial(opts.pool, { shopUrl: opts.shopUrl, runId: `bench-${opts.label}-warm-up-${Date.now()}`, totalRps: opts.startRps, mix: opts.mix, durationSeconds: opts.warmUpSeconds });
+  const warmUp = await runFleetTrial(opts.pool, { shopUrl: opts.shopUrl, shopAnswers: opts.shopAnswers, runId: `bench-${opts.label}-warm-up-${Date.now()}`, totalRps: opts.startRps, mix: opts.mix, durationSeconds: opts.warmUpSeconds });
   opts.log(`  ${opts.label} warm-up at ${opts.startRps}/s (not counted): ${warmUp.failed} failed, p99 ${warmUp.p99Ms} ms`);
   await sleep(SETTLE_MS);
   const result = await searchHighestRate({
@@ -306,7 +338,7 @@ export async function searchFleetRate(opts: SearchOptions, criterion: { name: st
     repeatsOnFailure: opts.repeatsOnFailure,
     passed: criterion.passed,
     trial: async (rps) => {
-      const figures = await runFleetTrial(opts.pool, { shopUrl: opts.shopUrl, runId: `bench-${opts.label}-${rps}-${Date.now()}`, totalRps: rps, mix: opts.mix, durationSeconds: opts.trialSeconds });
+      const figures = await runFleetTrial(opts.pool, { shopUrl: opts.shopUrl, shopAnswers: opts.shopAnswers, runId: `bench-${opts.label}-${rps}-${Date.now()}`, totalRps: rps, mix: opts.mix, durationSeconds: opts.trialSeconds });
       opts.log(`  ${opts.label} ${rps}/s: ${figures.achievedRps.toFixed(1)}/s (${figures.errorPercent.toFixed(2)} %), ${figures.failed} failed, p99 ${figures.p99Ms} ms`);
       await sleep(SETTLE_MS);
       return figures;

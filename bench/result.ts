@@ -43,7 +43,8 @@ export interface OverheadSection {
 export interface BenchResult {
   startedAt: string;
   command: string;
-  machine: { cores: number; node: string; platform: string };
+  /** `loadAverage`: the 1-minute load average when the bench started and ended (the machine may be shared). */
+  machine: { cores: number; node: string; platform: string; loadAverage?: { atStart: number; atEnd: number } };
   database: 'pglite' | 'postgres';
   generator: GeneratorSection;
   outage: OutageSection;

@@ -17,7 +17,10 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
 export function formatTable(result: BenchResult): string {
   const lines: string[] = [];
   const indent = (rows: string[]) => rows.map((row) => `  ${row}`);
-  lines.push(`GameDay benchmark  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}  database: ${result.database}`);
+  const load = result.machine.loadAverage;
+  lines.push(
+    `GameDay benchmark  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}  database: ${result.database}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
+  );
 
   const g = result.generator;
   lines.push('', `Traffic generator vs autocannon (3 reads : 1 write, ${g.durationSeconds} s runs, medians of ${g.repetitions})`);
