@@ -5,6 +5,9 @@ import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { startLab, type Lab } from '../local/lab';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
+import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/traffic-workers';
+import { PER_WORKER_RATE } from '../steps/core/run-settings';
+import { benchFleetFidelity, FLEET_DEFINITIONS, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
 import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type GameDayRun } from './gameday-runs';
 import { benchGenerator } from './generator';
 import { runOutage, type OutageRun, type OutageTimings } from './outage';
@@ -18,6 +21,7 @@ interface BenchOptions {
   json?: string;
   quick: boolean;
   repetitions?: number;
+  postgresUrl: string;
 }
 
 interface Plan {
@@ -29,6 +33,19 @@ interface Plan {
   fragileOutageRepetitions: number;
   gameDay: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number };
   gameDayRuns: number;
+  fleet: {
+    workerCounts: number[];
+    totalRps: number;
+    readsPerWrite: number;
+    seconds: number;
+    /** The PostgreSQL capacity search: its workers, first rate, step and bound. */
+    capacity: { workers: number; startRps: number; stepRps: number; maxTrials: number; trialSeconds: number; readsPerWrite: number };
+    /** Both searches: tries again of a failed rate, and the unmeasured warm-up before the first. */
+    repeatsOnFailure: number;
+    warmUpSeconds: number;
+    /** One worker's rate within 1 %: the validator's mix (PER_WORKER_RATE) and a range that reaches past its assumption. */
+    perWorker: { startRps: number; stepRps: number; maxTrials: number; trialSeconds: number; readsPerWrite: number };
+  };
 }
 
 function planFor(options: BenchOptions): Plan {
@@ -45,13 +62,32 @@ function planFor(options: BenchOptions): Plan {
     fragileOutageRepetitions: 1,
     gameDay: { baselineSeconds: 3, outageSeconds: 5, recoverySeconds: 3 },
     gameDayRuns: reps,
+    fleet: {
+      workerCounts: [1, 2, 4],
+      // Below what PGlite holds (300 + 100 narrowly), so the table shows the fleet, not the lab's limit.
+      totalRps: 200,
+      readsPerWrite: 3,
+      seconds: options.quick ? 3 : 10,
+      capacity: { workers: 2, startRps: 400, stepRps: 200, maxTrials: options.quick ? 3 : 12, trialSeconds: options.quick ? 3 : 5, readsPerWrite: 3 },
+      // The machine is shared: a failed rate is tried once more before the search ends there.
+      repeatsOnFailure: 1,
+      warmUpSeconds: 3,
+      perWorker: {
+        startRps: 300,
+        stepRps: 200,
+        maxTrials: options.quick ? 3 : 10,
+        // 10 s: the last answer's latency stretches the measured span, and must stay well under 1 % of it.
+        trialSeconds: options.quick ? 3 : 10,
+        readsPerWrite: PER_WORKER_RATE.reads / PER_WORKER_RATE.writes,
+      },
+    },
   };
 }
 
 const log = (line: string) => console.error(line);
 
-async function withLab<T>(degradation: boolean, work: (lab: Lab) => Promise<T>): Promise<T> {
-  const lab = await startLab({ ...LOCAL_LAB, degradation });
+async function withLab<T>(degradation: boolean, work: (lab: Lab) => Promise<T>, databaseUrl?: string): Promise<T> {
+  const lab = await startLab({ ...LOCAL_LAB, degradation, ...(databaseUrl ? { databaseUrl } : {}) });
   try {
     return await work(lab);
   } finally {
@@ -69,9 +105,56 @@ async function outageRuns(lab: Lab, plan: Plan, repetitions: number, label: stri
   return runs;
 }
 
+/** Pools of traffic worker processes, started before the first trial and closed after the last. */
+async function withPools<T>(sizes: readonly number[], work: (pools: TrafficWorkerPool[]) => Promise<T>): Promise<T> {
+  const started = await Promise.allSettled(sizes.map((size) => startTrafficWorkerPool({ size })));
+  const pools = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  try {
+    const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    return await work(pools);
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+  }
+}
+
+/** Successful answers the lab's shop has sent so far. */
+function shopAnswers(lab: Lab): () => number {
+  return () => {
+    const { reads, writes } = lab.traffic.snapshot();
+    return reads.database + reads.cache + writes.ok + writes.queued + writes.stockOut;
+  };
+}
+
+/** The PostgreSQL searches: the fleet's highest rate with no failure, and one worker's rate within 1 %. */
+async function postgresSearches(plan: Plan, postgresUrl: string): Promise<Pick<FleetSection, 'postgresCapacity' | 'perWorker'>> {
+  const c = plan.fleet.capacity;
+  const w = plan.fleet.perWorker;
+  return withLab(
+    true,
+    (lab) =>
+      withPools([c.workers, 1], async ([fleetPool, onePool]) => {
+        const database = lab.database.kind;
+        log(`bench: fleet, highest rate with no failure (${c.workers} workers, ${database})`);
+        const postgresCapacity = await searchFleetRate(
+          { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database, pool: fleetPool, mix: { readsPerWrite: c.readsPerWrite }, startRps: c.startRps, stepRps: c.stepRps, maxTrials: c.maxTrials, trialSeconds: c.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'capacity', log },
+          { name: 'no failed request', passed: noFailure },
+        );
+        log(`bench: fleet, one worker's rate within 1 % (${database})`);
+        const search = await searchFleetRate(
+          { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database, pool: onePool, mix: { readsPerWrite: w.readsPerWrite }, startRps: w.startRps, stepRps: w.stepRps, maxTrials: w.maxTrials, trialSeconds: w.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'one-worker', log },
+          { name: 'achieved within 1 % of offered', passed: withinOnePercent },
+        );
+        return { postgresCapacity, perWorker: perWorkerVerdict(search, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes) };
+      }),
+    postgresUrl,
+  );
+}
+
 async function bench(options: BenchOptions, command: string): Promise<BenchResult> {
   const plan = planFor(options);
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0];
   log(`bench: ${os.availableParallelism()} cores; ${options.quick ? 'quick' : 'full'} plan`);
 
   const resilientPart = await withLab(true, async (lab) => {
@@ -87,10 +170,24 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
       gameDays.push(run);
     }
     const memory = await stepMemoryMb(lab);
-    return { generator, resilient, gameDays, memory, database: lab.database.kind };
+    log(`bench: fleet of traffic workers at ${plan.fleet.totalRps}/s (${plan.fleet.workerCounts.join(', ')} workers)`);
+    const fidelity = await withPools(plan.fleet.workerCounts, (pools) =>
+      benchFleetFidelity({ shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database: lab.database.kind, pools, totalRps: plan.fleet.totalRps, mix: { readsPerWrite: plan.fleet.readsPerWrite }, durationSeconds: plan.fleet.seconds, repetitions: plan.generatorRepetitions, log }),
+    );
+    return { generator, resilient, gameDays, memory, fidelity, database: lab.database.kind };
   });
   log('bench: outage, fragile build');
   const fragile = await withLab(false, (lab) => outageRuns(lab, plan, plan.fragileOutageRepetitions, 'fragile'));
+
+  let searches: Pick<FleetSection, 'postgresCapacity' | 'perWorker'> = { postgresCapacity: null, perWorker: null };
+  let postgresSkipped: string | null = null;
+  try {
+    searches = await postgresSearches(plan, options.postgresUrl);
+  } catch (error) {
+    postgresSkipped = `no PostgreSQL lab at ${redactedUrl(options.postgresUrl)}: ${error instanceof Error ? error.message : String(error)}`;
+    log(`bench: ${postgresSkipped}`);
+  }
+  const fleet: FleetSection = { fidelity: resilientPart.fidelity, ...searches, postgresSkipped, definitions: { ...FLEET_DEFINITIONS } };
 
   const { generator, resilient, gameDays, memory, database } = resilientPart;
   const configuredPhaseSeconds = plan.gameDay.baselineSeconds + plan.gameDay.outageSeconds + plan.gameDay.recoverySeconds;
@@ -99,11 +196,11 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   const representative = [...gameDays].sort((a, b) => Math.abs(a.overheadSeconds - (overheadSeconds ?? 0)) - Math.abs(b.overheadSeconds - (overheadSeconds ?? 0)))[0];
   const cost = costOfDefaultRun(representative, plan.gameDay, memory, LOCAL_EXPERIMENT.windowSeconds);
   const outage = { timings: plan.outage, database, resilient: summariseOutageRuns(resilient), fragile: summariseOutageRuns(fragile) };
-  const partial = { generator, outage, cost };
+  const partial = { generator, outage, cost, fleet };
   return {
     startedAt: new Date(started).toISOString(),
     command,
-    machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] } },
     database,
     generator,
     outage,
@@ -114,6 +211,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
       registrationDelayMs: LOCAL_LAB.registrationDelayMs ?? 1_000,
       repetitions: resilient.length,
     },
+    fleet,
     cost,
     overheadSeconds,
     overhead: {
@@ -128,6 +226,17 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   };
 }
 
+/** The URL without its password, for messages. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
@@ -140,6 +249,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json <path>', 'also write the result document as JSON to this path')
     .option('--quick', 'short runs and one repetition (a smoke test; figures are not comparable)', false)
     .option('--repetitions <n>', 'repetitions of each noisy figure (default 3; 1 with --quick)', positiveInteger)
+    .option('--postgres-url <url>', 'the PostgreSQL server of the fleet\'s rate searches (its tables are the lab\'s to create)', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
     .showHelpAfterError();
   program.parse(argv);
   const options = program.opts<BenchOptions>();

@@ -1,9 +1,12 @@
 // Benchmark section: whole local GameDays (short timings) for the runner's overhead and what one run uses.
 import { DEFAULT_EXPERIMENT } from '../infra/config';
 import type { Lab } from '../local/lab';
-import { localGameDayConfig } from '../local/local-config';
+import { LOCAL_EXPERIMENT, localGameDayConfig } from '../local/local-config';
 import { runLocalGameDay } from '../local/runner';
 import type { StepHandler } from '../local/task-dispatcher';
+import { startTrafficWorkerPool, trafficStepInPool } from '../local/traffic-workers';
+import { resolveTrafficWorkers } from '../steps/core/run-settings';
+import { nextWindow } from '../steps/core/traffic-windows';
 import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, loopCountsOf, transitionsFor, type CostEstimate, type LambdaUse, type LoopCounts } from './cost';
 import { median } from './stats';
 
@@ -21,6 +24,8 @@ export interface GameDayRun {
   entered: Record<string, number>;
   /** Handler seconds per step key, summed over the run's invocations. */
   stepSeconds: Record<string, number[]>;
+  /** Per traffic invocation: its handler seconds minus the window it was scheduled to send for (the wait for the last answers). */
+  trafficTailSeconds: number[];
   metricDatums: number;
   distinctMetrics: number;
 }
@@ -33,17 +38,25 @@ const STEP_MODULES = {
   report: () => import('../steps/handlers/report'),
 } as const;
 
-/** The real step handlers, each timed. */
-async function timedSteps(into: Record<string, number[]>): Promise<Record<string, StepHandler>> {
+/** The seconds a traffic event was scheduled to send for: its window's, or its whole phase's. */
+function scheduledSeconds(event: unknown): number {
+  const e = event as { window?: unknown; durationSeconds?: number; scheduleStartAt: string; elapsedSeconds: number; targetSeconds: number; windowSeconds: number };
+  return e.window === undefined ? (e.durationSeconds ?? 0) : nextWindow(e).durationSeconds;
+}
+
+/** The real step handlers, each timed; the traffic step runs in `traffic` (the worker processes), as in a local run. */
+async function timedSteps(into: Record<string, number[]>, tails: number[], traffic: StepHandler): Promise<Record<string, StepHandler>> {
   const entries = await Promise.all(
     Object.entries(STEP_MODULES).map(async ([step, load]) => {
-      const handler = (await load()).handler as StepHandler;
+      const handler = step === 'traffic' ? traffic : ((await load()).handler as StepHandler);
       const timed: StepHandler = async (event) => {
         const started = performance.now();
         try {
           return await handler(event);
         } finally {
-          (into[step] ??= []).push((performance.now() - started) / 1000);
+          const seconds = (performance.now() - started) / 1000;
+          (into[step] ??= []).push(seconds);
+          if (step === 'traffic') tails.push(seconds - scheduledSeconds(event));
         }
       };
       return [step, timed] as const;
@@ -52,33 +65,41 @@ async function timedSteps(into: Record<string, number[]>): Promise<Record<string
   return Object.fromEntries(entries);
 }
 
-/** One local GameDay with short timings on `lab`, counting every state it enters. */
+/**
+ * One local GameDay with short timings on `lab`, counting every state it enters. Its traffic runs in
+ * worker processes started as the local runner starts them; the pool starts before the run (a local
+ * run starts it while it synthesizes), so its start-up is not in the overhead.
+ */
 export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promise<GameDayRun> {
   const entered: Record<string, number> = {};
   const stepSeconds: Record<string, number[]> = {};
+  const trafficTailSeconds: number[] = [];
   const metricsBefore = lab.metrics.published().length;
   let seen = 0;
+  const pool = await startTrafficWorkerPool({ size: resolveTrafficWorkers(LOCAL_EXPERIMENT) });
   const result = await runLocalGameDay({
     lab,
     input: { ...timings },
-    stepOverrides: await timedSteps(stepSeconds),
+    stepOverrides: await timedSteps(stepSeconds, trafficTailSeconds, trafficStepInPool(pool) as StepHandler),
     // Progress comes once per state entered and once a second; only a new transition names a new state.
     onProgress: (progress) => {
       if (progress.transitions === seen) return;
       seen = progress.transitions;
       entered[progress.state] = (entered[progress.state] ?? 0) + 1;
     },
-  });
+  }).finally(() => pool.close());
+  const wallMs = result.wallMs;
   const published = lab.metrics.published().slice(metricsBefore);
   const distinct = new Set(published.map((d) => `${d.metricName}|${JSON.stringify(Object.entries(d.dimensions).sort())}`));
   const configured = timings.baselineSeconds + timings.outageSeconds + timings.recoverySeconds;
   return {
     verdict: result.verdict,
-    wallMs: result.wallMs,
-    overheadSeconds: result.wallMs / 1000 - configured,
+    wallMs,
+    overheadSeconds: wallMs / 1000 - configured,
     transitions: result.transitions,
     entered,
     stepSeconds,
+    trafficTailSeconds,
     metricDatums: published.length,
     distinctMetrics: distinct.size,
   };
@@ -107,7 +128,14 @@ export const DEFAULT_RUN_ASSUMPTIONS = Object.freeze({
 });
 
 export interface CostSection {
-  measured: { timings: ShortRunTimings & { windowSeconds: number }; transitions: number; loops: LoopCounts; entered: Record<string, number> };
+  measured: {
+    timings: ShortRunTimings & { windowSeconds: number };
+    transitions: number;
+    loops: LoopCounts;
+    entered: Record<string, number>;
+    /** Median of each traffic invocation's seconds beyond its window (negative: windows that started late and caught up). */
+    trafficTailSeconds: number | null;
+  };
   defaultRun: {
     settings: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number; windowSeconds: number; availablePollSeconds: number; drainPollSeconds: number };
     loops: LoopCounts;
@@ -127,20 +155,23 @@ export interface CostSection {
 
 /** Prices a default GameDay from a measured short one: loops recounted, traffic steps stretched to the default phases. */
 export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings, memoryMb: Record<string, number>, windowSeconds: number): CostSection {
+  const workers = resolveTrafficWorkers(DEFAULT_EXPERIMENT);
   const d = DEFAULT_EXPERIMENT;
   const loops = expectedLoopCounts({ ...d, registrationSeconds: DEFAULT_RUN_ASSUMPTIONS.registrationSeconds, nonZeroDrainReadings: DEFAULT_RUN_ASSUMPTIONS.nonZeroDrainReadings });
   const transitions = deriveTransitions(measured.entered, loops);
   const init = DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation;
   const secondsOf = (step: string) => measured.stepSeconds[step] ?? [];
-  // A window's invocation takes its traffic plus the wait for the last answers: keep that tail, stretch the phases.
-  const trafficTail = median(secondsOf('traffic').map((s) => s - windowSeconds)) ?? 0;
+  // A window's invocation takes its traffic plus the wait for the last answers: keep that tail (measured
+  // against each invocation's own window), stretch the phases.
+  const trafficTail = median(measured.trafficTailSeconds) ?? 0;
   const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
   const restoringSeconds = loops.restoringWindows * d.availablePollSeconds;
   const lambda: LambdaUse[] = Object.keys(STEP_MODULES).map((step) => {
-    const invocations = step === 'traffic' || step === 'tally-window' ? windows : 1;
+    // Every window invokes each worker once and the tally once.
+    const invocations = step === 'traffic' ? windows * workers : step === 'tally-window' ? windows : 1;
     const handlerSeconds =
       step === 'traffic'
-        ? d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds + windows * Math.max(0, trafficTail)
+        ? workers * (d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds) + invocations * Math.max(0, trafficTail)
         : (median(secondsOf(step)) ?? 0) * invocations;
     return { step, memoryMb: memoryMb[step] ?? 128, invocations, seconds: handlerSeconds + invocations * init };
   });
@@ -158,7 +189,7 @@ export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings,
     outageSeconds: d.outageSeconds,
   });
   return {
-    measured: { timings: { ...timings, windowSeconds }, transitions: transitionsFor(entered, loopCountsOf(entered)), loops: loopCountsOf(entered), entered },
+    measured: { timings: { ...timings, windowSeconds }, transitions: transitionsFor(entered, loopCountsOf(entered)), loops: loopCountsOf(entered), entered, trafficTailSeconds: median(measured.trafficTailSeconds) },
     defaultRun: {
       settings: {
         baselineSeconds: d.baselineSeconds,

@@ -1,4 +1,5 @@
 // Formats the benchmark result as the plain-text table the command prints and the README shows.
+import type { FleetRateSearch, FleetSection } from './fleet';
 import type { BenchResult } from './result';
 
 /** A number with `digits` decimals, or "n/a". */
@@ -16,7 +17,10 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
 export function formatTable(result: BenchResult): string {
   const lines: string[] = [];
   const indent = (rows: string[]) => rows.map((row) => `  ${row}`);
-  lines.push(`GameDay benchmark  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}  database: ${result.database}`);
+  const load = result.machine.loadAverage;
+  lines.push(
+    `GameDay benchmark  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}  database: ${result.database}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
+  );
 
   const g = result.generator;
   lines.push('', `Traffic generator vs autocannon (3 reads : 1 write, ${g.durationSeconds} s runs, medians of ${g.repetitions})`);
@@ -73,6 +77,8 @@ export function formatTable(result: BenchResult): string {
     `  register -> first database-served read: ${fmt(rec.timeToFirstDatabaseReadMs)} ms    register -> queue and DLQ drained: ${fmt(rec.timeToDrainMs)} ms`,
   );
 
+  lines.push('', ...formatFleet(result.fleet));
+
   const c = result.cost;
   const s = c.defaultRun.settings;
   const m = c.measured;
@@ -101,4 +107,31 @@ export function formatTable(result: BenchResult): string {
   for (const goal of missed) lines.push(`  MISSED  ${goal.goal}: ${goal.value}`);
   lines.push('', `Benchmark wall time: ${fmt(result.wallSeconds)} s`);
   return lines.join('\n');
+}
+
+/** One line of a rate search: its figure, whether it is a lower bound, and how it was searched. */
+export function describeSearch(search: FleetRateSearch): string {
+  const figure = search.highestPassingRps === null ? `none (the first trial, ${search.startRps}/s, failed)` : `${search.stoppedBy === 'trialLimit' ? 'at least ' : ''}${search.highestPassingRps}/s`;
+  const tried = search.trials.map((t) => `${t.rps}${t.passed ? '' : ' x'}`).join(', ');
+  return `${figure} (${search.criterion}; ${search.workers} worker(s), ${search.readsPerWrite}:1 reads:writes, upward from ${search.startRps}/s in steps of ${search.stepRps}/s, at most ${search.maxTrials} trials of ${search.trialSeconds} s, a failed rate tried ${search.repeatsOnFailure + 1} times, after a ${search.warmUpSeconds} s warm-up; tried ${tried})`;
+}
+
+/** The fleet table: fidelity and CPU per worker count, then the PostgreSQL searches. */
+export function formatFleet(fleet: FleetSection): string[] {
+  const f = fleet.fidelity;
+  const lines = [
+    `Traffic fleet: worker processes at the same total ${f.totalRps}/s (${f.readsPerSecond} reads + ${f.writesPerSecond} writes, ${f.durationSeconds} s runs, lab on ${f.database}, medians of ${f.repetitions})`,
+    ...alignColumns([
+      ['workers', 'achieved/s', 'error %', 'CPU us/req', 'p99 ms', 'failed'],
+      ...f.rows.map((r) => [String(r.workers), fmt(r.achievedRps, 1), fmt(r.errorPercent, 2), fmt(r.cpuMicrosPerRequest), fmt(r.p99Ms), fmt(r.failed)]),
+    ]).map((row) => `  ${row}`),
+  ];
+  if (fleet.postgresCapacity) lines.push(`  highest total rate with 0 failures on PostgreSQL: ${describeSearch(fleet.postgresCapacity)}`);
+  if (fleet.perWorker) {
+    const p = fleet.perWorker;
+    lines.push(`  one worker within 1 % of offered: ${describeSearch(p)}`);
+    lines.push(`  assumed per worker (PER_WORKER_RATE): ${p.assumedRps}/s${p.belowAssumption ? ' -- the measured rate is BELOW the assumption' : ''}; ${p.note}`);
+  }
+  if (fleet.postgresSkipped) lines.push(`  PostgreSQL searches skipped: ${fleet.postgresSkipped}`);
+  return lines;
 }
