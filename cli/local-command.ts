@@ -7,16 +7,18 @@ import { validateRunInput } from '../steps/core/run-config';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
 import type { LocalRunResult, Progress } from '../local/runner';
 import { EXIT_CODES } from './exit-codes';
+import { addToleranceOptions, type ToleranceOptions, tolerancesFrom } from './hypothesis-options';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun'> {
+export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun' | 'hypothesis'>, ToleranceOptions {
   degradation: boolean;
   compare: boolean;
   json?: string;
   html?: string;
+  junit?: string;
   dryRun: boolean;
   registrationDelaySeconds?: number;
 }
@@ -34,11 +36,12 @@ function onOff(value: string): boolean {
 
 /** The flags of a local run; commander refuses malformed values with exit code 2. */
 export function addLocalRunOptions(command: Command): Command {
-  return command
+  return addToleranceOptions(command)
     .addOption(new Option('--degradation <on|off>', 'the resilient shop (on) or the fragile build (off)').argParser(onOff).default(true, 'on'))
     .option('--compare', 'run the fragile build, then the resilient one, and print BEFORE/AFTER', false)
     .option('--json <path>', 'write the run report JSON here', undefined)
     .option('--html <path>', 'also write the HTML report (charts, table, verdict; opens offline) here', undefined)
+    .option('--junit <path>', 'also write JUnit XML: a test case per part of the hypothesis (with --compare: the AFTER run)', undefined)
     .option('--dry-run', 'run every step but skip the fault states (the verdict is inconclusive)', false)
     .option('--baseline-seconds <n>', `baseline traffic (local default ${LOCAL_EXPERIMENT.baselineSeconds})`, wholeNumber)
     .option('--outage-seconds <n>', `how long the database is gone (local default ${LOCAL_EXPERIMENT.outageSeconds})`, wholeNumber)
@@ -58,6 +61,8 @@ export function overridesFrom(options: LocalCommandOptions): RunOverrides {
   const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds', 'windowSeconds', 'trafficWorkers', 'errorBudgetPercent'] as const;
   for (const key of keys) if (options[key] !== undefined) (overrides as Record<string, unknown>)[key] = options[key];
   if (options.dryRun) overrides.dryRun = true;
+  const hypothesis = tolerancesFrom(options);
+  if (hypothesis) overrides.hypothesis = hypothesis;
   try {
     // The same rules the state machine's ValidateInput applies, checked before the lab starts.
     validateRunInput(overrides, LOCAL_EXPERIMENT, 'flags');
@@ -119,6 +124,7 @@ export async function runLocalCommand(options: LocalCommandOptions, out: (line: 
       out(formatRunTable(after.report, 'AFTER'));
       writeJson(options.json ?? 'gameday-report.json', { before: before.report, after: after.report }, out);
       if (options.html) await writeHtml(options.html, { before: before.report, after: after.report }, out);
+      if (options.junit) await writeJunit(options.junit, after.report, out);
       return EXIT_CODES[after.report.verdict];
     }
     const result = await run(options.degradation, '');
@@ -133,7 +139,14 @@ async function finish(report: RunReport, options: LocalCommandOptions, out: (lin
   out(table);
   writeJson(options.json ?? 'gameday-report.json', report, out);
   if (options.html) await writeHtml(options.html, report, out);
+  if (options.junit) await writeJunit(options.junit, report, out);
   return EXIT_CODES[report.verdict];
+}
+
+async function writeJunit(path: string, report: RunReport, out: (line: string) => void): Promise<void> {
+  const { renderJunit } = await import('../dashboards/render/junit');
+  writeFileSync(path, renderJunit(report));
+  out(`JUnit written to ${path}`);
 }
 
 function writeJson(path: string, value: unknown, out: (line: string) => void): void {

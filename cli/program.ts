@@ -5,6 +5,7 @@ import { addLocalRunOptions, type LocalCommandOptions, UsageError, wholeNumber }
 import type { AwsClients } from './aws/clients';
 import type { CommandIo, ScheduleAction, StartOverrides } from './aws/commands';
 import { CliError } from './aws/errors';
+import { addToleranceOptions, type ToleranceOptions, tolerancesFrom, withoutTolerances } from './hypothesis-options';
 
 export interface GamedayDeps {
   /** Clients for the region asked for, or the region of the ARN the command names. */
@@ -76,12 +77,13 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
   };
   const commands = () => import('./aws/commands');
 
-  withTarget(
+  addToleranceOptions(withTarget(
     program
       .command('start')
       .description('start a GameDay on AWS (StartExecution with a unique name) and follow it live; Ctrl-C asks whether to stop it')
       .exitOverride(),
-  )
+  ))
+    .option('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis')
     .option('--dry-run', 'the same path with the fault states skipped (the run report says so)', false)
     .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
@@ -92,10 +94,12 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
     .option('--window-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--traffic-workers <n>', 'override the stack default (default: as many as the rates need)', positiveWholeNumber)
     .option('--error-budget-percent <n>', 'override the stack default (default: off)', positiveWholeNumber)
-    .action(async (options: AwsOptions & StartOverrides & { dryRun: boolean }) => {
-      const { region, stateMachineArn, stack, dryRun, ...rest } = options;
-      const overrides = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as StartOverrides;
-      await aws({ region, arn: stateMachineArn }, async (clients) => (await commands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides }, deps.io));
+    .action(async (options: AwsOptions & Omit<StartOverrides, 'hypothesis'> & ToleranceOptions & { dryRun: boolean; junit?: string }) => {
+      const { region, stateMachineArn, stack, dryRun, junit, ...rest } = options;
+      const overrides = Object.fromEntries(Object.entries(withoutTolerances(rest)).filter(([, value]) => value !== undefined)) as StartOverrides;
+      const hypothesis = tolerancesFrom(rest);
+      if (hypothesis) overrides.hypothesis = hypothesis;
+      await aws({ region, arn: stateMachineArn }, async (clients) => (await commands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides, junit }, deps.io));
     });
 
   program
@@ -114,9 +118,10 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
     .description('follow an execution live: phase, elapsed / planned time, counts, then the table and the verdict')
     .argument('<execution-arn>', 'the execution to follow')
     .option('--region <region>', 'AWS region (default: the ARN\'s region)')
+    .option('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis')
     .exitOverride()
-    .action(async (executionArn: string, options: { region?: string }) => {
-      await aws({ region: options.region, arn: executionArn }, async (clients) => (await commands()).watchCommand(clients, executionArn, deps.io));
+    .action(async (executionArn: string, options: { region?: string; junit?: string }) => {
+      await aws({ region: options.region, arn: executionArn }, async (clients) => (await commands()).watchCommand(clients, executionArn, deps.io, { junit: options.junit }));
     });
 
   program

@@ -2,6 +2,7 @@
 import type { RunSettings } from '../steps/core/contracts';
 import { checkQueue, checkRdsArn, checkSameLocation, DEFAULT_SHOP_AUTH, PROXY_RESOURCE, readShopAuth, type ShopAuth, TARGET_GROUP_RESOURCE } from './config-arns';
 import { asRecord, describe, integerIn, isHttpUrl, isLiteral, optionalString, requiredString } from './config-values';
+import { checkTolerances, DEFAULT_TOLERANCES, type HypothesisTolerances, mergeTolerances } from '../steps/core/hypothesis-tolerances';
 import { checkExecutionTimeout, checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, longestAcceptedRunSeconds, NUMERIC_SETTINGS } from '../steps/core/run-settings';
 
 export { DEFAULT_SHOP_AUTH, regionOfArn, type ShopAuth } from './config-arns';
@@ -70,6 +71,8 @@ export interface GameDayConfig {
   readonly allowTag: AllowTag;
   /** @default - the seed's experiment (see {@link DEFAULT_EXPERIMENT}) */
   readonly experiment: ExperimentDefaults;
+  /** What the hypothesis tolerates on every run; an execution input may set its own. @default - the seed's: nothing fails, no bound on latency or time */
+  readonly hypothesis: HypothesisTolerances;
   /** @default - disabled, weekly, UTC */
   readonly schedule: GameDayScheduleConfig;
   /** How often the reconciler checks that the target is registered. @default 15 */
@@ -113,7 +116,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const known = new Set<string>([
     'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
     'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'stopConditionAlarmNames', 'metricNamespace',
-    'allowTag', 'experiment', 'schedule', 'reconcilerRateMinutes', 'executionTimeoutMinutes', 'shopAuth',
+    'allowTag', 'experiment', 'hypothesis', 'schedule', 'reconcilerRateMinutes', 'executionTimeoutMinutes', 'shopAuth',
   ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) problems.push(`unknown key "${key}"`);
@@ -169,6 +172,9 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const stopConditionAlarmNames = readAlarmNames(input.stopConditionAlarmNames, problems);
   const allowTag = readAllowTag(input.allowTag, problems);
   const experiment = readExperiment(input.experiment, problems);
+  const hypothesisProblems = input.hypothesis === undefined ? [] : checkTolerances(input.hypothesis, 'hypothesis.');
+  problems.push(...hypothesisProblems);
+  const hypothesis = input.hypothesis === undefined || hypothesisProblems.length > 0 ? DEFAULT_TOLERANCES : mergeTolerances(input.hypothesis as Partial<HypothesisTolerances>);
   const schedule = readSchedule(input.schedule, problems);
   const reconcilerRateMinutes = integerIn(input.reconcilerRateMinutes, 'reconcilerRateMinutes', 15, 1, 1440, problems);
   const executionTimeoutMinutes = integerIn(input.executionTimeoutMinutes, 'executionTimeoutMinutes', defaultTimeoutMinutes(experiment), 1, 60 * 24 * 7, problems);
@@ -192,6 +198,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     metricNamespace,
     allowTag: allowTag ?? DEFAULT_ALLOW_TAG,
     experiment: experiment ?? DEFAULT_EXPERIMENT,
+    hypothesis,
     schedule: schedule ?? DEFAULT_SCHEDULE,
     reconcilerRateMinutes: reconcilerRateMinutes ?? 15,
     executionTimeoutMinutes: executionTimeoutMinutes ?? defaultTimeoutMinutes(experiment),

@@ -2,6 +2,7 @@
 import type { RunSettings } from '../steps/core/contracts';
 import type { GameDayConfig } from '../infra/config';
 import type { Lab, LabOptions } from './lab';
+import { DEFAULT_TOLERANCES } from '../steps/core/hypothesis-tolerances';
 
 /** Short timings for a local run: about a minute for the whole GameDay. */
 export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
@@ -52,6 +53,7 @@ export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'>, setting
     metricNamespace: 'GameDay',
     allowTag: { key: 'gameday-allowed', value: 'true' },
     experiment,
+    hypothesis: DEFAULT_TOLERANCES,
     schedule: { enabled: false, expression: 'rate(7 days)', timezone: 'UTC' },
     reconcilerRateMinutes: 15,
     executionTimeoutMinutes: 30,

@@ -1,5 +1,7 @@
 // Run reports the runner writes itself: for runs that ended before the report step could run.
 import type { PhaseCounts, RunConfig, RunReport, Verdict } from '../steps/core/contracts';
+import { unobservedChecks } from '../steps/core/hypothesis';
+import { DEFAULT_TOLERANCES } from '../steps/core/hypothesis-tolerances';
 
 const zeroPhase = (): PhaseCounts => ({ reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } });
 
@@ -28,7 +30,7 @@ export function reportWithoutReportStep(args: {
     reasons: args.reasons,
     reads: zeroPhase().reads,
     writes: zeroPhase().writes,
-    orders: { accepted: 0, committed: 0, rejected: 0, lost: 0, duplicated: 0 },
+    orders: { accepted: 0, committed: 0, rejected: 0, lost: 0, duplicated: 0, failed: 0, neverCommitted: 0 },
     queue: args.queue,
     target: { registeredAtEnd: args.registeredAtEnd },
     fault: { injected: false, dryRun: false, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null, haltedBy: null, haltWindow: null },
@@ -37,6 +39,7 @@ export function reportWithoutReportStep(args: {
     latencyMs: { baseline: { p50: 0, p99: 0 }, outage: { p50: 0, p99: 0 }, recovery: { p50: 0, p99: 0 } },
     timeline: [],
     recovery: { timeToFirstDatabaseReadMs: null, timeToDrainMs: null },
+    hypothesis: { tolerances: args.config?.hypothesis ?? DEFAULT_TOLERANCES, checks: unobservedChecks('the run ended before its report step') },
     transitions: args.transitions,
   };
 }

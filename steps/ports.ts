@@ -18,7 +18,17 @@ export interface ShopClient {
   /** `POST /orders`: the status only (201 committed, 202 queued, 409 out of stock). */
   placeOrder(order: OrderRequest, signal: AbortSignal): Promise<{ status: number }>;
   /** `GET /runs/:runId/orders`: the order rows recorded under a run. */
-  runOrders(runId: string): Promise<{ committed: number; rejected: number }>;
+  runOrders(runId: string): Promise<RunOrderRows>;
+}
+
+/** The order rows a shop recorded under one run. */
+export interface RunOrderRows {
+  committed: number;
+  rejected: number;
+  /** Rows the recovery worker wrote from the queue, and when it wrote the last one (ISO). A shop that
+   * does not say leaves them out, and the drain time is then not measured. */
+  viaQueue?: number;
+  lastViaQueueAt?: string | null;
 }
 
 /** One request to the shop, as a signer sees it before it is sent. */

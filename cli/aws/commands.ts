@@ -4,7 +4,10 @@ import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetScheduleCommand, type GetScheduleCommandOutput, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { DescribeExecutionCommand, DescribeStateMachineCommand, type ExecutionListItem, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { type JunitSubject, renderJunit } from '../../dashboards/render/junit';
 import { formatRunTable } from '../../dashboards/render/result-table';
+import { unobservedChecks } from '../../steps/core/hypothesis';
+import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
 import { DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
 import { reportKeys } from '../../steps/core/report-storage';
@@ -64,7 +67,7 @@ async function askToStop(clients: AwsClients, executionArn: string, io: CommandI
 }
 
 /** Follows an execution live, then prints the table, the verdict and where the report is. */
-async function followAndSummarise(clients: AwsClients, executionArn: string, io: CommandIo): Promise<number> {
+async function followAndSummarise(clients: AwsClients, executionArn: string, io: CommandIo, output: RunOutputs = {}): Promise<number> {
   let asking = false;
   const off = io.onInterrupt?.(() => {
     if (asking) return;
@@ -79,10 +82,16 @@ async function followAndSummarise(clients: AwsClients, executionArn: string, io:
   } finally {
     off?.();
   }
-  return summarise(view, executionArn, io);
+  return summarise(view, executionArn, io, output);
 }
 
-function summarise(view: ExecutionView, executionArn: string, io: CommandIo): number {
+/** Files a followed run writes when it ends. */
+export interface RunOutputs {
+  /** JUnit XML: a test case per part of the hypothesis, and the verdict's. */
+  readonly junit?: string;
+}
+
+function summarise(view: ExecutionView, executionArn: string, io: CommandIo, output: RunOutputs): number {
   io.out('');
   io.out(`Execution ${executionArn} ended ${view.status}${view.error ? ` (${view.error.error}: ${view.error.cause})` : ''}`);
   const verdict = verdictOf(view.status, view.error?.error, view.result?.report ?? null);
@@ -92,11 +101,24 @@ function summarise(view: ExecutionView, executionArn: string, io: CommandIo): nu
   } else {
     io.out(`Verdict: ${String(verdict).toUpperCase()} (the run ended before its report step)`);
   }
+  if (output.junit && verdict !== 'running') {
+    const reasons = [view.error ? `the run ended ${view.status} before its report step (${view.error.error}: ${view.error.cause})` : `the run ended ${view.status} before its report step`];
+    const subject: JunitSubject = view.result?.report ?? {
+      runId: view.config?.runId ?? executionArn.split(':').at(-1) ?? executionArn,
+      startedAt: view.startedAt?.toISOString() ?? '',
+      verdict,
+      reasons,
+      degradation: null,
+      hypothesis: { tolerances: view.config?.hypothesis ?? DEFAULT_TOLERANCES, checks: unobservedChecks('the run ended before its report step') },
+    };
+    writeFileSync(output.junit, renderJunit(subject));
+    io.out(`JUnit written to ${output.junit}`);
+  }
   return verdict === 'running' ? 0 : EXIT_CODES[verdict];
 }
 
 /** `gameday start`: refuses when a run is in progress, starts one with a unique name, follows it. */
-export async function startCommand(clients: AwsClients, options: TargetOptions & { dryRun?: boolean; overrides?: StartOverrides }, io: CommandIo): Promise<number> {
+export async function startCommand(clients: AwsClients, options: TargetOptions & RunOutputs & { dryRun?: boolean; overrides?: StartOverrides }, io: CommandIo): Promise<number> {
   const stateMachineArn = await stateMachineArnOf(clients, options);
   const name = manualExecutionName(io.now?.() ?? new Date());
   const input: Record<string, unknown> = { ...options.overrides };
@@ -123,7 +145,7 @@ export async function startCommand(clients: AwsClients, options: TargetOptions &
   io.out(`Started ${name}${options.dryRun ? ' (dry run: the fault states are skipped)' : ''}`);
   io.out(`  ${executionArn}`);
   io.out(`  https://console.aws.amazon.com/states/home?region=${clients.region}#/v2/executions/details/${encodeURIComponent(executionArn)}`);
-  return followAndSummarise(clients, executionArn, io);
+  return followAndSummarise(clients, executionArn, io, { junit: options.junit });
 }
 
 /** The input checked as the deployed ValidateInput step will check it: with the defaults and limits its definition passes. */
@@ -146,8 +168,8 @@ async function inputProblems(clients: AwsClients, stateMachineArn: string, input
 }
 
 /** `gameday watch`: follows a running (or ended) execution and summarises it. */
-export async function watchCommand(clients: AwsClients, executionArn: string, io: CommandIo): Promise<number> {
-  return followAndSummarise(clients, executionArn, io);
+export async function watchCommand(clients: AwsClients, executionArn: string, io: CommandIo, output: RunOutputs = {}): Promise<number> {
+  return followAndSummarise(clients, executionArn, io, output);
 }
 
 /** `gameday report`: the run report of an execution (from its history) or of a run id (from the report bucket). */

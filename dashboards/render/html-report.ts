@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PhaseCounts, RunReport } from '../../steps/core/contracts';
 import { COLORS, OUTAGE_WINDOW, RUN_GRAPHS } from './definition';
-import { COMPARE_TITLES, degradationLabel, formatSeconds, runRows } from './report-rows';
+import { COMPARE_TITLES, compareRows, degradationLabel, formatSeconds, runRows } from './report-rows';
+import { checkState } from './result-table';
 
 /** The chart library, inlined into every report so it opens with no network. */
 export interface ChartAssets {
@@ -121,6 +122,7 @@ ${runRows(report)
   .join('\n')}
   </tbody></table>
   <ul class="reasons">${report.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>
+  ${hypothesisTable(report)}
   <h3>Recovery</h3>
   <table class="recovery"><tbody>
     <tr><th>First database read after re-registration</th><td>${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)}</td></tr>
@@ -134,6 +136,24 @@ ${runRows(report)
 </section>`;
 }
 
+/** Each part of the hypothesis: its state, what was seen, and every bound beside its measured value. */
+function hypothesisTable(report: RunReport): string {
+  const checks = report.hypothesis?.checks ?? [];
+  if (checks.length === 0) return '';
+  const rows = checks.map((c) => {
+    const bounds = c.bounds.map((b) => `${b.name} ${b.limit ?? 'no bound'}: ${b.measured ?? 'not measured'}`).join('<br>');
+    return `<tr class="check check-${checkState(c).replace(' ', '-')}" data-check="${c.id}"><th>${escapeHtml(c.title)}</th><td class="state">${checkState(c)}</td><td>${escapeHtml(c.detail)}</td><td class="bounds">${bounds}</td></tr>`;
+  });
+  return `<h3>Hypothesis</h3>
+  <table class="hypothesis"><thead><tr><th>part</th><th>state</th><th>seen</th><th>bound: measured</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The seed's BEFORE/AFTER table over both runs. */
+function compareTable(before: RunReport, after: RunReport): string {
+  const rows = compareRows(before, after).map((row) => `<tr data-row="${row.id}"><th>${escapeHtml(row.label)}</th><td>${escapeHtml(row.before)}</td><td>${escapeHtml(row.after)}</td></tr>`);
+  return `<table class="compare"><thead><tr><th></th><th>${escapeHtml(COMPARE_TITLES.before)}</th><th>${escapeHtml(COMPARE_TITLES.after)}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 const PAGE_CSS = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 16px; color: #222; }
 .runs { display: flex; gap: 24px; align-items: flex-start; }
@@ -144,7 +164,8 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 16px; color: #222; }
 .verdict-inconclusive .badge { background: ${COLORS.queued}; }
 table { border-collapse: collapse; margin: 8px 0; }
 th, td { text-align: left; padding: 2px 10px 2px 0; font-variant-numeric: tabular-nums; }
-table.result td { font-family: ui-monospace, monospace; }
+table.result td, table.compare td { font-family: ui-monospace, monospace; }
+.check-broken .state { color: ${COLORS.failed}; } .check-not-observed .state { color: ${COLORS.queued}; }
 .meta, .note { color: #555; }
 .chart { margin: 8px 0 16px; }
 .legend .band { display: inline-block; width: 14px; height: 10px; margin: 0 4px 0 12px; }
@@ -221,6 +242,7 @@ export function renderHtmlReport(subject: ReportSubject, assets: ChartAssets = l
 </head>
 <body>
 <h1>${escapeHtml(heading)}</h1>
+${pair ? compareTable(pair.before, pair.after) : ''}
 <div class="runs">
 ${runs.map(({ report, title }, i) => runPanel(report, title, i)).join('\n')}
 </div>

@@ -18,9 +18,12 @@ export interface ReportRow {
   readonly parts?: readonly ReportRowPart[];
 }
 
+/** The seed's BEFORE/AFTER rows, then the end state both runs share a line for. */
+export type CompareRowId = 'readFailures' | 'cacheReads' | 'writeFailures' | 'queuedOrders' | 'ordersLost' | 'experience' | 'queue' | 'target' | 'verdict';
+
 /** One line of the BEFORE/AFTER table: the same row of both runs. */
 export interface CompareRow {
-  readonly id: ReportRowId;
+  readonly id: CompareRowId;
   readonly label: string;
   readonly before: string;
   readonly after: string;
@@ -34,9 +37,8 @@ interface RowDefinition {
   readonly label: string;
   readonly value: (report: RunReport) => string;
   readonly parts?: (report: RunReport) => ReportRowPart[];
-  /** Shorter label and value where two runs share one line. @default - the run table's */
+  /** The label where two runs share one line. @default - the run table's */
   readonly compareLabel?: string;
-  readonly compareValue?: (report: RunReport) => string;
 }
 
 function queueParts(report: RunReport): ReportRowPart[] {
@@ -52,8 +54,8 @@ const ROWS: readonly RowDefinition[] = [
   {
     id: 'orders',
     label: 'Orders lost',
-    value: ({ orders: o }) => `${o.lost} (accepted ${o.accepted}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`,
-    compareValue: (report) => String(report.orders.lost),
+    value: ({ orders: o }) =>
+      `${o.neverCommitted} (${plural(o.failed, 'failed write', 'failed writes')}, ${o.lost} accepted but not recorded; accepted ${o.accepted}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`,
   },
   {
     id: 'queue',
@@ -70,12 +72,51 @@ export function runRows(report: RunReport): ReportRow[] {
   return ROWS.map((row) => ({ id: row.id, label: row.label, value: row.value(report), ...(row.parts ? { parts: row.parts(report) } : {}) }));
 }
 
-/** The BEFORE/AFTER table: each row of the run table, shortened where two runs share a line. */
+interface CompareDefinition {
+  readonly id: CompareRowId;
+  readonly label: string;
+  readonly value: (report: RunReport) => string;
+}
+
+/** The outage's requests that failed, and all of them. */
+function outageFailures({ phases: { outage: o } }: RunReport): { failed: number; requests: number } {
+  const failed = o.reads.failed + o.writes.failed;
+  return { failed, requests: failed + o.reads.database + o.reads.cache + o.writes.ok + o.writes.queued + o.writes.stockOut };
+}
+
+/** A note the seed puts beside a count, when it applies. */
+function noted(count: number, note: string | false): string {
+  return note ? `${count} (${note})` : String(count);
+}
+
+/** The seed's table, row by row in its words and order; the notes are derived from the run. */
+const SEED_ROWS: readonly CompareDefinition[] = [
+  { id: 'readFailures', label: 'Read failures during outage', value: (r) => noted(r.phases.outage.reads.failed, r.phases.outage.reads.failed > 0 && 'errors') },
+  { id: 'cacheReads', label: 'Reads served from cache', value: (r) => noted(r.reads.cache, r.degradation === false && 'no cache') },
+  { id: 'writeFailures', label: 'Write failures during outage', value: (r) => noted(r.phases.outage.writes.failed, r.phases.outage.writes.failed > 0 && 'orders lost') },
+  { id: 'queuedOrders', label: 'Orders buffered to SQS', value: (r) => noted(r.writes.queued, r.degradation === false && 'no queue') },
+  {
+    id: 'ordersLost',
+    label: 'Orders lost',
+    value: (r) => noted(r.orders.neverCommitted, r.orders.neverCommitted === 0 && r.writes.queued > 0 && r.queue.remaining === 0 && r.queue.dlq === 0 && 'all drained to the database'),
+  },
+  {
+    id: 'experience',
+    label: 'Customer experience',
+    value: (r) => {
+      const { failed, requests } = outageFailures(r);
+      if (requests === 0) return 'n/a (no traffic during the outage)';
+      return failed === 0 ? 'Served, no visible error' : `Errors and timeouts (${failed} of ${requests} requests failed)`;
+    },
+  },
+];
+
+/** The BEFORE/AFTER table: the seed's rows, then the end state (queues, target, verdict) of both runs. */
 export function compareRows(before: RunReport, after: RunReport): CompareRow[] {
-  return ROWS.map((row) => {
-    const value = row.compareValue ?? row.value;
-    return { id: row.id, label: row.compareLabel ?? row.label, before: value(before), after: value(after) };
-  });
+  const endState = ROWS.filter((row) => row.id === 'queue' || row.id === 'target' || row.id === 'verdict').map(
+    (row): CompareDefinition => ({ id: row.id as CompareRowId, label: row.compareLabel ?? row.label, value: row.value }),
+  );
+  return [...SEED_ROWS, ...endState].map((row) => ({ id: row.id, label: row.label, before: row.value(before), after: row.value(after) }));
 }
 
 /** Whether the run had the resilient shop: on, off, or unknown when the traffic never said. */
@@ -86,4 +127,8 @@ export function degradationLabel(report: RunReport): 'on' | 'off' | 'unknown' {
 /** A duration of the report in seconds with one decimal, or n/a when it was not measured. */
 export function formatSeconds(ms: number | null): string {
   return ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

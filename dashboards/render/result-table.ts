@@ -24,9 +24,29 @@ export function formatRunTable(report: RunReport, title: string): string {
     `  Latency p50/p99 ms: baseline ${lat.baseline.p50}/${lat.baseline.p99}  outage ${lat.outage.p50}/${lat.outage.p99}  recovery ${lat.recovery.p50}/${lat.recovery.p99}`,
     `  Recovery: first database read ${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)} after register, drained ${formatSeconds(report.recovery.timeToDrainMs)} after AVAILABLE`,
     trafficLine(report),
+    ...hypothesisLines(report),
     ...verdict.map((row) => line(row, labelWidth)),
     ...report.reasons.map((reason) => `    - ${reason}`),
   ].join('\n');
+}
+
+/** Each part of the hypothesis: whether it held, was broken or was not observed, and the bounds it was judged by. */
+function hypothesisLines(report: RunReport): string[] {
+  const checks = report.hypothesis?.checks ?? [];
+  if (checks.length === 0) return [];
+  const held = checks.filter((c) => c.held).length;
+  return [
+    `  Hypothesis: ${held} of ${checks.length} parts held`,
+    ...checks.map((c) => {
+      const bounds = c.bounds.filter((b) => b.name.startsWith('max') && b.limit !== null).map((b) => `${b.name} ${b.limit}: ${b.measured ?? 'not measured'}`);
+      return `    ${checkState(c).padEnd(12)} ${c.title}: ${c.detail}${bounds.length > 0 ? ` [${bounds.join('; ')}]` : ''}`;
+    }),
+  ];
+}
+
+/** A check's state in one word. */
+export function checkState(check: { observed: boolean; held: boolean }): 'held' | 'broken' | 'not observed' {
+  return !check.observed ? 'not observed' : check.held ? 'held' : 'broken';
 }
 
 /** How the traffic ran, and what ended the hold early, when something did. */

@@ -151,15 +151,24 @@ export class PostgresShopDatabase implements ShopDatabase {
   }
 
   async countRunOrders(runId: string): Promise<RunOrderCounts> {
-    const rows = await this.query<{ committed: string; rejected: string; committed_quantity: string }>(
+    const rows = await this.query<{ committed: string; rejected: string; committed_quantity: string; via_queue: string; last_via_queue_at: Date | null }>(
       `SELECT count(*) FILTER (WHERE status = 'committed') AS committed,
               count(*) FILTER (WHERE status = 'rejected') AS rejected,
-              coalesce(sum(quantity) FILTER (WHERE status = 'committed'), 0) AS committed_quantity
+              coalesce(sum(quantity) FILTER (WHERE status = 'committed'), 0) AS committed_quantity,
+              count(*) FILTER (WHERE via = 'queue') AS via_queue,
+              max(created_at) FILTER (WHERE via = 'queue') AS last_via_queue_at
        FROM orders WHERE run_id = $1`,
       [runId],
     );
     const row = rows[0];
-    return { runId, committed: Number(row.committed), rejected: Number(row.rejected), committedQuantity: Number(row.committed_quantity) };
+    return {
+      runId,
+      committed: Number(row.committed),
+      rejected: Number(row.rejected),
+      committedQuantity: Number(row.committed_quantity),
+      viaQueue: Number(row.via_queue),
+      lastViaQueueAt: row.last_via_queue_at === null ? null : new Date(row.last_via_queue_at).toISOString(),
+    };
   }
 
   async close(): Promise<void> {

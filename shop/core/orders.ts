@@ -47,6 +47,10 @@ export interface RunOrderCounts {
   committed: number;
   rejected: number;
   committedQuantity: number;
+  /** Orders that came through the queue (committed or rejected by the recovery worker). */
+  viaQueue: number;
+  /** When the last of them was recorded (ISO), or null when none was: the moment the buffer was worked off. */
+  lastViaQueueAt: string | null;
 }
 
 /** The queue message body for an order the database could not take at once. */

@@ -1,5 +1,5 @@
 // The Chaos Shop over HTTP (global fetch), with a timeout on every request and, when the shop asks for it, signed requests.
-import type { OrderRequest, ShopClient, ShopRequestSigner } from '../ports';
+import type { OrderRequest, RunOrderRows, ShopClient, ShopRequestSigner } from '../ports';
 
 export interface HttpShopClientOptions {
   /**
@@ -84,7 +84,12 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
       if (!isRecord(body) || !isCount(body.committed) || !isCount(body.rejected)) {
         throw new ShopResponseError(`GET /runs/${runId}/orders answered without numeric committed and rejected counts`);
       }
-      return { committed: body.committed, rejected: body.rejected };
+      const rows: RunOrderRows = { committed: body.committed, rejected: body.rejected };
+      if (isCount(body.viaQueue)) rows.viaQueue = body.viaQueue;
+      if (body.lastViaQueueAt === null || (typeof body.lastViaQueueAt === 'string' && !Number.isNaN(Date.parse(body.lastViaQueueAt)))) {
+        rows.lastViaQueueAt = body.lastViaQueueAt;
+      }
+      return rows;
     },
   };
 }

@@ -1,4 +1,5 @@
 // The data every step of a GameDay passes on: run config, traffic aggregates, the run report.
+import type { HypothesisTolerances } from './hypothesis-tolerances';
 
 /** Read outcome classes, as in the seed's table: served by the database, by the cache, or failed. */
 export interface ReadCounts {
@@ -51,7 +52,7 @@ type OverridableSetting =
   | 'dryRun';
 
 /** What an execution input may carry: overrides of the stack's defaults (ValidateInput checks them). */
-export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K] };
+export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K] } & { hypothesis?: Partial<HypothesisTolerances> };
 
 /** The validated configuration of one run (the state machine carries it as `$.config`). */
 export interface RunConfig extends Pick<RunSettings, 'baselineSeconds' | 'outageSeconds' | 'readsPerSecond' | 'writesPerSecond' | 'drainTimeoutSeconds'> {
@@ -77,6 +78,8 @@ export interface RunConfig extends Pick<RunSettings, 'baselineSeconds' | 'outage
   readonly availablePollIterations: number;
   /** true: the fault states are skipped (the report says so). */
   readonly dryRun: boolean;
+  /** What the hypothesis tolerates: the stack's tolerances under the input's. */
+  readonly hypothesis: HypothesisTolerances;
 }
 
 /** One second of traffic, counted by the second in which the request was scheduled. */
@@ -161,6 +164,34 @@ export interface PhaseCounts {
   writes: WriteCounts;
 }
 
+/** The parts of the steady-state hypothesis, each a check the run must observe and that must hold. */
+export type HypothesisCheckId = 'steadyState' | 'faultBit' | 'servedDuringOutage' | 'restored' | 'drainedOnce';
+
+/** One bound of a check: its limit (null: no bound set) beside what the run measured (null: not measured). */
+export interface HypothesisBound {
+  /** The tolerance's name (`maxFailedReadsPercent`, ...) or a fixed rule (`ordersLost`, ...). */
+  name: string;
+  limit: number | null;
+  measured: number | null;
+  /** measured <= limit; true when there is no limit; null when a limit is set but nothing was measured. */
+  held: boolean | null;
+}
+
+/** One part of the hypothesis, with the evidence for it. */
+export interface HypothesisCheck {
+  id: HypothesisCheckId;
+  title: string;
+  /** The run saw what this part needs to be judged. */
+  observed: boolean;
+  /** Observed, and every bound held. */
+  held: boolean;
+  bounds: HypothesisBound[];
+  /** The numbers behind the check. */
+  numbers: Record<string, number | boolean | null>;
+  /** What was seen, or why it could not be. */
+  detail: string;
+}
+
 /** The run report: the contract every front end reads (see DESIGN.md). */
 export interface RunReport {
   runId: string;
@@ -171,7 +202,12 @@ export interface RunReport {
   reasons: string[];
   reads: ReadCounts;
   writes: WriteCounts;
-  orders: { accepted: number; committed: number; rejected: number; lost: number; duplicated: number };
+  /**
+   * `lost`: accepted orders (201/202) never recorded, the shop's broken promise. `failed`: orders
+   * answered with an error. `neverCommitted`: every order a customer tried to place that never got
+   * recorded: the failed ones without a row plus the lost ones (the seed's "Orders lost").
+   */
+  orders: { accepted: number; committed: number; rejected: number; lost: number; duplicated: number; failed: number; neverCommitted: number };
   queue: { remaining: number; dlq: number };
   target: { registeredAtEnd: boolean };
   fault: FaultRecord & { injected: boolean };
@@ -181,6 +217,8 @@ export interface RunReport {
   recovery: { timeToFirstDatabaseReadMs: number | null; timeToDrainMs: number | null };
   /** How the traffic ran: workers per window, windows per phase, the worst start lag at a window boundary. */
   traffic: { workers: number; windows: { baseline: number; experiment: number }; maxStartLagMs: number };
+  /** Every part of the hypothesis, and the tolerances it was judged with. */
+  hypothesis: { tolerances: HypothesisTolerances; checks: HypothesisCheck[] };
   transitions: number | null;
   /** true: the timeline was left out of this copy to fit the state; the stored report has it whole. */
   timelineOmitted?: boolean;
@@ -224,6 +262,10 @@ export interface OrderVerification {
   rejected: number;
   lost: number;
   duplicated: number;
+  /** Rows the recovery worker wrote from the queue; null when the shop does not say. */
+  viaQueue: number | null;
+  /** When the last of them was written (ISO): the moment the buffer was worked off; null when none was, or the shop does not say. */
+  lastViaQueueAt: string | null;
 }
 
 /** The input of the report step: the execution state after VerifyOrders. */

@@ -1,6 +1,6 @@
 // Checks that every order the shop answered for was recorded exactly once.
 import type { OrderVerification, TrafficResult, WriteCounts } from './contracts';
-import { type Clock, type ShopClient, systemClock } from '../ports';
+import { type Clock, type RunOrderRows, type ShopClient, systemClock } from '../ports';
 import { addInto } from './traffic';
 
 /** The shop's order counts for the run could not be read, even after retrying. */
@@ -18,7 +18,7 @@ export class OrderCountUnavailable extends Error {
  * shop can commit an order whose answer timed out), so failed writes widen the expected range upward
  * instead of counting as duplicates. A 201 whose order is not committed is lost as well.
  */
-export function compareOrders(traffic: readonly TrafficResult[], recorded: { committed: number; rejected: number }): OrderVerification {
+export function compareOrders(traffic: readonly TrafficResult[], recorded: RunOrderRows): OrderVerification {
   const writes = traffic.reduce<WriteCounts>((sum, t) => addInto(sum, t.writes), { ok: 0, queued: 0, stockOut: 0, failed: 0 });
   const accepted = traffic.reduce((sum, t) => sum + t.ordersAccepted, 0);
   const answered = writes.ok + writes.queued + writes.stockOut;
@@ -29,6 +29,8 @@ export function compareOrders(traffic: readonly TrafficResult[], recorded: { com
     rejected: recorded.rejected,
     lost: Math.max(0, answered - rows, writes.ok - recorded.committed),
     duplicated: Math.max(0, rows - answered - writes.failed),
+    viaQueue: recorded.viaQueue ?? null,
+    lastViaQueueAt: recorded.lastViaQueueAt ?? null,
   };
 }
 

@@ -8,15 +8,15 @@ import type {
   ReportOutput,
   RunReport,
   TimelineBucket,
-  Verdict,
   WriteCounts,
 } from './contracts';
 import { mergeEncodedHistograms, summarise } from './latency-histogram';
 import { METRIC_SLOT_SECONDS, MetricNames, PHASE_DIMENSION } from './metric-names';
 import { addInto } from './traffic';
+import { alarmNames, type FaultWindow, judgeHypothesis, type Phase, PHASES } from './hypothesis';
 
-export type Phase = 'baseline' | 'outage' | 'recovery';
-const PHASES: readonly Phase[] = ['baseline', 'outage', 'recovery'];
+export type { Phase } from './hypothesis';
+
 
 /** PutMetricData takes at most 1,000 datums per call. */
 export const MAX_METRIC_DATUMS = 1_000;
@@ -35,13 +35,6 @@ interface LabelledBucket {
   phase: Phase;
 }
 
-/** What the fault branch did, in epoch milliseconds. */
-interface FaultWindow {
-  injected: boolean;
-  deregisteredAtMs: number | null;
-  registeredAtMs: number | null;
-  availableAtMs: number | null;
-}
 
 /** The report step's output before the report is stored. */
 export type BuiltReport = Omit<ReportOutput, 'storage'>;
@@ -83,11 +76,12 @@ export function buildReport(input: ReportInput): BuiltReport {
   const drainEndedAtMs = parseTime(drain.endedAt, 'drain.endedAt');
   const recovery = {
     timeToFirstDatabaseReadMs: timeToFirstDatabaseRead(labelled, window),
-    timeToDrainMs:
-      drain.drained && window.availableAtMs !== null && drainEndedAtMs !== null ? Math.max(0, drainEndedAtMs - window.availableAtMs) : null,
+    timeToDrainMs: timeToDrain(input, total, window),
   };
+  const failedWithRow = Math.min(total.writes.failed, Math.max(0, orders.committed + orders.rejected - (total.writes.ok + total.writes.queued + total.writes.stockOut)));
+  const neverCommitted = orders.lost + total.writes.failed - failedWithRow;
 
-  const { verdict, reasons } = judge(input, { phases, total, queue, registeredAtEnd, window, recovery });
+  const { verdict, reasons, checks } = judgeHypothesis(input, { phases, total, latencyMs, queue, registeredAtEnd, window, recovery, neverCommitted });
   const { runId, ...configWithoutId } = config;
   const report: RunReport = {
     runId,
@@ -98,7 +92,10 @@ export function buildReport(input: ReportInput): BuiltReport {
     reasons,
     reads: total.reads,
     writes: total.writes,
-    orders: { accepted: orders.accepted, committed: orders.committed, rejected: orders.rejected, lost: orders.lost, duplicated: orders.duplicated },
+    orders: {
+      accepted: orders.accepted, committed: orders.committed, rejected: orders.rejected, lost: orders.lost, duplicated: orders.duplicated,
+      failed: total.writes.failed, neverCommitted,
+    },
     queue,
     target: { registeredAtEnd },
     fault: { ...fault, injected: window.injected },
@@ -111,20 +108,11 @@ export function buildReport(input: ReportInput): BuiltReport {
     latencyMs,
     timeline: labelled.map(({ bucket, phase }) => ({ t: bucket.t, phase, reads: { ...bucket.reads }, writes: { ...bucket.writes } })),
     recovery,
+    hypothesis: { tolerances: config.hypothesis, checks },
     transitions: input.transitions ?? null,
   };
   const summaryAt = drainEndedAtMs ?? lastBucketEnd(labelled) ?? Date.parse(input.startedAt);
   return { verdict, reasons, report, metricData: buildMetricData(report, labelled, window, summaryAt) };
-}
-
-/**
- * The stop-condition alarms that ended the hold, as a list. The state machine collects them with a
- * `..AlarmName` path, which Step Functions answers with a list; some JSONPath engines (the local
- * runtime among them) answer a single match with the bare string, so one name is taken as a list of one.
- */
-function alarmNames(stoppedEarly: string[] | string | null | undefined): string[] | null {
-  if (stoppedEarly === null || stoppedEarly === undefined) return null;
-  return typeof stoppedEarly === 'string' ? [stoppedEarly] : stoppedEarly;
 }
 
 /**
@@ -146,116 +134,19 @@ function timeToFirstDatabaseRead(labelled: readonly LabelledBucket[], window: Fa
   return first ? Math.max(0, first.bucket.t - registeredAt) : null;
 }
 
-interface Evidence {
-  phases: Record<Phase, PhaseCounts>;
-  total: PhaseCounts;
-  queue: { remaining: number; dlq: number };
-  registeredAtEnd: boolean;
-  window: FaultWindow;
-  recovery: RunReport['recovery'];
-}
-
-function judge(input: ReportInput, evidence: Evidence): { verdict: Verdict; reasons: string[] } {
-  const broken = brokenRules(input, evidence);
-  const alarms = alarmNames(input.experiment.hold?.stoppedEarly ?? input.experiment.fault.stoppedEarly) ?? [];
-  if (alarms.length > 0) {
-    const stopped = `aborted: stop condition ${alarms.length === 1 ? 'alarm' : 'alarms'} ${alarms.join(', ')} in ALARM ended the hold early`;
-    return { verdict: 'aborted', reasons: [stopped, ...broken] };
-  }
-  if (broken.length > 0) return { verdict: 'failed', reasons: broken };
-
-  const { phases, window } = evidence;
-  const notTested = ' (the experiment traffic is counted as recovery); the hypothesis was not tested';
-  if (input.config.dryRun || input.experiment.fault.dryRun) {
-    return { verdict: 'inconclusive', reasons: [`dry run: the fault was not injected${notTested}`] };
-  }
-  if (!window.injected) {
-    return { verdict: 'inconclusive', reasons: [`the fault was not injected: no deregistration was recorded${notTested}`] };
-  }
-  const cacheReads = phases.outage.reads.cache + phases.recovery.reads.cache;
-  const queued = phases.outage.writes.queued + phases.recovery.writes.queued;
-  // Failed requests would have failed the run above, so only cache reads and queued orders remain as bite.
-  if (cacheReads === 0 && queued === 0) {
-    return {
-      verdict: 'inconclusive',
-      reasons: ['the fault never bit: no read was served from cache, no order was queued and no request failed during the outage and recovery'],
-    };
-  }
-  return { verdict: 'passed', reasons: [passedSummary(input, evidence, cacheReads, queued)] };
-}
-
-/** One reason per broken rule of the hypothesis, each with its numbers. */
-function brokenRules(input: ReportInput, { phases, total, queue, registeredAtEnd, window }: Evidence): string[] {
-  const reasons: string[] = [];
-  const { orders, drain, config } = input;
-  const hold = input.experiment.hold;
-  if (hold?.haltedBy === 'errorBudget') {
-    const w = hold.window;
-    reasons.push(
-      `error budget spent: ${w ? `outage window ${w.index + 1} failed ${w.failedPercent}% of its requests (${w.failed} of ${w.requests})` : 'an outage window failed too many requests'}, ` +
-        `more than errorBudgetPercent ${config.errorBudgetPercent}%; the hold ended early and the target was registered again`,
-    );
-  }
-  if (total.reads.failed > 0) {
-    reasons.push(`${plural(total.reads.failed, 'read', 'reads')} failed (${byPhase(phases, (p) => p.reads.failed)})`);
-  }
-  if (total.writes.failed > 0) {
-    reasons.push(`${plural(total.writes.failed, 'write', 'writes')} failed (${byPhase(phases, (p) => p.writes.failed)})`);
-  }
-  if (orders.lost > 0) {
-    reasons.push(
-      `${plural(orders.lost, 'order', 'orders')} lost: ${orders.accepted} accepted (201/202), ${orders.committed} committed, ${orders.rejected} rejected`,
-    );
-  }
-  if (orders.duplicated > 0) {
-    const answered = total.writes.ok + total.writes.queued + total.writes.stockOut;
-    reasons.push(
-      `${plural(orders.duplicated, 'order', 'orders')} duplicated: ${orders.committed + orders.rejected} order rows recorded for ${answered} answered writes`,
-    );
-  }
-  if (queue.remaining > 0) {
-    reasons.push(`order queue not empty at the end: ${queue.remaining} messages (${describeDepth(drain.queue)})`);
-  }
-  if (queue.dlq > 0) {
-    const held =
-      window.deregisteredAtMs !== null && window.availableAtMs !== null
-        ? Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000)
-        : config.outageSeconds;
-    const policy = input.queuePolicy;
-    const budget = policy
-      ? `maxReceiveCount ${policy.maxReceiveCount} x visibility timeout ${policy.visibilityTimeoutSeconds} s = ${policy.maxReceiveCount * policy.visibilityTimeoutSeconds} s`
-      : 'maxReceiveCount x visibility timeout';
-    reasons.push(
-      `DLQ holds ${plural(queue.dlq, 'order', 'orders')} at the end (${describeDepth(drain.dlq)}): the outage (${held} s) outlasted the queue's retry budget (${budget})`,
-    );
-  }
-  if (!drain.drained) {
-    reasons.push(`queue and DLQ not drained within ${config.drainTimeoutSeconds} s (${plural(drain.polls, 'poll', 'polls')})`);
-  }
-  if (!registeredAtEnd) {
-    reasons.push('proxy target not registered and AVAILABLE at the end: the fault branch recorded no availableAt');
-  }
-  return reasons;
-}
-
-function passedSummary(input: ReportInput, { window, recovery }: Evidence, cacheReads: number, queued: number): string {
-  const { orders } = input;
-  const held =
-    window.deregisteredAtMs !== null && window.availableAtMs !== null
-      ? `${Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000)} s`
-      : `${input.config.outageSeconds} s`;
-  const parts = [
-    `hypothesis held: the database was gone for ${held}`,
-    `${plural(cacheReads, 'read', 'reads')} served from cache and ${plural(queued, 'order', 'orders')} queued, no request failed`,
-    `all ${orders.accepted} accepted orders recorded (${orders.committed} committed, ${orders.rejected} rejected), none lost or duplicated`,
-    recovery.timeToDrainMs !== null
-      ? `queue and DLQ drained ${Math.round(recovery.timeToDrainMs / 1000)} s after the target was AVAILABLE`
-      : 'queue and DLQ drained',
-  ];
-  if (recovery.timeToFirstDatabaseReadMs !== null) {
-    parts.push(`first database read ${recovery.timeToFirstDatabaseReadMs} ms after re-registration`);
-  }
-  return parts.join('; ');
+/**
+ * From AVAILABLE until the queues were first empty with every queued order recorded: the time the
+ * recovery worker wrote the last order that came through the queue, which it does while the recovery
+ * traffic still runs. Nothing queued: 0. Unknown (the queues did not drain, an order was lost, or the
+ * shop does not say when it wrote the queued orders): null.
+ */
+function timeToDrain({ drain, orders }: ReportInput, total: PhaseCounts, window: FaultWindow): number | null {
+  if (!drain.drained) return null;
+  if (total.writes.queued === 0 && !orders.viaQueue) return 0;
+  if (orders.lost > 0 || window.availableAtMs === null || !orders.lastViaQueueAt) return null;
+  const lastMs = Date.parse(orders.lastViaQueueAt);
+  if (Number.isNaN(lastMs)) throw new InvalidReportInput(`orders.lastViaQueueAt is not an ISO timestamp: ${JSON.stringify(orders.lastViaQueueAt)}`);
+  return Math.max(0, lastMs - window.availableAtMs);
 }
 
 /**
@@ -352,17 +243,6 @@ function depth(q: QueueDepth): number {
   return q.visible + q.inFlight + q.delayed;
 }
 
-function describeDepth(q: QueueDepth): string {
-  return `visible ${q.visible}, in flight ${q.inFlight}, delayed ${q.delayed}`;
-}
-
-function byPhase(phases: Record<Phase, PhaseCounts>, count: (p: PhaseCounts) => number): string {
-  return PHASES.map((phase) => `${phase} ${count(phases[phase])}`).join(', ');
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function lastBucketEnd(labelled: readonly LabelledBucket[]): number | null {
   return labelled.length === 0 ? null : Math.max(...labelled.map((l) => l.bucket.t)) + 1000;

@@ -1,6 +1,7 @@
 // Validates a run's settings (execution-input overrides over the stack's defaults) into a RunConfig.
 import { randomBytes } from 'node:crypto';
 import type { RunConfig, RunSettings } from './contracts';
+import { checkTolerances, type HypothesisTolerances, mergeTolerances } from './hypothesis-tolerances';
 import { checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, deriveLoopBounds, describeValue, OVERRIDABLE_KEYS, resolveTrafficWorkers, SETTING_KEYS } from './run-settings';
 
 export { DEFAULT_RUN_SETTINGS, estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-settings';
@@ -21,22 +22,28 @@ export class InvalidRunConfig extends Error {
  * checks every field and the limits the state machine lives under, and derives the loop bounds.
  * The run id comes from the input, else from the execution name, else it is generated.
  */
-export function validateRunInput(input: unknown, defaults: Partial<RunSettings> = {}, executionName?: string, limits: RunLimits = {}): RunConfig {
+export function validateRunInput(input: unknown, defaults: RunDefaults = {}, executionName?: string, limits: RunLimits = {}): RunConfig {
   const problems: string[] = [];
   const overrides = readObject(input ?? {}, 'execution input', problems);
   const stackDefaults = readObject(defaults ?? {}, 'defaults', problems);
 
   for (const key of Object.keys(overrides)) {
-    if (OVERRIDABLE_KEYS.includes(key)) continue;
+    if (OVERRIDABLE_KEYS.includes(key) || key === HYPOTHESIS_KEY) continue;
     problems.push(
       (SETTING_KEYS as readonly string[]).includes(key)
         ? `${key} cannot be set in the execution input (the stack sets it)`
-        : `unknown key ${JSON.stringify(key)} in the execution input (allowed: ${OVERRIDABLE_KEYS.join(', ')})`,
+        : `unknown key ${JSON.stringify(key)} in the execution input (allowed: ${[...OVERRIDABLE_KEYS, HYPOTHESIS_KEY].join(', ')})`,
     );
   }
   for (const key of Object.keys(stackDefaults)) {
-    if (!(SETTING_KEYS as readonly string[]).includes(key)) problems.push(`unknown key ${JSON.stringify(key)} in the defaults`);
+    if (!(SETTING_KEYS as readonly string[]).includes(key) && key !== HYPOTHESIS_KEY) problems.push(`unknown key ${JSON.stringify(key)} in the defaults`);
   }
+  const tolerances = [stackDefaults.hypothesis, overrides.hypothesis].map((layer, i) => {
+    if (layer === undefined) return undefined;
+    const found = checkTolerances(layer, i === 0 ? 'defaults.hypothesis.' : 'hypothesis.');
+    problems.push(...found);
+    return found.length === 0 ? (layer as Partial<HypothesisTolerances>) : undefined;
+  });
 
   const merged: Record<string, unknown> = { ...DEFAULT_RUN_SETTINGS };
   for (const key of SETTING_KEYS) {
@@ -75,8 +82,15 @@ export function validateRunInput(input: unknown, defaults: Partial<RunSettings> 
     availableTimeoutSeconds: settings.availableTimeoutSeconds,
     availablePollIterations: derived.availablePollIterations,
     dryRun: settings.dryRun,
+    hypothesis: mergeTolerances(...tolerances),
   };
 }
+
+/** The execution input's key for the hypothesis' tolerances (a partial object over the stack's). */
+export const HYPOTHESIS_KEY = 'hypothesis';
+
+/** The stack's defaults: its settings and its tolerances. */
+export type RunDefaults = Partial<RunSettings> & { readonly hypothesis?: Partial<HypothesisTolerances> };
 
 /** Limits of the deployed state machine a run must fit in. */
 export interface RunLimits {

@@ -46,8 +46,17 @@ describe('gameday local flags', () => {
     const result = gameday('local', '--help');
     // Then every flag of a local run is listed
     expect(result.status).toBe(0);
-    for (const flag of ['--compare', '--degradation', '--baseline-seconds', '--outage-seconds', '--reads-per-second', '--writes-per-second', '--drain-timeout-seconds', '--json']) {
+    for (const flag of ['--compare', '--degradation', '--baseline-seconds', '--outage-seconds', '--reads-per-second', '--writes-per-second', '--drain-timeout-seconds', '--json', '--junit', '--max-failed-reads-percent', '--max-failed-writes-percent', '--max-outage-p99-ratio', '--max-recovery-seconds', '--max-drain-seconds']) {
       expect(result.stdout).toContain(flag);
     }
+  });
+
+  it('refuses a tolerance past its bound, naming it, before the lab starts', () => {
+    // When a failed-reads tolerance is above 100 %
+    const result = gameday('--max-failed-reads-percent', '150');
+    // Then the input's rule names it and the command exits 2
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/hypothesis\.maxFailedReadsPercent must be a number from 0 to 100/);
+    expect(result.stdout).not.toMatch(/Starting the lab/);
   });
 });

@@ -101,7 +101,7 @@ describe('the HTML report of one run, in a browser', () => {
     expect(table).toEqual({
       Reads: `DB=${reads.database} CACHE=${reads.cache} FAIL=${reads.failed}`,
       Writes: `OK=${writes.ok} 202_QUEUED=${writes.queued} STOCK_OUT=${writes.stockOut} FAIL=${writes.failed}`,
-      'Orders lost': `0 (accepted ${orders.accepted}, committed ${orders.committed}, rejected 0, duplicated 0)`,
+      'Orders lost': `0 (0 failed writes, 0 accepted but not recorded; accepted ${orders.accepted}, committed ${orders.committed}, rejected 0, duplicated 0)`,
       'SQS remaining / DLQ': '0 / 0',
       'Target registered at end': 'yes',
       Verdict: 'PASSED',
@@ -154,6 +154,24 @@ describe('the HTML report of a BEFORE/AFTER pair, in a browser', () => {
     expect(reasons).toEqual([`${reads.failed} reads failed (baseline 0, outage ${reads.failed}, recovery 0)`, `${writes.failed} writes failed (baseline 0, outage ${writes.failed}, recovery 0)`]);
     expect(table.Reads).toBe(`DB=${reads.database} CACHE=0 FAIL=${reads.failed}`);
     expect(table.Writes).toBe(`OK=${writes.ok} 202_QUEUED=0 STOCK_OUT=0 FAIL=${writes.failed}`);
+  });
+
+  it('shows the seed\'s BEFORE/AFTER table above the runs, the same rows as the terminal\'s', async () => {
+    // Given the pair, opened
+    // When the compare table is read as a reader reads it
+    const rows = await opened.page.$$eval('table.compare tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((cell) => (cell as { textContent: string | null }).textContent ?? '')));
+    // Then it holds the seed's rows with each run's value, BEFORE's orders lost being its failed writes
+    expect(rows.map((r) => r[0]).slice(0, 6)).toEqual(['Read failures during outage', 'Reads served from cache', 'Write failures during outage', 'Orders buffered to SQS', 'Orders lost', 'Customer experience']);
+    expect(rows.find((r) => r[0] === 'Orders lost')).toEqual(['Orders lost', String(before.writes.failed), '0 (all drained to the database)']);
+  });
+
+  it('lists each part of the hypothesis with its state, in each run', async () => {
+    // Given the pair, opened
+    // When the hypothesis tables are read
+    const states = await opened.page.$$eval('section.run', (sections) => sections.map((s) => Array.from(s.querySelectorAll('table.hypothesis tr.check td.state')).map((td) => (td as { textContent: string | null }).textContent)));
+    // Then BEFORE broke the outage part and AFTER held all five
+    expect(states[0]).toEqual(['held', 'held', 'broken', 'held', 'held']);
+    expect(states[1]).toEqual(['held', 'held', 'held', 'held', 'held']);
   });
 
   it('draws the charts of both runs', async () => {

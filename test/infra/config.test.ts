@@ -52,6 +52,15 @@ describe('validateGameDayConfig', () => {
     expect(withStackDefaults).toMatchObject({ baselineSeconds: 30, outageSeconds: 180, recoverySeconds: 60, readsPerSecond: 3, writesPerSecond: 1 });
   });
 
+  test('takes the hypothesis\' tolerances from the context and refuses bad ones with the rest', () => {
+    // Given a config with a drain bound, and one with a negative percent and a tolerance for lost orders
+    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxDrainSeconds: 30 } });
+    const refused = () => validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxFailedWritesPercent: -2, ordersLost: 1 } });
+    // Then the first is merged over the seed's, and the second names both problems
+    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: 30 });
+    expect(refused).toThrow(/"hypothesis\.ordersLost"[\s\S]*hypothesis\.maxFailedWritesPercent must be a number from 0 to 100/);
+  });
+
   test('merges partial experiment settings over the defaults', () => {
     // Given a config that sets only the outage length
     // When it is validated

@@ -250,6 +250,15 @@ describe('GameDay definition', () => {
     expect(states.ValidateInput.ResultPath).toBe('$.config');
   });
 
+  test('gives every run the stack\'s tolerances from the gameday context, under the input\'s', () => {
+    // Given a stack whose context sets a p99 bound and 1 % failed reads
+    const custom = allStates(definitionOf(templateOf(testConfig({ hypothesis: { maxOutageP99Ratio: 1.5, maxFailedReadsPercent: 1 } }))));
+    // When the input validation's payload is read
+    const payload = (custom.ValidateInput.Parameters as { Payload: { defaults: { hypothesis: unknown } } }).Payload;
+    // Then the defaults carry them, the seed's elsewhere (a null bound is left out: the run's default is no bound)
+    expect(payload.defaults.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 1.5 });
+  });
+
   test('lands the plain output of every Lambda step, field by field from its Payload', () => {
     // Given every lambda:invoke task, those inside the window Maps included
     const invokes = Object.values(states).filter((state) => typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke'));

@@ -322,7 +322,7 @@ describe('GET /runs/:runId/orders', () => {
     // When run-1 is counted
     const response = await t.get('/runs/run-1/orders');
     // Then only its orders count
-    expect(await response.json()).toEqual({ runId: 'run-1', committed: 2, rejected: 1, committedQuantity: 5, servedBy: 'test-shop' });
+    expect(await response.json()).toEqual({ runId: 'run-1', committed: 2, rejected: 1, committedQuantity: 5, viaQueue: 0, lastViaQueueAt: null, servedBy: 'test-shop' });
   });
 
   it('answers 503 while the database is away', async () => {

@@ -55,7 +55,15 @@ export class FakeDatabase implements ShopDatabase {
     this.enter();
     const tagged = [...this.orders.values()].filter((o) => o.runId === runId);
     const committed = tagged.filter((o) => o.status === 'committed');
-    return { runId, committed: committed.length, rejected: tagged.length - committed.length, committedQuantity: committed.reduce((sum, o) => sum + o.quantity, 0) };
+    const viaQueue = tagged.filter((o) => o.via === 'queue').map((o) => o.createdAt).sort();
+    return {
+      runId,
+      committed: committed.length,
+      rejected: tagged.length - committed.length,
+      committedQuantity: committed.reduce((sum, o) => sum + o.quantity, 0),
+      viaQueue: viaQueue.length,
+      lastViaQueueAt: viaQueue.at(-1) ?? null,
+    };
   }
 
   async close(): Promise<void> {}

@@ -88,7 +88,9 @@ describe('the Chaos Shop on a real database', () => {
     expect(await json(read)).toMatchObject({ source: 'cache' });
     expect(order.status).toBe(202);
     expect([first, second]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
-    expect(await json(await resilient.app.request('/runs/run-outage/orders'))).toMatchObject({ committed: 1, committedQuantity: 3 });
+    const counts = await json(await resilient.app.request('/runs/run-outage/orders'));
+    expect(counts).toMatchObject({ committed: 1, committedQuantity: 3, viaQueue: 1 });
+    expect(counts.lastViaQueueAt).toBe((await json(await resilient.app.request('/orders/o-outage'))).createdAt);
     const products = (await json(await resilient.app.request('/products'))).products as Array<{ id: number; stock: number }>;
     expect(products.find((p) => p.id === 2)?.stock).toBe(7);
   });

@@ -5,13 +5,13 @@ import type { OrderVerification, ReportOutput, RunConfig, TrafficResult } from '
 export const RUN_CONFIG_FIELDS = {
   runId: true, baselineSeconds: true, outageSeconds: true, recoverySeconds: true, readsPerSecond: true, writesPerSecond: true,
   drainTimeoutSeconds: true, windowSeconds: true, trafficWorkers: true, workers: true, errorBudgetPercent: true, drainPollSeconds: true,
-  drainPollIterations: true, drainZeroReadings: true, availablePollSeconds: true, availableTimeoutSeconds: true, availablePollIterations: true, dryRun: true,
+  drainPollIterations: true, drainZeroReadings: true, availablePollSeconds: true, availableTimeoutSeconds: true, availablePollIterations: true, dryRun: true, hypothesis: true,
 } as const satisfies Record<keyof RunConfig, true>;
 export const TRAFFIC_RESULT_FIELDS = {
   phase: true, degradation: true, startedAtMs: true, endedAtMs: true, offered: true, reads: true, writes: true,
   ordersAccepted: true, latencyMs: true, latencyHistograms: true, startLagMs: true, windows: true, timeline: true,
 } as const satisfies Record<keyof TrafficResult, true>;
 export const ORDER_VERIFICATION_FIELDS = {
-  accepted: true, committed: true, rejected: true, lost: true, duplicated: true,
+  accepted: true, committed: true, rejected: true, lost: true, duplicated: true, viaQueue: true, lastViaQueueAt: true,
 } as const satisfies Record<keyof OrderVerification, true>;
 export const REPORT_OUTPUT_FIELDS = { verdict: true, reasons: true, report: true, metricData: true, storage: true } as const satisfies Record<keyof ReportOutput, true>;

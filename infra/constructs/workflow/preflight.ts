@@ -22,7 +22,7 @@ export class Preflight extends Construct {
     const readInput = new sfn.Pass(this, STATES.readInput, { parameters: { input: sfn.JsonPath.objectAt('$') } });
     const validateInput = invokeStep(this, STATES.validateInput, ctx.steps.validateInput, RUN_CONFIG_FIELDS, '$.config', {
       input: sfn.JsonPath.objectAt('$.input'),
-      defaults: { ...c.experiment },
+      defaults: { ...c.experiment, hypothesis: { ...c.hypothesis } },
       limits: { executionTimeoutSeconds: c.executionTimeoutMinutes * 60 },
       executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
     });

@@ -76,6 +76,40 @@ describe('gameday start', () => {
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ windowSeconds: 30, trafficWorkers: 4, errorBudgetPercent: 20 }) });
   });
 
+  it('passes the hypothesis\' tolerances from their flags as the input\'s hypothesis', async () => {
+    // Given a terminal
+    const term = terminal();
+    runThrough(passingHistory(), 5);
+    // When a run is started with a p99 bound, a failed-reads tolerance and a drain bound
+    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--outage-seconds', '60', '--max-outage-p99-ratio', '1.5', '--max-failed-reads-percent', '0.5', '--max-drain-seconds', '30');
+    // Then they travel under hypothesis, beside the setting override
+    expect(code).toBe(0);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ outageSeconds: 60, hypothesis: { maxFailedReadsPercent: 0.5, maxOutageP99Ratio: 1.5, maxDrainSeconds: 30 } }) });
+  });
+
+  it('refuses a tolerance that is not a number of 0 or more before starting anything', async () => {
+    // Given a negative tolerance
+    const term = terminal();
+    // When a run is started with it
+    // Then it is refused with exit 2, nothing started
+    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE, '--max-failed-writes-percent', '-1')).resolves.toBe(2);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('writes JUnit when the run ends, a case per part of the hypothesis', async () => {
+    // Given a run that passes
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gameday-junit-')), 'out.xml');
+    // When it is started with --junit
+    await gameday(term, 'start', '--state-machine-arn', MACHINE, '--junit', file);
+    // Then the file holds the report's parts as test cases, and the command says where
+    const xml = readFileSync(file, 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(6);
+    expect(xml).not.toContain('<failure');
+    expect(term.lines).toContain(`JUnit written to ${file}`);
+  });
+
   it('shows the phase, the elapsed and planned time and the counts while it runs', async () => {
     // Given a run that is in its baseline at the first poll
     runThrough(passingHistory(), 4);
@@ -303,6 +337,20 @@ describe('gameday watch', () => {
     expect(code).toBe(3);
     expect(term.lines.join('\n')).toContain('ended FAILED (Aborted: preflight: another GameDay holds the lock)');
     expect(term.lines.join('\n')).toContain('Verdict: ABORTED (the run ended before its report step)');
+  });
+
+  it('writes JUnit for a run that ended before its report step, failing its verdict', async () => {
+    // Given an execution refused in preflight
+    const history = new History().started().entered('AcquireLock').entered('LockHeld').failed('Aborted', 'preflight: another GameDay holds the lock');
+    runThrough(history, 100);
+    const term = terminal();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'gameday-junit-')), 'watch.xml');
+    // When it is watched with --junit
+    await gameday(term, 'watch', RUN, '--junit', file);
+    // Then every part is skipped and the verdict's case fails with the ending
+    const xml = readFileSync(file, 'utf8');
+    expect(xml.match(/<skipped /g)).toHaveLength(5);
+    expect(xml).toMatch(/<failure message="the run aborted" type="RunAborted">the run ended FAILED before its report step \(Aborted: preflight: another GameDay holds the lock\)<\/failure>/);
   });
 });
 

@@ -67,4 +67,18 @@ describe('result table', () => {
     const afterColumn = lines[0].indexOf('AFTER');
     expect(lines.slice(1).map((line) => line.slice(afterColumn))).toEqual(compareRows(before, after).map((row) => row.after));
   });
+
+  it('lists each part of the hypothesis with its state and the bounds it was judged by', () => {
+    // Given a run judged with a p99 bound it broke
+    const input = passingRun();
+    input.config = { ...input.config, hypothesis: { ...input.config.hypothesis, maxOutageP99Ratio: 2 } };
+    const lines = formatRunTable(buildReport(input).report, 'GameDay').split('\n');
+    // When the hypothesis block is read
+    const block = lines.slice(lines.findIndex((l) => l.includes('Hypothesis:')), lines.findIndex((l) => l.includes('Verdict:')));
+    // Then it counts the parts that held and names the broken one with its bound and measured ratio
+    expect(block[0]).toBe('  Hypothesis: 4 of 5 parts held');
+    expect(block.slice(1).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['held', 'held', 'broken', 'held', 'held']);
+    expect(block[3]).toContain('customers served during the outage');
+    expect(block[3]).toContain('maxOutageP99Ratio 2: 4]');
+  });
 });

@@ -121,13 +121,30 @@ describe('PostgresShopDatabase against a real database', () => {
     await store.placeOrder(order('b-1', 1, 1, 'run-b'), 'direct');
     // When run-a is counted
     const counts = await store.countRunOrders('run-a');
-    // Then only its orders count
-    expect(counts).toEqual({ runId: 'run-a', committed: 2, rejected: 1, committedQuantity: 3 });
+    // Then only its orders count, and the queued one is named with the time it was recorded
+    const queued = await store.getOrder('a-2');
+    expect(counts).toEqual({ runId: 'run-a', committed: 2, rejected: 1, committedQuantity: 3, viaQueue: 1, lastViaQueueAt: queued?.createdAt });
+  });
+
+  it('names the last order the queue delivered for a run', async () => {
+    // Given two orders of run-q that came through the queue, one after the other, and a direct one after both
+    await store.placeOrder(order('q-1', 1, 1, 'run-q'), 'queue');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.placeOrder(order('q-2', 2, 1, 'run-q'), 'queue');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.placeOrder(order('q-3', 2, 1, 'run-q'), 'direct');
+    // When run-q is counted
+    const counts = await store.countRunOrders('run-q');
+    // Then the last queued order's time is the drain moment, and the direct order does not move it
+    const last = await store.getOrder('q-2');
+    expect(counts.viaQueue).toBe(2);
+    expect(counts.lastViaQueueAt).toBe(last?.createdAt);
+    expect(Date.parse(counts.lastViaQueueAt as string)).toBeLessThan(Date.parse((await store.getOrder('q-3'))?.createdAt as string));
   });
 
   it('returns zero counts for a run without orders', async () => {
     // Given / When an unknown run is counted / Then every count is zero
-    expect(await store.countRunOrders('no-such-run')).toEqual({ runId: 'no-such-run', committed: 0, rejected: 0, committedQuantity: 0 });
+    expect(await store.countRunOrders('no-such-run')).toEqual({ runId: 'no-such-run', committed: 0, rejected: 0, committedQuantity: 0, viaQueue: 0, lastViaQueueAt: null });
   });
 
   it('returns null for an order it has never seen', async () => {

@@ -96,6 +96,20 @@ describe('createHttpShopClient', () => {
     expect(server.received[0].url).toBe('/runs/run-1/orders');
   });
 
+  it('reads the rows the queue delivered and when the last one was written, when the shop says', async () => {
+    // Given a shop that names its queued rows, and one whose time is not a timestamp
+    server = await startTestServer((req, res) =>
+      json(res, 200, req.url === '/runs/run-1/orders' ? { committed: 3, rejected: 0, viaQueue: 2, lastViaQueueAt: '2026-11-27T02:00:41.000Z' } : { committed: 1, rejected: 0, viaQueue: 'x', lastViaQueueAt: 'yesterday' }),
+    );
+    const client = createHttpShopClient(server.url);
+    // When both runs' counts are read
+    const counts = await client.runOrders('run-1');
+    const unreadable = await client.runOrders('run-2');
+    // Then the first carries them, and the unreadable ones are left out rather than guessed
+    expect(counts).toEqual({ committed: 3, rejected: 0, viaQueue: 2, lastViaQueueAt: '2026-11-27T02:00:41.000Z' });
+    expect(unreadable).toEqual({ committed: 1, rejected: 0 });
+  });
+
   it('refuses order counts that are not numbers', async () => {
     // Given a shop that answers with something else
     server = await startTestServer((_req, res) => json(res, 200, { committed: '12' }));

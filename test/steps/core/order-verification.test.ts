@@ -15,7 +15,15 @@ describe('compareOrders', () => {
     // When compared
     const result = compareOrders(traffic, { committed: 23, rejected: 2 });
     // Then all 23 accepted orders are accounted for
-    expect(result).toEqual({ accepted: 23, committed: 23, rejected: 2, lost: 0, duplicated: 0 });
+    expect(result).toEqual({ accepted: 23, committed: 23, rejected: 2, lost: 0, duplicated: 0, viaQueue: null, lastViaQueueAt: null });
+  });
+
+  it('carries what the shop says of the orders the queue delivered', () => {
+    // Given a shop that names 8 rows written from the queue and the time of the last one
+    // When compared
+    const result = compareOrders(traffic, { committed: 23, rejected: 2, viaQueue: 8, lastViaQueueAt: '2026-11-27T02:00:41.000Z' });
+    // Then the verification keeps both, for the drain time
+    expect(result).toMatchObject({ viaQueue: 8, lastViaQueueAt: '2026-11-27T02:00:41.000Z' });
   });
 
   it('counts answers without a row as lost', () => {

@@ -29,6 +29,7 @@ describe('validateRunInput', () => {
       availableTimeoutSeconds: 300,
       availablePollIterations: 60,
       dryRun: false,
+      hypothesis: { maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: null },
     });
   });
 
@@ -65,7 +66,7 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput(input));
     // Then each one is named
     expect(problems).toEqual([
-      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, dryRun, runId)',
+      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, dryRun, runId, hypothesis)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
       'readsPerSecond must be an integer from 1 to 7500 (got 0)',
@@ -190,5 +191,33 @@ describe('validateRunInput', () => {
     expect(first).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
     expect(second).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
     expect(first).not.toBe(second);
+  });
+
+  it('layers the input\'s tolerances over the stack\'s, each over the seed\'s', () => {
+    // Given stack tolerances of 1 % failed reads and a 3 s drain bound, and an input that tightens the drain and sets a p99 bound
+    const defaults = { hypothesis: { maxFailedReadsPercent: 1, maxDrainSeconds: 3 } };
+    // When validated
+    const config = validateRunInput({ hypothesis: { maxDrainSeconds: 1.5, maxOutageP99Ratio: 2 } }, defaults);
+    // Then each tolerance comes from the layer that last set it
+    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 2, maxRecoverySeconds: null, maxDrainSeconds: 1.5 });
+  });
+
+  it('refuses tolerances out of range, of the wrong type, or for lost orders', () => {
+    // Given a negative percent, a string ratio and a tolerance for lost orders
+    // When validated
+    const problems = problemsOf(() => validateRunInput({ hypothesis: { maxFailedReadsPercent: -1, maxOutageP99Ratio: '2', maxOrdersLost: 1 } }));
+    // Then every problem is named, and lost orders are said to be never tolerated
+    expect(problems).toEqual([
+      'unknown key "hypothesis.maxOrdersLost" (allowed: maxFailedReadsPercent, maxFailedWritesPercent, maxOutageP99Ratio, maxRecoverySeconds, maxDrainSeconds; lost and duplicated orders are never tolerated)',
+      'hypothesis.maxFailedReadsPercent must be a number from 0 to 100 (got -1)',
+      'hypothesis.maxOutageP99Ratio must be a number from 0 to 10000, or null (got the string "2")',
+    ]);
+  });
+
+  it('refuses a hypothesis that is not an object', () => {
+    // Given a hypothesis given as a list
+    // When validated
+    // Then it is refused before any harm
+    expect(problemsOf(() => validateRunInput({ hypothesis: [0] }))).toEqual(['hypothesis must be a JSON object of tolerances (got an array)']);
   });
 });

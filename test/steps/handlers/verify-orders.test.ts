@@ -20,7 +20,7 @@ describe('verify-orders handler', () => {
     // When the step runs with both traffic results
     const result = await handler({ shopUrl: server.url, runId: 'run-1', traffic: [baseline, experiment] });
     // Then nothing is lost, and the shop was asked about this run
-    expect(result).toEqual({ accepted: 15, committed: 15, rejected: 0, lost: 0, duplicated: 0 });
+    expect(result).toEqual({ accepted: 15, committed: 15, rejected: 0, lost: 0, duplicated: 0, viaQueue: null, lastViaQueueAt: null });
     expect(server.received.map((r) => r.url)).toEqual(['/runs/run-1/orders']);
   });
 

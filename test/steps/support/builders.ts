@@ -94,7 +94,8 @@ export function passingRun(): ReportInput {
       queue: { visible: 0, inFlight: 0, delayed: 0 },
       dlq: { visible: 0, inFlight: 0, delayed: 0 },
     },
-    orders: { accepted: answered, committed: answered, rejected: 0, lost: 0, duplicated: 0 },
+    // The worker wrote the last of the 20 queued orders 2 s after AVAILABLE.
+    orders: { accepted: answered, committed: answered, rejected: 0, lost: 0, duplicated: 0, viaQueue: 20, lastViaQueueAt: iso(expStart + 24_000) },
   };
 }
 
@@ -121,6 +122,6 @@ export function fragileRun(): ReportInput {
     config: config({ runId: 'run-fragile', outageSeconds: 20, recoverySeconds: 10 }),
     baseline,
     experiment: { traffic: experiment, fault: run.experiment.fault },
-    orders: { accepted: answered, committed: answered, rejected: 0, lost: 0, duplicated: 0 },
+    orders: { accepted: answered, committed: answered, rejected: 0, lost: 0, duplicated: 0, viaQueue: 0, lastViaQueueAt: null },
   };
 }

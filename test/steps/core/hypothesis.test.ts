@@ -1,0 +1,214 @@
+// Each part of the hypothesis is a check with its evidence; a run passes only when every part was observed and held, within the tolerances.
+import type { HypothesisCheck, ReportInput } from '../../../steps/core/contracts';
+import { buildReport } from '../../../steps/core/report';
+import { config, fragileRun, passingRun, seconds, T0, trafficResult } from '../support/builders';
+
+const EXP = T0 + 31_000;
+
+function run(change: (input: ReportInput) => void = () => undefined, hypothesis: Record<string, unknown> = {}): ReportInput {
+  const input = passingRun();
+  input.config = config({ outageSeconds: 20, recoverySeconds: 10, hypothesis });
+  change(input);
+  return input;
+}
+
+function checksOf(input: ReportInput): Record<HypothesisCheck['id'], HypothesisCheck> {
+  const { checks } = buildReport(input).report.hypothesis;
+  return Object.fromEntries(checks.map((c) => [c.id, c])) as Record<HypothesisCheck['id'], HypothesisCheck>;
+}
+
+describe('hypothesis checks', () => {
+  it('observes and holds every part of a resilient run, with the numbers behind each', () => {
+    // Given the resilient run: a clean baseline, an outage served from cache and queue, a restore, a drain
+    // When it is judged
+    const { report } = buildReport(run());
+    // Then all five parts are observed and held, in the order the run sees them, and the run passed
+    expect(report.hypothesis.checks.map((c) => [c.id, c.observed, c.held])).toEqual([
+      ['steadyState', true, true],
+      ['faultBit', true, true],
+      ['servedDuringOutage', true, true],
+      ['restored', true, true],
+      ['drainedOnce', true, true],
+    ]);
+    expect(report.verdict).toBe('passed');
+    const checks = checksOf(run());
+    expect(checks.servedDuringOutage.numbers).toMatchObject({ cacheReads: 60, queuedWrites: 20, failedReads: 0, failedWrites: 0, p99Ratio: 4 });
+    expect(checks.restored.numbers).toMatchObject({ registeredAtEnd: true, timeToFirstDatabaseReadMs: 2_000 });
+    expect(checks.drainedOnce.numbers).toMatchObject({ accepted: 62, lost: 0, duplicated: 0, viaQueue: 20, timeToDrainMs: 2_000 });
+  });
+
+  it('names each bound of the tolerances beside the measured value', () => {
+    // Given tolerances of 5 % failed reads and a p99 ratio of 10
+    // When the run is judged
+    const checks = checksOf(run(undefined, { maxFailedReadsPercent: 5, maxOutageP99Ratio: 10 }));
+    // Then the outage check carries both bounds with what was measured
+    expect(checks.servedDuringOutage.bounds).toEqual(
+      expect.arrayContaining([
+        { name: 'maxFailedReadsPercent', limit: 5, measured: 0, held: true },
+        { name: 'maxOutageP99Ratio', limit: 10, measured: 4, held: true },
+      ]),
+    );
+  });
+
+  it('fails a run whose outage p99 ratio is above its bound, naming the bound and the measured ratio', () => {
+    // Given a bound of 0.01 on the outage p99 ratio (the outage p99 is 4 times the baseline's)
+    // When the run is judged
+    const { verdict, reasons } = buildReport(run(undefined, { maxOutageP99Ratio: 0.01 }));
+    // Then it failed for that bound alone
+    expect(verdict).toBe('failed');
+    expect(reasons).toEqual(['outage p99 ratio 4 (outage p99 40 ms / baseline p99 10 ms) is above maxOutageP99Ratio 0.01']);
+  });
+
+  it('tolerates failed writes within the bound and fails past it, per phase', () => {
+    // Given 2 of the 20 outage writes failed (10 %)
+    const failing = (i: ReportInput) => {
+      i.experiment.traffic.timeline[5].writes = { ok: 0, queued: 0, stockOut: 0, failed: 1 };
+      i.experiment.traffic.timeline[6].writes = { ok: 0, queued: 0, stockOut: 0, failed: 1 };
+    };
+    // When judged with 10 % and with 5 % allowed
+    const within = buildReport(run(failing, { maxFailedWritesPercent: 10 }));
+    const past = buildReport(run(failing, { maxFailedWritesPercent: 5 }));
+    // Then 10 % holds and 5 % does not, the reason naming the bound and the phase's share
+    expect(within.verdict).toBe('passed');
+    expect(past.verdict).toBe('failed');
+    expect(past.reasons).toEqual(['2 writes failed (baseline 0, outage 2, recovery 0): more than maxFailedWritesPercent 5% in outage (10%)']);
+  });
+
+  it('never tolerates a lost or duplicated order, whatever the failure tolerances', () => {
+    // Given every failure tolerated, and one accepted order never recorded
+    const input = run((i) => (i.orders = { ...i.orders, committed: 61, lost: 1 }), { maxFailedReadsPercent: 100, maxFailedWritesPercent: 100 });
+    // When judged
+    const { verdict, report } = buildReport(input);
+    // Then the run failed on the drain check's fixed bound
+    expect(verdict).toBe('failed');
+    expect(report.hypothesis.checks.find((c) => c.id === 'drainedOnce')?.bounds).toContainEqual({ name: 'ordersLost', limit: 0, measured: 1, held: false });
+  });
+
+  it('fails a run whose first database read came later than maxRecoverySeconds', () => {
+    // Given a bound of 1 s from register to the first database read (it took 2 s)
+    const { verdict, reasons } = buildReport(run(undefined, { maxRecoverySeconds: 1 }));
+    // Then it failed naming the bound
+    expect(verdict).toBe('failed');
+    expect(reasons).toEqual(['first database read 2 s after register, more than maxRecoverySeconds 1 s']);
+  });
+
+  it('fails a run whose queues drained later than maxDrainSeconds, and passes one within it', () => {
+    // Given a drain of 2 s after AVAILABLE, judged against 1 s and 3 s
+    const late = buildReport(run(undefined, { maxDrainSeconds: 1 }));
+    const inTime = buildReport(run(undefined, { maxDrainSeconds: 3 }));
+    // Then only the tighter bound fails
+    expect(late.reasons).toEqual(['queues drained 2 s after AVAILABLE, more than maxDrainSeconds 1 s']);
+    expect(inTime.verdict).toBe('passed');
+  });
+
+  it('calls a run inconclusive, naming the part, when a bound is set but its value was not measured', () => {
+    // Given a drain bound, and a shop that does not say when it wrote the queued orders
+    const input = run((i) => (i.orders = { ...i.orders, viaQueue: null, lastViaQueueAt: null }), { maxDrainSeconds: 60 });
+    // When judged
+    const { verdict, reasons } = buildReport(input);
+    // Then the drain part is not observed, and the run cannot pass
+    expect(verdict).toBe('inconclusive');
+    expect(reasons).toEqual(['not observed: queues drained and every order recorded once: maxDrainSeconds set but not measured']);
+  });
+
+  it('calls a run inconclusive when the outage answered no write', () => {
+    // Given an outage whose traffic answered reads only
+    const input = run((i) => {
+      for (const b of i.experiment.traffic.timeline.slice(2, 22)) b.writes = { ok: 0, queued: 0, stockOut: 0, failed: 0 };
+    });
+    // When judged
+    const { verdict, reasons } = buildReport(input);
+    // Then the outage part was not observed
+    expect(verdict).toBe('inconclusive');
+    expect(reasons).toEqual(['not observed: customers served during the outage: no read or no write was answered during the outage']);
+  });
+
+  it('calls a run inconclusive when no read was answered after AVAILABLE', () => {
+    // Given a recovery without traffic
+    const input = run((i) => (i.experiment.traffic = trafficResult('experiment', i.experiment.traffic.timeline.slice(0, 22))));
+    // When judged
+    const { verdict, reasons } = buildReport(input);
+    // Then the restore was not observed
+    expect(verdict).toBe('inconclusive');
+    expect(reasons).toContain('not observed: the shop serves from the database again: no read was answered after the target was AVAILABLE');
+  });
+
+  it('fails a run whose recovery reads never came from the database again', () => {
+    // Given a recovery served wholly from the cache
+    const input = run((i) => {
+      for (const b of i.experiment.traffic.timeline.slice(22)) b.reads = { database: 0, cache: 3, failed: 0 };
+    });
+    // When judged
+    const { verdict, reasons, report } = buildReport(input);
+    // Then the restore was observed and did not hold
+    expect(verdict).toBe('failed');
+    expect(reasons).toEqual(['no read was served by the database after the restore: 30 recovery reads (30 from cache, 0 failed)']);
+    expect(report.hypothesis.checks.find((c) => c.id === 'restored')).toMatchObject({ observed: true, held: false });
+  });
+
+  it('calls a run inconclusive when the baseline answered nothing', () => {
+    // Given an empty baseline, and experiment traffic that begins with the deregistration
+    const input = run((i) => {
+      i.baseline = trafficResult('baseline', []);
+      i.experiment.traffic = trafficResult('experiment', i.experiment.traffic.timeline.slice(2));
+    });
+    // When judged
+    // Then the steady state was not observed
+    expect(buildReport(input).reasons).toEqual(['not observed: steady state before the fault: the baseline answered no read or no write']);
+  });
+
+  it('fails the fragile build on the outage check, with the steady state and the bite observed', () => {
+    // Given the fragile build through the same outage
+    const checks = checksOf(fragileRun());
+    // Then the baseline held, the fault bit, and customers were not served
+    expect([checks.steadyState.held, checks.faultBit.held, checks.servedDuringOutage.observed, checks.servedDuringOutage.held]).toEqual([true, true, true, false]);
+  });
+
+  it('keeps the tolerances the run was judged with in the report', () => {
+    // Given a run with a p99 bound
+    const { report } = buildReport(run(undefined, { maxOutageP99Ratio: 8 }));
+    // Then the report names them all, the seed's defaults where unset
+    expect(report.hypothesis.tolerances).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: 8, maxRecoverySeconds: null, maxDrainSeconds: null });
+  });
+});
+
+describe('orders lost, as a customer counts them', () => {
+  it('counts the fragile build\'s failed writes as orders lost', () => {
+    // Given the fragile build: 20 outage writes failed, every accepted order recorded
+    const { report } = buildReport(fragileRun());
+    // Then 20 orders were never committed, though no accepted order was lost
+    expect(report.orders).toMatchObject({ failed: 20, lost: 0, neverCommitted: 20 });
+  });
+
+  it('does not count a failed write the shop recorded anyway', () => {
+    // Given a write that timed out on the client but was committed (one row beyond the answers)
+    const input = fragileRun();
+    input.orders = { ...input.orders, committed: input.orders.committed + 1 };
+    // When the report is built
+    const { report } = buildReport(input);
+    // Then it is not among the orders never committed
+    expect(report.orders.neverCommitted).toBe(19);
+  });
+
+  it('adds accepted orders that were lost to the failed ones', () => {
+    // Given a resilient run that lost 2 accepted orders
+    const { report } = buildReport(run((i) => (i.orders = { ...i.orders, committed: 60, lost: 2 })));
+    // Then the orders never committed are those 2
+    expect(report.orders).toMatchObject({ failed: 0, lost: 2, neverCommitted: 2 });
+  });
+});
+
+describe('a run that ended without a recovery to look at', () => {
+  it('passes no run whose fault was never injected', () => {
+    // Given traffic that ran but a fault that was never injected
+    const input = run((i) => {
+      i.experiment.fault = { ...i.experiment.fault, deregisteredAt: null, registeredAt: null, availableAt: null };
+      i.experiment.traffic = trafficResult('experiment', seconds(EXP, 32, { database: 3 }, { ok: 1 }));
+    });
+    // When judged
+    const { verdict, report } = buildReport(input);
+    // Then it is inconclusive and the fault check says why
+    expect(verdict).toBe('inconclusive');
+    expect(report.hypothesis.checks.find((c) => c.id === 'faultBit')).toMatchObject({ observed: false, detail: 'no deregistration was recorded' });
+  });
+});
