@@ -301,7 +301,7 @@ describe('gameday watch', () => {
     const code = await gameday(term, 'watch', RUN);
     // Then the ending and the verdict are printed, exit 3
     expect(code).toBe(3);
-    expect(term.lines.join('\n')).toContain('ended FAILED (Aborted: preflight: another GameDay holds the lock)');
+    expect(term.lines.join('\n')).toContain('ended ABORTED at its Aborted state (Step Functions status FAILED): preflight: another GameDay holds the lock');
     expect(term.lines.join('\n')).toContain('Verdict: ABORTED (the run ended before its report step)');
   });
 });
