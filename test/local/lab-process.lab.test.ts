@@ -76,6 +76,12 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** Every process that ran under npm is gone, and the shop's and the control API's ports can be listened on. */
+async function expectNothingLeft(running: RunningLab): Promise<void> {
+  expect(await eventually(() => running.descendants.every((p) => !alive(p.pid)))).toBe(true);
+  for (const port of running.ports) expect(await portIsFree(port)).toBe(true);
+}
+
 let lab: RunningLab | undefined;
 
 afterEach(() => {
@@ -94,9 +100,7 @@ describe('npm run lab, killed by its PID', () => {
     process.kill(lab.npm.pid!, 'SIGTERM');
     await lab.exited;
     // Then no process of the lab is left and its ports can be listened on
-    const running = lab.descendants;
-    expect(await eventually(() => running.every((p) => !alive(p.pid)))).toBe(true);
-    for (const port of lab.ports) expect(await portIsFree(port)).toBe(true);
+    await expectNothingLeft(lab);
   });
 
   it('takes the SQS emulator down with the lab\'s node process when that is SIGKILLed', async () => {
@@ -108,9 +112,7 @@ describe('npm run lab, killed by its PID', () => {
     process.kill(node!.pid, 'SIGKILL');
     await lab.exited;
     // Then the emulator (and every other child) goes too, and the ports are free
-    const running = lab.descendants;
-    expect(await eventually(() => running.every((p) => !alive(p.pid)))).toBe(true);
-    for (const port of lab.ports) expect(await portIsFree(port)).toBe(true);
+    await expectNothingLeft(lab);
   });
 
   it('stops when npm itself is SIGKILLed and no signal reaches the lab', async () => {
@@ -120,8 +122,6 @@ describe('npm run lab, killed by its PID', () => {
     process.kill(lab.npm.pid!, 'SIGKILL');
     await lab.exited;
     // Then the lab sees its parent gone and stops everything
-    const running = lab.descendants;
-    expect(await eventually(() => running.every((p) => !alive(p.pid)))).toBe(true);
-    for (const port of lab.ports) expect(await portIsFree(port)).toBe(true);
+    await expectNothingLeft(lab);
   });
 });
