@@ -1,8 +1,13 @@
-// Exit codes of the `gameday` command, local and on AWS: 0 passed, 1 failed, 2 bad usage (nothing ran), 3 inconclusive or aborted.
+// Exit codes of the `gameday` command, local and on AWS: 0 passed, 1 failed, 2 nothing was judged (bad usage, an AWS or network error), 3 inconclusive or aborted.
 import type { Verdict } from '../steps/core/contracts';
 
 /** The exit code of a run that ended with this verdict. */
 export const EXIT_CODES: Readonly<Record<Verdict, number>> = { passed: 0, failed: 1, inconclusive: 3, aborted: 3 };
 
-/** The command line was refused: nothing ran. */
+/** The command line was refused, or an AWS or network error stopped the command: no verdict. */
 export const EXIT_USAGE = 2;
+
+/** The command line was refused before anything ran; the command exits EXIT_USAGE with its message. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -6,12 +6,16 @@ import type { RunOverrides, RunReport } from '../steps/core/contracts';
 import { validateRunInput } from '../steps/core/run-config';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
 import type { LocalRunResult, Progress } from '../local/runner';
-import { EXIT_CODES } from './exit-codes';
+import { describeEnding } from './ending';
+import { EXIT_CODES, UsageError } from './exit-codes';
+import { createLiveLine, type LiveLine, type LiveStream } from './live-line';
+import { outputPathOption } from './output-paths';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom } from './hypothesis-options';
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
+
+/** Where a local run's report goes when --json is not given. */
+export const DEFAULT_REPORT_PATH = 'gameday-report.json';
 
 export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun' | 'hypothesis'>, ToleranceOptions {
   degradation: boolean;
@@ -39,9 +43,9 @@ export function addLocalRunOptions(command: Command): Command {
   return addToleranceOptions(command)
     .addOption(new Option('--degradation <on|off>', 'the resilient shop (on) or the fragile build (off)').argParser(onOff).default(true, 'on'))
     .option('--compare', 'run the fragile build, then the resilient one, and print BEFORE/AFTER', false)
-    .option('--json <path>', 'write the run report JSON here', undefined)
-    .option('--html <path>', 'also write the HTML report (charts, table, verdict; opens offline) here', undefined)
-    .option('--junit <path>', 'also write JUnit XML: a test case per part of the hypothesis (with --compare: the AFTER run)', undefined)
+    .addOption(outputPathOption('--json <path>', 'write the run report JSON here').default(DEFAULT_REPORT_PATH))
+    .addOption(outputPathOption('--html <path>', 'also write the HTML report (charts, table, verdict; opens offline) here'))
+    .addOption(outputPathOption('--junit <path>', 'also write JUnit XML: a test case per part of the hypothesis (with --compare: the AFTER run)'))
     .option('--dry-run', 'run every step but skip the fault states (the verdict is inconclusive)', false)
     .option('--baseline-seconds <n>', `baseline traffic (local default ${LOCAL_EXPERIMENT.baselineSeconds})`, wholeNumber)
     .option('--outage-seconds <n>', `how long the database is gone (local default ${LOCAL_EXPERIMENT.outageSeconds})`, wholeNumber)
@@ -72,24 +76,24 @@ export function overridesFrom(options: LocalCommandOptions): RunOverrides {
   return overrides;
 }
 
-function progressPrinter(label: string): (p: Progress) => void {
-  let lastPhase = '';
+/** The live line of a local run: rewritten on a terminal; in a log, a line per change of phase or of the target's state. */
+export function progressPrinter(label: string, live: LiveLine): (p: Progress) => void {
   return (p) => {
     const elapsed = `${Math.round(p.elapsedMs / 1000)}s/${Math.round(p.plannedMs / 1000)}s planned`;
     const { reads, writes } = p.counts;
     const counts = `reads db=${reads.database} cache=${reads.cache} fail=${reads.failed}  writes ok=${writes.ok} queued=${writes.queued} fail=${writes.failed}`;
-    const line = `${label}[${p.phase}] ${elapsed}  target ${p.target}  ${counts}`;
-    if (process.stdout.isTTY) {
-      process.stdout.write(`\r${line.padEnd(120).slice(0, 140)}`);
-    } else if (p.phase !== lastPhase) {
-      process.stdout.write(`${line}\n`);
-    }
-    lastPhase = p.phase;
+    live.show(`${label}[${p.phase}] ${elapsed}  target ${p.target}  ${counts}`, `${p.phase} ${p.target}`);
   };
 }
 
+/** The line after a local run: how the execution ended, in the words of its verdict. */
+export function endedLine(label: string, result: Pick<LocalRunResult, 'executionName' | 'status' | 'error' | 'verdict' | 'wallMs'>): string {
+  const error = result.error ? { error: result.error.Error, cause: result.error.Cause } : null;
+  return `${label}Execution ${result.executionName} ended ${describeEnding(result.status, error, result.verdict)} after ${(result.wallMs / 1000).toFixed(1)} s`;
+}
+
 /** Runs the command; returns the exit code. */
-export async function runLocalCommand(options: LocalCommandOptions, out: (line: string) => void = console.log): Promise<number> {
+export async function runLocalCommand(options: LocalCommandOptions, out: (line: string) => void = console.log, stdout: LiveStream = process.stdout): Promise<number> {
   const overrides = overridesFrom(options);
   const { runLocalGameDay } = await import('../local/runner');
   const { formatCompareTable, formatRunTable } = await import('../dashboards/render/result-table');
@@ -107,9 +111,10 @@ export async function runLocalCommand(options: LocalCommandOptions, out: (line: 
   const run = async (degradation: boolean, label: string): Promise<LocalRunResult> => {
     out(`${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite'})...`);
     const labOptions = { degradation, ...(options.registrationDelaySeconds !== undefined ? { registrationDelayMs: options.registrationDelaySeconds * 1000 } : {}) };
-    const result = await runLocalGameDay({ labOptions, input: overrides, signal: abort.signal, onProgress: progressPrinter(label) });
-    if (process.stdout.isTTY) process.stdout.write('\n');
-    out(`${label}Execution ${result.executionName} ended ${result.status} after ${(result.wallMs / 1000).toFixed(1)} s`);
+    const live = createLiveLine(stdout);
+    const result = await runLocalGameDay({ labOptions, input: overrides, signal: abort.signal, onProgress: progressPrinter(label, live) });
+    live.end();
+    out(endedLine(label, result));
     return result;
   };
 
@@ -122,7 +127,7 @@ export async function runLocalCommand(options: LocalCommandOptions, out: (line: 
       out(formatCompareTable(before.report, after.report));
       out('');
       out(formatRunTable(after.report, 'AFTER'));
-      writeJson(options.json ?? 'gameday-report.json', { before: before.report, after: after.report }, out);
+      writeJson(options.json ?? DEFAULT_REPORT_PATH, { before: before.report, after: after.report }, out);
       if (options.html) await writeHtml(options.html, { before: before.report, after: after.report }, out);
       if (options.junit) await writeJunit(options.junit, after.report, out);
       return EXIT_CODES[after.report.verdict];
@@ -137,7 +142,7 @@ export async function runLocalCommand(options: LocalCommandOptions, out: (line: 
 async function finish(report: RunReport, options: LocalCommandOptions, out: (line: string) => void, table: string): Promise<number> {
   out('');
   out(table);
-  writeJson(options.json ?? 'gameday-report.json', report, out);
+  writeJson(options.json ?? DEFAULT_REPORT_PATH, report, out);
   if (options.html) await writeHtml(options.html, report, out);
   if (options.junit) await writeJunit(options.junit, report, out);
   return EXIT_CODES[report.verdict];

@@ -1,10 +1,12 @@
 // The `gameday` command line: `local` (the default) and the AWS commands, with their clients and terminal injectable.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { EXIT_USAGE } from './exit-codes';
-import { addLocalRunOptions, type LocalCommandOptions, UsageError, wholeNumber } from './local-command';
+import { EXIT_USAGE, UsageError } from './exit-codes';
+import { addLocalRunOptions, type LocalCommandOptions, wholeNumber } from './local-command';
+import { checkOutputPaths, outputPathOption, outputPathsOf } from './output-paths';
+import { packageVersion } from './package-version';
 import type { AwsClients } from './aws/clients';
 import type { CommandIo, ScheduleAction, StartOverrides } from './aws/commands';
-import { CliError } from './aws/errors';
+import { CliError, explainAwsError } from './aws/errors';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom, withoutTolerances } from './hypothesis-options';
 
 export interface GamedayDeps {
@@ -42,6 +44,7 @@ export async function runGameday(argv: readonly string[], deps: GamedayDeps): Pr
   let exitCode = 0;
   const program = new Command('gameday')
     .description('Chaos-engineering GameDay: does the shop stay useful, and lose nothing, while its database is gone?')
+    .version(packageVersion(), '-V, --version', 'print the version of gameday')
     .exitOverride()
     .configureOutput({ writeErr: (text) => err(text.trimEnd()) })
     .showHelpAfterError()
@@ -59,12 +62,19 @@ Examples:
   gameday history --stack GameDay                 recent runs and their verdicts
   gameday schedule status --stack GameDay         the recurring GameDay's schedule
 
-Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS error, 3 inconclusive or aborted.`,
-    );
+Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS, network or other error (no verdict), 3 inconclusive or aborted.`,
+    )
+    // Every file a command will write is checked before it runs, so no run ends with its report lost.
+    .hook('preAction', (_program, command) => checkOutputPaths(outputPathsOf(command)));
+
+  // `local` is the default only when the first argument is an option (or there is none): a mistyped
+  // command is then commander's "unknown command" with its suggestion, not an argument of `local`.
+  const first = argv[2];
+  const localIsDefault = first === undefined || first.startsWith('-');
 
   addLocalRunOptions(
     program
-      .command('local', { isDefault: true })
+      .command('local', { isDefault: localIsDefault })
       .description('run a whole GameDay on this machine: the synthesized state machine against the embedded lab')
       .exitOverride(),
   ).action(async (options: LocalCommandOptions) => {
@@ -73,7 +83,12 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
   });
 
   const aws = async (options: { region?: string; arn?: string }, run: (clients: AwsClients) => Promise<number>) => {
-    exitCode = await run(await deps.createClients(options));
+    try {
+      exitCode = await run(await deps.createClients(options));
+    } catch (error) {
+      // Whatever AWS or the network answered that no command explained is still one line and exit 2.
+      throw explainAwsError(error);
+    }
   };
   const commands = () => import('./aws/commands');
 
@@ -83,7 +98,7 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
       .description('start a GameDay on AWS (StartExecution with a unique name) and follow it live; Ctrl-C asks whether to stop it')
       .exitOverride(),
   ))
-    .option('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis')
+    .addOption(outputPathOption('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis'))
     .option('--dry-run', 'the same path with the fault states skipped (the run report says so)', false)
     .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
@@ -118,7 +133,7 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
     .description('follow an execution live: phase, elapsed / planned time, counts, then the table and the verdict')
     .argument('<execution-arn>', 'the execution to follow')
     .option('--region <region>', 'AWS region (default: the ARN\'s region)')
-    .option('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis')
+    .addOption(outputPathOption('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis'))
     .exitOverride()
     .action(async (executionArn: string, options: { region?: string; junit?: string }) => {
       await aws({ region: options.region, arn: executionArn }, async (clients) => (await commands()).watchCommand(clients, executionArn, deps.io, { junit: options.junit }));
@@ -128,8 +143,8 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
     .command('report')
     .description('print the run report of an execution (from its history) or of a run id (from the report bucket), optionally as HTML')
     .argument('<execution-arn|run-id>', 'an execution ARN, or a run id (the execution name) for runs Step Functions no longer keeps')
-    .option('--html <path>', 'write the HTML report here')
-    .option('--json <path>', 'write the run report JSON here')
+    .addOption(outputPathOption('--html <path>', 'write the HTML report here'))
+    .addOption(outputPathOption('--json <path>', 'write the run report JSON here'))
     .option('--stack <name>', 'the GameDay stack whose report bucket holds the run')
     .option('--bucket <name>', 'the report bucket, instead of --stack')
     .option('--region <region>', 'AWS region')

@@ -24,3 +24,8 @@ process.on('SIGINT', shutdown);
 // The parent owns this process: when it goes away (stdin closes), so does the emulator.
 process.stdin.on('end', shutdown);
 process.stdin.resume();
+// A parent that is gone while stdin stays open (inherited elsewhere) still shows as a new parent.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown();
+}, 1000).unref();

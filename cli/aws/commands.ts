@@ -11,17 +11,18 @@ import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
 import { DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
 import { reportKeys } from '../../steps/core/report-storage';
+import { describeEnding } from '../ending';
 import { EXIT_CODES } from '../exit-codes';
 import { checkRunInput, readValidateInputParameters, UnreadableDefinition } from '../run-input';
 import { type AwsClients, readStackOutputs } from './clients';
 import { CliError, explainAwsError } from './errors';
-import { type ExecutionStatus, type ExecutionView, fetchNewEvents, foldHistory, followExecution, formatProgress, verdictOf } from './follow';
+import { type ExecutionStatus, type ExecutionView, fetchNewEvents, foldHistory, followExecution, formatProgress, progressMilestone, verdictOf } from './follow';
 
 /** How a command talks to the person running it; tests give their own. */
 export interface CommandIo {
   out(line: string): void;
-  /** The live progress line (overwritten in place on a terminal). */
-  live(line: string): void;
+  /** The live progress line (overwritten in place on a terminal; in a log, written when `milestone` changes). */
+  live(line: string, milestone: string): void;
   confirm(question: string): Promise<boolean>;
   /** Ctrl-C: registers a handler, returns its removal. @default - none */
   onInterrupt?(handler: () => void): () => void;
@@ -78,7 +79,7 @@ async function followAndSummarise(clients: AwsClients, executionArn: string, io:
   });
   let view: ExecutionView;
   try {
-    view = await followExecution({ sfn: clients.sfn, executionArn, sleep: io.sleep, onUpdate: (v) => io.live(formatProgress(v, io.now?.() ?? new Date())) });
+    view = await followExecution({ sfn: clients.sfn, executionArn, sleep: io.sleep, onUpdate: (v) => io.live(formatProgress(v, io.now?.() ?? new Date()), progressMilestone(v)) });
   } finally {
     off?.();
   }
@@ -93,8 +94,8 @@ export interface RunOutputs {
 
 function summarise(view: ExecutionView, executionArn: string, io: CommandIo, output: RunOutputs): number {
   io.out('');
-  io.out(`Execution ${executionArn} ended ${view.status}${view.error ? ` (${view.error.error}: ${view.error.cause})` : ''}`);
   const verdict = verdictOf(view.status, view.error?.error, view.result?.report ?? null);
+  io.out(`Execution ${executionArn} ended ${describeEnding(view.status, view.error, verdict)}`);
   if (view.result) {
     io.out(formatRunTable(view.result.report, 'GameDay'));
     io.out(view.result.storage?.location ? `Run report: s3://${view.result.storage.location.bucket}/${view.result.storage.location.htmlKey} (JSON: ${view.result.storage.location.jsonKey})` : `Run report: ${view.result.storage?.note ?? 'not stored'}`);

@@ -7,6 +7,11 @@ import { explainAwsError } from './errors';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
 
+export type TargetState = 'AVAILABLE' | 'DEREGISTERED' | 'REGISTERING';
+
+/** The states whose exit registers the target again (the fault branch's, or the rollback's). */
+const REGISTER_STATES: ReadonlySet<string> = new Set([STATES.register, STATES.recordRegistered, STATES.rollbackRegister]);
+
 /** What the history of one execution says so far. */
 export interface ExecutionView {
   status: ExecutionStatus;
@@ -17,6 +22,8 @@ export interface ExecutionView {
   config: RunConfig | null;
   /** Counts of the traffic steps that have finished (a running step reports at its end). */
   counts: PhaseCounts;
+  /** The proxy target as the history shows it: AVAILABLE (checked by preflight) until deregistered, REGISTERING from the register until AVAILABLE again. */
+  target: TargetState;
   deregisteredAt: string | null;
   availableAt: string | null;
   /** The last drain reading: messages in the order queue and in the DLQ. */
@@ -71,6 +78,7 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
     phase: 'starting',
     config: null,
     counts: zero(),
+    target: 'AVAILABLE',
     deregisteredAt: null,
     availableAt: null,
     drain: null,
@@ -97,8 +105,15 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
       if (TALLY_STATES.has(name) && tallied && typeof tallied.phase === 'string') byPhase.set(tallied.phase, tallied);
       view.counts = zero();
       for (const traffic of byPhase.values()) addCounts(view.counts, traffic);
-      if (name === STATES.recordDeregistered) view.deregisteredAt = ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null;
-      if (name === STATES.recordAvailable) view.availableAt = ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null;
+      if (name === STATES.recordDeregistered) {
+        view.deregisteredAt = ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null;
+        view.target = 'DEREGISTERED';
+      }
+      if (REGISTER_STATES.has(name) && view.target === 'DEREGISTERED') view.target = 'REGISTERING';
+      if (name === STATES.recordAvailable) {
+        view.availableAt = ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null;
+        view.target = 'AVAILABLE';
+      }
       if (name === STATES.drainDlqDepth) {
         const drain = output.drain as { queue?: unknown; dlq?: unknown } | undefined;
         view.drain = { queue: depth(drain?.queue), dlq: depth(drain?.dlq) };
@@ -148,10 +163,17 @@ export function formatProgress(view: ExecutionView, now: Date): string {
     `writes ok=${writes.ok} queued=${writes.queued} stock-out=${writes.stockOut} fail=${writes.failed}`,
   ];
   if (c?.dryRun) parts.push('dry run: no fault');
-  if (view.deregisteredAt && !view.availableAt) parts.push(`database gone since ${view.deregisteredAt}`);
-  if (view.availableAt) parts.push(`target AVAILABLE again at ${view.availableAt}`);
+  if (view.target === 'DEREGISTERED') parts.push(`target DEREGISTERED: database gone since ${view.deregisteredAt ?? '?'}`);
+  else if (view.target === 'REGISTERING') parts.push(`target REGISTERING (database gone since ${view.deregisteredAt ?? '?'})`);
+  else if (view.availableAt) parts.push(`target AVAILABLE again at ${view.availableAt}`);
+  else parts.push('target AVAILABLE');
   if (view.drain) parts.push(`queue ${view.drain.queue} DLQ ${view.drain.dlq}`);
   return parts.join('  ');
+}
+
+/** What a log of the live line must show each change of: the phase and the target's state. */
+export function progressMilestone(view: ExecutionView): string {
+  return `${view.phase} ${view.target}`;
 }
 
 /** Execution history holds at most 25,000 events; 100 per page. */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PhaseCounts, RunReport } from '../../steps/core/contracts';
 import { COLORS, OUTAGE_WINDOW, RUN_GRAPHS } from './definition';
-import { COMPARE_TITLES, compareRows, degradationLabel, formatSeconds, runRows } from './report-rows';
+import { COMPARE_TITLES, compareRows, degradationLabel, formatPhaseLatency, formatSeconds, phaseHadRequests, runRows } from './report-rows';
 import { checkState } from './result-table';
 
 /** The chart library, inlined into every report so it opens with no network. */
@@ -55,8 +55,8 @@ export interface RunChartData {
   /** Epoch seconds of each timeline second. */
   x: number[];
   graphs: Array<{ id: string; title: string; series: Array<{ label: string; color: string; values: number[] }> }>;
-  /** p50 and p99 of the phase each second belongs to (the report keeps latency per phase). */
-  latency: { p50: number[]; p99: number[] } | null;
+  /** p50 and p99 of the phase each second belongs to (the report keeps latency per phase); null (a gap) in a phase with no requests. */
+  latency: { p50: Array<number | null>; p99: Array<number | null> } | null;
   bands: Array<{ phase: Phase; from: number; to: number }>;
 }
 
@@ -78,10 +78,10 @@ export function chartData(report: RunReport): RunChartData {
   }
   // The baseline and the experiment are separate traffic steps whose seconds start at different offsets.
   for (let i = 0; i + 1 < bands.length; i += 1) bands[i].to = Math.min(bands[i].to, bands[i + 1].from);
-  const hasLatency = (['baseline', 'outage', 'recovery'] as const).some((phase) => report.latencyMs[phase].p99 > 0);
-  const latency = hasLatency
-    ? { p50: timeline.map((second) => report.latencyMs[second.phase].p50), p99: timeline.map((second) => report.latencyMs[second.phase].p99) }
-    : null;
+  const measured = (phase: keyof RunReport['latencyMs']) => phaseHadRequests(report.phases[phase]);
+  const hasLatency = (['baseline', 'outage', 'recovery'] as const).some((phase) => measured(phase) && report.latencyMs[phase].p99 > 0);
+  const latencyOf = (quantile: 'p50' | 'p99') => timeline.map((second) => (measured(second.phase) ? report.latencyMs[second.phase][quantile] : null));
+  const latency = hasLatency ? { p50: latencyOf('p50'), p99: latencyOf('p99') } : null;
   return { x, graphs, latency, bands };
 }
 
@@ -97,13 +97,12 @@ function scriptJson(value: unknown): string {
 function runPanel(report: RunReport, title: string, index: number): string {
   const verdict = report.verdict;
   const c = report.config;
-  const lat = report.latencyMs;
   const degradation = degradationLabel(report);
   const faultNote = report.fault.dryRun || c.dryRun ? '<p class="note">Dry run: the fault states were skipped; the database was never removed.</p>' : '';
   const phasesRows = (['baseline', 'outage', 'recovery'] as const)
     .map((phase) => {
       const p = report.phases[phase];
-      return `<tr><th>${phase}</th><td>${p.reads.database}</td><td>${p.reads.cache}</td><td>${p.reads.failed}</td><td>${p.writes.ok}</td><td>${p.writes.queued}</td><td>${p.writes.stockOut}</td><td>${p.writes.failed}</td><td>${lat[phase].p50} / ${lat[phase].p99}</td></tr>`;
+      return `<tr><th>${phase}</th><td>${p.reads.database}</td><td>${p.reads.cache}</td><td>${p.reads.failed}</td><td>${p.writes.ok}</td><td>${p.writes.queued}</td><td>${p.writes.stockOut}</td><td>${p.writes.failed}</td><td>${formatPhaseLatency(report, phase, ' / ')}</td></tr>`;
     })
     .join('');
   const charts =

@@ -1,5 +1,5 @@
 // The seed's result table as labelled rows of a run report: the terminal table and the HTML report both render these.
-import type { RunReport } from '../../steps/core/contracts';
+import type { PhaseCounts, RunReport } from '../../steps/core/contracts';
 
 export type ReportRowId = 'reads' | 'writes' | 'orders' | 'queue' | 'target' | 'verdict';
 
@@ -127,6 +127,21 @@ export function degradationLabel(report: RunReport): 'on' | 'off' | 'unknown' {
 /** A duration of the report in seconds with one decimal, or n/a when it was not measured. */
 export function formatSeconds(ms: number | null): string {
   return ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The phases a run report keeps latency for. */
+export type LatencyPhase = keyof RunReport['latencyMs'];
+
+/** Whether a phase served any request: a phase with none has no latency (its 0 ms is no measurement). */
+export function phaseHadRequests(counts: PhaseCounts): boolean {
+  return [...Object.values(counts.reads), ...Object.values(counts.writes)].some((n) => n > 0);
+}
+
+/** A phase's p50 and p99 in ms (`12/77`), or n/a when the phase had no requests. */
+export function formatPhaseLatency(report: RunReport, phase: LatencyPhase, separator = '/'): string {
+  if (!phaseHadRequests(report.phases[phase])) return 'n/a';
+  const { p50, p99 } = report.latencyMs[phase];
+  return `${p50}${separator}${p99}`;
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -1,6 +1,6 @@
 // The result a GameDay team reads in the terminal: the seed's table, from a run report.
 import type { RunReport } from '../../steps/core/contracts';
-import { COMPARE_TITLES, compareRows, degradationLabel, formatSeconds, type ReportRow, type ReportRowId, runRows } from './report-rows';
+import { COMPARE_TITLES, compareRows, degradationLabel, formatPhaseLatency, formatSeconds, type ReportRow, type ReportRowId, runRows } from './report-rows';
 
 /** The seed's two count lines align their values. */
 const ALIGNED: ReadonlySet<ReportRowId> = new Set(['reads', 'writes']);
@@ -13,7 +13,6 @@ function line(row: ReportRow, labelWidth: number): string {
 
 /** One run: the counts, the end state, the latency and recovery, the verdict and its reasons. */
 export function formatRunTable(report: RunReport, title: string): string {
-  const lat = report.latencyMs;
   const rows = runRows(report);
   const labelWidth = Math.max(...rows.filter((row) => ALIGNED.has(row.id)).map((row) => row.label.length + 1));
   // The timings come between the end state and the verdict, which the reasons follow.
@@ -21,7 +20,7 @@ export function formatRunTable(report: RunReport, title: string): string {
   return [
     `${title}  run ${report.runId}  degradation ${degradationLabel(report)}`,
     ...rows.filter((row) => row.id !== 'verdict').map((row) => line(row, labelWidth)),
-    `  Latency p50/p99 ms: baseline ${lat.baseline.p50}/${lat.baseline.p99}  outage ${lat.outage.p50}/${lat.outage.p99}  recovery ${lat.recovery.p50}/${lat.recovery.p99}`,
+    `  Latency p50/p99 ms: ${(['baseline', 'outage', 'recovery'] as const).map((phase) => `${phase} ${formatPhaseLatency(report, phase)}`).join('  ')}`,
     `  Recovery: first database read ${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)} after register, drained ${formatSeconds(report.recovery.timeToDrainMs)} after AVAILABLE`,
     trafficLine(report),
     ...hypothesisLines(report),

@@ -1,4 +1,4 @@
-// `npm run lab`: starts the embedded lab and its control API until Ctrl-C.
+// `npm run lab`: starts the embedded lab and its control API until Ctrl-C, a signal, or its parent process goes.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
@@ -18,6 +18,11 @@ function onOff(value: string): boolean {
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** How long the parts of the lab get to stop before the process exits regardless. */
+const STOP_TIMEOUT_MS = 10_000;
+/** How often the lab checks that the process that started it is still there. */
+const PARENT_CHECK_MS = 1_000;
 
 async function main(): Promise<void> {
   const program = new Command('lab')
@@ -48,17 +53,24 @@ async function main(): Promise<void> {
   console.log('Ctrl-C stops the lab.');
 
   let stopping = false;
-  const shutdown = async () => {
+  const shutdown = async (why: string) => {
     if (stopping) return;
     stopping = true;
-    console.log('\nStopping the lab...');
+    console.log(`\nStopping the lab (${why})...`);
+    // A part that does not stop in time must not keep the ports: the process exits anyway.
+    setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
     control.close();
     await lab.stop();
     console.log('Stopped.');
     process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+  // The process that started the lab (npm, a shell) may die without a signal reaching this one
+  // (SIGKILL, a closed terminal): then this process is given a new parent, and stops.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('its parent process is gone');
+  }, PARENT_CHECK_MS).unref();
 }
 
 main().catch((error: unknown) => {

@@ -1,22 +1,39 @@
-// `gameday --help` through the package's bin launcher: every command is documented, with examples.
+// `gameday --help` and `--version` through the package's bin launcher: every command is documented, with examples.
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+function bin(...args: string[]) {
+  return spawnSync(process.execPath, [path.join(ROOT, 'cli', 'bin', 'gameday.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+}
+
 describe('gameday --help', () => {
   it('documents every command, with examples, through the bin launcher', () => {
     // When help is asked for from the launcher package.json names as the bin
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'cli', 'bin', 'gameday.js'), '--help'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-      timeout: 60_000,
-    });
+    const result = bin('--help');
     // Then each command is listed with its description, and examples follow
     expect(result.status).toBe(0);
     for (const command of ['local', 'start', 'validate', 'watch', 'report', 'history', 'schedule']) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(result.stdout).toContain('gameday start --stack GameDay --dry-run');
     expect(result.stdout).toContain('Exit codes:');
+  });
+
+  it('prints the version package.json gives and exits 0', () => {
+    // When the version is asked for
+    const result = bin('--version');
+    // Then it is the package's version, alone on stdout
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('calls a mistyped command unknown and exits 2', () => {
+    // When a command is misspelt
+    const result = bin('histroy');
+    // Then it is an unknown command, with the nearest one suggested
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/unknown command 'histroy'/);
+    expect(result.stderr).toMatch(/Did you mean history\?/);
   });
 });

@@ -41,6 +41,15 @@ describe('gameday local flags', () => {
     expect(result.stderr).toMatch(/use on or off/);
   });
 
+  it('refuses a --json path in a missing directory before the lab starts, with exit code 2', () => {
+    // When the run report could not be written
+    const result = gameday('--json', '/nonexistent/dir/r.json');
+    // Then one line says why, the command exits 2, and no lab was started
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('gameday: cannot write --json /nonexistent/dir/r.json: the directory /nonexistent/dir does not exist (nothing was run)');
+    expect(result.stdout).not.toMatch(/Starting the lab/);
+  });
+
   it('documents every flag in --help', () => {
     // When help is asked for
     const result = gameday('local', '--help');

@@ -96,6 +96,17 @@ describe('gameday start', () => {
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
+  it('refuses a JUnit path it could not write before starting anything', async () => {
+    // Given a JUnit path in a directory that does not exist
+    runThrough(passingHistory(), 5);
+    const term = terminal();
+    // When a run is started with it
+    // Then it is refused with exit 2 and nothing is started
+    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE, '--junit', '/nonexistent/dir/out.xml')).resolves.toBe(2);
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(term.errors.join('\n')).toMatch(/--junit/);
+  });
+
   it('writes JUnit when the run ends, a case per part of the hypothesis', async () => {
     // Given a run that passes
     runThrough(passingHistory(), 5);
@@ -335,7 +346,7 @@ describe('gameday watch', () => {
     const code = await gameday(term, 'watch', RUN);
     // Then the ending and the verdict are printed, exit 3
     expect(code).toBe(3);
-    expect(term.lines.join('\n')).toContain('ended FAILED (Aborted: preflight: another GameDay holds the lock)');
+    expect(term.lines.join('\n')).toContain('ended ABORTED at its Aborted state (Step Functions status FAILED): preflight: another GameDay holds the lock');
     expect(term.lines.join('\n')).toContain('Verdict: ABORTED (the run ended before its report step)');
   });
 

@@ -1,7 +1,7 @@
 // The terminal table: the rows the HTML report shows, laid out as the seed printed them.
 import type { RunReport } from '../../../steps/core/contracts';
 import { buildReport } from '../../../steps/core/report';
-import { renderHtmlReport } from '../../../dashboards/render/html-report';
+import { chartData, renderHtmlReport } from '../../../dashboards/render/html-report';
 import { compareRows, runRows } from '../../../dashboards/render/report-rows';
 import { formatCompareTable, formatRunTable } from '../../../dashboards/render/result-table';
 import { passingRun } from '../../steps/support/builders';
@@ -82,3 +82,35 @@ describe('result table', () => {
     expect(block[3]).toContain('maxOutageP99Ratio 2: 4]');
   });
 });
+
+describe('latency of a phase with no requests', () => {
+  /** A dry run's report: the outage served nothing, its latency summary is zeros. */
+  function dryRunReport(): RunReport {
+    const base = report();
+    const none = { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
+    return { ...base, phases: { ...base.phases, outage: none }, latencyMs: { ...base.latencyMs, outage: { p50: 0, p99: 0 } } };
+  }
+
+  it('is n/a in the terminal table, beside the measured phases', () => {
+    // Given a run whose outage served no request
+    const run = dryRunReport();
+    // When its table is printed
+    const latency = formatRunTable(run, 'GameDay').split('\n').find((line) => line.includes('Latency')) ?? '';
+    // Then the outage says n/a and the baseline its measured figures
+    expect(latency).toContain('outage n/a');
+    expect(latency).toContain(`baseline ${run.latencyMs.baseline.p50}/${run.latencyMs.baseline.p99}`);
+    expect(latency).not.toContain('0/0');
+  });
+
+  it('is n/a in the HTML report\'s phase table, and a gap in its latency chart', () => {
+    // Given the same run
+    const run = dryRunReport();
+    // When it is rendered as HTML
+    const html = renderHtmlReport(run, NO_ASSETS);
+    // Then the outage row ends with n/a, and no second of the outage is charted as 0 ms
+    expect(html).toMatch(/<tr><th>outage<\/th>(<td>0<\/td>){7}<td>n\/a<\/td><\/tr>/);
+    const data = chartData({ ...run, timeline: [{ t: 0, phase: 'baseline', ...run.phases.baseline }, { t: 1000, phase: 'outage', ...run.phases.outage }] });
+    expect(data.latency?.p99).toEqual([run.latencyMs.baseline.p99, null]);
+  });
+});
+

@@ -1,0 +1,123 @@
+// The `gameday` program in-process: which command runs, and what is refused before anything runs.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CommandIo } from '../../cli/aws/commands';
+import type { LocalCommandOptions } from '../../cli/local-command';
+import { runGameday } from '../../cli/program';
+
+interface Outcome {
+  code: number;
+  errors: string[];
+  localRuns: LocalCommandOptions[];
+  clientsAsked: number;
+}
+
+const io: CommandIo = { out: () => undefined, live: () => undefined, confirm: async () => false };
+
+async function gameday(...args: string[]): Promise<Outcome> {
+  const errors: string[] = [];
+  const localRuns: LocalCommandOptions[] = [];
+  let clientsAsked = 0;
+  const code = await runGameday(['node', 'gameday', ...args], {
+    io,
+    err: (line) => errors.push(line),
+    runLocal: async (options) => {
+      localRuns.push(options);
+      return 0;
+    },
+    createClients: async () => {
+      clientsAsked += 1;
+      throw new Error('no AWS in these tests');
+    },
+  });
+  return { code, errors, localRuns, clientsAsked };
+}
+
+describe('the default command', () => {
+  it('runs a local GameDay when no command is given', async () => {
+    // When gameday runs with no arguments
+    const outcome = await gameday();
+    // Then the local run is started
+    expect(outcome.code).toBe(0);
+    expect(outcome.localRuns).toHaveLength(1);
+  });
+
+  it('runs a local GameDay when the first argument is a flag of local', async () => {
+    // When gameday starts with a flag of the local run
+    const outcome = await gameday('--compare', '--outage-seconds', '5');
+    // Then that flag reaches the local run
+    expect(outcome.localRuns).toEqual([expect.objectContaining({ compare: true, outageSeconds: 5 })]);
+  });
+
+  it('calls a mistyped command unknown, suggests the nearest one and exits 2', async () => {
+    // When the command name is misspelt
+    const outcome = await gameday('histroy');
+    // Then it is named as an unknown command, with the suggestion, and nothing runs
+    expect(outcome.code).toBe(2);
+    expect(outcome.errors.join('\n')).toMatch(/unknown command 'histroy'/);
+    expect(outcome.errors.join('\n')).toMatch(/Did you mean history\?/);
+    expect(outcome.errors.join('\n')).not.toMatch(/too many arguments/);
+    expect(outcome.localRuns).toHaveLength(0);
+  });
+});
+
+describe('output paths', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gameday-out-'));
+
+  it('refuses a --json path in a directory that does not exist before the local run starts', async () => {
+    // When the run report would go to a missing directory
+    const outcome = await gameday('--json', path.join(dir, 'missing', 'r.json'));
+    // Then one line names the option and the directory, the exit code is 2, and no run starts
+    expect(outcome.code).toBe(2);
+    expect(outcome.errors).toEqual([expect.stringMatching(/^gameday: cannot write --json .*missing.*does not exist/)]);
+    expect(outcome.localRuns).toHaveLength(0);
+  });
+
+  it('refuses an --html path that is a directory', async () => {
+    // When the HTML report would overwrite a directory
+    const outcome = await gameday('local', '--html', dir);
+    // Then it is refused before the run
+    expect(outcome.code).toBe(2);
+    expect(outcome.errors).toEqual([expect.stringMatching(/--html .* is a directory/)]);
+    expect(outcome.localRuns).toHaveLength(0);
+  });
+
+  it('checks the default report path of a local run too', async () => {
+    // Given a working directory whose place for the default report is taken by a directory
+    const cwd = mkdtempSync(path.join(tmpdir(), 'gameday-cwd-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(cwd, 'gameday-report.json'));
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      // When a local run is asked for without --json
+      const outcome = await gameday();
+      // Then the default path is refused as any other
+      expect(outcome.code).toBe(2);
+      expect(outcome.errors.join('\n')).toMatch(/--json gameday-report.json: is a directory/);
+      expect(outcome.localRuns).toHaveLength(0);
+    } finally {
+      process.chdir(before);
+    }
+  });
+
+  it('refuses the report command\'s output under a file before asking AWS anything', async () => {
+    // Given a file where a directory should be
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, '');
+    // When the report would be written under it
+    const outcome = await gameday('report', 'manual-20261127T020000Z-1a2b', '--bucket', 'b', '--json', path.join(file, 'r.json'));
+    // Then it is refused and no AWS client is made
+    expect(outcome.code).toBe(2);
+    expect(outcome.errors).toEqual([expect.stringMatching(/--json .*a-file.* is not a directory/)]);
+    expect(outcome.clientsAsked).toBe(0);
+  });
+
+  it('lets a run with writable paths start', async () => {
+    // When both reports go to a writable directory
+    const outcome = await gameday('--json', path.join(dir, 'r.json'), '--html', path.join(dir, 'r.html'));
+    // Then the local run starts with them
+    expect(outcome.localRuns).toEqual([expect.objectContaining({ json: path.join(dir, 'r.json'), html: path.join(dir, 'r.html') })]);
+  });
+});
