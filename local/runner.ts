@@ -232,6 +232,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
       verdict: error && ([FAILURE_ERRORS.rolledBack, FAILURE_ERRORS.stepFailed] as string[]).includes(error.Error) ? 'failed' : 'aborted',
       reasons: [error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step'],
       registeredAtEnd,
+      proxyName: config.proxyName,
       queue: { remaining: queue.visible + queue.inFlight + queue.delayed, dlq: dlq.visible + dlq.inFlight + dlq.delayed },
       transitions,
     }),
