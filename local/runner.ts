@@ -238,7 +238,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
     }),
   };
   // The report step owns the report's transitions (null on AWS); only a run without one takes the runner's count.
-  const finalReport: RunReport = { ...report, target: { registeredAtEnd } };
+  const finalReport: RunReport = { ...report, target: { ...report.target, registeredAtEnd } };
   const verdict = finalVerdict(finalReport.verdict, status, error);
   if (verdict !== finalReport.verdict) {
     finalReport.verdict = verdict;
