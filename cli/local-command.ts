@@ -11,6 +11,7 @@ import { EXIT_CODES, UsageError } from './exit-codes';
 import { createLiveLine, type LiveLine, type LiveStream } from './live-line';
 import { outputPathOption } from './output-paths';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom } from './hypothesis-options';
+import type { HistoryOutput } from './history/history-command';
 
 export { UsageError };
 
@@ -25,6 +26,8 @@ export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun' | 'hypo
   junit?: string;
   dryRun: boolean;
   registrationDelaySeconds?: number;
+  /** Where each run's report is recorded, in `<dir>/<runId>/`. @default - `.gameday/runs` under the current directory */
+  historyDir?: string;
 }
 
 export function wholeNumber(value: string): number {
@@ -46,6 +49,7 @@ export function addLocalRunOptions(command: Command): Command {
     .addOption(outputPathOption('--json <path>', 'write the run report JSON here').default(DEFAULT_REPORT_PATH))
     .addOption(outputPathOption('--html <path>', 'also write the HTML report (charts, table, verdict; opens offline) here'))
     .addOption(outputPathOption('--junit <path>', 'also write JUnit XML: a test case per part of the hypothesis (with --compare: the AFTER run)'))
+    .addOption(outputPathOption('--history-dir <dir>', 'record each run\'s report JSON and HTML under <dir>/<runId>/ (default .gameday/runs)', 'directory'))
     .option('--dry-run', 'run every step but skip the fault states (the verdict is inconclusive)', false)
     .option('--baseline-seconds <n>', `baseline traffic (local default ${LOCAL_EXPERIMENT.baselineSeconds})`, wholeNumber)
     .option('--outage-seconds <n>', `how long the database is gone (local default ${LOCAL_EXPERIMENT.outageSeconds})`, wholeNumber)
@@ -93,7 +97,12 @@ export function endedLine(label: string, result: Pick<LocalRunResult, 'execution
 }
 
 /** Runs the command; returns the exit code. */
-export async function runLocalCommand(options: LocalCommandOptions, out: (line: string) => void = console.log, stdout: LiveStream = process.stdout): Promise<number> {
+export async function runLocalCommand(
+  options: LocalCommandOptions,
+  out: (line: string) => void = console.log,
+  stdout: LiveStream = process.stdout,
+  err: (line: string) => void = console.error,
+): Promise<number> {
   const overrides = overridesFrom(options);
   const { runLocalGameDay } = await import('../local/runner');
   const { formatCompareTable, formatRunTable } = await import('../dashboards/render/result-table');
@@ -121,29 +130,32 @@ export async function runLocalCommand(options: LocalCommandOptions, out: (line: 
   try {
     if (options.compare) {
       const before = await run(false, 'BEFORE ');
-      if (abort.signal.aborted) return await finish(before.report, options, out, formatRunTable(before.report, 'BEFORE'));
+      if (abort.signal.aborted) return await finish(before.report, options, { out, err }, formatRunTable(before.report, 'BEFORE'));
       const after = await run(true, 'AFTER ');
       out('');
       out(formatCompareTable(before.report, after.report));
       out('');
       out(formatRunTable(after.report, 'AFTER'));
       writeJson(options.json ?? DEFAULT_REPORT_PATH, { before: before.report, after: after.report }, out);
-      if (options.html) await writeHtml(options.html, { before: before.report, after: after.report }, out);
+      const history = await recordRuns(options, [before.report, after.report], { out, err });
+      if (options.html) await writeHtml(options.html, { before: before.report, after: after.report }, out, history);
       if (options.junit) await writeJunit(options.junit, after.report, out);
       return EXIT_CODES[after.report.verdict];
     }
     const result = await run(options.degradation, '');
-    return await finish(result.report, options, out, formatRunTable(result.report, 'GameDay'));
+    return await finish(result.report, options, { out, err }, formatRunTable(result.report, 'GameDay'));
   } finally {
     process.off('SIGINT', onSigint);
   }
 }
 
-async function finish(report: RunReport, options: LocalCommandOptions, out: (line: string) => void, table: string): Promise<number> {
+async function finish(report: RunReport, options: LocalCommandOptions, output: HistoryOutput, table: string): Promise<number> {
+  const { out } = output;
   out('');
   out(table);
   writeJson(options.json ?? DEFAULT_REPORT_PATH, report, out);
-  if (options.html) await writeHtml(options.html, report, out);
+  const history = await recordRuns(options, [report], output);
+  if (options.html) await writeHtml(options.html, report, out, history);
   if (options.junit) await writeJunit(options.junit, report, out);
   return EXIT_CODES[report.verdict];
 }
@@ -154,13 +166,20 @@ async function writeJunit(path: string, report: RunReport, out: (line: string) =
   out(`JUnit written to ${path}`);
 }
 
+/** Records the runs in the history directory; returns the history the HTML report's trend is drawn against. */
+async function recordRuns(options: LocalCommandOptions, reports: RunReport[], output: HistoryOutput): Promise<RunReport[]> {
+  const { recordLocalRuns } = await import('./history/record-local-runs');
+  const { DEFAULT_HISTORY_DIR } = await import('./history/local-runs');
+  return recordLocalRuns(options.historyDir ?? DEFAULT_HISTORY_DIR, reports, output);
+}
+
 function writeJson(path: string, value: unknown, out: (line: string) => void): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
   out(`Run report written to ${path}`);
 }
 
-async function writeHtml(path: string, subject: ReportSubject, out: (line: string) => void): Promise<void> {
+async function writeHtml(path: string, subject: ReportSubject, out: (line: string) => void, history: readonly RunReport[]): Promise<void> {
   const { renderHtmlReport } = await import('../dashboards/render/html-report');
-  writeFileSync(path, renderHtmlReport(subject));
+  writeFileSync(path, renderHtmlReport(subject, undefined, { history }));
   out(`HTML report written to ${path}`);
 }

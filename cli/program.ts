@@ -59,7 +59,8 @@ Examples:
   gameday validate --input '{"outageSeconds":600}'  check an input offline against the synthesized stack
   gameday watch arn:aws:states:...:execution:...  follow a run already started
   gameday report manual-20261127T020000Z-1a2b --stack GameDay --html run.html
-  gameday history --stack GameDay                 recent runs and their verdicts
+  gameday history --stack GameDay                 the runs in the report bucket and their verdicts
+  gameday history --local --json                  the runs recorded on this machine, as JSON
   gameday schedule status --stack GameDay         the recurring GameDay's schedule
 
 Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS, network or other error (no verdict), 3 inconclusive or aborted.`,
@@ -155,12 +156,20 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
       );
     });
 
-  withTarget(program.command('history').description('recent runs with their verdicts, and the verdict counts CloudWatch kept').exitOverride())
-    .option('--limit <n>', 'how many executions to list', positiveWholeNumber, 10)
+  withTarget(program.command('history').description('the recorded runs, newest first: from the report bucket (or --local), with the verdict counts CloudWatch kept').exitOverride())
+    .option('--limit <n>', 'how many runs to list', positiveWholeNumber, 10)
     .option('--days <n>', 'how far back the CloudWatch verdict counts go', positiveWholeNumber, 30)
     .option('--namespace <name>', 'the metric namespace of the stack', 'GameDay')
-    .action(async (options: AwsOptions & { limit: number; days: number; namespace: string }) => {
-      await aws({ region: options.region, arn: options.stateMachineArn }, async (clients) => (await commands()).historyCommand(clients, options, deps.io));
+    .option('--bucket <name>', 'the report bucket, instead of --stack')
+    .option('--local', 'the runs gameday local recorded on this machine (no AWS)', false)
+    .option('--history-dir <dir>', 'with --local: where the runs are recorded (default .gameday/runs)')
+    .option('--json', 'print the runs as a JSON array', false)
+    .action(async (options: AwsOptions & { limit: number; days: number; namespace: string; bucket?: string; local: boolean; historyDir?: string; json: boolean }) => {
+      if (options.local) {
+        exitCode = (await import('./history/history-command')).localHistoryCommand(options, { out: (line) => deps.io.out(line), err });
+        return;
+      }
+      await aws({ region: options.region, arn: options.stateMachineArn }, async (clients) => (await commands()).historyCommand(clients, options, deps.io, err));
     });
 
   program

@@ -19,6 +19,8 @@ export function reportWithoutReportStep(args: {
   registeredAtEnd: boolean;
   queue: { remaining: number; dlq: number };
   transitions: number;
+  /** The proxy the run was pointed at. @default - not recorded */
+  proxyName?: string;
 }): RunReport {
   const { runId: _runId, ...config } = args.config ?? ({ runId: args.runId } as RunConfig);
   return {
@@ -32,7 +34,7 @@ export function reportWithoutReportStep(args: {
     writes: zeroPhase().writes,
     orders: { accepted: 0, committed: 0, rejected: 0, lost: 0, duplicated: 0, failed: 0, neverCommitted: 0 },
     queue: args.queue,
-    target: { registeredAtEnd: args.registeredAtEnd },
+    target: { registeredAtEnd: args.registeredAtEnd, proxyName: args.proxyName ?? null },
     fault: { injected: false, dryRun: false, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null, haltedBy: null, haltWindow: null },
     traffic: { workers: args.config?.trafficWorkers ?? 0, windows: { baseline: 0, experiment: 0 }, maxStartLagMs: 0 },
     phases: { baseline: zeroPhase(), outage: zeroPhase(), recovery: zeroPhase() },

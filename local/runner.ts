@@ -232,12 +232,13 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
       verdict: error && ([FAILURE_ERRORS.rolledBack, FAILURE_ERRORS.stepFailed] as string[]).includes(error.Error) ? 'failed' : 'aborted',
       reasons: [error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step'],
       registeredAtEnd,
+      proxyName: config.proxyName,
       queue: { remaining: queue.visible + queue.inFlight + queue.delayed, dlq: dlq.visible + dlq.inFlight + dlq.delayed },
       transitions,
     }),
   };
   // The report step owns the report's transitions (null on AWS); only a run without one takes the runner's count.
-  const finalReport: RunReport = { ...report, target: { registeredAtEnd } };
+  const finalReport: RunReport = { ...report, target: { ...report.target, registeredAtEnd } };
   const verdict = finalVerdict(finalReport.verdict, status, error);
   if (verdict !== finalReport.verdict) {
     finalReport.verdict = verdict;

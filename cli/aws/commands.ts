@@ -187,10 +187,24 @@ export async function reportCommand(
   }
   if (options.html) {
     const { renderHtmlReport } = await import('../../dashboards/render/html-report');
-    writeFileSync(options.html, renderHtmlReport(report));
+    const history = await trendHistory(clients, options, report, io);
+    writeFileSync(options.html, renderHtmlReport(report, undefined, { history }));
     io.out(`HTML report written to ${options.html}`);
   }
   return 0;
+}
+
+/** The earlier runs of the report bucket the HTML report draws its trend against; none without a bucket. */
+async function trendHistory(clients: AwsClients, options: { bucket?: string; stack?: string }, report: RunReport, io: CommandIo): Promise<RunReport[] | undefined> {
+  const bucket = options.bucket ?? (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).reportBucket : null);
+  if (!bucket) {
+    io.out('(no trend against earlier runs: pass --stack NAME or --bucket NAME to read them from the report bucket)');
+    return undefined;
+  }
+  const { bucketTrendHistory } = await import('../history/history-command');
+  const { reports, skipped } = await bucketTrendHistory(clients.s3, bucket, report);
+  for (const line of skipped) io.out(`(${line})`);
+  return reports;
 }
 
 async function reportFromExecution(clients: AwsClients, executionArn: string): Promise<RunReport> {
@@ -221,8 +235,8 @@ async function reportFromBucket(clients: AwsClients, options: { target: string; 
   }
 }
 
-/** `gameday history`: recent executions with their verdicts, and the verdict counts CloudWatch kept. */
-export async function historyCommand(clients: AwsClients, options: TargetOptions & { limit?: number; days?: number; namespace?: string }, io: CommandIo): Promise<number> {
+/** Recent executions with the verdict each ended with (Step Functions keeps them 90 days). */
+async function printExecutions(clients: AwsClients, options: TargetOptions & { limit?: number }, io: CommandIo): Promise<void> {
   const stateMachineArn = await stateMachineArnOf(clients, options);
   const limit = options.limit ?? 10;
   let executions: ExecutionListItem[];
@@ -247,7 +261,27 @@ export async function historyCommand(clients: AwsClients, options: TargetOptions
     const seconds = execution.startDate && execution.stopDate ? Math.round((execution.stopDate.getTime() - execution.startDate.getTime()) / 1000) : null;
     io.out([started.padEnd(24), String(execution.status).padEnd(10), String(verdict).padEnd(13), (seconds === null ? '-' : `${seconds}s`).padEnd(8), execution.name ?? ''].join('  '));
   }
+  io.out('(pass --stack NAME or --bucket NAME to list the run reports of the report bucket, past 90 days)');
+}
 
+/** `gameday history`: the runs of the report bucket (or, with no bucket known, recent executions), and the verdict counts CloudWatch kept. */
+export async function historyCommand(
+  clients: AwsClients,
+  options: TargetOptions & { limit?: number; days?: number; namespace?: string; bucket?: string; json?: boolean },
+  io: CommandIo,
+  err: (line: string) => void = (line) => io.out(line),
+): Promise<number> {
+  const bucket = options.bucket ?? (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).reportBucket : null);
+  if (bucket) {
+    const { printBucketHistory } = await import('../history/history-command');
+    await printBucketHistory(clients.s3, bucket, options, { out: (line) => io.out(line), err });
+    // The JSON is the list of runs alone, so it parses.
+    if (options.json) return 0;
+  } else if (options.json) {
+    throw new CliError('--json lists the runs of the report bucket: pass --stack NAME or --bucket NAME');
+  } else {
+    await printExecutions(clients, options, io);
+  }
   const days = options.days ?? 30;
   const end = io.now?.() ?? new Date();
   const start = new Date(end.getTime() - days * 86_400_000);

@@ -71,3 +71,24 @@ export const RUN_SUMMARY_SERIES: ReadonlyArray<{ readonly metric: MetricName; re
   { metric: MetricNames.TimeToDrainMs, label: 'time to drain', unit: 'ms' },
   { metric: MetricNames.OrdersLost, label: 'orders lost', unit: 'count' },
 ];
+
+/** One figure a trend follows over runs: one datum per run, on the dashboard and in the report's trend. */
+export interface TrendGraph {
+  readonly id: 'recovery' | 'drain' | 'cacheShare' | 'outageP99';
+  readonly title: string;
+  readonly metric: MetricName;
+  /** The phase dimension of a latency metric. @default - no dimension */
+  readonly phase?: 'outage';
+  readonly unit: 'ms' | '%';
+  readonly color: string;
+  /** Which of a day's runs is the worst: the slowest timing, the smallest cache share. */
+  readonly worst: 'max' | 'min';
+}
+
+/** The figures a run is compared on with earlier runs: did recovery get slower, did the cache serve less? */
+export const TREND_GRAPHS: readonly TrendGraph[] = [
+  { id: 'recovery', title: 'Recovery: register to first database read', metric: MetricNames.TimeToFirstDatabaseReadMs, unit: 'ms', color: COLORS.database, worst: 'max' },
+  { id: 'drain', title: 'Drain: AVAILABLE to queue and DLQ empty', metric: MetricNames.TimeToDrainMs, unit: 'ms', color: COLORS.queued, worst: 'max' },
+  { id: 'cacheShare', title: 'Cache share of outage reads', metric: MetricNames.OutageCacheSharePercent, unit: '%', color: COLORS.cache, worst: 'min' },
+  { id: 'outageP99', title: 'Outage p99 latency', metric: MetricNames.LatencyP99Ms, phase: 'outage', unit: 'ms', color: COLORS.failed, worst: 'max' },
+];

@@ -3,8 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PhaseCounts, RunReport } from '../../steps/core/contracts';
 import { COLORS, OUTAGE_WINDOW, RUN_GRAPHS } from './definition';
+import { escapeHtml } from './html-escape';
 import { COMPARE_TITLES, compareRows, degradationLabel, formatPhaseLatency, formatSeconds, phaseHadRequests, runRows } from './report-rows';
 import { checkState } from './result-table';
+import { renderTrend, TREND_CSS } from './trend';
 
 /** The chart library, inlined into every report so it opens with no network. */
 export interface ChartAssets {
@@ -85,16 +87,21 @@ export function chartData(report: RunReport): RunChartData {
   return { x, graphs, latency, bands };
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
-
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-function runPanel(report: RunReport, title: string, index: number): string {
+/** What else a report shows beside its run. */
+export interface HtmlReportOptions {
+  /**
+   * Earlier run reports: each panel shows its run against those of the same target and build.
+   * @default - no trend section (the report step on AWS, which reads no other run)
+   */
+  readonly history?: readonly RunReport[];
+}
+
+function runPanel(report: RunReport, title: string, index: number, history: readonly RunReport[] | undefined): string {
   const verdict = report.verdict;
   const c = report.config;
   const degradation = degradationLabel(report);
@@ -127,6 +134,7 @@ ${runRows(report)
     <tr><th>First database read after re-registration</th><td>${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)}</td></tr>
     <tr><th>Queue and DLQ drained after AVAILABLE</th><td>${formatSeconds(report.recovery.timeToDrainMs)}</td></tr>
   </tbody></table>
+  ${history ? renderTrend(report, history) : ''}
   <h3>Timeline</h3>
   <p class="legend"><span class="band baseline"></span>baseline <span class="band outage"></span>outage <span class="band recovery"></span>recovery</p>
   ${charts}
@@ -216,7 +224,7 @@ function isPair(subject: ReportSubject): subject is { before: RunReport; after: 
 }
 
 /** One self-contained HTML page: the chart library and the data are inlined, nothing is fetched. */
-export function renderHtmlReport(subject: ReportSubject, assets: ChartAssets = loadChartAssets()): string {
+export function renderHtmlReport(subject: ReportSubject, assets: ChartAssets = loadChartAssets(), options: HtmlReportOptions = {}): string {
   const pair = isPair(subject) ? subject : null;
   const single = isPair(subject) ? null : subject;
   const runs = pair
@@ -237,13 +245,13 @@ export function renderHtmlReport(subject: ReportSubject, assets: ChartAssets = l
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(heading)}</title>
 <style>${assets.css}</style>
-<style>${PAGE_CSS}</style>
+<style>${PAGE_CSS}${options.history ? TREND_CSS : ''}</style>
 </head>
 <body>
 <h1>${escapeHtml(heading)}</h1>
 ${pair ? compareTable(pair.before, pair.after) : ''}
 <div class="runs">
-${runs.map(({ report, title }, i) => runPanel(report, title, i)).join('\n')}
+${runs.map(({ report, title }, i) => runPanel(report, title, i, options.history)).join('\n')}
 </div>
 <script id="gameday-data" type="application/json">${scriptJson(data)}</script>
 <script>${assets.script}</script>

@@ -6,7 +6,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type GameDayAlarmDefinition, gameDayAlarms, MAX_STALE_DAYS, staleAfterDaysFor } from '../../dashboards/monitoring/alarms';
 import { GameDayMetricFactory } from '../../dashboards/monitoring/metric-factory';
-import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, VERDICT_SERIES } from '../../dashboards/render/definition';
+import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, TREND_GRAPHS, type TrendGraph, VERDICT_SERIES } from '../../dashboards/render/definition';
 import { LATEST_REPORT_KEYS } from '../../steps/core/report-storage';
 import type { GameDayConfig } from '../config';
 import { InvalidProps } from './invalid-props';
@@ -45,6 +45,9 @@ const THIRD = 8;
 const GRAPH_HEIGHT = 6;
 /** Run-level widgets look back this far; the per-second graphs use the dashboard's own range. */
 const HISTORY_RANGE = '-P30D';
+/** The trends look back twelve weeks, a point a day: change over weeks, as a dashboard review reads it. */
+const TREND_RANGE = '-P84D';
+const TREND_WEEKS = 12;
 
 /** A graph of run-level data over the last {@link HISTORY_RANGE}, at the dashboard's graph height. */
 function historyGraph(props: Omit<cloudwatch.GraphWidgetProps, 'height' | 'start'>): cloudwatch.GraphWidget {
@@ -92,6 +95,8 @@ export class GameDayDashboard extends Construct {
         ...chunk(RUN_GRAPHS.map((graph) => this.runGraph(graph)), 2),
         [this.queues(), this.proxyConnections()],
         [...this.runSummaries(), new cloudwatch.AlarmStatusWidget({ title: 'GameDay alarms', alarms: Object.values(alarms), width: FULL - RUN_SUMMARY_SERIES.length * 6, height: GRAPH_HEIGHT })],
+        TREND_GRAPHS.map((graph) => this.trend(graph)),
+        [this.verdictTrend()],
       ],
     });
   }
@@ -130,8 +135,13 @@ export class GameDayDashboard extends Construct {
       width: THIRD,
       view: cloudwatch.GraphWidgetView.BAR,
       stacked: true,
-      left: VERDICT_SERIES.map((series) => this.metrics.runSummary(series.metric, { label: series.label }).with({ color: series.color })),
+      left: this.verdictCounts(),
     });
+  }
+
+  /** One daily sum per verdict, in the verdict's colour. */
+  private verdictCounts(): cloudwatch.IMetric[] {
+    return VERDICT_SERIES.map((series) => this.metrics.runSummary(series.metric, { label: series.label }).with({ color: series.color }));
   }
 
   private executions(): cloudwatch.GraphWidget {
@@ -209,6 +219,36 @@ export class GameDayDashboard extends Construct {
           leftYAxis: { label: series.unit, min: 0, showUnits: false },
         }),
     );
+  }
+
+  /** One figure over {@link TREND_WEEKS} weeks: the worst run of each day (one datum per run). */
+  private trend(graph: TrendGraph): cloudwatch.GraphWidget {
+    const statistic = graph.worst === 'max' ? cloudwatch.Stats.MAXIMUM : cloudwatch.Stats.MINIMUM;
+    const label = `${graph.title} (${graph.worst === 'max' ? 'slowest' : 'smallest'} of the day)`;
+    const metric = graph.phase ? this.metrics.phaseLatencyP99(graph.phase).with({ label }) : this.metrics.runSummary(graph.metric, { statistic, label });
+    return new cloudwatch.GraphWidget({
+      title: `${graph.title}, ${TREND_WEEKS} weeks`,
+      width: FULL / TREND_GRAPHS.length,
+      height: GRAPH_HEIGHT,
+      start: TREND_RANGE,
+      left: [metric.with({ color: graph.color })],
+      leftYAxis: { label: graph.unit, min: 0, ...(graph.unit === '%' ? { max: 100 } : {}), showUnits: false },
+      legendPosition: cloudwatch.LegendPosition.HIDDEN,
+    });
+  }
+
+  /** The verdict counts per day over the trends' weeks. */
+  private verdictTrend(): cloudwatch.GraphWidget {
+    return new cloudwatch.GraphWidget({
+      title: `Verdicts per day, ${TREND_WEEKS} weeks`,
+      width: FULL,
+      height: GRAPH_HEIGHT,
+      start: TREND_RANGE,
+      view: cloudwatch.GraphWidgetView.BAR,
+      stacked: true,
+      left: this.verdictCounts(),
+      leftYAxis: { label: 'runs', min: 0, showUnits: false },
+    });
   }
 
   /** The outage window on the right axis of a graph, so the fault shows on every timeline. */

@@ -209,7 +209,8 @@ export interface RunReport {
    */
   orders: { accepted: number; committed: number; rejected: number; lost: number; duplicated: number; failed: number; neverCommitted: number };
   queue: { remaining: number; dlq: number };
-  target: { registeredAtEnd: boolean };
+  /** `proxyName`: the proxy whose target the fault removed, so runs against the same target can be compared (absent in reports from before it was recorded). */
+  target: { registeredAtEnd: boolean; proxyName?: string | null };
   fault: FaultRecord & { injected: boolean };
   phases: { baseline: PhaseCounts; outage: PhaseCounts; recovery: PhaseCounts };
   latencyMs: { baseline: { p50: number; p99: number }; outage: { p50: number; p99: number }; recovery: { p50: number; p99: number } };
@@ -276,6 +277,8 @@ export interface ReportInput {
   experiment: { traffic: TrafficResult; fault: FaultRecord; hold?: HoldRecord };
   /** The table the workers stored their per-second timelines in (windowed runs). */
   timelineTable?: string;
+  /** What the fault strikes: the report names it, so a run is compared with earlier runs against the same target. */
+  target?: { proxyName: string };
   drain: { startedAt: string; endedAt: string; drained: boolean; polls: number; queue: QueueDepth; dlq: QueueDepth };
   orders: OrderVerification;
   /** State-machine transitions so far, when the runner knows them (local runs). */
@@ -289,7 +292,7 @@ export interface MetricDatumJson {
   Dimensions?: Array<{ Name: string; Value: string }>;
   Timestamp?: string;
   Value: number;
-  Unit: 'Count' | 'Milliseconds' | 'None';
+  Unit: 'Count' | 'Milliseconds' | 'Percent' | 'None';
   /** 1: high resolution, so the dashboard can show the 10-second series as they were sent. */
   StorageResolution?: 1 | 60;
 }

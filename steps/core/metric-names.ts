@@ -25,6 +25,8 @@ export const MetricNames = {
   OutageWindow: 'OutageWindow',
   TimeToFirstDatabaseReadMs: 'TimeToFirstDatabaseReadMs',
   TimeToDrainMs: 'TimeToDrainMs',
+  /** The share of the outage's reads the cache served (percent), one datum per run with outage reads. */
+  OutageCacheSharePercent: 'OutageCacheSharePercent',
   RunPassed: 'RunPassed',
   RunFailed: 'RunFailed',
   RunInconclusive: 'RunInconclusive',

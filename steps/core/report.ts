@@ -12,6 +12,7 @@ import type {
 } from './contracts';
 import { mergeEncodedHistograms, summarise } from './latency-histogram';
 import { METRIC_SLOT_SECONDS, MetricNames, PHASE_DIMENSION } from './metric-names';
+import { outageCacheSharePercent } from './run-figures';
 import { addInto } from './traffic';
 import { alarmNames, type FaultWindow, judgeHypothesis, type Phase, PHASES } from './hypothesis';
 
@@ -22,8 +23,8 @@ export type { Phase } from './hypothesis';
 export const MAX_METRIC_DATUMS = 1_000;
 /** Datums per slot: seven read/write classes and OutageWindow. */
 const DATUMS_PER_SLOT = 8;
-/** Summary datums: 5 order/queue counts, 2 timings, 4 verdicts, 3 phase latencies. */
-const MAX_SUMMARY_DATUMS = 14;
+/** Summary datums: 5 order/queue counts, 2 timings, the outage cache share, 4 verdicts, 3 phase latencies. */
+const MAX_SUMMARY_DATUMS = 15;
 
 /** The report step's input misses a part or carries an unreadable timestamp. */
 export class InvalidReportInput extends Error {
@@ -97,7 +98,7 @@ export function buildReport(input: ReportInput): BuiltReport {
       failed: total.writes.failed, neverCommitted,
     },
     queue,
-    target: { registeredAtEnd },
+    target: { registeredAtEnd, proxyName: input.target?.proxyName ?? null },
     fault: { ...fault, injected: window.injected },
     traffic: {
       workers: config.trafficWorkers,
@@ -201,6 +202,7 @@ function buildMetricData(report: RunReport, labelled: readonly LabelledBucket[],
     [MetricNames.DlqRemaining, report.queue.dlq, 'Count'],
     [MetricNames.TimeToFirstDatabaseReadMs, report.recovery.timeToFirstDatabaseReadMs, 'Milliseconds'],
     [MetricNames.TimeToDrainMs, report.recovery.timeToDrainMs, 'Milliseconds'],
+    [MetricNames.OutageCacheSharePercent, outageCacheSharePercent(report), 'Percent'],
     // Every verdict series gets a datum (0 or 1), so an alarm on RunFailed sees 0, not missing data.
     [MetricNames.RunPassed, report.verdict === 'passed' ? 1 : 0, 'Count'],
     [MetricNames.RunFailed, report.verdict === 'failed' ? 1 : 0, 'Count'],

@@ -2,11 +2,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { renderHtmlReport, type ReportSubject } from '../../dashboards/render/html-report';
+import { type HtmlReportOptions, renderHtmlReport, type ReportSubject } from '../../dashboards/render/html-report';
 import type { RunReport } from '../../steps/core/contracts';
 import { buildReport } from '../../steps/core/report';
 import { fragileRun, passingRun } from '../steps/support/builders';
 import { launchChromium } from '../support/browser';
+import { runReport, withRecovery } from '../support/run-history';
 
 // The first launch unpacks the browser; a busy machine makes both slower.
 jest.setTimeout(60_000);
@@ -53,9 +54,9 @@ afterAll(async () => {
 });
 
 /** Renders the subject to a file, as `gameday local --html` writes it, and opens it once its charts are drawn. */
-async function open(subject: ReportSubject, name: string): Promise<Opened> {
+async function open(subject: ReportSubject, name: string, options: HtmlReportOptions = {}): Promise<Opened> {
   const file = path.join(OUT, `${name}.html`);
-  writeFileSync(file, renderHtmlReport(subject));
+  writeFileSync(file, renderHtmlReport(subject, undefined, options));
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const requests: string[] = [];
   page.on('request', (request) => {
@@ -181,5 +182,106 @@ describe('the HTML report of a BEFORE/AFTER pair, in a browser', () => {
     // Then the three charts of each run are drawn
     expect(painted).toHaveLength(6);
     for (const count of painted) expect(count).toBeGreaterThan(1000);
+  });
+});
+
+describe('the trend of a run against earlier runs, in a browser', () => {
+  const week1 = runReport('scheduled-20261113T020000Z', '2026-11-13T02:00:00.000Z', withRecovery(1_100, 20_000));
+  const week2 = runReport('scheduled-20261120T020000Z', '2026-11-20T02:00:00.000Z', withRecovery(1_300, 25_000));
+  const fragile = runReport('fragile-20261121T020000Z', '2026-11-21T02:00:00.000Z', (r) => {
+    r.degradation = false;
+    r.verdict = 'failed';
+  });
+  const later = runReport('scheduled-20261204T020000Z', '2026-12-04T02:00:00.000Z');
+  const current = runReport('scheduled-20261127T020000Z', '2026-11-27T02:00:00.000Z', (r) => {
+    r.recovery = { timeToFirstDatabaseReadMs: 2_400, timeToDrainMs: 31_000 };
+    r.verdict = 'failed';
+  });
+  let opened: Opened;
+
+  beforeAll(async () => {
+    opened = await open(current, 'trend', { history: [later, fragile, week1, week2] });
+    await opened.page.screenshot({ path: path.join(OUT, 'trend.png'), fullPage: true });
+  });
+
+  afterAll(async () => {
+    await opened?.page.close();
+  });
+
+  it('names the earlier runs of the same target and build, this run first, and leaves out the others', async () => {
+    // Given the run with a history holding two earlier resilient runs, a fragile run and a later run
+    // When the trend's table is read
+    const rows = await opened.page.$$eval('section.trend table.trend-runs tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)));
+    // Then it lists this run and the two earlier ones, newest first, with their verdicts
+    expect(rows).toEqual([
+      [`${current.runId} (this run)`, current.startedAt, 'FAILED'],
+      [week2.runId, week2.startedAt, 'PASSED'],
+      [week1.runId, week1.startedAt, 'PASSED'],
+    ]);
+  });
+
+  it('draws recovery, drain, cache share and outage p99 over the runs, with this run ringed last', async () => {
+    // Given the trend, opened
+    // When each chart's points are read
+    const charts = await opened.page.$$eval('section.trend svg.trend-chart', (svgs) =>
+      svgs.map((svg) => ({
+        series: svg.getAttribute('data-series'),
+        visible: svg.getBoundingClientRect().width > 0,
+        points: [...svg.querySelectorAll('circle')].map((c) => c.querySelector('title')?.textContent),
+        ringed: [...svg.querySelectorAll('circle.current')].map((c) => c.getAttribute('data-run-id')),
+      })),
+    );
+    // Then four charts are drawn, oldest point first, and the last point is this run
+    expect(charts.map((c) => c.series)).toEqual(['recovery', 'drain', 'cacheShare', 'outageP99']);
+    for (const chart of charts) {
+      expect(chart.visible).toBe(true);
+      expect(chart.ringed).toEqual([current.runId]);
+    }
+    expect(charts[0].points).toEqual([`${week1.runId}: 1.1 s`, `${week2.runId}: 1.3 s`, `${current.runId}: 2.4 s (this run)`]);
+    expect(charts[1].points).toEqual([`${week1.runId}: 20.0 s`, `${week2.runId}: 25.0 s`, `${current.runId}: 31.0 s (this run)`]);
+  });
+
+  it('says how this run changed against the previous one', async () => {
+    // Given the trend, opened
+    // When the recovery chart's caption is read
+    const change = await opened.page.locator('section.trend figure[data-series="recovery"] .trend-change').innerText();
+    // Then it reads the slower recovery with the difference
+    expect(change).toBe('this run: 2.4 s, previous: 1.3 s (+1.1 s)');
+  });
+
+  it('shows the verdict of each run, oldest first', async () => {
+    // Given the trend, opened
+    // When the verdict cells are read
+    const verdicts = await opened.page.$$eval('section.trend rect.verdict-cell', (cells) => cells.map((c) => [c.getAttribute('data-run-id'), c.getAttribute('data-verdict')]));
+    // Then the two passed runs come before this failed one
+    expect(verdicts).toEqual([
+      [week1.runId, 'passed'],
+      [week2.runId, 'passed'],
+      [current.runId, 'failed'],
+    ]);
+  });
+});
+
+describe('the trend of a first run, in a browser', () => {
+  it('says there is no earlier run to compare with', async () => {
+    // Given a run whose history holds only runs of another build
+    const first = runReport('first', '2026-11-27T02:00:00.000Z');
+    const fragile = runReport('fragile', '2026-11-20T02:00:00.000Z', (r) => (r.degradation = false));
+    const { page } = await open(first, 'trend-first', { history: [fragile] });
+    // When the trend section is read
+    const text = await page.locator('section.trend').innerText();
+    await page.close();
+    // Then it says this is the first run of the target and build, and draws no trend
+    expect(text).toContain('No earlier run of this target shop-proxy, resilient build: this is the first');
+    expect(text).not.toContain('fragile');
+  });
+
+  it('has no trend section when no history was given (the report step on AWS)', async () => {
+    // Given a report rendered without a history
+    const { page } = await open(runReport('alone', '2026-11-27T02:00:00.000Z'), 'no-history');
+    // Then no trend section is on the page
+    const sections = await page.locator('section.trend').count();
+    await page.close();
+    expect(sections).toBe(0);
   });
 });

@@ -32,6 +32,27 @@ function alarmNamed(t: Template, id: string): Record<string, unknown> {
   return entry[1].Properties as Record<string, unknown>;
 }
 
+interface Widget {
+  type: string;
+  width: number;
+  properties: { title?: string; view?: string; start?: string; stacked?: boolean; metrics?: unknown[][] };
+}
+
+/** The dashboard's widgets, with every token inside the body's strings replaced by TOKEN. */
+function widgets(t: Template): Widget[] {
+  const body = dashboardBody(t) as { 'Fn::Join': [string, unknown[]] };
+  const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  return (JSON.parse(text) as { widgets: Widget[] }).widgets;
+}
+
+/** A widget's metrics as [namespace, name, dimension value or null, stat, period]. */
+function metricsOf(widget: Widget): Array<[unknown, unknown, unknown, unknown, unknown]> {
+  return (widget.properties.metrics ?? []).map((m) => {
+    const options = m[m.length - 1] as { stat?: string; period?: number };
+    return [m[0], m[1], m.length > 3 ? m[3] : null, options.stat, options.period];
+  });
+}
+
 describe('dashboard', () => {
   test('keeps its body as recorded', () => {
     // Given the default stack
@@ -67,6 +88,29 @@ describe('dashboard', () => {
     const outageSeries = body.match(/OutageWindow[^\]]*yAxis[^\]]*right/g) ?? [];
     // Then reads, writes, queues and proxy connections each carry one
     expect(outageSeries).toHaveLength(4);
+  });
+
+  test('follows recovery, drain, cache share and outage p99 over twelve weeks, the worst run of each day', () => {
+    // Given the dashboard's widgets
+    const trends = widgets(template).filter((w) => w.properties.title?.endsWith(', 12 weeks') && w.properties.view === 'timeSeries');
+    // Then each figure the report step publishes once per run has its own daily series over 84 days
+    expect(trends.map((w) => w.properties.start)).toEqual(['-P84D', '-P84D', '-P84D', '-P84D']);
+    expect(trends.map(metricsOf)).toEqual([
+      [['GameDay', MetricNames.TimeToFirstDatabaseReadMs, null, 'Maximum', 86400]],
+      [['GameDay', MetricNames.TimeToDrainMs, null, 'Maximum', 86400]],
+      [['GameDay', MetricNames.OutageCacheSharePercent, null, 'Minimum', 86400]],
+      [['GameDay', MetricNames.LatencyP99Ms, 'outage', 'Maximum', 86400]],
+    ]);
+  });
+
+  test('counts the verdicts per day over the same twelve weeks', () => {
+    // Given the dashboard's widgets
+    const verdicts = widgets(template).find((w) => w.properties.title === 'Verdicts per day, 12 weeks');
+    // Then the four verdict series are summed per day, stacked, over 84 days
+    expect(verdicts?.properties).toMatchObject({ view: 'bar', stacked: true, start: '-P84D' });
+    expect(metricsOf(verdicts as Widget)).toEqual(
+      [MetricNames.RunPassed, MetricNames.RunFailed, MetricNames.RunInconclusive, MetricNames.RunAborted].map((name) => ['GameDay', name, null, 'Sum', 86400]),
+    );
   });
 
   test('links to the latest run report in the report bucket', () => {

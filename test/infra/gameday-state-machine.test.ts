@@ -383,6 +383,13 @@ describe('GameDay definition', () => {
     });
   });
 
+  test('names the target in the report step input, so the report can be compared with runs against the same proxy', () => {
+    // Given the report step of the default stack
+    // When its payload is read
+    // Then it carries the configured proxy name
+    expect((states.BuildReport.Parameters as { Payload: { target?: unknown } }).Payload.target).toEqual({ proxyName: testConfig().proxyName });
+  });
+
   test('publishes the report metrics in the configured namespace', () => {
     // Given a custom namespace
     const custom = allStates(definitionOf(templateOf(testConfig({ metricNamespace: 'ChaosTeam' }))));

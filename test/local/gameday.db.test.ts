@@ -1,7 +1,7 @@
 // A plain local GameDay against the embedded lab, no fault injected beyond its own (the faults are the fault matrix's).
 import type { PhaseCounts } from '../../steps/core/contracts';
 import { startLab, type Lab } from '../../local/lab';
-import { LOCAL_LAB } from '../../local/local-config';
+import { LOCAL_LAB, LOCAL_PROXY_NAME } from '../../local/local-config';
 import { runLocalGameDay, type LocalRunResult } from '../../local/runner';
 
 jest.setTimeout(120_000);
@@ -47,6 +47,12 @@ describe('a local GameDay against the resilient shop', () => {
     expect(report.reads.cache).toBeGreaterThan(0);
     expect(report.writes.queued).toBeGreaterThan(0);
     expect(targetHistory).toEqual(['DEREGISTERED', 'REGISTERING', 'AVAILABLE']);
+  });
+
+  it("names the lab's proxy as the run's target, so it is compared with earlier local runs", () => {
+    // Given the whole GameDay above
+    // Then its report names the proxy the fault struck, beside the end state the runner read
+    expect(result.report.target).toEqual({ registeredAtEnd: true, proxyName: LOCAL_PROXY_NAME });
   });
 
   it('reports the run by phase and second by second, both adding up to its totals', () => {

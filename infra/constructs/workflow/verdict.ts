@@ -28,6 +28,8 @@ export class VerifyAndVerdict extends Construct {
       drain: sfn.JsonPath.objectAt('$.drain'),
       orders: sfn.JsonPath.objectAt('$.orders'),
       timelineTable: ctx.lockTable.tableName,
+      // The report names what the fault struck, so a run is compared with earlier runs against the same target.
+      target: { proxyName: c.proxyName },
     });
     endings.onStepError(buildReport);
     const publishMetrics = new ConditionalCallAwsService(

@@ -425,8 +425,8 @@ describe('gameday report', () => {
 });
 
 describe('gameday history', () => {
-  it('lists recent runs with the verdict each ended with, and the counts CloudWatch kept', async () => {
-    // Given a passed run and a run whose hypothesis failed
+  it('lists recent executions with their verdicts when no report bucket is named, and the counts CloudWatch kept', async () => {
+    // Given a passed run and a run whose hypothesis failed, and only the state machine named
     sfn.on(ListExecutionsCommand).resolves({
       executions: [
         { executionArn: executionArn('b'), stateMachineArn: MACHINE, name: 'b', status: 'FAILED', startDate: new Date(T0 + 3_600_000), stopDate: new Date(T0 + 3_900_000) },
@@ -447,7 +447,8 @@ describe('gameday history', () => {
     expect(code).toBe(0);
     expect(term.lines[1]).toMatch(/^2026-11-27T03:00:00Z\s+FAILED\s+failed\s+300s\s+b$/);
     expect(term.lines[2]).toMatch(/^2026-11-27T02:00:00Z\s+SUCCEEDED\s+passed\s+300s\s+a$/);
-    expect(term.lines[3]).toBe('Last 30 days (CloudWatch, runs that reached their report): 3 passed, 1 failed, 0 inconclusive, 0 aborted');
+    expect(term.lines[3]).toBe('(pass --stack NAME or --bucket NAME to list the run reports of the report bucket, past 90 days)');
+    expect(term.lines[4]).toBe('Last 30 days (CloudWatch, runs that reached their report): 3 passed, 1 failed, 0 inconclusive, 0 aborted');
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
       MetricDataQueries: expect.arrayContaining([expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunPassed' } }) })]),
     });

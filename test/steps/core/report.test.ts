@@ -87,6 +87,15 @@ describe('buildReport phases and timeline', () => {
     expect(report.config.outageSeconds).toBe(20);
     expect(report.fault).toMatchObject({ injected: true, deregisteredAt: iso(EXP + 2_000) });
   });
+
+  it('names the proxy the fault struck, so runs against the same target can be compared', () => {
+    // Given the input names its target, and an input from before the target was passed
+    const named = buildReport(run((i) => (i.target = { proxyName: 'shop-proxy' }))).report;
+    const unnamed = buildReport(run()).report;
+    // Then the report carries the proxy name, or null when none was given
+    expect(named.target).toEqual({ registeredAtEnd: true, proxyName: 'shop-proxy' });
+    expect(unnamed.target).toEqual({ registeredAtEnd: true, proxyName: null });
+  });
 });
 
 describe('buildReport recovery timings', () => {
@@ -417,6 +426,7 @@ describe('buildReport metric data', () => {
       ['DlqRemaining', null, 0, 'Count'],
       ['TimeToFirstDatabaseReadMs', null, 2_000, 'Milliseconds'],
       ['TimeToDrainMs', null, 2_000, 'Milliseconds'],
+      ['OutageCacheSharePercent', null, 100, 'Percent'],
       ['RunPassed', null, 1, 'Count'],
       ['RunFailed', null, 0, 'Count'],
       ['RunInconclusive', null, 0, 'Count'],
@@ -425,6 +435,21 @@ describe('buildReport metric data', () => {
       ['LatencyP99Ms', 'outage', 40, 'Milliseconds'],
       ['LatencyP99Ms', 'recovery', 10, 'Milliseconds'],
     ]);
+  });
+
+  it('publishes the cache share of the outage reads, in percent', () => {
+    // Given an outage whose reads the cache served two in three times
+    const input = run((i) => {
+      i.experiment.traffic = trafficResult('experiment', [
+        ...seconds(EXP, 2, { database: 3 }, { ok: 1 }),
+        ...seconds(EXP + 2_000, 20, { cache: 2, failed: 1 }, { queued: 1 }),
+        ...seconds(EXP + 22_000, 10, { database: 3 }, { ok: 1 }),
+      ]);
+    });
+    // When the report is built
+    const { metricData } = buildReport(input);
+    // Then one datum carries 40 cache reads of 60 outage reads
+    expect(datums(metricData, MetricNames.OutageCacheSharePercent).map((d) => [d.Value, d.Unit])).toEqual([[66.7, 'Percent']]);
   });
 
   it('leaves out timings that are unknown and the latency of an empty phase', () => {
@@ -440,6 +465,7 @@ describe('buildReport metric data', () => {
     expect(names).not.toContain('TimeToFirstDatabaseReadMs');
     expect(names).not.toContain('TimeToDrainMs');
     expect(names).not.toContain('LatencyP99Ms:outage');
+    expect(names).not.toContain('OutageCacheSharePercent');
     expect(names).toContain('RunInconclusive');
   });
 
