@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
-import { InvalidProps } from './invalid-props';
+import { invalidPropsOf } from './invalid-props';
 
 
 /** The shop's Lambda entry: the same app module the local lab runs (`createShop`). */
@@ -46,12 +46,7 @@ export interface ShopFunctionProps {
 }
 
 /** Raised when a shop function's props are refused; lists every problem. */
-export class InvalidShopFunctionProps extends InvalidProps {
-  override readonly name = 'InvalidShopFunctionProps';
-  constructor(problems: readonly string[]) {
-    super('ShopFunction', problems);
-  }
-}
+export class InvalidShopFunctionProps extends invalidPropsOf('ShopFunction') {}
 
 /**
  * A NodejsFunction running `shop/lambda.ts`: Node.js 22 on ARM64, bundled by the local esbuild

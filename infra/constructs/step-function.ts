@@ -7,7 +7,7 @@ import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
-import { InvalidProps } from './invalid-props';
+import { invalidPropsOf } from './invalid-props';
 
 /** The step handlers, by the file name of their module in `steps/handlers/`. */
 export type StepKey = 'validate-input' | 'traffic' | 'tally-window' | 'verify-orders' | 'report' | 'safety-net' | 'schedule-start';
@@ -41,12 +41,7 @@ export interface StepFunctionProps {
 }
 
 /** Raised when a step function's props are refused; lists every problem. */
-export class InvalidStepFunctionProps extends InvalidProps {
-  override readonly name = 'InvalidStepFunctionProps';
-  constructor(problems: readonly string[]) {
-    super('StepFunction', problems);
-  }
-}
+export class InvalidStepFunctionProps extends invalidPropsOf('StepFunction') {}
 
 /**
  * A NodejsFunction for one GameDay step: Node.js 22 on ARM64, bundled by the local esbuild (never
