@@ -219,16 +219,22 @@ export interface FleetFidelity {
   rows: FleetFidelityRow[];
 }
 
-export interface FleetRateSearch {
-  workers: number;
-  database: 'pglite' | 'postgres';
-  readsPerWrite: number;
+/** How a rate search climbs: from which rate, in which steps, how many and how long trials, how many repeats. */
+export interface RateSearchPlan {
   startRps: number;
   stepRps: number;
   maxTrials: number;
   trialSeconds: number;
+  /** Tries again of a failed rate before the search ends there. */
   repeatsOnFailure: number;
+  /** An unmeasured trial at the first rate before the search: fresh worker processes and a fresh lab load their code on the first requests. */
   warmUpSeconds: number;
+}
+
+export interface FleetRateSearch extends RateSearchPlan {
+  workers: number;
+  database: 'pglite' | 'postgres';
+  readsPerWrite: number;
   criterion: string;
   highestPassingRps: number | null;
   stoppedBy: 'failed' | 'trialLimit';
@@ -303,20 +309,12 @@ export async function benchFleetFidelity(opts: FidelityOptions): Promise<FleetFi
   };
 }
 
-export interface SearchOptions {
+export interface SearchOptions extends RateSearchPlan {
   shopUrl: string;
   shopAnswers: () => number;
   database: 'pglite' | 'postgres';
   pool: TrafficWorkerPool;
   mix: RateMix;
-  startRps: number;
-  stepRps: number;
-  maxTrials: number;
-  trialSeconds: number;
-  /** Tries again of a failed rate before the search ends there. */
-  repeatsOnFailure: number;
-  /** An unmeasured trial at the first rate before the search: fresh worker processes and a fresh lab load their code on the first requests. */
-  warmUpSeconds: number;
   label: string;
   log: (line: string) => void;
 }
@@ -344,16 +342,12 @@ export async function searchFleetRate(opts: SearchOptions, criterion: { name: st
       return figures;
     },
   });
+  const { startRps, stepRps, maxTrials, trialSeconds, repeatsOnFailure, warmUpSeconds } = opts;
   return {
     workers: opts.pool.size,
     database: opts.database,
     readsPerWrite: opts.mix.readsPerWrite,
-    startRps: opts.startRps,
-    stepRps: opts.stepRps,
-    maxTrials: opts.maxTrials,
-    trialSeconds: opts.trialSeconds,
-    repeatsOnFailure: opts.repeatsOnFailure,
-    warmUpSeconds: opts.warmUpSeconds,
+    startRps, stepRps, maxTrials, trialSeconds, repeatsOnFailure, warmUpSeconds,
     criterion: criterion.name,
     highestPassingRps: result.highestPassingRps,
     stoppedBy: result.stoppedBy,

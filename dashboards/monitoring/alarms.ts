@@ -1,7 +1,7 @@
 // The GameDay's alarms as data: what each watches, its threshold and severity; the dashboard construct builds them.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { MetricNames } from '../../steps/core/metric-names';
+import { type MetricName, MetricNames } from '../../steps/core/metric-names';
 import type { GameDayMetricFactory } from './metric-factory';
 
 export type AlarmSeverity = 'critical' | 'warning';
@@ -32,6 +32,11 @@ function hourlyRuns(expression: string, usingMetrics: Record<string, cloudwatch.
   return new cloudwatch.MathExpression({ expression, usingMetrics, label, period: Duration.hours(1) });
 }
 
+/** The hourly count of runs that published each of these Run<Verdict> metrics, keyed by the name the expression uses. */
+function hourlyVerdicts(metrics: GameDayMetricFactory, verdicts: Record<string, MetricName>): Record<string, cloudwatch.IMetric> {
+  return Object.fromEntries(Object.entries(verdicts).map(([key, metric]) => [key, metrics.runSummary(metric, { period: Duration.hours(1) })]));
+}
+
 /** CloudWatch evaluates at most 7 days of data for one alarm. */
 export const MAX_STALE_DAYS = 7;
 
@@ -45,10 +50,7 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
       metric: (m) =>
         hourlyRuns(
           'FILL(failed, 0) + FILL(inconclusive, 0)',
-          {
-            failed: m.runSummary(MetricNames.RunFailed, { period: Duration.hours(1) }),
-            inconclusive: m.runSummary(MetricNames.RunInconclusive, { period: Duration.hours(1) }),
-          },
+          hourlyVerdicts(m, { failed: MetricNames.RunFailed, inconclusive: MetricNames.RunInconclusive }),
           'failed or inconclusive runs',
         ),
       ...ANY_IN_ONE_PERIOD,
@@ -67,9 +69,7 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
             failed: m.executions('Failed', Duration.hours(1)),
             aborted: m.executions('Aborted', Duration.hours(1)),
             timedOut: m.executions('TimedOut', Duration.hours(1)),
-            verdictFailed: m.runSummary(MetricNames.RunFailed, { period: Duration.hours(1) }),
-            verdictInconclusive: m.runSummary(MetricNames.RunInconclusive, { period: Duration.hours(1) }),
-            verdictAborted: m.runSummary(MetricNames.RunAborted, { period: Duration.hours(1) }),
+            ...hourlyVerdicts(m, { verdictFailed: MetricNames.RunFailed, verdictInconclusive: MetricNames.RunInconclusive, verdictAborted: MetricNames.RunAborted }),
           },
           'runs that ended without a verdict',
         ),

@@ -31,27 +31,28 @@ export const COLORS = Object.freeze({
   neutral: '#7f7f7f',
 });
 
+/** One series per outcome class of `kind`: [the class it counts, its metric, label, colour]. */
+function outcomeGraph<K extends keyof PhaseCounts>(kind: K, title: string, classes: ReadonlyArray<readonly [keyof PhaseCounts[K] & string, MetricName, string, string]>): RunGraph {
+  return {
+    id: kind,
+    title,
+    series: classes.map(([outcome, metric, label, color]) => ({ metric, label, color, count: (c: PhaseCounts) => (c[kind] as Record<typeof outcome, number>)[outcome] })),
+  };
+}
+
 /** The reads and writes graphs, by outcome class, as the seed's table counts them. */
 export const RUN_GRAPHS: readonly RunGraph[] = [
-  {
-    id: 'reads',
-    title: 'Reads per second by source',
-    series: [
-      { metric: MetricNames.ReadsDatabase, label: 'database', color: COLORS.database, count: (c) => c.reads.database },
-      { metric: MetricNames.ReadsCache, label: 'cache', color: COLORS.cache, count: (c) => c.reads.cache },
-      { metric: MetricNames.ReadsFailed, label: 'failed', color: COLORS.failed, count: (c) => c.reads.failed },
-    ],
-  },
-  {
-    id: 'writes',
-    title: 'Writes per second by outcome',
-    series: [
-      { metric: MetricNames.WritesCommitted, label: 'committed', color: COLORS.database, count: (c) => c.writes.ok },
-      { metric: MetricNames.WritesQueued, label: 'queued', color: COLORS.queued, count: (c) => c.writes.queued },
-      { metric: MetricNames.WritesStockOut, label: 'stock-out', color: COLORS.stockOut, count: (c) => c.writes.stockOut },
-      { metric: MetricNames.WritesFailed, label: 'failed', color: COLORS.failed, count: (c) => c.writes.failed },
-    ],
-  },
+  outcomeGraph('reads', 'Reads per second by source', [
+    ['database', MetricNames.ReadsDatabase, 'database', COLORS.database],
+    ['cache', MetricNames.ReadsCache, 'cache', COLORS.cache],
+    ['failed', MetricNames.ReadsFailed, 'failed', COLORS.failed],
+  ]),
+  outcomeGraph('writes', 'Writes per second by outcome', [
+    ['ok', MetricNames.WritesCommitted, 'committed', COLORS.database],
+    ['queued', MetricNames.WritesQueued, 'queued', COLORS.queued],
+    ['stockOut', MetricNames.WritesStockOut, 'stock-out', COLORS.stockOut],
+    ['failed', MetricNames.WritesFailed, 'failed', COLORS.failed],
+  ]),
 ];
 
 /** The outage window: shaded on every graph so the fault is visible wherever one looks. */

@@ -9,7 +9,7 @@ import { GameDayMetricFactory } from '../../dashboards/monitoring/metric-factory
 import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, TREND_GRAPHS, type TrendGraph, VERDICT_SERIES } from '../../dashboards/render/definition';
 import { LATEST_REPORT_KEYS } from '../../steps/core/report-storage';
 import type { GameDayConfig } from '../config';
-import { InvalidProps } from './invalid-props';
+import { invalidPropsOf } from './invalid-props';
 
 export interface GameDayDashboardProps {
   /** Queues, proxy, namespace and schedule of the GameDay. */
@@ -32,12 +32,7 @@ export interface GameDayDashboardProps {
 }
 
 /** Raised when the dashboard's props are refused; lists every problem. */
-export class InvalidGameDayDashboardProps extends InvalidProps {
-  override readonly name = 'InvalidGameDayDashboardProps';
-  constructor(problems: readonly string[]) {
-    super('GameDayDashboard', problems);
-  }
-}
+export class InvalidGameDayDashboardProps extends invalidPropsOf('GameDayDashboard') {}
 
 const FULL = 24;
 const HALF = 12;

@@ -12,7 +12,7 @@ import { Endings } from './workflow/endings';
 import { Baseline, Experiment } from './workflow/experiment';
 import { Preflight } from './workflow/preflight';
 import { VerifyAndVerdict } from './workflow/verdict';
-import { InvalidProps } from './invalid-props';
+import { invalidPropsOf } from './invalid-props';
 
 export type { GameDayStepFunctions } from './workflow/blocks';
 
@@ -27,12 +27,7 @@ export interface GameDayStateMachineProps {
 }
 
 /** Raised when the workflow's props are refused; lists every problem. */
-export class InvalidGameDayStateMachineProps extends InvalidProps {
-  override readonly name = 'InvalidGameDayStateMachineProps';
-  constructor(problems: readonly string[]) {
-    super('GameDayStateMachine', problems);
-  }
-}
+export class InvalidGameDayStateMachineProps extends invalidPropsOf('GameDayStateMachine') {}
 
 /**
  * The GameDay state machine. State names are stable PascalCase: a local runner overrides tasks by

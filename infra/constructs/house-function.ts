@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 
 /** The repository root: entries and the lock file resolve from here, whatever the working directory. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -34,8 +34,18 @@ export interface HouseFunctionOptions {
   readonly placement?: Pick<NodejsFunctionProps, 'vpc' | 'vpcSubnets' | 'securityGroups' | 'allowPublicSubnet' | 'paramsAndSecrets'>;
 }
 
-/** What every house function must respect; the problems, none when the sizing is fine. */
-export function sizingProblems(memorySize: number, timeout: Duration): string[] {
+/** A function's memory and timeout (the props', or the construct's defaults) and what every house function must respect of them. */
+export function houseSizing(
+  props: { readonly memorySize?: number; readonly timeout?: Duration },
+  defaults: { readonly memorySize: number; readonly timeout: Duration },
+): { memorySize: number; timeout: Duration; problems: string[] } {
+  const memorySize = props.memorySize ?? defaults.memorySize;
+  const timeout = props.timeout ?? defaults.timeout;
+  return { memorySize, timeout, problems: sizingProblems(memorySize, timeout) };
+}
+
+/** The problems of a sizing, none when it is fine. */
+function sizingProblems(memorySize: number, timeout: Duration): string[] {
   const problems: string[] = [];
   if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240)) {
     problems.push(`memorySize must be an integer from 128 to 10240 MB (got ${memorySize})`);
@@ -47,11 +57,29 @@ export function sizingProblems(memorySize: number, timeout: Duration): string[] 
 }
 
 /**
- * Adds `Logs`, `Role` and `Function` to `scope`: a NodejsFunction on Node.js 22 and ARM64, bundled
- * by the local esbuild (never Docker) with the AWS SDK left to the runtime, logging to its own log
- * group with a retention, running as its own role that may write to that log group only.
+ * A construct of one house function, its `Logs`, `Role` and `Function`: a NodejsFunction on Node.js 22
+ * and ARM64, bundled by the local esbuild (never Docker) with the AWS SDK left to the runtime, logging
+ * to its own log group with a retention, running as its own role that may write to that log group
+ * only. A subclass checks its props before it calls this constructor: a refused one adds nothing.
  */
-export function addHouseFunction(scope: Construct, options: HouseFunctionOptions): { fn: NodejsFunction; role: iam.Role; logGroup: logs.LogGroup } {
+export abstract class HouseFunction extends Construct {
+  readonly role: iam.IRole;
+  readonly logGroup: logs.ILogGroup;
+  readonly timeout: Duration;
+  /** The function; each subclass exposes it as `fn`, with the type its users need. */
+  protected readonly houseFunction: NodejsFunction;
+
+  protected constructor(scope: Construct, id: string, options: HouseFunctionOptions) {
+    super(scope, id);
+    const { fn, role, logGroup } = addHouseFunction(this, options);
+    this.houseFunction = fn;
+    this.role = role;
+    this.logGroup = logGroup;
+    this.timeout = options.timeout;
+  }
+}
+
+function addHouseFunction(scope: Construct, options: HouseFunctionOptions): { fn: NodejsFunction; role: iam.Role; logGroup: logs.LogGroup } {
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,

@@ -9,3 +9,14 @@ export abstract class InvalidProps extends Error {
     super(`invalid ${construct} props: ${problems.join('; ')}`);
   }
 }
+
+/** The base of the construct `construct`'s own error class, named `Invalid<construct>Props`. */
+export function invalidPropsOf<const C extends string>(construct: C) {
+  const name: `Invalid${C}Props` = `Invalid${construct}Props`;
+  return class extends InvalidProps {
+    override readonly name = name;
+    constructor(problems: readonly string[]) {
+      super(construct, problems);
+    }
+  };
+}

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../nag';
-import { InvalidProps } from './invalid-props';
+import { invalidPropsOf } from './invalid-props';
 
 export interface ReportArchiveProps {
   /**
@@ -18,12 +18,7 @@ export interface ReportArchiveProps {
 }
 
 /** Raised when the archive's props are refused; lists every problem. */
-export class InvalidReportArchiveProps extends InvalidProps {
-  override readonly name = 'InvalidReportArchiveProps';
-  constructor(problems: readonly string[]) {
-    super('ReportArchive', problems);
-  }
-}
+export class InvalidReportArchiveProps extends invalidPropsOf('ReportArchive') {}
 
 export const REPORT_ARCHIVE_ACKNOWLEDGEMENTS = Object.freeze({
   accessLogs:

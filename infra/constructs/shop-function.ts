@@ -6,8 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
-import { InvalidProps } from './invalid-props';
+import { HouseFunction, houseSizing, REPO_ROOT } from './house-function';
+import { invalidPropsOf } from './invalid-props';
 
 
 /** The shop's Lambda entry: the same app module the local lab runs (`createShop`). */
@@ -46,35 +46,22 @@ export interface ShopFunctionProps {
 }
 
 /** Raised when a shop function's props are refused; lists every problem. */
-export class InvalidShopFunctionProps extends InvalidProps {
-  override readonly name = 'InvalidShopFunctionProps';
-  constructor(problems: readonly string[]) {
-    super('ShopFunction', problems);
-  }
-}
+export class InvalidShopFunctionProps extends invalidPropsOf('ShopFunction') {}
 
 /**
  * A NodejsFunction running `shop/lambda.ts`: Node.js 22 on ARM64, bundled by the local esbuild
  * (never Docker) with the AWS SDK left to the runtime, attached to the VPC, logging to its own log
  * group with a retention, and running as its own role.
  */
-export class ShopFunction extends Construct {
+export class ShopFunction extends HouseFunction {
   readonly fn: lambda.Function;
-  readonly role: iam.IRole;
-  readonly logGroup: logs.ILogGroup;
-  readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: ShopFunctionProps) {
-    super(scope, id);
-    const problems: string[] = [];
-    const memorySize = props.memorySize ?? 512;
-    const timeout = props.timeout ?? Duration.seconds(10);
-    problems.push(...sizingProblems(memorySize, timeout));
+    const { memorySize, timeout, problems } = houseSizing(props, { memorySize: 512, timeout: Duration.seconds(10) });
     if (props.securityGroups.length === 0) problems.push('securityGroups must name at least one security group');
     if (problems.length > 0) throw new InvalidShopFunctionProps(problems);
-    this.timeout = timeout;
 
-    const { fn, role, logGroup } = addHouseFunction(this, {
+    super(scope, id, {
       entry: props.handler === 'schemaSetupHandler' ? SCHEMA_SETUP_LAMBDA_ENTRY : SHOP_LAMBDA_ENTRY,
       handler: props.handler,
       memorySize,
@@ -97,8 +84,6 @@ export class ShopFunction extends Construct {
           : undefined,
       },
     });
-    this.fn = fn;
-    this.role = role;
-    this.logGroup = logGroup;
+    this.fn = this.houseFunction;
   }
 }

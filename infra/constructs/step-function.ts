@@ -1,13 +1,12 @@
 // The house Lambda for a GameDay step: one handler module under steps/handlers, pinned runtime, own log group and role.
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { addHouseFunction, REPO_ROOT, sizingProblems } from './house-function';
-import { InvalidProps } from './invalid-props';
+import { HouseFunction, houseSizing, REPO_ROOT } from './house-function';
+import { invalidPropsOf } from './invalid-props';
 
 /** The step handlers, by the file name of their module in `steps/handlers/`. */
 export type StepKey = 'validate-input' | 'traffic' | 'tally-window' | 'verify-orders' | 'report' | 'safety-net' | 'schedule-start';
@@ -41,31 +40,20 @@ export interface StepFunctionProps {
 }
 
 /** Raised when a step function's props are refused; lists every problem. */
-export class InvalidStepFunctionProps extends InvalidProps {
-  override readonly name = 'InvalidStepFunctionProps';
-  constructor(problems: readonly string[]) {
-    super('StepFunction', problems);
-  }
-}
+export class InvalidStepFunctionProps extends invalidPropsOf('StepFunction') {}
 
 /**
  * A NodejsFunction for one GameDay step: Node.js 22 on ARM64, bundled by the local esbuild (never
  * Docker) with the AWS SDK left to the runtime, logging to its own log group with a retention, and
  * running as its own role that holds only what the stack grants it (no managed policies).
  */
-export class StepFunction extends Construct {
+export class StepFunction extends HouseFunction {
   /** The Lambda function; grant to it and invoke it through this interface. */
   readonly fn: lambda.IFunction;
-  readonly role: iam.IRole;
-  readonly logGroup: logs.ILogGroup;
   readonly step: StepKey;
 
   constructor(scope: Construct, id: string, props: StepFunctionProps) {
-    super(scope, id);
-    const problems: string[] = [];
-    const memorySize = props.memorySize ?? 256;
-    const timeout = props.timeout ?? Duration.seconds(30);
-    problems.push(...sizingProblems(memorySize, timeout));
+    const { memorySize, timeout, problems } = houseSizing(props, { memorySize: 256, timeout: Duration.seconds(30) });
     for (const key of Object.keys(props.environment ?? {})) {
       if (key === STEP_ENV_VAR) problems.push(`environment must not set ${STEP_ENV_VAR}: the step key sets it`);
     }
@@ -74,8 +62,7 @@ export class StepFunction extends Construct {
     }
     if (problems.length > 0) throw new InvalidStepFunctionProps(problems);
 
-    this.step = props.step;
-    const { fn, role, logGroup } = addHouseFunction(this, {
+    super(scope, id, {
       entry: stepEntry(props.step),
       handler: 'handler',
       memorySize,
@@ -89,9 +76,8 @@ export class StepFunction extends Construct {
         ? { paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { cacheEnabled: true, logLevel: lambda.ParamsAndSecretsLogLevel.WARN }) }
         : undefined,
     });
-    this.fn = fn;
-    this.role = role;
-    this.logGroup = logGroup;
+    this.fn = this.houseFunction;
+    this.step = props.step;
   }
 }
 

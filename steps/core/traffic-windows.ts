@@ -1,5 +1,5 @@
 // Windowed traffic: each worker's share and window, the exact merge of the workers' results, and the tally between windows.
-import type { LatencySummary, ReadCounts, TimelineBucket, TrafficResult, WindowFigures, WindowState, WriteCounts } from './contracts';
+import type { ReadCounts, TimelineBucket, TrafficResult, WindowFigures, WindowState, WriteCounts } from './contracts';
 import { encodeHistogram, mergeEncodedHistograms, summarise } from './latency-histogram';
 import { addInto } from './traffic';
 
@@ -15,24 +15,9 @@ export function nextWindow(window: Pick<WindowState, 'scheduleStartAt' | 'elapse
   return { scheduleStartMs, durationSeconds: Math.max(1, Math.min(window.windowSeconds, window.targetSeconds - window.elapsedSeconds)) };
 }
 
-/** A phase's traffic before its first window. */
+/** A phase's traffic before its first window: the merge of no results. */
 export function emptyTraffic(phase: string): TrafficResult {
-  const none = createEmptyHistogramEncoding();
-  return {
-    phase,
-    degradation: null,
-    startedAtMs: 0,
-    endedAtMs: 0,
-    offered: { reads: 0, writes: 0 },
-    reads: { database: 0, cache: 0, failed: 0 },
-    writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
-    ordersAccepted: 0,
-    latencyMs: { reads: zeroSummary(), writes: zeroSummary() },
-    latencyHistograms: { reads: none, writes: none },
-    startLagMs: 0,
-    windows: 0,
-    timeline: [],
-  };
+  return mergeTraffic(phase, [], 0);
 }
 
 /**
@@ -127,12 +112,4 @@ export function windowFigures(index: number, results: readonly TrafficResult[]):
     failedPercent: requests === 0 ? 0 : Math.round((10_000 * failed) / requests) / 100,
     startLagMs: Math.max(0, ...results.map((r) => r.startLagMs)),
   };
-}
-
-function zeroSummary(): LatencySummary {
-  return { count: 0, p50: 0, p99: 0, max: 0 };
-}
-
-function createEmptyHistogramEncoding(): string {
-  return encodeHistogram(mergeEncodedHistograms([]));
 }

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { handler } from '../../steps/handlers/traffic';
 import { startTrafficWorkerPool, TrafficWorkerDied, TrafficWorkerPoolClosed, trafficStepInPool, type TrafficWorkerPool } from '../../local/traffic-workers';
+import { trafficTotals } from '../steps/support/builders';
 import { json, type ReceivedRequest, startTestServer, type TestServer } from '../steps/support/http-server';
 
 // Worker processes start through tsx (about a second each on a busy machine) and run real seconds of traffic.
@@ -31,14 +32,7 @@ function trafficEvent(shopUrl: string, runId: string) {
 }
 
 /** What one such second gives against a shop that serves every read from the database and commits every order. */
-const SERVED_SECOND = {
-  phase: 'baseline',
-  degradation: true,
-  offered: { reads: 2, writes: 2 },
-  reads: { database: 2, cache: 0, failed: 0 },
-  writes: { ok: 2, queued: 0, stockOut: 0, failed: 0 },
-  ordersAccepted: 2,
-};
+const SERVED_SECOND = trafficTotals('baseline', true, { offered: { reads: 2, writes: 2 }, reads: { database: 2 }, writes: { ok: 2 }, ordersAccepted: 2 });
 
 function serve(req: ReceivedRequest, res: ServerResponse): void {
   if (req.method === 'POST') json(res, 201, {});

@@ -90,8 +90,7 @@ describe('GET /products', () => {
 
   it('answers 503 with a clear message when the database fails and the cache is empty', async () => {
     // Given an empty cache and a database that is away
-    t = await startTestShop();
-    t.database.down = true;
+    t = await startTestShop({ databaseAway: true });
     // When products are listed
     const response = await t.get('/products');
     // Then it is 503, saying both
@@ -101,8 +100,7 @@ describe('GET /products', () => {
 
   it('answers 503 when the database and the cache both fail', async () => {
     // Given a database that is away and a failing cache
-    t = await startTestShop();
-    t.database.down = true;
+    t = await startTestShop({ databaseAway: true });
     t.cache.failing = true;
     // When products are listed
     const response = await t.get('/products');
@@ -151,9 +149,8 @@ describe('GET /products', () => {
 
   it('answers 500 in the fragile build when the database fails, and never reads the cache', async () => {
     // Given the fragile build, a filled cache, and a database that is away
-    t = await startTestShop({ config: { enableDegradation: false } });
+    t = await startTestShop({ config: { enableDegradation: false }, databaseAway: true });
     t.cache.products = [{ id: 1, name: 'Cached', priceCents: 1, stock: 1 }];
-    t.database.down = true;
     // When products are listed
     const response = await t.get('/products');
     // Then it is a 500
@@ -217,8 +214,7 @@ describe('POST /orders', () => {
 
   it('queues the order and answers 202 when the database call fails', async () => {
     // Given a database that is away
-    t = await startTestShop();
-    t.database.down = true;
+    t = await startTestShop({ databaseAway: true });
     // When an order is placed
     const response = await t.postOrder({ productId: 4, quantity: 2, orderId: 'o-queued', runId: 'run-9' });
     // Then it is 202 accepted and the queue holds the message the worker expects
@@ -241,8 +237,7 @@ describe('POST /orders', () => {
 
   it('answers 503 when the database and the queue both fail', async () => {
     // Given a database that is away and a failing queue
-    t = await startTestShop();
-    t.database.down = true;
+    t = await startTestShop({ databaseAway: true });
     t.queue.failing = true;
     // When an order is placed
     const response = await t.postOrder({ productId: 1, quantity: 1, orderId: 'o-lost' });
@@ -255,8 +250,7 @@ describe('POST /orders', () => {
 
   it('answers 500 in the fragile build when the database fails, and queues nothing', async () => {
     // Given the fragile build and a database that is away
-    t = await startTestShop({ config: { enableDegradation: false } });
-    t.database.down = true;
+    t = await startTestShop({ config: { enableDegradation: false }, databaseAway: true });
     // When an order is placed
     const response = await t.postOrder({ productId: 1, quantity: 1 });
     // Then it is a 500 and nothing was queued
@@ -301,8 +295,7 @@ describe('GET /orders/:orderId', () => {
 
   it('answers 503 while the database is away', async () => {
     // Given a database that is away
-    t = await startTestShop();
-    t.database.down = true;
+    t = await startTestShop({ databaseAway: true });
     // When an order is looked up
     const response = await t.get('/orders/o-1');
     // Then it is 503, saying the database is unavailable
@@ -327,8 +320,7 @@ describe('GET /runs/:runId/orders', () => {
 
   it('answers 503 while the database is away', async () => {
     // Given a database that is away
-    t = await startTestShop();
-    t.database.down = true;
+    t = await startTestShop({ databaseAway: true });
     // When a run is counted
     const response = await t.get('/runs/run-1/orders');
     // Then it is 503

@@ -32,36 +32,24 @@ describe('loadShopConfig', () => {
     });
   });
 
-  it('reads every override', () => {
-    // Given every optional variable set
-    const env = {
-      ...required,
-      ENABLE_DEGRADATION: 'TRUE',
-      BREAKER_FAILURE_THRESHOLD: '5',
-      BREAKER_RECOVERY_TIMEOUT_SECONDS: '0.5',
-      DB_CONNECT_TIMEOUT_MS: '250',
-      DB_STATEMENT_TIMEOUT_MS: '750',
-      DB_POOL_SIZE: '4',
-      INITIAL_STOCK: '7',
-      INSTANCE_ID: 'shop-a',
-      INIT_RETRY_INITIAL_DELAY_MS: '10',
-      INIT_RETRY_MAX_DELAY_MS: '40',
-      DB_SCHEMA_SETUP: 'external',
-    };
+  it.each([
+    ['ENABLE_DEGRADATION', 'TRUE', { enableDegradation: true }],
+    ['BREAKER_FAILURE_THRESHOLD', '5', { breakerFailureThreshold: 5 }],
+    ['BREAKER_RECOVERY_TIMEOUT_SECONDS', '0.5', { breakerRecoveryTimeoutMs: 500 }],
+    ['DB_CONNECT_TIMEOUT_MS', '250', { dbConnectTimeoutMs: 250 }],
+    ['DB_STATEMENT_TIMEOUT_MS', '750', { dbStatementTimeoutMs: 750 }],
+    ['DB_POOL_SIZE', '4', { dbPoolSize: 4 }],
+    ['INITIAL_STOCK', '7', { initialStock: 7 }],
+    ['INSTANCE_ID', 'shop-a', { instanceId: 'shop-a' }],
+    ['INIT_RETRY_INITIAL_DELAY_MS', '10', { initRetry: { initialDelayMs: 10, maxDelayMs: 30_000 } }],
+    ['INIT_RETRY_MAX_DELAY_MS', '40000', { initRetry: { initialDelayMs: 2000, maxDelayMs: 40_000 } }],
+    ['DB_SCHEMA_SETUP', 'external', { schemaSetup: 'external' }],
+  ])('reads the override %s=%s', (variable, value, expected) => {
+    // Given that optional variable set
     // When the config is loaded
-    const config = loadShopConfig(env);
-    // Then each value is taken, the recovery timeout converted to milliseconds
-    expect(config).toMatchObject({
-      breakerFailureThreshold: 5,
-      breakerRecoveryTimeoutMs: 500,
-      dbConnectTimeoutMs: 250,
-      dbStatementTimeoutMs: 750,
-      dbPoolSize: 4,
-      initialStock: 7,
-      instanceId: 'shop-a',
-      initRetry: { initialDelayMs: 10, maxDelayMs: 40 },
-      schemaSetup: 'external',
-    });
+    const config = loadShopConfig({ ...required, [variable]: value });
+    // Then its value is taken (the recovery timeout converted to milliseconds)
+    expect(config).toMatchObject(expected);
   });
 
   it('builds the fragile variant without a queue or cache', () => {

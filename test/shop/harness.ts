@@ -47,8 +47,11 @@ export function testConfig(overrides: Partial<ShopConfig> = {}): ShopConfig {
   };
 }
 
-/** A shop whose database initialized successfully; pass `ready: false` to leave it initializing. */
-export async function startTestShop(options: { config?: Partial<ShopConfig>; ready?: boolean } = {}): Promise<TestShop> {
+/**
+ * A shop whose database initialized successfully; pass `ready: false` to leave it initializing, and
+ * `databaseAway: true` for a database that went away once the shop was ready.
+ */
+export async function startTestShop(options: { config?: Partial<ShopConfig>; ready?: boolean; databaseAway?: boolean } = {}): Promise<TestShop> {
   const database = new FakeDatabase();
   const cache = new FakeCache();
   const queue = new FakeQueue();
@@ -65,6 +68,7 @@ export async function startTestShop(options: { config?: Partial<ShopConfig>; rea
     newOrderId: () => 'generated-order-id',
   });
   if (options.ready !== false) await shop.ready();
+  if (options.databaseAway) database.down = true;
   return {
     shop,
     database,

@@ -1,6 +1,8 @@
 // Faults after the hold: a slow return to AVAILABLE, a worker crashing mid-drain, orders outlasting the retry budget.
+import type { Verdict } from '../../../steps/core/contracts';
+import type { LocalRunResult } from '../../runner';
 import { FAULT_RUN_INPUT, type FaultCase } from '../matrix';
-import { outcome, reasonsOf, runFault } from './support';
+import { type CaseSpec, familyCase, outcome, reasonsOf, runFault } from './support';
 
 export const workerCrashesMidDrain: FaultCase = {
   name: '10. the recovery worker crashes mid-drain',
@@ -23,51 +25,62 @@ export const workerCrashesMidDrain: FaultCase = {
   },
 };
 
-export const slowAvailableWithinBound: FaultCase = {
+/**
+ * A case whose target takes `delayMs` from register to AVAILABLE. Whatever the case, the run must not
+ * record AVAILABLE before the target was (a second of slack for the clocks).
+ */
+function slowAvailableCase(spec: CaseSpec & { expectedVerdict: Verdict; delayMs: number; recoverySeconds?: number }): FaultCase {
+  return familyCase(spec, spec.expectedVerdict, async (ctx) => {
+    ctx.lab.proxy.registrationDelayMs = spec.delayMs;
+    const { result, problems } = await runFault(ctx, { input: { ...FAULT_RUN_INPUT, recoverySeconds: spec.recoverySeconds ?? FAULT_RUN_INPUT.recoverySeconds } });
+    const waitedMs = availableAfterRegisterMs(result);
+    if (waitedMs !== null && waitedMs < spec.delayMs - 1_000) problems.push(`the run recorded AVAILABLE ${waitedMs} ms after register, before the target was (${spec.delayMs} ms)`);
+    return { result, problems };
+  });
+}
+
+/** How long after register the run recorded AVAILABLE, or null when it recorded no AVAILABLE. */
+function availableAfterRegisterMs(result: LocalRunResult): number | null {
+  const { registeredAt, availableAt } = result.report.fault;
+  return registeredAt && availableAt ? Date.parse(availableAt) - Date.parse(registeredAt) : null;
+}
+
+export const slowAvailableWithinBound = slowAvailableCase({
   name: '11a. the target is slow to become AVAILABLE, within the bound',
   expectedVerdict: 'passed',
   mechanism: 'after register, traffic windows of availablePollSeconds each end with DescribeTargetAfterRegister, bounded by availableTimeoutSeconds; success is recorded only at AVAILABLE',
-  async run(ctx) {
-    const delayMs = 6_000;
-    ctx.lab.proxy.registrationDelayMs = delayMs;
-    const { result, problems } = await runFault(ctx, { input: { ...FAULT_RUN_INPUT, recoverySeconds: 8 } });
-    const { registeredAt, availableAt } = result.report.fault;
-    const waitedMs = registeredAt && availableAt ? Date.parse(availableAt) - Date.parse(registeredAt) : null;
-    if (waitedMs === null || waitedMs < delayMs - 1_000) problems.push(`the run recorded AVAILABLE ${waitedMs} ms after register, before the target was (${delayMs} ms)`);
-    return outcome(result, problems);
+  delayMs: 6_000,
+  recoverySeconds: 8,
+  check(result, problems) {
+    if (availableAfterRegisterMs(result) === null) problems.push('the run recorded no AVAILABLE after register');
   },
-};
+});
 
-export const slowAvailablePastBound: FaultCase = {
+export const slowAvailablePastBound = slowAvailableCase({
   name: '11b. the target is slow to become AVAILABLE, past the bound',
   expectedVerdict: 'failed',
   mechanism: 'past availableTimeoutSeconds the branch fails TargetNeverAvailable: the Catch rolls back and the run fails saying so, never passed early',
-  async run(ctx) {
-    // Longer than the local availableTimeoutSeconds (30 s).
-    ctx.lab.proxy.registrationDelayMs = 36_000;
-    const { result, problems } = await runFault(ctx);
+  // Longer than the local availableTimeoutSeconds (30 s).
+  delayMs: 36_000,
+  check(result, problems) {
     if (!/AVAILABLE/.test(reasonsOf(result))) problems.push(`the run does not say the target never became AVAILABLE: ${reasonsOf(result)}`);
-    return outcome(result, problems);
   },
-};
+});
 
-export const availableAfterRecoverySeconds: FaultCase = {
+export const availableAfterRecoverySeconds = slowAvailableCase({
   name: '11c. the wait from register to AVAILABLE is longer than recoverySeconds',
   expectedVerdict: 'passed',
   mechanism: 'traffic keeps running in windows while the target is REGISTERING (counted as outage); the recovery phase is recoverySeconds of traffic counted from AVAILABLE',
-  async run(ctx) {
-    const delayMs = 8_000;
-    const recoverySeconds = 3;
-    ctx.lab.proxy.registrationDelayMs = delayMs;
-    const { result, problems } = await runFault(ctx, { input: { ...FAULT_RUN_INPUT, recoverySeconds } });
+  delayMs: 8_000,
+  recoverySeconds: 3,
+  check(result, problems) {
     const { report } = result;
     const availableAtMs = report.fault.availableAt ? Date.parse(report.fault.availableAt) : null;
     const recoverySecondsSeen = availableAtMs === null ? 0 : report.timeline.filter((second) => second.phase === 'recovery' && second.t >= availableAtMs).length;
-    if (recoverySecondsSeen < recoverySeconds) problems.push(`the recovery phase holds ${recoverySecondsSeen} s of traffic after AVAILABLE, not ${recoverySeconds}`);
+    if (recoverySecondsSeen < report.config.recoverySeconds) problems.push(`the recovery phase holds ${recoverySecondsSeen} s of traffic after AVAILABLE, not ${report.config.recoverySeconds}`);
     if (report.recovery.timeToFirstDatabaseReadMs === null) problems.push('no database read was seen after the restore');
-    return outcome(result, problems);
   },
-};
+});
 
 export const outageOutlastsRetryBudget: FaultCase = {
   name: "14. an outage longer than the queue's retry budget",

@@ -4,7 +4,7 @@ import { ExecutionAlreadyExists, type ExecutionsPort } from '../../../steps/port
 import { startScheduledRun } from '../../../steps/core/schedule-start';
 import type { LocalRunResult } from '../../runner';
 import { FAULT_RUN_INPUT, type FaultCase } from '../matrix';
-import { abortDuringHold, faultBit, freshScheduledTime, outcome, runFault } from './support';
+import { faultBit, freshScheduledTime, outcome, runStoppedInHold } from './support';
 
 export const scheduledStartDeliveredTwice: FaultCase = {
   name: '9. the scheduler delivers the same start twice',
@@ -42,10 +42,8 @@ export const safetyNetFailsOnce: FaultCase = {
   expectedVerdict: 'aborted',
   mechanism: 'the reconciler schedule runs the same safety-net core while no running execution holds the lock: register if missing, release the stale lock',
   async run(ctx) {
-    const signal = abortDuringHold(ctx, 1_000);
     let failures = 0;
-    const { result, problems } = await runFault(ctx, {
-      signal,
+    const { result, problems } = await runStoppedInHold(ctx, {
       safetyNetFault: () => {
         if (failures === 0) {
           failures += 1;

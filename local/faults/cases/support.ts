@@ -1,12 +1,18 @@
-// What the fault cases share: the real traffic step, timing a fault into the hold, and the checks every case makes.
-import type { FaultRecord, RunReport } from '../../../steps/core/contracts';
+// What the fault cases share: the real traffic step, timing a fault into the hold, the checks every case makes, and the joint of a case family.
+import type { FaultRecord, RunReport, Verdict } from '../../../steps/core/contracts';
 import type { LocalRunResult } from '../../runner';
 import type { StepHandler } from '../../task-dispatcher';
-import type { CaseContext, CaseOutcome } from '../matrix';
+import type { CaseContext, CaseOutcome, FaultCase } from '../matrix';
 
 /** The real traffic step, loaded after the lab set the emulator endpoints. */
 export async function realTraffic(): Promise<StepHandler> {
   return (await import('../../../steps/handlers/traffic')).handler as StepHandler;
+}
+
+/** The real traffic step for the baseline's windows; every later window runs `afterBaseline`, which is given the real step. */
+export async function trafficAfterBaseline(afterBaseline: (event: unknown, traffic: StepHandler) => Promise<unknown>): Promise<StepHandler> {
+  const traffic = await realTraffic();
+  return async (event) => ((event as { phase?: string }).phase === 'baseline' ? traffic(event) : afterBaseline(event, traffic));
 }
 
 /** Calls `action` `delayMs` after the target is deregistered (the hold has begun). */
@@ -30,16 +36,38 @@ export function rolledBack(result: LocalRunResult, problems: string[]): void {
   if (result.safetyNet?.action === 'registered') problems.push('the safety net registered the target: the rollback did not');
 }
 
-/** A signal that stops the execution `delayMs` into the hold. */
-export function abortDuringHold(ctx: CaseContext, delayMs: number): AbortSignal {
+/** Runs the GameDay as `runFault` does, and stops the execution a second into the hold (as a person stopping it by hand). */
+export function runStoppedInHold(ctx: CaseContext, options: Parameters<CaseContext['run']>[0] = {}): Promise<{ result: LocalRunResult; problems: string[] }> {
   const abort = new AbortController();
-  duringHold(ctx, delayMs, () => abort.abort());
-  return abort.signal;
+  duringHold(ctx, 1_000, () => abort.abort());
+  return runFault(ctx, { ...options, signal: abort.signal });
 }
 
 /** The fault must have bitten: a case whose target was never deregistered proves nothing. */
 export function faultBit(ctx: CaseContext, problems: string[]): void {
   if (!ctx.targetHistory().includes('DEREGISTERED')) problems.push('the target was never deregistered: the fault did not bite');
+}
+
+/** What a family of cases asks of each of its cases: its name, what covers it, and what else its run must show. */
+export interface CaseSpec {
+  name: string;
+  mechanism: string;
+  /** What else the run must show. @default - nothing else */
+  check?: (result: LocalRunResult, problems: string[]) => void;
+}
+
+/** A case of a family: `runChecked` runs it and makes the family's checks, then the case's own check; the outcome is that run's. */
+export function familyCase(spec: CaseSpec, expectedVerdict: Verdict, runChecked: (ctx: CaseContext) => Promise<{ result: LocalRunResult; problems: string[] }>): FaultCase {
+  return {
+    name: spec.name,
+    expectedVerdict,
+    mechanism: spec.mechanism,
+    async run(ctx) {
+      const { result, problems } = await runChecked(ctx);
+      spec.check?.(result, problems);
+      return outcome(result, problems);
+    },
+  };
 }
 
 export function outcome(result: LocalRunResult, problems: string[], more: RunReport[] = []): CaseOutcome {
@@ -57,7 +85,8 @@ export function freshScheduledTime(): string {
   return new Date(lastScheduledMs).toISOString();
 }
 
-/** How long the target stayed deregistered, or null when the run did not record both ends of the hold. */
-export function heldMs(fault: Pick<FaultRecord, 'deregisteredAt' | 'registeredAt'>): number | null {
-  return fault.deregisteredAt && fault.registeredAt ? Date.parse(fault.registeredAt) - Date.parse(fault.deregisteredAt) : null;
+/** The hold must have ended early: the run recorded both ends of it, less than `withinMs` of the `outageMs` it was set to apart. */
+export function endedEarly(fault: Pick<FaultRecord, 'deregisteredAt' | 'registeredAt'>, hold: { withinMs: number; outageMs: number }, problems: string[]): void {
+  const held = fault.deregisteredAt && fault.registeredAt ? Date.parse(fault.registeredAt) - Date.parse(fault.deregisteredAt) : null;
+  if (held === null || held >= hold.withinMs) problems.push(`the hold did not end early (held ${held} ms of ${hold.outageMs} ms)`);
 }

@@ -1,9 +1,8 @@
 // Faults in the calls that move the target: refused, answered "already done", or doing nothing at all.
 import { RDS_ERRORS } from '../../../steps/core/workflow-names';
-import type { LocalRunResult } from '../../runner';
 import { TaskError } from '../../task-dispatcher';
-import type { CaseContext, FaultCase } from '../matrix';
-import { outcome, reasonsOf, runFault } from './support';
+import type { FaultCase } from '../matrix';
+import { type CaseSpec, familyCase, outcome, reasonsOf, runFault } from './support';
 
 export const targetCallsFailTransiently: FaultCase = {
   name: '4. deregister fails transiently once and register twice, then both succeed',
@@ -26,45 +25,45 @@ export const targetCallsFailTransiently: FaultCase = {
 };
 
 /**
- * Runs with `call` answering as a retry does when an earlier attempt did the work and its answer was
- * lost: the change is made, then the call fails with the "already done" error `answer` builds.
+ * A case where `call` answers as a retry does when an earlier attempt did the work and its answer was
+ * lost: the change is made, then the call fails with the "already done" error `answer` builds. The
+ * workflow must take that error as success, and the run must pass.
  */
-async function runWithLostAnswer(ctx: CaseContext, call: 'Register' | 'Deregister', answer: () => TaskError): Promise<{ result: LocalRunResult; problems: string[] }> {
-  let answered = 0;
-  const { result, problems } = await runFault(ctx, {
-    taskOverrides: {
-      [call]: async () => {
-        answered += 1;
-        if (call === 'Register' && ctx.lab.proxy.state === 'DEREGISTERED') ctx.lab.proxy.register();
-        if (call === 'Deregister' && ctx.lab.proxy.state !== 'DEREGISTERED') ctx.lab.proxy.deregister();
-        throw answer();
+function lostAnswerCase(spec: CaseSpec & { call: 'Register' | 'Deregister'; answer: () => TaskError }): FaultCase {
+  const { call } = spec;
+  return familyCase(spec, 'passed', async (ctx) => {
+    let answered = 0;
+    const { result, problems } = await runFault(ctx, {
+      taskOverrides: {
+        [call]: async () => {
+          answered += 1;
+          if (call === 'Register' && ctx.lab.proxy.state === 'DEREGISTERED') ctx.lab.proxy.register();
+          if (call === 'Deregister' && ctx.lab.proxy.state !== 'DEREGISTERED') ctx.lab.proxy.deregister();
+          throw spec.answer();
+        },
       },
-    },
+    });
+    if (answered === 0) problems.push(`${call.toLowerCase()} was never called`);
+    return { result, problems };
   });
-  if (answered === 0) problems.push(`${call.toLowerCase()} was never called`);
-  return { result, problems };
 }
 
-export const registerAlreadyRegistered: FaultCase = {
+export const registerAlreadyRegistered = lostAnswerCase({
   name: '5. register answers "already registered"',
-  expectedVerdict: 'passed',
   mechanism: 'Catch DbProxyTargetAlreadyRegistered on Register as success, then wait for AVAILABLE as usual',
-  async run(ctx) {
-    const { result, problems } = await runWithLostAnswer(ctx, 'Register', () => new TaskError(RDS_ERRORS.targetAlreadyRegistered, 'the target is already registered'));
-    return outcome(result, problems);
-  },
-};
+  call: 'Register',
+  answer: () => new TaskError(RDS_ERRORS.targetAlreadyRegistered, 'the target is already registered'),
+});
 
-export const deregisterTargetNotFound: FaultCase = {
+export const deregisterTargetNotFound = lostAnswerCase({
   name: '6. deregister answers "target not found"',
-  expectedVerdict: 'passed',
   mechanism: 'Catch DbProxyTargetNotFound on Deregister as success (a retried call whose first try succeeded): the hold goes on',
-  async run(ctx) {
-    const { result, problems } = await runWithLostAnswer(ctx, 'Deregister', () => new TaskError(RDS_ERRORS.targetNotFound, 'the proxy has no registered target'));
+  call: 'Deregister',
+  answer: () => new TaskError(RDS_ERRORS.targetNotFound, 'the proxy has no registered target'),
+  check: (result, problems) => {
     if (result.report.fault.deregisteredAt === null) problems.push('the run recorded no deregistration');
-    return outcome(result, problems);
   },
-};
+});
 
 export const deregisterDoesNothing: FaultCase = {
   name: '16. deregister succeeds but does nothing: the fault never bites',

@@ -26,36 +26,21 @@ describe('compareOrders', () => {
     expect(result).toMatchObject({ viaQueue: 8, lastViaQueueAt: '2026-11-27T02:00:41.000Z' });
   });
 
-  it('counts answers without a row as lost', () => {
-    // Given 25 answers but only 21 rows
+  it.each([
+    // 25 answers but only 21 rows: 4 orders are lost
+    ['counts answers without a row as lost', { committed: 19, rejected: 2 }, { lost: 4 }],
+    // 3 of the 8 queued orders rejected by the worker (no stock left): nothing is lost
+    ['counts a queued order the worker rejected for stock as recorded, not lost', { committed: 20, rejected: 5 }, { lost: 0, duplicated: 0 }],
+    // 15 answers of 201 but only 12 committed rows (the rest recorded as rejected): 3 orders are lost
+    ['counts a committed answer whose order is not committed as lost, even when the row count matches', { committed: 12, rejected: 13 }, { lost: 3 }],
+    // 25 answers and 27 rows: 2 are duplicated
+    ['counts rows beyond the answers as duplicated', { committed: 25, rejected: 2 }, { lost: 0, duplicated: 2 }],
+  ])('%s', (_behaviour, rows, expected) => {
+    // Given the run's answers and the rows of the case
     // When compared
-    const result = compareOrders(traffic, { committed: 19, rejected: 2 });
-    // Then 4 orders are lost
-    expect(result.lost).toBe(4);
-  });
-
-  it('counts a queued order the worker rejected for stock as recorded, not lost', () => {
-    // Given 3 of the 8 queued orders rejected by the worker (no stock left)
-    // When compared
-    const result = compareOrders(traffic, { committed: 20, rejected: 5 });
-    // Then nothing is lost
-    expect(result).toMatchObject({ lost: 0, duplicated: 0 });
-  });
-
-  it('counts a committed answer whose order is not committed as lost, even when the row count matches', () => {
-    // Given 15 answers of 201 but only 12 committed rows (the rest recorded as rejected)
-    // When compared
-    const result = compareOrders(traffic, { committed: 12, rejected: 13 });
-    // Then 3 orders are lost
-    expect(result.lost).toBe(3);
-  });
-
-  it('counts rows beyond the answers as duplicated', () => {
-    // Given 25 answers and 27 rows
-    // When compared
-    const result = compareOrders(traffic, { committed: 25, rejected: 2 });
-    // Then 2 are duplicated
-    expect(result).toMatchObject({ lost: 0, duplicated: 2 });
+    const result = compareOrders(traffic, rows);
+    // Then the losses and duplicates are the case's
+    expect(result).toMatchObject(expected);
   });
 
   it('does not call the row of a timed-out write a duplicate', () => {

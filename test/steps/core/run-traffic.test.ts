@@ -1,6 +1,7 @@
 // runTraffic with a scripted shop and a virtual clock: what is sent, when, and how it is counted.
 import { runTraffic } from '../../../steps/core/run-traffic';
 import type { OrderRequest, ShopClient } from '../../../steps/ports';
+import { reads, trafficTotals, writes } from '../support/builders';
 import { FakeClock } from '../support/fake-clock';
 
 interface Sent {
@@ -73,14 +74,7 @@ describe('runTraffic', () => {
     // When the traffic runs
     const result = await runTraffic(options, shop, clock);
     // Then the result counts them, per second too
-    expect(result).toMatchObject({
-      phase: 'baseline',
-      degradation: true,
-      offered: { reads: 6, writes: 2 },
-      reads: { database: 0, cache: 6, failed: 0 },
-      writes: { ok: 0, queued: 2, stockOut: 0, failed: 0 },
-      ordersAccepted: 2,
-    });
+    expect(result).toMatchObject(trafficTotals('baseline', true, { offered: { reads: 6, writes: 2 }, reads: { cache: 6 }, writes: { queued: 2 }, ordersAccepted: 2 }));
     expect(result.timeline.map((b) => [b.reads.cache, b.writes.queued])).toEqual([
       [3, 1],
       [3, 1],
@@ -97,8 +91,8 @@ describe('runTraffic', () => {
     // When the traffic runs
     const result = await runTraffic(options, shop, clock);
     // Then all of it failed
-    expect(result.reads).toEqual({ database: 0, cache: 0, failed: 6 });
-    expect(result.writes).toEqual({ ok: 0, queued: 0, stockOut: 0, failed: 2 });
+    expect(result.reads).toEqual(reads({ failed: 6 }));
+    expect(result.writes).toEqual(writes({ failed: 2 }));
   });
 
   it('counts a request whose client throws instead of rejecting as failed, and carries on', async () => {

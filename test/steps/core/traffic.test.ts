@@ -1,6 +1,8 @@
 // The pure parts of the traffic generator: send schedule, outcome classes, per-second buckets.
-import { classifyRead, classifyWrite, sendSchedule, TrafficRecorder } from '../../../steps/core/traffic';
+import type { TrafficResult } from '../../../steps/core/contracts';
+import { classifyRead, classifyWrite, type ReadClass, sendSchedule, TrafficRecorder, type WriteClass } from '../../../steps/core/traffic';
 import { mergeEncodedHistograms, summarise } from '../../../steps/core/latency-histogram';
+import { trafficTotals } from '../support/builders';
 
 describe('sendSchedule', () => {
   it('spreads each second’s reads and writes evenly across it, in time order', () => {
@@ -82,14 +84,26 @@ describe('classifyWrite', () => {
 describe('TrafficRecorder', () => {
   const shape = { durationSeconds: 3, readsPerSecond: 2, writesPerSecond: 1 };
 
+  type Outcome = ['read', number, ReadClass, number] | ['write', number, WriteClass, number];
+
+  /** The result of a 3-second recorder of `phase` from `startedAtMs` that took `outcomes` ([kind, second, class, latency ms]) in order. */
+  function recordedResult(run: { phase: string; startedAtMs: number; degradation: boolean | null; endedAtMs: number }, outcomes: readonly Outcome[]): TrafficResult {
+    const recorder = new TrafficRecorder(run.phase, run.startedAtMs, shape);
+    for (const [kind, second, outcome, latencyMs] of outcomes) {
+      if (kind === 'read') recorder.recordRead(second, outcome, latencyMs);
+      else recorder.recordWrite(second, outcome, latencyMs);
+    }
+    return recorder.result(run.degradation, run.endedAtMs);
+  }
+
   it('counts outcomes in the second they were scheduled in, with an empty bucket for a quiet second', () => {
     // Given a recorder over 3 seconds
-    const recorder = new TrafficRecorder('baseline', 1_000_000, shape);
     // When outcomes arrive for seconds 0 and 2 only
-    recorder.recordRead(0, 'database', 5);
-    recorder.recordRead(0, 'cache', 7);
-    recorder.recordWrite(2, 'queued', 2_500);
-    const result = recorder.result(true, 1_004_000);
+    const result = recordedResult({ phase: 'baseline', startedAtMs: 1_000_000, degradation: true, endedAtMs: 1_004_000 }, [
+      ['read', 0, 'database', 5],
+      ['read', 0, 'cache', 7],
+      ['write', 2, 'queued', 2_500],
+    ]);
     // Then each bucket starts at its second and holds its own counts
     expect(result.timeline.map((b) => ({ t: b.t, reads: b.reads, writes: b.writes }))).toEqual([
       { t: 1_000_000, reads: { database: 1, cache: 1, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } },
@@ -100,35 +114,29 @@ describe('TrafficRecorder', () => {
 
   it('sums the buckets, counts committed and queued orders as accepted, and reports the offered load', () => {
     // Given outcomes of every write class
-    const recorder = new TrafficRecorder('experiment', 0, shape);
-    recorder.recordWrite(0, 'ok', 1);
-    recorder.recordWrite(1, 'queued', 1);
-    recorder.recordWrite(1, 'stockOut', 1);
-    recorder.recordWrite(2, 'failed', 1);
-    recorder.recordRead(2, 'failed', 1);
+    const outcomes: Outcome[] = [
+      ['write', 0, 'ok', 1],
+      ['write', 1, 'queued', 1],
+      ['write', 1, 'stockOut', 1],
+      ['write', 2, 'failed', 1],
+      ['read', 2, 'failed', 1],
+    ];
     // When the result is taken
-    const result = recorder.result(null, 3_000);
+    const result = recordedResult({ phase: 'experiment', startedAtMs: 0, degradation: null, endedAtMs: 3_000 }, outcomes);
     // Then totals, accepted orders and offered load are right
-    expect(result).toMatchObject({
-      phase: 'experiment',
-      degradation: null,
-      startedAtMs: 0,
-      endedAtMs: 3_000,
-      offered: { reads: 6, writes: 3 },
-      reads: { database: 0, cache: 0, failed: 1 },
-      writes: { ok: 1, queued: 1, stockOut: 1, failed: 1 },
-      ordersAccepted: 2,
-    });
+    expect(result).toMatchObject({ startedAtMs: 0, endedAtMs: 3_000 });
+    expect(result).toMatchObject(trafficTotals('experiment', null, { offered: { reads: 6, writes: 3 }, reads: { failed: 1 }, writes: { ok: 1, queued: 1, stockOut: 1, failed: 1 }, ordersAccepted: 2 }));
   });
 
   it('keeps each bucket’s latencies in its histogram, and per-kind summaries overall', () => {
     // Given reads at 10 ms and 20 ms in second 0 and a write at 1000 ms in second 1
-    const recorder = new TrafficRecorder('baseline', 0, shape);
-    recorder.recordRead(0, 'database', 10);
-    recorder.recordRead(0, 'database', 20);
-    recorder.recordWrite(1, 'ok', 1_000);
+    const outcomes: Outcome[] = [
+      ['read', 0, 'database', 10],
+      ['read', 0, 'database', 20],
+      ['write', 1, 'ok', 1_000],
+    ];
     // When the result is taken
-    const result = recorder.result(true, 3_000);
+    const result = recordedResult({ phase: 'baseline', startedAtMs: 0, degradation: true, endedAtMs: 3_000 }, outcomes);
     // Then the buckets' histograms decode to their own latencies
     expect(summarise(mergeEncodedHistograms([result.timeline[0].latencyHistogram]))).toMatchObject({ count: 2, max: 20 });
     expect(summarise(mergeEncodedHistograms([result.timeline[1].latencyHistogram]))).toMatchObject({ count: 1 });

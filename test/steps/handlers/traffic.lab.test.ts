@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { handler } from '../../../steps/handlers/traffic';
 import { InvalidStepInput } from '../../../steps/handlers/input';
+import { reads, trafficTotals, writes } from '../support/builders';
 import { json, type ReceivedRequest, startTestServer, type TestServer } from '../support/http-server';
 
 // Each run sends for 1-2 real seconds and waits for its request timeouts.
@@ -26,15 +27,15 @@ describe('traffic handler', () => {
     const sent = server.received.filter((r) => r.url !== '/health');
     expect(sent.filter((r) => r.method === 'GET')).toHaveLength(20);
     expect(sent.filter((r) => r.method === 'POST')).toHaveLength(10);
-    expect(result.reads).toEqual({ database: 0, cache: 0, failed: 20 });
-    expect(result.writes).toEqual({ ok: 0, queued: 0, stockOut: 0, failed: 10 });
+    expect(result.reads).toEqual(reads({ failed: 20 }));
+    expect(result.writes).toEqual(writes({ failed: 10 }));
     expect(result.ordersAccepted).toBe(0);
   });
 
   it('classifies the shop’s answers and counts them per scheduled second', async () => {
     // Given a shop cycling through every kind of answer
-    let reads = 0;
-    let writes = 0;
+    let readsAnswered = 0;
+    let writesAnswered = 0;
     const readAnswers: Array<[number, unknown]> = [
       [200, { source: 'database' }],
       [200, { source: 'cache' }],
@@ -44,20 +45,15 @@ describe('traffic handler', () => {
     const writeStatuses = [201, 202, 409, 500];
     server = await startTestServer((req, res) => {
       if (req.url === '/health') return json(res, 200, { degradation: false });
-      if (req.method === 'GET') return json(res, ...readAnswers[reads++ % 4]);
-      return json(res, writeStatuses[writes++ % 4], {});
+      if (req.method === 'GET') return json(res, ...readAnswers[readsAnswered++ % 4]);
+      return json(res, writeStatuses[writesAnswered++ % 4], {});
     });
     // When 2 seconds of 4 reads + 4 writes per second run
     const result = await handler({ shopUrl: server.url, runId: 'run-2', phase: 'experiment', durationSeconds: 2, readsPerSecond: 4, writesPerSecond: 4 });
     // Then every class is counted, the build recorded, and each second holds its 8 requests
-    expect(result).toMatchObject({
-      phase: 'experiment',
-      degradation: false,
-      offered: { reads: 8, writes: 8 },
-      reads: { database: 2, cache: 2, failed: 4 },
-      writes: { ok: 2, queued: 2, stockOut: 2, failed: 2 },
-      ordersAccepted: 4,
-    });
+    expect(result).toMatchObject(
+      trafficTotals('experiment', false, { offered: { reads: 8, writes: 8 }, reads: { database: 2, cache: 2, failed: 4 }, writes: { ok: 2, queued: 2, stockOut: 2, failed: 2 }, ordersAccepted: 4 }),
+    );
     expect(result.timeline).toHaveLength(2);
     expect(result.timeline.map((b) => b.t - result.startedAtMs)).toEqual([0, 1000]);
     for (const b of result.timeline) {

@@ -50,6 +50,15 @@ export function trafficResult(phase: string, timeline: TimelineBucket[], degrada
   };
 }
 
+/** What a traffic result of `phase` (from a shop whose build is `degradation`) should count: a class not named counts 0. */
+export function trafficTotals(
+  phase: string,
+  degradation: boolean | null,
+  totals: { offered: TrafficResult['offered']; reads?: Partial<ReadCounts>; writes?: Partial<WriteCounts>; ordersAccepted: number },
+): Pick<TrafficResult, 'phase' | 'degradation' | 'offered' | 'reads' | 'writes' | 'ordersAccepted'> {
+  return { phase, degradation, offered: totals.offered, reads: reads(totals.reads), writes: writes(totals.writes), ordersAccepted: totals.ordersAccepted };
+}
+
 /** `count` one-second buckets from `start`, each with the same counts. */
 export function seconds(start: number, count: number, r: Partial<ReadCounts>, w: Partial<WriteCounts> = {}, latencyMs = 10): TimelineBucket[] {
   return Array.from({ length: count }, (_, i) => bucket(start + i * 1000, r, w, [latencyMs]));
