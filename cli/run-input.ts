@@ -1,6 +1,7 @@
 // Checks an execution input the way the deployed ValidateInput step will: against the defaults and limits its definition passes it.
 import type { RunConfig, RunSettings } from '../steps/core/contracts';
 import { InvalidRunConfig, type RunLimits, validateRunInput } from '../steps/core/run-config';
+import { TOLERANCE_KEYS } from '../steps/core/hypothesis-tolerances';
 import { STATES } from '../steps/core/workflow-names';
 
 /** What the definition's ValidateInput state passes the step besides the input. */
@@ -67,6 +68,7 @@ export function formatRunConfigSummary(config: RunConfig, limits: RunLimits): st
     `  error budget ${config.errorBudgetPercent === null ? 'off' : `${config.errorBudgetPercent} %`}, dry run ${config.dryRun ? 'yes' : 'no'}`,
     `  drain: polls every ${config.drainPollSeconds} s (at most ${config.drainPollIterations}), drained after ${config.drainZeroReadings} zero readings`,
     `  target AVAILABLE: polls every ${config.availablePollSeconds} s for at most ${config.availableTimeoutSeconds} s`,
+    `  hypothesis: ${TOLERANCE_KEYS.map((key) => `${key} ${config.hypothesis[key] ?? 'no bound'}`).join(', ')}`,
     `  execution timeout ${limits.executionTimeoutSeconds === undefined ? 'not given by the definition' : `${limits.executionTimeoutSeconds} s`}`,
   ];
 }

@@ -40,7 +40,7 @@ export function reportWithoutReportStep(args: {
     phases: { baseline: zeroPhase(), outage: zeroPhase(), recovery: zeroPhase() },
     latencyMs: { baseline: { p50: 0, p99: 0 }, outage: { p50: 0, p99: 0 }, recovery: { p50: 0, p99: 0 } },
     timeline: [],
-    recovery: { timeToFirstDatabaseReadMs: null, timeToDrainMs: null },
+    recovery: { timeToFirstDatabaseReadMs: null, timeToFirstDatabaseReadAfterAvailableMs: null, timeToDrainMs: null },
     hypothesis: { tolerances: args.config?.hypothesis ?? DEFAULT_TOLERANCES, checks: unobservedChecks('the run ended before its report step') },
     transitions: args.transitions,
   };

@@ -132,6 +132,7 @@ ${runRows(report)
   <h3>Recovery</h3>
   <table class="recovery"><tbody>
     <tr><th>First database read after re-registration</th><td>${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)}</td></tr>
+    <tr><th>First database read after AVAILABLE</th><td>${formatSeconds(report.recovery.timeToFirstDatabaseReadAfterAvailableMs ?? null)}</td></tr>
     <tr><th>Queue and DLQ drained after AVAILABLE</th><td>${formatSeconds(report.recovery.timeToDrainMs)}</td></tr>
   </tbody></table>
   ${history ? renderTrend(report, history) : ''}

@@ -21,7 +21,7 @@ export function formatRunTable(report: RunReport, title: string): string {
     `${title}  run ${report.runId}  degradation ${degradationLabel(report)}`,
     ...rows.filter((row) => row.id !== 'verdict').map((row) => line(row, labelWidth)),
     `  Latency p50/p99 ms: ${(['baseline', 'outage', 'recovery'] as const).map((phase) => `${phase} ${formatPhaseLatency(report, phase)}`).join('  ')}`,
-    `  Recovery: first database read ${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)} after register, drained ${formatSeconds(report.recovery.timeToDrainMs)} after AVAILABLE`,
+    `  Recovery: first database read ${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)} after register (${formatSeconds(report.recovery.timeToFirstDatabaseReadAfterAvailableMs ?? null)} after AVAILABLE), drained ${formatSeconds(report.recovery.timeToDrainMs)} after AVAILABLE`,
     trafficLine(report),
     ...hypothesisLines(report),
     ...verdict.map((row) => line(row, labelWidth)),

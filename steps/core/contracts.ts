@@ -215,7 +215,8 @@ export interface RunReport {
   phases: { baseline: PhaseCounts; outage: PhaseCounts; recovery: PhaseCounts };
   latencyMs: { baseline: { p50: number; p99: number }; outage: { p50: number; p99: number }; recovery: { p50: number; p99: number } };
   timeline: Array<{ t: number; phase: 'baseline' | 'outage' | 'recovery' } & PhaseCounts>;
-  recovery: { timeToFirstDatabaseReadMs: number | null; timeToDrainMs: number | null };
+  /** Register to the first read the database served, the same from AVAILABLE, and AVAILABLE to both queues empty with every queued order recorded. */
+  recovery: { timeToFirstDatabaseReadMs: number | null; timeToFirstDatabaseReadAfterAvailableMs: number | null; timeToDrainMs: number | null };
   /** How the traffic ran: workers per window, windows per phase, the worst start lag at a window boundary. */
   traffic: { workers: number; windows: { baseline: number; experiment: number }; maxStartLagMs: number };
   /** Every part of the hypothesis, and the tolerances it was judged with. */

@@ -76,7 +76,8 @@ export function buildReport(input: ReportInput): BuiltReport {
   const registeredAtEnd = !window.injected || window.availableAtMs !== null;
   const drainEndedAtMs = parseTime(drain.endedAt, 'drain.endedAt');
   const recovery = {
-    timeToFirstDatabaseReadMs: timeToFirstDatabaseRead(labelled, window),
+    timeToFirstDatabaseReadMs: timeToFirstDatabaseRead(labelled, window, window.registeredAtMs),
+    timeToFirstDatabaseReadAfterAvailableMs: timeToFirstDatabaseRead(labelled, window, window.availableAtMs),
     timeToDrainMs: timeToDrain(input, total, window),
   };
   const failedWithRow = Math.min(total.writes.failed, Math.max(0, orders.committed + orders.rejected - (total.writes.ok + total.writes.queued + total.writes.stockOut)));
@@ -128,11 +129,11 @@ function experimentPhase(t: number, window: FaultWindow): Phase {
   return 'recovery';
 }
 
-function timeToFirstDatabaseRead(labelled: readonly LabelledBucket[], window: FaultWindow): number | null {
-  const registeredAt = window.registeredAtMs;
-  if (!window.injected || registeredAt === null) return null;
-  const first = labelled.find((l) => l.phase !== 'baseline' && l.bucket.t + 1000 > registeredAt && l.bucket.reads.database > 0);
-  return first ? Math.max(0, first.bucket.t - registeredAt) : null;
+/** From `fromMs` (the register, or AVAILABLE) to the start of the first second after it in which the database served a read. */
+function timeToFirstDatabaseRead(labelled: readonly LabelledBucket[], window: FaultWindow, fromMs: number | null): number | null {
+  if (!window.injected || fromMs === null) return null;
+  const first = labelled.find((l) => l.phase !== 'baseline' && l.bucket.t + 1000 > fromMs && l.bucket.reads.database > 0);
+  return first ? Math.max(0, first.bucket.t - fromMs) : null;
 }
 
 /**

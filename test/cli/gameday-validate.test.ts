@@ -74,4 +74,13 @@ describe('gameday validate', () => {
     expect(result.code).toBe(2);
     expect(result.err).toContain('"region" must be an AWS region');
   });
+
+  it('shows the tolerances the run gets: the context\'s under the input\'s', async () => {
+    // Given a stack context with a drain bound, and an input with a p99 bound
+    // When the input is validated
+    const result = await validate('-c', 'gameday={"hypothesis":{"maxDrainSeconds":60}}', '--input', '{"hypothesis":{"maxOutageP99Ratio":2}}');
+    // Then both bounds are in the resolved run, the seed's elsewhere
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('hypothesis: maxFailedReadsPercent 0, maxFailedWritesPercent 0, maxOutageP99Ratio 2, maxRecoverySeconds no bound, maxDrainSeconds 60');
+  });
 });

@@ -194,7 +194,7 @@ describe('the trend of a run against earlier runs, in a browser', () => {
   });
   const later = runReport('scheduled-20261204T020000Z', '2026-12-04T02:00:00.000Z');
   const current = runReport('scheduled-20261127T020000Z', '2026-11-27T02:00:00.000Z', (r) => {
-    r.recovery = { timeToFirstDatabaseReadMs: 2_400, timeToDrainMs: 31_000 };
+    r.recovery = { ...r.recovery, timeToFirstDatabaseReadMs: 2_400, timeToDrainMs: 31_000 };
     r.verdict = 'failed';
   });
   let opened: Opened;

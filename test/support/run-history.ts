@@ -19,6 +19,6 @@ export function runReport(runId: string, startedAt: string, change: (report: Run
 /** Sets the recovery timings of a report. */
 export function withRecovery(firstDatabaseReadMs: number | null, drainMs: number | null): (report: RunReport) => void {
   return (report) => {
-    report.recovery = { timeToFirstDatabaseReadMs: firstDatabaseReadMs, timeToDrainMs: drainMs };
+    report.recovery = { ...report.recovery, timeToFirstDatabaseReadMs: firstDatabaseReadMs, timeToDrainMs: drainMs };
   };
 }

@@ -104,7 +104,7 @@ describe('buildReport recovery timings', () => {
     // When the report is built
     const { report } = buildReport(run());
     // Then the first database read came 2 s after registration, and the drain 2 s after AVAILABLE: when the worker wrote the last queued order, not when the polls ended
-    expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: 2_000, timeToDrainMs: 2_000 });
+    expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: 2_000, timeToFirstDatabaseReadAfterAvailableMs: 0, timeToDrainMs: 2_000 });
   });
 
   it('gives a drain time of 0 to a run that queued nothing', () => {
@@ -136,6 +136,17 @@ describe('buildReport recovery timings', () => {
     // When the report is built
     // Then it is refused, naming the field
     expect(() => buildReport(run((i) => (i.orders.lastViaQueueAt = 'soon')))).toThrow(/orders.lastViaQueueAt/);
+  });
+
+  it('measures the first database read from AVAILABLE as well as from the register', () => {
+    // Given the first two seconds after AVAILABLE (+22 s) still served from the cache, the database from +24 s
+    const input = run((i) => {
+      for (const b of i.experiment.traffic.timeline.filter((b) => b.t >= EXP + 22_000 && b.t < EXP + 24_000)) b.reads = { database: 0, cache: 3, failed: 0 };
+    });
+    // When the report is built
+    const { report } = buildReport(input);
+    // Then it came 4 s after the register and 2 s after AVAILABLE
+    expect(report.recovery).toMatchObject({ timeToFirstDatabaseReadMs: 4_000, timeToFirstDatabaseReadAfterAvailableMs: 2_000 });
   });
 
   it('clamps the first database read to 0 when it falls in the second of the registration', () => {
@@ -323,7 +334,7 @@ describe('buildReport verdict', () => {
     expect(report.phases.recovery.reads.database).toBe(90);
     expect(report.target.registeredAtEnd).toBe(true);
     expect(report.fault.injected).toBe(false);
-    expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: null, timeToDrainMs: null });
+    expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: null, timeToFirstDatabaseReadAfterAvailableMs: null, timeToDrainMs: null });
   });
 
   it('fails a dry run in which requests failed rather than calling it inconclusive', () => {
