@@ -151,7 +151,8 @@ export interface CostEstimate {
   lambdaGbSeconds: number;
   lambdaRequests: number;
   cloudWatchCalls: number;
-  usd: { stepFunctions: number; lambda: number; cloudWatch: number; sqsAndDynamoDb: number };
+  /** `cloudWatch` includes `cloudWatchMetrics`, the distinct metrics' share of it. */
+  usd: { stepFunctions: number; lambda: number; cloudWatch: number; cloudWatchMetrics: number; sqsAndDynamoDb: number };
   usdPerRun: number;
   fisUsdPerRun: number;
 }
@@ -161,10 +162,12 @@ export function estimateCost(inputs: CostInputs, prices: ListPrices = LIST_PRICE
   const lambdaGbSeconds = inputs.lambda.reduce((sum, use) => sum + (use.memoryMb / 1024) * use.seconds, 0);
   const lambdaRequests = inputs.lambda.reduce((sum, use) => sum + use.invocations, 0);
   const cloudWatchCalls = inputs.cloudWatch.putMetricDataCalls + inputs.cloudWatch.otherCalls;
+  const cloudWatchMetrics = (inputs.cloudWatch.distinctMetrics * prices.usdPerCustomMetricMonth) / prices.hoursPerMonth;
   const usd = {
     stepFunctions: inputs.transitions * prices.usdPerStateTransition,
     lambda: lambdaGbSeconds * prices.usdPerLambdaGbSecond + lambdaRequests * prices.usdPerLambdaRequest,
-    cloudWatch: (inputs.cloudWatch.distinctMetrics * prices.usdPerCustomMetricMonth) / prices.hoursPerMonth + cloudWatchCalls * prices.usdPerCloudWatchRequest,
+    cloudWatch: cloudWatchMetrics + cloudWatchCalls * prices.usdPerCloudWatchRequest,
+    cloudWatchMetrics,
     sqsAndDynamoDb: inputs.sqsRequests * prices.usdPerSqsRequest + inputs.dynamoDbWrites * prices.usdPerDynamoDbWrite,
   };
   return {

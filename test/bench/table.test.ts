@@ -49,8 +49,12 @@ describe('checkGoals', () => {
     expect(goalsFor([outageRun()], -1.2).find((goal) => goal.goal.includes('rate error'))?.met).toBe(false);
   });
 
-  it('misses the cost goal above one cent a run', () => {
-    expect(goalsFor([outageRun()], 0.1, 0.0171).find((goal) => goal.goal.includes('costs'))?.met).toBe(false);
+  it('misses the cost goal above half a cent a run', () => {
+    expect(goalsFor([outageRun()], 0.1, 0.0051).find((goal) => goal.goal.includes('costs'))?.met).toBe(false);
+  });
+
+  it('meets the cost goal at half a cent a run', () => {
+    expect(goalsFor([outageRun()], 0.1, 0.005).find((goal) => goal.goal.includes('costs'))?.met).toBe(true);
   });
 });
 
