@@ -7,12 +7,13 @@ import { startLab, type Lab } from '../local/lab';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
 import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/traffic-workers';
 import { PER_WORKER_RATE } from '../steps/core/run-settings';
-import { benchFleetFidelity, FLEET_DEFINITIONS, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
+import { benchFleetFidelity, FLEET_DEFINITIONS, runFleetTrial, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
 import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type CostSection, type GameDayRun } from './gameday-runs';
 import { benchGenerator } from './generator';
 import { runOutage, type OutageRun, type OutageTimings } from './outage';
 import { checkGoals, costGoal, summariseOutageRuns, type BenchResult, type CostOnlyResult } from './result';
 import { median } from './stats';
+import { trafficSizing, type TrafficSizing, type TrafficSizingTrial } from './sizing';
 import { formatCostOnly, formatTable } from './table';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -35,6 +36,8 @@ interface Plan {
   fragileOutageRepetitions: number;
   gameDay: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number };
   gameDayRuns: number;
+  /** The traffic function's sizing: one worker at `trialRps` (what the PGlite lab holds), `repetitions` trials of `seconds`. */
+  sizing: { trialRps: number; readsPerWrite: number; seconds: number; repetitions: number };
   fleet: {
     workerCounts: number[];
     totalRps: number;
@@ -64,6 +67,7 @@ function planFor(options: BenchOptions): Plan {
     fragileOutageRepetitions: 1,
     gameDay: { baselineSeconds: 3, outageSeconds: 5, recoverySeconds: 3 },
     gameDayRuns: reps,
+    sizing: { trialRps: 300, readsPerWrite: PER_WORKER_RATE.reads / PER_WORKER_RATE.writes, seconds: options.quick ? 3 : 10, repetitions: reps },
     fleet: {
       workerCounts: [1, 2, 4],
       // Below what PGlite holds (300 + 100 narrowly), so the table shows the fleet, not the lab's limit.
@@ -170,18 +174,37 @@ function costOf(gameDays: readonly GameDayRun[], plan: Plan, memory: Record<stri
   return costOfDefaultRun(representative, plan.gameDay, memory, LOCAL_EXPERIMENT.windowSeconds);
 }
 
+/** One worker process at the trial rate, a few times: its CPU per request sizes the traffic function. */
+async function measureTrafficSizing(lab: Lab, pool: TrafficWorkerPool, plan: Plan, configuredMemoryMb: number): Promise<TrafficSizing> {
+  const z = plan.sizing;
+  await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-warm-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: plan.fleet.warmUpSeconds });
+  const trials: TrafficSizingTrial[] = [];
+  for (let rep = 0; rep < z.repetitions; rep++) {
+    const f = await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-${rep}-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: z.seconds });
+    log(`  sizing rep ${rep + 1}: ${f.achievedRps.toFixed(1)}/s of ${f.offeredRps}/s, CPU ${f.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`);
+    trials.push({ offeredRps: f.offeredRps, achievedRps: f.achievedRps, errorPercent: f.errorPercent, cpuMicrosPerRequest: f.cpuMicrosPerRequest });
+  }
+  return trafficSizing(trials, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes, z.trialRps, configuredMemoryMb);
+}
+
 /** `--only cost`: the local GameDays and the cost of a default run, nothing else. */
 async function benchCost(options: BenchOptions, command: string): Promise<CostOnlyResult> {
   const plan = planFor(options);
   const started = Date.now();
   const loadAtStart = os.loadavg()[0];
   log(`bench: ${os.availableParallelism()} cores; cost section only`);
-  const cost = await withLab(true, async (lab) => costOf(await localGameDays(lab, plan), plan, await stepMemoryMb(lab)));
+  const { cost, sizing } = await withLab(true, async (lab) => {
+    const memory = await stepMemoryMb(lab);
+    const gameDays = await localGameDays(lab, plan);
+    log(`bench: traffic function sizing, one worker at ${plan.sizing.trialRps}/s`);
+    const sizing = await withPools([1], ([pool]) => measureTrafficSizing(lab, pool, plan, memory.traffic ?? 128));
+    return { cost: costOf(gameDays, plan, memory), sizing };
+  });
   return {
     startedAt: new Date(started).toISOString(),
     command,
     machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] } },
-    cost,
+    cost: { ...cost, trafficSizing: sizing },
     goals: [costGoal(cost)],
     wallSeconds: (Date.now() - started) / 1000,
   };

@@ -2,6 +2,7 @@
 import type { FleetSection } from './fleet';
 import type { CostSection } from './gameday-runs';
 import type { GeneratorSection } from './generator';
+import type { TrafficSizing } from './sizing';
 import type { OutageRun, OutageTimings } from './outage';
 import { median } from './stats';
 
@@ -58,7 +59,7 @@ export interface BenchResult {
 }
 
 /** `--only cost`: the cost section and its goal. */
-export type CostOnlyResult = Pick<BenchResult, 'startedAt' | 'command' | 'machine' | 'cost' | 'goals' | 'wallSeconds'>;
+export type CostOnlyResult = Pick<BenchResult, 'startedAt' | 'command' | 'machine' | 'goals' | 'wallSeconds'> & { cost: CostSection & { trafficSizing: TrafficSizing } };
 
 /** Medians over the repetitions of one build's outage runs. */
 export function summariseOutageRuns(runs: OutageRun[]): OutageBuildSummary {

@@ -1,6 +1,7 @@
 // Formats the benchmark result as the plain-text table the command prints and the README shows.
 import type { FleetRateSearch, FleetSection } from './fleet';
 import type { CostSection } from './gameday-runs';
+import type { TrafficSizing } from './sizing';
 import type { BenchResult, CostOnlyResult, GoalCheck } from './result';
 
 /** A number with `digits` decimals, or "n/a". */
@@ -107,6 +108,7 @@ export function formatCostOnly(result: CostOnlyResult): string {
     `GameDay benchmark, cost only  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
     '',
     ...formatCost(result.cost),
+    ...formatSizing(result.cost.trafficSizing),
     '',
     ...formatGoals(result.goals),
     '',
@@ -165,5 +167,14 @@ export function formatCost(c: CostSection): string[] {
       ['  CloudWatch requests', `${usd(e.usd.cloudWatch - e.usd.cloudWatchMetrics)} (${c.cloudWatchCalls} x $${fmt(p.usdPerCloudWatchRequest * 1000, 2)} per 1,000)`],
       ['fisUsdPerRun', `$${fmt(c.fisUsdPerRun, 2)} (the same ${s.outageSeconds} s outage as an AWS FIS action: ${fmt(c.fisUsdPerRun / c.usdPerRun, 0)} x this run)`],
     ]).map((row) => `  ${row}`),
+  ];
+}
+
+/** The traffic function's memory against what one worker's measured CPU asks for. */
+export function formatSizing(z: TrafficSizing): string[] {
+  return [
+    `  traffic function: ${z.configuredMemoryMb} MB configured, ${fmt(z.neededMemoryMb)} MB needed for ${z.perWorkerRps}/s per worker at ${fmt(z.cpuMicrosPerRequest)} us CPU per request` +
+      ` (one worker at ${z.trialRps}/s, ${z.trials.map((t) => `${fmt(t.achievedRps, 1)}/s ${fmt(t.cpuMicrosPerRequest)} us`).join(', ')})${z.holds === false ? ' -- TOO SMALL' : ''}`,
+    `    ${z.note}`,
   ];
 }
