@@ -164,7 +164,7 @@ export function formatCost(c: CostSection): string[] {
       ['  Step Functions', `${usd(e.usd.stepFunctions)} (${c.transitions} transitions x $${p.usdPerStateTransition * 1000} per 1,000)`],
       ...lambdaRows,
       ['  CloudWatch metrics', `${usd(e.usd.cloudWatchMetrics)} (${c.cloudWatchDistinctMetrics} metrics x $${p.usdPerCustomMetricMonth} a month / ${p.hoursPerMonth} h)`],
-      ['  CloudWatch requests', `${usd(e.usd.cloudWatch - e.usd.cloudWatchMetrics)} (${c.cloudWatchCalls} x $${fmt(p.usdPerCloudWatchRequest * 1000, 2)} per 1,000)`],
+      ['  CloudWatch requests, run log', `${usd(e.usd.cloudWatch - e.usd.cloudWatchMetrics)} (${c.cloudWatchCalls} x $${fmt(p.usdPerCloudWatchRequest * 1000, 2)} per 1,000; the run log at $${p.usdPerLogIngestGb} per GB)`],
       ['fisUsdPerRun', `$${fmt(c.fisUsdPerRun, 2)} (the same ${s.outageSeconds} s outage as an AWS FIS action: ${fmt(c.fisUsdPerRun / c.usdPerRun, 0)} x this run)`],
     ]).map((row) => `  ${row}`),
   ];

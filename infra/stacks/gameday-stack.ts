@@ -229,6 +229,7 @@ export class GameDayStack extends Stack {
       stateMachine,
       reportBucket: reportArchive.bucket,
       scheduleDlqName: scheduleDlq.queueName,
+      runLogGroup: gameDay.runLogGroup,
     });
     new CfnOutput(this, 'ReportBucketName', { value: reportArchive.bucket.bucketName, description: 'Run reports: runs/<runId>/report.json and .html' });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The GameDay dashboard' });
