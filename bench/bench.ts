@@ -79,8 +79,9 @@ function planFor(options: BenchOptions): Plan {
       repeatsOnFailure: 1,
       warmUpSeconds: 3,
       perWorker: {
-        startRps: 300,
-        stepRps: 200,
+        // From the assumed rate up, in steps of twice it: the first trial is the assumption itself.
+        startRps: PER_WORKER_RATE.reads + PER_WORKER_RATE.writes,
+        stepRps: 2 * (PER_WORKER_RATE.reads + PER_WORKER_RATE.writes),
         maxTrials: options.quick ? 3 : 10,
         // 10 s: the last answer's latency stretches the measured span, and must stay well under 1 % of it.
         trialSeconds: options.quick ? 3 : 10,
