@@ -37,10 +37,8 @@ export class MetricsSink {
   putLogEvents(request: { LogGroupName: string; LogStreamName: string; LogEvents: Array<{ Timestamp: number; Message: string }> }): void {
     if (!request.LogGroupName || !request.LogStreamName) throw new Error('PutLogEvents needs a LogGroupName and a LogStreamName');
     const events = request.LogEvents ?? [];
-    events.forEach((event, i) => {
-      if (i > 0 && event.Timestamp < events[i - 1].Timestamp) throw new Error('PutLogEvents: the log events are not in chronological order');
-      this.logLines.push({ logGroupName: request.LogGroupName, logStreamName: request.LogStreamName, timestamp: event.Timestamp, message: event.Message });
-    });
+    if (events.some((event, i) => i > 0 && event.Timestamp < events[i - 1].Timestamp)) throw new Error('PutLogEvents: the log events are not in chronological order');
+    for (const event of events) this.logLines.push({ logGroupName: request.LogGroupName, logStreamName: request.LogStreamName, timestamp: event.Timestamp, message: event.Message });
   }
 
   /** DescribeAlarms, in the response shape of the API (only the fields a GameDay reads). */
