@@ -2,18 +2,19 @@
 import '../local/polyfills';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { startLab, type Lab } from '../local/lab';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
 import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/traffic-workers';
 import { PER_WORKER_RATE } from '../steps/core/run-settings';
-import { benchFleetFidelity, FLEET_DEFINITIONS, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
-import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type GameDayRun } from './gameday-runs';
+import { benchFleetFidelity, FLEET_DEFINITIONS, runFleetTrial, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
+import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type CostSection, type GameDayRun } from './gameday-runs';
 import { benchGenerator } from './generator';
 import { runOutage, type OutageRun, type OutageTimings } from './outage';
-import { checkGoals, summariseOutageRuns, type BenchResult } from './result';
+import { checkGoals, costGoal, summariseOutageRuns, type BenchResult, type CostOnlyResult } from './result';
 import { median } from './stats';
-import { formatTable } from './table';
+import { trafficSizing, type TrafficSizing, type TrafficSizingTrial } from './sizing';
+import { formatCostOnly, formatTable } from './table';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -22,6 +23,8 @@ interface BenchOptions {
   quick: boolean;
   repetitions?: number;
   postgresUrl: string;
+  /** One section alone: `cost` runs the local GameDays and prices a default run from them. */
+  only?: 'cost';
 }
 
 interface Plan {
@@ -33,6 +36,8 @@ interface Plan {
   fragileOutageRepetitions: number;
   gameDay: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number };
   gameDayRuns: number;
+  /** The traffic function's sizing: one worker at `trialRps` (what the PGlite lab holds), `repetitions` trials of `seconds`. */
+  sizing: { trialRps: number; readsPerWrite: number; seconds: number; repetitions: number };
   fleet: {
     workerCounts: number[];
     totalRps: number;
@@ -62,6 +67,7 @@ function planFor(options: BenchOptions): Plan {
     fragileOutageRepetitions: 1,
     gameDay: { baselineSeconds: 3, outageSeconds: 5, recoverySeconds: 3 },
     gameDayRuns: reps,
+    sizing: { trialRps: 300, readsPerWrite: PER_WORKER_RATE.reads / PER_WORKER_RATE.writes, seconds: options.quick ? 3 : 10, repetitions: reps },
     fleet: {
       workerCounts: [1, 2, 4],
       // Below what PGlite holds (300 + 100 narrowly), so the table shows the fleet, not the lab's limit.
@@ -73,8 +79,9 @@ function planFor(options: BenchOptions): Plan {
       repeatsOnFailure: 1,
       warmUpSeconds: 3,
       perWorker: {
-        startRps: 300,
-        stepRps: 200,
+        // From the assumed rate up, in steps of twice it: the first trial is the assumption itself.
+        startRps: PER_WORKER_RATE.reads + PER_WORKER_RATE.writes,
+        stepRps: 2 * (PER_WORKER_RATE.reads + PER_WORKER_RATE.writes),
         maxTrials: options.quick ? 3 : 10,
         // 10 s: the last answer's latency stretches the measured span, and must stay well under 1 % of it.
         trialSeconds: options.quick ? 3 : 10,
@@ -151,6 +158,59 @@ async function postgresSearches(plan: Plan, postgresUrl: string): Promise<Pick<F
   );
 }
 
+async function localGameDays(lab: Lab, plan: Plan): Promise<GameDayRun[]> {
+  const gameDays: GameDayRun[] = [];
+  for (let i = 0; i < plan.gameDayRuns; i++) {
+    const run = await runShortGameDay(lab, plan.gameDay);
+    log(`  GameDay ${i + 1}: ${run.verdict}, ${(run.wallMs / 1000).toFixed(1)} s, ${run.transitions} transitions`);
+    gameDays.push(run);
+  }
+  return gameDays;
+}
+
+/** The cost section from the local GameDays: the run closest to the median overhead stands for all of them. */
+function costOf(gameDays: readonly GameDayRun[], plan: Plan, memory: Record<string, number>): CostSection {
+  const overheadSeconds = median(gameDays.map((run) => run.overheadSeconds)) ?? 0;
+  const representative = [...gameDays].sort((a, b) => Math.abs(a.overheadSeconds - overheadSeconds) - Math.abs(b.overheadSeconds - overheadSeconds))[0];
+  return costOfDefaultRun(representative, plan.gameDay, memory, LOCAL_EXPERIMENT.windowSeconds);
+}
+
+/** One worker process at the trial rate, a few times: its CPU per request sizes the traffic function. */
+async function measureTrafficSizing(lab: Lab, pool: TrafficWorkerPool, plan: Plan, configuredMemoryMb: number): Promise<TrafficSizing> {
+  const z = plan.sizing;
+  await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-warm-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: plan.fleet.warmUpSeconds });
+  const trials: TrafficSizingTrial[] = [];
+  for (let rep = 0; rep < z.repetitions; rep++) {
+    const f = await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-${rep}-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: z.seconds });
+    log(`  sizing rep ${rep + 1}: ${f.achievedRps.toFixed(1)}/s of ${f.offeredRps}/s, CPU ${f.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`);
+    trials.push({ offeredRps: f.offeredRps, achievedRps: f.achievedRps, errorPercent: f.errorPercent, cpuMicrosPerRequest: f.cpuMicrosPerRequest });
+  }
+  return trafficSizing(trials, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes, z.trialRps, configuredMemoryMb);
+}
+
+/** `--only cost`: the local GameDays and the cost of a default run, nothing else. */
+async function benchCost(options: BenchOptions, command: string): Promise<CostOnlyResult> {
+  const plan = planFor(options);
+  const started = Date.now();
+  const loadAtStart = os.loadavg()[0];
+  log(`bench: ${os.availableParallelism()} cores; cost section only`);
+  const { cost, sizing } = await withLab(true, async (lab) => {
+    const memory = await stepMemoryMb(lab);
+    const gameDays = await localGameDays(lab, plan);
+    log(`bench: traffic function sizing, one worker at ${plan.sizing.trialRps}/s`);
+    const sizing = await withPools([1], ([pool]) => measureTrafficSizing(lab, pool, plan, memory.traffic ?? 128));
+    return { cost: costOf(gameDays, plan, memory), sizing };
+  });
+  return {
+    startedAt: new Date(started).toISOString(),
+    command,
+    machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] } },
+    cost: { ...cost, trafficSizing: sizing },
+    goals: [costGoal(cost)],
+    wallSeconds: (Date.now() - started) / 1000,
+  };
+}
+
 async function bench(options: BenchOptions, command: string): Promise<BenchResult> {
   const plan = planFor(options);
   const started = Date.now();
@@ -163,12 +223,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     log('bench: outage, resilient build');
     const resilient = await outageRuns(lab, plan, plan.resilientOutageRepetitions, 'resilient');
     log('bench: local GameDays');
-    const gameDays: GameDayRun[] = [];
-    for (let i = 0; i < plan.gameDayRuns; i++) {
-      const run = await runShortGameDay(lab, plan.gameDay);
-      log(`  GameDay ${i + 1}: ${run.verdict}, ${(run.wallMs / 1000).toFixed(1)} s, ${run.transitions} transitions`);
-      gameDays.push(run);
-    }
+    const gameDays = await localGameDays(lab, plan);
     const memory = await stepMemoryMb(lab);
     log(`bench: fleet of traffic workers at ${plan.fleet.totalRps}/s (${plan.fleet.workerCounts.join(', ')} workers)`);
     const fidelity = await withPools(plan.fleet.workerCounts, (pools) =>
@@ -192,9 +247,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   const { generator, resilient, gameDays, memory, database } = resilientPart;
   const configuredPhaseSeconds = plan.gameDay.baselineSeconds + plan.gameDay.outageSeconds + plan.gameDay.recoverySeconds;
   const overheadSeconds = median(gameDays.map((run) => run.overheadSeconds));
-  // The run closest to the median overhead stands for all of them in the cost section.
-  const representative = [...gameDays].sort((a, b) => Math.abs(a.overheadSeconds - (overheadSeconds ?? 0)) - Math.abs(b.overheadSeconds - (overheadSeconds ?? 0)))[0];
-  const cost = costOfDefaultRun(representative, plan.gameDay, memory, LOCAL_EXPERIMENT.windowSeconds);
+  const cost = costOf(gameDays, plan, memory);
   const outage = { timings: plan.outage, database, resilient: summariseOutageRuns(resilient), fragile: summariseOutageRuns(fragile) };
   const partial = { generator, outage, cost, fleet };
   return {
@@ -249,13 +302,22 @@ async function main(argv: string[]): Promise<number> {
     .option('--json <path>', 'also write the result document as JSON to this path')
     .option('--quick', 'short runs and one repetition (a smoke test; figures are not comparable)', false)
     .option('--repetitions <n>', 'repetitions of each noisy figure (default 3; 1 with --quick)', positiveInteger)
+    .addOption(new Option('--only <section>', 'run one section alone: cost (the local GameDays and the price of a default run)').choices(['cost']))
     .option('--postgres-url <url>', 'the PostgreSQL server of the fleet\'s rate searches (its tables are the lab\'s to create)', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
     .showHelpAfterError();
   program.parse(argv);
   const options = program.opts<BenchOptions>();
   const command = ['npm run bench', ...(argv.length > 2 ? ['--', ...argv.slice(2)] : [])].join(' ');
-  const result = await bench(options, command);
-  console.log(formatTable(result));
+  let result: BenchResult | CostOnlyResult;
+  if (options.only === 'cost') {
+    const costOnly = await benchCost(options, command);
+    console.log(formatCostOnly(costOnly));
+    result = costOnly;
+  } else {
+    const full = await bench(options, command);
+    console.log(formatTable(full));
+    result = full;
+  }
   if (options.json) {
     await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
     log(`bench: result written to ${options.json}`);

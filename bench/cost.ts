@@ -16,6 +16,8 @@ export const LIST_PRICES = Object.freeze({
   hoursPerMonth: 730,
   /** CloudWatch API requests (PutMetricData and the other charged calls): $0.01 per 1,000 requests. */
   usdPerCloudWatchRequest: 0.01 / 1_000,
+  /** CloudWatch Logs standard ingestion: $0.50 per GB (PutLogEvents itself is not charged per call). */
+  usdPerLogIngestGb: 0.5,
   /** SQS standard queue: $0.40 per million requests. */
   usdPerSqsRequest: 0.4 / 1_000_000,
   /** DynamoDB on-demand: $0.625 per million write request units. */
@@ -25,7 +27,7 @@ export const LIST_PRICES = Object.freeze({
   sources: [
     'https://aws.amazon.com/step-functions/pricing/',
     'https://aws.amazon.com/lambda/pricing/',
-    'https://aws.amazon.com/cloudwatch/pricing/',
+    'https://aws.amazon.com/cloudwatch/pricing/ (metrics, API requests, Logs ingestion)',
     'https://aws.amazon.com/sqs/pricing/',
     'https://aws.amazon.com/dynamodb/pricing/on-demand/',
     'https://aws.amazon.com/fis/pricing/',
@@ -139,6 +141,8 @@ export interface CostInputs {
     distinctMetrics: number;
     /** Other CloudWatch calls (DescribeAlarms), priced like PutMetricData as an upper bound. */
     otherCalls: number;
+    /** Bytes of the run log the run writes (messages plus the per-event overhead). @default 0 */
+    logIngestBytes?: number;
   };
   sqsRequests: number;
   dynamoDbWrites: number;
@@ -151,7 +155,8 @@ export interface CostEstimate {
   lambdaGbSeconds: number;
   lambdaRequests: number;
   cloudWatchCalls: number;
-  usd: { stepFunctions: number; lambda: number; cloudWatch: number; sqsAndDynamoDb: number };
+  /** `cloudWatch` includes `cloudWatchMetrics`, the distinct metrics' share of it. */
+  usd: { stepFunctions: number; lambda: number; cloudWatch: number; cloudWatchMetrics: number; sqsAndDynamoDb: number };
   usdPerRun: number;
   fisUsdPerRun: number;
 }
@@ -161,10 +166,12 @@ export function estimateCost(inputs: CostInputs, prices: ListPrices = LIST_PRICE
   const lambdaGbSeconds = inputs.lambda.reduce((sum, use) => sum + (use.memoryMb / 1024) * use.seconds, 0);
   const lambdaRequests = inputs.lambda.reduce((sum, use) => sum + use.invocations, 0);
   const cloudWatchCalls = inputs.cloudWatch.putMetricDataCalls + inputs.cloudWatch.otherCalls;
+  const cloudWatchMetrics = (inputs.cloudWatch.distinctMetrics * prices.usdPerCustomMetricMonth) / prices.hoursPerMonth;
   const usd = {
     stepFunctions: inputs.transitions * prices.usdPerStateTransition,
     lambda: lambdaGbSeconds * prices.usdPerLambdaGbSecond + lambdaRequests * prices.usdPerLambdaRequest,
-    cloudWatch: (inputs.cloudWatch.distinctMetrics * prices.usdPerCustomMetricMonth) / prices.hoursPerMonth + cloudWatchCalls * prices.usdPerCloudWatchRequest,
+    cloudWatch: cloudWatchMetrics + cloudWatchCalls * prices.usdPerCloudWatchRequest + ((inputs.cloudWatch.logIngestBytes ?? 0) / 1e9) * prices.usdPerLogIngestGb,
+    cloudWatchMetrics,
     sqsAndDynamoDb: inputs.sqsRequests * prices.usdPerSqsRequest + inputs.dynamoDbWrites * prices.usdPerDynamoDbWrite,
   };
   return {

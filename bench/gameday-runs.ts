@@ -5,6 +5,7 @@ import { LOCAL_EXPERIMENT, localGameDayConfig } from '../local/local-config';
 import { runLocalGameDay } from '../local/runner';
 import type { StepHandler } from '../local/task-dispatcher';
 import { startTrafficWorkerPool, trafficStepInPool } from '../local/traffic-workers';
+import { METRIC_SLOT_SECONDS, RUN_LOG_LINES } from '../steps/core/metric-names';
 import { resolveTrafficWorkers } from '../steps/core/run-settings';
 import { nextWindow } from '../steps/core/traffic-windows';
 import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, loopCountsOf, transitionsFor, type CostEstimate, type LambdaUse, type LoopCounts } from './cost';
@@ -28,6 +29,8 @@ export interface GameDayRun {
   trafficTailSeconds: number[];
   metricDatums: number;
   distinctMetrics: number;
+  /** The run log's lines: bytes of one slot line (the largest), and of the summary line. */
+  runLog: { slotLines: number; slotLineBytes: number; summaryBytes: number };
 }
 
 const STEP_MODULES = {
@@ -75,6 +78,7 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
   const stepSeconds: Record<string, number[]> = {};
   const trafficTailSeconds: number[] = [];
   const metricsBefore = lab.metrics.published().length;
+  const linesBefore = lab.metrics.runLog().length;
   let seen = 0;
   const pool = await startTrafficWorkerPool({ size: resolveTrafficWorkers(LOCAL_EXPERIMENT) });
   const result = await runLocalGameDay({
@@ -92,6 +96,8 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
   const published = lab.metrics.published().slice(metricsBefore);
   const distinct = new Set(published.map((d) => `${d.metricName}|${JSON.stringify(Object.entries(d.dimensions).sort())}`));
   const configured = timings.baselineSeconds + timings.outageSeconds + timings.recoverySeconds;
+  const lines = lab.metrics.runLog().slice(linesBefore).map((l) => ({ bytes: Buffer.byteLength(l.message) + LOG_EVENT_OVERHEAD_BYTES, slot: (JSON.parse(l.message) as { line?: string }).line === RUN_LOG_LINES.slot }));
+  const slotLines = lines.filter((l) => l.slot);
   return {
     verdict: result.verdict,
     wallMs,
@@ -102,8 +108,12 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
     trafficTailSeconds,
     metricDatums: published.length,
     distinctMetrics: distinct.size,
+    runLog: { slotLines: slotLines.length, slotLineBytes: Math.max(0, ...slotLines.map((l) => l.bytes)), summaryBytes: lines.filter((l) => !l.slot).reduce((sum, l) => sum + l.bytes, 0) },
   };
 }
+
+/** CloudWatch Logs bills each event's message plus 26 bytes. */
+const LOG_EVENT_OVERHEAD_BYTES = 26;
 
 /** Memory of each step function as the GameDay stack synthesizes it, by step key. */
 export async function stepMemoryMb(lab: Lab): Promise<Record<string, number>> {
@@ -183,6 +193,8 @@ export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings,
       putMetricDataCalls: entered.PublishMetrics ?? 0,
       distinctMetrics: measured.distinctMetrics,
       otherCalls: (entered.CheckStopConditions ?? 0) + loops.outageWindows,
+      // One slot line per 10 s of traffic in the default run, and its summary line.
+      logIngestBytes: Math.ceil((d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds) / METRIC_SLOT_SECONDS + 1) * measured.runLog.slotLineBytes + measured.runLog.summaryBytes,
     },
     sqsRequests: (entered.QueueDepth ?? 0) + (entered.DlqDepth ?? 0) + 2 * loops.drainPolls,
     dynamoDbWrites: (entered.AcquireLock ?? 0) + (entered.ReleaseLock ?? 0),

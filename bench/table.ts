@@ -1,6 +1,8 @@
 // Formats the benchmark result as the plain-text table the command prints and the README shows.
 import type { FleetRateSearch, FleetSection } from './fleet';
-import type { BenchResult } from './result';
+import type { CostSection } from './gameday-runs';
+import type { TrafficSizing } from './sizing';
+import type { BenchResult, CostOnlyResult, GoalCheck } from './result';
 
 /** A number with `digits` decimals, or "n/a". */
 export function fmt(value: number | null | undefined, digits = 0): string {
@@ -12,6 +14,12 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
+}
+
+/** A label column padded to its widest label, then the text as it is. */
+export function alignLabels(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, text]) => `${label.padEnd(width)}  ${text}`);
 }
 
 export function formatTable(result: BenchResult): string {
@@ -79,34 +87,33 @@ export function formatTable(result: BenchResult): string {
 
   lines.push('', ...formatFleet(result.fleet));
 
-  const c = result.cost;
-  const s = c.defaultRun.settings;
-  const m = c.measured;
-  lines.push(
-    '',
-    `Cost of a default GameDay (${s.baselineSeconds} s + ${s.outageSeconds} s + ${s.recoverySeconds} s), ${c.prices.note}, ${c.prices.asOf}`,
-    ...indent(
-      alignColumns([
-        ['state transitions', `${c.transitions} (derived; ${m.transitions} counted in a local ${m.timings.baselineSeconds}+${m.timings.outageSeconds}+${m.timings.recoverySeconds} s run)`],
-        ['Lambda GB-seconds', fmt(c.lambdaGbSeconds, 1)],
-        ['CloudWatch calls', `${c.cloudWatchCalls} (${c.cloudWatchDistinctMetrics} custom metrics, each billed for the hour it is sent in)`],
-        [
-          'usdPerRun',
-          `$${fmt(c.usdPerRun, 4)} (Step Functions $${fmt(c.defaultRun.estimate.usd.stepFunctions, 4)}, Lambda $${fmt(c.defaultRun.estimate.usd.lambda, 4)}, CloudWatch $${fmt(c.defaultRun.estimate.usd.cloudWatch, 4)}, SQS + DynamoDB $${fmt(c.defaultRun.estimate.usd.sqsAndDynamoDb, 6)})`,
-        ],
-        ['fisUsdPerRun', `$${fmt(c.fisUsdPerRun, 2)} (the same ${s.outageSeconds} s outage as an AWS FIS action)`],
-      ]),
-    ),
-  );
+  lines.push('', ...formatCost(result.cost));
 
   const ov = result.overhead;
   lines.push('', `Overhead of a local GameDay: ${fmt(ov.overheadSeconds, 1)} s (wall time minus ${ov.configuredPhaseSeconds} s of phases, median of ${ov.runs})`);
 
-  const missed = result.goals.filter((goal) => !goal.met);
-  lines.push('', missed.length === 0 ? 'Goals: all met' : `Goals missed (${missed.length} of ${result.goals.length}):`);
-  for (const goal of missed) lines.push(`  MISSED  ${goal.goal}: ${goal.value}`);
-  lines.push('', `Benchmark wall time: ${fmt(result.wallSeconds)} s`);
+  lines.push('', ...formatGoals(result.goals), '', `Benchmark wall time: ${fmt(result.wallSeconds)} s`);
   return lines.join('\n');
+}
+
+function formatGoals(goals: readonly GoalCheck[]): string[] {
+  const missed = goals.filter((goal) => !goal.met);
+  return [missed.length === 0 ? 'Goals: all met' : `Goals missed (${missed.length} of ${goals.length}):`, ...missed.map((goal) => `  MISSED  ${goal.goal}: ${goal.value}`)];
+}
+
+/** `--only cost`: the header, the cost section and its goal. */
+export function formatCostOnly(result: CostOnlyResult): string {
+  const load = result.machine.loadAverage;
+  return [
+    `GameDay benchmark, cost only  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
+    '',
+    ...formatCost(result.cost),
+    ...formatSizing(result.cost.trafficSizing),
+    '',
+    ...formatGoals(result.goals),
+    '',
+    `Benchmark wall time: ${fmt(result.wallSeconds)} s`,
+  ].join('\n');
 }
 
 /** One line of a rate search: its figure, whether it is a lower bound, and how it was searched. */
@@ -134,4 +141,40 @@ export function formatFleet(fleet: FleetSection): string[] {
   }
   if (fleet.postgresSkipped) lines.push(`  PostgreSQL searches skipped: ${fleet.postgresSkipped}`);
   return lines;
+}
+
+/** The cost of a default GameDay: each part priced, the prices with their date. */
+export function formatCost(c: CostSection): string[] {
+  const s = c.defaultRun.settings;
+  const m = c.measured;
+  const e = c.defaultRun.estimate;
+  const p = c.prices;
+  const usd = (value: number, digits = 5) => `$${fmt(value, digits)}`;
+  const lambdaRows = c.defaultRun.lambda.map((use): [string, string] => [
+    `  Lambda ${use.step}`,
+    `${usd(((use.memoryMb / 1024) * use.seconds) * p.usdPerLambdaGbSecond + use.invocations * p.usdPerLambdaRequest)} (${use.memoryMb} MB x ${fmt(use.seconds, 1)} s, ${use.invocations} invocations)`,
+  ]);
+  return [
+    `Cost of a default GameDay (${s.baselineSeconds} s + ${s.outageSeconds} s + ${s.recoverySeconds} s), ${p.note}, prices as of ${p.asOf}`,
+    ...alignLabels([
+      ['state transitions', `${c.transitions} (derived; ${m.transitions} counted in a local ${m.timings.baselineSeconds}+${m.timings.outageSeconds}+${m.timings.recoverySeconds} s run)`],
+      ['Lambda GB-seconds', fmt(c.lambdaGbSeconds, 1)],
+      ['CloudWatch calls', `${c.cloudWatchCalls} (${c.cloudWatchDistinctMetrics} custom metrics, each billed for the hour it is sent in)`],
+      ['usdPerRun', `${usd(c.usdPerRun, 4)} (Step Functions ${usd(e.usd.stepFunctions, 4)}, Lambda ${usd(e.usd.lambda, 4)}, CloudWatch ${usd(e.usd.cloudWatch, 4)}, SQS + DynamoDB ${usd(e.usd.sqsAndDynamoDb, 6)})`],
+      ['  Step Functions', `${usd(e.usd.stepFunctions)} (${c.transitions} transitions x $${p.usdPerStateTransition * 1000} per 1,000)`],
+      ...lambdaRows,
+      ['  CloudWatch metrics', `${usd(e.usd.cloudWatchMetrics)} (${c.cloudWatchDistinctMetrics} metrics x $${p.usdPerCustomMetricMonth} a month / ${p.hoursPerMonth} h)`],
+      ['  CloudWatch requests, run log', `${usd(e.usd.cloudWatch - e.usd.cloudWatchMetrics)} (${c.cloudWatchCalls} x $${fmt(p.usdPerCloudWatchRequest * 1000, 2)} per 1,000; the run log at $${p.usdPerLogIngestGb} per GB)`],
+      ['fisUsdPerRun', `$${fmt(c.fisUsdPerRun, 2)} (the same ${s.outageSeconds} s outage as an AWS FIS action: ${fmt(c.fisUsdPerRun / c.usdPerRun, 0)} x this run)`],
+    ]).map((row) => `  ${row}`),
+  ];
+}
+
+/** The traffic function's memory against what one worker's measured CPU asks for. */
+export function formatSizing(z: TrafficSizing): string[] {
+  return [
+    `  traffic function: ${z.configuredMemoryMb} MB configured, ${fmt(z.neededMemoryMb)} MB needed for ${z.perWorkerRps}/s per worker at ${fmt(z.cpuMicrosPerRequest)} us CPU per request` +
+      ` (one worker at ${z.trialRps}/s, ${z.trials.map((t) => `${fmt(t.achievedRps, 1)}/s ${fmt(t.cpuMicrosPerRequest)} us`).join(', ')})${z.holds === false ? ' -- TOO SMALL' : ''}`,
+    `    ${z.note}`,
+  ];
 }

@@ -1,4 +1,4 @@
-// The lab's CloudWatch: keeps the metrics a run publishes and the state of its stop-condition alarms.
+// The lab's CloudWatch: keeps the metrics and run log lines a run publishes and the state of its stop-condition alarms.
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 
 export interface PublishedDatum {
@@ -13,6 +13,7 @@ export interface PublishedDatum {
 export class MetricsSink {
   private readonly data: PublishedDatum[] = [];
   private readonly alarms = new Map<string, AlarmState>();
+  private readonly logLines: Array<{ logGroupName: string; logStreamName: string; timestamp: number; message: string }> = [];
 
   /** PutMetricData, in the request shape of the API. */
   putMetricData(request: {
@@ -32,6 +33,14 @@ export class MetricsSink {
     }
   }
 
+  /** PutLogEvents, in the request shape of the Step Functions integration; refuses events out of order, as the API does. */
+  putLogEvents(request: { LogGroupName: string; LogStreamName: string; LogEvents: Array<{ Timestamp: number; Message: string }> }): void {
+    if (!request.LogGroupName || !request.LogStreamName) throw new Error('PutLogEvents needs a LogGroupName and a LogStreamName');
+    const events = request.LogEvents ?? [];
+    if (events.some((event, i) => i > 0 && event.Timestamp < events[i - 1].Timestamp)) throw new Error('PutLogEvents: the log events are not in chronological order');
+    for (const event of events) this.logLines.push({ logGroupName: request.LogGroupName, logStreamName: request.LogStreamName, timestamp: event.Timestamp, message: event.Message });
+  }
+
   /** DescribeAlarms, in the response shape of the API (only the fields a GameDay reads). */
   describeAlarms(request: { AlarmNames?: string[]; StateValue?: string }): { MetricAlarms: Array<{ AlarmName: string; StateValue: AlarmState }> } {
     const names = request.AlarmNames ?? [...this.alarms.keys()];
@@ -48,5 +57,10 @@ export class MetricsSink {
 
   published(): readonly PublishedDatum[] {
     return this.data;
+  }
+
+  /** The run log lines published so far. */
+  runLog(): ReadonlyArray<{ logGroupName: string; logStreamName: string; timestamp: number; message: string }> {
+    return this.logLines;
   }
 }

@@ -96,6 +96,12 @@ function handlerFor(resource: string, targets: TaskTargets): LocalTaskHandler | 
         return {};
       };
     }
+    if (service === 'cloudwatchlogs' && action === 'putLogEvents') {
+      return async (input) => {
+        targets.metrics.putLogEvents(input as Parameters<MetricsSink['putLogEvents']>[0]);
+        return {};
+      };
+    }
     if (service === 'cloudwatch' && action === 'describeAlarms') {
       return async (input) => targets.metrics.describeAlarms(input as Parameters<MetricsSink['describeAlarms']>[0]);
     }

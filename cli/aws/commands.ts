@@ -9,7 +9,7 @@ import { formatRunTable } from '../../dashboards/render/result-table';
 import { unobservedChecks } from '../../steps/core/hypothesis';
 import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
-import { DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
+import { ALARM_METRICS, DEFAULT_METRIC_NAMESPACE } from '../../steps/core/metric-names';
 import { reportKeys } from '../../steps/core/report-storage';
 import { describeEnding } from '../ending';
 import { EXIT_CODES } from '../exit-codes';
@@ -285,24 +285,24 @@ export async function historyCommand(
   const days = options.days ?? 30;
   const end = io.now?.() ?? new Date();
   const start = new Date(end.getTime() - days * 86_400_000);
-  const series: Array<[string, Verdict]> = [
-    [MetricNames.RunPassed, 'passed'],
-    [MetricNames.RunFailed, 'failed'],
-    [MetricNames.RunInconclusive, 'inconclusive'],
-    [MetricNames.RunAborted, 'aborted'],
+  // A pass is the only way an execution succeeds: passed runs are Step Functions' own count, the
+  // other verdicts the metrics the alarms read. Without the state machine, passes are not known.
+  const stateMachineArn = options.stateMachineArn ?? (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).stateMachineArn : null);
+  const namespace = options.namespace ?? DEFAULT_METRIC_NAMESPACE;
+  const series: Array<[Verdict, { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: string }> } | null]> = [
+    ['passed', stateMachineArn ? { Namespace: 'AWS/States', MetricName: 'ExecutionsSucceeded', Dimensions: [{ Name: 'StateMachineArn', Value: stateMachineArn }] } : null],
+    ...ALARM_METRICS.map(([metricName, verdict]) => [verdict, { Namespace: namespace, MetricName: metricName }] as [Verdict, { Namespace: string; MetricName: string }]),
   ];
   try {
     const answer = await clients.cloudwatch.send(
       new GetMetricDataCommand({
         StartTime: start,
         EndTime: end,
-        MetricDataQueries: series.map(([metricName], i) => ({
-          Id: `v${i}`,
-          MetricStat: { Metric: { Namespace: options.namespace ?? DEFAULT_METRIC_NAMESPACE, MetricName: metricName }, Period: 86_400, Stat: 'Sum' },
-        })),
+        MetricDataQueries: series.flatMap(([, metric], i) => (metric ? [{ Id: `v${i}`, MetricStat: { Metric: metric, Period: 86_400, Stat: 'Sum' } }] : [])),
       }),
     );
-    const totals = series.map(([, verdict], i) => {
+    const totals = series.map(([verdict, metric], i) => {
+      if (!metric) return `n/a ${verdict}`;
       const values = answer.MetricDataResults?.find((r) => r.Id === `v${i}`)?.Values ?? [];
       return `${values.reduce((a, b) => a + b, 0)} ${verdict}`;
     });

@@ -1,7 +1,7 @@
 // Builds the CloudWatch metrics of a GameDay (its own namespace, SQS, RDS Proxy, Step Functions); nothing else.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { METRIC_SLOT_SECONDS, type MetricName, PHASE_DIMENSION } from '../../steps/core/metric-names';
+import type { MetricName } from '../../steps/core/metric-names';
 
 /** What the metrics are about: names and ARNs as the stack knows them (tokens are fine). */
 export interface GameDayMetricSources {
@@ -31,17 +31,7 @@ export type ExecutionOutcome = 'Started' | 'Succeeded' | 'Failed' | 'Aborted' | 
 export class GameDayMetricFactory {
   constructor(readonly sources: GameDayMetricSources) {}
 
-  /** A per-slot series the report step publishes (reads, writes, outage window): one sum per 10 s. */
-  runSeries(name: MetricName, label?: string): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: this.sources.namespace, metricName: name, statistic: cloudwatch.Stats.SUM, period: Duration.seconds(METRIC_SLOT_SECONDS), label });
-  }
-
-  /** 1 while the database was gone: the Maximum, so a slot that touched the outage shows it. */
-  outageWindow(label = 'outage window (1 = database gone)'): cloudwatch.Metric {
-    return new cloudwatch.Metric({ namespace: this.sources.namespace, metricName: 'OutageWindow', statistic: cloudwatch.Stats.MAXIMUM, period: Duration.seconds(METRIC_SLOT_SECONDS), label });
-  }
-
-  /** A per-run summary metric (verdict, timing, loss): one datum per run, summed over `period`. */
+  /** A per-run verdict metric (the ones an alarm reads): one datum per run, summed over `period`. */
   runSummary(name: MetricName, options: { period?: Duration; statistic?: string; label?: string } = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.sources.namespace,
@@ -49,18 +39,6 @@ export class GameDayMetricFactory {
       statistic: options.statistic ?? cloudwatch.Stats.SUM,
       period: options.period ?? Duration.days(1),
       label: options.label,
-    });
-  }
-
-  /** p99 latency of one phase, one datum per run. */
-  phaseLatencyP99(phase: 'baseline' | 'outage' | 'recovery', period: Duration = Duration.days(1)): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.sources.namespace,
-      metricName: 'LatencyP99Ms',
-      dimensionsMap: { [PHASE_DIMENSION]: phase },
-      statistic: cloudwatch.Stats.MAXIMUM,
-      period,
-      label: `p99 ${phase}`,
     });
   }
 

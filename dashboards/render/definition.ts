@@ -2,7 +2,7 @@
 import type { PhaseCounts } from '../../steps/core/contracts';
 import { type MetricName, MetricNames } from '../../steps/core/metric-names';
 
-/** One line of a run graph: the metric the report step publishes, and the same count in a run report. */
+/** One line of a run graph: the field of the run log's slot lines, and the same count in a run report. */
 export interface RunSeries {
   readonly metric: MetricName;
   readonly label: string;
@@ -66,19 +66,26 @@ export const VERDICT_SERIES: ReadonlyArray<{ readonly metric: MetricName; readon
   { metric: MetricNames.RunAborted, label: 'aborted', color: COLORS.neutral },
 ];
 
-/** The recovery timings and the loss count, one datum per run. */
-export const RUN_SUMMARY_SERIES: ReadonlyArray<{ readonly metric: MetricName; readonly label: string; readonly unit: 'ms' | 'count' }> = [
+/** One figure of a run's summary line in the run log. */
+export interface RunSummarySeries {
+  readonly metric: MetricName;
+  readonly label: string;
+  readonly unit: 'ms' | 'count';
+}
+
+/** The recovery timings and the loss count, one per run. */
+export const RUN_SUMMARY_SERIES: readonly RunSummarySeries[] = [
   { metric: MetricNames.TimeToFirstDatabaseReadMs, label: 'time to first database read after restore', unit: 'ms' },
   { metric: MetricNames.TimeToDrainMs, label: 'time to drain', unit: 'ms' },
   { metric: MetricNames.OrdersLost, label: 'orders lost', unit: 'count' },
 ];
 
-/** One figure a trend follows over runs: one datum per run, on the dashboard and in the report's trend. */
+/** One figure a trend follows over runs: one per run (a field of the run log's summary line), on the dashboard and in the report's trend. */
 export interface TrendGraph {
   readonly id: 'recovery' | 'drain' | 'cacheShare' | 'outageP99';
   readonly title: string;
   readonly metric: MetricName;
-  /** The phase dimension of a latency metric. @default - no dimension */
+  /** The phase of a latency figure (`LatencyP99Ms.<phase>` in the run log). @default - no phase */
   readonly phase?: 'outage';
   readonly unit: 'ms' | '%';
   readonly color: string;

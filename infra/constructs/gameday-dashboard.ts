@@ -1,12 +1,15 @@
 // The GameDay's CloudWatch dashboard and alarms, built from the shared dashboard definition and metric factory.
 import { Arn, ArnFormat, Aws, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type GameDayAlarmDefinition, gameDayAlarms, MAX_STALE_DAYS, staleAfterDaysFor } from '../../dashboards/monitoring/alarms';
 import { GameDayMetricFactory } from '../../dashboards/monitoring/metric-factory';
+import { runGraphQuery, runSummaryQuery, trendQuery } from '../../dashboards/monitoring/run-log-queries';
 import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, TREND_GRAPHS, type TrendGraph, VERDICT_SERIES } from '../../dashboards/render/definition';
+import { ALARM_METRICS, type MetricName } from '../../steps/core/metric-names';
 import { LATEST_REPORT_KEYS } from '../../steps/core/report-storage';
 import type { GameDayConfig } from '../config';
 import { invalidPropsOf } from './invalid-props';
@@ -19,6 +22,8 @@ export interface GameDayDashboardProps {
   readonly reportBucket: s3.IBucket;
   /** The scheduler target's dead-letter queue name. */
   readonly scheduleDlqName: string;
+  /** The run log the report step writes: the graphs of what no alarm reads query it. */
+  readonly runLogGroup: logs.ILogGroup;
   /** @default - derived from the stack name */
   readonly dashboardName?: string;
   /**
@@ -40,7 +45,7 @@ const THIRD = 8;
 const GRAPH_HEIGHT = 6;
 /** Run-level widgets look back this far; the per-second graphs use the dashboard's own range. */
 const HISTORY_RANGE = '-P30D';
-/** The trends look back twelve weeks, a point a day: change over weeks, as a dashboard review reads it. */
+/** The verdict trend looks back twelve weeks, a point a day; the run log's graphs follow the dashboard's range. */
 const TREND_RANGE = '-P84D';
 const TREND_WEEKS = 12;
 
@@ -55,6 +60,7 @@ export class GameDayDashboard extends Construct {
   readonly metrics: GameDayMetricFactory;
   /** Alarms by definition id (`RunNotPassed`, `ScheduleDeliveryFailed`, `NoRecentGameDay`). */
   readonly alarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  private readonly runLogGroupName: string;
 
   constructor(scope: Construct, id: string, props: GameDayDashboardProps) {
     super(scope, id);
@@ -67,6 +73,7 @@ export class GameDayDashboard extends Construct {
     if (problems.length > 0) throw new InvalidGameDayDashboardProps(problems);
 
     const c = props.config;
+    this.runLogGroupName = props.runLogGroup.logGroupName;
     this.metrics = new GameDayMetricFactory({
       namespace: c.metricNamespace,
       orderQueueName: c.orderQueueArn ? queueName(c.orderQueueArn) : undefined,
@@ -119,7 +126,8 @@ export class GameDayDashboard extends Construct {
         '## GameDay\nDoes the shop stay useful, and lose nothing, while its database is gone?\n\n',
         '* Latest run report: [HTML](', consoleUrl(LATEST_REPORT_KEYS.html), ') · [JSON](', consoleUrl(LATEST_REPORT_KEYS.json), ')\n',
         '* Every run: `s3://', bucket.bucketName, '/runs/<runId>/report.html`, or `gameday report <runId>`\n',
-        `* The ${OUTAGE_WINDOW.label} is the red line on the right axis of each timeline graph (1 = database gone).`,
+        `* The ${OUTAGE_WINDOW.label} is the red line of the reads and writes graphs (1 = database gone).\n`,
+        `* The reads, writes, timings and trends come from the run log (Logs Insights, over the dashboard's range: widen it to ${TREND_WEEKS} weeks for the trends); only what an alarm reads is a metric.`,
       ]),
     });
   }
@@ -134,9 +142,20 @@ export class GameDayDashboard extends Construct {
     });
   }
 
-  /** One daily sum per verdict, in the verdict's colour. */
+  /**
+   * One daily sum per verdict, in the verdict's colour. A pass is the only way an execution succeeds,
+   * so passed runs are Step Functions' own count; the other verdicts are the alarms' metrics.
+   */
   private verdictCounts(): cloudwatch.IMetric[] {
-    return VERDICT_SERIES.map((series) => this.metrics.runSummary(series.metric, { label: series.label }).with({ color: series.color }));
+    const alarmMetrics = new Set<MetricName>(ALARM_METRICS.map(([name]) => name));
+    return VERDICT_SERIES.map((series) =>
+      (alarmMetrics.has(series.metric) ? this.metrics.runSummary(series.metric, { label: series.label }) : this.metrics.executions('Succeeded').with({ label: series.label })).with({ color: series.color }),
+    );
+  }
+
+  /** A Logs Insights graph over the run log. */
+  private runLogGraph(title: string, width: number, view: cloudwatch.LogQueryVisualizationType, queryLines: string[]): cloudwatch.LogQueryWidget {
+    return new cloudwatch.LogQueryWidget({ title, width, height: GRAPH_HEIGHT, logGroupNames: [this.runLogGroupName], view, queryLines });
   }
 
   private executions(): cloudwatch.GraphWidget {
@@ -153,25 +172,9 @@ export class GameDayDashboard extends Construct {
     });
   }
 
-  /** Per second: the 10-second sums divided by the period; the outage window on the right axis. */
-  private runGraph(graph: RunGraph): cloudwatch.GraphWidget {
-    return new cloudwatch.GraphWidget({
-      title: graph.title,
-      width: HALF,
-      height: GRAPH_HEIGHT,
-      left: graph.series.map(
-        (series, i) =>
-          new cloudwatch.MathExpression({
-            expression: `FILL(m${i}, 0) / PERIOD(m${i})`,
-            usingMetrics: { [`m${i}`]: this.metrics.runSeries(series.metric) },
-            label: series.label,
-            color: series.color,
-            period: Duration.seconds(10),
-          }),
-      ),
-      leftYAxis: { label: 'per second', min: 0, showUnits: false },
-      ...this.outageAxis(),
-    });
+  /** Per second: the 10-second slot sums of the run log divided by the slot, with the outage window. */
+  private runGraph(graph: RunGraph): cloudwatch.LogQueryWidget {
+    return this.runLogGraph(graph.title, HALF, cloudwatch.LogQueryVisualizationType.LINE, runGraphQuery(graph));
   }
 
   private queues(): cloudwatch.IWidget {
@@ -188,7 +191,6 @@ export class GameDayDashboard extends Construct {
         this.metrics.queueMessages('dlq', 'visible').with({ color: '#d62728' }),
       ],
       leftYAxis: { label: 'messages', min: 0, showUnits: false },
-      ...this.outageAxis(),
     });
   }
 
@@ -199,37 +201,17 @@ export class GameDayDashboard extends Construct {
       height: GRAPH_HEIGHT,
       left: [this.metrics.proxyConnections('client'), this.metrics.proxyConnections('database')],
       leftYAxis: { label: 'connections', min: 0, showUnits: false },
-      ...this.outageAxis(),
     });
   }
 
-  private runSummaries(): cloudwatch.GraphWidget[] {
-    return RUN_SUMMARY_SERIES.map(
-      (series) =>
-        historyGraph({
-          title: series.label,
-          width: 6,
-          view: cloudwatch.GraphWidgetView.BAR,
-          left: [this.metrics.runSummary(series.metric, { statistic: series.unit === 'ms' ? cloudwatch.Stats.MAXIMUM : cloudwatch.Stats.SUM, label: series.label })],
-          leftYAxis: { label: series.unit, min: 0, showUnits: false },
-        }),
-    );
+  private runSummaries(): cloudwatch.LogQueryWidget[] {
+    return RUN_SUMMARY_SERIES.map((series) => this.runLogGraph(series.label, 6, cloudwatch.LogQueryVisualizationType.BAR, runSummaryQuery(series)));
   }
 
-  /** One figure over {@link TREND_WEEKS} weeks: the worst run of each day (one datum per run). */
-  private trend(graph: TrendGraph): cloudwatch.GraphWidget {
-    const statistic = graph.worst === 'max' ? cloudwatch.Stats.MAXIMUM : cloudwatch.Stats.MINIMUM;
-    const label = `${graph.title} (${graph.worst === 'max' ? 'slowest' : 'smallest'} of the day)`;
-    const metric = graph.phase ? this.metrics.phaseLatencyP99(graph.phase).with({ label }) : this.metrics.runSummary(graph.metric, { statistic, label });
-    return new cloudwatch.GraphWidget({
-      title: `${graph.title}, ${TREND_WEEKS} weeks`,
-      width: FULL / TREND_GRAPHS.length,
-      height: GRAPH_HEIGHT,
-      start: TREND_RANGE,
-      left: [metric.with({ color: graph.color })],
-      leftYAxis: { label: graph.unit, min: 0, ...(graph.unit === '%' ? { max: 100 } : {}), showUnits: false },
-      legendPosition: cloudwatch.LegendPosition.HIDDEN,
-    });
+  /** One figure over the dashboard's range: the worst run of each day. */
+  private trend(graph: TrendGraph): cloudwatch.LogQueryWidget {
+    const worst = graph.worst === 'max' ? 'slowest' : 'smallest';
+    return this.runLogGraph(`${graph.title} (${worst} of the day)`, FULL / TREND_GRAPHS.length, cloudwatch.LogQueryVisualizationType.LINE, trendQuery(graph));
   }
 
   /** The verdict counts per day over the trends' weeks. */
@@ -244,14 +226,6 @@ export class GameDayDashboard extends Construct {
       left: this.verdictCounts(),
       leftYAxis: { label: 'runs', min: 0, showUnits: false },
     });
-  }
-
-  /** The outage window on the right axis of a graph, so the fault shows on every timeline. */
-  private outageAxis(): Pick<cloudwatch.GraphWidgetProps, 'right' | 'rightYAxis'> {
-    return {
-      right: [this.metrics.outageWindow().with({ color: OUTAGE_WINDOW.color })],
-      rightYAxis: { min: 0, max: 1, label: OUTAGE_WINDOW.label, showUnits: false },
-    };
   }
 }
 

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { GameDayConfig } from '../config';
+import { RUN_LOG_STREAM } from '../../steps/core/metric-names';
 import { dbInstancesArnOf, type GameDayStepFunctions, type WorkflowContext } from './workflow/blocks';
 import { Drain } from './workflow/drain';
 import { Endings } from './workflow/endings';
@@ -39,6 +40,8 @@ export class GameDayStateMachine extends Construct {
   readonly stateMachine: sfn.IStateMachine;
   readonly role: iam.IRole;
   readonly logGroup: logs.ILogGroup;
+  /** The run log: the report step's slot and summary lines, which the dashboard queries. */
+  readonly runLogGroup: logs.ILogGroup;
   /** `arn:...:execution:<this state machine>:*`: every execution of this state machine, and no other. */
   readonly executionArnPattern: string;
   /** The DB instances (`db:*`) the fault calls name beside the cluster; the allow tag scopes the deregister. */
@@ -63,11 +66,14 @@ export class GameDayStateMachine extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // Kept as long as the execution logs; the dashboard's trends read it over weeks.
+    this.runLogGroup = new logs.LogGroup(this, 'RunLog', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
+    new logs.LogStream(this, 'RunLogStream', { logGroup: this.runLogGroup, logStreamName: RUN_LOG_STREAM, removalPolicy: RemovalPolicy.DESTROY });
     this.dbInstancesArn = dbInstancesArnOf(this, c.dbClusterArn);
     const stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition({ config: c, lockTable: props.lockTable, steps: props.steps })),
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition({ config: c, lockTable: props.lockTable, steps: props.steps, runLog: { logGroup: this.runLogGroup, streamName: RUN_LOG_STREAM } })),
       timeout: Duration.minutes(c.executionTimeoutMinutes),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },

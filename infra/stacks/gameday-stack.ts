@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_SHOP_AUTH, type GameDayConfig, regionOfArn, type ShopAuth, validateGameDayConfig } from '../config';
 import { SHOP_AUTH_ENV } from '../../steps/core/shop-auth';
+import { TRAFFIC_MEMORY_MB } from '../../steps/core/run-settings';
 import { chartAssetPaths } from '../../dashboards/render/html-report';
 import { WORKER_TIMEOUT_SECONDS } from '../constructs/workflow/traffic-windows';
 import { GameDayDashboard } from '../constructs/gameday-dashboard';
@@ -88,7 +89,7 @@ export class GameDayStack extends Stack {
       description: 'GameDay: drives one worker\'s share of one window of open-loop traffic against the shop',
       // One invocation runs one window (at most 120 s) and its stragglers (5 s).
       timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
-      memorySize: 1024,
+      memorySize: TRAFFIC_MEMORY_MB,
       ...shopCaller,
     });
     // The workers store their timelines for the report step, under their own keys only: never the lock item.
@@ -228,6 +229,7 @@ export class GameDayStack extends Stack {
       stateMachine,
       reportBucket: reportArchive.bucket,
       scheduleDlqName: scheduleDlq.queueName,
+      runLogGroup: gameDay.runLogGroup,
     });
     new CfnOutput(this, 'ReportBucketName', { value: reportArchive.bucket.bucketName, description: 'Run reports: runs/<runId>/report.json and .html' });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The GameDay dashboard' });

@@ -298,6 +298,12 @@ export interface MetricDatumJson {
   StorageResolution?: 1 | 60;
 }
 
+/** One line of the run log, as PutLogEvents takes it: milliseconds since the epoch, and the JSON line. */
+export interface RunLogEventJson {
+  Timestamp: number;
+  Message: string;
+}
+
 /** Where a run's report JSON and HTML were stored (S3 bucket and object keys). */
 export interface StoredReport {
   bucket: string;
@@ -305,12 +311,13 @@ export interface StoredReport {
   htmlKey: string;
 }
 
-/** What the report step returns; PublishMetrics sends `metricData` with one PutMetricData call. */
+/** What the report step returns; PublishMetrics sends `metricData` with one PutMetricData call, PublishRunLog `runLog` with one PutLogEvents call. */
 export interface ReportOutput {
   verdict: Verdict;
   reasons: string[];
   report: RunReport;
   metricData: MetricDatumJson[];
+  runLog: RunLogEventJson[];
   /** Where the report was stored; `location` is null when it was not, and `note` says why. */
   storage: { location: StoredReport | null; note: string };
 }

@@ -1,4 +1,4 @@
-// The metric names the report step publishes and the dashboards read: one list, shared by both.
+// The metric names the report step publishes and the dashboards read (as metrics, or as fields of the run log): one list, shared by both.
 
 /** CloudWatch namespace of every GameDay metric (the stack may override it). */
 export const DEFAULT_METRIC_NAMESPACE = 'GameDay';
@@ -31,14 +31,29 @@ export const MetricNames = {
   RunFailed: 'RunFailed',
   RunInconclusive: 'RunInconclusive',
   RunAborted: 'RunAborted',
-  /** p99 latency per phase, with dimension {@link PHASE_DIMENSION}. */
+  /** p99 latency per phase: in the run log, an object keyed by phase. */
   LatencyP99Ms: 'LatencyP99Ms',
 } as const;
 
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
 
-/** Dimension of {@link MetricNames.LatencyP99Ms}: `baseline`, `outage` or `recovery`. */
-export const PHASE_DIMENSION = 'Phase';
 
-/** Width of one slot of the per-slot series (OutageWindow, reads and writes by class). */
+/** Width of one slot of the per-slot lines of the run log (OutageWindow, reads and writes by class). */
 export const METRIC_SLOT_SECONDS = 10;
+
+/**
+ * The only custom metrics: the ones an alarm reads, one datum (0 or 1) per run, with the verdict each
+ * counts. Every other name above is a field of the run log, which the dashboard queries with Logs
+ * Insights: a custom metric is billed for each hour it is sent in, a log line only by its bytes.
+ */
+export const ALARM_METRICS: ReadonlyArray<readonly [MetricName, 'failed' | 'inconclusive' | 'aborted']> = Object.freeze([
+  [MetricNames.RunFailed, 'failed'],
+  [MetricNames.RunInconclusive, 'inconclusive'],
+  [MetricNames.RunAborted, 'aborted'],
+] as const);
+
+/** The `line` field of the run log's two kinds of line: one per slot of traffic, one per run. */
+export const RUN_LOG_LINES = Object.freeze({ slot: 'slot', run: 'run' } as const);
+
+/** The one stream of the run log: every run's lines, each carrying its run id. */
+export const RUN_LOG_STREAM = 'runs';

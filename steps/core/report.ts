@@ -3,38 +3,24 @@ import type {
   MetricDatumJson,
   PhaseCounts,
   QueueDepth,
-  ReadCounts,
   ReportInput,
   ReportOutput,
   RunReport,
-  TimelineBucket,
-  WriteCounts,
 } from './contracts';
 import { mergeEncodedHistograms, summarise } from './latency-histogram';
-import { METRIC_SLOT_SECONDS, MetricNames, PHASE_DIMENSION } from './metric-names';
-import { outageCacheSharePercent } from './run-figures';
-import { addInto } from './traffic';
+import { ALARM_METRICS } from './metric-names';
+import { buildRunLog, type LabelledBucket, lastBucketEnd, sumCounts } from './run-log';
 import { alarmNames, type FaultWindow, judgeHypothesis, type Phase, PHASES } from './hypothesis';
 
 export type { Phase } from './hypothesis';
 
 
-/** PutMetricData takes at most 1,000 datums per call. */
-export const MAX_METRIC_DATUMS = 1_000;
-/** Datums per slot: seven read/write classes and OutageWindow. */
-const DATUMS_PER_SLOT = 8;
-/** Summary datums: 5 order/queue counts, 2 timings, the outage cache share, 4 verdicts, 3 phase latencies. */
-const MAX_SUMMARY_DATUMS = 15;
 
 /** The report step's input misses a part or carries an unreadable timestamp. */
 export class InvalidReportInput extends Error {
   override readonly name = 'InvalidReportInput';
 }
 
-interface LabelledBucket {
-  bucket: TimelineBucket;
-  phase: Phase;
-}
 
 
 /** The report step's output before the report is stored. */
@@ -114,7 +100,7 @@ export function buildReport(input: ReportInput): BuiltReport {
     transitions: input.transitions ?? null,
   };
   const summaryAt = drainEndedAtMs ?? lastBucketEnd(labelled) ?? Date.parse(input.startedAt);
-  return { verdict, reasons, report, metricData: buildMetricData(report, labelled, window, summaryAt) };
+  return { verdict, reasons, report, metricData: buildMetricData(report, summaryAt), runLog: buildRunLog(report, labelled, window, summaryAt) };
 }
 
 /**
@@ -152,104 +138,22 @@ function timeToDrain({ drain, orders }: ReportInput, total: PhaseCounts, window:
 }
 
 /**
- * Per-slot sums of the read and write classes plus the OutageWindow series, then one datum per
- * summary metric. Slots are 10 s; only a run too long for 1,000 datums gets wider slots.
+ * The metrics an alarm reads, one datum per run: every verdict that fails the execution, 0 or 1, so
+ * an alarm sees 0, not missing data. Everything else a dashboard shows is in the run log
+ * ({@link buildRunLog}): a custom metric is billed for every hour it is sent in, a log line is not.
  */
-function buildMetricData(report: RunReport, labelled: readonly LabelledBucket[], window: FaultWindow, summaryAtMs: number): MetricDatumJson[] {
-  const data: MetricDatumJson[] = [];
-  const summaryTimestamp = new Date(summaryAtMs).toISOString();
-
-  if (labelled.length > 0) {
-    const firstT = labelled[0].bucket.t;
-    const lastEnd = lastBucketEnd(labelled) as number;
-    const maxSlots = Math.floor((MAX_METRIC_DATUMS - MAX_SUMMARY_DATUMS) / DATUMS_PER_SLOT);
-    const baseSlotMs = METRIC_SLOT_SECONDS * 1000;
-    const startBase = Math.floor(firstT / baseSlotMs) * baseSlotMs;
-    const baseSlots = Math.ceil((lastEnd - startBase) / baseSlotMs);
-    const slotMs = baseSlotMs * Math.max(1, Math.ceil(baseSlots / maxSlots));
-    const start = Math.floor(firstT / slotMs) * slotMs;
-    const slotCount = Math.ceil((lastEnd - start) / slotMs);
-    const slots = Array.from({ length: slotCount }, () => sumCounts([]));
-    for (const { bucket } of labelled) {
-      const slot = slots[Math.floor((bucket.t - start) / slotMs)];
-      addInto(slot.reads, bucket.reads);
-      addInto(slot.writes, bucket.writes);
-    }
-    const faultEnd = window.availableAtMs ?? lastEnd;
-    const resolution = slotMs < 60_000 ? { StorageResolution: 1 as const } : {};
-    slots.forEach((counts, i) => {
-      const slotStart = start + i * slotMs;
-      const Timestamp = new Date(slotStart).toISOString();
-      const inFault = window.injected && window.deregisteredAtMs !== null && slotStart < faultEnd && slotStart + slotMs > window.deregisteredAtMs;
-      const series: Array<[string, number, MetricDatumJson['Unit']]> = [
-        [MetricNames.ReadsDatabase, counts.reads.database, 'Count'],
-        [MetricNames.ReadsCache, counts.reads.cache, 'Count'],
-        [MetricNames.ReadsFailed, counts.reads.failed, 'Count'],
-        [MetricNames.WritesCommitted, counts.writes.ok, 'Count'],
-        [MetricNames.WritesQueued, counts.writes.queued, 'Count'],
-        [MetricNames.WritesStockOut, counts.writes.stockOut, 'Count'],
-        [MetricNames.WritesFailed, counts.writes.failed, 'Count'],
-        [MetricNames.OutageWindow, inFault ? 1 : 0, 'None'],
-      ];
-      for (const [MetricName, Value, Unit] of series) data.push({ MetricName, Timestamp, Value, Unit, ...resolution });
-    });
-  }
-
-  const summary: Array<[string, number | null, MetricDatumJson['Unit']]> = [
-    [MetricNames.OrdersAccepted, report.orders.accepted, 'Count'],
-    [MetricNames.OrdersLost, report.orders.lost, 'Count'],
-    [MetricNames.OrdersDuplicated, report.orders.duplicated, 'Count'],
-    [MetricNames.QueueRemaining, report.queue.remaining, 'Count'],
-    [MetricNames.DlqRemaining, report.queue.dlq, 'Count'],
-    [MetricNames.TimeToFirstDatabaseReadMs, report.recovery.timeToFirstDatabaseReadMs, 'Milliseconds'],
-    [MetricNames.TimeToDrainMs, report.recovery.timeToDrainMs, 'Milliseconds'],
-    [MetricNames.OutageCacheSharePercent, outageCacheSharePercent(report), 'Percent'],
-    // Every verdict series gets a datum (0 or 1), so an alarm on RunFailed sees 0, not missing data.
-    [MetricNames.RunPassed, report.verdict === 'passed' ? 1 : 0, 'Count'],
-    [MetricNames.RunFailed, report.verdict === 'failed' ? 1 : 0, 'Count'],
-    [MetricNames.RunInconclusive, report.verdict === 'inconclusive' ? 1 : 0, 'Count'],
-    [MetricNames.RunAborted, report.verdict === 'aborted' ? 1 : 0, 'Count'],
-  ];
-  for (const [MetricName, Value, Unit] of summary) {
-    if (Value !== null) data.push({ MetricName, Timestamp: summaryTimestamp, Value, Unit });
-  }
-  for (const phase of PHASES) {
-    const counts = report.phases[phase];
-    // A phase without requests has no latency: a 0 would read as "fast".
-    if (requestCount(counts) === 0) continue;
-    data.push({
-      MetricName: MetricNames.LatencyP99Ms,
-      Dimensions: [{ Name: PHASE_DIMENSION, Value: phase }],
-      Timestamp: summaryTimestamp,
-      Value: report.latencyMs[phase].p99,
-      Unit: 'Milliseconds',
-    });
-  }
-  return data;
+function buildMetricData(report: RunReport, summaryAtMs: number): MetricDatumJson[] {
+  const Timestamp = new Date(summaryAtMs).toISOString();
+  return ALARM_METRICS.map(([MetricName, verdict]) => ({ MetricName, Timestamp, Value: report.verdict === verdict ? 1 : 0, Unit: 'Count' as const }));
 }
 
-function sumCounts(buckets: readonly Pick<TimelineBucket, 'reads' | 'writes'>[]): PhaseCounts {
-  const reads: ReadCounts = { database: 0, cache: 0, failed: 0 };
-  const writes: WriteCounts = { ok: 0, queued: 0, stockOut: 0, failed: 0 };
-  for (const bucket of buckets) {
-    addInto(reads, bucket.reads);
-    addInto(writes, bucket.writes);
-  }
-  return { reads, writes };
-}
 
-function requestCount({ reads, writes }: PhaseCounts): number {
-  return reads.database + reads.cache + reads.failed + writes.ok + writes.queued + writes.stockOut + writes.failed;
-}
 
 function depth(q: QueueDepth): number {
   return q.visible + q.inFlight + q.delayed;
 }
 
 
-function lastBucketEnd(labelled: readonly LabelledBucket[]): number | null {
-  return labelled.length === 0 ? null : Math.max(...labelled.map((l) => l.bucket.t)) + 1000;
-}
 
 function parseTime(iso: string | null | undefined, field: string): number | null {
   if (iso === null || iso === undefined) return null;

@@ -17,17 +17,24 @@ export interface NumericSettingSpec {
 
 export type NumericSetting = Exclude<keyof RunSettings, 'dryRun'>;
 
-/** What one traffic function sends within 1 % of the offered rate at its memory size (see the README's benchmark). */
-export const PER_WORKER_RATE = Object.freeze({ reads: 1000, writes: 500 });
+/**
+ * The traffic function's memory. Lambda gives CPU in proportion to memory (a full vCPU at 1,769 MB):
+ * 256 MB is 0.145 vCPU, which holds {@link PER_WORKER_RATE} at the CPU per request the benchmark
+ * measures for one worker (`npm run bench -- --only cost`, the sizing line), busy at most half the time.
+ */
+export const TRAFFIC_MEMORY_MB = 256;
 
 /**
- * The highest rates a run may offer: 10,000 requests a second together, API Gateway's default
- * account throttle, which the lab's stage allows.
+ * What one traffic function sends within 1 % of the offered rate at {@link TRAFFIC_MEMORY_MB}: about
+ * 1.1 ms of CPU per request measured (2026-12) gives 60 requests a second at half of 0.145 vCPU.
  */
-export const MAX_TOTAL_RATE = Object.freeze({ reads: 7500, writes: 2500 });
+export const PER_WORKER_RATE = Object.freeze({ reads: 40, writes: 20 });
 
 /** A Map state's iterations run at most this many at once here; more workers would queue and leave holes. */
 export const MAX_TRAFFIC_WORKERS = 40;
+
+/** The highest rates a run may offer: what {@link MAX_TRAFFIC_WORKERS} workers carry together. */
+export const MAX_TOTAL_RATE = Object.freeze({ reads: MAX_TRAFFIC_WORKERS * PER_WORKER_RATE.reads, writes: MAX_TRAFFIC_WORKERS * PER_WORKER_RATE.writes });
 
 /**
  * Every numeric setting. The defaults are the seed's experiment: 30 s baseline, 180 s outage, 60 s
@@ -45,7 +52,7 @@ export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, NumericSettingSpe
   errorBudgetPercent: { default: null, min: 1, max: 100, overridable: true, nullable: true, meaning: 'failed share of an outage window that ends the hold (null: off)' },
   drainPollSeconds: { default: 10, min: 1, max: 60, overridable: false, meaning: 'seconds between drain polls' },
   drainZeroReadings: { default: 3, min: 1, max: 20, overridable: false, meaning: 'all-zero readings in a row that count as drained' },
-  availablePollSeconds: { default: 5, min: 1, max: 60, overridable: false, meaning: 'seconds between target-health polls after register (traffic windows of this length)' },
+  availablePollSeconds: { default: 15, min: 1, max: 60, overridable: false, meaning: 'seconds between target-health polls after register (traffic windows of this length)' },
   availableTimeoutSeconds: { default: 300, min: 1, max: 3600, overridable: false, meaning: 'how long the target may take to become AVAILABLE' },
 });
 

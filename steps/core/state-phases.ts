@@ -88,6 +88,7 @@ export const PHASE_OF_STATE: Readonly<Record<StateName, RunPhase | null>> = Obje
   [S.verifyOrders]: 'verify',
   [S.buildReport]: 'report',
   [S.publishMetrics]: 'report',
+  [S.publishRunLog]: 'report',
   [S.releaseLock]: 'report',
   [S.explainVerdict]: 'report',
   [S.verdict]: 'report',

@@ -115,6 +115,7 @@ export const STATES = Object.freeze({
   verifyOrders: 'VerifyOrders',
   buildReport: 'BuildReport',
   publishMetrics: 'PublishMetrics',
+  publishRunLog: 'PublishRunLog',
   releaseLock: 'ReleaseLock',
   explainVerdict: 'ExplainVerdict',
   verdict: 'Verdict',

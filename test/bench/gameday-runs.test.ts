@@ -7,7 +7,7 @@ function measuredRun(trafficTailSeconds: number[]): GameDayRun {
   return {
     verdict: 'passed', wallMs: 10_000, overheadSeconds: 4, transitions: 0, entered: ENTERED,
     stepSeconds: { traffic: [1.2, 3.2, 1.2], 'tally-window': [0.02, 0.02], 'validate-input': [0.01], 'verify-orders': [0.05], report: [0.1] },
-    trafficTailSeconds, metricDatums: 10, distinctMetrics: 5,
+    trafficTailSeconds, metricDatums: 10, distinctMetrics: 5, runLog: { slotLines: 2, slotLineBytes: 250, summaryBytes: 500 },
   };
 }
 
@@ -16,18 +16,27 @@ const lambdaOf = (run: GameDayRun, step: string) => costOfDefaultRun(run, { base
 
 describe('costOfDefaultRun', () => {
   it('invokes one traffic worker and one tally per window of a default AWS run', () => {
-    // Given the defaults (30 s + 180 s + 60 s in 60 s windows, AVAILABLE polled every 5 s for an assumed 60 s) and one worker at the seed's rates
+    // Given the defaults (30 s + 180 s + 60 s in 60 s windows, AVAILABLE polled every 15 s for an assumed 60 s) and one worker at the seed's rates
     const run = measuredRun([0.2, 0.2, 0.2]);
-    // When / Then 1 + 3 + 12 + 1 windows
-    expect(lambdaOf(run, 'traffic').invocations).toBe(17);
-    expect(lambdaOf(run, 'tally-window').invocations).toBe(17);
+    // When / Then 1 + 3 + 4 + 1 windows
+    expect(lambdaOf(run, 'traffic').invocations).toBe(9);
+    expect(lambdaOf(run, 'tally-window').invocations).toBe(9);
   });
 
   it('bills the traffic for the phases plus each window\'s measured wait for its last answers', () => {
     // Given invocations that each took 0.2 s longer than the window they sent for
     const run = measuredRun([0.2, 0.2, 0.2]);
-    // When / Then 30 + 180 + 60 (restoring) + 60 s of sending, and 17 x (0.2 s tail + the assumed init)
-    const expected = 330 + 17 * (0.2 + DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation);
+    // When / Then 30 + 180 + 60 (restoring) + 60 s of sending, and 9 x (0.2 s tail + the assumed init)
+    const expected = 330 + 9 * (0.2 + DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation);
     expect(lambdaOf(run, 'traffic').seconds).toBeCloseTo(expected, 9);
+  });
+
+  it("prices the run log by its bytes: a slot line per 10 s of the default run's traffic and the summary", () => {
+    // Given 250-byte slot lines and a 500-byte summary, and the same run without them
+    const timings = { baselineSeconds: 2, outageSeconds: 3, recoverySeconds: 1 };
+    const cost = costOfDefaultRun(measuredRun([0.2]), timings, MEMORY, 1);
+    const withoutLog = costOfDefaultRun({ ...measuredRun([0.2]), runLog: { slotLines: 0, slotLineBytes: 0, summaryBytes: 0 } }, timings, MEMORY, 1);
+    // When / Then 330 s of traffic: 34 slot lines and the summary, 9,000 bytes at $0.50 per GB
+    expect(cost.defaultRun.estimate.usd.cloudWatch - withoutLog.defaultRun.estimate.usd.cloudWatch).toBeCloseTo((9_000 / 1e9) * 0.5, 12);
   });
 });

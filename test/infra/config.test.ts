@@ -173,12 +173,12 @@ describe('validateGameDayConfig', () => {
   });
 
   test('refuses experiment rates the workers cannot carry', () => {
-    // Given 3,000 reads a second over two workers
-    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { readsPerSecond: 3000, trafficWorkers: 2 } };
+    // Given 120 reads a second over two workers
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { readsPerSecond: 120, trafficWorkers: 2 } };
 
     // When it is validated
     // Then the per-worker limit is named
-    expect(problemsOf(raw)).toEqual([expect.stringContaining('experiment.trafficWorkers (2) cannot carry 3000 reads')]);
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('experiment.trafficWorkers (2) cannot carry 120 reads')]);
   });
 
   test('refuses experiment settings out of range or of the wrong type', () => {
@@ -191,7 +191,7 @@ describe('validateGameDayConfig', () => {
     // Then each is named
     expect(problems).toEqual([
       'unknown key "experiment.bogus"',
-      'experiment.readsPerSecond must be an integer from 1 to 7500 (got 0)',
+      'experiment.readsPerSecond must be an integer from 1 to 1600 (got 0)',
       'experiment.drainPollSeconds must be an integer from 1 to 60 (got 1.5)',
     ]);
   });

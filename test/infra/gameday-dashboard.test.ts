@@ -35,7 +35,7 @@ function alarmNamed(t: Template, id: string): Record<string, unknown> {
 interface Widget {
   type: string;
   width: number;
-  properties: { title?: string; view?: string; start?: string; stacked?: boolean; metrics?: unknown[][] };
+  properties: { title?: string; view?: string; start?: string; stacked?: boolean; metrics?: unknown[][]; query?: string };
 }
 
 /** The dashboard's widgets, with every token inside the body's strings replaced by TOKEN. */
@@ -61,14 +61,33 @@ describe('dashboard', () => {
     expect(dashboardBody(template)).toMatchSnapshot();
   });
 
-  test('draws every run graph from the metric names the report step publishes', () => {
+  test('draws the reads and writes graphs from the run log, every series and the outage window per second', () => {
+    // Given the dashboard's widgets
+    const graphs = widgets(template).filter((w) => w.type === 'log' && /^(Reads|Writes) per second/.test(w.properties.title ?? ''));
+    // Then each queries the run log's slot lines for its series and the outage window
+    expect(graphs).toHaveLength(2);
+    const queries = graphs.map((w) => w.properties.query ?? '').join('\n');
+    for (const name of [MetricNames.ReadsDatabase, MetricNames.ReadsCache, MetricNames.ReadsFailed, MetricNames.WritesCommitted, MetricNames.WritesQueued, MetricNames.WritesStockOut, MetricNames.WritesFailed]) {
+      expect(queries).toContain(`sum(${name}) / 10`);
+    }
+    expect(graphs.map((w) => w.properties.query)).toEqual([expect.stringContaining('max(OutageWindow)'), expect.stringContaining('max(OutageWindow)')]);
+    expect(graphs.every((w) => w.properties.query?.includes('filter line = "slot"') && w.properties.view === 'timeSeries')).toBe(true);
+  });
+
+  test("queries the stack's run log, the log group the state machine writes it to", () => {
+    // Given the dashboard's log widgets
+    const logWidgets = widgets(template).filter((w) => w.type === 'log');
+    // Then every one names the run log group (a token in the body) and no other
+    expect(logWidgets.length).toBeGreaterThan(0);
+    for (const w of logWidgets) expect(w.properties.query).toMatch(/^SOURCE 'TOKEN' \| /);
+  });
+
+  test('publishes as custom metrics only what an alarm reads', () => {
     // Given the dashboard body as text
     const body = JSON.stringify(dashboardBody(template));
-    // When the run metrics are looked up
-    // Then each is on the dashboard, in the namespace the state machine publishes to
-    for (const name of [MetricNames.ReadsDatabase, MetricNames.ReadsCache, MetricNames.ReadsFailed, MetricNames.WritesCommitted, MetricNames.WritesQueued, MetricNames.WritesStockOut, MetricNames.WritesFailed, MetricNames.OutageWindow, MetricNames.RunPassed, MetricNames.RunFailed, MetricNames.TimeToFirstDatabaseReadMs, MetricNames.TimeToDrainMs, MetricNames.OrdersLost]) {
-      expect(body).toContain(`\\"GameDay\\",\\"${name}\\"`);
-    }
+    // Then the GameDay namespace holds the three verdicts that fail an execution, and no other metric
+    const names = new Set([...body.matchAll(/\\"GameDay\\",\\"(\w+)\\"/g)].map((m) => m[1]));
+    expect([...names].sort()).toEqual([MetricNames.RunAborted, MetricNames.RunFailed, MetricNames.RunInconclusive]);
   });
 
   test('shows queue depth, proxy connections and executions from the AWS namespaces', () => {
@@ -81,36 +100,27 @@ describe('dashboard', () => {
     for (const outcome of ['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsAborted']) expect(body).toContain(`\\"AWS/States\\",\\"${outcome}\\"`);
   });
 
-  test('puts the outage window on the right axis of every timeline graph', () => {
-    // Given the dashboard body as text
-    const body = JSON.stringify(dashboardBody(template));
-    // When the outage-window series are counted
-    const outageSeries = body.match(/OutageWindow[^\]]*yAxis[^\]]*right/g) ?? [];
-    // Then reads, writes, queues and proxy connections each carry one
-    expect(outageSeries).toHaveLength(4);
-  });
-
-  test('follows recovery, drain, cache share and outage p99 over twelve weeks, the worst run of each day', () => {
+  test('follows recovery, drain, cache share and outage p99 from the run log, the worst run of each day', () => {
     // Given the dashboard's widgets
-    const trends = widgets(template).filter((w) => w.properties.title?.endsWith(', 12 weeks') && w.properties.view === 'timeSeries');
-    // Then each figure the report step publishes once per run has its own daily series over 84 days
-    expect(trends.map((w) => w.properties.start)).toEqual(['-P84D', '-P84D', '-P84D', '-P84D']);
-    expect(trends.map(metricsOf)).toEqual([
-      [['GameDay', MetricNames.TimeToFirstDatabaseReadMs, null, 'Maximum', 86400]],
-      [['GameDay', MetricNames.TimeToDrainMs, null, 'Maximum', 86400]],
-      [['GameDay', MetricNames.OutageCacheSharePercent, null, 'Minimum', 86400]],
-      [['GameDay', MetricNames.LatencyP99Ms, 'outage', 'Maximum', 86400]],
+    const trends = widgets(template).filter((w) => w.type === 'log' && w.properties.title?.endsWith('of the day)'));
+    // Then each figure of a run's summary line has its own daily series
+    expect(trends.map((w) => w.properties.query?.split('| stats ')[1])).toEqual([
+      `max(${MetricNames.TimeToFirstDatabaseReadMs}) as \`Recovery: register to first database read\` by bin(1d)`,
+      `max(${MetricNames.TimeToDrainMs}) as \`Drain: AVAILABLE to queue and DLQ empty\` by bin(1d)`,
+      `min(${MetricNames.OutageCacheSharePercent}) as \`Cache share of outage reads\` by bin(1d)`,
+      `max(${MetricNames.LatencyP99Ms}.outage) as \`Outage p99 latency\` by bin(1d)`,
     ]);
   });
 
-  test('counts the verdicts per day over the same twelve weeks', () => {
+  test('counts the verdicts per day over twelve weeks, passed runs as the executions that succeeded', () => {
     // Given the dashboard's widgets
     const verdicts = widgets(template).find((w) => w.properties.title === 'Verdicts per day, 12 weeks');
     // Then the four verdict series are summed per day, stacked, over 84 days
     expect(verdicts?.properties).toMatchObject({ view: 'bar', stacked: true, start: '-P84D' });
-    expect(metricsOf(verdicts as Widget)).toEqual(
-      [MetricNames.RunPassed, MetricNames.RunFailed, MetricNames.RunInconclusive, MetricNames.RunAborted].map((name) => ['GameDay', name, null, 'Sum', 86400]),
-    );
+    expect(metricsOf(verdicts as Widget)).toEqual([
+      ['AWS/States', 'ExecutionsSucceeded', 'TOKEN', 'Sum', 86400],
+      ...[MetricNames.RunFailed, MetricNames.RunInconclusive, MetricNames.RunAborted].map((name) => ['GameDay', name, null, 'Sum', 86400]),
+    ]);
   });
 
   test('links to the latest run report in the report bucket', () => {

@@ -107,6 +107,15 @@ describe('state machine IAM', () => {
     });
   });
 
+  test('lets the state machine put log events into the run log stream only', () => {
+    // Given the state machine role's statements
+    // When the PutLogEvents grant is read
+    const grant = stateMachineStatements.find((statement) => statement.Action === 'logs:PutLogEvents');
+    // Then it names one log stream of the stack's run log group, no pattern
+    expect(JSON.stringify(grant?.Resource)).toMatch(/log-group:.*RunLog.*:log-stream:runs"/);
+    expect(JSON.stringify(grant?.Resource)).not.toContain('*');
+  });
+
   test('reads the attributes of the order queue and its DLQ only', () => {
     // Given the state machine role's statements
     // When the queue grants are read

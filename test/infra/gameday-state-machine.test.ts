@@ -400,6 +400,16 @@ describe('GameDay definition', () => {
     expect(custom.PublishMetrics.Parameters).toEqual({ Namespace: 'ChaosTeam', 'MetricData.$': '$.result.metricData' });
   });
 
+  test("sends the run log after the metrics, to the stack's run log stream, before the lock is released", () => {
+    // Given the publish tasks
+    // When the run log task is read
+    // Then it sends the report's lines to the one stream of the run log group
+    expect(states.PublishMetrics.Next).toBe('PublishRunLog');
+    expect(states.PublishRunLog.Resource).toMatch(/:states:::aws-sdk:cloudwatchlogs:putLogEvents$/);
+    expect(states.PublishRunLog.Parameters).toEqual({ LogGroupName: expect.anything(), LogStreamName: 'runs', 'LogEvents.$': '$.result.runLog' });
+    expect(states.PublishRunLog.Next).toBe('ReleaseLock');
+  });
+
   test('turns each verdict into its end state, and never passes an unknown one', () => {
     // Given the verdict choice
     // When its rules are read
@@ -415,7 +425,7 @@ describe('GameDay definition', () => {
 
   test('releases the lock and fails when a step after the experiment errors', () => {
     // Given the steps after the experiment
-    for (const name of ['DrainQueueDepth', 'DrainDlqDepth', 'VerifyOrders', 'BuildReport', 'PublishMetrics']) {
+    for (const name of ['DrainQueueDepth', 'DrainDlqDepth', 'VerifyOrders', 'BuildReport', 'PublishMetrics', 'PublishRunLog']) {
       // When their catchers are read
       // Then any error is explained and released
       expect(caught(states[name])).toContainEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DescribeStepFailure' });

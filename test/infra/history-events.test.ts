@@ -52,7 +52,7 @@ describe('history events per loop iteration', () => {
     const one = worstCaseHistoryEvents({ ...DEFAULT_RUN_SETTINGS, trafficWorkers: 1 });
     const eight = worstCaseHistoryEvents({ ...DEFAULT_RUN_SETTINGS, trafficWorkers: 8 });
     // Then seven workers more cost seven iterations a window, in every window
-    const windows = 1 + 3 + 60 + 1;
+    const windows = 1 + 3 + 20 + 1;
     expect(eight - one).toBe(7 * HISTORY_EVENTS.windowPerWorker * windows);
   });
 });

@@ -32,6 +32,20 @@ describe('buildTaskHandlers', () => {
     expect(() => buildTaskHandlers(definition, targets)).toThrow(/OnlyTask \(arn:aws:states:::aws-sdk:ec2:terminateInstances\)/);
   });
 
+  it('keeps the run log lines a PutLogEvents task sends, in order, and refuses lines out of order as the API does', async () => {
+    // Given a PutLogEvents task and a sink of its own
+    const metrics = new MetricsSink();
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:cloudwatchlogs:putLogEvents'), { ...targets, metrics });
+    const request = (timestamps: number[]) => ({ LogGroupName: 'run-log', LogStreamName: 'runs', LogEvents: timestamps.map((Timestamp) => ({ Timestamp, Message: `{"t":${Timestamp}}` })) });
+    // When it runs with two lines in order
+    await handlers.OnlyTask(request([1_000, 2_000]));
+    // Then both are kept with their timestamps
+    expect(metrics.runLog().map((l) => [l.logStreamName, l.timestamp, l.message])).toEqual([['runs', 1_000, '{"t":1000}'], ['runs', 2_000, '{"t":2000}']]);
+    // And a call with lines out of order is refused whole
+    await expect(handlers.OnlyTask(request([3_000, 2_500]))).rejects.toThrow(/chronological/);
+    expect(metrics.runLog()).toHaveLength(2);
+  });
+
   it('deregisters the lab target when called with DbProxyName, the Java SDK v2 name', async () => {
     // Given a deregister task with the names Step Functions uses
     const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'), targets);

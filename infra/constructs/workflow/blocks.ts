@@ -2,6 +2,7 @@
 import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
@@ -23,6 +24,8 @@ export interface WorkflowContext {
   /** Table holding the run lock (partition key `pk`, a string). */
   readonly lockTable: dynamodb.ITable;
   readonly steps: GameDayStepFunctions;
+  /** The run log and its one stream, which the report step's lines go to. */
+  readonly runLog: { readonly logGroup: logs.ILogGroup; readonly streamName: string };
 }
 
 export const DYNAMODB_TRANSIENT = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.RequestLimitExceededException', 'DynamoDB.InternalServerErrorException'];

@@ -14,4 +14,4 @@ export const TRAFFIC_RESULT_FIELDS = {
 export const ORDER_VERIFICATION_FIELDS = {
   accepted: true, committed: true, rejected: true, lost: true, duplicated: true, viaQueue: true, lastViaQueueAt: true,
 } as const satisfies Record<keyof OrderVerification, true>;
-export const REPORT_OUTPUT_FIELDS = { verdict: true, reasons: true, report: true, metricData: true, storage: true } as const satisfies Record<keyof ReportOutput, true>;
+export const REPORT_OUTPUT_FIELDS = { verdict: true, reasons: true, report: true, metricData: true, runLog: true, storage: true } as const satisfies Record<keyof ReportOutput, true>;

@@ -1,6 +1,7 @@
-// Runbook steps 5-7: verify nothing was lost, build the report, publish the metrics, release the lock, end by the verdict.
-import { Duration } from 'aws-cdk-lib';
+// Runbook steps 5-7: verify nothing was lost, build the report, publish the metrics and the run log, release the lock, end by the verdict.
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { FAILURE_ERRORS, LOCK_CONDITION_FAILED, STATES } from '../../../steps/core/workflow-names';
 import { ConditionalCallAwsService, invokeStep, releaseLock, type WorkflowContext } from './blocks';
@@ -49,6 +50,17 @@ export class VerifyAndVerdict extends Construct {
     publishMetrics.addRetry({ errors: ['CloudWatch.CloudWatchException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
     endings.onStepError(publishMetrics);
 
+    const publishRunLog = new tasks.CallAwsService(this, STATES.publishRunLog, {
+      service: 'cloudwatchlogs',
+      action: 'putLogEvents',
+      parameters: { LogGroupName: ctx.runLog.logGroup.logGroupName, LogStreamName: ctx.runLog.streamName, LogEvents: sfn.JsonPath.listAt('$.result.runLog') },
+      iamResources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: `${ctx.runLog.logGroup.logGroupName}:log-stream:${ctx.runLog.streamName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      iamAction: 'logs:PutLogEvents',
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    publishRunLog.addRetry({ errors: ['CloudWatchLogs.ServiceUnavailableException', 'CloudWatchLogs.ThrottlingException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    endings.onStepError(publishRunLog);
+
     const release = releaseLock(this, ctx, STATES.releaseLock);
     const explainVerdict = new sfn.Pass(this, STATES.explainVerdict, {
       parameters: { cause: sfn.JsonPath.format('verdict {}: {}', sfn.JsonPath.stringAt('$.result.verdict'), sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.result.reasons'))) },
@@ -63,7 +75,7 @@ export class VerifyAndVerdict extends Construct {
       .when(sfn.Condition.stringEquals('$.result.verdict', 'aborted'), endings.aborted)
       // A verdict this workflow does not know is never a pass.
       .otherwise(hypothesisFailed);
-    verifyOrders.next(buildReport).next(publishMetrics).next(release).next(explainVerdict).next(verdict);
+    verifyOrders.next(buildReport).next(publishMetrics).next(publishRunLog).next(release).next(explainVerdict).next(verdict);
     this.startState = verifyOrders;
   }
 }

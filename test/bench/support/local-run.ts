@@ -9,6 +9,6 @@ export const LOCAL_RUN_ENTERED: Record<string, number> = {
   RestoringWorker: 2, TallyRestoringWindow: 2, DescribeTargetAfterRegister: 2, CheckAvailableAfterRegister: 2, RecordAvailable: 1, StartRecovery: 1,
   RecoveryWindow: 1, RecoveryWorker: 1, TallyRecoveryWindow: 1, CheckRecoveryWindow: 1, ExperimentDone: 1,
   StartDrain: 1, DrainQueueDepth: 7, DrainDlqDepth: 7, CheckDrainReading: 7, CountNonZeroReading: 4, CheckDrained: 7,
-  DrainWait: 6, CountZeroReading: 3, Drained: 1, VerifyOrders: 1, BuildReport: 1, PublishMetrics: 1, ReleaseLock: 1, ExplainVerdict: 1,
+  DrainWait: 6, CountZeroReading: 3, Drained: 1, VerifyOrders: 1, BuildReport: 1, PublishMetrics: 1, PublishRunLog: 1, ReleaseLock: 1, ExplainVerdict: 1,
   Verdict: 1, Passed: 1,
 };

@@ -449,8 +449,14 @@ describe('gameday history', () => {
     expect(term.lines[2]).toMatch(/^2026-11-27T02:00:00Z\s+SUCCEEDED\s+passed\s+300s\s+a$/);
     expect(term.lines[3]).toBe('(pass --stack NAME or --bucket NAME to list the run reports of the report bucket, past 90 days)');
     expect(term.lines[4]).toBe('Last 30 days (CloudWatch, runs that reached their report): 3 passed, 1 failed, 0 inconclusive, 0 aborted');
+    // (passes are the state machine's succeeded executions; the other verdicts the alarms' metrics)
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
-      MetricDataQueries: expect.arrayContaining([expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunPassed' } }) })]),
+      MetricDataQueries: [
+        expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'AWS/States', MetricName: 'ExecutionsSucceeded', Dimensions: [{ Name: 'StateMachineArn', Value: MACHINE }] } }) }),
+        expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunFailed' } }) }),
+        expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunInconclusive' } }) }),
+        expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunAborted' } }) }),
+      ],
     });
   });
 });

@@ -104,6 +104,18 @@ describe('gameday history from the report bucket', () => {
     expect(sfn).not.toHaveReceivedCommand(ListExecutionsCommand);
   });
 
+  it('says passes are unknown when only the bucket is named: they are the state machine\'s succeeded executions', async () => {
+    // Given only the report bucket, no stack or state machine
+    bucketWith([week1]);
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'v1', Values: [2] }] });
+    const term = terminal();
+    // When the history is listed
+    await gameday(term, 'history', '--bucket', BUCKET);
+    // Then the failed count comes from its metric, and no pass count is made up
+    expect(term.lines.at(-1)).toBe('Last 30 days (CloudWatch, runs that reached their report): n/a passed, 2 failed, 0 inconclusive, 0 aborted');
+    expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, { MetricDataQueries: [expect.objectContaining({ Id: 'v1' }), expect.objectContaining({ Id: 'v2' }), expect.objectContaining({ Id: 'v3' })] });
+  });
+
   it('reports a corrupt report and a foreign object as skipped, and lists the rest', async () => {
     // Given a good run, a corrupt report and an object that is no run report
     bucketWith([week1], [

@@ -1,7 +1,7 @@
-// buildReport: phases, latency, timeline, recovery timings, the verdict with its reasons, metric data.
-import type { MetricDatumJson, ReportInput } from '../../../steps/core/contracts';
-import { buildReport, InvalidReportInput, MAX_METRIC_DATUMS } from '../../../steps/core/report';
-import { MetricNames } from '../../../steps/core/metric-names';
+// buildReport: phases, latency, timeline, recovery timings, the verdict with its reasons, metric data and the run log.
+import type { ReportInput, RunLogEventJson } from '../../../steps/core/contracts';
+import { buildReport, InvalidReportInput } from '../../../steps/core/report';
+import { MAX_RUN_LOG_SLOTS } from '../../../steps/core/run-log';
 import { bucket, config, fragileRun, passingRun, seconds, T0, trafficResult } from '../support/builders';
 
 const EXP = T0 + 31_000;
@@ -13,9 +13,6 @@ function run(change: (input: ReportInput) => void = () => undefined): ReportInpu
   return input;
 }
 
-function datums(data: MetricDatumJson[], name: string): MetricDatumJson[] {
-  return data.filter((d) => d.MetricName === name);
-}
 
 describe('buildReport phases and timeline', () => {
   it('splits the experiment traffic at the fault window and keeps the steady seconds before it as baseline', () => {
@@ -374,28 +371,40 @@ describe('buildReport verdict', () => {
 });
 
 describe('buildReport metric data', () => {
-  it('sums each 10-second slot per read and write class', () => {
+  it('publishes only the verdict metrics an alarm reads, a 1 for the verdict and a 0 for the others', () => {
+    // Given the failing run
+    const input = run((i) => (i.orders.lost = 1));
+    // When the report is built
+    const { metricData } = buildReport(input);
+    // Then three datums at the end of the drain, RunFailed the only 1
+    expect(metricData.map((d) => [d.MetricName, d.Value, d.Unit, d.Timestamp])).toEqual([
+      ['RunFailed', 1, 'Count', iso(EXP + 52_000)],
+      ['RunInconclusive', 0, 'Count', iso(EXP + 52_000)],
+      ['RunAborted', 0, 'Count', iso(EXP + 52_000)],
+    ]);
+  });
+});
+
+/** The run log's lines of one kind, parsed, each with its timestamp. */
+function lines(runLog: RunLogEventJson[], kind: 'slot' | 'run'): Array<Record<string, unknown> & { at: string }> {
+  return runLog.map((e) => ({ ...(JSON.parse(e.Message) as Record<string, unknown>), at: iso(e.Timestamp) })).filter((l) => (l as Record<string, unknown>).line === kind);
+}
+
+describe('buildReport run log', () => {
+  it("sums each 10-second slot per read and write class, on a line at the slot's start", () => {
     // Given the passing run, starting on a 10-second boundary
     // When the report is built
-    const { metricData } = buildReport(run());
+    const { runLog } = buildReport(run());
     // Then the first slot holds 10 baseline seconds of 3 database reads and 1 commit
-    const first = iso(T0);
-    expect(datums(metricData, MetricNames.ReadsDatabase).find((d) => d.Timestamp === first)).toEqual({
-      MetricName: 'ReadsDatabase',
-      Timestamp: first,
-      Value: 30,
-      Unit: 'Count',
-      StorageResolution: 1,
-    });
-    expect(datums(metricData, MetricNames.WritesCommitted).find((d) => d.Timestamp === first)?.Value).toBe(10);
+    expect(lines(runLog, 'slot')[0]).toMatchObject({ at: iso(T0), runId: 'run-1', slotSeconds: 10, ReadsDatabase: 30, WritesCommitted: 10, ReadsCache: 0 });
   });
 
   it('keeps every request in the slot sums', () => {
     // Given the passing run
     // When the report is built
-    const { metricData, report } = buildReport(run());
+    const { runLog, report } = buildReport(run());
     // Then the slot sums add up to the report's totals
-    const sum = (name: string): number => datums(metricData, name).reduce((s, d) => s + d.Value, 0);
+    const sum = (name: string): number => lines(runLog, 'slot').reduce((s, l) => s + (l[name] as number), 0);
     expect([sum('ReadsDatabase'), sum('ReadsCache'), sum('ReadsFailed')]).toEqual([report.reads.database, report.reads.cache, report.reads.failed]);
     expect([sum('WritesCommitted'), sum('WritesQueued'), sum('WritesStockOut'), sum('WritesFailed')]).toEqual([
       report.writes.ok,
@@ -408,10 +417,9 @@ describe('buildReport metric data', () => {
   it('marks the slots inside the fault window with OutageWindow 1 and the others with 0', () => {
     // Given an outage from +2 s to +22 s of the experiment (T0+33 s .. T0+53 s)
     // When the report is built
-    const { metricData } = buildReport(run());
+    const { runLog } = buildReport(run());
     // Then the slots overlapping it are 1
-    const window = datums(metricData, MetricNames.OutageWindow).map((d) => [d.Timestamp, d.Value]);
-    expect(window).toEqual([
+    expect(lines(runLog, 'slot').map((l) => [l.at, l.OutageWindow])).toEqual([
       [iso(T0), 0],
       [iso(T0 + 10_000), 0],
       [iso(T0 + 20_000), 0],
@@ -422,33 +430,29 @@ describe('buildReport metric data', () => {
     ]);
   });
 
-  it('adds one datum per summary metric, a 1 for the verdict and the p99 of each phase', () => {
+  it("ends with one summary line carrying the run's figures, a 1 for the verdict and the p99 of each phase", () => {
     // Given the passing run
     // When the report is built
-    const { metricData } = buildReport(run());
-    // Then the summary datums carry the run's figures at the end of the drain
-    const at = iso(EXP + 52_000);
-    const summary = metricData.filter((d) => d.Timestamp === at).map((d) => [d.MetricName, d.Dimensions?.[0]?.Value ?? null, d.Value, d.Unit]);
-    expect(summary).toEqual([
-      ['OrdersAccepted', null, 62, 'Count'],
-      ['OrdersLost', null, 0, 'Count'],
-      ['OrdersDuplicated', null, 0, 'Count'],
-      ['QueueRemaining', null, 0, 'Count'],
-      ['DlqRemaining', null, 0, 'Count'],
-      ['TimeToFirstDatabaseReadMs', null, 2_000, 'Milliseconds'],
-      ['TimeToDrainMs', null, 2_000, 'Milliseconds'],
-      ['OutageCacheSharePercent', null, 100, 'Percent'],
-      ['RunPassed', null, 1, 'Count'],
-      ['RunFailed', null, 0, 'Count'],
-      ['RunInconclusive', null, 0, 'Count'],
-      ['RunAborted', null, 0, 'Count'],
-      ['LatencyP99Ms', 'baseline', 10, 'Milliseconds'],
-      ['LatencyP99Ms', 'outage', 40, 'Milliseconds'],
-      ['LatencyP99Ms', 'recovery', 10, 'Milliseconds'],
+    const { runLog } = buildReport(run());
+    // Then the last line is the summary at the end of the drain
+    expect(lines(runLog, 'run')).toEqual([
+      {
+        line: 'run', runId: 'run-1', verdict: 'passed', at: iso(EXP + 52_000),
+        OrdersAccepted: 62, OrdersLost: 0, OrdersDuplicated: 0, QueueRemaining: 0, DlqRemaining: 0,
+        TimeToFirstDatabaseReadMs: 2_000, TimeToDrainMs: 2_000, OutageCacheSharePercent: 100,
+        RunPassed: 1, RunFailed: 0, RunInconclusive: 0, RunAborted: 0,
+        LatencyP99Ms: { baseline: 10, outage: 40, recovery: 10 },
+      },
     ]);
+    expect(JSON.parse(runLog.at(-1)!.Message)).toMatchObject({ line: 'run' });
   });
 
-  it('publishes the cache share of the outage reads, in percent', () => {
+  it('keeps its lines in time order, as PutLogEvents needs them', () => {
+    const { runLog } = buildReport(run());
+    expect(runLog.map((e) => e.Timestamp)).toEqual([...runLog.map((e) => e.Timestamp)].sort((a, b) => a - b));
+  });
+
+  it('carries the cache share of the outage reads, in percent', () => {
     // Given an outage whose reads the cache served two in three times
     const input = run((i) => {
       i.experiment.traffic = trafficResult('experiment', [
@@ -458,9 +462,9 @@ describe('buildReport metric data', () => {
       ]);
     });
     // When the report is built
-    const { metricData } = buildReport(input);
-    // Then one datum carries 40 cache reads of 60 outage reads
-    expect(datums(metricData, MetricNames.OutageCacheSharePercent).map((d) => [d.Value, d.Unit])).toEqual([[66.7, 'Percent']]);
+    const { runLog } = buildReport(input);
+    // Then the summary carries 40 cache reads of 60 outage reads
+    expect(lines(runLog, 'run')[0].OutageCacheSharePercent).toBe(66.7);
   });
 
   it('leaves out timings that are unknown and the latency of an empty phase', () => {
@@ -470,17 +474,16 @@ describe('buildReport metric data', () => {
       i.experiment.traffic = trafficResult('experiment', seconds(EXP, 5, { database: 3 }, { ok: 1 }));
     });
     // When the report is built
-    const { metricData } = buildReport(input);
-    // Then neither timing nor the outage's latency is published
-    const names = metricData.map((d) => `${d.MetricName}${d.Dimensions ? `:${d.Dimensions[0].Value}` : ''}`);
-    expect(names).not.toContain('TimeToFirstDatabaseReadMs');
-    expect(names).not.toContain('TimeToDrainMs');
-    expect(names).not.toContain('LatencyP99Ms:outage');
-    expect(names).not.toContain('OutageCacheSharePercent');
-    expect(names).toContain('RunInconclusive');
+    const summary = lines(buildReport(input).runLog, 'run')[0];
+    // Then neither timing nor the outage's latency is there
+    expect(summary).not.toHaveProperty('TimeToFirstDatabaseReadMs');
+    expect(summary).not.toHaveProperty('TimeToDrainMs');
+    expect(summary).not.toHaveProperty('OutageCacheSharePercent');
+    expect(summary.LatencyP99Ms).not.toHaveProperty('outage');
+    expect(summary).toMatchObject({ verdict: 'inconclusive', RunInconclusive: 1 });
   });
 
-  it('stays under 1,000 datums and 200 KB even for a run longer than the config allows, by widening the slots', () => {
+  it('fits one PutLogEvents call even for a run longer than the config allows', () => {
     // Given 840 s of experiment after 840 s of baseline at 20 requests per second
     const input = run((i) => {
       i.baseline = trafficResult('baseline', seconds(T0, 840, { database: 15 }, { ok: 5 }));
@@ -488,11 +491,11 @@ describe('buildReport metric data', () => {
       i.experiment.fault = { dryRun: false, deregisteredAt: iso(T0 + 842_000), registeredAt: iso(T0 + 1_500_000), availableAt: iso(T0 + 1_510_000), stoppedEarly: null };
     });
     // When the report is built
-    const { metricData, report } = buildReport(input);
-    // Then the data fits one PutMetricData call and still sums to the totals
-    expect(metricData.length).toBeLessThanOrEqual(MAX_METRIC_DATUMS);
-    expect(JSON.stringify(metricData).length).toBeLessThan(200_000);
-    expect(datums(metricData, 'ReadsCache').reduce((s, d) => s + d.Value, 0)).toBe(report.reads.cache);
+    const { runLog, report } = buildReport(input);
+    // Then the lines fit one call (10,000 events, 1 MB) and still sum to the totals
+    expect(runLog.length).toBeLessThanOrEqual(MAX_RUN_LOG_SLOTS + 1);
+    expect(runLog.reduce((bytes, e) => bytes + e.Message.length + 26, 0)).toBeLessThan(1_048_576);
+    expect(lines(runLog, 'slot').reduce((s, l) => s + (l.ReadsCache as number), 0)).toBe(report.reads.cache);
   });
 });
 

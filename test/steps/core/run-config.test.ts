@@ -25,9 +25,9 @@ describe('validateRunInput', () => {
       drainPollSeconds: 10,
       drainPollIterations: 30,
       drainZeroReadings: 3,
-      availablePollSeconds: 5,
+      availablePollSeconds: 15,
       availableTimeoutSeconds: 300,
-      availablePollIterations: 60,
+      availablePollIterations: 20,
       dryRun: false,
       hypothesis: { maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: null },
     });
@@ -69,7 +69,7 @@ describe('validateRunInput', () => {
       'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, dryRun, runId, hypothesis)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
-      'readsPerSecond must be an integer from 1 to 7500 (got 0)',
+      'readsPerSecond must be an integer from 1 to 1600 (got 0)',
       'dryRun must be true or false (got the string "true")',
     ]);
   });
@@ -126,20 +126,20 @@ describe('validateRunInput', () => {
     expect(problems).toEqual([expect.stringContaining("more than Step Functions' 25,000-event history limit")]);
   });
 
-  it('accepts a 60-minute outage at 7,500 reads and 2,500 writes a second, over as many workers as the rates need', () => {
-    // Given the rates of a large shop and a one-hour outage
+  it('accepts a 60-minute outage at 300 reads and 100 writes a second, over as many workers as the rates need', () => {
+    // Given the rates of the local lab's benchmark and a one-hour outage
     // When validated
-    const config = validateRunInput({ outageSeconds: 3600, readsPerSecond: 7500, writesPerSecond: 2500 });
-    // Then it runs over 8 workers (1,000 reads and 500 writes a second each at most)
+    const config = validateRunInput({ outageSeconds: 3600, readsPerSecond: 300, writesPerSecond: 100 });
+    // Then it runs over 8 workers (40 reads and 20 writes a second each at most)
     expect(config).toMatchObject({ trafficWorkers: 8, workers: [0, 1, 2, 3, 4, 5, 6, 7] });
   });
 
   it('refuses too few workers for the rates, naming the per-worker limit', () => {
-    // Given two workers for 3,000 reads a second
+    // Given two workers for 120 reads a second
     // When validated
-    const problems = problemsOf(() => validateRunInput({ readsPerSecond: 3000, trafficWorkers: 2 }));
+    const problems = problemsOf(() => validateRunInput({ readsPerSecond: 120, trafficWorkers: 2 }));
     // Then the per-worker rate is named
-    expect(problems).toEqual([expect.stringContaining('one traffic function sends at most 1000 reads + 500 writes per second; use at least 3 workers')]);
+    expect(problems).toEqual([expect.stringContaining('one traffic function sends at most 40 reads + 20 writes per second; use at least 3 workers')]);
   });
 
   it('refuses a run that could outlast the execution timeout, naming it', () => {
