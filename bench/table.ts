@@ -32,7 +32,8 @@ export function formatTable(result: BenchResult): string {
   if (result.soak) lines.push('', ...formatSoak(result.soak));
 
   const missed = result.goals.filter((goal) => !goal.met);
-  lines.push('', missed.length === 0 ? `Goals: all ${result.goals.length} met` : `Goals missed (${missed.length} of ${result.goals.length}):`);
+  const verdict = result.goals.length === 0 ? 'Goals: none in these sections' : missed.length === 0 ? `Goals: all ${result.goals.length} met` : `Goals missed (${missed.length} of ${result.goals.length}):`;
+  lines.push('', verdict);
   for (const goal of missed) lines.push(`  MISSED  ${goal.goal}: ${goal.value}`);
   lines.push('', `Benchmark wall time: ${fmt(result.wallSeconds)} s`);
   return lines.join('\n');
