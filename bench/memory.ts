@@ -1,8 +1,9 @@
 // Benchmark sections: the peak RSS of a whole local GameDay, and a soak at the outage rates in windows.
 import { startLab } from '../local/lab';
 import { LOCAL_LAB } from '../local/local-config';
-import { runLocalGameDay } from '../local/runner';
+import { runLocalGameDay, type Progress } from '../local/runner';
 import type { RunReport } from '../steps/core/contracts';
+import { STATES } from '../steps/core/workflow-names';
 import { growthPercent, peakOf, startSampling, type MemorySample, type ProcessRole } from './process-memory';
 
 /** What the runner's own process holds at its peak, from process.memoryUsage() (MB). */
@@ -80,8 +81,10 @@ export async function benchMemory(timings: MemorySection['timings'], sampleMs = 
 
 export interface SoakSection {
   minutes: number;
-  input: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number; readsPerSecond: number; writesPerSecond: number; windowSeconds: number };
+  input: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number; readsPerSecond: number; writesPerSecond: number; windowSeconds: number; dryRun: boolean };
   sampleSeconds: number;
+  /** Samples taken during the traffic windows (after the first): the ones the growth is judged on. */
+  judgedSamples: number;
   /** The spans compared: the first and last `comparedMinutes` of the samples (5, or a quarter of a shorter soak). */
   comparedMinutes: number;
   growthPercent: number | null;
@@ -100,19 +103,27 @@ function roleGrowth(samples: readonly MemorySample[], role: ProcessRole, minutes
 }
 
 /**
- * A local GameDay held at 300 reads + 100 writes a second in 10 s windows for `minutes` (almost all
- * of it baseline, then a 5 s outage and 10 s of recovery), its process tree's RSS sampled every 10 s.
+ * A local GameDay held at 300 reads + 100 writes a second in 10 s windows for `minutes` (a dry run:
+ * almost all of it baseline, then 5 s of outage windows with the target left alone, and 10 s of
+ * recovery), its process tree's RSS sampled every 10 s.
  */
 export async function benchSoak(minutes: number, log: (line: string) => void): Promise<SoakSection> {
   const sampleSeconds = 10;
-  const input = { baselineSeconds: Math.max(10, Math.round(minutes * 60) - 15), outageSeconds: 5, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100, windowSeconds: 10 };
+  // A dry run: the windows and their tallies without the fault, which the outage section measures.
+  const input = { baselineSeconds: Math.max(10, Math.round(minutes * 60) - 15), outageSeconds: 5, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100, windowSeconds: 10, dryRun: true };
   const lab = await startLab({ ...LOCAL_LAB });
   const sampler = startSampling(sampleSeconds * 1000);
   let report: RunReport | null = null;
   let verdict = 'error';
   let samples: MemorySample[] = [];
+  // The growth is judged over the traffic windows only: the worker process starts with the first and ends after the last.
+  const traffic = { fromMs: Number.POSITIVE_INFINITY, toMs: Number.POSITIVE_INFINITY };
+  const onProgress = (progress: Progress) => {
+    if (progress.state === STATES.startBaseline && traffic.fromMs === Number.POSITIVE_INFINITY) traffic.fromMs = Date.now() - sampler.sinceMs;
+    if (progress.state === STATES.startDrain && traffic.toMs === Number.POSITIVE_INFINITY) traffic.toMs = Date.now() - sampler.sinceMs;
+  };
   try {
-    const result = await runLocalGameDay({ lab, input });
+    const result = await runLocalGameDay({ lab, input, onProgress });
     report = result.report;
     verdict = result.verdict;
   } finally {
@@ -120,16 +131,19 @@ export async function benchSoak(minutes: number, log: (line: string) => void): P
     await lab.stop();
   }
   const comparedMinutes = Math.min(5, minutes / 4);
-  const roles = [...new Set(samples.flatMap((s) => Object.keys(s.byRoleMb) as ProcessRole[]))];
-  const growth = growthPercent(samples, comparedMinutes);
-  log(`  soak: ${samples.length} samples, RSS ${samples[0]?.totalMb ?? 'n/a'} -> ${samples[samples.length - 1]?.totalMb ?? 'n/a'} MB, growth ${growth === null ? 'n/a' : growth.toFixed(2)} %`);
+  // The first sample in the windows may catch the worker process still loading: it starts one sample in.
+  const judged = samples.filter((s) => s.t >= traffic.fromMs + sampleSeconds * 1000 && s.t <= traffic.toMs);
+  const roles = [...new Set(judged.flatMap((s) => Object.keys(s.byRoleMb) as ProcessRole[]))];
+  const growth = growthPercent(judged, comparedMinutes);
+  log(`  soak: ${judged.length} of ${samples.length} samples in the windows, RSS ${judged[0]?.totalMb ?? 'n/a'} -> ${judged[judged.length - 1]?.totalMb ?? 'n/a'} MB, growth ${growth === null ? 'n/a' : growth.toFixed(2)} %`);
   return {
     minutes,
     input,
     sampleSeconds,
     comparedMinutes,
     growthPercent: growth,
-    growthByRolePercent: Object.fromEntries(roles.map((role) => [role, roleGrowth(samples, role, comparedMinutes)])),
+    growthByRolePercent: Object.fromEntries(roles.map((role) => [role, roleGrowth(judged, role, comparedMinutes)])),
+    judgedSamples: judged.length,
     peakRssMb: peakOf(samples).peakMb,
     verdict,
     reads: report?.reads ?? null,

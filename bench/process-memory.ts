@@ -69,6 +69,9 @@ export interface MemorySample {
   totalMb: number;
   byRoleMb: Partial<Record<ProcessRole, number>>;
   processes: number;
+  /** When the tree's root is this process: its JavaScript heap and ArrayBuffers (PGlite's memory among them), MB. */
+  rootHeapMb?: number;
+  rootArrayBuffersMb?: number;
 }
 
 const mb = (kb: number) => Math.round((kb * 1024) / 1e5) / 10;
@@ -83,6 +86,7 @@ export async function sampleTree(root: number, sinceMs: number): Promise<MemoryS
     totalMb: mb(tree.reduce((sum, p) => sum + p.rssKb, 0)),
     byRoleMb: Object.fromEntries(Object.entries(byRole).map(([role, kb]) => [role, mb(kb)])),
     processes: tree.length,
+    ...(root === process.pid ? { rootHeapMb: mb(process.memoryUsage().heapUsed / 1024), rootArrayBuffersMb: mb(process.memoryUsage().arrayBuffers / 1024) } : {}),
   };
 }
 
@@ -102,7 +106,7 @@ export function peakOf(samples: readonly MemorySample[]): SampledPeak {
 }
 
 /** Samples the tree every `intervalMs` until stopped; stop() resolves with every sample taken. */
-export function startSampling(intervalMs: number, root: number = process.pid): { stop(): Promise<MemorySample[]> } {
+export function startSampling(intervalMs: number, root: number = process.pid): { readonly sinceMs: number; stop(): Promise<MemorySample[]> } {
   const since = Date.now();
   const samples: MemorySample[] = [];
   let running = true;
@@ -113,6 +117,7 @@ export function startSampling(intervalMs: number, root: number = process.pid): {
     }
   })();
   return {
+    sinceMs: since,
     async stop() {
       running = false;
       await loop;
