@@ -132,10 +132,14 @@ export async function localGameDayTemplate(config: GameDayConfig, options: Local
     template: withLabValues(view, config),
     cached: false,
     store() {
-      mkdirSync(dir, { recursive: true });
-      const partial = `${file}.${process.pid}.tmp`;
-      writeFileSync(partial, JSON.stringify({ template: view }));
-      renameSync(partial, file);
+      try {
+        mkdirSync(dir, { recursive: true });
+        const partial = `${file}.${process.pid}.tmp`;
+        writeFileSync(partial, JSON.stringify({ template: view }));
+        renameSync(partial, file);
+      } catch {
+        // The cache only saves time: a project it cannot write to (read-only, installed) still runs.
+      }
     },
   };
 }

@@ -115,3 +115,17 @@ describe('localGameDayTemplate', () => {
     expect((await localGameDayTemplate(labConfig(4000), { cacheDir })).cached).toBe(false);
   });
 });
+
+describe('localGameDayTemplate where the cache cannot be written', () => {
+  it('still returns the synthesized template, and the next call synthesizes again', async () => {
+    // Given a cache directory whose path is taken by a file
+    const blocked = path.join(cacheDir, 'not-a-directory');
+    writeFileSync(blocked, 'x');
+    // When a template is stored there
+    const first = await localGameDayTemplate(labConfig(4000), { cacheDir: blocked });
+    first.store();
+    // Then storing did not throw, the template is the synthesized one, and nothing was cached
+    expect(first.template).toEqual(runnerView(synthesizeGameDay(labConfig(4000)).template as CfnTemplate));
+    expect((await localGameDayTemplate(labConfig(4000), { cacheDir: blocked })).cached).toBe(false);
+  });
+});
