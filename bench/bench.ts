@@ -2,19 +2,20 @@
 import '../local/polyfills';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { startLab, type Lab } from '../local/lab';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
 import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/traffic-workers';
 import { PER_WORKER_RATE } from '../steps/core/run-settings';
 import { benchFleetFidelity, FLEET_DEFINITIONS, runFleetTrial, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
 import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type CostSection, type GameDayRun } from './gameday-runs';
-import { benchGenerator } from './generator';
+import { benchGenerator, type GeneratorSection } from './generator';
+import { benchMemory, benchSoak, type MemorySection, type SoakSection } from './memory';
 import { runOutage, type OutageRun, type OutageTimings } from './outage';
-import { checkGoals, costGoal, summariseOutageRuns, type BenchResult, type CostOnlyResult } from './result';
-import { median } from './stats';
 import { trafficSizing, type TrafficSizing, type TrafficSizingTrial } from './sizing';
-import { formatCostOnly, formatTable } from './table';
+import { BENCH_SECTIONS, checkGoals, MIN_OUTAGE_REPETITIONS, summariseOutageRuns, type BenchResult, type BenchSectionName, type OverheadBreakdown, type OverheadSection } from './result';
+import { median } from './stats';
+import { formatTable } from './table';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -22,9 +23,11 @@ interface BenchOptions {
   json?: string;
   quick: boolean;
   repetitions?: number;
+  outageRepetitions?: number;
   postgresUrl: string;
-  /** One section alone: `cost` runs the local GameDays and prices a default run from them. */
-  only?: 'cost';
+  only?: BenchSectionName[];
+  soak: boolean;
+  soakMinutes: number;
 }
 
 interface Plan {
@@ -60,9 +63,10 @@ function planFor(options: BenchOptions): Plan {
     generatorSeconds: options.quick ? 3 : 10,
     generatorRepetitions: reps,
     outage: options.quick
-      ? { baselineSeconds: 4, outageSeconds: 6, recoverySeconds: 4, readsPerSecond: 300, writesPerSecond: 100 }
-      : { baselineSeconds: 10, outageSeconds: 15, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100 },
-    resilientOutageRepetitions: reps,
+      ? { warmUpSeconds: 2, baselineSeconds: 4, outageSeconds: 6, recoverySeconds: 4, readsPerSecond: 300, writesPerSecond: 100 }
+      : { warmUpSeconds: 5, baselineSeconds: 10, outageSeconds: 15, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100 },
+    // The p99 ratio moves with one spike of a few milliseconds: its median needs at least 5 runs.
+    resilientOutageRepetitions: options.outageRepetitions ?? (options.quick ? 1 : MIN_OUTAGE_REPETITIONS),
     // The fragile build is the contrast, not the subject: one run shows what it does.
     fragileOutageRepetitions: 1,
     gameDay: { baselineSeconds: 3, outageSeconds: 5, recoverySeconds: 3 },
@@ -93,10 +97,11 @@ function planFor(options: BenchOptions): Plan {
 
 const log = (line: string) => console.error(line);
 
-async function withLab<T>(degradation: boolean, work: (lab: Lab) => Promise<T>, databaseUrl?: string): Promise<T> {
+async function withLab<T>(degradation: boolean, work: (lab: Lab, startSeconds: number) => Promise<T>, databaseUrl?: string): Promise<T> {
+  const starting = performance.now();
   const lab = await startLab({ ...LOCAL_LAB, degradation, ...(databaseUrl ? { databaseUrl } : {}) });
   try {
-    return await work(lab);
+    return await work(lab, (performance.now() - starting) / 1000);
   } finally {
     await lab.stop();
   }
@@ -123,6 +128,19 @@ async function withPools<T>(sizes: readonly number[], work: (pools: TrafficWorke
   } finally {
     await Promise.all(pools.map((pool) => pool.close()));
   }
+}
+
+/** One worker process at the trial rate, a few times: its CPU per request sizes the traffic function. */
+async function measureTrafficSizing(lab: Lab, pool: TrafficWorkerPool, plan: Plan, configuredMemoryMb: number): Promise<TrafficSizing> {
+  const z = plan.sizing;
+  await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-warm-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: plan.fleet.warmUpSeconds });
+  const trials: TrafficSizingTrial[] = [];
+  for (let rep = 0; rep < z.repetitions; rep++) {
+    const f = await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-${rep}-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: z.seconds });
+    log(`  sizing rep ${rep + 1}: ${f.achievedRps.toFixed(1)}/s of ${f.offeredRps}/s, CPU ${f.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`);
+    trials.push({ offeredRps: f.offeredRps, achievedRps: f.achievedRps, errorPercent: f.errorPercent, cpuMicrosPerRequest: f.cpuMicrosPerRequest });
+  }
+  return trafficSizing(trials, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes, z.trialRps, configuredMemoryMb);
 }
 
 /** Successful answers the lab's shop has sent so far. */
@@ -158,125 +176,160 @@ async function postgresSearches(plan: Plan, postgresUrl: string): Promise<Pick<F
   );
 }
 
-async function localGameDays(lab: Lab, plan: Plan): Promise<GameDayRun[]> {
-  const gameDays: GameDayRun[] = [];
-  for (let i = 0; i < plan.gameDayRuns; i++) {
-    const run = await runShortGameDay(lab, plan.gameDay);
-    log(`  GameDay ${i + 1}: ${run.verdict}, ${(run.wallMs / 1000).toFixed(1)} s, ${run.transitions} transitions`);
-    gameDays.push(run);
-  }
-  return gameDays;
-}
-
-/** The cost section from the local GameDays: the run closest to the median overhead stands for all of them. */
-function costOf(gameDays: readonly GameDayRun[], plan: Plan, memory: Record<string, number>): CostSection {
-  const overheadSeconds = median(gameDays.map((run) => run.overheadSeconds)) ?? 0;
-  const representative = [...gameDays].sort((a, b) => Math.abs(a.overheadSeconds - overheadSeconds) - Math.abs(b.overheadSeconds - overheadSeconds))[0];
-  return costOfDefaultRun(representative, plan.gameDay, memory, LOCAL_EXPERIMENT.windowSeconds);
-}
-
-/** One worker process at the trial rate, a few times: its CPU per request sizes the traffic function. */
-async function measureTrafficSizing(lab: Lab, pool: TrafficWorkerPool, plan: Plan, configuredMemoryMb: number): Promise<TrafficSizing> {
-  const z = plan.sizing;
-  await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-warm-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: plan.fleet.warmUpSeconds });
-  const trials: TrafficSizingTrial[] = [];
-  for (let rep = 0; rep < z.repetitions; rep++) {
-    const f = await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-${rep}-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: z.seconds });
-    log(`  sizing rep ${rep + 1}: ${f.achievedRps.toFixed(1)}/s of ${f.offeredRps}/s, CPU ${f.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`);
-    trials.push({ offeredRps: f.offeredRps, achievedRps: f.achievedRps, errorPercent: f.errorPercent, cpuMicrosPerRequest: f.cpuMicrosPerRequest });
-  }
-  return trafficSizing(trials, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes, z.trialRps, configuredMemoryMb);
-}
-
-/** `--only cost`: the local GameDays and the cost of a default run, nothing else. */
-async function benchCost(options: BenchOptions, command: string): Promise<CostOnlyResult> {
-  const plan = planFor(options);
-  const started = Date.now();
-  const loadAtStart = os.loadavg()[0];
-  log(`bench: ${os.availableParallelism()} cores; cost section only`);
-  const { cost, sizing } = await withLab(true, async (lab) => {
-    const memory = await stepMemoryMb(lab);
-    const gameDays = await localGameDays(lab, plan);
-    log(`bench: traffic function sizing, one worker at ${plan.sizing.trialRps}/s`);
-    const sizing = await withPools([1], ([pool]) => measureTrafficSizing(lab, pool, plan, memory.traffic ?? 128));
-    return { cost: costOf(gameDays, plan, memory), sizing };
-  });
-  return {
-    startedAt: new Date(started).toISOString(),
-    command,
-    machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] } },
-    cost: { ...cost, trafficSizing: sizing },
-    goals: [costGoal(cost)],
-    wallSeconds: (Date.now() - started) / 1000,
-  };
-}
-
 async function bench(options: BenchOptions, command: string): Promise<BenchResult> {
   const plan = planFor(options);
+  const sections = sectionsOf(options);
+  const runs = (section: BenchSectionName) => sections.includes(section);
   const started = Date.now();
   const loadAtStart = os.loadavg()[0];
-  log(`bench: ${os.availableParallelism()} cores; ${options.quick ? 'quick' : 'full'} plan`);
+  log(`bench: ${os.availableParallelism()} cores; ${options.quick ? 'quick' : 'full'} plan; sections ${sections.join(', ')}`);
 
-  const resilientPart = await withLab(true, async (lab) => {
-    log('bench: traffic generator vs autocannon');
-    const generator = await benchGenerator({ shopUrl: lab.shopUrl, rates: plan.generatorRates, durationSeconds: plan.generatorSeconds, repetitions: plan.generatorRepetitions, log });
-    log('bench: outage, resilient build');
-    const resilient = await outageRuns(lab, plan, plan.resilientOutageRepetitions, 'resilient');
-    log('bench: local GameDays');
-    const gameDays = await localGameDays(lab, plan);
-    const memory = await stepMemoryMb(lab);
-    log(`bench: fleet of traffic workers at ${plan.fleet.totalRps}/s (${plan.fleet.workerCounts.join(', ')} workers)`);
-    const fidelity = await withPools(plan.fleet.workerCounts, (pools) =>
-      benchFleetFidelity({ shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database: lab.database.kind, pools, totalRps: plan.fleet.totalRps, mix: { readsPerWrite: plan.fleet.readsPerWrite }, durationSeconds: plan.fleet.seconds, repetitions: plan.generatorRepetitions, log }),
-    );
-    return { generator, resilient, gameDays, memory, fidelity, database: lab.database.kind };
-  });
-  log('bench: outage, fragile build');
-  const fragile = await withLab(false, (lab) => outageRuns(lab, plan, plan.fragileOutageRepetitions, 'fragile'));
-
-  let searches: Pick<FleetSection, 'postgresCapacity' | 'perWorker'> = { postgresCapacity: null, perWorker: null };
-  let postgresSkipped: string | null = null;
-  try {
-    searches = await postgresSearches(plan, options.postgresUrl);
-  } catch (error) {
-    postgresSkipped = `no PostgreSQL lab at ${redactedUrl(options.postgresUrl)}: ${error instanceof Error ? error.message : String(error)}`;
-    log(`bench: ${postgresSkipped}`);
+  // First, while no other lab has run in this process: what a local GameDay holds at its peak.
+  let memory: MemorySection | null = null;
+  if (runs('memory')) {
+    log('bench: memory of a local GameDay');
+    memory = await benchMemory(plan.gameDay);
+    log(`  peak RSS ${memory.peakRssMb} MB (${memory.verdict})`);
   }
-  const fleet: FleetSection = { fidelity: resilientPart.fidelity, ...searches, postgresSkipped, definitions: { ...FLEET_DEFINITIONS } };
 
-  const { generator, resilient, gameDays, memory, database } = resilientPart;
-  const configuredPhaseSeconds = plan.gameDay.baselineSeconds + plan.gameDay.outageSeconds + plan.gameDay.recoverySeconds;
-  const overheadSeconds = median(gameDays.map((run) => run.overheadSeconds));
-  const cost = costOf(gameDays, plan, memory);
-  const outage = { timings: plan.outage, database, resilient: summariseOutageRuns(resilient), fragile: summariseOutageRuns(fragile) };
-  const partial = { generator, outage, cost, fleet };
+  let labStartSeconds: number | null = null;
+  // The cost of a default run is priced from the same local GameDays the overhead is measured on.
+  const gameDaysNeeded = runs('overhead') || runs('cost');
+  const resilientPart = !(runs('generator') || runs('outage') || gameDaysNeeded || runs('fleet'))
+    ? null
+    : await withLab(true, async (lab, startSeconds) => {
+        labStartSeconds = startSeconds;
+        let generator: GeneratorSection | null = null;
+        if (runs('generator')) {
+          log('bench: traffic generator vs autocannon');
+          generator = await benchGenerator({ shopUrl: lab.shopUrl, rates: plan.generatorRates, durationSeconds: plan.generatorSeconds, repetitions: plan.generatorRepetitions, log });
+        }
+        let resilient: OutageRun[] | null = null;
+        if (runs('outage')) {
+          log('bench: outage, resilient build');
+          resilient = await outageRuns(lab, plan, plan.resilientOutageRepetitions, 'resilient');
+        }
+        let overhead: { gameDays: GameDayRun[]; stepMemory: Record<string, number> } | null = null;
+        if (gameDaysNeeded) {
+          log('bench: local GameDays');
+          const gameDays: GameDayRun[] = [];
+          for (let i = 0; i < plan.gameDayRuns; i++) {
+            const run = await runShortGameDay(lab, plan.gameDay);
+            log(`  GameDay ${i + 1}: ${run.verdict}, ${(run.wallMs / 1000).toFixed(1)} s, overhead ${run.overheadSeconds.toFixed(2)} s, ${run.transitions} transitions`);
+            gameDays.push(run);
+          }
+          overhead = { gameDays, stepMemory: await stepMemoryMb(lab) };
+        }
+        let fidelity: FleetSection['fidelity'] | null = null;
+        if (runs('fleet')) {
+          log(`bench: fleet of traffic workers at ${plan.fleet.totalRps}/s (${plan.fleet.workerCounts.join(', ')} workers)`);
+          fidelity = await withPools(plan.fleet.workerCounts, (pools) =>
+            benchFleetFidelity({ shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database: lab.database.kind, pools, totalRps: plan.fleet.totalRps, mix: { readsPerWrite: plan.fleet.readsPerWrite }, durationSeconds: plan.fleet.seconds, repetitions: plan.generatorRepetitions, log }),
+          );
+        }
+        let sizing: TrafficSizing | null = null;
+        if (runs('cost')) {
+          log(`bench: traffic function sizing, one worker at ${plan.sizing.trialRps}/s`);
+          const configured = overhead?.stepMemory.traffic ?? 128;
+          sizing = await withPools([1], ([pool]) => measureTrafficSizing(lab, pool, plan, configured));
+        }
+        return { generator, resilient, overhead, fidelity, sizing, database: lab.database.kind };
+      });
+  let fragile: OutageRun[] | null = null;
+  if (runs('outage')) {
+    log('bench: outage, fragile build');
+    fragile = await withLab(false, (lab) => outageRuns(lab, plan, plan.fragileOutageRepetitions, 'fragile'));
+  }
+
+  let fleet: FleetSection | null = null;
+  if (runs('fleet') && resilientPart?.fidelity) {
+    let searches: Pick<FleetSection, 'postgresCapacity' | 'perWorker'> = { postgresCapacity: null, perWorker: null };
+    let postgresSkipped: string | null = null;
+    try {
+      searches = await postgresSearches(plan, options.postgresUrl);
+    } catch (error) {
+      postgresSkipped = `no PostgreSQL lab at ${redactedUrl(options.postgresUrl)}: ${error instanceof Error ? error.message : String(error)}`;
+      log(`bench: ${postgresSkipped}`);
+    }
+    fleet = { fidelity: resilientPart.fidelity, ...searches, postgresSkipped, definitions: { ...FLEET_DEFINITIONS } };
+  }
+
+  let soak: SoakSection | null = null;
+  if (runs('soak')) {
+    log(`bench: soak, ${options.soakMinutes} min at 300 reads + 100 writes/s`);
+    soak = await benchSoak(options.soakMinutes, log);
+  }
+
+  const database = resilientPart?.database ?? 'pglite';
+  const resilient = resilientPart?.resilient ?? null;
+  const outage = resilient && fragile ? { timings: plan.outage, database, resilient: summariseOutageRuns(resilient), fragile: summariseOutageRuns(fragile) } : null;
+  const recovery = resilient
+    ? {
+        timeToFirstDatabaseReadMs: median(resilient.map((r) => r.timeToFirstDatabaseReadMs).filter((v): v is number => v !== null)),
+        timeToDrainMs: median(resilient.map((r) => r.timeToDrainMs).filter((v): v is number => v !== null)),
+        breakerRecoveryTimeoutMs: LOCAL_LAB.breakerRecoveryTimeoutMs ?? 30_000,
+        registrationDelayMs: LOCAL_LAB.registrationDelayMs ?? 1_000,
+        repetitions: resilient.length,
+      }
+    : null;
+  const gameDays = resilientPart?.overhead?.gameDays ?? null;
+  const overheadMeasured = gameDays ? overheadSection(gameDays, plan, labStartSeconds) : null;
+  const overhead = runs('overhead') ? overheadMeasured : null;
+  const cost =
+    runs('cost') && gameDays && resilientPart?.overhead
+      ? { ...costSection(gameDays, plan, overheadMeasured?.overheadSeconds ?? null, resilientPart.overhead.stepMemory), trafficSizing: resilientPart.sizing }
+      : null;
+  const generator = resilientPart?.generator ?? null;
   return {
     startedAt: new Date(started).toISOString(),
     command,
     machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] } },
     database,
+    sections,
     generator,
     outage,
-    recovery: {
-      timeToFirstDatabaseReadMs: median(resilient.map((r) => r.timeToFirstDatabaseReadMs).filter((v): v is number => v !== null)),
-      timeToDrainMs: median(resilient.map((r) => r.timeToDrainMs).filter((v): v is number => v !== null)),
-      breakerRecoveryTimeoutMs: LOCAL_LAB.breakerRecoveryTimeoutMs ?? 30_000,
-      registrationDelayMs: LOCAL_LAB.registrationDelayMs ?? 1_000,
-      repetitions: resilient.length,
-    },
+    recovery,
     fleet,
     cost,
-    overheadSeconds,
-    overhead: {
-      overheadSeconds,
-      configuredPhaseSeconds,
-      wallSeconds: gameDays.map((run) => run.wallMs / 1000),
-      runs: gameDays.length,
-      note: 'wall time of runLocalGameDay (synthesis, preflight, waits for AVAILABLE and for the drain readings, verification, report) minus baseline + outage + recovery',
-    },
-    goals: checkGoals(partial),
+    overheadSeconds: overhead?.overheadSeconds ?? null,
+    overhead,
+    memory,
+    soak,
+    goals: checkGoals({ generator, outage, cost, fleet, overhead, soak }),
     wallSeconds: (Date.now() - started) / 1000,
   };
+}
+
+/** The sections a command runs: `--only`'s list, `--soak` added; without either, every one but the soak. */
+function sectionsOf(options: BenchOptions): BenchSectionName[] {
+  const chosen = new Set<BenchSectionName>(options.only ?? (options.soak ? [] : BENCH_SECTIONS.filter((section) => section !== 'soak')));
+  if (options.soak) chosen.add('soak');
+  return BENCH_SECTIONS.filter((section) => chosen.has(section));
+}
+
+function overheadSection(gameDays: GameDayRun[], plan: Plan, labStartSeconds: number | null): OverheadSection {
+  const m = (pick: (b: OverheadBreakdown) => number | null) => median(gameDays.map((run) => pick(run.breakdown)).filter((v): v is number => v !== null));
+  return {
+    overheadSeconds: median(gameDays.map((run) => run.overheadSeconds)),
+    configuredPhaseSeconds: plan.gameDay.baselineSeconds + plan.gameDay.outageSeconds + plan.gameDay.recoverySeconds,
+    wallSeconds: gameDays.map((run) => run.wallMs / 1000),
+    runs: gameDays.length,
+    breakdownSeconds: {
+      beforeFirstState: m((b) => b.beforeFirstState),
+      preflight: m((b) => b.preflight),
+      phasesBeyondConfigured: m((b) => b.phasesBeyondConfigured),
+      drain: m((b) => b.drain),
+      afterDrain: m((b) => b.afterDrain),
+    },
+    labStartSeconds,
+    note: 'wall time of runLocalGameDay (synthesis or its cache, preflight, the restoring windows until AVAILABLE, the drain readings, verification, report) minus baseline + outage + recovery; the lab is started once before the runs',
+  };
+}
+
+/** The run closest to the median overhead stands for all of them in the cost section. */
+function costSection(gameDays: GameDayRun[], plan: Plan, overheadSeconds: number | null, stepMemory: Record<string, number>): CostSection {
+  const representative = [...gameDays].sort((a, b) => Math.abs(a.overheadSeconds - (overheadSeconds ?? 0)) - Math.abs(b.overheadSeconds - (overheadSeconds ?? 0)))[0];
+  return costOfDefaultRun(representative, plan.gameDay, stepMemory, LOCAL_EXPERIMENT.windowSeconds);
 }
 
 /** The URL without its password, for messages. */
@@ -296,28 +349,30 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+function sectionList(value: string): BenchSectionName[] {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(BENCH_SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) throw new InvalidArgumentError(`sections are ${BENCH_SECTIONS.join(', ')} (got ${value})`);
+  return names as BenchSectionName[];
+}
+
 async function main(argv: string[]): Promise<number> {
   const program = new Command('bench')
     .description('benchmarks the GameDay on the local lab: traffic fidelity, outage latency, recovery time, cost per run')
     .option('--json <path>', 'also write the result document as JSON to this path')
     .option('--quick', 'short runs and one repetition (a smoke test; figures are not comparable)', false)
     .option('--repetitions <n>', 'repetitions of each noisy figure (default 3; 1 with --quick)', positiveInteger)
-    .addOption(new Option('--only <section>', 'run one section alone: cost (the local GameDays and the price of a default run)').choices(['cost']))
+    .option('--outage-repetitions <n>', 'runs of the resilient outage (default 5; 1 with --quick)', positiveInteger)
+    .option('--only <sections>', `run only these sections, comma-separated: ${BENCH_SECTIONS.join(', ')}`, sectionList)
+    .option('--soak', 'also run the soak (alone, unless --only names more sections)', false)
+    .option('--soak-minutes <n>', 'minutes of the soak', positiveInteger, 20)
     .option('--postgres-url <url>', 'the PostgreSQL server of the fleet\'s rate searches (its tables are the lab\'s to create)', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
     .showHelpAfterError();
   program.parse(argv);
   const options = program.opts<BenchOptions>();
   const command = ['npm run bench', ...(argv.length > 2 ? ['--', ...argv.slice(2)] : [])].join(' ');
-  let result: BenchResult | CostOnlyResult;
-  if (options.only === 'cost') {
-    const costOnly = await benchCost(options, command);
-    console.log(formatCostOnly(costOnly));
-    result = costOnly;
-  } else {
-    const full = await bench(options, command);
-    console.log(formatTable(full));
-    result = full;
-  }
+  const result = await bench(options, command);
+  console.log(formatTable(result));
   if (options.json) {
     await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
     log(`bench: result written to ${options.json}`);

@@ -8,7 +8,9 @@ import { startTrafficWorkerPool, trafficStepInPool } from '../local/traffic-work
 import { METRIC_SLOT_SECONDS, RUN_LOG_LINES } from '../steps/core/metric-names';
 import { resolveTrafficWorkers } from '../steps/core/run-settings';
 import { nextWindow } from '../steps/core/traffic-windows';
+import { STATES } from '../steps/core/workflow-names';
 import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, loopCountsOf, transitionsFor, type CostEstimate, type LambdaUse, type LoopCounts } from './cost';
+import type { OverheadBreakdown } from './result';
 import { median } from './stats';
 
 export interface ShortRunTimings {
@@ -29,6 +31,8 @@ export interface GameDayRun {
   trafficTailSeconds: number[];
   metricDatums: number;
   distinctMetrics: number;
+  /** Where the time outside the configured phases went. */
+  breakdown: OverheadBreakdown;
   /** The run log's lines: bytes of one slot line (the largest), and of the summary line. */
   runLog: { slotLines: number; slotLineBytes: number; summaryBytes: number };
 }
@@ -75,6 +79,7 @@ async function timedSteps(into: Record<string, number[]>, tails: number[], traff
  */
 export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promise<GameDayRun> {
   const entered: Record<string, number> = {};
+  const firstEnteredMs: Record<string, number> = {};
   const stepSeconds: Record<string, number[]> = {};
   const trafficTailSeconds: number[] = [];
   const metricsBefore = lab.metrics.published().length;
@@ -90,6 +95,7 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
       if (progress.transitions === seen) return;
       seen = progress.transitions;
       entered[progress.state] = (entered[progress.state] ?? 0) + 1;
+      firstEnteredMs[progress.state] ??= progress.elapsedMs;
     },
   }).finally(() => pool.close());
   const wallMs = result.wallMs;
@@ -108,12 +114,31 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
     trafficTailSeconds,
     metricDatums: published.length,
     distinctMetrics: distinct.size,
+    breakdown: overheadBreakdown(firstEnteredMs, wallMs, configured),
     runLog: { slotLines: slotLines.length, slotLineBytes: Math.max(0, ...slotLines.map((l) => l.bytes)), summaryBytes: lines.filter((l) => !l.slot).reduce((sum, l) => sum + l.bytes, 0) },
   };
 }
 
 /** CloudWatch Logs bills each event's message plus 26 bytes. */
 const LOG_EVENT_OVERHEAD_BYTES = 26;
+
+/** The overhead split at the states that bound it; a bound the run never entered leaves its parts null. */
+export function overheadBreakdown(firstEnteredMs: Readonly<Record<string, number>>, wallMs: number, configuredSeconds: number): OverheadBreakdown {
+  const at = (state: string) => (firstEnteredMs[state] === undefined ? null : firstEnteredMs[state] / 1000);
+  const between = (from: number | null, to: number | null) => (from === null || to === null ? null : to - from);
+  const first = at(STATES.readInput);
+  const baseline = at(STATES.startBaseline);
+  const drain = at(STATES.startDrain);
+  const drained = at(STATES.drained);
+  const phases = between(baseline, drain);
+  return {
+    beforeFirstState: first,
+    preflight: between(first, baseline),
+    phasesBeyondConfigured: phases === null ? null : phases - configuredSeconds,
+    drain: between(drain, drained),
+    afterDrain: between(drained, wallMs / 1000),
+  };
+}
 
 /** Memory of each step function as the GameDay stack synthesizes it, by step key. */
 export async function stepMemoryMb(lab: Lab): Promise<Record<string, number>> {

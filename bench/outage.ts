@@ -8,6 +8,12 @@ import { latencyByPhase, p99Ratio, phaseOfBucket, type BenchPhase, type PhaseLat
 import { startTraffic } from './traffic-process';
 
 export interface OutageTimings {
+  /**
+   * Traffic before the measured baseline, left out of every latency and phase figure: the first
+   * seconds of a fresh traffic process (connections, JIT) are slower than its steady state.
+   * @default 0
+   */
+  warmUpSeconds?: number;
   baselineSeconds: number;
   outageSeconds: number;
   recoverySeconds: number;
@@ -80,9 +86,10 @@ function sumPhases(traffic: TrafficResult, deregisteredAtMs: number, registeredA
  * drain and the shop's recorded orders are compared with the answers the traffic saw.
  */
 export async function runOutage(lab: Lab, timings: OutageTimings, runId: string): Promise<OutageRun> {
-  const durationSeconds = timings.baselineSeconds + timings.outageSeconds + timings.recoverySeconds;
+  const warmUpSeconds = timings.warmUpSeconds ?? 0;
+  const durationSeconds = warmUpSeconds + timings.baselineSeconds + timings.outageSeconds + timings.recoverySeconds;
   const running = await startTraffic({ tool: 'ours', shopUrl: lab.shopUrl, runId, durationSeconds, readsPerSecond: timings.readsPerSecond, writesPerSecond: timings.writesPerSecond });
-  const startedAt = await running.started;
+  const startedAt = (await running.started) + warmUpSeconds * 1000;
 
   await sleep(startedAt + timings.baselineSeconds * 1000 - Date.now());
   const deregisteredAtMs = Date.now();
@@ -103,8 +110,10 @@ export async function runOutage(lab: Lab, timings: OutageTimings, runId: string)
     while (!(await queuesEmpty(lab)) && Date.now() < deadline) await sleep(250);
   }
   const traffic = outcome.traffic;
+  // Failures and orders count over the whole run, warm-up included; latency and phases from the baseline on.
   const orders = compareOrders([traffic], await createHttpShopClient(lab.shopUrl).runOrders(runId));
-  const latencyMs = latencyByPhase(traffic.timeline, deregisteredAtMs, registeredAtMs);
+  const measured = { ...traffic, timeline: traffic.timeline.filter((bucket) => bucket.t >= startedAt) };
+  const latencyMs = latencyByPhase(measured.timeline, deregisteredAtMs, registeredAtMs);
   return {
     failedReads: traffic.reads.failed,
     failedWrites: traffic.writes.failed,
@@ -113,7 +122,7 @@ export async function runOutage(lab: Lab, timings: OutageTimings, runId: string)
     ordersDuplicated: orders.duplicated,
     latencyMs,
     p99Ratio: p99Ratio(latencyMs.baseline.p99, latencyMs.outage.p99),
-    phases: sumPhases(traffic, deregisteredAtMs, registeredAtMs),
+    phases: sumPhases(measured, deregisteredAtMs, registeredAtMs),
     timeToFirstDatabaseReadMs,
     timeToDrainMs,
   };

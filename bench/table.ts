@@ -1,8 +1,10 @@
 // Formats the benchmark result as the plain-text table the command prints and the README shows.
 import type { FleetRateSearch, FleetSection } from './fleet';
 import type { CostSection } from './gameday-runs';
+import type { GeneratorSection } from './generator';
 import type { TrafficSizing } from './sizing';
-import type { BenchResult, CostOnlyResult, GoalCheck } from './result';
+import type { MemorySection, SoakSection } from './memory';
+import type { BenchResult, OutageSection, OverheadSection, RecoverySection } from './result';
 
 /** A number with `digits` decimals, or "n/a". */
 export function fmt(value: number | null | undefined, digits = 0): string {
@@ -23,16 +25,32 @@ export function alignLabels(rows: readonly (readonly [string, string])[]): strin
 }
 
 export function formatTable(result: BenchResult): string {
-  const lines: string[] = [];
-  const indent = (rows: string[]) => rows.map((row) => `  ${row}`);
   const load = result.machine.loadAverage;
-  lines.push(
+  const lines: string[] = [
     `GameDay benchmark  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}  database: ${result.database}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
-  );
+  ];
+  if (result.generator) lines.push('', ...formatGenerator(result.generator));
+  if (result.outage) lines.push('', ...formatOutage(result.outage));
+  if (result.recovery) lines.push('', ...formatRecovery(result.recovery));
+  if (result.fleet) lines.push('', ...formatFleet(result.fleet));
+  if (result.cost) lines.push('', ...formatCost(result.cost), ...(result.cost.trafficSizing ? formatSizing(result.cost.trafficSizing) : []));
+  if (result.overhead) lines.push('', ...formatOverhead(result.overhead));
+  if (result.memory) lines.push('', ...formatMemory(result.memory));
+  if (result.soak) lines.push('', ...formatSoak(result.soak));
 
-  const g = result.generator;
-  lines.push('', `Traffic generator vs autocannon (3 reads : 1 write, ${g.durationSeconds} s runs, medians of ${g.repetitions})`);
-  lines.push(
+  const missed = result.goals.filter((goal) => !goal.met);
+  const verdict = result.goals.length === 0 ? 'Goals: none in these sections' : missed.length === 0 ? `Goals: all ${result.goals.length} met` : `Goals missed (${missed.length} of ${result.goals.length}):`;
+  lines.push('', verdict);
+  for (const goal of missed) lines.push(`  MISSED  ${goal.goal}: ${goal.value}`);
+  lines.push('', `Benchmark wall time: ${fmt(result.wallSeconds)} s`);
+  return lines.join('\n');
+}
+
+const indent = (rows: string[]) => rows.map((row) => `  ${row}`);
+
+function formatGenerator(g: GeneratorSection): string[] {
+  return [
+    `Traffic generator vs autocannon (3 reads : 1 write, ${g.durationSeconds} s runs, medians of ${g.repetitions})`,
     ...indent(
       alignColumns([
         ['offered/s', 'ours/s', 'error %', 'CPU us/req', 'p99 ms', 'autocannon/s', 'error %', 'CPU us/req', 'p99 ms', 'CPU ratio'],
@@ -50,15 +68,14 @@ export function formatTable(result: BenchResult): string {
         ]),
       ]),
     ),
-  );
+  ];
+}
 
-  const o = result.outage;
+function formatOutage(o: OutageSection): string[] {
   const t = o.timings;
-  lines.push(
-    '',
-    `Outage at ${t.readsPerSecond} reads + ${t.writesPerSecond} writes/s (${t.baselineSeconds} s baseline, ${t.outageSeconds} s outage, ${t.recoverySeconds} s recovery; medians of ${o.resilient.repetitions} resilient, ${o.fragile.repetitions} fragile)`,
-  );
-  lines.push(
+  const spread = o.resilient.p99RatioSpread;
+  return [
+    `Outage at ${t.readsPerSecond} reads + ${t.writesPerSecond} writes/s (${t.warmUpSeconds ? `${t.warmUpSeconds} s warm-up, not measured; ` : ''}${t.baselineSeconds} s baseline, ${t.outageSeconds} s outage, ${t.recoverySeconds} s recovery; medians of ${o.resilient.repetitions} resilient, ${o.fragile.repetitions} fragile)`,
     ...indent(
       alignColumns([
         ['build', 'failed reads', 'failed writes', 'orders lost', 'baseline p50/p99 ms', 'outage p50/p99 ms', 'p99Ratio'],
@@ -76,44 +93,45 @@ export function formatTable(result: BenchResult): string {
         }),
       ]),
     ),
-  );
+    `  resilient p99Ratio per run: ${spread.values.map((v) => fmt(v, 2)).join(', ') || 'n/a'} (spread ${fmt(spread.min, 2)} to ${fmt(spread.max, 2)})`,
+    `  resilient failed reads / writes / lost orders per run: ${o.resilient.runs.map((r) => `${r.failedReads}/${r.failedWrites}/${r.ordersLost}`).join(', ')}`,
+  ];
+}
 
-  const rec = result.recovery;
-  lines.push(
-    '',
+function formatRecovery(rec: RecoverySection): string[] {
+  return [
     `Recovery (resilient; breaker recovery timeout ${fmt(rec.breakerRecoveryTimeoutMs / 1000, 1)} s, registration ${fmt(rec.registrationDelayMs / 1000, 1)} s; medians of ${rec.repetitions})`,
     `  register -> first database-served read: ${fmt(rec.timeToFirstDatabaseReadMs)} ms    register -> queue and DLQ drained: ${fmt(rec.timeToDrainMs)} ms`,
-  );
-
-  lines.push('', ...formatFleet(result.fleet));
-
-  lines.push('', ...formatCost(result.cost));
-
-  const ov = result.overhead;
-  lines.push('', `Overhead of a local GameDay: ${fmt(ov.overheadSeconds, 1)} s (wall time minus ${ov.configuredPhaseSeconds} s of phases, median of ${ov.runs})`);
-
-  lines.push('', ...formatGoals(result.goals), '', `Benchmark wall time: ${fmt(result.wallSeconds)} s`);
-  return lines.join('\n');
+  ];
 }
 
-function formatGoals(goals: readonly GoalCheck[]): string[] {
-  const missed = goals.filter((goal) => !goal.met);
-  return [missed.length === 0 ? 'Goals: all met' : `Goals missed (${missed.length} of ${goals.length}):`, ...missed.map((goal) => `  MISSED  ${goal.goal}: ${goal.value}`)];
-}
-
-/** `--only cost`: the header, the cost section and its goal. */
-export function formatCostOnly(result: CostOnlyResult): string {
-  const load = result.machine.loadAverage;
+function formatOverhead(ov: OverheadSection): string[] {
+  const b = ov.breakdownSeconds;
   return [
-    `GameDay benchmark, cost only  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
-    '',
-    ...formatCost(result.cost),
-    ...formatSizing(result.cost.trafficSizing),
-    '',
-    ...formatGoals(result.goals),
-    '',
-    `Benchmark wall time: ${fmt(result.wallSeconds)} s`,
-  ].join('\n');
+    `Overhead of a local GameDay: ${fmt(ov.overheadSeconds, 2)} s (wall time minus ${ov.configuredPhaseSeconds} s of phases, median of ${ov.runs}; the lab started in ${fmt(ov.labStartSeconds, 1)} s, not counted)`,
+    `  medians: before the first state ${fmt(b.beforeFirstState, 2)} s, preflight ${fmt(b.preflight, 2)} s, phases beyond the configured ${fmt(b.phasesBeyondConfigured, 2)} s (the restoring windows), drain ${fmt(b.drain, 2)} s, after the drain ${fmt(b.afterDrain, 2)} s`,
+  ];
+}
+
+function formatRoles(byRole: Partial<Record<string, number>>): string {
+  return Object.entries(byRole).map(([role, value]) => `${role} ${fmt(value)} MB`).join(', ');
+}
+
+function formatMemory(m: MemorySection): string[] {
+  const r = m.runnerAtPeak;
+  return [
+    `Memory of a local GameDay (${m.timings.baselineSeconds}+${m.timings.outageSeconds}+${m.timings.recoverySeconds} s, its own lab and traffic workers, ${m.verdict}, every process sampled every ${m.sampleMs} ms)`,
+    `  peak RSS, all processes together: ${fmt(m.peakRssMb)} MB; peak per process role: ${formatRoles(m.peakByRoleMb)}`,
+    ...(r ? [`  the runner's process at its peak: RSS ${fmt(r.rssMb)} MB, JavaScript heap ${fmt(r.heapUsedMb)} MB, ArrayBuffers (PGlite's WebAssembly memory among them) ${fmt(r.arrayBuffersMb)} MB`] : []),
+  ];
+}
+
+function formatSoak(s: SoakSection): string[] {
+  const growthByRole = Object.entries(s.growthByRolePercent).map(([role, g]) => `${role} ${fmt(g, 2)} %`).join(', ');
+  return [
+    `Soak: a local GameDay at ${s.input.readsPerSecond} reads + ${s.input.writesPerSecond} writes/s in ${s.input.windowSeconds} s windows for ${s.minutes} min (${s.verdict}; ${s.reads?.failed ?? 'n/a'} failed reads, ${s.writes?.failed ?? 'n/a'} failed writes, ${s.ordersLost ?? 'n/a'} lost orders)`,
+    `  RSS of every process, sampled every ${s.sampleSeconds} s: growth from the first to the last ${fmt(s.comparedMinutes, 1)} min ${fmt(s.growthPercent, 2)} %, peak ${fmt(s.peakRssMb)} MB; by role: ${growthByRole}`,
+  ];
 }
 
 /** One line of a rate search: its figure, whether it is a lower bound, and how it was searched. */

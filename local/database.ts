@@ -1,6 +1,9 @@
 // The lab's PostgreSQL: PGlite (real Postgres in WASM) served over TCP, or a real server from DATABASE_URL.
 import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Client } from 'pg';
+import { DEFAULT_CACHE_DIR, installedVersion } from './cache-dir';
 
 export interface LabDatabase {
   /** A `postgres://` URL that a pg client can connect to directly. */
@@ -24,18 +27,54 @@ export interface StartDatabaseOptions {
    * @default 16
    */
   readonly maxConnections?: number;
+  /**
+   * Where PGlite's initialized data directory is kept between labs; null starts every PGlite cold.
+   * @default - `.gameday/cache` in the project
+   */
+  readonly dataDirCache?: string | null;
 }
 
 /** Starts the lab database: a fresh database on the given server, or an in-memory PGlite. */
 export async function startDatabase(options: StartDatabaseOptions = {}): Promise<LabDatabase> {
   const serverUrl = options.databaseUrl ?? process.env.DATABASE_URL;
-  return serverUrl ? createServerDatabase(serverUrl) : startPglite(options.maxConnections ?? 16);
+  return serverUrl ? createServerDatabase(serverUrl) : startPglite(options.maxConnections ?? 16, options.dataDirCache === undefined ? DEFAULT_CACHE_DIR : options.dataDirCache);
 }
 
-async function startPglite(maxConnections: number): Promise<LabDatabase> {
+type PgliteClass = typeof import('@electric-sql/pglite').PGlite;
+
+/**
+ * A fresh PGlite: initdb costs seconds, so the data directory it leaves (before any schema or row)
+ * is dumped once per PGlite version and every later lab starts from a copy of it.
+ */
+async function createPglite(PGlite: PgliteClass, cacheDir: string | null): Promise<InstanceType<PgliteClass>> {
+  if (cacheDir === null) return PGlite.create();
+  const file = path.join(cacheDir, `pglite-${installedVersion('@electric-sql/pglite')}-initdb.tar`);
+  const cached = await readFile(file).catch(() => null);
+  if (cached) {
+    try {
+      return await PGlite.create({ loadDataDir: new Blob([cached]) });
+    } catch {
+      // A cut-short or foreign dump: start cold and write a good one below.
+    }
+  }
+  const db = await PGlite.create();
+  try {
+    // Uncompressed: a gzip dump is a tenth of the size but costs more to write and to load.
+    const dump = await db.dumpDataDir('none');
+    await mkdir(cacheDir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+  } catch {
+    // The cache only saves time: a lab that cannot write it still runs.
+  }
+  return db;
+}
+
+async function startPglite(maxConnections: number, cacheDir: string | null): Promise<LabDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const db = await PGlite.create();
+  const db = await createPglite(PGlite, cacheDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
   await server.start();
   const address = server.getServerConn();

@@ -57,6 +57,11 @@ export interface LabOptions {
    * @default false
    */
   readonly shopLogs?: boolean;
+  /**
+   * Where the embedded PGlite's initialized data directory is kept between labs; null starts it cold.
+   * @default - `.gameday/cache` in the project
+   */
+  readonly dataDirCache?: string | null;
 }
 
 export interface Lab {
@@ -88,16 +93,15 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     for (const stop of stack.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const database = await startDatabase({ databaseUrl: options.databaseUrl });
-    stack.push(() => database.stop());
+    // The database, the SQS emulator (a child process) and dynalite do not depend on each other: they start together.
+    const [database, queues, tables] = await startTogether(stack, [
+      () => startDatabase({ databaseUrl: options.databaseUrl, ...(options.dataDirCache === undefined ? {} : { dataDirCache: options.dataDirCache }) }),
+      () => startQueues({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5, maxReceiveCount: options.maxReceiveCount }),
+      () => startTables(),
+    ] as const);
     const proxy = new FaultProxy({ upstreamHost: database.host, upstreamPort: database.port, registrationDelayMs: options.registrationDelayMs });
     await proxy.start();
     stack.push(() => proxy.stop());
-    const [queues, tables] = await Promise.all([
-      startQueues({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5, maxReceiveCount: options.maxReceiveCount }),
-      startTables(),
-    ]);
-    stack.push(() => queues.stop(), () => tables.stop());
 
     // The shop's SDK clients find the emulators the way they would find any endpoint override.
     process.env.AWS_ENDPOINT_URL_SQS = queues.endpoint;
@@ -150,6 +154,17 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     await stopAll();
     throw error;
   }
+}
+
+type Started<T extends readonly (() => Promise<{ stop(): Promise<void> }>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+/** Starts the parts at once; each one that started is on `stack` to be stopped, even when another failed. */
+async function startTogether<T extends readonly (() => Promise<{ stop(): Promise<void> }>)[]>(stack: Array<() => Promise<void>>, starts: T): Promise<Started<T>> {
+  const outcomes = await Promise.allSettled(starts.map((start) => start()));
+  for (const outcome of outcomes) if (outcome.status === 'fulfilled') stack.push(() => outcome.value.stop());
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as Started<T>;
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<Server> {

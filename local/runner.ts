@@ -9,6 +9,7 @@ import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate
 import { startLab, type Lab, type LabOptions } from './lab';
 import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
 import { runLocalSafetyNet, type SafetyNetOutcome } from './local-safety-net';
+import { localGameDayTemplate } from './synth-cache';
 
 /** Local executions still running: the safety net leaves a running run's outage alone, as on AWS. */
 const runningExecutions = new Set<string>();
@@ -71,6 +72,8 @@ export interface LocalRunOptions {
    * @default - the workers the run's input resolves to (1 when the input is refused)
    */
   readonly trafficWorkers?: number;
+  /** Where the synthesized template is cached. @default - `.gameday/cache` in the project */
+  readonly synthCacheDir?: string;
 }
 
 export interface LocalRunResult {
@@ -118,10 +121,11 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
   const started = Date.now();
   const executionName = options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
   const config = localGameDayConfig(lab);
-  // Synthesis runs in-process; the infra module is loaded only now so `npm run lab` never pays for it.
-  const { synthesizeGameDay } = await import('../infra/synth');
-  const { template } = synthesizeGameDay(config);
-  const resolved = resolveGameDayDefinition(template as CfnTemplate, tableNames(template as CfnTemplate, lab));
+  // Synthesis runs in-process, or not at all when the cache holds this config's template for the
+  // same sources; the CDK is loaded only on a miss, so `npm run lab` and cached runs never pay for it.
+  const local = await localGameDayTemplate(config, options.synthCacheDir === undefined ? {} : { cacheDir: options.synthCacheDir });
+  const template = local.template;
+  const resolved = resolveGameDayDefinition(template, tableNames(template, lab));
   const definition = resolved.definition;
   if (options.timeoutSeconds !== undefined) (definition as { TimeoutSeconds?: number }).TimeoutSeconds = options.timeoutSeconds;
 
@@ -146,7 +150,9 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
   }), inFlight);
 
   const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${resolved.stateMachineArn.split(':').pop()}:${executionName}`;
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: true } });
+  // A cached template was validated when it was stored; only a fresh one is validated (and then stored).
+  const machine = new StateMachine(definition, { validationOptions: local.cached ? { noValidate: true } : { checkArn: false, checkPaths: true } });
+  local.store();
   const execution = machine.run((options.input ?? {}) as never, {
     overrides: { taskResourceLocalHandlers: { ...handlers, ...options.taskOverrides } as never },
     context: {

@@ -1,4 +1,4 @@
-import { costOfDefaultRun, DEFAULT_RUN_ASSUMPTIONS, type GameDayRun } from '../../bench/gameday-runs';
+import { costOfDefaultRun, DEFAULT_RUN_ASSUMPTIONS, overheadBreakdown, type GameDayRun } from '../../bench/gameday-runs';
 import { LOCAL_RUN_ENTERED } from './support/local-run';
 
 const ENTERED = LOCAL_RUN_ENTERED;
@@ -7,7 +7,9 @@ function measuredRun(trafficTailSeconds: number[]): GameDayRun {
   return {
     verdict: 'passed', wallMs: 10_000, overheadSeconds: 4, transitions: 0, entered: ENTERED,
     stepSeconds: { traffic: [1.2, 3.2, 1.2], 'tally-window': [0.02, 0.02], 'validate-input': [0.01], 'verify-orders': [0.05], report: [0.1] },
-    trafficTailSeconds, metricDatums: 10, distinctMetrics: 5, runLog: { slotLines: 2, slotLineBytes: 250, summaryBytes: 500 },
+    trafficTailSeconds, metricDatums: 10, distinctMetrics: 5,
+    breakdown: { beforeFirstState: 0.2, preflight: 0.1, phasesBeyondConfigured: 1, drain: 1, afterDrain: 0.1 },
+    runLog: { slotLines: 2, slotLineBytes: 250, summaryBytes: 500 },
   };
 }
 
@@ -38,5 +40,25 @@ describe('costOfDefaultRun', () => {
     const withoutLog = costOfDefaultRun({ ...measuredRun([0.2]), runLog: { slotLines: 0, slotLineBytes: 0, summaryBytes: 0 } }, timings, MEMORY, 1);
     // When / Then 330 s of traffic: 34 slot lines and the summary, 9,000 bytes at $0.50 per GB
     expect(cost.defaultRun.estimate.usd.cloudWatch - withoutLog.defaultRun.estimate.usd.cloudWatch).toBeCloseTo((9_000 / 1e9) * 0.5, 12);
+  });
+});
+
+describe('overheadBreakdown', () => {
+  it('splits the time outside the configured phases at the states that bound it', () => {
+    // Given a run of 3 + 5 + 3 s whose states were first entered at these times, ending at 14.6 s
+    const entered = { ReadInput: 200, StartBaseline: 300, StartDrain: 12_400, Drained: 13_400 };
+    // When
+    const breakdown = overheadBreakdown(entered, 14_600, 11);
+    // Then before, preflight, the phases' excess (the restoring window), the drain and after add up to the overhead
+    expect(breakdown.beforeFirstState).toBeCloseTo(0.2, 9);
+    expect(breakdown.preflight).toBeCloseTo(0.1, 9);
+    expect(breakdown.phasesBeyondConfigured).toBeCloseTo(1.1, 9);
+    expect(breakdown.drain).toBeCloseTo(1, 9);
+    expect(breakdown.afterDrain).toBeCloseTo(1.2, 9);
+  });
+
+  it('leaves the parts of a run that never reached the drain unknown', () => {
+    const breakdown = overheadBreakdown({ ReadInput: 200, StartBaseline: 300 }, 5_000, 11);
+    expect([breakdown.phasesBeyondConfigured, breakdown.drain, breakdown.afterDrain]).toEqual([null, null, null]);
   });
 });

@@ -37,8 +37,32 @@ function goalsFor(runs: OutageRun[], errorPercent = 0.1, usdPerRun = 0.005) {
 }
 
 describe('checkGoals', () => {
+  const fiveRuns = () => Array.from({ length: 5 }, () => outageRun());
+
   it('meets every goal when nothing failed and every figure is inside its bound', () => {
-    expect(goalsFor([outageRun()]).every((goal) => goal.met)).toBe(true);
+    expect(goalsFor(fiveRuns()).every((goal) => goal.met)).toBe(true);
+  });
+
+  it('misses the p99 goal when fewer than five runs measured the ratio, however low it is', () => {
+    // Given four runs, each well under 1.5
+    const goals = goalsFor(fiveRuns().slice(1));
+    // Then the ratio is not counted as measured
+    expect(goals.find((goal) => goal.goal.includes('p99'))?.met).toBe(false);
+  });
+
+  it('judges the p99 goal on the median of the runs and prints their spread', () => {
+    // Given five runs, two of them far above 1.5
+    const ratios = [1.1, 2.4, 1.3, 1.2, 3.0];
+    const goals = goalsFor(ratios.map((p99Ratio) => outageRun({ p99Ratio })));
+    // Then the median (1.3) meets it, and the value shows the lowest and the highest
+    expect(goals.find((goal) => goal.goal.includes('p99'))).toMatchObject({ met: true, value: '1.30 (1.10-3.00 over 5 runs)' });
+  });
+
+  it('checks the overhead and the soak only when the bench measured them', () => {
+    // Given a run of only the overhead and the soak sections
+    const goals = checkGoals({ overhead: { overheadSeconds: 3.2 }, soak: { growthPercent: 4.9, comparedMinutes: 5, minutes: 20 } });
+    // Then there are exactly their two goals: the overhead missed, the growth met
+    expect(goals.map((goal) => goal.met)).toEqual([false, true]);
   });
 
   it('misses the failed-read goal when any repetition failed a read, even if the median did not', () => {
@@ -76,6 +100,7 @@ describe('the cost table', () => {
     verdict: 'passed', wallMs: 10_000, overheadSeconds: 4, transitions: 0, entered: LOCAL_RUN_ENTERED,
     stepSeconds: { traffic: [1], 'tally-window': [0.02], 'validate-input': [0.01], 'verify-orders': [0.05], report: [0.1] },
     trafficTailSeconds: [0.1], metricDatums: 3, distinctMetrics: 3, runLog: { slotLines: 2, slotLineBytes: 250, summaryBytes: 500 },
+    breakdown: { beforeFirstState: 0.2, preflight: 0.1, phasesBeyondConfigured: 1, drain: 1, afterDrain: 0.1 },
   };
   const cost = costOfDefaultRun(measured, { baselineSeconds: 2, outageSeconds: 3, recoverySeconds: 1 }, { traffic: 256, 'tally-window': 512, 'validate-input': 256, 'verify-orders': 256, report: 512 }, 1);
   const text = formatCost(cost).join('\n');

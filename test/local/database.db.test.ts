@@ -1,4 +1,7 @@
 // The lab database answers real SQL over TCP, embedded or on a server.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { startDatabase } from '../../local/database';
 
@@ -21,6 +24,38 @@ describe('startDatabase', () => {
     } finally {
       await client.end();
       await db.stop();
+    }
+  });
+});
+
+describe('startDatabase with a data directory cache', () => {
+  const embedded = process.env.DATABASE_URL ? it.skip : it;
+
+  embedded('starts a second PGlite from the first one\'s initialized data directory, with none of its rows', async () => {
+    // Given an empty cache, and a first lab that created a table
+    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'pglite-cache-'));
+    try {
+      const first = await startDatabase({ dataDirCache: cacheDir });
+      const writer = new Client({ connectionString: first.url });
+      await writer.connect();
+      await writer.query('CREATE TABLE left_behind (id int)');
+      await writer.end();
+      await first.stop();
+      // When a second lab starts from the cache
+      const second = await startDatabase({ dataDirCache: cacheDir });
+      const reader = new Client({ connectionString: second.url });
+      try {
+        await reader.connect();
+        const tables = await reader.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'left_behind'");
+        // Then the cache holds one dump, and the second database is fresh: it answers and has no table of the first
+        expect(readdirSync(cacheDir).filter((name) => name.endsWith('.tar'))).toHaveLength(1);
+        expect(tables.rows).toEqual([{ n: 0 }]);
+      } finally {
+        await reader.end();
+        await second.stop();
+      }
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });
