@@ -9,17 +9,19 @@ import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/traffic
 import { PER_WORKER_RATE } from '../steps/core/run-settings';
 import { benchFleetFidelity, FLEET_DEFINITIONS, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
 import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type GameDayRun } from './gameday-runs';
-import { benchGenerator } from './generator';
+import { benchGenerator, type GeneratorSection } from './generator';
 import { runOutage, type OutageRun, type OutageTimings } from './outage';
-import { checkGoals, summariseOutageRuns, type BenchResult } from './result';
+import { checkGoals, generatorGoals, summariseOutageRuns, type BenchResult, type GoalCheck } from './result';
 import { median } from './stats';
-import { formatTable } from './table';
+import { fmt, formatGeneratorTable, formatTable } from './table';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 interface BenchOptions {
   json?: string;
   quick: boolean;
+  /** One section alone (its own lab), for measuring one change without the other sections' 10 minutes. */
+  only?: 'generator';
   repetitions?: number;
   postgresUrl: string;
 }
@@ -105,6 +107,15 @@ async function outageRuns(lab: Lab, plan: Plan, repetitions: number, label: stri
   return runs;
 }
 
+/** The machine the bench ran on, with its load average at the start and now. */
+function machineOf(loadAtStart: number): BenchResult['machine'] {
+  return { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] } };
+}
+
+function generatorSection(lab: Lab, plan: Plan): Promise<GeneratorSection> {
+  return benchGenerator({ shopUrl: lab.shopUrl, rates: plan.generatorRates, durationSeconds: plan.generatorSeconds, repetitions: plan.generatorRepetitions, log });
+}
+
 /** Pools of traffic worker processes, started before the first trial and closed after the last. */
 async function withPools<T>(sizes: readonly number[], work: (pools: TrafficWorkerPool[]) => Promise<T>): Promise<T> {
   const started = await Promise.allSettled(sizes.map((size) => startTrafficWorkerPool({ size })));
@@ -159,7 +170,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
 
   const resilientPart = await withLab(true, async (lab) => {
     log('bench: traffic generator vs autocannon');
-    const generator = await benchGenerator({ shopUrl: lab.shopUrl, rates: plan.generatorRates, durationSeconds: plan.generatorSeconds, repetitions: plan.generatorRepetitions, log });
+    const generator = await generatorSection(lab, plan);
     log('bench: outage, resilient build');
     const resilient = await outageRuns(lab, plan, plan.resilientOutageRepetitions, 'resilient');
     log('bench: local GameDays');
@@ -200,7 +211,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   return {
     startedAt: new Date(started).toISOString(),
     command,
-    machine: { cores: os.availableParallelism(), node: process.version, platform: `${os.platform()} ${os.arch()}`, loadAverage: { atStart: loadAtStart, atEnd: os.loadavg()[0] } },
+    machine: machineOf(loadAtStart),
     database,
     generator,
     outage,
@@ -226,6 +237,46 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   };
 }
 
+/** The generator section alone, with the machine it ran on and its goals. */
+interface GeneratorOnlyResult extends Pick<BenchResult, 'startedAt' | 'command' | 'machine' | 'database' | 'generator' | 'wallSeconds'> {
+  goals: GoalCheck[];
+}
+
+async function benchGeneratorOnly(options: BenchOptions, command: string): Promise<GeneratorOnlyResult> {
+  const plan = planFor(options);
+  const started = Date.now();
+  const loadAtStart = os.loadavg()[0];
+  log(`bench: ${os.availableParallelism()} cores; ${options.quick ? 'quick' : 'full'} plan; generator section only`);
+  const { generator, database } = await withLab(true, async (lab) => ({
+    generator: await generatorSection(lab, plan),
+    database: lab.database.kind,
+  }));
+  return {
+    startedAt: new Date(started).toISOString(),
+    command,
+    machine: machineOf(loadAtStart),
+    database,
+    generator,
+    goals: generatorGoals(generator),
+    wallSeconds: (Date.now() - started) / 1000,
+  };
+}
+
+function formatGeneratorOnly(result: GeneratorOnlyResult): string {
+  const load = result.machine.loadAverage;
+  return [
+    `GameDay benchmark, generator only  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
+    ...formatGeneratorTable(result.generator),
+    '',
+    ...result.goals.map((goal) => `  ${goal.met ? 'met   ' : 'MISSED'}  ${goal.goal}: ${goal.value}`),
+  ].join('\n');
+}
+
+function onlySection(value: string): 'generator' {
+  if (value !== 'generator') throw new InvalidArgumentError('the one section that runs alone is "generator"');
+  return value;
+}
+
 /** The URL without its password, for messages. */
 function redactedUrl(url: string): string {
   try {
@@ -248,14 +299,23 @@ async function main(argv: string[]): Promise<number> {
     .description('benchmarks the GameDay on the local lab: traffic fidelity, outage latency, recovery time, cost per run')
     .option('--json <path>', 'also write the result document as JSON to this path')
     .option('--quick', 'short runs and one repetition (a smoke test; figures are not comparable)', false)
+    .option('--only <section>', 'run one section alone: generator', onlySection)
     .option('--repetitions <n>', 'repetitions of each noisy figure (default 3; 1 with --quick)', positiveInteger)
     .option('--postgres-url <url>', 'the PostgreSQL server of the fleet\'s rate searches (its tables are the lab\'s to create)', process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')
     .showHelpAfterError();
   program.parse(argv);
   const options = program.opts<BenchOptions>();
   const command = ['npm run bench', ...(argv.length > 2 ? ['--', ...argv.slice(2)] : [])].join(' ');
-  const result = await bench(options, command);
-  console.log(formatTable(result));
+  let result: BenchResult | GeneratorOnlyResult;
+  if (options.only === 'generator') {
+    const generatorOnly = await benchGeneratorOnly(options, command);
+    console.log(formatGeneratorOnly(generatorOnly));
+    result = generatorOnly;
+  } else {
+    const full = await bench(options, command);
+    console.log(formatTable(full));
+    result = full;
+  }
   if (options.json) {
     await writeFile(options.json, `${JSON.stringify(result, null, 2)}\n`);
     log(`bench: result written to ${options.json}`);

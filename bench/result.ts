@@ -81,17 +81,25 @@ export interface GoalCheck {
   met: boolean;
 }
 
+/** The generator's goals at each rate: its rate error within 1 %, and no more CPU per request than autocannon's. */
+export function generatorGoals(generator: GeneratorSection): GoalCheck[] {
+  return generator.rates.flatMap((rate) => {
+    const error = rate.ours.errorPercent;
+    const ratio = rate.cpuPerRequestRatio;
+    return [
+      { goal: `our generator's rate error at ${rate.offeredRps}/s within 1 %`, value: error === null ? 'n/a' : `${error.toFixed(2)} %`, met: error !== null && Math.abs(error) <= 1 },
+      { goal: `our generator's CPU per request at ${rate.offeredRps}/s at most autocannon's`, value: ratio === null ? 'n/a' : `${ratio.toFixed(2)} x`, met: ratio !== null && ratio <= 1 },
+    ];
+  });
+}
+
 /**
  * The issue's goals: generator error within 1 %, p99 ratio at most 1.5, nothing failed or lost when
  * resilient, at most $0.01 a run; and, when the fleet was measured, one worker holding the rate the
  * validator assumes.
  */
 export function checkGoals(result: Pick<BenchResult, 'generator' | 'outage' | 'cost'> & { fleet?: Pick<FleetSection, 'perWorker'> }): GoalCheck[] {
-  const checks: GoalCheck[] = [];
-  for (const rate of result.generator.rates) {
-    const error = rate.ours.errorPercent;
-    checks.push({ goal: `our generator's rate error at ${rate.offeredRps}/s within 1 %`, value: error === null ? 'n/a' : `${error.toFixed(2)} %`, met: error !== null && Math.abs(error) <= 1 });
-  }
+  const checks: GoalCheck[] = generatorGoals(result.generator);
   const resilient = result.outage.resilient;
   // Any failure in any repetition misses the goal, not only the median one.
   const worst = (pick: (run: OutageRun) => number) => Math.max(0, ...resilient.runs.map(pick));

@@ -1,5 +1,6 @@
 // Formats the benchmark result as the plain-text table the command prints and the README shows.
 import type { FleetRateSearch, FleetSection } from './fleet';
+import type { GeneratorSection } from './generator';
 import type { BenchResult } from './result';
 
 /** A number with `digits` decimals, or "n/a". */
@@ -14,15 +15,10 @@ export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
 }
 
-export function formatTable(result: BenchResult): string {
+/** The generator section's lines: ours against autocannon at each rate. */
+export function formatGeneratorTable(g: GeneratorSection): string[] {
   const lines: string[] = [];
   const indent = (rows: string[]) => rows.map((row) => `  ${row}`);
-  const load = result.machine.loadAverage;
-  lines.push(
-    `GameDay benchmark  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}  database: ${result.database}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
-  );
-
-  const g = result.generator;
   lines.push('', `Traffic generator vs autocannon (3 reads : 1 write, ${g.durationSeconds} s runs, medians of ${g.repetitions})`);
   lines.push(
     ...indent(
@@ -43,6 +39,18 @@ export function formatTable(result: BenchResult): string {
       ]),
     ),
   );
+  return lines;
+}
+
+export function formatTable(result: BenchResult): string {
+  const lines: string[] = [];
+  const indent = (rows: string[]) => rows.map((row) => `  ${row}`);
+  const load = result.machine.loadAverage;
+  lines.push(
+    `GameDay benchmark  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}  database: ${result.database}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
+  );
+
+  lines.push(...formatGeneratorTable(result.generator));
 
   const o = result.outage;
   const t = o.timings;
