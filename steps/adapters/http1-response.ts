@@ -45,9 +45,8 @@ export class Http1ResponseReader {
         if (!this.readHead()) return undefined;
         continue;
       }
-      const done = this.readBody();
-      if (done) return done;
-      if (this.pending.length === 0) return undefined;
+      // A body reader takes all it can: undefined means it waits for more bytes.
+      return this.readBody();
     }
   }
 

@@ -43,11 +43,4 @@ export class DeadlineQueue<T> {
     }
     return expired;
   }
-
-  /** Removes and returns every key, oldest first. */
-  drain(): T[] {
-    const all = [...this.deadlines.keys()];
-    this.deadlines.clear();
-    return all;
-  }
 }
