@@ -126,11 +126,7 @@ export interface GoalCheck {
  * validator assumes.
  */
 export function checkGoals(result: GoalInput): GoalCheck[] {
-  const checks: GoalCheck[] = [];
-  for (const rate of result.generator?.rates ?? []) {
-    const error = rate.ours.errorPercent;
-    checks.push({ goal: `our generator's rate error at ${rate.offeredRps}/s within 1 %`, value: error === null ? 'n/a' : `${error.toFixed(2)} %`, met: error !== null && Math.abs(error) <= 1 });
-  }
+  const checks: GoalCheck[] = result.generator ? generatorGoals(result.generator) : [];
   if (result.outage) checks.push(...outageGoals(result.outage.resilient));
   if (result.cost) checks.push(costGoal(result.cost));
   const perWorker = result.fleet?.perWorker;
@@ -182,4 +178,16 @@ export const MAX_USD_PER_RUN = 0.005;
 
 export function costGoal(cost: Pick<CostSection, 'usdPerRun'>): GoalCheck {
   return { goal: `a default GameDay costs at most $${MAX_USD_PER_RUN}`, value: `$${cost.usdPerRun.toFixed(4)}`, met: cost.usdPerRun <= MAX_USD_PER_RUN };
+}
+
+/** At each rate: our rate error within 1 %, and our CPU per request at most autocannon's. */
+export function generatorGoals(generator: Pick<GeneratorSection, 'rates'>): GoalCheck[] {
+  return generator.rates.flatMap((rate) => {
+    const error = rate.ours.errorPercent;
+    const ratio = rate.cpuPerRequestRatio;
+    return [
+      { goal: `our generator's rate error at ${rate.offeredRps}/s within 1 %`, value: error === null ? 'n/a' : `${error.toFixed(2)} %`, met: error !== null && Math.abs(error) <= 1 },
+      { goal: `our generator's CPU per request at ${rate.offeredRps}/s at most autocannon's`, value: ratio === null ? 'n/a' : `${ratio.toFixed(2)} x`, met: ratio !== null && ratio <= 1 },
+    ];
+  });
 }

@@ -13,10 +13,13 @@ export interface OrderRequest {
 export interface ShopClient {
   /** The shop's build from `GET /health`; null when the shop cannot say (unreachable, odd answer). */
   health(): Promise<{ degradation: boolean | null }>;
-  /** `GET /products`: the status and, on success, where the answer came from (`database`, `cache`). */
-  listProducts(signal: AbortSignal): Promise<{ status: number; source?: string }>;
+  /**
+   * `GET /products`: the status and, on success, where the answer came from (`database`, `cache`).
+   * The client times every request out itself; `signal` aborts one earlier.
+   */
+  listProducts(signal?: AbortSignal): Promise<{ status: number; source?: string }>;
   /** `POST /orders`: the status only (201 committed, 202 queued, 409 out of stock). */
-  placeOrder(order: OrderRequest, signal: AbortSignal): Promise<{ status: number }>;
+  placeOrder(order: OrderRequest, signal?: AbortSignal): Promise<{ status: number }>;
   /** `GET /runs/:runId/orders`: the order rows recorded under a run. */
   runOrders(runId: string): Promise<RunOrderRows>;
 }

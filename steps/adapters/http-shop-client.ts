@@ -1,5 +1,6 @@
-// The Chaos Shop over HTTP (global fetch), with a timeout on every request and, when the shop asks for it, signed requests.
+// The Chaos Shop over HTTP (undici's dispatcher, keep-alive), with a timeout on every request and, when the shop asks for it, signed requests.
 import type { OrderRequest, RunOrderRows, ShopClient, ShopRequestSigner } from '../ports';
+import { createHttpExchange, type HttpAnswer, type HttpExchangeRequest } from './http-exchange';
 
 export interface HttpShopClientOptions {
   /**
@@ -21,28 +22,28 @@ export class ShopResponseError extends Error {
 
 export function createHttpShopClient(shopUrl: string, options: HttpShopClientOptions = {}): ShopClient {
   const base = new URL(shopUrl.endsWith('/') ? shopUrl : `${shopUrl}/`);
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const exchange = createHttpExchange(base.origin, options.timeoutMs ?? 5_000);
   const url = (path: string): URL => new URL(path, base);
-  const withTimeout = (signal?: AbortSignal): AbortSignal =>
-    signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+  const products = url('products');
+  const orders = url('orders');
+  const jsonHeaders = { 'content-type': 'application/json' };
 
   // Without a signer the request is exactly what it was before signing existed.
   const signer = options.signer;
-  const send = async (target: URL, init: { method?: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }): Promise<Response> => {
-    if (!signer) return fetch(target, init);
-    const headers = await signer.sign({ method: init.method ?? 'GET', url: target, headers: init.headers ?? {}, body: init.body });
-    return fetch(target, { ...init, headers });
+  const send = (target: URL, request: Omit<HttpExchangeRequest, 'path'>): Promise<HttpAnswer> => {
+    const path = `${target.pathname}${target.search}`;
+    if (!signer) return exchange({ ...request, path });
+    return signer.sign({ method: request.method, url: target, headers: request.headers ?? {}, body: request.body }).then((headers) => exchange({ ...request, path, headers }));
   };
+  const getJson = (target: URL, signal?: AbortSignal): Promise<{ status: number; body: unknown }> =>
+    // Only a success's body is read, as the shop's error bodies carry nothing the callers use.
+    send(target, { method: 'GET', keepBody: true, signal }).then((answer) => ({ status: answer.status, body: answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.body) : undefined }));
 
   return {
     async health() {
       try {
-        const response = await send(url('health'), { signal: withTimeout() });
-        if (!response.ok) {
-          await response.body?.cancel();
-          return { degradation: null };
-        }
-        const body: unknown = await response.json();
+        const { status, body } = await getJson(url('health'));
+        if (status < 200 || status >= 300) return { degradation: null };
         const degradation = isRecord(body) && typeof body.degradation === 'boolean' ? body.degradation : null;
         return { degradation };
       } catch {
@@ -50,37 +51,23 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
       }
     },
 
-    async listProducts(signal) {
-      const response = await send(url('products'), { signal: withTimeout(signal) });
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        return { status: response.status };
-      }
+    listProducts(signal) {
       // The answer counts only once its body arrived whole: a cut-off body is a failed read.
-      const body: unknown = await response.json();
-      const source = isRecord(body) && typeof body.source === 'string' ? body.source : undefined;
-      return { status: response.status, source };
+      return getJson(products, signal).then(({ status, body }) => {
+        if (status !== 200) return { status };
+        const source = isRecord(body) && typeof body.source === 'string' ? body.source : undefined;
+        return { status, source };
+      });
     },
 
-    async placeOrder(order: OrderRequest, signal) {
-      const response = await send(url('orders'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(order),
-        signal: withTimeout(signal),
-      });
-      // Drain the body so the connection returns to the pool and the latency covers the whole answer.
-      await response.arrayBuffer();
-      return { status: response.status };
+    placeOrder(order: OrderRequest, signal) {
+      // The body is drained, so the latency covers the whole answer.
+      return send(orders, { method: 'POST', headers: jsonHeaders, body: JSON.stringify(order), keepBody: false, signal }).then((answer) => ({ status: answer.status }));
     },
 
     async runOrders(runId) {
-      const response = await send(url(`runs/${encodeURIComponent(runId)}/orders`), { signal: withTimeout() });
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw new ShopResponseError(`GET /runs/${runId}/orders answered ${response.status}`);
-      }
-      const body: unknown = await response.json();
+      const { status, body } = await getJson(url(`runs/${encodeURIComponent(runId)}/orders`));
+      if (status < 200 || status >= 300) throw new ShopResponseError(`GET /runs/${runId}/orders answered ${status}`);
       if (!isRecord(body) || !isCount(body.committed) || !isCount(body.rejected)) {
         throw new ShopResponseError(`GET /runs/${runId}/orders answered without numeric committed and rejected counts`);
       }

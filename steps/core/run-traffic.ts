@@ -1,6 +1,7 @@
 // Runs open-loop traffic against the shop for a fixed time and returns per-second aggregates.
 import type { TrafficResult } from './contracts';
 import { type Clock, type ShopClient, systemClock } from '../ports';
+import { DeadlineQueue } from './deadline-queue';
 import { classifyRead, classifyWrite, type ScheduledRequest, sendSchedule, TrafficRecorder } from './traffic';
 
 export interface TrafficOptions {
@@ -38,8 +39,9 @@ const PRODUCT_COUNT = 10;
 
 /**
  * Sends every request at its scheduled time without waiting for earlier answers (a slow server
- * cannot lower the offered load), stops sending at the end, waits at most one request timeout for
- * stragglers and counts whatever is still unanswered as failed.
+ * cannot lower the offered load), counts each request exactly once: by its answer, or as failed
+ * once it has been in flight one request timeout (the shop client times it out too). After the last
+ * send it waits for the stragglers, at most one request timeout.
  */
 export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: Clock = systemClock): Promise<TrafficResult> {
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -51,28 +53,32 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
 
   const startedAtMs = opts.scheduleStartMs ?? clock.now();
   const recorder = new TrafficRecorder(opts.phase, startedAtMs, opts);
-  const stop = new AbortController();
-  const pending = new Map<number, { request: ScheduledRequest; sentFor: number }>();
-  let nextId = 0;
+  // Every request in flight, by when it times out: a request settles once, whichever comes first.
+  const inFlight = new DeadlineQueue<InFlight>();
   let allSettled: (() => void) | undefined;
 
-  const settle = (id: number, outcome: (request: ScheduledRequest, latencyMs: number) => void): void => {
-    const entry = pending.get(id);
-    // Already counted as failed when the straggler wait ran out.
-    if (!entry) return;
-    pending.delete(id);
-    outcome(entry.request, clock.now() - entry.sentFor);
-    if (pending.size === 0) allSettled?.();
+  /** Counts `entry` by `count`, unless it was counted already (as failed, when its timeout ran out). */
+  const settle = (entry: InFlight, count: (latencyMs: number) => void): void => {
+    if (!inFlight.delete(entry)) return;
+    count(clock.now() - entry.sentFor);
+    if (inFlight.size === 0) allSettled?.();
+  };
+  const countFailed = (entry: InFlight, latencyMs: number): void => {
+    if (entry.request.kind === 'read') recorder.recordRead(entry.request.second, 'failed', latencyMs);
+    else recorder.recordWrite(entry.request.second, 'failed', latencyMs);
+  };
+  /** Counts every request whose timeout ran out by `now` as failed. */
+  const expire = (now: number): void => {
+    for (const entry of inFlight.expire(now)) countFailed(entry, now - entry.sentFor);
   };
 
   const send = (request: ScheduledRequest, sentFor: number): void => {
-    const id = nextId++;
-    pending.set(id, { request, sentFor });
-    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stop.signal]);
+    const entry: InFlight = { request, sentFor };
+    inFlight.add(entry, clock.now() + timeoutMs);
     if (request.kind === 'read') {
-      attempt(() => shop.listProducts(signal)).then(
-        (answer) => settle(id, (r, ms) => recorder.recordRead(r.second, classifyRead(answer), ms)),
-        () => settle(id, (r, ms) => recorder.recordRead(r.second, 'failed', ms)),
+      attempt(() => shop.listProducts()).then(
+        (answer) => settle(entry, (ms) => recorder.recordRead(request.second, classifyRead(answer), ms)),
+        () => settle(entry, (ms) => countFailed(entry, ms)),
       );
     } else {
       const order = {
@@ -81,9 +87,9 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
         orderId: `${opts.runId}-${opts.phase}-${opts.orderIdPrefix ?? ''}${request.sequence}`,
         runId: opts.runId,
       };
-      attempt(() => shop.placeOrder(order, signal)).then(
-        (answer) => settle(id, (r, ms) => recorder.recordWrite(r.second, classifyWrite(answer), ms)),
-        () => settle(id, (r, ms) => recorder.recordWrite(r.second, 'failed', ms)),
+      attempt(() => shop.placeOrder(order)).then(
+        (answer) => settle(entry, (ms) => recorder.recordWrite(request.second, classifyWrite(answer), ms)),
+        () => settle(entry, (ms) => countFailed(entry, ms)),
       );
     }
   };
@@ -91,8 +97,15 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
   let first = true;
   for (const request of sendSchedule(opts)) {
     const sendAt = startedAtMs + request.offsetMs;
+    // Wake for each timeout that falls before the send, then sleep once until the send.
+    for (let deadline = inFlight.nextDeadline(); deadline !== undefined && deadline < sendAt; deadline = inFlight.nextDeadline()) {
+      const wait = deadline - clock.now();
+      if (wait > 0) await clock.sleep(wait);
+      expire(clock.now());
+    }
     const wait = sendAt - clock.now();
     if (wait > 0) await clock.sleep(wait);
+    expire(clock.now());
     if (first) {
       recorder.startLagMs = Math.max(0, clock.now() - sendAt);
       first = false;
@@ -100,19 +113,24 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
     send(request, sendAt);
   }
 
-  if (pending.size > 0) {
-    const stragglersDone = new AbortController();
-    const settled = new Promise<void>((resolve) => {
-      allSettled = resolve;
-    });
-    await Promise.race([settled, clock.sleep(timeoutMs, stragglersDone.signal)]);
-    stragglersDone.abort();
-  }
-  stop.abort();
-  for (const id of [...pending.keys()]) {
-    settle(id, (r, ms) => (r.kind === 'read' ? recorder.recordRead(r.second, 'failed', ms) : recorder.recordWrite(r.second, 'failed', ms)));
+  // Stragglers: each is waited for until its own timeout, the last one a timeout after the last send.
+  const settled = new Promise<void>((resolve) => {
+    allSettled = resolve;
+  });
+  while (inFlight.size > 0) {
+    const wake = new AbortController();
+    await Promise.race([settled, clock.sleep(inFlight.nextDeadline()! - clock.now(), wake.signal)]);
+    wake.abort();
+    expire(clock.now());
   }
   return recorder.result(degradation, clock.now());
+}
+
+/** A request sent and not yet counted. */
+interface InFlight {
+  request: ScheduledRequest;
+  /** Its scheduled send time, from which its latency runs. */
+  sentFor: number;
 }
 
 /** Calls now; a client that throws instead of rejecting still yields one failed request, not a crash. */

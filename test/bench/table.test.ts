@@ -1,7 +1,7 @@
 import type { CostSection } from '../../bench/gameday-runs';
 import type { GeneratorRate } from '../../bench/generator';
 import type { OutageRun } from '../../bench/outage';
-import { checkGoals, summariseOutageRuns } from '../../bench/result';
+import { checkGoals, generatorGoals, summariseOutageRuns } from '../../bench/result';
 import { costOfDefaultRun, type GameDayRun } from '../../bench/gameday-runs';
 import { LIST_PRICES } from '../../bench/cost';
 import { alignColumns, fmt, formatCost } from '../../bench/table';
@@ -22,9 +22,9 @@ function emptyCounts() {
   return { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
 }
 
-function rate(errorPercent: number): GeneratorRate {
+function rate(errorPercent: number, cpuPerRequestRatio: number | null = 1): GeneratorRate {
   const tool = { achievedRps: 400, errorPercent, cpuMicrosPerRequest: 100, failed: 0, p99Ms: 10, runs: [] };
-  return { offeredRps: 400, readsPerSecond: 300, writesPerSecond: 100, ours: tool, autocannon: tool, cpuPerRequestRatio: 1 };
+  return { offeredRps: 400, readsPerSecond: 300, writesPerSecond: 100, ours: tool, autocannon: tool, cpuPerRequestRatio };
 }
 
 function goalsFor(runs: OutageRun[], errorPercent = 0.1, usdPerRun = 0.005) {
@@ -74,6 +74,16 @@ describe('checkGoals', () => {
 
   it('misses the generator goal for an error over 1 % in either direction', () => {
     expect(goalsFor([outageRun()], -1.2).find((goal) => goal.goal.includes('rate error'))?.met).toBe(false);
+  });
+
+  it('misses the generator CPU goal when ours costs more per request than autocannon, or could not be compared', () => {
+    // Given rates where ours cost 1.2 x autocannon's CPU per request, and one without a ratio
+    const goals = generatorGoals({ rates: [rate(0.1, 1.2), rate(0.1, null)] });
+    // Then both CPU goals are missed, each naming its ratio
+    expect(goals.filter((goal) => goal.goal.includes('CPU per request')).map((goal) => [goal.value, goal.met])).toEqual([
+      ['1.20 x', false],
+      ['n/a', false],
+    ]);
   });
 
   it('misses the cost goal above half a cent a run', () => {

@@ -155,3 +155,90 @@ describe('createHttpShopClient', () => {
     expect(server.received[0].headers.authorization).toBeUndefined();
   });
 });
+
+describe('createHttpShopClient connections', () => {
+  it('sends one request after another on one kept-alive connection', async () => {
+    // Given a shop
+    server = await startTestServer((_req, res) => json(res, 200, { source: 'database', products: [] }));
+    const client = createHttpShopClient(server.url);
+    // When three reads go out one after another
+    for (let i = 0; i < 3; i++) await client.listProducts();
+    // Then the shop saw all three on a single connection
+    expect(server.received).toHaveLength(3);
+    expect(server.connections).toBe(1);
+  });
+
+  it('opens a connection per request in flight: none waits behind a slow answer', async () => {
+    // Given a shop that answers each request only once three have arrived
+    const waiting: Array<() => void> = [];
+    server = await startTestServer((_req, res) => {
+      waiting.push(() => json(res, 201, {}));
+      if (waiting.length === 3) waiting.forEach((answer) => answer());
+    });
+    const client = createHttpShopClient(server.url);
+    // When three orders are placed at once
+    const answers = await Promise.all([1, 2, 3].map((n) => client.placeOrder({ productId: 1, quantity: 1, orderId: `o-${n}`, runId: 'run-1' })));
+    // Then all were answered, each on its own connection
+    expect(answers).toEqual([{ status: 201 }, { status: 201 }, { status: 201 }]);
+    expect(server.connections).toBe(3);
+  });
+
+  it('opens a new connection after the shop closed the last one, and the request still succeeds', async () => {
+    // Given a shop that closes the connection after each answer
+    server = await startTestServer((_req, res) => {
+      res.setHeader('connection', 'close');
+      json(res, 200, { source: 'cache', products: [] });
+    });
+    const client = createHttpShopClient(server.url);
+    // When two reads go out one after another
+    const first = await client.listProducts();
+    const second = await client.listProducts();
+    // Then both succeed, on two connections
+    expect([first, second]).toEqual([
+      { status: 200, source: 'cache' },
+      { status: 200, source: 'cache' },
+    ]);
+    expect(server.connections).toBe(2);
+  });
+
+  it('reads a chunked answer', async () => {
+    // Given a shop that streams its answer in two chunks
+    server = await startTestServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"source":');
+      res.end('"database"}');
+    });
+    // When products are listed
+    // Then the whole body was read
+    await expect(createHttpShopClient(server.url).listProducts()).resolves.toEqual({ status: 200, source: 'database' });
+  });
+
+  it('times out every request in flight with one timer, and the next request gets a fresh connection', async () => {
+    // Given a shop that never answers its first four requests, then answers
+    let seen = 0;
+    server = await startTestServer((_req, res) => {
+      seen += 1;
+      if (seen > 4) json(res, 200, { source: 'database', products: [] });
+    });
+    const client = createHttpShopClient(server.url, { timeoutMs: 150 });
+    // When four reads wait past the timeout, and one more goes out after them
+    const stalled = await Promise.allSettled([1, 2, 3, 4].map(() => client.listProducts()));
+    const after = await client.listProducts();
+    // Then each of the four failed with a timeout, and the next one was answered on a connection of its own
+    expect(stalled.map((s) => (s.status === 'rejected' ? (s.reason as Error).name : s.status))).toEqual(['TimeoutError', 'TimeoutError', 'TimeoutError', 'TimeoutError']);
+    expect(after).toEqual({ status: 200, source: 'database' });
+    expect(server.connections).toBe(5);
+  });
+
+  it('fails a request whose connection drops before the whole answer', async () => {
+    // Given a shop that promises 100 bytes, sends 5 and hangs up
+    server = await startTestServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"sou');
+      res.socket?.destroy();
+    });
+    // When products are listed
+    // Then the read fails rather than counting a cut-off body
+    await expect(createHttpShopClient(server.url).listProducts()).rejects.toThrow();
+  });
+});

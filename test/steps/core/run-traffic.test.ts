@@ -144,6 +144,68 @@ describe('runTraffic', () => {
     expect(result.latencyMs.reads.max).toBeGreaterThanOrEqual(295);
   });
 
+  it('counts a request answered after its timeout once, as failed, and the answer not again', async () => {
+    // Given a shop whose first read answers only 2 s after it was sent, past a 1-second timeout
+    const clock = new FakeClock(0);
+    let slowAnswer: ((answer: { status: number; source: string }) => void) | undefined;
+    let reads = 0;
+    const { shop } = scriptedShop(clock, {
+      listProducts: () => {
+        reads += 1;
+        if (reads > 1) return Promise.resolve({ status: 200, source: 'database' });
+        return new Promise((resolve) => {
+          slowAnswer = resolve;
+        });
+      },
+    });
+    const sleep = clock.sleep.bind(clock);
+    clock.sleep = async (ms: number) => {
+      await sleep(ms);
+      // The late answer arrives once the clock has passed 2 s.
+      if (clock.now() >= 2_000) slowAnswer?.({ status: 200, source: 'database' });
+    };
+    // When 2 seconds of 3 reads + 1 write per second run
+    const result = await runTraffic({ ...options, requestTimeoutMs: 1_000 }, shop, clock);
+    // Then that read is one failure, every other request counts by its answer, and nothing counts twice
+    expect(result.reads).toEqual({ database: 5, cache: 0, failed: 1 });
+    expect(result.writes.ok).toBe(2);
+    expect(result.timeline.reduce((sum, b) => sum + b.reads.database + b.reads.failed, 0)).toBe(6);
+    expect(result.latencyMs.reads.count + result.latencyMs.writes.count).toBe(8);
+  });
+
+  it('counts a straggler as failed at its own timeout while the sending goes on, its latency the timeout', async () => {
+    // Given a shop whose first read never answers, with a 600 ms timeout
+    const clock = new FakeClock(0);
+    let reads = 0;
+    const never = new Promise<never>(() => undefined);
+    const { shop } = scriptedShop(clock, {
+      listProducts: () => (++reads === 1 ? never : Promise.resolve({ status: 200, source: 'cache' })),
+    });
+    // When 2 seconds of traffic run
+    const result = await runTraffic({ ...options, requestTimeoutMs: 600 }, shop, clock);
+    // Then the generator woke at that read's deadline and counted it failed in its own second, with the timeout as its latency
+    expect(clock.sleeps.reduce((at, ms) => [...at, (at.at(-1) ?? 0) + ms], [] as number[])).toContain(600);
+    expect(result.timeline[0].reads).toEqual({ database: 0, cache: 2, failed: 1 });
+    expect(result.reads).toEqual({ database: 0, cache: 5, failed: 1 });
+    expect(result.latencyMs.reads.max).toBe(600);
+  });
+
+  it('sends no abort signal of its own: the client times each request out itself', async () => {
+    // Given a shop that records the signals it is handed
+    const clock = new FakeClock();
+    const signals: Array<AbortSignal | undefined> = [];
+    const { shop } = scriptedShop(clock, {
+      listProducts: async (signal) => {
+        signals.push(signal);
+        return { status: 200, source: 'database' };
+      },
+    });
+    // When the traffic runs
+    await runTraffic(options, shop, clock);
+    // Then no request carried a signal to allocate, follow and drop
+    expect(signals).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
   it('reports an unknown build when the health check fails', async () => {
     // Given a shop whose health check throws
     const clock = new FakeClock();

@@ -12,6 +12,8 @@ export interface ReceivedRequest {
 export interface TestServer {
   url: string;
   received: ReceivedRequest[];
+  /** TCP connections the server has accepted so far. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -28,11 +30,18 @@ export async function startTestServer(respond: Responder): Promise<TestServer> {
       respond(request, res);
     });
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     received,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
