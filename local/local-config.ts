@@ -3,6 +3,7 @@ import type { RunSettings } from '../steps/core/contracts';
 import type { GameDayConfig } from '../infra/config';
 import type { Lab, LabOptions } from './lab';
 import { DEFAULT_TOLERANCES } from '../steps/core/hypothesis-tolerances';
+import { longestAcceptedRunSeconds } from '../steps/core/run-settings';
 
 /** Short timings for a local run: about a minute for the whole GameDay. */
 export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
@@ -59,6 +60,7 @@ export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'>, setting
     hypothesis: DEFAULT_TOLERANCES,
     schedule: { enabled: false, expression: 'rate(7 days)', timezone: 'UTC' },
     reconcilerRateMinutes: 15,
-    executionTimeoutMinutes: 30,
+    // As on AWS: the longest run any accepted input can make, so the lab accepts what a stack would (a 20-minute soak among them).
+    executionTimeoutMinutes: Math.ceil(longestAcceptedRunSeconds({ ...experiment, dryRun: false }) / 60),
   };
 }
