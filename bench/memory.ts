@@ -110,7 +110,8 @@ function roleGrowth(samples: readonly MemorySample[], role: ProcessRole, minutes
 export async function benchSoak(minutes: number, log: (line: string) => void): Promise<SoakSection> {
   const sampleSeconds = 10;
   // A dry run: the windows and their tallies without the fault, which the outage section measures.
-  const input = { baselineSeconds: Math.max(10, Math.round(minutes * 60) - 15), outageSeconds: 5, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100, windowSeconds: 10, dryRun: true };
+  // As many traffic workers as the validator asks for at this rate (the local default is one).
+  const input = { baselineSeconds: Math.max(10, Math.round(minutes * 60) - 15), outageSeconds: 5, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100, windowSeconds: 10, trafficWorkers: null, dryRun: true };
   const lab = await startLab({ ...LOCAL_LAB });
   const sampler = startSampling(sampleSeconds * 1000);
   let report: RunReport | null = null;
