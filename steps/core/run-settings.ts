@@ -147,8 +147,8 @@ export function chooseTrafficSize(s: Omit<RunSettings, 'dryRun'>): TrafficSize {
 }
 
 /** The workers a run uses: as set, or as many of the chosen size as its rates need. */
-export function resolveTrafficWorkers(s: Omit<RunSettings, 'dryRun'>, size: TrafficSize = chooseTrafficSize(s)): number {
-  return s.trafficWorkers ?? workersForRates(s, size);
+export function resolveTrafficWorkers(s: Omit<RunSettings, 'dryRun'>, size?: TrafficSize): number {
+  return s.trafficWorkers ?? workersForRates(s, size ?? chooseTrafficSize(s));
 }
 
 /** The worst-case execution history of a run with these settings, every loop at its bound. */
