@@ -29,14 +29,16 @@ export interface TrafficSizeSpec {
  * The traffic functions' sizes. Lambda gives CPU in proportion to memory (a full vCPU at 1,769 MB),
  * and a worker may be busy at most half the time, so memory = rate x CPU per request / 0.5 x
  * 1,769 MB per vCPU (`bench/sizing.ts`). At the CPU per request the benchmark measures for one
- * worker (about 1.1 ms, 2026-12; `npm run bench -- --only cost`, the sizing line):
- * - small, 256 MB (0.145 vCPU): 60 requests a second, 40 reads + 20 writes; a default run pays for it.
- * - large, 1,792 MB (1.01 vCPU): 450 requests a second, 300 reads + 150 writes; 25 workers carry
- *   {@link MAX_TOTAL_RATE}, few enough that a 3,600 s outage at that rate stays under the history limit.
+ * worker (0.9-1.3 ms, 1.16 ms in the last run, 2026-12; `npm run bench -- --only cost`, the sizing line):
+ * - small, 256 MB (0.145 vCPU): 60 requests a second, 40 reads + 20 writes (246 MB at 1.16 ms); a
+ *   default run pays for it.
+ * - large, 2,048 MB (1.16 vCPU): 450 requests a second, 300 reads + 150 writes (1,856 MB at 1.16 ms;
+ *   2,048 MB holds it up to 1.29 ms a request); 25 workers carry {@link MAX_TOTAL_RATE}, few enough
+ *   that a 3,600 s outage at that rate stays under the history limit.
  */
 export const TRAFFIC_SIZES: Readonly<Record<TrafficSize, TrafficSizeSpec>> = Object.freeze({
   small: Object.freeze({ memoryMb: 256, perWorker: Object.freeze({ reads: 40, writes: 20 }) }),
-  large: Object.freeze({ memoryMb: 1792, perWorker: Object.freeze({ reads: 300, writes: 150 }) }),
+  large: Object.freeze({ memoryMb: 2048, perWorker: Object.freeze({ reads: 300, writes: 150 }) }),
 });
 
 /** Each traffic function's environment names its size (for the logs, and for the benchmark's pricing). */

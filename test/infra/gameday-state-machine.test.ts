@@ -299,8 +299,8 @@ describe('GameDay definition', () => {
     const bySize = Object.fromEntries(Object.entries(traffic).map(([id, fn]) => [fn.Properties.Environment.Variables.TRAFFIC_SIZE, { id, memory: fn.Properties.MemorySize }]));
     // When the input validation's payload is read
     const payload = (states.ValidateInput.Parameters as { Payload: { trafficFunctions: Record<string, string> } }).Payload;
-    // Then it names the small (256 MB) and the large (1,792 MB) function's ARN under their sizes
-    expect(bySize).toEqual({ small: { id: expect.any(String), memory: 256 }, large: { id: expect.any(String), memory: 1792 } });
+    // Then it names the small (256 MB) and the large (2,048 MB) function's ARN under their sizes
+    expect(bySize).toEqual({ small: { id: expect.any(String), memory: 256 }, large: { id: expect.any(String), memory: 2048 } });
     expect(payload.trafficFunctions).toEqual({ small: expect.stringContaining(bySize.small.id), large: expect.stringContaining(bySize.large.id) });
   });
 

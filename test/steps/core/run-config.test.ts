@@ -196,7 +196,7 @@ describe('validateRunInput', () => {
       const problems = problemsOf(() => validateRunInput({ readsPerSecond: 7500, writesPerSecond: 2500, trafficWorkers: 20 }, {}, 'sizes', {}, functions));
       // Then the large size and its per-worker rate are named
       expect(problems).toEqual([
-        'trafficWorkers (20) cannot carry 7500 reads + 2500 writes per second: one large traffic function (1792 MB, the size these rates pick) sends at most 300 reads + 150 writes per second; use at least 25 workers',
+        'trafficWorkers (20) cannot carry 7500 reads + 2500 writes per second: one large traffic function (2048 MB, the size these rates pick) sends at most 300 reads + 150 writes per second; use at least 25 workers',
       ]);
     });
 
