@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { startLab, type Lab } from '../local/lab';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
 import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/traffic-workers';
-import { PER_WORKER_RATE } from '../steps/core/run-settings';
+import { TRAFFIC_SIZES, type TrafficSize } from '../steps/core/run-settings';
 import { benchFleetFidelity, FLEET_DEFINITIONS, runFleetTrial, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
 import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type CostSection, type GameDayRun } from './gameday-runs';
 import { benchGenerator, type GeneratorSection } from './generator';
@@ -51,10 +51,13 @@ interface Plan {
     /** Both searches: tries again of a failed rate, and the unmeasured warm-up before the first. */
     repeatsOnFailure: number;
     warmUpSeconds: number;
-    /** One worker's rate within 1 %: the validator's mix (PER_WORKER_RATE) and a range that reaches past its assumption. */
+    /** One worker's rate within 1 %: the validator's mix (the small size's per-worker rate) and a range that reaches past its assumption. */
     perWorker: { startRps: number; stepRps: number; maxTrials: number; trialSeconds: number; readsPerWrite: number };
   };
 }
+
+/** What one worker of the small traffic function carries: the fleet's per-worker search starts there. */
+const SMALL = TRAFFIC_SIZES.small.perWorker;
 
 function planFor(options: BenchOptions): Plan {
   const reps = options.repetitions ?? (options.quick ? 1 : 3);
@@ -71,7 +74,7 @@ function planFor(options: BenchOptions): Plan {
     fragileOutageRepetitions: 1,
     gameDay: { baselineSeconds: 3, outageSeconds: 5, recoverySeconds: 3 },
     gameDayRuns: reps,
-    sizing: { trialRps: 300, readsPerWrite: PER_WORKER_RATE.reads / PER_WORKER_RATE.writes, seconds: options.quick ? 3 : 10, repetitions: reps },
+    sizing: { trialRps: 300, readsPerWrite: SMALL.reads / SMALL.writes, seconds: options.quick ? 3 : 10, repetitions: reps },
     fleet: {
       workerCounts: [1, 2, 4],
       // Below what PGlite holds (300 + 100 narrowly), so the table shows the fleet, not the lab's limit.
@@ -84,12 +87,12 @@ function planFor(options: BenchOptions): Plan {
       warmUpSeconds: 3,
       perWorker: {
         // From the assumed rate up, in steps of twice it: the first trial is the assumption itself.
-        startRps: PER_WORKER_RATE.reads + PER_WORKER_RATE.writes,
-        stepRps: 2 * (PER_WORKER_RATE.reads + PER_WORKER_RATE.writes),
+        startRps: SMALL.reads + SMALL.writes,
+        stepRps: 2 * (SMALL.reads + SMALL.writes),
         maxTrials: options.quick ? 3 : 10,
         // 10 s: the last answer's latency stretches the measured span, and must stay well under 1 % of it.
         trialSeconds: options.quick ? 3 : 10,
-        readsPerWrite: PER_WORKER_RATE.reads / PER_WORKER_RATE.writes,
+        readsPerWrite: SMALL.reads / SMALL.writes,
       },
     },
   };
@@ -131,7 +134,7 @@ async function withPools<T>(sizes: readonly number[], work: (pools: TrafficWorke
 }
 
 /** One worker process at the trial rate, a few times: its CPU per request sizes the traffic function. */
-async function measureTrafficSizing(lab: Lab, pool: TrafficWorkerPool, plan: Plan, configuredMemoryMb: number): Promise<TrafficSizing> {
+async function measureTrafficSizing(lab: Lab, pool: TrafficWorkerPool, plan: Plan, stepMemory: Record<string, number>): Promise<TrafficSizing> {
   const z = plan.sizing;
   await runFleetTrial(pool, { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), runId: `bench-sizing-warm-${Date.now()}`, totalRps: z.trialRps, mix: { readsPerWrite: z.readsPerWrite }, durationSeconds: plan.fleet.warmUpSeconds });
   const trials: TrafficSizingTrial[] = [];
@@ -140,7 +143,12 @@ async function measureTrafficSizing(lab: Lab, pool: TrafficWorkerPool, plan: Pla
     log(`  sizing rep ${rep + 1}: ${f.achievedRps.toFixed(1)}/s of ${f.offeredRps}/s, CPU ${f.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`);
     trials.push({ offeredRps: f.offeredRps, achievedRps: f.achievedRps, errorPercent: f.errorPercent, cpuMicrosPerRequest: f.cpuMicrosPerRequest });
   }
-  return trafficSizing(trials, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes, z.trialRps, configuredMemoryMb);
+  const sizes = (Object.keys(TRAFFIC_SIZES) as TrafficSize[]).map((size) => ({
+    size,
+    perWorkerRps: TRAFFIC_SIZES[size].perWorker.reads + TRAFFIC_SIZES[size].perWorker.writes,
+    configuredMemoryMb: stepMemory[`traffic:${size}`] ?? 128,
+  }));
+  return trafficSizing(trials, sizes, z.trialRps);
 }
 
 /** Successful answers the lab's shop has sent so far. */
@@ -170,7 +178,7 @@ async function postgresSearches(plan: Plan, postgresUrl: string): Promise<Pick<F
           { shopUrl: lab.shopUrl, shopAnswers: shopAnswers(lab), database, pool: onePool, mix: { readsPerWrite: w.readsPerWrite }, startRps: w.startRps, stepRps: w.stepRps, maxTrials: w.maxTrials, trialSeconds: w.trialSeconds, repeatsOnFailure: plan.fleet.repeatsOnFailure, warmUpSeconds: plan.fleet.warmUpSeconds, label: 'one-worker', log },
           { name: 'achieved within 1 % of offered', passed: withinOnePercent },
         );
-        return { postgresCapacity, perWorker: perWorkerVerdict(search, PER_WORKER_RATE.reads + PER_WORKER_RATE.writes) };
+        return { postgresCapacity, perWorker: perWorkerVerdict(search, SMALL.reads + SMALL.writes) };
       }),
     postgresUrl,
   );
@@ -230,8 +238,8 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
         let sizing: TrafficSizing | null = null;
         if (runs('cost')) {
           log(`bench: traffic function sizing, one worker at ${plan.sizing.trialRps}/s`);
-          const configured = overhead?.stepMemory.traffic ?? 128;
-          sizing = await withPools([1], ([pool]) => measureTrafficSizing(lab, pool, plan, configured));
+          const stepMemory = overhead?.stepMemory ?? {};
+          sizing = await withPools([1], ([pool]) => measureTrafficSizing(lab, pool, plan, stepMemory));
         }
         return { generator, resilient, overhead, fidelity, sizing, database: lab.database.kind };
       });

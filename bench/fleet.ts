@@ -2,7 +2,7 @@
 import type { TrafficWorkerPool } from '../local/traffic-workers';
 import type { TrafficResult } from '../steps/core/contracts';
 import { mergeEncodedHistograms, summarise } from '../steps/core/latency-histogram';
-import { TRAFFIC_MEMORY_MB } from '../steps/core/run-settings';
+import { TRAFFIC_SIZES } from '../steps/core/run-settings';
 import { workerShare } from '../steps/core/traffic-windows';
 import { processCpuMicros } from './process-cpu';
 import { cpuMicrosPerRequest, median, rateErrorPercent } from './stats';
@@ -365,6 +365,6 @@ export function perWorkerVerdict(search: FleetRateSearch, assumedRps: number): P
     assumedRps,
     belowAssumption,
     note:
-      `one worker process on this machine, against the lab on PostgreSQL sharing the same cores (the shop limits the figure too, so it bounds the generator from below); the ${TRAFFIC_MEMORY_MB} MB traffic function has less CPU than one core here (Lambda allocates CPU in proportion to memory, a full vCPU at 1,769 MB): the cost section's sizing line derives what it holds`,
+      `one worker process on this machine, against the lab on PostgreSQL sharing the same cores (the shop limits the figure too, so it bounds the generator from below); the ${TRAFFIC_SIZES.small.memoryMb} MB traffic function has less CPU than one core here (Lambda allocates CPU in proportion to memory, a full vCPU at 1,769 MB): the cost section's sizing line derives what it holds`,
   };
 }

@@ -6,7 +6,7 @@ import { runLocalGameDay } from '../local/runner';
 import type { StepHandler } from '../local/task-dispatcher';
 import { startTrafficWorkerPool, trafficStepInPool } from '../local/traffic-workers';
 import { METRIC_SLOT_SECONDS, RUN_LOG_LINES } from '../steps/core/metric-names';
-import { resolveTrafficWorkers } from '../steps/core/run-settings';
+import { chooseTrafficSize, resolveTrafficWorkers, TRAFFIC_SIZE_ENV } from '../steps/core/run-settings';
 import { nextWindow } from '../steps/core/traffic-windows';
 import { STATES } from '../steps/core/workflow-names';
 import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, loopCountsOf, transitionsFor, type CostEstimate, type LambdaUse, type LoopCounts } from './cost';
@@ -140,15 +140,24 @@ export function overheadBreakdown(firstEnteredMs: Readonly<Record<string, number
   };
 }
 
-/** Memory of each step function as the GameDay stack synthesizes it, by step key. */
+/**
+ * Memory of each step function as the GameDay stack synthesizes it, by step key; the traffic step
+ * at the size a default run picks (the small one), and each traffic size as `traffic:<size>` too.
+ */
 export async function stepMemoryMb(lab: Lab): Promise<Record<string, number>> {
   const { synthesizeGameDay } = await import('../infra/synth');
   const { template } = synthesizeGameDay(localGameDayConfig(lab));
   const resources = (template as { Resources: Record<string, { Type: string; Properties?: { MemorySize?: number; Environment?: { Variables?: Record<string, unknown> } } }> }).Resources;
+  const defaultSize = chooseTrafficSize(DEFAULT_EXPERIMENT);
   const memory: Record<string, number> = {};
   for (const resource of Object.values(resources)) {
-    const step = resource.Properties?.Environment?.Variables?.GAMEDAY_STEP;
-    if (resource.Type === 'AWS::Lambda::Function' && typeof step === 'string') memory[step] = resource.Properties?.MemorySize ?? 128;
+    const variables = resource.Properties?.Environment?.Variables;
+    const step = variables?.GAMEDAY_STEP;
+    if (resource.Type !== 'AWS::Lambda::Function' || typeof step !== 'string') continue;
+    const mb = resource.Properties?.MemorySize ?? 128;
+    const size = variables?.[TRAFFIC_SIZE_ENV];
+    if (typeof size === 'string') memory[`${step}:${size}`] = mb;
+    if (typeof size !== 'string' || size === defaultSize) memory[step] = mb;
   }
   return memory;
 }

@@ -1,4 +1,4 @@
-// Benchmark section: the traffic function's memory, derived from one worker's measured CPU per request and the rate it must hold.
+// Benchmark section: the traffic functions' memory, derived from one worker's measured CPU per request and the rate each size must hold.
 import { median } from './stats';
 
 /** Lambda allocates CPU in proportion to memory: one full vCPU at this size (AWS Lambda docs, 2026-11). */
@@ -29,35 +29,45 @@ export interface TrafficSizingTrial {
   cpuMicrosPerRequest: number | null;
 }
 
-export interface TrafficSizing {
-  /** The rate one worker must hold (PER_WORKER_RATE, reads + writes). */
+/** One traffic function size against the measured CPU per request. */
+export interface TrafficSizeVerdict {
+  size: string;
+  /** The rate one worker of this size must hold (its per-worker reads + writes). */
   perWorkerRps: number;
-  /** The rate the trials offered one worker process (the lab's limit keeps it below perWorkerRps: CPU per request falls as the rate rises, so this errs large). */
-  trialRps: number;
-  trials: TrafficSizingTrial[];
-  /** Median of the trials. */
-  cpuMicrosPerRequest: number | null;
   /** What the measurement asks for; null when CPU could not be read. */
   neededMemoryMb: number | null;
   /** What the stack configures. */
   configuredMemoryMb: number;
   /** true when the configured memory is at least what the measurement asks for. */
   holds: boolean | null;
+}
+
+export interface TrafficSizing {
+  /** The rate the trials offered one worker process (the lab's limit keeps it below the large size's rate: CPU per request falls as the rate rises, so this errs large). */
+  trialRps: number;
+  trials: TrafficSizingTrial[];
+  /** Median of the trials. */
+  cpuMicrosPerRequest: number | null;
+  /** Each size the stack configures, with the memory the measurement asks for at its rate. */
+  sizes: TrafficSizeVerdict[];
   note: string;
 }
 
-/** The sizing verdict from the trials of one worker process. */
-export function trafficSizing(trials: readonly TrafficSizingTrial[], perWorkerRps: number, trialRps: number, configuredMemoryMb: number): TrafficSizing {
+/** The sizing verdict from the trials of one worker process, for each configured size (`size`, its per-worker rate, its memory). */
+export function trafficSizing(
+  trials: readonly TrafficSizingTrial[],
+  sizes: ReadonlyArray<{ size: string; perWorkerRps: number; configuredMemoryMb: number }>,
+  trialRps: number,
+): TrafficSizing {
   const cpuMicrosPerRequest = median(trials.map((t) => t.cpuMicrosPerRequest).filter((v): v is number => v !== null));
-  const neededMemoryMb = cpuMicrosPerRequest === null ? null : memoryForRate(perWorkerRps, cpuMicrosPerRequest);
   return {
-    perWorkerRps,
     trialRps,
     trials: [...trials],
     cpuMicrosPerRequest,
-    neededMemoryMb,
-    configuredMemoryMb,
-    holds: neededMemoryMb === null ? null : configuredMemoryMb >= neededMemoryMb,
+    sizes: sizes.map(({ size, perWorkerRps, configuredMemoryMb }) => {
+      const neededMemoryMb = cpuMicrosPerRequest === null ? null : memoryForRate(perWorkerRps, cpuMicrosPerRequest);
+      return { size, perWorkerRps, neededMemoryMb, configuredMemoryMb, holds: neededMemoryMb === null ? null : configuredMemoryMb >= neededMemoryMb };
+    }),
     note:
       `derived, not measured on Lambda: memory = rate x CPU per request / ${MAX_CPU_SHARE} busy share x ${MB_PER_VCPU} MB per vCPU, ` +
       'the CPU per request (user + system, from /proc) of one worker process on this machine; a Lambda vCPU (arm64) may be slower than a core here',

@@ -155,7 +155,7 @@ export function formatFleet(fleet: FleetSection): string[] {
   if (fleet.perWorker) {
     const p = fleet.perWorker;
     lines.push(`  one worker within 1 % of offered: ${describeSearch(p)}`);
-    lines.push(`  assumed per worker (PER_WORKER_RATE): ${p.assumedRps}/s${p.belowAssumption ? ' -- the measured rate is BELOW the assumption' : ''}; ${p.note}`);
+    lines.push(`  assumed per worker (the small traffic function's rate): ${p.assumedRps}/s${p.belowAssumption ? ' -- the measured rate is BELOW the assumption' : ''}; ${p.note}`);
   }
   if (fleet.postgresSkipped) lines.push(`  PostgreSQL searches skipped: ${fleet.postgresSkipped}`);
   return lines;
@@ -190,9 +190,12 @@ export function formatCost(c: CostSection): string[] {
 
 /** The traffic function's memory against what one worker's measured CPU asks for. */
 export function formatSizing(z: TrafficSizing): string[] {
+  const sizes = z.sizes.map(
+    (v) => `${v.size} ${v.configuredMemoryMb} MB configured, ${fmt(v.neededMemoryMb)} MB needed for ${v.perWorkerRps}/s per worker${v.holds === false ? ' -- TOO SMALL' : ''}`,
+  );
   return [
-    `  traffic function: ${z.configuredMemoryMb} MB configured, ${fmt(z.neededMemoryMb)} MB needed for ${z.perWorkerRps}/s per worker at ${fmt(z.cpuMicrosPerRequest)} us CPU per request` +
-      ` (one worker at ${z.trialRps}/s, ${z.trials.map((t) => `${fmt(t.achievedRps, 1)}/s ${fmt(t.cpuMicrosPerRequest)} us`).join(', ')})${z.holds === false ? ' -- TOO SMALL' : ''}`,
+    `  traffic functions at ${fmt(z.cpuMicrosPerRequest)} us CPU per request: ${sizes.join('; ')}` +
+      ` (one worker at ${z.trialRps}/s, ${z.trials.map((t) => `${fmt(t.achievedRps, 1)}/s ${fmt(t.cpuMicrosPerRequest)} us`).join(', ')})`,
     `    ${z.note}`,
   ];
 }

@@ -35,13 +35,23 @@ export function resolveGameDayDefinition(template: CfnTemplate, resourceNames: R
 
   const stepsByFunctionArn = new Map<string, string>();
   const physicalIds = new Map<string, { ref: string; arn: string }>();
+  const stepOf = (resource: { Properties?: Record<string, unknown> }): string | undefined => {
+    const env = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    return typeof env.GAMEDAY_STEP === 'string' ? env.GAMEDAY_STEP : undefined;
+  };
+  // A step may run in more than one function (the traffic step's sizes): each keeps a name of its own.
+  const functionsOfStep = new Map<string, number>();
+  for (const resource of Object.values(resources)) {
+    const step = resource.Type === 'AWS::Lambda::Function' ? stepOf(resource) : undefined;
+    if (step) functionsOfStep.set(step, (functionsOfStep.get(step) ?? 0) + 1);
+  }
   for (const [id, resource] of Object.entries(resources)) {
     if (resource.Type === 'AWS::Lambda::Function') {
-      const env = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-      const step = typeof env.GAMEDAY_STEP === 'string' ? env.GAMEDAY_STEP : id;
-      const name = `gameday-${step}`;
+      const stepKey = stepOf(resource);
+      const step = stepKey ?? id;
+      const name = (functionsOfStep.get(step) ?? 0) > 1 ? `gameday-${step}-${id}` : `gameday-${step}`;
       const arn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
-      if (typeof env.GAMEDAY_STEP === 'string') stepsByFunctionArn.set(arn, step);
+      if (stepKey) stepsByFunctionArn.set(arn, stepKey);
       physicalIds.set(id, { ref: name, arn });
     } else {
       const name = resourceNames[id] ?? id;

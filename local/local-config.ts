@@ -14,7 +14,8 @@ export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
   writesPerSecond: 1,
   drainTimeoutSeconds: 60,
   windowSeconds: 5,
-  trafficWorkers: 1,
+  // As many as the rates need of the size they pick, as on AWS: one process each.
+  trafficWorkers: null,
   errorBudgetPercent: null,
   drainPollSeconds: 1,
   drainZeroReadings: 2,

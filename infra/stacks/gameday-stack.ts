@@ -10,7 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_SHOP_AUTH, type GameDayConfig, regionOfArn, type ShopAuth, validateGameDayConfig } from '../config';
 import { SHOP_AUTH_ENV } from '../../steps/core/shop-auth';
-import { TRAFFIC_MEMORY_MB } from '../../steps/core/run-settings';
+import { TRAFFIC_SIZE_ENV, TRAFFIC_SIZES, type TrafficSize } from '../../steps/core/run-settings';
 import { chartAssetPaths } from '../../dashboards/render/html-report';
 import { WORKER_TIMEOUT_SECONDS } from '../constructs/workflow/traffic-windows';
 import { GameDayDashboard } from '../constructs/gameday-dashboard';
@@ -84,20 +84,25 @@ export class GameDayStack extends Stack {
     const shopAuth = config.shopAuth ?? DEFAULT_SHOP_AUTH;
     const shopCaller = { environment: shopAuthEnvironment(shopAuth), secretsExtension: shopAuth.type === 'header' };
     const validateInput = new StepFunction(this, 'ValidateInput', { step: 'validate-input', description: 'GameDay: validates a run input', timeout: Duration.seconds(10) });
-    const traffic = new StepFunction(this, 'Traffic', {
-      step: 'traffic',
-      description: 'GameDay: drives one worker\'s share of one window of open-loop traffic against the shop',
-      // One invocation runs one window (at most 120 s) and its stragglers (5 s).
-      timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
-      memorySize: TRAFFIC_MEMORY_MB,
-      ...shopCaller,
-    });
+    // Two functions from the same code: the small one for the usual rates, the large one for the rates it cannot carry.
+    const trafficOf = (size: TrafficSize, id: string) =>
+      new StepFunction(this, id, {
+        step: 'traffic',
+        description: `GameDay: drives one worker's share of one window of open-loop traffic against the shop (${size}, ${TRAFFIC_SIZES[size].memoryMb} MB)`,
+        // One invocation runs one window (at most 120 s) and its stragglers (5 s).
+        timeout: Duration.seconds(WORKER_TIMEOUT_SECONDS),
+        memorySize: TRAFFIC_SIZES[size].memoryMb,
+        secretsExtension: shopCaller.secretsExtension,
+        environment: { ...shopCaller.environment, [TRAFFIC_SIZE_ENV]: size },
+      });
+    const trafficFunctions = { small: trafficOf('small', 'Traffic'), large: trafficOf('large', 'TrafficLarge') } satisfies Record<TrafficSize, StepFunction>;
+    const traffic = Object.values(trafficFunctions);
     // The workers store their timelines for the report step, under their own keys only: never the lock item.
     const timelineItems = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['timeline#*'] } };
-    traffic.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StoreTimelines', actions: ['dynamodb:PutItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
+    for (const fn of traffic) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StoreTimelines', actions: ['dynamodb:PutItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
     const tallyWindow = new StepFunction(this, 'TallyWindow', { step: 'tally-window', description: 'GameDay: merges one traffic window of all workers', timeout: Duration.seconds(30), memorySize: 512 });
     const verifyOrders = new StepFunction(this, 'VerifyOrders', { step: 'verify-orders', description: 'GameDay: checks no accepted order was lost', timeout: Duration.minutes(1), ...shopCaller });
-    for (const caller of [traffic, verifyOrders]) {
+    for (const caller of [...traffic, verifyOrders]) {
       grantShopAccess(caller.role, shopAuth);
       if (shopAuth.type === 'iam' && shopAuth.executeApiArn.includes('*')) acknowledgeWildcardResource(caller.role, shopAuth.executeApiArn, NAG_ACKNOWLEDGEMENTS.shopInvoke);
     }
@@ -118,7 +123,7 @@ export class GameDayStack extends Stack {
     const gameDay = new GameDayStateMachine(this, 'GameDay', {
       config,
       lockTable,
-      steps: { validateInput: validateInput.fn, traffic: traffic.fn, tallyWindow: tallyWindow.fn, verifyOrders: verifyOrders.fn, report: report.fn },
+      steps: { validateInput: validateInput.fn, traffic: { small: trafficFunctions.small.fn, large: trafficFunctions.large.fn }, tallyWindow: tallyWindow.fn, verifyOrders: verifyOrders.fn, report: report.fn },
     });
     this.gameDay = gameDay;
     const stateMachine = gameDay.stateMachine;
@@ -236,8 +241,8 @@ export class GameDayStack extends Stack {
     new CfnOutput(this, 'ScheduleName', { value: this.schedule.scheduleName, description: 'The recurring GameDay schedule (default group)' });
 
     this.acknowledgeNagFindings({
-      invokedBySteps: [validateInput, traffic, tallyWindow, verifyOrders, report],
-      functions: [validateInput, traffic, tallyWindow, verifyOrders, report, safetyNet, scheduleStart],
+      invokedBySteps: [validateInput, ...traffic, tallyWindow, verifyOrders, report],
+      functions: [validateInput, ...traffic, tallyWindow, verifyOrders, report, safetyNet, scheduleStart],
       executionReaders: [safetyNet, scheduleStart],
       schedulerRole,
       scheduledFunctions: [safetyNet, scheduleStart],

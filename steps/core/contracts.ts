@@ -55,12 +55,19 @@ type OverridableSetting =
 export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K] } & { hypothesis?: Partial<HypothesisTolerances> };
 
 /** The validated configuration of one run (the state machine carries it as `$.config`). */
+/** The two traffic functions, built from the same code (see `TRAFFIC_SIZES`). */
+export type TrafficSize = 'small' | 'large';
+
 export interface RunConfig extends Pick<RunSettings, 'baselineSeconds' | 'outageSeconds' | 'readsPerSecond' | 'writesPerSecond' | 'drainTimeoutSeconds'> {
   readonly runId: string;
   /** Traffic keeps running this long after the target is AVAILABLE again. */
   readonly recoverySeconds: number;
   /** Length of a traffic window; the last window of a phase is shorter when the phase ends first. */
   readonly windowSeconds: number;
+  /** Which traffic function the windows invoke: the small one unless the rates need the large one. */
+  readonly trafficSize: TrafficSize;
+  /** The chosen function's ARN, for the windows' Lambda invoke; null when the caller named no functions (a check outside the state machine). */
+  readonly trafficFunction: string | null;
   /** Traffic functions per window (each carries its share of the rates). */
   readonly trafficWorkers: number;
   /** `[0, 1, ..., trafficWorkers - 1]`: the items each window's Map fans out over. */

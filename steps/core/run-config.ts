@@ -1,8 +1,8 @@
 // Validates a run's settings (execution-input overrides over the stack's defaults) into a RunConfig.
 import { randomBytes } from 'node:crypto';
-import type { RunConfig, RunSettings } from './contracts';
+import type { RunConfig, RunSettings, TrafficSize } from './contracts';
 import { checkTolerances, type HypothesisTolerances, mergeTolerances } from './hypothesis-tolerances';
-import { checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, deriveLoopBounds, describeValue, OVERRIDABLE_KEYS, resolveTrafficWorkers, SETTING_KEYS } from './run-settings';
+import { checkSettingRules, checkSettingValues, chooseTrafficSize, DEFAULT_RUN_SETTINGS, deriveLoopBounds, describeValue, OVERRIDABLE_KEYS, resolveTrafficWorkers, SETTING_KEYS, TRAFFIC_SIZES } from './run-settings';
 
 export { DEFAULT_RUN_SETTINGS, estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-settings';
 
@@ -20,10 +20,13 @@ export class InvalidRunConfig extends Error {
 /**
  * Merges the execution input's overrides over `defaults` (themselves over the seed's settings),
  * checks every field and the limits the state machine lives under, and derives the loop bounds.
- * The run id comes from the input, else from the execution name, else it is generated.
+ * The run id comes from the input, else from the execution name, else it is generated. The traffic
+ * size follows from the rates; `trafficFunctions` (the state machine's two traffic functions) names
+ * the chosen one's ARN in the config.
  */
-export function validateRunInput(input: unknown, defaults: RunDefaults = {}, executionName?: string, limits: RunLimits = {}): RunConfig {
+export function validateRunInput(input: unknown, defaults: RunDefaults = {}, executionName?: string, limits: RunLimits = {}, trafficFunctions?: unknown): RunConfig {
   const problems: string[] = [];
+  const functions = trafficFunctions === undefined ? undefined : readTrafficFunctions(trafficFunctions, problems);
   const overrides = readObject(input ?? {}, 'execution input', problems);
   const stackDefaults = readObject(defaults ?? {}, 'defaults', problems);
 
@@ -62,7 +65,8 @@ export function validateRunInput(input: unknown, defaults: RunDefaults = {}, exe
   problems.push(...checkSettingRules(settings, '', limits));
   if (problems.length > 0) throw new InvalidRunConfig(problems);
 
-  const trafficWorkers = resolveTrafficWorkers(settings);
+  const trafficSize = chooseTrafficSize(settings);
+  const trafficWorkers = resolveTrafficWorkers(settings, trafficSize);
   return {
     runId,
     baselineSeconds: settings.baselineSeconds,
@@ -72,6 +76,8 @@ export function validateRunInput(input: unknown, defaults: RunDefaults = {}, exe
     writesPerSecond: settings.writesPerSecond,
     drainTimeoutSeconds: settings.drainTimeoutSeconds,
     windowSeconds: settings.windowSeconds,
+    trafficSize,
+    trafficFunction: functions?.[trafficSize] ?? null,
     trafficWorkers,
     workers: Array.from({ length: trafficWorkers }, (_, worker) => worker),
     errorBudgetPercent: settings.errorBudgetPercent,
@@ -96,6 +102,18 @@ export type RunDefaults = Partial<RunSettings> & { readonly hypothesis?: Partial
 export interface RunLimits {
   /** The state machine's execution timeout; a run that could outlast it is refused. @default - not checked */
   readonly executionTimeoutSeconds?: number;
+}
+
+/** The traffic functions' ARNs by size, as the state machine passes them: each a non-empty string. */
+function readTrafficFunctions(value: unknown, problems: string[]): Record<TrafficSize, string> | undefined {
+  const object = readObject(value, 'trafficFunctions', problems);
+  const sizes = Object.keys(TRAFFIC_SIZES) as TrafficSize[];
+  const missing = sizes.filter((size) => typeof object[size] !== 'string' || object[size] === '');
+  if (missing.length > 0) {
+    problems.push(`trafficFunctions must name a function ARN for each size (${missing.join(', ')}: got ${missing.map((size) => describeValue(object[size])).join(', ')})`);
+    return undefined;
+  }
+  return object as Record<TrafficSize, string>;
 }
 
 function readObject(value: unknown, what: string, problems: string[]): Record<string, unknown> {

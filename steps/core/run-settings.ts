@@ -1,5 +1,7 @@
 // The one owner of a run's settings: each setting's default, bounds and who may set it, the rules across settings and the derived loop bounds.
-import type { RunSettings } from './contracts';
+import type { RunSettings, TrafficSize } from './contracts';
+
+export type { TrafficSize } from './contracts';
 
 /** One setting: its seed default, its inclusive integer bounds, and whether an execution input may override it. */
 export interface NumericSettingSpec {
@@ -17,24 +19,36 @@ export interface NumericSettingSpec {
 
 export type NumericSetting = Exclude<keyof RunSettings, 'dryRun'>;
 
-/**
- * The traffic function's memory. Lambda gives CPU in proportion to memory (a full vCPU at 1,769 MB):
- * 256 MB is 0.145 vCPU, which holds {@link PER_WORKER_RATE} at the CPU per request the benchmark
- * measures for one worker (`npm run bench -- --only cost`, the sizing line), busy at most half the time.
- */
-export const TRAFFIC_MEMORY_MB = 256;
+/** One traffic function: its memory and what one invocation of it (one worker) sends within 1 % of the offered rate. */
+export interface TrafficSizeSpec {
+  readonly memoryMb: number;
+  readonly perWorker: { readonly reads: number; readonly writes: number };
+}
 
 /**
- * What one traffic function sends within 1 % of the offered rate at {@link TRAFFIC_MEMORY_MB}: about
- * 1.1 ms of CPU per request measured (2026-12) gives 60 requests a second at half of 0.145 vCPU.
+ * The traffic functions' sizes. Lambda gives CPU in proportion to memory (a full vCPU at 1,769 MB),
+ * and a worker may be busy at most half the time, so memory = rate x CPU per request / 0.5 x
+ * 1,769 MB per vCPU (`bench/sizing.ts`). At the CPU per request the benchmark measures for one
+ * worker (0.9-1.3 ms, 1.16 ms in the last run, 2026-12; `npm run bench -- --only cost`, the sizing line):
+ * - small, 256 MB (0.145 vCPU): 60 requests a second, 40 reads + 20 writes (246 MB at 1.16 ms); a
+ *   default run pays for it.
+ * - large, 2,048 MB (1.16 vCPU): 450 requests a second, 300 reads + 150 writes (1,856 MB at 1.16 ms;
+ *   2,048 MB holds it up to 1.29 ms a request); 25 workers carry {@link MAX_TOTAL_RATE}, few enough
+ *   that a 3,600 s outage at that rate stays under the history limit.
  */
-export const PER_WORKER_RATE = Object.freeze({ reads: 40, writes: 20 });
+export const TRAFFIC_SIZES: Readonly<Record<TrafficSize, TrafficSizeSpec>> = Object.freeze({
+  small: Object.freeze({ memoryMb: 256, perWorker: Object.freeze({ reads: 40, writes: 20 }) }),
+  large: Object.freeze({ memoryMb: 2048, perWorker: Object.freeze({ reads: 300, writes: 150 }) }),
+});
+
+/** Each traffic function's environment names its size (for the logs, and for the benchmark's pricing). */
+export const TRAFFIC_SIZE_ENV = 'TRAFFIC_SIZE';
 
 /** A Map state's iterations run at most this many at once here; more workers would queue and leave holes. */
 export const MAX_TRAFFIC_WORKERS = 40;
 
-/** The highest rates a run may offer: what {@link MAX_TRAFFIC_WORKERS} workers carry together. */
-export const MAX_TOTAL_RATE = Object.freeze({ reads: MAX_TRAFFIC_WORKERS * PER_WORKER_RATE.reads, writes: MAX_TRAFFIC_WORKERS * PER_WORKER_RATE.writes });
+/** The highest rates a run may offer: API Gateway's default throttle of 10,000 requests a second, which the lab's stage allows. */
+export const MAX_TOTAL_RATE = Object.freeze({ reads: 7500, writes: 2500 });
 
 /**
  * Every numeric setting. The defaults are the seed's experiment: 30 s baseline, 180 s outage, 60 s
@@ -106,7 +120,7 @@ export interface LoopBounds {
   availablePollIterations: number;
 }
 
-export function deriveLoopBounds(s: RunSettings): LoopBounds {
+export function deriveLoopBounds(s: Omit<RunSettings, 'dryRun'>): LoopBounds {
   return {
     baselineWindows: Math.ceil(s.baselineSeconds / s.windowSeconds),
     outageWindows: Math.ceil(s.outageSeconds / s.windowSeconds),
@@ -117,13 +131,30 @@ export function deriveLoopBounds(s: RunSettings): LoopBounds {
   };
 }
 
-/** The workers a run uses: as set, or as many as its rates need. */
-export function resolveTrafficWorkers(s: Pick<RunSettings, 'trafficWorkers' | 'readsPerSecond' | 'writesPerSecond'>): number {
-  return s.trafficWorkers ?? Math.max(1, Math.ceil(s.readsPerSecond / PER_WORKER_RATE.reads), Math.ceil(s.writesPerSecond / PER_WORKER_RATE.writes));
+/** The workers of one size that carry these rates. */
+export function workersForRates(s: Pick<RunSettings, 'readsPerSecond' | 'writesPerSecond'>, size: TrafficSize): number {
+  const { reads, writes } = TRAFFIC_SIZES[size].perWorker;
+  return Math.max(1, Math.ceil(s.readsPerSecond / reads), Math.ceil(s.writesPerSecond / writes));
+}
+
+/**
+ * The traffic function a run invokes: the small one when {@link MAX_TRAFFIC_WORKERS} of it carry the
+ * rates and a run with that many workers stays under the history limit, else the large one. An
+ * explicit `trafficWorkers` does not change the choice: it is checked against the chosen size.
+ */
+export function chooseTrafficSize(s: Omit<RunSettings, 'dryRun'>): TrafficSize {
+  const workers = workersForRates(s, 'small');
+  const fits = workers <= MAX_TRAFFIC_WORKERS && worstCaseHistoryEvents({ ...s, trafficWorkers: workers }) <= MAX_HISTORY_EVENTS;
+  return fits ? 'small' : 'large';
+}
+
+/** The workers a run uses: as set, or as many of the chosen size as its rates need. */
+export function resolveTrafficWorkers(s: Omit<RunSettings, 'dryRun'>, size?: TrafficSize): number {
+  return s.trafficWorkers ?? workersForRates(s, size ?? chooseTrafficSize(s));
 }
 
 /** The worst-case execution history of a run with these settings, every loop at its bound. */
-export function worstCaseHistoryEvents(s: RunSettings): number {
+export function worstCaseHistoryEvents(s: Omit<RunSettings, 'dryRun'>): number {
   const loops = deriveLoopBounds(s);
   const window = HISTORY_EVENTS.windowBase + HISTORY_EVENTS.windowPerWorker * resolveTrafficWorkers(s);
   const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
@@ -203,12 +234,14 @@ export function checkExecutionTimeout(s: RunSettings, executionTimeoutSeconds: n
 export function checkSettingRules(s: RunSettings, prefix = '', limits: { executionTimeoutSeconds?: number } = {}): string[] {
   const problems: string[] = [];
   const loops = deriveLoopBounds(s);
-  const workers = resolveTrafficWorkers(s);
-  if (workers * PER_WORKER_RATE.reads < s.readsPerSecond || workers * PER_WORKER_RATE.writes < s.writesPerSecond) {
+  const size = chooseTrafficSize(s);
+  const workers = resolveTrafficWorkers(s, size);
+  const perWorker = TRAFFIC_SIZES[size].perWorker;
+  if (workers * perWorker.reads < s.readsPerSecond || workers * perWorker.writes < s.writesPerSecond) {
     problems.push(
-      `${prefix}trafficWorkers (${workers}) cannot carry ${s.readsPerSecond} reads + ${s.writesPerSecond} writes per second: one traffic function sends at most ` +
-        `${PER_WORKER_RATE.reads} reads + ${PER_WORKER_RATE.writes} writes per second; use at least ` +
-        `${Math.max(Math.ceil(s.readsPerSecond / PER_WORKER_RATE.reads), Math.ceil(s.writesPerSecond / PER_WORKER_RATE.writes))} workers`,
+      `${prefix}trafficWorkers (${workers}) cannot carry ${s.readsPerSecond} reads + ${s.writesPerSecond} writes per second: one ${size} traffic function ` +
+        `(${TRAFFIC_SIZES[size].memoryMb} MB, the size these rates pick) sends at most ${perWorker.reads} reads + ${perWorker.writes} writes per second; ` +
+        `use at least ${workersForRates(s, size)} workers`,
     );
   }
   const history = worstCaseHistoryEvents(s);

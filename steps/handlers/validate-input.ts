@@ -15,6 +15,8 @@ export interface ValidateInputEvent {
   executionName?: string;
   /** The deployed state machine's limits (its execution timeout). */
   limits?: RunLimits;
+  /** The state machine's traffic functions by size (their ARNs): the config names the one the rates pick. */
+  trafficFunctions?: unknown;
   /** `$$.Execution.Id`, for the logs. */
   executionArn?: string;
 }
@@ -22,7 +24,7 @@ export interface ValidateInputEvent {
 export async function handler(event: ValidateInputEvent, context?: Context): Promise<RunConfig> {
   logInvocation(logger, { executionArn: event?.executionArn, runId: event?.executionName }, context);
   try {
-    const config = validateRunInput(event?.input, event?.defaults ?? {}, event?.executionName, event?.limits ?? {});
+    const config = validateRunInput(event?.input, event?.defaults ?? {}, event?.executionName, event?.limits ?? {}, event?.trafficFunctions);
     logInvocation(logger, { executionArn: event?.executionArn, runId: config.runId }, context);
     logger.info('run input accepted', { config });
     return config;

@@ -25,19 +25,31 @@ describe('memoryForRate', () => {
 
 describe('trafficSizing', () => {
   const trial = (cpuMicrosPerRequest: number | null) => ({ offeredRps: 300, achievedRps: 300, errorPercent: 0, cpuMicrosPerRequest });
+  const size = (name: string, perWorkerRps: number, configuredMemoryMb: number) => ({ size: name, perWorkerRps, configuredMemoryMb });
 
   it('sizes from the median trial and says whether the configured memory holds it', () => {
     // Given three trials at 900, 1,000 and 5,000 us a request, 100/s to hold
-    const sizing = trafficSizing([trial(900), trial(5000), trial(1000)], 100, 300, 256);
+    const sizing = trafficSizing([trial(900), trial(5000), trial(1000)], [size('small', 100, 256)], 300);
     // Then the median, 1,000 us, asks for 384 MB: 256 MB does not hold it
-    expect(sizing).toMatchObject({ cpuMicrosPerRequest: 1000, neededMemoryMb: 384, holds: false });
+    expect(sizing.cpuMicrosPerRequest).toBe(1000);
+    expect(sizing.sizes).toEqual([{ size: 'small', perWorkerRps: 100, neededMemoryMb: 384, configuredMemoryMb: 256, holds: false }]);
   });
 
   it('holds when the configured memory is at least what is needed', () => {
-    expect(trafficSizing([trial(1000)], 100, 300, 384).holds).toBe(true);
+    expect(trafficSizing([trial(1000)], [size('small', 100, 384)], 300).sizes[0].holds).toBe(true);
+  });
+
+  it('judges each size at its own rate against the same CPU per request', () => {
+    // Given 1,000 us a request, a small size at 100/s in 384 MB and a large one at 500/s in 1,792 MB
+    const sizing = trafficSizing([trial(1000)], [size('small', 100, 384), size('large', 500, 1792)], 300);
+    // Then the large one needs a full vCPU (rounded up to 1,792 MB): both hold
+    expect(sizing.sizes.map((v) => [v.size, v.neededMemoryMb, v.holds])).toEqual([
+      ['small', 384, true],
+      ['large', 1792, true],
+    ]);
   });
 
   it('says nothing when no trial could read its CPU', () => {
-    expect(trafficSizing([trial(null)], 100, 300, 256)).toMatchObject({ neededMemoryMb: null, holds: null });
+    expect(trafficSizing([trial(null)], [size('small', 100, 256)], 300).sizes[0]).toMatchObject({ neededMemoryMb: null, holds: null });
   });
 });

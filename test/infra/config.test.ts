@@ -39,6 +39,20 @@ describe('validateGameDayConfig', () => {
     expect(run).not.toThrow();
   });
 
+  test('accepts a 3,600 s outage at 7,500 reads + 2,500 writes a second, as a stack default and as a run input', () => {
+    // Given the example target with the highest rates over an hour's outage, and the default stack
+    const experiment = { outageSeconds: 3600, readsPerSecond: 7500, writesPerSecond: 2500 };
+    const stack = validateGameDayConfig(EXAMPLE_GAMEDAY_CONTEXT);
+
+    // When the first is validated as a stack, and the same run as an input to the default stack
+    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, experiment });
+    const run = validateRunInput(experiment, stack.experiment, 'x', { executionTimeoutSeconds: stack.executionTimeoutMinutes * 60 });
+
+    // Then both are accepted, the run on the large traffic function
+    expect(config.experiment).toMatchObject(experiment);
+    expect(run).toMatchObject({ ...experiment, trafficSize: 'large' });
+  });
+
   test('gives the stack the same experiment the run falls back to without defaults', () => {
     // Given a target without experiment settings
     const config = validateGameDayConfig(EXAMPLE_GAMEDAY_CONTEXT);
@@ -191,7 +205,7 @@ describe('validateGameDayConfig', () => {
     // Then each is named
     expect(problems).toEqual([
       'unknown key "experiment.bogus"',
-      'experiment.readsPerSecond must be an integer from 1 to 1600 (got 0)',
+      'experiment.readsPerSecond must be an integer from 1 to 7500 (got 0)',
       'experiment.drainPollSeconds must be an integer from 1 to 60 (got 1.5)',
     ]);
   });

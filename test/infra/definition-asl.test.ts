@@ -52,4 +52,16 @@ describe('the synthesized GameDay definition', () => {
     expect(result.errorsText('\n')).toBe('');
     expect(result.isValid).toBe(true);
   });
+
+  test('routes both traffic functions to the traffic step locally, each under an ARN of its own that the input validation is given', () => {
+    // Given the lab's GameDay stack, resolved as the local runner resolves it
+    const { gameDay } = appFor({});
+    const { definition, stepsByFunctionArn } = resolveGameDayDefinition(withImportsResolved(Template.fromStack(gameDay)));
+    // When the traffic functions' ARNs are read, and those the input validation passes on
+    const traffic = [...stepsByFunctionArn].filter(([, step]) => step === 'traffic').map(([arn]) => arn);
+    const validate = (definition as unknown as { States: Record<string, { Parameters: { Payload: { trafficFunctions: Record<string, string> } } }> }).States.ValidateInput;
+    // Then there are two, both the traffic step, and they are the small and the large function the run may pick
+    expect(traffic).toHaveLength(2);
+    expect(Object.values(validate.Parameters.Payload.trafficFunctions).sort()).toEqual([...traffic].sort());
+  });
 });

@@ -145,6 +145,19 @@ describe('state machine IAM', () => {
       expect(JSON.stringify(allowedResources(stateMachineStatements, action))).toContain(`"Ref":"${lockTable}"`);
     }
   });
+
+  test('may invoke the workflow\'s step functions, both traffic functions among them, and no other', () => {
+    // Given the functions the state machine's role may invoke (each with its versions)
+    const invocable = allowedResources(stateMachineStatements, 'lambda:InvokeFunction').flat();
+    const ids = new Set(invocable.map((resource) => /"Fn::GetAtt":\["([^"]+)"/.exec(JSON.stringify(resource))?.[1]));
+    // When they are compared with the stack's functions by step
+    const ofStep = (step: string) => Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: step }) } } }));
+    const expected = ['validate-input', 'traffic', 'tally-window', 'verify-orders', 'report'].flatMap(ofStep);
+    // Then they are the five workflow steps' functions, two of them traffic, and every grant names a function and its versions
+    expect(ofStep('traffic')).toHaveLength(2);
+    expect([...ids].sort()).toEqual([...expected].sort());
+    expect(invocable).toHaveLength(2 * expected.length);
+  });
 });
 
 describe('lock table', () => {

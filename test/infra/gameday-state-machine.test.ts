@@ -275,10 +275,33 @@ describe('GameDay definition', () => {
     // Then each runs one traffic Lambda per worker of $.config.workers, told its index and the schedule
     for (const map of maps) {
       expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.config.workers', ResultPath: '$.results' });
-      expect(map.ItemSelector).toMatchObject({ 'worker.$': '$$.Map.Item.Value', 'workers.$': '$.config.trafficWorkers', 'scheduleStartAt.$': '$.tally.window.scheduleStartAt' });
+      expect(map.ItemSelector).toMatchObject({ event: { 'worker.$': '$$.Map.Item.Value', 'workers.$': '$.config.trafficWorkers', 'scheduleStartAt.$': '$.tally.window.scheduleStartAt' } });
       const processor = map.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
       expect(processor.States[processor.StartAt].Resource).toMatch(/:states:::lambda:invoke$/);
     }
+  });
+
+  test('invokes in every window the traffic function the run\'s config names, with the window\'s event', () => {
+    // Given the four window Maps
+    const maps = ['BaselineWindow', 'OutageWindow', 'RestoringWindow', 'RecoveryWindow'].map((name) => states[name]);
+    // When each worker's invoke is read
+    // Then it takes the function from the config (as the item carries it) and sends the item's event, nothing else
+    for (const map of maps) {
+      expect(map.ItemSelector).toMatchObject({ 'trafficFunction.$': '$.config.trafficFunction' });
+      const processor = map.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
+      expect(processor.States[processor.StartAt].Parameters).toEqual({ 'FunctionName.$': '$.trafficFunction', 'Payload.$': '$.event' });
+    }
+  });
+
+  test('gives the input validation both traffic functions by size, each the function of that memory', () => {
+    // Given the traffic functions of the stack, by the size their environment names
+    const traffic = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: 'traffic' }) } } });
+    const bySize = Object.fromEntries(Object.entries(traffic).map(([id, fn]) => [fn.Properties.Environment.Variables.TRAFFIC_SIZE, { id, memory: fn.Properties.MemorySize }]));
+    // When the input validation's payload is read
+    const payload = (states.ValidateInput.Parameters as { Payload: { trafficFunctions: Record<string, string> } }).Payload;
+    // Then it names the small (256 MB) and the large (2,048 MB) function's ARN under their sizes
+    expect(bySize).toEqual({ small: { id: expect.any(String), memory: 256 }, large: { id: expect.any(String), memory: 2048 } });
+    expect(payload.trafficFunctions).toEqual({ small: expect.stringContaining(bySize.small.id), large: expect.stringContaining(bySize.large.id) });
   });
 
   test('keeps the experiment as {traffic, fault, hold} from its one branch', () => {
@@ -360,12 +383,12 @@ describe('GameDay definition', () => {
     const invokes = Object.entries(states).filter(([, state]) => typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke'));
     const maps = Object.values(states).filter((state) => state.Type === 'Map');
     // When their payloads are read
-    // Then each names the execution: a task in its payload, a worker (whose payload is its item) in the Map's item selector
+    // Then each names the execution: a task in its payload, a worker (whose payload is its item's event) in the Map's item selector
     expect(maps.length).toBeGreaterThan(0);
-    for (const map of maps) expect(map.ItemSelector).toMatchObject({ 'executionArn.$': '$$.Execution.Id', 'runId.$': '$.config.runId' });
+    for (const map of maps) expect(map.ItemSelector).toMatchObject({ event: { 'executionArn.$': '$$.Execution.Id', 'runId.$': '$.config.runId' } });
     for (const [name, state] of invokes) {
       const parameters = state.Parameters as { Payload?: Record<string, unknown>; 'Payload.$'?: string };
-      if (parameters['Payload.$'] === '$') continue;
+      if (parameters['Payload.$'] === '$' || parameters['Payload.$'] === '$.event') continue;
       expect({ name, executionArn: parameters.Payload?.['executionArn.$'] }).toEqual({ name, executionArn: '$$.Execution.Id' });
     }
   });

@@ -1,5 +1,5 @@
 // The history-event counts the run validator uses, counted again on the synthesized definition.
-import { HISTORY_EVENTS, worstCaseHistoryEvents } from '../../steps/core/run-settings';
+import { HISTORY_EVENTS, MAX_HISTORY_EVENTS, MAX_TOTAL_RATE, resolveTrafficWorkers, worstCaseHistoryEvents } from '../../steps/core/run-settings';
 import { DEFAULT_RUN_SETTINGS } from '../../steps/core/run-settings';
 import { allStates, type AslState, definitionOf, templateOf, testConfig } from './fixtures';
 
@@ -54,5 +54,17 @@ describe('history events per loop iteration', () => {
     // Then seven workers more cost seven iterations a window, in every window
     const windows = 1 + 3 + 20 + 1;
     expect(eight - one).toBe(7 * HISTORY_EVENTS.windowPerWorker * windows);
+  });
+
+  test('keeps an hour\'s outage at the highest rates under the limit on the workers the rates pick', () => {
+    // Given a 3,600 s outage at 7,500 reads + 2,500 writes a second, the stack's other defaults
+    const run = { ...DEFAULT_RUN_SETTINGS, outageSeconds: 3600, readsPerSecond: MAX_TOTAL_RATE.reads, writesPerSecond: MAX_TOTAL_RATE.writes };
+    // When its worst case is computed, and that of the same run on 40 workers
+    const picked = worstCaseHistoryEvents(run);
+    const forty = worstCaseHistoryEvents({ ...run, trafficWorkers: 40 });
+    // Then the workers the rates pick (the large function's 25) fit, where 40 small ones would not
+    expect(resolveTrafficWorkers(run)).toBe(25);
+    expect(picked).toBeLessThanOrEqual(MAX_HISTORY_EVENTS);
+    expect(forty).toBeGreaterThan(MAX_HISTORY_EVENTS);
   });
 });

@@ -78,14 +78,14 @@ describe('the GameDay against an IAM-authorized shop', () => {
   const template = templateOf(testConfig({ shopUrl: API_URL, shopAuth: { type: 'iam' } }));
 
   test.each([
-    ['Traffic', 'traffic'],
-    ['VerifyOrders', 'verify-orders'],
-  ])('lets %s invoke that API only, and tells it to sign', (rolePrefix, step) => {
-    // Given the step's role and environment
-    // When its invoke grant and its auth setting are read
+    ['Traffic', 'traffic', 2],
+    ['VerifyOrders', 'verify-orders', 1],
+  ])('lets %s invoke that API only, and tells it to sign', (rolePrefix, step, functions) => {
+    // Given the step's roles (the traffic step runs in two sizes, each with its role) and environment
+    // When their invoke grants and the auth setting are read
     const invoke = statementsWith(template, rolePrefix, 'execute-api:Invoke');
-    // Then it may invoke the shop's API alone and signs with SigV4
-    expect(invoke).toEqual([expect.objectContaining({ Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abc123defg/*' })]);
+    // Then each may invoke the shop's API alone and signs with SigV4
+    expect(invoke).toEqual(Array.from({ length: functions }, () => expect.objectContaining({ Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abc123defg/*' })));
     expect(environmentOf(template, step)).toMatchObject({ SHOP_AUTH: 'iam' });
   });
 
@@ -104,11 +104,14 @@ describe('the GameDay against a shop behind an API key', () => {
     // Given the traffic step
     // When its grants, environment and layers are read
     const reads = statementsWith(template, 'Traffic', 'secretsmanager:GetSecretValue');
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { GAMEDAY_STEP: 'traffic' } } } }));
-    // Then it reads the key's secret, knows the header, and carries the extension
-    expect(reads).toEqual([expect.objectContaining({ Resource: KEY_SECRET })]);
-    expect(environmentOf(template, 'traffic')).toMatchObject({ SHOP_AUTH: 'header', SHOP_AUTH_HEADER_NAME: 'x-api-key', SHOP_AUTH_SECRET_ARN: KEY_SECRET });
-    expect(JSON.stringify(fn.Properties.Layers)).toContain('AWS-Parameters-and-Secrets-Lambda-Extension');
+    const functions = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { GAMEDAY_STEP: 'traffic' } } } }));
+    // Then both sizes read the key's secret, know the header, and carry the extension
+    expect(functions).toHaveLength(2);
+    expect(reads).toEqual([expect.objectContaining({ Resource: KEY_SECRET }), expect.objectContaining({ Resource: KEY_SECRET })]);
+    for (const fn of functions) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({ SHOP_AUTH: 'header', SHOP_AUTH_HEADER_NAME: 'x-api-key', SHOP_AUTH_SECRET_ARN: KEY_SECRET });
+      expect(JSON.stringify(fn.Properties.Layers)).toContain('AWS-Parameters-and-Secrets-Lambda-Extension');
+    }
   });
 });
 

@@ -35,12 +35,12 @@ describe('synthesizeGameDay', () => {
     // When it is synthesized
     const { template } = synthesizeGameDay(testConfig());
 
-    // Then each function's GAMEDAY_STEP names its handler module
+    // Then each function's GAMEDAY_STEP names its handler module (the traffic step's in its two sizes)
     const steps = Object.values((template as Resources).Resources)
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
       .map((resource) => (resource.Properties.Environment as { Variables: Record<string, string> }).Variables.GAMEDAY_STEP)
       .sort();
-    expect(steps).toEqual(['report', 'safety-net', 'schedule-start', 'tally-window', 'traffic', 'validate-input', 'verify-orders']);
+    expect(steps).toEqual(['report', 'safety-net', 'schedule-start', 'tally-window', 'traffic', 'traffic', 'validate-input', 'verify-orders']);
   });
 
   test('skips bundling unless asked for', () => {

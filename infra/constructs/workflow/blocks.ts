@@ -7,12 +7,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
+import type { TrafficSize } from '../../../steps/core/contracts';
 import type { GameDayConfig } from '../../config';
 
 /** The step functions the workflow invokes. */
 export interface GameDayStepFunctions {
   readonly validateInput: lambda.IFunction;
-  readonly traffic: lambda.IFunction;
+  /** The traffic functions by size: one window invokes the size its run's config names. */
+  readonly traffic: Readonly<Record<TrafficSize, lambda.IFunction>>;
   readonly tallyWindow: lambda.IFunction;
   readonly verifyOrders: lambda.IFunction;
   readonly report: lambda.IFunction;

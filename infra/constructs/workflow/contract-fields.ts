@@ -4,7 +4,7 @@ import type { OrderVerification, ReportOutput, RunConfig, TrafficResult } from '
 // `satisfies` ties every list to the shared contract: a new field fails to compile until it is listed.
 export const RUN_CONFIG_FIELDS = {
   runId: true, baselineSeconds: true, outageSeconds: true, recoverySeconds: true, readsPerSecond: true, writesPerSecond: true,
-  drainTimeoutSeconds: true, windowSeconds: true, trafficWorkers: true, workers: true, errorBudgetPercent: true, drainPollSeconds: true,
+  drainTimeoutSeconds: true, windowSeconds: true, trafficSize: true, trafficFunction: true, trafficWorkers: true, workers: true, errorBudgetPercent: true, drainPollSeconds: true,
   drainPollIterations: true, drainZeroReadings: true, availablePollSeconds: true, availableTimeoutSeconds: true, availablePollIterations: true, dryRun: true, hypothesis: true,
 } as const satisfies Record<keyof RunConfig, true>;
 export const TRAFFIC_RESULT_FIELDS = {

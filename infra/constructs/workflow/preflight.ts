@@ -24,6 +24,7 @@ export class Preflight extends Construct {
       input: sfn.JsonPath.objectAt('$.input'),
       defaults: { ...c.experiment, hypothesis: { ...c.hypothesis } },
       limits: { executionTimeoutSeconds: c.executionTimeoutMinutes * 60 },
+      trafficFunctions: { small: ctx.steps.traffic.small.functionArn, large: ctx.steps.traffic.large.functionArn },
       executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
     });
     validateInput.addCatch(

@@ -1,5 +1,7 @@
 // One loop of traffic windows: a Map state fans the window out over the workers, a tally merges them, a Choice decides.
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
@@ -74,11 +76,11 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
     resultPath: '$.tally',
   });
 
-  const worker = new tasks.LambdaInvoke(scope, n.worker, {
-    lambdaFunction: ctx.steps.traffic,
-    payloadResponseOnly: false,
-    retryOnServiceExceptions: true,
-    payload: sfn.TaskInput.fromJsonPathAt('$'),
+  // The run's config names the traffic function its rates need (small or large): one Task invokes either.
+  const worker = new InvokeNamedFunction(scope, n.worker, {
+    functionNamePath: '$.trafficFunction',
+    payloadPath: '$.event',
+    functions: Object.values(ctx.steps.traffic),
     // A window and its stragglers, bounded like the function itself.
     taskTimeout: sfn.Timeout.duration(Duration.seconds(WORKER_TIMEOUT_SECONDS)),
     resultSelector: Object.fromEntries(Object.keys(TRAFFIC_RESULT_FIELDS).map((field) => [field, sfn.JsonPath.objectAt(`$.Payload.${field}`)])),
@@ -86,20 +88,23 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
   const map = new sfn.Map(scope, n.map, {
     itemsPath: '$.config.workers',
     itemSelector: {
-      shopUrl: ctx.config.shopUrl,
-      timelineTable: ctx.lockTable.tableName,
-      runId: sfn.JsonPath.stringAt('$.config.runId'),
-      executionArn: sfn.JsonPath.stringAt(EXECUTION_ARN_PATH),
-      phase: sfn.JsonPath.stringAt('$.tally.window.phase'),
-      window: sfn.JsonPath.numberAt('$.tally.window.index'),
-      worker: sfn.JsonPath.numberAt('$$.Map.Item.Value'),
-      workers: sfn.JsonPath.numberAt('$.config.trafficWorkers'),
-      readsPerSecond: sfn.JsonPath.numberAt('$.config.readsPerSecond'),
-      writesPerSecond: sfn.JsonPath.numberAt('$.config.writesPerSecond'),
-      scheduleStartAt: sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt'),
-      elapsedSeconds: sfn.JsonPath.numberAt('$.tally.window.elapsedSeconds'),
-      targetSeconds: sfn.JsonPath.numberAt('$.tally.window.targetSeconds'),
-      windowSeconds: sfn.JsonPath.numberAt('$.tally.window.windowSeconds'),
+      trafficFunction: sfn.JsonPath.stringAt('$.config.trafficFunction'),
+      event: {
+        shopUrl: ctx.config.shopUrl,
+        timelineTable: ctx.lockTable.tableName,
+        runId: sfn.JsonPath.stringAt('$.config.runId'),
+        executionArn: sfn.JsonPath.stringAt(EXECUTION_ARN_PATH),
+        phase: sfn.JsonPath.stringAt('$.tally.window.phase'),
+        window: sfn.JsonPath.numberAt('$.tally.window.index'),
+        worker: sfn.JsonPath.numberAt('$$.Map.Item.Value'),
+        workers: sfn.JsonPath.numberAt('$.config.trafficWorkers'),
+        readsPerSecond: sfn.JsonPath.numberAt('$.config.readsPerSecond'),
+        writesPerSecond: sfn.JsonPath.numberAt('$.config.writesPerSecond'),
+        scheduleStartAt: sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt'),
+        elapsedSeconds: sfn.JsonPath.numberAt('$.tally.window.elapsedSeconds'),
+        targetSeconds: sfn.JsonPath.numberAt('$.tally.window.targetSeconds'),
+        windowSeconds: sfn.JsonPath.numberAt('$.tally.window.windowSeconds'),
+      },
     },
     resultPath: '$.results',
   });
@@ -137,4 +142,43 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
     tally.next(check);
   }
   return start;
+}
+
+/** What Step Functions' Lambda integration retries (the service's own errors), as `LambdaInvoke` does with `retryOnServiceExceptions`. */
+const LAMBDA_SERVICE_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
+
+interface InvokeNamedFunctionProps extends sfn.TaskStateJsonPathBaseProps {
+  /** Where the state's input names the function (its ARN). */
+  readonly functionNamePath: string;
+  /** Where the state's input holds the function's event. */
+  readonly payloadPath: string;
+  /** Every function the input may name: the state machine may invoke these, and no other. */
+  readonly functions: readonly lambda.IFunction[];
+}
+
+/**
+ * A Lambda invoke (request-response) whose function the state's input names (`FunctionName.$`):
+ * `LambdaInvoke` takes one function fixed at synthesis. The result is the integration's
+ * (`Payload`, `StatusCode`, ...), as `LambdaInvoke` with `payloadResponseOnly: false` gives.
+ */
+class InvokeNamedFunction extends sfn.TaskStateBase {
+  protected readonly taskMetrics = undefined;
+  protected readonly taskPolicies: iam.PolicyStatement[];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly invoke: InvokeNamedFunctionProps,
+  ) {
+    super(scope, id, invoke);
+    this.taskPolicies = [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoke.functions.flatMap((fn) => fn.resourceArnsForGrantInvoke) })];
+    this.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
+  }
+
+  protected _renderTask(): unknown {
+    return {
+      Resource: `arn:${Aws.PARTITION}:states:::lambda:invoke`,
+      ...this._renderParametersOrArguments({ FunctionName: sfn.JsonPath.stringAt(this.invoke.functionNamePath), Payload: sfn.JsonPath.objectAt(this.invoke.payloadPath) }, sfn.QueryLanguage.JSON_PATH),
+    };
+  }
 }

@@ -19,6 +19,8 @@ describe('validateRunInput', () => {
       writesPerSecond: 1,
       drainTimeoutSeconds: 300,
       windowSeconds: 60,
+      trafficSize: 'small',
+      trafficFunction: null,
       trafficWorkers: 1,
       workers: [0],
       errorBudgetPercent: null,
@@ -69,7 +71,7 @@ describe('validateRunInput', () => {
       'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, dryRun, runId, hypothesis)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
-      'readsPerSecond must be an integer from 1 to 1600 (got 0)',
+      'readsPerSecond must be an integer from 1 to 7500 (got 0)',
       'dryRun must be true or false (got the string "true")',
     ]);
   });
@@ -139,7 +141,80 @@ describe('validateRunInput', () => {
     // When validated
     const problems = problemsOf(() => validateRunInput({ readsPerSecond: 120, trafficWorkers: 2 }));
     // Then the per-worker rate is named
-    expect(problems).toEqual([expect.stringContaining('one traffic function sends at most 40 reads + 20 writes per second; use at least 3 workers')]);
+    expect(problems).toEqual([expect.stringContaining('one small traffic function (256 MB, the size these rates pick) sends at most 40 reads + 20 writes per second; use at least 3 workers')]);
+  });
+
+  describe('the traffic function size', () => {
+    const functions = { small: 'arn:aws:lambda:eu-west-1:111122223333:function:traffic-small', large: 'arn:aws:lambda:eu-west-1:111122223333:function:traffic-large' };
+
+    it('picks the small function for the default rates, and names its ARN for the windows', () => {
+      // Given the seed's rates and the state machine's two functions
+      // When validated
+      const config = validateRunInput({}, {}, 'sizes', {}, functions);
+      // Then the small one runs the one worker
+      expect(config).toMatchObject({ trafficSize: 'small', trafficFunction: functions.small, trafficWorkers: 1 });
+    });
+
+    it('picks the large function for 7,500 reads + 2,500 writes a second, over the workers its rate needs', () => {
+      // Given the highest rates
+      // When validated
+      const config = validateRunInput({ readsPerSecond: 7500, writesPerSecond: 2500 }, {}, 'sizes', {}, functions);
+      // Then 25 large workers carry them (300 reads + 150 writes each): 40 small ones could not
+      expect(config).toMatchObject({ trafficSize: 'large', trafficFunction: functions.large, trafficWorkers: 25 });
+    });
+
+    it('keeps the small function while its workers carry the rates', () => {
+      // Given 600 reads + 200 writes a second: 15 small workers
+      // When validated
+      const config = validateRunInput({ readsPerSecond: 600, writesPerSecond: 200 }, {}, 'sizes', {}, functions);
+      // Then the small one runs them
+      expect(config).toMatchObject({ trafficSize: 'small', trafficWorkers: 15 });
+    });
+
+    it('picks the large function when the small one would pass the history limit over a long outage', () => {
+      // Given the rates 40 small workers carry at most
+      const rates = { readsPerSecond: 1600, writesPerSecond: 800 };
+      // When validated with the default outage and with an hour's
+      const short = validateRunInput(rates, {}, 'sizes', {}, functions);
+      const long = validateRunInput({ ...rates, outageSeconds: 3600 }, {}, 'sizes', {}, functions);
+      // Then the short run keeps the small function; the long one, whose 40 small workers per window would write over 25,000 events, gets the large one
+      expect([short.trafficSize, short.trafficWorkers]).toEqual(['small', 40]);
+      expect([long.trafficSize, long.trafficWorkers]).toEqual(['large', 6]);
+    });
+
+    it('accepts a 3,600 s outage at 7,500 reads + 2,500 writes a second under the default execution timeout', () => {
+      // Given a 6-hour execution timeout
+      // When validated
+      const config = validateRunInput({ outageSeconds: 3600, readsPerSecond: 7500, writesPerSecond: 2500 }, {}, 'sizes', { executionTimeoutSeconds: 6 * 3600 }, functions);
+      // Then it runs on 25 large workers
+      expect(config).toMatchObject({ outageSeconds: 3600, trafficSize: 'large', trafficWorkers: 25 });
+    });
+
+    it('refuses an explicit trafficWorkers too few for the size the rates pick, naming the size', () => {
+      // Given 20 workers for 7,500 reads a second
+      // When validated
+      const problems = problemsOf(() => validateRunInput({ readsPerSecond: 7500, writesPerSecond: 2500, trafficWorkers: 20 }, {}, 'sizes', {}, functions));
+      // Then the large size and its per-worker rate are named
+      expect(problems).toEqual([
+        'trafficWorkers (20) cannot carry 7500 reads + 2500 writes per second: one large traffic function (2048 MB, the size these rates pick) sends at most 300 reads + 150 writes per second; use at least 25 workers',
+      ]);
+    });
+
+    it('takes an explicit trafficWorkers above what the rates need, on the size the rates pick', () => {
+      // Given 4 workers for the seed's rates
+      // When validated
+      const config = validateRunInput({ trafficWorkers: 4 }, {}, 'sizes', {}, functions);
+      // Then the small function runs the 4 workers
+      expect(config).toMatchObject({ trafficSize: 'small', trafficFunction: functions.small, trafficWorkers: 4 });
+    });
+
+    it('refuses traffic functions that do not name both sizes', () => {
+      // Given only the small function's ARN
+      // When validated
+      const problems = problemsOf(() => validateRunInput({}, {}, 'sizes', {}, { small: functions.small }));
+      // Then the missing size is named
+      expect(problems).toEqual(['trafficFunctions must name a function ARN for each size (large: got nothing)']);
+    });
   });
 
   it('refuses a run that could outlast the execution timeout, naming it', () => {
