@@ -187,12 +187,12 @@ describe('validateGameDayConfig', () => {
   });
 
   test('refuses experiment rates the workers cannot carry', () => {
-    // Given 120 reads a second over two workers
-    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { readsPerSecond: 120, trafficWorkers: 2 } };
+    // Given 400 reads a second over two workers
+    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, experiment: { readsPerSecond: 400, trafficWorkers: 2 } };
 
     // When it is validated
     // Then the per-worker limit is named
-    expect(problemsOf(raw)).toEqual([expect.stringContaining('experiment.trafficWorkers (2) cannot carry 120 reads')]);
+    expect(problemsOf(raw)).toEqual([expect.stringContaining('experiment.trafficWorkers (2) cannot carry 400 reads')]);
   });
 
   test('refuses experiment settings out of range or of the wrong type', () => {

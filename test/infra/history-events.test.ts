@@ -62,8 +62,8 @@ describe('history events per loop iteration', () => {
     // When its worst case is computed, and that of the same run on 40 workers
     const picked = worstCaseHistoryEvents(run);
     const forty = worstCaseHistoryEvents({ ...run, trafficWorkers: 40 });
-    // Then the workers the rates pick (the large function's 25) fit, where 40 small ones would not
-    expect(resolveTrafficWorkers(run)).toBe(25);
+    // Then the workers the rates pick (the large function's 8) fit, where 40 small ones would not
+    expect(resolveTrafficWorkers(run)).toBe(8);
     expect(picked).toBeLessThanOrEqual(MAX_HISTORY_EVENTS);
     expect(forty).toBeGreaterThan(MAX_HISTORY_EVENTS);
   });

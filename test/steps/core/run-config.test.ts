@@ -132,16 +132,16 @@ describe('validateRunInput', () => {
     // Given the rates of the local lab's benchmark and a one-hour outage
     // When validated
     const config = validateRunInput({ outageSeconds: 3600, readsPerSecond: 300, writesPerSecond: 100 });
-    // Then it runs over 8 workers (40 reads and 20 writes a second each at most)
-    expect(config).toMatchObject({ trafficWorkers: 8, workers: [0, 1, 2, 3, 4, 5, 6, 7] });
+    // Then it runs over 3 small workers (140 reads and 70 writes a second each at most)
+    expect(config).toMatchObject({ trafficWorkers: 3, workers: [0, 1, 2] });
   });
 
   it('refuses too few workers for the rates, naming the per-worker limit', () => {
-    // Given two workers for 120 reads a second
+    // Given two workers for 400 reads a second
     // When validated
-    const problems = problemsOf(() => validateRunInput({ readsPerSecond: 120, trafficWorkers: 2 }));
+    const problems = problemsOf(() => validateRunInput({ readsPerSecond: 400, trafficWorkers: 2 }));
     // Then the per-worker rate is named
-    expect(problems).toEqual([expect.stringContaining('one small traffic function (256 MB, the size these rates pick) sends at most 40 reads + 20 writes per second; use at least 3 workers')]);
+    expect(problems).toEqual([expect.stringContaining('one small traffic function (256 MB, the size these rates pick) sends at most 140 reads + 70 writes per second; use at least 3 workers')]);
   });
 
   describe('the traffic function size', () => {
@@ -159,21 +159,21 @@ describe('validateRunInput', () => {
       // Given the highest rates
       // When validated
       const config = validateRunInput({ readsPerSecond: 7500, writesPerSecond: 2500 }, {}, 'sizes', {}, functions);
-      // Then 25 large workers carry them (300 reads + 150 writes each): 40 small ones could not
-      expect(config).toMatchObject({ trafficSize: 'large', trafficFunction: functions.large, trafficWorkers: 25 });
+      // Then 8 large workers carry them (1,000 reads + 500 writes each): 40 small ones could not
+      expect(config).toMatchObject({ trafficSize: 'large', trafficFunction: functions.large, trafficWorkers: 8 });
     });
 
     it('keeps the small function while its workers carry the rates', () => {
-      // Given 600 reads + 200 writes a second: 15 small workers
+      // Given 600 reads + 200 writes a second: 5 small workers
       // When validated
       const config = validateRunInput({ readsPerSecond: 600, writesPerSecond: 200 }, {}, 'sizes', {}, functions);
       // Then the small one runs them
-      expect(config).toMatchObject({ trafficSize: 'small', trafficWorkers: 15 });
+      expect(config).toMatchObject({ trafficSize: 'small', trafficWorkers: 5 });
     });
 
     it('picks the large function when the small one would pass the history limit over a long outage', () => {
       // Given the rates 40 small workers carry at most
-      const rates = { readsPerSecond: 1600, writesPerSecond: 800 };
+      const rates = { readsPerSecond: 5600, writesPerSecond: 1000 };
       // When validated with the default outage and with an hour's
       const short = validateRunInput(rates, {}, 'sizes', {}, functions);
       const long = validateRunInput({ ...rates, outageSeconds: 3600 }, {}, 'sizes', {}, functions);
@@ -186,17 +186,17 @@ describe('validateRunInput', () => {
       // Given a 6-hour execution timeout
       // When validated
       const config = validateRunInput({ outageSeconds: 3600, readsPerSecond: 7500, writesPerSecond: 2500 }, {}, 'sizes', { executionTimeoutSeconds: 6 * 3600 }, functions);
-      // Then it runs on 25 large workers
-      expect(config).toMatchObject({ outageSeconds: 3600, trafficSize: 'large', trafficWorkers: 25 });
+      // Then it runs on 8 large workers
+      expect(config).toMatchObject({ outageSeconds: 3600, trafficSize: 'large', trafficWorkers: 8 });
     });
 
     it('refuses an explicit trafficWorkers too few for the size the rates pick, naming the size', () => {
-      // Given 20 workers for 7,500 reads a second
+      // Given 5 workers for 7,500 reads a second
       // When validated
-      const problems = problemsOf(() => validateRunInput({ readsPerSecond: 7500, writesPerSecond: 2500, trafficWorkers: 20 }, {}, 'sizes', {}, functions));
+      const problems = problemsOf(() => validateRunInput({ readsPerSecond: 7500, writesPerSecond: 2500, trafficWorkers: 5 }, {}, 'sizes', {}, functions));
       // Then the large size and its per-worker rate are named
       expect(problems).toEqual([
-        'trafficWorkers (20) cannot carry 7500 reads + 2500 writes per second: one large traffic function (2048 MB, the size these rates pick) sends at most 300 reads + 150 writes per second; use at least 25 workers',
+        'trafficWorkers (5) cannot carry 7500 reads + 2500 writes per second: one large traffic function (2048 MB, the size these rates pick) sends at most 1000 reads + 500 writes per second; use at least 8 workers',
       ]);
     });
 

@@ -12,12 +12,12 @@ describe('validate-input handler', () => {
   });
 
   it('names the traffic function the rates pick from the two the state machine passes', async () => {
-    // Given the state machine's two traffic functions and an input at 2,000 reads a second
+    // Given the state machine's two traffic functions and an input at 6,000 reads a second
     const trafficFunctions = { small: 'arn:aws:lambda:eu-west-1:111122223333:function:small', large: 'arn:aws:lambda:eu-west-1:111122223333:function:large' };
     // When the step runs
-    const config = await handler({ input: { readsPerSecond: 2000 }, defaults: {}, executionName: 'x', trafficFunctions });
-    // Then the windows will invoke the large one: 40 small workers carry at most 1,600 reads a second
-    expect(config).toMatchObject({ trafficSize: 'large', trafficFunction: trafficFunctions.large, trafficWorkers: 7 });
+    const config = await handler({ input: { readsPerSecond: 6000 }, defaults: {}, executionName: 'x', trafficFunctions });
+    // Then the windows will invoke the large one: 40 small workers carry at most 5,600 reads a second
+    expect(config).toMatchObject({ trafficSize: 'large', trafficFunction: trafficFunctions.large, trafficWorkers: 6 });
   });
 
   it('fails with InvalidRunConfig for a bad input', async () => {
