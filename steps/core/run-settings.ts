@@ -29,18 +29,18 @@ export interface TrafficSizeSpec {
  * The traffic functions' sizes. Lambda gives CPU in proportion to memory (a full vCPU at 1,769 MB),
  * and a worker may be busy at most half the time, so memory = rate x CPU per request / 0.5 x
  * 1,769 MB per vCPU (`bench/sizing.ts`). The send path on its own keep-alive sockets costs one worker
- * 237-343 us of CPU per request at 300 a second (263 us the median, 2026-12-02; `npm run bench -- --only
- * cost`, the sizing line); the rates below hold at the worst of those, 343 us:
- * - small, 256 MB (0.145 vCPU): 210 requests a second, 140 reads + 70 writes (211 at 343 us); a
- *   default run pays for it.
- * - large, 2,048 MB (1.16 vCPU): 1,500 requests a second, 1,000 reads + 500 writes (1,688 at 343 us);
+ * 237-497 us of CPU per request at 300 a second (357 us the median of the README's benchmark run,
+ * 2026-12-02; `npm run bench -- --only cost`, the sizing line):
+ * - small, 256 MB (0.145 vCPU): 180 requests a second, 120 reads + 60 writes (203/s at 357 us, 180/s
+ *   up to 402 us); a default run pays for it.
+ * - large, 2,048 MB (1.16 vCPU): 1,500 requests a second, 1,000 reads + 500 writes (1,622/s at 357 us);
  *   8 workers carry {@link MAX_TOTAL_RATE}, few enough that a 3,600 s outage at that rate stays well
  *   under the history limit.
  * A Lambda vCPU (arm64) may be slower than a core of the machine measured: the bench's sizing line
  * says when a size no longer holds its rate.
  */
 export const TRAFFIC_SIZES: Readonly<Record<TrafficSize, TrafficSizeSpec>> = Object.freeze({
-  small: Object.freeze({ memoryMb: 256, perWorker: Object.freeze({ reads: 140, writes: 70 }) }),
+  small: Object.freeze({ memoryMb: 256, perWorker: Object.freeze({ reads: 120, writes: 60 }) }),
   large: Object.freeze({ memoryMb: 2048, perWorker: Object.freeze({ reads: 1000, writes: 500 }) }),
 });
 

@@ -132,7 +132,7 @@ describe('validateRunInput', () => {
     // Given the rates of the local lab's benchmark and a one-hour outage
     // When validated
     const config = validateRunInput({ outageSeconds: 3600, readsPerSecond: 300, writesPerSecond: 100 });
-    // Then it runs over 3 small workers (140 reads and 70 writes a second each at most)
+    // Then it runs over 3 small workers (120 reads and 60 writes a second each at most)
     expect(config).toMatchObject({ trafficWorkers: 3, workers: [0, 1, 2] });
   });
 
@@ -141,7 +141,7 @@ describe('validateRunInput', () => {
     // When validated
     const problems = problemsOf(() => validateRunInput({ readsPerSecond: 400, trafficWorkers: 2 }));
     // Then the per-worker rate is named
-    expect(problems).toEqual([expect.stringContaining('one small traffic function (256 MB, the size these rates pick) sends at most 140 reads + 70 writes per second; use at least 3 workers')]);
+    expect(problems).toEqual([expect.stringContaining('one small traffic function (256 MB, the size these rates pick) sends at most 120 reads + 60 writes per second; use at least 4 workers')]);
   });
 
   describe('the traffic function size', () => {
@@ -173,13 +173,13 @@ describe('validateRunInput', () => {
 
     it('picks the large function when the small one would pass the history limit over a long outage', () => {
       // Given the rates 40 small workers carry at most
-      const rates = { readsPerSecond: 5600, writesPerSecond: 1000 };
+      const rates = { readsPerSecond: 4800, writesPerSecond: 1000 };
       // When validated with the default outage and with an hour's
       const short = validateRunInput(rates, {}, 'sizes', {}, functions);
       const long = validateRunInput({ ...rates, outageSeconds: 3600 }, {}, 'sizes', {}, functions);
       // Then the short run keeps the small function; the long one, whose 40 small workers per window would write over 25,000 events, gets the large one
       expect([short.trafficSize, short.trafficWorkers]).toEqual(['small', 40]);
-      expect([long.trafficSize, long.trafficWorkers]).toEqual(['large', 6]);
+      expect([long.trafficSize, long.trafficWorkers]).toEqual(['large', 5]);
     });
 
     it('accepts a 3,600 s outage at 7,500 reads + 2,500 writes a second under the default execution timeout', () => {

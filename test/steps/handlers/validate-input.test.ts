@@ -16,7 +16,7 @@ describe('validate-input handler', () => {
     const trafficFunctions = { small: 'arn:aws:lambda:eu-west-1:111122223333:function:small', large: 'arn:aws:lambda:eu-west-1:111122223333:function:large' };
     // When the step runs
     const config = await handler({ input: { readsPerSecond: 6000 }, defaults: {}, executionName: 'x', trafficFunctions });
-    // Then the windows will invoke the large one: 40 small workers carry at most 5,600 reads a second
+    // Then the windows will invoke the large one: 40 small workers carry at most 4,800 reads a second
     expect(config).toMatchObject({ trafficSize: 'large', trafficFunction: trafficFunctions.large, trafficWorkers: 6 });
   });
 
