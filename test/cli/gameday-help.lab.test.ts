@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
+// Each case starts the command in a process of its own (tsx compiles it first).
+jest.setTimeout(60_000);
+
 const ROOT = path.join(__dirname, '..', '..');
 
 function bin(...args: string[]) {

@@ -2,6 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
+// Each case starts the command in a process of its own (tsx compiles it first).
+jest.setTimeout(60_000);
+
 const ROOT = path.join(__dirname, '..', '..');
 
 function gameday(...args: string[]) {
