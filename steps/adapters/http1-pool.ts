@@ -8,6 +8,7 @@ export interface Http1Request {
   method: string;
   /** Path and query, as sent on the request line. */
   path: string;
+  /** Rendered once per object and request line: an object once sent must not change. */
   headers?: Readonly<Record<string, string>>;
   body?: string;
   /** Keep the response's body (else it is read and dropped). */
@@ -34,6 +35,9 @@ const IDLE_MS = 4_000;
 /** Kept in hand when the server names its keep-alive: that much before the server's own close. */
 const IDLE_MARGIN_MS = 1_000;
 const HEADER_SAFE = /^[^\r\n]*$/;
+const MAX_CACHED_HEADS = 64;
+/** One read of a plain socket: a whole answer of the shop fits many times over. */
+const READ_BUFFER_BYTES = 64 * 1024;
 
 /** A connection to the origin, idle or carrying one request. */
 class Connection {
@@ -52,7 +56,6 @@ class Connection {
     private readonly forget: (connection: Connection) => void,
   ) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('error', (error) => this.fail(error));
     socket.on('close', () => this.fail(new ConnectionClosed('the server closed the connection before it answered')));
@@ -87,7 +90,8 @@ class Connection {
     reject?.(error);
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes the socket read into its (reused) read buffer. */
+  onData(chunk: Buffer): void {
     if (!this.reader) return this.fail(new ConnectionClosed('the server sent bytes nobody asked for'));
     let response: ParsedResponse | undefined;
     try {
@@ -128,7 +132,11 @@ class Connection {
 export class Http1Pool {
   private readonly idle: Connection[] = [];
   private readonly hostHeader: string;
-  private readonly connect: () => net.Socket;
+  /** Rendered heads by request line: of requests without headers, and by the headers object they share. */
+  private readonly heads = new Map<string, string>();
+  private readonly headsByHeaders = new WeakMap<Readonly<Record<string, string>>, Map<string, string>>();
+  /** Opens a socket whose reads go to the connection that `connection` returns once it exists. */
+  private readonly connect: (connection: () => Connection) => net.Socket;
 
   constructor(origin: string) {
     const url = new URL(origin);
@@ -137,17 +145,42 @@ export class Http1Pool {
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const port = Number(url.port || (secure ? 443 : 80));
     this.hostHeader = url.host;
+    // Plain sockets read into one buffer of the pool, handed to the connection without a stream
+    // chunk per read (the reader copies what it keeps). TLS sockets read as streams.
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     this.connect = secure
-      ? () => tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
-      : () => net.connect({ host, port });
+      ? (connection) => {
+          const socket = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] });
+          socket.on('data', (chunk: Buffer) => connection().onData(chunk));
+          return socket;
+        }
+      : (connection) =>
+          net.connect({
+            host,
+            port,
+            onread: {
+              buffer: readBuffer,
+              callback: (bytes) => {
+                connection().onData(readBuffer.subarray(0, bytes));
+                return true;
+              },
+            },
+          });
   }
 
   /** Sends `request` on an idle connection, or a new one. */
   request(request: Http1Request): Http1Call {
     const head = this.headOf(request);
-    const connection = this.take() ?? new Connection(this.connect(), (c) => this.give(c), (c) => this.drop(c));
+    const connection = this.take() ?? this.open();
     const done = connection.send(head, request.body, request.keepBody);
     return { done, abort: (error) => connection.abort(done, error) };
+  }
+
+  private open(): Connection {
+    let connection: Connection | undefined;
+    const socket = this.connect(() => connection!);
+    connection = new Connection(socket, (c) => this.give(c), (c) => this.drop(c));
+    return connection;
   }
 
   /** Closes every idle connection (requests in flight end on their own). */
@@ -155,7 +188,30 @@ export class Http1Pool {
     for (const connection of this.idle.splice(0)) connection.fail(new ConnectionClosed('the pool was closed'));
   }
 
+  /**
+   * The request line and headers, up to the content length: the same for every request with the
+   * same method, path and headers object, so each is rendered once.
+   */
   private headOf(request: Http1Request): string {
+    const byLine = request.headers ? this.headsByHeaders.get(request.headers) : this.heads;
+    const line = `${request.method} ${request.path}`;
+    let head = byLine?.get(line);
+    if (head === undefined) {
+      head = this.renderHead(request);
+      if (request.headers) {
+        if (byLine) byLine.set(line, head);
+        else this.headsByHeaders.set(request.headers, new Map([[line, head]]));
+      } else {
+        // Paths that name a run (`/runs/:runId/orders`) are many over a long life: keep a few.
+        if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
+        this.heads.set(line, head);
+      }
+    }
+    return request.body === undefined ? `${head}\r\n` : `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n`;
+  }
+
+  private renderHead(request: Http1Request): string {
+    if (!HEADER_SAFE.test(request.path) || !HEADER_SAFE.test(request.method)) throw new TypeError(`the request line holds a line break`);
     let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       const lower = name.toLowerCase();
@@ -163,8 +219,7 @@ export class Http1Pool {
       if (!HEADER_SAFE.test(name) || !HEADER_SAFE.test(value)) throw new TypeError(`header ${JSON.stringify(name)} holds a line break`);
       head += `${name}: ${value}\r\n`;
     }
-    if (request.body !== undefined) head += `content-length: ${Buffer.byteLength(request.body)}\r\n`;
-    return `${head}\r\n`;
+    return head;
   }
 
   /** The newest idle connection still within its idle time; older ones past it are closed. */

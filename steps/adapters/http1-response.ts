@@ -17,6 +17,11 @@ export interface ParsedResponse {
 
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
+/**
+ * First letters (lower-cased, and the spaces a sloppy server may put first) of the lines that may
+ * carry a header the reader uses: content-length, connection, keep-alive, transfer-encoding.
+ */
+const MAYBE_WANTED_HEADER = new Set([0x63, 0x6b, 0x74, 0x20, 0x29]);
 /** Longest head accepted, as Node's own parser limits it. */
 const MAX_HEAD_BYTES = 16 * 1024;
 
@@ -24,8 +29,9 @@ type BodyMode = { kind: 'length'; remaining: number } | { kind: 'chunked'; remai
 
 /**
  * Reads one response from the chunks a socket delivers, in order. `push` returns the response once
- * it is whole, and how many bytes of the chunk it used (anything after belongs to no request: this
- * client never pipelines). A body without a length or chunking ends with the connection (`end`).
+ * it is whole (anything after it belongs to no request: this client never pipelines). A body
+ * without a length or chunking ends with the connection (`end`). A chunk may be a buffer the socket
+ * reuses for its next read: whatever the reader keeps past `push`, it copies.
  */
 export class Http1ResponseReader {
   private pending: Buffer = Buffer.alloc(0);
@@ -40,14 +46,13 @@ export class Http1ResponseReader {
   /** Feeds a chunk; the response once it is complete, else undefined. */
   push(chunk: Buffer): ParsedResponse | undefined {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    for (;;) {
-      if (!this.mode) {
-        if (!this.readHead()) return undefined;
-        continue;
-      }
-      // A body reader takes all it can: undefined means it waits for more bytes.
-      return this.readBody();
-    }
+    let response: ParsedResponse | undefined;
+    while (!this.mode && this.readHead());
+    // A body reader takes all it can: undefined means it waits for more bytes.
+    if (this.mode) response = this.readBody();
+    // What waits for the next chunk must outlive this one's buffer.
+    if (!response && this.pending.length > 0) this.pending = Buffer.from(this.pending);
+    return response;
   }
 
   /** The connection ended: the response, if its body was to run until the close. */
@@ -63,10 +68,11 @@ export class Http1ResponseReader {
       if (this.pending.length > MAX_HEAD_BYTES) throw new HttpProtocolError('the response head is longer than 16 KiB');
       return false;
     }
-    const lines = this.pending.toString('latin1', 0, end).split('\r\n');
+    const head = this.pending.toString('latin1', 0, end);
     this.pending = this.pending.subarray(end + HEAD_END.length);
-    const statusLine = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0]);
-    if (!statusLine) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0].slice(0, 40))}`);
+    const statusEnd = head.indexOf('\r\n');
+    const statusLine = /^HTTP\/1\.([01]) (\d{3})/.exec(statusEnd < 0 ? head : head.slice(0, statusEnd));
+    if (!statusLine) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(head.slice(0, 40))}`);
     const status = Number(statusLine[2]);
     // An interim answer (100 Continue, 103 Early Hints): the real one follows.
     if (status >= 100 && status < 200) return true;
@@ -74,18 +80,27 @@ export class Http1ResponseReader {
     this.close = statusLine[1] === '0';
     let length: number | undefined;
     let chunked = false;
-    for (let i = 1; i < lines.length; i++) {
-      const colon = lines[i].indexOf(':');
-      if (colon <= 0) continue;
-      const name = lines[i].slice(0, colon).trim().toLowerCase();
-      const value = lines[i].slice(colon + 1).trim().toLowerCase();
+    // One header line at a time, without splitting the head: most lines are skipped by their first letter.
+    for (let start = statusEnd < 0 ? head.length : statusEnd + 2; start < head.length; ) {
+      let eol = head.indexOf('\r\n', start);
+      if (eol < 0) eol = head.length;
+      const line = start;
+      start = eol + 2;
+      if (!MAYBE_WANTED_HEADER.has(head.charCodeAt(line) | 0x20)) continue;
+      const colon = head.indexOf(':', line);
+      if (colon < 0 || colon >= eol) continue;
+      const name = head.slice(line, colon).trim().toLowerCase();
+      if (name === '') continue;
       if (name === 'content-length') {
+        const value = head.slice(colon + 1, eol).trim();
         if (!/^\d+$/.test(value) || (length !== undefined && length !== Number(value))) throw new HttpProtocolError(`an invalid content-length: ${JSON.stringify(value)}`);
         length = Number(value);
-      } else if (name === 'transfer-encoding') chunked = value.split(',').some((coding) => coding.trim() === 'chunked');
-      else if (name === 'connection') this.close = value.split(',').some((option) => option.trim() === 'close') || (this.close && !value.includes('keep-alive'));
-      else if (name === 'keep-alive') {
-        const timeout = /(?:^|,)\s*timeout=(\d+)/.exec(value);
+      } else if (name === 'transfer-encoding') chunked = head.slice(colon + 1, eol).toLowerCase().split(',').some((coding) => coding.trim() === 'chunked');
+      else if (name === 'connection') {
+        const value = head.slice(colon + 1, eol).toLowerCase();
+        this.close = value.split(',').some((option) => option.trim() === 'close') || (this.close && !value.includes('keep-alive'));
+      } else if (name === 'keep-alive') {
+        const timeout = /(?:^|,)\s*timeout=(\d+)/.exec(head.slice(colon + 1, eol).trim().toLowerCase());
         if (timeout) this.keepAliveMs = Number(timeout[1]) * 1000;
       }
     }
@@ -145,7 +160,7 @@ export class Http1ResponseReader {
   /** Moves `n` bytes of what is pending into the body (or drops them); returns `n`. */
   private take(n: number): number {
     if (n === 0) return 0;
-    if (this.keepBody) this.body.push(this.pending.subarray(0, n));
+    if (this.keepBody) this.body.push(Buffer.from(this.pending.subarray(0, n)));
     this.pending = this.pending.subarray(n);
     return n;
   }
@@ -156,6 +171,8 @@ export class Http1ResponseReader {
       this.close = true;
     }
     const body = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
-    return { status: this.status, body, close: this.close, ...(this.keepAliveMs !== undefined ? { keepAliveMs: this.keepAliveMs } : {}) };
+    const response: ParsedResponse = { status: this.status, body, close: this.close };
+    if (this.keepAliveMs !== undefined) response.keepAliveMs = this.keepAliveMs;
+    return response;
   }
 }

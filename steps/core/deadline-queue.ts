@@ -7,6 +7,8 @@
  * A deadline earlier than the last one (a clock stepped back) is held to the last one, so the
  * order, and with it the sweep, stays right; such a request expires at most that step late.
  */
+const NOTHING_DUE: readonly never[] = Object.freeze([]);
+
 export class DeadlineQueue<T> {
   private readonly deadlines = new Map<T, number>();
   private last = -Infinity;
@@ -34,7 +36,10 @@ export class DeadlineQueue<T> {
   }
 
   /** Removes and returns, oldest first, every key whose deadline is at or before `now`. */
-  expire(now: number): T[] {
+  expire(now: number): readonly T[] {
+    // Most calls find nothing due: no array for them.
+    const first = this.nextDeadline();
+    if (first === undefined || first > now) return NOTHING_DUE;
     const expired: T[] = [];
     for (const [key, deadline] of this.deadlines) {
       if (deadline > now) break;

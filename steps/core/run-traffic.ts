@@ -28,6 +28,11 @@ export interface TrafficOptions {
    */
   orderIdPrefix?: string;
   /**
+   * Where in each send tick this worker sends, as a fraction of the tick (see `sendSchedule`).
+   * @default 0
+   */
+  tickPhase?: number;
+  /**
    * Source of randomness for product ids.
    * @default Math.random
    */

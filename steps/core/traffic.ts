@@ -20,27 +20,57 @@ export interface ScheduleShape {
   durationSeconds: number;
   readsPerSecond: number;
   writesPerSecond: number;
+  /**
+   * Where in its tick this schedule sends, as a fraction of the tick: workers of one window that
+   * start together take different fractions, so their ticks do not coincide.
+   * @default 0
+   */
+  tickPhase?: number;
+}
+
+/** The tick lengths a second splits into whole: every tick lies inside one second. */
+const TICK_LENGTHS_MS = [10, 20, 25, 40, 50, 100] as const;
+/** About this many requests leave together in one tick at the run's rate. */
+const REQUESTS_PER_TICK = 8;
+
+/**
+ * How long one tick of the schedule lasts at `requestsPerSecond`: the longest of
+ * {@link TICK_LENGTHS_MS} that holds about {@link REQUESTS_PER_TICK} requests: 10 ms at 800 requests a
+ * second and more, 100 ms at 80 and fewer (where a request has a tick to itself, as before ticks). One wake of the generator sends a whole tick: a wake per request would cost more
+ * CPU than the request itself.
+ */
+export function sendTickMs(requestsPerSecond: number): number {
+  const wanted = requestsPerSecond > 0 ? (REQUESTS_PER_TICK * 1000) / requestsPerSecond : Infinity;
+  let tick: number = TICK_LENGTHS_MS[0];
+  for (const length of TICK_LENGTHS_MS) if (length <= wanted) tick = length;
+  return tick;
 }
 
 /**
- * The send times of an open-loop generator, in order: each second's reads and writes spread evenly
- * across it (writes offset by half an interval so they do not coincide with reads). Generated
- * lazily: a long run at a high rate never holds the whole schedule in memory.
+ * The send times of an open-loop generator, in order. Each second's reads and writes are spread
+ * evenly across it (writes offset by half an interval so they do not coincide with reads), then
+ * every request is scheduled at the start of its tick ({@link sendTickMs}), shifted by the
+ * schedule's `tickPhase`: the requests of one tick leave together, and their latency runs from that
+ * tick. Generated lazily: a long run at a high rate never holds the whole schedule in memory.
  */
-export function* sendSchedule({ durationSeconds, readsPerSecond, writesPerSecond }: ScheduleShape): Generator<ScheduledRequest> {
+export function* sendSchedule({ durationSeconds, readsPerSecond, writesPerSecond, tickPhase = 0 }: ScheduleShape): Generator<ScheduledRequest> {
+  if (!(tickPhase >= 0 && tickPhase < 1)) throw new RangeError(`tickPhase must be in [0, 1) (got ${tickPhase})`);
+  const tick = sendTickMs(readsPerSecond + writesPerSecond);
+  const shift = Math.floor(tickPhase * tick);
+  const inTick = (offsetMs: number): number => Math.floor(offsetMs / tick) * tick + shift;
   let readSequence = 0;
   let writeSequence = 0;
   for (let second = 0; second < durationSeconds; second++) {
     const base = second * 1000;
-    const reads = Array.from({ length: readsPerSecond }, (_, i) => base + (i * 1000) / readsPerSecond);
-    const writes = Array.from({ length: writesPerSecond }, (_, i) => base + ((i + 0.5) * 1000) / writesPerSecond);
+    const reads = Array.from({ length: readsPerSecond }, (_, i) => (i * 1000) / readsPerSecond);
+    const writes = Array.from({ length: writesPerSecond }, (_, i) => ((i + 0.5) * 1000) / writesPerSecond);
     let r = 0;
     let w = 0;
     while (r < reads.length || w < writes.length) {
       if (w >= writes.length || (r < reads.length && reads[r] <= writes[w])) {
-        yield { kind: 'read', offsetMs: reads[r++], second, sequence: ++readSequence };
+        yield { kind: 'read', offsetMs: base + inTick(reads[r++]), second, sequence: ++readSequence };
       } else {
-        yield { kind: 'write', offsetMs: writes[w++], second, sequence: ++writeSequence };
+        yield { kind: 'write', offsetMs: base + inTick(writes[w++]), second, sequence: ++writeSequence };
       }
     }
   }

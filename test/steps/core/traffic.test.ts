@@ -1,30 +1,60 @@
 // The pure parts of the traffic generator: send schedule, outcome classes, per-second buckets.
 import type { TrafficResult } from '../../../steps/core/contracts';
-import { classifyRead, classifyWrite, type ReadClass, sendSchedule, TrafficRecorder, type WriteClass } from '../../../steps/core/traffic';
+import { classifyRead, classifyWrite, type ReadClass, sendSchedule, sendTickMs, TrafficRecorder, type WriteClass } from '../../../steps/core/traffic';
 import { mergeEncodedHistograms, summarise } from '../../../steps/core/latency-histogram';
 import { trafficTotals } from '../support/builders';
 
 describe('sendSchedule', () => {
-  it('spreads each second’s reads and writes evenly across it, in time order', () => {
-    // Given two seconds at 4 reads and 2 writes per second
+  it('spreads each second’s reads and writes evenly across it, each at the start of its tick, in time order', () => {
+    // Given two seconds at 4 reads and 2 writes per second (100 ms ticks at so low a rate)
     // When the schedule is generated
     const schedule = [...sendSchedule({ durationSeconds: 2, readsPerSecond: 4, writesPerSecond: 2 })];
-    // Then the first second holds reads every 250 ms and writes at 250 and 750 ms
+    // Then the first second holds reads every 250 ms and writes at 250 and 750 ms, each at the start of its tick
     expect(schedule.slice(0, 6).map((s) => [s.kind, s.offsetMs])).toEqual([
       ['read', 0],
-      ['read', 250],
-      ['write', 250],
+      ['read', 200],
+      ['write', 200],
       ['read', 500],
-      ['read', 750],
-      ['write', 750],
+      ['read', 700],
+      ['write', 700],
     ]);
     expect(schedule.map((s) => s.offsetMs)).toEqual([...schedule.map((s) => s.offsetMs)].sort((a, b) => a - b));
   });
 
-  it('offers exactly the rate times the duration, each in the second it belongs to', () => {
+  it('sends about 8 requests a tick at a high rate, every tick of every second carrying its share', () => {
+    // Given 2 seconds at 300 reads and 100 writes per second
+    // When the schedule is generated
+    const schedule = [...sendSchedule({ durationSeconds: 2, readsPerSecond: 300, writesPerSecond: 100 })];
+    // Then the requests leave in 20 ms ticks, 50 a second, 8 requests each (6 reads and 2 writes)
+    const ticks = new Map<number, string[]>();
+    for (const s of schedule) ticks.set(s.offsetMs, [...(ticks.get(s.offsetMs) ?? []), s.kind]);
+    expect([...ticks.keys()]).toEqual(Array.from({ length: 100 }, (_, i) => i * 20));
+    for (const kinds of ticks.values()) {
+      expect(kinds.filter((k) => k === 'read')).toHaveLength(6);
+      expect(kinds.filter((k) => k === 'write')).toHaveLength(2);
+    }
+  });
+
+  it('shifts every send by its phase within the tick, so workers starting together do not send together', () => {
+    // Given one worker at phase 0 and one at phase 0.5, at 300 + 100 per second (20 ms ticks)
+    const shape = { durationSeconds: 1, readsPerSecond: 300, writesPerSecond: 100 };
+    const first = [...sendSchedule({ ...shape, tickPhase: 0 })];
+    const second = [...sendSchedule({ ...shape, tickPhase: 0.5 })];
+    // Then the second sends the same requests 10 ms after the first, and never at one of the first's times
+    expect(second.map((s) => s.offsetMs)).toEqual(first.map((s) => s.offsetMs + 10));
+    const firstTimes = new Set(first.map((s) => s.offsetMs));
+    expect(second.some((s) => firstTimes.has(s.offsetMs))).toBe(false);
+  });
+
+  it('refuses a phase outside [0, 1)', () => {
+    // Given a phase of one whole tick / When the schedule is generated / Then it is refused
+    expect(() => [...sendSchedule({ durationSeconds: 1, readsPerSecond: 3, writesPerSecond: 1, tickPhase: 1 })]).toThrow(RangeError);
+  });
+
+  it.each([0, 0.99])('offers exactly the rate times the duration, each in the second it belongs to (phase %p)', (tickPhase) => {
     // Given 3 seconds at 7 reads and 3 writes per second
     // When the schedule is generated
-    const schedule = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 7, writesPerSecond: 3 })];
+    const schedule = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 7, writesPerSecond: 3, tickPhase })];
     // Then each second carries 10 requests whose offsets fall inside it
     for (const second of [0, 1, 2]) {
       const inSecond = schedule.filter((s) => s.second === second);
@@ -39,6 +69,21 @@ describe('sendSchedule', () => {
     const writes = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 1, writesPerSecond: 2 })].filter((s) => s.kind === 'write');
     // Then the sequence numbers run 1..6
     expect(writes.map((w) => w.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('sendTickMs', () => {
+  it.each([
+    [4, 100],
+    [80, 100],
+    [160, 50],
+    [180, 40],
+    [400, 20],
+    [800, 10],
+    [10_000, 10],
+  ])('at %p requests a second, a tick lasts %p ms', (rate, tick) => {
+    // Given a rate / When its tick is chosen / Then it is the longest that holds about 8 requests, within 10..100 ms
+    expect(sendTickMs(rate)).toBe(tick);
   });
 });
 
