@@ -1,9 +1,14 @@
 /**
- * Jest runs the TypeScript sources directly through ts-jest (type-checking is a separate CI step).
+ * Jest runs the TypeScript sources directly through ts-jest. It checks no types: with tsconfig's
+ * `isolatedModules` ts-jest transpiles each file on its own, so neither `isolatedModules` nor
+ * `diagnostics` needs setting here (type-checking is the separate CI step `npm run typecheck`).
  *
  * Two projects, chosen by file name:
  * - `unit`: no lab, no database, no browser, nothing that waits in real time or takes seconds (the
  *   CLI's flag tests start the CLI, which refuses before any lab starts); jest's 5 s timeout.
+ *   CPU-bound: most of it is synthesizing the CDK app, so a file synthesizes each distinct app once
+ *   and shares it among the tests that read it (test/infra/shop-lab-fixtures.ts, test/support/memo.ts),
+ *   in apps that skip bundling, the built-in validation and stack traces (test/infra/fixtures.ts).
  * - `lab`: `*.db.test.ts` (a database: PGlite, or PostgreSQL through DATABASE_URL), `*.browser.test.ts`
  *   (headless Chromium) and `*.lab.test.ts` (child processes such as the SQS emulator or esbuild,
  *   real servers and real seconds).

@@ -49,13 +49,13 @@ export function cdkContext(pairs: readonly string[], projectDir: string, problem
   return context;
 }
 
-/** Synthesizes the GameDay stack (no bundling, no nag, no built-in validation) and returns its state machine's definition. */
+/** Synthesizes the GameDay stack (no bundling, no nag, no built-in validation, no stack traces) and returns its state machine's definition. */
 async function synthesizedDefinition(context: Record<string, unknown>): Promise<unknown> {
   const { buildApp } = await import('../infra/app');
   const { app, gameDay } = buildApp({
     nag: false,
     appProps: {
-      context: { ...context, 'aws:cdk:bundling-stacks': [] },
+      context: { ...context, 'aws:cdk:bundling-stacks': [], 'aws:cdk:disable-creation-stack-traces': true },
       builtinCloudFormationValidation: false,
       stackTraces: false,
       treeMetadata: false,

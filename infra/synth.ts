@@ -1,5 +1,6 @@
 // Synthesizes the GameDay stack in-process, for the local runner: no bundling, no built-in validation.
 import { App } from 'aws-cdk-lib';
+import { BUNDLING_STACKS, DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import type { GameDayConfig } from './config';
 import { GameDayStack } from './stacks/gameday-stack';
 
@@ -19,8 +20,9 @@ export interface SynthesizedGameDay {
 
 /**
  * Builds the GameDay stack for `config` and returns its CloudFormation template. Bundling is
- * skipped unless asked for, and the built-in CloudFormation validation is off: both only cost time
- * when the template is run locally rather than deployed.
+ * skipped unless asked for, and the built-in CloudFormation validation and the stack traces of the
+ * metadata (at each construct's creation too) are off: they only cost time when the template is run
+ * locally rather than deployed.
  */
 export function synthesizeGameDay(config: GameDayConfig, opts: SynthesizeGameDayOptions = {}): SynthesizedGameDay {
   const app = new App({
@@ -28,7 +30,7 @@ export function synthesizeGameDay(config: GameDayConfig, opts: SynthesizeGameDay
     stackTraces: false,
     treeMetadata: false,
     analyticsReporting: false,
-    context: opts.bundling ? {} : { 'aws:cdk:bundling-stacks': [] },
+    context: { [DISABLE_CREATION_STACK_TRACES]: true, ...(opts.bundling ? {} : { [BUNDLING_STACKS]: [] }) },
   });
   const stack = new GameDayStack(app, GAMEDAY_STACK_ID, { config });
   const assembly = app.synth();

@@ -1,10 +1,16 @@
 // `gameday validate`: an execution input checked offline against the synthesized GameDay stack's defaults and limits.
-import { buildApp } from '../../infra/app';
+import * as infraApp from '../../infra/app';
 import { runGameday } from '../../cli/program';
 import { DEFAULT_RUN_SETTINGS, longestRunSeconds } from '../../steps/core/run-settings';
+import { memoised } from '../support/memo';
 
-// Each test synthesizes the whole app in-process (about a second or two).
+// A validation synthesizes the whole app in-process (about a second or two).
 jest.setTimeout(30_000);
+
+// The app for each distinct set of options is built, and so synthesized, once in this file: the cases
+// that validate against the same context share it (an app keeps its assembly once synthesized).
+const buildOnce = memoised(infraApp.buildApp);
+jest.spyOn(infraApp, 'buildApp').mockImplementation(buildOnce);
 
 async function validate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -29,7 +35,7 @@ describe('gameday validate', () => {
 
   it('accepts a long outage and drain only when the stack\'s execution timeout covers it', async () => {
     // Given the default stack's derived execution timeout and the run a long outage and drain could make
-    const { config } = buildApp({ nag: false, appProps: { context: { 'aws:cdk:bundling-stacks': [] } } });
+    const { config } = infraApp.buildApp({ nag: false, appProps: { context: { 'aws:cdk:bundling-stacks': [] } } });
     const longest = longestRunSeconds({ ...DEFAULT_RUN_SETTINGS, ...config.experiment, outageSeconds: 3600, drainTimeoutSeconds: 3600, dryRun: false });
     const covered = longest < config.executionTimeoutMinutes * 60;
     // When that input is validated

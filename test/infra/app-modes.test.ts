@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { InvalidAppContext } from '../../infra/app';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
 import { allStates, asArray, definitionOf, statementsOfRole } from './fixtures';
-import { appFor, importOf } from './shop-lab-fixtures';
+import { appFor, importOf, sharedAppFor } from './shop-lab-fixtures';
 import { refusedWith } from '../support/problems';
 
 type Outputs = Record<string, { Value: unknown; Export?: { Name: string } }>;
@@ -18,7 +18,7 @@ function resourcesOf(statements: Array<Record<string, unknown>>, action: string,
 }
 
 describe('lab mode (no target in the context)', () => {
-  const built = appFor();
+  const built = sharedAppFor({});
   const lab = Template.fromStack(built.lab!);
   const gameDay = Template.fromStack(built.gameDay);
   const outputs = lab.toJSON().Outputs as Outputs;
@@ -147,7 +147,7 @@ describe('synthesis stays offline', () => {
     ['own target', { gameday: EXAMPLE_GAMEDAY_CONTEXT }],
   ])('the %s mode sets no account on any stack', (_mode, context) => {
     // Given the app in that mode
-    const built = appFor(context);
+    const built = sharedAppFor(context);
     // When the stacks' environments are read
     const stacks = built.app.node.children.filter((child): child is Stack => child instanceof Stack);
     // Then no account is fixed (a fixed account would make the VPC look up zones)

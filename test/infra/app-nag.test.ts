@@ -3,7 +3,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
 import { SHOP_LAB_NAG_ACKNOWLEDGEMENTS } from '../../infra/stacks/shop-lab-stack';
-import { appFor } from './shop-lab-fixtures';
+import { sharedAppFor } from './shop-lab-fixtures';
 
 describe('cdk-nag AwsSolutions checks of the app', () => {
   test.each([
@@ -12,7 +12,7 @@ describe('cdk-nag AwsSolutions checks of the app', () => {
     ['an own target', { gameday: EXAMPLE_GAMEDAY_CONTEXT }],
   ])('find no unacknowledged violation with %s', (_mode, context) => {
     // Given the app in that mode, synthesized
-    const { app } = appFor(context);
+    const { app } = sharedAppFor(context);
     app.synth();
 
     // When the AwsSolutions pack checks it
@@ -24,7 +24,7 @@ describe('cdk-nag AwsSolutions checks of the app', () => {
 
   test("explain every one of the lab's acknowledgements with a written reason", () => {
     // Given the lab's acknowledgements
-    const { lab } = appFor();
+    const { lab } = sharedAppFor({});
     const reasons: string[] = [];
     for (const construct of lab!.node.findAll()) {
       for (const entry of construct.node.metadata) {

@@ -3,7 +3,7 @@ import aslValidator from 'asl-validator';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
 import { type CfnTemplate, resolveGameDayDefinition } from '../../local/definition';
-import { appFor } from './shop-lab-fixtures';
+import { sharedAppFor } from './shop-lab-fixtures';
 
 /**
  * The template with every import replaced by a stand-in value, so the local resolver (Ref,
@@ -42,7 +42,7 @@ const modes: Array<[string, Record<string, unknown>]> = [
 describe('the synthesized GameDay definition', () => {
   test.each(modes)('is valid ASL in %s', (_mode, context) => {
     // Given the GameDay stack of that mode, its definition resolved to plain JSON
-    const { gameDay } = appFor(context);
+    const { gameDay } = sharedAppFor(context);
     const { definition } = resolveGameDayDefinition(withImportsResolved(Template.fromStack(gameDay)));
 
     // When asl-validator checks it (paths and Task ARNs included)
@@ -55,7 +55,7 @@ describe('the synthesized GameDay definition', () => {
 
   test('routes both traffic functions to the traffic step locally, each under an ARN of its own that the input validation is given', () => {
     // Given the lab's GameDay stack, resolved as the local runner resolves it
-    const { gameDay } = appFor({});
+    const { gameDay } = sharedAppFor({});
     const { definition, stepsByFunctionArn } = resolveGameDayDefinition(withImportsResolved(Template.fromStack(gameDay)));
     // When the traffic functions' ARNs are read, and those the input validation passes on
     const traffic = [...stepsByFunctionArn].filter(([, step]) => step === 'traffic').map(([arn]) => arn);

@@ -1,6 +1,7 @@
-// Shared test fixtures: a valid target, a fast synth (no bundling, no built-in validation), the parsed definition.
-import { App } from 'aws-cdk-lib';
+// Shared test fixtures: a valid target, a fast synth (no bundling, no built-in validation, no stack traces), the parsed definition.
+import { App, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { BUNDLING_STACKS, DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { type GameDayConfig, validateGameDayConfig } from '../../infra/config';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
 import { GameDayStack } from '../../infra/stacks/gameday-stack';
@@ -14,9 +15,25 @@ export function testConfig(overrides: Record<string, unknown> = {}): GameDayConf
   return validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, ...overrides });
 }
 
-/** The GameDay stack for `config`, in an app that skips bundling and the built-in validation. */
+/**
+ * Props of an app that synthesizes fast: no bundling, no built-in validation, and no stack traces in
+ * the metadata, neither for annotations nor at each construct's creation (under jest, capturing one
+ * source-maps every frame). None of these is in the template.
+ */
+export const FAST_APP_PROPS = {
+  context: { [BUNDLING_STACKS]: [], [DISABLE_CREATION_STACK_TRACES]: true },
+  builtinCloudFormationValidation: false,
+  stackTraces: false,
+} as const satisfies AppProps;
+
+/** An app with {@link FAST_APP_PROPS}. */
+export function fastApp(): App {
+  return new App(FAST_APP_PROPS);
+}
+
+/** The GameDay stack for `config`, in a {@link fastApp}. */
 export function buildStack(config: GameDayConfig = testConfig()): { app: App; stack: GameDayStack } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false, stackTraces: false });
+  const app = fastApp();
   const stack = new GameDayStack(app, 'GameDay', { config });
   return { app, stack };
 }

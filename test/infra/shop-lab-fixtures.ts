@@ -1,14 +1,22 @@
-// Shared fixtures of the lab tests: the app in each mode, built fast (no bundling, no built-in validation, no nag plugin).
+// Shared fixtures of the lab tests: the app in each mode, built fast (no bundling, no built-in validation, no stack traces, no nag plugin).
 import type { AppProps } from 'aws-cdk-lib';
 import { buildApp, type GameDayApp } from '../../infra/app';
+import { memoised } from '../support/memo';
+import { FAST_APP_PROPS } from './fixtures';
 
-/** The app for `context`, as `cdk synth` would build it, minus bundling and the built-in validation. */
+/** The app for `context`, as `cdk synth` would build it, minus bundling, the built-in validation and stack traces. */
 export function appFor(context: Record<string, unknown> = {}, appProps: Omit<AppProps, 'context'> = {}): GameDayApp {
   return buildApp({
-    appProps: { context: { 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false, stackTraces: false, ...appProps },
+    appProps: { ...FAST_APP_PROPS, context: { ...FAST_APP_PROPS.context, ...context }, ...appProps },
     nag: false,
   });
 }
+
+/**
+ * {@link appFor} built once per distinct context in a test file, for the tests that only read the
+ * app (synthesizing it is such a read: the app keeps its assembly).
+ */
+export const sharedAppFor: (context: Record<string, unknown>) => GameDayApp = memoised((context) => appFor(context));
 
 /** The `{Fn::ImportValue: name}` that the consumer holds for the producer's output whose value is `value`. */
 export function importOf(producerOutputs: Record<string, { Value: unknown; Export?: { Name: string } }>, value: unknown): { 'Fn::ImportValue': string } {

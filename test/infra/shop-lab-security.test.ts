@@ -1,12 +1,12 @@
 // The lab on AWS, least privilege: an API only signed callers reach, a database role of the shop's own, endpoints that allow what the shop does.
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SHOP_LAB_DEFAULTS, ShopLabStack } from '../../infra/stacks/shop-lab-stack';
 import { validateRunInput } from '../../steps/core/run-config';
-import { asArray } from './fixtures';
+import { asArray, fastApp } from './fixtures';
 
 function labOf(enableDegradation = true): ShopLabStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false, stackTraces: false });
+  const app = fastApp();
   return new ShopLabStack(app, 'ShopLab', { env: { region: 'us-east-1' }, enableDegradation });
 }
 

@@ -1,13 +1,13 @@
 // The ShopLab stack: the seed's parameters, the degradation switch, the proxy as the only path to the database, teardown.
 import * as path from 'node:path';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SHOP_LAMBDA_ENTRY } from '../../infra/constructs/shop-function';
 import { InvalidShopLabProps, SHOP_LAB_DEFAULTS, ShopLabStack, type ShopLabStackProps } from '../../infra/stacks/shop-lab-stack';
-import { asArray } from './fixtures';
+import { asArray, fastApp } from './fixtures';
 
 function labOf(props: ShopLabStackProps = {}): ShopLabStack {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false, stackTraces: false });
+  const app = fastApp();
   return new ShopLabStack(app, 'ShopLab', { env: { region: 'us-east-1' }, ...props });
 }
 

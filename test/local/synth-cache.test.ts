@@ -2,11 +2,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { GameDayConfig } from '../../infra/config';
 import { synthesizeGameDay } from '../../infra/synth';
 import type { CfnTemplate } from '../../local/definition';
 import { localGameDayConfig } from '../../local/local-config';
 import { localGameDayTemplate, runnerView, synthCacheKey, synthInputFiles } from '../../local/synth-cache';
 import { importSpecifiers } from '../architecture/import-boundaries';
+import { memoised } from '../support/memo';
 
 jest.setTimeout(30_000);
 
@@ -25,6 +27,15 @@ function labConfig(port: number) {
     } as never,
   });
 }
+
+/**
+ * The in-process synthesis, once per distinct config in this file: the misses after the first test's
+ * (which takes the cache's own default synthesis) and the direct syntheses they are compared with.
+ */
+const synthesizeOnce = memoised((config: GameDayConfig) => synthesizeGameDay(config).template as CfnTemplate);
+
+/** What a direct synthesis for a lab on `port` gives the runner. */
+const directView = (port: number): CfnTemplate => runnerView(synthesizeOnce(labConfig(port)));
 
 /** The closure of `entry` as the TypeScript compiler reads its imports (the reference the cache's own scan must match). */
 function compilerClosure(entry: string): string[] {
@@ -95,24 +106,26 @@ describe('localGameDayTemplate', () => {
     const second = await localGameDayTemplate(config, { cacheDir });
     // Then the first was synthesized, the second read, and both are what a direct synthesis gives the runner
     expect([first.cached, second.cached]).toEqual([false, true]);
-    const direct = runnerView(synthesizeGameDay(config).template as CfnTemplate);
+    const direct = directView(4000);
     expect(first.template).toEqual(direct);
     expect(second.template).toEqual(direct);
   });
 
   it('serves another lab from the same entry with that lab\'s own URLs', async () => {
     // Given an entry stored for a lab on port 4000
-    (await localGameDayTemplate(labConfig(4000), { cacheDir })).store();
+    (await localGameDayTemplate(labConfig(4000), { cacheDir, synthesize: synthesizeOnce })).store();
     // When a lab on port 5000 asks
     const other = await localGameDayTemplate(labConfig(5000), { cacheDir });
     // Then it is a hit, equal to a direct synthesis for port 5000
     expect(other.cached).toBe(true);
-    expect(other.template).toEqual(runnerView(synthesizeGameDay(labConfig(5000)).template as CfnTemplate));
+    expect(other.template).toEqual(directView(5000));
   });
 
   it('does not store a template until asked, so a definition that failed validation is synthesized again', async () => {
-    await localGameDayTemplate(labConfig(4000), { cacheDir });
-    expect((await localGameDayTemplate(labConfig(4000), { cacheDir })).cached).toBe(false);
+    const synthesize = jest.fn(synthesizeOnce);
+    await localGameDayTemplate(labConfig(4000), { cacheDir, synthesize });
+    expect((await localGameDayTemplate(labConfig(4000), { cacheDir, synthesize })).cached).toBe(false);
+    expect(synthesize).toHaveBeenCalledTimes(2);
   });
 });
 
@@ -122,10 +135,10 @@ describe('localGameDayTemplate where the cache cannot be written', () => {
     const blocked = path.join(cacheDir, 'not-a-directory');
     writeFileSync(blocked, 'x');
     // When a template is stored there
-    const first = await localGameDayTemplate(labConfig(4000), { cacheDir: blocked });
+    const first = await localGameDayTemplate(labConfig(4000), { cacheDir: blocked, synthesize: synthesizeOnce });
     first.store();
     // Then storing did not throw, the template is the synthesized one, and nothing was cached
-    expect(first.template).toEqual(runnerView(synthesizeGameDay(labConfig(4000)).template as CfnTemplate));
-    expect((await localGameDayTemplate(labConfig(4000), { cacheDir: blocked })).cached).toBe(false);
+    expect(first.template).toEqual(directView(4000));
+    expect((await localGameDayTemplate(labConfig(4000), { cacheDir: blocked, synthesize: synthesizeOnce })).cached).toBe(false);
   });
 });
