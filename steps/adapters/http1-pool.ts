@@ -177,9 +177,12 @@ export class Http1Pool {
   }
 
   private open(): Connection {
-    let connection: Connection | undefined;
-    const socket = this.connect(() => connection!);
-    connection = new Connection(socket, (c) => this.give(c), (c) => this.drop(c));
+    // The socket's reads come only after this returns, when the connection exists.
+    const connection: Connection = new Connection(
+      this.connect(() => connection),
+      (c) => this.give(c),
+      (c) => this.drop(c),
+    );
     return connection;
   }
 
