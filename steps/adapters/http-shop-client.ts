@@ -30,20 +30,17 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
 
   // Without a signer the request is exactly what it was before signing existed.
   const signer = options.signer;
-  const send = (target: URL, request: Omit<HttpExchangeRequest, 'path'>): Promise<HttpAnswer> => {
-    const path = `${target.pathname}${target.search}`;
+  const pathOf = (target: URL): string => `${target.pathname}${target.search}`;
+  const send = (target: URL, request: Omit<HttpExchangeRequest, 'path'>, path = pathOf(target)): Promise<HttpAnswer> => {
     if (!signer) return exchange({ ...request, path });
     return signer.sign({ method: request.method, url: target, headers: request.headers ?? {}, body: request.body }).then((headers) => exchange({ ...request, path, headers }));
   };
-  /** A success's parsed body; the shop's error bodies carry nothing the callers use, so they are not read. */
-  const jsonOf = (answer: HttpAnswer): { status: number; body: unknown } => ({ status: answer.status, body: answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.body) : undefined });
-  const getJson = (target: URL, signal?: AbortSignal): Promise<{ status: number; body: unknown }> => send(target, { method: 'GET', keepBody: true, signal }).then(jsonOf);
-  // The traffic's two requests, sent thousands of times a second: built once when unsigned.
-  const productsRequest: HttpExchangeRequest = { method: 'GET', path: `${products.pathname}${products.search}`, keepBody: true };
-  const ordersPath = `${orders.pathname}${orders.search}`;
-  const readProducts = (signal?: AbortSignal): Promise<HttpAnswer> => (signer ? send(products, { method: 'GET', keepBody: true, signal }) : exchange(signal ? { ...productsRequest, signal } : productsRequest));
-  const postOrder = (body: string, signal?: AbortSignal): Promise<HttpAnswer> =>
-    signer ? send(orders, { method: 'POST', headers: jsonHeaders, body, keepBody: false, signal }) : exchange({ method: 'POST', path: ordersPath, headers: jsonHeaders, body, keepBody: false, signal });
+  const getJson = (target: URL, signal?: AbortSignal): Promise<{ status: number; body: unknown }> =>
+    // Only a success's body is read, as the shop's error bodies carry nothing the callers use.
+    send(target, { method: 'GET', keepBody: true, signal }).then((answer) => ({ status: answer.status, body: answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.body) : undefined }));
+  // The paths of the traffic's two requests, sent thousands of times a second.
+  const productsPath = pathOf(products);
+  const ordersPath = pathOf(orders);
 
   return {
     async health() {
@@ -59,7 +56,7 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
 
     listProducts(signal) {
       // The answer counts only once its body arrived whole: a cut-off body is a failed read.
-      return readProducts(signal).then(({ status, body }) => {
+      return send(products, { method: 'GET', keepBody: true, signal }, productsPath).then(({ status, body }) => {
         if (status !== 200) return { status };
         const parsed: unknown = JSON.parse(body);
         const source = isRecord(parsed) && typeof parsed.source === 'string' ? parsed.source : undefined;
@@ -69,7 +66,7 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
 
     placeOrder(order: OrderRequest, signal) {
       // The body is drained, so the latency covers the whole answer.
-      return postOrder(JSON.stringify(order), signal).then((answer) => ({ status: answer.status }));
+      return send(orders, { method: 'POST', headers: jsonHeaders, body: JSON.stringify(order), keepBody: false, signal }, ordersPath).then((answer) => ({ status: answer.status }));
     },
 
     async runOrders(runId) {

@@ -8,7 +8,6 @@ export interface Http1Request {
   method: string;
   /** Path and query, as sent on the request line. */
   path: string;
-  /** Rendered once per object and request line: an object once sent must not change. */
   headers?: Readonly<Record<string, string>>;
   body?: string;
   /** Keep the response's body (else it is read and dropped). */
@@ -132,9 +131,8 @@ class Connection {
 export class Http1Pool {
   private readonly idle: Connection[] = [];
   private readonly hostHeader: string;
-  /** Rendered heads by request line: of requests without headers, and by the headers object they share. */
+  /** Rendered heads of requests without headers, by request line. */
   private readonly heads = new Map<string, string>();
-  private readonly headsByHeaders = new WeakMap<Readonly<Record<string, string>>, Map<string, string>>();
   /** Opens a socket whose reads go to the connection that `connection` returns once it exists. */
   private readonly connect: (connection: () => Connection) => net.Socket;
 
@@ -192,19 +190,17 @@ export class Http1Pool {
   }
 
   /**
-   * The request line and headers, up to the content length: the same for every request with the
-   * same method, path and headers object, so each is rendered once.
+   * The request line and headers, up to the content length. A request without headers has the same
+   * head each time its line repeats, so it is rendered once.
    */
   private headOf(request: Http1Request): string {
-    const byLine = request.headers ? this.headsByHeaders.get(request.headers) : this.heads;
-    const line = `${request.method} ${request.path}`;
-    let head = byLine?.get(line);
-    if (head === undefined) {
-      head = this.renderHead(request);
-      if (request.headers) {
-        if (byLine) byLine.set(line, head);
-        else this.headsByHeaders.set(request.headers, new Map([[line, head]]));
-      } else {
+    let head: string | undefined;
+    if (request.headers) head = this.renderHead(request);
+    else {
+      const line = `${request.method} ${request.path}`;
+      head = this.heads.get(line);
+      if (head === undefined) {
+        head = this.renderHead(request);
         // Paths that name a run (`/runs/:runId/orders`) are many over a long life: keep a few.
         if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
         this.heads.set(line, head);

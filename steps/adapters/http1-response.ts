@@ -18,8 +18,9 @@ export interface ParsedResponse {
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
 /**
- * First letters (lower-cased, and the spaces a sloppy server may put first) of the lines that may
- * carry a header the reader uses: content-length, connection, keep-alive, transfer-encoding.
+ * First letters, or'ed with 0x20 (lower case), of the lines that may carry a header the reader uses
+ * (content-length, connection, keep-alive, transfer-encoding): c, k, t, and the space (0x20) or tab
+ * (0x09 | 0x20) a sloppy server may put before a name.
  */
 const MAYBE_WANTED_HEADER = new Set([0x63, 0x6b, 0x74, 0x20, 0x29]);
 /** Longest head accepted, as Node's own parser limits it. */

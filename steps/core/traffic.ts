@@ -36,8 +36,8 @@ const REQUESTS_PER_TICK = 8;
 /**
  * How long one tick of the schedule lasts at `requestsPerSecond`: the longest of
  * {@link TICK_LENGTHS_MS} that holds about {@link REQUESTS_PER_TICK} requests: 10 ms at 800 requests a
- * second and more, 100 ms at 80 and fewer (where a request has a tick to itself, as before ticks). One wake of the generator sends a whole tick: a wake per request would cost more
- * CPU than the request itself.
+ * second and more, 100 ms at 80 and fewer (where a request has a tick to itself). One wake of the
+ * generator sends a whole tick: a wake per request would cost more CPU than the request itself.
  */
 export function sendTickMs(requestsPerSecond: number): number {
   const wanted = requestsPerSecond > 0 ? (REQUESTS_PER_TICK * 1000) / requestsPerSecond : Infinity;
