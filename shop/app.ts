@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { BreakerState } from './core/circuit-breaker';
 import { DatabaseUnavailable, OrderNotAccepted, ProductsUnavailable } from './core/errors';
+import { SOURCE_HEADER } from './core/http-contract';
 import type { PlacedOrder } from './core/orders';
 import { validateId, validateOrderRequest } from './core/validation';
 import type { ShopLogger } from './ports';
@@ -39,6 +40,7 @@ export function createShopApp(props: ShopAppProps): Hono {
 
   app.get('/products', async (c) => {
     const { products, source } = await props.catalog.list();
+    c.header(SOURCE_HEADER, source);
     return c.json({ products, count: products.length, source, servedBy });
   });
 

@@ -1,20 +1,20 @@
 // One HTTP request and its whole answer: keep-alive connections per origin, one timer per client for every timeout.
 import { DeadlineQueue } from '../core/deadline-queue';
 import { Http1Pool, type Http1Call, type Http1Request } from './http1-pool';
+import type { ParsedResponse } from './http1-response';
 
-/** A whole answer: its status and, when asked for, its body as text. */
-export interface HttpAnswer {
-  status: number;
-  body: string;
-}
+/** A whole answer: its status and, when asked for, its body as text and the value of one header. */
+export type HttpAnswer = Pick<ParsedResponse, 'status' | 'body' | 'header'>;
 
 export interface HttpExchangeRequest extends Http1Request {
   method: 'GET' | 'POST';
-  signal?: AbortSignal;
 }
 
-/** Sends one request and resolves once its answer arrived whole; rejects on a network error, its timeout or the caller's abort. */
-export type HttpExchange = (request: HttpExchangeRequest) => Promise<HttpAnswer>;
+/**
+ * Sends one request and resolves with what `read` makes of its whole answer; rejects on a network
+ * error, its timeout, the caller's abort, or an error `read` throws.
+ */
+export type HttpExchange = <T>(request: HttpExchangeRequest, read: (answer: HttpAnswer) => T, signal?: AbortSignal) => Promise<T>;
 
 const pools = new Map<string, Http1Pool>();
 
@@ -63,32 +63,22 @@ export function createHttpExchange(origin: string, timeoutMs: number): HttpExcha
     timer.unref();
   };
 
-  return (request) => {
-    const { signal } = request;
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
-    let call: Http1Call;
-    try {
-      call = pool.request(request);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    deadlines.add(call, Date.now() + timeoutMs);
-    arm();
-    const onAbort = signal ? (): void => call.abort(abortReason(signal)) : undefined;
-    if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
-    const done = (): void => {
-      deadlines.delete(call);
-      if (onAbort) signal!.removeEventListener('abort', onAbort);
-    };
-    return call.done.then(
-      (response) => {
-        done();
-        return { status: response.status, body: request.keepBody ? response.body.toString('utf8') : '' };
-      },
-      (error: unknown) => {
-        done();
-        throw error;
-      },
-    );
-  };
+  return (request, read, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortReason(signal));
+      const onAbort = signal ? (): void => call.abort(abortReason(signal)) : undefined;
+      const call = pool.request(request, (error, response) => {
+        deadlines.delete(call);
+        if (onAbort) signal!.removeEventListener('abort', onAbort);
+        if (error) return reject(error);
+        try {
+          resolve(read(response!));
+        } catch (readError) {
+          reject(readError as Error);
+        }
+      });
+      deadlines.add(call, Date.now() + timeoutMs);
+      arm();
+      if (onAbort) signal!.addEventListener('abort', onAbort, { once: true });
+    });
 }

@@ -1,6 +1,10 @@
 // The Chaos Shop over HTTP (undici's dispatcher, keep-alive), with a timeout on every request and, when the shop asks for it, signed requests.
+import { SOURCE_HEADER } from '../../shop/core/http-contract';
 import type { OrderRequest, RunOrderRows, ShopClient, ShopRequestSigner } from '../ports';
 import { createHttpExchange, type HttpAnswer, type HttpExchangeRequest } from './http-exchange';
+
+/** The header of an order: frozen, so the pool renders it once. */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
 
 export interface HttpShopClientOptions {
   /**
@@ -26,20 +30,19 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
   const url = (path: string): URL => new URL(path, base);
   const products = url('products');
   const orders = url('orders');
-  const jsonHeaders = { 'content-type': 'application/json' };
 
   // Without a signer the request is exactly what it was before signing existed.
   const signer = options.signer;
   const pathOf = (target: URL): string => `${target.pathname}${target.search}`;
-  const send = (target: URL, request: Omit<HttpExchangeRequest, 'path'>, path = pathOf(target)): Promise<HttpAnswer> => {
-    if (!signer) return exchange({ ...request, path });
-    return signer.sign({ method: request.method, url: target, headers: request.headers ?? {}, body: request.body }).then((headers) => exchange({ ...request, path, headers }));
+  const send = <T>(target: URL, request: HttpExchangeRequest, read: (answer: HttpAnswer) => T, signal?: AbortSignal): Promise<T> => {
+    if (!signer) return exchange(request, read, signal);
+    return signer.sign({ method: request.method, url: target, headers: request.headers ?? {}, body: request.body }).then((headers) => exchange({ ...request, headers }, read, signal));
   };
   const getJson = (target: URL, signal?: AbortSignal): Promise<{ status: number; body: unknown }> =>
     // Only a success's body is read, as the shop's error bodies carry nothing the callers use.
-    send(target, { method: 'GET', keepBody: true, signal }).then((answer) => ({ status: answer.status, body: answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.body) : undefined }));
-  // The paths of the traffic's two requests, sent thousands of times a second.
-  const productsPath = pathOf(products);
+    send(target, { method: 'GET', path: pathOf(target), keepBody: true }, (answer) => ({ status: answer.status, body: answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.body) : undefined }), signal);
+  // The traffic's two requests, sent thousands of times a second: what never changes is made once.
+  const listRequest: HttpExchangeRequest = Object.freeze({ method: 'GET', path: pathOf(products), keepBody: true, keepHeader: SOURCE_HEADER });
   const ordersPath = pathOf(orders);
 
   return {
@@ -56,17 +59,12 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
 
     listProducts(signal) {
       // The answer counts only once its body arrived whole: a cut-off body is a failed read.
-      return send(products, { method: 'GET', keepBody: true, signal }, productsPath).then(({ status, body }) => {
-        if (status !== 200) return { status };
-        const parsed: unknown = JSON.parse(body);
-        const source = isRecord(parsed) && typeof parsed.source === 'string' ? parsed.source : undefined;
-        return { status, source };
-      });
+      return send(products, listRequest, readProducts, signal);
     },
 
     placeOrder(order: OrderRequest, signal) {
       // The body is drained, so the latency covers the whole answer.
-      return send(orders, { method: 'POST', headers: jsonHeaders, body: JSON.stringify(order), keepBody: false, signal }, ordersPath).then((answer) => ({ status: answer.status }));
+      return send(orders, { method: 'POST', path: ordersPath, headers: JSON_HEADERS, body: JSON.stringify(order), keepBody: false }, statusOf, signal);
     },
 
     async runOrders(runId) {
@@ -83,6 +81,22 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
       return rows;
     },
   };
+}
+
+/**
+ * Where the shop's `GET /products` says its answer came from (`database` or `cache`): read from the
+ * header, so the product list need not be parsed for it; from the body when a shop does not send it.
+ */
+function readProducts({ status, body, header }: HttpAnswer): { status: number; source?: string } {
+  if (status !== 200) return { status };
+  if (header !== undefined) return { status, source: header };
+  const parsed: unknown = JSON.parse(body);
+  const source = isRecord(parsed) && typeof parsed.source === 'string' ? parsed.source : undefined;
+  return { status, source };
+}
+
+function statusOf({ status }: HttpAnswer): { status: number } {
+  return { status };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

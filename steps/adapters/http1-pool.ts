@@ -1,23 +1,27 @@
 // Keep-alive HTTP/1.1 connections to one origin: one request at a time on each, idle ones reused newest first.
 import net from 'node:net';
 import tls from 'node:tls';
-import { Http1ResponseReader, type ParsedResponse } from './http1-response';
+import { Http1ResponseReader, type ParsedResponse, type ReadOptions } from './http1-response';
 
-/** One request as it goes on the wire. */
-export interface Http1Request {
+/** One request as it goes on the wire, and what to keep of its answer. */
+export interface Http1Request extends ReadOptions {
   method: string;
   /** Path and query, as sent on the request line. */
   path: string;
+  /**
+   * Headers of the request. A frozen object's rendering is kept, for the next request with the same
+   * line and the same object; any other is rendered each time.
+   */
   headers?: Readonly<Record<string, string>>;
   body?: string;
-  /** Keep the response's body (else it is read and dropped). */
-  keepBody: boolean;
 }
 
-/** A request in flight: how it ends, and how to give up on it. */
+/** Called once per request: with its whole answer, or with why there is none. */
+export type Http1Callback = (error: Error | undefined, response: ParsedResponse | undefined) => void;
+
+/** A request in flight. */
 export interface Http1Call {
-  readonly done: Promise<ParsedResponse>;
-  /** Fails the request with `error` and closes its connection (a half-read answer cannot be reused). */
+  /** Fails the request with `error`, if it is still in flight, and closes its connection (a half-read answer cannot be reused). */
   abort(error: Error): void;
 }
 
@@ -40,11 +44,10 @@ const READ_BUFFER_BYTES = 64 * 1024;
 
 /** A connection to the origin, idle or carrying one request. */
 class Connection {
-  private reader: Http1ResponseReader | undefined;
-  /** The answer of the request on the connection now, if any. */
-  private current: Promise<ParsedResponse> | undefined;
-  private resolve: ((response: ParsedResponse) => void) | undefined;
-  private reject: ((error: Error) => void) | undefined;
+  /** One reader for the connection's answers, reset for each. */
+  private readonly reader = new Http1ResponseReader();
+  /** The request on the connection now, if any: its callback. */
+  private callback: Http1Callback | undefined;
   closed = false;
   idleSince = 0;
   idleMs = IDLE_MS;
@@ -60,21 +63,19 @@ class Connection {
     socket.on('close', () => this.fail(new ConnectionClosed('the server closed the connection before it answered')));
   }
 
-  send(head: string, body: string | undefined, keepBody: boolean): Promise<ParsedResponse> {
-    this.reader = new Http1ResponseReader(keepBody);
-    const done = new Promise<ParsedResponse>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    this.current = done;
+  /** Sends a request; `callback` hears of its answer. The connection is the call: `abort` fails it. */
+  send(head: string, request: Http1Request, callback: Http1Callback): Http1Call {
+    this.reader.reset(request);
+    this.callback = callback;
     this.socket.ref();
-    this.socket.write(body === undefined ? head : head + body);
-    return done;
+    this.socket.write(request.body === undefined ? head : head + request.body);
+    const call: Http1Call = { abort: (error) => this.abort(callback, error) };
+    return call;
   }
 
-  /** Fails the request whose answer is `done`, if it is still the one on this connection. */
-  abort(done: Promise<ParsedResponse>, error: Error): void {
-    if (this.current === done) this.fail(error);
+  /** Fails the request of `callback`, if it is still the one on this connection. */
+  private abort(callback: Http1Callback, error: Error): void {
+    if (this.callback === callback) this.fail(error);
   }
 
   /** Ends the connection, failing its request if it has one. */
@@ -84,14 +85,14 @@ class Connection {
       this.forget(this);
       this.socket.destroy();
     }
-    const reject = this.reject;
-    this.settle();
-    reject?.(error);
+    const callback = this.callback;
+    this.callback = undefined;
+    callback?.(error, undefined);
   }
 
   /** Bytes the socket read into its (reused) read buffer. */
   onData(chunk: Buffer): void {
-    if (!this.reader) return this.fail(new ConnectionClosed('the server sent bytes nobody asked for'));
+    if (!this.callback) return this.fail(new ConnectionClosed('the server sent bytes nobody asked for'));
     let response: ParsedResponse | undefined;
     try {
       response = this.reader.push(chunk);
@@ -102,28 +103,21 @@ class Connection {
   }
 
   private onEnd(): void {
-    const response = this.reader?.end();
+    const response = this.callback ? this.reader.end() : undefined;
     if (response) this.complete(response);
     else this.fail(new ConnectionClosed('the server closed the connection before it answered'));
   }
 
   private complete(response: ParsedResponse): void {
-    const resolve = this.resolve;
-    this.settle();
+    const callback = this.callback;
+    this.callback = undefined;
     if (response.close) this.fail(new ConnectionClosed('closed after its answer'));
     else {
       if (response.keepAliveMs !== undefined) this.idleMs = Math.min(IDLE_MS, Math.max(0, response.keepAliveMs - IDLE_MARGIN_MS));
       this.socket.unref();
       this.release(this);
     }
-    resolve?.(response);
-  }
-
-  private settle(): void {
-    this.reader = undefined;
-    this.current = undefined;
-    this.resolve = undefined;
-    this.reject = undefined;
+    callback?.(undefined, response);
   }
 }
 
@@ -131,8 +125,8 @@ class Connection {
 export class Http1Pool {
   private readonly idle: Connection[] = [];
   private readonly hostHeader: string;
-  /** Rendered heads of requests without headers, by request line. */
-  private readonly heads = new Map<string, string>();
+  /** Rendered heads, by request line, with the (frozen) headers object they were rendered from. */
+  private readonly heads = new Map<string, { headers: Readonly<Record<string, string>> | undefined; head: string }>();
   /** Opens a socket whose reads go to the connection that `connection` returns once it exists. */
   private readonly connect: (connection: () => Connection) => net.Socket;
 
@@ -166,12 +160,11 @@ export class Http1Pool {
           });
   }
 
-  /** Sends `request` on an idle connection, or a new one. */
-  request(request: Http1Request): Http1Call {
+  /** Sends `request` on an idle connection, or a new one; `callback` hears once of how it ended. Throws on a request that cannot be written. */
+  request(request: Http1Request, callback: Http1Callback): Http1Call {
     const head = this.headOf(request);
     const connection = this.take() ?? this.open();
-    const done = connection.send(head, request.body, request.keepBody);
-    return { done, abort: (error) => connection.abort(done, error) };
+    return connection.send(head, request, callback);
   }
 
   private open(): Connection {
@@ -190,20 +183,22 @@ export class Http1Pool {
   }
 
   /**
-   * The request line and headers, up to the content length. A request without headers has the same
-   * head each time its line repeats, so it is rendered once.
+   * The request line and headers, up to the content length. A request without headers, or with a
+   * frozen headers object, has the same head each time its line and headers repeat: rendered once.
    */
   private headOf(request: Http1Request): string {
-    let head: string | undefined;
-    if (request.headers) head = this.renderHead(request);
+    const { headers } = request;
+    const cacheable = headers === undefined || Object.isFrozen(headers);
+    const line = `${request.method} ${request.path}`;
+    const cached = cacheable ? this.heads.get(line) : undefined;
+    let head: string;
+    if (cached !== undefined && cached.headers === headers) head = cached.head;
     else {
-      const line = `${request.method} ${request.path}`;
-      head = this.heads.get(line);
-      if (head === undefined) {
-        head = this.renderHead(request);
+      head = this.renderHead(request);
+      if (cacheable) {
         // Paths that name a run (`/runs/:runId/orders`) are many over a long life: keep a few.
         if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
-        this.heads.set(line, head);
+        this.heads.set(line, { headers, head });
       }
     }
     return request.body === undefined ? `${head}\r\n` : `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n`;

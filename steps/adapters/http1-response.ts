@@ -8,101 +8,154 @@ export class HttpProtocolError extends Error {
 /** What the reader found once a response was complete. */
 export interface ParsedResponse {
   status: number;
-  body: Buffer;
+  /** The body as UTF-8 text, when the reader was to keep it; else empty. */
+  body: string;
   /** The server will close the connection, or asked us to. */
   close: boolean;
   /** The server's `Keep-Alive: timeout=N`, in milliseconds, when it said. */
   keepAliveMs?: number;
+  /** The value of the header the reader was asked to keep, when the answer had it. */
+  header?: string;
+}
+
+/** What to keep of the next response. */
+export interface ReadOptions {
+  /** Keep the body (else it is read and dropped). */
+  keepBody: boolean;
+  /** The lower-case name of one header whose value to keep. */
+  keepHeader?: string;
 }
 
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
-/**
- * First letters, or'ed with 0x20 (lower case), of the lines that may carry a header the reader uses
- * (content-length, connection, keep-alive, transfer-encoding): c, k, t, and the space (0x20) or tab
- * (0x09 | 0x20) a sloppy server may put before a name.
- */
-const MAYBE_WANTED_HEADER = new Set([0x63, 0x6b, 0x74, 0x20, 0x29]);
+const EMPTY = Buffer.alloc(0);
 /** Longest head accepted, as Node's own parser limits it. */
 const MAX_HEAD_BYTES = 16 * 1024;
+const SPACE = 0x20;
+const TAB = 0x09;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
 
 type BodyMode = { kind: 'length'; remaining: number } | { kind: 'chunked'; remaining: number; trailer: boolean } | { kind: 'close' } | { kind: 'none' };
 
 /**
- * Reads one response from the chunks a socket delivers, in order. `push` returns the response once
- * it is whole (anything after it belongs to no request: this client never pipelines). A body
- * without a length or chunking ends with the connection (`end`). A chunk may be a buffer the socket
- * reuses for its next read: whatever the reader keeps past `push`, it copies.
+ * Reads responses from the chunks a socket delivers, in order, one at a time (`reset` before
+ * each). `push` returns the response once it is whole (anything after it belongs to no request:
+ * this client never pipelines). A body without a length or chunking ends with the connection
+ * (`end`). A chunk may be a buffer the socket reuses for its next read: whatever the reader keeps
+ * past `push`, it copies, and a body that arrives within one chunk is decoded straight from it.
  */
 export class Http1ResponseReader {
-  private pending: Buffer = Buffer.alloc(0);
+  /** The bytes being read: the chunk of this `push`, after what an earlier one left over. */
+  private bytes: Buffer = EMPTY;
+  /** How far into `bytes` the reader has read. */
+  private at = 0;
   private status = 0;
   private close = false;
   private keepAliveMs: number | undefined;
+  private header: string | undefined;
   private mode: BodyMode | undefined;
-  private readonly body: Buffer[] = [];
+  /** Copies of the body's pieces read so far, when it spans chunks. */
+  private pieces: Buffer[] = [];
+  /** The whole body, decoded from the one chunk that held all of it. */
+  private text: string | undefined;
+  private keepBody: boolean;
+  private keepHeader: string | undefined;
 
-  constructor(private readonly keepBody: boolean) {}
+  constructor(options: ReadOptions = { keepBody: true }) {
+    this.keepBody = options.keepBody;
+    this.keepHeader = options.keepHeader;
+  }
+
+  /** Readies the reader for the next response on the connection. */
+  reset(options: ReadOptions): void {
+    this.keepBody = options.keepBody;
+    this.keepHeader = options.keepHeader;
+    this.bytes = EMPTY;
+    this.at = 0;
+    this.status = 0;
+    this.close = false;
+    this.keepAliveMs = undefined;
+    this.header = undefined;
+    this.mode = undefined;
+    if (this.pieces.length > 0) this.pieces = [];
+    this.text = undefined;
+  }
 
   /** Feeds a chunk; the response once it is complete, else undefined. */
   push(chunk: Buffer): ParsedResponse | undefined {
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.bytes = this.at < this.bytes.length ? Buffer.concat([this.bytes.subarray(this.at), chunk]) : chunk;
+    this.at = 0;
     let response: ParsedResponse | undefined;
     while (!this.mode && this.readHead());
     // A body reader takes all it can: undefined means it waits for more bytes.
     if (this.mode) response = this.readBody();
     // What waits for the next chunk must outlive this one's buffer.
-    if (!response && this.pending.length > 0) this.pending = Buffer.from(this.pending);
+    if (!response) this.bytes = this.at < this.bytes.length ? Buffer.from(this.bytes.subarray(this.at)) : EMPTY;
+    this.at = 0;
     return response;
   }
 
   /** The connection ended: the response, if its body was to run until the close. */
   end(): ParsedResponse | undefined {
     if (this.mode?.kind !== 'close') return undefined;
-    this.take(this.pending.length);
+    this.take(this.bytes.length - this.at, false);
     return this.finish();
   }
 
   private readHead(): boolean {
-    const end = this.pending.indexOf(HEAD_END);
+    const bytes = this.bytes;
+    const end = bytes.indexOf(HEAD_END, this.at);
     if (end < 0) {
-      if (this.pending.length > MAX_HEAD_BYTES) throw new HttpProtocolError('the response head is longer than 16 KiB');
+      if (bytes.length - this.at > MAX_HEAD_BYTES) throw new HttpProtocolError('the response head is longer than 16 KiB');
       return false;
     }
-    const head = this.pending.toString('latin1', 0, end);
-    this.pending = this.pending.subarray(end + HEAD_END.length);
-    const statusEnd = head.indexOf('\r\n');
-    const statusLine = /^HTTP\/1\.([01]) (\d{3})/.exec(statusEnd < 0 ? head : head.slice(0, statusEnd));
-    if (!statusLine) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(head.slice(0, 40))}`);
-    const status = Number(statusLine[2]);
+    const head = bytes.toString('latin1', this.at, end);
+    this.at = end + HEAD_END.length;
+    // The status line: HTTP/1.0 or HTTP/1.1, a space, three digits.
+    const minor = head.charCodeAt(7);
+    if (!head.startsWith('HTTP/1.') || (minor !== 0x30 && minor !== 0x31) || head.charCodeAt(8) !== SPACE || !isDigits(head, 9, 12)) {
+      throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(head.slice(0, 40))}`);
+    }
+    const status = Number(head.slice(9, 12));
     // An interim answer (100 Continue, 103 Early Hints): the real one follows.
     if (status >= 100 && status < 200) return true;
     this.status = status;
-    this.close = statusLine[1] === '0';
+    this.close = minor === 0x30;
+    const statusEnd = head.indexOf('\r\n');
     let length: number | undefined;
     let chunked = false;
-    // One header line at a time, without splitting the head: most lines are skipped by their first letter.
-    for (let start = statusEnd < 0 ? head.length : statusEnd + 2; start < head.length; ) {
-      let eol = head.indexOf('\r\n', start);
+    // One header line at a time, names compared in place: only the values used are cut out.
+    for (let line = statusEnd < 0 ? head.length : statusEnd + 2; line < head.length; ) {
+      let eol = head.indexOf('\r\n', line);
       if (eol < 0) eol = head.length;
-      const line = start;
-      start = eol + 2;
-      if (!MAYBE_WANTED_HEADER.has(head.charCodeAt(line) | 0x20)) continue;
       const colon = head.indexOf(':', line);
+      const start = line;
+      line = eol + 2;
       if (colon < 0 || colon >= eol) continue;
-      const name = head.slice(line, colon).trim().toLowerCase();
-      if (name === '') continue;
-      if (name === 'content-length') {
-        const value = head.slice(colon + 1, eol).trim();
-        if (!/^\d+$/.test(value) || (length !== undefined && length !== Number(value))) throw new HttpProtocolError(`an invalid content-length: ${JSON.stringify(value)}`);
-        length = Number(value);
-      } else if (name === 'transfer-encoding') chunked = head.slice(colon + 1, eol).toLowerCase().split(',').some((coding) => coding.trim() === 'chunked');
-      else if (name === 'connection') {
-        const value = head.slice(colon + 1, eol).toLowerCase();
-        this.close = value.split(',').some((option) => option.trim() === 'close') || (this.close && !value.includes('keep-alive'));
-      } else if (name === 'keep-alive') {
-        const timeout = /(?:^|,)\s*timeout=(\d+)/.exec(head.slice(colon + 1, eol).trim().toLowerCase());
+      const nameStart = skipBlanks(head, start, colon);
+      const nameEnd = backOverBlanks(head, nameStart, colon);
+      const valueStart = skipBlanks(head, colon + 1, eol);
+      const valueEnd = backOverBlanks(head, valueStart, eol);
+      if (isName(head, nameStart, nameEnd, 'content-length')) {
+        if (!isDigits(head, valueStart, valueEnd)) throw new HttpProtocolError(`an invalid content-length: ${JSON.stringify(head.slice(valueStart, valueEnd))}`);
+        const value = Number(head.slice(valueStart, valueEnd));
+        if (length !== undefined && length !== value) throw new HttpProtocolError(`an invalid content-length: ${JSON.stringify(head.slice(valueStart, valueEnd))}`);
+        length = value;
+      } else if (isName(head, nameStart, nameEnd, 'connection')) {
+        // Node's own servers say exactly `keep-alive`: that needs no list to be split.
+        if (isName(head, valueStart, valueEnd, 'keep-alive')) this.close = false;
+        else {
+          const value = head.slice(valueStart, valueEnd).toLowerCase();
+          this.close = value.split(',').some((option) => option.trim() === 'close') || (this.close && !value.includes('keep-alive'));
+        }
+      } else if (isName(head, nameStart, nameEnd, 'keep-alive')) {
+        const timeout = /(?:^|,)\s*timeout=(\d+)/.exec(head.slice(valueStart, valueEnd).toLowerCase());
         if (timeout) this.keepAliveMs = Number(timeout[1]) * 1000;
+      } else if (isName(head, nameStart, nameEnd, 'transfer-encoding')) {
+        chunked = head.slice(valueStart, valueEnd).toLowerCase().split(',').some((coding) => coding.trim() === 'chunked');
+      } else if (this.keepHeader !== undefined && isName(head, nameStart, nameEnd, this.keepHeader)) {
+        this.header = head.slice(valueStart, valueEnd);
       }
     }
     if (status === 204 || status === 304) this.mode = { kind: 'none' };
@@ -121,11 +174,13 @@ export class Http1ResponseReader {
       case 'none':
         return this.finish();
       case 'length': {
-        mode.remaining -= this.take(Math.min(mode.remaining, this.pending.length));
+        const n = Math.min(mode.remaining, this.bytes.length - this.at);
+        mode.remaining -= n;
+        this.take(n, mode.remaining === 0);
         return mode.remaining === 0 ? this.finish() : undefined;
       }
       case 'close':
-        this.take(this.pending.length);
+        this.take(this.bytes.length - this.at, false);
         return undefined;
       case 'chunked':
         return this.readChunked(mode);
@@ -136,15 +191,17 @@ export class Http1ResponseReader {
   private readChunked(mode: { remaining: number; trailer: boolean }): ParsedResponse | undefined {
     for (;;) {
       if (mode.remaining > 0) {
-        mode.remaining -= this.take(Math.min(mode.remaining, this.pending.length));
+        const n = Math.min(mode.remaining, this.bytes.length - this.at);
+        mode.remaining -= n;
+        this.take(n, false);
         if (mode.remaining > 0) return undefined;
         // The CRLF after the data: taken with the next size line.
         continue;
       }
-      const eol = this.pending.indexOf(CRLF);
+      const eol = this.bytes.indexOf(CRLF, this.at);
       if (eol < 0) return undefined;
-      const line = this.pending.toString('latin1', 0, eol);
-      this.pending = this.pending.subarray(eol + CRLF.length);
+      const line = this.bytes.toString('latin1', this.at, eol);
+      this.at = eol + CRLF.length;
       if (mode.trailer) {
         if (line === '') return this.finish();
         continue;
@@ -158,22 +215,66 @@ export class Http1ResponseReader {
     }
   }
 
-  /** Moves `n` bytes of what is pending into the body (or drops them); returns `n`. */
-  private take(n: number): number {
-    if (n === 0) return 0;
-    if (this.keepBody) this.body.push(Buffer.from(this.pending.subarray(0, n)));
-    this.pending = this.pending.subarray(n);
-    return n;
+  /**
+   * Moves the next `n` bytes into the body (or drops them). The `last` piece of a body that had no
+   * earlier piece is decoded in place; any other is copied, as its chunk may be reused.
+   */
+  private take(n: number, last: boolean): void {
+    if (n > 0 && this.keepBody) {
+      if (last && this.pieces.length === 0) this.text = this.bytes.toString('utf8', this.at, this.at + n);
+      else this.pieces.push(Buffer.from(this.bytes.subarray(this.at, this.at + n)));
+    }
+    this.at += n;
   }
 
   private finish(): ParsedResponse {
-    if (this.pending.length > 0) {
+    if (this.at < this.bytes.length) {
       // Bytes after a whole response, on a connection that never pipelines: it cannot be reused.
       this.close = true;
     }
-    const body = this.body.length === 1 ? this.body[0] : Buffer.concat(this.body);
+    let body = '';
+    if (this.text !== undefined) body = this.text;
+    else if (this.pieces.length > 0) body = (this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces)).toString('utf8');
     const response: ParsedResponse = { status: this.status, body, close: this.close };
     if (this.keepAliveMs !== undefined) response.keepAliveMs = this.keepAliveMs;
+    if (this.header !== undefined) response.header = this.header;
     return response;
   }
+}
+
+/** The first index from `start` (up to `end`) that is not a space or tab. */
+function skipBlanks(text: string, start: number, end: number): number {
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  return start;
+}
+
+/** The end of `text[start, end)` once the spaces and tabs at its end are left off. */
+function backOverBlanks(text: string, start: number, end: number): number {
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+function isBlank(code: number): boolean {
+  return code === SPACE || code === TAB;
+}
+
+/** `text[start, end)` is `name` (lower case), in any case. */
+function isName(text: string, start: number, end: number, name: string): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const code = text.charCodeAt(start + i);
+    // Letters fold to lower case; '-' and digits are themselves.
+    if ((code >= 0x41 && code <= 0x5a ? code | 0x20 : code) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** `text[start, end)` is one or more decimal digits. */
+function isDigits(text: string, start: number, end: number): boolean {
+  if (end <= start || end > text.length) return false;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < DIGIT_0 || code > DIGIT_9) return false;
+  }
+  return true;
 }

@@ -52,6 +52,7 @@ describe('GET /products', () => {
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ count: 10, source: 'database', servedBy: 'test-shop' });
+    expect(response.headers.get('x-shop-source')).toBe('database');
     expect(body.products?.[0]).toEqual({ id: 1, name: 'Chaos Monkey Plush', priceCents: 1999, stock: 10 });
   });
 
@@ -86,6 +87,7 @@ describe('GET /products', () => {
     // Then the customer sees the cached products, not an error
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ count: 10, source: 'cache' });
+    expect(response.headers.get('x-shop-source')).toBe('cache');
   });
 
   it('answers 503 with a clear message when the database fails and the cache is empty', async () => {

@@ -26,6 +26,7 @@ export interface ShopJson {
 
 export interface ShopResponse {
   status: number;
+  headers: Headers;
   json(): Promise<ShopJson>;
 }
 
@@ -84,5 +85,5 @@ export async function startTestShop(options: { config?: Partial<ShopConfig>; rea
 
 async function request(shop: Shop, path: string, init: RequestInit): Promise<ShopResponse> {
   const response = await shop.app.request(path, init);
-  return { status: response.status, json: async () => (await response.json()) as ShopJson };
+  return { status: response.status, headers: response.headers, json: async () => (await response.json()) as ShopJson };
 }

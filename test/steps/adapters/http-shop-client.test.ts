@@ -47,6 +47,28 @@ describe('createHttpShopClient', () => {
     expect(answer).toEqual({ status: 200, source: 'cache' });
   });
 
+  it('takes the source of GET /products from the shop’s header, without the body', async () => {
+    // Given a shop whose header says cache, with a body that is no JSON at all
+    server = await startTestServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'X-Shop-Source': ' cache ' });
+      res.end('not json');
+    });
+    // When products are listed
+    const answer = await createHttpShopClient(server.url).listProducts();
+    // Then the header's source comes back, trimmed, and the body was never parsed
+    expect(answer).toEqual({ status: 200, source: 'cache' });
+  });
+
+  it('refuses a read whose body is no JSON when the shop names no source in a header', async () => {
+    // Given a shop without the header, answering a body that is no JSON
+    server = await startTestServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('not json');
+    });
+    // When products are listed / Then the read fails
+    await expect(createHttpShopClient(server.url).listProducts()).rejects.toThrow(SyntaxError);
+  });
+
   it('returns only the status of a failed read', async () => {
     // Given a shop that answers 503
     server = await startTestServer((_req, res) => json(res, 503, { error: 'database unavailable' }));

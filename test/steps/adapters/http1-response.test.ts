@@ -3,11 +3,11 @@ import { Http1ResponseReader, HttpProtocolError } from '../../../steps/adapters/
 
 /** Feeds `wire` to a reader in pieces of `size` bytes; the response once it is whole. */
 function read(wire: string, size = wire.length, keepBody = true) {
-  const reader = new Http1ResponseReader(keepBody);
+  const reader = new Http1ResponseReader({ keepBody });
   const bytes = Buffer.from(wire, 'latin1');
   for (let at = 0; at < bytes.length; at += size) {
     const response = reader.push(bytes.subarray(at, at + size));
-    if (response) return { ...response, body: response.body.toString('utf8'), fedAll: at + size >= bytes.length };
+    if (response) return { ...response, fedAll: at + size >= bytes.length };
   }
   return undefined;
 }
@@ -28,6 +28,44 @@ describe('Http1ResponseReader', () => {
     // When it arrives in pieces
     // Then the chunks join into the body
     expect(read(wire, size)).toMatchObject({ status: 201, body: 'Wikipedia', close: false, fedAll: true });
+  });
+
+  it.each([1, 3, 1000])('keeps the value of the header it was asked for, whatever its case and spacing, in pieces of %i bytes', (size) => {
+    // Given an answer whose names come in mixed case, with blanks around names and values
+    const wire = 'HTTP/1.1 200 OK\r\nX-Shop-Source:\t database \r\nCONTENT-LENGTH : 2\r\nConnection:  Keep-Alive\r\n\r\n{}';
+    const reader = new Http1ResponseReader({ keepBody: true, keepHeader: 'x-shop-source' });
+    const bytes = Buffer.from(wire, 'latin1');
+    let response;
+    for (let at = 0; at < bytes.length && !response; at += size) response = reader.push(bytes.subarray(at, at + size));
+    // Then the value comes back trimmed, the length and keep-alive were read, and the body is whole
+    expect(response).toEqual({ status: 200, body: '{}', close: false, header: 'database' });
+  });
+
+  it('decodes a body cut inside a multi-byte character, and survives the reuse of the chunks it read', () => {
+    // Given a UTF-8 body split inside its two-byte character, each piece in a buffer reused after the push
+    const body = Buffer.from('{"name":"Café"}', 'utf8');
+    const wire = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n`, 'latin1'), body]);
+    const cut = wire.length - 4;
+    const reused = Buffer.alloc(wire.length);
+    const reader = new Http1ResponseReader({ keepBody: true });
+    wire.copy(reused, 0, 0, cut);
+    expect(reader.push(reused.subarray(0, cut))).toBeUndefined();
+    reused.fill(0x78);
+    wire.copy(reused, 0, cut);
+    // When the rest arrives in the same (overwritten) buffer
+    const response = reader.push(reused.subarray(0, wire.length - cut));
+    // Then the body is the text that was sent
+    expect(response?.body).toBe('{"name":"Café"}');
+  });
+
+  it('reads the next answer on the same connection after a reset, keeping nothing of the last', () => {
+    // Given a reader that read an answer with a header it kept
+    const reader = new Http1ResponseReader({ keepBody: true, keepHeader: 'x-shop-source' });
+    expect(reader.push(Buffer.from('HTTP/1.1 200 OK\r\nx-shop-source: cache\r\nKeep-Alive: timeout=5\r\ncontent-length: 1\r\n\r\na'))).toMatchObject({ header: 'cache', keepAliveMs: 5_000 });
+    // When it is reset for an answer without either
+    reader.reset({ keepBody: false });
+    // Then the second answer carries neither the header nor the keep-alive of the first
+    expect(reader.push(Buffer.from('HTTP/1.1 201 Created\r\ncontent-length: 1\r\n\r\nb'))).toEqual({ status: 201, body: '', close: false });
   });
 
   it('skips an interim 100 Continue and reads the answer after it', () => {
@@ -52,18 +90,18 @@ describe('Http1ResponseReader', () => {
 
   it('reads a body without length or chunks until the connection ends', () => {
     // Given an answer that ends with the connection
-    const reader = new Http1ResponseReader(true);
+    const reader = new Http1ResponseReader({ keepBody: true });
     // When its bytes arrive and then the connection ends
     expect(reader.push(Buffer.from('HTTP/1.1 200 OK\r\n\r\nhello'))).toBeUndefined();
     const response = reader.end();
     // Then the body is everything up to the end, and the connection is not reused
-    expect(response?.body.toString()).toBe('hello');
+    expect(response?.body).toBe('hello');
     expect(response?.close).toBe(true);
   });
 
   it('has no answer when the connection ends inside a body of known length', () => {
     // Given half of a 10-byte body
-    const reader = new Http1ResponseReader(true);
+    const reader = new Http1ResponseReader({ keepBody: true });
     reader.push(Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nhalf'));
     // When the connection ends
     // Then there is no answer: a cut-off body is no answer
