@@ -29,15 +29,16 @@ export interface ScheduleShape {
 }
 
 /** The tick lengths a second splits into whole: every tick lies inside one second. */
-const TICK_LENGTHS_MS = [10, 20, 25, 40, 50, 100] as const;
+const TICK_LENGTHS_MS = [10, 20, 25, 40, 50, 100, 125, 200, 250, 500, 1000] as const;
 /** About this many requests leave together in one tick at the run's rate. */
-const REQUESTS_PER_TICK = 8;
+const REQUESTS_PER_TICK = 40;
 
 /**
  * How long one tick of the schedule lasts at `requestsPerSecond`: the longest of
- * {@link TICK_LENGTHS_MS} that holds about {@link REQUESTS_PER_TICK} requests: 10 ms at 800 requests a
- * second and more, 100 ms at 80 and fewer (where a request has a tick to itself). One wake of the
- * generator sends a whole tick: a wake per request would cost more CPU than the request itself.
+ * {@link TICK_LENGTHS_MS} that holds about {@link REQUESTS_PER_TICK} requests: 10 ms at 4,000 requests
+ * a second and more, 100 ms at 400, a whole second at 40 and fewer. One wake of the generator sends
+ * a whole tick: what a request costs the sender is mostly the wake that sends it, and the wakes of
+ * the shop that a lone request causes (measured in `npm run bench`, docs/decisions.md).
  */
 export function sendTickMs(requestsPerSecond: number): number {
   const wanted = requestsPerSecond > 0 ? (REQUESTS_PER_TICK * 1000) / requestsPerSecond : Infinity;

@@ -23,15 +23,15 @@ describe('openLoopAchievedRate', () => {
 
 describe('plannedSendSpanMs', () => {
   it('runs from the first read to the last send of the last second', () => {
-    // Given 3 reads and 1 write a second for 2 s: reads at 0, 300, 600 ms, the write at 500 ms of each second (100 ms ticks)
-    // Then the last send is the read at 1600 ms
-    expect(plannedSendSpanMs({ durationSeconds: 2, readsPerSecond: 3, writesPerSecond: 1 })).toBe(1600);
+    // Given 3 reads and 1 write a second for 2 s: each second's four leave at its start (1 s ticks at so low a rate)
+    // Then the last send is the last second's, at 1000 ms
+    expect(plannedSendSpanMs({ durationSeconds: 2, readsPerSecond: 3, writesPerSecond: 1 })).toBe(1000);
   });
 
   it('follows the schedule’s ticks at a high rate', () => {
-    // Given 300 reads and 100 writes a second for 1 s: 20 ms ticks
-    // Then the last send is the tick at 980 ms
-    expect(plannedSendSpanMs({ durationSeconds: 1, readsPerSecond: 300, writesPerSecond: 100 })).toBe(980);
+    // Given 300 reads and 100 writes a second for 1 s: 100 ms ticks
+    // Then the last send is the tick at 900 ms
+    expect(plannedSendSpanMs({ durationSeconds: 1, readsPerSecond: 300, writesPerSecond: 100 })).toBe(900);
   });
 });
 

@@ -5,43 +5,39 @@ import { mergeEncodedHistograms, summarise } from '../../../steps/core/latency-h
 import { trafficTotals } from '../support/builders';
 
 describe('sendSchedule', () => {
-  it('spreads each second’s reads and writes evenly across it, each at the start of its tick, in time order', () => {
-    // Given two seconds at 4 reads and 2 writes per second (100 ms ticks at so low a rate)
+  it('sends each second’s requests at the start of their tick, in the order of their even spread', () => {
+    // Given two seconds at 4 reads and 2 writes per second (a tick of a whole second at so low a rate)
     // When the schedule is generated
     const schedule = [...sendSchedule({ durationSeconds: 2, readsPerSecond: 4, writesPerSecond: 2 })];
-    // Then the first second holds reads every 250 ms and writes at 250 and 750 ms, each at the start of its tick
-    expect(schedule.slice(0, 6).map((s) => [s.kind, s.offsetMs])).toEqual([
-      ['read', 0],
-      ['read', 200],
-      ['write', 200],
-      ['read', 500],
-      ['read', 700],
-      ['write', 700],
+    // Then each second's reads (spread at 0, 250, 500, 750 ms) and writes (at 250 and 750 ms) leave together at its start, in that order
+    expect(schedule.map((s) => [s.kind, s.offsetMs])).toEqual([
+      ...(['read', 'read', 'write', 'read', 'read', 'write'] as const).map((kind) => [kind, 0]),
+      ...(['read', 'read', 'write', 'read', 'read', 'write'] as const).map((kind) => [kind, 1000]),
     ]);
-    expect(schedule.map((s) => s.offsetMs)).toEqual([...schedule.map((s) => s.offsetMs)].sort((a, b) => a - b));
   });
 
-  it('sends about 8 requests a tick at a high rate, every tick of every second carrying its share', () => {
+  it('sends about 40 requests a tick at a high rate, every tick of every second carrying its share', () => {
     // Given 2 seconds at 300 reads and 100 writes per second
     // When the schedule is generated
     const schedule = [...sendSchedule({ durationSeconds: 2, readsPerSecond: 300, writesPerSecond: 100 })];
-    // Then the requests leave in 20 ms ticks, 50 a second, 8 requests each (6 reads and 2 writes)
+    // Then the requests leave in 100 ms ticks, 10 a second, 40 requests each (30 reads and 10 writes), in time order
     const ticks = new Map<number, string[]>();
     for (const s of schedule) ticks.set(s.offsetMs, [...(ticks.get(s.offsetMs) ?? []), s.kind]);
-    expect([...ticks.keys()]).toEqual(Array.from({ length: 100 }, (_, i) => i * 20));
+    expect([...ticks.keys()]).toEqual(Array.from({ length: 20 }, (_, i) => i * 100));
     for (const kinds of ticks.values()) {
-      expect(kinds.filter((k) => k === 'read')).toHaveLength(6);
-      expect(kinds.filter((k) => k === 'write')).toHaveLength(2);
+      expect(kinds.filter((k) => k === 'read')).toHaveLength(30);
+      expect(kinds.filter((k) => k === 'write')).toHaveLength(10);
     }
+    expect(schedule.map((s) => s.offsetMs)).toEqual([...schedule.map((s) => s.offsetMs)].sort((a, b) => a - b));
   });
 
   it('shifts every send by its phase within the tick, so workers starting together do not send together', () => {
-    // Given one worker at phase 0 and one at phase 0.5, at 300 + 100 per second (20 ms ticks)
+    // Given one worker at phase 0 and one at phase 0.5, at 300 + 100 per second (100 ms ticks)
     const shape = { durationSeconds: 1, readsPerSecond: 300, writesPerSecond: 100 };
     const first = [...sendSchedule({ ...shape, tickPhase: 0 })];
     const second = [...sendSchedule({ ...shape, tickPhase: 0.5 })];
-    // Then the second sends the same requests 10 ms after the first, and never at one of the first's times
-    expect(second.map((s) => s.offsetMs)).toEqual(first.map((s) => s.offsetMs + 10));
+    // Then the second sends the same requests 50 ms after the first, and never at one of the first's times
+    expect(second.map((s) => s.offsetMs)).toEqual(first.map((s) => s.offsetMs + 50));
     const firstTimes = new Set(first.map((s) => s.offsetMs));
     expect(second.some((s) => firstTimes.has(s.offsetMs))).toBe(false);
   });
@@ -74,15 +70,21 @@ describe('sendSchedule', () => {
 
 describe('sendTickMs', () => {
   it.each([
-    [4, 100],
-    [80, 100],
-    [160, 50],
-    [180, 40],
-    [400, 20],
-    [800, 10],
+    [4, 1000],
+    [40, 1000],
+    [80, 500],
+    [100, 250],
+    [200, 200],
+    [320, 125],
+    [400, 100],
+    [800, 50],
+    [1000, 40],
+    [1600, 25],
+    [2000, 20],
+    [4000, 10],
     [10_000, 10],
   ])('at %p requests a second, a tick lasts %p ms', (rate, tick) => {
-    // Given a rate / When its tick is chosen / Then it is the longest that holds about 8 requests, within 10..100 ms
+    // Given a rate / When its tick is chosen / Then it is the longest that holds about 40 requests, within 10 ms..1 s
     expect(sendTickMs(rate)).toBe(tick);
   });
 });
