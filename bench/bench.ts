@@ -33,6 +33,7 @@ interface BenchOptions {
 interface Plan {
   generatorRates: number[];
   generatorSeconds: number;
+  generatorWarmUpSeconds: number;
   generatorRepetitions: number;
   outage: OutageTimings;
   resilientOutageRepetitions: number;
@@ -64,6 +65,7 @@ function planFor(options: BenchOptions): Plan {
   return {
     generatorRates: [4, 40, 400],
     generatorSeconds: options.quick ? 3 : 10,
+    generatorWarmUpSeconds: options.quick ? 1 : 3,
     generatorRepetitions: reps,
     outage: options.quick
       ? { warmUpSeconds: 2, baselineSeconds: 4, outageSeconds: 6, recoverySeconds: 4, readsPerSecond: 300, writesPerSecond: 100 }
@@ -210,7 +212,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
         let generator: GeneratorSection | null = null;
         if (runs('generator')) {
           log('bench: traffic generator vs autocannon');
-          generator = await benchGenerator({ shopUrl: lab.shopUrl, rates: plan.generatorRates, durationSeconds: plan.generatorSeconds, repetitions: plan.generatorRepetitions, log });
+          generator = await benchGenerator({ shopUrl: lab.shopUrl, rates: plan.generatorRates, durationSeconds: plan.generatorSeconds, warmUpSeconds: plan.generatorWarmUpSeconds, repetitions: plan.generatorRepetitions, log });
         }
         let resilient: OutageRun[] | null = null;
         if (runs('outage')) {

@@ -33,6 +33,8 @@ export interface GeneratorRate {
 
 export interface GeneratorSection {
   durationSeconds: number;
+  /** Seconds each tool ran at the same rate, unmeasured, in its process before each measured run. */
+  warmUpSeconds: number;
   repetitions: number;
   rates: GeneratorRate[];
   definitions: Record<string, string>;
@@ -42,7 +44,8 @@ export const GENERATOR_DEFINITIONS = Object.freeze({
   achievedRps:
     'successful answers per second. Ours: per planned second, scaled by planned / actual span between its first and last send (falling behind lowers it). autocannon: 2xx answers per second of its own measured duration.',
   errorPercent: '(achievedRps - offeredRps) / offeredRps x 100',
-  cpuMicrosPerRequest: "the traffic child process's user + system CPU time while the tool ran, per request it made",
+  cpuMicrosPerRequest:
+    "the traffic child process's user + system CPU time while the tool ran, per request it made; measured after an unmeasured warm-up of the same tool at the same rate in the same process (warmUpSeconds), so the figure is the steady state, not module loading, first connections and first compiles",
   p99Ms: 'ours: from each request\'s scheduled send time (open loop); autocannon: its own latency, closed loop per connection',
 });
 
@@ -84,6 +87,7 @@ export interface GeneratorBenchOptions {
   /** Total offered rates; each is split 3 reads : 1 write. */
   rates: readonly number[];
   durationSeconds: number;
+  warmUpSeconds: number;
   repetitions: number;
   log: (line: string) => void;
 }
@@ -93,17 +97,18 @@ export async function benchGenerator(opts: GeneratorBenchOptions): Promise<Gener
   const rates: GeneratorRate[] = [];
   for (const offeredRps of opts.rates) {
     const shape = { durationSeconds: opts.durationSeconds, readsPerSecond: (offeredRps * 3) / 4, writesPerSecond: offeredRps / 4 };
+    const warmUpSeconds = opts.warmUpSeconds;
     const ours: GeneratorRunFigures[] = [];
     const theirs: GeneratorRunFigures[] = [];
     for (let rep = 0; rep < opts.repetitions; rep++) {
       const runId = `bench-gen-${offeredRps}-${rep}-${Date.now()}`;
       const runOurs = async () => {
-        const outcome = await runTrafficJob({ tool: 'ours', shopUrl: opts.shopUrl, runId, ...shape });
+        const outcome = await runTrafficJob({ tool: 'ours', shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds });
         if (outcome.tool !== 'ours') throw new Error('the traffic child answered for the wrong tool');
         ours.push(oursFigures(outcome, shape));
       };
       const runAutocannon = async () => {
-        const outcome = await runTrafficJob({ tool: 'autocannon', shopUrl: opts.shopUrl, runId, ...shape });
+        const outcome = await runTrafficJob({ tool: 'autocannon', shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds });
         if (outcome.tool !== 'autocannon') throw new Error('the traffic child answered for the wrong tool');
         theirs.push(autocannonFigures(outcome, offeredRps));
       };
@@ -123,5 +128,5 @@ export async function benchGenerator(opts: GeneratorBenchOptions): Promise<Gener
         oursSummary.cpuMicrosPerRequest !== null && theirSummary.cpuMicrosPerRequest ? oursSummary.cpuMicrosPerRequest / theirSummary.cpuMicrosPerRequest : null,
     });
   }
-  return { durationSeconds: opts.durationSeconds, repetitions: opts.repetitions, rates, definitions: { ...GENERATOR_DEFINITIONS } };
+  return { durationSeconds: opts.durationSeconds, warmUpSeconds: opts.warmUpSeconds, repetitions: opts.repetitions, rates, definitions: { ...GENERATOR_DEFINITIONS } };
 }

@@ -88,7 +88,7 @@ function sumPhases(traffic: TrafficResult, deregisteredAtMs: number, registeredA
 export async function runOutage(lab: Lab, timings: OutageTimings, runId: string): Promise<OutageRun> {
   const warmUpSeconds = timings.warmUpSeconds ?? 0;
   const durationSeconds = warmUpSeconds + timings.baselineSeconds + timings.outageSeconds + timings.recoverySeconds;
-  const running = await startTraffic({ tool: 'ours', shopUrl: lab.shopUrl, runId, durationSeconds, readsPerSecond: timings.readsPerSecond, writesPerSecond: timings.writesPerSecond });
+  const running = await startTraffic({ tool: 'ours', shopUrl: lab.shopUrl, runId, durationSeconds, readsPerSecond: timings.readsPerSecond, writesPerSecond: timings.writesPerSecond, warmUpSeconds: 0 });
   const startedAt = (await running.started) + warmUpSeconds * 1000;
 
   await sleep(startedAt + timings.baselineSeconds * 1000 - Date.now());

@@ -50,7 +50,7 @@ const indent = (rows: string[]) => rows.map((row) => `  ${row}`);
 
 function formatGenerator(g: GeneratorSection): string[] {
   return [
-    `Traffic generator vs autocannon (3 reads : 1 write, ${g.durationSeconds} s runs, medians of ${g.repetitions})`,
+    `Traffic generator vs autocannon (3 reads : 1 write, ${g.durationSeconds} s runs after ${g.warmUpSeconds} s unmeasured, medians of ${g.repetitions})`,
     ...indent(
       alignColumns([
         ['offered/s', 'ours/s', 'error %', 'CPU us/req', 'p99 ms', 'autocannon/s', 'error %', 'CPU us/req', 'p99 ms', 'CPU ratio'],

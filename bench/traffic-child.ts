@@ -39,6 +39,9 @@ async function runOurs(job: OursJob): Promise<OursOutcome> {
       return http.placeOrder(order, signal);
     },
   };
+  if (job.warmUpSeconds > 0) {
+    await runTraffic({ runId: job.runId, phase: 'bench-warm-up', durationSeconds: job.warmUpSeconds, readsPerSecond: job.readsPerSecond, writesPerSecond: job.writesPerSecond }, http);
+  }
   await post({ type: 'started', atMs: Date.now() });
   const cpu = process.cpuUsage();
   const traffic = await runTraffic({ runId: job.runId, phase: 'bench', durationSeconds: job.durationSeconds, readsPerSecond: job.readsPerSecond, writesPerSecond: job.writesPerSecond }, shop);
@@ -59,18 +62,19 @@ async function runAutocannon(job: AutocannonJob): Promise<AutocannonOutcome> {
       body: JSON.stringify({ productId: 1 + (sequence % PRODUCT_COUNT), quantity: 1, orderId: `${job.runId}-autocannon-${++sequence}`, runId: job.runId }),
     }),
   };
-  await post({ type: 'started', atMs: Date.now() });
-  const cpu = process.cpuUsage();
-  const result = await autocannon({
+  const options = {
     url: job.shopUrl,
     // One read/write cycle per connection per second: every connection keeps the mix, and a
     // closed-loop connection has a whole second for its few requests.
     connections: Math.max(1, Math.round(rate / (readsPerWrite + 1))),
     overallRate: rate,
-    duration: job.durationSeconds,
     timeout: 5,
     requests: [...Array.from({ length: readsPerWrite }, () => read), write],
-  });
+  };
+  if (job.warmUpSeconds > 0) await autocannon({ ...options, duration: job.warmUpSeconds });
+  await post({ type: 'started', atMs: Date.now() });
+  const cpu = process.cpuUsage();
+  const result = await autocannon({ ...options, duration: job.durationSeconds });
   return {
     tool: 'autocannon',
     durationSeconds: result.duration,

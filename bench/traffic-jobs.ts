@@ -8,6 +8,8 @@ export interface OursJob {
   durationSeconds: number;
   readsPerSecond: number;
   writesPerSecond: number;
+  /** Seconds the tool runs at the same rates, unmeasured, before the measured run (0: none). */
+  warmUpSeconds: number;
 }
 
 export interface AutocannonJob {
@@ -17,6 +19,8 @@ export interface AutocannonJob {
   durationSeconds: number;
   readsPerSecond: number;
   writesPerSecond: number;
+  /** Seconds the tool runs at the same rates, unmeasured, before the measured run (0: none). */
+  warmUpSeconds: number;
 }
 
 export type TrafficJob = OursJob | AutocannonJob;

@@ -1,6 +1,7 @@
 // Starts the traffic child process and follows one job: when it started sending, and its outcome.
 import { fork } from 'node:child_process';
 import path from 'node:path';
+import { BUNDLED_EXEC_ARGV, bundledEntry } from '../local/process-bundle';
 import type { ChildMessage, TrafficJob, TrafficOutcome } from './traffic-jobs';
 
 /** The traffic child ended without an outcome. */
@@ -17,12 +18,13 @@ export interface RunningTraffic {
 const CHILD_ENTRY = path.join(__dirname, 'traffic-child.ts');
 
 /**
- * Runs a job in its own Node process (TypeScript through tsx), so the generator's CPU is measured on
- * its own and neither it nor the shop slows the other's event loop. Resolves once the child is
+ * Runs a job in its own Node process, so the generator's CPU is measured on its own and neither it
+ * nor the shop slows the other's event loop. The child runs bundled, as the traffic Lambda does: no
+ * TypeScript loader's thread or compiles in its CPU time. Resolves once the child is
  * loaded and has the job, so its start-up never falls into the measured time.
  */
 export async function startTraffic(job: TrafficJob): Promise<RunningTraffic> {
-  const child = fork(CHILD_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(bundledEntry(CHILD_ENTRY), [], { execArgv: [...BUNDLED_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let onStarted: (atMs: number) => void = () => undefined;
   let onOutcome: (outcome: TrafficOutcome) => void = () => undefined;
   let onFailure: (error: Error) => void = () => undefined;

@@ -1,7 +1,7 @@
 // The traffic step's workers, each an OS process of its own, as each Lambda of a Map state runs on its own machine.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { BUNDLED_EXEC_ARGV, bundledEntry } from './process-bundle';
 
 export interface TrafficWorkerPoolOptions {
   /** Worker processes; a Map iteration `i` runs in process `i % size`. */
@@ -57,8 +57,6 @@ export type FromWorker =
   | { type: 'error'; id: number; error: { name: string; message: string; stack?: string } };
 
 const WORKER_ENTRY = path.join(__dirname, 'traffic-worker-process.ts');
-// tsx by file URL: the same loader under `tsx` and under jest, wherever the process was started from.
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 /** How long a worker may take to end after its channel closed before it is killed. */
 const STOP_GRACE_MS = 5_000;
 
@@ -196,7 +194,7 @@ class WorkerProcess {
 
   /** Forks the worker and resolves once it loaded the traffic handler. */
   static start(index: number, env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-    const child = fork(WORKER_ENTRY, [], { env, execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(bundledEntry(WORKER_ENTRY), [], { env, execArgv: [...BUNDLED_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const worker = new WorkerProcess(index, child);
     return new Promise((resolve, reject) => {
       const settle = (outcome: () => void) => {

@@ -30,7 +30,7 @@ function rate(errorPercent: number, cpuPerRequestRatio: number | null = 1): Gene
 function goalsFor(runs: OutageRun[], errorPercent = 0.1, usdPerRun = 0.005) {
   const summary = summariseOutageRuns(runs);
   return checkGoals({
-    generator: { durationSeconds: 10, repetitions: 1, rates: [rate(errorPercent)], definitions: {} },
+    generator: { durationSeconds: 10, warmUpSeconds: 3, repetitions: 1, rates: [rate(errorPercent)], definitions: {} },
     outage: { timings: { baselineSeconds: 10, outageSeconds: 15, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100 }, database: 'pglite', resilient: summary, fragile: summary },
     cost: { usdPerRun } as CostSection,
   });
