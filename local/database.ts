@@ -32,12 +32,20 @@ export interface StartDatabaseOptions {
    * @default - `.gameday/cache` in the project
    */
   readonly dataDirCache?: string | null;
+  /**
+   * How often an embedded PGlite writes a checkpoint (see `startCheckpointer`).
+   * @default 30000
+   */
+  readonly checkpointEveryMs?: number;
 }
+
+/** How often the lab's PGlite writes a checkpoint, by default. */
+const CHECKPOINT_EVERY_MS = 30_000;
 
 /** Starts the lab database: a fresh database on the given server, or an in-memory PGlite. */
 export async function startDatabase(options: StartDatabaseOptions = {}): Promise<LabDatabase> {
   const serverUrl = options.databaseUrl ?? process.env.DATABASE_URL;
-  return serverUrl ? createServerDatabase(serverUrl) : startPglite(options.maxConnections ?? 16, options.dataDirCache === undefined ? DEFAULT_CACHE_DIR : options.dataDirCache);
+  return serverUrl ? createServerDatabase(serverUrl) : startPglite(options.maxConnections ?? 16, options.dataDirCache === undefined ? DEFAULT_CACHE_DIR : options.dataDirCache, options.checkpointEveryMs ?? CHECKPOINT_EVERY_MS);
 }
 
 type PgliteClass = typeof import('@electric-sql/pglite').PGlite;
@@ -71,7 +79,7 @@ async function createPglite(PGlite: PgliteClass, cacheDir: string | null): Promi
   return db;
 }
 
-async function startPglite(maxConnections: number, cacheDir: string | null): Promise<LabDatabase> {
+async function startPglite(maxConnections: number, cacheDir: string | null, checkpointEveryMs: number): Promise<LabDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const db = await createPglite(PGlite, cacheDir);
@@ -79,14 +87,53 @@ async function startPglite(maxConnections: number, cacheDir: string | null): Pro
   await server.start();
   const address = server.getServerConn();
   const port = Number(address.split(':').pop());
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+  const checkpointer = startCheckpointer(url, checkpointEveryMs);
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url,
     host: '127.0.0.1',
     port,
     kind: 'pglite',
     async stop() {
+      await checkpointer.stop();
       await server.stop();
       await db.close();
+    },
+  };
+}
+
+/**
+ * PGlite runs Postgres as a single-user backend, which has no checkpointer process: nothing
+ * checkpoints by time, and `max_wal_size` did not trigger one either (measured: 120,000 inserts
+ * left 4 WAL segments of 16 MB whatever it was set to). Every WAL segment lives in memory, so a long
+ * run grows by its whole WAL. The lab checkpoints (every 30 s by default) over a connection of its own, queued by
+ * the socket server like any client's query (never inside another connection's transaction); the
+ * WAL then stays at 2 segments. A failed checkpoint only leaves the WAL longer: it is not retried early.
+ */
+function startCheckpointer(url: string, everyMs: number): { stop(): Promise<void> } {
+  let client: Client | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const checkpoint = async (): Promise<void> => {
+    if (!client) {
+      const fresh = new Client({ connectionString: url });
+      fresh.on('error', () => undefined);
+      await fresh.connect();
+      client = fresh;
+    }
+    await client.query('CHECKPOINT');
+  };
+  const timer = setInterval(() => {
+    running = running.then(checkpoint).catch(() => {
+      void client?.end().catch(() => undefined);
+      client = undefined;
+    });
+  }, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await client?.end().catch(() => undefined);
     },
   };
 }

@@ -28,6 +28,33 @@ describe('startDatabase', () => {
   });
 });
 
+describe('startDatabase with PGlite', () => {
+  const embedded = process.env.DATABASE_URL ? it.skip : it;
+
+  embedded('checkpoints on its own, so the WAL of a long run does not pile up in memory', async () => {
+    // Given an embedded database that checkpoints every 300 ms, and a client that writes to it
+    const db = await startDatabase({ checkpointEveryMs: 300 });
+    const client = new Client({ connectionString: db.url });
+    try {
+      await client.connect();
+      const redo = async () => (await client.query<{ lsn: string }>('SELECT redo_lsn::text AS lsn FROM pg_control_checkpoint()')).rows[0].lsn;
+      const before = await redo();
+      await client.query('CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 10000) g');
+      // When a few of its intervals pass
+      let after = before;
+      for (let tries = 0; tries < 20 && after === before; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        after = await redo();
+      }
+      // Then a checkpoint has moved the redo point past the writes (WAL before it can be recycled)
+      expect(after).not.toBe(before);
+    } finally {
+      await client.end();
+      await db.stop();
+    }
+  });
+});
+
 describe('startDatabase with a data directory cache', () => {
   const embedded = process.env.DATABASE_URL ? it.skip : it;
 
