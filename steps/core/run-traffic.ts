@@ -46,7 +46,8 @@ const PRODUCT_COUNT = 10;
  * Sends every request at its scheduled time without waiting for earlier answers (a slow server
  * cannot lower the offered load), counts each request exactly once: by its answer, or as failed
  * once it has been in flight one request timeout (the shop client times it out too). After the last
- * send it waits for the stragglers, at most one request timeout.
+ * send it waits for the stragglers, at most one request timeout, and returns no earlier than the end
+ * of its schedule.
  */
 export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: Clock = systemClock): Promise<TrafficResult> {
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -128,6 +129,10 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
     wake.abort();
     expire(clock.now());
   }
+  // The traffic lasts its whole schedule: the last tick leaves at its start, up to a second before
+  // the end, and a phase made of windows must not end early by that much.
+  const scheduleEnd = startedAtMs + opts.durationSeconds * 1000;
+  if (scheduleEnd > clock.now()) await clock.sleep(scheduleEnd - clock.now());
   return recorder.result(degradation, clock.now());
 }
 

@@ -123,6 +123,17 @@ describe('runTraffic', () => {
     expect(result.writes.failed).toBe(2);
   });
 
+  it('lasts its whole schedule, though the last tick leaves at the start of the last second', async () => {
+    // Given a shop that answers at once, 2 seconds at 3 reads + 1 write (one tick a second), and a
+    // request timeout (100 ms) that bounds the wait for stragglers well inside the last second
+    const clock = new FakeClock(5_000);
+    const { shop } = scriptedShop(clock);
+    // When the traffic runs
+    const result = await runTraffic({ ...options, requestTimeoutMs: 100 }, shop, clock);
+    // Then it ends at the end of its second second, not just after the last tick's answers
+    expect(result.endedAtMs).toBe(5_000 + 2_000);
+  });
+
   it('waits no longer than one request timeout for stragglers after the last send', async () => {
     // Given a shop that never answers and a 1.5-second request timeout
     const clock = new FakeClock(0);
