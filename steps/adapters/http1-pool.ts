@@ -63,7 +63,10 @@ class Connection {
     socket.on('close', () => this.fail(new ConnectionClosed('the server closed the connection before it answered')));
   }
 
-  /** Sends a request; `callback` hears of its answer. The connection is the call: `abort` fails it. */
+  /**
+   * Sends a request; `callback` (a function of its own for each request: it names the request) hears
+   * of its answer. The call's `abort` fails the request only while it is still on this connection.
+   */
   send(head: string, request: Http1Request, callback: Http1Callback): Http1Call {
     this.reader.reset(request);
     this.callback = callback;
@@ -160,7 +163,7 @@ export class Http1Pool {
           });
   }
 
-  /** Sends `request` on an idle connection, or a new one; `callback` hears once of how it ended. Throws on a request that cannot be written. */
+  /** Sends `request` on an idle connection, or a new one; `callback` (its own function per request) hears once of how it ended. Throws on a request that cannot be written. */
   request(request: Http1Request, callback: Http1Callback): Http1Call {
     const head = this.headOf(request);
     const connection = this.take() ?? this.open();
