@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '*.js', '!eslint.config.mjs'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '.gameday/**', '*.js', '!eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
