@@ -97,18 +97,17 @@ export async function benchGenerator(opts: GeneratorBenchOptions): Promise<Gener
   const rates: GeneratorRate[] = [];
   for (const offeredRps of opts.rates) {
     const shape = { durationSeconds: opts.durationSeconds, readsPerSecond: (offeredRps * 3) / 4, writesPerSecond: offeredRps / 4 };
-    const warmUpSeconds = opts.warmUpSeconds;
     const ours: GeneratorRunFigures[] = [];
     const theirs: GeneratorRunFigures[] = [];
     for (let rep = 0; rep < opts.repetitions; rep++) {
       const runId = `bench-gen-${offeredRps}-${rep}-${Date.now()}`;
       const runOurs = async () => {
-        const outcome = await runTrafficJob({ tool: 'ours', shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds });
+        const outcome = await runTrafficJob({ tool: 'ours', shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds: opts.warmUpSeconds });
         if (outcome.tool !== 'ours') throw new Error('the traffic child answered for the wrong tool');
         ours.push(oursFigures(outcome, shape));
       };
       const runAutocannon = async () => {
-        const outcome = await runTrafficJob({ tool: 'autocannon', shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds });
+        const outcome = await runTrafficJob({ tool: 'autocannon', shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds: opts.warmUpSeconds });
         if (outcome.tool !== 'autocannon') throw new Error('the traffic child answered for the wrong tool');
         theirs.push(autocannonFigures(outcome, offeredRps));
       };

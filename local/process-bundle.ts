@@ -1,10 +1,10 @@
 // A child process's TypeScript entry as one JavaScript file (esbuild), cached by the hash of its sources: the child runs on plain Node.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
-import { DEFAULT_CACHE_DIR, installedVersion, PROJECT_ROOT } from './cache-dir';
-import { synthInputFiles } from './synth-cache';
+import { DEFAULT_CACHE_DIR, installedVersion } from './cache-dir';
+import { hashProjectFiles, synthInputFiles } from './synth-cache';
 
 /** Bump when the way entries are bundled changes. */
 const BUNDLE_FORMAT = 1;
@@ -22,22 +22,19 @@ export const BUNDLED_EXEC_ARGV: readonly string[] = Object.freeze(['--enable-sou
  * `node_modules`.
  */
 export function bundledEntry(entry: string): string {
-  const files = synthInputFiles(entry);
   const hash = createHash('sha256');
   hash.update(`format ${BUNDLE_FORMAT}\nesbuild ${installedVersion('esbuild')}\n`);
-  for (const file of [path.join(PROJECT_ROOT, 'package-lock.json'), ...files]) {
-    hash.update(`\n${path.relative(PROJECT_ROOT, file)}\n`);
-    hash.update(readFileSync(file));
-  }
+  hashProjectFiles(hash, synthInputFiles(entry));
   const dir = path.join(DEFAULT_CACHE_DIR, 'bundles');
-  const outfile = path.join(dir, `${path.basename(entry, '.ts')}-${hash.digest('hex').slice(0, 16)}.cjs`);
+  const name = path.basename(entry, '.ts');
+  const outfile = path.join(dir, `${name}-${hash.digest('hex').slice(0, 16)}.cjs`);
   if (!existsSync(outfile)) {
     mkdirSync(dir, { recursive: true });
-    // Built beside the final name and renamed: a process that forks meanwhile never finds half a file.
-    const temporary = `${outfile}.${process.pid}.tmp.cjs`;
-    const result = buildSync({
+    // Built in memory for the final names, each file written beside its name and renamed: a process
+    // that forks meanwhile never finds half a file. The bundle goes last: once it exists, its map does.
+    const { outputFiles } = buildSync({
       entryPoints: [entry],
-      outfile: temporary,
+      outfile,
       bundle: true,
       platform: 'node',
       format: 'cjs',
@@ -48,18 +45,12 @@ export function bundledEntry(entry: string): string {
       write: false,
       logLevel: 'silent',
     });
-    // The map names the final file, as it is read beside it.
-    for (const output of result.outputFiles) {
-      const isMap = output.path.endsWith('.map');
-      let text = output.text;
-      if (isMap) text = text.replace(path.basename(temporary), path.basename(outfile));
-      else text = text.replace(`sourceMappingURL=${path.basename(temporary)}.map`, `sourceMappingURL=${path.basename(outfile)}.map`);
-      writeFileSync(`${isMap ? `${temporary}.map` : temporary}`, text);
+    for (const output of [...outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')))) {
+      const temporary = `${output.path}.${process.pid}.tmp`;
+      writeFileSync(temporary, output.contents);
+      renameSync(temporary, output.path);
     }
-    renameSync(`${temporary}.map`, `${outfile}.map`);
-    renameSync(temporary, outfile);
     // Older bundles of the same entry are of sources that changed since: one per entry is kept.
-    const name = path.basename(entry, '.ts');
     for (const file of readdirSync(dir)) {
       if (file.startsWith(`${name}-`) && !file.startsWith(path.basename(outfile)) && /^[^.]+-[0-9a-f]{16}\.cjs(\.map)?$/.test(file)) rmSync(path.join(dir, file), { force: true });
     }

@@ -1,5 +1,5 @@
 // The local runner's synthesized GameDay, cached on disk by the hash of every input the synthesis reads.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GameDayConfig } from '../infra/config';
@@ -59,11 +59,16 @@ export function synthCacheKey(config: GameDayConfig, files: readonly string[] = 
   hash.update(JSON.stringify(withPlaceholders(config)));
   const cdkEnv = Object.entries(process.env).filter(([name]) => name.startsWith('CDK_')).sort(([a], [b]) => a.localeCompare(b));
   hash.update(JSON.stringify(cdkEnv));
+  hashProjectFiles(hash, files);
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** Feeds the lock file (the packages) and each of `files` (name and content) into `hash`. */
+export function hashProjectFiles(hash: Hash, files: readonly string[]): void {
   for (const file of [path.join(PROJECT_ROOT, 'package-lock.json'), ...files]) {
     hash.update(`\n${path.relative(PROJECT_ROOT, file)}\n`);
     hash.update(readFileSync(file));
   }
-  return hash.digest('hex').slice(0, 32);
 }
 
 function withPlaceholders(config: GameDayConfig): GameDayConfig {

@@ -1,4 +1,4 @@
-// The Chaos Shop over HTTP (undici's dispatcher, keep-alive), with a timeout on every request and, when the shop asks for it, signed requests.
+// The Chaos Shop over HTTP (the project's own keep-alive HTTP/1.1 pool), with a timeout on every request and, when the shop asks for it, signed requests.
 import { SOURCE_HEADER } from '../../shop/core/http-contract';
 import type { OrderRequest, RunOrderRows, ShopClient, ShopRequestSigner } from '../ports';
 import { createHttpExchange, type HttpAnswer, type HttpExchangeRequest } from './http-exchange';
