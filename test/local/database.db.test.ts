@@ -1,5 +1,5 @@
 // The lab database answers real SQL over TCP, embedded or on a server.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -31,7 +31,7 @@ describe('startDatabase', () => {
 describe('startDatabase with PGlite', () => {
   const embedded = process.env.DATABASE_URL ? it.skip : it;
 
-  embedded('checkpoints on its own, so the WAL of a long run does not pile up in memory', async () => {
+  embedded('checkpoints on its own, so the WAL of a long run does not pile up', async () => {
     // Given an embedded database that checkpoints every 300 ms, and a client that writes to it
     const db = await startDatabase({ checkpointEveryMs: 300 });
     const client = new Client({ connectionString: db.url });
@@ -51,6 +51,58 @@ describe('startDatabase with PGlite', () => {
     } finally {
       await client.end();
       await db.stop();
+    }
+  });
+});
+
+describe('startDatabase with PGlite on disk', () => {
+  const embedded = process.env.DATABASE_URL ? it.skip : it;
+
+  embedded('keeps its rows in a data directory of its own on disk, and removes it when it stops', async () => {
+    // Given an embedded database whose data directories go under a fresh root
+    const root = mkdtempSync(path.join(os.tmpdir(), 'pglite-data-'));
+    try {
+      const db = await startDatabase({ dataDirRoot: root });
+      const [dir] = readdirSync(root);
+      const client = new Client({ connectionString: db.url });
+      let tableFile: string;
+      try {
+        await client.connect();
+        // When a client writes a table and asks where its rows are kept
+        await client.query('CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 10000) g');
+        await client.query('CHECKPOINT');
+        tableFile = (await client.query<{ file: string }>("SELECT pg_relation_filepath('t') AS file")).rows[0].file;
+      } finally {
+        await client.end();
+      }
+      // Then the table's file is on disk, in the one directory named after this process, while it runs
+      expect(dir).toMatch(new RegExp(`^${process.pid}-`));
+      expect(statSync(path.join(root, dir, tableFile)).size).toBeGreaterThan(0);
+      // And the directory is gone once the database stops
+      await db.stop();
+      expect(readdirSync(root)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  embedded('removes the data directory a process that no longer runs left behind, and keeps a running one\'s', async () => {
+    // Given a root with the directory of a process id that runs no process, and one of a process that runs (this one's parent)
+    const root = mkdtempSync(path.join(os.tmpdir(), 'pglite-data-'));
+    const deadPid = 2 ** 22 + 1; // above Linux's pid_max: never a running process
+    const dead = path.join(root, `${deadPid}-left`);
+    const alive = path.join(root, `${process.ppid}-running`);
+    mkdirSync(dead);
+    mkdirSync(alive);
+    try {
+      // When a database starts under that root
+      const db = await startDatabase({ dataDirRoot: root });
+      await db.stop();
+      // Then the dead process's directory is gone and the running one's stays
+      expect(existsSync(dead)).toBe(false);
+      expect(existsSync(alive)).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
