@@ -25,13 +25,16 @@ export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
 });
 
 /**
- * The lab for a local run: a 2 s breaker recovery timeout and a 1 s registration delay keep the
- * recovery phase inside the local timings (the seed's 30 s breaker would outlast them). An order
+ * The lab for a local run: a 2 s breaker recovery timeout and a 0.5 s registration delay keep the
+ * recovery phase inside the local timings (the seed's 30 s breaker would outlast them). The delay is
+ * under the 1 s restoring window (`availablePollSeconds`): at 1 s, the describe after the first window
+ * came a millisecond or so after the delay ran out or before it, and most runs paid for a second
+ * window. The target is still REGISTERING, refusing connections, for half of that window. An order
  * that failed during the outage is offered again 2 s later, so the queue is empty soon after the
  * target is back rather than up to a 5 s visibility timeout later; 30 receives keep the redrive
  * budget (maxReceiveCount x visibility timeout) at 60 s, above the 50 s of 10 x 5 s before.
  */
-export const LOCAL_LAB: LabOptions = Object.freeze({ breakerRecoveryTimeoutMs: 2_000, registrationDelayMs: 1_000, visibilityTimeoutSeconds: 2, maxReceiveCount: 30 });
+export const LOCAL_LAB: LabOptions = Object.freeze({ breakerRecoveryTimeoutMs: 2_000, registrationDelayMs: 500, visibilityTimeoutSeconds: 2, maxReceiveCount: 30 });
 
 export const LOCAL_PROXY_NAME = 'chaos-shop-proxy';
 export const LOCAL_CLUSTER_ID = 'chaos-shop-cluster';
