@@ -65,7 +65,8 @@ function planFor(options: BenchOptions): Plan {
   return {
     generatorRates: [4, 40, 400],
     generatorSeconds: options.quick ? 3 : 10,
-    generatorWarmUpSeconds: options.quick ? 1 : 3,
+    // Past V8's memory-reducing GC, about 8 s after the child starts (docs/decisions.md).
+    generatorWarmUpSeconds: options.quick ? 1 : 10,
     generatorRepetitions: reps,
     outage: options.quick
       ? { warmUpSeconds: 2, baselineSeconds: 4, outageSeconds: 6, recoverySeconds: 4, readsPerSecond: 300, writesPerSecond: 100 }
