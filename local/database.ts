@@ -48,7 +48,7 @@ export interface StartDatabaseOptions {
 /** How often the lab's PGlite writes a checkpoint, by default. */
 const CHECKPOINT_EVERY_MS = 30_000;
 
-/** Starts the lab database: a fresh database on the given server, or an in-memory PGlite. */
+/** Starts the lab database: a fresh database on the given server, or an embedded PGlite (its data directory on disk). */
 export async function startDatabase(options: StartDatabaseOptions = {}): Promise<LabDatabase> {
   const serverUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   if (serverUrl) return createServerDatabase(serverUrl);
