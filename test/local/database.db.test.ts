@@ -53,10 +53,6 @@ describe('startDatabase with PGlite', () => {
       await db.stop();
     }
   });
-});
-
-describe('startDatabase with PGlite on disk', () => {
-  const embedded = process.env.DATABASE_URL ? it.skip : it;
 
   embedded('keeps its rows in a data directory of its own on disk, and removes it when it stops', async () => {
     // Given an embedded database whose data directories go under a fresh root
