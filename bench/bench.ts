@@ -1,19 +1,19 @@
 // `npm run bench`: traffic fidelity, latency through an outage, recovery time, cost per run, runner overhead.
-import '../local/polyfills';
+import '../local/runner/polyfills';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { startLab, type Lab } from '../local/lab';
-import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
-import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/traffic-workers';
+import { startLab, type Lab } from '../local/lab/lab';
+import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
+import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/runner/traffic-workers';
 import { TRAFFIC_SIZES, type TrafficSize } from '../steps/core/run-settings';
 import { benchFleetFidelity, FLEET_DEFINITIONS, runFleetTrial, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
-import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type CostSection, type GameDayRun } from './gameday-runs';
+import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type CostSection, type GameDayRun, type OverheadBreakdown } from './gameday-runs';
 import { benchGenerator, type GeneratorSection } from './generator';
 import { benchMemory, benchSoak, type MemorySection, type SoakSection } from './memory';
 import { runOutage, type OutageRun, type OutageTimings } from './outage';
 import { trafficSizing, type TrafficSizing, type TrafficSizingTrial } from './sizing';
-import { BENCH_SECTIONS, checkGoals, MIN_OUTAGE_REPETITIONS, summariseOutageRuns, type BenchResult, type BenchSectionName, type OverheadBreakdown, type OverheadSection } from './result';
+import { BENCH_SECTIONS, checkGoals, MIN_OUTAGE_REPETITIONS, summariseOutageRuns, type BenchResult, type BenchSectionName, type OverheadSection } from './result';
 import { median } from './stats';
 import { formatTable } from './table';
 

@@ -1,5 +1,5 @@
 // Benchmark section: the traffic fleet as the local runner starts it (each worker its own process), its fidelity, and the rates it holds.
-import type { TrafficWorkerPool } from '../local/traffic-workers';
+import type { TrafficWorkerPool } from '../local/runner/traffic-workers';
 import type { TrafficResult } from '../steps/core/contracts';
 import { mergeEncodedHistograms, summarise } from '../steps/core/latency-histogram';
 import { TRAFFIC_SIZES } from '../steps/core/run-settings';

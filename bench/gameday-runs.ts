@@ -1,16 +1,15 @@
 // Benchmark section: whole local GameDays (short timings) for the runner's overhead and what one run uses.
 import { DEFAULT_EXPERIMENT } from '../infra/config';
-import type { Lab } from '../local/lab';
-import { LOCAL_EXPERIMENT, localGameDayConfig } from '../local/local-config';
-import { runLocalGameDay } from '../local/runner';
-import type { StepHandler } from '../local/task-dispatcher';
-import { startTrafficWorkerPool, trafficStepInPool } from '../local/traffic-workers';
+import type { Lab } from '../local/lab/lab';
+import { LOCAL_EXPERIMENT, localGameDayConfig } from '../local/runner/local-config';
+import { runLocalGameDay } from '../local/runner/runner';
+import type { StepHandler } from '../local/runner/task-dispatcher';
+import { startTrafficWorkerPool, trafficStepInPool } from '../local/runner/traffic-workers';
 import { METRIC_SLOT_SECONDS, RUN_LOG_LINES } from '../steps/core/metric-names';
 import { chooseTrafficSize, resolveTrafficWorkers, TRAFFIC_SIZE_ENV } from '../steps/core/run-settings';
 import { nextWindow } from '../steps/core/traffic-windows';
 import { STATES } from '../steps/core/workflow-names';
 import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, loopCountsOf, transitionsFor, type CostEstimate, type LambdaUse, type LoopCounts } from './cost';
-import type { OverheadBreakdown } from './result';
 import { median } from './stats';
 
 export interface ShortRunTimings {
@@ -44,6 +43,21 @@ const STEP_MODULES = {
   'verify-orders': () => import('../steps/handlers/verify-orders'),
   report: () => import('../steps/handlers/report'),
 } as const;
+
+
+/** Where a run's time outside its configured phases went, in seconds. */
+export interface OverheadBreakdown {
+  /** From the call to the first state: synthesis (or the cache), handlers, the state machine. */
+  beforeFirstState: number | null;
+  /** Preflight: from the first state to the first traffic window. */
+  preflight: number | null;
+  /** The phases as run (baseline, outage, restoring, recovery) minus the configured ones. */
+  phasesBeyondConfigured: number | null;
+  /** From the end of the experiment to Drained: the drain polls. */
+  drain: number | null;
+  /** From Drained to the end of the call: verification, report, metrics, the end state. */
+  afterDrain: number | null;
+}
 
 /** The seconds a traffic event was scheduled to send for: its window's, or its whole phase's. */
 function scheduledSeconds(event: unknown): number {

@@ -1,7 +1,7 @@
 // Benchmark sections: the peak RSS of a whole local GameDay, and a soak at the outage rates in windows.
-import { startLab } from '../local/lab';
-import { LOCAL_LAB } from '../local/local-config';
-import { runLocalGameDay, type Progress } from '../local/runner';
+import { startLab } from '../local/lab/lab';
+import { LOCAL_LAB } from '../local/runner/local-config';
+import { runLocalGameDay, type Progress } from '../local/runner/runner';
 import type { RunReport } from '../steps/core/contracts';
 import { STATES } from '../steps/core/workflow-names';
 import { growthPercent, peakOf, startSampling, type MemorySample, type ProcessRole } from './process-memory';

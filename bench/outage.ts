@@ -1,5 +1,5 @@
 // Benchmark section: the shop at high load through a whole outage, driven directly on the lab's fault proxy.
-import type { Lab } from '../local/lab';
+import type { Lab } from '../local/lab/lab';
 import { createHttpShopClient } from '../steps/adapters/http-shop-client';
 import type { PhaseCounts, TrafficResult } from '../steps/core/contracts';
 import { compareOrders } from '../steps/core/order-verification';

@@ -1,6 +1,6 @@
 // The benchmark's result document, its goals, and the medians of the outage repetitions.
 import type { FleetSection } from './fleet';
-import type { CostSection } from './gameday-runs';
+import type { CostSection, OverheadBreakdown } from './gameday-runs';
 import type { TrafficSizing } from './sizing';
 import type { MemorySection, SoakSection } from './memory';
 import type { GeneratorSection } from './generator';
@@ -48,19 +48,6 @@ export interface OverheadSection {
   note: string;
 }
 
-/** Where a run's time outside its configured phases went, in seconds. */
-export interface OverheadBreakdown {
-  /** From the call to the first state: synthesis (or the cache), handlers, the state machine. */
-  beforeFirstState: number | null;
-  /** Preflight: from the first state to the first traffic window. */
-  preflight: number | null;
-  /** The phases as run (baseline, outage, restoring, recovery) minus the configured ones. */
-  phasesBeyondConfigured: number | null;
-  /** From the end of the experiment to Drained: the drain polls. */
-  drain: number | null;
-  /** From Drained to the end of the call: verification, report, metrics, the end state. */
-  afterDrain: number | null;
-}
 
 export const BENCH_SECTIONS = ['generator', 'outage', 'overhead', 'cost', 'memory', 'fleet', 'soak'] as const;
 export type BenchSectionName = (typeof BENCH_SECTIONS)[number];

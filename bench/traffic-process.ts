@@ -1,7 +1,7 @@
 // Starts the traffic child process and follows one job: when it started sending, and its outcome.
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { BUNDLED_EXEC_ARGV, bundledEntry } from '../local/process-bundle';
+import { BUNDLED_EXEC_ARGV, bundledEntry } from '../local/runner/process-bundle';
 import type { ChildMessage, TrafficJob, TrafficOutcome } from './traffic-jobs';
 
 /** The traffic child ended without an outcome. */

@@ -1,11 +1,11 @@
 // `gameday local` (`npm run gameday`): a whole GameDay on this machine, then the result table.
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ReportSubject } from '../dashboards/render/html-report';
+import type { ReportSubject } from '../report/html-report';
 import type { RunOverrides, RunReport } from '../steps/core/contracts';
 import { validateRunInput } from '../steps/core/run-config';
-import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/local-config';
-import type { LocalRunResult, Progress } from '../local/runner';
+import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
+import type { LocalRunResult, Progress } from '../local/runner/runner';
 import { describeEnding } from './ending';
 import { EXIT_CODES, UsageError } from './exit-codes';
 import { createLiveLine, type LiveLine, type LiveStream } from './live-line';
@@ -104,8 +104,8 @@ export async function runLocalCommand(
   err: (line: string) => void = console.error,
 ): Promise<number> {
   const overrides = overridesFrom(options);
-  const { runLocalGameDay } = await import('../local/runner');
-  const { formatCompareTable, formatRunTable } = await import('../dashboards/render/result-table');
+  const { runLocalGameDay } = await import('../local/runner/runner');
+  const { formatCompareTable, formatRunTable } = await import('../report/result-table');
 
   const abort = new AbortController();
   let interrupts = 0;
@@ -161,7 +161,7 @@ async function finish(report: RunReport, options: LocalCommandOptions, output: H
 }
 
 async function writeJunit(path: string, report: RunReport, out: (line: string) => void): Promise<void> {
-  const { renderJunit } = await import('../dashboards/render/junit');
+  const { renderJunit } = await import('../report/junit');
   writeFileSync(path, renderJunit(report));
   out(`JUnit written to ${path}`);
 }
@@ -179,7 +179,7 @@ function writeJson(path: string, value: unknown, out: (line: string) => void): v
 }
 
 async function writeHtml(path: string, subject: ReportSubject, out: (line: string) => void, history: readonly RunReport[]): Promise<void> {
-  const { renderHtmlReport } = await import('../dashboards/render/html-report');
+  const { renderHtmlReport } = await import('../report/html-report');
   writeFileSync(path, renderHtmlReport(subject, undefined, { history }));
   out(`HTML report written to ${path}`);
 }

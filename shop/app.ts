@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { BreakerState } from './core/circuit-breaker';
 import { DatabaseUnavailable, OrderNotAccepted, ProductsUnavailable } from './core/errors';
-import { SOURCE_HEADER } from './core/http-contract';
+import { SOURCE_HEADER } from '../targets/chaos-shop/http-contract';
 import type { PlacedOrder } from './core/orders';
 import { validateId, validateOrderRequest } from './core/validation';
 import type { ShopLogger } from './ports';

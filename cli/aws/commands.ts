@@ -4,8 +4,8 @@ import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetScheduleCommand, type GetScheduleCommandOutput, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { DescribeExecutionCommand, DescribeStateMachineCommand, type ExecutionListItem, ListExecutionsCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { type JunitSubject, renderJunit } from '../../dashboards/render/junit';
-import { formatRunTable } from '../../dashboards/render/result-table';
+import { type JunitSubject, renderJunit } from '../../report/junit';
+import { formatRunTable } from '../../report/result-table';
 import { unobservedChecks } from '../../steps/core/hypothesis';
 import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
@@ -186,7 +186,7 @@ export async function reportCommand(
     io.out(`Run report written to ${options.json}`);
   }
   if (options.html) {
-    const { renderHtmlReport } = await import('../../dashboards/render/html-report');
+    const { renderHtmlReport } = await import('../../report/html-report');
     const history = await trendHistory(clients, options, report, io);
     writeFileSync(options.html, renderHtmlReport(report, undefined, { history }));
     io.out(`HTML report written to ${options.html}`);

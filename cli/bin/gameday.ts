@@ -1,5 +1,5 @@
 // The `gameday` command: the program with real AWS clients and this terminal.
-import '../../local/polyfills';
+import '../../local/runner/polyfills';
 import { createAwsClients } from '../aws/clients';
 import { EXIT_USAGE } from '../exit-codes';
 import { runGameday } from '../program';

@@ -1,6 +1,6 @@
 // After a local run: its report JSON and HTML (with the trend against the earlier runs) recorded in the history directory.
 import path from 'node:path';
-import { renderHtmlReport } from '../../dashboards/render/html-report';
+import { renderHtmlReport } from '../../report/html-report';
 import type { RunReport } from '../../steps/core/contracts';
 import type { HistoryOutput } from './history-command';
 import { readRunHistory, recordRun } from './local-runs';

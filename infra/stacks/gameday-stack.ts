@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_SHOP_AUTH, type GameDayConfig, regionOfArn, type ShopAuth, validateGameDayConfig } from '../config';
 import { SHOP_AUTH_ENV } from '../../steps/core/shop-auth';
 import { TRAFFIC_SIZE_ENV, TRAFFIC_SIZES, type TrafficSize } from '../../steps/core/run-settings';
-import { chartAssetPaths } from '../../dashboards/render/html-report';
+import { chartAssetPaths } from '../../report/html-report';
 import { WORKER_TIMEOUT_SECONDS } from '../constructs/workflow/traffic-windows';
 import { GameDayDashboard } from '../constructs/gameday-dashboard';
 import { GameDayStateMachine } from '../constructs/gameday-state-machine';

@@ -1,5 +1,5 @@
 // `npm run test:faults`: every fault case as a real local GameDay; a table, a JSON file, exit 1 on any failure.
-import '../polyfills';
+import '../runner/polyfills';
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { FAULT_CASES } from './cases';

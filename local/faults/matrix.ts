@@ -2,11 +2,11 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { RunReport, Verdict } from '../../steps/core/contracts';
-import { startLab, type Lab, type LabOptions } from '../lab';
-import { LOCAL_LAB } from '../local-config';
-import { labLock, runLocalReconciler, type SafetyNetOutcome } from '../local-safety-net';
-import { runLocalGameDay, type LocalRunOptions, type LocalRunResult, type RunOverrides } from '../runner';
-import { SqsPoller, type SqsBatchHandler } from '../sqs-poller';
+import { startLab, type Lab, type LabOptions } from '../lab/lab';
+import { LOCAL_LAB } from '../runner/local-config';
+import { labLock, runLocalReconciler, type SafetyNetOutcome } from '../runner/local-safety-net';
+import { runLocalGameDay, type LocalRunOptions, type LocalRunResult, type RunOverrides } from '../runner/runner';
+import { SqsPoller, type SqsBatchHandler } from '../lab/sqs-poller';
 import { OrderLedger, orderTruth, stockDrift } from './order-ledger';
 
 /** Short timings: a whole run takes about 15 s. */

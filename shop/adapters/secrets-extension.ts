@@ -1,5 +1,5 @@
 // The database password from Secrets Manager: the JSON secret RDS writes, read through the Parameters and Secrets extension.
-import { type ExtensionSecretOptions, readExtensionSecretString, SecretUnreadable } from '../../steps/adapters/secrets-extension';
+import { type ExtensionSecretOptions, readExtensionSecretString, SecretUnreadable } from '../../common/secrets-extension';
 import { DatabaseUnavailable } from '../core/errors';
 
 export type { ExtensionSecretOptions };

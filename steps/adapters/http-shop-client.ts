@@ -1,5 +1,5 @@
 // The Chaos Shop over HTTP (the project's own keep-alive HTTP/1.1 pool), with a timeout on every request and, when the shop asks for it, signed requests.
-import { SOURCE_HEADER } from '../../shop/core/http-contract';
+import { SOURCE_HEADER } from '../../targets/chaos-shop/http-contract';
 import type { OrderRequest, RunOrderRows, ShopClient, ShopRequestSigner } from '../ports';
 import { createHttpExchange, type HttpAnswer, type HttpExchangeRequest } from './http-exchange';
 

@@ -3,7 +3,7 @@ import { SHOP_AUTH_ENV, SHOP_AUTH_TYPES, type ShopAuthType } from '../core/shop-
 import type { ShopRequestSigner } from '../ports';
 import { MissingConfiguration, requireEnv } from './config';
 import { createSecretHeaderSigner } from './secret-header-signer';
-import { readExtensionSecretString } from './secrets-extension';
+import { readExtensionSecretString } from '../../common/secrets-extension';
 import { createSigV4Signer, environmentCredentials, regionOfExecuteApiUrl } from './sigv4-signer';
 
 const signers = new Map<string, ShopRequestSigner | undefined>();

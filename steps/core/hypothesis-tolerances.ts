@@ -1,5 +1,5 @@
 // The one owner of the hypothesis' tolerances: each bound's default (the seed's), its range, its flag and what it means.
-import { describeValue } from './run-settings';
+import { describeValue } from './describe-value';
 
 /**
  * How much the steady-state hypothesis tolerates. The defaults are the seed's: no failed request,

@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { RunConfig, RunSettings, TrafficSize } from './contracts';
 import { checkTolerances, type HypothesisTolerances, mergeTolerances } from './hypothesis-tolerances';
-import { checkSettingRules, checkSettingValues, chooseTrafficSize, DEFAULT_RUN_SETTINGS, deriveLoopBounds, describeValue, OVERRIDABLE_KEYS, resolveTrafficWorkers, SETTING_KEYS, TRAFFIC_SIZES } from './run-settings';
+import { checkSettingRules, checkSettingValues, chooseTrafficSize, DEFAULT_RUN_SETTINGS, deriveLoopBounds, OVERRIDABLE_KEYS, resolveTrafficWorkers, SETTING_KEYS, TRAFFIC_SIZES } from './run-settings';
+import { describeValue } from './describe-value';
 
 export { DEFAULT_RUN_SETTINGS, estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-settings';
 

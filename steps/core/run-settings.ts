@@ -1,5 +1,6 @@
 // The one owner of a run's settings: each setting's default, bounds and who may set it, the rules across settings and the derived loop bounds.
 import type { RunSettings, TrafficSize } from './contracts';
+import { describeValue } from './describe-value';
 
 export type { TrafficSize } from './contracts';
 
@@ -266,13 +267,4 @@ export function checkSettingRules(s: RunSettings, prefix = '', limits: { executi
   }
   if (limits.executionTimeoutSeconds !== undefined) problems.push(...checkExecutionTimeout(s, limits.executionTimeoutSeconds));
   return problems;
-}
-
-/** A value as an error message shows it. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (Array.isArray(value)) return 'an array';
-  const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json;
 }

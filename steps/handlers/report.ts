@@ -1,6 +1,6 @@
 // Step BuildReport: the run report, verdict and metric data, and the report JSON and HTML stored in the report bucket.
 import type { Context } from 'aws-lambda';
-import { renderHtmlReport } from '../../dashboards/render/html-report';
+import { renderHtmlReport } from '../../report/html-report';
 import { createStepLogger, logInvocation } from '../adapters/logger';
 import { REPORT_BUCKET_ENV, reportStoreFromEnv } from '../adapters/s3-report-store';
 import type { ReportInput, ReportOutput } from '../core/contracts';

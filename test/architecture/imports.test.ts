@@ -1,15 +1,16 @@
-// Runtime code (steps, shop, the report rendering) imports no CDK and nothing of the CDK app, the lab, the CLI or the benchmark.
+// Runtime code imports no CDK and nothing of the CDK app, the lab, the CLI or the benchmark; steps/ and shop/ stay
+// apart; pure cores import no adapter; no import cycle anywhere.
 import path from 'node:path';
-import { importViolations, ROOT, RUNTIME_FOLDERS, runtimeImportViolations, typeScriptFiles } from './import-boundaries';
+import { importCycles, importViolations, projectImportCycles, ROOT, RUNTIME_FOLDERS, runtimeImportViolations, SOURCE_FOLDERS, typeScriptFiles } from './import-boundaries';
 
 const HANDLER = path.join(ROOT, 'steps', 'handlers', 'example.ts');
 
 describe('import boundaries of the runtime code', () => {
-  it('holds in every file of steps/, shop/ and dashboards/render/', () => {
+  it('holds in every file of steps/, shop/, report/, common/ and targets/', () => {
     // Given every TypeScript file of the runtime folders
     // When their imports are read
     const violations = runtimeImportViolations();
-    // Then none names CDK or reaches into infra/, local/, cli/, bench/ or dashboards/monitoring/
+    // Then none names CDK, reaches into infra/, local/, cli/ or bench/, or crosses between steps/ and shop/
     expect(violations).toEqual([]);
   });
 
@@ -21,7 +22,66 @@ describe('import boundaries of the runtime code', () => {
   });
 });
 
+describe('import cycles', () => {
+  it('there are none among the project source files', () => {
+    // Given the import graph of every source folder
+    // When its strongly connected components are found
+    // Then none holds more than one file
+    expect(projectImportCycles()).toEqual([]);
+  });
+
+  it('reads every source folder', () => {
+    // Given the source folders
+    // Then each holds files, so a renamed folder cannot leave the check with nothing to read
+    for (const folder of SOURCE_FOLDERS) expect(typeScriptFiles(folder).length).toBeGreaterThan(0);
+  });
+
+  it('finds a three-file cycle and names each file in it', () => {
+    // Given a graph in which a -> b -> c -> a, and d -> a outside the cycle
+    const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+    // When its cycles are found
+    // Then the one cycle names its three files and not d
+    expect(importCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
+  });
+
+  it('finds a file that imports itself', () => {
+    // Given a file that imports itself
+    // Then that is a cycle
+    expect(importCycles(new Map([['a.ts', ['a.ts']]]))).toEqual([['a.ts']]);
+  });
+});
+
 describe('the import checker', () => {
+  it('refuses an import from steps/ into shop/, naming the file and the import', () => {
+    // Given a step adapter that imports the shop's breaker
+    const source = "import { CircuitBreaker } from '../../shop/core/circuit-breaker';\n";
+    // When it is checked
+    // Then the violation names the file, the import and the rule
+    expect(importViolations(path.join(ROOT, 'steps', 'adapters', 'x.ts'), source)).toEqual([
+      { file: 'steps/adapters/x.ts', specifier: '../../shop/core/circuit-breaker', rule: 'steps/ imports nothing from shop/: the experiment engine imports nothing from the demo shop' },
+    ]);
+  });
+
+  it('refuses an import from shop/ into steps/', () => {
+    // Given a shop adapter that imports a step adapter
+    const source = "import { retry } from '../../steps/adapters/retry';\n";
+    // When it is checked
+    // Then it is refused
+    expect(importViolations(path.join(ROOT, 'shop', 'adapters', 'x.ts'), source).map((v) => v.rule)).toEqual([
+      'shop/ imports nothing from steps/: the system under test imports nothing from the harness',
+    ]);
+  });
+
+  it('refuses an import from a core into an adapter', () => {
+    // Given a step core that imports an adapter
+    const source = "import { retry } from '../adapters/retry';\n";
+    // When it is checked
+    // Then it is refused
+    expect(importViolations(path.join(ROOT, 'steps', 'core', 'x.ts'), source).map((v) => v.rule)).toEqual([
+      'steps/core/ imports nothing from steps/adapters/: a pure core imports no adapter or handler',
+    ]);
+  });
+
   it('names the file and the import of a CDK package', () => {
     // Given a handler that imports aws-cdk-lib
     const source = "import { Duration } from 'aws-cdk-lib';\n";

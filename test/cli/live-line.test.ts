@@ -1,7 +1,7 @@
 // The live line of a run: fitted to the terminal, never padded; in a log, one line per change of phase or target state.
 import { createLiveLine } from '../../cli/live-line';
 import { endedLine, progressPrinter } from '../../cli/local-command';
-import type { Progress } from '../../local/runner';
+import type { Progress } from '../../local/runner/runner';
 
 function recorder(isTTY: boolean, columns?: number) {
   const writes: string[] = [];

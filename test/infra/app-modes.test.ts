@@ -2,7 +2,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { InvalidAppContext } from '../../infra/app';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { allStates, asArray, definitionOf, statementsOfRole } from './fixtures';
 import { appFor, importOf, sharedAppFor } from './shop-lab-fixtures';
 import { refusedWith } from '../support/problems';

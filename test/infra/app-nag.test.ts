@@ -1,7 +1,7 @@
 // cdk-nag (AwsSolutions) over the whole app in each of its modes: nothing left unacknowledged, every acknowledgement explained.
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { SHOP_LAB_NAG_ACKNOWLEDGEMENTS } from '../../infra/stacks/shop-lab-stack';
 import { sharedAppFor } from './shop-lab-fixtures';
 

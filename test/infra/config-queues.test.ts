@@ -1,6 +1,6 @@
 // The GameDay config's queues: all four or none, so a shop without a write buffer can be a target.
 import { InvalidGameDayConfig, validateGameDayConfig } from '../../infra/config';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 
 const { orderQueueUrl, orderQueueArn, dlqUrl, dlqArn, ...withoutQueues } = EXAMPLE_GAMEDAY_CONTEXT;
 

@@ -5,7 +5,7 @@ import {
   regionOfArn,
   validateGameDayConfig,
 } from '../../infra/config';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { validateRunInput } from '../../steps/core/run-config';
 import { longestRunSeconds } from '../../steps/core/run-settings';
 import { refusedWith } from '../support/problems';

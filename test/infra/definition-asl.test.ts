@@ -1,8 +1,8 @@
 // Every synthesized GameDay definition is valid Amazon States Language, as asl-validator reads it.
 import aslValidator from 'asl-validator';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
-import { type CfnTemplate, resolveGameDayDefinition } from '../../local/definition';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
+import { type CfnTemplate, resolveGameDayDefinition } from '../../local/runner/definition';
 import { sharedAppFor } from './shop-lab-fixtures';
 
 /**

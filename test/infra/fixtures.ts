@@ -3,7 +3,7 @@ import { App, type AppProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS, DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { type GameDayConfig, validateGameDayConfig } from '../../infra/config';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { GameDayStack } from '../../infra/stacks/gameday-stack';
 
 export const PROXY_ARN = EXAMPLE_GAMEDAY_CONTEXT.proxyArn;

@@ -1,6 +1,6 @@
 // The GameDay stack's dashboard, alarms and report archive.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { staleAfterDaysFor } from '../../dashboards/monitoring/alarms';
+import { staleAfterDaysFor } from '../../infra/monitoring/alarms';
 import { ReportArchive } from '../../infra/constructs/report-archive';
 import { MetricNames } from '../../steps/core/metric-names';
 import { asArray, buildStack, statementsOfRole, templateOf, testConfig } from './fixtures';

@@ -2,7 +2,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { InvalidGameDayConfig, validateGameDayConfig } from '../../infra/config';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { asArray, statementsOfRole, templateOf, testConfig } from './fixtures';
 import { appFor } from './shop-lab-fixtures';
 import { refusedWith } from '../support/problems';

@@ -3,7 +3,7 @@ import * as childProcess from 'child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { InvalidGameDayConfig } from '../../infra/config';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../../infra/example-target';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { synthesizeGameDay } from '../../infra/synth';
 import { testConfig } from './fixtures';
 

@@ -38,7 +38,7 @@ describe('the Lambda entry and the local lab', () => {
   test('build the shop with the same createShop from shop/shop', () => {
     // Given the imports of the Lambda entry and of the lab
     const lambda = importsOf('shop/lambda.ts');
-    const lab = importsOf('local/lab.ts');
+    const lab = importsOf('local/lab/lab.ts');
 
     // When the module each takes createShop and loadShopConfig from is compared
     // Then it is the one shop module and the one config module

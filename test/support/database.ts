@@ -1,5 +1,5 @@
 // Test helper: a fresh lab database (PGlite, or a fresh database on DATABASE_URL's server).
-import { type LabDatabase, startDatabase } from '../../local/database';
+import { type LabDatabase, startDatabase } from '../../local/lab/database';
 
 export { startDatabase, type LabDatabase };
 

@@ -1,6 +1,6 @@
 // Faults that strike during the hold: a failing or stopped execution, an alarm, a failed worker, a spent error budget.
-import type { RunOverrides } from '../../runner';
-import type { StepHandler } from '../../task-dispatcher';
+import type { RunOverrides } from '../../runner/runner';
+import type { StepHandler } from '../../runner/task-dispatcher';
 import { type CaseContext, FAULT_RUN_INPUT, STOP_CONDITION_ALARM, type FaultCase } from '../matrix';
 import { type CaseSpec, duringHold, endedEarly, familyCase, outcome, reasonsOf, rolledBack, runFault, runStoppedInHold, trafficAfterBaseline } from './support';
 

@@ -1,6 +1,6 @@
 // Faults the preflight must refuse before any harm: a second run, an invalid input, a target not AVAILABLE.
 import { executionNameForScheduledTime } from '../../../steps/core/schedule-start';
-import type { LocalRunResult } from '../../runner';
+import type { LocalRunResult } from '../../runner/runner';
 import type { FaultCase } from '../matrix';
 import { duringHold, faultBit, freshScheduledTime, outcome, reasonsOf } from './support';
 

@@ -1,6 +1,6 @@
 // Faults after the hold: a slow return to AVAILABLE, a worker crashing mid-drain, orders outlasting the retry budget.
 import type { Verdict } from '../../../steps/core/contracts';
-import type { LocalRunResult } from '../../runner';
+import type { LocalRunResult } from '../../runner/runner';
 import { FAULT_RUN_INPUT, type FaultCase } from '../matrix';
 import { type CaseSpec, familyCase, outcome, reasonsOf, runFault } from './support';
 

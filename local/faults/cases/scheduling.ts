@@ -1,8 +1,8 @@
 // Faults of the scheduled runs and the safety net: a start delivered twice, a safety net that fails once.
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../definition';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../runner/definition';
 import { ExecutionAlreadyExists, type ExecutionsPort } from '../../../steps/ports';
 import { startScheduledRun } from '../../../steps/core/schedule-start';
-import type { LocalRunResult } from '../../runner';
+import type { LocalRunResult } from '../../runner/runner';
 import { FAULT_RUN_INPUT, type FaultCase } from '../matrix';
 import { faultBit, freshScheduledTime, outcome, runStoppedInHold } from './support';
 

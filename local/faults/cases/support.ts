@@ -1,7 +1,7 @@
 // What the fault cases share: the real traffic step, timing a fault into the hold, the checks every case makes, and the joint of a case family.
 import type { FaultRecord, RunReport, Verdict } from '../../../steps/core/contracts';
-import type { LocalRunResult } from '../../runner';
-import type { StepHandler } from '../../task-dispatcher';
+import type { LocalRunResult } from '../../runner/runner';
+import type { StepHandler } from '../../runner/task-dispatcher';
 import type { CaseContext, CaseOutcome, FaultCase } from '../matrix';
 
 /** The real traffic step, loaded after the lab set the emulator endpoints. */

@@ -1,6 +1,6 @@
 // Faults in the calls that move the target: refused, answered "already done", or doing nothing at all.
 import { RDS_ERRORS } from '../../../steps/core/workflow-names';
-import { TaskError } from '../../task-dispatcher';
+import { TaskError } from '../../runner/task-dispatcher';
 import type { FaultCase } from '../matrix';
 import { type CaseSpec, familyCase, outcome, reasonsOf, runFault } from './support';
 

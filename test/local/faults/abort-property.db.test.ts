@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { orderTruth, stockDrift } from '../../../local/faults/order-ledger';
 import { restoreLab, settledTargetState, startFaultLab, waitDrained, type FaultLab } from '../../../local/faults/matrix';
-import { runLocalGameDay } from '../../../local/runner';
+import { runLocalGameDay } from '../../../local/runner/runner';
 
 jest.setTimeout(300_000);
 

@@ -1,0 +1,183 @@
+// The embedded lab: the Chaos Shop and every AWS part it needs, on one machine, with a fault point.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { loadShopConfig } from '../../shop/config';
+import { consoleLogger, silentLogger } from '../../shop/ports';
+import { createShop, type Shop } from '../../shop/shop';
+import { startDatabase, type LabDatabase } from './database';
+import { startTables, type LabTables } from './dynamodb';
+import { FaultProxy } from './fault-proxy';
+import { MetricsSink } from './metrics-sink';
+import { startQueues, type LabQueues } from './sqs-emulator';
+import { SqsPoller } from './sqs-poller';
+import { TrafficCounter } from './traffic-counter';
+
+export interface LabOptions {
+  /**
+   * true: the resilient shop (breaker, cache, queue, worker); false: the fragile build.
+   * @default true
+   */
+  readonly degradation?: boolean;
+  /** @default - process.env.DATABASE_URL, else embedded PGlite */
+  readonly databaseUrl?: string;
+  /**
+   * Port of the shop's HTTP server.
+   * @default 0 (any free port)
+   */
+  readonly shopPort?: number;
+  /**
+   * How long a re-registered proxy target stays REGISTERING.
+   * @default 1000
+   */
+  readonly registrationDelayMs?: number;
+  /**
+   * The order queue's visibility timeout. Short in the lab, so a failed delivery is retried within
+   * a short local outage; keep maxReceiveCount x visibility longer than the outage.
+   * @default 5
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /** @default 10 */
+  readonly maxReceiveCount?: number;
+  /**
+   * The breaker's OPEN -> HALF_OPEN timeout.
+   * @default 30000 (the seed's 30 s)
+   */
+  readonly breakerRecoveryTimeoutMs?: number;
+  /** @default 100000 */
+  readonly initialStock?: number;
+  /**
+   * Start the queue poller that feeds the recovery worker.
+   * @default true
+   */
+  readonly startWorker?: boolean;
+  /**
+   * Print the shop's and the worker's structured log lines (a person running the lab wants them;
+   * a GameDay's result table and the tests do not).
+   * @default false
+   */
+  readonly shopLogs?: boolean;
+  /**
+   * Where the embedded PGlite's initialized data directory is kept between labs; null starts it cold.
+   * @default - `.gameday/cache` in the project
+   */
+  readonly dataDirCache?: string | null;
+}
+
+export interface Lab {
+  readonly shopUrl: string;
+  readonly degradation: boolean;
+  readonly database: LabDatabase;
+  readonly proxy: FaultProxy;
+  readonly queues: LabQueues;
+  readonly tables: LabTables;
+  readonly shop: Shop;
+  readonly poller: SqsPoller | undefined;
+  readonly metrics: MetricsSink;
+  /** The shop's answers as they leave the lab, classified like the traffic generator does. */
+  readonly traffic: TrafficCounter;
+  /** The database URL through the fault proxy: what the shop and the worker use. */
+  readonly proxiedDatabaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts every part of the lab; the returned shop is ready (schema and seed done). */
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const degradation = options.degradation ?? true;
+  // The emulators accept any credentials; the SDK still insists on having some.
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'lab';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'lab';
+  const stack: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stack.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    // The database, the SQS emulator (a child process) and dynalite do not depend on each other: they start together.
+    const [database, queues, tables] = await startTogether(stack, [
+      () => startDatabase({ databaseUrl: options.databaseUrl, ...(options.dataDirCache === undefined ? {} : { dataDirCache: options.dataDirCache }) }),
+      () => startQueues({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5, maxReceiveCount: options.maxReceiveCount }),
+      () => startTables(),
+    ] as const);
+    const proxy = new FaultProxy({ upstreamHost: database.host, upstreamPort: database.port, registrationDelayMs: options.registrationDelayMs });
+    await proxy.start();
+    stack.push(() => proxy.stop());
+
+    // The shop's SDK clients find the emulators the way they would find any endpoint override.
+    process.env.AWS_ENDPOINT_URL_SQS = queues.endpoint;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = tables.endpoint;
+
+    const proxiedUrl = new URL(database.url);
+    proxiedUrl.hostname = '127.0.0.1';
+    proxiedUrl.port = String(proxy.port);
+    const config = loadShopConfig({
+      SHOP_DATABASE_URL: proxiedUrl.toString(),
+      ENABLE_DEGRADATION: String(degradation),
+      ORDER_QUEUE_URL: queues.queueUrl,
+      PRODUCT_CACHE_TABLE: tables.cacheTable,
+      BREAKER_RECOVERY_TIMEOUT_SECONDS: String((options.breakerRecoveryTimeoutMs ?? 30_000) / 1000),
+      INITIAL_STOCK: String(options.initialStock ?? 100_000),
+      INSTANCE_ID: 'lab',
+    });
+    const shop = createShop(config, { logger: options.shopLogs ? consoleLogger : silentLogger });
+    stack.push(() => shop.close());
+    await shop.ready();
+
+    const traffic = new TrafficCounter();
+    const server = await listen(traffic.wrap(shop.app.fetch), options.shopPort ?? 0);
+    stack.push(() => closeServer(server));
+    const shopUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    let poller: SqsPoller | undefined;
+    if (degradation && (options.startWorker ?? true)) {
+      poller = new SqsPoller({ client: queues.client, queueUrl: queues.queueUrl, queueArn: queues.queueArn, handler: shop.worker });
+      poller.start();
+      const started = poller;
+      stack.push(() => started.stop());
+    }
+
+    return {
+      shopUrl,
+      degradation,
+      database,
+      proxy,
+      queues,
+      tables,
+      shop,
+      poller,
+      metrics: new MetricsSink(),
+      traffic,
+      proxiedDatabaseUrl: proxiedUrl.toString(),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+type Started<T extends readonly (() => Promise<{ stop(): Promise<void> }>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+/** Starts the parts at once; each one that started is on `stack` to be stopped, even when another failed. */
+async function startTogether<T extends readonly (() => Promise<{ stop(): Promise<void> }>)[]>(stack: Array<() => Promise<void>>, starts: T): Promise<Started<T>> {
+  const outcomes = await Promise.allSettled(starts.map((start) => start()));
+  for (const outcome of outcomes) if (outcome.status === 'fulfilled') stack.push(() => outcome.value.stop());
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as Started<T>;
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve(server as Server)) as Server;
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Keep-alive connections of clients would hold close() open.
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,335 @@
+// The local runner: the synthesized GameDay state machine, run against the embedded lab.
+import './polyfills';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import type { RunConfig, RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
+import { phaseOfState } from '../../steps/core/state-phases';
+import { FAILURE_ERRORS, STATES } from '../../steps/core/workflow-names';
+import { validateRunInput } from '../../steps/core/run-config';
+import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate } from './definition';
+import { startLab, type Lab, type LabOptions } from '../lab/lab';
+import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
+import { runLocalSafetyNet, type SafetyNetOutcome } from './local-safety-net';
+import { localGameDayTemplate } from './synth-cache';
+
+/** Local executions still running: the safety net leaves a running run's outage alone, as on AWS. */
+const runningExecutions = new Set<string>();
+
+/** Whether a local execution of this process is still running. */
+export function isLocalExecutionRunning(executionArn: string): boolean {
+  return runningExecutions.has(executionArn);
+}
+import { reportWithoutReportStep } from './run-report';
+import type { LiveCounts } from '../lab/traffic-counter';
+import { buildTaskHandlers, type LocalTaskHandler, type StepHandler, type TaskTargets } from './task-dispatcher';
+import { startTrafficWorkerPool, trafficStepInPool, type TrafficWorkerPool } from './traffic-workers';
+
+export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+export type { RunOverrides };
+
+export interface Progress {
+  phase: string;
+  state: string;
+  elapsedMs: number;
+  plannedMs: number;
+  transitions: number;
+  target: string;
+  /** The shop's answers so far in this run, as the lab saw them leave. */
+  counts: LiveCounts;
+}
+
+export interface LocalRunOptions {
+  /** The lab to run against; one is started (and stopped afterwards) when absent. */
+  readonly lab?: Lab;
+  /** @default - the local lab defaults (short breaker timeout and registration delay) */
+  readonly labOptions?: LabOptions;
+  /** Execution input. May be anything: the state machine validates it. */
+  readonly input?: RunOverrides | Record<string, unknown>;
+  /** @default - a name derived from the start time */
+  readonly executionName?: string;
+  /** Aborts the execution (like StopExecution); the safety net restores the target. */
+  readonly signal?: AbortSignal;
+  /** Overrides the definition's execution timeout (to exercise TIMED_OUT). */
+  readonly timeoutSeconds?: number;
+  readonly onProgress?: (progress: Progress) => void;
+  /** Fault injection: called before every Task; may throw a TaskError. */
+  readonly beforeTask?: TaskTargets['beforeTask'];
+  /** Replaces step handlers (fault injection in tests). */
+  readonly stepOverrides?: Record<string, StepHandler>;
+  /** Replaces whole Task states by name (fault injection: a fault that does nothing, a slow target). */
+  readonly taskOverrides?: Record<string, LocalTaskHandler>;
+  /** The safety net as deployed: fires on ABORTED / TIMED_OUT / FAILED. @default true */
+  readonly safetyNet?: boolean;
+  /**
+   * Fault injection: called before the safety net runs; a throw is a failed safety-net invocation,
+   * which leaves the target to the reconciler (`runLocalReconciler`).
+   * @default - none
+   */
+  readonly safetyNetFault?: () => void | Promise<void>;
+  /**
+   * Processes the traffic step runs in, one per worker of a traffic window (Map iteration `i` runs
+   * in process `i % trafficWorkers`); none are started when `stepOverrides` replaces the traffic step.
+   * @default - the workers the run's input resolves to (1 when the input is refused)
+   */
+  readonly trafficWorkers?: number;
+  /** Where the synthesized template is cached. @default - `.gameday/cache` in the project */
+  readonly synthCacheDir?: string;
+}
+
+export interface LocalRunResult {
+  executionName: string;
+  status: ExecutionStatus;
+  error: { Error: string; Cause: string } | null;
+  verdict: Verdict;
+  report: RunReport;
+  safetyNet: SafetyNetOutcome | null;
+  /** Why the safety-net invocation failed, when it did. */
+  safetyNetError?: string;
+  transitions: number;
+  wallMs: number;
+}
+
+/** The workers a run's input asks for with the local defaults; a refused input runs no window, so one is enough. */
+function workersOf(input: unknown): number {
+  try {
+    return validateRunInput(input ?? {}, LOCAL_EXPERIMENT).trafficWorkers;
+  } catch {
+    return 1;
+  }
+}
+
+/** Runs one GameDay locally: synthesize, resolve, run, then apply the safety net as AWS would. */
+export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<LocalRunResult> {
+  const ownLab = !options.lab;
+  const lab = options.lab ?? (await startLab({ ...LOCAL_LAB, ...options.labOptions }));
+  // The SDK clients of the steps (in this process and in the worker processes) reach this lab's
+  // emulators: another lab started and stopped in this process since may have pointed them elsewhere.
+  process.env.AWS_ENDPOINT_URL_SQS = lab.queues.endpoint;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = lab.tables.endpoint;
+  // Each traffic worker is a process of its own, as each Lambda is on AWS; they start while the stack synthesizes.
+  const trafficWorkers = options.stepOverrides?.traffic ? Promise.resolve(null) : startTrafficWorkerPool({ size: options.trafficWorkers ?? workersOf(options.input) });
+  trafficWorkers.catch(() => undefined);
+  try {
+    return await runAgainstLab(lab, options, trafficWorkers);
+  } finally {
+    await trafficWorkers.then((pool) => pool?.close(), () => undefined);
+    if (ownLab) await lab.stop();
+  }
+}
+
+async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers: Promise<TrafficWorkerPool | null>): Promise<LocalRunResult> {
+  const started = Date.now();
+  const executionName = options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
+  const config = localGameDayConfig(lab);
+  // Synthesis runs in-process, or not at all when the cache holds this config's template for the
+  // same sources; the CDK is loaded only on a miss, so `npm run lab` and cached runs never pay for it.
+  const local = await localGameDayTemplate(config, options.synthCacheDir === undefined ? {} : { cacheDir: options.synthCacheDir });
+  const template = local.template;
+  const resolved = resolveGameDayDefinition(template, tableNames(template, lab));
+  const definition = resolved.definition;
+  if (options.timeoutSeconds !== undefined) (definition as { TimeoutSeconds?: number }).TimeoutSeconds = options.timeoutSeconds;
+
+  let transitions = 0;
+  let reportFromStep: RunReport | null = null;
+  let runConfig: RunConfig | null = null;
+  const steps = await loadStepHandlers(() => transitions);
+  const pool = await trafficWorkers;
+  if (pool) steps.traffic = trafficStepInPool(pool);
+  const inFlight = new Set<Promise<unknown>>();
+  const handlers = trackInFlight(buildTaskHandlers(definition, {
+    proxy: lab.proxy,
+    proxyName: config.proxyName,
+    targetGroupName: config.targetGroupName,
+    dbClusterIdentifier: config.dbClusterIdentifier,
+    sqs: lab.queues.client,
+    dynamodb: lab.tables.client,
+    metrics: lab.metrics,
+    steps: { ...steps, ...options.stepOverrides },
+    stepsByFunctionArn: resolved.stepsByFunctionArn,
+    beforeTask: options.beforeTask,
+  }), inFlight);
+
+  const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${resolved.stateMachineArn.split(':').pop()}:${executionName}`;
+  // A cached template was validated when it was stored; only a fresh one is validated (and then stored).
+  const machine = new StateMachine(definition, { validationOptions: local.cached ? { noValidate: true } : { checkArn: false, checkPaths: true } });
+  local.store();
+  const execution = machine.run((options.input ?? {}) as never, {
+    overrides: { taskResourceLocalHandlers: { ...handlers, ...options.taskOverrides } as never },
+    context: {
+      Execution: { Id: executionArn, Name: executionName, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/gameday-local` },
+      StateMachine: { Id: resolved.stateMachineArn, Name: resolved.stateMachineArn.split(':').pop() },
+      // The runtime builds the context once; a getter gives every state its own entry time.
+      State: {
+        get EnteredTime() {
+          return new Date().toISOString();
+        },
+      },
+    } as never,
+  });
+  const onAbort = () => execution.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) execution.abort();
+
+  let phase = 'preflight';
+  let stateName = '';
+  const planned = () =>
+    1000 * (runConfig ? runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds : config.experiment.baselineSeconds + config.experiment.outageSeconds + config.experiment.recoverySeconds);
+  lab.traffic.reset();
+  const tick = () =>
+    options.onProgress?.({ phase, state: stateName, elapsedMs: Date.now() - started, plannedMs: planned(), transitions, target: lab.proxy.state, counts: lab.traffic.snapshot() });
+  const ticker = options.onProgress ? setInterval(tick, 1000) : undefined;
+  const events = (async () => {
+    for await (const event of execution.eventLogs) {
+      if (event.type === 'StateEntered') {
+        transitions += 1;
+        stateName = event.state.name;
+        phase = phaseOfState(stateName) ?? phase;
+        tick();
+      } else if (event.type === 'StateExited') {
+        const output = event.state.output as { config?: RunConfig; result?: { report?: RunReport } } | undefined;
+        if (event.state.name === STATES.validateInput && output?.config) runConfig = output.config;
+        if (event.state.name === STATES.buildReport && output?.result?.report) reportFromStep = output.result.report;
+      }
+    }
+  })();
+
+  let status: ExecutionStatus = 'SUCCEEDED';
+  let error: LocalRunResult['error'] = null;
+  runningExecutions.add(executionArn);
+  try {
+    await execution.result;
+  } catch (thrown) {
+    if (thrown instanceof ExecutionAbortedError) status = 'ABORTED';
+    else if (thrown instanceof ExecutionTimeoutError) status = 'TIMED_OUT';
+    else status = 'FAILED';
+    error = executionError(thrown);
+  } finally {
+    runningExecutions.delete(executionArn);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (ticker) clearInterval(ticker);
+  }
+  await Promise.race([events, new Promise((resolve) => setTimeout(resolve, 100))]);
+  // A stopped execution does not stop a Lambda already running (a traffic step goes on sending):
+  // wait for the tasks still in flight, so the end state below is the state they leave behind.
+  await settleInFlight(inFlight, 120_000);
+
+  // As on AWS: an EventBridge rule sees the execution end ABORTED / TIMED_OUT / FAILED.
+  let safetyNet: SafetyNetOutcome | null = null;
+  let safetyNetError: string | undefined;
+  if (status !== 'SUCCEEDED' && (options.safetyNet ?? true)) {
+    try {
+      await options.safetyNetFault?.();
+      safetyNet = await runLocalSafetyNet(lab, { executionArn, status }, { isRunning: isLocalExecutionRunning });
+    } catch (thrown) {
+      // A failed invocation does not change how the run ended; the reconciler is the next line of defence.
+      safetyNetError = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+    }
+  }
+  const registeredAtEnd = await waitForTarget(lab);
+  const [queue, dlq] = await Promise.all([lab.queues.depth(lab.queues.queueUrl), lab.queues.depth(lab.queues.dlqUrl)]);
+
+  const report: RunReport = reportFromStep ?? {
+    ...reportWithoutReportStep({
+      runId: (runConfig as RunConfig | null)?.runId ?? executionName,
+      startedAt: new Date(started).toISOString(),
+      degradation: lab.degradation,
+      config: runConfig,
+      // A run that rolled back, or whose steps after the experiment failed, failed; anything else ended early.
+      verdict: error && ([FAILURE_ERRORS.rolledBack, FAILURE_ERRORS.stepFailed] as string[]).includes(error.Error) ? 'failed' : 'aborted',
+      reasons: [error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step'],
+      registeredAtEnd,
+      proxyName: config.proxyName,
+      queue: { remaining: queue.visible + queue.inFlight + queue.delayed, dlq: dlq.visible + dlq.inFlight + dlq.delayed },
+      transitions,
+    }),
+  };
+  // The report step owns the report's transitions (null on AWS); only a run without one takes the runner's count.
+  const finalReport: RunReport = { ...report, target: { ...report.target, registeredAtEnd } };
+  const verdict = finalVerdict(finalReport.verdict, status, error);
+  if (verdict !== finalReport.verdict) {
+    finalReport.verdict = verdict;
+    finalReport.reasons = [...finalReport.reasons, `the execution ended ${status}${error ? ` (${error.Error}: ${error.Cause})` : ''}`];
+  }
+  if (safetyNetError) finalReport.reasons = [...finalReport.reasons, `the safety net failed: ${safetyNetError}`];
+  return { executionName, status, error, verdict, report: finalReport, safetyNet, ...(safetyNetError ? { safetyNetError } : {}), transitions, wallMs: Date.now() - started };
+}
+
+/** Wraps each task handler so the runner knows which calls are still running. */
+function trackInFlight(handlers: Record<string, LocalTaskHandler>, inFlight: Set<Promise<unknown>>): Record<string, LocalTaskHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (input: unknown) => {
+        const call = handler(input);
+        inFlight.add(call);
+        void call.then(
+          () => inFlight.delete(call),
+          () => inFlight.delete(call),
+        );
+        return call;
+      },
+    ]),
+  );
+}
+
+async function settleInFlight(inFlight: Set<Promise<unknown>>, capMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, capMs);
+  });
+  await Promise.race([Promise.allSettled([...inFlight]), cap]);
+  clearTimeout(timer);
+}
+
+/** A report step's verdict stands unless the execution itself failed after it. */
+function finalVerdict(reported: Verdict, status: ExecutionStatus, error: LocalRunResult['error']): Verdict {
+  if (status === 'SUCCEEDED') return reported;
+  if (status === 'FAILED' && error && ([FAILURE_ERRORS.hypothesisFailed, FAILURE_ERRORS.inconclusive, FAILURE_ERRORS.aborted] as string[]).includes(error.Error)) return reported;
+  if (reported === 'passed') return status === 'FAILED' ? 'failed' : 'aborted';
+  return reported;
+}
+
+function executionError(thrown: unknown): { Error: string; Cause: string } {
+  if (thrown instanceof ExecutionAbortedError) return { Error: 'ExecutionAborted', Cause: 'the execution was stopped' };
+  if (thrown instanceof ExecutionTimeoutError) return { Error: 'States.Timeout', Cause: 'the execution timed out' };
+  if (thrown instanceof ExecutionError) {
+    const cause = (thrown as { cause?: { name?: string; message?: string } }).cause;
+    return { Error: cause?.name ?? 'ExecutionError', Cause: cause?.message ?? thrown.message };
+  }
+  return { Error: thrown instanceof Error ? thrown.name : 'Error', Cause: thrown instanceof Error ? thrown.message : String(thrown) };
+}
+
+/** After register the target is REGISTERING for a while: "registered at the end" means AVAILABLE. */
+async function waitForTarget(lab: Lab): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  while (lab.proxy.state === 'REGISTERING' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return lab.proxy.state === 'AVAILABLE';
+}
+
+/** The step handlers, loaded after the lab set the emulator endpoints their SDK clients read. */
+async function loadStepHandlers(transitions: () => number): Promise<Record<string, StepHandler>> {
+  const [validateInput, traffic, tallyWindow, verifyOrders, report] = await Promise.all([
+    import('../../steps/handlers/validate-input'),
+    import('../../steps/handlers/traffic'),
+    import('../../steps/handlers/tally-window'),
+    import('../../steps/handlers/verify-orders'),
+    import('../../steps/handlers/report'),
+  ]);
+  return {
+    'validate-input': validateInput.handler as StepHandler,
+    traffic: traffic.handler as StepHandler,
+    'tally-window': tallyWindow.handler as StepHandler,
+    'verify-orders': verifyOrders.handler as StepHandler,
+    // Locally the runner counts state transitions; on AWS the report says null.
+    report: (event) => (report.handler as StepHandler)({ ...(event as object), transitions: transitions() }),
+  };
+}
+
+/** The GameDay stack's one table is its lock table: locally it is the lab's lock table. */
+function tableNames(template: CfnTemplate, lab: Lab): Record<string, string> {
+  const tables = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table');
+  if (tables.length !== 1) throw new Error(`expected one DynamoDB table (the lock) in the GameDay stack, found ${tables.length}`);
+  return { [tables[0][0]]: lab.tables.lockTable };
+}
+
+export { LOCAL_EXPERIMENT };

@@ -1,0 +1,149 @@
+// The seed's result table as labelled rows of a run report: the terminal table and the HTML report both render these.
+import type { PhaseCounts, RunReport } from '../steps/core/contracts';
+
+export type ReportRowId = 'reads' | 'writes' | 'orders' | 'queue' | 'target' | 'verdict';
+
+/** A labelled part of a row's value, for a layout with room to name each part. */
+export interface ReportRowPart {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** One line of a run's table. */
+export interface ReportRow {
+  readonly id: ReportRowId;
+  readonly label: string;
+  readonly value: string;
+  /** The value's parts with their own labels (the queue row: SQS remaining, DLQ). @default - the value is one part */
+  readonly parts?: readonly ReportRowPart[];
+}
+
+/** The seed's BEFORE/AFTER rows, then the end state both runs share a line for. */
+export type CompareRowId = 'readFailures' | 'cacheReads' | 'writeFailures' | 'queuedOrders' | 'ordersLost' | 'experience' | 'queue' | 'target' | 'verdict';
+
+/** One line of the BEFORE/AFTER table: the same row of both runs. */
+export interface CompareRow {
+  readonly id: CompareRowId;
+  readonly label: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** The titles of the two runs of a compare: the fragile build, then the resilient one. */
+export const COMPARE_TITLES = Object.freeze({ before: 'BEFORE (degradation off)', after: 'AFTER (degradation on)' });
+
+interface RowDefinition {
+  readonly id: ReportRowId;
+  readonly label: string;
+  readonly value: (report: RunReport) => string;
+  readonly parts?: (report: RunReport) => ReportRowPart[];
+  /** The label where two runs share one line. @default - the run table's */
+  readonly compareLabel?: string;
+}
+
+function queueParts(report: RunReport): ReportRowPart[] {
+  return [
+    { label: 'SQS remaining', value: String(report.queue.remaining) },
+    { label: 'DLQ', value: String(report.queue.dlq) },
+  ];
+}
+
+const ROWS: readonly RowDefinition[] = [
+  { id: 'reads', label: 'Reads', value: ({ reads: r }) => `DB=${r.database} CACHE=${r.cache} FAIL=${r.failed}` },
+  { id: 'writes', label: 'Writes', value: ({ writes: w }) => `OK=${w.ok} 202_QUEUED=${w.queued} STOCK_OUT=${w.stockOut} FAIL=${w.failed}` },
+  {
+    id: 'orders',
+    label: 'Orders lost',
+    value: ({ orders: o }) =>
+      `${o.neverCommitted} (${plural(o.failed, 'failed write', 'failed writes')}, ${o.lost} accepted but not recorded; accepted ${o.accepted}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`,
+  },
+  {
+    id: 'queue',
+    label: 'SQS remaining / DLQ',
+    value: (report) => queueParts(report).map((part) => part.value).join(' / '),
+    parts: queueParts,
+  },
+  { id: 'target', label: 'Target registered at end', compareLabel: 'Target registered', value: (report) => (report.target.registeredAtEnd ? 'yes' : 'NO') },
+  { id: 'verdict', label: 'Verdict', value: (report) => report.verdict.toUpperCase() },
+];
+
+/** The table of one run: counts, end state and verdict, in the seed's order. */
+export function runRows(report: RunReport): ReportRow[] {
+  return ROWS.map((row) => ({ id: row.id, label: row.label, value: row.value(report), ...(row.parts ? { parts: row.parts(report) } : {}) }));
+}
+
+interface CompareDefinition {
+  readonly id: CompareRowId;
+  readonly label: string;
+  readonly value: (report: RunReport) => string;
+}
+
+/** The outage's requests that failed, and all of them. */
+function outageFailures({ phases: { outage: o } }: RunReport): { failed: number; requests: number } {
+  const failed = o.reads.failed + o.writes.failed;
+  return { failed, requests: failed + o.reads.database + o.reads.cache + o.writes.ok + o.writes.queued + o.writes.stockOut };
+}
+
+/** A note the seed puts beside a count, when it applies. */
+function noted(count: number, note: string | false): string {
+  return note ? `${count} (${note})` : String(count);
+}
+
+/** The seed's table, row by row in its words and order; the notes are derived from the run. */
+const SEED_ROWS: readonly CompareDefinition[] = [
+  { id: 'readFailures', label: 'Read failures during outage', value: (r) => noted(r.phases.outage.reads.failed, r.phases.outage.reads.failed > 0 && 'errors') },
+  { id: 'cacheReads', label: 'Reads served from cache', value: (r) => noted(r.reads.cache, r.degradation === false && 'no cache') },
+  { id: 'writeFailures', label: 'Write failures during outage', value: (r) => noted(r.phases.outage.writes.failed, r.phases.outage.writes.failed > 0 && 'orders lost') },
+  { id: 'queuedOrders', label: 'Orders buffered to SQS', value: (r) => noted(r.writes.queued, r.degradation === false && 'no queue') },
+  {
+    id: 'ordersLost',
+    label: 'Orders lost',
+    value: (r) => noted(r.orders.neverCommitted, r.orders.neverCommitted === 0 && r.writes.queued > 0 && r.queue.remaining === 0 && r.queue.dlq === 0 && 'all drained to the database'),
+  },
+  {
+    id: 'experience',
+    label: 'Customer experience',
+    value: (r) => {
+      const { failed, requests } = outageFailures(r);
+      if (requests === 0) return 'n/a (no traffic during the outage)';
+      return failed === 0 ? 'Served, no visible error' : `Errors and timeouts (${failed} of ${requests} requests failed)`;
+    },
+  },
+];
+
+/** The BEFORE/AFTER table: the seed's rows, then the end state (queues, target, verdict) of both runs. */
+export function compareRows(before: RunReport, after: RunReport): CompareRow[] {
+  const endState = ROWS.filter((row) => row.id === 'queue' || row.id === 'target' || row.id === 'verdict').map(
+    (row): CompareDefinition => ({ id: row.id as CompareRowId, label: row.compareLabel ?? row.label, value: row.value }),
+  );
+  return [...SEED_ROWS, ...endState].map((row) => ({ id: row.id, label: row.label, before: row.value(before), after: row.value(after) }));
+}
+
+/** Whether the run had the resilient shop: on, off, or unknown when the traffic never said. */
+export function degradationLabel(report: RunReport): 'on' | 'off' | 'unknown' {
+  return report.degradation === null ? 'unknown' : report.degradation ? 'on' : 'off';
+}
+
+/** A duration of the report in seconds with one decimal, or n/a when it was not measured. */
+export function formatSeconds(ms: number | null): string {
+  return ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The phases a run report keeps latency for. */
+export type LatencyPhase = keyof RunReport['latencyMs'];
+
+/** Whether a phase served any request: a phase with none has no latency (its 0 ms is no measurement). */
+export function phaseHadRequests(counts: PhaseCounts): boolean {
+  return [...Object.values(counts.reads), ...Object.values(counts.writes)].some((n) => n > 0);
+}
+
+/** A phase's p50 and p99 in ms (`12/77`), or n/a when the phase had no requests. */
+export function formatPhaseLatency(report: RunReport, phase: LatencyPhase, separator = '/'): string {
+  if (!phaseHadRequests(report.phases[phase])) return 'n/a';
+  const { p50, p99 } = report.latencyMs[phase];
+  return `${p50}${separator}${p99}`;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,10 @@
+// How an error message shows a value it refuses.
+
+/** A value as an error message shows it. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (Array.isArray(value)) return 'an array';
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json;
+}

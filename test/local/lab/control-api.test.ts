@@ -1,0 +1,52 @@
+// The lab's control API: moving the target by hand, and a move the proxy refuses.
+import { createControlApp } from '../../../local/lab/control-api';
+import { FaultProxy } from '../../../local/lab/fault-proxy';
+import type { Lab } from '../../../local/lab/lab';
+
+/** The control API over a proxy that is never started: moving its target needs no connection. */
+function controlApp() {
+  const proxy = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: 1, registrationDelayMs: 60_000 });
+  const app = createControlApp({ proxy, queues: {} as Lab['queues'], shopUrl: 'http://127.0.0.1:1' });
+  return { app, proxy };
+}
+
+describe('the control API', () => {
+  let proxy: FaultProxy | undefined;
+  afterEach(async () => {
+    await proxy?.stop().catch(() => undefined);
+  });
+
+  it('deregisters the target and answers the proxy state', async () => {
+    // Given an available target
+    const control = controlApp();
+    proxy = control.proxy;
+    // When it is deregistered through the API
+    const response = await control.app.request('/proxy/deregister', { method: 'POST' });
+    // Then the answer is the new state
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ state: 'DEREGISTERED' });
+  });
+
+  it('answers 409 with the state when the target is already registered', async () => {
+    // Given an available target
+    const control = controlApp();
+    proxy = control.proxy;
+    // When it is registered again
+    const response = await control.app.request('/proxy/register', { method: 'POST' });
+    // Then the proxy's refusal is a conflict that says where the target stands
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ state: 'AVAILABLE', error: expect.any(String) });
+  });
+
+  it('answers 409 when the target is already deregistered', async () => {
+    // Given a deregistered target
+    const control = controlApp();
+    proxy = control.proxy;
+    control.proxy.deregister();
+    // When it is deregistered again
+    const response = await control.app.request('/proxy/deregister', { method: 'POST' });
+    // Then the proxy's refusal is a conflict that says where the target stands
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ state: 'DEREGISTERED' });
+  });
+});

@@ -1,0 +1,88 @@
+// The local dispatcher: every Task gets a handler or the run is refused; RDS tasks speak Java SDK v2 names.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { FaultProxy } from '../../../local/lab/fault-proxy';
+import { MetricsSink } from '../../../local/lab/metrics-sink';
+import { buildTaskHandlers, TaskError, UnhandledTaskError, type TaskTargets } from '../../../local/runner/task-dispatcher';
+
+function definitionWith(resource: string, parameters: Record<string, unknown> = {}): StateMachineDefinition {
+  return { StartAt: 'OnlyTask', States: { OnlyTask: { Type: 'Task', Resource: resource, Parameters: parameters, End: true } } } as unknown as StateMachineDefinition;
+}
+
+describe('buildTaskHandlers', () => {
+  const proxy = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: 1 });
+  const targets: TaskTargets = {
+    proxy,
+    proxyName: 'chaos-shop-proxy',
+    targetGroupName: 'default',
+    dbClusterIdentifier: 'chaos-shop-cluster',
+    sqs: new SQSClient({ region: 'us-east-1' }),
+    dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
+    metrics: new MetricsSink(),
+    steps: {},
+    stepsByFunctionArn: new Map(),
+  };
+
+  it('refuses a definition with a Task the lab cannot run, naming it', () => {
+    // Given a Task for a service the lab does not emulate
+    const definition = definitionWith('arn:aws:states:::aws-sdk:ec2:terminateInstances');
+    // When handlers are built, Then the run is refused before it starts
+    expect(() => buildTaskHandlers(definition, targets)).toThrow(UnhandledTaskError);
+    expect(() => buildTaskHandlers(definition, targets)).toThrow(/OnlyTask \(arn:aws:states:::aws-sdk:ec2:terminateInstances\)/);
+  });
+
+  it('keeps the run log lines a PutLogEvents task sends, in order, and refuses lines out of order as the API does', async () => {
+    // Given a PutLogEvents task and a sink of its own
+    const metrics = new MetricsSink();
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:cloudwatchlogs:putLogEvents'), { ...targets, metrics });
+    const request = (timestamps: number[]) => ({ LogGroupName: 'run-log', LogStreamName: 'runs', LogEvents: timestamps.map((Timestamp) => ({ Timestamp, Message: `{"t":${Timestamp}}` })) });
+    // When it runs with two lines in order
+    await handlers.OnlyTask(request([1_000, 2_000]));
+    // Then both are kept with their timestamps
+    expect(metrics.runLog().map((l) => [l.logStreamName, l.timestamp, l.message])).toEqual([['runs', 1_000, '{"t":1000}'], ['runs', 2_000, '{"t":2000}']]);
+    // And a call with lines out of order is refused whole
+    await expect(handlers.OnlyTask(request([3_000, 2_500]))).rejects.toThrow(/chronological/);
+    expect(metrics.runLog()).toHaveLength(2);
+  });
+
+  it('deregisters the lab target when called with DbProxyName, the Java SDK v2 name', async () => {
+    // Given a deregister task with the names Step Functions uses
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'), targets);
+    // When it runs
+    await handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', TargetGroupName: 'default', DbClusterIdentifiers: ['chaos-shop-cluster'] });
+    // Then the target is gone
+    expect(proxy.state).toBe('DEREGISTERED');
+  });
+
+  it('answers a deregister of a missing target with Rds.DbProxyTargetNotFoundException', async () => {
+    // Given the target is already deregistered (previous test)
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'), targets);
+    // When deregister runs again, Then it fails with the error name a Catch matches on
+    await expect(handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] })).rejects.toMatchObject({
+      name: 'Rds.DbProxyTargetNotFoundException',
+    });
+  });
+
+  it('refuses the AWS API casing DBProxyName, as Step Functions would', async () => {
+    // Given a register task written with the API's own casing
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:registerDBProxyTargets'), targets);
+    // When it runs, Then it fails: the parameter is not recognised
+    const call = handlers.OnlyTask({ DBProxyName: 'chaos-shop-proxy', DBClusterIdentifiers: ['chaos-shop-cluster'] });
+    await expect(call).rejects.toBeInstanceOf(TaskError);
+    await expect(handlers.OnlyTask({ DBProxyName: 'chaos-shop-proxy' })).rejects.toMatchObject({ name: 'Rds.DbProxyNotFoundException' });
+    expect(proxy.state).toBe('DEREGISTERED');
+  });
+
+  it('answers a register of a registered target with Rds.DbProxyTargetAlreadyRegisteredException', async () => {
+    // Given a register that succeeds once
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:registerDBProxyTargets'), targets);
+    await handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] });
+    expect(proxy.state).toBe('REGISTERING');
+    // When it runs again, Then the error is the one the rollback treats as success
+    await expect(handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] })).rejects.toMatchObject({
+      name: 'Rds.DbProxyTargetAlreadyRegisteredException',
+    });
+    await proxy.stop();
+  });
+});
