@@ -63,7 +63,7 @@ Examples:
   gameday history --local --json                  the runs recorded on this machine, as JSON
   gameday schedule status --stack GameDay         the recurring GameDay's schedule
 
-Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS, network or other error (no verdict), 3 inconclusive or aborted.`,
+Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS, network or other error (no verdict), 3 inconclusive or aborted, 4 skipped (a change freeze, outside the allowed window, or halted: nothing was harmed).`,
     )
     // Every file a command will write is checked before it runs, so no run ends with its report lost.
     .hook('preAction', (_program, command) => checkOutputPaths(outputPathsOf(command)));

@@ -3,6 +3,7 @@ import type { RunSettings } from '../steps/core/contracts';
 import { checkQueue, checkRdsArn, checkSameLocation, DEFAULT_SHOP_AUTH, PROXY_RESOURCE, readShopAuth, type ShopAuth, TARGET_GROUP_RESOURCE } from './config-arns';
 import { asRecord, describe, integerIn, isHttpUrl, isLiteral, optionalString, requiredString } from './config-values';
 import { checkTolerances, DEFAULT_TOLERANCES, type HypothesisTolerances, mergeTolerances } from '../steps/core/hypothesis-tolerances';
+import { checkRunWindow, type RunWindow } from '../steps/core/run-window';
 import { checkExecutionTimeout, checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, longestAcceptedRunSeconds, NUMERIC_SETTINGS } from '../steps/core/run-settings';
 
 export { DEFAULT_SHOP_AUTH, regionOfArn, type ShopAuth } from './config-arns';
@@ -20,10 +21,29 @@ export type ExperimentDefaults = Readonly<Omit<RunSettings, 'dryRun'>>;
 export interface GameDayScheduleConfig {
   /** @default false */
   readonly enabled: boolean;
-  /** An EventBridge Scheduler `rate(...)` or `cron(...)` expression. @default 'rate(7 days)' */
+  /**
+   * An EventBridge Scheduler `rate(...)` or `cron(...)` expression. A rate fires at whatever time of
+   * day the schedule was created or enabled, so the default is a cron at a quiet hour.
+   * @default 'cron(0 2 ? * TUE *)' (Tuesday 02:00 in `timezone`)
+   */
   readonly expression: string;
-  /** IANA time zone a cron expression is evaluated in. @default 'UTC' */
+  /** IANA time zone a cron expression (and the allowed window) is read in. @default 'UTC' */
   readonly timezone: string;
+  /** When a scheduled start may run; outside it the preflight ends the run `skipped`. @default - any time */
+  readonly allowedWindow: AllowedWindow | null;
+}
+
+/** The days and hours (in the schedule's time zone) a scheduled GameDay may start in. */
+export type AllowedWindow = RunWindow;
+
+/** Where a finished run is announced. */
+export interface NotifyConfig {
+  /** Email addresses subscribed to the topic (each confirms its subscription once). @default [] */
+  readonly emails: readonly string[];
+  /** A Slack channel through AWS Chatbot; the workspace must be authorized in the Chatbot console first. @default - none */
+  readonly slack: { readonly workspaceId: string; readonly channelId: string } | null;
+  /** Announce every run, passes too. @default false - only runs that did not pass, and the first pass after one that did not */
+  readonly everyRun: boolean;
 }
 
 /** The tag a proxy and cluster must carry before the GameDay may deregister the target. */
@@ -73,8 +93,16 @@ export interface GameDayConfig {
   readonly experiment: ExperimentDefaults;
   /** What the hypothesis tolerates on every run; an execution input may set its own. @default - the seed's: nothing fails, no bound on latency or time */
   readonly hypothesis: HypothesisTolerances;
-  /** @default - disabled, weekly, UTC */
+  /** @default - disabled, Tuesday 02:00 UTC, no allowed window */
   readonly schedule: GameDayScheduleConfig;
+  /** @default - no subscription: the topic and its messages exist, nobody receives them */
+  readonly notify: NotifyConfig;
+  /**
+   * SSM Change Calendars (names or ARNs) the preflight asks; while any is CLOSED a run ends
+   * `skipped` before any harm, unless its input sets `ignoreChangeFreeze`.
+   * @default []
+   */
+  readonly changeCalendars: readonly string[];
   /** How often the reconciler checks that the target is registered. @default 15 */
   readonly reconcilerRateMinutes: number;
   /** Execution timeout; every run is checked against it before any harm. @default - the longest run any accepted input can make */
@@ -87,7 +115,8 @@ const { dryRun: _dryRun, ...seedExperiment } = DEFAULT_RUN_SETTINGS;
 /** The seed's experiment: 30 s baseline, 180 s outage, 60 s recovery at 3 reads + 1 write per second. */
 export const DEFAULT_EXPERIMENT: ExperimentDefaults = Object.freeze(seedExperiment);
 
-export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({ enabled: false, expression: 'rate(7 days)', timezone: 'UTC' });
+export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({ enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC', allowedWindow: null });
+export const DEFAULT_NOTIFY: NotifyConfig = Object.freeze({ emails: [], slack: null, everyRun: false });
 export const DEFAULT_ALLOW_TAG: AllowTag = Object.freeze({ key: 'gameday-allowed', value: 'true' });
 /** DescribeAlarms takes at most 100 names in one call. */
 const MAX_STOP_CONDITION_ALARMS = 100;
@@ -117,6 +146,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
     'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'stopConditionAlarmNames', 'metricNamespace',
     'allowTag', 'experiment', 'hypothesis', 'schedule', 'reconcilerRateMinutes', 'executionTimeoutMinutes', 'shopAuth',
+    'notify', 'changeCalendars',
   ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) problems.push(`unknown key "${key}"`);
@@ -176,6 +206,8 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   problems.push(...hypothesisProblems);
   const hypothesis = input.hypothesis === undefined || hypothesisProblems.length > 0 ? DEFAULT_TOLERANCES : mergeTolerances(input.hypothesis as Partial<HypothesisTolerances>);
   const schedule = readSchedule(input.schedule, problems);
+  const notify = readNotify(input.notify, problems);
+  const changeCalendars = readChangeCalendars(input.changeCalendars, problems);
   const reconcilerRateMinutes = integerIn(input.reconcilerRateMinutes, 'reconcilerRateMinutes', 15, 1, 1440, problems);
   const executionTimeoutMinutes = integerIn(input.executionTimeoutMinutes, 'executionTimeoutMinutes', defaultTimeoutMinutes(experiment), 1, 60 * 24 * 7, problems);
 
@@ -200,6 +232,8 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     experiment: experiment ?? DEFAULT_EXPERIMENT,
     hypothesis,
     schedule: schedule ?? DEFAULT_SCHEDULE,
+    notify: notify ?? DEFAULT_NOTIFY,
+    changeCalendars: changeCalendars ?? [],
     reconcilerRateMinutes: reconcilerRateMinutes ?? 15,
     executionTimeoutMinutes: executionTimeoutMinutes ?? defaultTimeoutMinutes(experiment),
   };
@@ -258,7 +292,7 @@ function readSchedule(value: unknown, problems: string[]): GameDayScheduleConfig
   if (value === undefined) return DEFAULT_SCHEDULE;
   const input = asRecord(value, 'schedule', problems);
   const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !['enabled', 'expression', 'timezone'].includes(k))) problems.push(`unknown key "schedule.${extra}"`);
+  for (const extra of Object.keys(input).filter((k) => !['enabled', 'expression', 'timezone', 'allowedWindow'].includes(k))) problems.push(`unknown key "schedule.${extra}"`);
   const enabled = input.enabled ?? DEFAULT_SCHEDULE.enabled;
   const expression = input.expression ?? DEFAULT_SCHEDULE.expression;
   const timezone = input.timezone ?? DEFAULT_SCHEDULE.timezone;
@@ -267,8 +301,55 @@ function readSchedule(value: unknown, problems: string[]): GameDayScheduleConfig
     problems.push(`schedule.expression must be a rate(<n> <minutes|hours|days>) or cron(...) expression (got ${describe(expression)})`);
   }
   if (typeof timezone !== 'string' || !TIME_ZONE.test(timezone)) problems.push(`schedule.timezone must be an IANA time zone such as UTC or Europe/Berlin (got ${describe(timezone)})`);
+  let allowedWindow: AllowedWindow | null = null;
+  if (input.allowedWindow !== undefined && input.allowedWindow !== null) {
+    const windowProblems = checkRunWindow(input.allowedWindow, 'schedule.allowedWindow');
+    problems.push(...windowProblems);
+    if (windowProblems.length === 0) allowedWindow = input.allowedWindow as AllowedWindow;
+  }
   if (problems.length > before) return undefined;
-  return { enabled: enabled as boolean, expression: expression as string, timezone: timezone as string };
+  return { enabled: enabled as boolean, expression: expression as string, timezone: timezone as string, allowedWindow };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const CALENDAR = /^(?:[A-Za-z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/[A-Za-z0-9_.-]{3,128})$/;
+
+function readNotify(value: unknown, problems: string[]): NotifyConfig | undefined {
+  if (value === undefined) return DEFAULT_NOTIFY;
+  const input = asRecord(value, 'notify', problems);
+  const before = problems.length;
+  for (const extra of Object.keys(input).filter((k) => !['emails', 'slack', 'everyRun'].includes(k))) problems.push(`unknown key "notify.${extra}"`);
+  const emails = input.emails ?? [];
+  if (!Array.isArray(emails)) problems.push(`notify.emails must be an array of email addresses (got ${describe(emails)})`);
+  else emails.forEach((email, i) => {
+    if (typeof email !== 'string' || !EMAIL.test(email)) problems.push(`notify.emails[${i}] must be an email address (got ${describe(email)})`);
+  });
+  let slack: NotifyConfig['slack'] = null;
+  if (input.slack !== undefined && input.slack !== null) {
+    const raw = asRecord(input.slack, 'notify.slack', problems);
+    for (const extra of Object.keys(raw).filter((k) => !['workspaceId', 'channelId'].includes(k))) problems.push(`unknown key "notify.slack.${extra}"`);
+    // Chatbot's ids: the workspace (team) id starts with T, a channel id with C (public) or G (private).
+    if (typeof raw.workspaceId !== 'string' || !/^T[A-Z0-9]{1,255}$/.test(raw.workspaceId)) problems.push(`notify.slack.workspaceId must be a Slack workspace id such as T0123ABCD (got ${describe(raw.workspaceId)})`);
+    if (typeof raw.channelId !== 'string' || !/^[CG][A-Z0-9]{1,255}$/.test(raw.channelId)) problems.push(`notify.slack.channelId must be a Slack channel id such as C0123ABCD (got ${describe(raw.channelId)})`);
+    slack = { workspaceId: raw.workspaceId as string, channelId: raw.channelId as string };
+  }
+  const everyRun = input.everyRun ?? DEFAULT_NOTIFY.everyRun;
+  if (typeof everyRun !== 'boolean') problems.push(`notify.everyRun must be true or false (got ${describe(everyRun)})`);
+  if (problems.length > before) return undefined;
+  return { emails: [...(emails as string[])], slack, everyRun: everyRun as boolean };
+}
+
+function readChangeCalendars(value: unknown, problems: string[]): string[] | undefined {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`changeCalendars must be an array of SSM Change Calendar names or ARNs (got ${describe(value)})`);
+    return undefined;
+  }
+  const before = problems.length;
+  value.forEach((name, i) => {
+    if (typeof name !== 'string' || !CALENDAR.test(name)) problems.push(`changeCalendars[${i}] must be a Change Calendar name (3-128 letters, digits, _ . -) or its document ARN (got ${describe(name)})`);
+  });
+  return problems.length > before ? undefined : [...(value as string[])];
 }
 
 /** The longest run any accepted input can make with these defaults, in whole minutes: no accepted run outlasts it. */

@@ -40,6 +40,8 @@ function verdictCase(verdict: Verdict, reasons: readonly string[]): { xml: strin
   if (verdict === 'failed' || verdict === 'aborted') {
     return { xml: `${open}\n      <failure message="${xml(`the run ${verdict}`)}" type="${verdict === 'failed' ? 'RunFailed' : 'RunAborted'}">${why}</failure>\n    </testcase>`, failed: true, skipped: false };
   }
+  // A skipped run (a change freeze, outside its window, halted) harmed nothing and judged nothing: a CI pipeline shows it skipped, not green.
+  if (verdict === 'skipped') return { xml: `${open}\n      <skipped message="${xml(`skipped: ${reasons.join('; ')}`)}"/>\n    </testcase>`, failed: false, skipped: true };
   if (verdict === 'inconclusive') return { xml: `${open}\n      <skipped message="${xml(`inconclusive: ${reasons.join('; ')}`)}"/>\n    </testcase>`, failed: false, skipped: true };
   return { xml: `${open}\n      <system-out>${why}</system-out>\n    </testcase>`, failed: false, skipped: false };
 }

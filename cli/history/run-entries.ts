@@ -20,7 +20,7 @@ export interface RunHistory {
   readonly skipped: SkippedEntry[];
 }
 
-const VERDICTS = new Set(['passed', 'failed', 'inconclusive', 'aborted']);
+const VERDICTS = new Set(['passed', 'failed', 'inconclusive', 'aborted', 'skipped']);
 
 /** Why `value` is not a run report this history can list, or null when it is one. */
 export function notARunReport(value: unknown): string | null {

@@ -36,6 +36,8 @@ export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
  */
 export const LOCAL_LAB: LabOptions = Object.freeze({ breakerRecoveryTimeoutMs: 2_000, registrationDelayMs: 500, visibilityTimeoutSeconds: 2, maxReceiveCount: 30 });
 
+/** The change calendar the lab answers GetCalendarState for. */
+export const LOCAL_CHANGE_CALENDAR = 'lab-change-calendar';
 export const LOCAL_PROXY_NAME = 'chaos-shop-proxy';
 export const LOCAL_CLUSTER_ID = 'chaos-shop-cluster';
 const ACCOUNT = '000000000000';
@@ -62,7 +64,10 @@ export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'>, setting
     allowTag: { key: 'gameday-allowed', value: 'true' },
     experiment,
     hypothesis: DEFAULT_TOLERANCES,
-    schedule: { enabled: false, expression: 'rate(7 days)', timezone: 'UTC' },
+    schedule: { enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC', allowedWindow: null },
+    notify: { emails: [], slack: null, everyRun: false },
+    // The lab's own change calendar, whose state `--change-calendar` sets: the preflight asks it as it asks SSM on AWS.
+    changeCalendars: [LOCAL_CHANGE_CALENDAR],
     reconcilerRateMinutes: 15,
     // As on AWS: the longest run any accepted input can make, so the lab accepts what a stack would (a 20-minute soak among them).
     executionTimeoutMinutes: Math.ceil(longestAcceptedRunSeconds({ ...experiment, dryRun: false }) / 60),

@@ -164,7 +164,8 @@ export interface WindowFigures {
   startLagMs: number;
 }
 
-export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'aborted';
+/** `skipped`: the run was refused before any harm on purpose (a change freeze, the allowed window, the halt lever): not a failure. */
+export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'aborted' | 'skipped';
 
 export interface PhaseCounts {
   reads: ReadCounts;

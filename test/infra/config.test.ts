@@ -23,7 +23,9 @@ describe('validateGameDayConfig', () => {
     expect(config.stopConditionAlarmNames).toEqual([]);
     expect(config.metricNamespace).toBe('GameDay');
     expect(config.allowTag).toEqual({ key: 'gameday-allowed', value: 'true' });
-    expect(config.schedule).toEqual({ enabled: false, expression: 'rate(7 days)', timezone: 'UTC' });
+    expect(config.schedule).toEqual({ enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC', allowedWindow: null });
+    expect(config.notify).toEqual({ emails: [], slack: null, everyRun: false });
+    expect(config.changeCalendars).toEqual([]);
     expect(config.reconcilerRateMinutes).toBe(15);
   });
 
@@ -227,7 +229,42 @@ describe('validateGameDayConfig', () => {
     const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, schedule });
 
     // Then it is kept as given
-    expect(config.schedule).toEqual(schedule);
+    expect(config.schedule).toEqual({ ...schedule, allowedWindow: null });
+  });
+
+  test('reads an allowed window, notification subscribers and change calendars', () => {
+    // Given a window, two emails, a Slack channel and a calendar
+    const config = validateGameDayConfig({
+      ...EXAMPLE_GAMEDAY_CONTEXT,
+      schedule: { timezone: 'Europe/Berlin', allowedWindow: { days: ['TUE', 'WED'], startHour: 1, endHour: 5 } },
+      notify: { emails: ['team@example.com', 'oncall@example.com'], slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }, everyRun: true },
+      changeCalendars: ['release-freeze'],
+    });
+
+    // Then each is kept, the rest of the schedule defaulted
+    expect(config.schedule).toEqual({ enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'Europe/Berlin', allowedWindow: { days: ['TUE', 'WED'], startHour: 1, endHour: 5 } });
+    expect(config.notify).toEqual({ emails: ['team@example.com', 'oncall@example.com'], slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }, everyRun: true });
+    expect(config.changeCalendars).toEqual(['release-freeze']);
+  });
+
+  test('refuses a malformed window, email, Slack channel and calendar, all at once', () => {
+    // Given one mistake in each
+    const raw = {
+      ...EXAMPLE_GAMEDAY_CONTEXT,
+      schedule: { allowedWindow: { days: ['TUESDAY'], startHour: 5, endHour: 1 } },
+      notify: { emails: ['not-an-email'], slack: { workspaceId: 'team', channelId: 'C1' } },
+      changeCalendars: ['x'],
+    };
+
+    // When it is validated
+    // Then every problem is named
+    expect(problemsOf(raw)).toEqual([
+      expect.stringContaining('schedule.allowedWindow.days must be'),
+      expect.stringContaining('schedule.allowedWindow.endHour must be after startHour'),
+      expect.stringContaining('notify.emails[0] must be an email address'),
+      expect.stringContaining('notify.slack.workspaceId must be a Slack workspace id'),
+      expect.stringContaining('changeCalendars[0] must be a Change Calendar name'),
+    ]);
   });
 
   test('refuses a schedule that is not a rate or cron expression', () => {

@@ -301,8 +301,8 @@ describe('GameDay schedule', () => {
   test('is disabled by default', () => {
     // Given the default config
     // When the GameDay schedule is read
-    // Then it is disabled, weekly
-    expect(gameDaySchedule(template)).toMatchObject({ State: 'DISABLED', ScheduleExpression: 'rate(7 days)' });
+    // Then it is disabled, and fires at a quiet hour (a cron, Tuesday 02:00 UTC), not whenever a rate was enabled
+    expect(gameDaySchedule(template)).toMatchObject({ State: 'DISABLED', ScheduleExpression: 'cron(0 2 ? * TUE *)', ScheduleExpressionTimezone: 'UTC' });
   });
 
   test('is enabled when the config enables it, with its cron expression read in its time zone', () => {

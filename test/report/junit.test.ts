@@ -65,6 +65,18 @@ describe('JUnit output', () => {
     expect(cases.find((c) => c.name === 'verdict')?.failure?.['#text']).toBe('preflight: the target is not registered');
   });
 
+  it('marks a skipped run skipped, never failed nor passed, naming why', () => {
+    // Given a run skipped by a change freeze before any harm
+    const report = reportWithoutReportStep({
+      runId: 'r', startedAt: '2026-11-27T02:00:00.000Z', degradation: true, config: null, verdict: 'skipped', reasons: ['change freeze: calendar release-freeze is CLOSED'],
+      registeredAtEnd: true, queue: { remaining: 0, dlq: 0 }, transitions: 4,
+    });
+    const { suite, cases } = parse(renderJunit(report));
+    // Then nothing failed and the verdict's case is skipped with the calendar named
+    expect(suite.failures).toBe('0');
+    expect(cases.find((c) => c.name === 'verdict')?.skipped?.message).toBe('skipped: change freeze: calendar release-freeze is CLOSED');
+  });
+
   it('escapes what the report says, so any reason stays well-formed', () => {
     // Given a reason with markup, quotes and a control character
     const report = { ...judged(fragileRun()), reasons: ['<b>"x" & \'y\'\u0007</b>'] };
