@@ -11,4 +11,12 @@ export const EXIT_USAGE = 2;
 /** The command line was refused before anything ran; the command exits EXIT_USAGE with its message. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+
+  /** @param hint a line printed after the message, e.g. where the usage is; none when the message says it all */
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
 }

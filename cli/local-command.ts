@@ -1,5 +1,5 @@
 // `gameday local` (`npm run gameday`): a whole GameDay on this machine, then the result table.
-import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ReportSubject } from '../report/html-report';
 import type { RunOverrides, RunReport } from '../steps/core/contracts';
@@ -9,7 +9,8 @@ import type { LocalRunResult, Progress } from '../local/runner/runner';
 import { describeEnding } from './ending';
 import { EXIT_CODES, UsageError } from './exit-codes';
 import { createLiveLine, type LiveLine, type LiveStream } from './live-line';
-import { outputPathOption } from './output-paths';
+import { outputPathOption, writeOutputFile } from './output-paths';
+import { DEFAULT_HISTORY_DIR } from './history/local-runs';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom } from './hypothesis-options';
 import type { HistoryOutput } from './history/history-command';
 
@@ -136,11 +137,7 @@ export async function runLocalCommand(
       out(formatCompareTable(before.report, after.report));
       out('');
       out(formatRunTable(after.report, 'AFTER'));
-      writeJson(options.json ?? DEFAULT_REPORT_PATH, { before: before.report, after: after.report }, out);
-      const history = await recordRuns(options, [before.report, after.report], { out, err });
-      if (options.html) await writeHtml(options.html, { before: before.report, after: after.report }, out, history);
-      if (options.junit) await writeJunit(options.junit, after.report, out);
-      return EXIT_CODES[after.report.verdict];
+      return await writeReports(options, [before.report, after.report], { before: before.report, after: after.report }, { out, err });
     }
     const result = await run(options.degradation, '');
     return await finish(result.report, options, { out, err }, formatRunTable(result.report, 'GameDay'));
@@ -153,33 +150,36 @@ async function finish(report: RunReport, options: LocalCommandOptions, output: H
   const { out } = output;
   out('');
   out(table);
-  writeJson(options.json ?? DEFAULT_REPORT_PATH, report, out);
-  const history = await recordRuns(options, [report], output);
-  if (options.html) await writeHtml(options.html, report, out, history);
-  if (options.junit) await writeJunit(options.junit, report, out);
-  return EXIT_CODES[report.verdict];
+  return writeReports(options, [report], report, output);
 }
 
-async function writeJunit(path: string, report: RunReport, out: (line: string) => void): Promise<void> {
-  const { renderJunit } = await import('../report/junit');
-  writeFileSync(path, renderJunit(report));
-  out(`JUnit written to ${path}`);
-}
-
-/** Records the runs in the history directory; returns the history the HTML report's trend is drawn against. */
-async function recordRuns(options: LocalCommandOptions, reports: RunReport[], output: HistoryOutput): Promise<RunReport[]> {
+/**
+ * Records the runs, then writes the files the flags name; a file that cannot be written after all
+ * goes to the run's history directory instead, and the line says where.
+ */
+async function writeReports(options: LocalCommandOptions, runs: RunReport[], subject: ReportSubject, output: HistoryOutput): Promise<number> {
+  const last = runs[runs.length - 1];
+  const historyDir = options.historyDir ?? DEFAULT_HISTORY_DIR;
+  const fallbackDir = join(historyDir, last.runId);
+  const write = (what: string, path: string, body: () => string) => {
+    try {
+      const written = writeOutputFile(path, body(), fallbackDir);
+      if (written.failed) output.err(`gameday: ${what} could not be written to ${written.failed.path} (${written.failed.reason}); written to ${written.path} instead`);
+      else output.out(`${what} written to ${written.path}`);
+    } catch (error) {
+      output.err(`gameday: ${what} could not be written to ${path} nor to ${fallbackDir}: ${(error as Error).message}`);
+    }
+  };
+  write('Run report', options.json ?? DEFAULT_REPORT_PATH, () => `${JSON.stringify(runs.length === 1 ? runs[0] : { before: runs[0], after: last }, null, 2)}\n`);
   const { recordLocalRuns } = await import('./history/record-local-runs');
-  const { DEFAULT_HISTORY_DIR } = await import('./history/local-runs');
-  return recordLocalRuns(options.historyDir ?? DEFAULT_HISTORY_DIR, reports, output);
-}
-
-function writeJson(path: string, value: unknown, out: (line: string) => void): void {
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
-  out(`Run report written to ${path}`);
-}
-
-async function writeHtml(path: string, subject: ReportSubject, out: (line: string) => void, history: readonly RunReport[]): Promise<void> {
-  const { renderHtmlReport } = await import('../report/html-report');
-  writeFileSync(path, renderHtmlReport(subject, undefined, { history }));
-  out(`HTML report written to ${path}`);
+  const history = recordLocalRuns(historyDir, runs, output);
+  if (options.html) {
+    const { renderHtmlReport } = await import('../report/html-report');
+    write('HTML report', options.html, () => renderHtmlReport(subject, undefined, { history }));
+  }
+  if (options.junit) {
+    const { renderJunit } = await import('../report/junit');
+    write('JUnit', options.junit, () => renderJunit(last));
+  }
+  return EXIT_CODES[last.verdict];
 }

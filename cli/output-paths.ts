@@ -1,6 +1,6 @@
 // Files a command will write are checked before it runs: a GameDay whose report cannot be written is refused, not run and lost.
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmdirSync, statSync, type Stats, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { UsageError } from './exit-codes';
 
@@ -26,9 +26,25 @@ function statOf(path: string): Stats | null {
   }
 }
 
-function writable(path: string): boolean {
+/**
+ * Whether a write at `path` succeeds, found by doing one: access() says yes to root for /proc and
+ * /sys, where no file can be created. An existing file is opened for appending (nothing written, its
+ * contents and times unchanged); a new one is created and removed.
+ */
+function writableFile(path: string, exists: boolean): boolean {
   try {
-    accessSync(path, constants.W_OK);
+    closeSync(openSync(path, exists ? 'a' : 'wx'));
+    if (!exists) unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether entries can be made in the directory `dir`: a probe directory is created in it and removed. */
+function writableDirectory(dir: string): boolean {
+  try {
+    rmdirSync(mkdtempSync(`${dir.replace(/\/+$/, '')}/.gameday-probe-`));
     return true;
   } catch {
     return false;
@@ -52,17 +68,17 @@ export function outputPathProblem(output: OutputPath): string | null {
   const stats = statOf(path);
   if ((output.kind ?? 'file') === 'file') {
     if (stats?.isDirectory()) return `${named}: is a directory, give a file path`;
-    if (stats) return writable(path) ? null : `${named}: the file is not writable`;
+    if (stats) return writableFile(path, true) ? null : `${named}: the file is not writable`;
     const dir = dirname(path);
     const dirStats = statOf(dir);
     if (!dirStats) return `${named}: the directory ${dir} does not exist`;
     if (!dirStats.isDirectory()) return `${named}: ${dir} is not a directory`;
-    return writable(dir) ? null : `${named}: the directory ${dir} is not writable`;
+    return writableFile(path, false) ? null : `${named}: the directory ${dir} is not writable`;
   }
   if (stats && !stats.isDirectory()) return `${named}: is a file, give a directory`;
   const existing = nearestExisting(path);
   if (!existing.stats.isDirectory()) return `${named}: ${existing.path} is not a directory`;
-  return writable(existing.path) ? null : `${named}: the directory ${existing.path} is not writable`;
+  return writableDirectory(existing.path) ? null : `${named}: the directory ${existing.path} is not writable`;
 }
 
 /** Refuses, in one line naming every bad option, when any of `outputs` cannot be written. */
@@ -88,4 +104,24 @@ export function outputPathsOf(command: Command): OutputPath[] {
   return command.options
     .filter((option) => OUTPUT_OPTIONS.has(option))
     .map((option) => ({ option: option.long ?? option.flags, path: command.getOptionValue(option.attributeName()) as string | undefined, kind: OUTPUT_OPTIONS.get(option) }));
+}
+
+/** Where a file was written: the path asked for, or the fallback and why the path failed. */
+export type WrittenFile = { readonly path: string; readonly failed?: undefined } | { readonly path: string; readonly failed: { readonly path: string; readonly reason: string } };
+
+/**
+ * Writes `body` to `path`; when that fails even so (the disk filled, the directory went away since
+ * the check), writes it into `fallbackDir` instead, so a run that ended never loses its report.
+ * Throws only when both fail.
+ */
+export function writeOutputFile(path: string, body: string, fallbackDir: string): WrittenFile {
+  try {
+    writeFileSync(path, body);
+    return { path };
+  } catch (error) {
+    const fallback = join(fallbackDir, `output-${basename(path)}`);
+    mkdirSync(fallbackDir, { recursive: true });
+    writeFileSync(fallback, body);
+    return { path: fallback, failed: { path, reason: (error as Error).message } };
+  }
 }

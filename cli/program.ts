@@ -1,5 +1,6 @@
 // The `gameday` command line: `local` (the default) and the AWS commands, with their clients and terminal injectable.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { commandLineProblem } from './command-rules';
 import { EXIT_USAGE, UsageError } from './exit-codes';
 import { addLocalRunOptions, type LocalCommandOptions, wholeNumber } from './local-command';
 import { checkOutputPaths, outputPathOption, outputPathsOf } from './output-paths';
@@ -38,6 +39,11 @@ function withTarget(command: Command): Command {
     .option('--region <region>', 'AWS region (default: the ARN\'s region, else AWS_REGION or the profile\'s)');
 }
 
+/** The line after a usage error: where the command's usage is. */
+function usageHint(command: Command): string {
+  return `(gameday ${command.name()} --help lists its options)`;
+}
+
 /** Runs `gameday` with `argv` (as process.argv); returns the exit code. */
 export async function runGameday(argv: readonly string[], deps: GamedayDeps): Promise<number> {
   const err = deps.err ?? ((line: string) => console.error(line));
@@ -47,7 +53,8 @@ export async function runGameday(argv: readonly string[], deps: GamedayDeps): Pr
     .version(packageVersion(), '-V, --version', 'print the version of gameday')
     .exitOverride()
     .configureOutput({ writeErr: (text) => err(text.trimEnd()) })
-    .showHelpAfterError()
+    // A usage error is one line and a hint, not the whole usage (it buried the error under 50 lines).
+    .showHelpAfterError('(gameday --help lists the commands)')
     .addHelpText(
       'after',
       `
@@ -65,8 +72,18 @@ Examples:
 
 Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS, network or other error (no verdict), 3 inconclusive or aborted, 4 skipped (a change freeze, outside the allowed window, or halted: nothing was harmed).`,
     )
-    // Every file a command will write is checked before it runs, so no run ends with its report lost.
-    .hook('preAction', (_program, command) => checkOutputPaths(outputPathsOf(command)));
+    .hook('preAction', (_program, command) => {
+      // Flags that contradict each other, or a target the command lacks, are named before anything else is asked (a region, a lab).
+      const problem = commandLineProblem({
+        name: command.name(),
+        options: command.opts(),
+        given: (key) => command.getOptionValueSource(key) === 'cli',
+        args: command.processedArgs,
+      });
+      if (problem) throw new UsageError(problem, usageHint(command));
+      // Every file a command will write is checked before it runs, so no run ends with its report lost.
+      checkOutputPaths(outputPathsOf(command));
+    });
 
   // `local` is the default only when the first argument is an option (or there is none): a mistyped
   // command is then commander's "unknown command" with its suggestion, not an argument of `local`.
@@ -185,12 +202,15 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
       await aws({ region: options.region }, async (clients) => (await commands()).scheduleCommand(clients, action, options, deps.io));
     });
 
+  for (const command of program.commands) command.showHelpAfterError(usageHint(command));
+
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     if (error instanceof UsageError || error instanceof CliError) {
       err(`gameday: ${error.message}`);
+      if (error instanceof UsageError && error.hint) err(error.hint);
       return EXIT_USAGE;
     }
     throw error;

@@ -11,6 +11,7 @@ import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import type { RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
 import { ALARM_METRICS, DEFAULT_METRIC_NAMESPACE } from '../../steps/core/metric-names';
 import { reportKeys } from '../../steps/core/report-storage';
+import { MISSING_TARGET } from '../command-rules';
 import { describeEnding } from '../ending';
 import { EXIT_CODES } from '../exit-codes';
 import { checkRunInput, readValidateInputParameters, UnreadableDefinition } from '../run-input';
@@ -42,7 +43,7 @@ export type StartOverrides = Omit<RunOverrides, 'dryRun'>;
 async function stateMachineArnOf(clients: AwsClients, target: TargetOptions): Promise<string> {
   if (target.stateMachineArn) return target.stateMachineArn;
   if (target.stack) return (await readStackOutputs(clients.cloudformation, target.stack)).stateMachineArn;
-  throw new CliError('which GameDay? pass --state-machine-arn ARN or --stack NAME');
+  throw new CliError(MISSING_TARGET.stateMachine);
 }
 
 /** `manual-20261127T020000Z-1a2b`: unique, sortable, and a valid execution name and run id. */
@@ -222,7 +223,7 @@ async function reportFromBucket(clients: AwsClients, options: { target: string; 
     throw new CliError(`not an execution ARN nor a run id: ${(error as Error).message}`);
   }
   const bucket = options.bucket ?? (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).reportBucket : null);
-  if (!bucket) throw new CliError('a run id is looked up in the report bucket: pass --stack NAME or --bucket NAME');
+  if (!bucket) throw new CliError(MISSING_TARGET.reportBucket);
   try {
     const answer = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.json }));
     const text = await answer.Body?.transformToString();
@@ -278,7 +279,7 @@ export async function historyCommand(
     // The JSON is the list of runs alone, so it parses.
     if (options.json) return 0;
   } else if (options.json) {
-    throw new CliError('--json lists the runs of the report bucket: pass --stack NAME or --bucket NAME');
+    throw new CliError(MISSING_TARGET.historyJson);
   } else {
     await printExecutions(clients, options, io);
   }
@@ -318,7 +319,7 @@ export type ScheduleAction = 'status' | 'enable' | 'disable';
 /** `gameday schedule status|enable|disable`: the recurring GameDay's schedule (EventBridge Scheduler). */
 export async function scheduleCommand(clients: AwsClients, action: ScheduleAction, options: { scheduleName?: string; group?: string; stack?: string }, io: CommandIo): Promise<number> {
   const name = options.scheduleName ?? (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).scheduleName : null);
-  if (!name) throw new CliError('which schedule? pass --stack NAME or --schedule-name NAME');
+  if (!name) throw new CliError(MISSING_TARGET.schedule);
   const group = options.group ?? 'default';
   let schedule: GetScheduleCommandOutput;
   try {

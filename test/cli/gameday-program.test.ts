@@ -121,3 +121,56 @@ describe('output paths', () => {
     expect(outcome.localRuns).toEqual([expect.objectContaining({ json: path.join(dir, 'r.json'), html: path.join(dir, 'r.html') })]);
   });
 });
+
+describe('flags that contradict each other or mean nothing', () => {
+  it.each([
+    [['--compare', '--degradation', 'off'], /^gameday: --degradation means nothing with --compare: --compare runs the fragile build, then the resilient one$/],
+    [['history', '--history-dir', 'runs'], /^gameday: --history-dir means nothing without --local/],
+    [['history', '--local', '--stack', 'GameDay'], /^gameday: --stack means nothing with --local/],
+    [['report', 'run-1', '--stack', 'GameDay', '--bucket', 'b'], /^gameday: --stack and --bucket cannot be used together/],
+    [['schedule', 'status', '--stack', 'GameDay', '--schedule-name', 's'], /^gameday: --stack and --schedule-name cannot be used together/],
+    [['start', '--stack', 'GameDay', '--state-machine-arn', 'arn:aws:states:us-east-1:1:stateMachine:g'], /^gameday: --state-machine-arn and --stack cannot be used together/],
+  ])('refuses gameday %j in one line and a hint, with exit 2, before anything runs', async (args, message) => {
+    // When the command line holds flags that cannot be honoured together
+    const outcome = await gameday(...args);
+    // Then one line names them, a second says where the usage is, and nothing runs or asks AWS
+    expect(outcome.code).toBe(2);
+    expect(outcome.errors).toEqual([expect.stringMatching(message), expect.stringMatching(/^\(gameday \w+ --help lists its options\)$/)]);
+    expect(outcome.localRuns).toHaveLength(0);
+    expect(outcome.clientsAsked).toBe(0);
+  });
+
+  it('accepts --degradation off alone and --compare alone', async () => {
+    // When each is given without the other
+    const off = await gameday('--degradation', 'off');
+    const compare = await gameday('--compare');
+    // Then both runs start
+    expect(off.localRuns).toEqual([expect.objectContaining({ degradation: false })]);
+    expect(compare.localRuns).toEqual([expect.objectContaining({ compare: true })]);
+  });
+});
+
+describe('usage errors', () => {
+  it('prints a malformed value in one line and a hint, not the whole usage', async () => {
+    // When a rate is not a number
+    const outcome = await gameday('--reads-per-second', 'abc');
+    // Then the error and the hint are all that is printed
+    expect(outcome.code).toBe(2);
+    expect(outcome.errors).toEqual([expect.stringMatching(/--reads-per-second.*"abc" is not a whole number/), '(gameday local --help lists its options)']);
+  });
+
+  it.each([
+    [['report', 'nonexistent'], /pass --stack NAME or --bucket NAME/],
+    [['start'], /which GameDay\? pass --state-machine-arn ARN or --stack NAME/],
+    [['history'], /which runs\?/],
+    [['schedule', 'status'], /which schedule\?/],
+    [['report', 'not/a run id', '--bucket', 'b'], /not an execution ARN nor a run id/],
+  ])('names what gameday %j lacks before asking AWS for a region', async (args, message) => {
+    // When a command lacks what it acts on (and no AWS region is set)
+    const outcome = await gameday(...args);
+    // Then the missing target is the error, and no AWS client was made
+    expect(outcome.code).toBe(2);
+    expect(outcome.errors[0]).toMatch(message);
+    expect(outcome.clientsAsked).toBe(0);
+  });
+});

@@ -1,9 +1,9 @@
 // Checking the paths a command will write, before it runs.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../cli/exit-codes';
-import { checkOutputPaths, outputPathProblem } from '../../cli/output-paths';
+import { checkOutputPaths, outputPathProblem, writeOutputFile } from '../../cli/output-paths';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gameday-paths-'));
 const file = path.join(dir, 'existing.json');
@@ -44,5 +44,55 @@ describe('checkOutputPaths', () => {
     expect(outputPathProblem({ option: '--history-dir', path: path.join(dir, 'runs', 'new', 'deeper'), kind: 'directory' })).toBeNull();
     expect(outputPathProblem({ option: '--history-dir', path: file, kind: 'directory' })).toMatch(/is a file, give a directory/);
     expect(outputPathProblem({ option: '--history-dir', path: path.join(file, 'under'), kind: 'directory' })).toMatch(/existing\.json is not a directory/);
+  });
+});
+
+describe('the probe of a path', () => {
+  it('refuses a file in /proc and /sys, where no file can be made, whoever runs it', () => {
+    // When the report would go where the kernel lets no file be created (root passes access() there)
+    // Then both are refused as unwritable directories
+    expect(outputPathProblem({ option: '--json', path: '/proc/x.json' })).toMatch(/--json \/proc\/x\.json: the directory \/proc is not writable/);
+    expect(outputPathProblem({ option: '--html', path: '/sys/x.html' })).toMatch(/--html \/sys\/x\.html: the directory \/sys is not writable/);
+  });
+
+  it('refuses a history directory to be created under /proc', () => {
+    // Then the directory the probe could not create an entry in is named
+    expect(outputPathProblem({ option: '--history-dir', path: '/proc/runs/deeper', kind: 'directory' })).toMatch(/the directory \/proc is not writable/);
+  });
+
+  it('leaves nothing behind in the directory it probed, and an existing file as it was', () => {
+    // Given a directory holding one file
+    const probed = mkdtempSync(path.join(tmpdir(), 'gameday-probed-'));
+    writeFileSync(path.join(probed, 'kept.json'), 'as it was');
+    // When a new file, the existing file and the directory as a history directory are checked
+    expect(outputPathProblem({ option: '--json', path: path.join(probed, 'new.json') })).toBeNull();
+    expect(outputPathProblem({ option: '--html', path: path.join(probed, 'kept.json') })).toBeNull();
+    expect(outputPathProblem({ option: '--history-dir', path: path.join(probed, 'runs'), kind: 'directory' })).toBeNull();
+    // Then the directory holds the one file, unchanged
+    expect(readdirSync(probed)).toEqual(['kept.json']);
+    expect(readFileSync(path.join(probed, 'kept.json'), 'utf8')).toBe('as it was');
+  });
+});
+
+describe('writeOutputFile', () => {
+  it('writes to the path asked for when it can', () => {
+    // When the path is writable
+    const target = path.join(dir, 'written.json');
+    const written = writeOutputFile(target, '{"a":1}', path.join(dir, 'fallback'));
+    // Then the file is there, and nothing failed
+    expect(written).toEqual({ path: target });
+    expect(readFileSync(target, 'utf8')).toBe('{"a":1}');
+  });
+
+  it('writes to the fallback directory when the path fails at the end anyway, saying why', () => {
+    // Given a path that cannot be written (its directory is a file)
+    const target = path.join(file, 'r.json');
+    const fallbackDir = path.join(dir, 'history', 'run-1');
+    // When the report is written
+    const written = writeOutputFile(target, '{"a":2}', fallbackDir);
+    // Then it is in the fallback directory, and the failed path and its error are named
+    expect(written.failed).toEqual({ path: target, reason: expect.stringMatching(/ENOTDIR/) });
+    expect(path.dirname(written.path)).toBe(fallbackDir);
+    expect(readFileSync(written.path, 'utf8')).toBe('{"a":2}');
   });
 });

@@ -409,7 +409,7 @@ describe('gameday report', () => {
     const term = terminal();
     // Then it asks for --stack or --bucket, and no file is written
     await expect(gameday(term, 'report', 'run-1', '--html', path.join(dir, 'none.html'))).resolves.toBe(2);
-    expect(term.errors).toEqual(['gameday: a run id is looked up in the report bucket: pass --stack NAME or --bucket NAME']);
+    expect(term.errors).toEqual(['gameday: a run id is looked up in the report bucket: pass --stack NAME or --bucket NAME', '(gameday report --help lists its options)']);
     expect(existsSync(path.join(dir, 'none.html'))).toBe(false);
   });
 

@@ -140,7 +140,7 @@ describe('gameday history from the report bucket', () => {
     // When the history is asked for as JSON
     // Then it says where the runs are listed from, and exits 2
     await expect(gameday(term, 'history', '--state-machine-arn', MACHINE, '--json')).resolves.toBe(2);
-    expect(term.errors).toEqual(['gameday: --json lists the runs of the report bucket: pass --stack NAME or --bucket NAME']);
+    expect(term.errors).toEqual(['gameday: --json lists the runs of the report bucket: pass --stack NAME or --bucket NAME', '(gameday history --help lists its options)']);
   });
 });
 
