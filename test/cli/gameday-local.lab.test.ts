@@ -71,4 +71,29 @@ describe('gameday local flags', () => {
     expect(result.stderr).toMatch(/hypothesis\.maxFailedReadsPercent must be a number from 0 to 100/);
     expect(result.stdout).not.toMatch(/Starting the lab/);
   });
+
+  it.each([
+    ['--json', '/proc/x.json'],
+    ['--html', '/sys/x.html'],
+  ])('refuses %s %s, where the kernel lets no file be made, before the lab starts', (option, file) => {
+    // When the report would go where access() says yes to root but no file can be created
+    const result = gameday('local', option, file);
+    // Then the path is refused in one line, exit 2, and no lab was started
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe(`gameday: cannot write ${option} ${file}: the directory ${path.dirname(file)} is not writable (nothing was run)`);
+    expect(result.stdout).not.toMatch(/Starting the lab/);
+  });
+
+  it.each([
+    [['local', '--compare', '--degradation', 'off']],
+    [['local', '--reads-per-second', 'abc']],
+  ])('refuses %j in at most three lines, with exit 2', (args) => {
+    // When the flags are refused
+    const result = gameday(...args);
+    // Then stdout and stderr together hold at most three lines, and the lab never started
+    expect(result.status).toBe(2);
+    const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(3);
+  });
 });
