@@ -7,7 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { GameDayConfig } from '../config';
 import { RUN_LOG_STREAM } from '../../steps/core/metric-names';
-import { dbInstancesArnOf, type GameDayStepFunctions, type WorkflowContext } from './workflow/blocks';
+import { dbInstancesArnOf, type GameDayStepFunctions, targetCallResources, type WorkflowContext } from './workflow/blocks';
 import { Drain } from './workflow/drain';
 import { Endings } from './workflow/endings';
 import { Baseline, Experiment } from './workflow/experiment';
@@ -46,6 +46,8 @@ export class GameDayStateMachine extends Construct {
   readonly executionArnPattern: string;
   /** The DB instances (`db:*`) the fault calls name beside the cluster; the allow tag scopes the deregister. */
   readonly dbInstancesArn: string;
+  /** What (de)registering the target names: proxy, target group, cluster and its instances; the safety net registers on the same. */
+  readonly targetResources: readonly string[];
 
   constructor(scope: Construct, id: string, props: GameDayStateMachineProps) {
     super(scope, id);
@@ -70,6 +72,7 @@ export class GameDayStateMachine extends Construct {
     this.runLogGroup = new logs.LogGroup(this, 'RunLog', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
     new logs.LogStream(this, 'RunLogStream', { logGroup: this.runLogGroup, logStreamName: RUN_LOG_STREAM, removalPolicy: RemovalPolicy.DESTROY });
     this.dbInstancesArn = dbInstancesArnOf(this, c.dbClusterArn);
+    this.targetResources = targetCallResources(this, c);
     const stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,

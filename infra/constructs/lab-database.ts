@@ -17,7 +17,7 @@ export interface ShopLabDatabaseProps {
   /** Aurora Serverless v2 capacity bounds, in ACUs. */
   readonly minCapacity: number;
   readonly maxCapacity: number;
-  /** The tag the GameDay requires on the proxy and the cluster. */
+  /** The tag the GameDay requires on the proxy, the cluster and its instances. */
   readonly allowTag: AllowTag;
   readonly logRetention: logs.RetentionDays;
 }
@@ -110,9 +110,10 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
   // fromCluster opened the cluster's port to the proxy; the shop may reach the proxy, nothing else may.
   proxy.connections.allowFrom(shopSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the shop functions');
   const targetGroup = proxy.node.findChild('ProxyTargetGroup') as rds.CfnDBProxyTargetGroup;
-  // The GameDay may only take away a target whose proxy and cluster both carry the allow tag.
+  // The GameDay may only take away a target whose proxy, cluster and instances all carry the allow tag: IAM checks
+  // DeregisterDBProxyTargets on the writer instance ("db") too, and the GameDay's Deny without the tag covers it.
   Tags.of(proxy).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBProxy'] });
-  Tags.of(cluster).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBCluster'] });
+  Tags.of(cluster).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance'] });
   // Only these two secrets may be read through the endpoint: the shop's (shop, worker, proxy) and the master (setup).
   secretsEndpoint.addToPolicy(endpointStatement(scope, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [appSecret.secretArn, masterSecret.secretArn]));
   return { cluster, masterSecret, appSecret, schemaSetup, provider, proxy, targetGroup };

@@ -153,7 +153,8 @@ export class GameDayStack extends Stack {
       new iam.PolicyStatement({
         sid: 'RegisterTarget',
         actions: ['rds:RegisterDBProxyTargets'],
-        resources: [config.proxyArn, config.targetGroupArn, config.dbClusterArn],
+        // The state machine's own register resources: a restore the state machine can make, the safety net can make too.
+        resources: [...gameDay.targetResources],
       }),
     );
     lockTable.grant(safetyNet.fn, 'dynamodb:GetItem', 'dynamodb:DeleteItem');
@@ -271,6 +272,7 @@ export class GameDayStack extends Stack {
     acknowledgeRule(stateMachineRole, 'AwsSolutions-IAM5[Resource::*]', `${NAG_ACKNOWLEDGEMENTS.stateMachineLogDelivery} ${NAG_ACKNOWLEDGEMENTS.putMetricData}`);
     for (const step of parts.invokedBySteps) acknowledgeWildcardResource(stateMachineRole, `${step.fn.functionArn}:*`, NAG_ACKNOWLEDGEMENTS.lambdaInvokeVersions);
     acknowledgeWildcardResource(stateMachineRole, this.gameDay.dbInstancesArn, NAG_ACKNOWLEDGEMENTS.dbInstances);
+    acknowledgeWildcardResource(this.safetyNet.role, this.gameDay.dbInstancesArn, NAG_ACKNOWLEDGEMENTS.dbInstances);
     for (const step of parts.scheduledFunctions) acknowledgeWildcardResource(parts.schedulerRole, `${step.fn.functionArn}:*`, NAG_ACKNOWLEDGEMENTS.lambdaInvokeVersions);
     for (const step of parts.executionReaders) acknowledgeWildcardResource(step.role, this.gameDay.executionArnPattern, NAG_ACKNOWLEDGEMENTS.executionArns);
     for (const step of parts.functions) acknowledgeRule(step, 'AwsSolutions-L1', NAG_ACKNOWLEDGEMENTS.pinnedRuntime);

@@ -16,6 +16,12 @@ export const SOURCE_FOLDERS: readonly string[] = [...RUNTIME_FOLDERS, 'infra', '
 /** Packages of the CDK world, with their subpaths. */
 const FORBIDDEN_PACKAGES: readonly string[] = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
 
+/**
+ * Packages only the tests may import: copyleft licences (the IAM simulator is AGPL-3.0) that must never
+ * reach what the project ships or runs (docs/decisions.md).
+ */
+const TEST_ONLY_PACKAGES: readonly string[] = ['@cloud-copilot/'];
+
 /** Folders of the repository the runtime folders may not reach into. */
 const BUILD_TIME_FOLDERS: readonly string[] = ['infra', 'local', 'cli', 'bench'];
 
@@ -83,6 +89,21 @@ export function typeScriptFiles(folder: string, root: string = ROOT): string[] {
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
+}
+
+/** The imports of one file outside test/ (`file` is absolute) of a test-only package. */
+export function testOnlyImportViolations(file: string, source: string, root: string = ROOT): ImportViolation[] {
+  const relativeFile = relativeTo(root, file);
+  return importSpecifiers(source)
+    .filter((specifier) => TEST_ONLY_PACKAGES.some((prefix) => specifier.startsWith(prefix)))
+    .map((specifier) => ({ file: relativeFile, specifier, rule: 'only test/ imports a test-only (copyleft) package' }));
+}
+
+/** Every import of a test-only package outside test/: runtime, CDK app, lab, CLI and benchmark. */
+export function shippedTestOnlyImports(root: string = ROOT): ImportViolation[] {
+  return SOURCE_FOLDERS.filter((folder) => folder !== 'test')
+    .flatMap((folder) => typeScriptFiles(folder, root))
+    .flatMap((file) => testOnlyImportViolations(file, readFileSync(file, 'utf8'), root));
 }
 
 /** Every violation in the runtime folders. */

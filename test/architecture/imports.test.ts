@@ -1,7 +1,18 @@
 // Runtime code imports no CDK and nothing of the CDK app, the lab, the CLI or the benchmark; steps/ and shop/ stay
 // apart; pure cores import no adapter; no import cycle anywhere.
 import path from 'node:path';
-import { importCycles, importViolations, projectImportCycles, ROOT, RUNTIME_FOLDERS, runtimeImportViolations, SOURCE_FOLDERS, typeScriptFiles } from './import-boundaries';
+import {
+  importCycles,
+  importViolations,
+  projectImportCycles,
+  ROOT,
+  RUNTIME_FOLDERS,
+  runtimeImportViolations,
+  shippedTestOnlyImports,
+  SOURCE_FOLDERS,
+  testOnlyImportViolations,
+  typeScriptFiles,
+} from './import-boundaries';
 
 const HANDLER = path.join(ROOT, 'steps', 'handlers', 'example.ts');
 
@@ -19,6 +30,25 @@ describe('import boundaries of the runtime code', () => {
     // When their files are listed
     // Then each folder holds files to check, so a moved folder cannot pass unread
     for (const folder of RUNTIME_FOLDERS) expect(typeScriptFiles(folder).length).toBeGreaterThan(0);
+  });
+});
+
+describe('test-only packages', () => {
+  it('are imported by no file outside test/', () => {
+    // Given every TypeScript file of the runtime, the CDK app, the lab, the CLI and the benchmark
+    // When their imports are read
+    // Then none names the AGPL IAM simulator or its data
+    expect(shippedTestOnlyImports()).toEqual([]);
+  });
+
+  it('are refused in an infra file, naming the file and the import', () => {
+    // Given a construct that imports the simulator
+    const source = "import { runSimulation } from '@cloud-copilot/iam-simulate';\n";
+    // When it is checked
+    // Then the violation names the file, the import and the rule
+    expect(testOnlyImportViolations(path.join(ROOT, 'infra', 'constructs', 'x.ts'), source)).toEqual([
+      { file: 'infra/constructs/x.ts', specifier: '@cloud-copilot/iam-simulate', rule: 'only test/ imports a test-only (copyleft) package' },
+    ]);
   });
 });
 

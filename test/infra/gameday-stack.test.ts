@@ -272,8 +272,9 @@ describe('safety net', () => {
     const statements = statementsOfRole(template, 'SafetyNetRole');
 
     // When its RDS grants are read
-    // Then register names the exact ARNs and deregister is absent
-    expect(allowedResources(statements, 'rds:RegisterDBProxyTargets')).toEqual([[PROXY_ARN, TARGET_GROUP_ARN, CLUSTER_ARN]]);
+    // Then register names the exact ARNs the state machine's register names (its instances too), and deregister is absent
+    expect(allowedResources(statements, 'rds:RegisterDBProxyTargets')).toEqual([[PROXY_ARN, TARGET_GROUP_ARN, CLUSTER_ARN, 'arn:aws:rds:us-east-1:123456789012:db:*']]);
+    expect(allowedResources(statements, 'rds:RegisterDBProxyTargets')).toEqual(allowedResources(statementsOfRole(template, 'GameDayRole'), 'rds:RegisterDBProxyTargets'));
     expect(allowedResources(statements, 'rds:DeregisterDBProxyTargets')).toEqual([]);
   });
 

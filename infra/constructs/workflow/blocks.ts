@@ -130,6 +130,14 @@ export function dbInstancesArnOf(scope: Construct, clusterArn: string): string {
   return `arn:${partition}:rds:${region}:${account}:db:*`;
 }
 
+/**
+ * The resources of (De)registerDBProxyTargets: the exact proxy, target group and cluster, and the cluster's
+ * instances. Every principal that registers or deregisters names these same ones (the state machine, the safety net).
+ */
+export function targetCallResources(scope: Construct, config: GameDayConfig): string[] {
+  return [config.proxyArn, config.targetGroupArn, config.dbClusterArn, dbInstancesArnOf(scope, config.dbClusterArn)];
+}
+
 /** Register or deregister the cluster: the same exact proxy, target group and cluster ARNs for both, and the cluster's instances. */
 function rdsTargetCall(scope: Construct, ctx: WorkflowContext, id: string, action: 'registerDBProxyTargets' | 'deregisterDBProxyTargets', maxAttempts: number): tasks.CallAwsService {
   const c = ctx.config;
@@ -137,7 +145,7 @@ function rdsTargetCall(scope: Construct, ctx: WorkflowContext, id: string, actio
     service: 'rds',
     action,
     parameters: { DbProxyName: c.proxyName, TargetGroupName: c.targetGroupName, DbClusterIdentifiers: [c.dbClusterIdentifier] },
-    iamResources: [c.proxyArn, c.targetGroupArn, c.dbClusterArn, dbInstancesArnOf(scope, c.dbClusterArn)],
+    iamResources: targetCallResources(scope, c),
     iamAction: action === 'registerDBProxyTargets' ? 'rds:RegisterDBProxyTargets' : 'rds:DeregisterDBProxyTargets',
     resultPath: sfn.JsonPath.DISCARD,
   });
