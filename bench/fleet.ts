@@ -36,11 +36,9 @@ export interface AnswerSample {
  * Successful answers per second leaving the shop between `fromMs` and `toMs`: the least-squares
  * slope of the shop's running count over every sample taken there; null when fewer than two samples
  * fall there. Counted at the shop, in the middle of a trial, the rate does not depend on how long the
- * answers took. A fitted slope, not the count between the first and last sample: the workers send in
- * ticks (up to 40 requests at once, 200 ms apart at 200/s), so the count climbs in steps, and a last
- * sample a few milliseconds either side of a step moved the two-point rate by a whole tick over the
- * span (1.3 % when the sample due at the span's end fell just outside it, 100 ms short of 8 s); every
- * step inside the span weighs in the fit, the two at its ends little.
+ * answers took. A fitted slope, not the count between the first and last sample: every sample inside
+ * the span weighs in the fit, so one sample taken a few milliseconds late (on a loaded machine) moves
+ * the rate little, whatever the arrivals' spacing.
  */
 export function steadyRate(samples: readonly AnswerSample[], fromMs: number, toMs: number): number | null {
   const inside = samples.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);

@@ -80,3 +80,39 @@ export function latencyByPhase(timeline: readonly TimelineBucket[], deregistered
 export function p99Ratio(baselineP99: number, outageP99: number): number | null {
   return baselineP99 > 0 ? outageP99 / baselineP99 : null;
 }
+
+/** How evenly arrivals came, as a receiver sees them: their counts per bin of `binMs`. */
+export interface ArrivalSpread {
+  arrivals: number;
+  /** Arrivals per second between the first and the last arrival's bins. */
+  ratePerSecond: number;
+  /** Variance over mean of the per-bin counts: about 0 for even arrivals, about 1 for Poisson, far above 1 for bursts. */
+  dispersionIndex: number | null;
+  /** The most arrivals in any one bin. */
+  largestBinCount: number;
+}
+
+/**
+ * The per-bin counts of arrival times (ms, any origin) from the first arrival's bin to the last's,
+ * quiet bins included, and their index of dispersion.
+ */
+export function arrivalSpread(timesMs: readonly number[], binMs = 10): ArrivalSpread {
+  if (timesMs.length === 0) return { arrivals: 0, ratePerSecond: 0, dispersionIndex: null, largestBinCount: 0 };
+  let first = Infinity;
+  let last = -Infinity;
+  for (const t of timesMs) {
+    first = Math.min(first, t);
+    last = Math.max(last, t);
+  }
+  const origin = Math.floor(first / binMs);
+  const counts = new Array<number>(Math.floor(last / binMs) - origin + 1).fill(0);
+  for (const t of timesMs) counts[Math.floor(t / binMs) - origin]++;
+  const mean = timesMs.length / counts.length;
+  const variance = counts.reduce((sum, c) => sum + (c - mean) ** 2, 0) / counts.length;
+  return {
+    arrivals: timesMs.length,
+    ratePerSecond: (timesMs.length * 1000) / (counts.length * binMs),
+    dispersionIndex: mean > 0 ? variance / mean : null,
+    largestBinCount: Math.max(...counts),
+  };
+}

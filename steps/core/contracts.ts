@@ -98,6 +98,10 @@ export interface TimelineBucket {
   /** Latencies of the requests scheduled in this second: a compressed base64 HdrHistogram, so
    * phases cut at any second can be merged exactly later (the fault window is known only then). */
   latencyHistogram: string;
+  /** How late the requests of this second left against their intended send times, as a histogram like the latencies'. */
+  sendLagHistogram: string;
+  /** Requests of this second that left more than `LATE_SEND_MS` (10 ms) after their intended time. */
+  late: number;
 }
 
 /** Latency summary in milliseconds, measured from each request's scheduled send time. */
@@ -106,6 +110,11 @@ export interface LatencySummary {
   p50: number;
   p99: number;
   max: number;
+}
+
+/** How late requests left against their intended send times (ms), and how many left more than 10 ms late. */
+export interface SendLagSummary extends LatencySummary {
+  late: number;
 }
 
 /** What one traffic step returns: aggregates only, never per-request lists (payloads cap at 256 KB). */
@@ -125,6 +134,10 @@ export interface TrafficResult {
   latencyHistograms: { reads: string; writes: string };
   /** How late the first request left against its scheduled time (a window that starts late sends its overdue requests at once). */
   startLagMs: number;
+  /** How late every request left against its intended send time. */
+  sendLag: SendLagSummary;
+  /** The same lags as a compressed HdrHistogram, so results merge exactly. */
+  sendLagHistogram: string;
   /** Windows merged into this result (1 for one worker's window). */
   windows: number;
   /** The per-second buckets; empty when the workers stored them for the report step (windowed runs). */
@@ -162,6 +175,8 @@ export interface WindowFigures {
   failedPercent: number;
   /** The largest start lag of the window's workers. */
   startLagMs: number;
+  /** Requests of the window that left more than 10 ms after their intended time. */
+  lateSends: number;
 }
 
 /** `skipped`: the run was refused before any harm on purpose (a change freeze, the allowed window, the halt lever): not a failure. */

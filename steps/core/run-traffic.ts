@@ -2,7 +2,7 @@
 import type { TrafficResult } from './contracts';
 import { type Clock, type ShopClient, systemClock } from '../ports';
 import { DeadlineQueue } from './deadline-queue';
-import { classifyRead, classifyWrite, type ScheduledRequest, sendSchedule, TrafficRecorder } from './traffic';
+import { type ArrivalMode, classifyRead, classifyWrite, type ScheduledRequest, sendSchedule, TrafficRecorder } from './traffic';
 
 export interface TrafficOptions {
   runId: string;
@@ -27,11 +27,15 @@ export interface TrafficOptions {
    * @default '' (one traffic step per phase)
    */
   orderIdPrefix?: string;
+  /** How the requests arrive (see `sendSchedule`). @default 'uniform' */
+  arrivals?: ArrivalMode;
+  /** Seed of the Poisson draws. @default 1 */
+  seed?: number;
   /**
-   * Where in each send tick this worker sends, as a fraction of the tick (see `sendSchedule`).
+   * Where in each gap of a uniform schedule this worker sends, as a fraction of the gap (see `sendSchedule`).
    * @default 0
    */
-  tickPhase?: number;
+  stagger?: number;
   /**
    * Source of randomness for product ids.
    * @default Math.random
@@ -43,8 +47,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 const PRODUCT_COUNT = 10;
 
 /**
- * Sends every request at its scheduled time without waiting for earlier answers (a slow server
- * cannot lower the offered load), counts each request exactly once: by its answer, or as failed
+ * Sends every request at its intended time without waiting for earlier answers (a slow server
+ * cannot lower the offered load), never before it; the requests due by one wake leave in it, and
+ * each one's lag behind its time is recorded. Counts each request exactly once: by its answer, or as failed
  * once it has been in flight one request timeout (the shop client times it out too). After the last
  * send it waits for the stragglers, at most one request timeout, and returns no earlier than the end
  * of its schedule.
@@ -106,16 +111,19 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
     // Wake for each timeout that falls before the send, then sleep once until the send.
     for (let deadline = inFlight.nextDeadline(); deadline !== undefined && deadline < sendAt; deadline = inFlight.nextDeadline()) {
       const wait = deadline - clock.now();
-      if (wait > 0) await clock.sleep(wait);
+      if (wait > 0) await clock.sleep(Math.ceil(wait));
       expire(clock.now());
     }
-    const wait = sendAt - clock.now();
-    if (wait > 0) await clock.sleep(wait);
-    expire(clock.now());
+    // Sleep whole milliseconds, rounded up, and again if the timer fired early (Node's timers run on
+    // a cached loop time, and can wake a millisecond before the wall clock says): never send early.
+    for (let wait = sendAt - clock.now(); wait > 0; wait = sendAt - clock.now()) await clock.sleep(Math.ceil(wait));
+    const now = clock.now();
+    expire(now);
     if (first) {
-      recorder.startLagMs = Math.max(0, clock.now() - sendAt);
+      recorder.startLagMs = Math.max(0, now - sendAt);
       first = false;
     }
+    recorder.recordSend(request.kind, request.second, now - sendAt);
     send(request, sendAt);
   }
 
@@ -129,8 +137,8 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
     wake.abort();
     expire(clock.now());
   }
-  // The traffic lasts its whole schedule: the last tick leaves at its start, up to a second before
-  // the end, and a phase made of windows must not end early by that much.
+  // The traffic lasts its whole schedule: a phase made of windows must not end early by the time
+  // between the last request and the window's end (a Poisson gap can be long).
   const scheduleEnd = startedAtMs + opts.durationSeconds * 1000;
   if (scheduleEnd > clock.now()) await clock.sleep(scheduleEnd - clock.now());
   return recorder.result(degradation, clock.now());

@@ -1,7 +1,7 @@
 // Windowed traffic: each worker's share and window, the exact merge of the workers' results, and the tally between windows.
 import type { ReadCounts, TimelineBucket, TrafficResult, WindowFigures, WindowState, WriteCounts } from './contracts';
 import { encodeHistogram, mergeEncodedHistograms, summarise } from './latency-histogram';
-import { addInto } from './traffic';
+import { addInto, sendLagSummary } from './traffic';
 
 /** Worker `worker` of `workers` carries this much of `total` per second: the shares add up to the total exactly. */
 export function workerShare(total: number, worker: number, workers: number): number {
@@ -30,6 +30,7 @@ export function mergeTraffic(phase: string, results: readonly TrafficResult[], w
   const writes = results.reduce<WriteCounts>((sum, r) => addInto(sum, r.writes), { ok: 0, queued: 0, stockOut: 0, failed: 0 });
   const readHistogram = mergeEncodedHistograms(results.map((r) => r.latencyHistograms.reads));
   const writeHistogram = mergeEncodedHistograms(results.map((r) => r.latencyHistograms.writes));
+  const sendLag = mergeEncodedHistograms(results.map((r) => r.sendLagHistogram));
   return {
     phase,
     degradation: results.find((r) => r.degradation !== null && r.degradation !== undefined)?.degradation ?? null,
@@ -42,6 +43,8 @@ export function mergeTraffic(phase: string, results: readonly TrafficResult[], w
     latencyMs: { reads: summarise(readHistogram), writes: summarise(writeHistogram) },
     latencyHistograms: { reads: encodeHistogram(readHistogram), writes: encodeHistogram(writeHistogram) },
     startLagMs: Math.max(0, ...results.map((r) => r.startLagMs)),
+    sendLag: sendLagSummary(sendLag, results.map((r) => r.sendLag)),
+    sendLagHistogram: encodeHistogram(sendLag),
     windows,
     timeline: mergeTimelines(results.map((r) => r.timeline)),
   };
@@ -65,6 +68,8 @@ export function mergeTimelines(timelines: ReadonlyArray<readonly TimelineBucket[
             reads: buckets.reduce<ReadCounts>((sum, b) => addInto(sum, b.reads), { database: 0, cache: 0, failed: 0 }),
             writes: buckets.reduce<WriteCounts>((sum, b) => addInto(sum, b.writes), { ok: 0, queued: 0, stockOut: 0, failed: 0 }),
             latencyHistogram: encodeHistogram(mergeEncodedHistograms(buckets.map((b) => b.latencyHistogram))),
+            sendLagHistogram: encodeHistogram(mergeEncodedHistograms(buckets.map((b) => b.sendLagHistogram))),
+            late: buckets.reduce((sum, b) => sum + b.late, 0),
           },
     );
 }
@@ -111,5 +116,6 @@ export function windowFigures(index: number, results: readonly TrafficResult[]):
     failed,
     failedPercent: requests === 0 ? 0 : Math.round((10_000 * failed) / requests) / 100,
     startLagMs: Math.max(0, ...results.map((r) => r.startLagMs)),
+    lateSends: results.reduce((sum, r) => sum + r.sendLag.late, 0),
   };
 }

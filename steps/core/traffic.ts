@@ -1,14 +1,26 @@
 // Pure parts of the traffic generator: the open-loop send schedule, outcome classes, per-second buckets.
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencySummary, ReadCounts, TimelineBucket, TrafficResult, WriteCounts } from './contracts';
-import { createLatencyHistogram, encodeHistogram, recordLatency, summarise } from './latency-histogram';
+import type { LatencySummary, ReadCounts, SendLagSummary, TimelineBucket, TrafficResult, WriteCounts } from './contracts';
+import { createLatencyHistogram, encodeHistogram, mergeEncodedHistograms, recordLatency, summarise } from './latency-histogram';
+import { seededRandom } from './seeded-random';
 
 export type RequestKind = 'read' | 'write';
+
+/** How the requests of a schedule arrive: evenly spaced, or as a Poisson process (exponential gaps). */
+export type ArrivalMode = 'uniform' | 'poisson';
+export const ARRIVAL_MODES: readonly ArrivalMode[] = Object.freeze(['uniform', 'poisson']);
+
+/**
+ * A request that leaves more than this many milliseconds after its intended time is late: it is
+ * counted apart (k6's `dropped_iterations` in spirit), and too many of them make a window's traffic
+ * invalid. One quantum of the sender: requests due within it may leave together.
+ */
+export const LATE_SEND_MS = 10;
 
 /** One request of the schedule: when to send it, relative to the start of the traffic. */
 export interface ScheduledRequest {
   kind: RequestKind;
-  /** Milliseconds after the start at which the request must leave, whatever the server does. */
+  /** Milliseconds (fractional) after the start at which the request is intended to leave, whatever the server does. */
   offsetMs: number;
   /** The second of the schedule it belongs to (its bucket). */
   second: number;
@@ -20,60 +32,61 @@ export interface ScheduleShape {
   durationSeconds: number;
   readsPerSecond: number;
   writesPerSecond: number;
+  /** @default 'uniform' */
+  arrivals?: ArrivalMode;
   /**
-   * Where in its tick this schedule sends, as a fraction of the tick: workers of one window that
-   * start together take different fractions, so their ticks do not coincide.
+   * Seed of the Poisson draws: the same seed gives the same schedule.
+   * @default 1
+   */
+  seed?: number;
+  /**
+   * Uniform arrivals: where this schedule's requests lie within one gap, as a fraction of it. The
+   * workers of one window take `worker / workers`, so their requests interleave and their sum is as
+   * even as one worker's.
    * @default 0
    */
-  tickPhase?: number;
-}
-
-/** The tick lengths a second splits into whole: every tick lies inside one second. */
-const TICK_LENGTHS_MS = [10, 20, 25, 40, 50, 100, 125, 200, 250, 500, 1000] as const;
-/** About this many requests leave together in one tick at the run's rate. */
-const REQUESTS_PER_TICK = 40;
-
-/**
- * How long one tick of the schedule lasts at `requestsPerSecond`: the longest of
- * {@link TICK_LENGTHS_MS} that holds about {@link REQUESTS_PER_TICK} requests: 10 ms at 4,000 requests
- * a second and more, 100 ms at 400, a whole second at 40 and fewer. One wake of the generator sends
- * a whole tick: what a request costs the sender is mostly the wake that sends it, and the wakes of
- * the shop that a lone request causes (measured in `npm run bench`, docs/decisions.md).
- */
-export function sendTickMs(requestsPerSecond: number): number {
-  const wanted = requestsPerSecond > 0 ? (REQUESTS_PER_TICK * 1000) / requestsPerSecond : Infinity;
-  let tick: number = TICK_LENGTHS_MS[0];
-  for (const length of TICK_LENGTHS_MS) if (length <= wanted) tick = length;
-  return tick;
+  stagger?: number;
 }
 
 /**
- * The send times of an open-loop generator, in order. Each second's reads and writes are spread
- * evenly across it (writes offset by half an interval so they do not coincide with reads), then
- * every request is scheduled at the start of its tick ({@link sendTickMs}), shifted by the
- * schedule's `tickPhase`: the requests of one tick leave together, and their latency runs from that
- * tick. Generated lazily: a long run at a high rate never holds the whole schedule in memory.
+ * The intended send times of an open-loop generator, in order; each request has its own.
+ * - `uniform`: each second's `reads + writes` requests are spaced evenly across it, shifted by
+ *   `stagger` of one gap, and the writes spread evenly among them.
+ * - `poisson`: gaps are drawn from the exponential distribution of the total rate (a Poisson
+ *   process, as real arrivals cluster), each request a write with the writes' share of the rate.
+ *   The count per second varies as a Poisson count does.
+ * Generated lazily: a long run at a high rate never holds the whole schedule in memory.
  */
-export function* sendSchedule({ durationSeconds, readsPerSecond, writesPerSecond, tickPhase = 0 }: ScheduleShape): Generator<ScheduledRequest> {
-  if (!(tickPhase >= 0 && tickPhase < 1)) throw new RangeError(`tickPhase must be in [0, 1) (got ${tickPhase})`);
-  const tick = sendTickMs(readsPerSecond + writesPerSecond);
-  const shift = Math.floor(tickPhase * tick);
-  const inTick = (offsetMs: number): number => Math.floor(offsetMs / tick) * tick + shift;
-  let readSequence = 0;
-  let writeSequence = 0;
-  for (let second = 0; second < durationSeconds; second++) {
-    const base = second * 1000;
-    const reads = Array.from({ length: readsPerSecond }, (_, i) => (i * 1000) / readsPerSecond);
-    const writes = Array.from({ length: writesPerSecond }, (_, i) => ((i + 0.5) * 1000) / writesPerSecond);
-    let r = 0;
-    let w = 0;
-    while (r < reads.length || w < writes.length) {
-      if (w >= writes.length || (r < reads.length && reads[r] <= writes[w])) {
-        yield { kind: 'read', offsetMs: base + inTick(reads[r++]), second, sequence: ++readSequence };
-      } else {
-        yield { kind: 'write', offsetMs: base + inTick(writes[w++]), second, sequence: ++writeSequence };
+export function* sendSchedule(shape: ScheduleShape): Generator<ScheduledRequest> {
+  const { durationSeconds, readsPerSecond, writesPerSecond, arrivals = 'uniform', seed = 1, stagger = 0 } = shape;
+  if (!(stagger >= 0 && stagger < 1)) throw new RangeError(`stagger must be in [0, 1) (got ${stagger})`);
+  if (!ARRIVAL_MODES.includes(arrivals)) throw new RangeError(`arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${String(arrivals)})`);
+  const perSecond = readsPerSecond + writesPerSecond;
+  if (perSecond <= 0 || durationSeconds <= 0) return;
+  let reads = 0;
+  let writes = 0;
+  const request = (isWrite: boolean, offsetMs: number, second: number): ScheduledRequest =>
+    isWrite ? { kind: 'write', offsetMs, second, sequence: ++writes } : { kind: 'read', offsetMs, second, sequence: ++reads };
+
+  if (arrivals === 'uniform') {
+    const gapMs = 1000 / perSecond;
+    for (let second = 0; second < durationSeconds; second++) {
+      for (let slot = 0; slot < perSecond; slot++) {
+        // Slot `slot` is a write when the writes' even share steps up at it (Bresenham's spread).
+        const isWrite = Math.floor(((slot + 1) * writesPerSecond) / perSecond) > Math.floor((slot * writesPerSecond) / perSecond);
+        yield request(isWrite, second * 1000 + (slot + stagger) * gapMs, second);
       }
     }
+    return;
+  }
+
+  const random = seededRandom(seed);
+  const meanGapMs = 1000 / perSecond;
+  const endMs = durationSeconds * 1000;
+  const writeShare = writesPerSecond / perSecond;
+  // The first gap is drawn too: the process starts at the schedule's start, not with a request on it.
+  for (let at = -Math.log(1 - random()) * meanGapMs; at < endMs; at += -Math.log(1 - random()) * meanGapMs) {
+    yield request(random() < writeShare, at, Math.floor(at / 1000));
   }
 }
 
@@ -106,29 +119,45 @@ interface Bucket {
   reads: ReadCounts;
   writes: WriteCounts;
   latency: Histogram;
+  /** How late each request of this second left against its intended time. */
+  sendLag: Histogram;
+  late: number;
 }
 
 /**
  * Counts outcomes into the second each request was scheduled in (not the second it finished), so
- * a slow answer lands where the load was offered, and latency runs from the scheduled send time.
+ * a slow answer lands where the load was offered, and latency runs from the intended send time.
+ * Each send is counted too: the offered load, and how late it left.
  */
 export class TrafficRecorder {
   private readonly buckets: Bucket[];
   private readonly readLatency = createLatencyHistogram();
   private readonly writeLatency = createLatencyHistogram();
+  private readonly offered = { reads: 0, writes: 0 };
   /** How late the first request left against its scheduled time. */
   startLagMs = 0;
 
   constructor(
     private readonly phase: string,
     private readonly startedAtMs: number,
-    private readonly shape: ScheduleShape,
+    shape: Pick<ScheduleShape, 'durationSeconds'>,
   ) {
     this.buckets = Array.from({ length: shape.durationSeconds }, () => ({
       reads: { database: 0, cache: 0, failed: 0 },
       writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
       latency: createLatencyHistogram(),
+      sendLag: createLatencyHistogram(),
+      late: 0,
     }));
+  }
+
+  /** One request left `lagMs` after its intended time. */
+  recordSend(kind: RequestKind, second: number, lagMs: number): void {
+    const bucket = this.bucket(second);
+    if (kind === 'read') this.offered.reads++;
+    else this.offered.writes++;
+    recordLatency(bucket.sendLag, lagMs);
+    if (lagMs > LATE_SEND_MS) bucket.late++;
   }
 
   recordRead(second: number, outcome: ReadClass, latencyMs: number): void {
@@ -156,12 +185,15 @@ export class TrafficRecorder {
         reads: { ...bucket.reads },
         writes: { ...bucket.writes },
         latencyHistogram: encodeHistogram(bucket.latency),
+        sendLagHistogram: encodeHistogram(bucket.sendLag),
+        late: bucket.late,
       };
     });
     const latencyMs: { reads: LatencySummary; writes: LatencySummary } = {
       reads: summarise(this.readLatency),
       writes: summarise(this.writeLatency),
     };
+    const sendLag = mergeEncodedHistograms(timeline.map((b) => b.sendLagHistogram));
     return {
       phase: this.phase,
       degradation,
@@ -169,11 +201,10 @@ export class TrafficRecorder {
       endedAtMs,
       latencyHistograms: { reads: encodeHistogram(this.readLatency), writes: encodeHistogram(this.writeLatency) },
       startLagMs: Math.max(0, Math.round(this.startLagMs)),
+      sendLag: sendLagSummary(sendLag, timeline),
+      sendLagHistogram: encodeHistogram(sendLag),
       windows: 1,
-      offered: {
-        reads: this.shape.durationSeconds * this.shape.readsPerSecond,
-        writes: this.shape.durationSeconds * this.shape.writesPerSecond,
-      },
+      offered: { ...this.offered },
       reads,
       writes,
       ordersAccepted: writes.ok + writes.queued,
@@ -187,6 +218,11 @@ export class TrafficRecorder {
     if (!bucket) throw new RangeError(`second ${second} is outside the schedule of ${this.buckets.length} seconds`);
     return bucket;
   }
+}
+
+/** The send lag of the requests of `buckets`: p50, p99 and max of `histogram`, and how many left late. */
+export function sendLagSummary(histogram: Histogram, buckets: ReadonlyArray<Pick<TimelineBucket, 'late'>>): SendLagSummary {
+  return { ...summarise(histogram), late: buckets.reduce((sum, b) => sum + b.late, 0) };
 }
 
 /** Adds the counts of `more` into `into`, key by key. */

@@ -96,8 +96,8 @@ async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> 
       writesPerSecond: workerShare(writesPerSecond, worker, workers),
       scheduleStartMs,
       orderIdPrefix: `${window}-${worker}-`,
-      // The workers of a window start together: each sends at its own point of the tick.
-      tickPhase: worker / workers,
+      // The workers of a window start together: each takes its own point of the gap, so their requests interleave.
+      stagger: worker / workers,
       requestTimeoutMs,
     },
     createHttpShopClient(shopUrl, { timeoutMs: requestTimeoutMs, signer: shopSignerFor(shopUrl) }),

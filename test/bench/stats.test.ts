@@ -1,4 +1,4 @@
-import { latencyByPhase, median, openLoopAchievedRate, phaseOfBucket, plannedSendSpanMs, rateErrorPercent } from '../../bench/stats';
+import { arrivalSpread, latencyByPhase, median, openLoopAchievedRate, phaseOfBucket, plannedSendSpanMs, rateErrorPercent } from '../../bench/stats';
 import { createLatencyHistogram, encodeHistogram, recordLatency } from '../../steps/core/latency-histogram';
 
 describe('median', () => {
@@ -22,16 +22,33 @@ describe('openLoopAchievedRate', () => {
 });
 
 describe('plannedSendSpanMs', () => {
-  it('runs from the first read to the last send of the last second', () => {
-    // Given 3 reads and 1 write a second for 2 s: each second's four leave at its start (1 s ticks at so low a rate)
-    // Then the last send is the last second's, at 1000 ms
-    expect(plannedSendSpanMs({ durationSeconds: 2, readsPerSecond: 3, writesPerSecond: 1 })).toBe(1000);
+  it('runs from the first request to the last, each at its own time', () => {
+    // Given 3 reads and 1 write a second for 2 s: a request every 250 ms
+    // Then the last send is at 1750 ms
+    expect(plannedSendSpanMs({ durationSeconds: 2, readsPerSecond: 3, writesPerSecond: 1 })).toBe(1750);
+  });
+});
+
+describe('arrivalSpread', () => {
+  it('finds even arrivals barely dispersed, with the most in one bin', () => {
+    // Given an arrival every 2.5 ms for a second
+    const times = Array.from({ length: 400 }, (_, i) => 1_000 + i * 2.5);
+    // When spread into 10 ms bins
+    const spread = arrivalSpread(times);
+    // Then every bin holds 4, the rate is 400/s and the index 0
+    expect(spread).toEqual({ arrivals: 400, ratePerSecond: 400, dispersionIndex: 0, largestBinCount: 4 });
   });
 
-  it('follows the schedule’s ticks at a high rate', () => {
-    // Given 300 reads and 100 writes a second for 1 s: 100 ms ticks
-    // Then the last send is the tick at 900 ms
-    expect(plannedSendSpanMs({ durationSeconds: 1, readsPerSecond: 300, writesPerSecond: 100 })).toBe(900);
+  it('finds bursts far above 1, quiet bins counted', () => {
+    // Given 40 arrivals at once every 100 ms for a second
+    const times = Array.from({ length: 400 }, (_, i) => Math.floor(i / 40) * 100);
+    // When spread into 10 ms bins (the last burst's bin ends the span: 91 bins)
+    const spread = arrivalSpread(times);
+    // Then the index is the variance of one full bin in ten over its mean, and the largest bin holds a burst
+    const mean = 400 / 91;
+    const variance = (10 * (40 - mean) ** 2 + 81 * mean ** 2) / 91;
+    expect(spread.dispersionIndex).toBeCloseTo(variance / mean, 9);
+    expect(spread.largestBinCount).toBe(40);
   });
 });
 
@@ -47,7 +64,7 @@ describe('latencyByPhase', () => {
     const bucket = (t: number, ms: number) => {
       const h = createLatencyHistogram();
       for (let i = 0; i < 100; i++) recordLatency(h, ms);
-      return { t, reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: encodeHistogram(h) };
+      return { t, reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: encodeHistogram(h), sendLagHistogram: '', late: 0 };
     };
     // When split at the deregister
     const phases = latencyByPhase([bucket(0, 5), bucket(1000, 50)], 1000, 2000);

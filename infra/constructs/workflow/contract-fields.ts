@@ -9,7 +9,7 @@ export const RUN_CONFIG_FIELDS = {
 } as const satisfies Record<keyof RunConfig, true>;
 export const TRAFFIC_RESULT_FIELDS = {
   phase: true, degradation: true, startedAtMs: true, endedAtMs: true, offered: true, reads: true, writes: true,
-  ordersAccepted: true, latencyMs: true, latencyHistograms: true, startLagMs: true, windows: true, timeline: true,
+  ordersAccepted: true, latencyMs: true, latencyHistograms: true, startLagMs: true, sendLag: true, sendLagHistogram: true, windows: true, timeline: true,
 } as const satisfies Record<keyof TrafficResult, true>;
 export const ORDER_VERIFICATION_FIELDS = {
   accepted: true, committed: true, rejected: true, lost: true, duplicated: true, viaQueue: true, lastViaQueueAt: true,

@@ -6,7 +6,7 @@ import { createDynamoDbTimelineStore, TimelineMissing, timelineItemKey } from '.
 
 const dynamodb = mockClient(DynamoDBClient);
 const KEY = { runId: 'run-1', phase: 'experiment', window: 2, worker: 1 };
-const BUCKETS = [{ t: 1, reads: { database: 1, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: '' }];
+const BUCKETS = [{ t: 1, reads: { database: 1, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: '', sendLagHistogram: '', late: 0 }];
 
 beforeEach(() => dynamodb.reset());
 

@@ -3,6 +3,7 @@ import { runTraffic } from '../../../steps/core/run-traffic';
 import type { OrderRequest, ShopClient } from '../../../steps/ports';
 import { reads, trafficTotals, writes } from '../support/builders';
 import { FakeClock } from '../support/fake-clock';
+import { arrivalSpread } from '../../../bench/stats';
 
 interface Sent {
   kind: 'read' | 'write';
@@ -37,17 +38,16 @@ describe('runTraffic', () => {
     const { shop, sent } = scriptedShop(clock);
     // When 2 seconds of 3 reads + 1 write per second run
     await runTraffic(options, shop, clock);
-    // Then each second's requests left at its start, the start of its tick (a whole second at so low a
-    // rate), in the order of their even spread: reads due at 0, 333 and 667 ms, the write at 500 ms
-    expect(sent.map((s) => [s.kind, Math.round(s.at - 10_000)])).toEqual([
+    // Then each request left at its own time, 250 ms apart, the write the last of each second
+    expect(sent.map((s) => [s.kind, s.at - 10_000])).toEqual([
       ['read', 0],
-      ['read', 0],
-      ['write', 0],
-      ['read', 0],
+      ['read', 250],
+      ['read', 500],
+      ['write', 750],
       ['read', 1000],
-      ['read', 1000],
-      ['write', 1000],
-      ['read', 1000],
+      ['read', 1250],
+      ['read', 1500],
+      ['write', 1750],
     ]);
   });
 
@@ -123,14 +123,14 @@ describe('runTraffic', () => {
     expect(result.writes.failed).toBe(2);
   });
 
-  it('lasts its whole schedule, though the last tick leaves at the start of the last second', async () => {
-    // Given a shop that answers at once, 2 seconds at 3 reads + 1 write (one tick a second), and a
-    // request timeout (100 ms) that bounds the wait for stragglers well inside the last second
+  it('lasts its whole schedule, though the last request leaves before the end of the last second', async () => {
+    // Given a shop that answers at once, 2 seconds at 3 reads + 1 write (the last request at 1750 ms), and a
+    // request timeout (100 ms) that bounds the wait for stragglers inside the last second
     const clock = new FakeClock(5_000);
     const { shop } = scriptedShop(clock);
     // When the traffic runs
     const result = await runTraffic({ ...options, requestTimeoutMs: 100 }, shop, clock);
-    // Then it ends at the end of its second second, not just after the last tick's answers
+    // Then it ends at the end of its second second, not just after the last answer
     expect(result.endedAtMs).toBe(5_000 + 2_000);
   });
 
@@ -141,8 +141,8 @@ describe('runTraffic', () => {
     const { shop } = scriptedShop(clock, { listProducts: never, placeOrder: never });
     // When the traffic runs
     const result = await runTraffic({ ...options, requestTimeoutMs: 1_500 }, shop, clock);
-    // Then it ended one timeout after the last send (at 1000 ms, the tick of the last second's requests)
-    expect(result.endedAtMs).toBe(1_000 + 1_500);
+    // Then it ended one timeout after the last send (at 1750 ms)
+    expect(result.endedAtMs).toBe(1_750 + 1_500);
   });
 
   it('measures latency from the scheduled send time, so a late send counts against the latency', async () => {
@@ -229,5 +229,100 @@ describe('runTraffic', () => {
     const result = await runTraffic(options, shop, clock);
     // Then the build is unknown
     expect(result.degradation).toBeNull();
+  });
+});
+
+describe('runTraffic arrivals, as the shop receives them', () => {
+  /** The times (ms after the start) at which a scripted shop received each request. */
+  async function receivedTimes(shape: { readsPerSecond: number; writesPerSecond: number; durationSeconds: number; arrivals?: 'uniform' | 'poisson'; seed?: number }, clock = new FakeClock(0)): Promise<number[]> {
+    const { shop, sent } = scriptedShop(clock as FakeClock);
+    await runTraffic({ runId: 'run-1', phase: 'baseline', ...shape }, shop, clock);
+    return sent.map((s) => s.at);
+  }
+
+  /** The most requests received in any 10 ms, every window [t, t + 10) that starts at a request. */
+  function mostInTenMs(times: readonly number[]): number {
+    let most = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (j < times.length && times[j] < times[i] + 10) j++;
+      most = Math.max(most, j - i);
+    }
+    return most;
+  }
+
+  /** Received counts per second; a request due in the last millisecond of the schedule, sent on its next whole millisecond, counts in the last second. */
+  function countsPerSecond(times: readonly number[], seconds: number): number[] {
+    const counts = new Array<number>(seconds).fill(0);
+    for (const t of times) counts[Math.min(seconds - 1, Math.floor(t / 1000))]++;
+    return counts;
+  }
+
+  it.each([40, 400, 4_000])('puts at most ceil(rate / 100) uniform arrivals in any 10 ms at %p a second', async (rate) => {
+    // Given uniform arrivals at `rate` a second, 3 reads to 1 write, on a virtual clock
+    // When 2 seconds of traffic run
+    const times = await receivedTimes({ readsPerSecond: (rate * 3) / 4, writesPerSecond: rate / 4, durationSeconds: 2 });
+    // Then every request was sent, and no 10 ms received more than its share, rounded up
+    expect(times).toHaveLength(rate * 2);
+    expect(mostInTenMs(times)).toBeLessThanOrEqual(Math.ceil(rate / 100));
+  });
+
+  it('sends each second exactly its rate with uniform arrivals', async () => {
+    // Given uniform arrivals at 300 reads + 100 writes a second
+    // When 3 seconds run
+    const times = await receivedTimes({ readsPerSecond: 300, writesPerSecond: 100, durationSeconds: 3 });
+    // Then each second received 400
+    expect(countsPerSecond(times, 3)).toEqual([400, 400, 400]);
+  });
+
+  it('sends Poisson arrivals at 400 a second over 60 s with a dispersion index between 0.8 and 1.2, each second within its Poisson bounds', async () => {
+    // Given Poisson arrivals at 300 reads + 100 writes a second, seeded
+    // When 60 s run on a virtual clock
+    const times = await receivedTimes({ readsPerSecond: 300, writesPerSecond: 100, durationSeconds: 60, arrivals: 'poisson', seed: 27 });
+    // Then the per-10 ms counts are as dispersed as a Poisson process's (variance / mean about 1)
+    const { dispersionIndex } = arrivalSpread(times);
+    expect(dispersionIndex).toBeGreaterThanOrEqual(0.8);
+    expect(dispersionIndex).toBeLessThanOrEqual(1.2);
+    // And each second's count lies within 5 standard deviations (5 x sqrt(400) = 100) of 400
+    for (const count of countsPerSecond(times, 60)) {
+      expect(count).toBeGreaterThanOrEqual(300);
+      expect(count).toBeLessThanOrEqual(500);
+    }
+  });
+
+  it('never sends a request before its intended time, and sends those due during a late wake in that wake', async () => {
+    // Given a clock whose every sleep oversleeps by 4 ms, at 400 a second (a request every 2.5 ms)
+    const clock = new FakeClock(0);
+    const late = { now: () => clock.now(), sleep: (ms: number) => clock.sleep(ms + 4) };
+    const { shop, sent } = scriptedShop(clock);
+    // When one second runs
+    const result = await runTraffic({ runId: 'run-1', phase: 'baseline', readsPerSecond: 300, writesPerSecond: 100, durationSeconds: 1 }, shop, late);
+    // Then every request left at or after its intended time (i x 2.5 ms), at most 10 ms after it,
+    // and fewer wakes than requests sent them
+    const lags = sent.map((s, i) => s.at - i * 2.5);
+    expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...lags)).toBeLessThanOrEqual(10);
+    expect(clock.sleeps.length).toBeLessThan(400);
+    expect(result.sendLag.late).toBe(0);
+  });
+
+  it('counts the requests that left more than 10 ms late, and their lag, when the sender stalls', async () => {
+    // Given a clock whose first sleep after 500 ms oversleeps by 50 ms, at 40 requests a second (every 25 ms)
+    const clock = new FakeClock(0);
+    let stalled = false;
+    const stalling = {
+      now: () => clock.now(),
+      sleep: (ms: number) => {
+        const stall = !stalled && clock.now() >= 500 ? 50 : 0;
+        if (stall) stalled = true;
+        return clock.sleep(ms + stall);
+      },
+    };
+    const { shop } = scriptedShop(clock);
+    // When one second runs
+    const result = await runTraffic({ runId: 'run-1', phase: 'baseline', readsPerSecond: 30, writesPerSecond: 10, durationSeconds: 1 }, shop, stalling);
+    // Then the requests due at 525 and 550 ms left at 575 ms: one 50 ms late, one 25 ms late, and the
+    // one due at 575 on time; the late ones are counted, in their second too
+    expect(result.sendLag).toMatchObject({ count: 40, late: 2, max: 50 });
+    expect(result.timeline[0].late).toBe(2);
   });
 });

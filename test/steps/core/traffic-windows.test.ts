@@ -70,7 +70,7 @@ describe('mergeTraffic', () => {
 describe('mergeTimelines', () => {
   it('adds the buckets of the same second and keeps the others in time order', () => {
     // Given two workers' buckets of the same two seconds
-    const bucket = (t: number, database: number) => ({ t, reads: { database, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: histogramOf([3]) });
+    const bucket = (t: number, database: number) => ({ t, reads: { database, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: histogramOf([3]), sendLagHistogram: '', late: 0 });
     // When merged
     const merged = mergeTimelines([[bucket(T0 + 1000, 2), bucket(T0, 1)], [bucket(T0, 3)]]);
     // Then each second holds the sum of its workers

@@ -1,62 +1,72 @@
 // The pure parts of the traffic generator: send schedule, outcome classes, per-second buckets.
 import type { TrafficResult } from '../../../steps/core/contracts';
-import { classifyRead, classifyWrite, type ReadClass, sendSchedule, sendTickMs, TrafficRecorder, type WriteClass } from '../../../steps/core/traffic';
+import { type ArrivalMode, classifyRead, classifyWrite, type ReadClass, sendSchedule, TrafficRecorder, type WriteClass } from '../../../steps/core/traffic';
 import { mergeEncodedHistograms, summarise } from '../../../steps/core/latency-histogram';
 import { trafficTotals } from '../support/builders';
 
 describe('sendSchedule', () => {
-  it('sends each second’s requests at the start of their tick, in the order of their even spread', () => {
-    // Given two seconds at 4 reads and 2 writes per second (a tick of a whole second at so low a rate)
+  it('gives each request of a uniform schedule its own time, evenly spaced, the writes spread among the reads', () => {
+    // Given two seconds at 3 reads and 1 write per second
     // When the schedule is generated
-    const schedule = [...sendSchedule({ durationSeconds: 2, readsPerSecond: 4, writesPerSecond: 2 })];
-    // Then each second's reads (spread at 0, 250, 500, 750 ms) and writes (at 250 and 750 ms) leave together at its start, in that order
-    expect(schedule.map((s) => [s.kind, s.offsetMs])).toEqual([
-      ...(['read', 'read', 'write', 'read', 'read', 'write'] as const).map((kind) => [kind, 0]),
-      ...(['read', 'read', 'write', 'read', 'read', 'write'] as const).map((kind) => [kind, 1000]),
+    const schedule = [...sendSchedule({ durationSeconds: 2, readsPerSecond: 3, writesPerSecond: 1 })];
+    // Then the 4 requests of each second are 250 ms apart, the write the last of each second
+    expect(schedule.map((s) => [s.kind, s.offsetMs, s.second])).toEqual([
+      ['read', 0, 0],
+      ['read', 250, 0],
+      ['read', 500, 0],
+      ['write', 750, 0],
+      ['read', 1000, 1],
+      ['read', 1250, 1],
+      ['read', 1500, 1],
+      ['write', 1750, 1],
     ]);
   });
 
-  it('sends about 40 requests a tick at a high rate, every tick of every second carrying its share', () => {
-    // Given 2 seconds at 300 reads and 100 writes per second
-    // When the schedule is generated
-    const schedule = [...sendSchedule({ durationSeconds: 2, readsPerSecond: 300, writesPerSecond: 100 })];
-    // Then the requests leave in 100 ms ticks, 10 a second, 40 requests each (30 reads and 10 writes), in time order
-    const ticks = new Map<number, string[]>();
-    for (const s of schedule) ticks.set(s.offsetMs, [...(ticks.get(s.offsetMs) ?? []), s.kind]);
-    expect([...ticks.keys()]).toEqual(Array.from({ length: 20 }, (_, i) => i * 100));
-    for (const kinds of ticks.values()) {
-      expect(kinds.filter((k) => k === 'read')).toHaveLength(30);
-      expect(kinds.filter((k) => k === 'write')).toHaveLength(10);
-    }
-    expect(schedule.map((s) => s.offsetMs)).toEqual([...schedule.map((s) => s.offsetMs)].sort((a, b) => a - b));
+  it('shifts a uniform schedule by its stagger, a fraction of one gap, so workers starting together interleave', () => {
+    // Given two workers at 200 requests a second each, staggered by 0 and 0.5 of a gap (5 ms)
+    const shape = { durationSeconds: 1, readsPerSecond: 150, writesPerSecond: 50 };
+    const first = [...sendSchedule({ ...shape, stagger: 0 })].map((s) => s.offsetMs);
+    const second = [...sendSchedule({ ...shape, stagger: 0.5 })].map((s) => s.offsetMs);
+    // Then together they send every 2.5 ms, as one worker at 400 a second would
+    const together = [...first, ...second].sort((a, b) => a - b);
+    expect(together.slice(1).map((t, i) => t - together[i])).toEqual(Array.from({ length: 399 }, () => 2.5));
   });
 
-  it('shifts every send by its phase within the tick, so workers starting together do not send together', () => {
-    // Given one worker at phase 0 and one at phase 0.5, at 300 + 100 per second (100 ms ticks)
-    const shape = { durationSeconds: 1, readsPerSecond: 300, writesPerSecond: 100 };
-    const first = [...sendSchedule({ ...shape, tickPhase: 0 })];
-    const second = [...sendSchedule({ ...shape, tickPhase: 0.5 })];
-    // Then the second sends the same requests 50 ms after the first, and never at one of the first's times
-    expect(second.map((s) => s.offsetMs)).toEqual(first.map((s) => s.offsetMs + 50));
-    const firstTimes = new Set(first.map((s) => s.offsetMs));
-    expect(second.some((s) => firstTimes.has(s.offsetMs))).toBe(false);
+  it('refuses a stagger outside [0, 1) and an unknown arrival mode', () => {
+    // Given a stagger of one whole gap, and a mode that does not exist / When generated / Then each is refused
+    expect(() => [...sendSchedule({ durationSeconds: 1, readsPerSecond: 3, writesPerSecond: 1, stagger: 1 })]).toThrow(RangeError);
+    expect(() => [...sendSchedule({ durationSeconds: 1, readsPerSecond: 3, writesPerSecond: 1, arrivals: 'bursts' as ArrivalMode })]).toThrow(RangeError);
   });
 
-  it('refuses a phase outside [0, 1)', () => {
-    // Given a phase of one whole tick / When the schedule is generated / Then it is refused
-    expect(() => [...sendSchedule({ durationSeconds: 1, readsPerSecond: 3, writesPerSecond: 1, tickPhase: 1 })]).toThrow(RangeError);
-  });
-
-  it.each([0, 0.99])('offers exactly the rate times the duration, each in the second it belongs to (phase %p)', (tickPhase) => {
+  it.each([0, 0.99])('offers exactly the rate times the duration uniformly, each in the second it belongs to (stagger %p)', (stagger) => {
     // Given 3 seconds at 7 reads and 3 writes per second
     // When the schedule is generated
-    const schedule = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 7, writesPerSecond: 3, tickPhase })];
-    // Then each second carries 10 requests whose offsets fall inside it
+    const schedule = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 7, writesPerSecond: 3, stagger })];
+    // Then each second carries 7 reads and 3 writes whose offsets fall inside it
     for (const second of [0, 1, 2]) {
       const inSecond = schedule.filter((s) => s.second === second);
-      expect(inSecond).toHaveLength(10);
+      expect([inSecond.filter((s) => s.kind === 'read').length, inSecond.filter((s) => s.kind === 'write').length]).toEqual([7, 3]);
       expect(inSecond.every((s) => s.offsetMs >= second * 1000 && s.offsetMs < (second + 1) * 1000)).toBe(true);
     }
+  });
+
+  it('draws the same Poisson schedule from the same seed, and another from another seed', () => {
+    // Given a Poisson schedule at 40 a second
+    const shape = { durationSeconds: 2, readsPerSecond: 30, writesPerSecond: 10, arrivals: 'poisson' as const };
+    // When it is generated twice with seed 7 and once with seed 8
+    const times = (seed: number) => [...sendSchedule({ ...shape, seed })].map((s) => s.offsetMs);
+    // Then the seed replays it exactly, and another seed draws other times
+    expect(times(7)).toEqual(times(7));
+    expect(times(8)).not.toEqual(times(7));
+  });
+
+  it('keeps a Poisson schedule in time order inside its duration, each request in the second of its time', () => {
+    // Given 5 seconds of Poisson arrivals at 100 a second
+    // When the schedule is generated
+    const schedule = [...sendSchedule({ durationSeconds: 5, readsPerSecond: 75, writesPerSecond: 25, arrivals: 'poisson', seed: 3 })];
+    // Then the times rise, stay inside the 5 s, and each request's second is that of its time
+    expect(schedule.map((s) => s.offsetMs)).toEqual([...schedule.map((s) => s.offsetMs)].sort((a, b) => a - b));
+    expect(schedule.every((s) => s.offsetMs >= 0 && s.offsetMs < 5000 && s.second === Math.floor(s.offsetMs / 1000))).toBe(true);
   });
 
   it('numbers writes from 1 across the whole schedule', () => {
@@ -65,27 +75,6 @@ describe('sendSchedule', () => {
     const writes = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 1, writesPerSecond: 2 })].filter((s) => s.kind === 'write');
     // Then the sequence numbers run 1..6
     expect(writes.map((w) => w.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
-  });
-});
-
-describe('sendTickMs', () => {
-  it.each([
-    [4, 1000],
-    [40, 1000],
-    [80, 500],
-    [100, 250],
-    [200, 200],
-    [320, 125],
-    [400, 100],
-    [800, 50],
-    [1000, 40],
-    [1600, 25],
-    [2000, 20],
-    [4000, 10],
-    [10_000, 10],
-  ])('at %p requests a second, a tick lasts %p ms', (rate, tick) => {
-    // Given a rate / When its tick is chosen / Then it is the longest that holds about 40 requests, within 10 ms..1 s
-    expect(sendTickMs(rate)).toBe(tick);
   });
 });
 
@@ -136,6 +125,8 @@ describe('TrafficRecorder', () => {
   /** The result of a 3-second recorder of `phase` from `startedAtMs` that took `outcomes` ([kind, second, class, latency ms]) in order. */
   function recordedResult(run: { phase: string; startedAtMs: number; degradation: boolean | null; endedAtMs: number }, outcomes: readonly Outcome[]): TrafficResult {
     const recorder = new TrafficRecorder(run.phase, run.startedAtMs, shape);
+    // Every request of the schedule left on time.
+    for (const request of sendSchedule(shape)) recorder.recordSend(request.kind, request.second, 0);
     for (const [kind, second, outcome, latencyMs] of outcomes) {
       if (kind === 'read') recorder.recordRead(second, outcome, latencyMs);
       else recorder.recordWrite(second, outcome, latencyMs);
@@ -190,6 +181,19 @@ describe('TrafficRecorder', () => {
     expect(result.latencyMs.reads).toMatchObject({ count: 2, max: 20 });
     expect(result.latencyMs.writes.count).toBe(1);
     expect(result.latencyMs.writes.p99).toBeGreaterThanOrEqual(990);
+  });
+
+  it('counts how late each request left, and those more than 10 ms late apart, in the second it belongs to', () => {
+    // Given a recorder over 3 seconds
+    const recorder = new TrafficRecorder('baseline', 0, shape);
+    // When requests leave 0, 3 and 10 ms late in second 0, and 11 and 400 ms late in second 2
+    for (const [second, lagMs] of [[0, 0], [0, 3], [0, 10], [2, 11], [2, 400]]) recorder.recordSend('read', second, lagMs);
+    const result = recorder.result(true, 3_000);
+    // Then the lag is summarised, the two over 10 ms counted late in their own second, and every send offered
+    expect(result.sendLag).toMatchObject({ count: 5, p50: 10, late: 2 });
+    expect(result.sendLag.max).toBeGreaterThanOrEqual(399);
+    expect(result.timeline.map((b) => b.late)).toEqual([0, 0, 2]);
+    expect(result.offered).toEqual({ reads: 5, writes: 0 });
   });
 
   it('refuses an outcome for a second outside the schedule', () => {

@@ -20,7 +20,7 @@ export function histogramOf(...latenciesMs: number[]): string {
 }
 
 export function bucket(t: number, r: Partial<ReadCounts>, w: Partial<WriteCounts> = {}, latenciesMs: number[] = [10]): TimelineBucket {
-  return { t, reads: reads(r), writes: writes(w), latencyHistogram: histogramOf(...latenciesMs) };
+  return { t, reads: reads(r), writes: writes(w), latencyHistogram: histogramOf(...latenciesMs), sendLagHistogram: histogramOf(...latenciesMs.map(() => 0)), late: 0 };
 }
 
 /** A traffic result whose totals are the sums of its buckets. */
@@ -45,6 +45,8 @@ export function trafficResult(phase: string, timeline: TimelineBucket[], degrada
     latencyMs: { reads: summary, writes: summary },
     latencyHistograms: { reads: '', writes: '' },
     startLagMs: 0,
+    sendLag: { ...summary, late: 0 },
+    sendLagHistogram: '',
     windows: 1,
     timeline,
   };
