@@ -6,22 +6,14 @@ import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import type { GameDayApp } from '../../infra/app';
 import { RUN_LOG_STREAM } from '../../steps/core/metric-names';
-import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { ACCOUNT, DeployedApp, REGION } from './iam/deployed-app';
 import { type Decision, principalOf, resourceTypeOf, resourceTypesOf, simulateCall } from './iam/simulate-call';
 import { allStates, type AslDefinition, type AslState } from './fixtures';
-import { sharedAppFor } from './shop-lab-fixtures';
+import { APP_MODES, type AppMode, EXAMPLE_SHOP_KEY_SECRET, EXAMPLE_STOP_CONDITION, sharedAppFor } from './shop-lab-fixtures';
 
-const KEY_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:example-shop-key-AbCdEf`;
-const STOP_CONDITION = 'example-shop-5xx';
-
-/** The three ways the app is deployed (infra/app.ts): the lab, the fragile lab, a GameDay against an own target. */
-const MODES = {
-  lab: {},
-  'fragile lab': { enableDegradation: false },
-  'own target': { gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, stopConditionAlarmNames: [STOP_CONDITION], shopAuth: { type: 'header', headerName: 'x-api-key', secretArn: KEY_SECRET } } },
-} as const;
-type Mode = keyof typeof MODES;
+const KEY_SECRET = EXAMPLE_SHOP_KEY_SECRET;
+const STOP_CONDITION = EXAMPLE_STOP_CONDITION;
+type Mode = AppMode;
 
 /** An own target's instances and cluster carry the allow tag, as docs/aws.md asks; the example names its writer. */
 const OWN_WRITER_ARN = `arn:aws:rds:${REGION}:${ACCOUNT}:db:example-shop-writer`;
@@ -318,7 +310,7 @@ const CALLS: readonly Call[] = [
 /** Resource types the reference lists that this app never uses: the alternatives of the types it does. */
 const NOT_APPLICABLE = new Set(['s3:accesspointobject', 'states:express', 'execute-api:execute-api-domain', 'dynamodb:index', 'cloudwatch:dataset']);
 
-const deployments = Object.fromEntries((Object.keys(MODES) as Mode[]).map((mode) => [mode, new Deployment(mode, sharedAppFor(MODES[mode]))])) as Record<Mode, Deployment>;
+const deployments = Object.fromEntries(APP_MODES.map(({ mode, context }) => [mode, new Deployment(mode, sharedAppFor(context))])) as Record<Mode, Deployment>;
 const modesOf = (call: Call): readonly Mode[] => (call.modes ?? ALL).filter((mode) => PRINCIPALS[call.principal].modes.includes(mode));
 const cases = CALLS.flatMap((call) => modesOf(call).map((mode) => [`${call.principal} ${call.call} (${call.action}, ${mode}): ${call.expect}`, call, mode] as const));
 
@@ -373,7 +365,7 @@ function actionOfTask(state: AslState): string {
 }
 
 describe('the definition against the table', () => {
-  test.each(Object.keys(MODES) as Mode[])('every Task of the %s definition has its call in the table, with its action and function', (mode) => {
+  test.each(APP_MODES.map(({ mode }) => mode))('every Task of the %s definition has its call in the table, with its action and function', (mode) => {
     // Given the synthesized definition of this mode and the table's state machine calls
     const d = deployments[mode];
     const definition = deployedDefinition(d);

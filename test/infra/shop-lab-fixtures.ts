@@ -2,6 +2,7 @@
 import type { AppProps } from 'aws-cdk-lib';
 import { buildApp, type GameDayApp } from '../../infra/app';
 import { memoised } from '../support/memo';
+import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { FAST_APP_PROPS } from './fixtures';
 
 /** The app for `context`, as `cdk synth` would build it, minus bundling, the built-in validation and stack traces. */
@@ -24,3 +25,18 @@ export function importOf(producerOutputs: Record<string, { Value: unknown; Expor
   if (!match?.Export) throw new Error(`no export of ${JSON.stringify(value)}`);
   return { 'Fn::ImportValue': match.Export.Name };
 }
+
+/** The app's three modes (infra/app.ts): the lab, the fragile lab, and a GameDay against an own target with stop conditions and a keyed shop. */
+export type AppMode = 'lab' | 'fragile lab' | 'own target';
+export const EXAMPLE_SHOP_KEY_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:example-shop-key-AbCdEf';
+export const EXAMPLE_STOP_CONDITION = 'example-shop-5xx';
+export const APP_MODES: ReadonlyArray<{ readonly mode: AppMode; readonly context: Record<string, unknown> }> = [
+  { mode: 'lab', context: {} },
+  { mode: 'fragile lab', context: { enableDegradation: false } },
+  {
+    mode: 'own target',
+    context: {
+      gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, stopConditionAlarmNames: [EXAMPLE_STOP_CONDITION], shopAuth: { type: 'header', headerName: 'x-api-key', secretArn: EXAMPLE_SHOP_KEY_SECRET } },
+    },
+  },
+];

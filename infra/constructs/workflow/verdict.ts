@@ -58,7 +58,8 @@ export class VerifyAndVerdict extends Construct {
       iamAction: 'logs:PutLogEvents',
       resultPath: sfn.JsonPath.DISCARD,
     });
-    publishRunLog.addRetry({ errors: ['CloudWatchLogs.ServiceUnavailableException', 'CloudWatchLogs.ThrottlingException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    // Throttling is not in PutLogEvents' model: it reaches Step Functions as the client's base exception, which only unmodelled errors come as.
+    publishRunLog.addRetry({ errors: ['CloudWatchLogs.ServiceUnavailableException', 'CloudWatchLogs.CloudWatchLogsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
     endings.onStepError(publishRunLog);
 
     const release = releaseLock(this, ctx, STATES.releaseLock);
