@@ -103,7 +103,7 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
   const result = await runLocalGameDay({
     lab,
     input: { ...timings },
-    stepOverrides: await timedSteps(stepSeconds, trafficTailSeconds, trafficStepInPool(pool) as StepHandler),
+    stepOverrides: await timedSteps(stepSeconds, trafficTailSeconds, trafficStepInPool(pool)),
     // Progress comes once per state entered and once a second; only a new transition names a new state.
     onProgress: (progress) => {
       if (progress.transitions === seen) return;

@@ -15,9 +15,9 @@ export interface GamedayDeps {
   createClients(options: { region?: string; arn?: string }): Promise<AwsClients>;
   io: CommandIo;
   /** `gameday local`. @default - runs the local GameDay */
-  runLocal?(options: LocalCommandOptions): Promise<number>;
+  runLocal?: (options: LocalCommandOptions) => Promise<number>;
   /** Where errors go. @default console.error */
-  err?(line: string): void;
+  err?: (line: string) => void;
 }
 
 interface AwsOptions {

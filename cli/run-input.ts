@@ -26,7 +26,7 @@ export function readValidateInputParameters(definition: unknown): ValidateInputP
   const payload = (state.Parameters as { Payload?: unknown } | undefined)?.Payload;
   if (typeof payload !== 'object' || payload === null) throw new UnreadableDefinition(`the ${STATES.validateInput} state passes no payload`);
   const { defaults, limits } = payload as { defaults?: unknown; limits?: unknown };
-  return { defaults: asObject(defaults) as Partial<RunSettings>, limits: asObject(limits) as RunLimits };
+  return { defaults: asObject(defaults), limits: asObject(limits) };
 }
 
 function findState(node: unknown, name: string): Record<string, unknown> | undefined {

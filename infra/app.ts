@@ -139,7 +139,7 @@ function wellFormedTag(tag: unknown): GameDayConfig['allowTag'] | undefined {
   const { key, value } = tag as Record<string, unknown>;
   if (key !== undefined && (typeof key !== 'string' || key === '' || key.startsWith('aws:'))) return undefined;
   if (value !== undefined && typeof value !== 'string') return undefined;
-  return { key: (key as string | undefined) ?? DEFAULT_ALLOW_TAG.key, value: (value as string | undefined) ?? DEFAULT_ALLOW_TAG.value };
+  return { key: (key) ?? DEFAULT_ALLOW_TAG.key, value: (value) ?? DEFAULT_ALLOW_TAG.value };
 }
 
 /** Runs `build`; a refused configuration adds its problems instead of throwing. */

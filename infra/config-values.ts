@@ -1,5 +1,6 @@
 // The readers every part of the GameDay configuration uses: one value of the raw context, checked, with the problem said in words.
 import { Token } from 'aws-cdk-lib';
+import { describeValue } from '../steps/core/describe-value';
 
 /** A value given in the context, not a CDK token that is known only at deploy time. */
 export function isLiteral(value: string): boolean {
@@ -43,9 +44,5 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json;
-}
+/** A value as an error message shows it (one wording for the stack's and the run's errors). */
+export const describe = describeValue;

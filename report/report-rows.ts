@@ -134,7 +134,7 @@ export type LatencyPhase = keyof RunReport['latencyMs'];
 
 /** Whether a phase served any request: a phase with none has no latency (its 0 ms is no measurement). */
 export function phaseHadRequests(counts: PhaseCounts): boolean {
-  return [...Object.values(counts.reads), ...Object.values(counts.writes)].some((n) => n > 0);
+  return [counts.reads, counts.writes].flatMap((classes) => Object.values(classes) as number[]).some((n) => n > 0);
 }
 
 /** A phase's p50 and p99 in ms (`12/77`), or n/a when the phase had no requests. */

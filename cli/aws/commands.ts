@@ -17,18 +17,18 @@ import { EXIT_CODES } from '../exit-codes';
 import { checkRunInput, readValidateInputParameters, UnreadableDefinition } from '../run-input';
 import { type AwsClients, readStackOutputs } from './clients';
 import { CliError, explainAwsError } from './errors';
-import { type ExecutionStatus, type ExecutionView, fetchNewEvents, foldHistory, followExecution, formatProgress, progressMilestone, verdictOf } from './follow';
+import { type ExecutionView, fetchNewEvents, foldHistory, followExecution, formatProgress, progressMilestone, verdictOf } from './follow';
 
 /** How a command talks to the person running it; tests give their own. */
 export interface CommandIo {
-  out(line: string): void;
+  out: (line: string) => void;
   /** The live progress line (overwritten in place on a terminal; in a log, written when `milestone` changes). */
-  live(line: string, milestone: string): void;
-  confirm(question: string): Promise<boolean>;
+  live: (line: string, milestone: string) => void;
+  confirm: (question: string) => Promise<boolean>;
   /** Ctrl-C: registers a handler, returns its removal. @default - none */
-  onInterrupt?(handler: () => void): () => void;
-  sleep?(ms: number): Promise<void>;
-  now?(): Date;
+  onInterrupt?: (handler: () => void) => () => void;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => Date;
 }
 
 /** Where the state machine is: its ARN, or the stack whose outputs name it. */
@@ -257,7 +257,7 @@ async function printExecutions(clients: AwsClients, options: TargetOptions & { l
         throw explainAwsError(caught, execution.executionArn);
       }
     }
-    const verdict = verdictOf((execution.status ?? 'RUNNING') as ExecutionStatus, error, null);
+    const verdict = verdictOf((execution.status ?? 'RUNNING'), error, null);
     const started = execution.startDate?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '?';
     const seconds = execution.startDate && execution.stopDate ? Math.round((execution.stopDate.getTime() - execution.startDate.getTime()) / 1000) : null;
     io.out([started.padEnd(24), String(execution.status).padEnd(10), String(verdict).padEnd(13), (seconds === null ? '-' : `${seconds}s`).padEnd(8), execution.name ?? ''].join('  '));

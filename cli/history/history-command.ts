@@ -7,8 +7,8 @@ import { formatHistory, historyEntries, type RunHistory, skippedLines } from './
 
 /** Where the listing goes: the table or JSON to `out`, the skipped entries to `err`. */
 export interface HistoryOutput {
-  out(line: string): void;
-  err(line: string): void;
+  out: (line: string) => void;
+  err: (line: string) => void;
 }
 
 export interface HistoryListOptions {

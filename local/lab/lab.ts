@@ -169,7 +169,7 @@ async function startTogether<T extends readonly (() => Promise<{ stop(): Promise
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve(server as Server)) as Server;
+    const server = serve({ fetch, port, hostname: '127.0.0.1' }, () => resolve(server)) as Server;
     server.once('error', reject);
   });
 }

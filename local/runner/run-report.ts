@@ -27,7 +27,7 @@ export function reportWithoutReportStep(args: {
     runId: args.runId,
     startedAt: args.startedAt,
     degradation: args.degradation,
-    config: config as RunReport['config'],
+    config: config,
     verdict: args.verdict,
     reasons: args.reasons,
     reads: zeroPhase().reads,

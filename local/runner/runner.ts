@@ -164,7 +164,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
           return new Date().toISOString();
         },
       },
-    } as never,
+    },
   });
   const onAbort = () => execution.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });

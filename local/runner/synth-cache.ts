@@ -72,7 +72,7 @@ export function hashProjectFiles(hash: Hash, files: readonly string[]): void {
 }
 
 function withPlaceholders(config: GameDayConfig): GameDayConfig {
-  const replaced = LAB_FIELDS.filter((field) => typeof config[field] === 'string').map((field) => [field, placeholderOf(field, config[field] as string)]);
+  const replaced = LAB_FIELDS.filter((field) => typeof config[field] === 'string').map((field): [string, string] => [field, placeholderOf(field, config[field] as string)]);
   return { ...config, ...Object.fromEntries(replaced) };
 }
 

@@ -181,7 +181,7 @@ class WorkerSlot {
   }
 }
 
-type Waiter<T> = { resolve(value: T): void; reject(error: Error): void };
+type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
 
 /** One worker process and the answers it owes: at most one event, and any pid questions. */
 class WorkerProcess {

@@ -74,7 +74,7 @@ export function createHttpExchange(origin: string, timeoutMs: number): HttpExcha
         try {
           resolve(read(response!));
         } catch (readError) {
-          reject(readError as Error);
+          reject(readError);
         }
       });
       deadlines.add(call, Date.now() + timeoutMs);

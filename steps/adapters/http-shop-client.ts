@@ -40,7 +40,7 @@ export function createHttpShopClient(shopUrl: string, options: HttpShopClientOpt
   };
   const getJson = (target: URL, signal?: AbortSignal): Promise<{ status: number; body: unknown }> =>
     // Only a success's body is read, as the shop's error bodies carry nothing the callers use.
-    send(target, { method: 'GET', path: pathOf(target), keepBody: true }, (answer) => ({ status: answer.status, body: answer.status >= 200 && answer.status < 300 ? JSON.parse(answer.body) : undefined }), signal);
+    send(target, { method: 'GET', path: pathOf(target), keepBody: true }, (answer) => ({ status: answer.status, body: answer.status >= 200 && answer.status < 300 ? (JSON.parse(answer.body) as unknown) : undefined }), signal);
   // The traffic's two requests, sent thousands of times a second: what never changes is made once.
   const listRequest: HttpExchangeRequest = Object.freeze({ method: 'GET', path: pathOf(products), keepBody: true, keepHeader: SOURCE_HEADER });
   const ordersPath = pathOf(orders);

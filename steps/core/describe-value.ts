@@ -6,5 +6,6 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   if (Array.isArray(value)) return 'an array';
   const json = JSON.stringify(value);
-  return json === undefined ? String(value) : json;
+  // JSON has no text for a function or a symbol.
+  return json ?? (typeof value === 'function' ? 'a function' : 'a symbol');
 }

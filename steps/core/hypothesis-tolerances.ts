@@ -75,7 +75,7 @@ export function checkTolerances(value: unknown, prefix = 'hypothesis.'): string[
 export function mergeTolerances(...layers: ReadonlyArray<Partial<HypothesisTolerances> | undefined>): HypothesisTolerances {
   const merged: Record<string, number | null> = { ...DEFAULT_TOLERANCES };
   for (const layer of layers) {
-    for (const key of TOLERANCE_KEYS) if (layer && layer[key] !== undefined) merged[key] = layer[key] as number | null;
+    for (const key of TOLERANCE_KEYS) if (layer && layer[key] !== undefined) merged[key] = layer[key];
   }
   return merged as unknown as HypothesisTolerances;
 }

@@ -44,7 +44,7 @@ export function buildReport(input: ReportInput): BuiltReport {
   };
 
   const labelled: LabelledBucket[] = [
-    ...baseline.timeline.map((bucket) => ({ bucket, phase: 'baseline' as Phase })),
+    ...baseline.timeline.map((bucket): LabelledBucket => ({ bucket, phase: 'baseline' })),
     ...experiment.traffic.timeline.map((bucket) => ({ bucket, phase: experimentPhase(bucket.t, window) })),
   ].sort((a, b) => a.bucket.t - b.bucket.t);
 

@@ -1,4 +1,3 @@
-import type { CostSection } from '../../bench/gameday-runs';
 import type { GeneratorRate } from '../../bench/generator';
 import type { OutageRun } from '../../bench/outage';
 import { checkGoals, generatorGoals, summariseOutageRuns } from '../../bench/result';
@@ -32,7 +31,7 @@ function goalsFor(runs: OutageRun[], errorPercent = 0.1, usdPerRun = 0.005) {
   return checkGoals({
     generator: { durationSeconds: 10, warmUpSeconds: 3, repetitions: 1, rates: [rate(errorPercent)], definitions: {} },
     outage: { timings: { baselineSeconds: 10, outageSeconds: 15, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100 }, database: 'pglite', resilient: summary, fragile: summary },
-    cost: { usdPerRun } as CostSection,
+    cost: { usdPerRun },
   });
 }
 

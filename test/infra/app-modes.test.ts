@@ -14,7 +14,7 @@ const problemsOf = (context: Record<string, unknown>): readonly string[] => refu
 function resourcesOf(statements: Array<Record<string, unknown>>, action: string, effect = 'Allow'): unknown[] {
   return statements
     .filter((statement) => statement.Effect === effect && asArray(statement.Action as string | string[]).includes(action))
-    .flatMap((statement) => asArray(statement.Resource as unknown));
+    .flatMap((statement) => asArray(statement.Resource));
 }
 
 describe('lab mode (no target in the context)', () => {
@@ -30,7 +30,7 @@ describe('lab mode (no target in the context)', () => {
     // When its stacks are listed
     // Then there are the two, and the GameDay deploys after the lab
     expect(built.mode).toBe('lab');
-    expect(built.app.node.children.filter((child) => child instanceof Stack).map((stack) => (stack as Stack).stackName)).toEqual(['ShopLab', 'GameDay']);
+    expect(built.app.node.children.filter((child) => child instanceof Stack).map((stack) => (stack).stackName)).toEqual(['ShopLab', 'GameDay']);
     expect(built.gameDay.dependencies).toContain(built.lab);
   });
 

@@ -282,7 +282,7 @@ describe('validateGameDayConfig', () => {
 
     // When it is validated
     // Then both are named by position
-    expect(problemsOf(raw)).toEqual(['stopConditionAlarmNames[1] repeats "shop-5xx"', 'stopConditionAlarmNames[2] must be an alarm name of 1-255 characters (got "")']);
+    expect(problemsOf(raw)).toEqual(['stopConditionAlarmNames[1] repeats "shop-5xx"', 'stopConditionAlarmNames[2] must be an alarm name of 1-255 characters (got the string "")']);
   });
 
   test('refuses a metric namespace reserved for AWS', () => {

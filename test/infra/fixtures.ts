@@ -61,7 +61,7 @@ export function definitionOf(template: Template): AslDefinition {
   const text =
     typeof raw === 'string'
       ? raw
-      : ((raw as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1] as unknown[])
+      : ((raw as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1])
           .map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`))
           .join('');
   return JSON.parse(text) as AslDefinition;

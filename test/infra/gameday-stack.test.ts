@@ -12,7 +12,7 @@ const stateMachineStatements = statementsOfRole(template, 'GameDayRole');
 function allowedResources(statements: Array<Record<string, unknown>>, action: string): unknown[][] {
   return statements
     .filter((statement) => statement.Effect === 'Allow' && asArray(statement.Action as string | string[]).includes(action))
-    .map((statement) => asArray(statement.Resource as unknown));
+    .map((statement) => asArray(statement.Resource));
 }
 
 function stateMachineLogicalId(): string {

@@ -10,7 +10,7 @@ export const secondRunRefused: FaultCase = {
   mechanism: 'AcquireLock (conditional put) refuses it in preflight, before any fault; its safety net sees the lock held by a running execution and leaves it alone',
   async run(ctx) {
     const scheduled = ctx.run({ executionName: executionNameForScheduledTime(freshScheduledTime()) });
-    const manual = new Promise<LocalRunResult>((resolve, reject) => duringHold(ctx, 1_000, () => ctx.run().then(resolve, reject)));
+    const manual = new Promise<LocalRunResult>((resolve, reject) => duringHold(ctx, 1_000, () => void ctx.run().then(resolve, reject)));
     const [first, second] = await Promise.all([scheduled, manual]);
     const problems: string[] = [];
     faultBit(ctx, problems);

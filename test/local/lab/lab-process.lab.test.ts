@@ -47,13 +47,13 @@ async function startLab(): Promise<RunningLab> {
   const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
   let output = '';
   const ports = await new Promise<number[]>((resolve, reject) => {
-    npm.stdout!.on('data', (chunk: Buffer) => {
+    npm.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const shop = /Chaos Shop\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       const control = /Control API\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
       if (shop && control) resolve([Number(shop[1]), Number(control[1])]);
     });
-    npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then(() => reject(new Error(`the lab exited before it was up:\n${output}`)));
   });
   return { npm, ports, descendants: descendantsOf(npm.pid!), exited };

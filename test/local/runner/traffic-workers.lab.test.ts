@@ -190,7 +190,7 @@ describe('traffic worker pool', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: owner.stdout! }).once('line', resolve);
+      createInterface({ input: owner.stdout }).once('line', resolve);
       owner.once('exit', (code) => reject(new Error(`the owner exited with code ${code}`)));
     });
     const { pids } = JSON.parse(line) as { pids: number[] };

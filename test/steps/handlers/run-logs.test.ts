@@ -11,7 +11,7 @@ function validateInputOnLambda(): ValidateHandler {
   process.env.AWS_LAMBDA_FUNCTION_NAME = 'gameday-validate-input';
   let handler: ValidateHandler | undefined;
   jest.isolateModules(() => {
-    handler = (jest.requireActual('../../../steps/handlers/validate-input') as { handler: ValidateHandler }).handler;
+    handler = jest.requireActual<{ handler: ValidateHandler }>('../../../steps/handlers/validate-input').handler;
   });
   if (saved === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
   else process.env.AWS_LAMBDA_FUNCTION_NAME = saved;
