@@ -60,7 +60,7 @@ const RULES: Readonly<Record<string, Rule>> = {
     first(
       () => oneOf(c, ['stack', 'bucket'], 'the stack names its report bucket'),
       () => {
-        const target = String(c.args[0] ?? '');
+        const target = typeof c.args[0] === 'string' ? c.args[0] : '';
         if (target.startsWith('arn:')) return null;
         try {
           reportKeys(target);

@@ -158,7 +158,7 @@ export class DeployedApp {
     this.resolving.add(key);
     const cfn = this.template(stackName).Resources[logicalId];
     if (!cfn) throw new UnmodelledTemplate(`${stackName} has no resource ${logicalId}`);
-    const props = (cfn.Properties ?? {}) as Record<string, unknown>;
+    const props = (cfn.Properties ?? {});
     const prop = (name: string): string | undefined => (props[name] === undefined ? undefined : this.resolveString(stackName, props[name]));
     const generated = `${stackName}-${logicalId}-${hexId(key, 12).toUpperCase()}`;
     const { ref, attributes } = this.shape(cfn.Type, { key, prop, generated, resolve: (value) => this.resolveString(stackName, value), props });
