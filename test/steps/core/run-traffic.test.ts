@@ -235,7 +235,7 @@ describe('runTraffic', () => {
 describe('runTraffic arrivals, as the shop receives them', () => {
   /** The times (ms after the start) at which a scripted shop received each request. */
   async function receivedTimes(shape: { readsPerSecond: number; writesPerSecond: number; durationSeconds: number; arrivals?: 'uniform' | 'poisson'; seed?: number }, clock = new FakeClock(0)): Promise<number[]> {
-    const { shop, sent } = scriptedShop(clock as FakeClock);
+    const { shop, sent } = scriptedShop(clock);
     await runTraffic({ runId: 'run-1', phase: 'baseline', ...shape }, shop, clock);
     return sent.map((s) => s.at);
   }
