@@ -1,43 +1,23 @@
-// The `gameday` command line: `local` (the default) and the AWS commands, with their clients and terminal injectable.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+// The `gameday` command line: the program, its help and its usage errors; each command registers itself from cli/commands/.
+import { Command, CommanderError } from 'commander';
 import { commandLineProblem } from './command-rules';
+import { CliError } from './aws/errors';
+import { commandContext, type GamedayDeps, type RegisterCommand } from './commands/context';
+import { registerHistory } from './commands/history';
+import { registerLocal } from './commands/local';
+import { registerReport } from './commands/report';
+import { registerSchedule } from './commands/schedule';
+import { registerStart } from './commands/start';
+import { registerValidate } from './commands/validate';
+import { registerWatch } from './commands/watch';
 import { EXIT_USAGE, UsageError } from './exit-codes';
-import { addLocalRunOptions, type LocalCommandOptions, wholeNumber } from './local-command';
-import { checkOutputPaths, outputPathOption, outputPathsOf } from './output-paths';
+import { checkOutputPaths, outputPathsOf } from './output-paths';
 import { packageVersion } from './package-version';
-import type { AwsClients } from './aws/clients';
-import type { CommandIo, ScheduleAction, StartOverrides } from './aws/commands';
-import { CliError, explainAwsError } from './aws/errors';
-import { addToleranceOptions, type ToleranceOptions, tolerancesFrom, withoutTolerances } from './hypothesis-options';
 
-export interface GamedayDeps {
-  /** Clients for the region asked for, or the region of the ARN the command names. */
-  createClients(options: { region?: string; arn?: string }): Promise<AwsClients>;
-  io: CommandIo;
-  /** `gameday local`. @default - runs the local GameDay */
-  runLocal?: (options: LocalCommandOptions) => Promise<number>;
-  /** Where errors go. @default console.error */
-  err?: (line: string) => void;
-}
+export type { GamedayDeps };
 
-interface AwsOptions {
-  region?: string;
-  stateMachineArn?: string;
-  stack?: string;
-}
-
-function positiveWholeNumber(value: string): number {
-  const n = wholeNumber(value);
-  if (n < 1) throw new InvalidArgumentError(`"${value}" must be 1 or more`);
-  return n;
-}
-
-function withTarget(command: Command): Command {
-  return command
-    .option('--state-machine-arn <arn>', 'the GameDay state machine')
-    .option('--stack <name>', 'the GameDay stack: its outputs name the state machine, the report bucket and the schedule')
-    .option('--region <region>', 'AWS region (default: the ARN\'s region, else AWS_REGION or the profile\'s)');
-}
+/** The commands, in the order `gameday --help` lists them. */
+const COMMANDS: readonly RegisterCommand[] = [registerLocal, registerStart, registerValidate, registerWatch, registerReport, registerHistory, registerSchedule];
 
 /** The line after a usage error: where the command's usage is. */
 function usageHint(command: Command): string {
@@ -46,8 +26,8 @@ function usageHint(command: Command): string {
 
 /** Runs `gameday` with `argv` (as process.argv); returns the exit code. */
 export async function runGameday(argv: readonly string[], deps: GamedayDeps): Promise<number> {
-  const err = deps.err ?? ((line: string) => console.error(line));
-  let exitCode = 0;
+  const ctx = commandContext(deps, argv[2]);
+  const err = ctx.err;
   const program = new Command('gameday')
     .description('Chaos-engineering GameDay: does the shop stay useful, and lose nothing, while its database is gone?')
     .version(packageVersion(), '-V, --version', 'print the version of gameday')
@@ -85,122 +65,7 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
       checkOutputPaths(outputPathsOf(command));
     });
 
-  // `local` is the default only when the first argument is an option (or there is none): a mistyped
-  // command is then commander's "unknown command" with its suggestion, not an argument of `local`.
-  const first = argv[2];
-  const localIsDefault = first === undefined || first.startsWith('-');
-
-  addLocalRunOptions(
-    program
-      .command('local', { isDefault: localIsDefault })
-      .description('run a whole GameDay on this machine: the synthesized state machine against the embedded lab')
-      .exitOverride(),
-  ).action(async (options: LocalCommandOptions) => {
-    const runLocal = deps.runLocal ?? (async (o: LocalCommandOptions) => (await import('./local-command')).runLocalCommand(o));
-    exitCode = await runLocal(options);
-  });
-
-  const aws = async (options: { region?: string; arn?: string }, run: (clients: AwsClients) => Promise<number>) => {
-    try {
-      exitCode = await run(await deps.createClients(options));
-    } catch (error) {
-      // Whatever AWS or the network answered that no command explained is still one line and exit 2.
-      throw explainAwsError(error);
-    }
-  };
-  const commands = () => import('./aws/commands');
-
-  addToleranceOptions(withTarget(
-    program
-      .command('start')
-      .description('start a GameDay on AWS (StartExecution with a unique name) and follow it live; Ctrl-C asks whether to stop it')
-      .exitOverride(),
-  ))
-    .addOption(outputPathOption('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis'))
-    .option('--dry-run', 'the same path with the fault states skipped (the run report says so)', false)
-    .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--recovery-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--reads-per-second <n>', 'override the stack default', positiveWholeNumber)
-    .option('--writes-per-second <n>', 'override the stack default', positiveWholeNumber)
-    .option('--drain-timeout-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--window-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--traffic-workers <n>', 'override the stack default (default: as many as the rates need)', positiveWholeNumber)
-    .option('--error-budget-percent <n>', 'override the stack default (default: off)', positiveWholeNumber)
-    .action(async (options: AwsOptions & Omit<StartOverrides, 'hypothesis'> & ToleranceOptions & { dryRun: boolean; junit?: string }) => {
-      const { region, stateMachineArn, stack, dryRun, junit, ...rest } = options;
-      const overrides = Object.fromEntries(Object.entries(withoutTolerances(rest)).filter(([, value]) => value !== undefined)) as StartOverrides;
-      const hypothesis = tolerancesFrom(rest);
-      if (hypothesis) overrides.hypothesis = hypothesis;
-      await aws({ region, arn: stateMachineArn }, async (clients) => (await commands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides, junit }, deps.io));
-    });
-
-  program
-    .command('validate')
-    .description('check an execution input offline against the GameDay stack synthesized with the same context as cdk synth: exit 0 valid, 2 refused')
-    .option('--input <json>', 'the execution input (overrides), as JSON', '{}')
-    .option('-c, --context <key=value>', 'context for the app, as for cdk synth (repeatable)', (pair: string, pairs: string[]) => [...pairs, pair], [] as string[])
-    .exitOverride()
-    .action(async (options: { input: string; context: string[] }) => {
-      const { validateCommand } = await import('./validate-command');
-      exitCode = await validateCommand({ input: options.input, context: options.context }, { out: (line) => deps.io.out(line), err });
-    });
-
-  program
-    .command('watch')
-    .description('follow an execution live: phase, elapsed / planned time, counts, then the table and the verdict')
-    .argument('<execution-arn>', 'the execution to follow')
-    .option('--region <region>', 'AWS region (default: the ARN\'s region)')
-    .addOption(outputPathOption('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis'))
-    .exitOverride()
-    .action(async (executionArn: string, options: { region?: string; junit?: string }) => {
-      await aws({ region: options.region, arn: executionArn }, async (clients) => (await commands()).watchCommand(clients, executionArn, deps.io, { junit: options.junit }));
-    });
-
-  program
-    .command('report')
-    .description('print the run report of an execution (from its history) or of a run id (from the report bucket), optionally as HTML')
-    .argument('<execution-arn|run-id>', 'an execution ARN, or a run id (the execution name) for runs Step Functions no longer keeps')
-    .addOption(outputPathOption('--html <path>', 'write the HTML report here'))
-    .addOption(outputPathOption('--json <path>', 'write the run report JSON here'))
-    .option('--stack <name>', 'the GameDay stack whose report bucket holds the run')
-    .option('--bucket <name>', 'the report bucket, instead of --stack')
-    .option('--region <region>', 'AWS region')
-    .exitOverride()
-    .action(async (target: string, options: { html?: string; json?: string; stack?: string; bucket?: string; region?: string }) => {
-      await aws({ region: options.region, arn: target.startsWith('arn:') ? target : undefined }, async (clients) =>
-        (await commands()).reportCommand(clients, { target, html: options.html, json: options.json, stack: options.stack, bucket: options.bucket }, deps.io),
-      );
-    });
-
-  withTarget(program.command('history').description('the recorded runs, newest first: from the report bucket (or --local), with the verdict counts CloudWatch kept').exitOverride())
-    .option('--limit <n>', 'how many runs to list', positiveWholeNumber, 10)
-    .option('--days <n>', 'how far back the CloudWatch verdict counts go', positiveWholeNumber, 30)
-    .option('--namespace <name>', 'the metric namespace of the stack', 'GameDay')
-    .option('--bucket <name>', 'the report bucket, instead of --stack')
-    .option('--local', 'the runs gameday local recorded on this machine (no AWS)', false)
-    .option('--history-dir <dir>', 'with --local: where the runs are recorded (default .gameday/runs)')
-    .option('--json', 'print the runs as a JSON array', false)
-    .action(async (options: AwsOptions & { limit: number; days: number; namespace: string; bucket?: string; local: boolean; historyDir?: string; json: boolean }) => {
-      if (options.local) {
-        exitCode = (await import('./history/history-command')).localHistoryCommand(options, { out: (line) => deps.io.out(line), err });
-        return;
-      }
-      await aws({ region: options.region, arn: options.stateMachineArn }, async (clients) => (await commands()).historyCommand(clients, options, deps.io, err));
-    });
-
-  program
-    .command('schedule')
-    .description('the recurring GameDay schedule: status, enable or disable it')
-    .addArgument(new Command().createArgument('<action>', 'status, enable or disable').choices(['status', 'enable', 'disable']))
-    .option('--stack <name>', 'the GameDay stack: its ScheduleName output names the schedule')
-    .option('--schedule-name <name>', 'the schedule, instead of --stack')
-    .addOption(new Option('--group <name>', 'the schedule group').default('default'))
-    .option('--region <region>', 'AWS region')
-    .exitOverride()
-    .action(async (action: ScheduleAction, options: { stack?: string; scheduleName?: string; group: string; region?: string }) => {
-      await aws({ region: options.region }, async (clients) => (await commands()).scheduleCommand(clients, action, options, deps.io));
-    });
+  for (const register of COMMANDS) register(program, ctx);
 
   for (const command of program.commands) command.showHelpAfterError(usageHint(command));
 
@@ -215,5 +80,5 @@ Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS
     }
     throw error;
   }
-  return exitCode;
+  return ctx.exitCode;
 }

@@ -1,0 +1,34 @@
+// `gameday start`: a GameDay on AWS, followed live.
+import type { StartOverrides } from '../aws/commands';
+import { addToleranceOptions, type ToleranceOptions, tolerancesFrom, withoutTolerances } from '../hypothesis-options';
+import { outputPathOption } from '../output-paths';
+import { type AwsOptions, awsCommands, positiveWholeNumber, type RegisterCommand, withTarget } from './context';
+
+export const registerStart: RegisterCommand = (program, ctx) => {
+  addToleranceOptions(
+    withTarget(
+      program
+        .command('start')
+        .description('start a GameDay on AWS (StartExecution with a unique name) and follow it live; Ctrl-C asks whether to stop it')
+        .exitOverride(),
+    ),
+  )
+    .addOption(outputPathOption('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis'))
+    .option('--dry-run', 'the same path with the fault states skipped (the run report says so)', false)
+    .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--recovery-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--reads-per-second <n>', 'override the stack default', positiveWholeNumber)
+    .option('--writes-per-second <n>', 'override the stack default', positiveWholeNumber)
+    .option('--drain-timeout-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--window-seconds <n>', 'override the stack default', positiveWholeNumber)
+    .option('--traffic-workers <n>', 'override the stack default (default: as many as the rates need)', positiveWholeNumber)
+    .option('--error-budget-percent <n>', 'override the stack default (default: off)', positiveWholeNumber)
+    .action(async (options: AwsOptions & Omit<StartOverrides, 'hypothesis'> & ToleranceOptions & { dryRun: boolean; junit?: string }) => {
+      const { region, stateMachineArn, stack, dryRun, junit, ...rest } = options;
+      const overrides = Object.fromEntries(Object.entries(withoutTolerances(rest)).filter(([, value]) => value !== undefined)) as StartOverrides;
+      const hypothesis = tolerancesFrom(rest);
+      if (hypothesis) overrides.hypothesis = hypothesis;
+      await ctx.aws({ region, arn: stateMachineArn }, async (clients) => (await awsCommands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides, junit }, ctx.deps.io));
+    });
+};

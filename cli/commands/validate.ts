@@ -1,0 +1,15 @@
+// `gameday validate`: an execution input checked offline against the synthesized stack.
+import type { RegisterCommand } from './context';
+
+export const registerValidate: RegisterCommand = (program, ctx) => {
+  program
+    .command('validate')
+    .description('check an execution input offline against the GameDay stack synthesized with the same context as cdk synth: exit 0 valid, 2 refused')
+    .option('--input <json>', 'the execution input (overrides), as JSON', '{}')
+    .option('-c, --context <key=value>', 'context for the app, as for cdk synth (repeatable)', (pair: string, pairs: string[]) => [...pairs, pair], [] as string[])
+    .exitOverride()
+    .action(async (options: { input: string; context: string[] }) => {
+      const { validateCommand } = await import('../validate-command');
+      ctx.exit(await validateCommand({ input: options.input, context: options.context }, { out: (line) => ctx.deps.io.out(line), err: ctx.err }));
+    });
+};
