@@ -1,6 +1,7 @@
 // Benchmark section: the shop at high load through a whole outage, driven directly on the lab's fault proxy.
 import type { Lab } from '../local/lab/lab';
-import { createHttpShopClient } from '../steps/adapters/http-shop-client';
+import { CHAOS_SHOP_PROFILE } from '../infra/config-profile';
+import { createHttpTargetClient } from '../steps/adapters/http-target-client';
 import type { PhaseCounts, TrafficResult } from '../steps/core/contracts';
 import { compareOrders } from '../steps/core/order-verification';
 import { addInto } from '../steps/core/traffic';
@@ -111,7 +112,7 @@ export async function runOutage(lab: Lab, timings: OutageTimings, runId: string)
   }
   const traffic = outcome.traffic;
   // Failures and orders count over the whole run, warm-up included; latency and phases from the baseline on.
-  const orders = compareOrders([traffic], await createHttpShopClient(lab.shopUrl).runOrders(runId));
+  const orders = compareOrders([traffic], await createHttpTargetClient(lab.shopUrl, CHAOS_SHOP_PROFILE).recordedCounts(runId));
   const measured = { ...traffic, timeline: traffic.timeline.filter((bucket) => bucket.t >= startedAt) };
   const latencyMs = latencyByPhase(measured.timeline, deregisteredAtMs, registeredAtMs);
   return {

@@ -1,8 +1,9 @@
 // The benchmark's traffic child process: runs one job (our generator or autocannon) and reports its CPU time.
 import autocannon from 'autocannon';
-import { createHttpShopClient } from '../steps/adapters/http-shop-client';
+import { CHAOS_SHOP_PROFILE } from '../infra/config-profile';
+import { createHttpTargetClient } from '../steps/adapters/http-target-client';
 import { runTraffic } from '../steps/core/run-traffic';
-import type { ShopClient } from '../steps/ports';
+import type { TargetClient } from '../steps/ports';
 import type { AutocannonJob, AutocannonOutcome, ChildMessage, OursJob, OursOutcome, TrafficJob } from './traffic-jobs';
 
 const PRODUCT_COUNT = 10;
@@ -17,7 +18,7 @@ function cpuMicrosSince(start: NodeJS.CpuUsage): number {
 }
 
 async function runOurs(job: OursJob): Promise<OursOutcome> {
-  const http = createHttpShopClient(job.shopUrl);
+  const http = createHttpTargetClient(job.shopUrl, CHAOS_SHOP_PROFILE);
   let sent = 0;
   let firstSend = 0;
   let lastSend = 0;
@@ -28,15 +29,15 @@ async function runOurs(job: OursJob): Promise<OursOutcome> {
     sent += 1;
   };
   // The same client the traffic step uses, with the send times noted.
-  const shop: ShopClient = {
+  const shop: TargetClient = {
     ...http,
-    listProducts: (signal) => {
+    read: (values, signal) => {
       mark();
-      return http.listProducts(signal);
+      return http.read(values, signal);
     },
-    placeOrder: (order, signal) => {
+    write: (values, signal) => {
       mark();
-      return http.placeOrder(order, signal);
+      return http.write(values, signal);
     },
   };
   if (job.warmUpSeconds > 0) {

@@ -16,7 +16,7 @@ export const REGION_CONTEXT_KEY = 'region';
 /** The keys of the `gameday` context that name a target; any one of them means "my own system, no lab". */
 export const TARGET_KEYS = Object.freeze([
   'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
-  'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'shopAuth',
+  'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'shopAuth', 'profile',
 ] as const);
 
 const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
@@ -112,7 +112,18 @@ function readGameDayContext(app: App, problems: string[]): Record<string, unknow
     problems.push(`the "${GAMEDAY_CONTEXT_KEY}" context must be a JSON object`);
     return {};
   }
-  return raw as Record<string, unknown>;
+  // The target may be given as one object, `"target": {"proxyName": ..., "profile": ...}`, beside the other settings.
+  const { target, ...rest } = raw as Record<string, unknown>;
+  if (target === undefined) return rest;
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) {
+    problems.push(`"${GAMEDAY_CONTEXT_KEY}.target" must be a JSON object of the target's settings (${TARGET_KEYS.join(', ')})`);
+    return rest;
+  }
+  for (const key of Object.keys(target)) {
+    if (!(TARGET_KEYS as readonly string[]).includes(key)) problems.push(`unknown key "target.${key}" (a target names ${TARGET_KEYS.join(', ')})`);
+    else if (key in rest) problems.push(`"${key}" is given both in "target" and beside it`);
+  }
+  return { ...rest, ...target };
 }
 
 /** `-c enableDegradation=false` arrives as a string, cdk.json may hold a boolean; undefined when unset. */

@@ -4,6 +4,8 @@ import { checkQueue, checkRdsArn, checkSameLocation, DEFAULT_SHOP_AUTH, PROXY_RE
 import { asRecord, describe, integerIn, isHttpUrl, isLiteral, optionalString, requiredString } from './config-values';
 import { checkTolerances, DEFAULT_TOLERANCES, type HypothesisTolerances, mergeTolerances } from '../steps/core/hypothesis-tolerances';
 import { checkRunWindow, type RunWindow } from '../steps/core/run-window';
+import { readProfileSetting } from './config-profile';
+import type { TargetProfile } from '../steps/core/target-profile';
 import { checkExecutionTimeout, checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, longestAcceptedRunSeconds, NUMERIC_SETTINGS } from '../steps/core/run-settings';
 
 export { DEFAULT_SHOP_AUTH, regionOfArn, type ShopAuth } from './config-arns';
@@ -75,8 +77,15 @@ export interface GameDayConfig {
   readonly orderQueueArn?: string;
   readonly dlqUrl?: string;
   readonly dlqArn?: string;
-  /** Base URL of the Chaos Shop the traffic steps call. */
+  /** Base URL of the target the traffic steps call (the Chaos Shop, or your own service). */
   readonly shopUrl: string;
+  /**
+   * The target profile: which requests the traffic sends, how answers are classified and how accepted
+   * writes are proven. Given in the context as a path to a profile file (JSON) or as the profile itself;
+   * the synth embeds it in the definition.
+   * @default - the Chaos Shop's profile (`targets/chaos-shop/profile.json`)
+   */
+  readonly profile: TargetProfile;
   /**
    * How the shop authenticates the GameDay's requests. Given as `{"type": "iam"}` for an API
    * Gateway URL, the ARN is derived: `arn:<partition>:execute-api:<region>:<proxy's account>:<api id>/*`.
@@ -146,7 +155,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
     'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'stopConditionAlarmNames', 'metricNamespace',
     'allowTag', 'experiment', 'hypothesis', 'schedule', 'reconcilerRateMinutes', 'executionTimeoutMinutes', 'shopAuth',
-    'notify', 'changeCalendars',
+    'notify', 'changeCalendars', 'profile',
   ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) problems.push(`unknown key "${key}"`);
@@ -198,7 +207,9 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     problems.push(`metricNamespace must be 1-255 characters, not start with "AWS/" or ":" (got ${JSON.stringify(metricNamespace)})`);
   }
 
-  const shopAuth = readShopAuth(input.shopAuth, shopUrl, proxyArn, problems);
+  const profile = readProfileSetting(input.profile, problems);
+  // A profile may say how its service authenticates; the stack's own shopAuth wins.
+  const shopAuth = readShopAuth(input.shopAuth ?? profile?.auth, shopUrl, proxyArn, problems);
   const stopConditionAlarmNames = readAlarmNames(input.stopConditionAlarmNames, problems);
   const allowTag = readAllowTag(input.allowTag, problems);
   const experiment = readExperiment(input.experiment, problems);
@@ -225,6 +236,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     dbClusterArn,
     ...(queuesGiven ? { orderQueueUrl, orderQueueArn, dlqUrl, dlqArn } : {}),
     shopUrl,
+    profile: profile!,
     shopAuth: shopAuth ?? DEFAULT_SHOP_AUTH,
     stopConditionAlarmNames: stopConditionAlarmNames ?? [],
     metricNamespace,

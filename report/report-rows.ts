@@ -1,5 +1,28 @@
 // The seed's result table as labelled rows of a run report: the terminal table and the HTML report both render these.
 import type { PhaseCounts, RunReport } from '../steps/core/contracts';
+import type { TargetLabels } from '../steps/core/target-profile';
+
+/**
+ * The seed's words, for a report that names no labels: the Chaos Shop's, and every report from
+ * before profiles (its profile, `targets/chaos-shop/profile.json`, names the same words).
+ */
+const SEED_LABELS: TargetLabels = Object.freeze({
+  primary: 'DB',
+  degraded: 'CACHE',
+  committed: 'OK',
+  deferred: '202_QUEUED',
+  rejected: 'STOCK_OUT',
+  degradedReads: 'Reads served from cache',
+  deferredWrites: 'Orders buffered to SQS',
+  lostWrites: 'Orders lost',
+  noDegraded: 'no cache',
+  noDeferred: 'no queue',
+});
+
+/** The words of a report's classes: its target's labels, else the seed's. */
+export function reportLabels(report: Pick<RunReport, 'target'>): TargetLabels {
+  return report.target.labels ?? SEED_LABELS;
+}
 
 export type ReportRowId = 'reads' | 'writes' | 'orders' | 'queue' | 'target' | 'verdict';
 
@@ -34,7 +57,7 @@ export const COMPARE_TITLES = Object.freeze({ before: 'BEFORE (degradation off)'
 
 interface RowDefinition {
   readonly id: ReportRowId;
-  readonly label: string;
+  readonly label: string | ((labels: TargetLabels) => string);
   readonly value: (report: RunReport) => string;
   readonly parts?: (report: RunReport) => ReportRowPart[];
   /** The label where two runs share one line. @default - the run table's */
@@ -49,11 +72,11 @@ function queueParts(report: RunReport): ReportRowPart[] {
 }
 
 const ROWS: readonly RowDefinition[] = [
-  { id: 'reads', label: 'Reads', value: ({ reads: r }) => `DB=${r.database} CACHE=${r.cache} FAIL=${r.failed}` },
-  { id: 'writes', label: 'Writes', value: ({ writes: w }) => `OK=${w.ok} 202_QUEUED=${w.queued} STOCK_OUT=${w.stockOut} FAIL=${w.failed}` },
+  { id: 'reads', label: 'Reads', value: (report) => { const r = report.reads; const l = reportLabels(report); return `${l.primary}=${r.database} ${l.degraded}=${r.cache} FAIL=${r.failed}`; } },
+  { id: 'writes', label: 'Writes', value: (report) => { const w = report.writes; const l = reportLabels(report); return `${l.committed}=${w.ok} ${l.deferred}=${w.queued} ${l.rejected}=${w.stockOut} FAIL=${w.failed}`; } },
   {
     id: 'orders',
-    label: 'Orders lost',
+    label: (l) => l.lostWrites,
     value: ({ orders: o }) =>
       `${o.neverCommitted} (${plural(o.failed, 'failed write', 'failed writes')}, ${o.lost} accepted but not recorded; accepted ${o.accepted}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`,
   },
@@ -69,12 +92,17 @@ const ROWS: readonly RowDefinition[] = [
 
 /** The table of one run: counts, end state and verdict, in the seed's order. */
 export function runRows(report: RunReport): ReportRow[] {
-  return ROWS.map((row) => ({ id: row.id, label: row.label, value: row.value(report), ...(row.parts ? { parts: row.parts(report) } : {}) }));
+  const labels = reportLabels(report);
+  return ROWS.map((row) => ({ id: row.id, label: labelOf(row.label, labels), value: row.value(report), ...(row.parts ? { parts: row.parts(report) } : {}) }));
+}
+
+function labelOf(label: string | ((labels: TargetLabels) => string), labels: TargetLabels): string {
+  return typeof label === 'string' ? label : label(labels);
 }
 
 interface CompareDefinition {
   readonly id: CompareRowId;
-  readonly label: string;
+  readonly label: string | ((labels: TargetLabels) => string);
   readonly value: (report: RunReport) => string;
 }
 
@@ -92,12 +120,12 @@ function noted(count: number, note: string | false): string {
 /** The seed's table, row by row in its words and order; the notes are derived from the run. */
 const SEED_ROWS: readonly CompareDefinition[] = [
   { id: 'readFailures', label: 'Read failures during outage', value: (r) => noted(r.phases.outage.reads.failed, r.phases.outage.reads.failed > 0 && 'errors') },
-  { id: 'cacheReads', label: 'Reads served from cache', value: (r) => noted(r.reads.cache, r.degradation === false && 'no cache') },
+  { id: 'cacheReads', label: (l) => l.degradedReads, value: (r) => noted(r.reads.cache, r.degradation === false && reportLabels(r).noDegraded) },
   { id: 'writeFailures', label: 'Write failures during outage', value: (r) => noted(r.phases.outage.writes.failed, r.phases.outage.writes.failed > 0 && 'orders lost') },
-  { id: 'queuedOrders', label: 'Orders buffered to SQS', value: (r) => noted(r.writes.queued, r.degradation === false && 'no queue') },
+  { id: 'queuedOrders', label: (l) => l.deferredWrites, value: (r) => noted(r.writes.queued, r.degradation === false && reportLabels(r).noDeferred) },
   {
     id: 'ordersLost',
-    label: 'Orders lost',
+    label: (l) => l.lostWrites,
     value: (r) => noted(r.orders.neverCommitted, r.orders.neverCommitted === 0 && r.writes.queued > 0 && r.queue.remaining === 0 && r.queue.dlq === 0 && 'all drained to the database'),
   },
   {
@@ -114,9 +142,11 @@ const SEED_ROWS: readonly CompareDefinition[] = [
 /** The BEFORE/AFTER table: the seed's rows, then the end state (queues, target, verdict) of both runs. */
 export function compareRows(before: RunReport, after: RunReport): CompareRow[] {
   const endState = ROWS.filter((row) => row.id === 'queue' || row.id === 'target' || row.id === 'verdict').map(
-    (row): CompareDefinition => ({ id: row.id as CompareRowId, label: row.compareLabel ?? row.label, value: row.value }),
+    (row): CompareDefinition => ({ id: row.id as CompareRowId, label: row.compareLabel ?? labelOf(row.label, reportLabels(after)), value: row.value }),
   );
-  return [...SEED_ROWS, ...endState].map((row) => ({ id: row.id, label: row.label, before: row.value(before), after: row.value(after) }));
+  // Both runs are of one target: its words label the rows.
+  const labels = reportLabels(after);
+  return [...SEED_ROWS, ...endState].map((row) => ({ id: row.id, label: labelOf(row.label, labels), before: row.value(before), after: row.value(after) }));
 }
 
 /** Whether the run had the resilient shop: on, off, or unknown when the traffic never said. */

@@ -1,30 +1,58 @@
-// The interfaces the steps' core logic needs from the outside world: the shop, the proxy, the lock, executions.
-import type { TimelineBucket } from './core/contracts';
+// The interfaces the steps' core logic needs from the outside world: the target, the proxy, the lock, executions.
+import type { AcceptedWriteSet, ReadClass, TimelineBucket, WriteClass } from './core/contracts';
+import type { TemplateValues } from './core/request-template';
 
-/** An order as the traffic generator sends it to `POST /orders`. */
-export interface OrderRequest {
-  productId: number;
-  quantity: number;
-  orderId: string;
-  runId: string;
+/** What a read or a write got back: the class its answer fell in, the template it was sent from, and the status. */
+export interface ClassifiedAnswer<C extends string> {
+  readonly outcome: C;
+  /** The name of the profile's request template. */
+  readonly request: string;
+  readonly status: number;
 }
 
-/** The Chaos Shop as the traffic generator and the order check see it. */
-export interface ShopClient {
-  /** The shop's build from `GET /health`; null when the shop cannot say (unreachable, odd answer). */
-  health(): Promise<{ degradation: boolean | null }>;
+/** What one lookup of an accepted write found. */
+export type LookupOutcome =
+  /** Recorded, in its final state; `copies` is how many records the id has (1 unless the target says). */
+  | { readonly state: 'recorded'; readonly copies: number }
+  /** Recorded, but not yet in the final state the profile names. */
+  | { readonly state: 'pending' }
+  | { readonly state: 'missing' }
+  /** An answer the profile names neither recorded nor missing. */
+  | { readonly state: 'unexpected'; readonly status: number };
+
+/** A request to the target failed without an answer (a timeout, a refused connection, a reset): named for the report. */
+export class TargetRequestFailed extends Error {
+  override readonly name = 'TargetRequestFailed';
+
+  constructor(
+    /** The profile's name of the request template. */
+    readonly request: string,
+    /** `timeout`, `connection refused`, `connection reset`, ... */
+    readonly reason: string,
+    cause?: unknown,
+  ) {
+    super(`${request}: ${reason}`, { cause });
+  }
+}
+
+/** The target as its profile describes it, as the traffic generator and the write proof see it. */
+export interface TargetClient {
+  /** The target's health: a 2xx answer is healthy; `degradation` is the build it names, null when it cannot say. */
+  health(): Promise<{ healthy: boolean; degradation: boolean | null }>;
   /**
-   * `GET /products`: the status and, on success, where the answer came from (`database`, `cache`).
-   * The client times every request out itself; `signal` aborts one earlier.
+   * One read, from a template picked by weight, classified by the profile's rules. The client times
+   * every request out itself; `signal` aborts one earlier. Rejects with {@link TargetRequestFailed}.
    */
-  listProducts(signal?: AbortSignal): Promise<{ status: number; source?: string }>;
-  /** `POST /orders`: the status only (201 committed, 202 queued, 409 out of stock). */
-  placeOrder(order: OrderRequest, signal?: AbortSignal): Promise<{ status: number }>;
-  /** `GET /runs/:runId/orders`: the order rows recorded under a run. */
-  runOrders(runId: string): Promise<RunOrderRows>;
+  read(values: TemplateValues, signal?: AbortSignal): Promise<ClassifiedAnswer<ReadClass>>;
+  /** One write (its `writeId` in `values`), classified by the profile's rules. */
+  write(values: TemplateValues, signal?: AbortSignal): Promise<ClassifiedAnswer<WriteClass>>;
+  /** The profile's count per run: the rows the target recorded under a run. */
+  recordedCounts(runId: string): Promise<RunOrderRows>;
+  /** The profile's lookup of one write by its id. */
+  lookup(runId: string, writeId: string, signal?: AbortSignal): Promise<LookupOutcome>;
 }
 
-/** The order rows a shop recorded under one run. */
+/** The rows a target recorded under one run (the count proof). */
 export interface RunOrderRows {
   committed: number;
   rejected: number;
@@ -34,8 +62,8 @@ export interface RunOrderRows {
   lastViaQueueAt?: string | null;
 }
 
-/** One request to the shop, as a signer sees it before it is sent. */
-export interface ShopRequest {
+/** One request to the target, as a signer sees it before it is sent. */
+export interface TargetRequest {
   readonly method: string;
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
@@ -44,11 +72,11 @@ export interface ShopRequest {
 }
 
 /**
- * How the shop's requests prove who sends them: SigV4 for a shop behind IAM authorization, a header
+ * How the requests to the target prove who sends them: SigV4 for a target behind IAM authorization, a header
  * from a secret for one behind an API key. Returns the headers to send; built once, used per request.
  */
-export interface ShopRequestSigner {
-  sign(request: ShopRequest): Promise<Record<string, string>>;
+export interface TargetRequestSigner {
+  sign(request: TargetRequest): Promise<Record<string, string>>;
 }
 
 /** Health of the proxy's target as DescribeDBProxyTargets reports it; DEREGISTERED: no target at all. */
@@ -110,10 +138,12 @@ export const systemClock: Clock = {
 
 /** Where the workers of a windowed run keep their per-second timelines for the report step (they never ride in the state). */
 export interface TimelineStore {
-  /** Stores one worker's timeline of one window. */
-  put(key: TimelineKey, buckets: readonly TimelineBucket[]): Promise<void>;
+  /** Stores one worker's timeline of one window, and which of its writes were accepted. */
+  put(key: TimelineKey, buckets: readonly TimelineBucket[], acceptedWrites?: readonly AcceptedWriteSet[]): Promise<void>;
   /** The timelines of the given windows and workers; a missing one is an error (a report must not quietly lose seconds). */
   getMany(keys: readonly TimelineKey[]): Promise<TimelineBucket[][]>;
+  /** The accepted writes of the given windows and workers; a missing one is an error (the proof must not quietly skip writes). */
+  getAcceptedWrites(keys: readonly TimelineKey[]): Promise<AcceptedWriteSet[]>;
 }
 
 /** One worker's timeline of one window of one phase of a run. */

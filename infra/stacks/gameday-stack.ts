@@ -101,7 +101,10 @@ export class GameDayStack extends Stack {
     const timelineItems = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['timeline#*'] } };
     for (const fn of traffic) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StoreTimelines', actions: ['dynamodb:PutItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
     const tallyWindow = new StepFunction(this, 'TallyWindow', { step: 'tally-window', description: 'GameDay: merges one traffic window of all workers', timeout: Duration.seconds(30), memorySize: 512 });
-    const verifyOrders = new StepFunction(this, 'VerifyOrders', { step: 'verify-orders', description: 'GameDay: checks no accepted order was lost', timeout: Duration.minutes(1), ...shopCaller });
+    // Lookups of a sample of accepted writes, at the profile's bounded rate, then the settle time: minutes, not seconds.
+    const verifyOrders = new StepFunction(this, 'VerifyOrders', { step: 'verify-orders', description: 'GameDay: proves every accepted write recorded once', timeout: Duration.minutes(5), ...shopCaller });
+    // The proof by lookup reads which writes the workers saw accepted, stored beside their timelines.
+    verifyOrders.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadAcceptedWrites', actions: ['dynamodb:BatchGetItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
     for (const caller of [...traffic, verifyOrders]) {
       grantShopAccess(caller.role, shopAuth);
       if (shopAuth.type === 'iam' && shopAuth.executeApiArn.includes('*')) acknowledgeWildcardResource(caller.role, shopAuth.executeApiArn, NAG_ACKNOWLEDGEMENTS.shopInvoke);
@@ -280,7 +283,7 @@ export class GameDayStack extends Stack {
   }
 }
 
-/** The environment that tells the shop's callers how to authenticate (`steps/adapters/shop-auth.ts` reads it). */
+/** The environment that tells the shop's callers how to authenticate (`steps/adapters/target-auth.ts` reads it). */
 function shopAuthEnvironment(auth: ShopAuth): Record<string, string> {
   if (auth.type === 'header') return { [SHOP_AUTH_ENV.type]: 'header', [SHOP_AUTH_ENV.headerName]: auth.headerName, [SHOP_AUTH_ENV.secretArn]: auth.secretArn };
   return { [SHOP_AUTH_ENV.type]: auth.type };

@@ -3,6 +3,8 @@ import type { RunSettings } from '../../steps/core/contracts';
 import type { GameDayConfig } from '../../infra/config';
 import type { Lab, LabOptions } from '../lab/lab';
 import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
+import type { TargetProfile } from '../../steps/core/target-profile';
+import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
 import { longestAcceptedRunSeconds } from '../../steps/core/run-settings';
 
 /** Short timings for a local run: about a minute for the whole GameDay. */
@@ -17,6 +19,7 @@ export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
   // As many as the rates need of the size they pick, as on AWS: one process each.
   trafficWorkers: null,
   errorBudgetPercent: null,
+  verifySample: null,
   drainPollSeconds: 1,
   drainZeroReadings: 2,
   availablePollSeconds: 1,
@@ -43,8 +46,8 @@ export const LOCAL_CLUSTER_ID = 'chaos-shop-cluster';
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 
-/** The lab as a GameDay target: the names and ARNs the state machine is synthesized with. */
-export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'>, settings: RunSettings = LOCAL_EXPERIMENT): GameDayConfig {
+/** The lab as a GameDay target: the names and ARNs the state machine is synthesized with, and the profile of what it runs. */
+export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'> & { readonly usesQueue?: boolean }, settings: RunSettings = LOCAL_EXPERIMENT, profile: TargetProfile = CHAOS_SHOP_PROFILE): GameDayConfig {
   // A dry run is chosen per execution, never as a stack default.
   const { dryRun: _dryRun, ...experiment } = settings;
   return {
@@ -54,11 +57,10 @@ export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'>, setting
     targetGroupArn: `arn:aws:rds:${REGION}:${ACCOUNT}:target-group:prx-tg-0123456789abcdef0`,
     dbClusterIdentifier: LOCAL_CLUSTER_ID,
     dbClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${LOCAL_CLUSTER_ID}`,
-    orderQueueUrl: lab.queues.queueUrl,
-    orderQueueArn: lab.queues.queueArn,
-    dlqUrl: lab.queues.dlqUrl,
-    dlqArn: lab.queues.dlqArn,
+    // A service that buffers no writes in the lab's queue has none to check and drain.
+    ...(lab.usesQueue === false ? {} : { orderQueueUrl: lab.queues.queueUrl, orderQueueArn: lab.queues.queueArn, dlqUrl: lab.queues.dlqUrl, dlqArn: lab.queues.dlqArn }),
     shopUrl: lab.shopUrl,
+    profile,
     stopConditionAlarmNames: ['chaos-shop-stop-condition'],
     metricNamespace: 'GameDay',
     allowTag: { key: 'gameday-allowed', value: 'true' },

@@ -2,6 +2,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { TimelineBucket } from '../core/contracts';
+import type { AcceptedWriteSet } from '../core/contracts';
 import type { TimelineKey, TimelineStore } from '../ports';
 
 /** Items expire with the table's TTL after this long; the report keeps the timeline for good. */
@@ -37,13 +38,14 @@ export function createDynamoDbTimelineStore(tableName: string, options: { client
   const client = options.client ?? new DynamoDBClient({});
   const now = options.now ?? Date.now;
   return {
-    async put(key, buckets) {
+    async put(key, buckets, acceptedWrites = []) {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
           Item: {
             pk: { S: timelineItemKey(key) },
             buckets: { B: gzipSync(JSON.stringify(buckets)) },
+            accepted: { B: gzipSync(JSON.stringify(acceptedWrites)) },
             expiresAt: { N: String(Math.floor(now() / 1000) + RETENTION_SECONDS) },
           },
         }),
@@ -51,26 +53,41 @@ export function createDynamoDbTimelineStore(tableName: string, options: { client
     },
 
     async getMany(keys) {
-      const found = new Map<string, TimelineBucket[]>();
-      for (let i = 0; i < keys.length; i += BATCH_SIZE) {
-        let pending: Array<{ pk: { S: string } }> = keys.slice(i, i + BATCH_SIZE).map((key) => ({ pk: { S: timelineItemKey(key) } }));
-        for (let round = 0; pending.length > 0; round++) {
-          if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`DynamoDB left ${pending.length} timeline keys unprocessed after ${round} rounds`);
-          const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: 'pk, buckets' } } }));
-          for (const item of answer.Responses?.[tableName] ?? []) {
-            const pk = item.pk?.S;
-            const body = item.buckets?.B;
-            if (pk && body) found.set(pk, JSON.parse(gunzipSync(Buffer.from(body)).toString('utf8')) as TimelineBucket[]);
-          }
-          pending = (answer.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<{ pk: { S: string } }>;
-          if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-        }
-      }
+      const found = await readItems(keys, 'buckets');
       return keys.map((key) => {
         const buckets = found.get(timelineItemKey(key));
         if (!buckets) throw new TimelineMissing(`no stored timeline for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`);
-        return buckets;
+        return buckets as TimelineBucket[];
+      });
+    },
+
+    async getAcceptedWrites(keys) {
+      const found = await readItems(keys, 'accepted');
+      return keys.flatMap((key) => {
+        const sets = found.get(timelineItemKey(key));
+        if (!sets) throw new TimelineMissing(`no stored accepted writes for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`);
+        return sets as AcceptedWriteSet[];
       });
     },
   };
+
+  /** One gzip-compressed JSON attribute of each item, by item key. */
+  async function readItems(keys: readonly TimelineKey[], attribute: 'buckets' | 'accepted'): Promise<Map<string, unknown>> {
+    const found = new Map<string, unknown>();
+    for (let i = 0; i < keys.length; i += BATCH_SIZE) {
+      let pending: Array<{ pk: { S: string } }> = keys.slice(i, i + BATCH_SIZE).map((key) => ({ pk: { S: timelineItemKey(key) } }));
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`DynamoDB left ${pending.length} timeline keys unprocessed after ${round} rounds`);
+        const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: `pk, ${attribute}` } } }));
+        for (const item of answer.Responses?.[tableName] ?? []) {
+          const pk = item.pk?.S;
+          const body = item[attribute]?.B;
+          if (pk && body) found.set(pk, JSON.parse(gunzipSync(Buffer.from(body)).toString('utf8')));
+        }
+        pending = (answer.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<{ pk: { S: string } }>;
+        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+      }
+    }
+    return found;
+  }
 }

@@ -7,7 +7,7 @@ import type { ParsedResponse } from './http1-response';
 export type HttpAnswer = Pick<ParsedResponse, 'status' | 'body' | 'header'>;
 
 export interface HttpExchangeRequest extends Http1Request {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 }
 
 /**

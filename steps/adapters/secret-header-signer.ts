@@ -1,5 +1,5 @@
 // A shop behind an API key: one header whose value is a Secrets Manager secret, read once per environment.
-import type { ShopRequest, ShopRequestSigner } from '../ports';
+import type { TargetRequest, TargetRequestSigner } from '../ports';
 
 export interface SecretHeaderSignerOptions {
   /** The header the shop checks, e.g. `x-api-key`. */
@@ -12,10 +12,10 @@ export interface SecretHeaderSignerOptions {
  * Adds the header to every request. The secret is read on first use and kept; a failed read is not
  * kept, so the next request tries again instead of failing every request of the environment.
  */
-export function createSecretHeaderSigner(options: SecretHeaderSignerOptions): ShopRequestSigner {
+export function createSecretHeaderSigner(options: SecretHeaderSignerOptions): TargetRequestSigner {
   let value: Promise<string> | null = null;
   return {
-    async sign(request: ShopRequest): Promise<Record<string, string>> {
+    async sign(request: TargetRequest): Promise<Record<string, string>> {
       value ??= options.readSecret().catch((error: unknown) => {
         value = null;
         throw error;

@@ -1,7 +1,7 @@
 // SigV4 for the shop's requests (execute-api), with the function's own credentials: one signer per environment, reused per request.
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { ShopRequest, ShopRequestSigner } from '../ports';
+import type { TargetRequest, TargetRequestSigner } from '../ports';
 import { MissingConfiguration } from './config';
 
 /** Credentials as SigV4 needs them; a provider is asked on every request and may return cached ones. */
@@ -29,7 +29,7 @@ export const EXECUTE_API_SERVICE = 'execute-api';
  * A signer for requests to an API behind IAM authorization. SignatureV4 caches the signing key per
  * day and credentials, so a request costs a few HMACs and no allocation of clients.
  */
-export function createSigV4Signer(options: SigV4SignerOptions): ShopRequestSigner {
+export function createSigV4Signer(options: SigV4SignerOptions): TargetRequestSigner {
   const signer = new SignatureV4({
     service: options.service ?? EXECUTE_API_SERVICE,
     region: options.region,
@@ -39,7 +39,7 @@ export function createSigV4Signer(options: SigV4SignerOptions): ShopRequestSigne
     applyChecksum: false,
   });
   return {
-    async sign(request: ShopRequest): Promise<Record<string, string>> {
+    async sign(request: TargetRequest): Promise<Record<string, string>> {
       const { url } = request;
       const signed = await signer.sign(
         {

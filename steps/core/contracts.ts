@@ -1,19 +1,52 @@
 // The data every step of a GameDay passes on: run config, traffic aggregates, the run report.
 import type { HypothesisTolerances } from './hypothesis-tolerances';
 
-/** Read outcome classes, as in the seed's table: served by the database, by the cache, or failed. */
+/**
+ * Read outcome classes, as in the seed's table: served by the database (the profile's primary class),
+ * by the cache (its degraded class), or failed. The names stay the report's contract; a profile's
+ * labels give them its own words.
+ */
 export interface ReadCounts {
   database: number;
   cache: number;
   failed: number;
 }
 
-/** Write outcome classes: 201 committed, 202 queued, 409 stock-out, anything else failed. */
+/** Write outcome classes: committed (`ok`), deferred (`queued`), rejected for a business reason (`stockOut`), anything else failed. */
 export interface WriteCounts {
   ok: number;
   queued: number;
   stockOut: number;
   failed: number;
+}
+
+/**
+ * The counters' class names: `database`/`cache` hold a profile's primary and degraded reads,
+ * `ok`/`queued`/`stockOut` its committed, deferred and rejected writes.
+ */
+export type ReadClass = keyof ReadCounts;
+export type WriteClass = keyof WriteCounts;
+
+/** Which writes (by sequence) of one worker's window got an accepted answer: a bitmap, base64, so a window's set is a few bytes. */
+export interface AcceptedWriteSet {
+  /** The ids of the set's writes start with this; the write's sequence follows. */
+  readonly prefix: string;
+  /** Bit `sequence - 1` set: that write was committed or deferred. */
+  readonly bitmap: string;
+}
+
+/** The words of the report's tables for a target's classes (a profile's `labels` over the defaults). */
+export interface TargetLabels {
+  readonly primary: string;
+  readonly degraded: string;
+  readonly committed: string;
+  readonly deferred: string;
+  readonly rejected: string;
+  readonly degradedReads: string;
+  readonly deferredWrites: string;
+  readonly lostWrites: string;
+  readonly noDegraded: string;
+  readonly noDeferred: string;
 }
 
 /** The settings of one run before validation: execution-input overrides merged over the stack's defaults. */
@@ -30,6 +63,8 @@ export interface RunSettings {
   readonly trafficWorkers: number | null;
   /** The share of failed requests in one outage window that ends the hold early; null: off. */
   readonly errorBudgetPercent: number | null;
+  /** Accepted writes the proof by lookup checks, a uniform sample above it; null: the profile's `sampleLimit`. */
+  readonly verifySample: number | null;
   readonly drainPollSeconds: number;
   readonly drainZeroReadings: number;
   readonly availablePollSeconds: number;
@@ -49,6 +84,7 @@ type OverridableSetting =
   | 'windowSeconds'
   | 'trafficWorkers'
   | 'errorBudgetPercent'
+  | 'verifySample'
   | 'dryRun';
 
 /** What an execution input may carry: overrides of the stack's defaults (ValidateInput checks them). */
@@ -74,6 +110,8 @@ export interface RunConfig extends Pick<RunSettings, 'baselineSeconds' | 'outage
   readonly workers: number[];
   /** Failed share of one outage window (percent) above which the hold ends early; null: off. */
   readonly errorBudgetPercent: number | null;
+  /** Accepted writes the proof by lookup checks (a uniform sample above it); null: the profile's limit. */
+  readonly verifySample: number | null;
   /** Seconds between drain polls, and the number of polls the drain timeout allows. */
   readonly drainPollSeconds: number;
   readonly drainPollIterations: number;
@@ -142,6 +180,10 @@ export interface TrafficResult {
   windows: number;
   /** The per-second buckets; empty when the workers stored them for the report step (windowed runs). */
   timeline: TimelineBucket[];
+  /** Which writes were accepted, by id: present for one whole phase; a windowed run's workers store theirs with their timelines. */
+  acceptedWrites?: AcceptedWriteSet[];
+  /** Failed requests by `<kind> <template>: <status or error>`, at most a few dozen keys, so the report can name them. */
+  failures?: Record<string, number>;
 }
 
 /** Where one phase of a windowed run stands: the next window's schedule, and what the last window saw. */
@@ -230,10 +272,16 @@ export interface RunReport {
    * answered with an error. `neverCommitted`: every order a customer tried to place that never got
    * recorded: the failed ones without a row plus the lost ones (the seed's "Orders lost").
    */
-  orders: { accepted: number; committed: number; rejected: number; lost: number; duplicated: number; failed: number; neverCommitted: number };
+  orders: { accepted: number; committed: number; rejected: number; lost: number; duplicated: number; failed: number; neverCommitted: number; proof?: WriteProof };
   queue: { remaining: number; dlq: number };
-  /** `proxyName`: the proxy whose target the fault removed, so runs against the same target can be compared (absent in reports from before it was recorded). */
-  target: { registeredAtEnd: boolean; proxyName?: string | null };
+  /**
+   * `proxyName`: the proxy whose target the fault removed, so runs against the same target can be
+   * compared (absent in reports from before it was recorded). `profile`: the target profile's name;
+   * `labels`: the words of its classes (absent: the Chaos Shop's, the seed's words).
+   */
+  target: { registeredAtEnd: boolean; proxyName?: string | null; profile?: string; labels?: TargetLabels };
+  /** Failed requests by template and status or error, across the run (absent in older reports). */
+  failures?: Record<string, number>;
   fault: FaultRecord & { injected: boolean };
   phases: { baseline: PhaseCounts; outage: PhaseCounts; recovery: PhaseCounts };
   latencyMs: { baseline: { p50: number; p99: number }; outage: { p50: number; p99: number }; recovery: { p50: number; p99: number } };
@@ -291,6 +339,31 @@ export interface OrderVerification {
   viaQueue: number | null;
   /** When the last of them was written (ISO): the moment the buffer was worked off; null when none was, or the shop does not say. */
   lastViaQueueAt: string | null;
+  /** How the writes were proven (absent: by the count per run, as before profiles). */
+  proof?: WriteProof;
+}
+
+/** How the accepted writes were proven recorded, and how far a sample's result reaches. */
+export interface WriteProof {
+  method: 'lookup' | 'count' | 'none';
+  /** Accepted writes (committed and deferred answers). */
+  population: number;
+  /** Writes proven: all of them, or a uniform sample. */
+  checked: number;
+  sampled: boolean;
+  /** Checked writes not recorded in their final state (lost, in the sample). */
+  missing: number;
+  /** Of the missing: recorded, but never in the final state. */
+  pending: number;
+  duplicated: number;
+  /** The confidence of the bound, in percent (95); null without lookups. */
+  confidencePercent: number | null;
+  /** At that confidence, the share of all accepted writes lost is below this percent; null without lookups. */
+  lostUpperBoundPercent: number | null;
+  /** A few ids of writes not proven, with why. */
+  examples: string[];
+  /** Lookup requests sent. */
+  lookups: number;
 }
 
 /** The input of the report step: the execution state after VerifyOrders. */
@@ -301,8 +374,8 @@ export interface ReportInput {
   experiment: { traffic: TrafficResult; fault: FaultRecord; hold?: HoldRecord };
   /** The table the workers stored their per-second timelines in (windowed runs). */
   timelineTable?: string;
-  /** What the fault strikes: the report names it, so a run is compared with earlier runs against the same target. */
-  target?: { proxyName: string };
+  /** What the fault strikes: the report names it, so a run is compared with earlier runs against the same target; and the profile's name and words. */
+  target?: { proxyName: string; profile?: string; labels?: TargetLabels };
   drain: { startedAt: string; endedAt: string; drained: boolean; polls: number; queue: QueueDepth; dlq: QueueDepth };
   orders: OrderVerification;
   /** State-machine transitions so far, when the runner knows them (local runs). */

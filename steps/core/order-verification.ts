@@ -1,9 +1,9 @@
 // Checks that every order the shop answered for was recorded exactly once.
 import type { OrderVerification, TrafficResult, WriteCounts } from './contracts';
-import { type Clock, type RunOrderRows, type ShopClient, systemClock } from '../ports';
+import { type Clock, type RunOrderRows, systemClock } from '../ports';
 import { addInto } from './traffic';
 
-/** The shop's order counts for the run could not be read, even after retrying. */
+/** The target's counts for the run could not be read, even after retrying. */
 export class OrderCountUnavailable extends Error {
   override readonly name = 'OrderCountUnavailable';
 
@@ -45,7 +45,7 @@ export interface VerifyOrdersOptions {
 export async function verifyOrders(
   runId: string,
   traffic: readonly TrafficResult[],
-  shop: Pick<ShopClient, 'runOrders'>,
+  shop: { runOrders(runId: string): Promise<RunOrderRows> },
   clock: Clock = systemClock,
   options: VerifyOrdersOptions = {},
 ): Promise<OrderVerification> {

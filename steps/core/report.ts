@@ -1,4 +1,5 @@
 // Builds the run report, the verdict with its reasons, and the metric data from a finished run.
+import { mergeFailures } from './traffic';
 import type {
   MetricDatumJson,
   PhaseCounts,
@@ -83,9 +84,16 @@ export function buildReport(input: ReportInput): BuiltReport {
     orders: {
       accepted: orders.accepted, committed: orders.committed, rejected: orders.rejected, lost: orders.lost, duplicated: orders.duplicated,
       failed: total.writes.failed, neverCommitted,
+      ...(orders.proof ? { proof: orders.proof } : {}),
     },
     queue,
-    target: { registeredAtEnd, proxyName: input.target?.proxyName ?? null },
+    target: {
+      registeredAtEnd,
+      proxyName: input.target?.proxyName ?? null,
+      ...(input.target?.profile ? { profile: input.target.profile } : {}),
+      ...(input.target?.labels ? { labels: input.target.labels } : {}),
+    },
+    failures: mergeFailures([baseline.failures, experiment.traffic.failures]),
     fault: { ...fault, injected: window.injected },
     traffic: {
       workers: config.trafficWorkers,

@@ -82,6 +82,7 @@ export function validateRunInput(input: unknown, defaults: RunDefaults = {}, exe
     trafficWorkers,
     workers: Array.from({ length: trafficWorkers }, (_, worker) => worker),
     errorBudgetPercent: settings.errorBudgetPercent,
+    verifySample: settings.verifySample,
     drainPollSeconds: settings.drainPollSeconds,
     drainPollIterations: derived.drainPollIterations,
     drainZeroReadings: settings.drainZeroReadings,

@@ -68,6 +68,7 @@ export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, NumericSettingSpe
   windowSeconds: { default: 60, min: 1, max: 120, overridable: true, meaning: 'the length of one traffic window' },
   trafficWorkers: { default: null, min: 1, max: MAX_TRAFFIC_WORKERS, overridable: true, nullable: true, meaning: 'traffic functions per window (null: as many as the rates need)' },
   errorBudgetPercent: { default: null, min: 1, max: 100, overridable: true, nullable: true, meaning: 'failed share of an outage window that ends the hold (null: off)' },
+  verifySample: { default: null, min: 1, max: 1_000_000, overridable: true, nullable: true, meaning: "accepted writes proven by lookup; above it a uniform random sample (null: the profile's sampleLimit)" },
   drainPollSeconds: { default: 10, min: 1, max: 60, overridable: false, meaning: 'seconds between drain polls' },
   drainZeroReadings: { default: 3, min: 1, max: 20, overridable: false, meaning: 'all-zero readings in a row that count as drained' },
   availablePollSeconds: { default: 15, min: 1, max: 60, overridable: false, meaning: 'seconds between target-health polls after register (traffic windows of this length)' },

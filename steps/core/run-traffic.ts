@@ -1,8 +1,9 @@
-// Runs open-loop traffic against the shop for a fixed time and returns per-second aggregates.
+// Runs open-loop traffic against the target for a fixed time and returns per-second aggregates.
 import type { TrafficResult } from './contracts';
-import { type Clock, type ShopClient, systemClock } from '../ports';
+import { type ClassifiedAnswer, type Clock, systemClock, type TargetClient, TargetRequestFailed } from '../ports';
 import { DeadlineQueue } from './deadline-queue';
-import { type ArrivalMode, classifyRead, classifyWrite, type ScheduledRequest, sendSchedule, TrafficRecorder } from './traffic';
+import { type ArrivalMode, type ScheduledRequest, sendSchedule, TrafficRecorder } from './traffic';
+import { writeIdPrefix } from './write-proof';
 
 export interface TrafficOptions {
   runId: string;
@@ -23,10 +24,10 @@ export interface TrafficOptions {
    */
   scheduleStartMs?: number;
   /**
-   * Names the orders apart from other windows and workers of the same phase.
-   * @default '' (one traffic step per phase)
+   * Names the writes apart from other windows and workers of the same phase.
+   * @default - one traffic step per phase: `<runId>-<phase>-`
    */
-  orderIdPrefix?: string;
+  writeIdPrefix?: string;
   /** How the requests arrive (see `sendSchedule`). @default 'uniform' */
   arrivals?: ArrivalMode;
   /** Seed of the Poisson draws. @default 1 */
@@ -37,27 +38,28 @@ export interface TrafficOptions {
    */
   stagger?: number;
   /**
-   * Source of randomness for product ids.
+   * Source of randomness for the templates' picks.
    * @default Math.random
    */
   random?: () => number;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
-const PRODUCT_COUNT = 10;
 
 /**
  * Sends every request at its intended time without waiting for earlier answers (a slow server
  * cannot lower the offered load), never before it; the requests due by one wake leave in it, and
  * each one's lag behind its time is recorded. Counts each request exactly once: by its answer, or as failed
- * once it has been in flight one request timeout (the shop client times it out too). After the last
+ * once it has been in flight one request timeout (the target client times it out too). A timeout, a
+ * refused connection or a reset is a failed request, named in the result; it never ends the traffic. After the last
  * send it waits for the stragglers, at most one request timeout, and returns no earlier than the end
  * of its schedule.
  */
-export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: Clock = systemClock): Promise<TrafficResult> {
+export async function runTraffic(opts: TrafficOptions, target: TargetClient, clock: Clock = systemClock): Promise<TrafficResult> {
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const random = opts.random ?? Math.random;
-  const degradation = await shop
+  const idPrefix = opts.writeIdPrefix ?? writeIdPrefix(opts.runId, opts.phase);
+  const degradation = await target
     .health()
     .then((h) => h.degradation)
     .catch(() => null);
@@ -74,33 +76,43 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
     count(clock.now() - entry.sentFor);
     if (inFlight.size === 0) allSettled?.();
   };
-  const countFailed = (entry: InFlight, latencyMs: number): void => {
+  const countFailed = (entry: InFlight, latencyMs: number, why: string): void => {
+    recorder.recordFailure(`${entry.request.kind} ${why}`);
     if (entry.request.kind === 'read') recorder.recordRead(entry.request.second, 'failed', latencyMs);
     else recorder.recordWrite(entry.request.second, 'failed', latencyMs);
   };
+  const failedBy = (entry: InFlight) => (error: unknown) =>
+    settle(entry, (ms) => countFailed(entry, ms, error instanceof TargetRequestFailed ? `${error.request}: ${error.reason}` : `${error instanceof Error ? error.name : 'error'}`));
   /** Counts every request whose timeout ran out by `now` as failed. */
   const expire = (now: number): void => {
-    for (const entry of inFlight.expire(now)) countFailed(entry, now - entry.sentFor);
+    for (const entry of inFlight.expire(now)) countFailed(entry, now - entry.sentFor, 'timeout');
+  };
+  const answered = (entry: InFlight, answer: ClassifiedAnswer<string>): void => {
+    if (answer.outcome === 'failed') recorder.recordFailure(`${entry.request.kind} ${answer.request}: ${answer.status}`);
   };
 
   const send = (request: ScheduledRequest, sentFor: number): void => {
     const entry: InFlight = { request, sentFor };
     inFlight.add(entry, clock.now() + timeoutMs);
     if (request.kind === 'read') {
-      attempt(() => shop.listProducts()).then(
-        (answer) => settle(entry, (ms) => recorder.recordRead(request.second, classifyRead(answer), ms)),
-        () => settle(entry, (ms) => countFailed(entry, ms)),
+      attempt(() => target.read({ runId: opts.runId, phase: opts.phase, sequence: request.sequence, random })).then(
+        (answer) =>
+          settle(entry, (ms) => {
+            answered(entry, answer);
+            recorder.recordRead(request.second, answer.outcome, ms);
+          }),
+        failedBy(entry),
       );
     } else {
-      const order = {
-        productId: 1 + Math.min(PRODUCT_COUNT - 1, Math.floor(random() * PRODUCT_COUNT)),
-        quantity: 1,
-        orderId: `${opts.runId}-${opts.phase}-${opts.orderIdPrefix ?? ''}${request.sequence}`,
-        runId: opts.runId,
-      };
-      attempt(() => shop.placeOrder(order)).then(
-        (answer) => settle(entry, (ms) => recorder.recordWrite(request.second, classifyWrite(answer), ms)),
-        () => settle(entry, (ms) => countFailed(entry, ms)),
+      const values = { runId: opts.runId, phase: opts.phase, sequence: request.sequence, writeId: `${idPrefix}${request.sequence}`, random };
+      attempt(() => target.write(values)).then(
+        (answer) =>
+          settle(entry, (ms) => {
+            answered(entry, answer);
+            if (answer.outcome === 'ok' || answer.outcome === 'queued') recorder.recordAccepted(request.sequence);
+            recorder.recordWrite(request.second, answer.outcome, ms);
+          }),
+        failedBy(entry),
       );
     }
   };
@@ -141,7 +153,7 @@ export async function runTraffic(opts: TrafficOptions, shop: ShopClient, clock: 
   // between the last request and the window's end (a Poisson gap can be long).
   const scheduleEnd = startedAtMs + opts.durationSeconds * 1000;
   if (scheduleEnd > clock.now()) await clock.sleep(scheduleEnd - clock.now());
-  return recorder.result(degradation, clock.now());
+  return recorder.result(degradation, clock.now(), idPrefix);
 }
 
 /** A request sent and not yet counted. */

@@ -1,7 +1,7 @@
 // Windowed traffic: each worker's share and window, the exact merge of the workers' results, and the tally between windows.
 import type { ReadCounts, TimelineBucket, TrafficResult, WindowFigures, WindowState, WriteCounts } from './contracts';
 import { encodeHistogram, mergeEncodedHistograms, summarise } from './latency-histogram';
-import { addInto, sendLagSummary } from './traffic';
+import { addInto, mergeFailures, sendLagSummary } from './traffic';
 
 /** Worker `worker` of `workers` carries this much of `total` per second: the shares add up to the total exactly. */
 export function workerShare(total: number, worker: number, workers: number): number {
@@ -47,6 +47,7 @@ export function mergeTraffic(phase: string, results: readonly TrafficResult[], w
     sendLagHistogram: encodeHistogram(sendLag),
     windows,
     timeline: mergeTimelines(results.map((r) => r.timeline)),
+    failures: mergeFailures(results.map((r) => r.failures)),
   };
 }
 

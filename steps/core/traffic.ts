@@ -1,6 +1,7 @@
 // Pure parts of the traffic generator: the open-loop send schedule, outcome classes, per-second buckets.
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencySummary, ReadCounts, SendLagSummary, TimelineBucket, TrafficResult, WriteCounts } from './contracts';
+import type { LatencySummary, ReadClass, ReadCounts, SendLagSummary, TimelineBucket, TrafficResult, WriteClass, WriteCounts } from './contracts';
+import { AcceptedWrites } from './accepted-writes';
 import { createLatencyHistogram, encodeHistogram, mergeEncodedHistograms, recordLatency, summarise } from './latency-histogram';
 import { seededRandom } from './seeded-random';
 
@@ -90,29 +91,23 @@ export function* sendSchedule(shape: ScheduleShape): Generator<ScheduledRequest>
   }
 }
 
-export type ReadClass = keyof ReadCounts;
-export type WriteClass = keyof WriteCounts;
+export type { ReadClass, WriteClass } from './contracts';
 
-/** A read counts as served only with 200 and a known source; anything else (or no answer) failed. */
-export function classifyRead(answer: { status: number; source?: string } | null): ReadClass {
-  if (answer?.status !== 200) return 'failed';
-  if (answer.source === 'database') return 'database';
-  if (answer.source === 'cache') return 'cache';
-  return 'failed';
+/** Distinct failure names a result keeps; the rest are counted under one. */
+const MAX_FAILURE_KEYS = 24;
+const OTHER_FAILURES = 'other failures';
+
+/** Counts a failure under its name, keeping at most {@link MAX_FAILURE_KEYS} names (a payload stays bounded). */
+export function countFailure(failures: Record<string, number>, name: string, count = 1): void {
+  const key = name in failures || Object.keys(failures).length < MAX_FAILURE_KEYS - 1 ? name : OTHER_FAILURES;
+  failures[key] = (failures[key] ?? 0) + count;
 }
 
-/** 201 committed, 202 queued, 409 refused for stock (a correct answer); anything else failed. */
-export function classifyWrite(answer: { status: number } | null): WriteClass {
-  switch (answer?.status) {
-    case 201:
-      return 'ok';
-    case 202:
-      return 'queued';
-    case 409:
-      return 'stockOut';
-    default:
-      return 'failed';
-  }
+/** Merges failure counts, within the same bound. */
+export function mergeFailures(all: ReadonlyArray<Record<string, number> | undefined>): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const failures of all) for (const [name, count] of Object.entries(failures ?? {})) countFailure(merged, name, count);
+  return merged;
 }
 
 interface Bucket {
@@ -136,6 +131,9 @@ export class TrafficRecorder {
   private readonly offered = { reads: 0, writes: 0 };
   /** How late the first request left against its scheduled time. */
   startLagMs = 0;
+  /** The writes accepted (committed or deferred), by sequence. */
+  private readonly accepted: AcceptedWrites;
+  private readonly failures: Record<string, number> = {};
 
   constructor(
     private readonly phase: string,
@@ -149,6 +147,18 @@ export class TrafficRecorder {
       sendLag: createLatencyHistogram(),
       late: 0,
     }));
+    // Sized for one write a second; it grows with the writes sent.
+    this.accepted = new AcceptedWrites(shape.durationSeconds);
+  }
+
+  /** Names a failed request: its template and its status or error. */
+  recordFailure(name: string): void {
+    countFailure(this.failures, name);
+  }
+
+  /** Marks the write of `sequence` accepted. */
+  recordAccepted(sequence: number): void {
+    this.accepted.add(sequence);
   }
 
   /** One request left `lagMs` after its intended time. */
@@ -174,7 +184,8 @@ export class TrafficRecorder {
     recordLatency(this.writeLatency, latencyMs);
   }
 
-  result(degradation: boolean | null, endedAtMs: number): TrafficResult {
+  /** The result; `writeIdPrefix` names the accepted writes' ids. */
+  result(degradation: boolean | null, endedAtMs: number, writeIdPrefix = ''): TrafficResult {
     const reads: ReadCounts = { database: 0, cache: 0, failed: 0 };
     const writes: WriteCounts = { ok: 0, queued: 0, stockOut: 0, failed: 0 };
     const timeline: TimelineBucket[] = this.buckets.map((bucket, second) => {
@@ -210,6 +221,8 @@ export class TrafficRecorder {
       ordersAccepted: writes.ok + writes.queued,
       latencyMs,
       timeline,
+      acceptedWrites: [{ prefix: writeIdPrefix, bitmap: this.accepted.encode() }],
+      failures: { ...this.failures },
     };
   }
 

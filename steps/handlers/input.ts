@@ -1,4 +1,8 @@
 // Checks the fields of a handler's input, collecting every problem into one typed error.
+import { InvalidTargetProfile, parseTargetProfile, type TargetProfile } from '../core/target-profile';
+
+/** Profiles parsed so far, by their JSON: a warm function checks each profile once. */
+const profiles = new Map<string, TargetProfile>();
 
 /** A step was invoked with input it cannot work with; the message lists every problem. */
 export class InvalidStepInput extends Error {
@@ -62,6 +66,36 @@ export class InputReader {
 
   optionalInteger(name: string, min: number, max: number): number | undefined {
     return this.fields[name] === undefined ? undefined : this.integer(name, min, max);
+  }
+
+  /**
+   * The target profile the synthesized definition embeds (as JSON text, so no string of it is ever
+   * read as a path), checked against its schema once per warm function. An object is taken too.
+   */
+  profile(name: string): TargetProfile {
+    const field = this.fields[name];
+    const key = typeof field === 'string' ? field : (JSON.stringify(field) ?? '');
+    let value: unknown = field;
+    if (typeof field === 'string') {
+      try {
+        value = JSON.parse(field);
+      } catch (error) {
+        this.problems.push(`${name} must be a target profile as JSON text (${(error as Error).message})`);
+        return {} as TargetProfile;
+      }
+    }
+    const known = profiles.get(key);
+    if (known) return known;
+    try {
+      const profile = parseTargetProfile(value, name);
+      if (profiles.size > 16) profiles.clear();
+      profiles.set(key, profile);
+      return profile;
+    } catch (error) {
+      if (!(error instanceof InvalidTargetProfile)) throw error;
+      this.problems.push(...error.problems.map((p) => `${name}${p.pointer}: ${p.message}`));
+      return value as TargetProfile;
+    }
   }
 
   problem(message: string): void {

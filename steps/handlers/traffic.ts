@@ -1,13 +1,14 @@
-// Step traffic: open-loop reads and orders against the shop, as one worker's share of one window (or one whole phase).
+// Step traffic: open-loop reads and writes against the target its profile describes, as one worker's share of one window (or one whole phase).
 import type { Context } from 'aws-lambda';
 import type { TrafficResult } from '../core/contracts';
 import { runTraffic, type TrafficOptions } from '../core/run-traffic';
 import { NUMERIC_SETTINGS } from '../core/run-settings';
 import { nextWindow, workerShare } from '../core/traffic-windows';
 import { timelineStoreFor } from '../adapters/dynamodb-timeline-store';
-import { createHttpShopClient } from '../adapters/http-shop-client';
+import { createHttpTargetClient } from '../adapters/http-target-client';
 import { createStepLogger, logInvocation, runKeysOf } from '../adapters/logger';
-import { shopSignerFor } from '../adapters/shop-auth';
+import { targetSignerFor } from '../adapters/target-auth';
+import { writeIdPrefix } from '../core/write-proof';
 import { InputReader } from './input';
 
 const logger = createStepLogger('traffic');
@@ -15,12 +16,14 @@ const logger = createStepLogger('traffic');
 const { readsPerSecond: READS, writesPerSecond: WRITES, trafficWorkers: WORKERS, windowSeconds: WINDOW } = NUMERIC_SETTINGS;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** One phase in one go: the generator's options (randomness stays the generator's own), and the shop to send to. */
-export type TrafficEvent = Omit<TrafficOptions, 'random' | 'scheduleStartMs' | 'orderIdPrefix'> & { shopUrl: string };
+/** One phase in one go: the generator's options (randomness stays the generator's own), and the target to send to. */
+export type TrafficEvent = Omit<TrafficOptions, 'random' | 'scheduleStartMs' | 'writeIdPrefix'> & { shopUrl: string; profile: unknown };
 
 /** One worker of one window of a windowed run (a Map iteration); its timeline goes to the store, not into the state. */
 export interface TrafficWindowEvent {
   shopUrl: string;
+  /** The target profile (the synthesized definition embeds it). */
+  profile: unknown;
   runId: string;
   phase: string;
   /** The window's number in its phase, and this worker's number among `workers`. */
@@ -60,8 +63,9 @@ async function phaseHandler(event: TrafficEvent): Promise<TrafficResult> {
     requestTimeoutMs: input.optionalInteger('requestTimeoutMs', 100, 60_000),
   };
   const shopUrl = input.url('shopUrl');
+  const profile = input.profile('profile');
   input.done();
-  return runTraffic(options, createHttpShopClient(shopUrl, { timeoutMs: options.requestTimeoutMs, signer: shopSignerFor(shopUrl) }));
+  return runTraffic(options, createHttpTargetClient(shopUrl, profile, { timeoutMs: options.requestTimeoutMs, signer: targetSignerFor(shopUrl) }));
 }
 
 async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> {
@@ -82,6 +86,7 @@ async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> 
   const timelineTable = input.string('timelineTable');
   const requestTimeoutMs = input.optionalInteger('requestTimeoutMs', 100, 60_000);
   const shopUrl = input.url('shopUrl');
+  const profile = input.profile('profile');
   if (worker >= workers) input.problem(`worker (${worker}) must be below workers (${workers})`);
   if (Number.isNaN(Date.parse(schedule.scheduleStartAt))) input.problem(`scheduleStartAt must be an ISO time (got ${JSON.stringify(schedule.scheduleStartAt)})`);
   input.done();
@@ -95,13 +100,14 @@ async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> 
       readsPerSecond: workerShare(readsPerSecond, worker, workers),
       writesPerSecond: workerShare(writesPerSecond, worker, workers),
       scheduleStartMs,
-      orderIdPrefix: `${window}-${worker}-`,
+      writeIdPrefix: writeIdPrefix(runId, phase, window, worker),
       // The workers of a window start together: each takes its own point of the gap, so their requests interleave.
       stagger: worker / workers,
       requestTimeoutMs,
     },
-    createHttpShopClient(shopUrl, { timeoutMs: requestTimeoutMs, signer: shopSignerFor(shopUrl) }),
+    createHttpTargetClient(shopUrl, profile, { timeoutMs: requestTimeoutMs, signer: targetSignerFor(shopUrl) }),
   );
-  await timelineStoreFor(timelineTable).put({ runId, phase, window, worker }, result.timeline);
-  return { ...result, timeline: [] };
+  // The timeline and the accepted writes go to the store: the state carries aggregates only.
+  await timelineStoreFor(timelineTable).put({ runId, phase, window, worker }, result.timeline, result.acceptedWrites);
+  return { ...result, timeline: [], acceptedWrites: [] };
 }

@@ -1,4 +1,5 @@
 // The GameDay state machine: its type, logging, timeout and the definition the handlers and the local runner rely on.
+import { labelsOf } from '../../steps/core/target-profile';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { allStates, type AslState, asArray, definitionOf, templateOf, testConfig } from './fixtures';
 
@@ -369,11 +370,16 @@ describe('GameDay definition', () => {
   test('verifies the orders of both traffic phases', () => {
     // Given the order check
     // When its payload is read
-    // Then it gets the baseline and the experiment traffic as one array
+    // Then it gets the baseline and the experiment traffic as one array, the profile that proves the
+    // writes (as JSON text), where the workers stored the accepted writes, and the run's sample limit
     expect((states.VerifyOrders.Parameters as { Payload: unknown }).Payload).toEqual({
       shopUrl: 'https://shop.example.com',
+      profile: JSON.stringify(testConfig().profile),
       'runId.$': '$.config.runId',
       'traffic.$': 'States.Array($.baseline, $.experiment.traffic)',
+      timelineTable: expect.any(String),
+      'workers.$': '$.config.trafficWorkers',
+      'sampleLimit.$': '$.config.verifySample',
       'executionArn.$': '$$.Execution.Id',
     });
   });
@@ -409,8 +415,8 @@ describe('GameDay definition', () => {
   test('names the target in the report step input, so the report can be compared with runs against the same proxy', () => {
     // Given the report step of the default stack
     // When its payload is read
-    // Then it carries the configured proxy name
-    expect((states.BuildReport.Parameters as { Payload: { target?: unknown } }).Payload.target).toEqual({ proxyName: testConfig().proxyName });
+    // Then it carries the configured proxy name, and the profile's name and words
+    expect((states.BuildReport.Parameters as { Payload: { target?: unknown } }).Payload.target).toEqual({ proxyName: testConfig().proxyName, profile: 'chaos-shop', labels: labelsOf(testConfig().profile) });
   });
 
   test('publishes the report metrics in the configured namespace', () => {

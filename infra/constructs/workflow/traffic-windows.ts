@@ -91,6 +91,8 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
       trafficFunction: sfn.JsonPath.stringAt('$.config.trafficFunction'),
       event: {
         shopUrl: ctx.config.shopUrl,
+        // As JSON text: no string of a profile is ever taken for a path or an intrinsic.
+        profile: JSON.stringify(ctx.config.profile),
         timelineTable: ctx.lockTable.tableName,
         runId: sfn.JsonPath.stringAt('$.config.runId'),
         executionArn: sfn.JsonPath.stringAt(EXECUTION_ARN_PATH),

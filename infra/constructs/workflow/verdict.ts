@@ -3,6 +3,7 @@ import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { labelsOf } from '../../../steps/core/target-profile';
 import { FAILURE_ERRORS, LOCK_CONDITION_FAILED, STATES } from '../../../steps/core/workflow-names';
 import { ConditionalCallAwsService, invokeStep, releaseLock, type WorkflowContext } from './blocks';
 import { ORDER_VERIFICATION_FIELDS, REPORT_OUTPUT_FIELDS } from './contract-fields';
@@ -17,8 +18,13 @@ export class VerifyAndVerdict extends Construct {
     const c = ctx.config;
     const verifyOrders = invokeStep(this, STATES.verifyOrders, ctx.steps.verifyOrders, ORDER_VERIFICATION_FIELDS, '$.orders', {
       shopUrl: c.shopUrl,
+      profile: JSON.stringify(c.profile),
       runId: sfn.JsonPath.stringAt('$.config.runId'),
       traffic: sfn.JsonPath.array(sfn.JsonPath.stringAt('$.baseline'), sfn.JsonPath.stringAt('$.experiment.traffic')),
+      // Where the workers stored which writes were accepted (the proof by lookup reads them), and how many there were.
+      timelineTable: ctx.lockTable.tableName,
+      workers: sfn.JsonPath.numberAt('$.config.trafficWorkers'),
+      sampleLimit: sfn.JsonPath.objectAt('$.config.verifySample'),
     });
     endings.onStepError(verifyOrders);
     const buildReport = invokeStep(this, STATES.buildReport, ctx.steps.report, REPORT_OUTPUT_FIELDS, '$.result', {
@@ -30,7 +36,7 @@ export class VerifyAndVerdict extends Construct {
       orders: sfn.JsonPath.objectAt('$.orders'),
       timelineTable: ctx.lockTable.tableName,
       // The report names what the fault struck, so a run is compared with earlier runs against the same target.
-      target: { proxyName: c.proxyName },
+      target: { proxyName: c.proxyName, profile: c.profile.name, labels: labelsOf(c.profile) },
     });
     endings.onStepError(buildReport);
     const publishMetrics = new ConditionalCallAwsService(

@@ -1,4 +1,5 @@
 // The traffic workers of a local GameDay: each a process of its own, running the real traffic step against a tiny shop.
+import { CHAOS_SHOP_PROFILE } from '../../../infra/config-profile';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -28,7 +29,7 @@ afterEach(async () => {
 
 /** A traffic event of one second: 2 reads and 2 orders. */
 function trafficEvent(shopUrl: string, runId: string) {
-  return { shopUrl, runId, phase: 'baseline', durationSeconds: 1, readsPerSecond: 2, writesPerSecond: 2, requestTimeoutMs: 10_000 };
+  return { shopUrl, profile: CHAOS_SHOP_PROFILE, runId, phase: 'baseline', durationSeconds: 1, readsPerSecond: 2, writesPerSecond: 2, requestTimeoutMs: 10_000 };
 }
 
 /** What one such second gives against a shop that serves every read from the database and commits every order. */

@@ -1,7 +1,8 @@
 // A shop behind an API key: the header's secret is read once, and sent with every request.
 import { createSecretHeaderSigner } from '../../../steps/adapters/secret-header-signer';
-import { shopSignerFor } from '../../../steps/adapters/shop-auth';
-import { createHttpShopClient } from '../../../steps/adapters/http-shop-client';
+import { targetSignerFor } from '../../../steps/adapters/target-auth';
+import { createHttpTargetClient } from '../../../steps/adapters/http-target-client';
+import { CHAOS_SHOP_PROFILE } from '../../../infra/config-profile';
 import { json, startTestServer, type TestServer } from '../support/http-server';
 
 const request = { method: 'GET', url: new URL('https://shop.example.com/products'), headers: { accept: 'application/json' } };
@@ -41,7 +42,7 @@ describe('createSecretHeaderSigner', () => {
   });
 });
 
-describe('shopSignerFor', () => {
+describe('targetSignerFor', () => {
   let extension: TestServer | undefined;
   let shop: TestServer | undefined;
   afterEach(async () => {
@@ -62,9 +63,9 @@ describe('shopSignerFor', () => {
     };
 
     // When the client built with that environment's signer lists products twice
-    const client = createHttpShopClient(shop.url, { signer: shopSignerFor(shop.url, env) });
-    await client.listProducts(new AbortController().signal);
-    await client.listProducts(new AbortController().signal);
+    const client = createHttpTargetClient(shop.url, CHAOS_SHOP_PROFILE, { signer: targetSignerFor(shop.url, env) });
+    await client.read({ runId: 'run-1', phase: 'baseline', sequence: 1, random: Math.random }, new AbortController().signal);
+    await client.read({ runId: 'run-1', phase: 'baseline', sequence: 2, random: Math.random }, new AbortController().signal);
 
     // Then the secret was asked for once, by its ARN, and the shop got the key both times
     expect(extension.received.map((r) => new URL(r.url, 'http://localhost').searchParams.get('secretId'))).toEqual([env.SHOP_AUTH_SECRET_ARN]);
@@ -74,7 +75,7 @@ describe('shopSignerFor', () => {
   test('signs with SigV4 for an IAM-authorized shop, in the region of its URL', async () => {
     // Given the function's credentials and an execute-api shop URL
     const env = { SHOP_AUTH: 'iam', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1' };
-    const signer = shopSignerFor('https://abc123defg.execute-api.eu-central-1.amazonaws.com/', env);
+    const signer = targetSignerFor('https://abc123defg.execute-api.eu-central-1.amazonaws.com/', env);
 
     // When a request is signed
     const headers = await signer!.sign({ method: 'GET', url: new URL('https://abc123defg.execute-api.eu-central-1.amazonaws.com/health'), headers: {} });
@@ -88,20 +89,20 @@ describe('shopSignerFor', () => {
     const env = { SHOP_AUTH: 'iam', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1' };
     // When the signer is asked for twice
     // Then it is one object
-    expect(shopSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env)).toBe(shopSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env));
+    expect(targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env)).toBe(targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env));
   });
 
   test('signs nothing when the environment names no mode', () => {
     // Given no SHOP_AUTH
     // When the signer is asked for
     // Then there is none: requests go out as before
-    expect(shopSignerFor('http://127.0.0.1:3000/', {})).toBeUndefined();
+    expect(targetSignerFor('http://127.0.0.1:3000/', {})).toBeUndefined();
   });
 
   test('refuses an unknown mode by name', () => {
     // Given a misspelt mode
     // When the signer is asked for
     // Then it is refused, naming the variable
-    expect(() => shopSignerFor('http://127.0.0.1:3000/', { SHOP_AUTH: 'sigv4' })).toThrow(/SHOP_AUTH must be one of none, iam, header/);
+    expect(() => targetSignerFor('http://127.0.0.1:3000/', { SHOP_AUTH: 'sigv4' })).toThrow(/SHOP_AUTH must be one of none, iam, header/);
   });
 });

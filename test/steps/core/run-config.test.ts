@@ -24,6 +24,7 @@ describe('validateRunInput', () => {
       trafficWorkers: 1,
       workers: [0],
       errorBudgetPercent: null,
+      verifySample: null,
       drainPollSeconds: 10,
       drainPollIterations: 30,
       drainZeroReadings: 3,
@@ -68,7 +69,7 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput(input));
     // Then each one is named
     expect(problems).toEqual([
-      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, dryRun, runId, hypothesis)',
+      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, dryRun, runId, hypothesis)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
       'readsPerSecond must be an integer from 1 to 7500 (got 0)',

@@ -1,9 +1,20 @@
 // runTraffic with a scripted shop and a virtual clock: what is sent, when, and how it is counted.
+import { CHAOS_SHOP_PROFILE } from '../../../infra/config-profile';
+import { readClassifier, writeClassifier } from '../../../steps/core/answer-rules';
+import { compileJson, type TemplateValues } from '../../../steps/core/request-template';
 import { runTraffic } from '../../../steps/core/run-traffic';
-import type { OrderRequest, ShopClient } from '../../../steps/ports';
+import type { TargetClient } from '../../../steps/ports';
 import { reads, trafficTotals, writes } from '../support/builders';
 import { FakeClock } from '../support/fake-clock';
 import { arrivalSpread } from '../../../bench/stats';
+
+/** An order as the Chaos Shop's profile renders it. */
+interface OrderRequest {
+  productId: number;
+  quantity: number;
+  orderId: string;
+  runId: string;
+}
 
 interface Sent {
   kind: 'read' | 'write';
@@ -11,20 +22,38 @@ interface Sent {
   order?: OrderRequest;
 }
 
-/** A shop that answers at once, recording what was sent at which virtual time. */
-function scriptedShop(clock: FakeClock, answers: Partial<Pick<ShopClient, 'listProducts' | 'placeOrder'>> = {}) {
+/** How the scripted shop answers: a read's status and source, a write's status. */
+interface ShopAnswers {
+  listProducts(signal?: AbortSignal): Promise<{ status: number; source?: string }>;
+  placeOrder(order: OrderRequest, signal?: AbortSignal): Promise<{ status: number }>;
+}
+
+const readClasses = readClassifier(CHAOS_SHOP_PROFILE);
+const writeClasses = writeClassifier(CHAOS_SHOP_PROFILE);
+const orderBody = compileJson(CHAOS_SHOP_PROFILE.writes[0].request.body);
+
+/**
+ * A shop that answers at once, recording what was sent at which virtual time: its answers are
+ * classified by the Chaos Shop's profile, its orders rendered from the profile's template.
+ */
+function scriptedShop(clock: FakeClock, answers: Partial<ShopAnswers> = {}) {
   const sent: Sent[] = [];
-  const shop: ShopClient = {
-    health: async () => ({ degradation: true }),
-    listProducts: async (signal) => {
+  const shop: TargetClient & Partial<ShopAnswers> = {
+    ...answers,
+    health: async () => ({ healthy: true, degradation: true }),
+    async read(_values: TemplateValues, signal?: AbortSignal) {
       sent.push({ kind: 'read', at: clock.now() });
-      return answers.listProducts ? answers.listProducts(signal) : { status: 200, source: 'database' };
+      const answer = shop.listProducts ? await shop.listProducts(signal) : { status: 200, source: 'database' };
+      return { request: 'products', status: answer.status, outcome: readClasses.classify({ status: answer.status, body: '', ...(answer.source ? { header: answer.source } : {}) }) };
     },
-    placeOrder: async (order, signal) => {
+    async write(values: TemplateValues, signal?: AbortSignal) {
+      const order = JSON.parse(orderBody.render(values)) as OrderRequest;
       sent.push({ kind: 'write', at: clock.now(), order });
-      return answers.placeOrder ? answers.placeOrder(order, signal) : { status: 201 };
+      const answer = shop.placeOrder ? await shop.placeOrder(order, signal) : { status: 201 };
+      return { request: 'order', status: answer.status, outcome: writeClasses.classify({ status: answer.status, body: '' }) };
     },
-    runOrders: async () => ({ committed: 0, rejected: 0 }),
+    recordedCounts: async () => ({ committed: 0, rejected: 0 }),
+    lookup: async () => ({ state: 'missing' }),
   };
   return { shop, sent };
 }

@@ -16,6 +16,7 @@ function splitStore(input: ReturnType<typeof passingRun>, asked: TimelineKey[]):
   });
   return {
     put: async () => undefined,
+    getAcceptedWrites: async () => [],
     getMany: async (keys) => {
       asked.push(...keys);
       // One window per phase: the whole phase is window 0.

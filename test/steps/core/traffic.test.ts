@@ -1,6 +1,6 @@
 // The pure parts of the traffic generator: send schedule, outcome classes, per-second buckets.
 import type { TrafficResult } from '../../../steps/core/contracts';
-import { type ArrivalMode, classifyRead, classifyWrite, type ReadClass, sendSchedule, TrafficRecorder, type WriteClass } from '../../../steps/core/traffic';
+import { type ArrivalMode, type ReadClass, sendSchedule, TrafficRecorder, type WriteClass } from '../../../steps/core/traffic';
 import { mergeEncodedHistograms, summarise } from '../../../steps/core/latency-histogram';
 import { trafficTotals } from '../support/builders';
 
@@ -78,44 +78,6 @@ describe('sendSchedule', () => {
   });
 });
 
-describe('classifyRead', () => {
-  it.each([
-    [{ status: 200, source: 'database' }, 'database'],
-    [{ status: 200, source: 'cache' }, 'cache'],
-    [{ status: 200, source: 'elsewhere' }, 'failed'],
-    [{ status: 200 }, 'failed'],
-    [{ status: 503, source: 'cache' }, 'failed'],
-    [null, 'failed'],
-  ])('classifies %p as %s', (answer, expected) => {
-    // Given an answer (null: network error or timeout)
-    // When classified
-    // Then it lands in the expected class
-    expect(classifyRead(answer)).toBe(expected);
-  });
-});
-
-describe('classifyWrite', () => {
-  it.each([
-    [201, 'ok'],
-    [202, 'queued'],
-    [409, 'stockOut'],
-    [200, 'failed'],
-    [500, 'failed'],
-    [503, 'failed'],
-  ])('classifies status %p as %s', (status, expected) => {
-    // Given a write answer with that status
-    // When classified
-    // Then it lands in the expected class
-    expect(classifyWrite({ status })).toBe(expected);
-  });
-
-  it('classifies a write without an answer as failed', () => {
-    // Given no answer (network error or timeout)
-    // When classified
-    // Then it failed
-    expect(classifyWrite(null)).toBe('failed');
-  });
-});
 
 describe('TrafficRecorder', () => {
   const shape = { durationSeconds: 3, readsPerSecond: 2, writesPerSecond: 1 };

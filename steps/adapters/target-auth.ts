@@ -1,21 +1,21 @@
-// The signer the function's environment asks for, built once per environment and shop, so the hot path only signs.
+// The signer the function's environment asks for, built once per environment and target, so the hot path only signs.
 import { SHOP_AUTH_ENV, SHOP_AUTH_TYPES, type ShopAuthType } from '../core/shop-auth';
-import type { ShopRequestSigner } from '../ports';
+import type { TargetRequestSigner } from '../ports';
 import { MissingConfiguration, requireEnv } from './config';
 import { createSecretHeaderSigner } from './secret-header-signer';
 import { readExtensionSecretString } from '../../common/secrets-extension';
 import { createSigV4Signer, environmentCredentials, regionOfExecuteApiUrl } from './sigv4-signer';
 
-const signers = new Map<string, ShopRequestSigner | undefined>();
+const signers = new Map<string, TargetRequestSigner | undefined>();
 
 /**
- * The signer for requests to `shopUrl` as `SHOP_AUTH` says: undefined for `none` (or unset), SigV4
+ * The signer for requests to `targetUrl` as `SHOP_AUTH` says: undefined for `none` (or unset), SigV4
  * in the API's region (else the function's) for `iam`, the secret header for `header`. The same
- * signer is returned for every later call with the same shop and mode.
+ * signer is returned for every later call with the same target and mode.
  */
-export function shopSignerFor(shopUrl: string, env: NodeJS.ProcessEnv = process.env): ShopRequestSigner | undefined {
+export function targetSignerFor(targetUrl: string, env: NodeJS.ProcessEnv = process.env): TargetRequestSigner | undefined {
   const type = shopAuthType(env);
-  const url = new URL(shopUrl);
+  const url = new URL(targetUrl);
   const key = `${type} ${url.origin}`;
   if (!signers.has(key)) signers.set(key, buildSigner(type, url, env));
   return signers.get(key);
@@ -27,7 +27,7 @@ function shopAuthType(env: NodeJS.ProcessEnv): ShopAuthType {
   return raw as ShopAuthType;
 }
 
-function buildSigner(type: ShopAuthType, url: URL, env: NodeJS.ProcessEnv): ShopRequestSigner | undefined {
+function buildSigner(type: ShopAuthType, url: URL, env: NodeJS.ProcessEnv): TargetRequestSigner | undefined {
   switch (type) {
     case 'none':
       return undefined;
