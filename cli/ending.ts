@@ -14,5 +14,7 @@ export function describeEnding(status: string, error: { readonly error: string; 
   if (status === 'FAILED' && error && VERDICT_ENDINGS.has(error.error) && verdict !== 'running') {
     return `${verdict.toUpperCase()} at its ${error.error} state (Step Functions status FAILED)${error.cause ? `: ${error.cause.split('\n')[0]}` : ''}`;
   }
+  // The gate ends a refused run at its Succeed state: Step Functions says SUCCEEDED, nothing was judged.
+  if (status === 'SUCCEEDED' && verdict === 'skipped') return 'SKIPPED before any harm (Step Functions status SUCCEEDED)';
   return `${status}${error ? ` (${error.error}: ${error.cause.split('\n')[0]})` : ''}`;
 }

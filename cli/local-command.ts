@@ -27,6 +27,10 @@ export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun' | 'hypo
   junit?: string;
   dryRun: boolean;
   registrationDelaySeconds?: number;
+  /** The lab's change calendar: `closed` makes the preflight skip the run, as a CLOSED SSM Change Calendar does on AWS. */
+  changeCalendar: 'OPEN' | 'CLOSED';
+  /** Run despite a CLOSED change calendar (a manual run's explicit override). */
+  ignoreChangeFreeze: boolean;
   /** Where each run's report is recorded, in `<dir>/<runId>/`. @default - `.gameday/runs` under the current directory */
   historyDir?: string;
 }
@@ -34,6 +38,11 @@ export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun' | 'hypo
 export function wholeNumber(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a whole number`);
   return Number(value);
+}
+
+function calendarState(value: string): 'OPEN' | 'CLOSED' {
+  if (value === 'open' || value === 'closed') return value === 'open' ? 'OPEN' : 'CLOSED';
+  throw new InvalidArgumentError(`"${value}": use open or closed`);
 }
 
 function onOff(value: string): boolean {
@@ -61,6 +70,8 @@ export function addLocalRunOptions(command: Command): Command {
     .option('--window-seconds <n>', `length of one traffic window (local default ${LOCAL_EXPERIMENT.windowSeconds})`, wholeNumber)
     .option('--traffic-workers <n>', 'traffic workers per window, each its own process (default: as many as the rates need)', wholeNumber)
     .option('--error-budget-percent <n>', 'failed share of one outage window that ends the hold early (default: off)', wholeNumber)
+    .addOption(new Option('--change-calendar <open|closed>', "the lab's change calendar: closed ends the run skipped before any harm (exit 4)").argParser(calendarState).default('OPEN', 'open'))
+    .option('--ignore-change-freeze', 'run even while the change calendar is closed (an explicit override)', false)
     .option('--registration-delay-seconds <n>', `the lab's delay from register to AVAILABLE (default ${(LOCAL_LAB.registrationDelayMs ?? 0) / 1000})`, wholeNumber);
 }
 
@@ -70,6 +81,7 @@ export function overridesFrom(options: LocalCommandOptions): RunOverrides {
   const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds', 'windowSeconds', 'trafficWorkers', 'errorBudgetPercent'] as const;
   for (const key of keys) if (options[key] !== undefined) (overrides as Record<string, unknown>)[key] = options[key];
   if (options.dryRun) overrides.dryRun = true;
+  if (options.ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
   const hypothesis = tolerancesFrom(options);
   if (hypothesis) overrides.hypothesis = hypothesis;
   try {
@@ -120,7 +132,7 @@ export async function runLocalCommand(
 
   const run = async (degradation: boolean, label: string): Promise<LocalRunResult> => {
     out(`${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite'})...`);
-    const labOptions = { degradation, ...(options.registrationDelaySeconds !== undefined ? { registrationDelayMs: options.registrationDelaySeconds * 1000 } : {}) };
+    const labOptions = { degradation, changeCalendarState: options.changeCalendar, ...(options.registrationDelaySeconds !== undefined ? { registrationDelayMs: options.registrationDelaySeconds * 1000 } : {}) };
     const live = createLiveLine(stdout);
     const result = await runLocalGameDay({ labOptions, input: overrides, signal: abort.signal, onProgress: progressPrinter(label, live) });
     live.end();

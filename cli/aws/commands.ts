@@ -95,16 +95,18 @@ export interface RunOutputs {
 
 function summarise(view: ExecutionView, executionArn: string, io: CommandIo, output: RunOutputs): number {
   io.out('');
-  const verdict = verdictOf(view.status, view.error?.error, view.result?.report ?? null);
+  const verdict = verdictOf(view.status, view.error?.error, view.result?.report ?? null, view.skipped);
   io.out(`Execution ${executionArn} ended ${describeEnding(view.status, view.error, verdict)}`);
   if (view.result) {
     io.out(formatRunTable(view.result.report, 'GameDay'));
     io.out(view.result.storage?.location ? `Run report: s3://${view.result.storage.location.bucket}/${view.result.storage.location.htmlKey} (JSON: ${view.result.storage.location.jsonKey})` : `Run report: ${view.result.storage?.note ?? 'not stored'}`);
+  } else if (view.skipped !== null) {
+    io.out(`Verdict: SKIPPED before any harm: ${view.skipped}`);
   } else {
     io.out(`Verdict: ${String(verdict).toUpperCase()} (the run ended before its report step)`);
   }
   if (output.junit && verdict !== 'running') {
-    const reasons = [view.error ? `the run ended ${view.status} before its report step (${view.error.error}: ${view.error.cause})` : `the run ended ${view.status} before its report step`];
+    const reasons = view.skipped !== null ? [view.skipped] : [view.error ? `the run ended ${view.status} before its report step (${view.error.error}: ${view.error.cause})` : `the run ended ${view.status} before its report step`];
     const subject: JunitSubject = view.result?.report ?? {
       runId: view.config?.runId ?? executionArn.split(':').at(-1) ?? executionArn,
       startedAt: view.startedAt?.toISOString() ?? '',

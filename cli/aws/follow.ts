@@ -30,6 +30,8 @@ export interface ExecutionView {
   drain: { queue: number; dlq: number } | null;
   result: Pick<ReportOutput, 'verdict' | 'reasons' | 'report'> & { storage: ReportOutput['storage'] | null } | null;
   error: { error: string; cause: string } | null;
+  /** Why the preflight's gate skipped the run (a change freeze, outside the allowed window, halted); null when it did not. */
+  skipped: string | null;
   events: number;
 }
 
@@ -84,6 +86,7 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
     drain: null,
     result: null,
     error: null,
+    skipped: null,
     events: events.length,
   };
   const sorted = [...events].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
@@ -130,15 +133,18 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
       view.endedAt = event.timestamp ?? null;
       const details = event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails;
       if (details) view.error = { error: details.error ?? type, cause: details.cause ?? '' };
+      const reason = (parse(event.executionSucceededEventDetails?.output)?.skipped as { reason?: unknown } | undefined)?.reason;
+      if (typeof reason === 'string') view.skipped = reason;
     }
   }
   return view;
 }
 
 /** The verdict of an ended execution: the report's when the run got that far, else what its ending says. */
-export function verdictOf(status: ExecutionStatus, error: string | null | undefined, report: RunReport | null): Verdict | 'running' {
+export function verdictOf(status: ExecutionStatus, error: string | null | undefined, report: RunReport | null, skipped: string | null = null): Verdict | 'running' {
   if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return 'running';
   if (report) return report.verdict;
+  if (status === 'SUCCEEDED' && skipped !== null) return 'skipped';
   if (status === 'SUCCEEDED') return 'passed';
   if (error === FAILURE_ERRORS.inconclusive) return 'inconclusive';
   if (error === FAILURE_ERRORS.aborted || status === 'ABORTED' || status === 'TIMED_OUT') return 'aborted';

@@ -15,6 +15,7 @@ export const registerStart: RegisterCommand = (program, ctx) => {
   )
     .addOption(outputPathOption('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis'))
     .option('--dry-run', 'the same path with the fault states skipped (the run report says so)', false)
+    .option('--ignore-change-freeze', 'run even while a change calendar is CLOSED (an explicit override; the halt flag still stops it)', false)
     .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--recovery-seconds <n>', 'override the stack default', positiveWholeNumber)
@@ -24,11 +25,12 @@ export const registerStart: RegisterCommand = (program, ctx) => {
     .option('--window-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--traffic-workers <n>', 'override the stack default (default: as many as the rates need)', positiveWholeNumber)
     .option('--error-budget-percent <n>', 'override the stack default (default: off)', positiveWholeNumber)
-    .action(async (options: AwsOptions & Omit<StartOverrides, 'hypothesis'> & ToleranceOptions & { dryRun: boolean; junit?: string }) => {
-      const { region, stateMachineArn, stack, dryRun, junit, ...rest } = options;
+    .action(async (options: AwsOptions & Omit<StartOverrides, 'hypothesis' | 'ignoreChangeFreeze'> & ToleranceOptions & { dryRun: boolean; ignoreChangeFreeze: boolean; junit?: string }) => {
+      const { region, stateMachineArn, stack, dryRun, ignoreChangeFreeze, junit, ...rest } = options;
       const overrides = Object.fromEntries(Object.entries(withoutTolerances(rest)).filter(([, value]) => value !== undefined)) as StartOverrides;
       const hypothesis = tolerancesFrom(rest);
       if (hypothesis) overrides.hypothesis = hypothesis;
+      if (ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
       await ctx.aws({ region, arn: stateMachineArn }, async (clients) => (await awsCommands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides, junit }, ctx.deps.io));
     });
 };

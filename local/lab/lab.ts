@@ -13,6 +13,9 @@ import { startQueues, type LabQueues } from './sqs-emulator';
 import { SqsPoller } from './sqs-poller';
 import { TrafficCounter } from './traffic-counter';
 
+/** The name of the lab's change calendar (the local GameDay stack names it among its change calendars). */
+export const LAB_CHANGE_CALENDAR = 'lab-change-calendar';
+
 export interface LabOptions {
   /**
    * true: the resilient shop (breaker, cache, queue, worker); false: the fragile build.
@@ -58,6 +61,11 @@ export interface LabOptions {
    */
   readonly shopLogs?: boolean;
   /**
+   * The state of the lab's change calendar, which the preflight asks as it asks SSM on AWS.
+   * @default 'OPEN'
+   */
+  readonly changeCalendarState?: 'OPEN' | 'CLOSED';
+  /**
    * Where the embedded PGlite's initialized data directory is kept between labs; null starts it cold.
    * @default - `.gameday/cache` in the project
    */
@@ -76,6 +84,8 @@ export interface Lab {
   readonly metrics: MetricsSink;
   /** The shop's answers as they leave the lab, classified like the traffic generator does. */
   readonly traffic: TrafficCounter;
+  /** The lab's SSM Change Calendar: its name is the one the local stack names; its state may change while the lab runs. */
+  readonly changeCalendar: { readonly name: string; state: 'OPEN' | 'CLOSED' };
   /** The database URL through the fault proxy: what the shop and the worker use. */
   readonly proxiedDatabaseUrl: string;
   stop(): Promise<void>;
@@ -147,6 +157,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       poller,
       metrics: new MetricsSink(),
       traffic,
+      changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
       proxiedDatabaseUrl: proxiedUrl.toString(),
       stop: stopAll,
     };

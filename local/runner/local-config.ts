@@ -1,7 +1,7 @@
 // The GameDay config a local run synthesizes with: the lab as the target, short local timings.
 import type { RunSettings } from '../../steps/core/contracts';
 import type { GameDayConfig } from '../../infra/config';
-import type { Lab, LabOptions } from '../lab/lab';
+import { LAB_CHANGE_CALENDAR, type Lab, type LabOptions } from '../lab/lab';
 import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import type { TargetProfile } from '../../steps/core/target-profile';
 import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
@@ -39,8 +39,6 @@ export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
  */
 export const LOCAL_LAB: LabOptions = Object.freeze({ breakerRecoveryTimeoutMs: 2_000, registrationDelayMs: 500, visibilityTimeoutSeconds: 2, maxReceiveCount: 30 });
 
-/** The change calendar the lab answers GetCalendarState for. */
-export const LOCAL_CHANGE_CALENDAR = 'lab-change-calendar';
 export const LOCAL_PROXY_NAME = 'chaos-shop-proxy';
 export const LOCAL_CLUSTER_ID = 'chaos-shop-cluster';
 const ACCOUNT = '000000000000';
@@ -69,7 +67,7 @@ export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'> & { read
     schedule: { enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC', allowedWindow: null },
     notify: { emails: [], slack: null, everyRun: false },
     // The lab's own change calendar, whose state `--change-calendar` sets: the preflight asks it as it asks SSM on AWS.
-    changeCalendars: [LOCAL_CHANGE_CALENDAR],
+    changeCalendars: [LAB_CHANGE_CALENDAR],
     reconcilerRateMinutes: 15,
     // As on AWS: the longest run any accepted input can make, so the lab accepts what a stack would (a 20-minute soak among them).
     executionTimeoutMinutes: Math.ceil(longestAcceptedRunSeconds({ ...experiment, dryRun: false }) / 60),

@@ -144,6 +144,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
     sqs: lab.queues.client,
     dynamodb: lab.tables.client,
     metrics: lab.metrics,
+    changeCalendar: lab.changeCalendar,
     steps: { ...steps, ...options.stepOverrides },
     stepsByFunctionArn: resolved.stepsByFunctionArn,
     beforeTask: options.beforeTask,
@@ -195,9 +196,10 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
 
   let status: ExecutionStatus = 'SUCCEEDED';
   let error: LocalRunResult['error'] = null;
+  let skippedReason: string | null = null;
   runningExecutions.add(executionArn);
   try {
-    await execution.result;
+    skippedReason = skipReasonOf(await execution.result);
   } catch (thrown) {
     if (thrown instanceof ExecutionAbortedError) status = 'ABORTED';
     else if (thrown instanceof ExecutionTimeoutError) status = 'TIMED_OUT';
@@ -234,9 +236,9 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
       startedAt: new Date(started).toISOString(),
       degradation: lab.degradation,
       config: runConfig,
-      // A run that rolled back, or whose steps after the experiment failed, failed; anything else ended early.
-      verdict: error && ([FAILURE_ERRORS.rolledBack, FAILURE_ERRORS.stepFailed] as string[]).includes(error.Error) ? 'failed' : 'aborted',
-      reasons: [error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step'],
+      // A run that rolled back, or whose steps after the experiment failed, failed; one the gate refused was skipped; anything else ended early.
+      verdict: skippedReason !== null ? 'skipped' : error && ([FAILURE_ERRORS.rolledBack, FAILURE_ERRORS.stepFailed] as string[]).includes(error.Error) ? 'failed' : 'aborted',
+      reasons: [skippedReason ?? (error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step')],
       registeredAtEnd,
       proxyName: config.proxyName,
       queue: { remaining: queue.visible + queue.inFlight + queue.delayed, dlq: dlq.visible + dlq.inFlight + dlq.delayed },
@@ -252,6 +254,12 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
   }
   if (safetyNetError) finalReport.reasons = [...finalReport.reasons, `the safety net failed: ${safetyNetError}`];
   return { executionName, status, error, verdict, report: finalReport, safetyNet, ...(safetyNetError ? { safetyNetError } : {}), transitions, wallMs: Date.now() - started };
+}
+
+/** The reason the gate's `Skipped` state left in the execution output, or null for a run it let through. */
+export function skipReasonOf(output: unknown): string | null {
+  const reason = (output as { skipped?: { reason?: unknown } } | null)?.skipped?.reason;
+  return typeof reason === 'string' ? reason : null;
 }
 
 /** Wraps each task handler so the runner knows which calls are still running. */

@@ -41,6 +41,8 @@ export interface TaskTargets {
   readonly sqs: SQSClient;
   readonly dynamodb: DynamoDBClient;
   readonly metrics: MetricsSink;
+  /** The lab's change calendar: what GetCalendarState answers for the calendars the definition names. */
+  readonly changeCalendar: { readonly name: string; state: 'OPEN' | 'CLOSED' };
   /** Step key (`traffic`, `report`, ...) -> its handler. */
   readonly steps: Record<string, StepHandler>;
   /** Local Lambda ARN -> step key, from the synthesized template. */
@@ -102,6 +104,7 @@ function handlerFor(resource: string, targets: TaskTargets): LocalTaskHandler | 
         return {};
       };
     }
+    if (service === 'ssm' && action === 'getCalendarState') return async (input) => calendarState(targets.changeCalendar, input);
     if (service === 'cloudwatch' && action === 'describeAlarms') {
       return async (input) => targets.metrics.describeAlarms(input as Parameters<MetricsSink['describeAlarms']>[0]);
     }
@@ -164,6 +167,15 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
     default:
       return undefined;
   }
+}
+
+/** GetCalendarState as SSM answers it: CLOSED when any named calendar is closed; a calendar the lab does not have is SSM's error. */
+function calendarState(calendar: TaskTargets['changeCalendar'], input: unknown): unknown {
+  const names = (input as { CalendarNames?: unknown })?.CalendarNames;
+  if (!Array.isArray(names) || names.length === 0) throw new TaskError('Ssm.InvalidDocumentException', 'CalendarNames must name at least one calendar');
+  const unknown = names.filter((name) => name !== calendar.name);
+  if (unknown.length > 0) throw new TaskError('Ssm.InvalidDocumentException', `no such change calendar in the lab: ${unknown.join(', ')} (the lab has ${calendar.name})`);
+  return { State: calendar.state, AtTime: new Date().toISOString() };
 }
 
 async function getQueueAttributes(sqs: SQSClient, input: unknown): Promise<unknown> {

@@ -88,7 +88,13 @@ type OverridableSetting =
   | 'dryRun';
 
 /** What an execution input may carry: overrides of the stack's defaults (ValidateInput checks them). */
-export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K] } & { hypothesis?: Partial<HypothesisTolerances> };
+export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K] } & {
+  hypothesis?: Partial<HypothesisTolerances>;
+  /** Run despite a CLOSED change calendar: a manual run's explicit override. */
+  ignoreChangeFreeze?: boolean;
+  /** Set by the schedule: the time this start was scheduled for (the allowed window applies to it). */
+  scheduledTime?: string;
+};
 
 /** The validated configuration of one run (the state machine carries it as `$.config`). */
 /** The two traffic functions, built from the same code (see `TRAFFIC_SIZES`). */
@@ -125,6 +131,10 @@ export interface RunConfig extends Pick<RunSettings, 'baselineSeconds' | 'outage
   readonly dryRun: boolean;
   /** What the hypothesis tolerates: the stack's tolerances under the input's. */
   readonly hypothesis: HypothesisTolerances;
+  /** The input's explicit override of a CLOSED change calendar (a manual run only should set it). */
+  readonly ignoreChangeFreeze: boolean;
+  /** Why a scheduled start falls outside the stack's allowed window (the preflight then skips it); null: it may run. */
+  readonly outsideAllowedWindow: string | null;
 }
 
 /** One second of traffic, counted by the second in which the request was scheduled. */

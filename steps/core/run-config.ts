@@ -4,6 +4,7 @@ import type { RunConfig, RunSettings, TrafficSize } from './contracts';
 import { checkTolerances, type HypothesisTolerances, mergeTolerances } from './hypothesis-tolerances';
 import { checkSettingRules, checkSettingValues, chooseTrafficSize, DEFAULT_RUN_SETTINGS, deriveLoopBounds, OVERRIDABLE_KEYS, resolveTrafficWorkers, SETTING_KEYS, TRAFFIC_SIZES } from './run-settings';
 import { describeValue } from './describe-value';
+import { outsideWindowReason, type RunWindow } from './run-window';
 
 export { DEFAULT_RUN_SETTINGS, estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-settings';
 
@@ -25,18 +26,18 @@ export class InvalidRunConfig extends Error {
  * size follows from the rates; `trafficFunctions` (the state machine's two traffic functions) names
  * the chosen one's ARN in the config.
  */
-export function validateRunInput(input: unknown, defaults: RunDefaults = {}, executionName?: string, limits: RunLimits = {}, trafficFunctions?: unknown): RunConfig {
+export function validateRunInput(input: unknown, defaults: RunDefaults = {}, executionName?: string, limits: RunLimits = {}, trafficFunctions?: unknown, schedule?: RunSchedule): RunConfig {
   const problems: string[] = [];
   const functions = trafficFunctions === undefined ? undefined : readTrafficFunctions(trafficFunctions, problems);
   const overrides = readObject(input ?? {}, 'execution input', problems);
   const stackDefaults = readObject(defaults ?? {}, 'defaults', problems);
 
   for (const key of Object.keys(overrides)) {
-    if (OVERRIDABLE_KEYS.includes(key) || key === HYPOTHESIS_KEY) continue;
+    if (OVERRIDABLE_KEYS.includes(key) || key === HYPOTHESIS_KEY || (GATE_KEYS as readonly string[]).includes(key)) continue;
     problems.push(
       (SETTING_KEYS as readonly string[]).includes(key)
         ? `${key} cannot be set in the execution input (the stack sets it)`
-        : `unknown key ${JSON.stringify(key)} in the execution input (allowed: ${[...OVERRIDABLE_KEYS, HYPOTHESIS_KEY].join(', ')})`,
+        : `unknown key ${JSON.stringify(key)} in the execution input (allowed: ${[...OVERRIDABLE_KEYS, HYPOTHESIS_KEY, ...GATE_KEYS].join(', ')})`,
     );
   }
   for (const key of Object.keys(stackDefaults)) {
@@ -58,6 +59,12 @@ export function validateRunInput(input: unknown, defaults: RunDefaults = {}, exe
   problems.push(...checkSettingValues(merged));
 
   const runId = pickRunId(overrides.runId, executionName, problems);
+  const ignoreChangeFreeze = overrides.ignoreChangeFreeze ?? false;
+  if (typeof ignoreChangeFreeze !== 'boolean') problems.push(`ignoreChangeFreeze must be true or false (got ${describeValue(ignoreChangeFreeze)})`);
+  const scheduledTime = overrides.scheduledTime;
+  if (scheduledTime !== undefined && (typeof scheduledTime !== 'string' || !/(Z|[+-]\d{2}:?\d{2})$/i.test(scheduledTime) || Number.isNaN(Date.parse(scheduledTime)))) {
+    problems.push(`scheduledTime must be an ISO 8601 date-time with a zone (got ${describeValue(scheduledTime)})`);
+  }
 
   // Limits across fields only make sense once every field is a number in range.
   if (problems.length > 0) throw new InvalidRunConfig(problems);
@@ -91,7 +98,22 @@ export function validateRunInput(input: unknown, defaults: RunDefaults = {}, exe
     availablePollIterations: derived.availablePollIterations,
     dryRun: settings.dryRun,
     hypothesis: mergeTolerances(...tolerances),
+    ignoreChangeFreeze: ignoreChangeFreeze as boolean,
+    outsideAllowedWindow: outsideWindowReason(schedule?.allowedWindow, schedule?.timezone ?? 'UTC', scheduledTime),
   };
+}
+
+/**
+ * Input keys that steer the preflight's gate rather than the experiment: `ignoreChangeFreeze` (a
+ * manual run's explicit override of a CLOSED change calendar) and `scheduledTime` (set by the
+ * schedule: only a scheduled start is held to the allowed window).
+ */
+export const GATE_KEYS = Object.freeze(['ignoreChangeFreeze', 'scheduledTime'] as const);
+
+/** The schedule's allowed window and the time zone it is read in, as the definition passes them. */
+export interface RunSchedule {
+  readonly allowedWindow: RunWindow | null;
+  readonly timezone: string;
 }
 
 /** The execution input's key for the hypothesis' tolerances (a partial object over the stack's). */

@@ -43,8 +43,9 @@ export async function startScheduledRun(
 ): Promise<{ executionArn: string; duplicate: boolean }> {
   const name = executionNameForScheduledTime(scheduledTime);
   try {
-    // An empty input: the run takes the stack's defaults and its run id from the execution name.
-    return await ports.executions.start(name, {});
+    // The stack's defaults and the run id from the execution name; the scheduled time (the same on
+    // every retried delivery, so the input stays the same too) holds the run to the allowed window.
+    return await ports.executions.start(name, { scheduledTime });
   } catch (error) {
     if (error instanceof ExecutionAlreadyExists) return { executionArn: error.executionArn, duplicate: true };
     throw error;

@@ -3,6 +3,12 @@
 /** The lock item's partition key value: one lock shared by scheduled and manual runs. */
 export const LOCK_KEY = 'gameday';
 
+/**
+ * The halt flag's partition key value in the lock table: while the item exists, every preflight ends
+ * the run `skipped` (`gameday halt` writes it, `gameday resume` deletes it).
+ */
+export const HALT_KEY = 'halt';
+
 /** The `Error` of each Fail state of the workflow; the cause says why. */
 export const FAILURE_ERRORS = Object.freeze({
   aborted: 'Aborted',
@@ -36,6 +42,16 @@ export const STATES = Object.freeze({
   readInput: 'ReadInput',
   validateInput: 'ValidateInput',
   invalidInput: 'InvalidInput',
+  // the gate: runs refused on purpose, before any harm, end `skipped`
+  checkHalt: 'CheckHalt',
+  isHalted: 'IsHalted',
+  halted: 'Halted',
+  checkChangeCalendars: 'CheckChangeCalendars',
+  isChangeFrozen: 'IsChangeFrozen',
+  changeFrozen: 'ChangeFrozen',
+  checkAllowedWindow: 'CheckAllowedWindow',
+  outsideAllowedWindow: 'OutsideAllowedWindow',
+  skipped: 'Skipped',
   acquireLock: 'AcquireLock',
   lockHeld: 'LockHeld',
   preflightError: 'PreflightError',

@@ -2,7 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { createStepLogger, logInvocation } from '../adapters/logger';
 import type { RunConfig, RunSettings } from '../core/contracts';
-import { InvalidRunConfig, type RunLimits, validateRunInput } from '../core/run-config';
+import { InvalidRunConfig, type RunLimits, type RunSchedule, validateRunInput } from '../core/run-config';
 
 const logger = createStepLogger('validate-input');
 
@@ -17,6 +17,8 @@ export interface ValidateInputEvent {
   limits?: RunLimits;
   /** The state machine's traffic functions by size (their ARNs): the config names the one the rates pick. */
   trafficFunctions?: unknown;
+  /** The schedule's allowed window and time zone: a scheduled start outside it is skipped. */
+  schedule?: RunSchedule;
   /** `$$.Execution.Id`, for the logs. */
   executionArn?: string;
 }
@@ -24,7 +26,7 @@ export interface ValidateInputEvent {
 export async function handler(event: ValidateInputEvent, context?: Context): Promise<RunConfig> {
   logInvocation(logger, { executionArn: event?.executionArn, runId: event?.executionName }, context);
   try {
-    const config = validateRunInput(event?.input, event?.defaults ?? {}, event?.executionName, event?.limits ?? {}, event?.trafficFunctions);
+    const config = validateRunInput(event?.input, event?.defaults ?? {}, event?.executionName, event?.limits ?? {}, event?.trafficFunctions, event?.schedule);
     logInvocation(logger, { executionArn: event?.executionArn, runId: config.runId }, context);
     logger.info('run input accepted', { config });
     return config;

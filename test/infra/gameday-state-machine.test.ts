@@ -1,7 +1,7 @@
 // The GameDay state machine: its type, logging, timeout and the definition the handlers and the local runner rely on.
 import { labelsOf } from '../../steps/core/target-profile';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { allStates, type AslState, asArray, definitionOf, templateOf, testConfig } from './fixtures';
+import { allStates, type AslState, asArray, definitionOf, statementsOfRole, templateOf, testConfig } from './fixtures';
 
 const template: Template = templateOf();
 const definition = definitionOf(template);
@@ -498,5 +498,48 @@ describe('GameDay definition', () => {
     // Then the drain has its counter and each of the four window loops ends when its segment is done
     expect(counters.sort()).toEqual(['$.config.drainPollIterations', '$.config.drainZeroReadings']);
     expect(segmentsDone).toHaveLength(4);
+  });
+});
+
+describe('GameDay gate: runs refused on purpose end skipped, before the lock', () => {
+  const gated = templateOf(testConfig({ changeCalendars: ['release-freeze'], schedule: { enabled: true, expression: 'cron(0 2 ? * TUE *)', timezone: 'Europe/Berlin', allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 } } }));
+  const gatedStates = allStates(definitionOf(gated));
+
+  test('reads the halt flag first, consistently, and skips while it is set', () => {
+    // Given the definition
+    // Then ValidateInput leads to the halt check, a consistent GetItem of the halt item, whose presence ends at Skipped
+    expect(states.ValidateInput.Next).toBe('CheckHalt');
+    expect(states.CheckHalt).toMatchObject({ Resource: expect.stringMatching(/:states:::dynamodb:getItem$/), Parameters: { Key: { pk: { S: 'halt' } }, ConsistentRead: true } });
+    expect(states.IsHalted.Choices).toEqual([{ Variable: '$.preflight.halt.Item', IsPresent: true, Next: 'Halted' }]);
+    expect(states.Halted.Next).toBe('Skipped');
+    expect(states.Skipped).toMatchObject({ Type: 'Succeed' });
+  });
+
+  test('asks the change calendars with the Java SDK v2 names, and lets only an explicit override through a CLOSED one', () => {
+    // Given a stack naming one calendar
+    // Then GetCalendarState is asked with CalendarNames after the halt check, and CLOSED without the override skips
+    expect(gatedStates.IsHalted.Default).toBe('CheckChangeCalendars');
+    expect(gatedStates.CheckChangeCalendars).toMatchObject({ Resource: expect.stringMatching(/:states:::aws-sdk:ssm:getCalendarState$/), Parameters: { CalendarNames: ['release-freeze'] } });
+    expect(gatedStates.IsChangeFrozen.Choices).toEqual([
+      { And: [{ Variable: '$.preflight.calendar.state', StringEquals: 'CLOSED' }, { Variable: '$.config.ignoreChangeFreeze', BooleanEquals: false }], Next: 'ChangeFrozen' },
+    ]);
+    expect(gatedStates.ChangeFrozen.Parameters).toEqual({ reason: expect.stringContaining('release-freeze is CLOSED') });
+  });
+
+  test('lets the state machine read that calendar only', () => {
+    // Given the same stack
+    // Then the role may GetCalendarState on the calendar document, nothing wider
+    const statement = statementsOfRole(gated, 'GameDayRole').find((s) => s.Action === 'ssm:GetCalendarState');
+    expect(JSON.stringify(statement?.Resource)).toContain(':document/release-freeze');
+  });
+
+  test('skips a scheduled start outside the allowed window, and takes the lock only after every check', () => {
+    // Given the window in the stack
+    // Then ValidateInput is given the window and its zone, the window check skips, and the last check leads to the lock
+    expect((gatedStates.ValidateInput.Parameters as { Payload: Record<string, unknown> }).Payload.schedule).toEqual({ allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 }, timezone: 'Europe/Berlin' });
+    expect(gatedStates.IsChangeFrozen.Default).toBe('CheckAllowedWindow');
+    expect(gatedStates.CheckAllowedWindow.Choices).toEqual([{ Variable: '$.config.outsideAllowedWindow', IsString: true, Next: 'OutsideAllowedWindow' }]);
+    expect(gatedStates.OutsideAllowedWindow.Parameters).toEqual({ 'reason.$': '$.config.outsideAllowedWindow' });
+    expect(gatedStates.CheckAllowedWindow.Default).toBe('AcquireLock');
   });
 });

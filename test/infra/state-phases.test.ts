@@ -3,11 +3,12 @@ import { PHASE_OF_STATE, phaseOfState } from '../../steps/core/state-phases';
 import { STATES } from '../../steps/core/workflow-names';
 import { allStates, type AslState, definitionOf, templateOf, testConfig } from './fixtures';
 
-/** The target-only config (no queue), the config with a queue, and one with stop-condition alarms: every state appears in one. */
+/** The target-only config (no queue), the config with a queue, one with stop-condition alarms, one with a change calendar and an allowed window: every state appears in one. */
 const definitions = [
   definitionOf(templateOf()),
   definitionOf(templateOf(testConfig({ orderQueueUrl: undefined, orderQueueArn: undefined, dlqUrl: undefined, dlqArn: undefined }))),
   definitionOf(templateOf(testConfig({ stopConditionAlarmNames: ['shop-5xx'] }))),
+  definitionOf(templateOf(testConfig({ changeCalendars: ['release-freeze'], schedule: { enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC', allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 } } }))),
 ];
 const states: Record<string, AslState> = Object.assign({}, ...definitions.map((definition) => allStates(definition)));
 

@@ -210,7 +210,7 @@ function alarmArn(scope: Construct, proxyArn: string, name: string): string {
 }
 
 /** Read-only calls are safe to repeat: a short retry rides out throttling and blips. */
-function retryRead(task: sfn.TaskStateBase): void {
+export function retryRead(task: sfn.TaskStateBase): void {
   task.addRetry({ errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 2, jitterStrategy: sfn.JitterType.FULL });
 }
 

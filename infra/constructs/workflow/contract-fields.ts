@@ -6,6 +6,7 @@ export const RUN_CONFIG_FIELDS = {
   runId: true, baselineSeconds: true, outageSeconds: true, recoverySeconds: true, readsPerSecond: true, writesPerSecond: true,
   drainTimeoutSeconds: true, windowSeconds: true, trafficSize: true, trafficFunction: true, trafficWorkers: true, workers: true, errorBudgetPercent: true, verifySample: true, drainPollSeconds: true,
   drainPollIterations: true, drainZeroReadings: true, availablePollSeconds: true, availableTimeoutSeconds: true, availablePollIterations: true, dryRun: true, hypothesis: true,
+  ignoreChangeFreeze: true, outsideAllowedWindow: true,
 } as const satisfies Record<keyof RunConfig, true>;
 export const TRAFFIC_RESULT_FIELDS = {
   phase: true, degradation: true, startedAtMs: true, endedAtMs: true, offered: true, reads: true, writes: true,

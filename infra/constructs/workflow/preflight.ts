@@ -7,6 +7,7 @@ import { LOCK_CONDITION_FAILED, LOCK_KEY, STATES } from '../../../steps/core/wor
 import { alarmsFiring, describeAlarms, describeTarget, DYNAMODB_TRANSIENT, explain, invokeStep, queueDepth, queuesEmpty, targetAvailable, type WorkflowContext } from './blocks';
 import { RUN_CONFIG_FIELDS } from './contract-fields';
 import type { Endings } from './endings';
+import { RunGate } from './gate';
 
 /** Leaves to the next step when every check holds; any failed check aborts the run. */
 export class Preflight extends Construct {
@@ -26,6 +27,7 @@ export class Preflight extends Construct {
       limits: { executionTimeoutSeconds: c.executionTimeoutMinutes * 60 },
       trafficFunctions: { small: ctx.steps.traffic.small.functionArn, large: ctx.steps.traffic.large.functionArn },
       executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+      ...(c.schedule.allowedWindow ? { schedule: { allowedWindow: c.schedule.allowedWindow, timezone: c.schedule.timezone } } : {}),
     });
     validateInput.addCatch(
       explain(this, STATES.invalidInput, sfn.JsonPath.format('preflight: the input was refused: {}', sfn.JsonPath.stringAt('$.error.Cause'))).next(aborted),
@@ -81,7 +83,10 @@ export class Preflight extends Construct {
       )
       .next(abortReleaseLock);
 
-    readInput.next(validateInput).next(acquireLock).next(target).next(
+    const gate = new RunGate(this, 'Gate', ctx, endings);
+    readInput.next(validateInput).next(gate.startState);
+    gate.then(acquireLock);
+    acquireLock.next(target).next(
       new sfn.Choice(this, STATES.checkTargetAvailable).when(targetAvailable('$.preflight.target.targets'), queue).otherwise(targetNotAvailable),
     );
     queue.next(dlq).next(new sfn.Choice(this, STATES.checkQueuesEmpty).when(queuesEmpty('$.preflight.queue', '$.preflight.dlq'), checkStopConditions).otherwise(queuesNotEmpty));

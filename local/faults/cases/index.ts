@@ -5,6 +5,7 @@ import { abortedDuringHold, errorBudgetEndsHold, stopConditionDuringHold, timedO
 import { invalidInputRefused, secondRunRefused, targetNotAvailableAtStart } from './preflight';
 import { availableAfterRecoverySeconds, outageOutlastsRetryBudget, slowAvailablePastBound, slowAvailableWithinBound, workerCrashesMidDrain } from './recovery';
 import { safetyNetFailsOnce, scheduledStartDeliveredTwice } from './scheduling';
+import { changeFreezeSkips } from './weekly';
 import { deregisterDoesNothing, deregisterTargetNotFound, registerAlreadyRegistered, targetCallsFailTransiently } from './target-calls';
 
 export * from './hold';
@@ -12,6 +13,7 @@ export * from './preflight';
 export * from './recovery';
 export * from './scheduling';
 export * from './target-calls';
+export * from './weekly';
 
 /** Every case, in the order of the issue, then the cases added since. */
 export const FAULT_CASES: readonly FaultCase[] = [
@@ -35,4 +37,5 @@ export const FAULT_CASES: readonly FaultCase[] = [
   deregisterDoesNothing,
   workerFailsMidWindow,
   errorBudgetEndsHold,
+  changeFreezeSkips,
 ];

@@ -13,6 +13,16 @@ describe('foldHistory', () => {
     expect(view.status).toBe('RUNNING');
   });
 
+  it('reads a run the gate skipped as skipped, with its reason, though Step Functions says SUCCEEDED', () => {
+    // Given a run that ended at the Skipped state of a change freeze
+    const reason = 'change freeze: the SSM Change Calendar release-freeze is CLOSED';
+    const view = foldHistory(new History().started().entered('CheckChangeCalendars').entered('Skipped').succeeded({ skipped: { reason } }).events);
+    // Then the view names the reason and the verdict is skipped, not passed
+    expect(view.skipped).toBe(reason);
+    expect(verdictOf(view.status, null, null, view.skipped)).toBe('skipped');
+    expect(verdictOf('SUCCEEDED', null, null)).toBe('passed');
+  });
+
   it('reads the same view whatever order the events arrive in', () => {
     // Given a whole run's events, newest first
     const history = passingHistory();

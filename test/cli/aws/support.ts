@@ -45,8 +45,8 @@ export class History {
     return this.add('TaskStateExited', { stateExitedEventDetails: { name, output: JSON.stringify(output) } });
   }
 
-  succeeded(): this {
-    return this.add('ExecutionSucceeded', { executionSucceededEventDetails: { output: '{}' } });
+  succeeded(output: unknown = {}): this {
+    return this.add('ExecutionSucceeded', { executionSucceededEventDetails: { output: JSON.stringify(output) } });
   }
 
   failed(error: string, cause: string): this {

@@ -1,5 +1,5 @@
 // Fault matrix, fast subset: runs refused in preflight, before any harm.
-import { invalidInputRefused, secondRunRefused, targetNotAvailableAtStart } from '../../../local/faults/cases';
+import { changeFreezeSkips, invalidInputRefused, secondRunRefused, targetNotAvailableAtStart } from '../../../local/faults/cases';
 import { itHoldsForEach, useFaultLab } from './support';
 
 jest.setTimeout(240_000);
@@ -7,5 +7,5 @@ jest.setTimeout(240_000);
 const lab = useFaultLab();
 
 describe('the fault matrix, refused before any harm', () => {
-  itHoldsForEach(lab, [invalidInputRefused, targetNotAvailableAtStart, secondRunRefused]);
+  itHoldsForEach(lab, [invalidInputRefused, targetNotAvailableAtStart, secondRunRefused, changeFreezeSkips]);
 });

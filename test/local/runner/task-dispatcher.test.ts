@@ -20,9 +20,19 @@ describe('buildTaskHandlers', () => {
     sqs: new SQSClient({ region: 'us-east-1' }),
     dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
     metrics: new MetricsSink(),
+    changeCalendar: { name: 'lab-change-calendar', state: 'OPEN' },
     steps: {},
     stepsByFunctionArn: new Map(),
   };
+
+  it('answers GetCalendarState with the lab calendar\'s state, and refuses a calendar the lab does not have as SSM would', async () => {
+    // Given a closed lab calendar
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:ssm:getCalendarState'), { ...targets, changeCalendar: { name: 'lab-change-calendar', state: 'CLOSED' } });
+    // When the preflight asks for it, Then it is CLOSED
+    await expect(handlers.OnlyTask({ CalendarNames: ['lab-change-calendar'] })).resolves.toMatchObject({ State: 'CLOSED' });
+    // And a calendar the lab has not is SSM's error, named as Step Functions names it
+    await expect(handlers.OnlyTask({ CalendarNames: ['release-freeze'] })).rejects.toMatchObject({ errorName: 'Ssm.InvalidDocumentException' });
+  });
 
   it('refuses a definition with a Task the lab cannot run, naming it', () => {
     // Given a Task for a service the lab does not emulate

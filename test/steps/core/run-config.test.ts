@@ -33,7 +33,25 @@ describe('validateRunInput', () => {
       availablePollIterations: 20,
       dryRun: false,
       hypothesis: { maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: null },
+      ignoreChangeFreeze: false,
+      outsideAllowedWindow: null,
     });
+  });
+
+  it('holds a scheduled start to the allowed window, and takes a manual override of a change freeze', () => {
+    // Given a Tuesday-night window, a start scheduled for Wednesday afternoon, and the override
+    const schedule = { allowedWindow: { days: ['TUE'] as const, startHour: 1, endHour: 5 }, timezone: 'UTC' };
+    const config = validateRunInput({ scheduledTime: '2026-12-09T14:00:00Z', ignoreChangeFreeze: true }, {}, 'scheduled-20261209T140000Z', {}, undefined, schedule);
+    // Then the config says why the start is outside the window, and that the freeze is overridden
+    expect(config.outsideAllowedWindow).toBe('scheduled start 2026-12-09T14:00:00Z is outside the allowed window TUE 01:00-05:00 UTC');
+    expect(config.ignoreChangeFreeze).toBe(true);
+  });
+
+  it('refuses a scheduled time without a zone and an override that is not a boolean', () => {
+    // Given both mistakes
+    const problems = problemsOf(() => validateRunInput({ scheduledTime: '2026-12-09T14:00:00', ignoreChangeFreeze: 'yes' }));
+    // Then both are named
+    expect(problems).toEqual([expect.stringContaining('ignoreChangeFreeze must be true or false'), expect.stringContaining('scheduledTime must be an ISO 8601 date-time with a zone')]);
   });
 
   it('lets the execution input override the stack defaults', () => {
@@ -69,7 +87,7 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput(input));
     // Then each one is named
     expect(problems).toEqual([
-      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, dryRun, runId, hypothesis)',
+      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, dryRun, runId, hypothesis, ignoreChangeFreeze, scheduledTime)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
       'readsPerSecond must be an integer from 1 to 7500 (got 0)',

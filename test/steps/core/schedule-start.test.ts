@@ -56,13 +56,13 @@ describe('executionNameForScheduledTime', () => {
 describe('startScheduledRun', () => {
   const ARN = 'arn:aws:states:us-east-1:123456789012:execution:gameday:scheduled-20261127T020000Z';
 
-  it('starts an execution named after the scheduled time with an empty input', async () => {
+  it('starts an execution named after the scheduled time, with that time as its input', async () => {
     // Given executions that start fine
     const start = jest.fn().mockResolvedValue({ executionArn: ARN, duplicate: false });
     // When a scheduled run starts
     const result = await startScheduledRun('2026-11-27T02:00:00Z', { executions: { start, isRunning: jest.fn() } });
-    // Then the name came from the time and the run takes the stack's defaults
-    expect(start).toHaveBeenCalledWith('scheduled-20261127T020000Z', {});
+    // Then the name came from the time and the input carries only the time: the run takes the stack's defaults, and the allowed window applies
+    expect(start).toHaveBeenCalledWith('scheduled-20261127T020000Z', { scheduledTime: '2026-11-27T02:00:00Z' });
     expect(result).toEqual({ executionArn: ARN, duplicate: false });
   });
 

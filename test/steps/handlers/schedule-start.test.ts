@@ -22,7 +22,7 @@ describe('schedule-start handler', () => {
     const result = await handler({ scheduledTime: '2026-11-27T02:00:00Z' });
     // Then the named execution started
     expect(result).toEqual({ executionArn: arn, duplicate: false });
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: MACHINE, name: 'scheduled-20261127T020000Z', input: '{}' });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: MACHINE, name: 'scheduled-20261127T020000Z', input: '{"scheduledTime":"2026-11-27T02:00:00Z"}' });
   });
 
   it('reports a second delivery of the same time as a duplicate', async () => {
