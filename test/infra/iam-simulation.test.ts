@@ -9,7 +9,7 @@ import { RUN_LOG_STREAM } from '../../steps/core/metric-names';
 import { ACCOUNT, DeployedApp, REGION } from './iam/deployed-app';
 import { type Decision, principalOf, resourceTypeOf, resourceTypesOf, simulateCall } from './iam/simulate-call';
 import { allStates, type AslDefinition, type AslState } from './fixtures';
-import { APP_MODES, type AppMode, EXAMPLE_SHOP_KEY_SECRET, EXAMPLE_STOP_CONDITION, sharedAppFor } from './shop-lab-fixtures';
+import { APP_MODES, type AppMode, EXAMPLE_CHANGE_CALENDAR, EXAMPLE_SHOP_KEY_SECRET, EXAMPLE_STOP_CONDITION, sharedAppFor } from './shop-lab-fixtures';
 
 const KEY_SECRET = EXAMPLE_SHOP_KEY_SECRET;
 const STOP_CONDITION = EXAMPLE_STOP_CONDITION;
@@ -170,6 +170,17 @@ const logs = (principal: Principal, group: string, modes?: readonly Mode[]): Cal
 const CALLS: readonly Call[] = [
   // ---- the state machine: every Task of the definition
   { principal: 'state machine', call: 'invokes ValidateInput', action: 'lambda:InvokeFunction', states: ['ValidateInput'], resources: (d) => ({ function: d.fn('ValidateInput') }), expect: 'Allowed' },
+  { principal: 'state machine', call: 'reads the halt flag', action: 'dynamodb:GetItem', states: ['CheckHalt'], resources: (d) => ({ table: d.lockTable }), expect: 'Allowed' },
+  {
+    principal: 'state machine',
+    call: 'asks the change calendar',
+    action: 'ssm:GetCalendarState',
+    states: ['CheckChangeCalendars'],
+    resources: () => ({ document: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${EXAMPLE_CHANGE_CALENDAR}` }),
+    expect: 'Allowed',
+    modes: ['own target'],
+  },
+  { principal: 'state machine', call: 'asks another calendar', action: 'ssm:GetCalendarState', resources: () => ({ document: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/someone-elses-calendar` }), expect: 'Denied', modes: ['own target'] },
   { principal: 'state machine', call: 'takes the lock', action: 'dynamodb:PutItem', states: ['AcquireLock'], resources: (d) => ({ table: d.lockTable }), expect: 'Allowed' },
   {
     principal: 'state machine',

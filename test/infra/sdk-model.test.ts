@@ -34,6 +34,7 @@ const OPTIMIZED: Record<string, { service: string; action: string; prefix: strin
   'lambda:invoke': { service: 'lambda', action: 'invoke', prefix: 'Lambda', clientErrors: ['Lambda.ClientExecutionTimeoutException', 'Lambda.SdkClientException', 'Lambda.AWSLambdaException'] },
   'dynamodb:putItem': { service: 'dynamodb', action: 'putItem', prefix: 'DynamoDB', clientErrors: [] },
   'dynamodb:deleteItem': { service: 'dynamodb', action: 'deleteItem', prefix: 'DynamoDB', clientErrors: [] },
+  'dynamodb:getItem': { service: 'dynamodb', action: 'getItem', prefix: 'DynamoDB', clientErrors: [] },
 };
 
 /** `arn:...:states:::aws-sdk:rds:describeDBProxyTargets` -> the SDK integration's service and action. */

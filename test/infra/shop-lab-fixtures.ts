@@ -30,13 +30,15 @@ export function importOf(producerOutputs: Record<string, { Value: unknown; Expor
 export type AppMode = 'lab' | 'fragile lab' | 'own target';
 export const EXAMPLE_SHOP_KEY_SECRET = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:example-shop-key-AbCdEf';
 export const EXAMPLE_STOP_CONDITION = 'example-shop-5xx';
+/** The own target's SSM Change Calendar: the preflight skips the run while it is CLOSED. */
+export const EXAMPLE_CHANGE_CALENDAR = 'example-release-freeze';
 export const APP_MODES: ReadonlyArray<{ readonly mode: AppMode; readonly context: Record<string, unknown> }> = [
   { mode: 'lab', context: {} },
   { mode: 'fragile lab', context: { enableDegradation: false } },
   {
     mode: 'own target',
     context: {
-      gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, stopConditionAlarmNames: [EXAMPLE_STOP_CONDITION], shopAuth: { type: 'header', headerName: 'x-api-key', secretArn: EXAMPLE_SHOP_KEY_SECRET } },
+      gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, stopConditionAlarmNames: [EXAMPLE_STOP_CONDITION], changeCalendars: [EXAMPLE_CHANGE_CALENDAR], shopAuth: { type: 'header', headerName: 'x-api-key', secretArn: EXAMPLE_SHOP_KEY_SECRET } },
     },
   },
 ];
