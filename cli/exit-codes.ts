@@ -8,6 +8,9 @@ export const EXIT_CODES: Readonly<Record<Verdict, number>> = { passed: 0, failed
 /** The command line was refused, or an AWS or network error stopped the command: no verdict. */
 export const EXIT_USAGE = 2;
 
+/** A second Ctrl-C quit at once, without a report (128 + SIGINT, as a shell reports a process ended by it). */
+export const EXIT_INTERRUPTED = 130;
+
 /** The command line was refused before anything ran; the command exits EXIT_USAGE with its message. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -7,7 +7,8 @@ import { validateRunInput } from '../steps/core/run-config';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
 import type { LocalRunResult, Progress } from '../local/runner/runner';
 import { describeEnding } from './ending';
-import { EXIT_CODES, UsageError } from './exit-codes';
+import { abandonLab } from '../local/lab/leftovers';
+import { EXIT_CODES, EXIT_INTERRUPTED, UsageError } from './exit-codes';
 import { createLiveLine, type LiveLine, type LiveStream } from './live-line';
 import { outputPathOption, writeOutputFile } from './output-paths';
 import { DEFAULT_HISTORY_DIR } from './history/local-runs';
@@ -109,6 +110,42 @@ export function endedLine(label: string, result: Pick<LocalRunResult, 'execution
   return `${label}Execution ${result.executionName} ended ${describeEnding(result.status, error, result.verdict)} after ${(result.wallMs / 1000).toFixed(1)} s`;
 }
 
+/**
+ * Everything a run needs up to its last file, loaded before it starts: tsx compiles a module on its
+ * first import with an esbuild service process, which a Ctrl-C at the terminal stops too, so a
+ * module first imported after the Ctrl-C could not load, and the report was lost.
+ */
+async function loadRunModules() {
+  const [runner, table, record, html, junit] = await Promise.all([
+    import('../local/runner/runner'),
+    import('../report/result-table'),
+    import('./history/record-local-runs'),
+    import('../report/html-report'),
+    import('../report/junit'),
+  ]);
+  return { ...runner, ...table, ...record, ...html, ...junit };
+}
+
+/** Two SIGINTs closer than this are one Ctrl-C delivered twice (by the terminal and by npm), not a second Ctrl-C. */
+const SAME_INTERRUPT_MS = 500;
+
+/** A second Ctrl-C: quit now, and say what is left behind and how to clean it up (the lab is not stopped). */
+function quitAtOnce(err: (line: string) => void): never {
+  err('\nQuit at once: no report was written and the run was not recorded.');
+  for (const line of abandonLab()) err(`  left behind: ${line}`);
+  err('  the lab\'s target, queues and lock lived in this process and are gone with it; nothing on AWS was touched');
+  process.exit(EXIT_INTERRUPTED);
+}
+
+/** After a run that ended early: whether the target is back, and who brought it back. */
+export function targetLine(label: string, result: Pick<LocalRunResult, 'report' | 'safetyNet' | 'safetyNetError'>): string {
+  if (result.report.target.registeredAtEnd) {
+    const by = result.safetyNet?.action === 'registered' ? 'the safety net registered it again' : result.report.fault.injected ? 'the run registered it again' : 'it was never deregistered';
+    return `${label}Target: registered and AVAILABLE (${by})`;
+  }
+  return `${label}Target: NOT registered${result.safetyNetError ? ` (the safety net failed: ${result.safetyNetError})` : ''}: the next run's preflight refuses to start until it is`;
+}
+
 /** Runs the command; returns the exit code. */
 export async function runLocalCommand(
   options: LocalCommandOptions,
@@ -117,16 +154,22 @@ export async function runLocalCommand(
   err: (line: string) => void = console.error,
 ): Promise<number> {
   const overrides = overridesFrom(options);
-  const { runLocalGameDay } = await import('../local/runner/runner');
-  const { formatCompareTable, formatRunTable } = await import('../report/result-table');
+  const modules = await loadRunModules();
+  const { runLocalGameDay, formatCompareTable, formatRunTable } = modules;
 
   const abort = new AbortController();
-  let interrupts = 0;
+  let firstInterruptAt: number | null = null;
   const onSigint = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    out('\nStopping the execution; the safety net restores the target (Ctrl-C again to quit at once)...');
-    abort.abort();
+    const now = Date.now();
+    if (firstInterruptAt === null) {
+      firstInterruptAt = now;
+      out('\nStopping the execution; the safety net restores the target, then the report is written (Ctrl-C again to quit at once)...');
+      abort.abort();
+      return;
+    }
+    // npm passes the terminal's Ctrl-C on to its child, which the terminal signalled too: one Ctrl-C arrives twice, milliseconds apart.
+    if (now - firstInterruptAt < SAME_INTERRUPT_MS) return;
+    quitAtOnce(err);
   };
   process.on('SIGINT', onSigint);
 
@@ -137,6 +180,7 @@ export async function runLocalCommand(
     const result = await runLocalGameDay({ labOptions, input: overrides, signal: abort.signal, onProgress: progressPrinter(label, live) });
     live.end();
     out(endedLine(label, result));
+    if (result.status !== 'SUCCEEDED') out(targetLine(label, result));
     return result;
   };
 
@@ -183,15 +227,9 @@ async function writeReports(options: LocalCommandOptions, runs: RunReport[], sub
     }
   };
   write('Run report', options.json ?? DEFAULT_REPORT_PATH, () => `${JSON.stringify(runs.length === 1 ? runs[0] : { before: runs[0], after: last }, null, 2)}\n`);
-  const { recordLocalRuns } = await import('./history/record-local-runs');
+  const { recordLocalRuns, renderHtmlReport, renderJunit } = await loadRunModules();
   const history = recordLocalRuns(historyDir, runs, output);
-  if (options.html) {
-    const { renderHtmlReport } = await import('../report/html-report');
-    write('HTML report', options.html, () => renderHtmlReport(subject, undefined, { history }));
-  }
-  if (options.junit) {
-    const { renderJunit } = await import('../report/junit');
-    write('JUnit', options.junit, () => renderJunit(last));
-  }
+  if (options.html) write('HTML report', options.html, () => renderHtmlReport(subject, undefined, { history }));
+  if (options.junit) write('JUnit', options.junit, () => renderJunit(last));
   return EXIT_CODES[last.verdict];
 }

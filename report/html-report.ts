@@ -109,6 +109,7 @@ function runPanel(report: RunReport, title: string, index: number, history: read
   const phasesRows = (['baseline', 'outage', 'recovery'] as const)
     .map((phase) => {
       const p = report.phases[phase];
+      if (p === null) return `<tr><th>${phase}</th><td colspan="8">n/a (not measured: the run ended before this phase)</td></tr>`;
       return `<tr><th>${phase}</th><td>${p.reads.database}</td><td>${p.reads.cache}</td><td>${p.reads.failed}</td><td>${p.writes.ok}</td><td>${p.writes.queued}</td><td>${p.writes.stockOut}</td><td>${p.writes.failed}</td><td>${formatPhaseLatency(report, phase, ' / ')}</td></tr>`;
     })
     .join('');

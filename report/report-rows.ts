@@ -78,7 +78,9 @@ const ROWS: readonly RowDefinition[] = [
     id: 'orders',
     label: (l) => l.lostWrites,
     value: ({ orders: o }) =>
-      `${o.neverCommitted} (${plural(o.failed, 'failed write', 'failed writes')}, ${o.lost} accepted but not recorded; accepted ${o.accepted}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`,
+      o.neverCommitted === null
+        ? `n/a (the orders were not verified; ${plural(o.failed, 'failed write', 'failed writes')}, accepted ${o.accepted})`
+        : `${o.neverCommitted} (${plural(o.failed, 'failed write', 'failed writes')}, ${o.lost} accepted but not recorded; accepted ${o.accepted}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`,
   },
   {
     id: 'queue',
@@ -107,21 +109,25 @@ interface CompareDefinition {
 }
 
 /** The outage's requests that failed, and all of them. */
-function outageFailures({ phases: { outage: o } }: RunReport): { failed: number; requests: number } {
+function outageFailures({ phases: { outage } }: RunReport): { failed: number; requests: number } {
+  const o = outage ?? NO_COUNTS;
   const failed = o.reads.failed + o.writes.failed;
   return { failed, requests: failed + o.reads.database + o.reads.cache + o.writes.ok + o.writes.queued + o.writes.stockOut };
 }
 
-/** A note the seed puts beside a count, when it applies. */
-function noted(count: number, note: string | false): string {
+const NO_COUNTS: PhaseCounts = { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
+
+/** A note the seed puts beside a count, when it applies; n/a for a count that was not measured. */
+function noted(count: number | null | undefined, note: string | false): string {
+  if (count === null || count === undefined) return 'n/a';
   return note ? `${count} (${note})` : String(count);
 }
 
 /** The seed's table, row by row in its words and order; the notes are derived from the run. */
 const SEED_ROWS: readonly CompareDefinition[] = [
-  { id: 'readFailures', label: 'Read failures during outage', value: (r) => noted(r.phases.outage.reads.failed, r.phases.outage.reads.failed > 0 && 'errors') },
+  { id: 'readFailures', label: 'Read failures during outage', value: (r) => noted(r.phases.outage?.reads.failed, (r.phases.outage?.reads.failed ?? 0) > 0 && 'errors') },
   { id: 'cacheReads', label: (l) => l.degradedReads, value: (r) => noted(r.reads.cache, r.degradation === false && reportLabels(r).noDegraded) },
-  { id: 'writeFailures', label: 'Write failures during outage', value: (r) => noted(r.phases.outage.writes.failed, r.phases.outage.writes.failed > 0 && 'orders lost') },
+  { id: 'writeFailures', label: 'Write failures during outage', value: (r) => noted(r.phases.outage?.writes.failed, (r.phases.outage?.writes.failed ?? 0) > 0 && 'orders lost') },
   { id: 'queuedOrders', label: (l) => l.deferredWrites, value: (r) => noted(r.writes.queued, r.degradation === false && reportLabels(r).noDeferred) },
   {
     id: 'ordersLost',
@@ -162,8 +168,9 @@ export function formatSeconds(ms: number | null): string {
 /** The phases a run report keeps latency for. */
 export type LatencyPhase = keyof RunReport['latencyMs'];
 
-/** Whether a phase served any request: a phase with none has no latency (its 0 ms is no measurement). */
-export function phaseHadRequests(counts: PhaseCounts): boolean {
+/** Whether a phase served any request: a phase with none (or not measured) has no latency (its 0 ms is no measurement). */
+export function phaseHadRequests(counts: PhaseCounts | null): boolean {
+  if (counts === null) return false;
   return [counts.reads, counts.writes].flatMap((classes) => Object.values(classes) as number[]).some((n) => n > 0);
 }
 

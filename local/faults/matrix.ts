@@ -240,8 +240,8 @@ export async function runCase(env: FaultLab, faultCase: FaultCase, options: Faul
   const truth = await orderTruth(lab.database.url, env.ledger.entries(mark), { initialStock: env.initialStock, driftBefore });
   if (truth.lost > 0) problems.push(`orders accepted but not recorded: ${truth.lostOrderIds.slice(0, 5).join(', ')}${truth.lost > 5 ? ', ...' : ''}`);
   // A report's own count of lost orders counts too, except the ones it found waiting in the DLQ of a case that expects them there.
-  const reportLost = outcome.reports.reduce((sum, r) => sum + (faultCase.expectsDlq ? Math.max(0, r.orders.lost - r.queue.dlq) : r.orders.lost), 0);
-  const reportDuplicated = outcome.reports.reduce((sum, r) => sum + r.orders.duplicated, 0);
+  const reportLost = outcome.reports.reduce((sum, r) => sum + (faultCase.expectsDlq ? Math.max(0, (r.orders.lost ?? 0) - r.queue.dlq) : (r.orders.lost ?? 0)), 0);
+  const reportDuplicated = outcome.reports.reduce((sum, r) => sum + (r.orders.duplicated ?? 0), 0);
   const ordersLost = Math.max(truth.lost, reportLost);
   const ordersDuplicated = Math.max(truth.duplicated, reportDuplicated);
   if (!targetRegisteredAtEnd) problems.push('the proxy target was not registered and AVAILABLE at the end');

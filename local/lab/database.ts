@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:f
 import path from 'node:path';
 import { Client } from 'pg';
 import { DEFAULT_CACHE_DIR, PROJECT_ROOT, installedVersion } from './cache-dir';
+import { trackResource } from './leftovers';
 
 export interface LabDatabase {
   /** A `postgres://` URL that a pg client can connect to directly. */
@@ -144,6 +145,7 @@ async function startPglite({ maxConnections, cacheDir, dataDirRoot, checkpointEv
     throw error;
   }
   const started = db;
+  const untrack = trackResource(`the database directory ${dataDir} (the next lab removes it, or: rm -rf ${dataDir})`);
   const address = server.getServerConn();
   const port = Number(address.split(':').pop());
   const url = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
@@ -158,6 +160,7 @@ async function startPglite({ maxConnections, cacheDir, dataDirRoot, checkpointEv
       await server.stop();
       await started.close();
       await rm(dataDir, { recursive: true, force: true });
+      untrack();
     },
   };
 }
@@ -209,6 +212,7 @@ async function createServerDatabase(serverUrl: string): Promise<LabDatabase> {
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  const untrack = trackResource(`the database ${name} on the DATABASE_URL server (DROP DATABASE ${name} WITH (FORCE))`);
   return {
     url: url.toString(),
     host: url.hostname,
@@ -219,6 +223,7 @@ async function createServerDatabase(serverUrl: string): Promise<LabDatabase> {
       await dropper.connect();
       try {
         await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        untrack();
       } finally {
         await dropper.end();
       }

@@ -20,7 +20,8 @@ async function shutdown() {
   process.exit(0);
 }
 process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+// The runner stops this process once it has settled: a Ctrl-C meant for the runner must not take the queues away first.
+process.on('SIGINT', () => undefined);
 // The parent owns this process: when it goes away (stdin closes), so does the emulator.
 process.stdin.on('end', shutdown);
 process.stdin.resume();

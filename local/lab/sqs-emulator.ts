@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { trackChildProcess } from './leftovers';
 
 export interface QueueCounts {
   visible: number;
@@ -37,7 +38,9 @@ const EMULATOR_SCRIPT = path.join(__dirname, 'sqs-emulator-process.mjs');
 
 /** Starts the emulator process and creates the order queue with a RedrivePolicy to its DLQ. */
 export async function startQueues(props: LabQueuesProps = {}): Promise<LabQueues> {
-  const child = spawn(process.execPath, [EMULATOR_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // Its own process group: a Ctrl-C at the terminal goes to the runner, which stops this process after it has settled.
+  const child = spawn(process.execPath, [EMULATOR_SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+  trackChildProcess(child, 'the SQS emulator');
   const endpoint = await readAddress(child);
   const client = new SQSClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1' });
   const queueName = props.queueName ?? 'chaos-shop-orders';

@@ -1,7 +1,7 @@
 // The local runner: the synthesized GameDay state machine, run against the embedded lab.
 import './polyfills';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import type { RunConfig, RunOverrides, RunReport, Verdict } from '../../steps/core/contracts';
+import type { RunConfig, RunOverrides, RunReport, RunSettings, Verdict } from '../../steps/core/contracts';
 import { phaseOfState } from '../../steps/core/state-phases';
 import { FAILURE_ERRORS, STATES } from '../../steps/core/workflow-names';
 import { validateRunInput } from '../../steps/core/run-config';
@@ -18,7 +18,9 @@ const runningExecutions = new Set<string>();
 export function isLocalExecutionRunning(executionArn: string): boolean {
   return runningExecutions.has(executionArn);
 }
+import { RunRecorder } from './run-records';
 import { reportWithoutReportStep } from './run-report';
+import { timelineStoreFor } from '../../steps/adapters/dynamodb-timeline-store';
 import type { LiveCounts } from '../lab/traffic-counter';
 import { buildTaskHandlers, type LocalTaskHandler, type StepHandler, type TaskTargets } from './task-dispatcher';
 import { startTrafficWorkerPool, trafficStepInPool, type TrafficWorkerPool } from './traffic-workers';
@@ -98,6 +100,17 @@ function workersOf(input: unknown): number {
   }
 }
 
+/** The phases' seconds an input asks for with these defaults; the defaults' own when the input is refused. */
+function plannedSeconds(input: unknown, defaults: RunSettings): number {
+  let settings: Pick<RunSettings, 'baselineSeconds' | 'outageSeconds' | 'recoverySeconds'> = defaults;
+  try {
+    settings = validateRunInput(input ?? {}, defaults);
+  } catch {
+    // A refused input runs no phase; the plan is only shown until preflight refuses it.
+  }
+  return settings.baselineSeconds + settings.outageSeconds + settings.recoverySeconds;
+}
+
 /** Runs one GameDay locally: synthesize, resolve, run, then apply the safety net as AWS would. */
 export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<LocalRunResult> {
   const ownLab = !options.lab;
@@ -132,6 +145,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
   let transitions = 0;
   let reportFromStep: RunReport | null = null;
   let runConfig: RunConfig | null = null;
+  const records = new RunRecorder();
   const steps = await loadStepHandlers(() => transitions);
   const pool = await trafficWorkers;
   if (pool) steps.traffic = trafficStepInPool(pool);
@@ -173,8 +187,9 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
 
   let phase = 'preflight';
   let stateName = '';
-  const planned = () =>
-    1000 * (runConfig ? runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds : config.experiment.baselineSeconds + config.experiment.outageSeconds + config.experiment.recoverySeconds);
+  // Until ValidateInput has run, the plan is the input read with the same rules: the stack's defaults alone jumped when the config arrived.
+  const plannedBefore = plannedSeconds(options.input, { ...config.experiment, dryRun: false });
+  const planned = () => 1000 * (runConfig ? runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds : plannedBefore);
   lab.traffic.reset();
   const tick = () =>
     options.onProgress?.({ phase, state: stateName, elapsedMs: Date.now() - started, plannedMs: planned(), transitions, target: lab.proxy.state, counts: lab.traffic.snapshot() });
@@ -190,6 +205,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
         const output = event.state.output as { config?: RunConfig; result?: { report?: RunReport } } | undefined;
         if (event.state.name === STATES.validateInput && output?.config) runConfig = output.config;
         if (event.state.name === STATES.buildReport && output?.result?.report) reportFromStep = output.result.report;
+        if (event.index === undefined) records.exited(event.state.name, event.state.output, event.timestamp);
       }
     }
   })();
@@ -232,6 +248,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
 
   const report: RunReport = reportFromStep ?? {
     ...reportWithoutReportStep({
+      records: await records.withTimelines(runConfig, timelineStoreFor(lab.tables.lockTable)),
       runId: (runConfig as RunConfig | null)?.runId ?? executionName,
       startedAt: new Date(started).toISOString(),
       degradation: lab.degradation,

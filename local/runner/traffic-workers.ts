@@ -1,5 +1,6 @@
 // The traffic step's workers, each an OS process of its own, as each Lambda of a Map state runs on its own machine.
 import { fork, type ChildProcess } from 'node:child_process';
+import { trackChildProcess } from '../lab/leftovers';
 import path from 'node:path';
 import { BUNDLED_EXEC_ARGV, bundledEntry } from './process-bundle';
 
@@ -194,7 +195,9 @@ class WorkerProcess {
 
   /** Forks the worker and resolves once it loaded the traffic handler. */
   static start(index: number, env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-    const child = fork(bundledEntry(WORKER_ENTRY), [], { env, execArgv: [...BUNDLED_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // Its own process group: a Ctrl-C at the terminal goes to the runner, which closes the pool after it has settled.
+    const child = fork(bundledEntry(WORKER_ENTRY), [], { env, execArgv: [...BUNDLED_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+    trackChildProcess(child, `traffic worker ${index}`);
     const worker = new WorkerProcess(index, child);
     return new Promise((resolve, reject) => {
       const settle = (outcome: () => void) => {

@@ -280,9 +280,10 @@ export interface RunReport {
   /**
    * `lost`: accepted orders (201/202) never recorded, the shop's broken promise. `failed`: orders
    * answered with an error. `neverCommitted`: every order a customer tried to place that never got
-   * recorded: the failed ones without a row plus the lost ones (the seed's "Orders lost").
+   * recorded: the failed ones without a row plus the lost ones (the seed's "Orders lost"). null: the
+   * orders were not verified (a run that ended before its verify step).
    */
-  orders: { accepted: number; committed: number; rejected: number; lost: number; duplicated: number; failed: number; neverCommitted: number; proof?: WriteProof };
+  orders: { accepted: number; committed: number | null; rejected: number | null; lost: number | null; duplicated: number | null; failed: number; neverCommitted: number | null; proof?: WriteProof };
   queue: { remaining: number; dlq: number };
   /**
    * `proxyName`: the proxy whose target the fault removed, so runs against the same target can be
@@ -293,7 +294,8 @@ export interface RunReport {
   /** Failed requests by template and status or error, across the run (absent in older reports). */
   failures?: Record<string, number>;
   fault: FaultRecord & { injected: boolean };
-  phases: { baseline: PhaseCounts; outage: PhaseCounts; recovery: PhaseCounts };
+  /** Counts per phase; null: no second of traffic was measured in that phase (a run that ended before it). */
+  phases: { baseline: PhaseCounts | null; outage: PhaseCounts | null; recovery: PhaseCounts | null };
   latencyMs: { baseline: { p50: number; p99: number }; outage: { p50: number; p99: number }; recovery: { p50: number; p99: number } };
   timeline: Array<{ t: number; phase: 'baseline' | 'outage' | 'recovery' } & PhaseCounts>;
   /** Register to the first read the database served, the same from AVAILABLE, and AVAILABLE to both queues empty with every queued order recorded. */

@@ -1,12 +1,14 @@
 // Builds the run report, the verdict with its reasons, and the metric data from a finished run.
 import { mergeFailures } from './traffic';
 import type {
+  FaultRecord,
   MetricDatumJson,
   PhaseCounts,
   QueueDepth,
   ReportInput,
   ReportOutput,
   RunReport,
+  TrafficResult,
 } from './contracts';
 import { mergeEncodedHistograms, summarise } from './latency-histogram';
 import { ALARM_METRICS } from './metric-names';
@@ -37,27 +39,11 @@ export function buildReport(input: ReportInput): BuiltReport {
     haltedBy: hold?.haltedBy ?? null,
     haltWindow: hold?.haltedBy ? (hold.window ?? null) : null,
   };
-  const window: FaultWindow = {
-    injected: !fault.dryRun && !config.dryRun && fault.deregisteredAt !== null,
-    deregisteredAtMs: parseTime(fault.deregisteredAt, 'fault.deregisteredAt'),
-    registeredAtMs: parseTime(fault.registeredAt, 'fault.registeredAt'),
-    availableAtMs: parseTime(fault.availableAt, 'fault.availableAt'),
-  };
-
-  const labelled: LabelledBucket[] = [
-    ...baseline.timeline.map((bucket): LabelledBucket => ({ bucket, phase: 'baseline' })),
-    ...experiment.traffic.timeline.map((bucket) => ({ bucket, phase: experimentPhase(bucket.t, window) })),
-  ].sort((a, b) => a.bucket.t - b.bucket.t);
-
-  const phases = {} as Record<Phase, PhaseCounts>;
-  const latencyMs = {} as RunReport['latencyMs'];
-  for (const phase of PHASES) {
-    const buckets = labelled.filter((l) => l.phase === phase).map((l) => l.bucket);
-    phases[phase] = sumCounts(buckets);
-    const { p50, p99 } = summarise(mergeEncodedHistograms(buckets.map((b) => b.latencyHistogram)));
-    latencyMs[phase] = { p50, p99 };
-  }
-  const total = sumCounts(labelled.map((l) => l.bucket));
+  const window = faultWindowOf(fault, config.dryRun);
+  const byPhase = trafficByPhase(baseline, experiment.traffic, window);
+  const { labelled, latencyMs, total } = byPhase;
+  // The report step judges a run that ran every phase: a phase no second fell in served nothing.
+  const phases = Object.fromEntries(PHASES.map((phase) => [phase, byPhase.phases[phase] ?? sumCounts([])])) as Record<Phase, PhaseCounts>;
 
   const queue = { remaining: depth(drain.queue), dlq: depth(drain.dlq) };
   const registeredAtEnd = !window.injected || window.availableAtMs !== null;
@@ -109,6 +95,40 @@ export function buildReport(input: ReportInput): BuiltReport {
   };
   const summaryAt = drainEndedAtMs ?? lastBucketEnd(labelled) ?? Date.parse(input.startedAt);
   return { verdict, reasons, report, metricData: buildMetricData(report, summaryAt), runLog: buildRunLog(report, labelled, window, summaryAt) };
+}
+
+/** The fault as a window in time; injected when the target was deregistered in a run that was not a dry run. */
+export function faultWindowOf(fault: FaultRecord, configDryRun: boolean): FaultWindow {
+  return {
+    injected: !fault.dryRun && !configDryRun && fault.deregisteredAt !== null,
+    deregisteredAtMs: parseTime(fault.deregisteredAt, 'fault.deregisteredAt'),
+    registeredAtMs: parseTime(fault.registeredAt, 'fault.registeredAt'),
+    availableAtMs: parseTime(fault.availableAt, 'fault.availableAt'),
+  };
+}
+
+/**
+ * The seconds of traffic cut into phases by the fault window: each phase's counts and latency, the
+ * whole run's counts, and every second with its phase. A phase no second fell in is null: not measured.
+ */
+export function trafficByPhase(
+  baseline: TrafficResult | null,
+  experiment: TrafficResult | null,
+  window: FaultWindow,
+): { labelled: LabelledBucket[]; phases: Record<Phase, PhaseCounts | null>; latencyMs: RunReport['latencyMs']; total: PhaseCounts } {
+  const labelled: LabelledBucket[] = [
+    ...(baseline?.timeline ?? []).map((bucket): LabelledBucket => ({ bucket, phase: 'baseline' })),
+    ...(experiment?.timeline ?? []).map((bucket) => ({ bucket, phase: experimentPhase(bucket.t, window) })),
+  ].sort((a, b) => a.bucket.t - b.bucket.t);
+  const phases = {} as Record<Phase, PhaseCounts | null>;
+  const latencyMs = {} as RunReport['latencyMs'];
+  for (const phase of PHASES) {
+    const buckets = labelled.filter((l) => l.phase === phase).map((l) => l.bucket);
+    phases[phase] = buckets.length === 0 ? null : sumCounts(buckets);
+    const { p50, p99 } = summarise(mergeEncodedHistograms(buckets.map((b) => b.latencyHistogram)));
+    latencyMs[phase] = { p50, p99 };
+  }
+  return { labelled, phases, latencyMs, total: sumCounts(labelled.map((l) => l.bucket)) };
 }
 
 /**

@@ -19,6 +19,7 @@ export interface RunFigures {
 
 /** The share of the outage's reads served from the cache, in percent with one decimal; null without outage reads. */
 export function outageCacheSharePercent(report: Pick<RunReport, 'phases'>): number | null {
+  if (!report.phases.outage) return null;
   const { database, cache, failed } = report.phases.outage.reads;
   const reads = database + cache + failed;
   return reads === 0 ? null : Math.round((cache / reads) * 1000) / 10;
@@ -26,6 +27,7 @@ export function outageCacheSharePercent(report: Pick<RunReport, 'phases'>): numb
 
 /** The outage's p99, or null when the outage saw no request (a 0 would read as "fast"). */
 export function outageP99Ms(report: Pick<RunReport, 'phases' | 'latencyMs'>): number | null {
+  if (!report.phases.outage) return null;
   const { reads, writes } = report.phases.outage;
   const requests = reads.database + reads.cache + reads.failed + writes.ok + writes.queued + writes.stockOut + writes.failed;
   return requests === 0 ? null : report.latencyMs.outage.p99;

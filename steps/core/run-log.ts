@@ -57,7 +57,7 @@ export function buildRunLog(report: RunReport, labelled: readonly LabelledBucket
   }
 
   // A phase without requests has no latency (a 0 would read as "fast"); an unknown figure is left out.
-  const latency = Object.fromEntries(PHASES.filter((phase) => requestCount(report.phases[phase]) > 0).map((phase) => [phase, report.latencyMs[phase].p99]));
+  const latency = Object.fromEntries(PHASES.filter((phase) => { const counts = report.phases[phase]; return counts !== null && requestCount(counts) > 0; }).map((phase) => [phase, report.latencyMs[phase].p99]));
   const figures: Record<string, number | null> = {
     [MetricNames.OrdersAccepted]: report.orders.accepted,
     [MetricNames.OrdersLost]: report.orders.lost,

@@ -9,7 +9,8 @@ export async function withStoredTimelines(input: ReportInput, store: TimelineSto
   return { ...input, baseline, experiment: { ...input.experiment, traffic: experiment } };
 }
 
-async function fill(traffic: TrafficResult, config: RunConfig, store: TimelineStore): Promise<TrafficResult> {
+/** One phase's traffic with its windows' stored timelines filled in. */
+export async function fill(traffic: TrafficResult, config: RunConfig, store: TimelineStore): Promise<TrafficResult> {
   if (traffic.timeline.length > 0 || traffic.windows === 0) return traffic;
   const keys: TimelineKey[] = [];
   for (let window = 0; window < traffic.windows; window++) {

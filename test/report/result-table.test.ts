@@ -109,7 +109,7 @@ describe('latency of a phase with no requests', () => {
     const html = renderHtmlReport(run, NO_ASSETS);
     // Then the outage row ends with n/a, and no second of the outage is charted as 0 ms
     expect(html).toMatch(/<tr><th>outage<\/th>(<td>0<\/td>){7}<td>n\/a<\/td><\/tr>/);
-    const data = chartData({ ...run, timeline: [{ t: 0, phase: 'baseline', ...run.phases.baseline }, { t: 1000, phase: 'outage', ...run.phases.outage }] });
+    const data = chartData({ ...run, timeline: [{ t: 0, phase: 'baseline', ...run.phases.baseline! }, { t: 1000, phase: 'outage', ...run.phases.outage! }] });
     expect(data.latency?.p99).toEqual([run.latencyMs.baseline.p99, null]);
   });
 });

@@ -75,7 +75,7 @@ export function passingHistory(result: ReportOutput = passedResult()): History {
     .entered('ValidateInput')
     .exited('ValidateInput', { config: { ...report.config, runId: report.runId } })
     .entered('BaselineWindow')
-    .exited('TallyBaselineWindow', { tally: { traffic: { phase: 'baseline', reads: report.phases.baseline.reads, writes: report.phases.baseline.writes } } })
+    .exited('TallyBaselineWindow', { tally: { traffic: { phase: 'baseline', reads: report.phases.baseline!.reads, writes: report.phases.baseline!.writes } } })
     .entered('Deregister')
     .exited('RecordDeregistered', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } })
     .exited('TallyOutageWindow', { tally: { traffic: { phase: 'experiment', reads: { database: 0, cache: 30, failed: 0 }, writes: { ok: 0, queued: 10, stockOut: 0, failed: 0 } } } })

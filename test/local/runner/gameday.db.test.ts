@@ -60,13 +60,13 @@ describe('a local GameDay against the resilient shop', () => {
     const { report } = result;
     const totals = { reads: report.reads, writes: report.writes };
     // Then the phases and the timeline each account for every request once
-    expect(sum([report.phases.baseline, report.phases.outage, report.phases.recovery])).toEqual(totals);
+    expect(sum([report.phases.baseline!, report.phases.outage!, report.phases.recovery!])).toEqual(totals);
     expect(sum(report.timeline)).toEqual(totals);
     // And the baseline was served by the database, the outage by the cache and the queue
-    expect(report.phases.baseline.reads).toMatchObject({ cache: 0, failed: 0 });
-    expect(report.phases.baseline.reads.database).toBeGreaterThan(0);
-    expect(report.phases.outage.reads.cache).toBeGreaterThan(0);
-    expect(report.phases.outage.writes.queued).toBeGreaterThan(0);
+    expect(report.phases.baseline!.reads).toMatchObject({ cache: 0, failed: 0 });
+    expect(report.phases.baseline!.reads.database).toBeGreaterThan(0);
+    expect(report.phases.outage!.reads.cache).toBeGreaterThan(0);
+    expect(report.phases.outage!.writes.queued).toBeGreaterThan(0);
     // And the fault window and the recovery are recorded in order
     const { deregisteredAt, registeredAt, availableAt } = report.fault;
     expect(Date.parse(deregisteredAt!)).toBeLessThan(Date.parse(registeredAt!));

@@ -35,7 +35,7 @@ describe('buildReport phases and timeline', () => {
     const { report } = buildReport(run((i) => (i.experiment.fault.deregisteredAt = iso(EXP + 1_300))));
     // Then that second (with its 3 database reads) is outage
     expect(report.timeline.find((e) => e.t === EXP + 1_000)?.phase).toBe('outage');
-    expect(report.phases.outage.reads.database).toBe(3);
+    expect(report.phases.outage!.reads.database).toBe(3);
   });
 
   it('labels every second of the timeline in time order', () => {
@@ -266,7 +266,7 @@ describe('buildReport verdict', () => {
     expect(verdict).toBe('failed');
     expect(reasons).toEqual(['proxy target not registered and AVAILABLE at the end: the fault branch recorded no availableAt']);
     expect(report.target.registeredAtEnd).toBe(false);
-    expect(report.phases.recovery.reads).toEqual({ database: 0, cache: 0, failed: 0 });
+    expect(report.phases.recovery!.reads).toEqual({ database: 0, cache: 0, failed: 0 });
   });
 
   it('gives one reason per broken rule', () => {
@@ -327,8 +327,8 @@ describe('buildReport verdict', () => {
     // Then it is inconclusive, says so, and the target counts as registered
     expect(verdict).toBe('inconclusive');
     expect(reasons).toEqual(['dry run: the fault was not injected (the experiment traffic is counted as recovery); the hypothesis was not tested']);
-    expect(report.phases.outage.reads).toEqual({ database: 0, cache: 0, failed: 0 });
-    expect(report.phases.recovery.reads.database).toBe(90);
+    expect(report.phases.outage!.reads).toEqual({ database: 0, cache: 0, failed: 0 });
+    expect(report.phases.recovery!.reads.database).toBe(90);
     expect(report.target.registeredAtEnd).toBe(true);
     expect(report.fault.injected).toBe(false);
     expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: null, timeToFirstDatabaseReadAfterAvailableMs: null, timeToDrainMs: null });
