@@ -37,7 +37,7 @@ export class RunRecorder {
     const experiment = o.experiment;
     if (experiment?.traffic) this.experiment = experiment.traffic;
     const fault = experiment?.fault ?? o.fault;
-    if (fault && typeof fault === 'object') this.fault = { ...this.fault, ...fault } as FaultRecord;
+    if (fault && typeof fault === 'object') this.fault = { ...this.fault, ...fault };
     const hold = experiment?.hold ?? o.hold;
     if (hold && typeof hold === 'object') this.hold = hold;
   }

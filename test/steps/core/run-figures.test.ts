@@ -16,7 +16,7 @@ describe('run figures', () => {
   it('gives no cache share and no outage p99 for a run whose outage saw no request', () => {
     // Given a run with an empty outage phase
     const report = runReport('r', '2026-11-27T02:00:00.000Z', (r) => {
-      r.phases.outage! = { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
+      r.phases.outage = { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
       r.latencyMs.outage = { p50: 0, p99: 0 };
     });
     // Then neither figure reads as a number
