@@ -4,6 +4,7 @@ import type { FaultWindow, Phase } from './hypothesis';
 import { PHASES } from './hypothesis';
 import { METRIC_SLOT_SECONDS, MetricNames, RUN_LOG_LINES } from './metric-names';
 import { outageCacheSharePercent } from './run-figures';
+import { MAX_RUN_LOG_SLOTS } from './run-settings';
 import { addInto } from './traffic';
 
 /** A timeline second and the phase it belongs to. */
@@ -12,8 +13,8 @@ export interface LabelledBucket {
   phase: Phase;
 }
 
-/** PutLogEvents takes at most 10,000 events (and 1 MB) a call: slots are widened past this many. */
-export const MAX_RUN_LOG_SLOTS = 2_000;
+/** The lines ride in the state to PublishRunLog (and one PutLogEvents call): slots are widened past this many. */
+export { MAX_RUN_LOG_SLOTS } from './run-settings';
 
 /**
  * The lines of one run, oldest first (PutLogEvents wants them in order): per slot, the sums of the

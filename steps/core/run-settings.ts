@@ -93,7 +93,9 @@ export const DEFAULT_RUN_SETTINGS: RunSettings = Object.freeze({
 
 /** Step Functions' execution history limit. */
 export const MAX_HISTORY_EVENTS = 25_000;
-/** Step Functions' limit on the state passed between states (256 KiB), less room for the rest of the state. */
+/** Step Functions' limit on the state passed between states: 256 KiB. */
+export const STATE_PAYLOAD_LIMIT_BYTES = 262_144;
+/** The most a run's state may reach by the estimate: the limit less a margin for what the estimate leaves out. */
 export const MAX_STATE_PAYLOAD_BYTES = 230_000;
 
 /**
@@ -198,12 +200,44 @@ export function longestAcceptedRunSeconds(defaults: RunSettings): number {
 export const WINDOW_OVERHEAD_SECONDS = 10;
 
 /**
- * The largest state a run carries: the Map result of one window (a worker's result holds its counts
- * and two compressed latency histograms) on top of the run's aggregates, the report summary and its
- * metric data. Timelines never ride in the state: the workers store them for the report step.
+ * What the parts of a run's state weigh at most, in bytes of JSON; `test/steps/core/state-payload.test.ts`
+ * builds the largest accepted run with the real steps and checks each bound against what they produce.
+ */
+export const STATE_PAYLOAD_BOUNDS = Object.freeze({
+  /** The config, the preflight's readings, both phases' merged traffic, the last tally, the fault, drain and orders. */
+  base: 20_000,
+  /** One worker's window result in the Map's output: its counts and three compressed histograms. */
+  perWorkerResult: 3_500,
+  /** The report BuildReport leaves in the state; past this its timeline is left out (the stored report keeps it). */
+  reportInState: 100_000,
+  /** One slot line of the run log in the state (a 64-character run id, every count at its largest), and the summary line. */
+  runLogSlotLine: 360,
+  runLogSummaryLine: 1_000,
+});
+
+/**
+ * Run log lines a run carries at most (and its summary line): a longer run's slots are widened past
+ * this, so the lines stay within the state's payload beside the report. 300 slots of 10 s hold 50
+ * minutes of traffic at the dashboard's 10-second resolution.
+ */
+export const MAX_RUN_LOG_SLOTS = 300;
+
+/** The seconds a run's traffic may span: baseline, outage, restoring windows until the available timeout, recovery. */
+export function trafficSpanSeconds(s: RunSettings): number {
+  return s.baselineSeconds + s.outageSeconds + s.availableTimeoutSeconds + s.recoverySeconds;
+}
+
+/**
+ * The largest state a run can carry, at its two peaks: a window's Map output (one result per worker,
+ * before the tally merges them) and BuildReport's output (the report and the run log lines). Timelines
+ * never ride in the state: the workers store them for the report step.
  */
 export function estimateStatePayloadBytes(s: RunSettings): number {
-  return 40_000 + resolveTrafficWorkers(s) * 4_000;
+  const b = STATE_PAYLOAD_BOUNDS;
+  const windowPeak = b.base + resolveTrafficWorkers(s) * b.perWorkerResult;
+  const slotLines = Math.min(MAX_RUN_LOG_SLOTS, Math.ceil(trafficSpanSeconds(s) / 10) + 1);
+  const reportPeak = b.base + b.reportInState + slotLines * b.runLogSlotLine + b.runLogSummaryLine;
+  return Math.max(windowPeak, reportPeak);
 }
 
 /**
@@ -264,7 +298,10 @@ export function checkSettingRules(s: RunSettings, prefix = '', limits: { executi
   }
   const payload = estimateStatePayloadBytes(s);
   if (payload > MAX_STATE_PAYLOAD_BYTES) {
-    problems.push(`the run's state could grow to about ${Math.round(payload / 1000)} KB, more than the ${MAX_STATE_PAYLOAD_BYTES / 1000} KB that keeps it under the 256 KB state payload limit; use fewer workers`);
+    problems.push(
+      `the run's state could grow to about ${Math.round(payload / 1000)} KB, more than the ${MAX_STATE_PAYLOAD_BYTES / 1000} KB that keeps it under Step Functions' ` +
+        `${STATE_PAYLOAD_LIMIT_BYTES / 1024} KiB state payload limit (States.DataLimitExceeded, which no Catch handles); use fewer workers`,
+    );
   }
   if (limits.executionTimeoutSeconds !== undefined) problems.push(...checkExecutionTimeout(s, limits.executionTimeoutSeconds));
   return problems;

@@ -5,19 +5,19 @@ import { createStepLogger, logInvocation } from '../adapters/logger';
 import { REPORT_BUCKET_ENV, reportStoreFromEnv } from '../adapters/s3-report-store';
 import type { ReportInput, ReportOutput } from '../core/contracts';
 import { buildReport } from '../core/report';
+import { STATE_PAYLOAD_BOUNDS } from '../core/run-settings';
 import { reportKeys, type ReportStore, storeReport } from '../core/report-storage';
 import { withStoredTimelines } from '../core/stored-timelines';
 import { timelineStoreFor } from '../adapters/dynamodb-timeline-store';
 import type { TimelineStore } from '../ports';
 
-/** The report in the state stays well under the 256 KB payload limit: a long run's timeline lives in the stored report only. */
-const MAX_REPORT_IN_STATE_BYTES = 120_000;
 
 const logger = createStepLogger('report');
 
 /** The output with the full report for storing, and a report for the state that fits it. */
 function bounded(output: ReturnType<typeof buildReport>): ReturnType<typeof buildReport> & { fullReport: ReturnType<typeof buildReport>['report'] } {
-  const fits = JSON.stringify(output.report).length <= MAX_REPORT_IN_STATE_BYTES;
+  // The report in the state stays within its share of the 256 KiB payload limit: a long run's timeline lives in the stored report only.
+  const fits = JSON.stringify(output.report).length <= STATE_PAYLOAD_BOUNDS.reportInState;
   return { ...output, fullReport: output.report, report: fits ? output.report : { ...output.report, timeline: [], timelineOmitted: true } };
 }
 

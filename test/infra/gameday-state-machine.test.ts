@@ -273,9 +273,11 @@ describe('GameDay definition', () => {
     // Given the four window Maps
     const maps = ['BaselineWindow', 'OutageWindow', 'RestoringWindow', 'RecoveryWindow'].map((name) => states[name]);
     // When their items and selectors are read
-    // Then each runs one traffic Lambda per worker of $.config.workers, told its index and the schedule
+    // Then each runs one traffic Lambda per worker of $.config.workers, told its index and the schedule, its results
+    // under $.tally, which the tally's result replaces: the workers' results leave the state once merged
     for (const map of maps) {
-      expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.config.workers', ResultPath: '$.results' });
+      expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.config.workers', ResultPath: '$.tally.results' });
+      expect(states[map.Next as string]).toMatchObject({ ResultPath: '$.tally', Parameters: { Payload: { 'results.$': '$.tally.results' } } });
       expect(map.ItemSelector).toMatchObject({ event: { 'worker.$': '$$.Map.Item.Value', 'workers.$': '$.config.trafficWorkers', 'scheduleStartAt.$': '$.tally.window.scheduleStartAt' } });
       const processor = map.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
       expect(processor.States[processor.StartAt].Resource).toMatch(/:states:::lambda:invoke$/);

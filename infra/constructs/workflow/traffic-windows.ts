@@ -108,7 +108,9 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
         windowSeconds: sfn.JsonPath.numberAt('$.tally.window.windowSeconds'),
       },
     },
-    resultPath: '$.results',
+    // Under $.tally, which the tally's own result replaces: the workers' results (40 of them at the most) leave the
+    // state as soon as they are merged, instead of riding along to the end of the run.
+    resultPath: '$.tally.results',
   });
   map.itemProcessor(worker);
 
@@ -121,7 +123,7 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
       executionArn: sfn.JsonPath.stringAt(EXECUTION_ARN_PATH),
       window: sfn.JsonPath.objectAt('$.tally.window'),
       traffic: sfn.JsonPath.objectAt('$.tally.traffic'),
-      results: sfn.JsonPath.listAt('$.results'),
+      results: sfn.JsonPath.listAt('$.tally.results'),
       ...(props.errorBudget ? { errorBudgetPercent: sfn.JsonPath.objectAt('$.config.errorBudgetPercent') } : {}),
     }),
     resultSelector: { window: sfn.JsonPath.objectAt('$.Payload.window'), traffic: sfn.JsonPath.objectAt('$.Payload.traffic') },
