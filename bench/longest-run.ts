@@ -35,7 +35,7 @@ export function longestAcceptedInput(): Record<string, unknown> {
     trafficWorkers: LONGEST_RUN_WORKERS,
     windowSeconds: NUMERIC_SETTINGS.windowSeconds.max,
     // The fewest polls that can still see the zero readings in a row that count as drained.
-    drainTimeoutSeconds: (DEFAULT_RUN_SETTINGS.drainPollSeconds as number) * (DEFAULT_RUN_SETTINGS.drainZeroReadings as number),
+    drainTimeoutSeconds: DEFAULT_RUN_SETTINGS.drainPollSeconds * DEFAULT_RUN_SETTINGS.drainZeroReadings,
     outageSeconds: NUMERIC_SETTINGS.outageSeconds.max,
   };
   let best: Record<string, unknown> | undefined;
@@ -95,6 +95,8 @@ export function worstCaseWorkerResult(config: RunConfig, phase: string, startedA
     sendLagHistogram: histograms.sendLag,
     windows: 1,
     timeline: [],
+    // Stored beside the timeline, as a windowed worker does: its result carries none.
+    acceptedWrites: [],
   };
 }
 

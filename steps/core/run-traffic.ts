@@ -1,6 +1,7 @@
 // Runs open-loop traffic against the target for a fixed time and returns per-second aggregates.
 import type { TrafficResult } from './contracts';
 import { type ClassifiedAnswer, type Clock, systemClock, type TargetClient, TargetRequestFailed } from '../ports';
+import { API_STAGE_THROTTLE, pacedSendAt, type StageThrottle } from './catch-up';
 import { DeadlineQueue } from './deadline-queue';
 import { type ArrivalMode, type ScheduledRequest, sendSchedule, TrafficRecorder } from './traffic';
 import { writeIdPrefix } from './write-proof';
@@ -37,6 +38,11 @@ export interface TrafficOptions {
    * @default 0
    */
   stagger?: number;
+  /**
+   * The stage's throttle this worker may use: a late start catches up no faster than its bucket refills.
+   * @default API_STAGE_THROTTLE (one worker has the whole stage)
+   */
+  throttle?: StageThrottle;
   /**
    * Source of randomness for the templates' picks.
    * @default Math.random
@@ -117,9 +123,15 @@ export async function runTraffic(opts: TrafficOptions, target: TargetClient, clo
     }
   };
 
+  const throttle = opts.throttle ?? API_STAGE_THROTTLE;
   let first = true;
+  let firstSendAt = 0;
+  let index = 0;
   for (const request of sendSchedule(opts)) {
-    const sendAt = startedAtMs + request.offsetMs;
+    const intendedAt = startedAtMs + request.offsetMs;
+    if (first) firstSendAt = Math.max(intendedAt, clock.now());
+    // A late start leaves its overdue requests no faster than the stage allows; latency still runs from the intended time.
+    const sendAt = pacedSendAt(intendedAt, index++, firstSendAt, throttle);
     // Wake for each timeout that falls before the send, then sleep once until the send.
     for (let deadline = inFlight.nextDeadline(); deadline !== undefined && deadline < sendAt; deadline = inFlight.nextDeadline()) {
       const wait = deadline - clock.now();
@@ -132,11 +144,11 @@ export async function runTraffic(opts: TrafficOptions, target: TargetClient, clo
     const now = clock.now();
     expire(now);
     if (first) {
-      recorder.startLagMs = Math.max(0, now - sendAt);
+      recorder.startLagMs = Math.max(0, now - intendedAt);
       first = false;
     }
-    recorder.recordSend(request.kind, request.second, now - sendAt);
-    send(request, sendAt);
+    recorder.recordSend(request.kind, request.second, now - intendedAt);
+    send(request, intendedAt);
   }
 
   // Stragglers: each is waited for until its own timeout, the last one a timeout after the last send.

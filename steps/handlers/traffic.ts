@@ -1,6 +1,7 @@
 // Step traffic: open-loop reads and writes against the target its profile describes, as one worker's share of one window (or one whole phase).
 import type { Context } from 'aws-lambda';
 import type { TrafficResult } from '../core/contracts';
+import { API_STAGE_THROTTLE, workerThrottle } from '../core/catch-up';
 import { runTraffic, type TrafficOptions } from '../core/run-traffic';
 import { NUMERIC_SETTINGS } from '../core/run-settings';
 import { nextWindow, workerShare } from '../core/traffic-windows';
@@ -103,6 +104,8 @@ async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> 
       writeIdPrefix: writeIdPrefix(runId, phase, window, worker),
       // The workers of a window start together: each takes its own point of the gap, so their requests interleave.
       stagger: worker / workers,
+      // The window's workers share the stage: each catches up within its share of the rate and the burst.
+      throttle: workerThrottle(API_STAGE_THROTTLE, workers),
       requestTimeoutMs,
     },
     createHttpTargetClient(shopUrl, profile, { timeoutMs: requestTimeoutMs, signer: targetSignerFor(shopUrl) }),

@@ -43,6 +43,8 @@ function storeFor(config: RunConfig, starts: Record<string, number>): TimelineSt
   const windows = { baseline: windowsOf(config, 'baseline'), experiment: windowsOf(config, 'experiment') };
   return {
     put: async () => undefined,
+    // The report reads no accepted writes (VerifyOrders does).
+    getAcceptedWrites: async () => [],
     getMany: async (keys: readonly TimelineKey[]) =>
       keys.map((key) => {
         const window = windows[key.phase as 'baseline' | 'experiment'][key.window];
