@@ -4,6 +4,7 @@ import type { LockPort } from '../ports';
 import { requireEnv } from './config';
 import { errorName } from './retry';
 import { LOCK_KEY } from '../core/workflow-names';
+import { STEP_ENV } from '../core/step-environment';
 
 const dynamodb = new DynamoDBClient({});
 
@@ -11,7 +12,7 @@ const dynamodb = new DynamoDBClient({});
 export const LOCK_ITEM_KEY = { pk: { S: LOCK_KEY } } as const;
 
 export function lockTableFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return requireEnv('LOCK_TABLE', env);
+  return requireEnv(STEP_ENV.lockTable, env);
 }
 
 export function createDynamoDbLock(tableName: string, options: { client?: DynamoDBClient } = {}): LockPort {

@@ -3,6 +3,7 @@ import { DescribeDBProxyTargetsCommand, type DBProxyTarget, RDSClient, RegisterD
 import type { Clock, ProxyTargetPort, ProxyTargetState } from '../ports';
 import { requireEnv } from './config';
 import { errorName, isThrottling, withRetry } from './retry';
+import { STEP_ENV } from '../core/step-environment';
 
 const rds = new RDSClient({});
 
@@ -16,9 +17,9 @@ export interface ProxyTargetConfig {
 /** From PROXY_NAME, TARGET_GROUP_NAME (default `default`) and DB_CLUSTER_IDENTIFIER. */
 export function proxyTargetConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxyTargetConfig {
   return {
-    proxyName: requireEnv('PROXY_NAME', env),
-    targetGroupName: env.TARGET_GROUP_NAME?.trim() || 'default',
-    dbClusterIdentifier: requireEnv('DB_CLUSTER_IDENTIFIER', env),
+    proxyName: requireEnv(STEP_ENV.proxyName, env),
+    targetGroupName: env[STEP_ENV.targetGroupName]?.trim() || 'default',
+    dbClusterIdentifier: requireEnv(STEP_ENV.dbClusterIdentifier, env),
   };
 }
 

@@ -1,11 +1,12 @@
 // The run-report archive on S3: one PutObject per file, into the bucket named by REPORT_BUCKET.
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ReportStore } from '../core/report-storage';
+import { STEP_ENV } from '../core/step-environment';
 
 const s3 = new S3Client({});
 
 /** The environment variable naming the report bucket; unset (a local run) means "do not store". */
-export const REPORT_BUCKET_ENV = 'REPORT_BUCKET';
+export const REPORT_BUCKET_ENV = STEP_ENV.reportBucket;
 
 export function createS3ReportStore(bucket: string, options: { client?: S3Client } = {}): ReportStore {
   const client = options.client ?? s3;

@@ -3,11 +3,12 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { ExecutionAlreadyExists, type ExecutionsPort } from '../ports';
 import { requireEnv } from './config';
 import { errorName } from './retry';
+import { STEP_ENV } from '../core/step-environment';
 
 const sfn = new SFNClient({});
 
 export function stateMachineArnFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return requireEnv('STATE_MACHINE_ARN', env);
+  return requireEnv(STEP_ENV.stateMachineArn, env);
 }
 
 /** StartExecution answered without the ARN of the execution. */

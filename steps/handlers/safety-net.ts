@@ -6,13 +6,14 @@ import { createRdsProxyTarget, proxyTargetConfigFromEnv } from '../adapters/rds-
 import { createSfnExecutions } from '../adapters/sfn-executions';
 import { restoreAfterRun, type SafetyNetEvent, type SafetyNetOutcome, type SafetyNetPorts } from '../core/safety-net';
 import type { ExecutionsPort } from '../ports';
+import { STEP_ENV } from '../core/step-environment';
 
 const logger = createStepLogger('safety-net');
 let ports: SafetyNetPorts | undefined;
 
 function portsFromEnv(): SafetyNetPorts {
   // Describing an execution needs no state machine ARN: the lock names the execution itself.
-  const executions: ExecutionsPort = createSfnExecutions(process.env.STATE_MACHINE_ARN ?? '');
+  const executions: ExecutionsPort = createSfnExecutions(process.env[STEP_ENV.stateMachineArn] ?? '');
   return { target: createRdsProxyTarget(proxyTargetConfigFromEnv()), lock: createDynamoDbLock(lockTableFromEnv()), executions };
 }
 

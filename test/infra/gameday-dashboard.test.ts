@@ -172,7 +172,7 @@ describe('alarms', () => {
     const alarm = alarmNamed(template, 'ScheduleDeliveryFailed');
     // Then it watches that queue's visible messages and fires on one
     expect(watchedMetric(alarm)).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Stat: 'Maximum' });
-    expect(JSON.stringify(watchedMetric(alarm).Dimensions)).toMatch(/"Name":"QueueName","Value":\{"Fn::GetAtt":\["ScheduleDlq[0-9A-F]{8}","QueueName"\]\}/);
+    expect(JSON.stringify(watchedMetric(alarm).Dimensions)).toMatch(/"Name":"QueueName","Value":\{"Fn::GetAtt":\["SchedulesScheduleDlq[0-9A-F]{8}","QueueName"\]\}/);
     expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
@@ -238,13 +238,13 @@ describe('report archive', () => {
 
   test('lets the report function put objects into the bucket and do nothing else with it', () => {
     // Given the report function role's statements
-    const s3Statements = statementsOfRole(template, 'ReportRole').filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+    const s3Statements = statementsOfRole(template, 'StepsReportRole').filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
     // Then one statement allows s3:PutObject on the bucket's objects only
     expect(s3Statements).toHaveLength(1);
     expect(s3Statements[0]).toMatchObject({ Sid: 'PutRunReports', Effect: 'Allow', Action: 's3:PutObject' });
     expect(JSON.stringify(s3Statements[0].Resource)).toMatch(/^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["ReportsBucket[0-9A-F]{8}","Arn"\]\},"\/\*"\]\]\}$/);
     // And no other step function may touch S3
-    const others = ['ValidateInputRole', 'TrafficRole', 'VerifyOrdersRole', 'SafetyNetRole', 'ScheduleStartRole'].flatMap((role) => statementsOfRole(template, role));
+    const others = ['StepsValidateInputRole', 'StepsTrafficRole', 'StepsVerifyOrdersRole', 'SafetyNetRole', 'SchedulesScheduleStartRole'].flatMap((role) => statementsOfRole(template, role));
     expect(others.flatMap((statement) => asArray(statement.Action as string | string[])).filter((action) => action.startsWith('s3:'))).toEqual([]);
   });
 

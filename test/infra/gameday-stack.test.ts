@@ -332,12 +332,12 @@ describe('GameDay schedule', () => {
 
     // Then it has a retry policy and a dead-letter queue
     expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 1800, MaximumRetryAttempts: 5 });
-    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^ScheduleDlq/), 'Arn'] } });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulesScheduleDlq/), 'Arn'] } });
   });
 
   test('lets schedule-start start executions of this state machine only', () => {
     // Given schedule-start's statements
-    const statements = statementsOfRole(template, 'ScheduleStartRole');
+    const statements = statementsOfRole(template, 'SchedulesScheduleStartRole');
 
     // When the start grant is read
     // Then it names this state machine

@@ -78,8 +78,8 @@ describe('the GameDay against an IAM-authorized shop', () => {
   const template = templateOf(testConfig({ shopUrl: API_URL, shopAuth: { type: 'iam' } }));
 
   test.each([
-    ['Traffic', 'traffic', 2],
-    ['VerifyOrders', 'verify-orders', 1],
+    ['StepsTraffic', 'traffic', 2],
+    ['StepsVerifyOrders', 'verify-orders', 1],
   ])('lets %s invoke that API only, and tells it to sign', (rolePrefix, step, functions) => {
     // Given the step's roles (the traffic step runs in two sizes, each with its role) and environment
     // When their invoke grants and the auth setting are read
@@ -93,7 +93,7 @@ describe('the GameDay against an IAM-authorized shop', () => {
     // Given the report step's role
     // When its grants are read
     // Then it may not invoke any API
-    expect(statementsWith(template, 'Report', 'execute-api:Invoke')).toEqual([]);
+    expect(statementsWith(template, 'StepsReport', 'execute-api:Invoke')).toEqual([]);
   });
 });
 
@@ -103,7 +103,7 @@ describe('the GameDay against a shop behind an API key', () => {
   test('lets the traffic step read that one secret, through the Parameters and Secrets extension', () => {
     // Given the traffic step
     // When its grants, environment and layers are read
-    const reads = statementsWith(template, 'Traffic', 'secretsmanager:GetSecretValue');
+    const reads = statementsWith(template, 'StepsTraffic', 'secretsmanager:GetSecretValue');
     const functions = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { GAMEDAY_STEP: 'traffic' } } } }));
     // Then both sizes read the key's secret, know the header, and carry the extension
     expect(functions).toHaveLength(2);
@@ -121,7 +121,7 @@ describe('the GameDay against the lab', () => {
     const { gameDay, lab } = appFor();
     const template = Template.fromStack(gameDay);
     // When the traffic step's invoke grant is read
-    const [invoke] = statementsWith(template, 'Traffic', 'execute-api:Invoke');
+    const [invoke] = statementsWith(template, 'StepsTraffic', 'execute-api:Invoke');
     // Then it names the lab's API id, imported from the lab, and the step signs
     const apiExport = Object.values(Template.fromStack(lab!).toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>).find(
       (output) => JSON.stringify(output.Value) === JSON.stringify({ Ref: lab!.getLogicalId(lab!.api.node.defaultChild as CfnElement) }),
