@@ -177,8 +177,26 @@ table.result td, table.compare td { font-family: ui-monospace, monospace; }
 .check-broken .state { color: ${COLORS.failed}; } .check-not-observed .state { color: ${COLORS.queued}; }
 .meta, .note { color: #555; }
 .chart { margin: 8px 0 16px; }
+.chart-error { color: ${COLORS.failed}; border: 1px dashed ${COLORS.failed}; padding: 8px; }
 .legend .band { display: inline-block; width: 14px; height: 10px; margin: 0 4px 0 12px; }
 .band.baseline { background: ${COLORS.baseline}33; } .band.outage { background: ${COLORS.outage}33; } .band.recovery { background: ${COLORS.recovery}33; }
+`;
+
+/**
+ * Runs before uPlot loads. uPlot builds an Intl.NumberFormat from navigator.language when it loads,
+ * and Chromium under a POSIX locale (LANG=C, as in CI containers) reports `en-US@posix`, which Intl
+ * rejects: uPlot then never defines itself and no chart is drawn. The language is replaced by its
+ * base tag, or by en-US when that is rejected too.
+ */
+const LOCALE_SCRIPT = `
+(function () {
+  function accepted(tag) { try { new Intl.NumberFormat(tag); return true; } catch (e) { return false; } }
+  var tag = String(navigator.language || '');
+  if (accepted(tag)) return;
+  var base = tag.split('@')[0].split('.')[0].replace(/_/g, '-');
+  var safe = accepted(base) ? base : accepted(base.split('-')[0]) ? base.split('-')[0] : 'en-US';
+  try { Object.defineProperty(navigator, 'language', { value: safe, configurable: true }); } catch (e) { /* left as it was: each chart says why it is missing */ }
+})();
 `;
 
 /** The browser side: draws each run's charts with uPlot and shades the phase bands behind them. */
@@ -197,6 +215,15 @@ const CLIENT_SCRIPT = `
       ctx.restore();
     }] } };
   }
+  function cannotDraw(el, why) {
+    el.classList.add('chart-error');
+    el.textContent = 'This chart could not be drawn: ' + why;
+  }
+  if (typeof uPlot !== 'function') {
+    document.querySelectorAll('.chart').forEach(function (el) { cannotDraw(el, 'the chart library did not load in this browser.'); });
+    document.body.dataset.chartsDrawn = '0';
+    return;
+  }
   document.querySelectorAll('.chart').forEach(function (el) {
     var run = data.runs[Number(el.dataset.run)];
     var id = el.dataset.chart;
@@ -214,8 +241,13 @@ const CLIENT_SCRIPT = `
       values = graph.series.map(function (s) { return s.values; });
     }
     var width = Math.max(320, el.clientWidth || 600);
-    new uPlot({ title: title, width: width, height: 220, series: [{}].concat(series), plugins: [bandsPlugin(run.bands)],
-      axes: [{}, { size: 50 }] }, [run.x].concat(values), el);
+    try {
+      // The legend names the series; a live legend would show "--" for every value until the pointer is on the chart.
+      new uPlot({ title: title, width: width, height: 220, series: [{}].concat(series), plugins: [bandsPlugin(run.bands)],
+        legend: { live: false }, axes: [{}, { size: 50 }] }, [run.x].concat(values), el);
+    } catch (error) {
+      cannotDraw(el, String(error && error.message || error));
+    }
   });
   document.body.dataset.chartsDrawn = String(document.querySelectorAll('.chart canvas').length);
 })();
@@ -256,6 +288,7 @@ ${pair ? compareTable(pair.before, pair.after) : ''}
 ${runs.map(({ report, title }, i) => runPanel(report, title, i, options.history)).join('\n')}
 </div>
 <script id="gameday-data" type="application/json">${scriptJson(data)}</script>
+<script>${LOCALE_SCRIPT}</script>
 <script>${assets.script}</script>
 <script>${CLIENT_SCRIPT}</script>
 </body>

@@ -114,9 +114,9 @@ export function renderTrend(report: RunReport, history: readonly RunReport[]): s
   ${charts}
   <figure class="trend-item" data-series="verdicts"><figcaption>Verdicts</figcaption>${verdictStrip(all)}</figure>
   </div>
-  <table class="trend-runs"><thead><tr><th>run</th><th>started</th><th>verdict</th>${TREND_SERIES.map((s) => `<th>${escapeHtml(s.title)}</th>`).join('')}</tr></thead><tbody>
+  <div class="trend-table"><table class="trend-runs"><thead><tr><th>run</th><th>started</th><th>verdict</th>${TREND_SERIES.map((s) => `<th>${escapeHtml(s.title)}</th>`).join('')}</tr></thead><tbody>
     ${rows}
-  </tbody></table>
+  </tbody></table></div>
 </section>`;
 }
 
@@ -125,4 +125,6 @@ export const TREND_CSS = `
 .trend-item { margin: 0; }
 .trend-item figcaption, .trend-change { font-size: 12px; color: #555; }
 .trend-runs tr.current td { font-weight: 600; }
+/* A run panel is half the page in a compare: the table scrolls within it rather than being cut off. */
+.trend-table { max-width: 100%; overflow-x: auto; }
 `;

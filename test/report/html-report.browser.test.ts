@@ -54,10 +54,10 @@ afterAll(async () => {
 });
 
 /** Renders the subject to a file, as `gameday local --html` writes it, and opens it once its charts are drawn. */
-async function open(subject: ReportSubject, name: string, options: HtmlReportOptions = {}): Promise<Opened> {
+async function open(subject: ReportSubject, name: string, options: HtmlReportOptions = {}, inBrowser: Browser = browser, width = 1400): Promise<Opened> {
   const file = path.join(OUT, `${name}.html`);
   writeFileSync(file, renderHtmlReport(subject, undefined, options));
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await inBrowser.newPage({ viewport: { width, height: 1000 } });
   const requests: string[] = [];
   page.on('request', (request) => {
     if (!request.url().startsWith('file:')) requests.push(request.url());
@@ -283,5 +283,104 @@ describe('the trend of a first run, in a browser', () => {
     const sections = await page.locator('section.trend').count();
     await page.close();
     expect(sections).toBe(0);
+  });
+});
+
+describe('a BEFORE/AFTER report with its trend, under a POSIX locale at 1,280 px', () => {
+  const fragileRunOf = (id: string, at: string) =>
+    runReport(id, at, (r) => {
+      r.degradation = false;
+      r.verdict = 'failed';
+    });
+  const before = fragileRunOf('fragile-20261127T020000Z', '2026-11-27T02:00:00.000Z');
+  const after = runReport('scheduled-20261127T020100Z', '2026-11-27T02:01:00.000Z');
+  const fragileWeek1 = fragileRunOf('fragile-20261113T020000Z', '2026-11-13T02:00:00.000Z');
+  const week1 = runReport('scheduled-20261113T020000Z', '2026-11-13T02:00:00.000Z', withRecovery(1_100, 20_000));
+  const week2 = runReport('scheduled-20261120T020000Z', '2026-11-20T02:00:00.000Z', withRecovery(1_300, 25_000));
+  let posix: Browser;
+  let language: { tag: string; accepted: boolean };
+  let opened: Opened;
+
+  beforeAll(async () => {
+    // Given Chromium started under LANG=C, as in a CI container
+    posix = await launchChromium({ posix: true });
+    const blank = await posix.newPage();
+    // The function runs in the page, where navigator exists; this project's types know only Node.
+    language = await blank.evaluate(`(() => {
+      let accepted = true;
+      try {
+        new Intl.NumberFormat(navigator.language);
+      } catch {
+        accepted = false;
+      }
+      return { tag: navigator.language, accepted };
+    })()`);
+    await blank.close();
+    // When the report of a compare with earlier runs is opened 1,280 px wide (open() fails on any page error)
+    opened = await open({ before, after }, 'compare-posix', { history: [fragileWeek1, week1, week2] }, posix, 1280);
+    await opened.page.screenshot({ path: path.join(OUT, 'compare-posix.png'), fullPage: true });
+  });
+
+  afterAll(async () => {
+    await opened?.page.close();
+    await posix?.close();
+  });
+
+  it('runs in a browser whose language Intl refuses', () => {
+    // Then the case under test is the one CI meets
+    expect(language).toEqual({ tag: 'en-US@posix', accepted: false });
+  });
+
+  it("draws every chart's canvas", async () => {
+    // When each chart's canvas is read
+    const painted = await paintedPixels(opened.page);
+    // Then all charts of both runs are drawn, and none says it could not be
+    expect(painted.length).toBeGreaterThanOrEqual(4);
+    for (const count of painted) expect(count).toBeGreaterThan(1000);
+    expect(await opened.page.$$eval('.chart-error', (els) => els.length)).toBe(0);
+  });
+
+  it('shows no legend value as "--"', async () => {
+    // When the legends under the charts are read
+    const cells = await opened.page.$$eval('.u-legend', (legends) => legends.map((legend) => legend.textContent ?? ''));
+    // Then they name the series without placeholder values
+    expect(cells.length).toBeGreaterThan(0);
+    for (const text of cells) expect(text).not.toContain('--');
+  });
+
+  it('fits each trend table in its panel, or lets it scroll there', async () => {
+    // When each trend table is measured against the box that holds it
+    const tables = await opened.page.$$eval('.trend-table', (boxes) =>
+      boxes.map((box) => {
+        const panel = box.closest('section.run')!.getBoundingClientRect();
+        const rect = box.getBoundingClientRect();
+        return { inside: rect.left >= panel.left - 1 && rect.right <= panel.right + 1, fits: box.scrollWidth <= box.clientWidth, scrolls: box.ownerDocument.defaultView?.getComputedStyle(box).overflowX === 'auto' };
+      }),
+    );
+    // Then every table's box stays within its panel, and a table wider than it scrolls
+    expect(tables.length).toBeGreaterThan(0);
+    for (const table of tables) {
+      expect(table.inside).toBe(true);
+      expect(table.fits || table.scrolls).toBe(true);
+    }
+  });
+});
+
+describe('a report whose chart library cannot load', () => {
+  it('says so where each chart would be', async () => {
+    // Given a report whose inlined chart library throws as it loads (as uPlot did under a POSIX locale)
+    const file = path.join(OUT, 'no-chart-library.html');
+    writeFileSync(file, renderHtmlReport(buildReport(passingRun()).report, { script: 'throw new Error("the library broke");', css: '' }));
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // When it is opened
+    await page.goto(`file://${file}`);
+    await page.waitForFunction('document.body.dataset.chartsDrawn !== undefined', undefined, { timeout: 10_000 });
+    // Then each chart's place says it could not be drawn, visibly, and the library's error is the only page error
+    const messages = await page.$$eval('.chart', (charts) => charts.map((chart) => (chart.classList.contains('chart-error') ? chart.textContent : null)));
+    expect(messages).toEqual([expect.stringMatching(/could not be drawn/), expect.stringMatching(/could not be drawn/), expect.stringMatching(/could not be drawn/)]);
+    expect(errors).toEqual(['the library broke']);
+    await page.close();
   });
 });

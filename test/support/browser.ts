@@ -21,15 +21,16 @@ export async function chromiumExecutablePath(): Promise<string> {
 }
 
 /**
- * Launches the browser headless. Its language is fixed: under a POSIX locale (`LANG=C.UTF-8`, as in
- * CI) Chromium reports `en-US@posix`, which `Intl.NumberFormat` refuses, and the report's chart
- * library fails to load.
+ * Launches the browser headless, in a language the test chooses. `posix`: `LANG=C`, as in CI
+ * containers, where Chromium reports `en-US@posix`, a tag `Intl.NumberFormat` refuses (the report
+ * must draw its charts all the same). Otherwise `en_US.UTF-8`.
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(options: { posix?: boolean } = {}): Promise<Browser> {
+  const locale = options.posix ? 'C' : 'en_US.UTF-8';
   return chromium.launch({
     executablePath: await chromiumExecutablePath(),
     args: [...CHROMIUM_ARGS],
     headless: true,
-    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8' },
+    env: { ...process.env, LANG: locale, LC_ALL: locale },
   });
 }
