@@ -1,8 +1,9 @@
 // `gameday local` (`npm run gameday`): a whole GameDay on this machine, then the result table.
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ReportSubject } from '../report/html-report';
 import type { RunOverrides, RunReport } from '../steps/core/contracts';
+import type { TargetProfile } from '../steps/core/target-profile';
 import { validateRunInput } from '../steps/core/run-config';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
 import type { LocalRunResult, Progress } from '../local/runner/runner';
@@ -32,6 +33,10 @@ export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun' | 'hypo
   changeCalendar: 'OPEN' | 'CLOSED';
   /** Run despite a CLOSED change calendar (a manual run's explicit override). */
   ignoreChangeFreeze: boolean;
+  /** A target profile file: run the GameDay against the service its `local` section starts. @default - the Chaos Shop */
+  target?: string;
+  /** `KEY=VALUE` pairs over the profile's `local.env` (a mode of the service, say). @default [] */
+  serviceEnv?: string[];
   /** Where each run's report is recorded, in `<dir>/<runId>/`. @default - `.gameday/runs` under the current directory */
   historyDir?: string;
 }
@@ -73,13 +78,16 @@ export function addLocalRunOptions(command: Command): Command {
     .option('--error-budget-percent <n>', 'failed share of one outage window that ends the hold early (default: off)', wholeNumber)
     .addOption(new Option('--change-calendar <open|closed>', "the lab's change calendar: closed ends the run skipped before any harm (exit 4)").argParser(calendarState).default('OPEN', 'open'))
     .option('--ignore-change-freeze', 'run even while the change calendar is closed (an explicit override)', false)
-    .option('--registration-delay-seconds <n>', `the lab's delay from register to AVAILABLE (default ${(LOCAL_LAB.registrationDelayMs ?? 0) / 1000})`, wholeNumber);
+    .option('--registration-delay-seconds <n>', `the lab's delay from register to AVAILABLE (default ${(LOCAL_LAB.registrationDelayMs ?? 0) / 1000})`, wholeNumber)
+    .option('--verify-sample <n>', "prove at most n accepted writes by lookup, a uniform random sample above it (default: the profile's sampleLimit)", wholeNumber)
+    .option('--target <profile>', 'a target profile (JSON): run against the service its local section starts, instead of the Chaos Shop')
+    .option('--service-env <key=value>', "with --target: an environment variable for the service over the profile's local.env (repeatable)", (pair: string, pairs: string[]) => [...pairs, pair], [] as string[]);
 }
 
 /** Execution input from the flags, refused with every problem listed before anything starts. */
 export function overridesFrom(options: LocalCommandOptions): RunOverrides {
   const overrides: RunOverrides = {};
-  const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds', 'windowSeconds', 'trafficWorkers', 'errorBudgetPercent'] as const;
+  const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds', 'windowSeconds', 'trafficWorkers', 'errorBudgetPercent', 'verifySample'] as const;
   for (const key of keys) if (options[key] !== undefined) (overrides as Record<string, unknown>)[key] = options[key];
   if (options.dryRun) overrides.dryRun = true;
   if (options.ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
@@ -154,6 +162,8 @@ export async function runLocalCommand(
   err: (line: string) => void = console.error,
 ): Promise<number> {
   const overrides = overridesFrom(options);
+  // A profile is checked, and refused naming its fields, before any part of the lab starts.
+  const target = options.target === undefined ? undefined : await targetOf(options.target, options.serviceEnv ?? [], options.compare);
   const modules = await loadRunModules();
   const { runLocalGameDay, formatCompareTable, formatRunTable } = modules;
 
@@ -174,10 +184,19 @@ export async function runLocalCommand(
   process.on('SIGINT', onSigint);
 
   const run = async (degradation: boolean, label: string): Promise<LocalRunResult> => {
-    out(`${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite'})...`);
-    const labOptions = { degradation, changeCalendarState: options.changeCalendar, ...(options.registrationDelaySeconds !== undefined ? { registrationDelayMs: options.registrationDelaySeconds * 1000 } : {}) };
+    const database = process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite';
+    // The run's directory holds the service's output: the execution's name is its run id.
+    const executionName = `local-${new Date().toISOString().replace(/[-:.]/g, '')}`;
+    const logPath = join(options.historyDir ?? DEFAULT_HISTORY_DIR, executionName, 'service.log');
+    out(target ? `${label}Starting the lab and ${target.profile.name} (${database}); its output goes to ${logPath}...` : `${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${database})...`);
+    const labOptions = {
+      degradation,
+      changeCalendarState: options.changeCalendar,
+      ...(options.registrationDelaySeconds !== undefined ? { registrationDelayMs: options.registrationDelaySeconds * 1000 } : {}),
+      ...(target ? { service: { profile: target.profile, profileDir: target.dir, logPath, env: target.env } } : {}),
+    };
     const live = createLiveLine(stdout);
-    const result = await runLocalGameDay({ labOptions, input: overrides, signal: abort.signal, onProgress: progressPrinter(label, live) });
+    const result = await runLocalGameDay({ labOptions, input: overrides, signal: abort.signal, executionName, ...(target ? { profile: target.profile } : {}), onProgress: progressPrinter(label, live) });
     live.end();
     out(endedLine(label, result));
     if (result.status !== 'SUCCEEDED') out(targetLine(label, result));
@@ -200,6 +219,28 @@ export async function runLocalCommand(
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/** The profile of `--target`, its folder and the service's extra environment; a bad profile or pair is a usage error naming its field. */
+async function targetOf(file: string, pairs: readonly string[], compare: boolean): Promise<{ profile: TargetProfile; dir: string; env: Record<string, string> }> {
+  const { loadTargetProfile } = await import('../infra/config-profile');
+  const { InvalidTargetProfile } = await import('../steps/core/target-profile');
+  let profile: TargetProfile;
+  try {
+    profile = loadTargetProfile(file);
+  } catch (error) {
+    if (error instanceof InvalidTargetProfile) throw new UsageError(error.message);
+    throw error;
+  }
+  if (!profile.local) throw new UsageError(`${file}: /local: is required to run the service in the lab (the command that starts it)`);
+  if (compare) throw new UsageError('--compare runs the Chaos Shop\'s two builds; with --target, run each mode of your service with --service-env');
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, at))) throw new UsageError(`--service-env ${pair}: give KEY=VALUE`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return { profile, dir: resolve(dirname(file)), env };
 }
 
 async function finish(report: RunReport, options: LocalCommandOptions, output: HistoryOutput, table: string): Promise<number> {

@@ -124,7 +124,7 @@ export async function startFaultLab(options: LabOptions = {}): Promise<FaultLab>
     client: lab.queues.client,
     queueUrl: lab.queues.queueUrl,
     queueArn: lab.queues.queueArn,
-    handler: (event) => (fault ? fault(lab.shop.worker, event) : lab.shop.worker(event)),
+    handler: (event) => (fault ? fault(lab.shop!.worker, event) : lab.shop!.worker(event)),
   });
   poller.start();
   const ledger = await OrderLedger.start(lab.shopUrl);

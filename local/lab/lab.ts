@@ -12,6 +12,7 @@ import { MetricsSink } from './metrics-sink';
 import { startQueues, type LabQueues } from './sqs-emulator';
 import { SqsPoller } from './sqs-poller';
 import { TrafficCounter } from './traffic-counter';
+import { type ServiceOptions, type ServiceProcess, startService } from './service-process';
 
 /** The name of the lab's change calendar (the local GameDay stack names it among its change calendars). */
 export const LAB_CHANGE_CALENDAR = 'lab-change-calendar';
@@ -70,6 +71,12 @@ export interface LabOptions {
    * @default - `.gameday/cache` in the project
    */
   readonly dataDirCache?: string | null;
+  /**
+   * Your own service instead of the Chaos Shop: started from its profile's `local` command with the
+   * database URL through the fault proxy, a port and the emulators' endpoints.
+   * @default - the Chaos Shop, in this process
+   */
+  readonly service?: ServiceOptions;
 }
 
 export interface Lab {
@@ -79,7 +86,12 @@ export interface Lab {
   readonly proxy: FaultProxy;
   readonly queues: LabQueues;
   readonly tables: LabTables;
-  readonly shop: Shop;
+  /** The Chaos Shop; undefined when the lab runs your own service. */
+  readonly shop: Shop | undefined;
+  /** Your own service, when the lab runs one. */
+  readonly service: ServiceProcess | undefined;
+  /** false: the service buffers no writes in the lab's queue (the GameDay then checks no queue). */
+  readonly usesQueue: boolean;
   readonly poller: SqsPoller | undefined;
   readonly metrics: MetricsSink;
   /** The shop's answers as they leave the lab, classified like the traffic generator does. */
@@ -120,6 +132,34 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const proxiedUrl = new URL(database.url);
     proxiedUrl.hostname = '127.0.0.1';
     proxiedUrl.port = String(proxy.port);
+    const metrics = new MetricsSink();
+    if (options.service) {
+      const service = await startService(options.service, {
+        databaseUrl: proxiedUrl.toString(),
+        sqsEndpoint: queues.endpoint,
+        dynamodbEndpoint: tables.endpoint,
+        queueUrl: queues.queueUrl,
+        dlqUrl: queues.dlqUrl,
+      });
+      stack.push(() => service.stop());
+      return {
+        shopUrl: service.url,
+        degradation,
+        database,
+        proxy,
+        queues,
+        tables,
+        shop: undefined,
+        service,
+        usesQueue: options.service.profile.local?.usesQueue ?? false,
+        poller: undefined,
+        metrics,
+        traffic: new TrafficCounter(),
+        proxiedDatabaseUrl: proxiedUrl.toString(),
+        changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
+        stop: stopAll,
+      };
+    }
     const config = loadShopConfig({
       SHOP_DATABASE_URL: proxiedUrl.toString(),
       ENABLE_DEGRADATION: String(degradation),
@@ -154,8 +194,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       queues,
       tables,
       shop,
+      service: undefined,
+      usesQueue: true,
       poller,
-      metrics: new MetricsSink(),
+      metrics,
       traffic,
       changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
       proxiedDatabaseUrl: proxiedUrl.toString(),

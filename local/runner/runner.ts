@@ -10,6 +10,8 @@ import { startLab, type Lab, type LabOptions } from '../lab/lab';
 import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
 import { runLocalSafetyNet, type SafetyNetOutcome } from './local-safety-net';
 import { localGameDayTemplate } from './synth-cache';
+import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
+import { labelsOf, type TargetProfile } from '../../steps/core/target-profile';
 
 /** Local executions still running: the safety net leaves a running run's outage alone, as on AWS. */
 const runningExecutions = new Set<string>();
@@ -76,6 +78,12 @@ export interface LocalRunOptions {
   readonly trafficWorkers?: number;
   /** Where the synthesized template is cached. @default - `.gameday/cache` in the project */
   readonly synthCacheDir?: string;
+  /**
+   * The target's profile: the state machine is synthesized with it (the traffic and verify steps send
+   * its requests). With your own service, `labOptions.service` names the same profile.
+   * @default - the Chaos Shop's
+   */
+  readonly profile?: TargetProfile;
 }
 
 export interface LocalRunResult {
@@ -133,7 +141,8 @@ export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<Lo
 async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers: Promise<TrafficWorkerPool | null>): Promise<LocalRunResult> {
   const started = Date.now();
   const executionName = options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
-  const config = localGameDayConfig(lab);
+  const profile = options.profile ?? options.labOptions?.service?.profile ?? CHAOS_SHOP_PROFILE;
+  const config = localGameDayConfig(lab, LOCAL_EXPERIMENT, profile);
   // Synthesis runs in-process, or not at all when the cache holds this config's template for the
   // same sources; the CDK is loaded only on a miss, so `npm run lab` and cached runs never pay for it.
   const local = await localGameDayTemplate(config, options.synthCacheDir === undefined ? {} : { cacheDir: options.synthCacheDir });
@@ -263,7 +272,9 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
     }),
   };
   // The report step owns the report's transitions (null on AWS); only a run without one takes the runner's count.
-  const finalReport: RunReport = { ...report, target: { ...report.target, registeredAtEnd } };
+  const finalReport: RunReport = { ...report, target: { ...report.target, registeredAtEnd, ...(reportFromStep ? {} : { profile: profile.name, labels: labelsOf(profile) }) } };
+  // A service that died during the run explains the run's failures: the report says so.
+  if (lab.service?.exited) finalReport.reasons = [...finalReport.reasons, `the service ${lab.service.exited} during the run; its output is in ${lab.service.logPath}`];
   const verdict = finalVerdict(finalReport.verdict, status, error);
   if (verdict !== finalReport.verdict) {
     finalReport.verdict = verdict;

@@ -17,6 +17,8 @@ export interface HypothesisTolerances {
   readonly maxRecoverySeconds: number | null;
   /** Seconds from AVAILABLE until the queues were empty with every queued order recorded; null: no bound. */
   readonly maxDrainSeconds: number | null;
+  /** Degraded answers (reads served degraded, writes deferred), as a percent of the baseline's, that still count as a steady state. */
+  readonly maxDegradedBaselinePercent: number;
 }
 
 export type ToleranceKey = keyof HypothesisTolerances;
@@ -38,6 +40,7 @@ export const TOLERANCES: Readonly<Record<ToleranceKey, ToleranceSpec>> = Object.
   maxOutageP99Ratio: { default: null, min: 0, max: 10_000, nullable: true, flag: '--max-outage-p99-ratio', meaning: 'outage p99 over baseline p99 (default: no bound)' },
   maxRecoverySeconds: { default: null, min: 0, max: 3600, nullable: true, flag: '--max-recovery-seconds', meaning: 'seconds from register to the first database read (default: no bound)' },
   maxDrainSeconds: { default: null, min: 0, max: 3600, nullable: true, flag: '--max-drain-seconds', meaning: 'seconds from AVAILABLE until the queues drained (default: no bound)' },
+  maxDegradedBaselinePercent: { default: 0, min: 0, max: 100, nullable: false, flag: '--max-degraded-baseline-percent', meaning: 'degraded answers the baseline may have, as a percent of its answers (a steady state serves from the database)' },
 });
 
 export const TOLERANCE_KEYS = Object.freeze(Object.keys(TOLERANCES) as ToleranceKey[]);

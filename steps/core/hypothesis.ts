@@ -1,6 +1,7 @@
 // Judges a finished run: each part of the steady-state hypothesis as a check with its evidence, then the verdict and its reasons.
 import type { HypothesisBound, HypothesisCheck, PhaseCounts, ReportInput, RunReport, Verdict } from './contracts';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
+import { describeProof } from './write-proof';
 
 export type Phase = 'baseline' | 'outage' | 'recovery';
 export const PHASES: readonly Phase[] = ['baseline', 'outage', 'recovery'];
@@ -121,9 +122,12 @@ function check(id: HypothesisCheck['id'], seen: string | true, bounds: Hypothesi
 function steadyState({ phases, latencyMs }: Evidence, t: HypothesisTolerances): HypothesisCheck {
   const baseline = phases.baseline;
   const seen = reads(baseline) > 0 && writes(baseline) > 0 ? true : 'the baseline answered no read or no write';
-  return check('steadyState', seen, failureBounds(baseline, t), {
-    reads: reads(baseline), writes: writes(baseline), failedReads: baseline.reads.failed, failedWrites: baseline.writes.failed, p99Ms: latencyMs.baseline.p99,
-  }, `${reads(baseline)} reads and ${writes(baseline)} writes answered before the fault`);
+  // A baseline already served degraded (a database that stalled before the fault) is no steady state.
+  const degraded = baseline.reads.cache + baseline.writes.queued;
+  const bounds = [...failureBounds(baseline, t), bound('maxDegradedBaselinePercent', t.maxDegradedBaselinePercent, percent(degraded, reads(baseline) + writes(baseline)))];
+  return check('steadyState', seen, bounds, {
+    reads: reads(baseline), writes: writes(baseline), failedReads: baseline.reads.failed, failedWrites: baseline.writes.failed, degradedAnswers: degraded, p99Ms: latencyMs.baseline.p99,
+  }, `${reads(baseline)} reads and ${writes(baseline)} writes answered before the fault${degraded > 0 ? `, ${degraded} of them degraded (served without the database)` : ''}`);
 }
 
 function faultBit(input: ReportInput, { phases, window }: Evidence): HypothesisCheck {
@@ -183,11 +187,20 @@ function drainedOnce({ orders, drain, config }: ReportInput, { queue, recovery }
     bound('drainedWithinTimeout', 0, drain.drained ? 0 : 1),
     bound('maxDrainSeconds', t.maxDrainSeconds, drainSeconds),
   ];
-  const seen = drain.polls === 0 ? 'the queues were never read' : orders.accepted === 0 ? 'no order was accepted, so none could be recorded' : true;
+  // A target without a queue has none to read (the drain reads a configured queue at least once); its writes are proven all the same.
+  const proof = orders.proof;
+  const seen =
+    proof?.method === 'none'
+      ? 'the profile proves no write (proof: none): every accepted write recorded once was not observed'
+      : !drain.drained && drain.polls === 0
+        ? 'the queues were never read'
+        : orders.accepted === 0
+          ? 'no order was accepted, so none could be recorded'
+          : true;
   return check('drainedOnce', seen, bounds, {
     accepted: orders.accepted, committed: orders.committed, rejected: orders.rejected, lost: orders.lost, duplicated: orders.duplicated,
     viaQueue: orders.viaQueue ?? null, queueRemaining: queue.remaining, dlqRemaining: queue.dlq, timeToDrainMs: recovery.timeToDrainMs, drainTimeoutSeconds: config.drainTimeoutSeconds,
-  }, `${orders.accepted} accepted orders: ${orders.committed} committed, ${orders.rejected} rejected, ${orders.lost} lost, ${orders.duplicated} duplicated`);
+  }, `${orders.accepted} accepted orders: ${orders.committed} committed, ${orders.rejected} rejected, ${orders.lost} lost, ${orders.duplicated} duplicated${proof && proof.method === 'lookup' ? ` (${describeProof(proof)})` : ''}`);
 }
 
 function boundOf(checkItem: HypothesisCheck | undefined, name: string): HypothesisBound | undefined {
@@ -215,7 +228,12 @@ function brokenRules(input: ReportInput, evidence: Evidence, checks: readonly Hy
     if (over.length === 0) continue;
     const failed = total[kind].failed;
     const tolerance = t[name] > 0 ? `: more than ${name} ${t[name]}% in ${over.map((phase) => `${phase} (${boundOf(phaseChecks[phase], name)?.measured}%)`).join(', ')}` : '';
-    reasons.push(`${plural(failed, one, many)} failed (${byPhase(phases, (p) => p[kind].failed)})${tolerance}`);
+    reasons.push(`${plural(failed, one, many)} failed (${byPhase(phases, (p) => p[kind].failed)})${tolerance}${namedFailures(input, kind === 'reads' ? 'read' : 'write')}`);
+  }
+  const degradedBaseline = boundOf(phaseChecks.baseline, 'maxDegradedBaselinePercent');
+  if (degradedBaseline?.held === false) {
+    const b = phases.baseline;
+    reasons.push(`no steady state before the fault: ${degradedBaseline.measured}% of the baseline was answered degraded (${b.reads.cache} reads, ${b.writes.queued} writes deferred), more than maxDegradedBaselinePercent ${degradedBaseline.limit}%`);
   }
   const ratio = boundOf(phaseChecks.outage, 'maxOutageP99Ratio');
   if (ratio?.held === false) {
@@ -229,7 +247,9 @@ function brokenRules(input: ReportInput, evidence: Evidence, checks: readonly Hy
     reasons.push(`first database read ${recoveryBound.measured} s after register, more than maxRecoverySeconds ${recoveryBound.limit} s`);
   }
   if (orders.lost > 0) {
-    reasons.push(`${plural(orders.lost, 'order', 'orders')} lost: ${orders.accepted} accepted (201/202), ${orders.committed} committed, ${orders.rejected} rejected`);
+    const proof = orders.proof;
+    const how = proof?.method === 'lookup' ? `; ${describeProof(proof)}${proof.examples.length > 0 ? `, such as ${proof.examples.slice(0, 3).join(', ')}` : ''}` : '';
+    reasons.push(`${plural(orders.lost, 'order', 'orders')} lost: ${orders.accepted} accepted (201/202), ${orders.committed} committed, ${orders.rejected} rejected${how}`);
   }
   if (orders.duplicated > 0) {
     const answered = total.writes.ok + total.writes.queued + total.writes.stockOut;
@@ -257,6 +277,16 @@ function brokenRules(input: ReportInput, evidence: Evidence, checks: readonly Hy
     reasons.push('proxy target not registered and AVAILABLE at the end: the fault branch recorded no availableAt');
   }
   return reasons;
+}
+
+/** The failed requests of a kind by template and status or error, for a reason: `: order 503 x12, order timeout x3`. */
+function namedFailures(input: ReportInput, kind: 'read' | 'write'): string {
+  const counts = new Map<string, number>();
+  for (const failures of [input.baseline.failures, input.experiment.traffic.failures]) {
+    for (const [name, count] of Object.entries(failures ?? {})) if (name.startsWith(`${kind} `)) counts.set(name.slice(kind.length + 1), (counts.get(name.slice(kind.length + 1)) ?? 0) + count);
+  }
+  if (counts.size === 0) return '';
+  return `: ${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name, count]) => `${name} x${count}`).join(', ')}`;
 }
 
 function passedSummary(input: ReportInput, { window, recovery, phases }: Evidence): string {

@@ -188,7 +188,7 @@ export function describeProof(proof: WriteProof): string {
   if (proof.method === 'count') return `${proof.population} accepted writes compared with the target's count per run`;
   const of = proof.sampled ? `${proof.checked} sampled of ${proof.population}` : `all ${proof.population}`;
   const bound = proof.lostUpperBoundPercent === null ? '' : `: at ${proof.confidencePercent} % confidence fewer than ${proof.lostUpperBoundPercent} % lost`;
-  return `${proof.missing} missing of ${of} accepted writes looked up${proof.sampled || proof.missing > 0 ? bound : ''}`;
+  return `${proof.missing} missing of ${of} accepted writes looked up${proof.sampled ? bound : ''}`;
 }
 
 export { compareOrders };

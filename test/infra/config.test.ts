@@ -73,7 +73,7 @@ describe('validateGameDayConfig', () => {
     const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxDrainSeconds: 30 } });
     const refused = () => validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxFailedWritesPercent: -2, ordersLost: 1 } });
     // Then the first is merged over the seed's, and the second names both problems
-    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: 30 });
+    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: 30, maxDegradedBaselinePercent: 0 });
     expect(refused).toThrow(/"hypothesis\.ordersLost"[\s\S]*hypothesis\.maxFailedWritesPercent must be a number from 0 to 100/);
   });
 

@@ -168,7 +168,7 @@ describe('hypothesis checks', () => {
     // Given a run with a p99 bound
     const { report } = buildReport(run(undefined, { maxOutageP99Ratio: 8 }));
     // Then the report names them all, the seed's defaults where unset
-    expect(report.hypothesis.tolerances).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: 8, maxRecoverySeconds: null, maxDrainSeconds: null });
+    expect(report.hypothesis.tolerances).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: 8, maxRecoverySeconds: null, maxDrainSeconds: null, maxDegradedBaselinePercent: 0 });
   });
 });
 

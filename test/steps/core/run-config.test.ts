@@ -32,7 +32,7 @@ describe('validateRunInput', () => {
       availableTimeoutSeconds: 300,
       availablePollIterations: 20,
       dryRun: false,
-      hypothesis: { maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: null },
+      hypothesis: { maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: null, maxDegradedBaselinePercent: 0 },
       ignoreChangeFreeze: false,
       outsideAllowedWindow: null,
     });
@@ -293,7 +293,7 @@ describe('validateRunInput', () => {
     // When validated
     const config = validateRunInput({ hypothesis: { maxDrainSeconds: 1.5, maxOutageP99Ratio: 2 } }, defaults);
     // Then each tolerance comes from the layer that last set it
-    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 2, maxRecoverySeconds: null, maxDrainSeconds: 1.5 });
+    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 2, maxRecoverySeconds: null, maxDrainSeconds: 1.5, maxDegradedBaselinePercent: 0 });
   });
 
   it('refuses tolerances out of range, of the wrong type, or for lost orders', () => {
@@ -302,7 +302,7 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput({ hypothesis: { maxFailedReadsPercent: -1, maxOutageP99Ratio: '2', maxOrdersLost: 1 } }));
     // Then every problem is named, and lost orders are said to be never tolerated
     expect(problems).toEqual([
-      'unknown key "hypothesis.maxOrdersLost" (allowed: maxFailedReadsPercent, maxFailedWritesPercent, maxOutageP99Ratio, maxRecoverySeconds, maxDrainSeconds; lost and duplicated orders are never tolerated)',
+      'unknown key "hypothesis.maxOrdersLost" (allowed: maxFailedReadsPercent, maxFailedWritesPercent, maxOutageP99Ratio, maxRecoverySeconds, maxDrainSeconds, maxDegradedBaselinePercent; lost and duplicated orders are never tolerated)',
       'hypothesis.maxFailedReadsPercent must be a number from 0 to 100 (got -1)',
       'hypothesis.maxOutageP99Ratio must be a number from 0 to 10000, or null (got the string "2")',
     ]);
