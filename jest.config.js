@@ -6,6 +6,8 @@
  * Two projects, chosen by file name:
  * - `unit`: no lab, no database, no browser, nothing that waits in real time or takes seconds (the
  *   CLI's flag tests start the CLI, which refuses before any lab starts); jest's 5 s timeout.
+ *   `test/architecture/test-tiers.test.ts` fails on a unit test file that calls a real timer
+ *   (setTimeout, setInterval, setImmediate), raises the timeout, or imports a socket module.
  *   CPU-bound: most of it is synthesizing the CDK app, so a file synthesizes each distinct app once
  *   and shares it among the tests that read it (test/infra/shop-lab-fixtures.ts, test/support/memo.ts),
  *   in apps that skip bundling, the built-in validation and stack traces (test/infra/fixtures.ts).

@@ -94,11 +94,13 @@ describe('FaultProxy', () => {
     proxy.deregister();
     // When it is registered again
     proxy.register();
+    // (listening for AVAILABLE from now: the delay may pass while the refusal below is checked)
+    const available = new Promise<void>((resolve) => proxy.once('state', () => resolve()));
     // Then it reports REGISTERING and refuses connections
     expect(proxy.state).toBe('REGISTERING');
     expect(await endsWithin(net.connect(proxy.port, '127.0.0.1'), 1000)).toBe('closed');
     // And after the delay it is AVAILABLE and passes bytes again
-    await new Promise<void>((resolve) => proxy.once('state', () => resolve()));
+    await available;
     expect(proxy.state).toBe('AVAILABLE');
     const socket = await connect(proxy.port);
     expect(await echo(socket, 'back')).toBe('back');
