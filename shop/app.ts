@@ -14,7 +14,8 @@ import type { ProductCatalog } from './services/product-catalog';
 export interface HealthReport {
   status: 'ok';
   degradation: boolean;
-  database: 'ready' | 'initializing';
+  /** `unavailable`: the breaker is OPEN, so no request reaches the database until it probes again. */
+  database: 'ready' | 'initializing' | 'unavailable';
   breaker: BreakerState | null;
   servedBy: string;
 }

@@ -107,7 +107,8 @@ export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Sh
     health: () => ({
       status: 'ok',
       degradation: config.enableDegradation,
-      database: initializer.isReady() ? 'ready' : 'initializing',
+      // The breaker's view: while it is OPEN the shop serves no request from the database, whatever the initializer says.
+      database: !initializer.isReady() ? 'initializing' : breaker?.state() === 'OPEN' ? 'unavailable' : 'ready',
       breaker: breaker ? breaker.state() : null,
     }),
     newOrderId: deps.newOrderId ?? randomUUID,

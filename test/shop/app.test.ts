@@ -32,6 +32,16 @@ describe('GET /health', () => {
     expect(await response.json()).toMatchObject({ status: 'ok', database: 'initializing' });
   });
 
+  it("reports the database unavailable while the breaker is open, the breaker's view", async () => {
+    // Given a ready shop whose breaker opened on database failures
+    t = await startTestShop();
+    await openBreaker();
+    // When health is asked
+    const body = await (await t.get('/health')).json();
+    // Then the database is unavailable, not ready
+    expect(body).toMatchObject({ database: 'unavailable', breaker: 'OPEN' });
+  });
+
   it('reports no breaker in the fragile build', async () => {
     // Given the fragile build
     t = await startTestShop({ config: { enableDegradation: false } });
