@@ -153,11 +153,13 @@ function timeToFirstDatabaseRead(labelled: readonly LabelledBucket[], window: Fa
 /**
  * From AVAILABLE until the queues were first empty with every queued order recorded: the time the
  * recovery worker wrote the last order that came through the queue, which it does while the recovery
- * traffic still runs. Nothing queued: 0. Unknown (the queues did not drain, an order was lost, or the
- * shop does not say when it wrote the queued orders): null.
+ * traffic still runs. Nothing queued: 0. Unknown (the queues did not drain, an order was lost, the
+ * shop does not say when it wrote the queued orders, or the build has no queue): null.
  */
-function timeToDrain({ drain, orders }: ReportInput, total: PhaseCounts, window: FaultWindow): number | null {
+function timeToDrain({ drain, orders, baseline, experiment }: ReportInput, total: PhaseCounts, window: FaultWindow): number | null {
   if (!drain.drained) return null;
+  // The fragile build has no queue: nothing drained, and its "0 s" read as a fast drain.
+  if ((baseline.degradation ?? experiment.traffic.degradation) === false) return null;
   if (total.writes.queued === 0 && !orders.viaQueue) return 0;
   if (orders.lost > 0 || window.availableAtMs === null || !orders.lastViaQueueAt) return null;
   const lastMs = Date.parse(orders.lastViaQueueAt);
