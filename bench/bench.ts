@@ -10,6 +10,7 @@ import { TRAFFIC_SIZES, type TrafficSize } from '../steps/core/run-settings';
 import { benchFleetFidelity, FLEET_DEFINITIONS, runFleetTrial, noFailure, perWorkerVerdict, searchFleetRate, withinOnePercent, type FleetSection } from './fleet';
 import { costOfDefaultRun, runShortGameDay, stepMemoryMb, type CostSection, type GameDayRun, type OverheadBreakdown } from './gameday-runs';
 import { benchGenerator, type GeneratorSection } from './generator';
+import { benchReportMerge, type ReportMergeSection } from './report-merge';
 import { benchMemory, benchSoak, type MemorySection, type SoakSection } from './memory';
 import { runOutage, type OutageRun, type OutageTimings } from './outage';
 import { trafficSizing, type TrafficSizing, type TrafficSizingTrial } from './sizing';
@@ -265,6 +266,13 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     fleet = { fidelity: resilientPart.fidelity, ...searches, postgresSkipped, definitions: { ...FLEET_DEFINITIONS } };
   }
 
+  let reportMerge: ReportMergeSection | null = null;
+  if (runs('report-merge')) {
+    log('bench: the report merge of the largest accepted run');
+    reportMerge = await benchReportMerge(log);
+    log(`  ${reportMerge.seconds.toFixed(1)} s (${reportMerge.cpuSeconds.toFixed(1)} s CPU), peak RSS ${reportMerge.peakRssMb} MB: the report function needs ${reportMerge.derivedMemoryMb} MB, the stack gives it ${reportMerge.stackMemoryMb} MB (${reportMerge.verdict})`);
+  }
+
   let soak: SoakSection | null = null;
   if (runs('soak')) {
     log(`bench: soak, ${options.soakMinutes} min at 300 reads + 100 writes/s`);
@@ -306,14 +314,15 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     overhead,
     memory,
     soak,
+    reportMerge,
     goals: checkGoals({ generator, outage, cost, fleet, overhead, soak }),
     wallSeconds: (Date.now() - started) / 1000,
   };
 }
 
-/** The sections a command runs: `--only`'s list, `--soak` added; without either, every one but the soak. */
+/** The sections a command runs: `--only`'s list, `--soak` added; without either, every one but the soak and the report merge. */
 function sectionsOf(options: BenchOptions): BenchSectionName[] {
-  const chosen = new Set<BenchSectionName>(options.only ?? (options.soak ? [] : BENCH_SECTIONS.filter((section) => section !== 'soak')));
+  const chosen = new Set<BenchSectionName>(options.only ?? (options.soak ? [] : BENCH_SECTIONS.filter((section) => section !== 'soak' && section !== 'report-merge')));
   if (options.soak) chosen.add('soak');
   return BENCH_SECTIONS.filter((section) => chosen.has(section));
 }

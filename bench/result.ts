@@ -1,4 +1,5 @@
 // The benchmark's result document, its goals, and the medians of the outage repetitions.
+import type { ReportMergeSection } from './report-merge';
 import type { FleetSection } from './fleet';
 import type { CostSection, OverheadBreakdown } from './gameday-runs';
 import type { TrafficSizing } from './sizing';
@@ -49,7 +50,7 @@ export interface OverheadSection {
 }
 
 
-export const BENCH_SECTIONS = ['generator', 'outage', 'overhead', 'cost', 'memory', 'fleet', 'soak'] as const;
+export const BENCH_SECTIONS = ['generator', 'outage', 'overhead', 'cost', 'memory', 'fleet', 'soak', 'report-merge'] as const;
 export type BenchSectionName = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchResult {
@@ -70,6 +71,8 @@ export interface BenchResult {
   overhead: OverheadSection | null;
   memory: MemorySection | null;
   soak: SoakSection | null;
+  /** BuildReport's merge for the largest accepted run, and the report function's memory derived from it. */
+  reportMerge?: ReportMergeSection | null;
   goals: GoalCheck[];
   wallSeconds: number;
 }

@@ -4,7 +4,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { chartAssetPaths } from '../../report/html-report';
-import { TRAFFIC_SIZE_ENV, TRAFFIC_SIZES, type TrafficSize } from '../../steps/core/run-settings';
+import { REPORT_MEMORY_MB, REPORT_TIMEOUT_SECONDS, TRAFFIC_SIZE_ENV, TRAFFIC_SIZES, type TrafficSize } from '../../steps/core/run-settings';
 import { SHOP_AUTH_ENV } from '../../steps/core/shop-auth';
 import { STEP_ENV } from '../../steps/core/step-environment';
 import { DEFAULT_SHOP_AUTH, type GameDayConfig, type ShopAuth } from '../config';
@@ -68,8 +68,9 @@ export class GameDaySteps extends Construct {
     this.report = new StepFunction(this, 'Report', {
       step: 'report',
       description: 'GameDay: builds the run report and its metrics, and stores the report',
-      timeout: Duration.minutes(1),
-      memorySize: 512,
+      timeout: Duration.seconds(REPORT_TIMEOUT_SECONDS),
+      // Derived from the measured merge of the largest accepted run (`npm run bench -- --only report-merge`).
+      memorySize: REPORT_MEMORY_MB,
       environment: { [STEP_ENV.reportBucket]: reportArchive.bucket.bucketName },
       // The HTML report inlines the chart library, read next to the bundled handler.
       bundledFiles: chartAssetPaths(),
