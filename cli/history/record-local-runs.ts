@@ -1,7 +1,9 @@
 // After a local run: its report JSON and HTML (with the trend against the earlier runs) recorded in the history directory.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderHtmlReport } from '../../report/html-report';
-import type { RunReport } from '../../steps/core/contracts';
+import type { RunReport, Verdict } from '../../steps/core/contracts';
+import { buildNotification, type FinishedRun, judgedVerdict, runOutcome, shouldNotify } from '../../steps/core/notification';
 import type { HistoryOutput } from './history-command';
 import { readRunHistory, recordRun } from './local-runs';
 import { skippedLines } from './run-entries';
@@ -14,9 +16,12 @@ import { skippedLines } from './run-entries';
  */
 export function recordLocalRuns(dir: string, reports: readonly RunReport[], output: HistoryOutput): RunReport[] {
   const history: RunReport[] = [];
+  let previousVerdict: Verdict | null = null;
   try {
     const recorded = readRunHistory(dir);
     history.push(...recorded.runs.map((run) => run.report));
+    // Newest first: the last run that judged something (a skipped run judged nothing).
+    previousVerdict = recorded.runs.find((run) => run.report.verdict !== 'skipped')?.report.verdict ?? null;
     for (const line of skippedLines(recorded.skipped)) output.err(`gameday: history: ${line}`);
   } catch (error) {
     output.err(`gameday: the earlier runs in ${dir} could not be read (${(error as Error).message}); the report shows no trend`);
@@ -25,10 +30,39 @@ export function recordLocalRuns(dir: string, reports: readonly RunReport[], outp
     try {
       const where = recordRun(dir, report, renderHtmlReport(report, undefined, { history }));
       output.out(`Run recorded in ${path.join(where, 'report.json')} and report.html`);
+      previousVerdict = writeNotification(where, report, previousVerdict, output);
     } catch (error) {
       output.err(`gameday: run ${report.runId} was not recorded in ${dir}: ${(error as Error).message} (its result above stands)`);
     }
     history.push(report);
   }
   return history;
+}
+
+/** The file a local run's notification is written to, in its directory: what the topic would have received. */
+export const NOTIFICATION_JSON = 'notification.json';
+
+/**
+ * Writes the message the run would send (when the default policy sends one) beside its report, as
+ * the notifier does on AWS; returns the verdict the next run is compared with.
+ */
+function writeNotification(where: string, report: RunReport, previousVerdict: Verdict | null, output: HistoryOutput): Verdict | null {
+  const skipped = report.verdict === 'skipped' ? (report.reasons[0] ?? 'skipped') : null;
+  const run: FinishedRun = {
+    runId: report.runId,
+    status: report.verdict === 'passed' || skipped !== null ? 'SUCCEEDED' : 'FAILED',
+    error: null,
+    report: skipped === null ? report : null,
+    skipped,
+    safetyNet: null,
+    previousVerdict,
+    links: { execution: null, report: path.resolve(where, 'report.html') },
+  };
+  const outcome = runOutcome(run);
+  if (shouldNotify(outcome, false)) {
+    const file = path.join(where, NOTIFICATION_JSON);
+    writeFileSync(file, `${JSON.stringify(buildNotification(run), null, 2)}\n`);
+    output.out(`Notification (${outcome}) written to ${file}`);
+  }
+  return judgedVerdict(run, outcome) ?? previousVerdict;
 }

@@ -9,7 +9,7 @@ import { HouseFunction, houseSizing, REPO_ROOT } from './house-function';
 import { invalidPropsOf } from './invalid-props';
 
 /** The step handlers, by the file name of their module in `steps/handlers/`. */
-export type StepKey = 'validate-input' | 'traffic' | 'tally-window' | 'verify-orders' | 'report' | 'safety-net' | 'schedule-start';
+export type StepKey = 'validate-input' | 'traffic' | 'tally-window' | 'verify-orders' | 'report' | 'safety-net' | 'schedule-start' | 'notify';
 
 /** The environment variable a local runner reads to map a function to its handler module. */
 export const STEP_ENV_VAR = 'GAMEDAY_STEP';

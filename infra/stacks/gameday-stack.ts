@@ -1,5 +1,6 @@
 // The GameDay stack: lock table, step functions, the state machine, its safety net and its schedules.
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -7,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type GameDayConfig, regionOfArn, validateGameDayConfig } from '../config';
 import { GameDayDashboard } from '../constructs/gameday-dashboard';
+import { GameDayNotifications } from '../constructs/gameday-notifications';
 import { GameDaySchedules } from '../constructs/gameday-schedules';
 import { GameDayStateMachine } from '../constructs/gameday-state-machine';
 import { GameDaySteps } from '../constructs/gameday-steps';
@@ -49,6 +51,8 @@ export class GameDayStack extends Stack {
   readonly reconciler: scheduler.ISchedule;
   /** Run reports (JSON and HTML), kept beyond the 90 days of execution history. */
   readonly reportArchive: ReportArchive;
+  /** The topic every finished run and every alarm is announced on. */
+  readonly notifications: GameDayNotifications;
   readonly dashboard: GameDayDashboard;
 
   constructor(scope: Construct, id: string, props: GameDayStackProps) {
@@ -92,7 +96,20 @@ export class GameDayStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'The GameDay state machine' });
     new CfnOutput(this, 'LockTableName', { value: lockTable.tableName, description: 'The GameDay run lock' });
 
+    this.notifications = new GameDayNotifications(this, 'Notifications', {
+      notify: config.notify,
+      stateMachine: gameDay.stateMachine,
+      executionArnPattern: gameDay.executionArnPattern,
+      safetyNet: safetyNet.function.fn,
+      lockTable,
+      reportBucket: reportArchive.bucket,
+      metricNamespace: config.metricNamespace,
+      deadLetterQueue: safetyNet.deadLetterQueue,
+    });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.notifications.topic.topicArn, description: 'Every finished run and every GameDay alarm is announced here' });
+
     this.dashboard = new GameDayDashboard(this, 'Dashboard', {
+      alarmActions: [new cloudwatchActions.SnsAction(this.notifications.topic)],
       config,
       stateMachine,
       reportBucket: reportArchive.bucket,
@@ -105,7 +122,7 @@ export class GameDayStack extends Stack {
 
     this.acknowledgeNagFindings({
       invokedBySteps: steps.all,
-      functions: [...steps.all, safetyNet.function, schedules.scheduleStart],
+      functions: [...steps.all, safetyNet.function, schedules.scheduleStart, this.notifications.notifier],
       executionReaders: [safetyNet.function, schedules.scheduleStart],
       schedulerRole: schedules.role,
       scheduledFunctions: [safetyNet.function, schedules.scheduleStart],

@@ -31,6 +31,9 @@ export const MetricNames = {
   RunFailed: 'RunFailed',
   RunInconclusive: 'RunInconclusive',
   RunAborted: 'RunAborted',
+  /** A run the preflight's gate skipped (a change freeze, outside the window, halted), and one stopped by `gameday halt`: counted apart from failures. */
+  RunSkipped: 'RunSkipped',
+  RunHalted: 'RunHalted',
   /** p99 latency per phase: in the run log, an object keyed by phase. */
   LatencyP99Ms: 'LatencyP99Ms',
 } as const;

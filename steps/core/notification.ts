@@ -17,8 +17,10 @@ export interface FinishedRun {
   readonly status: string;
   /** The execution's error and cause, when it failed or was stopped. */
   readonly error: { readonly error: string; readonly cause: string } | null;
-  /** The run report; null for a run that died before its report step. */
+  /** The run report; null for a run that died before its report step, or one the gate skipped. */
   readonly report: RunReport | null;
+  /** Why the preflight's gate skipped the run; null when it did not. */
+  readonly skipped: string | null;
   readonly safetyNet: SafetyNetReport;
   /** The verdict of the last judged run before this one; null when there was none. */
   readonly previousVerdict: Verdict | null;
@@ -44,8 +46,9 @@ export interface ChatbotNotification {
 }
 
 /** The outcome the message names: a stopped-by-halt run is halted, a pass after a miss is recovered. */
-export function runOutcome(run: Pick<FinishedRun, 'status' | 'error' | 'report' | 'previousVerdict'>): RunOutcome {
+export function runOutcome(run: Pick<FinishedRun, 'status' | 'error' | 'report' | 'skipped' | 'previousVerdict'>): RunOutcome {
   if (run.status === 'ABORTED' && run.error?.error === HALT_STOP_ERROR) return 'halted';
+  if (run.skipped !== null) return 'skipped';
   if (!run.report) return 'died';
   const verdict = run.report.verdict;
   if (verdict === 'passed' && run.previousVerdict !== null && run.previousVerdict !== 'passed') return 'recovered';
@@ -59,7 +62,7 @@ export function shouldNotify(outcome: RunOutcome, everyRun: boolean): boolean {
 
 /** Whether this run's verdict becomes the "previous verdict" of the next: skipped and halted runs judged nothing. */
 export function judgedVerdict(run: Pick<FinishedRun, 'report'>, outcome: RunOutcome): Verdict | null {
-  if (outcome === 'halted') return null;
+  if (outcome === 'halted' || outcome === 'skipped') return null;
   // A run that died never reached its verdict: it did not pass, so the next pass is a recovery.
   if (outcome === 'died') return 'aborted';
   const verdict = run.report?.verdict ?? null;
@@ -110,7 +113,7 @@ function nextSteps(outcome: RunOutcome, run: FinishedRun): string[] {
 export function buildNotification(run: FinishedRun): ChatbotNotification {
   const outcome = runOutcome(run);
   const lines: string[] = [];
-  const reasons = run.report?.reasons ?? (run.error ? [`${run.error.error}: ${run.error.cause}`] : [`the execution ended ${run.status}`]);
+  const reasons = run.skipped !== null ? [run.skipped] : run.report?.reasons ?? (run.error ? [`${run.error.error}: ${run.error.cause}`] : [`the execution ended ${run.status}`]);
   if (outcome === 'died') lines.push(`The execution ended *${run.status}* before its report step.`);
   if (outcome === 'recovered') lines.push(`The hypothesis held again after the last run ended *${String(run.previousVerdict)}*.`);
   lines.push(...reasons.slice(0, 5).map((reason) => `• ${reason}`));
@@ -137,4 +140,10 @@ export function buildNotification(run: FinishedRun): ChatbotNotification {
       additionalContext: { runId: run.runId, outcome, status: run.status },
     },
   };
+}
+
+/** The same message as plain text, for email subscribers (SNS sends each protocol its own). */
+export function notificationText(message: ChatbotNotification): string {
+  const plain = (text: string) => text.replace(/:[a-z_]+: /g, '').replace(/\*/g, '');
+  return [plain(message.content.title), '', plain(message.content.description), '', ...message.content.nextSteps.map((step) => `- ${step}`), ''].join('\n');
 }

@@ -96,6 +96,7 @@ type Principal =
   | 'safety net'
   | 'schedules'
   | 'schedule-start'
+  | 'notifier'
   | 'schema setup'
   | 'shop'
   | 'worker';
@@ -112,6 +113,7 @@ const PRINCIPALS: Record<Principal, { role: string; modes: readonly Mode[] }> = 
   'safety net': { role: 'SafetyNetRole', modes: ['lab', 'fragile lab', 'own target'] },
   schedules: { role: 'SchedulesSchedulerRole', modes: ['lab', 'fragile lab', 'own target'] },
   'schedule-start': { role: 'SchedulesScheduleStartRole', modes: ['lab', 'fragile lab', 'own target'] },
+  notifier: { role: 'NotifyRole', modes: ['lab', 'fragile lab', 'own target'] },
   'schema setup': { role: 'SchemaSetupRole', modes: ['lab', 'fragile lab'] },
   shop: { role: 'ShopRole', modes: ['lab', 'fragile lab'] },
   worker: { role: 'WorkerRole', modes: ['lab'] },
@@ -154,6 +156,7 @@ const LAB: readonly Mode[] = ['lab', 'fragile lab'];
 const WORKER_STATES = ['BaselineWorker', 'OutageWorker', 'RestoringWorker', 'RecoveryWorker'];
 const TIMELINE_KEY = { 'dynamodb:LeadingKeys': ['timeline#run-1#outage#0#0'] };
 const LOCK_ITEM = { 'dynamodb:LeadingKeys': ['gameday'] };
+const LAST_VERDICT_ITEM = { 'dynamodb:LeadingKeys': ['notify#last-verdict'] };
 const fault = (d: Deployment): Resources => ({ proxy: d.target.proxy, 'target-group': d.target.targetGroup, cluster: d.target.cluster, db: d.target.writer });
 const register = (d: Deployment): Resources => ({ 'target-group': d.target.targetGroup, db: d.target.writer });
 const describe_ = (d: Deployment): Resources => ({ proxy: d.target.proxy, 'target-group': d.target.targetGroup });
@@ -271,6 +274,23 @@ const CALLS: readonly Call[] = [
   { principal: 'report', call: 'stores into another bucket', action: 's3:PutObject', resources: () => ({ object: `${ANOTHER.bucket}/runs/run-1/report.json` }), expect: 'Denied' },
   // ---- the safety net and the schedules
   logs('safety net', 'SafetyNetLogs'),
+  // ---- the notifier: one message per finished run
+  { principal: 'notifier', call: 'publishes to the topic', action: 'sns:Publish', resources: (d) => ({ topic: d.arn('AWS::SNS::Topic', 'NotificationsTopic', 'Ref') }), expect: 'Allowed' },
+  { principal: 'notifier', call: "reads a run's report", action: 's3:GetObject', resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.json` }), expect: 'Allowed' },
+  { principal: 'notifier', call: "reads a run's HTML", action: 's3:GetObject', resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.html` }), expect: 'Denied' },
+  { principal: 'notifier', call: 'reads the last verdict', action: 'dynamodb:GetItem', resources: (d) => ({ table: d.lockTable }), context: () => LAST_VERDICT_ITEM, expect: 'Allowed' },
+  { principal: 'notifier', call: 'records the last verdict', action: 'dynamodb:PutItem', resources: (d) => ({ table: d.lockTable }), context: () => LAST_VERDICT_ITEM, expect: 'Allowed' },
+  { principal: 'notifier', call: 'writes the lock item', action: 'dynamodb:PutItem', resources: (d) => ({ table: d.lockTable }), context: () => LOCK_ITEM, expect: 'Denied' },
+  {
+    principal: 'notifier',
+    call: 'counts skipped and halted runs in its namespace',
+    action: 'cloudwatch:PutMetricData',
+    resources: () => ({ '*': '*' }),
+    context: (d) => ({ 'cloudwatch:namespace': d.built.config.metricNamespace }),
+    expect: 'Allowed',
+  },
+  { principal: 'safety net', call: 'hands its outcome to the notifier', action: 'lambda:InvokeFunction', resources: (d) => ({ function: d.fn('Notify') }), expect: 'Allowed' },
+  logs('notifier', 'NotifyLogs'),
   { principal: 'safety net', call: 'reads the target', action: 'rds:DescribeDBProxyTargets', resources: describe_, expect: 'Allowed' },
   { principal: 'safety net', call: 'registers the target', action: 'rds:RegisterDBProxyTargets', resources: register, expect: 'Allowed' },
   { principal: 'safety net', call: 'registers into another target group', action: 'rds:RegisterDBProxyTargets', resources: (d) => ({ ...register(d), 'target-group': ANOTHER.targetGroup }), expect: 'Denied' },
@@ -447,7 +467,7 @@ function sdkActionsIn(dir: string): Array<{ file: string; action: string }> {
 
 describe('the runtime code against the table', () => {
   test.each([
-    ['steps/adapters', ['validate-input', 'traffic (small)', 'traffic (large)', 'tally-window', 'verify-orders', 'report', 'safety net', 'schedule-start'] as Principal[]],
+    ['steps/adapters', ['validate-input', 'traffic (small)', 'traffic (large)', 'tally-window', 'verify-orders', 'report', 'safety net', 'schedule-start', 'notifier'] as Principal[]],
     ['shop/adapters', ['shop', 'worker'] as Principal[]],
   ])('every SDK command sent in %s is an allowed call of one of its principals', (dir, principals) => {
     // Given the SDK commands the runtime code sends

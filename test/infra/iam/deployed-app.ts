@@ -245,6 +245,17 @@ export class DeployedApp {
         const name = prop('Name') ?? generated;
         return { ref: name, attributes: { Arn: regional('events', `rule/${name}`) } };
       }
+      case 'AWS::SNS::Topic': {
+        const name = prop('TopicName') ?? generated;
+        const arn = regional('sns', name);
+        return { ref: arn, attributes: { TopicArn: arn, TopicName: name } };
+      }
+      case 'AWS::KMS::Key': {
+        // A key id is a UUID.
+        const hex = hexId(key, 32);
+        const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+        return { ref: id, attributes: { Arn: regional('kms', `key/${id}`), KeyId: id } };
+      }
       case 'AWS::EC2::SecurityGroup':
         return { ref: `sg-${hexId(key)}`, attributes: { GroupId: `sg-${hexId(key)}` } };
       case 'AWS::EC2::VPC':

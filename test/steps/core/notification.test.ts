@@ -8,7 +8,7 @@ const validate = new Ajv({ allErrors: true, strict: true }).compile(CHATBOT_CUST
 const links = { execution: 'https://console.aws.amazon.com/states/home#/v2/executions/details/arn', report: 'https://s3.console.aws.amazon.com/s3/object/reports?prefix=runs/r1/report.html' };
 
 function run(partial: Partial<FinishedRun>): FinishedRun {
-  return { runId: 'scheduled-20261208T020000Z', status: 'SUCCEEDED', error: null, report: runReport('scheduled-20261208T020000Z', '2026-12-08T02:00:00.000Z'), safetyNet: null, previousVerdict: 'passed', links, ...partial };
+  return { runId: 'scheduled-20261208T020000Z', status: 'SUCCEEDED', error: null, report: runReport('scheduled-20261208T020000Z', '2026-12-08T02:00:00.000Z'), skipped: null, safetyNet: null, previousVerdict: 'passed', links, ...partial };
 }
 
 const failedReport = runReport('r-failed', '2026-12-08T02:00:00.000Z', (r) => {
@@ -106,7 +106,7 @@ describe('who hears of a run', () => {
       runOutcome(run({ previousVerdict: 'aborted' })),
       runOutcome(run({ status: 'FAILED', report: null })),
       runOutcome(run({ status: 'ABORTED', error: { error: HALT_STOP_ERROR, cause: 'change freeze' }, report: null })),
-      runOutcome(run({ report: runReport('s', '2026-12-08T02:00:00.000Z', (r) => (r.verdict = 'skipped')) })),
+      runOutcome(run({ report: null, skipped: 'change freeze: release-freeze is CLOSED' })),
     ];
 
     // Then each is named and each speaks
@@ -116,7 +116,7 @@ describe('who hears of a run', () => {
 
   test('skipped and halted runs leave the previous verdict alone; a death counts as a miss', () => {
     // Given a skipped, a halted and a died run
-    const skipped = run({ report: runReport('s', '2026-12-08T02:00:00.000Z', (r) => (r.verdict = 'skipped')) });
+    const skipped = run({ report: null, skipped: 'change freeze: release-freeze is CLOSED' });
     const halted = run({ status: 'ABORTED', error: { error: HALT_STOP_ERROR, cause: '' }, report: null });
     const died = run({ status: 'FAILED', report: null });
 
