@@ -16,6 +16,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { NotifyConfig } from '../config';
 import { LAST_VERDICT_KEY } from '../../steps/adapters/notify-ports';
+import { STEP_ENV } from '../../steps/core/step-environment';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../nag';
 import { StepFunction } from './step-function';
 
@@ -85,11 +86,11 @@ export class GameDayNotifications extends Construct {
       description: 'GameDay: one message per finished run on the notifications topic',
       timeout: Duration.seconds(30),
       environment: {
-        TOPIC_ARN: this.topic.topicArn,
-        REPORT_BUCKET: props.reportBucket.bucketName,
-        LOCK_TABLE: props.lockTable.tableName,
-        METRIC_NAMESPACE: props.metricNamespace,
-        NOTIFY_EVERY_RUN: String(props.notify.everyRun),
+        [STEP_ENV.topicArn]: this.topic.topicArn,
+        [STEP_ENV.reportBucket]: props.reportBucket.bucketName,
+        [STEP_ENV.lockTable]: props.lockTable.tableName,
+        [STEP_ENV.metricNamespace]: props.metricNamespace,
+        [STEP_ENV.notifyEveryRun]: String(props.notify.everyRun),
       },
     });
     const role = this.notifier.role;

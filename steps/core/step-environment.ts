@@ -13,4 +13,10 @@ export const STEP_ENV = Object.freeze({
   stateMachineArn: 'STATE_MACHINE_ARN',
   /** The bucket the report step stores run reports in. */
   reportBucket: 'REPORT_BUCKET',
+  /** The notifications topic the notifier publishes to. */
+  topicArn: 'TOPIC_ARN',
+  /** The stack's metric namespace (the notifier counts skipped and halted runs in it). */
+  metricNamespace: 'METRIC_NAMESPACE',
+  /** `true`: announce every run, passes too. */
+  notifyEveryRun: 'NOTIFY_EVERY_RUN',
 });

@@ -6,6 +6,7 @@ import { createNotifyPorts, defaultNotifyClients } from '../adapters/notify-port
 import type { NotifyPorts } from '../core/notify-run';
 import { notifyFinishedRun } from '../core/notify-run';
 import { reportKeys } from '../core/report-storage';
+import { STEP_ENV } from '../core/step-environment';
 
 const logger = createStepLogger('notify');
 let ports: NotifyPorts | undefined;
@@ -20,12 +21,12 @@ function linksFor(region: string, bucket: string) {
 
 export async function handler(event: unknown, context?: Context): Promise<{ outcome: string | null; notified: boolean }> {
   logInvocation(logger, {}, context);
-  const bucket = requireEnv('REPORT_BUCKET');
+  const bucket = requireEnv(STEP_ENV.reportBucket);
   ports ??= createNotifyPorts(
-    { topicArn: requireEnv('TOPIC_ARN'), reportBucket: bucket, lockTable: requireEnv('LOCK_TABLE'), metricNamespace: requireEnv('METRIC_NAMESPACE') },
+    { topicArn: requireEnv(STEP_ENV.topicArn), reportBucket: bucket, lockTable: requireEnv(STEP_ENV.lockTable), metricNamespace: requireEnv(STEP_ENV.metricNamespace) },
     defaultNotifyClients(),
   );
-  const result = await notifyFinishedRun(event, ports, { everyRun: process.env.NOTIFY_EVERY_RUN === 'true', links: linksFor(requireEnv('AWS_REGION'), bucket) });
+  const result = await notifyFinishedRun(event, ports, { everyRun: process.env[STEP_ENV.notifyEveryRun] === 'true', links: linksFor(requireEnv('AWS_REGION'), bucket) });
   logger.info('finished run announced', result);
   return result;
 }
