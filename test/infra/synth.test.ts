@@ -40,7 +40,7 @@ describe('synthesizeGameDay', () => {
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
       .map((resource) => (resource.Properties.Environment as { Variables: Record<string, string> }).Variables.GAMEDAY_STEP)
       .sort();
-    expect(steps).toEqual(['report', 'safety-net', 'schedule-start', 'tally-window', 'traffic', 'traffic', 'validate-input', 'verify-orders']);
+    expect(steps).toEqual(['notify', 'report', 'safety-net', 'schedule-start', 'tally-window', 'traffic', 'traffic', 'validate-input', 'verify-orders']);
   });
 
   test('skips bundling unless asked for', () => {
