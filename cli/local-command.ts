@@ -5,6 +5,7 @@ import type { ReportSubject } from '../report/html-report';
 import type { RunOverrides, RunReport } from '../steps/core/contracts';
 import type { TargetProfile } from '../steps/core/target-profile';
 import { validateRunInput } from '../steps/core/run-config';
+import { ARRIVAL_MODES } from '../steps/core/run-settings';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
 import type { LocalRunResult, Progress } from '../local/runner/runner';
 import { describeEnding } from './ending';
@@ -78,6 +79,8 @@ export function addLocalRunOptions(command: Command): Command {
     .option('--error-budget-percent <n>', 'failed share of one outage window that ends the hold early (default: off)', wholeNumber)
     .addOption(new Option('--change-calendar <open|closed>', "the lab's change calendar: closed ends the run skipped before any harm (exit 4)").argParser(calendarState).default('OPEN', 'open'))
     .option('--ignore-change-freeze', 'run even while the change calendar is closed (an explicit override)', false)
+    .addOption(new Option('--arrivals <mode>', 'how the requests arrive: evenly spaced, or as a Poisson process').choices(ARRIVAL_MODES).default(LOCAL_EXPERIMENT.arrivals))
+    .option('--arrival-seed <n>', 'seed of the Poisson arrivals, to replay a run (default: drawn, and recorded in the report)', wholeNumber)
     .option('--registration-delay-seconds <n>', `the lab's delay from register to AVAILABLE (default ${(LOCAL_LAB.registrationDelayMs ?? 0) / 1000})`, wholeNumber)
     .option('--verify-sample <n>', "prove at most n accepted writes by lookup, a uniform random sample above it (default: the profile's sampleLimit)", wholeNumber)
     .option('--target <profile>', 'a target profile (JSON): run against the service its local section starts, instead of the Chaos Shop')
@@ -87,7 +90,7 @@ export function addLocalRunOptions(command: Command): Command {
 /** Execution input from the flags, refused with every problem listed before anything starts. */
 export function overridesFrom(options: LocalCommandOptions): RunOverrides {
   const overrides: RunOverrides = {};
-  const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds', 'windowSeconds', 'trafficWorkers', 'errorBudgetPercent', 'verifySample'] as const;
+  const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds', 'windowSeconds', 'trafficWorkers', 'errorBudgetPercent', 'verifySample', 'arrivals', 'arrivalSeed'] as const;
   for (const key of keys) if (options[key] !== undefined) (overrides as Record<string, unknown>)[key] = options[key];
   if (options.dryRun) overrides.dryRun = true;
   if (options.ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;

@@ -292,7 +292,7 @@ function readExperiment(value: unknown, problems: string[]): ExperimentDefaults 
   if (value === undefined) return DEFAULT_EXPERIMENT;
   const input = asRecord(value, 'experiment', problems);
   const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !(k in NUMERIC_SETTINGS))) problems.push(`unknown key "experiment.${extra}"`);
+  for (const extra of Object.keys(input).filter((k) => !(k in NUMERIC_SETTINGS) && k !== 'arrivals')) problems.push(`unknown key "experiment.${extra}"`);
   problems.push(...checkSettingValues(input, 'experiment.'));
   if (problems.length > before) return undefined;
   const experiment: ExperimentDefaults = { ...DEFAULT_EXPERIMENT, ...(input as Partial<ExperimentDefaults>) };

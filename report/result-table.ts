@@ -1,5 +1,6 @@
 // The result a GameDay team reads in the terminal: the seed's table, from a run report.
 import type { RunReport } from '../steps/core/contracts';
+import { PHASES } from '../steps/core/hypothesis';
 import { COMPARE_TITLES, compareRows, degradationLabel, formatPhaseLatency, formatSeconds, type ReportRow, type ReportRowId, runRows } from './report-rows';
 
 /** The seed's two count lines align their values. */
@@ -52,7 +53,15 @@ export function checkState(check: { observed: boolean; held: boolean }): 'held' 
 function trafficLine({ traffic, fault }: RunReport): string {
   const halted = fault.haltedBy === 'errorBudget' ? '; the error budget ended the hold' : fault.haltedBy === 'stopCondition' ? '; a stop condition ended the hold' : '';
   const workers = `${traffic.workers} ${traffic.workers === 1 ? 'worker' : 'workers'}`;
-  return `  Traffic: ${workers}, windows baseline ${traffic.windows.baseline} + experiment ${traffic.windows.experiment}, start lag at most ${traffic.maxStartLagMs} ms${halted}`;
+  const line = `  Traffic: ${workers}, windows baseline ${traffic.windows.baseline} + experiment ${traffic.windows.experiment}, start lag at most ${traffic.maxStartLagMs} ms${halted}`;
+  // Reports from before the arrivals were recorded have no send lag.
+  if (!traffic.sendLagMs) return line;
+  const lag = PHASES.map((phase) => {
+    const l = traffic.sendLagMs[phase];
+    return `${phase} ${l.p50}/${l.p99}/${l.max}${l.late > 0 ? ` (${l.late} late)` : ''}`;
+  }).join('  ');
+  const seed = traffic.arrivals === 'poisson' ? ` (seed ${traffic.arrivalSeed})` : '';
+  return `${line}\n  Arrivals: ${traffic.arrivals}${seed}; send lag p50/p99/max ms: ${lag} (late: more than 10 ms)`;
 }
 
 /** The seed's BEFORE/AFTER table: the fragile build beside the resilient one. */

@@ -1,5 +1,8 @@
 // `gameday start`: a GameDay on AWS, followed live.
+import { Option } from 'commander';
+import { ARRIVAL_MODES } from '../../steps/core/run-settings';
 import type { StartOverrides } from '../aws/commands';
+import { wholeNumber } from '../local-command';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom, withoutTolerances } from '../hypothesis-options';
 import { outputPathOption } from '../output-paths';
 import { type AwsOptions, awsCommands, positiveWholeNumber, type RegisterCommand, withTarget } from './context';
@@ -25,6 +28,8 @@ export const registerStart: RegisterCommand = (program, ctx) => {
     .option('--window-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--traffic-workers <n>', 'override the stack default (default: as many as the rates need)', positiveWholeNumber)
     .option('--error-budget-percent <n>', 'override the stack default (default: off)', positiveWholeNumber)
+    .addOption(new Option('--arrivals <mode>', 'override the stack default: evenly spaced (uniform) or a Poisson process').choices(ARRIVAL_MODES))
+    .option('--arrival-seed <n>', 'seed of the Poisson arrivals, to replay a run (default: drawn, and recorded in the report)', wholeNumber)
     .action(async (options: AwsOptions & Omit<StartOverrides, 'hypothesis' | 'ignoreChangeFreeze'> & ToleranceOptions & { dryRun: boolean; ignoreChangeFreeze: boolean; junit?: string }) => {
       const { region, stateMachineArn, stack, dryRun, ignoreChangeFreeze, junit, ...rest } = options;
       const overrides = Object.fromEntries(Object.entries(withoutTolerances(rest)).filter(([, value]) => value !== undefined)) as StartOverrides;

@@ -24,6 +24,8 @@ export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
   drainZeroReadings: 2,
   availablePollSeconds: 1,
   availableTimeoutSeconds: 30,
+  arrivals: 'uniform',
+  arrivalSeed: null,
   dryRun: false,
 });
 

@@ -3,6 +3,7 @@ import type { FaultRecord, HoldRecord, RunConfig, RunReport, TrafficResult, Verd
 import { alarmNames, unobservedChecks } from '../../steps/core/hypothesis';
 import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import { faultWindowOf, trafficByPhase } from '../../steps/core/report';
+import { windowLateness } from '../../steps/core/traffic-windows';
 
 /**
  * What the runner saw of an execution as its states ended: the config, the traffic of the windows
@@ -58,7 +59,7 @@ export function reportWithoutReportStep(args: {
   const window = faultWindowOf(fault, args.config?.dryRun ?? false);
   const baseline = records.baseline ?? null;
   const experiment = records.experiment ?? null;
-  const { labelled, phases, latencyMs, total } = trafficByPhase(baseline, experiment, window);
+  const { labelled, phases, latencyMs, sendLagMs, total } = trafficByPhase(baseline, experiment, window);
   const hold = records.hold ?? null;
   return {
     runId: args.runId,
@@ -91,6 +92,10 @@ export function reportWithoutReportStep(args: {
       workers: args.config?.trafficWorkers ?? 0,
       windows: { baseline: baseline?.windows ?? 0, experiment: experiment?.windows ?? 0 },
       maxStartLagMs: Math.max(baseline?.startLagMs ?? 0, experiment?.startLagMs ?? 0),
+      arrivals: args.config?.arrivals ?? 'uniform',
+      arrivalSeed: args.config?.arrivalSeed ?? 0,
+      sendLagMs,
+      lateSendsByWindow: [baseline, experiment].flatMap((traffic) => (traffic ? [windowLateness(traffic.phase, 0, traffic.timeline)] : [])),
     },
     phases,
     latencyMs,
@@ -100,3 +105,4 @@ export function reportWithoutReportStep(args: {
     transitions: args.transitions,
   };
 }
+

@@ -70,8 +70,15 @@ export interface RunSettings {
   readonly availablePollSeconds: number;
   /** How long to wait for the re-registered target to become AVAILABLE. */
   readonly availableTimeoutSeconds: number;
+  /** How the requests arrive: evenly spaced (`uniform`) or as a Poisson process (`poisson`). */
+  readonly arrivals: ArrivalMode;
+  /** Seed of the Poisson draws, so a run can be replayed; null: drawn per run (the config records it). */
+  readonly arrivalSeed: number | null;
   readonly dryRun: boolean;
 }
+
+/** How the requests of a schedule arrive: evenly spaced, or as a Poisson process (exponential gaps). */
+export type ArrivalMode = 'uniform' | 'poisson';
 
 /** The settings an execution input may override; the others are the stack's alone. */
 type OverridableSetting =
@@ -85,6 +92,8 @@ type OverridableSetting =
   | 'trafficWorkers'
   | 'errorBudgetPercent'
   | 'verifySample'
+  | 'arrivals'
+  | 'arrivalSeed'
   | 'dryRun';
 
 /** What an execution input may carry: overrides of the stack's defaults (ValidateInput checks them). */
@@ -129,6 +138,9 @@ export interface RunConfig extends Pick<RunSettings, 'baselineSeconds' | 'outage
   readonly availablePollIterations: number;
   /** true: the fault states are skipped (the report says so). */
   readonly dryRun: boolean;
+  /** How the requests arrive, and the seed of the Poisson draws (drawn at validation when the input set none). */
+  readonly arrivals: ArrivalMode;
+  readonly arrivalSeed: number;
   /** What the hypothesis tolerates: the stack's tolerances under the input's. */
   readonly hypothesis: HypothesisTolerances;
   /** The input's explicit override of a CLOSED change calendar (a manual run only should set it). */
@@ -196,6 +208,18 @@ export interface TrafficResult {
   failures?: Record<string, number>;
 }
 
+/** One window's sends over all its workers: the requests it sent and how many left more than 10 ms late. */
+export interface WindowLateness {
+  /** The traffic phase (`baseline`, `experiment`) and the window's number in it. */
+  phase: string;
+  window: number;
+  startedAtMs: number;
+  requests: number;
+  late: number;
+  /** late / requests, in percent (two decimals); 0 for a window that sent nothing. */
+  latePercent: number;
+}
+
 /** Where one phase of a windowed run stands: the next window's schedule, and what the last window saw. */
 export interface WindowState {
   /** `baseline` or `experiment`: names the orders and the stored timelines. */
@@ -240,7 +264,7 @@ export interface PhaseCounts {
 }
 
 /** The parts of the steady-state hypothesis, each a check the run must observe and that must hold. */
-export type HypothesisCheckId = 'steadyState' | 'faultBit' | 'servedDuringOutage' | 'restored' | 'drainedOnce';
+export type HypothesisCheckId = 'trafficAsIntended' | 'steadyState' | 'faultBit' | 'servedDuringOutage' | 'restored' | 'drainedOnce';
 
 /** One bound of a check: its limit (null: no bound set) beside what the run measured (null: not measured). */
 export interface HypothesisBound {
@@ -300,8 +324,20 @@ export interface RunReport {
   timeline: Array<{ t: number; phase: 'baseline' | 'outage' | 'recovery' } & PhaseCounts>;
   /** Register to the first read the database served, the same from AVAILABLE, and AVAILABLE to both queues empty with every queued order recorded. */
   recovery: { timeToFirstDatabaseReadMs: number | null; timeToFirstDatabaseReadAfterAvailableMs: number | null; timeToDrainMs: number | null };
-  /** How the traffic ran: workers per window, windows per phase, the worst start lag at a window boundary. */
-  traffic: { workers: number; windows: { baseline: number; experiment: number }; maxStartLagMs: number };
+  /**
+   * How the traffic ran: workers per window, windows per phase, the worst start lag at a window
+   * boundary; how the requests arrived (the seed replays a Poisson run); how late they left against
+   * their intended times, per phase and per window.
+   */
+  traffic: {
+    workers: number;
+    windows: { baseline: number; experiment: number };
+    maxStartLagMs: number;
+    arrivals: ArrivalMode;
+    arrivalSeed: number;
+    sendLagMs: { baseline: SendLagSummary; outage: SendLagSummary; recovery: SendLagSummary };
+    lateSendsByWindow: WindowLateness[];
+  };
   /** Every part of the hypothesis, and the tolerances it was judged with. */
   hypothesis: { tolerances: HypothesisTolerances; checks: HypothesisCheck[] };
   transitions: number | null;
@@ -386,6 +422,8 @@ export interface ReportInput {
   experiment: { traffic: TrafficResult; fault: FaultRecord; hold?: HoldRecord };
   /** The table the workers stored their per-second timelines in (windowed runs). */
   timelineTable?: string;
+  /** Every window's sends, read with the stored timelines; absent: each phase's timeline counts as one window. */
+  windowLateness?: WindowLateness[];
   /** What the fault strikes: the report names it, so a run is compared with earlier runs against the same target; and the profile's name and words. */
   target?: { proxyName: string; profile?: string; labels?: TargetLabels };
   drain: { startedAt: string; endedAt: string; drained: boolean; polls: number; queue: QueueDepth; dlq: QueueDepth };

@@ -19,6 +19,8 @@ export interface HypothesisTolerances {
   readonly maxDrainSeconds: number | null;
   /** Degraded answers (reads served degraded, writes deferred), as a percent of the baseline's, that still count as a steady state. */
   readonly maxDegradedBaselinePercent: number;
+  /** Requests of one window that left more than 10 ms after their intended time, as a percent of its requests, beyond which the window's traffic is invalid. */
+  readonly maxLateSendsPercent: number;
 }
 
 export type ToleranceKey = keyof HypothesisTolerances;
@@ -34,6 +36,13 @@ export interface ToleranceSpec {
   readonly meaning: string;
 }
 
+/**
+ * A window's traffic stays valid while at most this share of its requests left more than 10 ms late.
+ * A window that starts late sends its overdue requests at once: a local window starts tens of
+ * milliseconds after its intended start, which at 4 requests a second in 5 s windows is 1 request in 20.
+ */
+const LATE_SENDS_DEFAULT_PERCENT = 10;
+
 export const TOLERANCES: Readonly<Record<ToleranceKey, ToleranceSpec>> = Object.freeze({
   maxFailedReadsPercent: { default: 0, min: 0, max: 100, nullable: false, flag: '--max-failed-reads-percent', meaning: 'failed reads a phase may have, as a percent of its reads' },
   maxFailedWritesPercent: { default: 0, min: 0, max: 100, nullable: false, flag: '--max-failed-writes-percent', meaning: 'failed writes a phase may have, as a percent of its writes' },
@@ -41,6 +50,7 @@ export const TOLERANCES: Readonly<Record<ToleranceKey, ToleranceSpec>> = Object.
   maxRecoverySeconds: { default: null, min: 0, max: 3600, nullable: true, flag: '--max-recovery-seconds', meaning: 'seconds from register to the first database read (default: no bound)' },
   maxDrainSeconds: { default: null, min: 0, max: 3600, nullable: true, flag: '--max-drain-seconds', meaning: 'seconds from AVAILABLE until the queues drained (default: no bound)' },
   maxDegradedBaselinePercent: { default: 0, min: 0, max: 100, nullable: false, flag: '--max-degraded-baseline-percent', meaning: 'degraded answers the baseline may have, as a percent of its answers (a steady state serves from the database)' },
+  maxLateSendsPercent: { default: LATE_SENDS_DEFAULT_PERCENT, min: 0, max: 100, nullable: false, flag: '--max-late-sends-percent', meaning: 'requests of one window that may leave more than 10 ms late, as a percent of its requests, before its traffic is invalid' },
 });
 
 export const TOLERANCE_KEYS = Object.freeze(Object.keys(TOLERANCES) as ToleranceKey[]);

@@ -1,5 +1,5 @@
 // Judges a finished run: each part of the steady-state hypothesis as a check with its evidence, then the verdict and its reasons.
-import type { HypothesisBound, HypothesisCheck, PhaseCounts, ReportInput, RunReport, Verdict } from './contracts';
+import type { HypothesisBound, HypothesisCheck, PhaseCounts, ReportInput, RunReport, Verdict, WindowLateness } from './contracts';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
 import { describeProof } from './write-proof';
 
@@ -25,6 +25,8 @@ export interface Evidence {
   recovery: RunReport['recovery'];
   /** Orders customers tried to place that never got recorded (failed without a row, or lost). */
   neverCommitted: number;
+  /** Every window's sends: how many left more than 10 ms late. */
+  lateness: readonly WindowLateness[];
 }
 
 export interface Judgement {
@@ -40,24 +42,27 @@ export interface Judgement {
  */
 export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgement {
   const tolerances = input.config.hypothesis;
-  const checks = [steadyState(evidence, tolerances), faultBit(input, evidence), servedDuringOutage(input, evidence, tolerances), restored(evidence, tolerances), drainedOnce(input, evidence, tolerances)];
+  const checks = [trafficAsIntended(evidence, tolerances), steadyState(evidence, tolerances), faultBit(input, evidence), servedDuringOutage(input, evidence, tolerances), restored(evidence, tolerances), drainedOnce(input, evidence, tolerances)];
   const rules = brokenRules(input, evidence, checks);
   // Every part that was observed and did not hold fails the run, named by a rule above or else by itself.
   const unexplained = rules.length === 0 ? checks.filter((c) => c.observed && !c.held).map((c) => `${c.title} did not hold: ${c.detail}`) : [];
+  // Invalid traffic is never judged as the shop's failure, and never absorbed: every verdict names it.
+  const traffic = checks[0];
+  const invalidTraffic = traffic.observed ? [] : [`not observed: ${traffic.title}: ${traffic.detail}`];
   const broken = [...rules, ...unexplained];
   const alarms = alarmNames(input.experiment.hold?.stoppedEarly ?? input.experiment.fault.stoppedEarly) ?? [];
   if (alarms.length > 0) {
     const stopped = `aborted: stop condition ${alarms.length === 1 ? 'alarm' : 'alarms'} ${alarms.join(', ')} in ALARM ended the hold early`;
-    return { verdict: 'aborted', reasons: [stopped, ...broken], checks };
+    return { verdict: 'aborted', reasons: [stopped, ...broken, ...invalidTraffic], checks };
   }
-  if (broken.length > 0) return { verdict: 'failed', reasons: broken, checks };
+  if (broken.length > 0) return { verdict: 'failed', reasons: [...broken, ...invalidTraffic], checks };
 
   const notTested = ' (the experiment traffic is counted as recovery); the hypothesis was not tested';
   if (input.config.dryRun || input.experiment.fault.dryRun) {
-    return { verdict: 'inconclusive', reasons: [`dry run: the fault was not injected${notTested}`], checks };
+    return { verdict: 'inconclusive', reasons: [`dry run: the fault was not injected${notTested}`, ...invalidTraffic], checks };
   }
   if (!evidence.window.injected) {
-    return { verdict: 'inconclusive', reasons: [`the fault was not injected: no deregistration was recorded${notTested}`], checks };
+    return { verdict: 'inconclusive', reasons: [`the fault was not injected: no deregistration was recorded${notTested}`, ...invalidTraffic], checks };
   }
   const unobserved = checks.filter((check) => !check.observed);
   if (unobserved.length > 0) {
@@ -68,6 +73,7 @@ export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgeme
 
 /** The titles of the parts, in the order a run observes them. */
 export const CHECK_TITLES: Readonly<Record<HypothesisCheck['id'], string>> = Object.freeze({
+  trafficAsIntended: 'the traffic left at its intended times',
   steadyState: 'steady state before the fault',
   faultBit: 'the fault bit',
   servedDuringOutage: 'customers served during the outage',
@@ -117,6 +123,29 @@ function check(id: HypothesisCheck['id'], seen: string | true, bounds: Hypothesi
   const observed = seen === true && unmeasured.length === 0;
   const why = seen !== true ? seen : unmeasured.length > 0 ? `${unmeasured.join(', ')} set but not measured` : detail;
   return { id, title: CHECK_TITLES[id], observed, held: observed && bounds.every((b) => b.held === true), bounds, numbers, detail: why };
+}
+
+/**
+ * The traffic is valid in a window while at most `maxLateSendsPercent` of its requests left more than
+ * 10 ms late; a window beyond it is named, and the run cannot pass on traffic it did not send as intended.
+ */
+function trafficAsIntended({ lateness }: Evidence, t: HypothesisTolerances): HypothesisCheck {
+  const requests = lateness.reduce((sum, w) => sum + w.requests, 0);
+  const late = lateness.reduce((sum, w) => sum + w.late, 0);
+  const worst = lateness.reduce<WindowLateness | null>((most, w) => (most === null || w.latePercent > most.latePercent ? w : most), null);
+  const invalid = lateness.filter((w) => w.latePercent > t.maxLateSendsPercent);
+  const numbers = { requests, lateSends: late, worstWindowLatePercent: worst?.latePercent ?? null, invalidWindows: invalid.length };
+  const bounds = [bound('maxLateSendsPercent', t.maxLateSendsPercent, worst?.latePercent ?? null)];
+  if (requests === 0) return check('trafficAsIntended', 'no request was sent', bounds, numbers, '');
+  if (invalid.length > 0) {
+    const named = invalid.map((w) => `${w.phase} window ${w.window + 1} (${w.late} of ${w.requests}, ${w.latePercent}%)`).join(', ');
+    return {
+      id: 'trafficAsIntended', title: CHECK_TITLES.trafficAsIntended, observed: false, held: false, bounds, numbers,
+      detail: `the traffic of ${plural(invalid.length, 'window', 'windows')} is invalid: more than maxLateSendsPercent ${t.maxLateSendsPercent}% of its requests left more than 10 ms late: ${named}`,
+    };
+  }
+  return check('trafficAsIntended', true, bounds, numbers,
+    `${late} of ${requests} requests left more than 10 ms late; at most ${worst?.latePercent ?? 0}% in one window`);
 }
 
 function steadyState({ phases, latencyMs }: Evidence, t: HypothesisTolerances): HypothesisCheck {

@@ -11,6 +11,8 @@ import type {
   TrafficResult,
 } from './contracts';
 import { mergeEncodedHistograms, summarise } from './latency-histogram';
+import { sendLagSummary } from './traffic';
+import { windowLateness } from './traffic-windows';
 import { ALARM_METRICS } from './metric-names';
 import { buildRunLog, type LabelledBucket, lastBucketEnd, sumCounts } from './run-log';
 import { alarmNames, type FaultWindow, judgeHypothesis, type Phase, PHASES } from './hypothesis';
@@ -44,6 +46,9 @@ export function buildReport(input: ReportInput): BuiltReport {
   const { labelled, latencyMs, total } = byPhase;
   // The report step judges a run that ran every phase: a phase no second fell in served nothing.
   const phases = Object.fromEntries(PHASES.map((phase) => [phase, byPhase.phases[phase] ?? sumCounts([])])) as Record<Phase, PhaseCounts>;
+  const { sendLagMs } = byPhase;
+  // Without the stored windows (a run whose steps carried their timelines), each traffic phase counts as one window.
+  const lateness = input.windowLateness ?? [windowLateness(baseline.phase, 0, baseline.timeline), windowLateness(experiment.traffic.phase, 0, experiment.traffic.timeline)];
 
   const queue = { remaining: depth(drain.queue), dlq: depth(drain.dlq) };
   const registeredAtEnd = !window.injected || window.availableAtMs !== null;
@@ -56,7 +61,7 @@ export function buildReport(input: ReportInput): BuiltReport {
   const failedWithRow = Math.min(total.writes.failed, Math.max(0, orders.committed + orders.rejected - (total.writes.ok + total.writes.queued + total.writes.stockOut)));
   const neverCommitted = orders.lost + total.writes.failed - failedWithRow;
 
-  const { verdict, reasons, checks } = judgeHypothesis(input, { phases, total, latencyMs, queue, registeredAtEnd, window, recovery, neverCommitted });
+  const { verdict, reasons, checks } = judgeHypothesis(input, { phases, total, latencyMs, queue, registeredAtEnd, window, recovery, neverCommitted, lateness });
   const { runId, ...configWithoutId } = config;
   const report: RunReport = {
     runId,
@@ -85,6 +90,10 @@ export function buildReport(input: ReportInput): BuiltReport {
       workers: config.trafficWorkers,
       windows: { baseline: baseline.windows, experiment: experiment.traffic.windows },
       maxStartLagMs: Math.max(baseline.startLagMs, experiment.traffic.startLagMs),
+      arrivals: config.arrivals,
+      arrivalSeed: config.arrivalSeed,
+      sendLagMs,
+      lateSendsByWindow: lateness,
     },
     phases,
     latencyMs,
@@ -115,20 +124,22 @@ export function trafficByPhase(
   baseline: TrafficResult | null,
   experiment: TrafficResult | null,
   window: FaultWindow,
-): { labelled: LabelledBucket[]; phases: Record<Phase, PhaseCounts | null>; latencyMs: RunReport['latencyMs']; total: PhaseCounts } {
+): { labelled: LabelledBucket[]; phases: Record<Phase, PhaseCounts | null>; latencyMs: RunReport['latencyMs']; sendLagMs: RunReport['traffic']['sendLagMs']; total: PhaseCounts } {
   const labelled: LabelledBucket[] = [
     ...(baseline?.timeline ?? []).map((bucket): LabelledBucket => ({ bucket, phase: 'baseline' })),
     ...(experiment?.timeline ?? []).map((bucket) => ({ bucket, phase: experimentPhase(bucket.t, window) })),
   ].sort((a, b) => a.bucket.t - b.bucket.t);
   const phases = {} as Record<Phase, PhaseCounts | null>;
   const latencyMs = {} as RunReport['latencyMs'];
+  const sendLagMs = {} as RunReport['traffic']['sendLagMs'];
   for (const phase of PHASES) {
     const buckets = labelled.filter((l) => l.phase === phase).map((l) => l.bucket);
     phases[phase] = buckets.length === 0 ? null : sumCounts(buckets);
     const { p50, p99 } = summarise(mergeEncodedHistograms(buckets.map((b) => b.latencyHistogram)));
     latencyMs[phase] = { p50, p99 };
+    sendLagMs[phase] = sendLagSummary(mergeEncodedHistograms(buckets.map((b) => b.sendLagHistogram)), buckets);
   }
-  return { labelled, phases, latencyMs, total: sumCounts(labelled.map((l) => l.bucket)) };
+  return { labelled, phases, latencyMs, sendLagMs, total: sumCounts(labelled.map((l) => l.bucket)) };
 }
 
 /**

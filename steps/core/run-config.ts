@@ -97,6 +97,9 @@ export function validateRunInput(input: unknown, defaults: RunDefaults = {}, exe
     availableTimeoutSeconds: settings.availableTimeoutSeconds,
     availablePollIterations: derived.availablePollIterations,
     dryRun: settings.dryRun,
+    arrivals: settings.arrivals,
+    // Drawn here when the input set none, and recorded in the config (and the report): the run can be replayed.
+    arrivalSeed: settings.arrivalSeed ?? randomBytes(4).readUInt32BE(0),
     hypothesis: mergeTolerances(...tolerances),
     ignoreChangeFreeze: ignoreChangeFreeze as boolean,
     outsideAllowedWindow: outsideWindowReason(schedule?.allowedWindow, schedule?.timezone ?? 'UTC', scheduledTime),

@@ -1,5 +1,5 @@
 // The one owner of a run's settings: each setting's default, bounds and who may set it, the rules across settings and the derived loop bounds.
-import type { RunSettings, TrafficSize } from './contracts';
+import type { ArrivalMode, RunSettings, TrafficSize } from './contracts';
 import { describeValue } from './describe-value';
 
 export type { TrafficSize } from './contracts';
@@ -18,7 +18,14 @@ export interface NumericSettingSpec {
   readonly meaning: string;
 }
 
-export type NumericSetting = Exclude<keyof RunSettings, 'dryRun'>;
+export type NumericSetting = Exclude<keyof RunSettings, 'dryRun' | 'arrivals'>;
+
+export type { ArrivalMode } from './contracts';
+/** The arrival modes a run may choose; `uniform` is the default. */
+export const ARRIVAL_MODES: readonly ArrivalMode[] = Object.freeze(['uniform', 'poisson']);
+
+/** The largest arrival seed: seeds are unsigned 32-bit integers. */
+export const MAX_ARRIVAL_SEED = 4_294_967_295;
 
 /** One traffic function: its memory and what one invocation of it (one worker) sends within 1 % of the offered rate. */
 export interface TrafficSizeSpec {
@@ -81,21 +88,24 @@ export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, NumericSettingSpe
   drainZeroReadings: { default: 3, min: 1, max: 20, overridable: false, meaning: 'all-zero readings in a row that count as drained' },
   availablePollSeconds: { default: 15, min: 1, max: 60, overridable: false, meaning: 'seconds between target-health polls after register (traffic windows of this length)' },
   availableTimeoutSeconds: { default: 300, min: 1, max: 3600, overridable: false, meaning: 'how long the target may take to become AVAILABLE' },
+  arrivalSeed: { default: null, min: 0, max: MAX_ARRIVAL_SEED, overridable: true, nullable: true, meaning: 'seed of the Poisson arrivals (null: drawn per run and recorded)' },
 });
 
 /** The settings by name, numeric ones first; `dryRun` is a boolean any input may set. */
-export const SETTING_KEYS: ReadonlyArray<keyof RunSettings> = Object.freeze([...(Object.keys(NUMERIC_SETTINGS) as NumericSetting[]), 'dryRun']);
+export const SETTING_KEYS: ReadonlyArray<keyof RunSettings> = Object.freeze([...(Object.keys(NUMERIC_SETTINGS) as NumericSetting[]), 'arrivals', 'dryRun']);
 
 /** The settings an execution input may override, and the run id. */
 export const OVERRIDABLE_KEYS: readonly string[] = Object.freeze([
   ...(Object.keys(NUMERIC_SETTINGS) as NumericSetting[]).filter((key) => NUMERIC_SETTINGS[key].overridable),
+  'arrivals',
   'dryRun',
   'runId',
 ]);
 
 /** The seed's experiment, as settings. */
 export const DEFAULT_RUN_SETTINGS: RunSettings = Object.freeze({
-  ...(Object.fromEntries(Object.entries(NUMERIC_SETTINGS).map(([key, spec]) => [key, spec.default])) as unknown as Omit<RunSettings, 'dryRun'>),
+  ...(Object.fromEntries(Object.entries(NUMERIC_SETTINGS).map(([key, spec]) => [key, spec.default])) as unknown as Omit<RunSettings, 'dryRun' | 'arrivals'>),
+  arrivals: 'uniform',
   dryRun: false,
 });
 
@@ -249,7 +259,7 @@ export function estimateStatePayloadBytes(s: RunSettings): number {
 }
 
 /**
- * Checks each named value against its setting's bounds (integers) or type (`dryRun`); `prefix`
+ * Checks each named value against its setting's bounds (integers) or type (`dryRun`, `arrivals`); `prefix`
  * names where the values come from in the messages (`experiment.` for the CDK context).
  */
 export function checkSettingValues(values: Readonly<Record<string, unknown>>, prefix = ''): string[] {
@@ -264,6 +274,9 @@ export function checkSettingValues(values: Readonly<Record<string, unknown>>, pr
     }
   }
   if ('dryRun' in values && typeof values.dryRun !== 'boolean') problems.push(`${prefix}dryRun must be true or false (got ${describeValue(values.dryRun)})`);
+  if ('arrivals' in values && !(ARRIVAL_MODES as readonly unknown[]).includes(values.arrivals)) {
+    problems.push(`${prefix}arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${describeValue(values.arrivals)})`);
+  }
   return problems;
 }
 

@@ -65,10 +65,12 @@ export async function runTraffic(opts: TrafficOptions, target: TargetClient, clo
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const random = opts.random ?? Math.random;
   const idPrefix = opts.writeIdPrefix ?? writeIdPrefix(opts.runId, opts.phase);
-  const degradation = await target
-    .health()
-    .then((h) => h.degradation)
-    .catch(() => null);
+  // Asked beside the traffic, not before it: a health check awaited first would make the window's
+  // first requests late by its round trip.
+  const degradation = attempt(() => target.health()).then(
+    (h) => h.degradation,
+    () => null,
+  );
 
   const startedAtMs = opts.scheduleStartMs ?? clock.now();
   const recorder = new TrafficRecorder(opts.phase, startedAtMs, opts);
@@ -165,7 +167,7 @@ export async function runTraffic(opts: TrafficOptions, target: TargetClient, clo
   // between the last request and the window's end (a Poisson gap can be long).
   const scheduleEnd = startedAtMs + opts.durationSeconds * 1000;
   if (scheduleEnd > clock.now()) await clock.sleep(scheduleEnd - clock.now());
-  return recorder.result(degradation, clock.now(), idPrefix);
+  return recorder.result(await degradation, clock.now(), idPrefix);
 }
 
 /** A request sent and not yet counted. */

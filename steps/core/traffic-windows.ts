@@ -1,5 +1,5 @@
 // Windowed traffic: each worker's share and window, the exact merge of the workers' results, and the tally between windows.
-import type { ReadCounts, TimelineBucket, TrafficResult, WindowFigures, WindowState, WriteCounts } from './contracts';
+import type { ReadCounts, TimelineBucket, TrafficResult, WindowFigures, WindowLateness, WindowState, WriteCounts } from './contracts';
 import { encodeHistogram, mergeEncodedHistograms, summarise } from './latency-histogram';
 import { addInto, mergeFailures, sendLagSummary } from './traffic';
 
@@ -118,5 +118,19 @@ export function windowFigures(index: number, results: readonly TrafficResult[]):
     failedPercent: requests === 0 ? 0 : Math.round((10_000 * failed) / requests) / 100,
     startLagMs: Math.max(0, ...results.map((r) => r.startLagMs)),
     lateSends: results.reduce((sum, r) => sum + r.sendLag.late, 0),
+  };
+}
+
+/** One window's sends from its buckets (every worker's): the requests it scheduled and how many left late. */
+export function windowLateness(phase: string, window: number, buckets: readonly TimelineBucket[]): WindowLateness {
+  const requests = buckets.reduce((sum, b) => sum + b.reads.database + b.reads.cache + b.reads.failed + b.writes.ok + b.writes.queued + b.writes.stockOut + b.writes.failed, 0);
+  const late = buckets.reduce((sum, b) => sum + b.late, 0);
+  return {
+    phase,
+    window,
+    startedAtMs: buckets.length > 0 ? Math.min(...buckets.map((b) => b.t)) : 0,
+    requests,
+    late,
+    latePercent: requests === 0 ? 0 : Math.round((10_000 * late) / requests) / 100,
   };
 }

@@ -1,15 +1,14 @@
 // Pure parts of the traffic generator: the open-loop send schedule, outcome classes, per-second buckets.
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencySummary, ReadClass, ReadCounts, SendLagSummary, TimelineBucket, TrafficResult, WriteClass, WriteCounts } from './contracts';
+import type { ArrivalMode, LatencySummary, ReadClass, ReadCounts, SendLagSummary, TimelineBucket, TrafficResult, WriteClass, WriteCounts } from './contracts';
 import { AcceptedWrites } from './accepted-writes';
 import { createLatencyHistogram, encodeHistogram, mergeEncodedHistograms, recordLatency, summarise } from './latency-histogram';
+import { ARRIVAL_MODES } from './run-settings';
 import { seededRandom } from './seeded-random';
 
 export type RequestKind = 'read' | 'write';
 
-/** How the requests of a schedule arrive: evenly spaced, or as a Poisson process (exponential gaps). */
-export type ArrivalMode = 'uniform' | 'poisson';
-export const ARRIVAL_MODES: readonly ArrivalMode[] = Object.freeze(['uniform', 'poisson']);
+export type { ArrivalMode } from './contracts';
 
 /**
  * A request that leaves more than this many milliseconds after its intended time is late: it is

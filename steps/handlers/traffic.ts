@@ -3,7 +3,8 @@ import type { Context } from 'aws-lambda';
 import type { TrafficResult } from '../core/contracts';
 import { API_STAGE_THROTTLE, workerThrottle } from '../core/catch-up';
 import { runTraffic, type TrafficOptions } from '../core/run-traffic';
-import { NUMERIC_SETTINGS } from '../core/run-settings';
+import { ARRIVAL_MODES, type ArrivalMode, MAX_ARRIVAL_SEED, NUMERIC_SETTINGS } from '../core/run-settings';
+import { deriveSeed } from '../core/seeded-random';
 import { nextWindow, workerShare } from '../core/traffic-windows';
 import { timelineStoreFor } from '../adapters/dynamodb-timeline-store';
 import { createHttpTargetClient } from '../adapters/http-target-client';
@@ -41,6 +42,9 @@ export interface TrafficWindowEvent {
   windowSeconds: number;
   /** The table the timeline is stored in. */
   timelineTable: string;
+  /** How the requests arrive, and the run's seed (each window of each worker draws from its own seed derived from it). */
+  arrivals: ArrivalMode;
+  arrivalSeed: number;
   requestTimeoutMs?: number;
   /** `$$.Execution.Id`, for the logs. */
   executionArn?: string;
@@ -85,10 +89,13 @@ async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> 
     windowSeconds: input.integer('windowSeconds', 1, Math.max(WINDOW.max, NUMERIC_SETTINGS.availablePollSeconds.max)),
   };
   const timelineTable = input.string('timelineTable');
+  const arrivals = input.string('arrivals') as ArrivalMode;
+  const arrivalSeed = input.integer('arrivalSeed', 0, MAX_ARRIVAL_SEED);
   const requestTimeoutMs = input.optionalInteger('requestTimeoutMs', 100, 60_000);
   const shopUrl = input.url('shopUrl');
   const profile = input.profile('profile');
   if (worker >= workers) input.problem(`worker (${worker}) must be below workers (${workers})`);
+  if (!ARRIVAL_MODES.includes(arrivals)) input.problem(`arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${JSON.stringify(arrivals)})`);
   if (Number.isNaN(Date.parse(schedule.scheduleStartAt))) input.problem(`scheduleStartAt must be an ISO time (got ${JSON.stringify(schedule.scheduleStartAt)})`);
   input.done();
 
@@ -106,6 +113,8 @@ async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> 
       stagger: worker / workers,
       // The window's workers share the stage: each catches up within its share of the rate and the burst.
       throttle: workerThrottle(API_STAGE_THROTTLE, workers),
+      arrivals,
+      seed: deriveSeed(arrivalSeed, phase, window, worker),
       requestTimeoutMs,
     },
     createHttpTargetClient(shopUrl, profile, { timeoutMs: requestTimeoutMs, signer: targetSignerFor(shopUrl) }),

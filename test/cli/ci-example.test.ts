@@ -86,6 +86,6 @@ describe('the pipeline example\'s command', () => {
     expect(term.errors).toEqual([]);
     expect(code).toBe(0);
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ hypothesis: { maxOutageP99Ratio: 3 } }) });
-    expect(readFileSync(junit, 'utf8').match(/<testcase /g)).toHaveLength(6);
+    expect(readFileSync(junit, 'utf8').match(/<testcase /g)).toHaveLength(7);
   });
 });

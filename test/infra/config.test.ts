@@ -63,8 +63,8 @@ describe('validateGameDayConfig', () => {
     const withStackDefaults = validateRunInput({}, config.experiment, 'run-1');
     const withoutDefaults = validateRunInput({}, {}, 'run-1');
 
-    // Then both runs are the seed's experiment
-    expect(withStackDefaults).toEqual(withoutDefaults);
+    // Then both runs are the seed's experiment (each with its own drawn arrival seed)
+    expect({ ...withStackDefaults, arrivalSeed: 0 }).toEqual({ ...withoutDefaults, arrivalSeed: 0 });
     expect(withStackDefaults).toMatchObject({ baselineSeconds: 30, outageSeconds: 180, recoverySeconds: 60, readsPerSecond: 3, writesPerSecond: 1 });
   });
 
@@ -73,7 +73,7 @@ describe('validateGameDayConfig', () => {
     const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxDrainSeconds: 30 } });
     const refused = () => validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxFailedWritesPercent: -2, ordersLost: 1 } });
     // Then the first is merged over the seed's, and the second names both problems
-    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: 30, maxDegradedBaselinePercent: 0 });
+    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: 30, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 });
     expect(refused).toThrow(/"hypothesis\.ordersLost"[\s\S]*hypothesis\.maxFailedWritesPercent must be a number from 0 to 100/);
   });
 

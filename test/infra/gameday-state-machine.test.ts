@@ -257,7 +257,7 @@ describe('GameDay definition', () => {
     // When the input validation's payload is read
     const payload = (custom.ValidateInput.Parameters as { Payload: { defaults: { hypothesis: unknown } } }).Payload;
     // Then the defaults carry them, the seed's elsewhere (a null bound is left out: the run's default is no bound)
-    expect(payload.defaults.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 1.5, maxDegradedBaselinePercent: 0 });
+    expect(payload.defaults.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 1.5, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 });
   });
 
   test('lands the plain output of every Lambda step, field by field from its Payload', () => {

@@ -27,10 +27,10 @@ describe('JUnit output', () => {
     const { suite, cases } = parse(renderJunit(judged(passingRun())));
     // Then six cases pass and the suite counts them
     expect(cases.map((c) => c.name)).toEqual([
-      'steady state before the fault', 'the fault bit', 'customers served during the outage', 'the shop serves from the database again', 'queues drained and every order recorded once', 'verdict',
+      'the traffic left at its intended times', 'steady state before the fault', 'the fault bit', 'customers served during the outage', 'the shop serves from the database again', 'queues drained and every order recorded once', 'verdict',
     ]);
     expect(cases.filter((c) => c.failure || c.skipped)).toEqual([]);
-    expect(suite).toMatchObject({ tests: '6', failures: '0', skipped: '0' });
+    expect(suite).toMatchObject({ tests: '7', failures: '0', skipped: '0' });
   });
 
   it('fails the broken part and the verdict of the fragile build, with the bounds in the failure', () => {
@@ -38,7 +38,7 @@ describe('JUnit output', () => {
     const { suite, cases } = parse(renderJunit(judged(fragileRun())));
     // Then the outage part and the verdict fail, the bound that broke named
     expect(cases.filter((c) => c.failure).map((c) => c.name)).toEqual(['customers served during the outage', 'verdict']);
-    expect(cases[2].failure?.['#text']).toContain('maxFailedReadsPercent 0: 100 (broken)');
+    expect(cases[3].failure?.['#text']).toContain('maxFailedReadsPercent 0: 100 (broken)');
     expect(suite.failures).toBe('2');
   });
 
@@ -61,7 +61,7 @@ describe('JUnit output', () => {
     });
     const { cases } = parse(renderJunit(report));
     // Then every part is skipped and the verdict fails with the reason
-    expect(cases.filter((c) => c.skipped)).toHaveLength(5);
+    expect(cases.filter((c) => c.skipped)).toHaveLength(6);
     expect(cases.find((c) => c.name === 'verdict')?.failure?.['#text']).toBe('preflight: the target is not registered');
   });
 

@@ -5,7 +5,7 @@ import type { OrderVerification, ReportOutput, RunConfig, TrafficResult } from '
 export const RUN_CONFIG_FIELDS = {
   runId: true, baselineSeconds: true, outageSeconds: true, recoverySeconds: true, readsPerSecond: true, writesPerSecond: true,
   drainTimeoutSeconds: true, windowSeconds: true, trafficSize: true, trafficFunction: true, trafficWorkers: true, workers: true, errorBudgetPercent: true, verifySample: true, drainPollSeconds: true,
-  drainPollIterations: true, drainZeroReadings: true, availablePollSeconds: true, availableTimeoutSeconds: true, availablePollIterations: true, dryRun: true, hypothesis: true,
+  drainPollIterations: true, drainZeroReadings: true, availablePollSeconds: true, availableTimeoutSeconds: true, availablePollIterations: true, dryRun: true, arrivals: true, arrivalSeed: true, hypothesis: true,
   ignoreChangeFreeze: true, outsideAllowedWindow: true,
 } as const satisfies Record<keyof RunConfig, true>;
 export const TRAFFIC_RESULT_FIELDS = {

@@ -102,6 +102,8 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
         workers: sfn.JsonPath.numberAt('$.config.trafficWorkers'),
         readsPerSecond: sfn.JsonPath.numberAt('$.config.readsPerSecond'),
         writesPerSecond: sfn.JsonPath.numberAt('$.config.writesPerSecond'),
+        arrivals: sfn.JsonPath.stringAt('$.config.arrivals'),
+        arrivalSeed: sfn.JsonPath.numberAt('$.config.arrivalSeed'),
         scheduleStartAt: sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt'),
         elapsedSeconds: sfn.JsonPath.numberAt('$.tally.window.elapsedSeconds'),
         targetSeconds: sfn.JsonPath.numberAt('$.tally.window.targetSeconds'),

@@ -116,7 +116,7 @@ describe('gameday start', () => {
     await gameday(term, 'start', '--state-machine-arn', MACHINE, '--junit', file);
     // Then the file holds the report's parts as test cases, and the command says where
     const xml = readFileSync(file, 'utf8');
-    expect(xml.match(/<testcase /g)).toHaveLength(6);
+    expect(xml.match(/<testcase /g)).toHaveLength(7);
     expect(xml).not.toContain('<failure');
     expect(term.lines).toContain(`JUnit written to ${file}`);
   });
@@ -360,7 +360,7 @@ describe('gameday watch', () => {
     await gameday(term, 'watch', RUN, '--junit', file);
     // Then every part is skipped and the verdict's case fails with the ending
     const xml = readFileSync(file, 'utf8');
-    expect(xml.match(/<skipped /g)).toHaveLength(5);
+    expect(xml.match(/<skipped /g)).toHaveLength(6);
     expect(xml).toMatch(/<failure message="the run aborted" type="RunAborted">the run ended FAILED before its report step \(Aborted: preflight: another GameDay holds the lock\)<\/failure>/);
   });
 });

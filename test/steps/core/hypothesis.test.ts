@@ -22,8 +22,9 @@ describe('hypothesis checks', () => {
     // Given the resilient run: a clean baseline, an outage served from cache and queue, a restore, a drain
     // When it is judged
     const { report } = buildReport(run());
-    // Then all five parts are observed and held, in the order the run sees them, and the run passed
+    // Then all six parts are observed and held, in the order the run sees them, and the run passed
     expect(report.hypothesis.checks.map((c) => [c.id, c.observed, c.held])).toEqual([
+      ['trafficAsIntended', true, true],
       ['steadyState', true, true],
       ['faultBit', true, true],
       ['servedDuringOutage', true, true],
@@ -35,6 +36,49 @@ describe('hypothesis checks', () => {
     expect(checks.servedDuringOutage.numbers).toMatchObject({ cacheReads: 60, queuedWrites: 20, failedReads: 0, failedWrites: 0, p99Ratio: 4 });
     expect(checks.restored.numbers).toMatchObject({ registeredAtEnd: true, timeToFirstDatabaseReadMs: 2_000 });
     expect(checks.drainedOnce.numbers).toMatchObject({ accepted: 62, lost: 0, duplicated: 0, viaQueue: 20, timeToDrainMs: 2_000 });
+  });
+
+  it('finds the traffic of a window with too many late sends invalid, and the run inconclusive, naming the window', () => {
+    // Given a resilient run whose second experiment window sent 30 of its 100 requests more than 10 ms late
+    const input = run((i) => {
+      i.windowLateness = [
+        { phase: 'baseline', window: 0, startedAtMs: T0, requests: 120, late: 0, latePercent: 0 },
+        { phase: 'experiment', window: 1, startedAtMs: EXP, requests: 100, late: 30, latePercent: 30 },
+      ];
+    });
+    // When it is judged with the default bound (10 %)
+    const { verdict, reasons, report } = buildReport(input);
+    // Then the traffic check is not observed, and the verdict says which window's traffic was invalid
+    expect(verdict).toBe('inconclusive');
+    expect(reasons).toEqual([
+      'not observed: the traffic left at its intended times: the traffic of 1 window is invalid: more than maxLateSendsPercent 10% of its requests left more than 10 ms late: experiment window 2 (30 of 100, 30%)',
+    ]);
+    expect(report.hypothesis.checks[0]).toMatchObject({ id: 'trafficAsIntended', observed: false, numbers: { lateSends: 30, worstWindowLatePercent: 30, invalidWindows: 1 } });
+    expect(report.traffic.lateSendsByWindow.map((w) => w.late)).toEqual([0, 30]);
+  });
+
+  it('still names invalid traffic when the run failed on its own merits', () => {
+    // Given a run that lost an order, and whose baseline window sent every request late
+    const input = run((i) => {
+      i.orders = { ...i.orders, lost: 1 };
+      i.windowLateness = [{ phase: 'baseline', window: 0, startedAtMs: T0, requests: 120, late: 120, latePercent: 100 }];
+    });
+    // When it is judged
+    const { verdict, reasons } = buildReport(input);
+    // Then it failed for the lost order, and the invalid traffic is named too
+    expect(verdict).toBe('failed');
+    expect(reasons.at(-1)).toMatch(/^not observed: the traffic left at its intended times: the traffic of 1 window is invalid/);
+  });
+
+  it('keeps a window within its bound of late sends valid', () => {
+    // Given a window that sent 5 of 100 requests late, under a bound of 5 %
+    const input = run((i) => {
+      i.windowLateness = [{ phase: 'experiment', window: 0, startedAtMs: EXP, requests: 100, late: 5, latePercent: 5 }];
+    }, { maxLateSendsPercent: 5 });
+    // When it is judged / Then the traffic check held, and the run passed
+    const { verdict, report } = buildReport(input);
+    expect(report.hypothesis.checks[0]).toMatchObject({ observed: true, held: true });
+    expect(verdict).toBe('passed');
   });
 
   it('names each bound of the tolerances beside the measured value', () => {
@@ -168,7 +212,7 @@ describe('hypothesis checks', () => {
     // Given a run with a p99 bound
     const { report } = buildReport(run(undefined, { maxOutageP99Ratio: 8 }));
     // Then the report names them all, the seed's defaults where unset
-    expect(report.hypothesis.tolerances).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: 8, maxRecoverySeconds: null, maxDrainSeconds: null, maxDegradedBaselinePercent: 0 });
+    expect(report.hypothesis.tolerances).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: 8, maxRecoverySeconds: null, maxDrainSeconds: null, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 });
   });
 });
 

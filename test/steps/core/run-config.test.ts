@@ -32,7 +32,9 @@ describe('validateRunInput', () => {
       availableTimeoutSeconds: 300,
       availablePollIterations: 20,
       dryRun: false,
-      hypothesis: { maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: null, maxDegradedBaselinePercent: 0 },
+      hypothesis: { maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: null, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 },
+      arrivals: 'uniform',
+      arrivalSeed: expect.any(Number),
       ignoreChangeFreeze: false,
       outsideAllowedWindow: null,
     });
@@ -52,6 +54,21 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput({ scheduledTime: '2026-12-09T14:00:00', ignoreChangeFreeze: 'yes' }));
     // Then both are named
     expect(problems).toEqual([expect.stringContaining('ignoreChangeFreeze must be true or false'), expect.stringContaining('scheduledTime must be an ISO 8601 date-time with a zone')]);
+  });
+
+  it('draws an arrival seed when the input sets none, and keeps the one it sets', () => {
+    // Given an input without a seed, and one with seed 27 and Poisson arrivals
+    // When each is validated
+    const drawn = validateRunInput({}, {}, 'manual-1');
+    const set = validateRunInput({ arrivals: 'poisson', arrivalSeed: 27 }, {}, 'manual-1');
+    // Then the first carries a drawn 32-bit seed, the second its own
+    expect(Number.isInteger(drawn.arrivalSeed) && drawn.arrivalSeed >= 0 && drawn.arrivalSeed <= 4_294_967_295).toBe(true);
+    expect(set).toMatchObject({ arrivals: 'poisson', arrivalSeed: 27 });
+  });
+
+  it('refuses an unknown arrival mode and a seed outside 32 bits', () => {
+    // Given bursts for arrivals and a negative seed / When validated / Then both are named
+    expect(() => validateRunInput({ arrivals: 'bursts', arrivalSeed: -1 }, {}, 'manual-1')).toThrow(/arrivalSeed must be an integer from 0 to 4294967295, or null \(got -1\); arrivals must be one of uniform, poisson/);
   });
 
   it('lets the execution input override the stack defaults', () => {
@@ -87,7 +104,7 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput(input));
     // Then each one is named
     expect(problems).toEqual([
-      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, dryRun, runId, hypothesis, ignoreChangeFreeze, scheduledTime)',
+      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, arrivalSeed, arrivals, dryRun, runId, hypothesis, ignoreChangeFreeze, scheduledTime)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
       'readsPerSecond must be an integer from 1 to 7500 (got 0)',
@@ -293,7 +310,7 @@ describe('validateRunInput', () => {
     // When validated
     const config = validateRunInput({ hypothesis: { maxDrainSeconds: 1.5, maxOutageP99Ratio: 2 } }, defaults);
     // Then each tolerance comes from the layer that last set it
-    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 2, maxRecoverySeconds: null, maxDrainSeconds: 1.5, maxDegradedBaselinePercent: 0 });
+    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 2, maxRecoverySeconds: null, maxDrainSeconds: 1.5, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 });
   });
 
   it('refuses tolerances out of range, of the wrong type, or for lost orders', () => {
@@ -302,7 +319,7 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput({ hypothesis: { maxFailedReadsPercent: -1, maxOutageP99Ratio: '2', maxOrdersLost: 1 } }));
     // Then every problem is named, and lost orders are said to be never tolerated
     expect(problems).toEqual([
-      'unknown key "hypothesis.maxOrdersLost" (allowed: maxFailedReadsPercent, maxFailedWritesPercent, maxOutageP99Ratio, maxRecoverySeconds, maxDrainSeconds, maxDegradedBaselinePercent; lost and duplicated orders are never tolerated)',
+      'unknown key "hypothesis.maxOrdersLost" (allowed: maxFailedReadsPercent, maxFailedWritesPercent, maxOutageP99Ratio, maxRecoverySeconds, maxDrainSeconds, maxDegradedBaselinePercent, maxLateSendsPercent; lost and duplicated orders are never tolerated)',
       'hypothesis.maxFailedReadsPercent must be a number from 0 to 100 (got -1)',
       'hypothesis.maxOutageP99Ratio must be a number from 0 to 10000, or null (got the string "2")',
     ]);
