@@ -20,6 +20,7 @@ const runningExecutions = new Set<string>();
 export function isLocalExecutionRunning(executionArn: string): boolean {
   return runningExecutions.has(executionArn);
 }
+import { settleInFlight, trackInFlight } from './in-flight';
 import { RunRecorder } from './run-records';
 import { reportWithoutReportStep } from './run-report';
 import { timelineStoreFor } from '../../steps/adapters/dynamodb-timeline-store';
@@ -139,6 +140,37 @@ export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<Lo
 }
 
 async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers: Promise<TrafficWorkerPool | null>): Promise<LocalRunResult> {
+  const prepared = await prepareRun(lab, options, trafficWorkers);
+  const observed = await observeRun(lab, options, prepared);
+  return settleRun(lab, options, prepared, observed);
+}
+
+/** A run made ready: the synthesized definition, its task handlers against the lab, the execution started. */
+interface PreparedRun {
+  readonly started: number;
+  readonly executionName: string;
+  readonly executionArn: string;
+  readonly profile: TargetProfile;
+  readonly config: ReturnType<typeof localGameDayConfig>;
+  readonly execution: ReturnType<StateMachine['run']>;
+  /** The tasks still running (a stopped execution does not stop a Lambda already running). */
+  readonly inFlight: Set<Promise<unknown>>;
+  readonly records: RunRecorder;
+  /** Transitions counted so far: the report step reads the count through the handlers. */
+  readonly counter: { transitions: number };
+}
+
+/** What the runner saw while the execution ran. */
+interface ObservedRun {
+  readonly status: ExecutionStatus;
+  readonly error: LocalRunResult['error'];
+  readonly skippedReason: string | null;
+  readonly runConfig: RunConfig | null;
+  readonly reportFromStep: RunReport | null;
+}
+
+/** Prepare: synthesize (or take the cached template), build the task handlers against the lab, start the execution. */
+async function prepareRun(lab: Lab, options: LocalRunOptions, trafficWorkers: Promise<TrafficWorkerPool | null>): Promise<PreparedRun> {
   const started = Date.now();
   const executionName = options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
   const profile = options.profile ?? options.labOptions?.service?.profile ?? CHAOS_SHOP_PROFILE;
@@ -151,27 +183,28 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
   const definition = resolved.definition;
   if (options.timeoutSeconds !== undefined) (definition as { TimeoutSeconds?: number }).TimeoutSeconds = options.timeoutSeconds;
 
-  let transitions = 0;
-  let reportFromStep: RunReport | null = null;
-  let runConfig: RunConfig | null = null;
+  const counter = { transitions: 0 };
   const records = new RunRecorder();
-  const steps = await loadStepHandlers(() => transitions);
+  const steps = await loadStepHandlers(() => counter.transitions);
   const pool = await trafficWorkers;
   if (pool) steps.traffic = trafficStepInPool(pool);
   const inFlight = new Set<Promise<unknown>>();
-  const handlers = trackInFlight(buildTaskHandlers(definition, {
-    proxy: lab.proxy,
-    proxyName: config.proxyName,
-    targetGroupName: config.targetGroupName,
-    dbClusterIdentifier: config.dbClusterIdentifier,
-    sqs: lab.queues.client,
-    dynamodb: lab.tables.client,
-    metrics: lab.metrics,
-    changeCalendar: lab.changeCalendar,
-    steps: { ...steps, ...options.stepOverrides },
-    stepsByFunctionArn: resolved.stepsByFunctionArn,
-    beforeTask: options.beforeTask,
-  }), inFlight);
+  const handlers = trackInFlight(
+    buildTaskHandlers(definition, {
+      proxy: lab.proxy,
+      proxyName: config.proxyName,
+      targetGroupName: config.targetGroupName,
+      dbClusterIdentifier: config.dbClusterIdentifier,
+      sqs: lab.queues.client,
+      dynamodb: lab.tables.client,
+      metrics: lab.metrics,
+      changeCalendar: lab.changeCalendar,
+      steps: { ...steps, ...options.stepOverrides },
+      stepsByFunctionArn: resolved.stepsByFunctionArn,
+      beforeTask: options.beforeTask,
+    }),
+    inFlight,
+  );
 
   const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${resolved.stateMachineArn.split(':').pop()}:${executionName}`;
   // A cached template was validated when it was stored; only a fresh one is validated (and then stored).
@@ -190,10 +223,18 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
       },
     },
   });
+  return { started, executionName, executionArn, profile, config, execution, inFlight, records, counter };
+}
+
+/** Observe: follow the execution's events (progress, the validated config, the report step's report) until it ends. */
+async function observeRun(lab: Lab, options: LocalRunOptions, run: PreparedRun): Promise<ObservedRun> {
+  const { execution, started, config, records, counter } = run;
   const onAbort = () => execution.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) execution.abort();
 
+  let reportFromStep: RunReport | null = null;
+  let runConfig: RunConfig | null = null;
   let phase = 'preflight';
   let stateName = '';
   // Until ValidateInput has run, the plan is the input read with the same rules: the stack's defaults alone jumped when the config arrived.
@@ -201,12 +242,12 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
   const planned = () => 1000 * (runConfig ? runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds : plannedBefore);
   lab.traffic.reset();
   const tick = () =>
-    options.onProgress?.({ phase, state: stateName, elapsedMs: Date.now() - started, plannedMs: planned(), transitions, target: lab.proxy.state, counts: lab.traffic.snapshot() });
+    options.onProgress?.({ phase, state: stateName, elapsedMs: Date.now() - started, plannedMs: planned(), transitions: counter.transitions, target: lab.proxy.state, counts: lab.traffic.snapshot() });
   const ticker = options.onProgress ? setInterval(tick, 1000) : undefined;
   const events = (async () => {
     for await (const event of execution.eventLogs) {
       if (event.type === 'StateEntered') {
-        transitions += 1;
+        counter.transitions += 1;
         stateName = event.state.name;
         phase = phaseOfState(stateName) ?? phase;
         tick();
@@ -222,7 +263,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
   let status: ExecutionStatus = 'SUCCEEDED';
   let error: LocalRunResult['error'] = null;
   let skippedReason: string | null = null;
-  runningExecutions.add(executionArn);
+  runningExecutions.add(run.executionArn);
   try {
     skippedReason = skipReasonOf(await execution.result);
   } catch (thrown) {
@@ -231,14 +272,22 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
     else status = 'FAILED';
     error = executionError(thrown);
   } finally {
-    runningExecutions.delete(executionArn);
+    runningExecutions.delete(run.executionArn);
     options.signal?.removeEventListener('abort', onAbort);
     if (ticker) clearInterval(ticker);
   }
   await Promise.race([events, new Promise((resolve) => setTimeout(resolve, 100))]);
+  return { status, error, skippedReason, runConfig, reportFromStep };
+}
+
+/** Settle: wait for the tasks in flight, run the safety net as AWS would, read the end state and build the run's report. */
+async function settleRun(lab: Lab, options: LocalRunOptions, run: PreparedRun, observed: ObservedRun): Promise<LocalRunResult> {
+  const { started, executionName, executionArn, profile, config, records } = run;
+  const { status, error, skippedReason, runConfig, reportFromStep } = observed;
+  const transitions = run.counter.transitions;
   // A stopped execution does not stop a Lambda already running (a traffic step goes on sending):
   // wait for the tasks still in flight, so the end state below is the state they leave behind.
-  await settleInFlight(inFlight, 120_000);
+  await settleInFlight(run.inFlight, 120_000);
 
   // As on AWS: an EventBridge rule sees the execution end ABORTED / TIMED_OUT / FAILED.
   let safetyNet: SafetyNetOutcome | null = null;
@@ -258,7 +307,7 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
   const report: RunReport = reportFromStep ?? {
     ...reportWithoutReportStep({
       records: await records.withTimelines(runConfig, timelineStoreFor(lab.tables.lockTable)),
-      runId: (runConfig as RunConfig | null)?.runId ?? executionName,
+      runId: runConfig?.runId ?? executionName,
       startedAt: new Date(started).toISOString(),
       degradation: lab.degradation,
       config: runConfig,
@@ -288,33 +337,6 @@ async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers:
 export function skipReasonOf(output: unknown): string | null {
   const reason = (output as { skipped?: { reason?: unknown } } | null)?.skipped?.reason;
   return typeof reason === 'string' ? reason : null;
-}
-
-/** Wraps each task handler so the runner knows which calls are still running. */
-function trackInFlight(handlers: Record<string, LocalTaskHandler>, inFlight: Set<Promise<unknown>>): Record<string, LocalTaskHandler> {
-  return Object.fromEntries(
-    Object.entries(handlers).map(([name, handler]) => [
-      name,
-      (input: unknown) => {
-        const call = handler(input);
-        inFlight.add(call);
-        void call.then(
-          () => inFlight.delete(call),
-          () => inFlight.delete(call),
-        );
-        return call;
-      },
-    ]),
-  );
-}
-
-async function settleInFlight(inFlight: Set<Promise<unknown>>, capMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, capMs);
-  });
-  await Promise.race([Promise.allSettled([...inFlight]), cap]);
-  clearTimeout(timer);
 }
 
 /** A report step's verdict stands unless the execution itself failed after it. */
