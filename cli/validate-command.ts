@@ -110,3 +110,17 @@ function refuse(problems: readonly string[], io: ValidateIo): number {
   for (const problem of problems) io.err(`  - ${problem}`);
   return EXIT_USAGE;
 }
+
+/** Runs `gameday validate --target FILE`: the profile against its schema and rules, offline; returns the exit code (0 valid, 2 refused). */
+export async function validateProfileCommand(file: string, io: ValidateIo): Promise<number> {
+  const { loadTargetProfile } = await import('../infra/config-profile');
+  const { InvalidTargetProfile } = await import('../steps/core/target-profile');
+  try {
+    const profile = loadTargetProfile(file);
+    io.out(`The target profile ${profile.name} is valid: ${profile.reads.length} read and ${profile.writes.length} write templates, writes proven by ${profile.proof.method}${profile.local ? ', startable in the lab' : ''}.`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof InvalidTargetProfile)) throw error;
+    return refuse(error.problems.map((p) => `${file}: ${p.pointer || '/'}: ${p.message}`), io);
+  }
+}

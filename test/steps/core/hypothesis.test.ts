@@ -256,3 +256,18 @@ describe('a run that ended without a recovery to look at', () => {
     expect(report.hypothesis.checks.find((c) => c.id === 'faultBit')).toMatchObject({ observed: false, detail: 'no deregistration was recorded' });
   });
 });
+
+describe('steady state by the profile’s classes', () => {
+  it('does not pass a run whose baseline was already answered degraded, as by a database that stalled before the fault', () => {
+    // Given a passing run whose baseline reads came from the cache and whose orders were queued
+    const input = run((i) => {
+      i.baseline = { ...i.baseline, timeline: i.baseline.timeline.map((b) => ({ ...b, reads: { database: 0, cache: b.reads.database, failed: 0 }, writes: { ...b.writes, ok: 0, queued: b.writes.ok } })) };
+    });
+    // When it is judged with the default tolerances
+    const { verdict, reasons, report } = buildReport(input);
+    // Then it failed, saying there was no steady state, and the bound shows the degraded share broken
+    expect(verdict).toBe('failed');
+    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^no steady state before the fault: \d+(\.\d+)?% of the baseline was answered degraded/)]));
+    expect(report.hypothesis.checks.find((c) => c.id === 'steadyState')?.bounds).toContainEqual(expect.objectContaining({ name: 'maxDegradedBaselinePercent', limit: 0, held: false }));
+  });
+});
