@@ -128,14 +128,20 @@ function check(id: HypothesisCheck['id'], seen: string | true, bounds: Hypothesi
 /**
  * The traffic is valid in a window while at most `maxLateSendsPercent` of its requests left more than
  * 10 ms late; a window beyond it is named, and the run cannot pass on traffic it did not send as intended.
+ * One late request is never enough: in a small window (6 requests at the lab's rates) the first one,
+ * due the moment the window starts, is 17 % by itself, and one request is no burst.
  */
+const MIN_LATE_SENDS_TO_INVALIDATE = 2;
+
 function trafficAsIntended({ lateness }: Evidence, t: HypothesisTolerances): HypothesisCheck {
   const requests = lateness.reduce((sum, w) => sum + w.requests, 0);
   const late = lateness.reduce((sum, w) => sum + w.late, 0);
   const worst = lateness.reduce<WindowLateness | null>((most, w) => (most === null || w.latePercent > most.latePercent ? w : most), null);
-  const invalid = lateness.filter((w) => w.latePercent > t.maxLateSendsPercent);
+  const invalid = lateness.filter((w) => w.late >= MIN_LATE_SENDS_TO_INVALIDATE && w.latePercent > t.maxLateSendsPercent);
   const numbers = { requests, lateSends: late, worstWindowLatePercent: worst?.latePercent ?? null, invalidWindows: invalid.length };
-  const bounds = [bound('maxLateSendsPercent', t.maxLateSendsPercent, worst?.latePercent ?? null)];
+  // The bound is judged on the windows with enough late sends to count (numbers keep the raw worst).
+  const counted = lateness.filter((w) => w.late >= MIN_LATE_SENDS_TO_INVALIDATE).reduce((most, w) => Math.max(most, w.latePercent), 0);
+  const bounds = [bound('maxLateSendsPercent', t.maxLateSendsPercent, worst === null ? null : counted)];
   if (requests === 0) return check('trafficAsIntended', 'no request was sent', bounds, numbers, '');
   if (invalid.length > 0) {
     const named = invalid.map((w) => `${w.phase} window ${w.window + 1} (${w.late} of ${w.requests}, ${w.latePercent}%)`).join(', ');

@@ -52,7 +52,7 @@ describe('a local GameDay against the resilient shop', () => {
   it("names the lab's proxy as the run's target, so it is compared with earlier local runs", () => {
     // Given the whole GameDay above
     // Then its report names the proxy the fault struck, beside the end state the runner read
-    expect(result.report.target).toEqual({ registeredAtEnd: true, proxyName: LOCAL_PROXY_NAME });
+    expect(result.report.target).toMatchObject({ registeredAtEnd: true, proxyName: LOCAL_PROXY_NAME });
   });
 
   it('reports the run by phase and second by second, both adding up to its totals', () => {

@@ -70,6 +70,19 @@ describe('hypothesis checks', () => {
     expect(reasons.at(-1)).toMatch(/^not observed: the traffic left at its intended times: the traffic of 1 window is invalid/);
   });
 
+  it('keeps a small window with a single late send valid, and finds two invalid', () => {
+    // Given a window of 6 requests of which 1 left late (17 %), and one of which 2 did (33 %)
+    const one = run((i) => {
+      i.windowLateness = [{ phase: 'experiment', window: 0, startedAtMs: EXP, requests: 6, late: 1, latePercent: 16.67 }];
+    });
+    const two = run((i) => {
+      i.windowLateness = [{ phase: 'experiment', window: 0, startedAtMs: EXP, requests: 6, late: 2, latePercent: 33.33 }];
+    });
+    // When each is judged / Then one late request is no evidence of bursts, two are
+    expect(buildReport(one).report.hypothesis.checks[0]).toMatchObject({ observed: true, held: true });
+    expect(buildReport(two).report.hypothesis.checks[0]).toMatchObject({ observed: false, numbers: { invalidWindows: 1 } });
+  });
+
   it('keeps a window within its bound of late sends valid', () => {
     // Given a window that sent 5 of 100 requests late, under a bound of 5 %
     const input = run((i) => {
