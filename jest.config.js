@@ -31,7 +31,12 @@ const shared = {
 module.exports = {
   maxWorkers: 4,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.(db|browser|lab)\\.test\\.ts$'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.(db|browser|lab)\\.test\\.ts$'],
+    },
     { ...shared, displayName: 'lab', testMatch: LAB_TESTS },
   ],
 };

@@ -38,12 +38,39 @@ export type ListPrices = typeof LIST_PRICES;
 
 /** The states each loop of the GameDay state machine enters per window (one traffic worker), and between iterations. */
 export const LOOP_STATES = Object.freeze({
-  baseline: { perIteration: ['BaselineWindow', 'BaselineWorker', 'TallyBaselineWindow', 'CheckBaselineWindow'], between: [] as string[] },
-  outage: { perIteration: ['OutageWindow', 'OutageWorker', 'TallyOutageWindow', 'HoldCheckAlarms', 'CheckOutageWindow'], between: [] as string[] },
-  restoring: { perIteration: ['RestoringWindow', 'RestoringWorker', 'TallyRestoringWindow', 'DescribeTargetAfterRegister', 'CheckAvailableAfterRegister'], between: [] as string[] },
-  recovery: { perIteration: ['RecoveryWindow', 'RecoveryWorker', 'TallyRecoveryWindow', 'CheckRecoveryWindow'], between: [] as string[] },
+  baseline: {
+    perIteration: ['BaselineWindow', 'BaselineWorker', 'TallyBaselineWindow', 'CheckBaselineWindow'],
+    between: [] as string[],
+  },
+  outage: {
+    perIteration: ['OutageWindow', 'OutageWorker', 'TallyOutageWindow', 'HoldCheckAlarms', 'CheckOutageWindow'],
+    between: [] as string[],
+  },
+  restoring: {
+    perIteration: [
+      'RestoringWindow',
+      'RestoringWorker',
+      'TallyRestoringWindow',
+      'DescribeTargetAfterRegister',
+      'CheckAvailableAfterRegister',
+    ],
+    between: [] as string[],
+  },
+  recovery: {
+    perIteration: ['RecoveryWindow', 'RecoveryWorker', 'TallyRecoveryWindow', 'CheckRecoveryWindow'],
+    between: [] as string[],
+  },
   // Every drain poll counts one reading, zero or not.
-  drain: { perIteration: ['DrainQueueDepth', 'DrainDlqDepth', 'CheckDrainReading', 'CheckDrained', 'CountZeroReading|CountNonZeroReading'], between: ['DrainWait'] },
+  drain: {
+    perIteration: [
+      'DrainQueueDepth',
+      'DrainDlqDepth',
+      'CheckDrainReading',
+      'CheckDrained',
+      'CountZeroReading|CountNonZeroReading',
+    ],
+    between: ['DrainWait'],
+  },
 });
 
 export interface LoopCounts {
@@ -59,7 +86,9 @@ export class UnexpectedStateCounts extends Error {
   override readonly name = 'UnexpectedStateCounts';
 }
 
-const loopStateNames = new Set(Object.values(LOOP_STATES).flatMap((loop) => [...loop.perIteration.flatMap((s) => s.split('|')), ...loop.between]));
+const loopStateNames = new Set(
+  Object.values(LOOP_STATES).flatMap((loop) => [...loop.perIteration.flatMap((s) => s.split('|')), ...loop.between]),
+);
 
 /** How many times each loop ran, read from the states entered (the counter states enter once per iteration). */
 export function loopCountsOf(entered: Readonly<Record<string, number>>): LoopCounts {
@@ -97,7 +126,9 @@ export function deriveTransitions(entered: Readonly<Record<string, number>>, loo
   const measured = Object.values(entered).reduce((sum, count) => sum + count, 0);
   const explained = transitionsFor(entered, loopCountsOf(entered));
   if (explained !== measured) {
-    throw new UnexpectedStateCounts(`the loop model explains ${explained} of the ${measured} states entered: the state machine's loops changed`);
+    throw new UnexpectedStateCounts(
+      `the loop model explains ${explained} of the ${measured} states entered: the state machine's loops changed`,
+    );
   }
   return transitionsFor(entered, loops);
 }
@@ -170,7 +201,10 @@ export function estimateCost(inputs: CostInputs, prices: ListPrices = LIST_PRICE
   const usd = {
     stepFunctions: inputs.transitions * prices.usdPerStateTransition,
     lambda: lambdaGbSeconds * prices.usdPerLambdaGbSecond + lambdaRequests * prices.usdPerLambdaRequest,
-    cloudWatch: cloudWatchMetrics + cloudWatchCalls * prices.usdPerCloudWatchRequest + ((inputs.cloudWatch.logIngestBytes ?? 0) / 1e9) * prices.usdPerLogIngestGb,
+    cloudWatch:
+      cloudWatchMetrics +
+      cloudWatchCalls * prices.usdPerCloudWatchRequest +
+      ((inputs.cloudWatch.logIngestBytes ?? 0) / 1e9) * prices.usdPerLogIngestGb,
     cloudWatchMetrics,
     sqsAndDynamoDb: inputs.sqsRequests * prices.usdPerSqsRequest + inputs.dynamoDbWrites * prices.usdPerDynamoDbWrite,
   };

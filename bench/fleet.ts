@@ -73,12 +73,19 @@ function requestsOf(r: TrafficResult): number {
  * The figures of one trial from its workers' results and the rate the shop answered at in the
  * trial's steady middle (`achievedRps`, see `steadyRate`).
  */
-export function fleetFigures(results: readonly TrafficResult[], durationSeconds: number, cpuMicros: number | null, achievedRps: number): FleetTrialFigures {
+export function fleetFigures(
+  results: readonly TrafficResult[],
+  durationSeconds: number,
+  cpuMicros: number | null,
+  achievedRps: number,
+): FleetTrialFigures {
   if (results.length === 0) throw new RangeError('a fleet trial needs the result of at least one worker');
   const offered = results.reduce((sum, r) => sum + r.offered.reads + r.offered.writes, 0);
   const offeredRps = offered / durationSeconds;
   const requests = results.reduce((sum, r) => sum + requestsOf(r), 0);
-  const latency = summarise(mergeEncodedHistograms(results.flatMap((r) => [r.latencyHistograms.reads, r.latencyHistograms.writes])));
+  const latency = summarise(
+    mergeEncodedHistograms(results.flatMap((r) => [r.latencyHistograms.reads, r.latencyHistograms.writes])),
+  );
   return {
     workers: results.length,
     offeredRps,
@@ -119,7 +126,9 @@ export interface RateSearchResult<T> {
 /** Searches upward in fixed steps, one trial per rate, until a trial fails or the trials run out. */
 export async function searchHighestRate<T>(search: RateSearch<T>): Promise<RateSearchResult<T>> {
   if (!(search.startRps > 0 && search.stepRps > 0 && Number.isInteger(search.maxTrials) && search.maxTrials >= 1)) {
-    throw new RangeError(`a rate search needs a positive start and step and at least one trial (got ${search.startRps}, ${search.stepRps}, ${search.maxTrials})`);
+    throw new RangeError(
+      `a rate search needs a positive start and step and at least one trial (got ${search.startRps}, ${search.stepRps}, ${search.maxTrials})`,
+    );
   }
   const trials: RateSearchResult<T>['trials'] = [];
   let highestPassingRps: number | null = null;
@@ -200,7 +209,12 @@ export async function runFleetTrial(pool: TrafficWorkerPool, opts: FleetTrialOpt
   // The steady middle: a quarter of the trial (at most 1 s) cut from each end, where the workers start and stop.
   const marginMs = Math.min(1000, (opts.durationSeconds * 1000) / 4);
   const achieved = steadyRate(samples, startMs + marginMs, startMs + opts.durationSeconds * 1000 - marginMs) ?? 0;
-  return fleetFigures(results, opts.durationSeconds, before === null || after === null ? null : after - before, achieved);
+  return fleetFigures(
+    results,
+    opts.durationSeconds,
+    before === null || after === null ? null : after - before,
+    achieved,
+  );
 }
 
 export interface FleetFidelityRow {
@@ -216,8 +230,17 @@ export interface FleetFidelityRow {
 
 /** Medians of one worker count's runs. */
 export function summariseFleetRuns(workers: number, runs: FleetTrialFigures[]): FleetFidelityRow {
-  const pick = (key: 'achievedRps' | 'errorPercent' | 'cpuMicrosPerRequest' | 'failed' | 'p99Ms') => median(runs.map((r) => r[key]).filter((v): v is number => v !== null));
-  return { workers, achievedRps: pick('achievedRps'), errorPercent: pick('errorPercent'), cpuMicrosPerRequest: pick('cpuMicrosPerRequest'), failed: pick('failed'), p99Ms: pick('p99Ms'), runs };
+  const pick = (key: 'achievedRps' | 'errorPercent' | 'cpuMicrosPerRequest' | 'failed' | 'p99Ms') =>
+    median(runs.map((r) => r[key]).filter((v): v is number => v !== null));
+  return {
+    workers,
+    achievedRps: pick('achievedRps'),
+    errorPercent: pick('errorPercent'),
+    cpuMicrosPerRequest: pick('cpuMicrosPerRequest'),
+    failed: pick('failed'),
+    p99Ms: pick('p99Ms'),
+    runs,
+  };
 }
 
 export interface FleetFidelity {
@@ -272,11 +295,14 @@ export interface FleetSection {
 }
 
 export const FLEET_DEFINITIONS = Object.freeze({
-  workers: 'traffic worker processes started as the local runner starts them (one OS process each), every one running the traffic step with its share of the total rate',
-  achievedRps: "successful answers per second leaving the shop (the lab's counter, sampled every 100 ms) in the trial's steady middle, its first and last second (a quarter of a shorter trial) left out: the least-squares slope of the count over those samples",
+  workers:
+    'traffic worker processes started as the local runner starts them (one OS process each), every one running the traffic step with its share of the total rate',
+  achievedRps:
+    "successful answers per second leaving the shop (the lab's counter, sampled every 100 ms) in the trial's steady middle, its first and last second (a quarter of a shorter trial) left out: the least-squares slope of the count over those samples",
   errorPercent: '(achievedRps - offeredRps) / offeredRps x 100',
-  cpuMicrosPerRequest: 'user + system CPU of all worker processes during the trial (from /proc, 10 ms ticks), per request they made',
-  p99Ms: 'from each request\'s scheduled send time, merged exactly over the workers',
+  cpuMicrosPerRequest:
+    'user + system CPU of all worker processes during the trial (from /proc, 10 ms ticks), per request they made',
+  p99Ms: "from each request's scheduled send time, merged exactly over the workers",
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -302,8 +328,17 @@ export async function benchFleetFidelity(opts: FidelityOptions): Promise<FleetFi
   for (let rep = 0; rep < opts.repetitions; rep++) {
     const order = rep % 2 === 0 ? [...opts.pools] : [...opts.pools].reverse();
     for (const pool of order) {
-      const figures = await runFleetTrial(pool, { shopUrl: opts.shopUrl, shopAnswers: opts.shopAnswers, runId: `bench-fleet-${pool.size}-${rep}-${Date.now()}`, totalRps: opts.totalRps, mix: opts.mix, durationSeconds: opts.durationSeconds });
-      opts.log(`  fleet ${pool.size} worker(s) rep ${rep + 1}: ${figures.achievedRps.toFixed(1)}/s of ${figures.offeredRps}/s, ${figures.failed} failed, CPU ${figures.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`);
+      const figures = await runFleetTrial(pool, {
+        shopUrl: opts.shopUrl,
+        shopAnswers: opts.shopAnswers,
+        runId: `bench-fleet-${pool.size}-${rep}-${Date.now()}`,
+        totalRps: opts.totalRps,
+        mix: opts.mix,
+        durationSeconds: opts.durationSeconds,
+      });
+      opts.log(
+        `  fleet ${pool.size} worker(s) rep ${rep + 1}: ${figures.achievedRps.toFixed(1)}/s of ${figures.offeredRps}/s, ${figures.failed} failed, CPU ${figures.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`,
+      );
       runs.get(pool.size)!.push(figures);
       await sleep(SETTLE_MS);
     }
@@ -336,9 +371,21 @@ export const noFailure = (figures: FleetTrialFigures): boolean => figures.failed
 export const withinOnePercent = (figures: FleetTrialFigures): boolean => Math.abs(figures.errorPercent) <= 1;
 
 /** Searches upward for the highest total rate that meets `criterion`, with the pool's workers. */
-export async function searchFleetRate(opts: SearchOptions, criterion: { name: string; passed: (f: FleetTrialFigures) => boolean }): Promise<FleetRateSearch> {
-  const warmUp = await runFleetTrial(opts.pool, { shopUrl: opts.shopUrl, shopAnswers: opts.shopAnswers, runId: `bench-${opts.label}-warm-up-${Date.now()}`, totalRps: opts.startRps, mix: opts.mix, durationSeconds: opts.warmUpSeconds });
-  opts.log(`  ${opts.label} warm-up at ${opts.startRps}/s (not counted): ${warmUp.failed} failed, p99 ${warmUp.p99Ms} ms`);
+export async function searchFleetRate(
+  opts: SearchOptions,
+  criterion: { name: string; passed: (f: FleetTrialFigures) => boolean },
+): Promise<FleetRateSearch> {
+  const warmUp = await runFleetTrial(opts.pool, {
+    shopUrl: opts.shopUrl,
+    shopAnswers: opts.shopAnswers,
+    runId: `bench-${opts.label}-warm-up-${Date.now()}`,
+    totalRps: opts.startRps,
+    mix: opts.mix,
+    durationSeconds: opts.warmUpSeconds,
+  });
+  opts.log(
+    `  ${opts.label} warm-up at ${opts.startRps}/s (not counted): ${warmUp.failed} failed, p99 ${warmUp.p99Ms} ms`,
+  );
   await sleep(SETTLE_MS);
   const result = await searchHighestRate({
     startRps: opts.startRps,
@@ -347,8 +394,17 @@ export async function searchFleetRate(opts: SearchOptions, criterion: { name: st
     repeatsOnFailure: opts.repeatsOnFailure,
     passed: criterion.passed,
     trial: async (rps) => {
-      const figures = await runFleetTrial(opts.pool, { shopUrl: opts.shopUrl, shopAnswers: opts.shopAnswers, runId: `bench-${opts.label}-${rps}-${Date.now()}`, totalRps: rps, mix: opts.mix, durationSeconds: opts.trialSeconds });
-      opts.log(`  ${opts.label} ${rps}/s: ${figures.achievedRps.toFixed(1)}/s (${figures.errorPercent.toFixed(2)} %), ${figures.failed} failed, p99 ${figures.p99Ms} ms`);
+      const figures = await runFleetTrial(opts.pool, {
+        shopUrl: opts.shopUrl,
+        shopAnswers: opts.shopAnswers,
+        runId: `bench-${opts.label}-${rps}-${Date.now()}`,
+        totalRps: rps,
+        mix: opts.mix,
+        durationSeconds: opts.trialSeconds,
+      });
+      opts.log(
+        `  ${opts.label} ${rps}/s: ${figures.achievedRps.toFixed(1)}/s (${figures.errorPercent.toFixed(2)} %), ${figures.failed} failed, p99 ${figures.p99Ms} ms`,
+      );
       await sleep(SETTLE_MS);
       return figures;
     },
@@ -358,7 +414,12 @@ export async function searchFleetRate(opts: SearchOptions, criterion: { name: st
     workers: opts.pool.size,
     database: opts.database,
     readsPerWrite: opts.mix.readsPerWrite,
-    startRps, stepRps, maxTrials, trialSeconds, repeatsOnFailure, warmUpSeconds,
+    startRps,
+    stepRps,
+    maxTrials,
+    trialSeconds,
+    repeatsOnFailure,
+    warmUpSeconds,
     criterion: criterion.name,
     highestPassingRps: result.highestPassingRps,
     stoppedBy: result.stoppedBy,
@@ -374,7 +435,6 @@ export function perWorkerVerdict(search: FleetRateSearch, assumedRps: number): P
     ...search,
     assumedRps,
     belowAssumption,
-    note:
-      `one worker process on this machine, against the lab on PostgreSQL sharing the same cores (the shop limits the figure too, so it bounds the generator from below); the ${TRAFFIC_SIZES.small.memoryMb} MB traffic function has less CPU than one core here (Lambda allocates CPU in proportion to memory, a full vCPU at 1,769 MB): the cost section's sizing line derives what it holds`,
+    note: `one worker process on this machine, against the lab on PostgreSQL sharing the same cores (the shop limits the figure too, so it bounds the generator from below); the ${TRAFFIC_SIZES.small.memoryMb} MB traffic function has less CPU than one core here (Lambda allocates CPU in proportion to memory, a full vCPU at 1,769 MB): the cost section's sizing line derives what it holds`,
   };
 }

@@ -9,7 +9,17 @@ import { METRIC_SLOT_SECONDS, RUN_LOG_LINES } from '../steps/core/metric-names';
 import { chooseTrafficSize, resolveTrafficWorkers, TRAFFIC_SIZE_ENV } from '../steps/core/run-settings';
 import { nextWindow } from '../steps/core/traffic-windows';
 import { STATES } from '../steps/core/workflow-names';
-import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, loopCountsOf, transitionsFor, type CostEstimate, type LambdaUse, type LoopCounts } from './cost';
+import {
+  deriveTransitions,
+  estimateCost,
+  expectedLoopCounts,
+  LIST_PRICES,
+  loopCountsOf,
+  transitionsFor,
+  type CostEstimate,
+  type LambdaUse,
+  type LoopCounts,
+} from './cost';
 import { median } from './stats';
 
 export interface ShortRunTimings {
@@ -44,7 +54,6 @@ const STEP_MODULES = {
   report: () => import('../steps/handlers/report'),
 } as const;
 
-
 /** Where a run's time outside its configured phases went, in seconds. */
 export interface OverheadBreakdown {
   /** From the call to the first state: synthesis (or the cache), handlers, the state machine. */
@@ -61,12 +70,23 @@ export interface OverheadBreakdown {
 
 /** The seconds a traffic event was scheduled to send for: its window's, or its whole phase's. */
 function scheduledSeconds(event: unknown): number {
-  const e = event as { window?: unknown; durationSeconds?: number; scheduleStartAt: string; elapsedSeconds: number; targetSeconds: number; windowSeconds: number };
+  const e = event as {
+    window?: unknown;
+    durationSeconds?: number;
+    scheduleStartAt: string;
+    elapsedSeconds: number;
+    targetSeconds: number;
+    windowSeconds: number;
+  };
   return e.window === undefined ? (e.durationSeconds ?? 0) : nextWindow(e).durationSeconds;
 }
 
 /** The real step handlers, each timed; the traffic step runs in `traffic` (the worker processes), as in a local run. */
-async function timedSteps(into: Record<string, number[]>, tails: number[], traffic: StepHandler): Promise<Record<string, StepHandler>> {
+async function timedSteps(
+  into: Record<string, number[]>,
+  tails: number[],
+  traffic: StepHandler,
+): Promise<Record<string, StepHandler>> {
   const entries = await Promise.all(
     Object.entries(STEP_MODULES).map(async ([step, load]) => {
       const handler = step === 'traffic' ? traffic : ((await load()).handler as StepHandler);
@@ -114,9 +134,17 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
   }).finally(() => pool.close());
   const wallMs = result.wallMs;
   const published = lab.metrics.published().slice(metricsBefore);
-  const distinct = new Set(published.map((d) => `${d.metricName}|${JSON.stringify(Object.entries(d.dimensions).sort())}`));
+  const distinct = new Set(
+    published.map((d) => `${d.metricName}|${JSON.stringify(Object.entries(d.dimensions).sort())}`),
+  );
   const configured = timings.baselineSeconds + timings.outageSeconds + timings.recoverySeconds;
-  const lines = lab.metrics.runLog().slice(linesBefore).map((l) => ({ bytes: Buffer.byteLength(l.message) + LOG_EVENT_OVERHEAD_BYTES, slot: (JSON.parse(l.message) as { line?: string }).line === RUN_LOG_LINES.slot }));
+  const lines = lab.metrics
+    .runLog()
+    .slice(linesBefore)
+    .map((l) => ({
+      bytes: Buffer.byteLength(l.message) + LOG_EVENT_OVERHEAD_BYTES,
+      slot: (JSON.parse(l.message) as { line?: string }).line === RUN_LOG_LINES.slot,
+    }));
   const slotLines = lines.filter((l) => l.slot);
   return {
     verdict: result.verdict,
@@ -129,7 +157,11 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
     metricDatums: published.length,
     distinctMetrics: distinct.size,
     breakdown: overheadBreakdown(firstEnteredMs, wallMs, configured),
-    runLog: { slotLines: slotLines.length, slotLineBytes: Math.max(0, ...slotLines.map((l) => l.bytes)), summaryBytes: lines.filter((l) => !l.slot).reduce((sum, l) => sum + l.bytes, 0) },
+    runLog: {
+      slotLines: slotLines.length,
+      slotLineBytes: Math.max(0, ...slotLines.map((l) => l.bytes)),
+      summaryBytes: lines.filter((l) => !l.slot).reduce((sum, l) => sum + l.bytes, 0),
+    },
   };
 }
 
@@ -137,7 +169,11 @@ export async function runShortGameDay(lab: Lab, timings: ShortRunTimings): Promi
 const LOG_EVENT_OVERHEAD_BYTES = 26;
 
 /** The overhead split at the states that bound it; a bound the run never entered leaves its parts null. */
-export function overheadBreakdown(firstEnteredMs: Readonly<Record<string, number>>, wallMs: number, configuredSeconds: number): OverheadBreakdown {
+export function overheadBreakdown(
+  firstEnteredMs: Readonly<Record<string, number>>,
+  wallMs: number,
+  configuredSeconds: number,
+): OverheadBreakdown {
   const at = (state: string) => (firstEnteredMs[state] === undefined ? null : firstEnteredMs[state] / 1000);
   const between = (from: number | null, to: number | null) => (from === null || to === null ? null : to - from);
   const first = at(STATES.readInput);
@@ -161,7 +197,14 @@ export function overheadBreakdown(firstEnteredMs: Readonly<Record<string, number
 export async function stepMemoryMb(lab: Lab): Promise<Record<string, number>> {
   const { synthesizeGameDay } = await import('../infra/synth');
   const { template } = synthesizeGameDay(localGameDayConfig(lab));
-  const resources = (template as { Resources: Record<string, { Type: string; Properties?: { MemorySize?: number; Environment?: { Variables?: Record<string, unknown> } } }> }).Resources;
+  const resources = (
+    template as {
+      Resources: Record<
+        string,
+        { Type: string; Properties?: { MemorySize?: number; Environment?: { Variables?: Record<string, unknown> } } }
+      >;
+    }
+  ).Resources;
   const defaultSize = chooseTrafficSize(DEFAULT_EXPERIMENT);
   const memory: Record<string, number> = {};
   for (const resource of Object.values(resources)) {
@@ -181,8 +224,7 @@ export const DEFAULT_RUN_ASSUMPTIONS = Object.freeze({
   registrationSeconds: 60,
   nonZeroDrainReadings: 0,
   coldStartSecondsPerInvocation: 0.5,
-  note:
-    'RDS Proxy documents no registration time: 60 s assumed (polled every availablePollSeconds). The queue is assumed empty at the first drain poll (60 s of recovery traffic came first). Every invocation is assumed cold, with 0.5 s of billed init. Handler durations are the local ones (I/O-bound steps; a 256 MB arm64 function has less CPU than this machine).',
+  note: 'RDS Proxy documents no registration time: 60 s assumed (polled every availablePollSeconds). The queue is assumed empty at the first drain poll (60 s of recovery traffic came first). Every invocation is assumed cold, with 0.5 s of billed init. Handler durations are the local ones (I/O-bound steps; a 256 MB arm64 function has less CPU than this machine).',
 });
 
 export interface CostSection {
@@ -195,7 +237,14 @@ export interface CostSection {
     trafficTailSeconds: number | null;
   };
   defaultRun: {
-    settings: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number; windowSeconds: number; availablePollSeconds: number; drainPollSeconds: number };
+    settings: {
+      baselineSeconds: number;
+      outageSeconds: number;
+      recoverySeconds: number;
+      windowSeconds: number;
+      availablePollSeconds: number;
+      drainPollSeconds: number;
+    };
     loops: LoopCounts;
     lambda: LambdaUse[];
     estimate: CostEstimate;
@@ -212,10 +261,19 @@ export interface CostSection {
 }
 
 /** Prices a default GameDay from a measured short one: loops recounted, traffic steps stretched to the default phases. */
-export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings, memoryMb: Record<string, number>, windowSeconds: number): CostSection {
+export function costOfDefaultRun(
+  measured: GameDayRun,
+  timings: ShortRunTimings,
+  memoryMb: Record<string, number>,
+  windowSeconds: number,
+): CostSection {
   const workers = resolveTrafficWorkers(DEFAULT_EXPERIMENT);
   const d = DEFAULT_EXPERIMENT;
-  const loops = expectedLoopCounts({ ...d, registrationSeconds: DEFAULT_RUN_ASSUMPTIONS.registrationSeconds, nonZeroDrainReadings: DEFAULT_RUN_ASSUMPTIONS.nonZeroDrainReadings });
+  const loops = expectedLoopCounts({
+    ...d,
+    registrationSeconds: DEFAULT_RUN_ASSUMPTIONS.registrationSeconds,
+    nonZeroDrainReadings: DEFAULT_RUN_ASSUMPTIONS.nonZeroDrainReadings,
+  });
   const transitions = deriveTransitions(measured.entered, loops);
   const init = DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation;
   const secondsOf = (step: string) => measured.stepSeconds[step] ?? [];
@@ -229,7 +287,8 @@ export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings,
     const invocations = step === 'traffic' ? windows * workers : step === 'tally-window' ? windows : 1;
     const handlerSeconds =
       step === 'traffic'
-        ? workers * (d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds) + invocations * Math.max(0, trafficTail)
+        ? workers * (d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds) +
+          invocations * Math.max(0, trafficTail)
         : (median(secondsOf(step)) ?? 0) * invocations;
     return { step, memoryMb: memoryMb[step] ?? 128, invocations, seconds: handlerSeconds + invocations * init };
   });
@@ -242,14 +301,25 @@ export function costOfDefaultRun(measured: GameDayRun, timings: ShortRunTimings,
       distinctMetrics: measured.distinctMetrics,
       otherCalls: (entered.CheckStopConditions ?? 0) + loops.outageWindows,
       // One slot line per 10 s of traffic in the default run, and its summary line.
-      logIngestBytes: Math.ceil((d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds) / METRIC_SLOT_SECONDS + 1) * measured.runLog.slotLineBytes + measured.runLog.summaryBytes,
+      logIngestBytes:
+        Math.ceil(
+          (d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds) / METRIC_SLOT_SECONDS + 1,
+        ) *
+          measured.runLog.slotLineBytes +
+        measured.runLog.summaryBytes,
     },
     sqsRequests: (entered.QueueDepth ?? 0) + (entered.DlqDepth ?? 0) + 2 * loops.drainPolls,
     dynamoDbWrites: (entered.AcquireLock ?? 0) + (entered.ReleaseLock ?? 0),
     outageSeconds: d.outageSeconds,
   });
   return {
-    measured: { timings: { ...timings, windowSeconds }, transitions: transitionsFor(entered, loopCountsOf(entered)), loops: loopCountsOf(entered), entered, trafficTailSeconds: median(measured.trafficTailSeconds) },
+    measured: {
+      timings: { ...timings, windowSeconds },
+      transitions: transitionsFor(entered, loopCountsOf(entered)),
+      loops: loopCountsOf(entered),
+      entered,
+      trafficTailSeconds: median(measured.trafficTailSeconds),
+    },
     defaultRun: {
       settings: {
         baselineSeconds: d.baselineSeconds,

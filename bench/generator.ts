@@ -46,15 +46,24 @@ export const GENERATOR_DEFINITIONS = Object.freeze({
   errorPercent: '(achievedRps - offeredRps) / offeredRps x 100',
   cpuMicrosPerRequest:
     "the traffic child process's user + system CPU time while the tool ran, per request it made; measured after an unmeasured warm-up of the same tool at the same rate in the same process (warmUpSeconds), so the figure is the steady state, not module loading, first connections and first compiles",
-  p99Ms: 'ours: from each request\'s scheduled send time (open loop); autocannon: its own latency, closed loop per connection',
+  p99Ms:
+    "ours: from each request's scheduled send time (open loop); autocannon: its own latency, closed loop per connection",
 });
 
 /** Figures of one run of our generator. */
-export function oursFigures(outcome: OursOutcome, shape: { durationSeconds: number; readsPerSecond: number; writesPerSecond: number }): GeneratorRunFigures {
+export function oursFigures(
+  outcome: OursOutcome,
+  shape: { durationSeconds: number; readsPerSecond: number; writesPerSecond: number },
+): GeneratorRunFigures {
   const { reads, writes, latencyMs } = outcome.traffic;
   const failed = reads.failed + writes.failed;
   const successful = outcome.sent - failed;
-  const achievedRps = openLoopAchievedRate({ successful, durationSeconds: shape.durationSeconds, plannedSpanMs: plannedSendSpanMs(shape), actualSpanMs: outcome.sendSpanMs });
+  const achievedRps = openLoopAchievedRate({
+    successful,
+    durationSeconds: shape.durationSeconds,
+    plannedSpanMs: plannedSendSpanMs(shape),
+    actualSpanMs: outcome.sendSpanMs,
+  });
   return {
     achievedRps,
     errorPercent: rateErrorPercent(shape.readsPerSecond + shape.writesPerSecond, achievedRps),
@@ -78,8 +87,16 @@ export function autocannonFigures(outcome: AutocannonOutcome, offeredRps: number
 }
 
 function summariseRuns(runs: GeneratorRunFigures[]): GeneratorToolFigures {
-  const pick = (key: keyof GeneratorRunFigures) => median(runs.map((r) => r[key]).filter((v): v is number => v !== null));
-  return { achievedRps: pick('achievedRps'), errorPercent: pick('errorPercent'), cpuMicrosPerRequest: pick('cpuMicrosPerRequest'), failed: pick('failed'), p99Ms: pick('p99Ms'), runs };
+  const pick = (key: keyof GeneratorRunFigures) =>
+    median(runs.map((r) => r[key]).filter((v): v is number => v !== null));
+  return {
+    achievedRps: pick('achievedRps'),
+    errorPercent: pick('errorPercent'),
+    cpuMicrosPerRequest: pick('cpuMicrosPerRequest'),
+    failed: pick('failed'),
+    p99Ms: pick('p99Ms'),
+    runs,
+  };
 }
 
 export interface GeneratorBenchOptions {
@@ -96,24 +113,42 @@ export interface GeneratorBenchOptions {
 export async function benchGenerator(opts: GeneratorBenchOptions): Promise<GeneratorSection> {
   const rates: GeneratorRate[] = [];
   for (const offeredRps of opts.rates) {
-    const shape = { durationSeconds: opts.durationSeconds, readsPerSecond: (offeredRps * 3) / 4, writesPerSecond: offeredRps / 4 };
+    const shape = {
+      durationSeconds: opts.durationSeconds,
+      readsPerSecond: (offeredRps * 3) / 4,
+      writesPerSecond: offeredRps / 4,
+    };
     const ours: GeneratorRunFigures[] = [];
     const theirs: GeneratorRunFigures[] = [];
     for (let rep = 0; rep < opts.repetitions; rep++) {
       const runId = `bench-gen-${offeredRps}-${rep}-${Date.now()}`;
       const runOurs = async () => {
-        const outcome = await runTrafficJob({ tool: 'ours', shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds: opts.warmUpSeconds });
+        const outcome = await runTrafficJob({
+          tool: 'ours',
+          shopUrl: opts.shopUrl,
+          runId,
+          ...shape,
+          warmUpSeconds: opts.warmUpSeconds,
+        });
         if (outcome.tool !== 'ours') throw new Error('the traffic child answered for the wrong tool');
         ours.push(oursFigures(outcome, shape));
       };
       const runAutocannon = async () => {
-        const outcome = await runTrafficJob({ tool: 'autocannon', shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds: opts.warmUpSeconds });
+        const outcome = await runTrafficJob({
+          tool: 'autocannon',
+          shopUrl: opts.shopUrl,
+          runId,
+          ...shape,
+          warmUpSeconds: opts.warmUpSeconds,
+        });
         if (outcome.tool !== 'autocannon') throw new Error('the traffic child answered for the wrong tool');
         theirs.push(autocannonFigures(outcome, offeredRps));
       };
       // Alternate the order, so neither tool always meets the warmer (or more loaded) shop.
       for (const run of rep % 2 === 0 ? [runOurs, runAutocannon] : [runAutocannon, runOurs]) await run();
-      opts.log(`  generator ${offeredRps}/s rep ${rep + 1}: ours ${ours.at(-1)!.achievedRps.toFixed(1)}/s, autocannon ${theirs.at(-1)!.achievedRps.toFixed(1)}/s`);
+      opts.log(
+        `  generator ${offeredRps}/s rep ${rep + 1}: ours ${ours.at(-1)!.achievedRps.toFixed(1)}/s, autocannon ${theirs.at(-1)!.achievedRps.toFixed(1)}/s`,
+      );
     }
     const oursSummary = summariseRuns(ours);
     const theirSummary = summariseRuns(theirs);
@@ -124,8 +159,16 @@ export async function benchGenerator(opts: GeneratorBenchOptions): Promise<Gener
       ours: oursSummary,
       autocannon: theirSummary,
       cpuPerRequestRatio:
-        oursSummary.cpuMicrosPerRequest !== null && theirSummary.cpuMicrosPerRequest ? oursSummary.cpuMicrosPerRequest / theirSummary.cpuMicrosPerRequest : null,
+        oursSummary.cpuMicrosPerRequest !== null && theirSummary.cpuMicrosPerRequest
+          ? oursSummary.cpuMicrosPerRequest / theirSummary.cpuMicrosPerRequest
+          : null,
     });
   }
-  return { durationSeconds: opts.durationSeconds, warmUpSeconds: opts.warmUpSeconds, repetitions: opts.repetitions, rates, definitions: { ...GENERATOR_DEFINITIONS } };
+  return {
+    durationSeconds: opts.durationSeconds,
+    warmUpSeconds: opts.warmUpSeconds,
+    repetitions: opts.repetitions,
+    rates,
+    definitions: { ...GENERATOR_DEFINITIONS },
+  };
 }

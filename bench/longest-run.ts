@@ -5,7 +5,12 @@ import type { RunConfig, TimelineBucket, TrafficResult } from '../steps/core/con
 import { createLatencyHistogram, encodeHistogram } from '../steps/core/latency-histogram';
 import { validateRunInput } from '../steps/core/run-config';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../steps/core/run-traffic';
-import { DEFAULT_RUN_SETTINGS, MAX_TOTAL_RATE, MAX_TRAFFIC_WORKERS, NUMERIC_SETTINGS } from '../steps/core/run-settings';
+import {
+  DEFAULT_RUN_SETTINGS,
+  MAX_TOTAL_RATE,
+  MAX_TRAFFIC_WORKERS,
+  NUMERIC_SETTINGS,
+} from '../steps/core/run-settings';
 
 export const LONGEST_RUN_WORKERS = MAX_TRAFFIC_WORKERS;
 /** The stack default's execution timeout is long enough for any accepted run: a limit this high never binds. */
@@ -39,7 +44,11 @@ export function longestAcceptedInput(): Record<string, unknown> {
     outageSeconds: NUMERIC_SETTINGS.outageSeconds.max,
   };
   let best: Record<string, unknown> | undefined;
-  for (let side = NUMERIC_SETTINGS.baselineSeconds.max; side >= NUMERIC_SETTINGS.baselineSeconds.min && !best; side -= 60) {
+  for (
+    let side = NUMERIC_SETTINGS.baselineSeconds.max;
+    side >= NUMERIC_SETTINGS.baselineSeconds.min && !best;
+    side -= 60
+  ) {
     const input = { ...base, baselineSeconds: side, recoverySeconds: side };
     if (accepted(input)) best = input;
   }
@@ -69,12 +78,18 @@ export function worstCaseHistogram(seed: number, requests: number, maxMs = DEFAU
   const histogram = createLatencyHistogram();
   const next = randomCounts(seed);
   const mean = Math.max(1, requests / (maxMs + 1));
-  for (let value = 0; value <= maxMs; value++) histogram.recordValueWithCount(value, 1 + (next() % Math.ceil(2 * mean)));
+  for (let value = 0; value <= maxMs; value++)
+    histogram.recordValueWithCount(value, 1 + (next() % Math.ceil(2 * mean)));
   return encodeHistogram(histogram);
 }
 
 /** One worker's result of one window, as a worker returns it (its timeline stored, not returned). */
-export function worstCaseWorkerResult(config: RunConfig, phase: string, startedAtMs: number, histograms: { reads: string; writes: string; sendLag: string }): TrafficResult {
+export function worstCaseWorkerResult(
+  config: RunConfig,
+  phase: string,
+  startedAtMs: number,
+  histograms: { reads: string; writes: string; sendLag: string },
+): TrafficResult {
   const seconds = config.windowSeconds;
   const reads = Math.ceil((config.readsPerSecond * seconds) / config.trafficWorkers);
   const writes = Math.ceil((config.writesPerSecond * seconds) / config.trafficWorkers);
@@ -104,11 +119,20 @@ export function worstCaseWorkerResult(config: RunConfig, phase: string, startedA
 export function worstCaseHistograms(config: RunConfig): { reads: string; writes: string; sendLag: string } {
   const reads = (config.readsPerSecond * config.windowSeconds) / config.trafficWorkers;
   const writes = (config.writesPerSecond * config.windowSeconds) / config.trafficWorkers;
-  return { reads: worstCaseHistogram(1, reads), writes: worstCaseHistogram(2, writes), sendLag: worstCaseHistogram(3, reads + writes) };
+  return {
+    reads: worstCaseHistogram(1, reads),
+    writes: worstCaseHistogram(2, writes),
+    sendLag: worstCaseHistogram(3, reads + writes),
+  };
 }
 
 /** One worker's stored timeline of one window: a bucket a second, with the run's largest counts and the given histogram. */
-export function workerTimeline(config: RunConfig, startMs: number, seconds: number, histogram: string): TimelineBucket[] {
+export function workerTimeline(
+  config: RunConfig,
+  startMs: number,
+  seconds: number,
+  histogram: string,
+): TimelineBucket[] {
   const reads = Math.ceil(config.readsPerSecond / config.trafficWorkers);
   const writes = Math.ceil(config.writesPerSecond / config.trafficWorkers);
   return Array.from({ length: seconds }, (_, i) => ({

@@ -43,7 +43,10 @@ function startRunSampling(intervalMs: number) {
     async stop() {
       clearInterval(timer);
       const samples = await sampler.stop();
-      const runnerAtPeak = root.reduce<RootBreakdown | null>((best, s) => (best === null || s.rssMb > best.rssMb ? s : best), null);
+      const runnerAtPeak = root.reduce<RootBreakdown | null>(
+        (best, s) => (best === null || s.rssMb > best.rssMb ? s : best),
+        null,
+      );
       return { samples, runnerAtPeak };
     },
   };
@@ -75,13 +78,21 @@ export async function benchMemory(timings: MemorySection['timings'], sampleMs = 
     verdict,
     wallSeconds: (Date.now() - started) / 1000,
     samples,
-    note: 'VmRSS of every process of the run summed per sample (/proc/<pid>/status), every 250 ms; a role\'s peak is its own highest sample. The runner and lab share one process: PGlite\'s WebAssembly memory is in its ArrayBuffers.',
+    note: "VmRSS of every process of the run summed per sample (/proc/<pid>/status), every 250 ms; a role's peak is its own highest sample. The runner and lab share one process: PGlite's WebAssembly memory is in its ArrayBuffers.",
   };
 }
 
 export interface SoakSection {
   minutes: number;
-  input: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number; readsPerSecond: number; writesPerSecond: number; windowSeconds: number; dryRun: boolean };
+  input: {
+    baselineSeconds: number;
+    outageSeconds: number;
+    recoverySeconds: number;
+    readsPerSecond: number;
+    writesPerSecond: number;
+    windowSeconds: number;
+    dryRun: boolean;
+  };
   sampleSeconds: number;
   /** Samples taken during the traffic windows (after the first): the ones the growth is judged on. */
   judgedSamples: number;
@@ -99,7 +110,10 @@ export interface SoakSection {
 
 /** Growth of one role's RSS, the same spans as the total. */
 function roleGrowth(samples: readonly MemorySample[], role: ProcessRole, minutes: number): number | null {
-  return growthPercent(samples.map((s) => ({ ...s, totalMb: s.byRoleMb[role] ?? 0 })), minutes);
+  return growthPercent(
+    samples.map((s) => ({ ...s, totalMb: s.byRoleMb[role] ?? 0 })),
+    minutes,
+  );
 }
 
 /**
@@ -111,7 +125,16 @@ export async function benchSoak(minutes: number, log: (line: string) => void): P
   const sampleSeconds = 10;
   // A dry run: the windows and their tallies without the fault, which the outage section measures.
   // As many traffic workers as the validator asks for at this rate (the local default is one).
-  const input = { baselineSeconds: Math.max(10, Math.round(minutes * 60) - 15), outageSeconds: 5, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100, windowSeconds: 10, trafficWorkers: null, dryRun: true };
+  const input = {
+    baselineSeconds: Math.max(10, Math.round(minutes * 60) - 15),
+    outageSeconds: 5,
+    recoverySeconds: 10,
+    readsPerSecond: 300,
+    writesPerSecond: 100,
+    windowSeconds: 10,
+    trafficWorkers: null,
+    dryRun: true,
+  };
   const lab = await startLab({ ...LOCAL_LAB });
   const sampler = startSampling(sampleSeconds * 1000);
   let report: RunReport | null = null;
@@ -120,8 +143,10 @@ export async function benchSoak(minutes: number, log: (line: string) => void): P
   // The growth is judged over the traffic windows only: the worker process starts with the first and ends after the last.
   const traffic = { fromMs: Number.POSITIVE_INFINITY, toMs: Number.POSITIVE_INFINITY };
   const onProgress = (progress: Progress) => {
-    if (progress.state === STATES.startBaseline && traffic.fromMs === Number.POSITIVE_INFINITY) traffic.fromMs = Date.now() - sampler.sinceMs;
-    if (progress.state === STATES.startDrain && traffic.toMs === Number.POSITIVE_INFINITY) traffic.toMs = Date.now() - sampler.sinceMs;
+    if (progress.state === STATES.startBaseline && traffic.fromMs === Number.POSITIVE_INFINITY)
+      traffic.fromMs = Date.now() - sampler.sinceMs;
+    if (progress.state === STATES.startDrain && traffic.toMs === Number.POSITIVE_INFINITY)
+      traffic.toMs = Date.now() - sampler.sinceMs;
   };
   try {
     const result = await runLocalGameDay({ lab, input, onProgress });
@@ -136,7 +161,9 @@ export async function benchSoak(minutes: number, log: (line: string) => void): P
   const judged = samples.filter((s) => s.t >= traffic.fromMs + sampleSeconds * 1000 && s.t <= traffic.toMs);
   const roles = [...new Set(judged.flatMap((s) => Object.keys(s.byRoleMb) as ProcessRole[]))];
   const growth = growthPercent(judged, comparedMinutes);
-  log(`  soak: ${judged.length} of ${samples.length} samples in the windows, RSS ${judged[0]?.totalMb ?? 'n/a'} -> ${judged[judged.length - 1]?.totalMb ?? 'n/a'} MB, growth ${growth === null ? 'n/a' : growth.toFixed(2)} %`);
+  log(
+    `  soak: ${judged.length} of ${samples.length} samples in the windows, RSS ${judged[0]?.totalMb ?? 'n/a'} -> ${judged[judged.length - 1]?.totalMb ?? 'n/a'} MB, growth ${growth === null ? 'n/a' : growth.toFixed(2)} %`,
+  );
   return {
     minutes,
     input,

@@ -70,8 +70,15 @@ async function watchDrain(lab: Lab, since: number, capMs: number): Promise<numbe
   return null;
 }
 
-function sumPhases(traffic: TrafficResult, deregisteredAtMs: number, registeredAtMs: number): Record<BenchPhase, PhaseCounts> {
-  const zero = (): PhaseCounts => ({ reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } });
+function sumPhases(
+  traffic: TrafficResult,
+  deregisteredAtMs: number,
+  registeredAtMs: number,
+): Record<BenchPhase, PhaseCounts> {
+  const zero = (): PhaseCounts => ({
+    reads: { database: 0, cache: 0, failed: 0 },
+    writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+  });
   const phases: Record<BenchPhase, PhaseCounts> = { baseline: zero(), outage: zero(), recovery: zero() };
   for (const bucket of traffic.timeline) {
     const phase = phases[phaseOfBucket(bucket.t, deregisteredAtMs, registeredAtMs)];
@@ -89,7 +96,15 @@ function sumPhases(traffic: TrafficResult, deregisteredAtMs: number, registeredA
 export async function runOutage(lab: Lab, timings: OutageTimings, runId: string): Promise<OutageRun> {
   const warmUpSeconds = timings.warmUpSeconds ?? 0;
   const durationSeconds = warmUpSeconds + timings.baselineSeconds + timings.outageSeconds + timings.recoverySeconds;
-  const running = await startTraffic({ tool: 'ours', shopUrl: lab.shopUrl, runId, durationSeconds, readsPerSecond: timings.readsPerSecond, writesPerSecond: timings.writesPerSecond, warmUpSeconds: 0 });
+  const running = await startTraffic({
+    tool: 'ours',
+    shopUrl: lab.shopUrl,
+    runId,
+    durationSeconds,
+    readsPerSecond: timings.readsPerSecond,
+    writesPerSecond: timings.writesPerSecond,
+    warmUpSeconds: 0,
+  });
   const startedAt = (await running.started) + warmUpSeconds * 1000;
 
   await sleep(startedAt + timings.baselineSeconds * 1000 - Date.now());
@@ -100,7 +115,9 @@ export async function runOutage(lab: Lab, timings: OutageTimings, runId: string)
   lab.proxy.register();
 
   const firstDatabaseRead = watchFirstDatabaseRead(lab, registeredAtMs, running.outcome);
-  const drain = lab.degradation ? watchDrain(lab, registeredAtMs, (timings.recoverySeconds + 60) * 1000) : Promise.resolve(null);
+  const drain = lab.degradation
+    ? watchDrain(lab, registeredAtMs, (timings.recoverySeconds + 60) * 1000)
+    : Promise.resolve(null);
   const outcome = await running.outcome;
   if (outcome.tool !== 'ours') throw new Error('the traffic child answered for the wrong tool');
   const [timeToFirstDatabaseReadMs, timeToDrainMs] = await Promise.all([firstDatabaseRead, drain]);
@@ -112,7 +129,10 @@ export async function runOutage(lab: Lab, timings: OutageTimings, runId: string)
   }
   const traffic = outcome.traffic;
   // Failures and orders count over the whole run, warm-up included; latency and phases from the baseline on.
-  const orders = compareOrders([traffic], await createHttpTargetClient(lab.shopUrl, CHAOS_SHOP_PROFILE).recordedCounts(runId));
+  const orders = compareOrders(
+    [traffic],
+    await createHttpTargetClient(lab.shopUrl, CHAOS_SHOP_PROFILE).recordedCounts(runId),
+  );
   const measured = { ...traffic, timeline: traffic.timeline.filter((bucket) => bucket.t >= startedAt) };
   const latencyMs = latencyByPhase(measured.timeline, deregisteredAtMs, registeredAtMs);
   return {

@@ -16,10 +16,14 @@ export function cpuTicksOfStat(stat: string): number {
   const end = stat.lastIndexOf(')');
   if (end < 0) throw new ProcessCpuUnavailable(`not a /proc stat line: ${JSON.stringify(stat.slice(0, 80))}`);
   // After ")": field 3 (state) is index 0, so utime (14) is index 11 and stime (15) index 12.
-  const fields = stat.slice(end + 1).trim().split(/\s+/);
+  const fields = stat
+    .slice(end + 1)
+    .trim()
+    .split(/\s+/);
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
-  if (!Number.isInteger(utime) || !Number.isInteger(stime)) throw new ProcessCpuUnavailable(`no utime/stime in the /proc stat line: ${JSON.stringify(stat.slice(0, 80))}`);
+  if (!Number.isInteger(utime) || !Number.isInteger(stime))
+    throw new ProcessCpuUnavailable(`no utime/stime in the /proc stat line: ${JSON.stringify(stat.slice(0, 80))}`);
   return utime + stime;
 }
 
@@ -44,7 +48,9 @@ export async function processCpuMicros(pid: number): Promise<number> {
   try {
     stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   } catch (error) {
-    throw new ProcessCpuUnavailable(`cannot read the CPU time of process ${pid}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ProcessCpuUnavailable(
+      `cannot read the CPU time of process ${pid}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return (cpuTicksOfStat(stat) * 1_000_000) / clockTicksPerSecond();
 }

@@ -86,7 +86,12 @@ export async function sampleTree(root: number, sinceMs: number): Promise<MemoryS
     totalMb: mb(tree.reduce((sum, p) => sum + p.rssKb, 0)),
     byRoleMb: Object.fromEntries(Object.entries(byRole).map(([role, kb]) => [role, mb(kb)])),
     processes: tree.length,
-    ...(root === process.pid ? { rootHeapMb: mb(process.memoryUsage().heapUsed / 1024), rootArrayBuffersMb: mb(process.memoryUsage().arrayBuffers / 1024) } : {}),
+    ...(root === process.pid
+      ? {
+          rootHeapMb: mb(process.memoryUsage().heapUsed / 1024),
+          rootArrayBuffersMb: mb(process.memoryUsage().arrayBuffers / 1024),
+        }
+      : {}),
   };
 }
 
@@ -101,12 +106,17 @@ export interface SampledPeak {
 /** The peak of a series of samples, summed and per role. */
 export function peakOf(samples: readonly MemorySample[]): SampledPeak {
   const peakByRoleMb: Partial<Record<ProcessRole, number>> = {};
-  for (const s of samples) for (const [role, value] of Object.entries(s.byRoleMb) as Array<[ProcessRole, number]>) peakByRoleMb[role] = Math.max(peakByRoleMb[role] ?? 0, value);
+  for (const s of samples)
+    for (const [role, value] of Object.entries(s.byRoleMb) as Array<[ProcessRole, number]>)
+      peakByRoleMb[role] = Math.max(peakByRoleMb[role] ?? 0, value);
   return { samples: [...samples], peakMb: Math.max(0, ...samples.map((s) => s.totalMb)), peakByRoleMb };
 }
 
 /** Samples the tree every `intervalMs` until stopped; stop() resolves with every sample taken. */
-export function startSampling(intervalMs: number, root: number = process.pid): { readonly sinceMs: number; stop(): Promise<MemorySample[]> } {
+export function startSampling(
+  intervalMs: number,
+  root: number = process.pid,
+): { readonly sinceMs: number; stop(): Promise<MemorySample[]> } {
   const since = Date.now();
   const samples: MemorySample[] = [];
   let running = true;

@@ -7,7 +7,13 @@ import { REPORT_MEMORY_MB, REPORT_TIMEOUT_SECONDS } from '../steps/core/run-sett
 /** Lambda gives a full vCPU at 1,769 MB, CPU in proportion to memory below it. */
 const MB_PER_VCPU = 1769;
 import type { ReportInput, RunConfig, TimelineBucket } from '../steps/core/contracts';
-import { longestAcceptedConfig, workerTimeline, worstCaseHistogram, worstCaseHistograms, worstCaseWorkerResult } from './longest-run';
+import {
+  longestAcceptedConfig,
+  workerTimeline,
+  worstCaseHistogram,
+  worstCaseHistograms,
+  worstCaseWorkerResult,
+} from './longest-run';
 
 export interface ReportMergeSection {
   workers: number;
@@ -37,10 +43,17 @@ function windowStarts(lengths: readonly number[]): number[] {
 }
 
 function windowLengths(config: RunConfig, phase: 'baseline' | 'experiment'): number[] {
-  const segments = phase === 'baseline'
-    ? [[config.baselineSeconds, config.windowSeconds]]
-    : [[config.outageSeconds, config.windowSeconds], [config.availableTimeoutSeconds, config.availablePollSeconds], [config.recoverySeconds, config.windowSeconds]];
-  return segments.flatMap(([total, length]) => Array.from({ length: Math.ceil(total / length) }, (_, i) => Math.min(length, total - i * length)));
+  const segments =
+    phase === 'baseline'
+      ? [[config.baselineSeconds, config.windowSeconds]]
+      : [
+          [config.outageSeconds, config.windowSeconds],
+          [config.availableTimeoutSeconds, config.availablePollSeconds],
+          [config.recoverySeconds, config.windowSeconds],
+        ];
+  return segments.flatMap(([total, length]) =>
+    Array.from({ length: Math.ceil(total / length) }, (_, i) => Math.min(length, total - i * length)),
+  );
 }
 
 /** Runs the merge once and samples the process's RSS while it runs. */
@@ -50,14 +63,25 @@ export async function benchReportMerge(log: (line: string) => void): Promise<Rep
   const lengths = { baseline: windowLengths(config, 'baseline'), experiment: windowLengths(config, 'experiment') };
   const phaseStart = { baseline: t0, experiment: t0 + config.baselineSeconds * 1000 };
   // Each worker's seconds carry their own histograms, as a real worker's do (about 60 requests a second each).
-  const histograms = Array.from({ length: 8 }, (_, i) => worstCaseHistogram(10 + i, Math.ceil((config.readsPerSecond + config.writesPerSecond) / config.trafficWorkers), 1_000));
+  const histograms = Array.from({ length: 8 }, (_, i) =>
+    worstCaseHistogram(
+      10 + i,
+      Math.ceil((config.readsPerSecond + config.writesPerSecond) / config.trafficWorkers),
+      1_000,
+    ),
+  );
   const stored = new Map<string, TimelineBucket[]>();
   let buckets = 0;
   for (const phase of ['baseline', 'experiment'] as const) {
     const starts = windowStarts(lengths[phase]);
     lengths[phase].forEach((seconds, window) => {
       for (let worker = 0; worker < config.trafficWorkers; worker++) {
-        const timeline = workerTimeline(config, phaseStart[phase] + starts[window] * 1000, seconds, histograms[(window + worker) % histograms.length]);
+        const timeline = workerTimeline(
+          config,
+          phaseStart[phase] + starts[window] * 1000,
+          seconds,
+          histograms[(window + worker) % histograms.length],
+        );
         stored.set(`${phase}#${window}#${worker}`, timeline);
         buckets += timeline.length;
       }
@@ -65,23 +89,45 @@ export async function benchReportMerge(log: (line: string) => void): Promise<Rep
   }
   const store: TimelineStore = {
     put: async () => undefined,
-    getMany: async (keys: readonly TimelineKey[]) => keys.map((key) => stored.get(`${key.phase}#${key.window}#${key.worker}`) ?? []),
+    getMany: async (keys: readonly TimelineKey[]) =>
+      keys.map((key) => stored.get(`${key.phase}#${key.window}#${key.worker}`) ?? []),
     getAcceptedWrites: async () => [],
   };
   const h = worstCaseHistograms(config);
-  const traffic = (phase: 'baseline' | 'experiment') => ({ ...worstCaseWorkerResult(config, phase, phaseStart[phase], h), windows: lengths[phase].length });
+  const traffic = (phase: 'baseline' | 'experiment') => ({
+    ...worstCaseWorkerResult(config, phase, phaseStart[phase], h),
+    windows: lengths[phase].length,
+  });
   const end = phaseStart.experiment + lengths.experiment.reduce((a, b) => a + b, 0) * 1000;
   const iso = (ms: number) => new Date(ms).toISOString();
   const input: ReportInput = {
     startedAt: iso(t0 - 60_000),
     config,
     baseline: traffic('baseline'),
-    experiment: { traffic: traffic('experiment'), fault: { dryRun: false, deregisteredAt: iso(phaseStart.experiment), registeredAt: iso(phaseStart.experiment + config.outageSeconds * 1000), availableAt: iso(end - config.recoverySeconds * 1000), stoppedEarly: null } },
-    drain: { startedAt: iso(end), endedAt: iso(end + 30_000), drained: true, polls: 3, queue: { visible: 0, inFlight: 0, delayed: 0 }, dlq: { visible: 0, inFlight: 0, delayed: 0 } },
+    experiment: {
+      traffic: traffic('experiment'),
+      fault: {
+        dryRun: false,
+        deregisteredAt: iso(phaseStart.experiment),
+        registeredAt: iso(phaseStart.experiment + config.outageSeconds * 1000),
+        availableAt: iso(end - config.recoverySeconds * 1000),
+        stoppedEarly: null,
+      },
+    },
+    drain: {
+      startedAt: iso(end),
+      endedAt: iso(end + 30_000),
+      drained: true,
+      polls: 3,
+      queue: { visible: 0, inFlight: 0, delayed: 0 },
+      dlq: { visible: 0, inFlight: 0, delayed: 0 },
+    },
     orders: { accepted: 1, committed: 1, rejected: 0, lost: 0, duplicated: 0, viaQueue: 0, lastViaQueueAt: null },
     timelineTable: 'bench',
   };
-  log(`  ${buckets.toLocaleString('en-US')} stored buckets (${config.trafficWorkers} workers, ${lengths.baseline.length + lengths.experiment.length} windows)`);
+  log(
+    `  ${buckets.toLocaleString('en-US')} stored buckets (${config.trafficWorkers} workers, ${lengths.baseline.length + lengths.experiment.length} windows)`,
+  );
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);

@@ -14,7 +14,10 @@ export interface OutageBuildSummary {
   failedWrites: number | null;
   ordersLost: number | null;
   ordersAccepted: number | null;
-  latencyMs: { baseline: { p50: number | null; p99: number | null }; outage: { p50: number | null; p99: number | null } };
+  latencyMs: {
+    baseline: { p50: number | null; p99: number | null };
+    outage: { p50: number | null; p99: number | null };
+  };
   p99Ratio: number | null;
   /** The p99 ratio of every repetition, lowest to highest: the median's spread. */
   p99RatioSpread: { min: number | null; max: number | null; values: number[] };
@@ -49,8 +52,16 @@ export interface OverheadSection {
   note: string;
 }
 
-
-export const BENCH_SECTIONS = ['generator', 'outage', 'overhead', 'cost', 'memory', 'fleet', 'soak', 'report-merge'] as const;
+export const BENCH_SECTIONS = [
+  'generator',
+  'outage',
+  'overhead',
+  'cost',
+  'memory',
+  'fleet',
+  'soak',
+  'report-merge',
+] as const;
 export type BenchSectionName = (typeof BENCH_SECTIONS)[number];
 
 export interface BenchResult {
@@ -122,16 +133,31 @@ export function checkGoals(result: GoalInput): GoalCheck[] {
   const perWorker = result.fleet?.perWorker;
   if (perWorker) {
     const measured = perWorker.highestPassingRps;
-    const value = measured === null ? `none of the rates from ${perWorker.startRps}/s` : `${perWorker.stoppedBy === 'trialLimit' ? 'at least ' : ''}${measured}/s`;
-    checks.push({ goal: `one traffic worker sends the assumed ${perWorker.assumedRps}/s within 1 %`, value, met: !perWorker.belowAssumption && measured !== null && measured >= perWorker.assumedRps });
+    const value =
+      measured === null
+        ? `none of the rates from ${perWorker.startRps}/s`
+        : `${perWorker.stoppedBy === 'trialLimit' ? 'at least ' : ''}${measured}/s`;
+    checks.push({
+      goal: `one traffic worker sends the assumed ${perWorker.assumedRps}/s within 1 %`,
+      value,
+      met: !perWorker.belowAssumption && measured !== null && measured >= perWorker.assumedRps,
+    });
   }
   if (result.overhead) {
     const o = result.overhead.overheadSeconds;
-    checks.push({ goal: 'a local GameDay\'s overhead at most 3 s', value: o === null ? 'n/a' : `${o.toFixed(2)} s`, met: o !== null && o <= 3 });
+    checks.push({
+      goal: "a local GameDay's overhead at most 3 s",
+      value: o === null ? 'n/a' : `${o.toFixed(2)} s`,
+      met: o !== null && o <= 3,
+    });
   }
   if (result.soak) {
     const g = result.soak.growthPercent;
-    checks.push({ goal: `soak RSS growth under 5 % (first to last ${result.soak.comparedMinutes} min of ${result.soak.minutes})`, value: g === null ? 'n/a' : `${g.toFixed(2)} %`, met: g !== null && g < 5 });
+    checks.push({
+      goal: `soak RSS growth under 5 % (first to last ${result.soak.comparedMinutes} min of ${result.soak.minutes})`,
+      value: g === null ? 'n/a' : `${g.toFixed(2)} %`,
+      met: g !== null && g < 5,
+    });
   }
   return checks;
 }
@@ -151,15 +177,30 @@ function outageGoals(resilient: OutageBuildSummary): GoalCheck[] {
   // Any failure in any repetition misses the goal, not only the median one.
   const worst = (pick: (run: OutageRun) => number) => Math.max(0, ...resilient.runs.map(pick));
   const spread = resilient.p99RatioSpread;
-  const ratio = resilient.p99Ratio === null ? 'n/a' : `${resilient.p99Ratio.toFixed(2)} (${spread.min?.toFixed(2)}-${spread.max?.toFixed(2)} over ${resilient.repetitions} runs)`;
+  const ratio =
+    resilient.p99Ratio === null
+      ? 'n/a'
+      : `${resilient.p99Ratio.toFixed(2)} (${spread.min?.toFixed(2)}-${spread.max?.toFixed(2)} over ${resilient.repetitions} runs)`;
   checks.push({
     goal: `resilient p99 during the outage at most 1.5 x baseline p99 (median of at least ${MIN_OUTAGE_REPETITIONS} runs)`,
     value: ratio,
     met: resilient.p99Ratio !== null && resilient.p99Ratio <= 1.5 && resilient.repetitions >= MIN_OUTAGE_REPETITIONS,
   });
-  checks.push({ goal: 'resilient build: no failed read in any repetition', value: String(worst((r) => r.failedReads)), met: worst((r) => r.failedReads) === 0 });
-  checks.push({ goal: 'resilient build: no failed write in any repetition', value: String(worst((r) => r.failedWrites)), met: worst((r) => r.failedWrites) === 0 });
-  checks.push({ goal: 'resilient build: no lost order in any repetition', value: String(worst((r) => r.ordersLost)), met: worst((r) => r.ordersLost) === 0 });
+  checks.push({
+    goal: 'resilient build: no failed read in any repetition',
+    value: String(worst((r) => r.failedReads)),
+    met: worst((r) => r.failedReads) === 0,
+  });
+  checks.push({
+    goal: 'resilient build: no failed write in any repetition',
+    value: String(worst((r) => r.failedWrites)),
+    met: worst((r) => r.failedWrites) === 0,
+  });
+  checks.push({
+    goal: 'resilient build: no lost order in any repetition',
+    value: String(worst((r) => r.ordersLost)),
+    met: worst((r) => r.ordersLost) === 0,
+  });
   return checks;
 }
 
@@ -167,7 +208,11 @@ function outageGoals(resilient: OutageBuildSummary): GoalCheck[] {
 export const MAX_USD_PER_RUN = 0.005;
 
 export function costGoal(cost: Pick<CostSection, 'usdPerRun'>): GoalCheck {
-  return { goal: `a default GameDay costs at most $${MAX_USD_PER_RUN}`, value: `$${cost.usdPerRun.toFixed(4)}`, met: cost.usdPerRun <= MAX_USD_PER_RUN };
+  return {
+    goal: `a default GameDay costs at most $${MAX_USD_PER_RUN}`,
+    value: `$${cost.usdPerRun.toFixed(4)}`,
+    met: cost.usdPerRun <= MAX_USD_PER_RUN,
+  };
 }
 
 /** At each rate: our rate error within 1 %, and our CPU per request at most autocannon's. */
@@ -176,8 +221,16 @@ export function generatorGoals(generator: Pick<GeneratorSection, 'rates'>): Goal
     const error = rate.ours.errorPercent;
     const ratio = rate.cpuPerRequestRatio;
     return [
-      { goal: `our generator's rate error at ${rate.offeredRps}/s within 1 %`, value: error === null ? 'n/a' : `${error.toFixed(2)} %`, met: error !== null && Math.abs(error) <= 1 },
-      { goal: `our generator's CPU per request at ${rate.offeredRps}/s at most autocannon's`, value: ratio === null ? 'n/a' : `${ratio.toFixed(2)} x`, met: ratio !== null && ratio <= 1 },
+      {
+        goal: `our generator's rate error at ${rate.offeredRps}/s within 1 %`,
+        value: error === null ? 'n/a' : `${error.toFixed(2)} %`,
+        met: error !== null && Math.abs(error) <= 1,
+      },
+      {
+        goal: `our generator's CPU per request at ${rate.offeredRps}/s at most autocannon's`,
+        value: ratio === null ? 'n/a' : `${ratio.toFixed(2)} x`,
+        met: ratio !== null && ratio <= 1,
+      },
     ];
   });
 }

@@ -17,7 +17,10 @@ const MEMORY_STEP_MB = 64;
  * {@link MAX_CPU_SHARE} of the time, rounded up to a {@link MEMORY_STEP_MB} MB step.
  */
 export function memoryForRate(rps: number, cpuMicrosPerRequest: number): number {
-  if (!(rps > 0) || !(cpuMicrosPerRequest > 0)) throw new RangeError(`a rate and a CPU cost per request must be positive (got ${rps}/s, ${cpuMicrosPerRequest} us)`);
+  if (!(rps > 0) || !(cpuMicrosPerRequest > 0))
+    throw new RangeError(
+      `a rate and a CPU cost per request must be positive (got ${rps}/s, ${cpuMicrosPerRequest} us)`,
+    );
   const vcpu = (rps * cpuMicrosPerRequest) / 1e6 / MAX_CPU_SHARE;
   return Math.max(MIN_MEMORY_MB, Math.ceil((vcpu * MB_PER_VCPU) / MEMORY_STEP_MB) * MEMORY_STEP_MB);
 }
@@ -66,7 +69,13 @@ export function trafficSizing(
     cpuMicrosPerRequest,
     sizes: sizes.map(({ size, perWorkerRps, configuredMemoryMb }) => {
       const neededMemoryMb = cpuMicrosPerRequest === null ? null : memoryForRate(perWorkerRps, cpuMicrosPerRequest);
-      return { size, perWorkerRps, neededMemoryMb, configuredMemoryMb, holds: neededMemoryMb === null ? null : configuredMemoryMb >= neededMemoryMb };
+      return {
+        size,
+        perWorkerRps,
+        neededMemoryMb,
+        configuredMemoryMb,
+        holds: neededMemoryMb === null ? null : configuredMemoryMb >= neededMemoryMb,
+      };
     }),
     note:
       `derived, not measured on Lambda: memory = rate x CPU per request / ${MAX_CPU_SHARE} busy share x ${MB_PER_VCPU} MB per vCPU, ` +

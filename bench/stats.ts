@@ -41,7 +41,12 @@ export function plannedSendSpanMs(shape: ScheduleShape): number {
  * longer than planned the sends took (a generator that falls behind spreads the same requests over
  * more time, so its true rate is lower than the count suggests).
  */
-export function openLoopAchievedRate(opts: { successful: number; durationSeconds: number; plannedSpanMs: number; actualSpanMs: number }): number {
+export function openLoopAchievedRate(opts: {
+  successful: number;
+  durationSeconds: number;
+  plannedSpanMs: number;
+  actualSpanMs: number;
+}): number {
   const stretch = opts.actualSpanMs > 0 && opts.plannedSpanMs > 0 ? opts.plannedSpanMs / opts.actualSpanMs : 1;
   return (opts.successful / opts.durationSeconds) * stretch;
 }
@@ -66,9 +71,14 @@ export interface PhaseLatency {
 }
 
 /** p50 / p99 of all requests scheduled in each phase, merged exactly from the per-second histograms. */
-export function latencyByPhase(timeline: readonly TimelineBucket[], deregisteredAtMs: number, registeredAtMs: number): Record<BenchPhase, PhaseLatency> {
+export function latencyByPhase(
+  timeline: readonly TimelineBucket[],
+  deregisteredAtMs: number,
+  registeredAtMs: number,
+): Record<BenchPhase, PhaseLatency> {
   const encoded: Record<BenchPhase, string[]> = { baseline: [], outage: [], recovery: [] };
-  for (const bucket of timeline) encoded[phaseOfBucket(bucket.t, deregisteredAtMs, registeredAtMs)].push(bucket.latencyHistogram);
+  for (const bucket of timeline)
+    encoded[phaseOfBucket(bucket.t, deregisteredAtMs, registeredAtMs)].push(bucket.latencyHistogram);
   const summary = (phase: BenchPhase): PhaseLatency => {
     const s = summarise(mergeEncodedHistograms(encoded[phase]));
     return { requests: s.count, p50: s.p50, p99: s.p99 };

@@ -15,7 +15,12 @@ export function fmt(value: number | null | undefined, digits = 0): string {
 export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** A label column padded to its widest label, then the text as it is. */
@@ -33,13 +38,23 @@ export function formatTable(result: BenchResult): string {
   if (result.outage) lines.push('', ...formatOutage(result.outage));
   if (result.recovery) lines.push('', ...formatRecovery(result.recovery));
   if (result.fleet) lines.push('', ...formatFleet(result.fleet));
-  if (result.cost) lines.push('', ...formatCost(result.cost), ...(result.cost.trafficSizing ? formatSizing(result.cost.trafficSizing) : []));
+  if (result.cost)
+    lines.push(
+      '',
+      ...formatCost(result.cost),
+      ...(result.cost.trafficSizing ? formatSizing(result.cost.trafficSizing) : []),
+    );
   if (result.overhead) lines.push('', ...formatOverhead(result.overhead));
   if (result.memory) lines.push('', ...formatMemory(result.memory));
   if (result.soak) lines.push('', ...formatSoak(result.soak));
 
   const missed = result.goals.filter((goal) => !goal.met);
-  const verdict = result.goals.length === 0 ? 'Goals: none in these sections' : missed.length === 0 ? `Goals: all ${result.goals.length} met` : `Goals missed (${missed.length} of ${result.goals.length}):`;
+  const verdict =
+    result.goals.length === 0
+      ? 'Goals: none in these sections'
+      : missed.length === 0
+        ? `Goals: all ${result.goals.length} met`
+        : `Goals missed (${missed.length} of ${result.goals.length}):`;
   lines.push('', verdict);
   for (const goal of missed) lines.push(`  MISSED  ${goal.goal}: ${goal.value}`);
   lines.push('', `Benchmark wall time: ${fmt(result.wallSeconds)} s`);
@@ -53,7 +68,18 @@ function formatGenerator(g: GeneratorSection): string[] {
     `Traffic generator vs autocannon (3 reads : 1 write, ${g.durationSeconds} s runs after ${g.warmUpSeconds} s unmeasured, medians of ${g.repetitions})`,
     ...indent(
       alignColumns([
-        ['offered/s', 'ours/s', 'error %', 'CPU us/req', 'p99 ms', 'autocannon/s', 'error %', 'CPU us/req', 'p99 ms', 'CPU ratio'],
+        [
+          'offered/s',
+          'ours/s',
+          'error %',
+          'CPU us/req',
+          'p99 ms',
+          'autocannon/s',
+          'error %',
+          'CPU us/req',
+          'p99 ms',
+          'CPU ratio',
+        ],
         ...g.rates.map((r) => [
           String(r.offeredRps),
           fmt(r.ours.achievedRps, 1),
@@ -78,7 +104,15 @@ function formatOutage(o: OutageSection): string[] {
     `Outage at ${t.readsPerSecond} reads + ${t.writesPerSecond} writes/s (${t.warmUpSeconds ? `${t.warmUpSeconds} s warm-up, not measured; ` : ''}${t.baselineSeconds} s baseline, ${t.outageSeconds} s outage, ${t.recoverySeconds} s recovery; medians of ${o.resilient.repetitions} resilient, ${o.fragile.repetitions} fragile)`,
     ...indent(
       alignColumns([
-        ['build', 'failed reads', 'failed writes', 'orders lost', 'baseline p50/p99 ms', 'outage p50/p99 ms', 'p99Ratio'],
+        [
+          'build',
+          'failed reads',
+          'failed writes',
+          'orders lost',
+          'baseline p50/p99 ms',
+          'outage p50/p99 ms',
+          'p99Ratio',
+        ],
         ...(['resilient', 'fragile'] as const).map((build) => {
           const b = o[build];
           return [
@@ -114,7 +148,9 @@ function formatOverhead(ov: OverheadSection): string[] {
 }
 
 function formatRoles(byRole: Partial<Record<string, number>>): string {
-  return Object.entries(byRole).map(([role, value]) => `${role} ${fmt(value)} MB`).join(', ');
+  return Object.entries(byRole)
+    .map(([role, value]) => `${role} ${fmt(value)} MB`)
+    .join(', ');
 }
 
 function formatMemory(m: MemorySection): string[] {
@@ -122,12 +158,18 @@ function formatMemory(m: MemorySection): string[] {
   return [
     `Memory of a local GameDay (${m.timings.baselineSeconds}+${m.timings.outageSeconds}+${m.timings.recoverySeconds} s, its own lab and traffic workers, ${m.verdict}, every process sampled every ${m.sampleMs} ms)`,
     `  peak RSS, all processes together: ${fmt(m.peakRssMb)} MB; peak per process role: ${formatRoles(m.peakByRoleMb)}`,
-    ...(r ? [`  the runner's process at its peak: RSS ${fmt(r.rssMb)} MB, JavaScript heap ${fmt(r.heapUsedMb)} MB, ArrayBuffers (PGlite's WebAssembly memory among them) ${fmt(r.arrayBuffersMb)} MB`] : []),
+    ...(r
+      ? [
+          `  the runner's process at its peak: RSS ${fmt(r.rssMb)} MB, JavaScript heap ${fmt(r.heapUsedMb)} MB, ArrayBuffers (PGlite's WebAssembly memory among them) ${fmt(r.arrayBuffersMb)} MB`,
+        ]
+      : []),
   ];
 }
 
 function formatSoak(s: SoakSection): string[] {
-  const growthByRole = Object.entries(s.growthByRolePercent).map(([role, g]) => `${role} ${fmt(g, 2)} %`).join(', ');
+  const growthByRole = Object.entries(s.growthByRolePercent)
+    .map(([role, g]) => `${role} ${fmt(g, 2)} %`)
+    .join(', ');
   return [
     `Soak: a local GameDay at ${s.input.readsPerSecond} reads + ${s.input.writesPerSecond} writes/s in ${s.input.windowSeconds} s windows for ${s.minutes} min (${s.verdict}; ${s.reads?.failed ?? 'n/a'} failed reads, ${s.writes?.failed ?? 'n/a'} failed writes, ${s.ordersLost ?? 'n/a'} lost orders)`,
     `  RSS of every process, sampled every ${s.sampleSeconds} s: growth from the first to the last ${fmt(s.comparedMinutes, 1)} min ${fmt(s.growthPercent, 2)} %, peak ${fmt(s.peakRssMb)} MB; by role: ${growthByRole}`,
@@ -136,7 +178,10 @@ function formatSoak(s: SoakSection): string[] {
 
 /** One line of a rate search: its figure, whether it is a lower bound, and how it was searched. */
 export function describeSearch(search: FleetRateSearch): string {
-  const figure = search.highestPassingRps === null ? `none (the first trial, ${search.startRps}/s, failed)` : `${search.stoppedBy === 'trialLimit' ? 'at least ' : ''}${search.highestPassingRps}/s`;
+  const figure =
+    search.highestPassingRps === null
+      ? `none (the first trial, ${search.startRps}/s, failed)`
+      : `${search.stoppedBy === 'trialLimit' ? 'at least ' : ''}${search.highestPassingRps}/s`;
   const tried = search.trials.map((t) => `${t.rps}${t.passed ? '' : ' x'}`).join(', ');
   return `${figure} (${search.criterion}; ${search.workers} worker(s), ${search.readsPerWrite}:1 reads:writes, upward from ${search.startRps}/s in steps of ${search.stepRps}/s, at most ${search.maxTrials} trials of ${search.trialSeconds} s, a failed rate tried ${search.repeatsOnFailure + 1} times, after a ${search.warmUpSeconds} s warm-up; tried ${tried})`;
 }
@@ -148,14 +193,24 @@ export function formatFleet(fleet: FleetSection): string[] {
     `Traffic fleet: worker processes at the same total ${f.totalRps}/s (${f.readsPerSecond} reads + ${f.writesPerSecond} writes, ${f.durationSeconds} s runs, lab on ${f.database}, medians of ${f.repetitions})`,
     ...alignColumns([
       ['workers', 'achieved/s', 'error %', 'CPU us/req', 'p99 ms', 'failed'],
-      ...f.rows.map((r) => [String(r.workers), fmt(r.achievedRps, 1), fmt(r.errorPercent, 2), fmt(r.cpuMicrosPerRequest), fmt(r.p99Ms), fmt(r.failed)]),
+      ...f.rows.map((r) => [
+        String(r.workers),
+        fmt(r.achievedRps, 1),
+        fmt(r.errorPercent, 2),
+        fmt(r.cpuMicrosPerRequest),
+        fmt(r.p99Ms),
+        fmt(r.failed),
+      ]),
     ]).map((row) => `  ${row}`),
   ];
-  if (fleet.postgresCapacity) lines.push(`  highest total rate with 0 failures on PostgreSQL: ${describeSearch(fleet.postgresCapacity)}`);
+  if (fleet.postgresCapacity)
+    lines.push(`  highest total rate with 0 failures on PostgreSQL: ${describeSearch(fleet.postgresCapacity)}`);
   if (fleet.perWorker) {
     const p = fleet.perWorker;
     lines.push(`  one worker within 1 % of offered: ${describeSearch(p)}`);
-    lines.push(`  assumed per worker (the small traffic function's rate): ${p.assumedRps}/s${p.belowAssumption ? ' -- the measured rate is BELOW the assumption' : ''}; ${p.note}`);
+    lines.push(
+      `  assumed per worker (the small traffic function's rate): ${p.assumedRps}/s${p.belowAssumption ? ' -- the measured rate is BELOW the assumption' : ''}; ${p.note}`,
+    );
   }
   if (fleet.postgresSkipped) lines.push(`  PostgreSQL searches skipped: ${fleet.postgresSkipped}`);
   return lines;
@@ -170,20 +225,41 @@ export function formatCost(c: CostSection): string[] {
   const usd = (value: number, digits = 5) => `$${fmt(value, digits)}`;
   const lambdaRows = c.defaultRun.lambda.map((use): [string, string] => [
     `  Lambda ${use.step}`,
-    `${usd(((use.memoryMb / 1024) * use.seconds) * p.usdPerLambdaGbSecond + use.invocations * p.usdPerLambdaRequest)} (${use.memoryMb} MB x ${fmt(use.seconds, 1)} s, ${use.invocations} invocations)`,
+    `${usd((use.memoryMb / 1024) * use.seconds * p.usdPerLambdaGbSecond + use.invocations * p.usdPerLambdaRequest)} (${use.memoryMb} MB x ${fmt(use.seconds, 1)} s, ${use.invocations} invocations)`,
   ]);
   return [
     `Cost of a default GameDay (${s.baselineSeconds} s + ${s.outageSeconds} s + ${s.recoverySeconds} s), ${p.note}, prices as of ${p.asOf}`,
     ...alignLabels([
-      ['state transitions', `${c.transitions} (derived; ${m.transitions} counted in a local ${m.timings.baselineSeconds}+${m.timings.outageSeconds}+${m.timings.recoverySeconds} s run)`],
+      [
+        'state transitions',
+        `${c.transitions} (derived; ${m.transitions} counted in a local ${m.timings.baselineSeconds}+${m.timings.outageSeconds}+${m.timings.recoverySeconds} s run)`,
+      ],
       ['Lambda GB-seconds', fmt(c.lambdaGbSeconds, 1)],
-      ['CloudWatch calls', `${c.cloudWatchCalls} (${c.cloudWatchDistinctMetrics} custom metrics, each billed for the hour it is sent in)`],
-      ['usdPerRun', `${usd(c.usdPerRun, 4)} (Step Functions ${usd(e.usd.stepFunctions, 4)}, Lambda ${usd(e.usd.lambda, 4)}, CloudWatch ${usd(e.usd.cloudWatch, 4)}, SQS + DynamoDB ${usd(e.usd.sqsAndDynamoDb, 6)})`],
-      ['  Step Functions', `${usd(e.usd.stepFunctions)} (${c.transitions} transitions x $${p.usdPerStateTransition * 1000} per 1,000)`],
+      [
+        'CloudWatch calls',
+        `${c.cloudWatchCalls} (${c.cloudWatchDistinctMetrics} custom metrics, each billed for the hour it is sent in)`,
+      ],
+      [
+        'usdPerRun',
+        `${usd(c.usdPerRun, 4)} (Step Functions ${usd(e.usd.stepFunctions, 4)}, Lambda ${usd(e.usd.lambda, 4)}, CloudWatch ${usd(e.usd.cloudWatch, 4)}, SQS + DynamoDB ${usd(e.usd.sqsAndDynamoDb, 6)})`,
+      ],
+      [
+        '  Step Functions',
+        `${usd(e.usd.stepFunctions)} (${c.transitions} transitions x $${p.usdPerStateTransition * 1000} per 1,000)`,
+      ],
       ...lambdaRows,
-      ['  CloudWatch metrics', `${usd(e.usd.cloudWatchMetrics)} (${c.cloudWatchDistinctMetrics} metrics x $${p.usdPerCustomMetricMonth} a month / ${p.hoursPerMonth} h)`],
-      ['  CloudWatch requests, run log', `${usd(e.usd.cloudWatch - e.usd.cloudWatchMetrics)} (${c.cloudWatchCalls} x $${fmt(p.usdPerCloudWatchRequest * 1000, 2)} per 1,000; the run log at $${p.usdPerLogIngestGb} per GB)`],
-      ['fisUsdPerRun', `$${fmt(c.fisUsdPerRun, 2)} (the same ${s.outageSeconds} s outage as an AWS FIS action: ${fmt(c.fisUsdPerRun / c.usdPerRun, 0)} x this run)`],
+      [
+        '  CloudWatch metrics',
+        `${usd(e.usd.cloudWatchMetrics)} (${c.cloudWatchDistinctMetrics} metrics x $${p.usdPerCustomMetricMonth} a month / ${p.hoursPerMonth} h)`,
+      ],
+      [
+        '  CloudWatch requests, run log',
+        `${usd(e.usd.cloudWatch - e.usd.cloudWatchMetrics)} (${c.cloudWatchCalls} x $${fmt(p.usdPerCloudWatchRequest * 1000, 2)} per 1,000; the run log at $${p.usdPerLogIngestGb} per GB)`,
+      ],
+      [
+        'fisUsdPerRun',
+        `$${fmt(c.fisUsdPerRun, 2)} (the same ${s.outageSeconds} s outage as an AWS FIS action: ${fmt(c.fisUsdPerRun / c.usdPerRun, 0)} x this run)`,
+      ],
     ]).map((row) => `  ${row}`),
   ];
 }
@@ -191,7 +267,8 @@ export function formatCost(c: CostSection): string[] {
 /** The traffic function's memory against what one worker's measured CPU asks for. */
 export function formatSizing(z: TrafficSizing): string[] {
   const sizes = z.sizes.map(
-    (v) => `${v.size} ${v.configuredMemoryMb} MB configured, ${fmt(v.neededMemoryMb)} MB needed for ${v.perWorkerRps}/s per worker${v.holds === false ? ' -- TOO SMALL' : ''}`,
+    (v) =>
+      `${v.size} ${v.configuredMemoryMb} MB configured, ${fmt(v.neededMemoryMb)} MB needed for ${v.perWorkerRps}/s per worker${v.holds === false ? ' -- TOO SMALL' : ''}`,
   );
   return [
     `  traffic functions at ${fmt(z.cpuMicrosPerRequest)} us CPU per request: ${sizes.join('; ')}` +

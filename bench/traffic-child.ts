@@ -9,7 +9,9 @@ import type { AutocannonJob, AutocannonOutcome, ChildMessage, OursJob, OursOutco
 const PRODUCT_COUNT = 10;
 
 function post(message: ChildMessage): Promise<void> {
-  return new Promise((resolve, reject) => process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 function cpuMicrosSince(start: NodeJS.CpuUsage): number {
@@ -41,11 +43,29 @@ async function runOurs(job: OursJob): Promise<OursOutcome> {
     },
   };
   if (job.warmUpSeconds > 0) {
-    await runTraffic({ runId: job.runId, phase: 'bench-warm-up', durationSeconds: job.warmUpSeconds, readsPerSecond: job.readsPerSecond, writesPerSecond: job.writesPerSecond }, http);
+    await runTraffic(
+      {
+        runId: job.runId,
+        phase: 'bench-warm-up',
+        durationSeconds: job.warmUpSeconds,
+        readsPerSecond: job.readsPerSecond,
+        writesPerSecond: job.writesPerSecond,
+      },
+      http,
+    );
   }
   await post({ type: 'started', atMs: Date.now() });
   const cpu = process.cpuUsage();
-  const traffic = await runTraffic({ runId: job.runId, phase: 'bench', durationSeconds: job.durationSeconds, readsPerSecond: job.readsPerSecond, writesPerSecond: job.writesPerSecond }, shop);
+  const traffic = await runTraffic(
+    {
+      runId: job.runId,
+      phase: 'bench',
+      durationSeconds: job.durationSeconds,
+      readsPerSecond: job.readsPerSecond,
+      writesPerSecond: job.writesPerSecond,
+    },
+    shop,
+  );
   return { tool: 'ours', traffic, sent, sendSpanMs: lastSend - firstSend, cpuMicros: cpuMicrosSince(cpu) };
 }
 
@@ -60,7 +80,12 @@ async function runAutocannon(job: AutocannonJob): Promise<AutocannonOutcome> {
     headers: { 'content-type': 'application/json' },
     setupRequest: (request: object) => ({
       ...request,
-      body: JSON.stringify({ productId: 1 + (sequence % PRODUCT_COUNT), quantity: 1, orderId: `${job.runId}-autocannon-${++sequence}`, runId: job.runId }),
+      body: JSON.stringify({
+        productId: 1 + (sequence % PRODUCT_COUNT),
+        quantity: 1,
+        orderId: `${job.runId}-autocannon-${++sequence}`,
+        runId: job.runId,
+      }),
     }),
   };
   const options = {
@@ -93,7 +118,9 @@ process.once('message', (job: TrafficJob) => {
   const run = job.tool === 'ours' ? runOurs(job) : runAutocannon(job);
   run
     .then((outcome) => post({ type: 'done', outcome }))
-    .catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
+    .catch((error: unknown) =>
+      post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    )
     .finally(() => process.disconnect());
 });
 void post({ type: 'ready' });

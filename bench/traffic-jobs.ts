@@ -49,4 +49,8 @@ export interface AutocannonOutcome {
 
 export type TrafficOutcome = OursOutcome | AutocannonOutcome;
 
-export type ChildMessage = { type: 'ready' } | { type: 'started'; atMs: number } | { type: 'done'; outcome: TrafficOutcome } | { type: 'failed'; message: string };
+export type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'started'; atMs: number }
+  | { type: 'done'; outcome: TrafficOutcome }
+  | { type: 'failed'; message: string };

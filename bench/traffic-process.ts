@@ -24,7 +24,10 @@ const CHILD_ENTRY = path.join(__dirname, 'traffic-child.ts');
  * loaded and has the job, so its start-up never falls into the measured time.
  */
 export async function startTraffic(job: TrafficJob): Promise<RunningTraffic> {
-  const child = fork(bundledEntry(CHILD_ENTRY), [], { execArgv: [...BUNDLED_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(bundledEntry(CHILD_ENTRY), [], {
+    execArgv: [...BUNDLED_EXEC_ARGV],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let onStarted: (atMs: number) => void = () => undefined;
   let onOutcome: (outcome: TrafficOutcome) => void = () => undefined;
   let onFailure: (error: Error) => void = () => undefined;
@@ -60,7 +63,9 @@ export async function startTraffic(job: TrafficJob): Promise<RunningTraffic> {
     });
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      const error = new TrafficChildFailed(`the ${job.tool} child exited (code ${code}, signal ${signal}) without an outcome`);
+      const error = new TrafficChildFailed(
+        `the ${job.tool} child exited (code ${code}, signal ${signal}) without an outcome`,
+      );
       reject(error);
       onFailure(error);
     });

@@ -7,7 +7,8 @@ export const MISSING_TARGET = {
   reportBucket: 'a run id is looked up in the report bucket: pass --stack NAME or --bucket NAME',
   historyJson: '--json lists the runs of the report bucket: pass --stack NAME or --bucket NAME',
   schedule: 'which schedule? pass --stack NAME or --schedule-name NAME',
-  history: 'which runs? pass --stack NAME, --bucket NAME or --state-machine-arn ARN, or --local for the runs of this machine',
+  history:
+    'which runs? pass --stack NAME, --bucket NAME or --state-machine-arn ARN, or --local for the runs of this machine',
 } as const;
 
 /** What the program knows of a parsed command: its option values, which options the person typed, and its arguments. */
@@ -72,7 +73,12 @@ const RULES: Readonly<Record<string, Rule>> = {
     ),
   history: (c) =>
     c.options.local
-      ? notWith(c, ['stack', 'bucket', 'stateMachineArn', 'region', 'days', 'namespace'], 'local', '--local reads the runs recorded on this machine, not AWS')
+      ? notWith(
+          c,
+          ['stack', 'bucket', 'stateMachineArn', 'region', 'days', 'namespace'],
+          'local',
+          '--local reads the runs recorded on this machine, not AWS',
+        )
       : first(
           () => onlyWith(c, ['historyDir'], 'local', 'it is where --local reads the runs of this machine'),
           () => oneOf(c, ['stack', 'bucket'], 'the stack names its report bucket'),

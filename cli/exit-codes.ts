@@ -3,7 +3,13 @@ import type { Verdict } from '../steps/core/contracts';
 
 /** The exit code of a run that ended with this verdict. */
 /** A skipped run judged nothing and harmed nothing on purpose: neither a pass (0) nor a failure (1), and no error (2, 3). */
-export const EXIT_CODES: Readonly<Record<Verdict, number>> = { passed: 0, failed: 1, inconclusive: 3, aborted: 3, skipped: 4 };
+export const EXIT_CODES: Readonly<Record<Verdict, number>> = {
+  passed: 0,
+  failed: 1,
+  inconclusive: 3,
+  aborted: 3,
+  skipped: 4,
+};
 
 /** The command line was refused, or an AWS or network error stopped the command: no verdict. */
 export const EXIT_USAGE = 2;

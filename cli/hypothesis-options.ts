@@ -6,7 +6,8 @@ export type ToleranceOptions = { [K in keyof HypothesisTolerances]?: number };
 
 function nonNegativeNumber(value: string): number {
   const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number of 0 or more`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`"${value}" is not a number of 0 or more`);
   return n;
 }
 

@@ -61,36 +61,125 @@ function onOff(value: string): boolean {
 /** The flags of a local run; commander refuses malformed values with exit code 2. */
 export function addLocalRunOptions(command: Command): Command {
   return addToleranceOptions(command)
-    .addOption(new Option('--degradation <on|off>', 'the resilient shop (on) or the fragile build (off)').argParser(onOff).default(true, 'on'))
+    .addOption(
+      new Option('--degradation <on|off>', 'the resilient shop (on) or the fragile build (off)')
+        .argParser(onOff)
+        .default(true, 'on'),
+    )
     .option('--compare', 'run the fragile build, then the resilient one, and print BEFORE/AFTER', false)
     .addOption(outputPathOption('--json <path>', 'write the run report JSON here').default(DEFAULT_REPORT_PATH))
-    .addOption(outputPathOption('--html <path>', 'also write the HTML report (charts, table, verdict; opens offline) here'))
-    .addOption(outputPathOption('--junit <path>', 'also write JUnit XML: a test case per part of the hypothesis (with --compare: the AFTER run)'))
-    .addOption(outputPathOption('--history-dir <dir>', 'record each run\'s report JSON and HTML under <dir>/<runId>/ (default .gameday/runs)', 'directory'))
+    .addOption(
+      outputPathOption('--html <path>', 'also write the HTML report (charts, table, verdict; opens offline) here'),
+    )
+    .addOption(
+      outputPathOption(
+        '--junit <path>',
+        'also write JUnit XML: a test case per part of the hypothesis (with --compare: the AFTER run)',
+      ),
+    )
+    .addOption(
+      outputPathOption(
+        '--history-dir <dir>',
+        "record each run's report JSON and HTML under <dir>/<runId>/ (default .gameday/runs)",
+        'directory',
+      ),
+    )
     .option('--dry-run', 'run every step but skip the fault states (the verdict is inconclusive)', false)
-    .option('--baseline-seconds <n>', `baseline traffic (local default ${LOCAL_EXPERIMENT.baselineSeconds})`, wholeNumber)
-    .option('--outage-seconds <n>', `how long the database is gone (local default ${LOCAL_EXPERIMENT.outageSeconds})`, wholeNumber)
-    .option('--recovery-seconds <n>', `traffic after the target is back (local default ${LOCAL_EXPERIMENT.recoverySeconds})`, wholeNumber)
+    .option(
+      '--baseline-seconds <n>',
+      `baseline traffic (local default ${LOCAL_EXPERIMENT.baselineSeconds})`,
+      wholeNumber,
+    )
+    .option(
+      '--outage-seconds <n>',
+      `how long the database is gone (local default ${LOCAL_EXPERIMENT.outageSeconds})`,
+      wholeNumber,
+    )
+    .option(
+      '--recovery-seconds <n>',
+      `traffic after the target is back (local default ${LOCAL_EXPERIMENT.recoverySeconds})`,
+      wholeNumber,
+    )
     .option('--reads-per-second <n>', `offered reads (default ${LOCAL_EXPERIMENT.readsPerSecond})`, wholeNumber)
     .option('--writes-per-second <n>', `offered orders (default ${LOCAL_EXPERIMENT.writesPerSecond})`, wholeNumber)
-    .option('--drain-timeout-seconds <n>', `how long the queues may take to drain (local default ${LOCAL_EXPERIMENT.drainTimeoutSeconds})`, wholeNumber)
-    .option('--window-seconds <n>', `length of one traffic window (local default ${LOCAL_EXPERIMENT.windowSeconds})`, wholeNumber)
-    .option('--traffic-workers <n>', 'traffic workers per window, each its own process (default: as many as the rates need)', wholeNumber)
-    .option('--error-budget-percent <n>', 'failed share of one outage window that ends the hold early (default: off)', wholeNumber)
-    .addOption(new Option('--change-calendar <open|closed>', "the lab's change calendar: closed ends the run skipped before any harm (exit 4)").argParser(calendarState).default('OPEN', 'open'))
+    .option(
+      '--drain-timeout-seconds <n>',
+      `how long the queues may take to drain (local default ${LOCAL_EXPERIMENT.drainTimeoutSeconds})`,
+      wholeNumber,
+    )
+    .option(
+      '--window-seconds <n>',
+      `length of one traffic window (local default ${LOCAL_EXPERIMENT.windowSeconds})`,
+      wholeNumber,
+    )
+    .option(
+      '--traffic-workers <n>',
+      'traffic workers per window, each its own process (default: as many as the rates need)',
+      wholeNumber,
+    )
+    .option(
+      '--error-budget-percent <n>',
+      'failed share of one outage window that ends the hold early (default: off)',
+      wholeNumber,
+    )
+    .addOption(
+      new Option(
+        '--change-calendar <open|closed>',
+        "the lab's change calendar: closed ends the run skipped before any harm (exit 4)",
+      )
+        .argParser(calendarState)
+        .default('OPEN', 'open'),
+    )
     .option('--ignore-change-freeze', 'run even while the change calendar is closed (an explicit override)', false)
-    .addOption(new Option('--arrivals <mode>', 'how the requests arrive: evenly spaced, or as a Poisson process').choices(ARRIVAL_MODES).default(LOCAL_EXPERIMENT.arrivals))
-    .option('--arrival-seed <n>', 'seed of the Poisson arrivals, to replay a run (default: drawn, and recorded in the report)', wholeNumber)
-    .option('--registration-delay-seconds <n>', `the lab's delay from register to AVAILABLE (default ${(LOCAL_LAB.registrationDelayMs ?? 0) / 1000})`, wholeNumber)
-    .option('--verify-sample <n>', "prove at most n accepted writes by lookup, a uniform random sample above it (default: the profile's sampleLimit)", wholeNumber)
-    .option('--target <profile>', 'a target profile (JSON): run against the service its local section starts, instead of the Chaos Shop')
-    .option('--service-env <key=value>', "with --target: an environment variable for the service over the profile's local.env (repeatable)", (pair: string, pairs: string[]) => [...pairs, pair], [] as string[]);
+    .addOption(
+      new Option('--arrivals <mode>', 'how the requests arrive: evenly spaced, or as a Poisson process')
+        .choices(ARRIVAL_MODES)
+        .default(LOCAL_EXPERIMENT.arrivals),
+    )
+    .option(
+      '--arrival-seed <n>',
+      'seed of the Poisson arrivals, to replay a run (default: drawn, and recorded in the report)',
+      wholeNumber,
+    )
+    .option(
+      '--registration-delay-seconds <n>',
+      `the lab's delay from register to AVAILABLE (default ${(LOCAL_LAB.registrationDelayMs ?? 0) / 1000})`,
+      wholeNumber,
+    )
+    .option(
+      '--verify-sample <n>',
+      "prove at most n accepted writes by lookup, a uniform random sample above it (default: the profile's sampleLimit)",
+      wholeNumber,
+    )
+    .option(
+      '--target <profile>',
+      'a target profile (JSON): run against the service its local section starts, instead of the Chaos Shop',
+    )
+    .option(
+      '--service-env <key=value>',
+      "with --target: an environment variable for the service over the profile's local.env (repeatable)",
+      (pair: string, pairs: string[]) => [...pairs, pair],
+      [] as string[],
+    );
 }
 
 /** Execution input from the flags, refused with every problem listed before anything starts. */
 export function overridesFrom(options: LocalCommandOptions): RunOverrides {
   const overrides: RunOverrides = {};
-  const keys = ['baselineSeconds', 'outageSeconds', 'recoverySeconds', 'readsPerSecond', 'writesPerSecond', 'drainTimeoutSeconds', 'windowSeconds', 'trafficWorkers', 'errorBudgetPercent', 'verifySample', 'arrivals', 'arrivalSeed'] as const;
+  const keys = [
+    'baselineSeconds',
+    'outageSeconds',
+    'recoverySeconds',
+    'readsPerSecond',
+    'writesPerSecond',
+    'drainTimeoutSeconds',
+    'windowSeconds',
+    'trafficWorkers',
+    'errorBudgetPercent',
+    'verifySample',
+    'arrivals',
+    'arrivalSeed',
+  ] as const;
   for (const key of keys) if (options[key] !== undefined) (overrides as Record<string, unknown>)[key] = options[key];
   if (options.dryRun) overrides.dryRun = true;
   if (options.ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
@@ -116,7 +205,10 @@ export function progressPrinter(label: string, live: LiveLine): (p: Progress) =>
 }
 
 /** The line after a local run: how the execution ended, in the words of its verdict. */
-export function endedLine(label: string, result: Pick<LocalRunResult, 'executionName' | 'status' | 'error' | 'verdict' | 'wallMs'>): string {
+export function endedLine(
+  label: string,
+  result: Pick<LocalRunResult, 'executionName' | 'status' | 'error' | 'verdict' | 'wallMs'>,
+): string {
   const error = result.error ? { error: result.error.Error, cause: result.error.Cause } : null;
   return `${label}Execution ${result.executionName} ended ${describeEnding(result.status, error, result.verdict)} after ${(result.wallMs / 1000).toFixed(1)} s`;
 }
@@ -144,14 +236,22 @@ const SAME_INTERRUPT_MS = 500;
 function quitAtOnce(err: (line: string) => void): never {
   err('\nQuit at once: no report was written and the run was not recorded.');
   for (const line of abandonLab()) err(`  left behind: ${line}`);
-  err('  the lab\'s target, queues and lock lived in this process and are gone with it; nothing on AWS was touched');
+  err("  the lab's target, queues and lock lived in this process and are gone with it; nothing on AWS was touched");
   process.exit(EXIT_INTERRUPTED);
 }
 
 /** After a run that ended early: whether the target is back, and who brought it back. */
-export function targetLine(label: string, result: Pick<LocalRunResult, 'report' | 'safetyNet' | 'safetyNetError'>): string {
+export function targetLine(
+  label: string,
+  result: Pick<LocalRunResult, 'report' | 'safetyNet' | 'safetyNetError'>,
+): string {
   if (result.report.target.registeredAtEnd) {
-    const by = result.safetyNet?.action === 'registered' ? 'the safety net registered it again' : result.report.fault.injected ? 'the run registered it again' : 'it was never deregistered';
+    const by =
+      result.safetyNet?.action === 'registered'
+        ? 'the safety net registered it again'
+        : result.report.fault.injected
+          ? 'the run registered it again'
+          : 'it was never deregistered';
     return `${label}Target: registered and AVAILABLE (${by})`;
   }
   return `${label}Target: NOT registered${result.safetyNetError ? ` (the safety net failed: ${result.safetyNetError})` : ''}: the next run's preflight refuses to start until it is`;
@@ -166,7 +266,10 @@ export async function runLocalCommand(
 ): Promise<number> {
   const overrides = overridesFrom(options);
   // A profile is checked, and refused naming its fields, before any part of the lab starts.
-  const target = options.target === undefined ? undefined : await targetOf(options.target, options.serviceEnv ?? [], options.compare);
+  const target =
+    options.target === undefined
+      ? undefined
+      : await targetOf(options.target, options.serviceEnv ?? [], options.compare);
   const modules = await loadRunModules();
   const { runLocalGameDay, formatCompareTable, formatRunTable } = modules;
 
@@ -176,7 +279,9 @@ export async function runLocalCommand(
     const now = Date.now();
     if (firstInterruptAt === null) {
       firstInterruptAt = now;
-      out('\nStopping the execution; the safety net restores the target, then the report is written (Ctrl-C again to quit at once)...');
+      out(
+        '\nStopping the execution; the safety net restores the target, then the report is written (Ctrl-C again to quit at once)...',
+      );
       abort.abort();
       return;
     }
@@ -191,15 +296,28 @@ export async function runLocalCommand(
     // The run's directory holds the service's output: the execution's name is its run id.
     const executionName = `local-${new Date().toISOString().replace(/[-:.]/g, '')}`;
     const logPath = join(options.historyDir ?? DEFAULT_HISTORY_DIR, executionName, 'service.log');
-    out(target ? `${label}Starting the lab and ${target.profile.name} (${database}); its output goes to ${logPath}...` : `${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${database})...`);
+    out(
+      target
+        ? `${label}Starting the lab and ${target.profile.name} (${database}); its output goes to ${logPath}...`
+        : `${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${database})...`,
+    );
     const labOptions = {
       degradation,
       changeCalendarState: options.changeCalendar,
-      ...(options.registrationDelaySeconds !== undefined ? { registrationDelayMs: options.registrationDelaySeconds * 1000 } : {}),
+      ...(options.registrationDelaySeconds !== undefined
+        ? { registrationDelayMs: options.registrationDelaySeconds * 1000 }
+        : {}),
       ...(target ? { service: { profile: target.profile, profileDir: target.dir, logPath, env: target.env } } : {}),
     };
     const live = createLiveLine(stdout);
-    const result = await runLocalGameDay({ labOptions, input: overrides, signal: abort.signal, executionName, ...(target ? { profile: target.profile } : {}), onProgress: progressPrinter(label, live) });
+    const result = await runLocalGameDay({
+      labOptions,
+      input: overrides,
+      signal: abort.signal,
+      executionName,
+      ...(target ? { profile: target.profile } : {}),
+      onProgress: progressPrinter(label, live),
+    });
     live.end();
     out(endedLine(label, result));
     if (result.status !== 'SUCCEEDED') out(targetLine(label, result));
@@ -209,13 +327,19 @@ export async function runLocalCommand(
   try {
     if (options.compare) {
       const before = await run(false, 'BEFORE ');
-      if (abort.signal.aborted) return await finish(before.report, options, { out, err }, formatRunTable(before.report, 'BEFORE'));
+      if (abort.signal.aborted)
+        return await finish(before.report, options, { out, err }, formatRunTable(before.report, 'BEFORE'));
       const after = await run(true, 'AFTER ');
       out('');
       out(formatCompareTable(before.report, after.report));
       out('');
       out(formatRunTable(after.report, 'AFTER'));
-      return await writeReports(options, [before.report, after.report], { before: before.report, after: after.report }, { out, err });
+      return await writeReports(
+        options,
+        [before.report, after.report],
+        { before: before.report, after: after.report },
+        { out, err },
+      );
     }
     const result = await run(options.degradation, '');
     return await finish(result.report, options, { out, err }, formatRunTable(result.report, 'GameDay'));
@@ -225,7 +349,11 @@ export async function runLocalCommand(
 }
 
 /** The profile of `--target`, its folder and the service's extra environment; a bad profile or pair is a usage error naming its field. */
-async function targetOf(file: string, pairs: readonly string[], compare: boolean): Promise<{ profile: TargetProfile; dir: string; env: Record<string, string> }> {
+async function targetOf(
+  file: string,
+  pairs: readonly string[],
+  compare: boolean,
+): Promise<{ profile: TargetProfile; dir: string; env: Record<string, string> }> {
   const { loadTargetProfile } = await import('../infra/config-profile');
   const { InvalidTargetProfile } = await import('../steps/core/target-profile');
   let profile: TargetProfile;
@@ -235,18 +363,28 @@ async function targetOf(file: string, pairs: readonly string[], compare: boolean
     if (error instanceof InvalidTargetProfile) throw new UsageError(error.message);
     throw error;
   }
-  if (!profile.local) throw new UsageError(`${file}: /local: is required to run the service in the lab (the command that starts it)`);
-  if (compare) throw new UsageError('--compare runs the Chaos Shop\'s two builds; with --target, run each mode of your service with --service-env');
+  if (!profile.local)
+    throw new UsageError(`${file}: /local: is required to run the service in the lab (the command that starts it)`);
+  if (compare)
+    throw new UsageError(
+      "--compare runs the Chaos Shop's two builds; with --target, run each mode of your service with --service-env",
+    );
   const env: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, at))) throw new UsageError(`--service-env ${pair}: give KEY=VALUE`);
+    if (at <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(pair.slice(0, at)))
+      throw new UsageError(`--service-env ${pair}: give KEY=VALUE`);
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return { profile, dir: resolve(dirname(file)), env };
 }
 
-async function finish(report: RunReport, options: LocalCommandOptions, output: HistoryOutput, table: string): Promise<number> {
+async function finish(
+  report: RunReport,
+  options: LocalCommandOptions,
+  output: HistoryOutput,
+  table: string,
+): Promise<number> {
   const { out } = output;
   out('');
   out(table);
@@ -257,20 +395,32 @@ async function finish(report: RunReport, options: LocalCommandOptions, output: H
  * Records the runs, then writes the files the flags name; a file that cannot be written after all
  * goes to the run's history directory instead, and the line says where.
  */
-async function writeReports(options: LocalCommandOptions, runs: RunReport[], subject: ReportSubject, output: HistoryOutput): Promise<number> {
+async function writeReports(
+  options: LocalCommandOptions,
+  runs: RunReport[],
+  subject: ReportSubject,
+  output: HistoryOutput,
+): Promise<number> {
   const last = runs[runs.length - 1];
   const historyDir = options.historyDir ?? DEFAULT_HISTORY_DIR;
   const fallbackDir = join(historyDir, last.runId);
   const write = (what: string, path: string, body: () => string) => {
     try {
       const written = writeOutputFile(path, body(), fallbackDir);
-      if (written.failed) output.err(`gameday: ${what} could not be written to ${written.failed.path} (${written.failed.reason}); written to ${written.path} instead`);
+      if (written.failed)
+        output.err(
+          `gameday: ${what} could not be written to ${written.failed.path} (${written.failed.reason}); written to ${written.path} instead`,
+        );
       else output.out(`${what} written to ${written.path}`);
     } catch (error) {
       output.err(`gameday: ${what} could not be written to ${path} nor to ${fallbackDir}: ${(error as Error).message}`);
     }
   };
-  write('Run report', options.json ?? DEFAULT_REPORT_PATH, () => `${JSON.stringify(runs.length === 1 ? runs[0] : { before: runs[0], after: last }, null, 2)}\n`);
+  write(
+    'Run report',
+    options.json ?? DEFAULT_REPORT_PATH,
+    () => `${JSON.stringify(runs.length === 1 ? runs[0] : { before: runs[0], after: last }, null, 2)}\n`,
+  );
   const { recordLocalRuns, renderHtmlReport, renderJunit } = await loadRunModules();
   const history = recordLocalRuns(historyDir, runs, output);
   if (options.html) write('HTML report', options.html, () => renderHtmlReport(subject, undefined, { history }));

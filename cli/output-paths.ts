@@ -1,5 +1,15 @@
 // Files a command will write are checked before it runs: a GameDay whose report cannot be written is refused, not run and lost.
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmdirSync, statSync, type Stats, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmdirSync,
+  statSync,
+  type Stats,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { UsageError } from './exit-codes';
@@ -103,11 +113,17 @@ export function outputPathOption(flags: string, description: string, kind: Outpu
 export function outputPathsOf(command: Command): OutputPath[] {
   return command.options
     .filter((option) => OUTPUT_OPTIONS.has(option))
-    .map((option) => ({ option: option.long ?? option.flags, path: command.getOptionValue(option.attributeName()) as string | undefined, kind: OUTPUT_OPTIONS.get(option) }));
+    .map((option) => ({
+      option: option.long ?? option.flags,
+      path: command.getOptionValue(option.attributeName()) as string | undefined,
+      kind: OUTPUT_OPTIONS.get(option),
+    }));
 }
 
 /** Where a file was written: the path asked for, or the fallback and why the path failed. */
-export type WrittenFile = { readonly path: string; readonly failed?: undefined } | { readonly path: string; readonly failed: { readonly path: string; readonly reason: string } };
+export type WrittenFile =
+  | { readonly path: string; readonly failed?: undefined }
+  | { readonly path: string; readonly failed: { readonly path: string; readonly reason: string } };
 
 /**
  * Writes `body` to `path`; when that fails even so (the disk filled, the directory went away since

@@ -17,7 +17,15 @@ import { packageVersion } from './package-version';
 export type { GamedayDeps };
 
 /** The commands, in the order `gameday --help` lists them. */
-const COMMANDS: readonly RegisterCommand[] = [registerLocal, registerStart, registerValidate, registerWatch, registerReport, registerHistory, registerSchedule];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerLocal,
+  registerStart,
+  registerValidate,
+  registerWatch,
+  registerReport,
+  registerHistory,
+  registerSchedule,
+];
 
 /** The line after a usage error: where the command's usage is. */
 function usageHint(command: Command): string {

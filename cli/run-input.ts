@@ -15,23 +15,34 @@ export class UnreadableDefinition extends Error {
   override readonly name = 'UnreadableDefinition';
 }
 
-export type RunInputCheck = { readonly valid: true; readonly config: RunConfig } | { readonly valid: false; readonly problems: readonly string[] };
+export type RunInputCheck =
+  | { readonly valid: true; readonly config: RunConfig }
+  | { readonly valid: false; readonly problems: readonly string[] };
 
 type StateMap = Record<string, Record<string, unknown>>;
 
 /** Finds the ValidateInput state anywhere in the definition (branches and item processors included) and reads its payload. */
 export function readValidateInputParameters(definition: unknown): ValidateInputParameters {
   const state = findState(definition, STATES.validateInput);
-  if (!state) throw new UnreadableDefinition(`the state machine's definition has no ${STATES.validateInput} state: it is not a GameDay, or one too old to check`);
+  if (!state)
+    throw new UnreadableDefinition(
+      `the state machine's definition has no ${STATES.validateInput} state: it is not a GameDay, or one too old to check`,
+    );
   const payload = (state.Parameters as { Payload?: unknown } | undefined)?.Payload;
-  if (typeof payload !== 'object' || payload === null) throw new UnreadableDefinition(`the ${STATES.validateInput} state passes no payload`);
+  if (typeof payload !== 'object' || payload === null)
+    throw new UnreadableDefinition(`the ${STATES.validateInput} state passes no payload`);
   const { defaults, limits } = payload as { defaults?: unknown; limits?: unknown };
   return { defaults: asObject(defaults), limits: asObject(limits) };
 }
 
 function findState(node: unknown, name: string): Record<string, unknown> | undefined {
   if (typeof node !== 'object' || node === null) return undefined;
-  const { States, Branches, ItemProcessor, Iterator } = node as { States?: StateMap; Branches?: unknown[]; ItemProcessor?: unknown; Iterator?: unknown };
+  const { States, Branches, ItemProcessor, Iterator } = node as {
+    States?: StateMap;
+    Branches?: unknown[];
+    ItemProcessor?: unknown;
+    Iterator?: unknown;
+  };
   if (States && typeof States === 'object') {
     if (States[name]) return States[name];
     for (const state of Object.values(States)) {
@@ -51,7 +62,11 @@ function asObject(value: unknown): Record<string, unknown> {
 }
 
 /** Validates `input` as ValidateInput would with these parameters; every problem, never a throw for a refused input. */
-export function checkRunInput(input: unknown, parameters: ValidateInputParameters, executionName?: string): RunInputCheck {
+export function checkRunInput(
+  input: unknown,
+  parameters: ValidateInputParameters,
+  executionName?: string,
+): RunInputCheck {
   try {
     return { valid: true, config: validateRunInput(input, parameters.defaults, executionName, parameters.limits) };
   } catch (error) {

@@ -4,7 +4,10 @@ import type { CommandIo } from './aws/commands';
 import { createLiveLine, type LiveStream } from './live-line';
 
 /** On a terminal the live line is rewritten in place; in a log, a line is written when the phase or the target's state changes. */
-export function terminalIo(stdout: LiveStream = process.stdout, log: (line: string) => void = (line) => console.log(line)): CommandIo {
+export function terminalIo(
+  stdout: LiveStream = process.stdout,
+  log: (line: string) => void = (line) => console.log(line),
+): CommandIo {
   const live = createLiveLine(stdout);
   return {
     out(line) {

@@ -62,10 +62,17 @@ async function synthesizedDefinition(context: Record<string, unknown>): Promise<
       analyticsReporting: false,
     },
   });
-  const template = app.synth().getStackByName(gameDay.stackName).template as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+  const template = app.synth().getStackByName(gameDay.stackName).template as {
+    Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  };
   const machines = Object.values(template.Resources ?? {}).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-  const definition = machines.map((m) => definitionText(m.Properties?.DefinitionString)).find((text) => text.includes(`"${STATES.validateInput}"`));
-  if (definition === undefined) throw new UnreadableDefinition(`the synthesized GameDay stack has no state machine with a ${STATES.validateInput} state`);
+  const definition = machines
+    .map((m) => definitionText(m.Properties?.DefinitionString))
+    .find((text) => text.includes(`"${STATES.validateInput}"`));
+  if (definition === undefined)
+    throw new UnreadableDefinition(
+      `the synthesized GameDay stack has no state machine with a ${STATES.validateInput} state`,
+    );
   return JSON.parse(definition);
 }
 
@@ -94,7 +101,11 @@ export async function validateCommand(options: ValidateOptions, io: ValidateIo):
     parameters = readValidateInputParameters(await synthesizedDefinition(context));
   } catch (error) {
     const { InvalidAppContext } = await import('../infra/app');
-    if (error instanceof InvalidAppContext) return refuse(error.problems.map((p) => `context: ${p}`), io);
+    if (error instanceof InvalidAppContext)
+      return refuse(
+        error.problems.map((p) => `context: ${p}`),
+        io,
+      );
     if (error instanceof UnreadableDefinition) return refuse([error.message], io);
     throw error;
   }
@@ -117,10 +128,15 @@ export async function validateProfileCommand(file: string, io: ValidateIo): Prom
   const { InvalidTargetProfile } = await import('../steps/core/target-profile');
   try {
     const profile = loadTargetProfile(file);
-    io.out(`The target profile ${profile.name} is valid: ${profile.reads.length} read and ${profile.writes.length} write templates, writes proven by ${profile.proof.method}${profile.local ? ', startable in the lab' : ''}.`);
+    io.out(
+      `The target profile ${profile.name} is valid: ${profile.reads.length} read and ${profile.writes.length} write templates, writes proven by ${profile.proof.method}${profile.local ? ', startable in the lab' : ''}.`,
+    );
     return 0;
   } catch (error) {
     if (!(error instanceof InvalidTargetProfile)) throw error;
-    return refuse(error.problems.map((p) => `${file}: ${p.pointer || '/'}: ${p.message}`), io);
+    return refuse(
+      error.problems.map((p) => `${file}: ${p.pointer || '/'}: ${p.message}`),
+      io,
+    );
   }
 }

@@ -33,6 +33,7 @@ export async function readExtensionSecretString(options: ExtensionSecretOptions)
   });
   if (!response.ok) throw new SecretUnreadable(options.secretId, `the extension answered ${response.status}`);
   const body = (await response.json()) as { SecretString?: unknown };
-  if (typeof body.SecretString !== 'string' || body.SecretString === '') throw new SecretUnreadable(options.secretId, 'it holds no SecretString');
+  if (typeof body.SecretString !== 'string' || body.SecretString === '')
+    throw new SecretUnreadable(options.secretId, 'it holds no SecretString');
   return body.SecretString;
 }

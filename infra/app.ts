@@ -1,7 +1,14 @@
 // The CDK app in one of its two modes: the Chaos Shop lab with a GameDay wired to it, or a GameDay against your own system.
 import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_ALLOW_TAG, GAMEDAY_CONTEXT_KEY, type GameDayConfig, InvalidGameDayConfig, regionOfArn, validateGameDayConfig } from './config';
+import {
+  DEFAULT_ALLOW_TAG,
+  GAMEDAY_CONTEXT_KEY,
+  type GameDayConfig,
+  InvalidGameDayConfig,
+  regionOfArn,
+  validateGameDayConfig,
+} from './config';
 import { GameDayStack } from './stacks/gameday-stack';
 import { InvalidShopLabProps, ShopLabStack } from './stacks/shop-lab-stack';
 import { GAMEDAY_STACK_ID } from './synth';
@@ -15,8 +22,19 @@ export const REGION_CONTEXT_KEY = 'region';
 
 /** The keys of the `gameday` context that name a target; any one of them means "my own system, no lab". */
 export const TARGET_KEYS = Object.freeze([
-  'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
-  'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'shopAuth', 'profile',
+  'proxyName',
+  'proxyArn',
+  'targetGroupName',
+  'targetGroupArn',
+  'dbClusterIdentifier',
+  'dbClusterArn',
+  'orderQueueUrl',
+  'orderQueueArn',
+  'dlqUrl',
+  'dlqArn',
+  'shopUrl',
+  'shopAuth',
+  'profile',
 ] as const);
 
 const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
@@ -60,7 +78,8 @@ export interface GameDayApp {
 export function buildApp(options: BuildAppOptions = {}): GameDayApp {
   const app = new App(options.appProps);
   // Strong references on purpose: CloudFormation then refuses to delete the lab while a GameDay still targets it.
-  if (app.node.tryGetContext(CROSS_STACK_REFERENCES_FLAG) === undefined) app.node.setContext(CROSS_STACK_REFERENCES_FLAG, 'strong');
+  if (app.node.tryGetContext(CROSS_STACK_REFERENCES_FLAG) === undefined)
+    app.node.setContext(CROSS_STACK_REFERENCES_FLAG, 'strong');
   const problems: string[] = [];
   const settings = readGameDayContext(app, problems);
   const enableDegradation = readEnableDegradation(app, problems);
@@ -76,7 +95,10 @@ export function buildApp(options: BuildAppOptions = {}): GameDayApp {
     }
     const config = collect(problems, () => validateGameDayConfig(settings));
     const targetRegion = config ? regionOfArn(config.proxyArn) : undefined;
-    if (region && targetRegion && region !== targetRegion) problems.push(`"${REGION_CONTEXT_KEY}" is ${region} but the target's proxy is in ${targetRegion}: the GameDay must run in the target's region`);
+    if (region && targetRegion && region !== targetRegion)
+      problems.push(
+        `"${REGION_CONTEXT_KEY}" is ${region} but the target's proxy is in ${targetRegion}: the GameDay must run in the target's region`,
+      );
     if (config && problems.length === 0) {
       const gameDay = new GameDayStack(app, GAMEDAY_STACK_ID, { config, env: region ? { region } : undefined });
       built = { mode: 'own-target', gameDay, config };
@@ -84,8 +106,18 @@ export function buildApp(options: BuildAppOptions = {}): GameDayApp {
   } else {
     const env: Environment | undefined = region ? { region } : undefined;
     const allowTag = settings.allowTag as GameDayConfig['allowTag'] | undefined;
-    const lab = collect(problems, () => new ShopLabStack(app, SHOP_LAB_STACK_ID, { env, enableDegradation: enableDegradation ?? true, allowTag: wellFormedTag(allowTag) }));
-    const config = lab ? collect(problems, () => validateGameDayConfig({ ...settings, ...lab.gameDayTarget() })) : undefined;
+    const lab = collect(
+      problems,
+      () =>
+        new ShopLabStack(app, SHOP_LAB_STACK_ID, {
+          env,
+          enableDegradation: enableDegradation ?? true,
+          allowTag: wellFormedTag(allowTag),
+        }),
+    );
+    const config = lab
+      ? collect(problems, () => validateGameDayConfig({ ...settings, ...lab.gameDayTarget() }))
+      : undefined;
     if (lab && config && problems.length === 0) {
       const gameDay = new GameDayStack(app, GAMEDAY_STACK_ID, { config, env });
       built = { mode: 'lab', lab, gameDay, config };
@@ -116,11 +148,14 @@ function readGameDayContext(app: App, problems: string[]): Record<string, unknow
   const { target, ...rest } = raw as Record<string, unknown>;
   if (target === undefined) return rest;
   if (typeof target !== 'object' || target === null || Array.isArray(target)) {
-    problems.push(`"${GAMEDAY_CONTEXT_KEY}.target" must be a JSON object of the target's settings (${TARGET_KEYS.join(', ')})`);
+    problems.push(
+      `"${GAMEDAY_CONTEXT_KEY}.target" must be a JSON object of the target's settings (${TARGET_KEYS.join(', ')})`,
+    );
     return rest;
   }
   for (const key of Object.keys(target)) {
-    if (!(TARGET_KEYS as readonly string[]).includes(key)) problems.push(`unknown key "target.${key}" (a target names ${TARGET_KEYS.join(', ')})`);
+    if (!(TARGET_KEYS as readonly string[]).includes(key))
+      problems.push(`unknown key "target.${key}" (a target names ${TARGET_KEYS.join(', ')})`);
     else if (key in rest) problems.push(`"${key}" is given both in "target" and beside it`);
   }
   return { ...rest, ...target };
@@ -150,7 +185,7 @@ function wellFormedTag(tag: unknown): GameDayConfig['allowTag'] | undefined {
   const { key, value } = tag as Record<string, unknown>;
   if (key !== undefined && (typeof key !== 'string' || key === '' || key.startsWith('aws:'))) return undefined;
   if (value !== undefined && typeof value !== 'string') return undefined;
-  return { key: (key) ?? DEFAULT_ALLOW_TAG.key, value: (value) ?? DEFAULT_ALLOW_TAG.value };
+  return { key: key ?? DEFAULT_ALLOW_TAG.key, value: value ?? DEFAULT_ALLOW_TAG.value };
 }
 
 /** Runs `build`; a refused configuration adds its problems instead of throwing. */

@@ -41,7 +41,13 @@ function accountOfArn(arn: string): string | undefined {
 }
 
 /** An RDS ARN of the resource shape given, parsed; a problem when it is not one. */
-export function checkRdsArn(key: string, arn: string, resource: RegExp, shape: string, problems: string[]): ParsedArn | undefined {
+export function checkRdsArn(
+  key: string,
+  arn: string,
+  resource: RegExp,
+  shape: string,
+  problems: string[],
+): ParsedArn | undefined {
   if (!isLiteral(arn) || arn === '') return undefined;
   const match = RDS_ARN.exec(arn);
   if (!match || !resource.test(match[3])) {
@@ -57,14 +63,18 @@ export function checkQueue(prefix: string, url: string, arn: string, problems: s
   if (isLiteral(arn) && arn !== '') {
     const match = SQS_ARN.exec(arn);
     if (match) parsed = { region: match[1], account: match[2], resource: match[3] };
-    else problems.push(`${prefix}Arn must look like arn:aws:sqs:<region>:<account>:<queue name> (got ${JSON.stringify(arn)})`);
+    else
+      problems.push(
+        `${prefix}Arn must look like arn:aws:sqs:<region>:<account>:<queue name> (got ${JSON.stringify(arn)})`,
+      );
   }
   if (isLiteral(url) && url !== '') {
     if (!isHttpUrl(url)) {
       problems.push(`${prefix}Url must be an http(s) URL (got ${JSON.stringify(url)})`);
     } else if (parsed) {
       const name = new URL(url).pathname.split('/').filter(Boolean).pop();
-      if (name !== parsed.resource) problems.push(`${prefix}Url names queue "${name ?? ''}" but ${prefix}Arn names "${parsed.resource}"`);
+      if (name !== parsed.resource)
+        problems.push(`${prefix}Url names queue "${name ?? ''}" but ${prefix}Arn names "${parsed.resource}"`);
     }
   }
   return parsed;
@@ -77,7 +87,9 @@ export function checkSameLocation(arns: Array<readonly [string, ParsedArn | unde
   const [firstKey, first] = located[0];
   for (const [key, arn] of located.slice(1)) {
     if (arn.region !== first.region || arn.account !== first.account) {
-      problems.push(`${key} is in ${arn.region}/${arn.account} but ${firstKey} is in ${first.region}/${first.account}: the GameDay needs them in one account and region`);
+      problems.push(
+        `${key} is in ${arn.region}/${arn.account} but ${firstKey} is in ${first.region}/${first.account}: the GameDay needs them in one account and region`,
+      );
     }
   }
 }
@@ -90,38 +102,65 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'connection', 'transfer-encoding']);
 
 /** `shopAuth`: none (default), iam (the execute-api ARN given, or derived from an API Gateway shopUrl) or header. */
-export function readShopAuth(value: unknown, shopUrl: string, proxyArn: string, problems: string[]): ShopAuth | undefined {
+export function readShopAuth(
+  value: unknown,
+  shopUrl: string,
+  proxyArn: string,
+  problems: string[],
+): ShopAuth | undefined {
   if (value === undefined) return DEFAULT_SHOP_AUTH;
   const auth = asRecord(value, 'shopAuth', problems);
   const before = problems.length;
-  const allowed: Record<string, readonly string[]> = { none: ['type'], iam: ['type', 'executeApiArn'], header: ['type', 'headerName', 'secretArn'] };
+  const allowed: Record<string, readonly string[]> = {
+    none: ['type'],
+    iam: ['type', 'executeApiArn'],
+    header: ['type', 'headerName', 'secretArn'],
+  };
   const type = auth.type;
   if (typeof type !== 'string' || !(type in allowed)) {
     problems.push(`shopAuth.type must be "none", "iam" or "header" (got ${describe(type)})`);
     return undefined;
   }
-  for (const extra of Object.keys(auth).filter((k) => !allowed[type].includes(k))) problems.push(`unknown key "shopAuth.${extra}" for shopAuth.type "${type}"`);
+  for (const extra of Object.keys(auth).filter((k) => !allowed[type].includes(k)))
+    problems.push(`unknown key "shopAuth.${extra}" for shopAuth.type "${type}"`);
   if (type === 'none') return problems.length > before ? undefined : DEFAULT_SHOP_AUTH;
   if (type === 'iam') {
     let executeApiArn = auth.executeApiArn;
     if (executeApiArn === undefined) {
       executeApiArn = executeApiArnOf(shopUrl, proxyArn);
       if (executeApiArn === undefined && isLiteral(shopUrl)) {
-        problems.push('shopAuth.executeApiArn is required with shopAuth.type "iam" when shopUrl is not an API Gateway (execute-api) URL');
+        problems.push(
+          'shopAuth.executeApiArn is required with shopAuth.type "iam" when shopUrl is not an API Gateway (execute-api) URL',
+        );
       }
-    } else if (typeof executeApiArn !== 'string' || (isLiteral(executeApiArn) && !EXECUTE_API_ARN.test(executeApiArn))) {
-      problems.push(`shopAuth.executeApiArn must look like arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<method>/<path> (got ${describe(executeApiArn)})`);
+    } else if (
+      typeof executeApiArn !== 'string' ||
+      (isLiteral(executeApiArn) && !EXECUTE_API_ARN.test(executeApiArn))
+    ) {
+      problems.push(
+        `shopAuth.executeApiArn must look like arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<method>/<path> (got ${describe(executeApiArn)})`,
+      );
     }
     return problems.length > before || typeof executeApiArn !== 'string' ? undefined : { type, executeApiArn };
   }
   const { headerName, secretArn } = auth;
-  if (typeof headerName !== 'string' || !HEADER_NAME.test(headerName) || RESERVED_HEADERS.has(headerName.toLowerCase())) {
-    problems.push(`shopAuth.headerName must be an HTTP header name other than ${[...RESERVED_HEADERS].join(', ')} (got ${describe(headerName)})`);
+  if (
+    typeof headerName !== 'string' ||
+    !HEADER_NAME.test(headerName) ||
+    RESERVED_HEADERS.has(headerName.toLowerCase())
+  ) {
+    problems.push(
+      `shopAuth.headerName must be an HTTP header name other than ${[...RESERVED_HEADERS].join(', ')} (got ${describe(headerName)})`,
+    );
   }
   if (typeof secretArn !== 'string' || (isLiteral(secretArn) && !SECRET_ARN.test(secretArn))) {
-    problems.push(`shopAuth.secretArn must be a Secrets Manager secret ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name> (got ${describe(secretArn)})`);
+    problems.push(
+      `shopAuth.secretArn must be a Secrets Manager secret ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name> (got ${describe(secretArn)})`,
+    );
   }
-  return problems.length > before ? undefined : { type: 'header', headerName: headerName as string, secretArn: secretArn as string };
+  return problems.length > before
+    ? undefined
+    : { type: 'header', headerName: headerName as string, secretArn: secretArn as string };
 }
 
 /** Every route and stage of the API an execute-api shopUrl names, in the proxy's account; undefined for any other URL. */

@@ -5,7 +5,10 @@ import chaosShopProfile from '../targets/chaos-shop/profile.json';
 import { InvalidTargetProfile, parseTargetProfile, type TargetProfile } from '../steps/core/target-profile';
 
 /** The profile a configuration without one targets: the Chaos Shop's. */
-export const CHAOS_SHOP_PROFILE: TargetProfile = parseTargetProfile(chaosShopProfile, 'targets/chaos-shop/profile.json');
+export const CHAOS_SHOP_PROFILE: TargetProfile = parseTargetProfile(
+  chaosShopProfile,
+  'targets/chaos-shop/profile.json',
+);
 
 /** Reads a profile file (JSON), relative to `baseDir`; every problem is an {@link InvalidTargetProfile} naming the file. */
 export function loadTargetProfile(file: string, baseDir: string = process.cwd()): TargetProfile {
@@ -14,7 +17,15 @@ export function loadTargetProfile(file: string, baseDir: string = process.cwd())
   try {
     text = readFileSync(resolved, 'utf8');
   } catch (error) {
-    throw new InvalidTargetProfile([{ pointer: '', message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }], file);
+    throw new InvalidTargetProfile(
+      [
+        {
+          pointer: '',
+          message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        },
+      ],
+      file,
+    );
   }
   let raw: unknown;
   try {

@@ -20,7 +20,12 @@ export function requiredString(input: Record<string, unknown>, key: string, prob
   return '';
 }
 
-export function optionalString(input: Record<string, unknown>, key: string, fallback: string, problems: string[]): string {
+export function optionalString(
+  input: Record<string, unknown>,
+  key: string,
+  fallback: string,
+  problems: string[],
+): string {
   const value = input[key];
   if (value === undefined) return fallback;
   if (typeof value === 'string') return value;
@@ -28,7 +33,14 @@ export function optionalString(input: Record<string, unknown>, key: string, fall
   return fallback;
 }
 
-export function integerIn(value: unknown, key: string, fallback: number, min: number, max: number, problems: string[]): number | undefined {
+export function integerIn(
+  value: unknown,
+  key: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number | undefined {
   if (value === undefined) return fallback;
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
   problems.push(`${key} must be an integer from ${min} to ${max} (got ${describe(value)})`);

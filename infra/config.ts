@@ -1,12 +1,33 @@
 // The GameDay app's typed configuration: read from CDK context, checked once, every problem reported together.
 import type { RunSettings } from '../steps/core/contracts';
-import { checkQueue, checkRdsArn, checkSameLocation, DEFAULT_SHOP_AUTH, PROXY_RESOURCE, readShopAuth, type ShopAuth, TARGET_GROUP_RESOURCE } from './config-arns';
+import {
+  checkQueue,
+  checkRdsArn,
+  checkSameLocation,
+  DEFAULT_SHOP_AUTH,
+  PROXY_RESOURCE,
+  readShopAuth,
+  type ShopAuth,
+  TARGET_GROUP_RESOURCE,
+} from './config-arns';
 import { asRecord, describe, integerIn, isHttpUrl, isLiteral, optionalString, requiredString } from './config-values';
-import { checkTolerances, DEFAULT_TOLERANCES, type HypothesisTolerances, mergeTolerances } from '../steps/core/hypothesis-tolerances';
+import {
+  checkTolerances,
+  DEFAULT_TOLERANCES,
+  type HypothesisTolerances,
+  mergeTolerances,
+} from '../steps/core/hypothesis-tolerances';
 import { checkRunWindow, type RunWindow } from '../steps/core/run-window';
 import { readProfileSetting } from './config-profile';
 import type { TargetProfile } from '../steps/core/target-profile';
-import { checkExecutionTimeout, checkSettingRules, checkSettingValues, DEFAULT_RUN_SETTINGS, longestAcceptedRunSeconds, NUMERIC_SETTINGS } from '../steps/core/run-settings';
+import {
+  checkExecutionTimeout,
+  checkSettingRules,
+  checkSettingValues,
+  DEFAULT_RUN_SETTINGS,
+  longestAcceptedRunSeconds,
+  NUMERIC_SETTINGS,
+} from '../steps/core/run-settings';
 
 export { DEFAULT_SHOP_AUTH, regionOfArn, type ShopAuth } from './config-arns';
 
@@ -124,7 +145,12 @@ const { dryRun: _dryRun, ...seedExperiment } = DEFAULT_RUN_SETTINGS;
 /** The seed's experiment: 30 s baseline, 180 s outage, 60 s recovery at 3 reads + 1 write per second. */
 export const DEFAULT_EXPERIMENT: ExperimentDefaults = Object.freeze(seedExperiment);
 
-export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({ enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC', allowedWindow: null });
+export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({
+  enabled: false,
+  expression: 'cron(0 2 ? * TUE *)',
+  timezone: 'UTC',
+  allowedWindow: null,
+});
 export const DEFAULT_NOTIFY: NotifyConfig = Object.freeze({ emails: [], slack: null, everyRun: false });
 export const DEFAULT_ALLOW_TAG: AllowTag = Object.freeze({ key: 'gameday-allowed', value: 'true' });
 /** DescribeAlarms takes at most 100 names in one call. */
@@ -152,10 +178,29 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const problems: string[] = [];
   const input = asRecord(raw, 'the configuration', problems);
   const known = new Set<string>([
-    'proxyName', 'proxyArn', 'targetGroupName', 'targetGroupArn', 'dbClusterIdentifier', 'dbClusterArn',
-    'orderQueueUrl', 'orderQueueArn', 'dlqUrl', 'dlqArn', 'shopUrl', 'stopConditionAlarmNames', 'metricNamespace',
-    'allowTag', 'experiment', 'hypothesis', 'schedule', 'reconcilerRateMinutes', 'executionTimeoutMinutes', 'shopAuth',
-    'notify', 'changeCalendars', 'profile',
+    'proxyName',
+    'proxyArn',
+    'targetGroupName',
+    'targetGroupArn',
+    'dbClusterIdentifier',
+    'dbClusterArn',
+    'orderQueueUrl',
+    'orderQueueArn',
+    'dlqUrl',
+    'dlqArn',
+    'shopUrl',
+    'stopConditionAlarmNames',
+    'metricNamespace',
+    'allowTag',
+    'experiment',
+    'hypothesis',
+    'schedule',
+    'reconcilerRateMinutes',
+    'executionTimeoutMinutes',
+    'shopAuth',
+    'notify',
+    'changeCalendars',
+    'profile',
   ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) problems.push(`unknown key "${key}"`);
@@ -171,9 +216,13 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const queuesGiven = queueKeys.some((key) => input[key] !== undefined);
   if (queuesGiven) {
     const missing = queueKeys.filter((key) => input[key] === undefined);
-    if (missing.length > 0) problems.push(`orderQueueUrl, orderQueueArn, dlqUrl and dlqArn go together (all four, or none for a shop without a queue): missing ${missing.join(', ')}`);
+    if (missing.length > 0)
+      problems.push(
+        `orderQueueUrl, orderQueueArn, dlqUrl and dlqArn go together (all four, or none for a shop without a queue): missing ${missing.join(', ')}`,
+      );
   }
-  const queueString = (key: (typeof queueKeys)[number]): string => (queuesGiven && input[key] !== undefined ? requiredString(input, key, problems) : '');
+  const queueString = (key: (typeof queueKeys)[number]): string =>
+    queuesGiven && input[key] !== undefined ? requiredString(input, key, problems) : '';
   const orderQueueUrl = queueString('orderQueueUrl');
   const orderQueueArn = queueString('orderQueueArn');
   const dlqUrl = queueString('dlqUrl');
@@ -181,17 +230,47 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const shopUrl = requiredString(input, 'shopUrl', problems);
   const metricNamespace = optionalString(input, 'metricNamespace', 'GameDay', problems);
 
-  for (const [key, value] of [['proxyName', proxyName], ['targetGroupName', targetGroupName], ['dbClusterIdentifier', dbClusterIdentifier]] as const) {
+  for (const [key, value] of [
+    ['proxyName', proxyName],
+    ['targetGroupName', targetGroupName],
+    ['dbClusterIdentifier', dbClusterIdentifier],
+  ] as const) {
     if (isLiteral(value) && value !== '' && !RDS_NAME.test(value)) {
-      problems.push(`${key} must start with a letter and hold 1-63 letters, digits or single hyphens (got ${JSON.stringify(value)})`);
+      problems.push(
+        `${key} must start with a letter and hold 1-63 letters, digits or single hyphens (got ${JSON.stringify(value)})`,
+      );
     }
   }
 
-  const proxy = checkRdsArn('proxyArn', proxyArn, PROXY_RESOURCE, 'db-proxy:prx-<id> (the proxy id, not its name)', problems);
-  const targetGroup = checkRdsArn('targetGroupArn', targetGroupArn, TARGET_GROUP_RESOURCE, 'target-group:prx-tg-<id>', problems);
-  const cluster = checkRdsArn('dbClusterArn', dbClusterArn, /^cluster:[a-z][a-z0-9-]*$/i, 'cluster:<dbClusterIdentifier>', problems);
-  if (cluster && isLiteral(dbClusterIdentifier) && cluster.resource.slice('cluster:'.length).toLowerCase() !== dbClusterIdentifier.toLowerCase()) {
-    problems.push(`dbClusterArn names cluster "${cluster.resource.slice('cluster:'.length)}" but dbClusterIdentifier is "${dbClusterIdentifier}"`);
+  const proxy = checkRdsArn(
+    'proxyArn',
+    proxyArn,
+    PROXY_RESOURCE,
+    'db-proxy:prx-<id> (the proxy id, not its name)',
+    problems,
+  );
+  const targetGroup = checkRdsArn(
+    'targetGroupArn',
+    targetGroupArn,
+    TARGET_GROUP_RESOURCE,
+    'target-group:prx-tg-<id>',
+    problems,
+  );
+  const cluster = checkRdsArn(
+    'dbClusterArn',
+    dbClusterArn,
+    /^cluster:[a-z][a-z0-9-]*$/i,
+    'cluster:<dbClusterIdentifier>',
+    problems,
+  );
+  if (
+    cluster &&
+    isLiteral(dbClusterIdentifier) &&
+    cluster.resource.slice('cluster:'.length).toLowerCase() !== dbClusterIdentifier.toLowerCase()
+  ) {
+    problems.push(
+      `dbClusterArn names cluster "${cluster.resource.slice('cluster:'.length)}" but dbClusterIdentifier is "${dbClusterIdentifier}"`,
+    );
   }
 
   const queue = checkQueue('orderQueue', orderQueueUrl, orderQueueArn, problems);
@@ -199,12 +278,30 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   if (isLiteral(orderQueueArn) && isLiteral(dlqArn) && orderQueueArn !== '' && orderQueueArn === dlqArn) {
     problems.push('orderQueueArn and dlqArn name the same queue: the DLQ must be a queue of its own');
   }
-  checkSameLocation([['proxyArn', proxy], ['targetGroupArn', targetGroup], ['dbClusterArn', cluster], ['orderQueueArn', queue], ['dlqArn', dlq]], problems);
+  checkSameLocation(
+    [
+      ['proxyArn', proxy],
+      ['targetGroupArn', targetGroup],
+      ['dbClusterArn', cluster],
+      ['orderQueueArn', queue],
+      ['dlqArn', dlq],
+    ],
+    problems,
+  );
 
-  if (isLiteral(shopUrl) && shopUrl !== '' && !isHttpUrl(shopUrl)) problems.push(`shopUrl must be an http(s) URL (got ${JSON.stringify(shopUrl)})`);
+  if (isLiteral(shopUrl) && shopUrl !== '' && !isHttpUrl(shopUrl))
+    problems.push(`shopUrl must be an http(s) URL (got ${JSON.stringify(shopUrl)})`);
 
-  if (isLiteral(metricNamespace) && (metricNamespace.length < 1 || metricNamespace.length > 255 || metricNamespace.startsWith('AWS/') || metricNamespace.startsWith(':'))) {
-    problems.push(`metricNamespace must be 1-255 characters, not start with "AWS/" or ":" (got ${JSON.stringify(metricNamespace)})`);
+  if (
+    isLiteral(metricNamespace) &&
+    (metricNamespace.length < 1 ||
+      metricNamespace.length > 255 ||
+      metricNamespace.startsWith('AWS/') ||
+      metricNamespace.startsWith(':'))
+  ) {
+    problems.push(
+      `metricNamespace must be 1-255 characters, not start with "AWS/" or ":" (got ${JSON.stringify(metricNamespace)})`,
+    );
   }
 
   const profile = readProfileSetting(input.profile, problems);
@@ -215,12 +312,22 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const experiment = readExperiment(input.experiment, problems);
   const hypothesisProblems = input.hypothesis === undefined ? [] : checkTolerances(input.hypothesis, 'hypothesis.');
   problems.push(...hypothesisProblems);
-  const hypothesis = input.hypothesis === undefined || hypothesisProblems.length > 0 ? DEFAULT_TOLERANCES : mergeTolerances(input.hypothesis as Partial<HypothesisTolerances>);
+  const hypothesis =
+    input.hypothesis === undefined || hypothesisProblems.length > 0
+      ? DEFAULT_TOLERANCES
+      : mergeTolerances(input.hypothesis as Partial<HypothesisTolerances>);
   const schedule = readSchedule(input.schedule, problems);
   const notify = readNotify(input.notify, problems);
   const changeCalendars = readChangeCalendars(input.changeCalendars, problems);
   const reconcilerRateMinutes = integerIn(input.reconcilerRateMinutes, 'reconcilerRateMinutes', 15, 1, 1440, problems);
-  const executionTimeoutMinutes = integerIn(input.executionTimeoutMinutes, 'executionTimeoutMinutes', defaultTimeoutMinutes(experiment), 1, 60 * 24 * 7, problems);
+  const executionTimeoutMinutes = integerIn(
+    input.executionTimeoutMinutes,
+    'executionTimeoutMinutes',
+    defaultTimeoutMinutes(experiment),
+    1,
+    60 * 24 * 7,
+    problems,
+  );
 
   if (experiment && executionTimeoutMinutes !== undefined) {
     problems.push(...checkExecutionTimeout({ ...experiment, dryRun: false }, executionTimeoutMinutes * 60));
@@ -259,11 +366,17 @@ function readAlarmNames(value: unknown, problems: string[]): string[] | undefine
   }
   const names: string[] = [];
   value.forEach((name, index) => {
-    if (typeof name !== 'string' || name.length < 1 || name.length > 255) problems.push(`stopConditionAlarmNames[${index}] must be an alarm name of 1-255 characters (got ${describe(name)})`);
+    if (typeof name !== 'string' || name.length < 1 || name.length > 255)
+      problems.push(
+        `stopConditionAlarmNames[${index}] must be an alarm name of 1-255 characters (got ${describe(name)})`,
+      );
     else if (names.includes(name)) problems.push(`stopConditionAlarmNames[${index}] repeats "${name}"`);
     else names.push(name);
   });
-  if (value.length > MAX_STOP_CONDITION_ALARMS) problems.push(`stopConditionAlarmNames holds ${value.length} names; at most ${MAX_STOP_CONDITION_ALARMS} fit one DescribeAlarms call`);
+  if (value.length > MAX_STOP_CONDITION_ALARMS)
+    problems.push(
+      `stopConditionAlarmNames holds ${value.length} names; at most ${MAX_STOP_CONDITION_ALARMS} fit one DescribeAlarms call`,
+    );
   return names;
 }
 
@@ -292,7 +405,8 @@ function readExperiment(value: unknown, problems: string[]): ExperimentDefaults 
   if (value === undefined) return DEFAULT_EXPERIMENT;
   const input = asRecord(value, 'experiment', problems);
   const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !(k in NUMERIC_SETTINGS) && k !== 'arrivals')) problems.push(`unknown key "experiment.${extra}"`);
+  for (const extra of Object.keys(input).filter((k) => !(k in NUMERIC_SETTINGS) && k !== 'arrivals'))
+    problems.push(`unknown key "experiment.${extra}"`);
   problems.push(...checkSettingValues(input, 'experiment.'));
   if (problems.length > before) return undefined;
   const experiment: ExperimentDefaults = { ...DEFAULT_EXPERIMENT, ...(input as Partial<ExperimentDefaults>) };
@@ -304,15 +418,23 @@ function readSchedule(value: unknown, problems: string[]): GameDayScheduleConfig
   if (value === undefined) return DEFAULT_SCHEDULE;
   const input = asRecord(value, 'schedule', problems);
   const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !['enabled', 'expression', 'timezone', 'allowedWindow'].includes(k))) problems.push(`unknown key "schedule.${extra}"`);
+  for (const extra of Object.keys(input).filter(
+    (k) => !['enabled', 'expression', 'timezone', 'allowedWindow'].includes(k),
+  ))
+    problems.push(`unknown key "schedule.${extra}"`);
   const enabled = input.enabled ?? DEFAULT_SCHEDULE.enabled;
   const expression = input.expression ?? DEFAULT_SCHEDULE.expression;
   const timezone = input.timezone ?? DEFAULT_SCHEDULE.timezone;
   if (typeof enabled !== 'boolean') problems.push(`schedule.enabled must be true or false (got ${describe(enabled)})`);
   if (typeof expression !== 'string' || !SCHEDULE_EXPRESSION.test(expression)) {
-    problems.push(`schedule.expression must be a rate(<n> <minutes|hours|days>) or cron(...) expression (got ${describe(expression)})`);
+    problems.push(
+      `schedule.expression must be a rate(<n> <minutes|hours|days>) or cron(...) expression (got ${describe(expression)})`,
+    );
   }
-  if (typeof timezone !== 'string' || !TIME_ZONE.test(timezone)) problems.push(`schedule.timezone must be an IANA time zone such as UTC or Europe/Berlin (got ${describe(timezone)})`);
+  if (typeof timezone !== 'string' || !TIME_ZONE.test(timezone))
+    problems.push(
+      `schedule.timezone must be an IANA time zone such as UTC or Europe/Berlin (got ${describe(timezone)})`,
+    );
   let allowedWindow: AllowedWindow | null = null;
   if (input.allowedWindow !== undefined && input.allowedWindow !== null) {
     const windowProblems = checkRunWindow(input.allowedWindow, 'schedule.allowedWindow');
@@ -330,19 +452,30 @@ function readNotify(value: unknown, problems: string[]): NotifyConfig | undefine
   if (value === undefined) return DEFAULT_NOTIFY;
   const input = asRecord(value, 'notify', problems);
   const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !['emails', 'slack', 'everyRun'].includes(k))) problems.push(`unknown key "notify.${extra}"`);
+  for (const extra of Object.keys(input).filter((k) => !['emails', 'slack', 'everyRun'].includes(k)))
+    problems.push(`unknown key "notify.${extra}"`);
   const emails = input.emails ?? [];
-  if (!Array.isArray(emails)) problems.push(`notify.emails must be an array of email addresses (got ${describe(emails)})`);
-  else emails.forEach((email, i) => {
-    if (typeof email !== 'string' || !EMAIL.test(email)) problems.push(`notify.emails[${i}] must be an email address (got ${describe(email)})`);
-  });
+  if (!Array.isArray(emails))
+    problems.push(`notify.emails must be an array of email addresses (got ${describe(emails)})`);
+  else
+    emails.forEach((email, i) => {
+      if (typeof email !== 'string' || !EMAIL.test(email))
+        problems.push(`notify.emails[${i}] must be an email address (got ${describe(email)})`);
+    });
   let slack: NotifyConfig['slack'] = null;
   if (input.slack !== undefined && input.slack !== null) {
     const raw = asRecord(input.slack, 'notify.slack', problems);
-    for (const extra of Object.keys(raw).filter((k) => !['workspaceId', 'channelId'].includes(k))) problems.push(`unknown key "notify.slack.${extra}"`);
+    for (const extra of Object.keys(raw).filter((k) => !['workspaceId', 'channelId'].includes(k)))
+      problems.push(`unknown key "notify.slack.${extra}"`);
     // Chatbot's ids: the workspace (team) id starts with T, a channel id with C (public) or G (private).
-    if (typeof raw.workspaceId !== 'string' || !/^T[A-Z0-9]{1,255}$/.test(raw.workspaceId)) problems.push(`notify.slack.workspaceId must be a Slack workspace id such as T0123ABCD (got ${describe(raw.workspaceId)})`);
-    if (typeof raw.channelId !== 'string' || !/^[CG][A-Z0-9]{1,255}$/.test(raw.channelId)) problems.push(`notify.slack.channelId must be a Slack channel id such as C0123ABCD (got ${describe(raw.channelId)})`);
+    if (typeof raw.workspaceId !== 'string' || !/^T[A-Z0-9]{1,255}$/.test(raw.workspaceId))
+      problems.push(
+        `notify.slack.workspaceId must be a Slack workspace id such as T0123ABCD (got ${describe(raw.workspaceId)})`,
+      );
+    if (typeof raw.channelId !== 'string' || !/^[CG][A-Z0-9]{1,255}$/.test(raw.channelId))
+      problems.push(
+        `notify.slack.channelId must be a Slack channel id such as C0123ABCD (got ${describe(raw.channelId)})`,
+      );
     slack = { workspaceId: raw.workspaceId as string, channelId: raw.channelId as string };
   }
   const everyRun = input.everyRun ?? DEFAULT_NOTIFY.everyRun;
@@ -359,7 +492,10 @@ function readChangeCalendars(value: unknown, problems: string[]): string[] | und
   }
   const before = problems.length;
   value.forEach((name, i) => {
-    if (typeof name !== 'string' || !CALENDAR.test(name)) problems.push(`changeCalendars[${i}] must be a Change Calendar name (3-128 letters, digits, _ . -) or its document ARN (got ${describe(name)})`);
+    if (typeof name !== 'string' || !CALENDAR.test(name))
+      problems.push(
+        `changeCalendars[${i}] must be a Change Calendar name (3-128 letters, digits, _ . -) or its document ARN (got ${describe(name)})`,
+      );
   });
   return problems.length > before ? undefined : [...(value as string[])];
 }
@@ -368,4 +504,3 @@ function readChangeCalendars(value: unknown, problems: string[]): string[] | und
 function defaultTimeoutMinutes(experiment: ExperimentDefaults | undefined): number {
   return Math.ceil(longestAcceptedRunSeconds({ ...(experiment ?? DEFAULT_EXPERIMENT), dryRun: false }) / 60);
 }
-

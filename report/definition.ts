@@ -32,11 +32,20 @@ export const COLORS = Object.freeze({
 });
 
 /** One series per outcome class of `kind`: [the class it counts, its metric, label, colour]. */
-function outcomeGraph<K extends keyof PhaseCounts>(kind: K, title: string, classes: ReadonlyArray<readonly [keyof PhaseCounts[K] & string, MetricName, string, string]>): RunGraph {
+function outcomeGraph<K extends keyof PhaseCounts>(
+  kind: K,
+  title: string,
+  classes: ReadonlyArray<readonly [keyof PhaseCounts[K] & string, MetricName, string, string]>,
+): RunGraph {
   return {
     id: kind,
     title,
-    series: classes.map(([outcome, metric, label, color]) => ({ metric, label, color, count: (c: PhaseCounts) => (c[kind] as Record<typeof outcome, number>)[outcome] })),
+    series: classes.map(([outcome, metric, label, color]) => ({
+      metric,
+      label,
+      color,
+      count: (c: PhaseCounts) => (c[kind] as Record<typeof outcome, number>)[outcome],
+    })),
   };
 }
 
@@ -56,10 +65,18 @@ export const RUN_GRAPHS: readonly RunGraph[] = [
 ];
 
 /** The outage window: shaded on every graph so the fault is visible wherever one looks. */
-export const OUTAGE_WINDOW = Object.freeze({ metric: MetricNames.OutageWindow, label: 'outage window', color: COLORS.outage });
+export const OUTAGE_WINDOW = Object.freeze({
+  metric: MetricNames.OutageWindow,
+  label: 'outage window',
+  color: COLORS.outage,
+});
 
 /** The verdict series, one datum (0 or 1) per run. */
-export const VERDICT_SERIES: ReadonlyArray<{ readonly metric: MetricName; readonly label: string; readonly color: string }> = [
+export const VERDICT_SERIES: ReadonlyArray<{
+  readonly metric: MetricName;
+  readonly label: string;
+  readonly color: string;
+}> = [
   { metric: MetricNames.RunPassed, label: 'passed', color: COLORS.database },
   { metric: MetricNames.RunFailed, label: 'failed', color: COLORS.failed },
   { metric: MetricNames.RunInconclusive, label: 'inconclusive', color: COLORS.queued },
@@ -95,8 +112,37 @@ export interface TrendGraph {
 
 /** The figures a run is compared on with earlier runs: did recovery get slower, did the cache serve less? */
 export const TREND_GRAPHS: readonly TrendGraph[] = [
-  { id: 'recovery', title: 'Recovery: register to first database read', metric: MetricNames.TimeToFirstDatabaseReadMs, unit: 'ms', color: COLORS.database, worst: 'max' },
-  { id: 'drain', title: 'Drain: AVAILABLE to queue and DLQ empty', metric: MetricNames.TimeToDrainMs, unit: 'ms', color: COLORS.queued, worst: 'max' },
-  { id: 'cacheShare', title: 'Cache share of outage reads', metric: MetricNames.OutageCacheSharePercent, unit: '%', color: COLORS.cache, worst: 'min' },
-  { id: 'outageP99', title: 'Outage p99 latency', metric: MetricNames.LatencyP99Ms, phase: 'outage', unit: 'ms', color: COLORS.failed, worst: 'max' },
+  {
+    id: 'recovery',
+    title: 'Recovery: register to first database read',
+    metric: MetricNames.TimeToFirstDatabaseReadMs,
+    unit: 'ms',
+    color: COLORS.database,
+    worst: 'max',
+  },
+  {
+    id: 'drain',
+    title: 'Drain: AVAILABLE to queue and DLQ empty',
+    metric: MetricNames.TimeToDrainMs,
+    unit: 'ms',
+    color: COLORS.queued,
+    worst: 'max',
+  },
+  {
+    id: 'cacheShare',
+    title: 'Cache share of outage reads',
+    metric: MetricNames.OutageCacheSharePercent,
+    unit: '%',
+    color: COLORS.cache,
+    worst: 'min',
+  },
+  {
+    id: 'outageP99',
+    title: 'Outage p99 latency',
+    metric: MetricNames.LatencyP99Ms,
+    phase: 'outage',
+    unit: 'ms',
+    color: COLORS.failed,
+    worst: 'max',
+  },
 ];

@@ -4,7 +4,15 @@ import path from 'node:path';
 import type { PhaseCounts, RunReport } from '../steps/core/contracts';
 import { COLORS, OUTAGE_WINDOW, RUN_GRAPHS } from './definition';
 import { escapeHtml } from './html-escape';
-import { COMPARE_TITLES, compareRows, degradationLabel, formatPhaseLatency, formatSeconds, phaseHadRequests, runRows } from './report-rows';
+import {
+  COMPARE_TITLES,
+  compareRows,
+  degradationLabel,
+  formatPhaseLatency,
+  formatSeconds,
+  phaseHadRequests,
+  runRows,
+} from './report-rows';
 import { checkState } from './result-table';
 import { renderTrend, TREND_CSS } from './trend';
 
@@ -33,7 +41,8 @@ export function loadChartAssets(searchDirs: readonly string[] = [__dirname]): Ch
   for (const dir of searchDirs) {
     const script = path.join(dir, SCRIPT_FILE);
     const css = path.join(dir, CSS_FILE);
-    if (existsSync(script) && existsSync(css)) return { script: readFileSync(script, 'utf8'), css: readFileSync(css, 'utf8') };
+    if (existsSync(script) && existsSync(css))
+      return { script: readFileSync(script, 'utf8'), css: readFileSync(css, 'utf8') };
   }
   try {
     return {
@@ -41,7 +50,9 @@ export function loadChartAssets(searchDirs: readonly string[] = [__dirname]): Ch
       css: readFileSync(require.resolve(`uplot/dist/${CSS_FILE}`), 'utf8'),
     };
   } catch (error) {
-    throw new ChartAssetsNotFound(`uPlot (${SCRIPT_FILE}, ${CSS_FILE}) not found next to the report module nor in node_modules: ${(error as Error).message}`);
+    throw new ChartAssetsNotFound(
+      `uPlot (${SCRIPT_FILE}, ${CSS_FILE}) not found next to the report module nor in node_modules: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -69,7 +80,11 @@ export function chartData(report: RunReport): RunChartData {
   const graphs = RUN_GRAPHS.map((graph) => ({
     id: graph.id,
     title: graph.title,
-    series: graph.series.map((series) => ({ label: series.label, color: series.color, values: timeline.map((second) => series.count(second as PhaseCounts)) })),
+    series: graph.series.map((series) => ({
+      label: series.label,
+      color: series.color,
+      values: timeline.map((second) => series.count(second as PhaseCounts)),
+    })),
   }));
   const bands: RunChartData['bands'] = [];
   for (const second of timeline) {
@@ -81,15 +96,21 @@ export function chartData(report: RunReport): RunChartData {
   // The baseline and the experiment are separate traffic steps whose seconds start at different offsets.
   for (let i = 0; i + 1 < bands.length; i += 1) bands[i].to = Math.min(bands[i].to, bands[i + 1].from);
   const measured = (phase: keyof RunReport['latencyMs']) => phaseHadRequests(report.phases[phase]);
-  const hasLatency = (['baseline', 'outage', 'recovery'] as const).some((phase) => measured(phase) && report.latencyMs[phase].p99 > 0);
-  const latencyOf = (quantile: 'p50' | 'p99') => timeline.map((second) => (measured(second.phase) ? report.latencyMs[second.phase][quantile] : null));
+  const hasLatency = (['baseline', 'outage', 'recovery'] as const).some(
+    (phase) => measured(phase) && report.latencyMs[phase].p99 > 0,
+  );
+  const latencyOf = (quantile: 'p50' | 'p99') =>
+    timeline.map((second) => (measured(second.phase) ? report.latencyMs[second.phase][quantile] : null));
   const latency = hasLatency ? { p50: latencyOf('p50'), p99: latencyOf('p99') } : null;
   return { x, graphs, latency, bands };
 }
 
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** What else a report shows beside its run. */
@@ -105,11 +126,15 @@ function runPanel(report: RunReport, title: string, index: number, history: read
   const verdict = report.verdict;
   const c = report.config;
   const degradation = degradationLabel(report);
-  const faultNote = report.fault.dryRun || c.dryRun ? '<p class="note">Dry run: the fault states were skipped; the database was never removed.</p>' : '';
+  const faultNote =
+    report.fault.dryRun || c.dryRun
+      ? '<p class="note">Dry run: the fault states were skipped; the database was never removed.</p>'
+      : '';
   const phasesRows = (['baseline', 'outage', 'recovery'] as const)
     .map((phase) => {
       const p = report.phases[phase];
-      if (p === null) return `<tr><th>${phase}</th><td colspan="8">n/a (not measured: the run ended before this phase)</td></tr>`;
+      if (p === null)
+        return `<tr><th>${phase}</th><td colspan="8">n/a (not measured: the run ended before this phase)</td></tr>`;
       return `<tr><th>${phase}</th><td>${p.reads.database}</td><td>${p.reads.cache}</td><td>${p.reads.failed}</td><td>${p.writes.ok}</td><td>${p.writes.queued}</td><td>${p.writes.stockOut}</td><td>${p.writes.failed}</td><td>${formatPhaseLatency(report, phase, ' / ')}</td></tr>`;
     })
     .join('');
@@ -150,7 +175,9 @@ function hypothesisTable(report: RunReport): string {
   const checks = report.hypothesis?.checks ?? [];
   if (checks.length === 0) return '';
   const rows = checks.map((c) => {
-    const bounds = c.bounds.map((b) => `${b.name} ${b.limit ?? 'no bound'}: ${b.measured ?? 'not measured'}`).join('<br>');
+    const bounds = c.bounds
+      .map((b) => `${b.name} ${b.limit ?? 'no bound'}: ${b.measured ?? 'not measured'}`)
+      .join('<br>');
     return `<tr class="check check-${checkState(c).replace(' ', '-')}" data-check="${c.id}"><th>${escapeHtml(c.title)}</th><td class="state">${checkState(c)}</td><td>${escapeHtml(c.detail)}</td><td class="bounds">${bounds}</td></tr>`;
   });
   return `<h3>Hypothesis</h3>
@@ -159,7 +186,10 @@ function hypothesisTable(report: RunReport): string {
 
 /** The seed's BEFORE/AFTER table over both runs. */
 function compareTable(before: RunReport, after: RunReport): string {
-  const rows = compareRows(before, after).map((row) => `<tr data-row="${row.id}"><th>${escapeHtml(row.label)}</th><td>${escapeHtml(row.before)}</td><td>${escapeHtml(row.after)}</td></tr>`);
+  const rows = compareRows(before, after).map(
+    (row) =>
+      `<tr data-row="${row.id}"><th>${escapeHtml(row.label)}</th><td>${escapeHtml(row.before)}</td><td>${escapeHtml(row.after)}</td></tr>`,
+  );
   return `<table class="compare"><thead><tr><th></th><th>${escapeHtml(COMPARE_TITLES.before)}</th><th>${escapeHtml(COMPARE_TITLES.after)}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -258,7 +288,11 @@ function isPair(subject: ReportSubject): subject is { before: RunReport; after: 
 }
 
 /** One self-contained HTML page: the chart library and the data are inlined, nothing is fetched. */
-export function renderHtmlReport(subject: ReportSubject, assets: ChartAssets = loadChartAssets(), options: HtmlReportOptions = {}): string {
+export function renderHtmlReport(
+  subject: ReportSubject,
+  assets: ChartAssets = loadChartAssets(),
+  options: HtmlReportOptions = {},
+): string {
   const pair = isPair(subject) ? subject : null;
   const single = isPair(subject) ? null : subject;
   const runs = pair
@@ -271,7 +305,8 @@ export function renderHtmlReport(subject: ReportSubject, assets: ChartAssets = l
     ? `GameDay BEFORE / AFTER: ${pair.before.verdict.toUpperCase()} / ${pair.after.verdict.toUpperCase()}`
     : `GameDay ${(single as RunReport).runId}: ${(single as RunReport).verdict.toUpperCase()}`;
   const data = { runs: runs.map(({ report }) => chartData(report)), outage: OUTAGE_WINDOW.label };
-  if (/<\/script/i.test(assets.script)) throw new ChartAssetsNotFound('the chart library contains "</script" and cannot be inlined');
+  if (/<\/script/i.test(assets.script))
+    throw new ChartAssetsNotFound('the chart library contains "</script" and cannot be inlined');
   return `<!doctype html>
 <html lang="en">
 <head>

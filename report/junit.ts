@@ -20,15 +20,29 @@ function isForbiddenInXml(code: number): boolean {
 
 /** A check's bounds as a reader wants them beside a failure: `name limit: measured`. */
 function describeBounds(check: HypothesisCheck): string {
-  return check.bounds.map((b) => `${b.name} ${b.limit ?? 'no bound'}: ${b.measured ?? 'not measured'}${b.held === false ? ' (broken)' : ''}`).join('\n');
+  return check.bounds
+    .map(
+      (b) =>
+        `${b.name} ${b.limit ?? 'no bound'}: ${b.measured ?? 'not measured'}${b.held === false ? ' (broken)' : ''}`,
+    )
+    .join('\n');
 }
 
 function checkCase(check: HypothesisCheck): { xml: string; failed: boolean; skipped: boolean } {
   const open = `    <testcase classname="gameday.hypothesis" name="${xml(check.title)}" time="0">`;
   const out = `      <system-out>${xml(JSON.stringify(check.numbers))}</system-out>`;
-  if (!check.observed) return { xml: `${open}\n      <skipped message="${xml(`not observed: ${check.detail}`)}"/>\n${out}\n    </testcase>`, failed: false, skipped: true };
+  if (!check.observed)
+    return {
+      xml: `${open}\n      <skipped message="${xml(`not observed: ${check.detail}`)}"/>\n${out}\n    </testcase>`,
+      failed: false,
+      skipped: true,
+    };
   if (!check.held) {
-    return { xml: `${open}\n      <failure message="${xml(check.detail)}" type="HypothesisNotHeld">${xml(describeBounds(check))}</failure>\n${out}\n    </testcase>`, failed: true, skipped: false };
+    return {
+      xml: `${open}\n      <failure message="${xml(check.detail)}" type="HypothesisNotHeld">${xml(describeBounds(check))}</failure>\n${out}\n    </testcase>`,
+      failed: true,
+      skipped: false,
+    };
   }
   return { xml: `${open}\n${out}\n    </testcase>`, failed: false, skipped: false };
 }
@@ -38,16 +52,31 @@ function verdictCase(verdict: Verdict, reasons: readonly string[]): { xml: strin
   const open = '    <testcase classname="gameday" name="verdict" time="0">';
   const why = xml(reasons.join('\n'));
   if (verdict === 'failed' || verdict === 'aborted') {
-    return { xml: `${open}\n      <failure message="${xml(`the run ${verdict}`)}" type="${verdict === 'failed' ? 'RunFailed' : 'RunAborted'}">${why}</failure>\n    </testcase>`, failed: true, skipped: false };
+    return {
+      xml: `${open}\n      <failure message="${xml(`the run ${verdict}`)}" type="${verdict === 'failed' ? 'RunFailed' : 'RunAborted'}">${why}</failure>\n    </testcase>`,
+      failed: true,
+      skipped: false,
+    };
   }
   // A skipped run (a change freeze, outside its window, halted) harmed nothing and judged nothing: a CI pipeline shows it skipped, not green.
-  if (verdict === 'skipped') return { xml: `${open}\n      <skipped message="${xml(`skipped: ${reasons.join('; ')}`)}"/>\n    </testcase>`, failed: false, skipped: true };
-  if (verdict === 'inconclusive') return { xml: `${open}\n      <skipped message="${xml(`inconclusive: ${reasons.join('; ')}`)}"/>\n    </testcase>`, failed: false, skipped: true };
+  if (verdict === 'skipped')
+    return {
+      xml: `${open}\n      <skipped message="${xml(`skipped: ${reasons.join('; ')}`)}"/>\n    </testcase>`,
+      failed: false,
+      skipped: true,
+    };
+  if (verdict === 'inconclusive')
+    return {
+      xml: `${open}\n      <skipped message="${xml(`inconclusive: ${reasons.join('; ')}`)}"/>\n    </testcase>`,
+      failed: false,
+      skipped: true,
+    };
   return { xml: `${open}\n      <system-out>${why}</system-out>\n    </testcase>`, failed: false, skipped: false };
 }
 
 /** What the JUnit is made of: a run report, or what is known of a run that ended before its report step. */
-export type JunitSubject = Pick<RunReport, 'runId' | 'startedAt' | 'verdict' | 'reasons' | 'degradation'> & Partial<Pick<RunReport, 'hypothesis' | 'timeline'>>;
+export type JunitSubject = Pick<RunReport, 'runId' | 'startedAt' | 'verdict' | 'reasons' | 'degradation'> &
+  Partial<Pick<RunReport, 'hypothesis' | 'timeline'>>;
 
 /** Seconds the run's traffic covered, from its timeline. */
 function runSeconds(report: JunitSubject): number {
@@ -64,7 +93,9 @@ export function renderJunit(report: JunitSubject): string {
   const failures = cases.filter((c) => c.failed).length;
   const skipped = cases.filter((c) => c.skipped).length;
   const time = runSeconds(report).toFixed(1);
-  const tolerances = Object.entries(report.hypothesis?.tolerances ?? {}).map(([name, value]) => `      <property name="${xml(name)}" value="${xml(String(value))}"/>`);
+  const tolerances = Object.entries(report.hypothesis?.tolerances ?? {}).map(
+    ([name, value]) => `      <property name="${xml(name)}" value="${xml(String(value))}"/>`,
+  );
   const properties = [
     `      <property name="runId" value="${xml(report.runId)}"/>`,
     `      <property name="verdict" value="${report.verdict}"/>`,

@@ -42,7 +42,16 @@ export interface ReportRow {
 }
 
 /** The seed's BEFORE/AFTER rows, then the end state both runs share a line for. */
-export type CompareRowId = 'readFailures' | 'cacheReads' | 'writeFailures' | 'queuedOrders' | 'ordersLost' | 'experience' | 'queue' | 'target' | 'verdict';
+export type CompareRowId =
+  | 'readFailures'
+  | 'cacheReads'
+  | 'writeFailures'
+  | 'queuedOrders'
+  | 'ordersLost'
+  | 'experience'
+  | 'queue'
+  | 'target'
+  | 'verdict';
 
 /** One line of the BEFORE/AFTER table: the same row of both runs. */
 export interface CompareRow {
@@ -72,8 +81,24 @@ function queueParts(report: RunReport): ReportRowPart[] {
 }
 
 const ROWS: readonly RowDefinition[] = [
-  { id: 'reads', label: 'Reads', value: (report) => { const r = report.reads; const l = reportLabels(report); return `${l.primary}=${r.database} ${l.degraded}=${r.cache} FAIL=${r.failed}`; } },
-  { id: 'writes', label: 'Writes', value: (report) => { const w = report.writes; const l = reportLabels(report); return `${l.committed}=${w.ok} ${l.deferred}=${w.queued} ${l.rejected}=${w.stockOut} FAIL=${w.failed}`; } },
+  {
+    id: 'reads',
+    label: 'Reads',
+    value: (report) => {
+      const r = report.reads;
+      const l = reportLabels(report);
+      return `${l.primary}=${r.database} ${l.degraded}=${r.cache} FAIL=${r.failed}`;
+    },
+  },
+  {
+    id: 'writes',
+    label: 'Writes',
+    value: (report) => {
+      const w = report.writes;
+      const l = reportLabels(report);
+      return `${l.committed}=${w.ok} ${l.deferred}=${w.queued} ${l.rejected}=${w.stockOut} FAIL=${w.failed}`;
+    },
+  },
   {
     id: 'orders',
     label: (l) => l.lostWrites,
@@ -85,17 +110,30 @@ const ROWS: readonly RowDefinition[] = [
   {
     id: 'queue',
     label: 'SQS remaining / DLQ',
-    value: (report) => queueParts(report).map((part) => part.value).join(' / '),
+    value: (report) =>
+      queueParts(report)
+        .map((part) => part.value)
+        .join(' / '),
     parts: queueParts,
   },
-  { id: 'target', label: 'Target registered at end', compareLabel: 'Target registered', value: (report) => (report.target.registeredAtEnd ? 'yes' : 'NO') },
+  {
+    id: 'target',
+    label: 'Target registered at end',
+    compareLabel: 'Target registered',
+    value: (report) => (report.target.registeredAtEnd ? 'yes' : 'NO'),
+  },
   { id: 'verdict', label: 'Verdict', value: (report) => report.verdict.toUpperCase() },
 ];
 
 /** The table of one run: counts, end state and verdict, in the seed's order. */
 export function runRows(report: RunReport): ReportRow[] {
   const labels = reportLabels(report);
-  return ROWS.map((row) => ({ id: row.id, label: labelOf(row.label, labels), value: row.value(report), ...(row.parts ? { parts: row.parts(report) } : {}) }));
+  return ROWS.map((row) => ({
+    id: row.id,
+    label: labelOf(row.label, labels),
+    value: row.value(report),
+    ...(row.parts ? { parts: row.parts(report) } : {}),
+  }));
 }
 
 function labelOf(label: string | ((labels: TargetLabels) => string), labels: TargetLabels): string {
@@ -112,10 +150,16 @@ interface CompareDefinition {
 function outageFailures({ phases: { outage } }: RunReport): { failed: number; requests: number } {
   const o = outage ?? NO_COUNTS;
   const failed = o.reads.failed + o.writes.failed;
-  return { failed, requests: failed + o.reads.database + o.reads.cache + o.writes.ok + o.writes.queued + o.writes.stockOut };
+  return {
+    failed,
+    requests: failed + o.reads.database + o.reads.cache + o.writes.ok + o.writes.queued + o.writes.stockOut,
+  };
 }
 
-const NO_COUNTS: PhaseCounts = { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
+const NO_COUNTS: PhaseCounts = {
+  reads: { database: 0, cache: 0, failed: 0 },
+  writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+};
 
 /** A note the seed puts beside a count, when it applies; n/a for a count that was not measured. */
 function noted(count: number | null | undefined, note: string | false): string {
@@ -125,14 +169,38 @@ function noted(count: number | null | undefined, note: string | false): string {
 
 /** The seed's table, row by row in its words and order; the notes are derived from the run. */
 const SEED_ROWS: readonly CompareDefinition[] = [
-  { id: 'readFailures', label: 'Read failures during outage', value: (r) => noted(r.phases.outage?.reads.failed, (r.phases.outage?.reads.failed ?? 0) > 0 && 'errors') },
-  { id: 'cacheReads', label: (l) => l.degradedReads, value: (r) => noted(r.reads.cache, r.degradation === false && reportLabels(r).noDegraded) },
-  { id: 'writeFailures', label: 'Write failures during outage', value: (r) => noted(r.phases.outage?.writes.failed, (r.phases.outage?.writes.failed ?? 0) > 0 && 'orders lost') },
-  { id: 'queuedOrders', label: (l) => l.deferredWrites, value: (r) => noted(r.writes.queued, r.degradation === false && reportLabels(r).noDeferred) },
+  {
+    id: 'readFailures',
+    label: 'Read failures during outage',
+    value: (r) => noted(r.phases.outage?.reads.failed, (r.phases.outage?.reads.failed ?? 0) > 0 && 'errors'),
+  },
+  {
+    id: 'cacheReads',
+    label: (l) => l.degradedReads,
+    value: (r) => noted(r.reads.cache, r.degradation === false && reportLabels(r).noDegraded),
+  },
+  {
+    id: 'writeFailures',
+    label: 'Write failures during outage',
+    value: (r) => noted(r.phases.outage?.writes.failed, (r.phases.outage?.writes.failed ?? 0) > 0 && 'orders lost'),
+  },
+  {
+    id: 'queuedOrders',
+    label: (l) => l.deferredWrites,
+    value: (r) => noted(r.writes.queued, r.degradation === false && reportLabels(r).noDeferred),
+  },
   {
     id: 'ordersLost',
     label: (l) => l.lostWrites,
-    value: (r) => noted(r.orders.neverCommitted, r.orders.neverCommitted === 0 && r.writes.queued > 0 && r.queue.remaining === 0 && r.queue.dlq === 0 && 'all drained to the database'),
+    value: (r) =>
+      noted(
+        r.orders.neverCommitted,
+        r.orders.neverCommitted === 0 &&
+          r.writes.queued > 0 &&
+          r.queue.remaining === 0 &&
+          r.queue.dlq === 0 &&
+          'all drained to the database',
+      ),
   },
   {
     id: 'experience',
@@ -140,7 +208,9 @@ const SEED_ROWS: readonly CompareDefinition[] = [
     value: (r) => {
       const { failed, requests } = outageFailures(r);
       if (requests === 0) return 'n/a (no traffic during the outage)';
-      return failed === 0 ? 'Served, no visible error' : `Errors and timeouts (${failed} of ${requests} requests failed)`;
+      return failed === 0
+        ? 'Served, no visible error'
+        : `Errors and timeouts (${failed} of ${requests} requests failed)`;
     },
   },
 ];
@@ -148,11 +218,20 @@ const SEED_ROWS: readonly CompareDefinition[] = [
 /** The BEFORE/AFTER table: the seed's rows, then the end state (queues, target, verdict) of both runs. */
 export function compareRows(before: RunReport, after: RunReport): CompareRow[] {
   const endState = ROWS.filter((row) => row.id === 'queue' || row.id === 'target' || row.id === 'verdict').map(
-    (row): CompareDefinition => ({ id: row.id as CompareRowId, label: row.compareLabel ?? labelOf(row.label, reportLabels(after)), value: row.value }),
+    (row): CompareDefinition => ({
+      id: row.id as CompareRowId,
+      label: row.compareLabel ?? labelOf(row.label, reportLabels(after)),
+      value: row.value,
+    }),
   );
   // Both runs are of one target: its words label the rows.
   const labels = reportLabels(after);
-  return [...SEED_ROWS, ...endState].map((row) => ({ id: row.id, label: labelOf(row.label, labels), before: row.value(before), after: row.value(after) }));
+  return [...SEED_ROWS, ...endState].map((row) => ({
+    id: row.id,
+    label: labelOf(row.label, labels),
+    before: row.value(before),
+    after: row.value(after),
+  }));
 }
 
 /** Whether the run had the resilient shop: on, off, or unknown when the traffic never said. */

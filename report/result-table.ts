@@ -1,7 +1,16 @@
 // The result a GameDay team reads in the terminal: the seed's table, from a run report.
 import type { RunReport } from '../steps/core/contracts';
 import { PHASES } from '../steps/core/hypothesis';
-import { COMPARE_TITLES, compareRows, degradationLabel, formatPhaseLatency, formatSeconds, type ReportRow, type ReportRowId, runRows } from './report-rows';
+import {
+  COMPARE_TITLES,
+  compareRows,
+  degradationLabel,
+  formatPhaseLatency,
+  formatSeconds,
+  type ReportRow,
+  type ReportRowId,
+  runRows,
+} from './report-rows';
 
 /** The seed's two count lines align their values. */
 const ALIGNED: ReadonlySet<ReportRowId> = new Set(['reads', 'writes']);
@@ -38,7 +47,9 @@ function hypothesisLines(report: RunReport): string[] {
   return [
     `  Hypothesis: ${held} of ${checks.length} parts held`,
     ...checks.map((c) => {
-      const bounds = c.bounds.filter((b) => b.name.startsWith('max') && b.limit !== null).map((b) => `${b.name} ${b.limit}: ${b.measured ?? 'not measured'}`);
+      const bounds = c.bounds
+        .filter((b) => b.name.startsWith('max') && b.limit !== null)
+        .map((b) => `${b.name} ${b.limit}: ${b.measured ?? 'not measured'}`);
       return `    ${checkState(c).padEnd(12)} ${c.title}: ${c.detail}${bounds.length > 0 ? ` [${bounds.join('; ')}]` : ''}`;
     }),
   ];
@@ -51,7 +62,12 @@ export function checkState(check: { observed: boolean; held: boolean }): 'held' 
 
 /** How the traffic ran, and what ended the hold early, when something did. */
 function trafficLine({ traffic, fault }: RunReport): string {
-  const halted = fault.haltedBy === 'errorBudget' ? '; the error budget ended the hold' : fault.haltedBy === 'stopCondition' ? '; a stop condition ended the hold' : '';
+  const halted =
+    fault.haltedBy === 'errorBudget'
+      ? '; the error budget ended the hold'
+      : fault.haltedBy === 'stopCondition'
+        ? '; a stop condition ended the hold'
+        : '';
   const workers = `${traffic.workers} ${traffic.workers === 1 ? 'worker' : 'workers'}`;
   const line = `  Traffic: ${workers}, windows baseline ${traffic.windows.baseline} + experiment ${traffic.windows.experiment}, start lag at most ${traffic.maxStartLagMs} ms${halted}`;
   // Reports from before the arrivals were recorded have no send lag.
@@ -66,7 +82,17 @@ function trafficLine({ traffic, fault }: RunReport): string {
 
 /** The seed's BEFORE/AFTER table: the fragile build beside the resilient one. */
 export function formatCompareTable(before: RunReport, after: RunReport): string {
-  const rows: Array<[string, string, string]> = [['', COMPARE_TITLES.before, COMPARE_TITLES.after], ...compareRows(before, after).map((row): [string, string, string] => [row.label, row.before, row.after])];
+  const rows: Array<[string, string, string]> = [
+    ['', COMPARE_TITLES.before, COMPARE_TITLES.after],
+    ...compareRows(before, after).map((row): [string, string, string] => [row.label, row.before, row.after]),
+  ];
   const width = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(width[i])).join('   ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(width[i]))
+        .join('   ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

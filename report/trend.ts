@@ -24,9 +24,14 @@ function formatter(graph: TrendGraph): (value: number) => string {
   return (v) => `${(v / 1000).toFixed(1)} s`;
 }
 
-export const TREND_SERIES: readonly TrendSeries[] = TREND_GRAPHS.map((graph) => ({ ...graph, value: VALUES[graph.id], format: formatter(graph) }));
+export const TREND_SERIES: readonly TrendSeries[] = TREND_GRAPHS.map((graph) => ({
+  ...graph,
+  value: VALUES[graph.id],
+  format: formatter(graph),
+}));
 
-const verdictColor = (verdict: RunReport['verdict']) => VERDICT_SERIES.find((series) => series.label === verdict)?.color ?? COLORS.neutral;
+const verdictColor = (verdict: RunReport['verdict']) =>
+  VERDICT_SERIES.find((series) => series.label === verdict)?.color ?? COLORS.neutral;
 
 /** The most earlier runs a trend shows. */
 export const TREND_RUNS = 10;
@@ -47,7 +52,9 @@ function sparkline(series: TrendSeries, runs: readonly RunFigures[]): string {
     if (v === null) segments.push([]);
     else segments[segments.length - 1].push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
   });
-  const lines = segments.filter((s) => s.length > 1).map((s) => `<polyline fill="none" stroke="${series.color}" stroke-width="1.5" points="${s.join(' ')}"/>`);
+  const lines = segments
+    .filter((s) => s.length > 1)
+    .map((s) => `<polyline fill="none" stroke="${series.color}" stroke-width="1.5" points="${s.join(' ')}"/>`);
   const points = values.map((v, i) => {
     if (v === null) return '';
     const current = i === runs.length - 1;
@@ -101,11 +108,15 @@ export function renderTrend(report: RunReport, history: readonly RunReport[]): s
   const all = [...runs, current];
   const previous = runs[runs.length - 1];
   const charts = TREND_SERIES.map(
-    (series) => `<figure class="trend-item" data-series="${series.id}"><figcaption>${escapeHtml(series.title)}</figcaption>${sparkline(series, all)}<div class="trend-change">${escapeHtml(change(series, current, previous))}</div></figure>`,
+    (series) =>
+      `<figure class="trend-item" data-series="${series.id}"><figcaption>${escapeHtml(series.title)}</figcaption>${sparkline(series, all)}<div class="trend-change">${escapeHtml(change(series, current, previous))}</div></figure>`,
   ).join('\n  ');
   const rows = [...all]
     .reverse()
-    .map((run, i) => `<tr${i === 0 ? ' class="current"' : ''}><td><code>${escapeHtml(run.runId)}</code>${i === 0 ? ' (this run)' : ''}</td><td>${escapeHtml(run.startedAt)}</td><td>${run.verdict.toUpperCase()}</td>${TREND_SERIES.map((s) => `<td>${cell(s, run)}</td>`).join('')}</tr>`)
+    .map(
+      (run, i) =>
+        `<tr${i === 0 ? ' class="current"' : ''}><td><code>${escapeHtml(run.runId)}</code>${i === 0 ? ' (this run)' : ''}</td><td>${escapeHtml(run.startedAt)}</td><td>${run.verdict.toUpperCase()}</td>${TREND_SERIES.map((s) => `<td>${cell(s, run)}</td>`).join('')}</tr>`,
+    )
     .join('\n    ');
   return `<section class="trend" data-earlier="${earlier.length}">
   <h3>Against earlier runs</h3>

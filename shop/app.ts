@@ -61,7 +61,10 @@ export function createShopApp(props: ShopAppProps): Hono {
     const { orderId, productId, quantity, runId } = request.value;
     const outcome = await props.orders.place(request.value);
     if (outcome.kind === 'queued') {
-      return c.json({ status: 'accepted', message: 'order queued for processing', orderId, productId, quantity, runId, servedBy }, 202);
+      return c.json(
+        { status: 'accepted', message: 'order queued for processing', orderId, productId, quantity, runId, servedBy },
+        202,
+      );
     }
     const { status, body: placed } = placedResponse(outcome.placed);
     return c.json({ ...placed, servedBy }, status);
@@ -85,7 +88,10 @@ export function createShopApp(props: ShopAppProps): Hono {
 
   app.onError((error, c) => {
     if (error instanceof ProductsUnavailable || error instanceof OrderNotAccepted) {
-      return c.json({ error: error.message, ...(error instanceof OrderNotAccepted ? { orderId: error.orderId } : {}), servedBy }, 503);
+      return c.json(
+        { error: error.message, ...(error instanceof OrderNotAccepted ? { orderId: error.orderId } : {}), servedBy },
+        503,
+      );
     }
     // The fragile build answers an outage the way the seed's did: a 500 for every request that
     // needed the database. The degraded build says what is wrong and that it will pass.
@@ -93,7 +99,11 @@ export function createShopApp(props: ShopAppProps): Hono {
       return c.json({ error: `${error.message}; try again later`, servedBy }, 503);
     }
     if (!(error instanceof DatabaseUnavailable)) {
-      props.logger.error('request failed unexpectedly', { method: c.req.method, path: c.req.path, error: error.stack ?? error.message });
+      props.logger.error('request failed unexpectedly', {
+        method: c.req.method,
+        path: c.req.path,
+        error: error.stack ?? error.message,
+      });
     }
     return c.json({ error: error instanceof DatabaseUnavailable ? error.message : 'internal error', servedBy }, 500);
   });
@@ -101,11 +111,29 @@ export function createShopApp(props: ShopAppProps): Hono {
   return app;
 }
 
-function placedResponse({ order, duplicate }: PlacedOrder): { status: ContentfulStatusCode; body: Record<string, unknown> } {
-  const fields = { orderId: order.orderId, productId: order.productId, quantity: order.quantity, runId: order.runId, via: order.via, duplicate };
+function placedResponse({ order, duplicate }: PlacedOrder): {
+  status: ContentfulStatusCode;
+  body: Record<string, unknown>;
+} {
+  const fields = {
+    orderId: order.orderId,
+    productId: order.productId,
+    quantity: order.quantity,
+    runId: order.runId,
+    via: order.via,
+    duplicate,
+  };
   if (order.status === 'committed') return { status: 201, body: { status: 'committed', ...fields } };
   if (order.reason === 'unknown_product') {
-    return { status: 404, body: { status: 'rejected', reason: 'unknown_product', error: `product ${order.productId} does not exist`, ...fields } };
+    return {
+      status: 404,
+      body: {
+        status: 'rejected',
+        reason: 'unknown_product',
+        error: `product ${order.productId} does not exist`,
+        ...fields,
+      },
+    };
   }
   return { status: 409, body: { status: 'rejected', reason: 'insufficient_stock', ...fields } };
 }
@@ -129,7 +157,10 @@ async function readJsonBody(c: Context): Promise<JsonBody> {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, problems: [`body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      ok: false,
+      problems: [`body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`],
+    };
   }
 }
 

@@ -69,7 +69,8 @@ export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
     if (orderQueueUrl === undefined) problems.push('ORDER_QUEUE_URL is required when degradation is enabled');
     if (productCacheTable === undefined) problems.push('PRODUCT_CACHE_TABLE is required when degradation is enabled');
   }
-  if (orderQueueUrl !== undefined && !/^https?:\/\//.test(orderQueueUrl)) problems.push(`ORDER_QUEUE_URL must be an http(s) URL, got ${JSON.stringify(orderQueueUrl)}`);
+  if (orderQueueUrl !== undefined && !/^https?:\/\//.test(orderQueueUrl))
+    problems.push(`ORDER_QUEUE_URL must be an http(s) URL, got ${JSON.stringify(orderQueueUrl)}`);
 
   const breakerFailureThreshold = read.integer('BREAKER_FAILURE_THRESHOLD', 3, 1, 1000);
   // Seconds as the seed has them; fractions allowed so a short local outage can use a short timeout.
@@ -80,7 +81,10 @@ export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
   const initialStock = read.integer('INITIAL_STOCK', 100_000, 0, MAX_INT32);
   const initialDelayMs = read.integer('INIT_RETRY_INITIAL_DELAY_MS', 2000, 1, 600_000);
   const maxDelayMs = read.integer('INIT_RETRY_MAX_DELAY_MS', 30_000, 1, 3_600_000);
-  if (maxDelayMs < initialDelayMs) problems.push(`INIT_RETRY_MAX_DELAY_MS (${maxDelayMs}) must be at least INIT_RETRY_INITIAL_DELAY_MS (${initialDelayMs})`);
+  if (maxDelayMs < initialDelayMs)
+    problems.push(
+      `INIT_RETRY_MAX_DELAY_MS (${maxDelayMs}) must be at least INIT_RETRY_INITIAL_DELAY_MS (${initialDelayMs})`,
+    );
   const instanceId = read.string('INSTANCE_ID') ?? hostname();
   const schemaSetup = read.oneOf('DB_SCHEMA_SETUP', ['self', 'external']) ?? 'self';
 
@@ -114,7 +118,8 @@ function readDatabase(read: EnvReader, problems: string[]): DatabaseSettings {
   const sslMode = read.oneOf('DB_SSL', ['require', 'disable']);
   if (host === undefined) {
     if (url === undefined) problems.push('SHOP_DATABASE_URL is required (or DB_HOST, DB_USER and DB_SECRET_ARN)');
-    else if (!/^postgres(ql)?:\/\//.test(url)) problems.push(`SHOP_DATABASE_URL must be a postgres:// URL, got ${JSON.stringify(redact(url))}`);
+    else if (!/^postgres(ql)?:\/\//.test(url))
+      problems.push(`SHOP_DATABASE_URL must be a postgres:// URL, got ${JSON.stringify(redact(url))}`);
     for (const name of ['DB_PORT', 'DB_NAME', 'DB_USER', 'DB_SECRET_ARN']) {
       if (read.string(name) !== undefined) problems.push(`${name} is used only with DB_HOST`);
     }
@@ -127,7 +132,8 @@ function readDatabase(read: EnvReader, problems: string[]): DatabaseSettings {
   if (user === undefined) problems.push('DB_USER is required with DB_HOST');
   const secretArn = read.string('DB_SECRET_ARN');
   if (secretArn === undefined) problems.push('DB_SECRET_ARN is required with DB_HOST');
-  else if (!SECRET_ARN.test(secretArn)) problems.push(`DB_SECRET_ARN must be a Secrets Manager secret ARN, got ${JSON.stringify(secretArn)}`);
+  else if (!SECRET_ARN.test(secretArn))
+    problems.push(`DB_SECRET_ARN must be a Secrets Manager secret ARN, got ${JSON.stringify(secretArn)}`);
   const databaseUrl = `postgres://${encodeURIComponent(user ?? '')}@${host}:${port}/${encodeURIComponent(name)}`;
   // Behind RDS Proxy TLS is required, so it is the default here; only an explicit DB_SSL=disable turns it off.
   return { databaseUrl, databaseSecretArn: secretArn ?? '', databaseSsl: sslMode !== 'disable' };

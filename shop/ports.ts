@@ -1,5 +1,13 @@
 // The shop's ports: what the core needs from the database, the product cache, the order queue and the logs.
-import type { OrderRecord, OrderRequest, OrderVia, PlacedOrder, Product, QueuedOrder, RunOrderCounts } from './core/orders';
+import type {
+  OrderRecord,
+  OrderRequest,
+  OrderVia,
+  PlacedOrder,
+  Product,
+  QueuedOrder,
+  RunOrderCounts,
+} from './core/orders';
 
 /** Every method throws `DatabaseUnavailable` for infrastructure failures; business outcomes are return values. */
 export interface ProductStore {

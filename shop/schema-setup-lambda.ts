@@ -30,7 +30,8 @@ export async function setUpSchemaFor(
   retry: { attempts: number; delayMs: number } = SETUP_RETRY,
 ): Promise<SchemaSetupResult> {
   const appSecretArn = required(env, 'APP_SECRET_ARN');
-  if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId, Data: { AppUsername: '' } };
+  if (event.RequestType === 'Delete')
+    return { PhysicalResourceId: event.PhysicalResourceId, Data: { AppUsername: '' } };
 
   const master = await readDatabaseCredentials({ secretId: required(env, 'MASTER_SECRET_ARN'), env });
   const appRole = await readDatabaseCredentials({ secretId: appSecretArn, env });
@@ -68,7 +69,8 @@ export async function setUpSchemaFor(
 /** The handler the setup function runs (Lambda's second argument is its context, not an environment). */
 const setupLogger = createPowertoolsShopLogger('schema-setup');
 
-export const schemaSetupHandler = (event: CloudFormationCustomResourceEvent): Promise<SchemaSetupResult> => setUpSchemaFor(event, process.env, setupLogger);
+export const schemaSetupHandler = (event: CloudFormationCustomResourceEvent): Promise<SchemaSetupResult> =>
+  setUpSchemaFor(event, process.env, setupLogger);
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name]?.trim();

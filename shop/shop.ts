@@ -51,8 +51,10 @@ const AWS_CLIENT_CONFIG = { maxAttempts: 2, requestHandler: { connectionTimeout:
 
 export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Shop {
   const problems: string[] = [];
-  if (config.enableDegradation && !deps.cache && !config.productCacheTable) problems.push('productCacheTable is required when degradation is enabled');
-  if (config.enableDegradation && !deps.queue && !config.orderQueueUrl) problems.push('orderQueueUrl is required when degradation is enabled');
+  if (config.enableDegradation && !deps.cache && !config.productCacheTable)
+    problems.push('productCacheTable is required when degradation is enabled');
+  if (config.enableDegradation && !deps.queue && !config.orderQueueUrl)
+    problems.push('orderQueueUrl is required when degradation is enabled');
   if (problems.length > 0) throw new InvalidShopConfig(problems);
 
   const logger = deps.logger ?? consoleLogger;
@@ -68,7 +70,9 @@ export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Sh
           connectTimeoutMs: config.dbConnectTimeoutMs,
           statementTimeoutMs: config.dbStatementTimeoutMs,
           poolSize: config.dbPoolSize,
-          ...(config.databaseSecretArn ? { password: extensionSecretPassword({ secretId: config.databaseSecretArn }) } : {}),
+          ...(config.databaseSecretArn
+            ? { password: extensionSecretPassword({ secretId: config.databaseSecretArn }) }
+            : {}),
           ...(config.databaseSsl === undefined ? {} : { ssl: config.databaseSsl }),
         },
         logger,
@@ -93,14 +97,22 @@ export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Sh
   }
 
   const initializer = new DatabaseInitializer({
-    initialize: config.schemaSetup === 'external' ? () => awaitCatalogue(database) : () => database.initialize(config.initialStock),
+    initialize:
+      config.schemaSetup === 'external'
+        ? () => awaitCatalogue(database)
+        : () => database.initialize(config.initialStock),
     retry: config.initRetry,
     sleep: deps.sleep ?? realSleep,
     logger,
   });
   const gate = new DatabaseGate({ breaker, isReady: () => initializer.isReady() });
   const writeThrough = cache ? new ThrottledWriteThrough({ cache, clock, logger }) : null;
-  const catalog = new ProductCatalog({ gate, store: database, fallback: cache && writeThrough ? { cache, writeThrough } : null, logger });
+  const catalog = new ProductCatalog({
+    gate,
+    store: database,
+    fallback: cache && writeThrough ? { cache, writeThrough } : null,
+    logger,
+  });
   const orders = new OrderDesk({ gate, store: database, queue, clock, logger });
   const app = createShopApp({
     catalog,
@@ -135,7 +147,9 @@ export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Sh
           try {
             await release();
           } catch (error) {
-            logger.warn('closing a shop resource failed', { error: error instanceof Error ? error.message : String(error) });
+            logger.warn('closing a shop resource failed', {
+              error: error instanceof Error ? error.message : String(error),
+            });
           }
         }
       })();

@@ -33,7 +33,10 @@ export function createOrderWorker(props: OrderWorkerProps): OrderWorker {
       }
       const parsed = validateQueuedOrder(record.body);
       if (!parsed.ok) {
-        props.logger.error('malformed order message; leaving it to reach the DLQ', { messageId: record.messageId, problems: parsed.problems.join('; ') });
+        props.logger.error('malformed order message; leaving it to reach the DLQ', {
+          messageId: record.messageId,
+          problems: parsed.problems.join('; '),
+        });
         failures.push({ itemIdentifier: record.messageId });
         continue;
       }
@@ -53,9 +56,19 @@ export function createOrderWorker(props: OrderWorkerProps): OrderWorker {
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof DatabaseUnavailable) {
           databaseDown = true;
-          props.logger.warn('database unavailable; the order stays queued', { runId: order.runId, messageId: record.messageId, orderId: order.orderId, error: message });
+          props.logger.warn('database unavailable; the order stays queued', {
+            runId: order.runId,
+            messageId: record.messageId,
+            orderId: order.orderId,
+            error: message,
+          });
         } else {
-          props.logger.error('queued order failed unexpectedly; it will be retried', { runId: order.runId, messageId: record.messageId, orderId: order.orderId, error: message });
+          props.logger.error('queued order failed unexpectedly; it will be retried', {
+            runId: order.runId,
+            messageId: record.messageId,
+            orderId: order.orderId,
+            error: message,
+          });
         }
       }
     }

@@ -139,7 +139,11 @@ export const systemClock: Clock = {
 /** Where the workers of a windowed run keep their per-second timelines for the report step (they never ride in the state). */
 export interface TimelineStore {
   /** Stores one worker's timeline of one window, and which of its writes were accepted. */
-  put(key: TimelineKey, buckets: readonly TimelineBucket[], acceptedWrites?: readonly AcceptedWriteSet[]): Promise<void>;
+  put(
+    key: TimelineKey,
+    buckets: readonly TimelineBucket[],
+    acceptedWrites?: readonly AcceptedWriteSet[],
+  ): Promise<void>;
   /** The timelines of the given windows and workers; a missing one is an error (a report must not quietly lose seconds). */
   getMany(keys: readonly TimelineKey[]): Promise<TimelineBucket[][]>;
   /** The accepted writes of the given windows and workers; a missing one is an error (the proof must not quietly skip writes). */

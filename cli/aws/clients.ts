@@ -54,7 +54,10 @@ export interface GameDayStackOutputs {
 }
 
 /** Reads the GameDay stack's outputs (CloudFormation DescribeStacks). */
-export async function readStackOutputs(cloudformation: CloudFormationClient, stackName: string): Promise<GameDayStackOutputs> {
+export async function readStackOutputs(
+  cloudformation: CloudFormationClient,
+  stackName: string,
+): Promise<GameDayStackOutputs> {
   let outputs: Record<string, string>;
   try {
     const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
@@ -62,7 +65,8 @@ export async function readStackOutputs(cloudformation: CloudFormationClient, sta
   } catch (error) {
     throw explainAwsError(error, stackName);
   }
-  if (!outputs.StateMachineArn) throw new CliError(`stack ${stackName} has no StateMachineArn output: is it a GameDay stack?`);
+  if (!outputs.StateMachineArn)
+    throw new CliError(`stack ${stackName} has no StateMachineArn output: is it a GameDay stack?`);
   return {
     stateMachineArn: outputs.StateMachineArn,
     reportBucket: outputs.ReportBucketName || null,

@@ -1,5 +1,10 @@
 // Follows a GameDay execution on AWS: folds its history into what a person watching wants to see.
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { PhaseCounts, ReportOutput, RunConfig, RunReport, Verdict } from '../../steps/core/contracts';
 import { phaseOfState } from '../../steps/core/state-phases';
 import { FAILURE_ERRORS, STATES } from '../../steps/core/workflow-names';
@@ -10,7 +15,11 @@ export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' |
 export type TargetState = 'AVAILABLE' | 'DEREGISTERED' | 'REGISTERING';
 
 /** The states whose exit registers the target again (the fault branch's, or the rollback's). */
-const REGISTER_STATES: ReadonlySet<string> = new Set([STATES.register, STATES.recordRegistered, STATES.rollbackRegister]);
+const REGISTER_STATES: ReadonlySet<string> = new Set([
+  STATES.register,
+  STATES.recordRegistered,
+  STATES.rollbackRegister,
+]);
 
 /** What the history of one execution says so far. */
 export interface ExecutionView {
@@ -28,7 +37,7 @@ export interface ExecutionView {
   availableAt: string | null;
   /** The last drain reading: messages in the order queue and in the DLQ. */
   drain: { queue: number; dlq: number } | null;
-  result: Pick<ReportOutput, 'verdict' | 'reasons' | 'report'> & { storage: ReportOutput['storage'] | null } | null;
+  result: (Pick<ReportOutput, 'verdict' | 'reasons' | 'report'> & { storage: ReportOutput['storage'] | null }) | null;
   error: { error: string; cause: string } | null;
   /** Why the preflight's gate skipped the run (a change freeze, outside the allowed window, halted); null when it did not. */
   skipped: string | null;
@@ -59,8 +68,10 @@ function parse(json: string | undefined): Record<string, unknown> | null {
 function addCounts(into: PhaseCounts, from: unknown): void {
   const traffic = from as Partial<PhaseCounts> | undefined;
   if (!traffic?.reads || !traffic.writes) return;
-  for (const key of Object.keys(into.reads) as Array<keyof PhaseCounts['reads']>) into.reads[key] += Number(traffic.reads[key] ?? 0);
-  for (const key of Object.keys(into.writes) as Array<keyof PhaseCounts['writes']>) into.writes[key] += Number(traffic.writes[key] ?? 0);
+  for (const key of Object.keys(into.reads) as Array<keyof PhaseCounts['reads']>)
+    into.reads[key] += Number(traffic.reads[key] ?? 0);
+  for (const key of Object.keys(into.writes) as Array<keyof PhaseCounts['writes']>)
+    into.writes[key] += Number(traffic.writes[key] ?? 0);
 }
 
 function depth(q: unknown): number {
@@ -68,7 +79,12 @@ function depth(q: unknown): number {
   return Number(d?.visible ?? 0) + Number(d?.inFlight ?? 0) + Number(d?.delayed ?? 0);
 }
 
-const TALLY_STATES: ReadonlySet<string> = new Set([STATES.tallyBaselineWindow, STATES.tallyOutageWindow, STATES.tallyRestoringWindow, STATES.tallyRecoveryWindow]);
+const TALLY_STATES: ReadonlySet<string> = new Set([
+  STATES.tallyBaselineWindow,
+  STATES.tallyOutageWindow,
+  STATES.tallyRestoringWindow,
+  STATES.tallyRecoveryWindow,
+]);
 
 /** Folds history events (in any order) into the view of the execution. */
 export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
@@ -124,16 +140,23 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
       if (name === STATES.buildReport && output.result) {
         const result = output.result as Partial<ReportOutput>;
         if (result.report && result.verdict) {
-          view.result = { verdict: result.verdict, reasons: result.reasons ?? [], report: result.report, storage: result.storage ?? null };
+          view.result = {
+            verdict: result.verdict,
+            reasons: result.reasons ?? [],
+            report: result.report,
+            storage: result.storage ?? null,
+          };
         }
       }
     }
     if (TERMINAL[type]) {
       view.status = TERMINAL[type];
       view.endedAt = event.timestamp ?? null;
-      const details = event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails;
+      const details =
+        event.executionFailedEventDetails ?? event.executionAbortedEventDetails ?? event.executionTimedOutEventDetails;
       if (details) view.error = { error: details.error ?? type, cause: details.cause ?? '' };
-      const reason = (parse(event.executionSucceededEventDetails?.output)?.skipped as { reason?: unknown } | undefined)?.reason;
+      const reason = (parse(event.executionSucceededEventDetails?.output)?.skipped as { reason?: unknown } | undefined)
+        ?.reason;
       if (typeof reason === 'string') view.skipped = reason;
     }
   }
@@ -141,7 +164,12 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
 }
 
 /** The verdict of an ended execution: the report's when the run got that far, else what its ending says. */
-export function verdictOf(status: ExecutionStatus, error: string | null | undefined, report: RunReport | null, skipped: string | null = null): Verdict | 'running' {
+export function verdictOf(
+  status: ExecutionStatus,
+  error: string | null | undefined,
+  report: RunReport | null,
+  skipped: string | null = null,
+): Verdict | 'running' {
   if (status === 'RUNNING' || status === 'PENDING_REDRIVE') return 'running';
   if (report) return report.verdict;
   if (status === 'SUCCEEDED' && skipped !== null) return 'skipped';
@@ -159,7 +187,9 @@ function duration(ms: number): string {
 /** The live line: phase, state, elapsed / planned time, counts so far, the fault and the drain. */
 export function formatProgress(view: ExecutionView, now: Date): string {
   const c = view.config;
-  const planned = c ? ` / ${duration(1000 * (c.baselineSeconds + c.outageSeconds + c.recoverySeconds))} planned traffic` : '';
+  const planned = c
+    ? ` / ${duration(1000 * (c.baselineSeconds + c.outageSeconds + c.recoverySeconds))} planned traffic`
+    : '';
   const elapsed = view.startedAt ? duration((view.endedAt ?? now).getTime() - view.startedAt.getTime()) : '0s';
   const { reads, writes } = view.counts;
   const parts = [
@@ -169,8 +199,10 @@ export function formatProgress(view: ExecutionView, now: Date): string {
     `writes ok=${writes.ok} queued=${writes.queued} stock-out=${writes.stockOut} fail=${writes.failed}`,
   ];
   if (c?.dryRun) parts.push('dry run: no fault');
-  if (view.target === 'DEREGISTERED') parts.push(`target DEREGISTERED: database gone since ${view.deregisteredAt ?? '?'}`);
-  else if (view.target === 'REGISTERING') parts.push(`target REGISTERING (database gone since ${view.deregisteredAt ?? '?'})`);
+  if (view.target === 'DEREGISTERED')
+    parts.push(`target DEREGISTERED: database gone since ${view.deregisteredAt ?? '?'}`);
+  else if (view.target === 'REGISTERING')
+    parts.push(`target REGISTERING (database gone since ${view.deregisteredAt ?? '?'})`);
   else if (view.availableAt) parts.push(`target AVAILABLE again at ${view.availableAt}`);
   else parts.push('target AVAILABLE');
   if (view.drain) parts.push(`queue ${view.drain.queue} DLQ ${view.drain.dlq}`);
@@ -192,7 +224,15 @@ export async function fetchNewEvents(sfn: SFNClient, executionArn: string, after
   for (let page = 0; page < MAX_HISTORY_PAGES; page += 1) {
     let answer;
     try {
-      answer = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, nextToken, includeExecutionData: true }));
+      answer = await sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn,
+          reverseOrder: true,
+          maxResults: 100,
+          nextToken,
+          includeExecutionData: true,
+        }),
+      );
     } catch (error) {
       throw explainAwsError(error, executionArn);
     }

@@ -32,7 +32,10 @@ export interface CommandContext {
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
 /** The context of one run of the command line. */
-export function commandContext(deps: GamedayDeps, firstArgument: string | undefined): CommandContext & { readonly exitCode: number } {
+export function commandContext(
+  deps: GamedayDeps,
+  firstArgument: string | undefined,
+): CommandContext & { readonly exitCode: number } {
   let exitCode = 0;
   const err = deps.err ?? ((line: string) => console.error(line));
   return {
@@ -69,7 +72,10 @@ export function positiveWholeNumber(value: string): number {
 export function withTarget(command: Command): Command {
   return command
     .option('--state-machine-arn <arn>', 'the GameDay state machine')
-    .option('--stack <name>', 'the GameDay stack: its outputs name the state machine, the report bucket and the schedule')
+    .option(
+      '--stack <name>',
+      'the GameDay stack: its outputs name the state machine, the report bucket and the schedule',
+    )
     .option('--region <region>', "AWS region (default: the ARN's region, else AWS_REGION or the profile's)");
 }
 

@@ -12,7 +12,8 @@ export const registerLocal: RegisterCommand = (program, ctx) => {
       .description('run a whole GameDay on this machine: the synthesized state machine against the embedded lab')
       .exitOverride(),
   ).action(async (options: LocalCommandOptions) => {
-    const runLocal = ctx.deps.runLocal ?? (async (o: LocalCommandOptions) => (await import('../local-command')).runLocalCommand(o));
+    const runLocal =
+      ctx.deps.runLocal ?? (async (o: LocalCommandOptions) => (await import('../local-command')).runLocalCommand(o));
     ctx.exit(await runLocal(options));
   });
 };

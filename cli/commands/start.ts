@@ -12,13 +12,21 @@ export const registerStart: RegisterCommand = (program, ctx) => {
     withTarget(
       program
         .command('start')
-        .description('start a GameDay on AWS (StartExecution with a unique name) and follow it live; Ctrl-C asks whether to stop it')
+        .description(
+          'start a GameDay on AWS (StartExecution with a unique name) and follow it live; Ctrl-C asks whether to stop it',
+        )
         .exitOverride(),
     ),
   )
-    .addOption(outputPathOption('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis'))
+    .addOption(
+      outputPathOption('--junit <path>', 'write JUnit XML when the run ends: a test case per part of the hypothesis'),
+    )
     .option('--dry-run', 'the same path with the fault states skipped (the run report says so)', false)
-    .option('--ignore-change-freeze', 'run even while a change calendar is CLOSED (an explicit override; the halt flag still stops it)', false)
+    .option(
+      '--ignore-change-freeze',
+      'run even while a change calendar is CLOSED (an explicit override; the halt flag still stops it)',
+      false,
+    )
     .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--recovery-seconds <n>', 'override the stack default', positiveWholeNumber)
@@ -26,16 +34,43 @@ export const registerStart: RegisterCommand = (program, ctx) => {
     .option('--writes-per-second <n>', 'override the stack default', positiveWholeNumber)
     .option('--drain-timeout-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--window-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--traffic-workers <n>', 'override the stack default (default: as many as the rates need)', positiveWholeNumber)
+    .option(
+      '--traffic-workers <n>',
+      'override the stack default (default: as many as the rates need)',
+      positiveWholeNumber,
+    )
     .option('--error-budget-percent <n>', 'override the stack default (default: off)', positiveWholeNumber)
-    .addOption(new Option('--arrivals <mode>', 'override the stack default: evenly spaced (uniform) or a Poisson process').choices(ARRIVAL_MODES))
-    .option('--arrival-seed <n>', 'seed of the Poisson arrivals, to replay a run (default: drawn, and recorded in the report)', wholeNumber)
-    .action(async (options: AwsOptions & Omit<StartOverrides, 'hypothesis' | 'ignoreChangeFreeze'> & ToleranceOptions & { dryRun: boolean; ignoreChangeFreeze: boolean; junit?: string }) => {
-      const { region, stateMachineArn, stack, dryRun, ignoreChangeFreeze, junit, ...rest } = options;
-      const overrides = Object.fromEntries(Object.entries(withoutTolerances(rest)).filter(([, value]) => value !== undefined)) as StartOverrides;
-      const hypothesis = tolerancesFrom(rest);
-      if (hypothesis) overrides.hypothesis = hypothesis;
-      if (ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
-      await ctx.aws({ region, arn: stateMachineArn }, async (clients) => (await awsCommands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides, junit }, ctx.deps.io));
-    });
+    .addOption(
+      new Option(
+        '--arrivals <mode>',
+        'override the stack default: evenly spaced (uniform) or a Poisson process',
+      ).choices(ARRIVAL_MODES),
+    )
+    .option(
+      '--arrival-seed <n>',
+      'seed of the Poisson arrivals, to replay a run (default: drawn, and recorded in the report)',
+      wholeNumber,
+    )
+    .action(
+      async (
+        options: AwsOptions &
+          Omit<StartOverrides, 'hypothesis' | 'ignoreChangeFreeze'> &
+          ToleranceOptions & { dryRun: boolean; ignoreChangeFreeze: boolean; junit?: string },
+      ) => {
+        const { region, stateMachineArn, stack, dryRun, ignoreChangeFreeze, junit, ...rest } = options;
+        const overrides = Object.fromEntries(
+          Object.entries(withoutTolerances(rest)).filter(([, value]) => value !== undefined),
+        ) as StartOverrides;
+        const hypothesis = tolerancesFrom(rest);
+        if (hypothesis) overrides.hypothesis = hypothesis;
+        if (ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
+        await ctx.aws({ region, arn: stateMachineArn }, async (clients) =>
+          (await awsCommands()).startCommand(
+            clients,
+            { stateMachineArn, stack, dryRun, overrides, junit },
+            ctx.deps.io,
+          ),
+        );
+      },
+    );
 };

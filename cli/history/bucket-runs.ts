@@ -1,5 +1,10 @@
 // The history of runs on AWS: the run reports in the report bucket, listed page by page, newest first.
-import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { reportKeys } from '../../steps/core/report-storage';
 import { explainAwsError } from '../aws/errors';
 import { newestFirst, parseRunReport, type RecordedRun, type RunHistory, type SkippedEntry } from './run-entries';
@@ -17,7 +22,10 @@ interface ListedReport {
 }
 
 /** Every report JSON key under `runs/`, following the continuation tokens to the end; other keys there are skipped. */
-async function listReportKeys(s3: S3Client, bucket: string): Promise<{ reports: ListedReport[]; skipped: SkippedEntry[] }> {
+async function listReportKeys(
+  s3: S3Client,
+  bucket: string,
+): Promise<{ reports: ListedReport[]; skipped: SkippedEntry[] }> {
   const reports: ListedReport[] = [];
   const skipped: SkippedEntry[] = [];
   let token: string | undefined;
@@ -31,7 +39,8 @@ async function listReportKeys(s3: S3Client, bucket: string): Promise<{ reports: 
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? '';
       const match = RUN_KEY.exec(key);
-      if (!match || !isRunKey(match[1])) skipped.push({ path: `s3://${bucket}/${key}`, reason: 'not a run report key (runs/<runId>/report.json)' });
+      if (!match || !isRunKey(match[1]))
+        skipped.push({ path: `s3://${bucket}/${key}`, reason: 'not a run report key (runs/<runId>/report.json)' });
       else if (match[2] === 'json') reports.push({ key, lastModified: object.LastModified?.getTime() ?? 0 });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -71,13 +80,23 @@ async function readReport(s3: S3Client, bucket: string, key: string): Promise<Re
  * `writtenBefore`, only those written before that epoch millisecond), read and ordered by start
  * time, newest first. The bucket keeps reports past the 90 days Step Functions keeps executions.
  */
-export async function readBucketHistory(s3: S3Client, bucket: string, limit: number, options: { writtenBefore?: number } = {}): Promise<RunHistory> {
+export async function readBucketHistory(
+  s3: S3Client,
+  bucket: string,
+  limit: number,
+  options: { writtenBefore?: number } = {},
+): Promise<RunHistory> {
   const { reports, skipped } = await listReportKeys(s3, bucket);
   const before = options.writtenBefore ?? Number.POSITIVE_INFINITY;
-  const newest = reports.filter((r) => r.lastModified < before).sort((a, b) => b.lastModified - a.lastModified || b.key.localeCompare(a.key)).slice(0, limit);
+  const newest = reports
+    .filter((r) => r.lastModified < before)
+    .sort((a, b) => b.lastModified - a.lastModified || b.key.localeCompare(a.key))
+    .slice(0, limit);
   const runs: RecordedRun[] = [];
   for (let i = 0; i < newest.length; i += PARALLEL_READS) {
-    for (const read of await Promise.all(newest.slice(i, i + PARALLEL_READS).map((r) => readReport(s3, bucket, r.key)))) {
+    for (const read of await Promise.all(
+      newest.slice(i, i + PARALLEL_READS).map((r) => readReport(s3, bucket, r.key)),
+    )) {
       if ('report' in read) runs.push(read);
       else skipped.push(read);
     }

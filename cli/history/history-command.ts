@@ -26,16 +26,29 @@ function printHistory(history: RunHistory, empty: string, options: HistoryListOp
 }
 
 /** `gameday history --local`: the runs `gameday local` recorded under the history directory. */
-export function localHistoryCommand(options: HistoryListOptions & { historyDir?: string }, output: HistoryOutput): number {
+export function localHistoryCommand(
+  options: HistoryListOptions & { historyDir?: string },
+  output: HistoryOutput,
+): number {
   const dir = options.historyDir ?? DEFAULT_HISTORY_DIR;
   printHistory(readRunHistory(dir), `No runs recorded in ${dir}.`, options, output);
   return 0;
 }
 
 /** The runs of the report bucket, newest first, at most `limit` (default 10). */
-export async function printBucketHistory(s3: S3Client, bucket: string, options: HistoryListOptions, output: HistoryOutput): Promise<void> {
+export async function printBucketHistory(
+  s3: S3Client,
+  bucket: string,
+  options: HistoryListOptions,
+  output: HistoryOutput,
+): Promise<void> {
   const limit = options.limit ?? 10;
-  printHistory(await readBucketHistory(s3, bucket, limit), `No run reports in s3://${bucket}/runs/.`, { ...options, limit }, output);
+  printHistory(
+    await readBucketHistory(s3, bucket, limit),
+    `No run reports in s3://${bucket}/runs/.`,
+    { ...options, limit },
+    output,
+  );
 }
 
 /** How many earlier reports a trend reads from the bucket; the trend keeps those of the same target and build. */
@@ -45,7 +58,13 @@ export const TREND_CANDIDATES = 30;
  * The reports a run's trend is drawn against: the newest written before the run started (one
  * GameDay at a time, so every earlier run's report was written by then).
  */
-export async function bucketTrendHistory(s3: S3Client, bucket: string, report: RunReport): Promise<{ reports: RunReport[]; skipped: string[] }> {
-  const history = await readBucketHistory(s3, bucket, TREND_CANDIDATES, { writtenBefore: Date.parse(report.startedAt) });
+export async function bucketTrendHistory(
+  s3: S3Client,
+  bucket: string,
+  report: RunReport,
+): Promise<{ reports: RunReport[]; skipped: string[] }> {
+  const history = await readBucketHistory(s3, bucket, TREND_CANDIDATES, {
+    writtenBefore: Date.parse(report.startedAt),
+  });
   return { reports: history.runs.map((run) => run.report), skipped: skippedLines(history.skipped) };
 }

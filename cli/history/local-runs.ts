@@ -53,4 +53,3 @@ export function readRunHistory(root: string): RunHistory {
   }
   return { runs: newestFirst(runs), skipped };
 }
-

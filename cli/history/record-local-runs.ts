@@ -3,7 +3,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderHtmlReport } from '../../report/html-report';
 import type { RunReport, Verdict } from '../../steps/core/contracts';
-import { buildNotification, type FinishedRun, judgedVerdict, runOutcome, shouldNotify } from '../../steps/core/notification';
+import {
+  buildNotification,
+  type FinishedRun,
+  judgedVerdict,
+  runOutcome,
+  shouldNotify,
+} from '../../steps/core/notification';
 import type { HistoryOutput } from './history-command';
 import { readRunHistory, recordRun } from './local-runs';
 import { skippedLines } from './run-entries';
@@ -24,7 +30,9 @@ export function recordLocalRuns(dir: string, reports: readonly RunReport[], outp
     previousVerdict = recorded.runs.find((run) => run.report.verdict !== 'skipped')?.report.verdict ?? null;
     for (const line of skippedLines(recorded.skipped)) output.err(`gameday: history: ${line}`);
   } catch (error) {
-    output.err(`gameday: the earlier runs in ${dir} could not be read (${(error as Error).message}); the report shows no trend`);
+    output.err(
+      `gameday: the earlier runs in ${dir} could not be read (${(error as Error).message}); the report shows no trend`,
+    );
   }
   for (const report of reports) {
     try {
@@ -32,7 +40,9 @@ export function recordLocalRuns(dir: string, reports: readonly RunReport[], outp
       output.out(`Run recorded in ${path.join(where, 'report.json')} and report.html`);
       previousVerdict = writeNotification(where, report, previousVerdict, output);
     } catch (error) {
-      output.err(`gameday: run ${report.runId} was not recorded in ${dir}: ${(error as Error).message} (its result above stands)`);
+      output.err(
+        `gameday: run ${report.runId} was not recorded in ${dir}: ${(error as Error).message} (its result above stands)`,
+      );
     }
     history.push(report);
   }
@@ -46,7 +56,12 @@ export const NOTIFICATION_JSON = 'notification.json';
  * Writes the message the run would send (when the default policy sends one) beside its report, as
  * the notifier does on AWS; returns the verdict the next run is compared with.
  */
-function writeNotification(where: string, report: RunReport, previousVerdict: Verdict | null, output: HistoryOutput): Verdict | null {
+function writeNotification(
+  where: string,
+  report: RunReport,
+  previousVerdict: Verdict | null,
+  output: HistoryOutput,
+): Verdict | null {
   const skipped = report.verdict === 'skipped' ? (report.reasons[0] ?? 'skipped') : null;
   const run: FinishedRun = {
     runId: report.runId,

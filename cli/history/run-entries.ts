@@ -49,7 +49,10 @@ export function parseRunReport(text: string): RunReport {
 
 /** Newest first by the report's start time; equal times by run id, so the order is stable. */
 export function newestFirst<T extends { report: RunReport }>(runs: readonly T[]): T[] {
-  return [...runs].sort((a, b) => Date.parse(b.report.startedAt) - Date.parse(a.report.startedAt) || b.report.runId.localeCompare(a.report.runId));
+  return [...runs].sort(
+    (a, b) =>
+      Date.parse(b.report.startedAt) - Date.parse(a.report.startedAt) || b.report.runId.localeCompare(a.report.runId),
+  );
 }
 
 /** One run as `gameday history --json` prints it: its figures and where its report is. */
@@ -70,7 +73,10 @@ const COLUMNS: ReadonlyArray<{ title: string; cell: (e: HistoryEntry) => string 
   { title: 'verdict', cell: (e) => e.verdict },
   { title: 'first DB read', cell: (e) => formatMs(e.timeToFirstDatabaseReadMs) },
   { title: 'drained', cell: (e) => formatMs(e.timeToDrainMs) },
-  { title: 'cache share', cell: (e) => (e.outageCacheSharePercent === null ? '-' : `${e.outageCacheSharePercent.toFixed(1)}%`) },
+  {
+    title: 'cache share',
+    cell: (e) => (e.outageCacheSharePercent === null ? '-' : `${e.outageCacheSharePercent.toFixed(1)}%`),
+  },
   { title: 'outage p99', cell: (e) => (e.outageP99Ms === null ? '-' : `${e.outageP99Ms}ms`) },
 ];
 
@@ -80,7 +86,12 @@ export function formatHistory(runs: readonly RecordedRun[], empty: string): stri
   if (entries.length === 0) return [empty];
   const rows = [COLUMNS.map((c) => c.title), ...entries.map((e) => COLUMNS.map((c) => c.cell(e)))];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** One line per skipped entry, for stderr beside a JSON listing or under a table. */

@@ -11,7 +11,13 @@ import pg from 'pg';
 
 const MODE = process.env.MODE ?? 'resilient';
 const PORT = Number(process.env.PORT ?? 8080);
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 5, connectionTimeoutMillis: 800, query_timeout: 1500, idleTimeoutMillis: 1000 });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 5,
+  connectionTimeoutMillis: 800,
+  query_timeout: 1500,
+  idleTimeoutMillis: 1000,
+});
 pool.on('error', () => undefined);
 
 let ready = false;
@@ -34,9 +40,13 @@ async function query(text, values) {
 async function setUp() {
   for (;;) {
     try {
-      await pool.query('CREATE TABLE IF NOT EXISTS reservations (idempotency_key text PRIMARY KEY, room text NOT NULL, nights int NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+      await pool.query(
+        'CREATE TABLE IF NOT EXISTS reservations (idempotency_key text PRIMARY KEY, room text NOT NULL, nights int NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+      );
       await pool.query('CREATE TABLE IF NOT EXISTS rooms (name text PRIMARY KEY, beds int NOT NULL)');
-      await pool.query("INSERT INTO rooms VALUES ('oak', 2), ('elm', 1), ('ash', 3), ('fir', 2) ON CONFLICT DO NOTHING");
+      await pool.query(
+        "INSERT INTO rooms VALUES ('oak', 2), ('elm', 1), ('ash', 3), ('fir', 2) ON CONFLICT DO NOTHING",
+      );
       ready = true;
       return;
     } catch {
@@ -46,7 +56,10 @@ async function setUp() {
 }
 
 async function insert(key, room, nights) {
-  await query('INSERT INTO reservations (idempotency_key, room, nights) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING', [key, room, nights]);
+  await query(
+    'INSERT INTO reservations (idempotency_key, room, nights) VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING',
+    [key, room, nights],
+  );
 }
 
 /** Writes the reservations kept in memory, oldest first, once the database answers again. */
@@ -77,7 +90,8 @@ function readBody(req) {
 
 async function route(req, res) {
   const url = new URL(req.url, 'http://service');
-  if (req.method === 'GET' && url.pathname === '/health') return send(res, ready ? 200 : 503, { ready, mode: MODE, resilient: MODE !== 'fragile' });
+  if (req.method === 'GET' && url.pathname === '/health')
+    return send(res, ready ? 200 : 503, { ready, mode: MODE, resilient: MODE !== 'fragile' });
   if (!ready) return send(res, 503, { error: 'starting' });
   if (req.method === 'GET' && url.pathname === '/rooms') {
     try {
@@ -96,8 +110,10 @@ async function route(req, res) {
     } catch {
       return send(res, 400, { error: 'body must be JSON' });
     }
-    if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(key)) return send(res, 400, { error: 'Idempotency-Key header required' });
-    if (typeof body.room !== 'string' || !Number.isInteger(body.nights) || body.nights < 1) return send(res, 400, { error: 'room and nights required' });
+    if (typeof key !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(key))
+      return send(res, 400, { error: 'Idempotency-Key header required' });
+    if (typeof body.room !== 'string' || !Number.isInteger(body.nights) || body.nights < 1)
+      return send(res, 400, { error: 'room and nights required' });
     if (body.nights > 7) return send(res, 422, { error: 'stays are at most 7 nights' });
     try {
       await insert(key, body.room, body.nights);
@@ -116,7 +132,9 @@ async function route(req, res) {
     try {
       const found = await query('SELECT count(*)::int AS copies FROM reservations WHERE idempotency_key = $1', [key]);
       const copies = found.rows[0].copies;
-      return copies === 0 ? send(res, 404, { error: 'no such reservation' }) : send(res, 200, { state: 'confirmed', copies });
+      return copies === 0
+        ? send(res, 404, { error: 'no such reservation' })
+        : send(res, 200, { state: 'confirmed', copies });
     } catch {
       return send(res, 503, { error: 'database unavailable' });
     }

@@ -8,7 +8,15 @@ import { Construct } from 'constructs';
 import { type GameDayAlarmDefinition, gameDayAlarms, MAX_STALE_DAYS, staleAfterDaysFor } from '../monitoring/alarms';
 import { GameDayMetricFactory } from '../monitoring/metric-factory';
 import { runGraphQuery, runSummaryQuery, trendQuery } from '../monitoring/run-log-queries';
-import { OUTAGE_WINDOW, RUN_GRAPHS, RUN_SUMMARY_SERIES, type RunGraph, TREND_GRAPHS, type TrendGraph, VERDICT_SERIES } from '../../report/definition';
+import {
+  OUTAGE_WINDOW,
+  RUN_GRAPHS,
+  RUN_SUMMARY_SERIES,
+  type RunGraph,
+  TREND_GRAPHS,
+  type TrendGraph,
+  VERDICT_SERIES,
+} from '../../report/definition';
 import { ALARM_METRICS, type MetricName } from '../../steps/core/metric-names';
 import { LATEST_REPORT_KEYS } from '../../steps/core/report-storage';
 import type { GameDayConfig } from '../config';
@@ -66,8 +74,14 @@ export class GameDayDashboard extends Construct {
     super(scope, id);
     const problems: string[] = [];
     if (props.staleAfterDays !== undefined && !Token.isUnresolved(props.staleAfterDays)) {
-      if (!Number.isInteger(props.staleAfterDays) || props.staleAfterDays < 1 || props.staleAfterDays > MAX_STALE_DAYS) {
-        problems.push(`staleAfterDays must be a whole number from 1 to ${MAX_STALE_DAYS} (got ${props.staleAfterDays})`);
+      if (
+        !Number.isInteger(props.staleAfterDays) ||
+        props.staleAfterDays < 1 ||
+        props.staleAfterDays > MAX_STALE_DAYS
+      ) {
+        problems.push(
+          `staleAfterDays must be a whole number from 1 to ${MAX_STALE_DAYS} (got ${props.staleAfterDays})`,
+        );
       }
     }
     if (problems.length > 0) throw new InvalidGameDayDashboardProps(problems);
@@ -84,7 +98,10 @@ export class GameDayDashboard extends Construct {
     });
 
     const staleAfterDays = props.staleAfterDays ?? staleAfterDaysFor(c.schedule.expression);
-    const definitions = gameDayAlarms({ scheduleEnabled: c.schedule.enabled && staleAfterDays !== null, staleAfterDays: staleAfterDays ?? MAX_STALE_DAYS });
+    const definitions = gameDayAlarms({
+      scheduleEnabled: c.schedule.enabled && staleAfterDays !== null,
+      staleAfterDays: staleAfterDays ?? MAX_STALE_DAYS,
+    });
     const alarms: Record<string, cloudwatch.Alarm> = {};
     for (const definition of definitions) alarms[definition.id] = this.alarm(definition, props.alarmActions ?? []);
     this.alarms = alarms;
@@ -94,9 +111,20 @@ export class GameDayDashboard extends Construct {
       defaultInterval: Duration.hours(3),
       widgets: [
         [this.header(props.reportBucket), this.verdicts(), this.executions()],
-        ...chunk(RUN_GRAPHS.map((graph) => this.runGraph(graph)), 2),
+        ...chunk(
+          RUN_GRAPHS.map((graph) => this.runGraph(graph)),
+          2,
+        ),
         [this.queues(), this.proxyConnections()],
-        [...this.runSummaries(), new cloudwatch.AlarmStatusWidget({ title: 'GameDay alarms', alarms: Object.values(alarms), width: FULL - RUN_SUMMARY_SERIES.length * 6, height: GRAPH_HEIGHT })],
+        [
+          ...this.runSummaries(),
+          new cloudwatch.AlarmStatusWidget({
+            title: 'GameDay alarms',
+            alarms: Object.values(alarms),
+            width: FULL - RUN_SUMMARY_SERIES.length * 6,
+            height: GRAPH_HEIGHT,
+          }),
+        ],
         TREND_GRAPHS.map((graph) => this.trend(graph)),
         [this.verdictTrend()],
       ],
@@ -118,14 +146,28 @@ export class GameDayDashboard extends Construct {
 
   /** What the dashboard shows, and the link to the newest run report. */
   private header(bucket: s3.IBucket): cloudwatch.TextWidget {
-    const consoleUrl = (key: string) => Fn.join('', ['https://console.aws.amazon.com/s3/object/', bucket.bucketName, '?region=', Aws.REGION, '&prefix=', key]);
+    const consoleUrl = (key: string) =>
+      Fn.join('', [
+        'https://console.aws.amazon.com/s3/object/',
+        bucket.bucketName,
+        '?region=',
+        Aws.REGION,
+        '&prefix=',
+        key,
+      ]);
     return new cloudwatch.TextWidget({
       width: THIRD,
       height: GRAPH_HEIGHT,
       markdown: Fn.join('', [
         '## GameDay\nDoes the shop stay useful, and lose nothing, while its database is gone?\n\n',
-        '* Latest run report: [HTML](', consoleUrl(LATEST_REPORT_KEYS.html), ') · [JSON](', consoleUrl(LATEST_REPORT_KEYS.json), ')\n',
-        '* Every run: `s3://', bucket.bucketName, '/runs/<runId>/report.html`, or `gameday report <runId>`\n',
+        '* Latest run report: [HTML](',
+        consoleUrl(LATEST_REPORT_KEYS.html),
+        ') · [JSON](',
+        consoleUrl(LATEST_REPORT_KEYS.json),
+        ')\n',
+        '* Every run: `s3://',
+        bucket.bucketName,
+        '/runs/<runId>/report.html`, or `gameday report <runId>`\n',
         `* The ${OUTAGE_WINDOW.label} is the red line of the reads and writes graphs (1 = database gone).\n`,
         `* The reads, writes, timings and trends come from the run log (Logs Insights, over the dashboard's range: widen it to ${TREND_WEEKS} weeks for the trends); only what an alarm reads is a metric.`,
       ]),
@@ -149,13 +191,28 @@ export class GameDayDashboard extends Construct {
   private verdictCounts(): cloudwatch.IMetric[] {
     const alarmMetrics = new Set<MetricName>(ALARM_METRICS.map(([name]) => name));
     return VERDICT_SERIES.map((series) =>
-      (alarmMetrics.has(series.metric) ? this.metrics.runSummary(series.metric, { label: series.label }) : this.metrics.executions('Succeeded').with({ label: series.label })).with({ color: series.color }),
+      (alarmMetrics.has(series.metric)
+        ? this.metrics.runSummary(series.metric, { label: series.label })
+        : this.metrics.executions('Succeeded').with({ label: series.label })
+      ).with({ color: series.color }),
     );
   }
 
   /** A Logs Insights graph over the run log. */
-  private runLogGraph(title: string, width: number, view: cloudwatch.LogQueryVisualizationType, queryLines: string[]): cloudwatch.LogQueryWidget {
-    return new cloudwatch.LogQueryWidget({ title, width, height: GRAPH_HEIGHT, logGroupNames: [this.runLogGroupName], view, queryLines });
+  private runLogGraph(
+    title: string,
+    width: number,
+    view: cloudwatch.LogQueryVisualizationType,
+    queryLines: string[],
+  ): cloudwatch.LogQueryWidget {
+    return new cloudwatch.LogQueryWidget({
+      title,
+      width,
+      height: GRAPH_HEIGHT,
+      logGroupNames: [this.runLogGroupName],
+      view,
+      queryLines,
+    });
   }
 
   private executions(): cloudwatch.GraphWidget {
@@ -179,7 +236,11 @@ export class GameDayDashboard extends Construct {
 
   private queues(): cloudwatch.IWidget {
     if (this.metrics.sources.orderQueueName === undefined || this.metrics.sources.dlqName === undefined) {
-      return new cloudwatch.TextWidget({ width: HALF, height: GRAPH_HEIGHT, markdown: '### Order queue and DLQ depth\nNo order queue is configured: this shop has no write buffer.' });
+      return new cloudwatch.TextWidget({
+        width: HALF,
+        height: GRAPH_HEIGHT,
+        markdown: '### Order queue and DLQ depth\nNo order queue is configured: this shop has no write buffer.',
+      });
     }
     return new cloudwatch.GraphWidget({
       title: 'Order queue and DLQ depth (SQS)',
@@ -205,13 +266,20 @@ export class GameDayDashboard extends Construct {
   }
 
   private runSummaries(): cloudwatch.LogQueryWidget[] {
-    return RUN_SUMMARY_SERIES.map((series) => this.runLogGraph(series.label, 6, cloudwatch.LogQueryVisualizationType.BAR, runSummaryQuery(series)));
+    return RUN_SUMMARY_SERIES.map((series) =>
+      this.runLogGraph(series.label, 6, cloudwatch.LogQueryVisualizationType.BAR, runSummaryQuery(series)),
+    );
   }
 
   /** One figure over the dashboard's range: the worst run of each day. */
   private trend(graph: TrendGraph): cloudwatch.LogQueryWidget {
     const worst = graph.worst === 'max' ? 'slowest' : 'smallest';
-    return this.runLogGraph(`${graph.title} (${worst} of the day)`, FULL / TREND_GRAPHS.length, cloudwatch.LogQueryVisualizationType.LINE, trendQuery(graph));
+    return this.runLogGraph(
+      `${graph.title} (${worst} of the day)`,
+      FULL / TREND_GRAPHS.length,
+      cloudwatch.LogQueryVisualizationType.LINE,
+      trendQuery(graph),
+    );
   }
 
   /** The verdict counts per day over the trends' weeks. */

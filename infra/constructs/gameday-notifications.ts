@@ -47,7 +47,11 @@ export class GameDayNotifications extends Construct {
 
   constructor(scope: Construct, id: string, props: GameDayNotificationsProps) {
     super(scope, id);
-    this.key = new kms.Key(this, 'Key', { description: 'GameDay notifications topic', enableKeyRotation: true, removalPolicy: RemovalPolicy.DESTROY });
+    this.key = new kms.Key(this, 'Key', {
+      description: 'GameDay notifications topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     // CloudWatch alarms publish to the encrypted topic themselves: they need the key.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -95,11 +99,25 @@ export class GameDayNotifications extends Construct {
     });
     const role = this.notifier.role;
     // Exact actions (grantPublish and grantRead add wildcard ones): publish through the key, read one run's report.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'Publish', actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PublishEncrypted', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.key.keyArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'Publish', actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishEncrypted',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+      }),
+    );
     const reports = props.reportBucket.arnForObjects('runs/*/report.json');
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadRunReport', actions: ['s3:GetObject'], resources: [reports] }));
-    acknowledgeWildcardResource(role, reports, 'A run report is known by its run id only when the run ends; the grant is limited to runs/<run id>/report.json.');
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'ReadRunReport', actions: ['s3:GetObject'], resources: [reports] }),
+    );
+    acknowledgeWildcardResource(
+      role,
+      reports,
+      'A run report is known by its run id only when the run ends; the grant is limited to runs/<run id>/report.json.',
+    );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'LastVerdict',
@@ -109,9 +127,18 @@ export class GameDayNotifications extends Construct {
       }),
     );
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'CountSkippedAndHalted', actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } } }),
+      new iam.PolicyStatement({
+        sid: 'CountSkippedAndHalted',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } },
+      }),
     );
-    acknowledgeRule(role, 'AwsSolutions-IAM5[Resource::*]', 'PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition instead.');
+    acknowledgeRule(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition instead.',
+    );
 
     new events.Rule(this, 'SucceededRule', {
       description: 'GameDay executions that SUCCEEDED (passed or skipped): announce them',
@@ -120,13 +147,23 @@ export class GameDayNotifications extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: { status: ['SUCCEEDED'], stateMachineArn: [props.stateMachine.stateMachineArn] },
       },
-      targets: [new eventTargets.LambdaFunction(this.notifier.fn, { retryAttempts: 10, maxEventAge: Duration.hours(2), deadLetterQueue: props.deadLetterQueue })],
+      targets: [
+        new eventTargets.LambdaFunction(this.notifier.fn, {
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(2),
+          deadLetterQueue: props.deadLetterQueue,
+        }),
+      ],
     });
     // The safety net handles every other ending; its outcome (or its failure) is the notifier's input.
     const toNotifier = new destinations.LambdaDestination(this.notifier.fn, { responseOnly: false });
     props.safetyNet.configureAsyncInvoke({ onSuccess: toNotifier, onFailure: toNotifier, retryAttempts: 2 });
     if (props.safetyNet.role) {
-      acknowledgeWildcardResource(props.safetyNet.role, `${this.notifier.fn.functionArn}:*`, 'The safety net\'s destination may invoke any version of this exact function ("<function ARN>:*" is CDK\'s grant); no other function is reachable.');
+      acknowledgeWildcardResource(
+        props.safetyNet.role,
+        `${this.notifier.fn.functionArn}:*`,
+        'The safety net\'s destination may invoke any version of this exact function ("<function ARN>:*" is CDK\'s grant); no other function is reachable.',
+      );
     }
   }
 }

@@ -37,7 +37,9 @@ export class GameDaySchedules extends Construct {
     const stateMachine = gameDay.stateMachine;
     this.deadLetterQueue = deadLetterQueue(this, 'ScheduleDlq');
     this.role = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
       description: 'GameDay schedules: invoke the reconciler and the scheduled start',
     });
     // The dead man's switch: whenever no run holds the lock, the target must be registered.
@@ -60,13 +62,22 @@ export class GameDaySchedules extends Construct {
       environment: { [STEP_ENV.stateMachineArn]: stateMachine.stateMachineArn },
     });
     stateMachine.grantStartExecution(this.scheduleStart.fn);
-    this.scheduleStart.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadExecutions', actions: ['states:DescribeExecution'], resources: [gameDay.executionArnPattern] }));
+    this.scheduleStart.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadExecutions',
+        actions: ['states:DescribeExecution'],
+        resources: [gameDay.executionArnPattern],
+      }),
+    );
 
     const isCron = config.schedule.expression.startsWith('cron(');
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'Recurring GameDay',
       // Rate expressions have no time zone; a cron expression is read in the configured one.
-      schedule: scheduler.ScheduleExpression.expression(config.schedule.expression, isCron ? TimeZone.of(config.schedule.timezone) : undefined),
+      schedule: scheduler.ScheduleExpression.expression(
+        config.schedule.expression,
+        isCron ? TimeZone.of(config.schedule.timezone) : undefined,
+      ),
       enabled: config.schedule.enabled,
       target: new schedulerTargets.LambdaInvoke(this.scheduleStart.fn, {
         role: this.role,

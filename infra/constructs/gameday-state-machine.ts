@@ -7,7 +7,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { GameDayConfig } from '../config';
 import { RUN_LOG_STREAM } from '../../steps/core/metric-names';
-import { dbInstancesArnOf, type GameDayStepFunctions, targetCallResources, type WorkflowContext } from './workflow/blocks';
+import {
+  dbInstancesArnOf,
+  type GameDayStepFunctions,
+  targetCallResources,
+  type WorkflowContext,
+} from './workflow/blocks';
 import { Drain } from './workflow/drain';
 import { Endings } from './workflow/endings';
 import { Baseline, Experiment } from './workflow/experiment';
@@ -53,13 +58,19 @@ export class GameDayStateMachine extends Construct {
     super(scope, id);
     const c = props.config;
     const problems: string[] = [];
-    for (const [key, value] of [['proxyArn', c.proxyArn], ['targetGroupArn', c.targetGroupArn], ['dbClusterArn', c.dbClusterArn]] as const) {
-      if (!Token.isUnresolved(value) && (value === '' || value.includes('*'))) problems.push(`${key} must be one exact ARN, not a pattern (got ${JSON.stringify(value)})`);
+    for (const [key, value] of [
+      ['proxyArn', c.proxyArn],
+      ['targetGroupArn', c.targetGroupArn],
+      ['dbClusterArn', c.dbClusterArn],
+    ] as const) {
+      if (!Token.isUnresolved(value) && (value === '' || value.includes('*')))
+        problems.push(`${key} must be one exact ARN, not a pattern (got ${JSON.stringify(value)})`);
     }
     if (!Token.isUnresolved(c.metricNamespace) && (c.metricNamespace === '' || c.metricNamespace.includes('*'))) {
       problems.push('metricNamespace must be one exact namespace');
     }
-    if (!Number.isInteger(c.executionTimeoutMinutes) || c.executionTimeoutMinutes < 1) problems.push('executionTimeoutMinutes must be a positive integer');
+    if (!Number.isInteger(c.executionTimeoutMinutes) || c.executionTimeoutMinutes < 1)
+      problems.push('executionTimeoutMinutes must be a positive integer');
     if (problems.length > 0) throw new InvalidGameDayStateMachineProps(problems);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
@@ -69,14 +80,28 @@ export class GameDayStateMachine extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // Kept as long as the execution logs; the dashboard's trends read it over weeks.
-    this.runLogGroup = new logs.LogGroup(this, 'RunLog', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
-    new logs.LogStream(this, 'RunLogStream', { logGroup: this.runLogGroup, logStreamName: RUN_LOG_STREAM, removalPolicy: RemovalPolicy.DESTROY });
+    this.runLogGroup = new logs.LogGroup(this, 'RunLog', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new logs.LogStream(this, 'RunLogStream', {
+      logGroup: this.runLogGroup,
+      logStreamName: RUN_LOG_STREAM,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.dbInstancesArn = dbInstancesArnOf(this, c.dbClusterArn);
     this.targetResources = targetCallResources(this, c);
     const stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineType: sfn.StateMachineType.STANDARD,
       queryLanguage: sfn.QueryLanguage.JSON_PATH,
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition({ config: c, lockTable: props.lockTable, steps: props.steps, runLog: { logGroup: this.runLogGroup, streamName: RUN_LOG_STREAM } })),
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        this.definition({
+          config: c,
+          lockTable: props.lockTable,
+          steps: props.steps,
+          runLog: { logGroup: this.runLogGroup, streamName: RUN_LOG_STREAM },
+        }),
+      ),
       timeout: Duration.minutes(c.executionTimeoutMinutes),
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },

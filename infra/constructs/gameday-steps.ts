@@ -4,7 +4,13 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { chartAssetPaths } from '../../report/html-report';
-import { REPORT_MEMORY_MB, REPORT_TIMEOUT_SECONDS, TRAFFIC_SIZE_ENV, TRAFFIC_SIZES, type TrafficSize } from '../../steps/core/run-settings';
+import {
+  REPORT_MEMORY_MB,
+  REPORT_TIMEOUT_SECONDS,
+  TRAFFIC_SIZE_ENV,
+  TRAFFIC_SIZES,
+  type TrafficSize,
+} from '../../steps/core/run-settings';
 import { SHOP_AUTH_ENV } from '../../steps/core/shop-auth';
 import { STEP_ENV } from '../../steps/core/step-environment';
 import { DEFAULT_SHOP_AUTH, type GameDayConfig, type ShopAuth } from '../config';
@@ -39,7 +45,11 @@ export class GameDaySteps extends Construct {
     // The two steps that call the shop authenticate as the target says; their grants follow.
     const shopAuth = props.config.shopAuth ?? DEFAULT_SHOP_AUTH;
     const shopCaller = { environment: shopAuthEnvironment(shopAuth), secretsExtension: shopAuth.type === 'header' };
-    this.validateInput = new StepFunction(this, 'ValidateInput', { step: 'validate-input', description: 'GameDay: validates a run input', timeout: Duration.seconds(10) });
+    this.validateInput = new StepFunction(this, 'ValidateInput', {
+      step: 'validate-input',
+      description: 'GameDay: validates a run input',
+      timeout: Duration.seconds(10),
+    });
     // Two functions from the same code: the small one for the usual rates, the large one for the rates it cannot carry.
     const trafficOf = (size: TrafficSize, trafficId: string) =>
       new StepFunction(this, trafficId, {
@@ -55,15 +65,41 @@ export class GameDaySteps extends Construct {
     const traffic = Object.values(this.traffic);
     // The workers store their timelines for the report step, under their own keys only: never the lock item.
     const timelineItems = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['timeline#*'] } };
-    for (const fn of traffic) fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'StoreTimelines', actions: ['dynamodb:PutItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
-    this.tallyWindow = new StepFunction(this, 'TallyWindow', { step: 'tally-window', description: 'GameDay: merges one traffic window of all workers', timeout: Duration.seconds(30), memorySize: 512 });
+    for (const fn of traffic)
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'StoreTimelines',
+          actions: ['dynamodb:PutItem'],
+          resources: [lockTable.tableArn],
+          conditions: timelineItems,
+        }),
+      );
+    this.tallyWindow = new StepFunction(this, 'TallyWindow', {
+      step: 'tally-window',
+      description: 'GameDay: merges one traffic window of all workers',
+      timeout: Duration.seconds(30),
+      memorySize: 512,
+    });
     // Lookups of a sample of accepted writes, at the profile's bounded rate, then the settle time: minutes, not seconds.
-    this.verifyOrders = new StepFunction(this, 'VerifyOrders', { step: 'verify-orders', description: 'GameDay: proves every accepted write recorded once', timeout: Duration.minutes(5), ...shopCaller });
+    this.verifyOrders = new StepFunction(this, 'VerifyOrders', {
+      step: 'verify-orders',
+      description: 'GameDay: proves every accepted write recorded once',
+      timeout: Duration.minutes(5),
+      ...shopCaller,
+    });
     // The proof by lookup reads which writes the workers saw accepted, stored beside their timelines.
-    this.verifyOrders.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadAcceptedWrites', actions: ['dynamodb:BatchGetItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
+    this.verifyOrders.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAcceptedWrites',
+        actions: ['dynamodb:BatchGetItem'],
+        resources: [lockTable.tableArn],
+        conditions: timelineItems,
+      }),
+    );
     for (const caller of [...traffic, this.verifyOrders]) {
       grantShopAccess(caller.role, shopAuth);
-      if (shopAuth.type === 'iam' && shopAuth.executeApiArn.includes('*')) acknowledgeWildcardResource(caller.role, shopAuth.executeApiArn, props.shopInvokeAcknowledgement);
+      if (shopAuth.type === 'iam' && shopAuth.executeApiArn.includes('*'))
+        acknowledgeWildcardResource(caller.role, shopAuth.executeApiArn, props.shopInvokeAcknowledgement);
     }
     this.report = new StepFunction(this, 'Report', {
       step: 'report',
@@ -76,22 +112,42 @@ export class GameDaySteps extends Construct {
       bundledFiles: chartAssetPaths(),
     });
     reportArchive.grantPutReports(this.report.role);
-    this.report.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadTimelines', actions: ['dynamodb:BatchGetItem'], resources: [lockTable.tableArn], conditions: timelineItems }));
+    this.report.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTimelines',
+        actions: ['dynamodb:BatchGetItem'],
+        resources: [lockTable.tableArn],
+        conditions: timelineItems,
+      }),
+    );
     this.all = [this.validateInput, ...traffic, this.tallyWindow, this.verifyOrders, this.report];
   }
 }
 
 /** The environment that tells the shop's callers how to authenticate (`steps/adapters/target-auth.ts` reads it). */
 function shopAuthEnvironment(auth: ShopAuth): Record<string, string> {
-  if (auth.type === 'header') return { [SHOP_AUTH_ENV.type]: 'header', [SHOP_AUTH_ENV.headerName]: auth.headerName, [SHOP_AUTH_ENV.secretArn]: auth.secretArn };
+  if (auth.type === 'header')
+    return {
+      [SHOP_AUTH_ENV.type]: 'header',
+      [SHOP_AUTH_ENV.headerName]: auth.headerName,
+      [SHOP_AUTH_ENV.secretArn]: auth.secretArn,
+    };
   return { [SHOP_AUTH_ENV.type]: auth.type };
 }
 
 /** Invoke on that one API (IAM), or read that one secret (header); nothing for an open shop. */
 function grantShopAccess(role: iam.IRole, auth: ShopAuth): void {
   if (auth.type === 'iam') {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'InvokeShop', actions: ['execute-api:Invoke'], resources: [auth.executeApiArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'InvokeShop', actions: ['execute-api:Invoke'], resources: [auth.executeApiArn] }),
+    );
   } else if (auth.type === 'header') {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadShopKey', actions: ['secretsmanager:GetSecretValue'], resources: [auth.secretArn] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadShopKey',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [auth.secretArn],
+      }),
+    );
   }
 }

@@ -31,7 +31,10 @@ export interface HouseFunctionOptions {
   /** Bundling hooks, e.g. to copy files next to the handler. @default - none */
   readonly commandHooks?: NonNullable<NodejsFunctionProps['bundling']>['commandHooks'];
   /** Network and extension settings (VPC, security groups, Parameters and Secrets). @default - none */
-  readonly placement?: Pick<NodejsFunctionProps, 'vpc' | 'vpcSubnets' | 'securityGroups' | 'allowPublicSubnet' | 'paramsAndSecrets'>;
+  readonly placement?: Pick<
+    NodejsFunctionProps,
+    'vpc' | 'vpcSubnets' | 'securityGroups' | 'allowPublicSubnet' | 'paramsAndSecrets'
+  >;
 }
 
 /** A function's memory and timeout (the props', or the construct's defaults) and what every house function must respect of them. */
@@ -79,7 +82,10 @@ export abstract class HouseFunction extends Construct {
   }
 }
 
-function addHouseFunction(scope: Construct, options: HouseFunctionOptions): { fn: NodejsFunction; role: iam.Role; logGroup: logs.LogGroup } {
+function addHouseFunction(
+  scope: Construct,
+  options: HouseFunctionOptions,
+): { fn: NodejsFunction; role: iam.Role; logGroup: logs.LogGroup } {
   const logGroup = new logs.LogGroup(scope, 'Logs', {
     retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
@@ -89,7 +95,12 @@ function addHouseFunction(scope: Construct, options: HouseFunctionOptions): { fn
     description: options.roleDescription,
     managedPolicies: options.managedPolicies,
   });
-  role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
 
   const fn = new NodejsFunction(scope, 'Function', {
     entry: options.entry,

@@ -38,7 +38,15 @@ export interface ShopLabDatabase {
 /** The database, in `scope`: reachable only through the proxy, which requires TLS (and by the schema setup). */
 export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabaseProps): ShopLabDatabase {
   const { minCapacity, maxCapacity, allowTag, logRetention } = props;
-  const { vpc, isolated, shopSecurityGroup, proxySecurityGroup, databaseSecurityGroup, schemaSetupSecurityGroup, secretsEndpoint } = props.network;
+  const {
+    vpc,
+    isolated,
+    shopSecurityGroup,
+    proxySecurityGroup,
+    databaseSecurityGroup,
+    schemaSetupSecurityGroup,
+    secretsEndpoint,
+  } = props.network;
   const cluster = new rds.DatabaseCluster(scope, 'Database', {
     engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
     writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
@@ -58,7 +66,9 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
   });
   const masterSecret = cluster.secret!;
   // The shop's own credentials: the role the schema setup creates, the only secret the proxy holds.
-  const appSecret = new rds.DatabaseSecret(scope, 'ShopDatabaseSecret', { username: SHOP_LAB_DEFAULTS.databaseAppUser });
+  const appSecret = new rds.DatabaseSecret(scope, 'ShopDatabaseSecret', {
+    username: SHOP_LAB_DEFAULTS.databaseAppUser,
+  });
 
   // ---- schema setup: tables, seed and the shop's role, run once per deploy with the master secret
   const schemaSetup = new ShopFunction(scope, 'SchemaSetup', {
@@ -82,10 +92,17 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
   masterSecret.grantRead(schemaSetup.role);
   appSecret.grantRead(schemaSetup.role);
   // The setup talks to the writer directly: the proxy holds the shop's secret only.
-  cluster.connections.allowFrom(schemaSetupSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the schema setup');
+  cluster.connections.allowFrom(
+    schemaSetupSecurityGroup,
+    ec2.Port.tcp(POSTGRES_PORT),
+    'PostgreSQL from the schema setup',
+  );
   const provider = new cr.Provider(scope, 'SchemaSetupProvider', {
     onEventHandler: schemaSetup.fn,
-    logGroup: new logs.LogGroup(scope, 'SchemaSetupProviderLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY }),
+    logGroup: new logs.LogGroup(scope, 'SchemaSetupProviderLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    }),
   });
   const schema = new CustomResource(scope, 'ShopSchema', {
     serviceToken: provider.serviceToken,
@@ -113,8 +130,16 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
   // The GameDay may only take away a target whose proxy, cluster and instances all carry the allow tag: IAM checks
   // DeregisterDBProxyTargets on the writer instance ("db") too, and the GameDay's Deny without the tag covers it.
   Tags.of(proxy).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBProxy'] });
-  Tags.of(cluster).add(allowTag.key, allowTag.value, { includeResourceTypes: ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance'] });
+  Tags.of(cluster).add(allowTag.key, allowTag.value, {
+    includeResourceTypes: ['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance'],
+  });
   // Only these two secrets may be read through the endpoint: the shop's (shop, worker, proxy) and the master (setup).
-  secretsEndpoint.addToPolicy(endpointStatement(scope, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], [appSecret.secretArn, masterSecret.secretArn]));
+  secretsEndpoint.addToPolicy(
+    endpointStatement(
+      scope,
+      ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      [appSecret.secretArn, masterSecret.secretArn],
+    ),
+  );
   return { cluster, masterSecret, appSecret, schemaSetup, provider, proxy, targetGroup };
 }

@@ -23,33 +23,78 @@ export interface ShopLabNetwork {
 /** The lab's network, in `scope`: the AWS services the shop calls are reached through endpoints. */
 export function buildShopLabNetwork(scope: Construct, logRetention: logs.RetentionDays): ShopLabNetwork {
   const isolated: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-  const flowLogs = new logs.LogGroup(scope, 'VpcFlowLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+  const flowLogs = new logs.LogGroup(scope, 'VpcFlowLogs', {
+    retention: logRetention,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-    flowLogs: { rejected: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.REJECT } },
+    flowLogs: {
+      rejected: {
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+        trafficType: ec2.FlowLogTrafficType.REJECT,
+      },
+    },
   });
 
-  const shopSecurityGroup = new ec2.SecurityGroup(scope, 'ShopSecurityGroup', { vpc, description: 'Chaos Shop functions', allowAllOutbound: false });
+  const shopSecurityGroup = new ec2.SecurityGroup(scope, 'ShopSecurityGroup', {
+    vpc,
+    description: 'Chaos Shop functions',
+    allowAllOutbound: false,
+  });
   // HTTPS out reaches only the VPC endpoints: the isolated subnets have no route anywhere else.
   // (The DynamoDB gateway endpoint's prefix list is region-specific and would need a lookup.)
   shopSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to the VPC endpoints');
-  const proxySecurityGroup = new ec2.SecurityGroup(scope, 'ProxySecurityGroup', { vpc, description: 'Chaos Shop RDS Proxy', allowAllOutbound: false });
-  const databaseSecurityGroup = new ec2.SecurityGroup(scope, 'DatabaseSecurityGroup', { vpc, description: 'Chaos Shop Aurora cluster: the proxy only', allowAllOutbound: false });
-  const schemaSetupSecurityGroup = new ec2.SecurityGroup(scope, 'SchemaSetupSecurityGroup', { vpc, description: 'Chaos Shop schema setup', allowAllOutbound: false });
-  const endpointSecurityGroup = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', { vpc, description: 'Chaos Shop VPC endpoints', allowAllOutbound: false });
+  const proxySecurityGroup = new ec2.SecurityGroup(scope, 'ProxySecurityGroup', {
+    vpc,
+    description: 'Chaos Shop RDS Proxy',
+    allowAllOutbound: false,
+  });
+  const databaseSecurityGroup = new ec2.SecurityGroup(scope, 'DatabaseSecurityGroup', {
+    vpc,
+    description: 'Chaos Shop Aurora cluster: the proxy only',
+    allowAllOutbound: false,
+  });
+  const schemaSetupSecurityGroup = new ec2.SecurityGroup(scope, 'SchemaSetupSecurityGroup', {
+    vpc,
+    description: 'Chaos Shop schema setup',
+    allowAllOutbound: false,
+  });
+  const endpointSecurityGroup = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
+    vpc,
+    description: 'Chaos Shop VPC endpoints',
+    allowAllOutbound: false,
+  });
   endpointSecurityGroup.addIngressRule(shopSecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the shop functions');
   // The proxy may read its secret through its own network interfaces: it must reach the endpoint too.
-  endpointSecurityGroup.connections.allowFrom(proxySecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the RDS Proxy (its secret)');
-  endpointSecurityGroup.connections.allowFrom(schemaSetupSecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the schema setup (its secrets)');
+  endpointSecurityGroup.connections.allowFrom(
+    proxySecurityGroup,
+    ec2.Port.tcp(HTTPS_PORT),
+    'HTTPS from the RDS Proxy (its secret)',
+  );
+  endpointSecurityGroup.connections.allowFrom(
+    schemaSetupSecurityGroup,
+    ec2.Port.tcp(HTTPS_PORT),
+    'HTTPS from the schema setup (its secrets)',
+  );
   const secretsEndpoint = vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
     service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     subnets: isolated,
     securityGroups: [endpointSecurityGroup],
     open: false,
   });
-  return { vpc, isolated, shopSecurityGroup, proxySecurityGroup, databaseSecurityGroup, schemaSetupSecurityGroup, endpointSecurityGroup, secretsEndpoint };
+  return {
+    vpc,
+    isolated,
+    shopSecurityGroup,
+    proxySecurityGroup,
+    databaseSecurityGroup,
+    schemaSetupSecurityGroup,
+    endpointSecurityGroup,
+    secretsEndpoint,
+  };
 }
 
 /** An endpoint policy statement: these actions on these resources, by principals of this account only. */

@@ -23,7 +23,8 @@ export class InvalidReportArchiveProps extends invalidPropsOf('ReportArchive') {
 export const REPORT_ARCHIVE_ACKNOWLEDGEMENTS = Object.freeze({
   accessLogs:
     'The report archive holds run reports only, written by the report function alone; server access logs would need a second bucket for no security gain (CloudTrail records the writes).',
-  putObjects: 'The report function writes one object per run under keys known only at run time; the grant is s3:PutObject on this one bucket\'s objects and nothing else.',
+  putObjects:
+    "The report function writes one object per run under keys known only at run time; the grant is s3:PutObject on this one bucket's objects and nothing else.",
 });
 
 /** Keeps each run's report JSON and HTML (`runs/<runId>/`, and `latest/`). */
@@ -49,7 +50,12 @@ export class ReportArchive extends Construct {
       // `latest/` is overwritten by every run; the per-run copies are the history, so no versioning.
       versioned: false,
       lifecycleRules: [
-        { id: 'ExpireReports', enabled: true, expiration: Duration.days(expireAfterDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'ExpireReports',
+          enabled: true,
+          expiration: Duration.days(expireAfterDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
@@ -60,7 +66,9 @@ export class ReportArchive extends Construct {
   /** s3:PutObject on this bucket's objects, nothing else (no read, no delete, no ACLs). */
   grantPutReports(role: iam.IRole): void {
     const objects = this.bucket.arnForObjects('*');
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PutRunReports', actions: ['s3:PutObject'], resources: [objects] }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'PutRunReports', actions: ['s3:PutObject'], resources: [objects] }),
+    );
     acknowledgeWildcardResource(role, objects, REPORT_ARCHIVE_ACKNOWLEDGEMENTS.putObjects);
   }
 }

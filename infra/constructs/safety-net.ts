@@ -47,7 +47,13 @@ export class SafetyNet extends Construct {
       },
     });
     this.function = safetyNet;
-    safetyNet.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'DescribeTarget', actions: ['rds:DescribeDBProxyTargets'], resources: [config.proxyArn, config.targetGroupArn] }));
+    safetyNet.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeTarget',
+        actions: ['rds:DescribeDBProxyTargets'],
+        resources: [config.proxyArn, config.targetGroupArn],
+      }),
+    );
     safetyNet.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'RegisterTarget',
@@ -57,7 +63,13 @@ export class SafetyNet extends Construct {
       }),
     );
     lockTable.grant(safetyNet.fn, 'dynamodb:GetItem', 'dynamodb:DeleteItem');
-    safetyNet.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadExecutions', actions: ['states:DescribeExecution'], resources: [gameDay.executionArnPattern] }));
+    safetyNet.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadExecutions',
+        actions: ['states:DescribeExecution'],
+        resources: [gameDay.executionArnPattern],
+      }),
+    );
 
     this.deadLetterQueue = deadLetterQueue(this, 'Dlq');
     new events.Rule(this, 'Rule', {
@@ -67,7 +79,13 @@ export class SafetyNet extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         detail: { status: ['ABORTED', 'TIMED_OUT', 'FAILED'], stateMachineArn: [stateMachine.stateMachineArn] },
       },
-      targets: [new eventTargets.LambdaFunction(safetyNet.fn, { retryAttempts: SAFETY_NET_RETRY_ATTEMPTS, maxEventAge: SAFETY_NET_MAX_EVENT_AGE, deadLetterQueue: this.deadLetterQueue })],
+      targets: [
+        new eventTargets.LambdaFunction(safetyNet.fn, {
+          retryAttempts: SAFETY_NET_RETRY_ATTEMPTS,
+          maxEventAge: SAFETY_NET_MAX_EVENT_AGE,
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      ],
     });
   }
 }

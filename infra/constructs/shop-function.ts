@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 import { HouseFunction, houseSizing, REPO_ROOT } from './house-function';
 import { invalidPropsOf } from './invalid-props';
 
-
 /** The shop's Lambda entry: the same app module the local lab runs (`createShop`). */
 export const SHOP_LAMBDA_ENTRY = path.join(REPO_ROOT, 'shop', 'lambda.ts');
 
@@ -80,7 +79,10 @@ export class ShopFunction extends HouseFunction {
         securityGroups: [...props.securityGroups],
         allowPublicSubnet: false,
         paramsAndSecrets: props.secretsExtension
-          ? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { cacheEnabled: true, logLevel: lambda.ParamsAndSecretsLogLevel.WARN })
+          ? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+              cacheEnabled: true,
+              logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+            })
           : undefined,
       },
     });

@@ -9,11 +9,18 @@ import { HouseFunction, houseSizing, REPO_ROOT } from './house-function';
 import { invalidPropsOf } from './invalid-props';
 
 /** The step handlers, by the file name of their module in `steps/handlers/`. */
-export type StepKey = 'validate-input' | 'traffic' | 'tally-window' | 'verify-orders' | 'report' | 'safety-net' | 'schedule-start' | 'notify';
+export type StepKey =
+  | 'validate-input'
+  | 'traffic'
+  | 'tally-window'
+  | 'verify-orders'
+  | 'report'
+  | 'safety-net'
+  | 'schedule-start'
+  | 'notify';
 
 /** The environment variable a local runner reads to map a function to its handler module. */
 export const STEP_ENV_VAR = 'GAMEDAY_STEP';
-
 
 /** Where a step's handler module lives. */
 export function stepEntry(step: StepKey): string {
@@ -58,7 +65,10 @@ export class StepFunction extends HouseFunction {
       if (key === STEP_ENV_VAR) problems.push(`environment must not set ${STEP_ENV_VAR}: the step key sets it`);
     }
     for (const file of props.bundledFiles ?? []) {
-      if (!path.isAbsolute(file) || /["$`\\]/.test(file)) problems.push(`bundledFiles must be absolute paths without quotes, '$', '\\' or backticks (got ${JSON.stringify(file)})`);
+      if (!path.isAbsolute(file) || /["$`\\]/.test(file))
+        problems.push(
+          `bundledFiles must be absolute paths without quotes, '$', '\\' or backticks (got ${JSON.stringify(file)})`,
+        );
     }
     if (problems.length > 0) throw new InvalidStepFunctionProps(problems);
 
@@ -71,9 +81,15 @@ export class StepFunction extends HouseFunction {
       roleDescription: `GameDay ${props.step} step`,
       environment: { ...props.environment, [STEP_ENV_VAR]: props.step },
       logRetention: props.logRetention,
-      commandHooks: props.bundledFiles && props.bundledFiles.length > 0 ? copyAfterBundling(props.bundledFiles) : undefined,
+      commandHooks:
+        props.bundledFiles && props.bundledFiles.length > 0 ? copyAfterBundling(props.bundledFiles) : undefined,
       placement: props.secretsExtension
-        ? { paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, { cacheEnabled: true, logLevel: lambda.ParamsAndSecretsLogLevel.WARN }) }
+        ? {
+            paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(
+              lambda.ParamsAndSecretsVersions.V1_0_103,
+              { cacheEnabled: true, logLevel: lambda.ParamsAndSecretsLogLevel.WARN },
+            ),
+          }
         : undefined,
     });
     this.fn = this.houseFunction;

@@ -28,13 +28,22 @@ const ANY_IN_ONE_PERIOD = {
 } as const;
 
 /** An hourly sum of runs: `expression` over `usingMetrics`, each summed by the hour. */
-function hourlyRuns(expression: string, usingMetrics: Record<string, cloudwatch.IMetric>, label: string): cloudwatch.MathExpression {
+function hourlyRuns(
+  expression: string,
+  usingMetrics: Record<string, cloudwatch.IMetric>,
+  label: string,
+): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({ expression, usingMetrics, label, period: Duration.hours(1) });
 }
 
 /** The hourly count of runs that published each of these Run<Verdict> metrics, keyed by the name the expression uses. */
-function hourlyVerdicts(metrics: GameDayMetricFactory, verdicts: Record<string, MetricName>): Record<string, cloudwatch.IMetric> {
-  return Object.fromEntries(Object.entries(verdicts).map(([key, metric]) => [key, metrics.runSummary(metric, { period: Duration.hours(1) })]));
+function hourlyVerdicts(
+  metrics: GameDayMetricFactory,
+  verdicts: Record<string, MetricName>,
+): Record<string, cloudwatch.IMetric> {
+  return Object.fromEntries(
+    Object.entries(verdicts).map(([key, metric]) => [key, metrics.runSummary(metric, { period: Duration.hours(1) })]),
+  );
 }
 
 /** CloudWatch evaluates at most 7 days of data for one alarm. */
@@ -46,7 +55,8 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
     {
       id: 'RunNotPassed',
       severity: 'critical',
-      description: 'A GameDay ended failed or inconclusive: the hypothesis did not hold, or the fault never bit. Read the run report.',
+      description:
+        'A GameDay ended failed or inconclusive: the hypothesis did not hold, or the fault never bit. Read the run report.',
       metric: (m) =>
         hourlyRuns(
           'FILL(failed, 0) + FILL(inconclusive, 0)',
@@ -69,7 +79,11 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
             failed: m.executions('Failed', Duration.hours(1)),
             aborted: m.executions('Aborted', Duration.hours(1)),
             timedOut: m.executions('TimedOut', Duration.hours(1)),
-            ...hourlyVerdicts(m, { verdictFailed: MetricNames.RunFailed, verdictInconclusive: MetricNames.RunInconclusive, verdictAborted: MetricNames.RunAborted }),
+            ...hourlyVerdicts(m, {
+              verdictFailed: MetricNames.RunFailed,
+              verdictInconclusive: MetricNames.RunInconclusive,
+              verdictAborted: MetricNames.RunAborted,
+            }),
           },
           'runs that ended without a verdict',
         ),
@@ -78,7 +92,8 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
     {
       id: 'ScheduleDeliveryFailed',
       severity: 'warning',
-      description: "A scheduled GameDay start (or reconciler call) could not be delivered and landed in the scheduler's dead-letter queue.",
+      description:
+        "A scheduled GameDay start (or reconciler call) could not be delivered and landed in the scheduler's dead-letter queue.",
       metric: (m) => m.queueMessages('scheduleDlq'),
       ...ANY_IN_ONE_PERIOD,
     },

@@ -32,7 +32,10 @@ export class GameDayMetricFactory {
   constructor(readonly sources: GameDayMetricSources) {}
 
   /** A per-run verdict metric (the ones an alarm reads): one datum per run, summed over `period`. */
-  runSummary(name: MetricName, options: { period?: Duration; statistic?: string; label?: string } = {}): cloudwatch.Metric {
+  runSummary(
+    name: MetricName,
+    options: { period?: Duration; statistic?: string; label?: string } = {},
+  ): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.sources.namespace,
       metricName: name,
@@ -44,11 +47,26 @@ export class GameDayMetricFactory {
 
   /** Messages of a queue (visible or in flight), the Maximum per minute. */
   queueMessages(queue: 'orders' | 'dlq' | 'scheduleDlq', state: 'visible' | 'inFlight' = 'visible'): cloudwatch.Metric {
-    const queueName = { orders: this.sources.orderQueueName, dlq: this.sources.dlqName, scheduleDlq: this.sources.scheduleDlqName }[queue];
-    if (queueName === undefined) throw new MissingMetricSource(`no ${queue === 'orders' ? 'order queue' : 'DLQ'} is configured, so it has no metrics`);
-    const metricName = state === 'visible' ? 'ApproximateNumberOfMessagesVisible' : 'ApproximateNumberOfMessagesNotVisible';
+    const queueName = {
+      orders: this.sources.orderQueueName,
+      dlq: this.sources.dlqName,
+      scheduleDlq: this.sources.scheduleDlqName,
+    }[queue];
+    if (queueName === undefined)
+      throw new MissingMetricSource(
+        `no ${queue === 'orders' ? 'order queue' : 'DLQ'} is configured, so it has no metrics`,
+      );
+    const metricName =
+      state === 'visible' ? 'ApproximateNumberOfMessagesVisible' : 'ApproximateNumberOfMessagesNotVisible';
     const label = `${{ orders: 'order queue', dlq: 'DLQ', scheduleDlq: 'schedule DLQ' }[queue]} ${state === 'visible' ? 'visible' : 'in flight'}`;
-    return new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1), label });
+    return new cloudwatch.Metric({
+      namespace: 'AWS/SQS',
+      metricName,
+      dimensionsMap: { QueueName: queueName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(1),
+      label,
+    });
   }
 
   /** RDS Proxy connections: from clients to the proxy, and from the proxy to the database. */

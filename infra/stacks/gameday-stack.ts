@@ -26,14 +26,20 @@ export interface GameDayStackProps extends StackProps {
 export const NAG_ACKNOWLEDGEMENTS = Object.freeze({
   stateMachineLogDelivery:
     'Step Functions log delivery (logs:CreateLogDelivery, logs:DescribeResourcePolicies, ...) and X-Ray (xray:PutTraceSegments, ...) support no resource-level permissions; CDK grants them on "*" as AWS documents.',
-  putMetricData: 'cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition instead.',
-  lambdaInvokeVersions: 'The state machine and the schedules may invoke any version of these exact functions ("<function ARN>:*" is CDK\'s grant for qualified invokes); no other function is reachable.',
-  executionArns: 'Executions of this one state machine are only known by name at run time; the grant is limited to "execution:<this state machine>:*".',
-  dlqWithoutDlq: 'This queue is itself the dead-letter queue of an EventBridge or Scheduler target; a dead-letter queue of its own would have nothing to catch.',
-  pinnedRuntime: 'The step functions pin Node.js 22 on purpose: the runtime changes only with a tested upgrade, not with the CDK version.',
+  putMetricData:
+    'cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition instead.',
+  lambdaInvokeVersions:
+    'The state machine and the schedules may invoke any version of these exact functions ("<function ARN>:*" is CDK\'s grant for qualified invokes); no other function is reachable.',
+  executionArns:
+    'Executions of this one state machine are only known by name at run time; the grant is limited to "execution:<this state machine>:*".',
+  dlqWithoutDlq:
+    'This queue is itself the dead-letter queue of an EventBridge or Scheduler target; a dead-letter queue of its own would have nothing to catch.',
+  pinnedRuntime:
+    'The step functions pin Node.js 22 on purpose: the runtime changes only with a tested upgrade, not with the CDK version.',
   dbInstances:
     'RDS may check the writer instance ("db") on (De)registerDBProxyTargets; the GameDay does not know the instance ids, so it names the account\'s instances, and a Deny without the allow tag keeps the deregister to tagged ones (register stays untagged so a rollback always restores).',
-  shopInvoke: 'The traffic and verify-orders steps call every route of the shop on every stage of its one API ("<api id>/*"); no other API is reachable.',
+  shopInvoke:
+    'The traffic and verify-orders steps call every route of the shop on every stage of its one API ("<api id>/*"); no other API is reachable.',
 });
 
 /**
@@ -59,7 +65,11 @@ export class GameDayStack extends Stack {
     const config = validateGameDayConfig(props.config);
     const region = regionOfArn(config.proxyArn);
     // Region only, never an account: synthesis stays offline. The target's region is the only one that works.
-    super(scope, id, { description: 'GameDay: chaos experiment on the database behind RDS Proxy', ...props, env: props.env ?? (region ? { region } : undefined) });
+    super(scope, id, {
+      description: 'GameDay: chaos experiment on the database behind RDS Proxy',
+      ...props,
+      env: props.env ?? (region ? { region } : undefined),
+    });
     this.config = config;
 
     const lockTable = new dynamodb.Table(this, 'LockTable', {
@@ -75,12 +85,23 @@ export class GameDayStack extends Stack {
 
     const reportArchive = new ReportArchive(this, 'Reports');
     this.reportArchive = reportArchive;
-    const steps = new GameDaySteps(this, 'Steps', { config, lockTable, reportArchive, shopInvokeAcknowledgement: NAG_ACKNOWLEDGEMENTS.shopInvoke });
+    const steps = new GameDaySteps(this, 'Steps', {
+      config,
+      lockTable,
+      reportArchive,
+      shopInvokeAcknowledgement: NAG_ACKNOWLEDGEMENTS.shopInvoke,
+    });
 
     const gameDay = new GameDayStateMachine(this, 'GameDay', {
       config,
       lockTable,
-      steps: { validateInput: steps.validateInput.fn, traffic: { small: steps.traffic.small.fn, large: steps.traffic.large.fn }, tallyWindow: steps.tallyWindow.fn, verifyOrders: steps.verifyOrders.fn, report: steps.report.fn },
+      steps: {
+        validateInput: steps.validateInput.fn,
+        traffic: { small: steps.traffic.small.fn, large: steps.traffic.large.fn },
+        tallyWindow: steps.tallyWindow.fn,
+        verifyOrders: steps.verifyOrders.fn,
+        report: steps.report.fn,
+      },
     });
     this.gameDay = gameDay;
     const stateMachine = gameDay.stateMachine;
@@ -93,7 +114,10 @@ export class GameDayStack extends Stack {
     this.scheduleStart = schedules.scheduleStart;
     this.schedule = schedules.schedule;
 
-    new CfnOutput(this, 'StateMachineArn', { value: stateMachine.stateMachineArn, description: 'The GameDay state machine' });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: stateMachine.stateMachineArn,
+      description: 'The GameDay state machine',
+    });
     new CfnOutput(this, 'LockTableName', { value: lockTable.tableName, description: 'The GameDay run lock' });
 
     this.notifications = new GameDayNotifications(this, 'Notifications', {
@@ -106,7 +130,10 @@ export class GameDayStack extends Stack {
       metricNamespace: config.metricNamespace,
       deadLetterQueue: safetyNet.deadLetterQueue,
     });
-    new CfnOutput(this, 'NotificationTopicArn', { value: this.notifications.topic.topicArn, description: 'Every finished run and every GameDay alarm is announced here' });
+    new CfnOutput(this, 'NotificationTopicArn', {
+      value: this.notifications.topic.topicArn,
+      description: 'Every finished run and every GameDay alarm is announced here',
+    });
 
     this.dashboard = new GameDayDashboard(this, 'Dashboard', {
       alarmActions: [new cloudwatchActions.SnsAction(this.notifications.topic)],
@@ -116,9 +143,18 @@ export class GameDayStack extends Stack {
       scheduleDlqName: schedules.deadLetterQueue.queueName,
       runLogGroup: gameDay.runLogGroup,
     });
-    new CfnOutput(this, 'ReportBucketName', { value: reportArchive.bucket.bucketName, description: 'Run reports: runs/<runId>/report.json and .html' });
-    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The GameDay dashboard' });
-    new CfnOutput(this, 'ScheduleName', { value: this.schedule.scheduleName, description: 'The recurring GameDay schedule (default group)' });
+    new CfnOutput(this, 'ReportBucketName', {
+      value: reportArchive.bucket.bucketName,
+      description: 'Run reports: runs/<runId>/report.json and .html',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.dashboard.dashboard.dashboardName,
+      description: 'The GameDay dashboard',
+    });
+    new CfnOutput(this, 'ScheduleName', {
+      value: this.schedule.scheduleName,
+      description: 'The recurring GameDay schedule (default group)',
+    });
 
     this.acknowledgeNagFindings({
       invokedBySteps: steps.all,
@@ -139,13 +175,29 @@ export class GameDayStack extends Stack {
     deadLetterQueues: readonly sqs.IQueue[];
   }): void {
     const stateMachineRole = this.gameDay.role;
-    acknowledgeRule(stateMachineRole, 'AwsSolutions-IAM5[Resource::*]', `${NAG_ACKNOWLEDGEMENTS.stateMachineLogDelivery} ${NAG_ACKNOWLEDGEMENTS.putMetricData}`);
-    for (const step of parts.invokedBySteps) acknowledgeWildcardResource(stateMachineRole, `${step.fn.functionArn}:*`, NAG_ACKNOWLEDGEMENTS.lambdaInvokeVersions);
+    acknowledgeRule(
+      stateMachineRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      `${NAG_ACKNOWLEDGEMENTS.stateMachineLogDelivery} ${NAG_ACKNOWLEDGEMENTS.putMetricData}`,
+    );
+    for (const step of parts.invokedBySteps)
+      acknowledgeWildcardResource(
+        stateMachineRole,
+        `${step.fn.functionArn}:*`,
+        NAG_ACKNOWLEDGEMENTS.lambdaInvokeVersions,
+      );
     acknowledgeWildcardResource(stateMachineRole, this.gameDay.dbInstancesArn, NAG_ACKNOWLEDGEMENTS.dbInstances);
     acknowledgeWildcardResource(this.safetyNet.role, this.gameDay.dbInstancesArn, NAG_ACKNOWLEDGEMENTS.dbInstances);
-    for (const step of parts.scheduledFunctions) acknowledgeWildcardResource(parts.schedulerRole, `${step.fn.functionArn}:*`, NAG_ACKNOWLEDGEMENTS.lambdaInvokeVersions);
-    for (const step of parts.executionReaders) acknowledgeWildcardResource(step.role, this.gameDay.executionArnPattern, NAG_ACKNOWLEDGEMENTS.executionArns);
+    for (const step of parts.scheduledFunctions)
+      acknowledgeWildcardResource(
+        parts.schedulerRole,
+        `${step.fn.functionArn}:*`,
+        NAG_ACKNOWLEDGEMENTS.lambdaInvokeVersions,
+      );
+    for (const step of parts.executionReaders)
+      acknowledgeWildcardResource(step.role, this.gameDay.executionArnPattern, NAG_ACKNOWLEDGEMENTS.executionArns);
     for (const step of parts.functions) acknowledgeRule(step, 'AwsSolutions-L1', NAG_ACKNOWLEDGEMENTS.pinnedRuntime);
-    for (const queue of parts.deadLetterQueues) acknowledgeRule(queue, 'AwsSolutions-SQS3', NAG_ACKNOWLEDGEMENTS.dlqWithoutDlq);
+    for (const queue of parts.deadLetterQueues)
+      acknowledgeRule(queue, 'AwsSolutions-SQS3', NAG_ACKNOWLEDGEMENTS.dlqWithoutDlq);
   }
 }

@@ -72,10 +72,12 @@ export type ShopLabTarget = Pick<
 export const SHOP_LAB_NAG_ACKNOWLEDGEMENTS = Object.freeze({
   vpcAccessPolicy:
     'The shop functions run in the VPC. AWSLambdaVPCAccessExecutionRole grants ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DescribeSubnets, DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses on "*", which Lambda needs to attach a function to the VPC, and logs:CreateLogGroup, CreateLogStream and PutLogEvents on every log group, more than the inline grant on the function\'s own log group; it is accepted as the policy AWS maintains for exactly this.',
-  pinnedRuntime: 'The shop functions pin Node.js 22 on purpose: the runtime changes only with a tested upgrade, not with the CDK version.',
+  pinnedRuntime:
+    'The shop functions pin Node.js 22 on purpose: the runtime changes only with a tested upgrade, not with the CDK version.',
   secretRotation:
-    'The lab\'s database secrets are not rotated. The network path exists (the Secrets Manager endpoint), but single-user rotation changes the password before the secret, and a connection opened in between fails: a database fault during a GameDay that the experiment did not inject. The lab lives for a GameDay and is destroyed after it.',
-  deletionProtection: 'The lab is built to be torn down with "cdk destroy" and leave nothing billing; deletion protection would keep the cluster alive.',
+    "The lab's database secrets are not rotated. The network path exists (the Secrets Manager endpoint), but single-user rotation changes the password before the secret, and a connection opened in between fails: a database fault during a GameDay that the experiment did not inject. The lab lives for a GameDay and is destroyed after it.",
+  deletionProtection:
+    'The lab is built to be torn down with "cdk destroy" and leave nothing billing; deletion protection would keep the cluster alive.',
   frameworkPolicy:
     'The custom resource framework function is CDK\'s own: AWSLambdaBasicExecutionRole lets it write its logs, and "<schema setup function ARN>:*" lets it invoke any version of that one function.',
 });
@@ -107,13 +109,20 @@ export class ShopLabStack extends Stack {
   readonly worker?: ShopFunction;
 
   constructor(scope: Construct, id: string, props: ShopLabStackProps = {}) {
-    super(scope, id, { description: 'Chaos Shop lab: Aurora PostgreSQL behind RDS Proxy, the shop on Lambda, its queue, cache and worker', ...props });
+    super(scope, id, {
+      description:
+        'Chaos Shop lab: Aurora PostgreSQL behind RDS Proxy, the shop on Lambda, its queue, cache and worker',
+      ...props,
+    });
     const enableDegradation = props.enableDegradation ?? true;
     const allowTag = props.allowTag ?? DEFAULT_ALLOW_TAG;
     const minCapacity = props.databaseMinCapacity ?? SHOP_LAB_DEFAULTS.databaseMinCapacity;
     const maxCapacity = props.databaseMaxCapacity ?? SHOP_LAB_DEFAULTS.databaseMaxCapacity;
     const problems: string[] = [];
-    for (const [key, value] of [['databaseMinCapacity', minCapacity], ['databaseMaxCapacity', maxCapacity]] as const) {
+    for (const [key, value] of [
+      ['databaseMinCapacity', minCapacity],
+      ['databaseMaxCapacity', maxCapacity],
+    ] as const) {
       if (!Token.isUnresolved(value) && (value < MIN_ACU || value > MAX_ACU || !Number.isInteger(value * 2))) {
         problems.push(`${key} must be from ${MIN_ACU} to ${MAX_ACU} ACUs in steps of 0.5 (got ${value})`);
       }
@@ -121,7 +130,8 @@ export class ShopLabStack extends Stack {
     if (!Token.isUnresolved(minCapacity) && !Token.isUnresolved(maxCapacity) && minCapacity > maxCapacity) {
       problems.push(`databaseMinCapacity (${minCapacity}) must not exceed databaseMaxCapacity (${maxCapacity})`);
     }
-    if (allowTag.key === '' || allowTag.key.startsWith('aws:')) problems.push(`allowTag.key must be a tag key not starting with "aws:" (got ${JSON.stringify(allowTag.key)})`);
+    if (allowTag.key === '' || allowTag.key.startsWith('aws:'))
+      problems.push(`allowTag.key must be a tag key not starting with "aws:" (got ${JSON.stringify(allowTag.key)})`);
     if (problems.length > 0) throw new InvalidShopLabProps(problems);
     this.enableDegradation = enableDegradation;
     const logRetention = SHOP_LAB_DEFAULTS.logRetention;
@@ -129,7 +139,13 @@ export class ShopLabStack extends Stack {
     const network = buildShopLabNetwork(this, logRetention);
     const { vpc, isolated, shopSecurityGroup, endpointSecurityGroup } = network;
     this.vpc = vpc;
-    const { cluster, masterSecret, appSecret, schemaSetup, provider, proxy, targetGroup } = buildShopLabDatabase(this, { network, minCapacity, maxCapacity, allowTag, logRetention });
+    const { cluster, masterSecret, appSecret, schemaSetup, provider, proxy, targetGroup } = buildShopLabDatabase(this, {
+      network,
+      minCapacity,
+      maxCapacity,
+      allowTag,
+      logRetention,
+    });
     this.cluster = cluster;
     this.masterSecret = masterSecret;
     this.appSecret = appSecret;
@@ -176,10 +192,20 @@ export class ShopLabStack extends Stack {
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
         removalPolicy: RemovalPolicy.DESTROY,
       });
-      const dynamoDbEndpoint = vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [isolated] });
+      const dynamoDbEndpoint = vpc.addGatewayEndpoint('DynamoDbEndpoint', {
+        service: ec2.GatewayVpcEndpointAwsService.DYNAMODB,
+        subnets: [isolated],
+      });
       // What the product cache does, on its table only.
-      dynamoDbEndpoint.addToPolicy(endpointStatement(this, ['dynamodb:Scan', 'dynamodb:BatchWriteItem'], [productCache.tableArn]));
-      const sqsEndpoint = vpc.addInterfaceEndpoint('SqsEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SQS, subnets: isolated, securityGroups: [endpointSecurityGroup], open: false });
+      dynamoDbEndpoint.addToPolicy(
+        endpointStatement(this, ['dynamodb:Scan', 'dynamodb:BatchWriteItem'], [productCache.tableArn]),
+      );
+      const sqsEndpoint = vpc.addInterfaceEndpoint('SqsEndpoint', {
+        service: ec2.InterfaceVpcEndpointAwsService.SQS,
+        subnets: isolated,
+        securityGroups: [endpointSecurityGroup],
+        open: false,
+      });
       // Only the shop's send goes through the VPC: the worker's event source polls and deletes from the Lambda service.
       sqsEndpoint.addToPolicy(endpointStatement(this, ['sqs:SendMessage'], [orderQueue.queueArn]));
       environment.ORDER_QUEUE_URL = orderQueue.queueUrl;
@@ -190,7 +216,13 @@ export class ShopLabStack extends Stack {
     this.productCache = productCache;
 
     // ---- the shop: one app module, the HTTP handler and the worker handler
-    const shopFunctionProps = { vpc, vpcSubnets: isolated, securityGroups: [shopSecurityGroup], environment, secretsExtension: true } as const;
+    const shopFunctionProps = {
+      vpc,
+      vpcSubnets: isolated,
+      securityGroups: [shopSecurityGroup],
+      environment,
+      secretsExtension: true,
+    } as const;
     const shop = new ShopFunction(this, 'Shop', {
       ...shopFunctionProps,
       handler: 'handler',
@@ -212,12 +244,17 @@ export class ShopLabStack extends Stack {
         memorySize: SHOP_LAB_DEFAULTS.shopMemoryMb,
       });
       appSecret.grantRead(worker.role);
-      worker.fn.addEventSource(new SqsEventSource(orderQueue, { batchSize: SHOP_LAB_DEFAULTS.workerBatchSize, reportBatchItemFailures: true }));
+      worker.fn.addEventSource(
+        new SqsEventSource(orderQueue, { batchSize: SHOP_LAB_DEFAULTS.workerBatchSize, reportBatchItemFailures: true }),
+      );
       this.worker = worker;
       shopFunctions.push(worker);
     }
 
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const api = new apigwv2.HttpApi(this, 'Api', {
       description: 'Chaos Shop',
       createDefaultStage: false,
@@ -230,18 +267,36 @@ export class ShopLabStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: SHOP_LAB_DEFAULTS.apiRateLimitPerSecond, burstLimit: SHOP_LAB_DEFAULTS.apiBurstLimit },
-      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: apigw.AccessLogFormat.jsonWithStandardFields() },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: apigw.AccessLogFormat.jsonWithStandardFields(),
+      },
     });
     this.api = api;
     this.shopUrl = stage.url;
 
-    new CfnOutput(this, 'ShopUrl', { value: this.shopUrl, description: 'The Chaos Shop (requests must be SigV4-signed for execute-api)' });
-    new CfnOutput(this, 'ProxyName', { value: proxy.dbProxyName, description: 'The RDS Proxy in front of the shop database' });
+    new CfnOutput(this, 'ShopUrl', {
+      value: this.shopUrl,
+      description: 'The Chaos Shop (requests must be SigV4-signed for execute-api)',
+    });
+    new CfnOutput(this, 'ProxyName', {
+      value: proxy.dbProxyName,
+      description: 'The RDS Proxy in front of the shop database',
+    });
     new CfnOutput(this, 'ProxyArn', { value: proxy.dbProxyArn, description: 'The RDS Proxy ARN' });
-    new CfnOutput(this, 'TargetGroupArn', { value: this.targetGroup.attrTargetGroupArn, description: 'The proxy default target group ARN' });
-    new CfnOutput(this, 'DbClusterIdentifier', { value: cluster.clusterIdentifier, description: 'The Aurora cluster behind the proxy' });
+    new CfnOutput(this, 'TargetGroupArn', {
+      value: this.targetGroup.attrTargetGroupArn,
+      description: 'The proxy default target group ARN',
+    });
+    new CfnOutput(this, 'DbClusterIdentifier', {
+      value: cluster.clusterIdentifier,
+      description: 'The Aurora cluster behind the proxy',
+    });
     if (orderQueue && dlq) {
-      new CfnOutput(this, 'OrderQueueUrl', { value: orderQueue.queueUrl, description: 'The order queue (write buffer)' });
+      new CfnOutput(this, 'OrderQueueUrl', {
+        value: orderQueue.queueUrl,
+        description: 'The order queue (write buffer)',
+      });
       new CfnOutput(this, 'DlqUrl', { value: dlq.queueUrl, description: 'The order queue DLQ' });
     }
 
@@ -275,19 +330,31 @@ export class ShopLabStack extends Stack {
       shopUrl: this.shopUrl,
       // Every stage and route of this one API. The id is imported by name (exportValue), so the GameDay
       // can spell the resource in its cdk-nag acknowledgement before references are resolved.
-      shopAuth: { type: 'iam', executeApiArn: `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.exportValue(this.api.apiId)}/*` },
+      shopAuth: {
+        type: 'iam',
+        executeApiArn: `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${this.exportValue(this.api.apiId)}/*`,
+      },
       // The queues exist in one build only, so the GameDay names them rather than importing them: an
       // export that a build switch removes while the deployed GameDay imports it makes CloudFormation
       // refuse the lab's update. Their names are fixed, so the URL and ARN are known without a reference.
       ...(this.orderQueue && this.deadLetterQueue
-        ? { orderQueueUrl: this.queueUrlOf('orders'), orderQueueArn: this.queueArnOf('orders'), dlqUrl: this.queueUrlOf('dlq'), dlqArn: this.queueArnOf('dlq') }
+        ? {
+            orderQueueUrl: this.queueUrlOf('orders'),
+            orderQueueArn: this.queueArnOf('orders'),
+            dlqUrl: this.queueUrlOf('dlq'),
+            dlqArn: this.queueArnOf('dlq'),
+          }
         : {}),
     };
   }
 
   private acknowledgeNagFindings(functions: ShopFunction[], provider: cr.Provider): void {
     for (const fn of functions) {
-      acknowledgeRule(fn.role, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.vpcAccessPolicy);
+      acknowledgeRule(
+        fn.role,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        SHOP_LAB_NAG_ACKNOWLEDGEMENTS.vpcAccessPolicy,
+      );
       acknowledgeRule(fn, 'AwsSolutions-L1', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.pinnedRuntime);
     }
     // The generated master secret is a child of the cluster; the shop's secret is its own construct.
@@ -295,7 +362,15 @@ export class ShopLabStack extends Stack {
     acknowledgeRule(this.appSecret, 'AwsSolutions-SMG4', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.secretRotation);
     acknowledgeRule(this.cluster, 'AwsSolutions-RDS10', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.deletionProtection);
     // CDK's own custom resource framework function: its log writing and its invoke of the setup's versions.
-    acknowledgeRule(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', SHOP_LAB_NAG_ACKNOWLEDGEMENTS.frameworkPolicy);
-    acknowledgeWildcardResource(provider, `${provider.onEventHandler.functionArn}:*`, SHOP_LAB_NAG_ACKNOWLEDGEMENTS.frameworkPolicy);
+    acknowledgeRule(
+      provider,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      SHOP_LAB_NAG_ACKNOWLEDGEMENTS.frameworkPolicy,
+    );
+    acknowledgeWildcardResource(
+      provider,
+      `${provider.onEventHandler.functionArn}:*`,
+      SHOP_LAB_NAG_ACKNOWLEDGEMENTS.frameworkPolicy,
+    );
   }
 }

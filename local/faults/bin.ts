@@ -35,16 +35,27 @@ async function main(argv: string[]): Promise<number> {
   const result = await runFaultMatrix(cases, { onCase: (c) => console.log(formatCase(c)) });
   if (options.json) {
     const json = {
-      cases: result.cases.map(({ name, targetRegisteredAtEnd, ordersLost, ordersDuplicated, verdict, expectedVerdict, passed, problems }) => ({
-        name,
-        targetRegisteredAtEnd,
-        ordersLost,
-        ordersDuplicated,
-        verdict,
-        expectedVerdict,
-        passed,
-        problems,
-      })),
+      cases: result.cases.map(
+        ({
+          name,
+          targetRegisteredAtEnd,
+          ordersLost,
+          ordersDuplicated,
+          verdict,
+          expectedVerdict,
+          passed,
+          problems,
+        }) => ({
+          name,
+          targetRegisteredAtEnd,
+          ordersLost,
+          ordersDuplicated,
+          verdict,
+          expectedVerdict,
+          passed,
+          problems,
+        }),
+      ),
       passed: result.passed,
       failed: result.failed,
     };

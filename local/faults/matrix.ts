@@ -144,7 +144,10 @@ export async function startFaultLab(options: LabOptions = {}): Promise<FaultLab>
 }
 
 /** Runs the cases in order, each to its end state, and says which held. */
-export async function runFaultMatrix(cases: readonly FaultCase[], options: FaultMatrixOptions = {}): Promise<MatrixResult> {
+export async function runFaultMatrix(
+  cases: readonly FaultCase[],
+  options: FaultMatrixOptions = {},
+): Promise<MatrixResult> {
   const results: CaseResult[] = [];
   let shared: FaultLab | undefined;
   try {
@@ -152,7 +155,9 @@ export async function runFaultMatrix(cases: readonly FaultCase[], options: Fault
       let own: FaultLab | undefined;
       let result: CaseResult;
       try {
-        const env = faultCase.labOptions ? (own = await startFaultLab(faultCase.labOptions)) : (shared ??= await startFaultLab());
+        const env = faultCase.labOptions
+          ? (own = await startFaultLab(faultCase.labOptions))
+          : (shared ??= await startFaultLab());
         result = await runCase(env, faultCase, options);
       } catch (error) {
         result = errorResult(faultCase, error, 0);
@@ -170,7 +175,11 @@ export async function runFaultMatrix(cases: readonly FaultCase[], options: Fault
 }
 
 /** A case's whole cycle on a lab: run it, read the end state, count the orders, tidy up for the next. */
-export async function runCase(env: FaultLab, faultCase: FaultCase, options: FaultMatrixOptions = {}): Promise<CaseResult> {
+export async function runCase(
+  env: FaultLab,
+  faultCase: FaultCase,
+  options: FaultMatrixOptions = {},
+): Promise<CaseResult> {
   const started = Date.now();
   const { lab } = env;
   const mark = env.ledger.size;
@@ -236,16 +245,27 @@ export async function runCase(env: FaultLab, faultCase: FaultCase, options: Faul
   // The case has failed already; a person would register the target now, and so can the order count that follows.
   if (!targetRegisteredAtEnd && lab.proxy.state === 'DEREGISTERED') lab.proxy.register();
   if (faultCase.expectsDlq) await redriveDlq(lab);
-  if (!(await waitDrained(lab, 90_000))) problems.push('the order queue and DLQ did not drain within 90 s after the run');
-  const truth = await orderTruth(lab.database.url, env.ledger.entries(mark), { initialStock: env.initialStock, driftBefore });
-  if (truth.lost > 0) problems.push(`orders accepted but not recorded: ${truth.lostOrderIds.slice(0, 5).join(', ')}${truth.lost > 5 ? ', ...' : ''}`);
+  if (!(await waitDrained(lab, 90_000)))
+    problems.push('the order queue and DLQ did not drain within 90 s after the run');
+  const truth = await orderTruth(lab.database.url, env.ledger.entries(mark), {
+    initialStock: env.initialStock,
+    driftBefore,
+  });
+  if (truth.lost > 0)
+    problems.push(
+      `orders accepted but not recorded: ${truth.lostOrderIds.slice(0, 5).join(', ')}${truth.lost > 5 ? ', ...' : ''}`,
+    );
   // A report's own count of lost orders counts too, except the ones it found waiting in the DLQ of a case that expects them there.
-  const reportLost = outcome.reports.reduce((sum, r) => sum + (faultCase.expectsDlq ? Math.max(0, (r.orders.lost ?? 0) - r.queue.dlq) : (r.orders.lost ?? 0)), 0);
+  const reportLost = outcome.reports.reduce(
+    (sum, r) => sum + (faultCase.expectsDlq ? Math.max(0, (r.orders.lost ?? 0) - r.queue.dlq) : (r.orders.lost ?? 0)),
+    0,
+  );
   const reportDuplicated = outcome.reports.reduce((sum, r) => sum + (r.orders.duplicated ?? 0), 0);
   const ordersLost = Math.max(truth.lost, reportLost);
   const ordersDuplicated = Math.max(truth.duplicated, reportDuplicated);
   if (!targetRegisteredAtEnd) problems.push('the proxy target was not registered and AVAILABLE at the end');
-  if (outcome.verdict !== faultCase.expectedVerdict) problems.push(`verdict ${outcome.verdict}, expected ${faultCase.expectedVerdict}`);
+  if (outcome.verdict !== faultCase.expectedVerdict)
+    problems.push(`verdict ${outcome.verdict}, expected ${faultCase.expectedVerdict}`);
   await restoreLab(env);
   return {
     name: faultCase.name,
@@ -254,7 +274,12 @@ export async function runCase(env: FaultLab, faultCase: FaultCase, options: Faul
     ordersDuplicated,
     verdict: outcome.verdict,
     expectedVerdict: faultCase.expectedVerdict,
-    passed: targetRegisteredAtEnd && ordersLost === 0 && ordersDuplicated === 0 && outcome.verdict === faultCase.expectedVerdict && problems.length === 0,
+    passed:
+      targetRegisteredAtEnd &&
+      ordersLost === 0 &&
+      ordersDuplicated === 0 &&
+      outcome.verdict === faultCase.expectedVerdict &&
+      problems.length === 0,
     problems,
     wallMs: Date.now() - started,
   };
@@ -286,7 +311,10 @@ export async function waitDrained(lab: Lab, capMs: number): Promise<boolean> {
   let zeroReadings = 0;
   const deadline = Date.now() + capMs;
   while (zeroReadings < 3 && Date.now() < deadline) {
-    const [queue, dlq] = await Promise.all([lab.queues.depth(lab.queues.queueUrl), lab.queues.depth(lab.queues.dlqUrl)]);
+    const [queue, dlq] = await Promise.all([
+      lab.queues.depth(lab.queues.queueUrl),
+      lab.queues.depth(lab.queues.dlqUrl),
+    ]);
     const total = queue.visible + queue.inFlight + queue.delayed + dlq.visible + dlq.inFlight + dlq.delayed;
     zeroReadings = total === 0 ? zeroReadings + 1 : 0;
     if (zeroReadings < 3) await sleep(500);
@@ -310,7 +338,9 @@ export async function redriveDlq(lab: Lab, capMs = 60_000): Promise<number> {
   while (Date.now() < deadline) {
     const dlq = await lab.queues.depth(dlqUrl);
     if (dlq.visible + dlq.inFlight + dlq.delayed === 0) break;
-    const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
     for (const message of Messages) {
       await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message.Body ?? '' }));
       await client.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }));

@@ -90,7 +90,9 @@ export class OrderLedger {
 function parseOrder(body: Buffer): { orderId: string; runId: string | null } | null {
   try {
     const parsed = JSON.parse(body.toString('utf8')) as { orderId?: unknown; runId?: unknown };
-    return typeof parsed.orderId === 'string' ? { orderId: parsed.orderId, runId: typeof parsed.runId === 'string' ? parsed.runId : null } : null;
+    return typeof parsed.orderId === 'string'
+      ? { orderId: parsed.orderId, runId: typeof parsed.runId === 'string' ? parsed.runId : null }
+      : null;
   } catch {
     return null;
   }
@@ -99,8 +101,12 @@ function parseOrder(body: Buffer): { orderId: string; runId: string | null } | n
 /** Stock taken from the products beyond what the committed orders account for (0 when every order moved stock once). */
 export async function stockDrift(databaseUrl: string, initialStock: number): Promise<number> {
   return withClient(databaseUrl, async (db) => {
-    const taken = await db.query<{ n: string }>('SELECT coalesce(sum($1::int - stock), 0)::text AS n FROM products', [initialStock]);
-    const committed = await db.query<{ n: string }>("SELECT coalesce(sum(quantity), 0)::text AS n FROM orders WHERE status = 'committed'");
+    const taken = await db.query<{ n: string }>('SELECT coalesce(sum($1::int - stock), 0)::text AS n FROM products', [
+      initialStock,
+    ]);
+    const committed = await db.query<{ n: string }>(
+      "SELECT coalesce(sum(quantity), 0)::text AS n FROM orders WHERE status = 'committed'",
+    );
     return Number(taken.rows[0].n) - Number(committed.rows[0].n);
   });
 }
@@ -109,17 +115,32 @@ export async function stockDrift(databaseUrl: string, initialStock: number): Pro
  * Checks the ledger's orders against the order rows: every accepted order recorded exactly once.
  * `driftBefore` is {@link stockDrift} before the orders were sent, so only this batch's excess counts.
  */
-export async function orderTruth(databaseUrl: string, entries: readonly LedgerEntry[], options: { initialStock: number; driftBefore: number }): Promise<OrderTruth> {
+export async function orderTruth(
+  databaseUrl: string,
+  entries: readonly LedgerEntry[],
+  options: { initialStock: number; driftBefore: number },
+): Promise<OrderTruth> {
   const sent = new Set(entries.map((e) => e.orderId));
   const accepted = new Map<string, number>();
-  for (const entry of entries) if (entry.status === 201 || entry.status === 202) accepted.set(entry.orderId, entry.status);
+  for (const entry of entries)
+    if (entry.status === 201 || entry.status === 202) accepted.set(entry.orderId, entry.status);
   const runIds = [...new Set(entries.map((e) => e.runId).filter((id): id is string => id !== null))];
   const { rows, ghosts } = await withClient(databaseUrl, async (db) => {
-    const found = await db.query<{ order_id: string; status: string }>('SELECT order_id, status FROM orders WHERE order_id = ANY($1::text[])', [[...sent]]);
-    const ofRuns = await db.query<{ order_id: string }>('SELECT order_id FROM orders WHERE run_id = ANY($1::text[])', [runIds]);
-    return { rows: new Map(found.rows.map((r) => [r.order_id, r.status])), ghosts: ofRuns.rows.filter((r) => !sent.has(r.order_id)).length };
+    const found = await db.query<{ order_id: string; status: string }>(
+      'SELECT order_id, status FROM orders WHERE order_id = ANY($1::text[])',
+      [[...sent]],
+    );
+    const ofRuns = await db.query<{ order_id: string }>('SELECT order_id FROM orders WHERE run_id = ANY($1::text[])', [
+      runIds,
+    ]);
+    return {
+      rows: new Map(found.rows.map((r) => [r.order_id, r.status])),
+      ghosts: ofRuns.rows.filter((r) => !sent.has(r.order_id)).length,
+    };
   });
-  const lostOrderIds = [...accepted].filter(([id, status]) => !rows.has(id) || (status === 201 && rows.get(id) !== 'committed')).map(([id]) => id);
+  const lostOrderIds = [...accepted]
+    .filter(([id, status]) => !rows.has(id) || (status === 201 && rows.get(id) !== 'committed'))
+    .map(([id]) => id);
   const drift = (await stockDrift(databaseUrl, options.initialStock)) - options.driftBefore;
   return {
     accepted: accepted.size,

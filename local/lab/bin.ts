@@ -7,7 +7,8 @@ import { startLab } from './lab';
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
   return n;
 }
 
@@ -33,10 +34,22 @@ async function main(): Promise<void> {
     .option('--breaker-recovery-seconds <s>', 'circuit breaker OPEN -> HALF_OPEN timeout', Number, 30)
     .showHelpAfterError();
   program.parse();
-  const opts = program.opts<{ port: number; controlPort: number; degradation: boolean; breakerRecoverySeconds: number }>();
+  const opts = program.opts<{
+    port: number;
+    controlPort: number;
+    degradation: boolean;
+    breakerRecoverySeconds: number;
+  }>();
 
-  console.log(`Starting the lab (${process.env.DATABASE_URL ? 'PostgreSQL server from DATABASE_URL' : 'embedded PGlite'})...`);
-  const lab = await startLab({ shopPort: opts.port, degradation: opts.degradation, breakerRecoveryTimeoutMs: opts.breakerRecoverySeconds * 1000, shopLogs: true });
+  console.log(
+    `Starting the lab (${process.env.DATABASE_URL ? 'PostgreSQL server from DATABASE_URL' : 'embedded PGlite'})...`,
+  );
+  const lab = await startLab({
+    shopPort: opts.port,
+    degradation: opts.degradation,
+    breakerRecoveryTimeoutMs: opts.breakerRecoverySeconds * 1000,
+    shopLogs: true,
+  });
   const control = serve({ fetch: createControlApp(lab).fetch, port: opts.controlPort, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => control.once('listening', () => resolve()));
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
@@ -47,7 +60,9 @@ async function main(): Promise<void> {
   console.log(`  curl ${lab.shopUrl}/products`);
   console.log(`  curl -X POST ${controlUrl}/proxy/deregister     # the database is gone`);
   console.log(`  curl ${lab.shopUrl}/products                    # source: "cache"`);
-  console.log(`  curl -X POST -H 'content-type: application/json' -d '{"productId":1,"quantity":1}' ${lab.shopUrl}/orders`);
+  console.log(
+    `  curl -X POST -H 'content-type: application/json' -d '{"productId":1,"quantity":1}' ${lab.shopUrl}/orders`,
+  );
   console.log(`  curl -X POST ${controlUrl}/proxy/register       # back; the worker drains the queue`);
   console.log(`  curl ${controlUrl}/queues`);
   console.log('Ctrl-C stops the lab.');

@@ -30,7 +30,10 @@ export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>)
   app.post('/proxy/register', (c) => moveTarget(c, () => lab.proxy.register(), ProxyTargetAlreadyRegistered));
 
   app.get('/queues', async (c) => {
-    const [queue, dlq] = await Promise.all([lab.queues.depth(lab.queues.queueUrl), lab.queues.depth(lab.queues.dlqUrl)]);
+    const [queue, dlq] = await Promise.all([
+      lab.queues.depth(lab.queues.queueUrl),
+      lab.queues.depth(lab.queues.dlqUrl),
+    ]);
     return c.json({ queue, dlq });
   });
 

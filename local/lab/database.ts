@@ -71,7 +71,8 @@ async function freshDataDir(root: string): Promise<string> {
   await mkdir(root, { recursive: true });
   for (const name of await readdir(root)) {
     const owner = Number(/^(\d+)-/.exec(name)?.[1]);
-    if (owner && owner !== process.pid && !processRuns(owner)) await rm(path.join(root, name), { recursive: true, force: true });
+    if (owner && owner !== process.pid && !processRuns(owner))
+      await rm(path.join(root, name), { recursive: true, force: true });
   }
   return mkdtemp(path.join(root, `${process.pid}-`));
 }
@@ -95,7 +96,11 @@ type PgliteClass = typeof import('@electric-sql/pglite').PGlite;
  * directory it leaves (before any schema or row) is dumped once per PGlite version and every later
  * lab starts from a copy of it.
  */
-async function createPglite(PGlite: PgliteClass, cacheDir: string | null, dataDir: string): Promise<InstanceType<PgliteClass>> {
+async function createPglite(
+  PGlite: PgliteClass,
+  cacheDir: string | null,
+  dataDir: string,
+): Promise<InstanceType<PgliteClass>> {
   if (cacheDir === null) return PGlite.create({ dataDir });
   const file = path.join(cacheDir, `pglite-${installedVersion('@electric-sql/pglite')}-initdb.tar`);
   const cached = await readFile(file).catch(() => null);
@@ -129,7 +134,12 @@ interface PgliteSettings {
   readonly checkpointEveryMs: number;
 }
 
-async function startPglite({ maxConnections, cacheDir, dataDirRoot, checkpointEveryMs }: PgliteSettings): Promise<LabDatabase> {
+async function startPglite({
+  maxConnections,
+  cacheDir,
+  dataDirRoot,
+  checkpointEveryMs,
+}: PgliteSettings): Promise<LabDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const dataDir = await freshDataDir(dataDirRoot);

@@ -117,11 +117,23 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   try {
     // The database, the SQS emulator (a child process) and dynalite do not depend on each other: they start together.
     const [database, queues, tables] = await startTogether(stack, [
-      () => startDatabase({ databaseUrl: options.databaseUrl, ...(options.dataDirCache === undefined ? {} : { dataDirCache: options.dataDirCache }) }),
-      () => startQueues({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5, maxReceiveCount: options.maxReceiveCount }),
+      () =>
+        startDatabase({
+          databaseUrl: options.databaseUrl,
+          ...(options.dataDirCache === undefined ? {} : { dataDirCache: options.dataDirCache }),
+        }),
+      () =>
+        startQueues({
+          visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+          maxReceiveCount: options.maxReceiveCount,
+        }),
       () => startTables(),
     ] as const);
-    const proxy = new FaultProxy({ upstreamHost: database.host, upstreamPort: database.port, registrationDelayMs: options.registrationDelayMs });
+    const proxy = new FaultProxy({
+      upstreamHost: database.host,
+      upstreamPort: database.port,
+      registrationDelayMs: options.registrationDelayMs,
+    });
     await proxy.start();
     stack.push(() => proxy.stop());
 
@@ -180,7 +192,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
 
     let poller: SqsPoller | undefined;
     if (degradation && (options.startWorker ?? true)) {
-      poller = new SqsPoller({ client: queues.client, queueUrl: queues.queueUrl, queueArn: queues.queueArn, handler: shop.worker });
+      poller = new SqsPoller({
+        client: queues.client,
+        queueUrl: queues.queueUrl,
+        queueArn: queues.queueArn,
+        handler: shop.worker,
+      });
       poller.start();
       const started = poller;
       stack.push(() => started.stop());
@@ -209,10 +226,15 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   }
 }
 
-type Started<T extends readonly (() => Promise<{ stop(): Promise<void> }>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+type Started<T extends readonly (() => Promise<{ stop(): Promise<void> }>)[]> = {
+  -readonly [K in keyof T]: Awaited<ReturnType<T[K]>>;
+};
 
 /** Starts the parts at once; each one that started is on `stack` to be stopped, even when another failed. */
-async function startTogether<T extends readonly (() => Promise<{ stop(): Promise<void> }>)[]>(stack: Array<() => Promise<void>>, starts: T): Promise<Started<T>> {
+async function startTogether<T extends readonly (() => Promise<{ stop(): Promise<void> }>)[]>(
+  stack: Array<() => Promise<void>>,
+  starts: T,
+): Promise<Started<T>> {
   const outcomes = await Promise.allSettled(starts.map((start) => start()));
   for (const outcome of outcomes) if (outcome.status === 'fulfilled') stack.push(() => outcome.value.stop());
   const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');

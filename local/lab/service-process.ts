@@ -66,7 +66,12 @@ function freePort(): Promise<number> {
 /** Fills `{{lab.<name>}}` in a value of the profile's environment. */
 function fill(value: string, values: Readonly<Record<string, string>>): string {
   return value.replace(/\{\{\s*lab\.([A-Za-z]+)\s*\}\}/g, (whole, name: string) => {
-    if (!(name in values)) throw new ServiceFailed(`local.env: ${whole} is not a lab value (known: ${Object.keys(values).map((k) => `{{lab.${k}}}`).join(', ')})`);
+    if (!(name in values))
+      throw new ServiceFailed(
+        `local.env: ${whole} is not a lab value (known: ${Object.keys(values)
+          .map((k) => `{{lab.${k}}}`)
+          .join(', ')})`,
+      );
     return values[name];
   });
 }
@@ -79,7 +84,10 @@ function fill(value: string, values: Readonly<Record<string, string>>): string {
  */
 export async function startService(options: ServiceOptions, lab: LabEndpoints): Promise<ServiceProcess> {
   const local: LocalService | undefined = options.profile.local;
-  if (!local) throw new ServiceFailed(`the profile ${options.profile.name} has no "local" section: the lab cannot start the service`);
+  if (!local)
+    throw new ServiceFailed(
+      `the profile ${options.profile.name} has no "local" section: the lab cannot start the service`,
+    );
   const port = await freePort();
   const values = { ...lab, port: String(port) };
   const env: NodeJS.ProcessEnv = {
@@ -98,7 +106,12 @@ export async function startService(options: ServiceOptions, lab: LabEndpoints): 
   const log = openSync(options.logPath, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(local.command[0], local.command.slice(1), { cwd: options.profileDir, env, detached: true, stdio: ['ignore', log, log] });
+    child = spawn(local.command[0], local.command.slice(1), {
+      cwd: options.profileDir,
+      env,
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
   } finally {
     closeSync(log);
   }
@@ -106,7 +119,8 @@ export async function startService(options: ServiceOptions, lab: LabEndpoints): 
     child.once('spawn', () => resolve(null));
     child.once('error', (error) => resolve(error));
   });
-  if (spawned || child.pid === undefined) throw new ServiceFailed(`could not start ${local.command.join(' ')}: ${spawned?.message ?? 'no process'}`);
+  if (spawned || child.pid === undefined)
+    throw new ServiceFailed(`could not start ${local.command.join(' ')}: ${spawned?.message ?? 'no process'}`);
   const pid = child.pid;
   running.add(pid);
 
@@ -122,7 +136,9 @@ export async function startService(options: ServiceOptions, lab: LabEndpoints): 
   const stop = async (): Promise<void> => {
     if (state.exited !== null) return killGroup(pid, 'SIGKILL');
     killGroup(pid, 'SIGTERM');
-    const timer = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), (local.stopTimeoutSeconds ?? 5) * 1000).unref());
+    const timer = new Promise<'late'>((resolve) =>
+      setTimeout(() => resolve('late'), (local.stopTimeoutSeconds ?? 5) * 1000).unref(),
+    );
     if ((await Promise.race([ended.then(() => 'ended' as const), timer])) === 'late') killGroup(pid, 'SIGKILL');
     // Whatever it left behind in its group goes too.
     killGroup(pid, 'SIGKILL');
@@ -135,12 +151,16 @@ export async function startService(options: ServiceOptions, lab: LabEndpoints): 
   for (;;) {
     if (state.exited !== null) {
       await stop();
-      throw new ServiceFailed(`the service ${state.exited} before it became healthy; its output is in ${options.logPath}`);
+      throw new ServiceFailed(
+        `the service ${state.exited} before it became healthy; its output is in ${options.logPath}`,
+      );
     }
     if (await healthy(healthUrl)) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new ServiceFailed(`the service did not answer ${healthUrl} with 2xx within ${local.healthTimeoutSeconds ?? 60} s; its output is in ${options.logPath}`);
+      throw new ServiceFailed(
+        `the service did not answer ${healthUrl} with 2xx within ${local.healthTimeoutSeconds ?? 60} s; its output is in ${options.logPath}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -66,7 +66,11 @@ export async function startQueues(props: LabQueuesProps = {}): Promise<LabQueues
   }
 }
 
-async function createQueue(client: SQSClient, name: string, attributes: Record<string, string>): Promise<{ url: string; arn: string }> {
+async function createQueue(
+  client: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<{ url: string; arn: string }> {
   const created = await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   const url = created.QueueUrl;
   if (!url) throw new Error(`the SQS emulator returned no URL for queue ${name}`);
@@ -80,7 +84,11 @@ export async function queueDepth(client: SQSClient, queueUrl: string): Promise<Q
   const result = await client.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   const attributes = result.Attributes ?? {};

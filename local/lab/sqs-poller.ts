@@ -97,7 +97,9 @@ export class SqsPoller {
     for (const message of messages) {
       if (failed.has(message.MessageId ?? '')) continue;
       try {
-        await this.props.client.send(new DeleteMessageCommand({ QueueUrl: this.props.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        await this.props.client.send(
+          new DeleteMessageCommand({ QueueUrl: this.props.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
         this.counters.deleted += 1;
       } catch {
         // Not deleted: SQS offers it again and the idempotent worker answers with the first outcome.

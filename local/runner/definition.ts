@@ -26,7 +26,10 @@ export interface ResolvedGameDay {
  * to this template's resources get local names, pseudo parameters get the local account and region.
  * Anything it cannot resolve is an error: a definition with a hole in it must not run.
  */
-export function resolveGameDayDefinition(template: CfnTemplate, resourceNames: Record<string, string> = {}): ResolvedGameDay {
+export function resolveGameDayDefinition(
+  template: CfnTemplate,
+  resourceNames: Record<string, string> = {},
+): ResolvedGameDay {
   const resources = template.Resources ?? {};
   const machines = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
   const gameday = machines.find(([id]) => /GameDay/i.test(id)) ?? machines[0];
@@ -36,7 +39,8 @@ export function resolveGameDayDefinition(template: CfnTemplate, resourceNames: R
   const stepsByFunctionArn = new Map<string, string>();
   const physicalIds = new Map<string, { ref: string; arn: string }>();
   const stepOf = (resource: { Properties?: Record<string, unknown> }): string | undefined => {
-    const env = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const env =
+      (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
     return typeof env.GAMEDAY_STEP === 'string' ? env.GAMEDAY_STEP : undefined;
   };
   // A step may run in more than one function (the traffic step's sizes): each keeps a name of its own.
@@ -61,7 +65,8 @@ export function resolveGameDayDefinition(template: CfnTemplate, resourceNames: R
   const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${machineId}`;
 
   const resolve = (value: unknown): unknown => {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null)
+      return value;
     if (Array.isArray(value)) return value.map(resolve);
     const object = value as Record<string, unknown>;
     const keys = Object.keys(object);
@@ -77,7 +82,8 @@ export function resolveGameDayDefinition(template: CfnTemplate, resourceNames: R
       const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
       return parts.map((part) => String(resolve(part))).join(separator);
     }
-    if (keys.length === 1 && keys[0].startsWith('Fn::')) throw new DefinitionResolutionError(`${keys[0]} is not supported in the local definition`);
+    if (keys.length === 1 && keys[0].startsWith('Fn::'))
+      throw new DefinitionResolutionError(`${keys[0]} is not supported in the local definition`);
     return Object.fromEntries(keys.map((key) => [key, resolve(object[key])]));
   };
   const resolveRef = (ref: string): string => {
@@ -104,13 +110,22 @@ export function resolveGameDayDefinition(template: CfnTemplate, resourceNames: R
 }
 
 /** Every Task state of the definition, including those inside Parallel branches and Map processors. */
-export function taskStates(definition: StateMachineDefinition): Array<{ name: string; resource: string; parameters: Record<string, unknown> }> {
+export function taskStates(
+  definition: StateMachineDefinition,
+): Array<{ name: string; resource: string; parameters: Record<string, unknown> }> {
   const found: Array<{ name: string; resource: string; parameters: Record<string, unknown> }> = [];
   const walk = (states: Record<string, Record<string, unknown>>) => {
     for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Task') found.push({ name, resource: String(state.Resource), parameters: (state.Parameters ?? {}) as Record<string, unknown> });
-      for (const branch of (state.Branches ?? []) as Array<{ States: Record<string, Record<string, unknown>> }>) walk(branch.States);
-      const processor = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, Record<string, unknown>> } | undefined;
+      if (state.Type === 'Task')
+        found.push({
+          name,
+          resource: String(state.Resource),
+          parameters: (state.Parameters ?? {}) as Record<string, unknown>,
+        });
+      for (const branch of (state.Branches ?? []) as Array<{ States: Record<string, Record<string, unknown>> }>)
+        walk(branch.States);
+      const processor = (state.ItemProcessor ?? state.Iterator) as
+        { States: Record<string, Record<string, unknown>> } | undefined;
       if (processor) walk(processor.States);
     }
   };

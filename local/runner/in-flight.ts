@@ -2,7 +2,10 @@
 import type { LocalTaskHandler } from './task-dispatcher';
 
 /** Wraps each task handler so the runner knows which calls are still running. */
-export function trackInFlight(handlers: Record<string, LocalTaskHandler>, inFlight: Set<Promise<unknown>>): Record<string, LocalTaskHandler> {
+export function trackInFlight(
+  handlers: Record<string, LocalTaskHandler>,
+  inFlight: Set<Promise<unknown>>,
+): Record<string, LocalTaskHandler> {
   return Object.fromEntries(
     Object.entries(handlers).map(([name, handler]) => [
       name,

@@ -39,7 +39,12 @@ export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
  * target is back rather than up to a 5 s visibility timeout later; 30 receives keep the redrive
  * budget (maxReceiveCount x visibility timeout) at 60 s, above the 50 s of 10 x 5 s before.
  */
-export const LOCAL_LAB: LabOptions = Object.freeze({ breakerRecoveryTimeoutMs: 2_000, registrationDelayMs: 500, visibilityTimeoutSeconds: 2, maxReceiveCount: 30 });
+export const LOCAL_LAB: LabOptions = Object.freeze({
+  breakerRecoveryTimeoutMs: 2_000,
+  registrationDelayMs: 500,
+  visibilityTimeoutSeconds: 2,
+  maxReceiveCount: 30,
+});
 
 export const LOCAL_PROXY_NAME = 'chaos-shop-proxy';
 export const LOCAL_CLUSTER_ID = 'chaos-shop-cluster';
@@ -47,7 +52,11 @@ const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
 
 /** The lab as a GameDay target: the names and ARNs the state machine is synthesized with, and the profile of what it runs. */
-export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'> & { readonly usesQueue?: boolean }, settings: RunSettings = LOCAL_EXPERIMENT, profile: TargetProfile = CHAOS_SHOP_PROFILE): GameDayConfig {
+export function localGameDayConfig(
+  lab: Pick<Lab, 'queues' | 'shopUrl'> & { readonly usesQueue?: boolean },
+  settings: RunSettings = LOCAL_EXPERIMENT,
+  profile: TargetProfile = CHAOS_SHOP_PROFILE,
+): GameDayConfig {
   // A dry run is chosen per execution, never as a stack default.
   const { dryRun: _dryRun, ...experiment } = settings;
   return {
@@ -58,7 +67,14 @@ export function localGameDayConfig(lab: Pick<Lab, 'queues' | 'shopUrl'> & { read
     dbClusterIdentifier: LOCAL_CLUSTER_ID,
     dbClusterArn: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:${LOCAL_CLUSTER_ID}`,
     // A service that buffers no writes in the lab's queue has none to check and drain.
-    ...(lab.usesQueue === false ? {} : { orderQueueUrl: lab.queues.queueUrl, orderQueueArn: lab.queues.queueArn, dlqUrl: lab.queues.dlqUrl, dlqArn: lab.queues.dlqArn }),
+    ...(lab.usesQueue === false
+      ? {}
+      : {
+          orderQueueUrl: lab.queues.queueUrl,
+          orderQueueArn: lab.queues.queueArn,
+          dlqUrl: lab.queues.dlqUrl,
+          dlqArn: lab.queues.dlqArn,
+        }),
     shopUrl: lab.shopUrl,
     profile,
     stopConditionAlarmNames: ['chaos-shop-stop-condition'],

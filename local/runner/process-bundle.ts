@@ -45,14 +45,21 @@ export function bundledEntry(entry: string): string {
       write: false,
       logLevel: 'silent',
     });
-    for (const output of [...outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')))) {
+    for (const output of [...outputFiles].sort(
+      (a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')),
+    )) {
       const temporary = `${output.path}.${process.pid}.tmp`;
       writeFileSync(temporary, output.contents);
       renameSync(temporary, output.path);
     }
     // Older bundles of the same entry are of sources that changed since: one per entry is kept.
     for (const file of readdirSync(dir)) {
-      if (file.startsWith(`${name}-`) && !file.startsWith(path.basename(outfile)) && /^[^.]+-[0-9a-f]{16}\.cjs(\.map)?$/.test(file)) rmSync(path.join(dir, file), { force: true });
+      if (
+        file.startsWith(`${name}-`) &&
+        !file.startsWith(path.basename(outfile)) &&
+        /^[^.]+-[0-9a-f]{16}\.cjs(\.map)?$/.test(file)
+      )
+        rmSync(path.join(dir, file), { force: true });
     }
   }
   return outfile;

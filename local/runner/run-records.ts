@@ -6,7 +6,11 @@ import type { TimelineStore } from '../../steps/ports';
 import type { RunRecords } from './run-report';
 
 const BASELINE_TALLIES: ReadonlySet<string> = new Set([STATES.tallyBaselineWindow]);
-const EXPERIMENT_TALLIES: ReadonlySet<string> = new Set([STATES.tallyOutageWindow, STATES.tallyRestoringWindow, STATES.tallyRecoveryWindow]);
+const EXPERIMENT_TALLIES: ReadonlySet<string> = new Set([
+  STATES.tallyOutageWindow,
+  STATES.tallyRestoringWindow,
+  STATES.tallyRecoveryWindow,
+]);
 
 interface StateOutput {
   config?: RunConfig;

@@ -24,12 +24,19 @@ export interface RunRecords {
   readonly deregisterAnsweredAt?: string | null;
 }
 
-const NOT_INJECTED: FaultRecord = { dryRun: false, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+const NOT_INJECTED: FaultRecord = {
+  dryRun: false,
+  deregisteredAt: null,
+  registeredAt: null,
+  availableAt: null,
+  stoppedEarly: null,
+};
 
 /** The fault as far as the records go: a Deregister that answered counts, recorded or not. */
 function faultOf(records: RunRecords): FaultRecord {
   const fault = { ...NOT_INJECTED, ...records.fault };
-  if (fault.deregisteredAt === null && records.deregisterAnsweredAt) fault.deregisteredAt = records.deregisterAnsweredAt;
+  if (fault.deregisteredAt === null && records.deregisterAnsweredAt)
+    fault.deregisteredAt = records.deregisterAnsweredAt;
   return fault;
 }
 
@@ -95,14 +102,23 @@ export function reportWithoutReportStep(args: {
       arrivals: args.config?.arrivals ?? 'uniform',
       arrivalSeed: args.config?.arrivalSeed ?? 0,
       sendLagMs,
-      lateSendsByWindow: [baseline, experiment].flatMap((traffic) => (traffic ? [windowLateness(traffic.phase, 0, traffic.timeline)] : [])),
+      lateSendsByWindow: [baseline, experiment].flatMap((traffic) =>
+        traffic ? [windowLateness(traffic.phase, 0, traffic.timeline)] : [],
+      ),
     },
     phases,
     latencyMs,
-    timeline: labelled.map(({ bucket, phase }) => ({ t: bucket.t, phase, reads: { ...bucket.reads }, writes: { ...bucket.writes } })),
+    timeline: labelled.map(({ bucket, phase }) => ({
+      t: bucket.t,
+      phase,
+      reads: { ...bucket.reads },
+      writes: { ...bucket.writes },
+    })),
     recovery: { timeToFirstDatabaseReadMs: null, timeToFirstDatabaseReadAfterAvailableMs: null, timeToDrainMs: null },
-    hypothesis: { tolerances: args.config?.hypothesis ?? DEFAULT_TOLERANCES, checks: unobservedChecks('the run ended before its report step') },
+    hypothesis: {
+      tolerances: args.config?.hypothesis ?? DEFAULT_TOLERANCES,
+      checks: unobservedChecks('the run ended before its report step'),
+    },
     transitions: args.transitions,
   };
 }
-

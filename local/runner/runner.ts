@@ -129,17 +129,26 @@ export async function runLocalGameDay(options: LocalRunOptions = {}): Promise<Lo
   process.env.AWS_ENDPOINT_URL_SQS = lab.queues.endpoint;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = lab.tables.endpoint;
   // Each traffic worker is a process of its own, as each Lambda is on AWS; they start while the stack synthesizes.
-  const trafficWorkers = options.stepOverrides?.traffic ? Promise.resolve(null) : startTrafficWorkerPool({ size: options.trafficWorkers ?? workersOf(options.input) });
+  const trafficWorkers = options.stepOverrides?.traffic
+    ? Promise.resolve(null)
+    : startTrafficWorkerPool({ size: options.trafficWorkers ?? workersOf(options.input) });
   trafficWorkers.catch(() => undefined);
   try {
     return await runAgainstLab(lab, options, trafficWorkers);
   } finally {
-    await trafficWorkers.then((pool) => pool?.close(), () => undefined);
+    await trafficWorkers.then(
+      (pool) => pool?.close(),
+      () => undefined,
+    );
     if (ownLab) await lab.stop();
   }
 }
 
-async function runAgainstLab(lab: Lab, options: LocalRunOptions, trafficWorkers: Promise<TrafficWorkerPool | null>): Promise<LocalRunResult> {
+async function runAgainstLab(
+  lab: Lab,
+  options: LocalRunOptions,
+  trafficWorkers: Promise<TrafficWorkerPool | null>,
+): Promise<LocalRunResult> {
   const prepared = await prepareRun(lab, options, trafficWorkers);
   const observed = await observeRun(lab, options, prepared);
   return settleRun(lab, options, prepared, observed);
@@ -170,18 +179,27 @@ interface ObservedRun {
 }
 
 /** Prepare: synthesize (or take the cached template), build the task handlers against the lab, start the execution. */
-async function prepareRun(lab: Lab, options: LocalRunOptions, trafficWorkers: Promise<TrafficWorkerPool | null>): Promise<PreparedRun> {
+async function prepareRun(
+  lab: Lab,
+  options: LocalRunOptions,
+  trafficWorkers: Promise<TrafficWorkerPool | null>,
+): Promise<PreparedRun> {
   const started = Date.now();
-  const executionName = options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
+  const executionName =
+    options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
   const profile = options.profile ?? options.labOptions?.service?.profile ?? CHAOS_SHOP_PROFILE;
   const config = localGameDayConfig(lab, LOCAL_EXPERIMENT, profile);
   // Synthesis runs in-process, or not at all when the cache holds this config's template for the
   // same sources; the CDK is loaded only on a miss, so `npm run lab` and cached runs never pay for it.
-  const local = await localGameDayTemplate(config, options.synthCacheDir === undefined ? {} : { cacheDir: options.synthCacheDir });
+  const local = await localGameDayTemplate(
+    config,
+    options.synthCacheDir === undefined ? {} : { cacheDir: options.synthCacheDir },
+  );
   const template = local.template;
   const resolved = resolveGameDayDefinition(template, tableNames(template, lab));
   const definition = resolved.definition;
-  if (options.timeoutSeconds !== undefined) (definition as { TimeoutSeconds?: number }).TimeoutSeconds = options.timeoutSeconds;
+  if (options.timeoutSeconds !== undefined)
+    (definition as { TimeoutSeconds?: number }).TimeoutSeconds = options.timeoutSeconds;
 
   const counter = { transitions: 0 };
   const records = new RunRecorder();
@@ -208,7 +226,9 @@ async function prepareRun(lab: Lab, options: LocalRunOptions, trafficWorkers: Pr
 
   const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${resolved.stateMachineArn.split(':').pop()}:${executionName}`;
   // A cached template was validated when it was stored; only a fresh one is validated (and then stored).
-  const machine = new StateMachine(definition, { validationOptions: local.cached ? { noValidate: true } : { checkArn: false, checkPaths: true } });
+  const machine = new StateMachine(definition, {
+    validationOptions: local.cached ? { noValidate: true } : { checkArn: false, checkPaths: true },
+  });
   local.store();
   const execution = machine.run((options.input ?? {}) as never, {
     overrides: { taskResourceLocalHandlers: { ...handlers, ...options.taskOverrides } as never },
@@ -239,10 +259,20 @@ async function observeRun(lab: Lab, options: LocalRunOptions, run: PreparedRun):
   let stateName = '';
   // Until ValidateInput has run, the plan is the input read with the same rules: the stack's defaults alone jumped when the config arrived.
   const plannedBefore = plannedSeconds(options.input, { ...config.experiment, dryRun: false });
-  const planned = () => 1000 * (runConfig ? runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds : plannedBefore);
+  const planned = () =>
+    1000 *
+    (runConfig ? runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds : plannedBefore);
   lab.traffic.reset();
   const tick = () =>
-    options.onProgress?.({ phase, state: stateName, elapsedMs: Date.now() - started, plannedMs: planned(), transitions: counter.transitions, target: lab.proxy.state, counts: lab.traffic.snapshot() });
+    options.onProgress?.({
+      phase,
+      state: stateName,
+      elapsedMs: Date.now() - started,
+      plannedMs: planned(),
+      transitions: counter.transitions,
+      target: lab.proxy.state,
+      counts: lab.traffic.snapshot(),
+    });
   const ticker = options.onProgress ? setInterval(tick, 1000) : undefined;
   const events = (async () => {
     for await (const event of execution.eventLogs) {
@@ -281,7 +311,12 @@ async function observeRun(lab: Lab, options: LocalRunOptions, run: PreparedRun):
 }
 
 /** Settle: wait for the tasks in flight, run the safety net as AWS would, read the end state and build the run's report. */
-async function settleRun(lab: Lab, options: LocalRunOptions, run: PreparedRun, observed: ObservedRun): Promise<LocalRunResult> {
+async function settleRun(
+  lab: Lab,
+  options: LocalRunOptions,
+  run: PreparedRun,
+  observed: ObservedRun,
+): Promise<LocalRunResult> {
   const { started, executionName, executionArn, profile, config, records } = run;
   const { status, error, skippedReason, runConfig, reportFromStep } = observed;
   const transitions = run.counter.transitions;
@@ -312,25 +347,57 @@ async function settleRun(lab: Lab, options: LocalRunOptions, run: PreparedRun, o
       degradation: lab.degradation,
       config: runConfig,
       // A run that rolled back, or whose steps after the experiment failed, failed; one the gate refused was skipped; anything else ended early.
-      verdict: skippedReason !== null ? 'skipped' : error && ([FAILURE_ERRORS.rolledBack, FAILURE_ERRORS.stepFailed] as string[]).includes(error.Error) ? 'failed' : 'aborted',
+      verdict:
+        skippedReason !== null
+          ? 'skipped'
+          : error && ([FAILURE_ERRORS.rolledBack, FAILURE_ERRORS.stepFailed] as string[]).includes(error.Error)
+            ? 'failed'
+            : 'aborted',
       reasons: [skippedReason ?? (error ? `${error.Error}: ${error.Cause}` : 'the run ended before its report step')],
       registeredAtEnd,
       proxyName: config.proxyName,
-      queue: { remaining: queue.visible + queue.inFlight + queue.delayed, dlq: dlq.visible + dlq.inFlight + dlq.delayed },
+      queue: {
+        remaining: queue.visible + queue.inFlight + queue.delayed,
+        dlq: dlq.visible + dlq.inFlight + dlq.delayed,
+      },
       transitions,
     }),
   };
   // The report step owns the report's transitions (null on AWS); only a run without one takes the runner's count.
-  const finalReport: RunReport = { ...report, target: { ...report.target, registeredAtEnd, ...(reportFromStep ? {} : { profile: profile.name, labels: labelsOf(profile) }) } };
+  const finalReport: RunReport = {
+    ...report,
+    target: {
+      ...report.target,
+      registeredAtEnd,
+      ...(reportFromStep ? {} : { profile: profile.name, labels: labelsOf(profile) }),
+    },
+  };
   // A service that died during the run explains the run's failures: the report says so.
-  if (lab.service?.exited) finalReport.reasons = [...finalReport.reasons, `the service ${lab.service.exited} during the run; its output is in ${lab.service.logPath}`];
+  if (lab.service?.exited)
+    finalReport.reasons = [
+      ...finalReport.reasons,
+      `the service ${lab.service.exited} during the run; its output is in ${lab.service.logPath}`,
+    ];
   const verdict = finalVerdict(finalReport.verdict, status, error);
   if (verdict !== finalReport.verdict) {
     finalReport.verdict = verdict;
-    finalReport.reasons = [...finalReport.reasons, `the execution ended ${status}${error ? ` (${error.Error}: ${error.Cause})` : ''}`];
+    finalReport.reasons = [
+      ...finalReport.reasons,
+      `the execution ended ${status}${error ? ` (${error.Error}: ${error.Cause})` : ''}`,
+    ];
   }
   if (safetyNetError) finalReport.reasons = [...finalReport.reasons, `the safety net failed: ${safetyNetError}`];
-  return { executionName, status, error, verdict, report: finalReport, safetyNet, ...(safetyNetError ? { safetyNetError } : {}), transitions, wallMs: Date.now() - started };
+  return {
+    executionName,
+    status,
+    error,
+    verdict,
+    report: finalReport,
+    safetyNet,
+    ...(safetyNetError ? { safetyNetError } : {}),
+    transitions,
+    wallMs: Date.now() - started,
+  };
 }
 
 /** The reason the gate's `Skipped` state left in the execution output, or null for a run it let through. */
@@ -342,7 +409,14 @@ export function skipReasonOf(output: unknown): string | null {
 /** A report step's verdict stands unless the execution itself failed after it. */
 function finalVerdict(reported: Verdict, status: ExecutionStatus, error: LocalRunResult['error']): Verdict {
   if (status === 'SUCCEEDED') return reported;
-  if (status === 'FAILED' && error && ([FAILURE_ERRORS.hypothesisFailed, FAILURE_ERRORS.inconclusive, FAILURE_ERRORS.aborted] as string[]).includes(error.Error)) return reported;
+  if (
+    status === 'FAILED' &&
+    error &&
+    ([FAILURE_ERRORS.hypothesisFailed, FAILURE_ERRORS.inconclusive, FAILURE_ERRORS.aborted] as string[]).includes(
+      error.Error,
+    )
+  )
+    return reported;
   if (reported === 'passed') return status === 'FAILED' ? 'failed' : 'aborted';
   return reported;
 }
@@ -354,13 +428,17 @@ function executionError(thrown: unknown): { Error: string; Cause: string } {
     const cause = (thrown as { cause?: { name?: string; message?: string } }).cause;
     return { Error: cause?.name ?? 'ExecutionError', Cause: cause?.message ?? thrown.message };
   }
-  return { Error: thrown instanceof Error ? thrown.name : 'Error', Cause: thrown instanceof Error ? thrown.message : String(thrown) };
+  return {
+    Error: thrown instanceof Error ? thrown.name : 'Error',
+    Cause: thrown instanceof Error ? thrown.message : String(thrown),
+  };
 }
 
 /** After register the target is REGISTERING for a while: "registered at the end" means AVAILABLE. */
 async function waitForTarget(lab: Lab): Promise<boolean> {
   const deadline = Date.now() + 30_000;
-  while (lab.proxy.state === 'REGISTERING' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (lab.proxy.state === 'REGISTERING' && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   return lab.proxy.state === 'AVAILABLE';
 }
 
@@ -386,7 +464,8 @@ async function loadStepHandlers(transitions: () => number): Promise<Record<strin
 /** The GameDay stack's one table is its lock table: locally it is the lab's lock table. */
 function tableNames(template: CfnTemplate, lab: Lab): Record<string, string> {
   const tables = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table');
-  if (tables.length !== 1) throw new Error(`expected one DynamoDB table (the lock) in the GameDay stack, found ${tables.length}`);
+  if (tables.length !== 1)
+    throw new Error(`expected one DynamoDB table (the lock) in the GameDay stack, found ${tables.length}`);
   return { [tables[0][0]]: lab.tables.lockTable };
 }
 

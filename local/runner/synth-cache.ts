@@ -6,7 +6,6 @@ import type { GameDayConfig } from '../../infra/config';
 import { DEFAULT_CACHE_DIR, PROJECT_ROOT } from '../lab/cache-dir';
 import type { CfnTemplate } from './definition';
 
-
 /** Bump when the shape of a cache entry changes. */
 const ENTRY_FORMAT = 1;
 
@@ -17,7 +16,8 @@ const ENTRY_FORMAT = 1;
  * replaces the origin with a host that occurs nowhere else.
  */
 const LAB_FIELDS = ['shopUrl', 'orderQueueUrl', 'dlqUrl'] as const;
-const placeholderOf = (field: string, value: string) => value.replace(/^https?:\/\/[^/]+/, `http://${field.toLowerCase()}.gameday-lab.invalid`);
+const placeholderOf = (field: string, value: string) =>
+  value.replace(/^https?:\/\/[^/]+/, `http://${field.toLowerCase()}.gameday-lab.invalid`);
 
 /**
  * The project files the synthesis reads: the import closure of `infra/synth.ts`, found by reading
@@ -37,7 +37,8 @@ export function synthInputFiles(entry: string = path.join(PROJECT_ROOT, 'infra',
       const name = match[1];
       if (!name.startsWith('.')) continue;
       const resolved = resolveRelative(path.dirname(file), name);
-      if (!resolved) throw new Error(`${path.relative(PROJECT_ROOT, file)} imports ${name}, which the synth cache cannot find`);
+      if (!resolved)
+        throw new Error(`${path.relative(PROJECT_ROOT, file)} imports ${name}, which the synth cache cannot find`);
       pending.push(resolved);
     }
   }
@@ -57,7 +58,9 @@ export function synthCacheKey(config: GameDayConfig, files: readonly string[] = 
   const hash = createHash('sha256');
   hash.update(`format ${ENTRY_FORMAT}\n`);
   hash.update(JSON.stringify(withPlaceholders(config)));
-  const cdkEnv = Object.entries(process.env).filter(([name]) => name.startsWith('CDK_')).sort(([a], [b]) => a.localeCompare(b));
+  const cdkEnv = Object.entries(process.env)
+    .filter(([name]) => name.startsWith('CDK_'))
+    .sort(([a], [b]) => a.localeCompare(b));
   hash.update(JSON.stringify(cdkEnv));
   hashProjectFiles(hash, files);
   return hash.digest('hex').slice(0, 32);
@@ -72,7 +75,10 @@ export function hashProjectFiles(hash: Hash, files: readonly string[]): void {
 }
 
 function withPlaceholders(config: GameDayConfig): GameDayConfig {
-  const replaced = LAB_FIELDS.filter((field) => typeof config[field] === 'string').map((field): [string, string] => [field, placeholderOf(field, config[field] as string)]);
+  const replaced = LAB_FIELDS.filter((field) => typeof config[field] === 'string').map((field): [string, string] => [
+    field,
+    placeholderOf(field, config[field] as string),
+  ]);
   return { ...config, ...Object.fromEntries(replaced) };
 }
 
@@ -85,8 +91,10 @@ export function runnerView(template: CfnTemplate): CfnTemplate {
   const Resources: CfnTemplate['Resources'] = {};
   for (const [id, resource] of Object.entries(template.Resources)) {
     const properties = resource.Properties ?? {};
-    if (resource.Type === 'AWS::StepFunctions::StateMachine') Resources[id] = { Type: resource.Type, Properties: { DefinitionString: properties.DefinitionString } };
-    else if (resource.Type === 'AWS::Lambda::Function') Resources[id] = { Type: resource.Type, Properties: { Environment: properties.Environment } };
+    if (resource.Type === 'AWS::StepFunctions::StateMachine')
+      Resources[id] = { Type: resource.Type, Properties: { DefinitionString: properties.DefinitionString } };
+    else if (resource.Type === 'AWS::Lambda::Function')
+      Resources[id] = { Type: resource.Type, Properties: { Environment: properties.Environment } };
     else Resources[id] = { Type: resource.Type };
   }
   return { Resources };
@@ -100,7 +108,8 @@ function withLabValues(template: CfnTemplate, config: GameDayConfig): CfnTemplat
     const value = config[field];
     if (typeof value === 'string') text = text.split(inner(placeholderOf(field, value))).join(inner(value));
   }
-  if (text.includes('gameday-lab.invalid')) throw new Error('the synthesized template holds a lab placeholder in a form the cache cannot replace');
+  if (text.includes('gameday-lab.invalid'))
+    throw new Error('the synthesized template holds a lab placeholder in a form the cache cannot replace');
   return JSON.parse(text) as CfnTemplate;
 }
 
@@ -120,7 +129,10 @@ export interface LocalTemplateOptions {
 }
 
 /** The runner's view of the GameDay template for `config`: from the cache when its inputs are unchanged, else synthesized. */
-export async function localGameDayTemplate(config: GameDayConfig, options: LocalTemplateOptions = {}): Promise<LocalTemplate> {
+export async function localGameDayTemplate(
+  config: GameDayConfig,
+  options: LocalTemplateOptions = {},
+): Promise<LocalTemplate> {
   const dir = options.cacheDir ?? DEFAULT_CACHE_DIR;
   const file = path.join(dir, `synth-${synthCacheKey(config)}.json`);
   if (existsSync(file)) {

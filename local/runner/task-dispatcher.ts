@@ -60,7 +60,10 @@ const SDK_PREFIX = 'arn:aws:states:::aws-sdk:';
  * Builds `taskResourceLocalHandlers` for every Task state. A Task whose Resource has no local
  * handler is refused here, before the run starts: a definition the lab cannot run must fail loudly.
  */
-export function buildTaskHandlers(definition: StateMachineDefinition, targets: TaskTargets): Record<string, LocalTaskHandler> {
+export function buildTaskHandlers(
+  definition: StateMachineDefinition,
+  targets: TaskTargets,
+): Record<string, LocalTaskHandler> {
   const handlers: Record<string, LocalTaskHandler> = {};
   const missing: string[] = [];
   for (const task of taskStates(definition)) {
@@ -87,7 +90,8 @@ function handlerFor(resource: string, targets: TaskTargets): LocalTaskHandler | 
     };
   }
   if (resource.startsWith('arn:aws:lambda:')) return (input) => invokeStep(targets, resource, input);
-  if (resource.startsWith('arn:aws:states:::dynamodb:')) return dynamodbHandler(resource.slice('arn:aws:states:::dynamodb:'.length), targets);
+  if (resource.startsWith('arn:aws:states:::dynamodb:'))
+    return dynamodbHandler(resource.slice('arn:aws:states:::dynamodb:'.length), targets);
   if (resource.startsWith(SDK_PREFIX)) {
     const [service, action] = resource.slice(SDK_PREFIX.length).split(':');
     if (service === 'rds') return rdsHandler(action, targets);
@@ -104,7 +108,8 @@ function handlerFor(resource: string, targets: TaskTargets): LocalTaskHandler | 
         return {};
       };
     }
-    if (service === 'ssm' && action === 'getCalendarState') return async (input) => calendarState(targets.changeCalendar, input);
+    if (service === 'ssm' && action === 'getCalendarState')
+      return async (input) => calendarState(targets.changeCalendar, input);
     if (service === 'cloudwatch' && action === 'describeAlarms') {
       return async (input) => targets.metrics.describeAlarms(input as Parameters<MetricsSink['describeAlarms']>[0]);
     }
@@ -125,15 +130,24 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
   const checkTarget = (input: unknown, needsCluster: boolean) => {
     const params = (input ?? {}) as Record<string, unknown>;
     if (params.DbProxyName !== targets.proxyName) {
-      throw new TaskError('Rds.DbProxyNotFoundException', `DbProxyName ${JSON.stringify(params.DbProxyName)} is not the lab's proxy ${targets.proxyName}`);
+      throw new TaskError(
+        'Rds.DbProxyNotFoundException',
+        `DbProxyName ${JSON.stringify(params.DbProxyName)} is not the lab's proxy ${targets.proxyName}`,
+      );
     }
     if (params.TargetGroupName !== undefined && params.TargetGroupName !== targets.targetGroupName) {
-      throw new TaskError('Rds.DbProxyTargetGroupNotFoundException', `TargetGroupName ${JSON.stringify(params.TargetGroupName)} is not ${targets.targetGroupName}`);
+      throw new TaskError(
+        'Rds.DbProxyTargetGroupNotFoundException',
+        `TargetGroupName ${JSON.stringify(params.TargetGroupName)} is not ${targets.targetGroupName}`,
+      );
     }
     if (needsCluster) {
       const clusters = params.DbClusterIdentifiers;
       if (!Array.isArray(clusters) || !clusters.includes(targets.dbClusterIdentifier)) {
-        throw new TaskError('Rds.DbClusterNotFoundException', `DbClusterIdentifiers ${JSON.stringify(clusters)} does not name ${targets.dbClusterIdentifier}`);
+        throw new TaskError(
+          'Rds.DbClusterNotFoundException',
+          `DbClusterIdentifiers ${JSON.stringify(clusters)} does not name ${targets.dbClusterIdentifier}`,
+        );
       }
     }
   };
@@ -145,22 +159,33 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
         if (state === 'DEREGISTERED') return { Targets: [] };
         return {
           Targets: [
-            { Type: 'TRACKED_CLUSTER', TrackedClusterId: targets.dbClusterIdentifier, RdsResourceId: targets.dbClusterIdentifier },
-            { Type: 'RDS_INSTANCE', RdsResourceId: `${targets.dbClusterIdentifier}-instance-1`, Role: 'READ_WRITE', TargetHealth: { State: state } },
+            {
+              Type: 'TRACKED_CLUSTER',
+              TrackedClusterId: targets.dbClusterIdentifier,
+              RdsResourceId: targets.dbClusterIdentifier,
+            },
+            {
+              Type: 'RDS_INSTANCE',
+              RdsResourceId: `${targets.dbClusterIdentifier}-instance-1`,
+              Role: 'READ_WRITE',
+              TargetHealth: { State: state },
+            },
           ],
         };
       };
     case 'deregisterDBProxyTargets':
       return async (input) => {
         checkTarget(input, true);
-        if (targets.proxy.state === 'DEREGISTERED') throw new TaskError('Rds.DbProxyTargetNotFoundException', 'the proxy has no registered target');
+        if (targets.proxy.state === 'DEREGISTERED')
+          throw new TaskError('Rds.DbProxyTargetNotFoundException', 'the proxy has no registered target');
         targets.proxy.deregister();
         return {};
       };
     case 'registerDBProxyTargets':
       return async (input) => {
         checkTarget(input, true);
-        if (targets.proxy.state !== 'DEREGISTERED') throw new TaskError('Rds.DbProxyTargetAlreadyRegisteredException', 'the target is already registered');
+        if (targets.proxy.state !== 'DEREGISTERED')
+          throw new TaskError('Rds.DbProxyTargetAlreadyRegisteredException', 'the target is already registered');
         targets.proxy.register();
         return { DbProxyTargets: [{ RdsResourceId: targets.dbClusterIdentifier, Type: 'TRACKED_CLUSTER' }] };
       };
@@ -172,16 +197,23 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
 /** GetCalendarState as SSM answers it: CLOSED when any named calendar is closed; a calendar the lab does not have is SSM's error. */
 function calendarState(calendar: TaskTargets['changeCalendar'], input: unknown): unknown {
   const names = (input as { CalendarNames?: unknown })?.CalendarNames;
-  if (!Array.isArray(names) || names.length === 0) throw new TaskError('Ssm.InvalidDocumentException', 'CalendarNames must name at least one calendar');
+  if (!Array.isArray(names) || names.length === 0)
+    throw new TaskError('Ssm.InvalidDocumentException', 'CalendarNames must name at least one calendar');
   const unknown = names.filter((name) => name !== calendar.name);
-  if (unknown.length > 0) throw new TaskError('Ssm.InvalidDocumentException', `no such change calendar in the lab: ${unknown.join(', ')} (the lab has ${calendar.name})`);
+  if (unknown.length > 0)
+    throw new TaskError(
+      'Ssm.InvalidDocumentException',
+      `no such change calendar in the lab: ${unknown.join(', ')} (the lab has ${calendar.name})`,
+    );
   return { State: calendar.state, AtTime: new Date().toISOString() };
 }
 
 async function getQueueAttributes(sqs: SQSClient, input: unknown): Promise<unknown> {
   const params = input as { QueueUrl: string; AttributeNames?: QueueAttributeName[] };
   try {
-    const result = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: params.QueueUrl, AttributeNames: params.AttributeNames }));
+    const result = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: params.QueueUrl, AttributeNames: params.AttributeNames }),
+    );
     return { Attributes: result.Attributes ?? {} };
   } catch (error) {
     throw asTaskError('Sqs', error);

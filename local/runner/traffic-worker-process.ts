@@ -20,7 +20,10 @@ process.on('message', (message: ToWorker) => {
         post({
           type: 'error',
           id: message.id,
-          error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'Error', message: String(error) },
+          error:
+            error instanceof Error
+              ? { name: error.name, message: error.message, stack: error.stack }
+              : { name: 'Error', message: String(error) },
         }),
     );
 });

@@ -64,7 +64,8 @@ const STOP_GRACE_MS = 5_000;
 /** Starts `size` worker processes at once; resolves when every one is ready to take an event. */
 export async function startTrafficWorkerPool(options: TrafficWorkerPoolOptions): Promise<TrafficWorkerPool> {
   const { size } = options;
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`a traffic worker pool needs a whole number of workers, at least 1 (got ${size})`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`a traffic worker pool needs a whole number of workers, at least 1 (got ${size})`);
   const slots = Array.from({ length: size }, (_, index) => new WorkerSlot(index, options.env ?? process.env));
   const started = await Promise.allSettled(slots.map((slot) => slot.live()));
   const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
@@ -75,7 +76,8 @@ export async function startTrafficWorkerPool(options: TrafficWorkerPoolOptions):
 
   let closing: Promise<void> | undefined;
   const slotFor = (workerIndex: number): WorkerSlot => {
-    if (!Number.isInteger(workerIndex) || workerIndex < 0) throw new RangeError(`a worker index is a whole number from 0 (got ${workerIndex})`);
+    if (!Number.isInteger(workerIndex) || workerIndex < 0)
+      throw new RangeError(`a worker index is a whole number from 0 (got ${workerIndex})`);
     return slots[workerIndex % size];
   };
   return {
@@ -161,7 +163,8 @@ class WorkerSlot {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const job of this.queue.splice(0)) job.reject(new TrafficWorkerPoolClosed('the traffic worker pool closed before the event ran'));
+    for (const job of this.queue.splice(0))
+      job.reject(new TrafficWorkerPoolClosed('the traffic worker pool closed before the event ran'));
     await this.starting?.catch(() => undefined);
     await this.current?.stop();
   }
@@ -196,7 +199,12 @@ class WorkerProcess {
   /** Forks the worker and resolves once it loaded the traffic handler. */
   static start(index: number, env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
     // Its own process group: a Ctrl-C at the terminal goes to the runner, which closes the pool after it has settled.
-    const child = fork(bundledEntry(WORKER_ENTRY), [], { env, execArgv: [...BUNDLED_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+    const child = fork(bundledEntry(WORKER_ENTRY), [], {
+      env,
+      execArgv: [...BUNDLED_EXEC_ARGV],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      detached: true,
+    });
     trackChildProcess(child, `traffic worker ${index}`);
     const worker = new WorkerProcess(index, child);
     return new Promise((resolve, reject) => {
@@ -209,7 +217,8 @@ class WorkerProcess {
       const onMessage = (message: FromWorker) => {
         if (message.type === 'ready') settle(() => resolve(worker));
       };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null) => settle(() => reject(new TrafficWorkerDied(index, code, signal, 'before it was ready')));
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+        settle(() => reject(new TrafficWorkerDied(index, code, signal, 'before it was ready')));
       // Only a process that could not be spawned at all ends here without an exit.
       const onError = (error: Error) => {
         if (child.pid === undefined) settle(() => reject(error));
@@ -245,7 +254,10 @@ class WorkerProcess {
 
   run(event: unknown): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      if (!this.alive) return reject(new TrafficWorkerDied(this.index, this.child.exitCode, this.child.signalCode, 'before the event was sent'));
+      if (!this.alive)
+        return reject(
+          new TrafficWorkerDied(this.index, this.child.exitCode, this.child.signalCode, 'before the event was sent'),
+        );
       const id = ++this.nextId;
       this.event = { id, resolve, reject };
       this.send({ type: 'invoke', id, event });
@@ -291,7 +303,10 @@ class WorkerProcess {
     if (this.ended) return;
     this.ended = true;
     const during = this.event ? 'during an event' : 'while idle';
-    const why = () => (this.stopping ? new TrafficWorkerPoolClosed(`the traffic worker pool closed while worker ${this.index} was busy`) : new TrafficWorkerDied(this.index, code, signal, during));
+    const why = () =>
+      this.stopping
+        ? new TrafficWorkerPoolClosed(`the traffic worker pool closed while worker ${this.index} was busy`)
+        : new TrafficWorkerDied(this.index, code, signal, during);
     this.event?.reject(why());
     this.event = null;
     for (const question of this.pidQuestions.splice(0)) question.reject(why());

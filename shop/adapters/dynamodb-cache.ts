@@ -33,7 +33,9 @@ export class DynamoDbProductCache implements ProductCache {
     let startKey: Record<string, unknown> | undefined;
     try {
       for (let page = 0; page < MAX_SCAN_PAGES; page += 1) {
-        const result = await this.props.client.send(new ScanCommand({ TableName: this.props.tableName, ExclusiveStartKey: startKey }));
+        const result = await this.props.client.send(
+          new ScanCommand({ TableName: this.props.tableName, ExclusiveStartKey: startKey }),
+        );
         for (const item of result.Items ?? []) {
           const product = toProduct(item);
           if (product) products.push(product);
@@ -51,7 +53,15 @@ export class DynamoDbProductCache implements ProductCache {
     const cachedAt = this.now().toISOString();
     for (let start = 0; start < products.length; start += BATCH_LIMIT) {
       const requests = products.slice(start, start + BATCH_LIMIT).map((product) => ({
-        PutRequest: { Item: { productId: product.id, name: product.name, priceCents: product.priceCents, stock: product.stock, cachedAt } },
+        PutRequest: {
+          Item: {
+            productId: product.id,
+            name: product.name,
+            priceCents: product.priceCents,
+            stock: product.stock,
+            cachedAt,
+          },
+        },
       }));
       await this.writeBatch(requests);
     }
@@ -61,14 +71,20 @@ export class DynamoDbProductCache implements ProductCache {
     let pending = requests;
     for (let attempt = 0; attempt <= UNPROCESSED_RETRIES && pending.length > 0; attempt += 1) {
       try {
-        const result = await this.props.client.send(new BatchWriteCommand({ RequestItems: { [this.props.tableName]: pending } }));
+        const result = await this.props.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.props.tableName]: pending } }),
+        );
         pending = (result.UnprocessedItems?.[this.props.tableName] ?? []) as typeof pending;
       } catch (error) {
-        throw new CacheUnavailable(`batch write to ${this.props.tableName} failed: ${errorMessage(error)}`, { cause: error });
+        throw new CacheUnavailable(`batch write to ${this.props.tableName} failed: ${errorMessage(error)}`, {
+          cause: error,
+        });
       }
     }
     if (pending.length > 0) {
-      throw new CacheUnavailable(`${pending.length} item(s) still unprocessed after ${UNPROCESSED_RETRIES} retries of a batch write to ${this.props.tableName}`);
+      throw new CacheUnavailable(
+        `${pending.length} item(s) still unprocessed after ${UNPROCESSED_RETRIES} retries of a batch write to ${this.props.tableName}`,
+      );
     }
   }
 }
@@ -76,7 +92,13 @@ export class DynamoDbProductCache implements ProductCache {
 /** Items someone else wrote, or an older shape, are skipped rather than served half-filled. */
 function toProduct(item: Record<string, unknown>): Product | null {
   const { productId, name, priceCents, stock } = item;
-  if (typeof productId !== 'number' || typeof name !== 'string' || typeof priceCents !== 'number' || typeof stock !== 'number') return null;
+  if (
+    typeof productId !== 'number' ||
+    typeof name !== 'string' ||
+    typeof priceCents !== 'number' ||
+    typeof stock !== 'number'
+  )
+    return null;
   return { id: productId, name, priceCents, stock };
 }
 

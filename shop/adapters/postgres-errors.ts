@@ -57,6 +57,8 @@ export function toUnavailable(error: unknown): DatabaseUnavailable {
 
 function describe(error: Error): string {
   const code = (error as { code?: unknown }).code;
-  const message = error.message || (error instanceof AggregateError ? error.errors.map((e: unknown) => String(e)).join(', ') : error.name);
+  const message =
+    error.message ||
+    (error instanceof AggregateError ? error.errors.map((e: unknown) => String(e)).join(', ') : error.name);
   return typeof code === 'string' ? `${message} (${code})` : message;
 }

@@ -41,7 +41,10 @@ export class InvalidAppRole extends Error {
  */
 export async function setUpShopSchema(pool: Pool, options: ShopSchemaSetupOptions): Promise<void> {
   const { username, password } = options.appRole;
-  if (!ROLE_NAME.test(username)) throw new InvalidAppRole(`the shop's role name must be lower-case letters, digits and underscores (got ${JSON.stringify(username)})`);
+  if (!ROLE_NAME.test(username))
+    throw new InvalidAppRole(
+      `the shop's role name must be lower-case letters, digits and underscores (got ${JSON.stringify(username)})`,
+    );
   if (password === '') throw new InvalidAppRole(`the shop's role ${username} needs a password`);
 
   // The same transaction the shop runs in the local lab, so both build the identical schema.
@@ -53,7 +56,8 @@ export async function setUpShopSchema(pool: Pool, options: ShopSchemaSetupOption
     await client.query('SELECT pg_advisory_xact_lock($1)', [ROLE_LOCK_KEY]);
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [username]);
     // Utility statements take no parameters: format() quotes the name and the password on the server.
-    const statement = exists.rowCount === 0 ? 'CREATE ROLE %I LOGIN PASSWORD %L' : 'ALTER ROLE %I WITH LOGIN PASSWORD %L';
+    const statement =
+      exists.rowCount === 0 ? 'CREATE ROLE %I LOGIN PASSWORD %L' : 'ALTER ROLE %I WITH LOGIN PASSWORD %L';
     await execute(client, statement, username, password);
     await execute(client, 'REVOKE ALL ON products, orders FROM %I', username);
     for (const grant of SHOP_APP_GRANTS) await execute(client, grant, username);
@@ -69,6 +73,9 @@ export async function setUpShopSchema(pool: Pool, options: ShopSchemaSetupOption
 /** Runs `format(template, ...args)` as a statement; the arguments never reach the SQL unquoted. */
 async function execute(client: PoolClient, template: string, ...args: string[]): Promise<void> {
   const placeholders = args.map((_, index) => `$${index + 2}::text`).join(', ');
-  const formatted = await client.query<{ sql: string }>(`SELECT format($1::text, ${placeholders}) AS sql`, [template, ...args]);
+  const formatted = await client.query<{ sql: string }>(`SELECT format($1::text, ${placeholders}) AS sql`, [
+    template,
+    ...args,
+  ]);
   await client.query(formatted.rows[0].sql);
 }

@@ -1,7 +1,16 @@
 // The shop's database adapter: schema, seed and the placeOrder transaction on a pg Pool.
 import { Pool, type PoolClient } from 'pg';
 import { DatabaseUnavailable } from '../core/errors';
-import { CATALOGUE, type OrderRecord, type OrderRequest, type OrderVia, type PlacedOrder, type Product, type RejectionReason, type RunOrderCounts } from '../core/orders';
+import {
+  CATALOGUE,
+  type OrderRecord,
+  type OrderRequest,
+  type OrderVia,
+  type PlacedOrder,
+  type Product,
+  type RejectionReason,
+  type RunOrderCounts,
+} from '../core/orders';
 import type { ShopDatabase, ShopLogger } from '../ports';
 import { classifyDatabaseError, isInfrastructureFailure, toUnavailable } from './postgres-errors';
 
@@ -129,10 +138,15 @@ export class PostgresShopDatabase implements ShopDatabase {
         [order.orderId, order.productId, order.quantity, order.runId, via],
       );
       if (inserted.rows.length === 0) {
-        const existing = await client.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = $1`, [order.orderId]);
+        const existing = await client.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE order_id = $1`, [
+          order.orderId,
+        ]);
         return { order: toOrderRecord(existing.rows[0]), duplicate: true };
       }
-      const taken = await client.query('UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2', [order.productId, order.quantity]);
+      const taken = await client.query('UPDATE products SET stock = stock - $2 WHERE id = $1 AND stock >= $2', [
+        order.productId,
+        order.quantity,
+      ]);
       if (taken.rowCount === 1) return { order: toOrderRecord(inserted.rows[0]), duplicate: false };
 
       const product = await client.query('SELECT 1 FROM products WHERE id = $1', [order.productId]);
@@ -151,7 +165,13 @@ export class PostgresShopDatabase implements ShopDatabase {
   }
 
   async countRunOrders(runId: string): Promise<RunOrderCounts> {
-    const rows = await this.query<{ committed: string; rejected: string; committed_quantity: string; via_queue: string; last_via_queue_at: Date | null }>(
+    const rows = await this.query<{
+      committed: string;
+      rejected: string;
+      committed_quantity: string;
+      via_queue: string;
+      last_via_queue_at: Date | null;
+    }>(
       `SELECT count(*) FILTER (WHERE status = 'committed') AS committed,
               count(*) FILTER (WHERE status = 'rejected') AS rejected,
               coalesce(sum(quantity) FILTER (WHERE status = 'committed'), 0) AS committed_quantity,

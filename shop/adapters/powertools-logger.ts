@@ -15,9 +15,13 @@ export function shopLogLevel(env: NodeJS.ProcessEnv): LogLevelName {
  * A ShopLogger writing one JSON line per event. Lines about an order carry its `runId` among their
  * fields, so a Logs Insights query on the run id finds the shop's lines beside the GameDay's.
  */
-export function createPowertoolsShopLogger(component: string, env: NodeJS.ProcessEnv = process.env): ShopLogger & { readonly logger: Logger } {
+export function createPowertoolsShopLogger(
+  component: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ShopLogger & { readonly logger: Logger } {
   const logger = new Logger({ serviceName: 'chaos-shop', logLevel: shopLogLevel(env), persistentKeys: { component } });
-  const fields = (extra?: LogFields) => Object.fromEntries(Object.entries(extra ?? {}).filter(([, value]) => value !== undefined));
+  const fields = (extra?: LogFields) =>
+    Object.fromEntries(Object.entries(extra ?? {}).filter(([, value]) => value !== undefined));
   return {
     logger,
     info: (message, extra) => logger.info(message, fields(extra)),

@@ -1,5 +1,9 @@
 // The database password from Secrets Manager: the JSON secret RDS writes, read through the Parameters and Secrets extension.
-import { type ExtensionSecretOptions, readExtensionSecretString, SecretUnreadable } from '../../common/secrets-extension';
+import {
+  type ExtensionSecretOptions,
+  readExtensionSecretString,
+  SecretUnreadable,
+} from '../../common/secrets-extension';
 import { DatabaseUnavailable } from '../core/errors';
 
 export type { ExtensionSecretOptions };
@@ -15,17 +19,22 @@ export function extensionSecretPassword(options: ExtensionSecretOptions): () => 
   return () => {
     password ??= readPassword(options).catch((error: unknown) => {
       password = null;
-      throw new DatabaseUnavailable('unreachable', error instanceof Error ? error.message : String(error), { cause: error });
+      throw new DatabaseUnavailable('unreachable', error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });
     });
     return password;
   };
 }
 
 /** The user name and password of a database secret, read once, for a caller that needs both (the schema setup). */
-export async function readDatabaseCredentials(options: ExtensionSecretOptions): Promise<{ username: string; password: string }> {
+export async function readDatabaseCredentials(
+  options: ExtensionSecretOptions,
+): Promise<{ username: string; password: string }> {
   const secret = await readSecretJson(options);
   const username = secret.username;
-  if (typeof username !== 'string' || username === '') throw new SecretUnreadable(options.secretId, 'its JSON has no "username"');
+  if (typeof username !== 'string' || username === '')
+    throw new SecretUnreadable(options.secretId, 'its JSON has no "username"');
   return { username, password: passwordOf(options.secretId, secret) };
 }
 
@@ -47,6 +56,7 @@ async function readSecretJson(options: ExtensionSecretOptions): Promise<Record<s
   } catch {
     throw new SecretUnreadable(options.secretId, 'its SecretString is not JSON');
   }
-  if (typeof secret !== 'object' || secret === null) throw new SecretUnreadable(options.secretId, 'its SecretString is not a JSON object');
+  if (typeof secret !== 'object' || secret === null)
+    throw new SecretUnreadable(options.secretId, 'its SecretString is not a JSON object');
   return secret as Record<string, unknown>;
 }

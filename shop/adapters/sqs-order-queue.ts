@@ -14,7 +14,13 @@ export class SqsOrderQueue implements OrderQueue {
 
   async send(order: QueuedOrder): Promise<void> {
     // Fixed key order, and runId null rather than absent: the worker and any reader see one shape.
-    const body = JSON.stringify({ orderId: order.orderId, productId: order.productId, quantity: order.quantity, runId: order.runId, acceptedAt: order.acceptedAt });
+    const body = JSON.stringify({
+      orderId: order.orderId,
+      productId: order.productId,
+      quantity: order.quantity,
+      runId: order.runId,
+      acceptedAt: order.acceptedAt,
+    });
     try {
       await this.props.client.send(new SendMessageCommand({ QueueUrl: this.props.queueUrl, MessageBody: body }));
     } catch (error) {

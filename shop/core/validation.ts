@@ -21,12 +21,17 @@ export function validateOrderRequest(body: unknown, newOrderId: () => string): V
   const orderId = checkOptionalId('orderId', body.orderId, problems);
   const runId = checkOptionalId('runId', body.runId, problems);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { orderId: orderId ?? newOrderId(), productId: productId!, quantity: quantity!, runId: runId ?? null } };
+  return {
+    ok: true,
+    value: { orderId: orderId ?? newOrderId(), productId: productId!, quantity: quantity!, runId: runId ?? null },
+  };
 }
 
 /** Validates a path parameter that must be an order id or a run id. */
 export function validateId(field: 'orderId' | 'runId', value: string): Validated<string> {
-  return ID_PATTERN.test(value) ? { ok: true, value } : { ok: false, problems: [`${field} must match ${ID_PATTERN}, got ${JSON.stringify(value)}`] };
+  return ID_PATTERN.test(value)
+    ? { ok: true, value }
+    : { ok: false, problems: [`${field} must match ${ID_PATTERN}, got ${JSON.stringify(value)}`] };
 }
 
 /** Validates a queue message body as the shop wrote it. */
@@ -51,7 +56,13 @@ export function validateQueuedOrder(body: string): Validated<QueuedOrder> {
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    value: { orderId: orderId!, productId: productId!, quantity: quantity!, runId: runId ?? null, acceptedAt: acceptedAt as string },
+    value: {
+      orderId: orderId!,
+      productId: productId!,
+      quantity: quantity!,
+      runId: runId ?? null,
+      acceptedAt: acceptedAt as string,
+    },
   };
 }
 
@@ -103,7 +114,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'object') return 'an object';
   return typeof value;

@@ -21,7 +21,8 @@ export class DatabaseGate {
     // but load and breaker noise until it succeeds.
     if (!this.props.isReady()) throw new DatabaseUnavailable('initializing', 'schema and seed are not in place yet');
     const permit = this.props.breaker ? this.props.breaker.tryAcquire() : null;
-    if (this.props.breaker && !permit) throw new DatabaseUnavailable('breaker_open', 'the circuit breaker is open; the database was not called');
+    if (this.props.breaker && !permit)
+      throw new DatabaseUnavailable('breaker_open', 'the circuit breaker is open; the database was not called');
     try {
       const result = await operation();
       permit?.succeed();

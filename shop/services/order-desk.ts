@@ -24,16 +24,28 @@ export class OrderDesk {
    */
   async place(request: OrderRequest): Promise<OrderOutcome> {
     try {
-      return { kind: 'placed', placed: await this.props.gate.call(() => this.props.store.placeOrder(request, 'direct')) };
+      return {
+        kind: 'placed',
+        placed: await this.props.gate.call(() => this.props.store.placeOrder(request, 'direct')),
+      };
     } catch (error) {
       if (!this.props.queue || !(error instanceof DatabaseUnavailable)) throw error;
-      if (error.reason === 'unreachable') this.props.logger.warn('order transaction failed; queueing the order', { runId: request.runId, orderId: request.orderId, error: error.message });
+      if (error.reason === 'unreachable')
+        this.props.logger.warn('order transaction failed; queueing the order', {
+          runId: request.runId,
+          orderId: request.orderId,
+          error: error.message,
+        });
       const queued: QueuedOrder = { ...request, acceptedAt: new Date(this.props.clock()).toISOString() };
       try {
         await this.props.queue.send(queued);
       } catch (queueError) {
         const detail = `${error.message}, and ${queueError instanceof Error ? queueError.message : String(queueError)}`;
-        this.props.logger.error('order not accepted: database and queue both failed', { runId: request.runId, orderId: request.orderId, error: detail });
+        this.props.logger.error('order not accepted: database and queue both failed', {
+          runId: request.runId,
+          orderId: request.orderId,
+          error: detail,
+        });
         throw new OrderNotAccepted(request.orderId, detail, { cause: queueError });
       }
       return { kind: 'queued', queued };

@@ -27,7 +27,8 @@ export class ProductCatalog {
   /** Throws `ProductsUnavailable` when neither the database nor the cache can answer. */
   async list(): Promise<ProductListing> {
     const { fallback } = this.props;
-    if (!fallback) return { products: await this.props.gate.call(() => this.props.store.listProducts()), source: 'database' };
+    if (!fallback)
+      return { products: await this.props.gate.call(() => this.props.store.listProducts()), source: 'database' };
     let databaseError: unknown;
     try {
       const products = await this.props.gate.call(() => this.props.store.listProducts());
@@ -47,7 +48,10 @@ export class ProductCatalog {
     try {
       products = await this.readCache(cache);
     } catch (error) {
-      throw new ProductsUnavailable(`${why}; the product cache failed too: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ProductsUnavailable(
+        `${why}; the product cache failed too: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     if (products.length === 0) throw new ProductsUnavailable(`${why}; the product cache is empty`);
     return { products, source: 'cache' };
@@ -69,9 +73,12 @@ export class ProductCatalog {
   private logFailure(error: unknown): void {
     if (error instanceof DatabaseUnavailable) {
       // Refusals by the breaker or the initializer are the design working; one line each would flood the log.
-      if (error.reason === 'unreachable') this.props.logger.warn('product read failed; serving the cache', { error: error.message });
+      if (error.reason === 'unreachable')
+        this.props.logger.warn('product read failed; serving the cache', { error: error.message });
       return;
     }
-    this.props.logger.error('product read failed unexpectedly; serving the cache', { error: error instanceof Error ? error.message : String(error) });
+    this.props.logger.error('product read failed unexpectedly; serving the cache', {
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

@@ -36,7 +36,9 @@ export class ThrottledWriteThrough {
     this.inFlight = this.props.cache
       .putProducts(products)
       .catch((error: unknown) => {
-        this.props.logger.warn('product cache write-through failed', { error: error instanceof Error ? error.message : String(error) });
+        this.props.logger.warn('product cache write-through failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       })
       .finally(() => {
         this.inFlight = null;

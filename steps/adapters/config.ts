@@ -7,6 +7,7 @@ export class MissingConfiguration extends Error {
 
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];
-  if (value === undefined || value.trim() === '') throw new MissingConfiguration(`environment variable ${name} is not set`);
+  if (value === undefined || value.trim() === '')
+    throw new MissingConfiguration(`environment variable ${name} is not set`);
   return value;
 }

@@ -19,7 +19,9 @@ export function createDynamoDbLock(tableName: string, options: { client?: Dynamo
   const client = options.client ?? dynamodb;
   return {
     async holder() {
-      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: LOCK_ITEM_KEY, ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: LOCK_ITEM_KEY, ConsistentRead: true }),
+      );
       return Item?.executionArn?.S ?? null;
     },
 

@@ -34,7 +34,10 @@ export function timelineStoreFor(tableName: string, env: NodeJS.ProcessEnv = pro
 
 const cachedStores = new Map<string, TimelineStore>();
 
-export function createDynamoDbTimelineStore(tableName: string, options: { client?: DynamoDBClient; now?: () => number } = {}): TimelineStore {
+export function createDynamoDbTimelineStore(
+  tableName: string,
+  options: { client?: DynamoDBClient; now?: () => number } = {},
+): TimelineStore {
   const client = options.client ?? new DynamoDBClient({});
   const now = options.now ?? Date.now;
   return {
@@ -56,7 +59,10 @@ export function createDynamoDbTimelineStore(tableName: string, options: { client
       const found = await readItems(keys, 'buckets');
       return keys.map((key) => {
         const buckets = found.get(timelineItemKey(key));
-        if (!buckets) throw new TimelineMissing(`no stored timeline for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`);
+        if (!buckets)
+          throw new TimelineMissing(
+            `no stored timeline for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`,
+          );
         return buckets as TimelineBucket[];
       });
     },
@@ -65,20 +71,33 @@ export function createDynamoDbTimelineStore(tableName: string, options: { client
       const found = await readItems(keys, 'accepted');
       return keys.flatMap((key) => {
         const sets = found.get(timelineItemKey(key));
-        if (!sets) throw new TimelineMissing(`no stored accepted writes for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`);
+        if (!sets)
+          throw new TimelineMissing(
+            `no stored accepted writes for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`,
+          );
         return sets as AcceptedWriteSet[];
       });
     },
   };
 
   /** One gzip-compressed JSON attribute of each item, by item key. */
-  async function readItems(keys: readonly TimelineKey[], attribute: 'buckets' | 'accepted'): Promise<Map<string, unknown>> {
+  async function readItems(
+    keys: readonly TimelineKey[],
+    attribute: 'buckets' | 'accepted',
+  ): Promise<Map<string, unknown>> {
     const found = new Map<string, unknown>();
     for (let i = 0; i < keys.length; i += BATCH_SIZE) {
-      let pending: Array<{ pk: { S: string } }> = keys.slice(i, i + BATCH_SIZE).map((key) => ({ pk: { S: timelineItemKey(key) } }));
+      let pending: Array<{ pk: { S: string } }> = keys
+        .slice(i, i + BATCH_SIZE)
+        .map((key) => ({ pk: { S: timelineItemKey(key) } }));
       for (let round = 0; pending.length > 0; round++) {
-        if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`DynamoDB left ${pending.length} timeline keys unprocessed after ${round} rounds`);
-        const answer = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: `pk, ${attribute}` } } }));
+        if (round >= MAX_UNPROCESSED_ROUNDS)
+          throw new Error(`DynamoDB left ${pending.length} timeline keys unprocessed after ${round} rounds`);
+        const answer = await client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: `pk, ${attribute}` } },
+          }),
+        );
         for (const item of answer.Responses?.[tableName] ?? []) {
           const pk = item.pk?.S;
           const body = item[attribute]?.B;

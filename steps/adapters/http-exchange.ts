@@ -14,7 +14,11 @@ export interface HttpExchangeRequest extends Http1Request {
  * Sends one request and resolves with what `read` makes of its whole answer; rejects on a network
  * error, its timeout, the caller's abort, or an error `read` throws.
  */
-export type HttpExchange = <T>(request: HttpExchangeRequest, read: (answer: HttpAnswer) => T, signal?: AbortSignal) => Promise<T>;
+export type HttpExchange = <T>(
+  request: HttpExchangeRequest,
+  read: (answer: HttpAnswer) => T,
+  signal?: AbortSignal,
+) => Promise<T>;
 
 const pools = new Map<string, Http1Pool>();
 

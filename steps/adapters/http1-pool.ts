@@ -116,7 +116,8 @@ class Connection {
     this.callback = undefined;
     if (response.close) this.fail(new ConnectionClosed('closed after its answer'));
     else {
-      if (response.keepAliveMs !== undefined) this.idleMs = Math.min(IDLE_MS, Math.max(0, response.keepAliveMs - IDLE_MARGIN_MS));
+      if (response.keepAliveMs !== undefined)
+        this.idleMs = Math.min(IDLE_MS, Math.max(0, response.keepAliveMs - IDLE_MARGIN_MS));
       this.socket.unref();
       this.release(this);
     }
@@ -136,7 +137,8 @@ export class Http1Pool {
   constructor(origin: string) {
     const url = new URL(origin);
     const secure = url.protocol === 'https:';
-    if (!secure && url.protocol !== 'http:') throw new TypeError(`only http: and https: shops can be reached (got ${url.protocol})`);
+    if (!secure && url.protocol !== 'http:')
+      throw new TypeError(`only http: and https: shops can be reached (got ${url.protocol})`);
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const port = Number(url.port || (secure ? 443 : 80));
     this.hostHeader = url.host;
@@ -145,7 +147,12 @@ export class Http1Pool {
     const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
     this.connect = secure
       ? (connection) => {
-          const socket = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] });
+          const socket = tls.connect({
+            host,
+            port,
+            servername: net.isIP(host) ? undefined : host,
+            ALPNProtocols: ['http/1.1'],
+          });
           socket.on('data', (chunk: Buffer) => connection().onData(chunk));
           return socket;
         }
@@ -204,16 +211,20 @@ export class Http1Pool {
         this.heads.set(line, { headers, head });
       }
     }
-    return request.body === undefined ? `${head}\r\n` : `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n`;
+    return request.body === undefined
+      ? `${head}\r\n`
+      : `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n`;
   }
 
   private renderHead(request: Http1Request): string {
-    if (!HEADER_SAFE.test(request.path) || !HEADER_SAFE.test(request.method)) throw new TypeError(`the request line holds a line break`);
+    if (!HEADER_SAFE.test(request.path) || !HEADER_SAFE.test(request.method))
+      throw new TypeError(`the request line holds a line break`);
     let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
     for (const [name, value] of Object.entries(request.headers ?? {})) {
       const lower = name.toLowerCase();
       if (lower === 'host' || lower === 'content-length' || lower === 'connection') continue;
-      if (!HEADER_SAFE.test(name) || !HEADER_SAFE.test(value)) throw new TypeError(`header ${JSON.stringify(name)} holds a line break`);
+      if (!HEADER_SAFE.test(name) || !HEADER_SAFE.test(value))
+        throw new TypeError(`header ${JSON.stringify(name)} holds a line break`);
       head += `${name}: ${value}\r\n`;
     }
     return head;

@@ -36,7 +36,11 @@ const TAB = 0x09;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
-type BodyMode = { kind: 'length'; remaining: number } | { kind: 'chunked'; remaining: number; trailer: boolean } | { kind: 'close' } | { kind: 'none' };
+type BodyMode =
+  | { kind: 'length'; remaining: number }
+  | { kind: 'chunked'; remaining: number; trailer: boolean }
+  | { kind: 'close' }
+  | { kind: 'none' };
 
 /**
  * Reads responses from the chunks a socket delivers, in order, one at a time (`reset` before
@@ -107,14 +111,20 @@ export class Http1ResponseReader {
     const bytes = this.bytes;
     const end = bytes.indexOf(HEAD_END, this.at);
     if (end < 0) {
-      if (bytes.length - this.at > MAX_HEAD_BYTES) throw new HttpProtocolError('the response head is longer than 16 KiB');
+      if (bytes.length - this.at > MAX_HEAD_BYTES)
+        throw new HttpProtocolError('the response head is longer than 16 KiB');
       return false;
     }
     const head = bytes.toString('latin1', this.at, end);
     this.at = end + HEAD_END.length;
     // The status line: HTTP/1.0 or HTTP/1.1, a space, three digits.
     const minor = head.charCodeAt(7);
-    if (!head.startsWith('HTTP/1.') || (minor !== 0x30 && minor !== 0x31) || head.charCodeAt(8) !== SPACE || !isDigits(head, 9, 12)) {
+    if (
+      !head.startsWith('HTTP/1.') ||
+      (minor !== 0x30 && minor !== 0x31) ||
+      head.charCodeAt(8) !== SPACE ||
+      !isDigits(head, 9, 12)
+    ) {
       throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(head.slice(0, 40))}`);
     }
     const status = Number(head.slice(9, 12));
@@ -126,7 +136,7 @@ export class Http1ResponseReader {
     let length: number | undefined;
     let chunked = false;
     // One header line at a time, names compared in place: only the values used are cut out.
-    for (let line = statusEnd < 0 ? head.length : statusEnd + 2; line < head.length; ) {
+    for (let line = statusEnd < 0 ? head.length : statusEnd + 2; line < head.length;) {
       let eol = head.indexOf('\r\n', line);
       if (eol < 0) eol = head.length;
       const colon = head.indexOf(':', line);
@@ -138,22 +148,30 @@ export class Http1ResponseReader {
       const valueStart = skipBlanks(head, colon + 1, eol);
       const valueEnd = backOverBlanks(head, valueStart, eol);
       if (isName(head, nameStart, nameEnd, 'content-length')) {
-        if (!isDigits(head, valueStart, valueEnd)) throw new HttpProtocolError(`an invalid content-length: ${JSON.stringify(head.slice(valueStart, valueEnd))}`);
+        if (!isDigits(head, valueStart, valueEnd))
+          throw new HttpProtocolError(`an invalid content-length: ${JSON.stringify(head.slice(valueStart, valueEnd))}`);
         const value = Number(head.slice(valueStart, valueEnd));
-        if (length !== undefined && length !== value) throw new HttpProtocolError(`an invalid content-length: ${JSON.stringify(head.slice(valueStart, valueEnd))}`);
+        if (length !== undefined && length !== value)
+          throw new HttpProtocolError(`an invalid content-length: ${JSON.stringify(head.slice(valueStart, valueEnd))}`);
         length = value;
       } else if (isName(head, nameStart, nameEnd, 'connection')) {
         // Node's own servers say exactly `keep-alive`: that needs no list to be split.
         if (isName(head, valueStart, valueEnd, 'keep-alive')) this.close = false;
         else {
           const value = head.slice(valueStart, valueEnd).toLowerCase();
-          this.close = value.split(',').some((option) => option.trim() === 'close') || (this.close && !value.includes('keep-alive'));
+          this.close =
+            value.split(',').some((option) => option.trim() === 'close') ||
+            (this.close && !value.includes('keep-alive'));
         }
       } else if (isName(head, nameStart, nameEnd, 'keep-alive')) {
         const timeout = /(?:^|,)\s*timeout=(\d+)/.exec(head.slice(valueStart, valueEnd).toLowerCase());
         if (timeout) this.keepAliveMs = Number(timeout[1]) * 1000;
       } else if (isName(head, nameStart, nameEnd, 'transfer-encoding')) {
-        chunked = head.slice(valueStart, valueEnd).toLowerCase().split(',').some((coding) => coding.trim() === 'chunked');
+        chunked = head
+          .slice(valueStart, valueEnd)
+          .toLowerCase()
+          .split(',')
+          .some((coding) => coding.trim() === 'chunked');
       } else if (this.keepHeader !== undefined && isName(head, nameStart, nameEnd, this.keepHeader)) {
         this.header = head.slice(valueStart, valueEnd);
       }
@@ -209,7 +227,8 @@ export class Http1ResponseReader {
       // The empty line that ends a chunk's data.
       if (line === '') continue;
       const size = Number.parseInt(line.split(';')[0].trim(), 16);
-      if (!Number.isFinite(size) || size < 0 || !/^[0-9a-fA-F]+/.test(line)) throw new HttpProtocolError(`an invalid chunk size: ${JSON.stringify(line.slice(0, 20))}`);
+      if (!Number.isFinite(size) || size < 0 || !/^[0-9a-fA-F]+/.test(line))
+        throw new HttpProtocolError(`an invalid chunk size: ${JSON.stringify(line.slice(0, 20))}`);
       if (size === 0) mode.trailer = true;
       else mode.remaining = size;
     }
@@ -234,7 +253,8 @@ export class Http1ResponseReader {
     }
     let body = '';
     if (this.text !== undefined) body = this.text;
-    else if (this.pieces.length > 0) body = (this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces)).toString('utf8');
+    else if (this.pieces.length > 0)
+      body = (this.pieces.length === 1 ? this.pieces[0] : Buffer.concat(this.pieces)).toString('utf8');
     const response: ParsedResponse = { status: this.status, body, close: this.close };
     if (this.keepAliveMs !== undefined) response.keepAliveMs = this.keepAliveMs;
     if (this.header !== undefined) response.header = this.header;

@@ -28,7 +28,12 @@ export interface NotifyClients {
 }
 
 export function defaultNotifyClients(): NotifyClients {
-  return { s3: new S3Client({}), dynamodb: new DynamoDBClient({}), sns: new SNSClient({}), cloudwatch: new CloudWatchClient({}) };
+  return {
+    s3: new S3Client({}),
+    dynamodb: new DynamoDBClient({}),
+    sns: new SNSClient({}),
+    cloudwatch: new CloudWatchClient({}),
+  };
 }
 
 export function createNotifyPorts(config: NotifyAdapterConfig, clients: NotifyClients): NotifyPorts {
@@ -36,7 +41,9 @@ export function createNotifyPorts(config: NotifyAdapterConfig, clients: NotifyCl
   return {
     async reportOf(runId) {
       try {
-        const answer = await clients.s3.send(new GetObjectCommand({ Bucket: config.reportBucket, Key: reportKeys(runId).json }));
+        const answer = await clients.s3.send(
+          new GetObjectCommand({ Bucket: config.reportBucket, Key: reportKeys(runId).json }),
+        );
         const text = await answer.Body?.transformToString();
         return text ? (JSON.parse(text) as Awaited<ReturnType<NotifyPorts['reportOf']>>) : null;
       } catch (error) {
@@ -46,11 +53,15 @@ export function createNotifyPorts(config: NotifyAdapterConfig, clients: NotifyCl
       }
     },
     async lastVerdict() {
-      const { Item } = await clients.dynamodb.send(new GetItemCommand({ TableName: config.lockTable, Key: key, ConsistentRead: true }));
+      const { Item } = await clients.dynamodb.send(
+        new GetItemCommand({ TableName: config.lockTable, Key: key, ConsistentRead: true }),
+      );
       return (Item?.verdict?.S as Verdict | undefined) ?? null;
     },
     async recordVerdict(verdict) {
-      await clients.dynamodb.send(new PutItemCommand({ TableName: config.lockTable, Item: { ...key, verdict: { S: verdict } } }));
+      await clients.dynamodb.send(
+        new PutItemCommand({ TableName: config.lockTable, Item: { ...key, verdict: { S: verdict } } }),
+      );
     },
     async publish(message) {
       // Chatbot reads the default message (the custom-notification JSON); email gets the same as plain text.
@@ -65,7 +76,12 @@ export function createNotifyPorts(config: NotifyAdapterConfig, clients: NotifyCl
     },
     async countOutcome(outcome) {
       const name = outcome === 'skipped' ? MetricNames.RunSkipped : MetricNames.RunHalted;
-      await clients.cloudwatch.send(new PutMetricDataCommand({ Namespace: config.metricNamespace, MetricData: [{ MetricName: name, Value: 1, Unit: 'Count' }] }));
+      await clients.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: config.metricNamespace,
+          MetricData: [{ MetricName: name, Value: 1, Unit: 'Count' }],
+        }),
+      );
     },
   };
 }

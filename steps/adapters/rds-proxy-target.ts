@@ -1,5 +1,10 @@
 // The RDS Proxy's database target through the AWS SDK: describe its health, register it (idempotently).
-import { DescribeDBProxyTargetsCommand, type DBProxyTarget, RDSClient, RegisterDBProxyTargetsCommand } from '@aws-sdk/client-rds';
+import {
+  DescribeDBProxyTargetsCommand,
+  type DBProxyTarget,
+  RDSClient,
+  RegisterDBProxyTargetsCommand,
+} from '@aws-sdk/client-rds';
 import type { Clock, ProxyTargetPort, ProxyTargetState } from '../ports';
 import { requireEnv } from './config';
 import { errorName, isThrottling, withRetry } from './retry';
@@ -40,7 +45,14 @@ export function createRdsProxyTarget(
       try {
         do {
           const page = await withRetry(
-            () => client.send(new DescribeDBProxyTargetsCommand({ DBProxyName: config.proxyName, TargetGroupName: config.targetGroupName, Marker: marker })),
+            () =>
+              client.send(
+                new DescribeDBProxyTargetsCommand({
+                  DBProxyName: config.proxyName,
+                  TargetGroupName: config.targetGroupName,
+                  Marker: marker,
+                }),
+              ),
             isThrottling,
             retry,
           );

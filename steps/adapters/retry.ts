@@ -9,7 +9,13 @@ export interface RetryOptions {
   clock?: Clock;
 }
 
-const THROTTLING_NAMES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException']);
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
 
 /** True for the throttling errors every AWS API may answer with. */
 export function isThrottling(error: unknown): boolean {
@@ -18,7 +24,11 @@ export function isThrottling(error: unknown): boolean {
   return (typeof e.name === 'string' && THROTTLING_NAMES.has(e.name)) || e.$retryable?.throttling === true;
 }
 
-export async function withRetry<T>(call: () => Promise<T>, isTransient: (error: unknown) => boolean, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  call: () => Promise<T>,
+  isTransient: (error: unknown) => boolean,
+  options: RetryOptions = {},
+): Promise<T> {
   const attempts = options.attempts ?? 5;
   const baseDelayMs = options.baseDelayMs ?? 500;
   const clock = options.clock ?? systemClock;

@@ -19,7 +19,10 @@ export function createS3ReportStore(bucket: string, options: { client?: S3Client
 }
 
 /** The store named by the environment, or null when REPORT_BUCKET is unset. */
-export function reportStoreFromEnv(env: NodeJS.ProcessEnv = process.env, options: { client?: S3Client } = {}): ReportStore | null {
+export function reportStoreFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { client?: S3Client } = {},
+): ReportStore | null {
   const bucket = env[REPORT_BUCKET_ENV]?.trim();
   return bucket ? createS3ReportStore(bucket, options) : null;
 }

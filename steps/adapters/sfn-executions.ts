@@ -35,11 +35,15 @@ export function createSfnExecutions(stateMachineArn: string, options: { client?:
 
     async start(name, input) {
       try {
-        const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-        if (!executionArn) throw new IncompleteStartExecutionResponse(`StartExecution for ${name} answered without an executionArn`);
+        const { executionArn } = await client.send(
+          new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+        );
+        if (!executionArn)
+          throw new IncompleteStartExecutionResponse(`StartExecution for ${name} answered without an executionArn`);
         return { executionArn, duplicate: false };
       } catch (error) {
-        if (errorName(error) === 'ExecutionAlreadyExists') throw new ExecutionAlreadyExists(executionArnFor(stateMachineArn, name));
+        if (errorName(error) === 'ExecutionAlreadyExists')
+          throw new ExecutionAlreadyExists(executionArnFor(stateMachineArn, name));
         throw error;
       }
     },

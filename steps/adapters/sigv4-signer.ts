@@ -66,7 +66,10 @@ export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): ()
   return async () => {
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-    if (!accessKeyId || !secretAccessKey) throw new MissingConfiguration('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are needed to sign requests to the shop');
+    if (!accessKeyId || !secretAccessKey)
+      throw new MissingConfiguration(
+        'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are needed to sign requests to the shop',
+      );
     return { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
   };
 }

@@ -13,7 +13,10 @@ const signers = new Map<string, TargetRequestSigner | undefined>();
  * in the API's region (else the function's) for `iam`, the secret header for `header`. The same
  * signer is returned for every later call with the same target and mode.
  */
-export function targetSignerFor(targetUrl: string, env: NodeJS.ProcessEnv = process.env): TargetRequestSigner | undefined {
+export function targetSignerFor(
+  targetUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+): TargetRequestSigner | undefined {
   const type = shopAuthType(env);
   const url = new URL(targetUrl);
   const key = `${type} ${url.origin}`;
@@ -23,7 +26,10 @@ export function targetSignerFor(targetUrl: string, env: NodeJS.ProcessEnv = proc
 
 function shopAuthType(env: NodeJS.ProcessEnv): ShopAuthType {
   const raw = env[SHOP_AUTH_ENV.type]?.trim() || 'none';
-  if (!(SHOP_AUTH_TYPES as readonly string[]).includes(raw)) throw new MissingConfiguration(`${SHOP_AUTH_ENV.type} must be one of ${SHOP_AUTH_TYPES.join(', ')} (got ${JSON.stringify(raw)})`);
+  if (!(SHOP_AUTH_TYPES as readonly string[]).includes(raw))
+    throw new MissingConfiguration(
+      `${SHOP_AUTH_ENV.type} must be one of ${SHOP_AUTH_TYPES.join(', ')} (got ${JSON.stringify(raw)})`,
+    );
   return raw as ShopAuthType;
 }
 
@@ -32,10 +38,16 @@ function buildSigner(type: ShopAuthType, url: URL, env: NodeJS.ProcessEnv): Targ
     case 'none':
       return undefined;
     case 'iam':
-      return createSigV4Signer({ region: regionOfExecuteApiUrl(url) ?? requireEnv('AWS_REGION', env), credentials: environmentCredentials(env) });
+      return createSigV4Signer({
+        region: regionOfExecuteApiUrl(url) ?? requireEnv('AWS_REGION', env),
+        credentials: environmentCredentials(env),
+      });
     case 'header': {
       const secretId = requireEnv(SHOP_AUTH_ENV.secretArn, env);
-      return createSecretHeaderSigner({ headerName: requireEnv(SHOP_AUTH_ENV.headerName, env), readSecret: () => readExtensionSecretString({ secretId, env }) });
+      return createSecretHeaderSigner({
+        headerName: requireEnv(SHOP_AUTH_ENV.headerName, env),
+        readSecret: () => readExtensionSecretString({ secretId, env }),
+      });
     }
   }
 }

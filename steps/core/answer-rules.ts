@@ -49,8 +49,15 @@ export function resolvePointer(document: unknown, pointer: string): unknown {
   let node: unknown = document;
   for (const raw of pointer.slice(1).split('/')) {
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(node) && /^(?:0|[1-9]\d*)$/.test(token) && Number(token) < node.length) node = node[Number(token)];
-    else if (typeof node === 'object' && node !== null && !Array.isArray(node) && Object.prototype.hasOwnProperty.call(node, token)) node = (node as Record<string, unknown>)[token];
+    if (Array.isArray(node) && /^(?:0|[1-9]\d*)$/.test(token) && Number(token) < node.length)
+      node = node[Number(token)];
+    else if (
+      typeof node === 'object' &&
+      node !== null &&
+      !Array.isArray(node) &&
+      Object.prototype.hasOwnProperty.call(node, token)
+    )
+      node = (node as Record<string, unknown>)[token];
     else return ABSENT;
   }
   return node;
@@ -114,7 +121,10 @@ function compileClass(rules: readonly AnswerRule[] | undefined): Matcher | undef
 function needsOf(rules: ReadonlyArray<readonly AnswerRule[] | undefined>): ReadNeeds {
   const all = rules.flatMap((r) => r ?? []);
   const header = all.find((r) => r.header)?.header?.name.toLowerCase();
-  return { keepBody: all.some((r) => r.json !== undefined || r.body !== undefined), ...(header ? { keepHeader: header } : {}) };
+  return {
+    keepBody: all.some((r) => r.json !== undefined || r.body !== undefined),
+    ...(header ? { keepHeader: header } : {}),
+  };
 }
 
 export interface Classifier<C extends string> {
@@ -127,14 +137,21 @@ export interface Classifier<C extends string> {
 /** The read classes in the order they are tried: primary, then degraded. */
 export function readClassifier(profile: Pick<TargetProfile, 'classify'>): Classifier<ReadClass> {
   const { primary, degraded } = profile.classify.reads;
-  const order: Array<[ReadClass, Matcher | undefined]> = [['database', compileClass(primary)], ['cache', compileClass(degraded)]];
+  const order: Array<[ReadClass, Matcher | undefined]> = [
+    ['database', compileClass(primary)],
+    ['cache', compileClass(degraded)],
+  ];
   return classifier(order, needsOf([primary, degraded]));
 }
 
 /** The write classes in the order they are tried: committed, deferred, rejected. */
 export function writeClassifier(profile: Pick<TargetProfile, 'classify'>): Classifier<WriteClass> {
   const { committed, deferred, rejected } = profile.classify.writes;
-  const order: Array<[WriteClass, Matcher | undefined]> = [['ok', compileClass(committed)], ['queued', compileClass(deferred)], ['stockOut', compileClass(rejected)]];
+  const order: Array<[WriteClass, Matcher | undefined]> = [
+    ['ok', compileClass(committed)],
+    ['queued', compileClass(deferred)],
+    ['stockOut', compileClass(rejected)],
+  ];
   return classifier(order, needsOf([committed, deferred, rejected]));
 }
 

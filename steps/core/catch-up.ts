@@ -26,6 +26,11 @@ export function earliestSendMs(index: number, throttle: StageThrottle): number {
 }
 
 /** The time a request is sent: its intended time, or later when the bucket would be empty by then. */
-export function pacedSendAt(intendedAtMs: number, index: number, firstSendAtMs: number, throttle: StageThrottle): number {
+export function pacedSendAt(
+  intendedAtMs: number,
+  index: number,
+  firstSendAtMs: number,
+  throttle: StageThrottle,
+): number {
   return Math.max(intendedAtMs, firstSendAtMs + earliestSendMs(index, throttle));
 }

@@ -109,7 +109,10 @@ export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K
 /** The two traffic functions, built from the same code (see `TRAFFIC_SIZES`). */
 export type TrafficSize = 'small' | 'large';
 
-export interface RunConfig extends Pick<RunSettings, 'baselineSeconds' | 'outageSeconds' | 'readsPerSecond' | 'writesPerSecond' | 'drainTimeoutSeconds'> {
+export interface RunConfig extends Pick<
+  RunSettings,
+  'baselineSeconds' | 'outageSeconds' | 'readsPerSecond' | 'writesPerSecond' | 'drainTimeoutSeconds'
+> {
   readonly runId: string;
   /** Traffic keeps running this long after the target is AVAILABLE again. */
   readonly recoverySeconds: number;
@@ -264,7 +267,8 @@ export interface PhaseCounts {
 }
 
 /** The parts of the steady-state hypothesis, each a check the run must observe and that must hold. */
-export type HypothesisCheckId = 'trafficAsIntended' | 'steadyState' | 'faultBit' | 'servedDuringOutage' | 'restored' | 'drainedOnce';
+export type HypothesisCheckId =
+  'trafficAsIntended' | 'steadyState' | 'faultBit' | 'servedDuringOutage' | 'restored' | 'drainedOnce';
 
 /** One bound of a check: its limit (null: no bound set) beside what the run measured (null: not measured). */
 export interface HypothesisBound {
@@ -307,7 +311,16 @@ export interface RunReport {
    * recorded: the failed ones without a row plus the lost ones (the seed's "Orders lost"). null: the
    * orders were not verified (a run that ended before its verify step).
    */
-  orders: { accepted: number; committed: number | null; rejected: number | null; lost: number | null; duplicated: number | null; failed: number; neverCommitted: number | null; proof?: WriteProof };
+  orders: {
+    accepted: number;
+    committed: number | null;
+    rejected: number | null;
+    lost: number | null;
+    duplicated: number | null;
+    failed: number;
+    neverCommitted: number | null;
+    proof?: WriteProof;
+  };
   queue: { remaining: number; dlq: number };
   /**
    * `proxyName`: the proxy whose target the fault removed, so runs against the same target can be
@@ -320,10 +333,18 @@ export interface RunReport {
   fault: FaultRecord & { injected: boolean };
   /** Counts per phase; null: no second of traffic was measured in that phase (a run that ended before it). */
   phases: { baseline: PhaseCounts | null; outage: PhaseCounts | null; recovery: PhaseCounts | null };
-  latencyMs: { baseline: { p50: number; p99: number }; outage: { p50: number; p99: number }; recovery: { p50: number; p99: number } };
+  latencyMs: {
+    baseline: { p50: number; p99: number };
+    outage: { p50: number; p99: number };
+    recovery: { p50: number; p99: number };
+  };
   timeline: Array<{ t: number; phase: 'baseline' | 'outage' | 'recovery' } & PhaseCounts>;
   /** Register to the first read the database served, the same from AVAILABLE, and AVAILABLE to both queues empty with every queued order recorded. */
-  recovery: { timeToFirstDatabaseReadMs: number | null; timeToFirstDatabaseReadAfterAvailableMs: number | null; timeToDrainMs: number | null };
+  recovery: {
+    timeToFirstDatabaseReadMs: number | null;
+    timeToFirstDatabaseReadAfterAvailableMs: number | null;
+    timeToDrainMs: number | null;
+  };
   /**
    * How the traffic ran: workers per window, windows per phase, the worst start lag at a window
    * boundary; how the requests arrived (the seed replays a Poisson run); how late they left against

@@ -44,13 +44,64 @@ export interface ToleranceSpec {
 const LATE_SENDS_DEFAULT_PERCENT = 10;
 
 export const TOLERANCES: Readonly<Record<ToleranceKey, ToleranceSpec>> = Object.freeze({
-  maxFailedReadsPercent: { default: 0, min: 0, max: 100, nullable: false, flag: '--max-failed-reads-percent', meaning: 'failed reads a phase may have, as a percent of its reads' },
-  maxFailedWritesPercent: { default: 0, min: 0, max: 100, nullable: false, flag: '--max-failed-writes-percent', meaning: 'failed writes a phase may have, as a percent of its writes' },
-  maxOutageP99Ratio: { default: null, min: 0, max: 10_000, nullable: true, flag: '--max-outage-p99-ratio', meaning: 'outage p99 over baseline p99 (default: no bound)' },
-  maxRecoverySeconds: { default: null, min: 0, max: 3600, nullable: true, flag: '--max-recovery-seconds', meaning: 'seconds from register to the first database read (default: no bound)' },
-  maxDrainSeconds: { default: null, min: 0, max: 3600, nullable: true, flag: '--max-drain-seconds', meaning: 'seconds from AVAILABLE until the queues drained (default: no bound)' },
-  maxDegradedBaselinePercent: { default: 0, min: 0, max: 100, nullable: false, flag: '--max-degraded-baseline-percent', meaning: 'degraded answers the baseline may have, as a percent of its answers (a steady state serves from the database)' },
-  maxLateSendsPercent: { default: LATE_SENDS_DEFAULT_PERCENT, min: 0, max: 100, nullable: false, flag: '--max-late-sends-percent', meaning: 'requests of one window that may leave more than 10 ms late, as a percent of its requests, before its traffic is invalid' },
+  maxFailedReadsPercent: {
+    default: 0,
+    min: 0,
+    max: 100,
+    nullable: false,
+    flag: '--max-failed-reads-percent',
+    meaning: 'failed reads a phase may have, as a percent of its reads',
+  },
+  maxFailedWritesPercent: {
+    default: 0,
+    min: 0,
+    max: 100,
+    nullable: false,
+    flag: '--max-failed-writes-percent',
+    meaning: 'failed writes a phase may have, as a percent of its writes',
+  },
+  maxOutageP99Ratio: {
+    default: null,
+    min: 0,
+    max: 10_000,
+    nullable: true,
+    flag: '--max-outage-p99-ratio',
+    meaning: 'outage p99 over baseline p99 (default: no bound)',
+  },
+  maxRecoverySeconds: {
+    default: null,
+    min: 0,
+    max: 3600,
+    nullable: true,
+    flag: '--max-recovery-seconds',
+    meaning: 'seconds from register to the first database read (default: no bound)',
+  },
+  maxDrainSeconds: {
+    default: null,
+    min: 0,
+    max: 3600,
+    nullable: true,
+    flag: '--max-drain-seconds',
+    meaning: 'seconds from AVAILABLE until the queues drained (default: no bound)',
+  },
+  maxDegradedBaselinePercent: {
+    default: 0,
+    min: 0,
+    max: 100,
+    nullable: false,
+    flag: '--max-degraded-baseline-percent',
+    meaning:
+      'degraded answers the baseline may have, as a percent of its answers (a steady state serves from the database)',
+  },
+  maxLateSendsPercent: {
+    default: LATE_SENDS_DEFAULT_PERCENT,
+    min: 0,
+    max: 100,
+    nullable: false,
+    flag: '--max-late-sends-percent',
+    meaning:
+      'requests of one window that may leave more than 10 ms late, as a percent of its requests, before its traffic is invalid',
+  },
 });
 
 export const TOLERANCE_KEYS = Object.freeze(Object.keys(TOLERANCES) as ToleranceKey[]);
@@ -69,7 +120,9 @@ export function checkTolerances(value: unknown, prefix = 'hypothesis.'): string[
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!(TOLERANCE_KEYS as readonly string[]).includes(key)) {
-      problems.push(`unknown key ${JSON.stringify(`${prefix}${key}`)} (allowed: ${TOLERANCE_KEYS.join(', ')}; lost and duplicated orders are never tolerated)`);
+      problems.push(
+        `unknown key ${JSON.stringify(`${prefix}${key}`)} (allowed: ${TOLERANCE_KEYS.join(', ')}; lost and duplicated orders are never tolerated)`,
+      );
     }
   }
   for (const key of TOLERANCE_KEYS) {
@@ -78,14 +131,18 @@ export function checkTolerances(value: unknown, prefix = 'hypothesis.'): string[
     const v = record[key];
     if (v === null && spec.nullable) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < spec.min || v > spec.max) {
-      problems.push(`${prefix}${key} must be a number from ${spec.min} to ${spec.max}${spec.nullable ? ', or null' : ''} (got ${describeValue(v)})`);
+      problems.push(
+        `${prefix}${key} must be a number from ${spec.min} to ${spec.max}${spec.nullable ? ', or null' : ''} (got ${describeValue(v)})`,
+      );
     }
   }
   return problems;
 }
 
 /** Layers partial tolerances over each other, later ones winning; call {@link checkTolerances} first. */
-export function mergeTolerances(...layers: ReadonlyArray<Partial<HypothesisTolerances> | undefined>): HypothesisTolerances {
+export function mergeTolerances(
+  ...layers: ReadonlyArray<Partial<HypothesisTolerances> | undefined>
+): HypothesisTolerances {
   const merged: Record<string, number | null> = { ...DEFAULT_TOLERANCES };
   for (const layer of layers) {
     for (const key of TOLERANCE_KEYS) if (layer && layer[key] !== undefined) merged[key] = layer[key];

@@ -1,5 +1,13 @@
 // Judges a finished run: each part of the steady-state hypothesis as a check with its evidence, then the verdict and its reasons.
-import type { HypothesisBound, HypothesisCheck, PhaseCounts, ReportInput, RunReport, Verdict, WindowLateness } from './contracts';
+import type {
+  HypothesisBound,
+  HypothesisCheck,
+  PhaseCounts,
+  ReportInput,
+  RunReport,
+  Verdict,
+  WindowLateness,
+} from './contracts';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
 import { describeProof } from './write-proof';
 
@@ -42,10 +50,20 @@ export interface Judgement {
  */
 export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgement {
   const tolerances = input.config.hypothesis;
-  const checks = [trafficAsIntended(evidence, tolerances), steadyState(evidence, tolerances), faultBit(input, evidence), servedDuringOutage(input, evidence, tolerances), restored(evidence, tolerances), drainedOnce(input, evidence, tolerances)];
+  const checks = [
+    trafficAsIntended(evidence, tolerances),
+    steadyState(evidence, tolerances),
+    faultBit(input, evidence),
+    servedDuringOutage(input, evidence, tolerances),
+    restored(evidence, tolerances),
+    drainedOnce(input, evidence, tolerances),
+  ];
   const rules = brokenRules(input, evidence, checks);
   // Every part that was observed and did not hold fails the run, named by a rule above or else by itself.
-  const unexplained = rules.length === 0 ? checks.filter((c) => c.observed && !c.held).map((c) => `${c.title} did not hold: ${c.detail}`) : [];
+  const unexplained =
+    rules.length === 0
+      ? checks.filter((c) => c.observed && !c.held).map((c) => `${c.title} did not hold: ${c.detail}`)
+      : [];
   // Invalid traffic is never judged as the shop's failure, and never absorbed: every verdict names it.
   const traffic = checks[0];
   const invalidTraffic = traffic.observed ? [] : [`not observed: ${traffic.title}: ${traffic.detail}`];
@@ -59,14 +77,26 @@ export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgeme
 
   const notTested = ' (the experiment traffic is counted as recovery); the hypothesis was not tested';
   if (input.config.dryRun || input.experiment.fault.dryRun) {
-    return { verdict: 'inconclusive', reasons: [`dry run: the fault was not injected${notTested}`, ...invalidTraffic], checks };
+    return {
+      verdict: 'inconclusive',
+      reasons: [`dry run: the fault was not injected${notTested}`, ...invalidTraffic],
+      checks,
+    };
   }
   if (!evidence.window.injected) {
-    return { verdict: 'inconclusive', reasons: [`the fault was not injected: no deregistration was recorded${notTested}`, ...invalidTraffic], checks };
+    return {
+      verdict: 'inconclusive',
+      reasons: [`the fault was not injected: no deregistration was recorded${notTested}`, ...invalidTraffic],
+      checks,
+    };
   }
   const unobserved = checks.filter((check) => !check.observed);
   if (unobserved.length > 0) {
-    return { verdict: 'inconclusive', reasons: unobserved.map((check) => `not observed: ${check.title}: ${check.detail}`), checks };
+    return {
+      verdict: 'inconclusive',
+      reasons: unobserved.map((check) => `not observed: ${check.title}: ${check.detail}`),
+      checks,
+    };
   }
   return { verdict: 'passed', reasons: [passedSummary(input, evidence)], checks };
 }
@@ -83,7 +113,15 @@ export const CHECK_TITLES: Readonly<Record<HypothesisCheck['id'], string>> = Obj
 
 /** Every part unobserved, for a run that ended before anything could be judged. */
 export function unobservedChecks(why: string): HypothesisCheck[] {
-  return (Object.keys(CHECK_TITLES) as Array<HypothesisCheck['id']>).map((id) => ({ id, title: CHECK_TITLES[id], observed: false, held: false, bounds: [], numbers: {}, detail: why }));
+  return (Object.keys(CHECK_TITLES) as Array<HypothesisCheck['id']>).map((id) => ({
+    id,
+    title: CHECK_TITLES[id],
+    observed: false,
+    held: false,
+    bounds: [],
+    numbers: {},
+    detail: why,
+  }));
 }
 
 /**
@@ -114,15 +152,32 @@ function bound(name: string, limit: number | null, measured: number | null): Hyp
 
 /** The failed shares of one phase against the two failure tolerances. */
 function failureBounds(phase: PhaseCounts, t: HypothesisTolerances): HypothesisBound[] {
-  return [bound('maxFailedReadsPercent', t.maxFailedReadsPercent, percent(phase.reads.failed, reads(phase))), bound('maxFailedWritesPercent', t.maxFailedWritesPercent, percent(phase.writes.failed, writes(phase)))];
+  return [
+    bound('maxFailedReadsPercent', t.maxFailedReadsPercent, percent(phase.reads.failed, reads(phase))),
+    bound('maxFailedWritesPercent', t.maxFailedWritesPercent, percent(phase.writes.failed, writes(phase))),
+  ];
 }
 
 /** A check from its bounds: observed needs `seen` and every set bound measured; held needs every bound held. */
-function check(id: HypothesisCheck['id'], seen: string | true, bounds: HypothesisBound[], numbers: HypothesisCheck['numbers'], detail: string): HypothesisCheck {
+function check(
+  id: HypothesisCheck['id'],
+  seen: string | true,
+  bounds: HypothesisBound[],
+  numbers: HypothesisCheck['numbers'],
+  detail: string,
+): HypothesisCheck {
   const unmeasured = bounds.filter((b) => b.held === null).map((b) => b.name);
   const observed = seen === true && unmeasured.length === 0;
   const why = seen !== true ? seen : unmeasured.length > 0 ? `${unmeasured.join(', ')} set but not measured` : detail;
-  return { id, title: CHECK_TITLES[id], observed, held: observed && bounds.every((b) => b.held === true), bounds, numbers, detail: why };
+  return {
+    id,
+    title: CHECK_TITLES[id],
+    observed,
+    held: observed && bounds.every((b) => b.held === true),
+    bounds,
+    numbers,
+    detail: why,
+  };
 }
 
 /**
@@ -136,22 +191,46 @@ const MIN_LATE_SENDS_TO_INVALIDATE = 2;
 function trafficAsIntended({ lateness }: Evidence, t: HypothesisTolerances): HypothesisCheck {
   const requests = lateness.reduce((sum, w) => sum + w.requests, 0);
   const late = lateness.reduce((sum, w) => sum + w.late, 0);
-  const worst = lateness.reduce<WindowLateness | null>((most, w) => (most === null || w.latePercent > most.latePercent ? w : most), null);
-  const invalid = lateness.filter((w) => w.late >= MIN_LATE_SENDS_TO_INVALIDATE && w.latePercent > t.maxLateSendsPercent);
-  const numbers = { requests, lateSends: late, worstWindowLatePercent: worst?.latePercent ?? null, invalidWindows: invalid.length };
+  const worst = lateness.reduce<WindowLateness | null>(
+    (most, w) => (most === null || w.latePercent > most.latePercent ? w : most),
+    null,
+  );
+  const invalid = lateness.filter(
+    (w) => w.late >= MIN_LATE_SENDS_TO_INVALIDATE && w.latePercent > t.maxLateSendsPercent,
+  );
+  const numbers = {
+    requests,
+    lateSends: late,
+    worstWindowLatePercent: worst?.latePercent ?? null,
+    invalidWindows: invalid.length,
+  };
   // The bound is judged on the windows with enough late sends to count (numbers keep the raw worst).
-  const counted = lateness.filter((w) => w.late >= MIN_LATE_SENDS_TO_INVALIDATE).reduce((most, w) => Math.max(most, w.latePercent), 0);
+  const counted = lateness
+    .filter((w) => w.late >= MIN_LATE_SENDS_TO_INVALIDATE)
+    .reduce((most, w) => Math.max(most, w.latePercent), 0);
   const bounds = [bound('maxLateSendsPercent', t.maxLateSendsPercent, worst === null ? null : counted)];
   if (requests === 0) return check('trafficAsIntended', 'no request was sent', bounds, numbers, '');
   if (invalid.length > 0) {
-    const named = invalid.map((w) => `${w.phase} window ${w.window + 1} (${w.late} of ${w.requests}, ${w.latePercent}%)`).join(', ');
+    const named = invalid
+      .map((w) => `${w.phase} window ${w.window + 1} (${w.late} of ${w.requests}, ${w.latePercent}%)`)
+      .join(', ');
     return {
-      id: 'trafficAsIntended', title: CHECK_TITLES.trafficAsIntended, observed: false, held: false, bounds, numbers,
+      id: 'trafficAsIntended',
+      title: CHECK_TITLES.trafficAsIntended,
+      observed: false,
+      held: false,
+      bounds,
+      numbers,
       detail: `the traffic of ${plural(invalid.length, 'window', 'windows')} is invalid: more than maxLateSendsPercent ${t.maxLateSendsPercent}% of its requests left more than 10 ms late: ${named}`,
     };
   }
-  return check('trafficAsIntended', true, bounds, numbers,
-    `${late} of ${requests} requests left more than 10 ms late; at most ${worst?.latePercent ?? 0}% in one window`);
+  return check(
+    'trafficAsIntended',
+    true,
+    bounds,
+    numbers,
+    `${late} of ${requests} requests left more than 10 ms late; at most ${worst?.latePercent ?? 0}% in one window`,
+  );
 }
 
 function steadyState({ phases, latencyMs }: Evidence, t: HypothesisTolerances): HypothesisCheck {
@@ -159,16 +238,37 @@ function steadyState({ phases, latencyMs }: Evidence, t: HypothesisTolerances): 
   const seen = reads(baseline) > 0 && writes(baseline) > 0 ? true : 'the baseline answered no read or no write';
   // A baseline already served degraded (a database that stalled before the fault) is no steady state.
   const degraded = baseline.reads.cache + baseline.writes.queued;
-  const bounds = [...failureBounds(baseline, t), bound('maxDegradedBaselinePercent', t.maxDegradedBaselinePercent, percent(degraded, reads(baseline) + writes(baseline)))];
-  return check('steadyState', seen, bounds, {
-    reads: reads(baseline), writes: writes(baseline), failedReads: baseline.reads.failed, failedWrites: baseline.writes.failed, degradedAnswers: degraded, p99Ms: latencyMs.baseline.p99,
-  }, `${reads(baseline)} reads and ${writes(baseline)} writes answered before the fault${degraded > 0 ? `, ${degraded} of them degraded (served without the database)` : ''}`);
+  const bounds = [
+    ...failureBounds(baseline, t),
+    bound(
+      'maxDegradedBaselinePercent',
+      t.maxDegradedBaselinePercent,
+      percent(degraded, reads(baseline) + writes(baseline)),
+    ),
+  ];
+  return check(
+    'steadyState',
+    seen,
+    bounds,
+    {
+      reads: reads(baseline),
+      writes: writes(baseline),
+      failedReads: baseline.reads.failed,
+      failedWrites: baseline.writes.failed,
+      degradedAnswers: degraded,
+      p99Ms: latencyMs.baseline.p99,
+    },
+    `${reads(baseline)} reads and ${writes(baseline)} writes answered before the fault${degraded > 0 ? `, ${degraded} of them degraded (served without the database)` : ''}`,
+  );
 }
 
 function faultBit(input: ReportInput, { phases, window }: Evidence): HypothesisCheck {
   const o = phases.outage;
   const bite = o.reads.cache + o.reads.failed + o.writes.queued + o.writes.failed;
-  const heldSeconds = window.deregisteredAtMs !== null && window.availableAtMs !== null ? Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000) : null;
+  const heldSeconds =
+    window.deregisteredAtMs !== null && window.availableAtMs !== null
+      ? Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000)
+      : null;
   const seen =
     input.config.dryRun || input.experiment.fault.dryRun
       ? 'dry run: the fault was not injected'
@@ -177,18 +277,45 @@ function faultBit(input: ReportInput, { phases, window }: Evidence): HypothesisC
         : bite === 0
           ? 'the fault never bit: no outage request was answered without the database'
           : true;
-  return check('faultBit', seen, [], { injected: window.injected, heldSeconds, outageRequests: reads(o) + writes(o), answeredWithoutDatabase: bite },
-    `${bite} outage requests answered without the database (cache, queue or error)`);
+  return check(
+    'faultBit',
+    seen,
+    [],
+    { injected: window.injected, heldSeconds, outageRequests: reads(o) + writes(o), answeredWithoutDatabase: bite },
+    `${bite} outage requests answered without the database (cache, queue or error)`,
+  );
 }
 
-function servedDuringOutage({ config }: ReportInput, { phases, latencyMs }: Evidence, t: HypothesisTolerances): HypothesisCheck {
+function servedDuringOutage(
+  { config }: ReportInput,
+  { phases, latencyMs }: Evidence,
+  t: HypothesisTolerances,
+): HypothesisCheck {
   const o = phases.outage;
-  const ratio = latencyMs.baseline.p99 > 0 && reads(o) + writes(o) > 0 ? Math.round((latencyMs.outage.p99 / latencyMs.baseline.p99) * 100) / 100 : null;
+  const ratio =
+    latencyMs.baseline.p99 > 0 && reads(o) + writes(o) > 0
+      ? Math.round((latencyMs.outage.p99 / latencyMs.baseline.p99) * 100) / 100
+      : null;
   const bounds = [...failureBounds(o, t), bound('maxOutageP99Ratio', t.maxOutageP99Ratio, ratio)];
   const seen = reads(o) > 0 && writes(o) > 0 ? true : 'no read or no write was answered during the outage';
-  const numbers = { reads: reads(o), writes: writes(o), cacheReads: o.reads.cache, queuedWrites: o.writes.queued, failedReads: o.reads.failed, failedWrites: o.writes.failed, p99Ms: latencyMs.outage.p99, p99Ratio: ratio, errorBudgetPercent: config.errorBudgetPercent };
-  return check('servedDuringOutage', seen, bounds, numbers,
-    `${o.reads.cache} reads from cache and ${o.writes.queued} orders queued; ${o.reads.failed} reads and ${o.writes.failed} writes failed`);
+  const numbers = {
+    reads: reads(o),
+    writes: writes(o),
+    cacheReads: o.reads.cache,
+    queuedWrites: o.writes.queued,
+    failedReads: o.reads.failed,
+    failedWrites: o.writes.failed,
+    p99Ms: latencyMs.outage.p99,
+    p99Ratio: ratio,
+    errorBudgetPercent: config.errorBudgetPercent,
+  };
+  return check(
+    'servedDuringOutage',
+    seen,
+    bounds,
+    numbers,
+    `${o.reads.cache} reads from cache and ${o.writes.queued} orders queued; ${o.reads.failed} reads and ${o.writes.failed} writes failed`,
+  );
 }
 
 function restored({ phases, registeredAtEnd, recovery, window }: Evidence, t: HypothesisTolerances): HypothesisCheck {
@@ -206,13 +333,28 @@ function restored({ phases, registeredAtEnd, recovery, window }: Evidence, t: Hy
       ? true
       : 'no read was answered after the target was AVAILABLE';
   const served = r.reads.database > 0 && ttfdr !== null;
-  const checked = check('restored', seen, bounds, {
-    registeredAtEnd, reads: reads(r), databaseReads: r.reads.database, failedReads: r.reads.failed, failedWrites: r.writes.failed, timeToFirstDatabaseReadMs: ttfdr,
-  }, served ? `first database read ${ttfdr} ms after register` : 'no read was served by the database after the restore');
+  const checked = check(
+    'restored',
+    seen,
+    bounds,
+    {
+      registeredAtEnd,
+      reads: reads(r),
+      databaseReads: r.reads.database,
+      failedReads: r.reads.failed,
+      failedWrites: r.writes.failed,
+      timeToFirstDatabaseReadMs: ttfdr,
+    },
+    served ? `first database read ${ttfdr} ms after register` : 'no read was served by the database after the restore',
+  );
   return checked.observed && !served ? { ...checked, held: false } : checked;
 }
 
-function drainedOnce({ orders, drain, config }: ReportInput, { queue, recovery }: Evidence, t: HypothesisTolerances): HypothesisCheck {
+function drainedOnce(
+  { orders, drain, config }: ReportInput,
+  { queue, recovery }: Evidence,
+  t: HypothesisTolerances,
+): HypothesisCheck {
   const drainSeconds = recovery.timeToDrainMs === null ? null : recovery.timeToDrainMs / 1000;
   const bounds = [
     bound('ordersLost', 0, orders.lost),
@@ -232,10 +374,24 @@ function drainedOnce({ orders, drain, config }: ReportInput, { queue, recovery }
         : orders.accepted === 0
           ? 'no order was accepted, so none could be recorded'
           : true;
-  return check('drainedOnce', seen, bounds, {
-    accepted: orders.accepted, committed: orders.committed, rejected: orders.rejected, lost: orders.lost, duplicated: orders.duplicated,
-    viaQueue: orders.viaQueue ?? null, queueRemaining: queue.remaining, dlqRemaining: queue.dlq, timeToDrainMs: recovery.timeToDrainMs, drainTimeoutSeconds: config.drainTimeoutSeconds,
-  }, `${orders.accepted} accepted orders: ${orders.committed} committed, ${orders.rejected} rejected, ${orders.lost} lost, ${orders.duplicated} duplicated${proof && proof.method === 'lookup' ? ` (${describeProof(proof)})` : ''}`);
+  return check(
+    'drainedOnce',
+    seen,
+    bounds,
+    {
+      accepted: orders.accepted,
+      committed: orders.committed,
+      rejected: orders.rejected,
+      lost: orders.lost,
+      duplicated: orders.duplicated,
+      viaQueue: orders.viaQueue ?? null,
+      queueRemaining: queue.remaining,
+      dlqRemaining: queue.dlq,
+      timeToDrainMs: recovery.timeToDrainMs,
+      drainTimeoutSeconds: config.drainTimeoutSeconds,
+    },
+    `${orders.accepted} accepted orders: ${orders.committed} committed, ${orders.rejected} rejected, ${orders.lost} lost, ${orders.duplicated} duplicated${proof && proof.method === 'lookup' ? ` (${describeProof(proof)})` : ''}`,
+  );
 }
 
 function boundOf(checkItem: HypothesisCheck | undefined, name: string): HypothesisBound | undefined {
@@ -258,55 +414,87 @@ function brokenRules(input: ReportInput, evidence: Evidence, checks: readonly Hy
         `more than errorBudgetPercent ${config.errorBudgetPercent}%; the hold ended early and the target was registered again`,
     );
   }
-  for (const [kind, one, many, name] of [['reads', 'read', 'reads', 'maxFailedReadsPercent'], ['writes', 'write', 'writes', 'maxFailedWritesPercent']] as const) {
+  for (const [kind, one, many, name] of [
+    ['reads', 'read', 'reads', 'maxFailedReadsPercent'],
+    ['writes', 'write', 'writes', 'maxFailedWritesPercent'],
+  ] as const) {
     const over = PHASES.filter((phase) => boundOf(phaseChecks[phase], name)?.held === false);
     if (over.length === 0) continue;
     const failed = total[kind].failed;
-    const tolerance = t[name] > 0 ? `: more than ${name} ${t[name]}% in ${over.map((phase) => `${phase} (${boundOf(phaseChecks[phase], name)?.measured}%)`).join(', ')}` : '';
-    reasons.push(`${plural(failed, one, many)} failed (${byPhase(phases, (p) => p[kind].failed)})${tolerance}${namedFailures(input, kind === 'reads' ? 'read' : 'write')}`);
+    const tolerance =
+      t[name] > 0
+        ? `: more than ${name} ${t[name]}% in ${over.map((phase) => `${phase} (${boundOf(phaseChecks[phase], name)?.measured}%)`).join(', ')}`
+        : '';
+    reasons.push(
+      `${plural(failed, one, many)} failed (${byPhase(phases, (p) => p[kind].failed)})${tolerance}${namedFailures(input, kind === 'reads' ? 'read' : 'write')}`,
+    );
   }
   const degradedBaseline = boundOf(phaseChecks.baseline, 'maxDegradedBaselinePercent');
   if (degradedBaseline?.held === false) {
     const b = phases.baseline;
-    reasons.push(`no steady state before the fault: ${degradedBaseline.measured}% of the baseline was answered degraded (${b.reads.cache} reads, ${b.writes.queued} writes deferred), more than maxDegradedBaselinePercent ${degradedBaseline.limit}%`);
+    reasons.push(
+      `no steady state before the fault: ${degradedBaseline.measured}% of the baseline was answered degraded (${b.reads.cache} reads, ${b.writes.queued} writes deferred), more than maxDegradedBaselinePercent ${degradedBaseline.limit}%`,
+    );
   }
   const ratio = boundOf(phaseChecks.outage, 'maxOutageP99Ratio');
   if (ratio?.held === false) {
-    reasons.push(`outage p99 ratio ${ratio.measured} (outage p99 ${latencyMs.outage.p99} ms / baseline p99 ${latencyMs.baseline.p99} ms) is above maxOutageP99Ratio ${ratio.limit}`);
+    reasons.push(
+      `outage p99 ratio ${ratio.measured} (outage p99 ${latencyMs.outage.p99} ms / baseline p99 ${latencyMs.baseline.p99} ms) is above maxOutageP99Ratio ${ratio.limit}`,
+    );
   }
   if (phaseChecks.recovery?.observed && registeredAtEnd && phases.recovery.reads.database === 0) {
-    reasons.push(`no read was served by the database after the restore: ${reads(phases.recovery)} recovery reads (${phases.recovery.reads.cache} from cache, ${phases.recovery.reads.failed} failed)`);
+    reasons.push(
+      `no read was served by the database after the restore: ${reads(phases.recovery)} recovery reads (${phases.recovery.reads.cache} from cache, ${phases.recovery.reads.failed} failed)`,
+    );
   }
   const recoveryBound = boundOf(phaseChecks.recovery, 'maxRecoverySeconds');
   if (recoveryBound?.held === false) {
-    reasons.push(`first database read ${recoveryBound.measured} s after register, more than maxRecoverySeconds ${recoveryBound.limit} s`);
+    reasons.push(
+      `first database read ${recoveryBound.measured} s after register, more than maxRecoverySeconds ${recoveryBound.limit} s`,
+    );
   }
   if (orders.lost > 0) {
     const proof = orders.proof;
-    const how = proof?.method === 'lookup' ? `; ${describeProof(proof)}${proof.examples.length > 0 ? `, such as ${proof.examples.slice(0, 3).join(', ')}` : ''}` : '';
-    reasons.push(`${plural(orders.lost, 'order', 'orders')} lost: ${orders.accepted} accepted (201/202), ${orders.committed} committed, ${orders.rejected} rejected${how}`);
+    const how =
+      proof?.method === 'lookup'
+        ? `; ${describeProof(proof)}${proof.examples.length > 0 ? `, such as ${proof.examples.slice(0, 3).join(', ')}` : ''}`
+        : '';
+    reasons.push(
+      `${plural(orders.lost, 'order', 'orders')} lost: ${orders.accepted} accepted (201/202), ${orders.committed} committed, ${orders.rejected} rejected${how}`,
+    );
   }
   if (orders.duplicated > 0) {
     const answered = total.writes.ok + total.writes.queued + total.writes.stockOut;
-    reasons.push(`${plural(orders.duplicated, 'order', 'orders')} duplicated: ${orders.committed + orders.rejected} order rows recorded for ${answered} answered writes`);
+    reasons.push(
+      `${plural(orders.duplicated, 'order', 'orders')} duplicated: ${orders.committed + orders.rejected} order rows recorded for ${answered} answered writes`,
+    );
   }
   if (queue.remaining > 0) {
     reasons.push(`order queue not empty at the end: ${queue.remaining} messages (${describeDepth(drain.queue)})`);
   }
   if (queue.dlq > 0) {
-    const held = window.deregisteredAtMs !== null && window.availableAtMs !== null ? Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000) : config.outageSeconds;
+    const held =
+      window.deregisteredAtMs !== null && window.availableAtMs !== null
+        ? Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000)
+        : config.outageSeconds;
     const policy = input.queuePolicy;
     const budget = policy
       ? `maxReceiveCount ${policy.maxReceiveCount} x visibility timeout ${policy.visibilityTimeoutSeconds} s = ${policy.maxReceiveCount * policy.visibilityTimeoutSeconds} s`
       : 'maxReceiveCount x visibility timeout';
-    reasons.push(`DLQ holds ${plural(queue.dlq, 'order', 'orders')} at the end (${describeDepth(drain.dlq)}): the outage (${held} s) outlasted the queue's retry budget (${budget})`);
+    reasons.push(
+      `DLQ holds ${plural(queue.dlq, 'order', 'orders')} at the end (${describeDepth(drain.dlq)}): the outage (${held} s) outlasted the queue's retry budget (${budget})`,
+    );
   }
   if (!drain.drained) {
-    reasons.push(`queue and DLQ not drained within ${config.drainTimeoutSeconds} s (${plural(drain.polls, 'poll', 'polls')})`);
+    reasons.push(
+      `queue and DLQ not drained within ${config.drainTimeoutSeconds} s (${plural(drain.polls, 'poll', 'polls')})`,
+    );
   }
   const drainBound = boundOf(byId('drainedOnce'), 'maxDrainSeconds');
   if (drainBound?.held === false) {
-    reasons.push(`queues drained ${drainBound.measured} s after AVAILABLE, more than maxDrainSeconds ${drainBound.limit} s`);
+    reasons.push(
+      `queues drained ${drainBound.measured} s after AVAILABLE, more than maxDrainSeconds ${drainBound.limit} s`,
+    );
   }
   if (!registeredAtEnd) {
     reasons.push('proxy target not registered and AVAILABLE at the end: the fault branch recorded no availableAt');
@@ -318,25 +506,37 @@ function brokenRules(input: ReportInput, evidence: Evidence, checks: readonly Hy
 function namedFailures(input: ReportInput, kind: 'read' | 'write'): string {
   const counts = new Map<string, number>();
   for (const failures of [input.baseline.failures, input.experiment.traffic.failures]) {
-    for (const [name, count] of Object.entries(failures ?? {})) if (name.startsWith(`${kind} `)) counts.set(name.slice(kind.length + 1), (counts.get(name.slice(kind.length + 1)) ?? 0) + count);
+    for (const [name, count] of Object.entries(failures ?? {}))
+      if (name.startsWith(`${kind} `))
+        counts.set(name.slice(kind.length + 1), (counts.get(name.slice(kind.length + 1)) ?? 0) + count);
   }
   if (counts.size === 0) return '';
-  return `: ${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([name, count]) => `${name} x${count}`).join(', ')}`;
+  return `: ${[...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, count]) => `${name} x${count}`)
+    .join(', ')}`;
 }
 
 function passedSummary(input: ReportInput, { window, recovery, phases }: Evidence): string {
   const { orders } = input;
   const cacheReads = phases.outage.reads.cache + phases.recovery.reads.cache;
   const queued = phases.outage.writes.queued + phases.recovery.writes.queued;
-  const held = window.deregisteredAtMs !== null && window.availableAtMs !== null ? `${Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000)} s` : `${input.config.outageSeconds} s`;
+  const held =
+    window.deregisteredAtMs !== null && window.availableAtMs !== null
+      ? `${Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000)} s`
+      : `${input.config.outageSeconds} s`;
   const failed = phases.outage.reads.failed + phases.outage.writes.failed;
   const parts = [
     `hypothesis held: the database was gone for ${held}`,
     `${plural(cacheReads, 'read', 'reads')} served from cache and ${plural(queued, 'order', 'orders')} queued, ${failed === 0 ? 'no request failed' : `${failed} outage requests failed, within the tolerances`}`,
     `all ${orders.accepted} accepted orders recorded (${orders.committed} committed, ${orders.rejected} rejected), none lost or duplicated`,
-    recovery.timeToDrainMs !== null ? `queue and DLQ drained ${(recovery.timeToDrainMs / 1000).toFixed(1)} s after the target was AVAILABLE` : 'queue and DLQ drained',
+    recovery.timeToDrainMs !== null
+      ? `queue and DLQ drained ${(recovery.timeToDrainMs / 1000).toFixed(1)} s after the target was AVAILABLE`
+      : 'queue and DLQ drained',
   ];
-  if (recovery.timeToFirstDatabaseReadMs !== null) parts.push(`first database read ${recovery.timeToFirstDatabaseReadMs} ms after re-registration`);
+  if (recovery.timeToFirstDatabaseReadMs !== null)
+    parts.push(`first database read ${recovery.timeToFirstDatabaseReadMs} ms after re-registration`);
   return parts.join('; ');
 }
 

@@ -20,7 +20,10 @@ export function createLatencyHistogram(): Histogram {
 
 /** Records one latency, rounded to whole milliseconds and clamped to the trackable range. */
 export function recordLatency(histogram: Histogram, latencyMs: number): void {
-  const value = Math.min(HIGHEST_TRACKABLE_MS, Math.max(0, Math.round(Number.isFinite(latencyMs) ? latencyMs : HIGHEST_TRACKABLE_MS)));
+  const value = Math.min(
+    HIGHEST_TRACKABLE_MS,
+    Math.max(0, Math.round(Number.isFinite(latencyMs) ? latencyMs : HIGHEST_TRACKABLE_MS)),
+  );
   histogram.recordValue(value);
 }
 

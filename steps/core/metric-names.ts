@@ -40,7 +40,6 @@ export const MetricNames = {
 
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
 
-
 /** Width of one slot of the per-slot lines of the run log (OutageWindow, reads and writes by class). */
 export const METRIC_SLOT_SECONDS = 10;
 
@@ -49,11 +48,13 @@ export const METRIC_SLOT_SECONDS = 10;
  * counts. Every other name above is a field of the run log, which the dashboard queries with Logs
  * Insights: a custom metric is billed for each hour it is sent in, a log line only by its bytes.
  */
-export const ALARM_METRICS: ReadonlyArray<readonly [MetricName, 'failed' | 'inconclusive' | 'aborted']> = Object.freeze([
-  [MetricNames.RunFailed, 'failed'],
-  [MetricNames.RunInconclusive, 'inconclusive'],
-  [MetricNames.RunAborted, 'aborted'],
-] as const);
+export const ALARM_METRICS: ReadonlyArray<readonly [MetricName, 'failed' | 'inconclusive' | 'aborted']> = Object.freeze(
+  [
+    [MetricNames.RunFailed, 'failed'],
+    [MetricNames.RunInconclusive, 'inconclusive'],
+    [MetricNames.RunAborted, 'aborted'],
+  ] as const,
+);
 
 /** The `line` field of the run log's two kinds of line: one per slot of traffic, one per run. */
 export const RUN_LOG_LINES = Object.freeze({ slot: 'slot', run: 'run' } as const);

@@ -8,7 +8,8 @@ export type RunOutcome = Verdict | 'recovered' | 'died' | 'halted';
  * What the safety net did after a run that ended without its own clean-up: its outcome, the reason
  * it failed, or null when it had nothing to do with this run (a run that ended on its own).
  */
-export type SafetyNetReport = { readonly action: 'registered' | 'none'; readonly lockReleased: boolean } | { readonly failed: string } | null;
+export type SafetyNetReport =
+  { readonly action: 'registered' | 'none'; readonly lockReleased: boolean } | { readonly failed: string } | null;
 
 /** Everything the message is built from; the handler (AWS) and the local runner gather it. */
 export interface FinishedRun {
@@ -42,11 +43,18 @@ export interface ChatbotNotification {
     readonly nextSteps: readonly string[];
     readonly keywords: readonly string[];
   };
-  readonly metadata: { readonly threadId: string; readonly summary: string; readonly eventType: string; readonly additionalContext: Readonly<Record<string, string>> };
+  readonly metadata: {
+    readonly threadId: string;
+    readonly summary: string;
+    readonly eventType: string;
+    readonly additionalContext: Readonly<Record<string, string>>;
+  };
 }
 
 /** The outcome the message names: a stopped-by-halt run is halted, a pass after a miss is recovered. */
-export function runOutcome(run: Pick<FinishedRun, 'status' | 'error' | 'report' | 'skipped' | 'previousVerdict'>): RunOutcome {
+export function runOutcome(
+  run: Pick<FinishedRun, 'status' | 'error' | 'report' | 'skipped' | 'previousVerdict'>,
+): RunOutcome {
   if (run.status === 'ABORTED' && run.error?.error === HALT_STOP_ERROR) return 'halted';
   if (run.skipped !== null) return 'skipped';
   if (!run.report) return 'died';
@@ -94,8 +102,10 @@ function figures(report: RunReport): string[] {
 /** What the safety net did, in words; undefined when it had no part in this run. */
 function safetyNetLine(safetyNet: SafetyNetReport): string | undefined {
   if (safetyNet === null) return undefined;
-  if ('failed' in safetyNet) return `*Safety net:* FAILED (${safetyNet.failed}); the reconciler registers the target again when no GameDay runs. Check the target now.`;
-  const target = safetyNet.action === 'registered' ? 'registered the database target again' : 'found the target registered';
+  if ('failed' in safetyNet)
+    return `*Safety net:* FAILED (${safetyNet.failed}); the reconciler registers the target again when no GameDay runs. Check the target now.`;
+  const target =
+    safetyNet.action === 'registered' ? 'registered the database target again' : 'found the target registered';
   return `*Safety net:* ${target}${safetyNet.lockReleased ? ' and released the run lock' : ''}.`;
 }
 
@@ -103,7 +113,8 @@ function nextSteps(outcome: RunOutcome, run: FinishedRun): string[] {
   const steps: string[] = [];
   if (run.links.report) steps.push(`Read the run report: ${run.links.report}`);
   if (run.links.execution) steps.push(`Open the execution: ${run.links.execution}`);
-  if (outcome === 'died') steps.push('Check that the proxy target is AVAILABLE, then read the execution history for the failed state');
+  if (outcome === 'died')
+    steps.push('Check that the proxy target is AVAILABLE, then read the execution history for the failed state');
   if (outcome === 'halted') steps.push('Resume the schedule when the reason is gone: gameday resume --stack <stack>');
   if (outcome === 'skipped') steps.push('Nothing to fix: the run started no fault');
   return steps;
@@ -113,9 +124,14 @@ function nextSteps(outcome: RunOutcome, run: FinishedRun): string[] {
 export function buildNotification(run: FinishedRun): ChatbotNotification {
   const outcome = runOutcome(run);
   const lines: string[] = [];
-  const reasons = run.skipped !== null ? [run.skipped] : run.report?.reasons ?? (run.error ? [`${run.error.error}: ${run.error.cause}`] : [`the execution ended ${run.status}`]);
+  const reasons =
+    run.skipped !== null
+      ? [run.skipped]
+      : (run.report?.reasons ??
+        (run.error ? [`${run.error.error}: ${run.error.cause}`] : [`the execution ended ${run.status}`]));
   if (outcome === 'died') lines.push(`The execution ended *${run.status}* before its report step.`);
-  if (outcome === 'recovered') lines.push(`The hypothesis held again after the last run ended *${String(run.previousVerdict)}*.`);
+  if (outcome === 'recovered')
+    lines.push(`The hypothesis held again after the last run ended *${String(run.previousVerdict)}*.`);
   lines.push(...reasons.slice(0, 5).map((reason) => `• ${reason}`));
   if (reasons.length > 5) lines.push(`• ... and ${reasons.length - 5} more in the report`);
   if (run.report && outcome !== 'skipped') lines.push('', ...figures(run.report));
@@ -145,5 +161,12 @@ export function buildNotification(run: FinishedRun): ChatbotNotification {
 /** The same message as plain text, for email subscribers (SNS sends each protocol its own). */
 export function notificationText(message: ChatbotNotification): string {
   const plain = (text: string) => text.replace(/:[a-z_]+: /g, '').replace(/\*/g, '');
-  return [plain(message.content.title), '', plain(message.content.description), '', ...message.content.nextSteps.map((step) => `- ${step}`), ''].join('\n');
+  return [
+    plain(message.content.title),
+    '',
+    plain(message.content.description),
+    '',
+    ...message.content.nextSteps.map((step) => `- ${step}`),
+    '',
+  ].join('\n');
 }

@@ -1,6 +1,15 @@
 // Announces a finished GameDay: reads what the run left (its ending, its report, what the safety net did), decides who hears of it, sends one message.
 import type { RunReport, Verdict } from './contracts';
-import { buildNotification, type ChatbotNotification, type FinishedRun, judgedVerdict, type RunOutcome, runOutcome, type SafetyNetReport, shouldNotify } from './notification';
+import {
+  buildNotification,
+  type ChatbotNotification,
+  type FinishedRun,
+  judgedVerdict,
+  type RunOutcome,
+  runOutcome,
+  type SafetyNetReport,
+  shouldNotify,
+} from './notification';
 
 /** What the announcement needs from outside. */
 export interface NotifyPorts {
@@ -40,16 +49,28 @@ export class UnrecognisedNotifyEvent extends Error {
  * A reconciler tick's record is about no run: null.
  */
 export function readNotifyEvent(event: unknown): { detail: ExecutionDetail; safetyNet: SafetyNetReport } | null {
-  const record = event as { requestPayload?: unknown; responsePayload?: unknown; requestContext?: { condition?: string } } | null;
+  const record = event as {
+    requestPayload?: unknown;
+    responsePayload?: unknown;
+    requestContext?: { condition?: string };
+  } | null;
   if (record && typeof record === 'object' && 'requestPayload' in record) {
     const request = record.requestPayload as { source?: string; detail?: unknown } | null;
     if (request?.source === 'reconciler') return null;
     const detail = executionDetail(request?.detail);
-    const response = record.responsePayload as { action?: unknown; lockReleased?: unknown; errorMessage?: unknown; errorType?: unknown } | null;
+    const response = record.responsePayload as {
+      action?: unknown;
+      lockReleased?: unknown;
+      errorMessage?: unknown;
+      errorType?: unknown;
+    } | null;
     const safetyNet: SafetyNetReport =
-      record.requestContext?.condition === 'Success' && (response?.action === 'registered' || response?.action === 'none')
+      record.requestContext?.condition === 'Success' &&
+      (response?.action === 'registered' || response?.action === 'none')
         ? { action: response.action, lockReleased: response.lockReleased === true }
-        : { failed: `${text(response?.errorType, 'Error')}: ${text(response?.errorMessage, record.requestContext?.condition ?? 'unknown')}` };
+        : {
+            failed: `${text(response?.errorType, 'Error')}: ${text(response?.errorMessage, record.requestContext?.condition ?? 'unknown')}`,
+          };
     return { detail, safetyNet };
   }
   return { detail: executionDetail((event as { detail?: unknown } | null)?.detail), safetyNet: null };
@@ -63,7 +84,9 @@ function text(value: unknown, fallback: string): string {
 function executionDetail(value: unknown): ExecutionDetail {
   const detail = value as Partial<ExecutionDetail> | null | undefined;
   if (!detail || typeof detail.executionArn !== 'string' || typeof detail.status !== 'string') {
-    throw new UnrecognisedNotifyEvent('expected a Step Functions Execution Status Change event, or a safety-net destination record carrying one');
+    throw new UnrecognisedNotifyEvent(
+      'expected a Step Functions Execution Status Change event, or a safety-net destination record carrying one',
+    );
   }
   return detail as ExecutionDetail;
 }
@@ -85,13 +108,20 @@ function runIdOf(detail: ExecutionDetail): string {
 }
 
 /** Announces the run if the policy says so; returns what was decided. */
-export async function notifyFinishedRun(event: unknown, ports: NotifyPorts, settings: NotifySettings): Promise<{ outcome: RunOutcome | null; notified: boolean }> {
+export async function notifyFinishedRun(
+  event: unknown,
+  ports: NotifyPorts,
+  settings: NotifySettings,
+): Promise<{ outcome: RunOutcome | null; notified: boolean }> {
   const read = readNotifyEvent(event);
   if (read === null) return { outcome: null, notified: false };
   const { detail, safetyNet } = read;
   const runId = runIdOf(detail);
   const skipped = detail.status === 'SUCCEEDED' ? skippedReason(detail.output) : null;
-  const [report, previousVerdict] = await Promise.all([skipped === null ? ports.reportOf(runId) : Promise.resolve(null), ports.lastVerdict()]);
+  const [report, previousVerdict] = await Promise.all([
+    skipped === null ? ports.reportOf(runId) : Promise.resolve(null),
+    ports.lastVerdict(),
+  ]);
   const run: FinishedRun = {
     runId,
     status: detail.status,

@@ -8,7 +8,10 @@ export class OrderCountUnavailable extends Error {
   override readonly name = 'OrderCountUnavailable';
 
   constructor(runId: string, attempts: number, cause: unknown) {
-    super(`could not read the orders of run ${runId} after ${attempts} attempts: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `could not read the orders of run ${runId} after ${attempts} attempts: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }
 
@@ -19,7 +22,12 @@ export class OrderCountUnavailable extends Error {
  * instead of counting as duplicates. A 201 whose order is not committed is lost as well.
  */
 export function compareOrders(traffic: readonly TrafficResult[], recorded: RunOrderRows): OrderVerification {
-  const writes = traffic.reduce<WriteCounts>((sum, t) => addInto(sum, t.writes), { ok: 0, queued: 0, stockOut: 0, failed: 0 });
+  const writes = traffic.reduce<WriteCounts>((sum, t) => addInto(sum, t.writes), {
+    ok: 0,
+    queued: 0,
+    stockOut: 0,
+    failed: 0,
+  });
   const accepted = traffic.reduce((sum, t) => sum + t.ordersAccepted, 0);
   const answered = writes.ok + writes.queued + writes.stockOut;
   const rows = recorded.committed + recorded.rejected;

@@ -19,7 +19,8 @@ export class InvalidRunId extends Error {
 
 /** `runs/<runId>/report.json` and `.html`: found again from the run id alone, long after Step Functions forgot the run. */
 export function reportKeys(runId: string): ReportKeys {
-  if (!RUN_ID.test(runId)) throw new InvalidRunId(`run id must be 1-64 letters, digits, '-' or '_' (got ${JSON.stringify(runId)})`);
+  if (!RUN_ID.test(runId))
+    throw new InvalidRunId(`run id must be 1-64 letters, digits, '-' or '_' (got ${JSON.stringify(runId)})`);
   return { json: `runs/${runId}/report.json`, html: `runs/${runId}/report.html` };
 }
 

@@ -19,14 +19,10 @@ import { alarmNames, type FaultWindow, judgeHypothesis, type Phase, PHASES } fro
 
 export type { Phase } from './hypothesis';
 
-
-
 /** The report step's input misses a part or carries an unreadable timestamp. */
 export class InvalidReportInput extends Error {
   override readonly name = 'InvalidReportInput';
 }
-
-
 
 /** The report step's output before the report is stored. */
 export type BuiltReport = Omit<ReportOutput, 'storage'>;
@@ -45,10 +41,16 @@ export function buildReport(input: ReportInput): BuiltReport {
   const byPhase = trafficByPhase(baseline, experiment.traffic, window);
   const { labelled, latencyMs, total } = byPhase;
   // The report step judges a run that ran every phase: a phase no second fell in served nothing.
-  const phases = Object.fromEntries(PHASES.map((phase) => [phase, byPhase.phases[phase] ?? sumCounts([])])) as Record<Phase, PhaseCounts>;
+  const phases = Object.fromEntries(PHASES.map((phase) => [phase, byPhase.phases[phase] ?? sumCounts([])])) as Record<
+    Phase,
+    PhaseCounts
+  >;
   const { sendLagMs } = byPhase;
   // Without the stored windows (a run whose steps carried their timelines), each traffic phase counts as one window.
-  const lateness = input.windowLateness ?? [windowLateness(baseline.phase, 0, baseline.timeline), windowLateness(experiment.traffic.phase, 0, experiment.traffic.timeline)];
+  const lateness = input.windowLateness ?? [
+    windowLateness(baseline.phase, 0, baseline.timeline),
+    windowLateness(experiment.traffic.phase, 0, experiment.traffic.timeline),
+  ];
 
   const queue = { remaining: depth(drain.queue), dlq: depth(drain.dlq) };
   const registeredAtEnd = !window.injected || window.availableAtMs !== null;
@@ -58,10 +60,23 @@ export function buildReport(input: ReportInput): BuiltReport {
     timeToFirstDatabaseReadAfterAvailableMs: timeToFirstDatabaseRead(labelled, window, window.availableAtMs),
     timeToDrainMs: timeToDrain(input, total, window),
   };
-  const failedWithRow = Math.min(total.writes.failed, Math.max(0, orders.committed + orders.rejected - (total.writes.ok + total.writes.queued + total.writes.stockOut)));
+  const failedWithRow = Math.min(
+    total.writes.failed,
+    Math.max(0, orders.committed + orders.rejected - (total.writes.ok + total.writes.queued + total.writes.stockOut)),
+  );
   const neverCommitted = orders.lost + total.writes.failed - failedWithRow;
 
-  const { verdict, reasons, checks } = judgeHypothesis(input, { phases, total, latencyMs, queue, registeredAtEnd, window, recovery, neverCommitted, lateness });
+  const { verdict, reasons, checks } = judgeHypothesis(input, {
+    phases,
+    total,
+    latencyMs,
+    queue,
+    registeredAtEnd,
+    window,
+    recovery,
+    neverCommitted,
+    lateness,
+  });
   const { runId, ...configWithoutId } = config;
   const report: RunReport = {
     runId,
@@ -73,8 +88,13 @@ export function buildReport(input: ReportInput): BuiltReport {
     reads: total.reads,
     writes: total.writes,
     orders: {
-      accepted: orders.accepted, committed: orders.committed, rejected: orders.rejected, lost: orders.lost, duplicated: orders.duplicated,
-      failed: total.writes.failed, neverCommitted,
+      accepted: orders.accepted,
+      committed: orders.committed,
+      rejected: orders.rejected,
+      lost: orders.lost,
+      duplicated: orders.duplicated,
+      failed: total.writes.failed,
+      neverCommitted,
       ...(orders.proof ? { proof: orders.proof } : {}),
     },
     queue,
@@ -97,13 +117,24 @@ export function buildReport(input: ReportInput): BuiltReport {
     },
     phases,
     latencyMs,
-    timeline: labelled.map(({ bucket, phase }) => ({ t: bucket.t, phase, reads: { ...bucket.reads }, writes: { ...bucket.writes } })),
+    timeline: labelled.map(({ bucket, phase }) => ({
+      t: bucket.t,
+      phase,
+      reads: { ...bucket.reads },
+      writes: { ...bucket.writes },
+    })),
     recovery,
     hypothesis: { tolerances: config.hypothesis, checks },
     transitions: input.transitions ?? null,
   };
   const summaryAt = drainEndedAtMs ?? lastBucketEnd(labelled) ?? Date.parse(input.startedAt);
-  return { verdict, reasons, report, metricData: buildMetricData(report, summaryAt), runLog: buildRunLog(report, labelled, window, summaryAt) };
+  return {
+    verdict,
+    reasons,
+    report,
+    metricData: buildMetricData(report, summaryAt),
+    runLog: buildRunLog(report, labelled, window, summaryAt),
+  };
 }
 
 /** The fault as a window in time; injected when the target was deregistered in a run that was not a dry run. */
@@ -124,7 +155,13 @@ export function trafficByPhase(
   baseline: TrafficResult | null,
   experiment: TrafficResult | null,
   window: FaultWindow,
-): { labelled: LabelledBucket[]; phases: Record<Phase, PhaseCounts | null>; latencyMs: RunReport['latencyMs']; sendLagMs: RunReport['traffic']['sendLagMs']; total: PhaseCounts } {
+): {
+  labelled: LabelledBucket[];
+  phases: Record<Phase, PhaseCounts | null>;
+  latencyMs: RunReport['latencyMs'];
+  sendLagMs: RunReport['traffic']['sendLagMs'];
+  total: PhaseCounts;
+} {
   const labelled: LabelledBucket[] = [
     ...(baseline?.timeline ?? []).map((bucket): LabelledBucket => ({ bucket, phase: 'baseline' })),
     ...(experiment?.timeline ?? []).map((bucket) => ({ bucket, phase: experimentPhase(bucket.t, window) })),
@@ -155,9 +192,15 @@ function experimentPhase(t: number, window: FaultWindow): Phase {
 }
 
 /** From `fromMs` (the register, or AVAILABLE) to the start of the first second after it in which the database served a read. */
-function timeToFirstDatabaseRead(labelled: readonly LabelledBucket[], window: FaultWindow, fromMs: number | null): number | null {
+function timeToFirstDatabaseRead(
+  labelled: readonly LabelledBucket[],
+  window: FaultWindow,
+  fromMs: number | null,
+): number | null {
   if (!window.injected || fromMs === null) return null;
-  const first = labelled.find((l) => l.phase !== 'baseline' && l.bucket.t + 1000 > fromMs && l.bucket.reads.database > 0);
+  const first = labelled.find(
+    (l) => l.phase !== 'baseline' && l.bucket.t + 1000 > fromMs && l.bucket.reads.database > 0,
+  );
   return first ? Math.max(0, first.bucket.t - fromMs) : null;
 }
 
@@ -167,14 +210,21 @@ function timeToFirstDatabaseRead(labelled: readonly LabelledBucket[], window: Fa
  * traffic still runs. Nothing queued: 0. Unknown (the queues did not drain, an order was lost, the
  * shop does not say when it wrote the queued orders, or the build has no queue): null.
  */
-function timeToDrain({ drain, orders, baseline, experiment }: ReportInput, total: PhaseCounts, window: FaultWindow): number | null {
+function timeToDrain(
+  { drain, orders, baseline, experiment }: ReportInput,
+  total: PhaseCounts,
+  window: FaultWindow,
+): number | null {
   if (!drain.drained) return null;
   // The fragile build has no queue: nothing drained, and its "0 s" read as a fast drain.
   if ((baseline.degradation ?? experiment.traffic.degradation) === false) return null;
   if (total.writes.queued === 0 && !orders.viaQueue) return 0;
   if (orders.lost > 0 || window.availableAtMs === null || !orders.lastViaQueueAt) return null;
   const lastMs = Date.parse(orders.lastViaQueueAt);
-  if (Number.isNaN(lastMs)) throw new InvalidReportInput(`orders.lastViaQueueAt is not an ISO timestamp: ${JSON.stringify(orders.lastViaQueueAt)}`);
+  if (Number.isNaN(lastMs))
+    throw new InvalidReportInput(
+      `orders.lastViaQueueAt is not an ISO timestamp: ${JSON.stringify(orders.lastViaQueueAt)}`,
+    );
   return Math.max(0, lastMs - window.availableAtMs);
 }
 
@@ -185,16 +235,17 @@ function timeToDrain({ drain, orders, baseline, experiment }: ReportInput, total
  */
 function buildMetricData(report: RunReport, summaryAtMs: number): MetricDatumJson[] {
   const Timestamp = new Date(summaryAtMs).toISOString();
-  return ALARM_METRICS.map(([MetricName, verdict]) => ({ MetricName, Timestamp, Value: report.verdict === verdict ? 1 : 0, Unit: 'Count' as const }));
+  return ALARM_METRICS.map(([MetricName, verdict]) => ({
+    MetricName,
+    Timestamp,
+    Value: report.verdict === verdict ? 1 : 0,
+    Unit: 'Count' as const,
+  }));
 }
-
-
 
 function depth(q: QueueDepth): number {
   return q.visible + q.inFlight + q.delayed;
 }
-
-
 
 function parseTime(iso: string | null | undefined, field: string): number | null {
   if (iso === null || iso === undefined) return null;

@@ -50,9 +50,15 @@ interface Slot {
 function slotOf(expression: string, allowed: readonly Placeholder[]): Slot {
   const [name, ...rest] = expression.split(':');
   const argument = rest.join(':');
-  if (!(PLACEHOLDERS as readonly string[]).includes(name)) throw new TemplateError(`{{${expression}}} is not a placeholder (known: ${PLACEHOLDERS.map((p) => (p === 'pick' ? '{{pick:a,b}}' : `{{${p}}}`)).join(', ')})`);
+  if (!(PLACEHOLDERS as readonly string[]).includes(name))
+    throw new TemplateError(
+      `{{${expression}}} is not a placeholder (known: ${PLACEHOLDERS.map((p) => (p === 'pick' ? '{{pick:a,b}}' : `{{${p}}}`)).join(', ')})`,
+    );
   const placeholder = name as Placeholder;
-  if (!allowed.includes(placeholder)) throw new TemplateError(`{{${placeholder}}} cannot be used here (allowed: ${allowed.map((p) => `{{${p}}}`).join(', ')})`);
+  if (!allowed.includes(placeholder))
+    throw new TemplateError(
+      `{{${placeholder}}} cannot be used here (allowed: ${allowed.map((p) => `{{${p}}}`).join(', ')})`,
+    );
   if (placeholder !== 'pick' && rest.length > 0) throw new TemplateError(`{{${placeholder}}} takes no argument`);
   switch (placeholder) {
     case 'writeId':
@@ -65,9 +71,13 @@ function slotOf(expression: string, allowed: readonly Placeholder[]): Slot {
       return { value: (v) => String(v.sequence), numeric: true };
     case 'pick': {
       const options = argument.split(',');
-      if (argument === '' || options.some((o) => o === '')) throw new TemplateError(`{{pick:...}} needs a list of options, such as {{pick:1,2,3}}`);
+      if (argument === '' || options.some((o) => o === ''))
+        throw new TemplateError(`{{pick:...}} needs a list of options, such as {{pick:1,2,3}}`);
       const last = options.length - 1;
-      return { value: (v) => options[Math.min(last, Math.floor(v.random() * options.length))], numeric: options.every((o) => NUMBER.test(o)) };
+      return {
+        value: (v) => options[Math.min(last, Math.floor(v.random() * options.length))],
+        numeric: options.every((o) => NUMBER.test(o)),
+      };
     }
   }
 }
@@ -82,7 +92,8 @@ function tokens(text: string, allowed: readonly Placeholder[]): Array<string | S
     at = match.index + match[0].length;
   }
   if (at < text.length) out.push(text.slice(at));
-  if (out.some((t) => typeof t === 'string' && (t.includes('{{') || t.includes('}}')))) throw new TemplateError(`${JSON.stringify(text)} holds an unclosed placeholder`);
+  if (out.some((t) => typeof t === 'string' && (t.includes('{{') || t.includes('}}'))))
+    throw new TemplateError(`${JSON.stringify(text)} holds an unclosed placeholder`);
   return out;
 }
 
@@ -95,7 +106,7 @@ function compiled(parts: Part[]): CompiledTemplate {
     else merged.push(part);
   }
   if (merged.every((p) => typeof p === 'string')) {
-    const constant = (merged).join('');
+    const constant = merged.join('');
     return { constant, render: () => constant };
   }
   return {
@@ -115,7 +126,11 @@ export function compileText(text: string, allowed: readonly Placeholder[] = PLAC
 
 /** A path template: each placeholder's value is percent-encoded, so an id never changes the route. */
 export function compilePath(path: string, allowed: readonly Placeholder[] = PLACEHOLDERS): CompiledTemplate {
-  return compiled(tokens(path, allowed).map((t) => (typeof t === 'string' ? t : (v: TemplateValues) => encodeURIComponent(t.value(v)))));
+  return compiled(
+    tokens(path, allowed).map((t) =>
+      typeof t === 'string' ? t : (v: TemplateValues) => encodeURIComponent(t.value(v)),
+    ),
+  );
 }
 
 /**
@@ -134,7 +149,12 @@ export function compileJson(value: unknown, allowed: readonly Placeholder[] = PL
           return;
         }
         parts.push('"');
-        for (const t of list) parts.push(typeof t === 'string' ? JSON.stringify(t).slice(1, -1) : (v: TemplateValues) => JSON.stringify(t.value(v)).slice(1, -1));
+        for (const t of list)
+          parts.push(
+            typeof t === 'string'
+              ? JSON.stringify(t).slice(1, -1)
+              : (v: TemplateValues) => JSON.stringify(t.value(v)).slice(1, -1),
+          );
         parts.push('"');
       } else if (Array.isArray(node)) {
         parts.push('[');

@@ -2,11 +2,26 @@
 import { randomBytes } from 'node:crypto';
 import type { RunConfig, RunSettings, TrafficSize } from './contracts';
 import { checkTolerances, type HypothesisTolerances, mergeTolerances } from './hypothesis-tolerances';
-import { checkSettingRules, checkSettingValues, chooseTrafficSize, DEFAULT_RUN_SETTINGS, deriveLoopBounds, OVERRIDABLE_KEYS, resolveTrafficWorkers, SETTING_KEYS, TRAFFIC_SIZES } from './run-settings';
+import {
+  checkSettingRules,
+  checkSettingValues,
+  chooseTrafficSize,
+  DEFAULT_RUN_SETTINGS,
+  deriveLoopBounds,
+  OVERRIDABLE_KEYS,
+  resolveTrafficWorkers,
+  SETTING_KEYS,
+  TRAFFIC_SIZES,
+} from './run-settings';
 import { describeValue } from './describe-value';
 import { outsideWindowReason, type RunWindow } from './run-window';
 
-export { DEFAULT_RUN_SETTINGS, estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-settings';
+export {
+  DEFAULT_RUN_SETTINGS,
+  estimateStatePayloadBytes,
+  MAX_HISTORY_EVENTS,
+  MAX_STATE_PAYLOAD_BYTES,
+} from './run-settings';
 
 const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -26,14 +41,22 @@ export class InvalidRunConfig extends Error {
  * size follows from the rates; `trafficFunctions` (the state machine's two traffic functions) names
  * the chosen one's ARN in the config.
  */
-export function validateRunInput(input: unknown, defaults: RunDefaults = {}, executionName?: string, limits: RunLimits = {}, trafficFunctions?: unknown, schedule?: RunSchedule): RunConfig {
+export function validateRunInput(
+  input: unknown,
+  defaults: RunDefaults = {},
+  executionName?: string,
+  limits: RunLimits = {},
+  trafficFunctions?: unknown,
+  schedule?: RunSchedule,
+): RunConfig {
   const problems: string[] = [];
   const functions = trafficFunctions === undefined ? undefined : readTrafficFunctions(trafficFunctions, problems);
   const overrides = readObject(input ?? {}, 'execution input', problems);
   const stackDefaults = readObject(defaults ?? {}, 'defaults', problems);
 
   for (const key of Object.keys(overrides)) {
-    if (OVERRIDABLE_KEYS.includes(key) || key === HYPOTHESIS_KEY || (GATE_KEYS as readonly string[]).includes(key)) continue;
+    if (OVERRIDABLE_KEYS.includes(key) || key === HYPOTHESIS_KEY || (GATE_KEYS as readonly string[]).includes(key))
+      continue;
     problems.push(
       (SETTING_KEYS as readonly string[]).includes(key)
         ? `${key} cannot be set in the execution input (the stack sets it)`
@@ -41,7 +64,8 @@ export function validateRunInput(input: unknown, defaults: RunDefaults = {}, exe
     );
   }
   for (const key of Object.keys(stackDefaults)) {
-    if (!(SETTING_KEYS as readonly string[]).includes(key) && key !== HYPOTHESIS_KEY) problems.push(`unknown key ${JSON.stringify(key)} in the defaults`);
+    if (!(SETTING_KEYS as readonly string[]).includes(key) && key !== HYPOTHESIS_KEY)
+      problems.push(`unknown key ${JSON.stringify(key)} in the defaults`);
   }
   const tolerances = [stackDefaults.hypothesis, overrides.hypothesis].map((layer, i) => {
     if (layer === undefined) return undefined;
@@ -53,16 +77,23 @@ export function validateRunInput(input: unknown, defaults: RunDefaults = {}, exe
   const merged: Record<string, unknown> = { ...DEFAULT_RUN_SETTINGS };
   for (const key of SETTING_KEYS) {
     if (key in stackDefaults && stackDefaults[key] !== undefined) merged[key] = stackDefaults[key];
-    if (OVERRIDABLE_KEYS.includes(key) && key in overrides && overrides[key] !== undefined) merged[key] = overrides[key];
+    if (OVERRIDABLE_KEYS.includes(key) && key in overrides && overrides[key] !== undefined)
+      merged[key] = overrides[key];
   }
 
   problems.push(...checkSettingValues(merged));
 
   const runId = pickRunId(overrides.runId, executionName, problems);
   const ignoreChangeFreeze = overrides.ignoreChangeFreeze ?? false;
-  if (typeof ignoreChangeFreeze !== 'boolean') problems.push(`ignoreChangeFreeze must be true or false (got ${describeValue(ignoreChangeFreeze)})`);
+  if (typeof ignoreChangeFreeze !== 'boolean')
+    problems.push(`ignoreChangeFreeze must be true or false (got ${describeValue(ignoreChangeFreeze)})`);
   const scheduledTime = overrides.scheduledTime;
-  if (scheduledTime !== undefined && (typeof scheduledTime !== 'string' || !/(Z|[+-]\d{2}:?\d{2})$/i.test(scheduledTime) || Number.isNaN(Date.parse(scheduledTime)))) {
+  if (
+    scheduledTime !== undefined &&
+    (typeof scheduledTime !== 'string' ||
+      !/(Z|[+-]\d{2}:?\d{2})$/i.test(scheduledTime) ||
+      Number.isNaN(Date.parse(scheduledTime)))
+  ) {
     problems.push(`scheduledTime must be an ISO 8601 date-time with a zone (got ${describeValue(scheduledTime)})`);
   }
 
@@ -137,7 +168,9 @@ function readTrafficFunctions(value: unknown, problems: string[]): Record<Traffi
   const sizes = Object.keys(TRAFFIC_SIZES) as TrafficSize[];
   const missing = sizes.filter((size) => typeof object[size] !== 'string' || object[size] === '');
   if (missing.length > 0) {
-    problems.push(`trafficFunctions must name a function ARN for each size (${missing.join(', ')}: got ${missing.map((size) => describeValue(object[size])).join(', ')})`);
+    problems.push(
+      `trafficFunctions must name a function ARN for each size (${missing.join(', ')}: got ${missing.map((size) => describeValue(object[size])).join(', ')})`,
+    );
     return undefined;
   }
   return object as Record<TrafficSize, string>;
@@ -164,6 +197,9 @@ function pickRunId(fromInput: unknown, executionName: string | undefined, proble
 }
 
 function generateRunId(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -29,12 +29,17 @@ export function outageCacheSharePercent(report: Pick<RunReport, 'phases'>): numb
 export function outageP99Ms(report: Pick<RunReport, 'phases' | 'latencyMs'>): number | null {
   if (!report.phases.outage) return null;
   const { reads, writes } = report.phases.outage;
-  const requests = reads.database + reads.cache + reads.failed + writes.ok + writes.queued + writes.stockOut + writes.failed;
+  const requests =
+    reads.database + reads.cache + reads.failed + writes.ok + writes.queued + writes.stockOut + writes.failed;
   return requests === 0 ? null : report.latencyMs.outage.p99;
 }
 
 export function buildOf(report: Pick<RunReport, 'degradation'>): RunFigures['build'] {
-  return report.degradation === null || report.degradation === undefined ? 'unknown' : report.degradation ? 'resilient' : 'fragile';
+  return report.degradation === null || report.degradation === undefined
+    ? 'unknown'
+    : report.degradation
+      ? 'resilient'
+      : 'fragile';
 }
 
 export function runFigures(report: RunReport): RunFigures {
@@ -62,7 +67,13 @@ export function targetOf(report: Pick<RunReport, 'target'>): string | null {
 export function previousRuns(report: RunReport, candidates: readonly RunReport[], limit = 10): RunReport[] {
   const started = Date.parse(report.startedAt);
   return candidates
-    .filter((c) => c.runId !== report.runId && targetOf(c) === targetOf(report) && buildOf(c) === buildOf(report) && Date.parse(c.startedAt) < started)
+    .filter(
+      (c) =>
+        c.runId !== report.runId &&
+        targetOf(c) === targetOf(report) &&
+        buildOf(c) === buildOf(report) &&
+        Date.parse(c.startedAt) < started,
+    )
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))
     .slice(0, limit);
 }

@@ -21,9 +21,15 @@ export { MAX_RUN_LOG_SLOTS } from './run-settings';
  * read and write classes and whether the slot touched the outage; then the run's figures at
  * `summaryAtMs`. Field names are the metric names the dashboard definition shares.
  */
-export function buildRunLog(report: RunReport, labelled: readonly LabelledBucket[], window: FaultWindow, summaryAtMs: number): RunLogEventJson[] {
+export function buildRunLog(
+  report: RunReport,
+  labelled: readonly LabelledBucket[],
+  window: FaultWindow,
+  summaryAtMs: number,
+): RunLogEventJson[] {
   const events: RunLogEventJson[] = [];
-  const line = (Timestamp: number, fields: Record<string, unknown>) => events.push({ Timestamp, Message: JSON.stringify({ runId: report.runId, ...fields }) });
+  const line = (Timestamp: number, fields: Record<string, unknown>) =>
+    events.push({ Timestamp, Message: JSON.stringify({ runId: report.runId, ...fields }) });
 
   if (labelled.length > 0) {
     const firstT = labelled[0].bucket.t;
@@ -41,7 +47,11 @@ export function buildRunLog(report: RunReport, labelled: readonly LabelledBucket
     const faultEnd = window.availableAtMs ?? lastEnd;
     slots.forEach((counts, i) => {
       const slotStart = start + i * slotMs;
-      const inFault = window.injected && window.deregisteredAtMs !== null && slotStart < faultEnd && slotStart + slotMs > window.deregisteredAtMs;
+      const inFault =
+        window.injected &&
+        window.deregisteredAtMs !== null &&
+        slotStart < faultEnd &&
+        slotStart + slotMs > window.deregisteredAtMs;
       line(slotStart, {
         line: RUN_LOG_LINES.slot,
         slotSeconds: slotMs / 1000,
@@ -58,7 +68,12 @@ export function buildRunLog(report: RunReport, labelled: readonly LabelledBucket
   }
 
   // A phase without requests has no latency (a 0 would read as "fast"); an unknown figure is left out.
-  const latency = Object.fromEntries(PHASES.filter((phase) => { const counts = report.phases[phase]; return counts !== null && requestCount(counts) > 0; }).map((phase) => [phase, report.latencyMs[phase].p99]));
+  const latency = Object.fromEntries(
+    PHASES.filter((phase) => {
+      const counts = report.phases[phase];
+      return counts !== null && requestCount(counts) > 0;
+    }).map((phase) => [phase, report.latencyMs[phase].p99]),
+  );
   const figures: Record<string, number | null> = {
     [MetricNames.OrdersAccepted]: report.orders.accepted,
     [MetricNames.OrdersLost]: report.orders.lost,

@@ -75,24 +75,104 @@ export const MAX_TOTAL_RATE = Object.freeze({ reads: 7500, writes: 2500 });
  */
 export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, NumericSettingSpec>> = Object.freeze({
   baselineSeconds: { default: 30, min: 1, max: 3600, overridable: true, meaning: 'traffic before the fault' },
-  outageSeconds: { default: 180, min: 1, max: 3600, overridable: true, meaning: 'how long the target stays deregistered' },
-  recoverySeconds: { default: 60, min: 1, max: 3600, overridable: true, meaning: 'traffic after the target is AVAILABLE again' },
-  readsPerSecond: { default: 3, min: 1, max: MAX_TOTAL_RATE.reads, overridable: true, meaning: 'product reads offered per second' },
-  writesPerSecond: { default: 1, min: 1, max: MAX_TOTAL_RATE.writes, overridable: true, meaning: 'orders offered per second' },
-  drainTimeoutSeconds: { default: 300, min: 10, max: 3600, overridable: true, meaning: 'how long the queues may take to drain' },
+  outageSeconds: {
+    default: 180,
+    min: 1,
+    max: 3600,
+    overridable: true,
+    meaning: 'how long the target stays deregistered',
+  },
+  recoverySeconds: {
+    default: 60,
+    min: 1,
+    max: 3600,
+    overridable: true,
+    meaning: 'traffic after the target is AVAILABLE again',
+  },
+  readsPerSecond: {
+    default: 3,
+    min: 1,
+    max: MAX_TOTAL_RATE.reads,
+    overridable: true,
+    meaning: 'product reads offered per second',
+  },
+  writesPerSecond: {
+    default: 1,
+    min: 1,
+    max: MAX_TOTAL_RATE.writes,
+    overridable: true,
+    meaning: 'orders offered per second',
+  },
+  drainTimeoutSeconds: {
+    default: 300,
+    min: 10,
+    max: 3600,
+    overridable: true,
+    meaning: 'how long the queues may take to drain',
+  },
   windowSeconds: { default: 60, min: 1, max: 120, overridable: true, meaning: 'the length of one traffic window' },
-  trafficWorkers: { default: null, min: 1, max: MAX_TRAFFIC_WORKERS, overridable: true, nullable: true, meaning: 'traffic functions per window (null: as many as the rates need)' },
-  errorBudgetPercent: { default: null, min: 1, max: 100, overridable: true, nullable: true, meaning: 'failed share of an outage window that ends the hold (null: off)' },
-  verifySample: { default: null, min: 1, max: 1_000_000, overridable: true, nullable: true, meaning: "accepted writes proven by lookup; above it a uniform random sample (null: the profile's sampleLimit)" },
+  trafficWorkers: {
+    default: null,
+    min: 1,
+    max: MAX_TRAFFIC_WORKERS,
+    overridable: true,
+    nullable: true,
+    meaning: 'traffic functions per window (null: as many as the rates need)',
+  },
+  errorBudgetPercent: {
+    default: null,
+    min: 1,
+    max: 100,
+    overridable: true,
+    nullable: true,
+    meaning: 'failed share of an outage window that ends the hold (null: off)',
+  },
+  verifySample: {
+    default: null,
+    min: 1,
+    max: 1_000_000,
+    overridable: true,
+    nullable: true,
+    meaning: "accepted writes proven by lookup; above it a uniform random sample (null: the profile's sampleLimit)",
+  },
   drainPollSeconds: { default: 10, min: 1, max: 60, overridable: false, meaning: 'seconds between drain polls' },
-  drainZeroReadings: { default: 3, min: 1, max: 20, overridable: false, meaning: 'all-zero readings in a row that count as drained' },
-  availablePollSeconds: { default: 15, min: 1, max: 60, overridable: false, meaning: 'seconds between target-health polls after register (traffic windows of this length)' },
-  availableTimeoutSeconds: { default: 300, min: 1, max: 3600, overridable: false, meaning: 'how long the target may take to become AVAILABLE' },
-  arrivalSeed: { default: null, min: 0, max: MAX_ARRIVAL_SEED, overridable: true, nullable: true, meaning: 'seed of the Poisson arrivals (null: drawn per run and recorded)' },
+  drainZeroReadings: {
+    default: 3,
+    min: 1,
+    max: 20,
+    overridable: false,
+    meaning: 'all-zero readings in a row that count as drained',
+  },
+  availablePollSeconds: {
+    default: 15,
+    min: 1,
+    max: 60,
+    overridable: false,
+    meaning: 'seconds between target-health polls after register (traffic windows of this length)',
+  },
+  availableTimeoutSeconds: {
+    default: 300,
+    min: 1,
+    max: 3600,
+    overridable: false,
+    meaning: 'how long the target may take to become AVAILABLE',
+  },
+  arrivalSeed: {
+    default: null,
+    min: 0,
+    max: MAX_ARRIVAL_SEED,
+    overridable: true,
+    nullable: true,
+    meaning: 'seed of the Poisson arrivals (null: drawn per run and recorded)',
+  },
 });
 
 /** The settings by name, numeric ones first; `dryRun` is a boolean any input may set. */
-export const SETTING_KEYS: ReadonlyArray<keyof RunSettings> = Object.freeze([...(Object.keys(NUMERIC_SETTINGS) as NumericSetting[]), 'arrivals', 'dryRun']);
+export const SETTING_KEYS: ReadonlyArray<keyof RunSettings> = Object.freeze([
+  ...(Object.keys(NUMERIC_SETTINGS) as NumericSetting[]),
+  'arrivals',
+  'dryRun',
+]);
 
 /** The settings an execution input may override, and the run id. */
 export const OVERRIDABLE_KEYS: readonly string[] = Object.freeze([
@@ -104,7 +184,10 @@ export const OVERRIDABLE_KEYS: readonly string[] = Object.freeze([
 
 /** The seed's experiment, as settings. */
 export const DEFAULT_RUN_SETTINGS: RunSettings = Object.freeze({
-  ...(Object.fromEntries(Object.entries(NUMERIC_SETTINGS).map(([key, spec]) => [key, spec.default])) as unknown as Omit<RunSettings, 'dryRun' | 'arrivals'>),
+  ...(Object.fromEntries(Object.entries(NUMERIC_SETTINGS).map(([key, spec]) => [key, spec.default])) as unknown as Omit<
+    RunSettings,
+    'dryRun' | 'arrivals'
+  >),
   arrivals: 'uniform',
   dryRun: false,
 });
@@ -169,7 +252,8 @@ export function workersForRates(s: Pick<RunSettings, 'readsPerSecond' | 'writesP
  */
 export function chooseTrafficSize(s: Omit<RunSettings, 'dryRun'>): TrafficSize {
   const workers = workersForRates(s, 'small');
-  const fits = workers <= MAX_TRAFFIC_WORKERS && worstCaseHistoryEvents({ ...s, trafficWorkers: workers }) <= MAX_HISTORY_EVENTS;
+  const fits =
+    workers <= MAX_TRAFFIC_WORKERS && worstCaseHistoryEvents({ ...s, trafficWorkers: workers }) <= MAX_HISTORY_EVENTS;
   return fits ? 'small' : 'large';
 }
 
@@ -197,7 +281,15 @@ export function longestRunSeconds(s: RunSettings): number {
   const loops = deriveLoopBounds(s);
   const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
   // A window costs its traffic, the stragglers' wait (5 s at most) and a few seconds of invocations.
-  return s.baselineSeconds + s.outageSeconds + s.recoverySeconds + s.drainTimeoutSeconds + s.availableTimeoutSeconds + windows * WINDOW_OVERHEAD_SECONDS + 120;
+  return (
+    s.baselineSeconds +
+    s.outageSeconds +
+    s.recoverySeconds +
+    s.drainTimeoutSeconds +
+    s.availableTimeoutSeconds +
+    windows * WINDOW_OVERHEAD_SECONDS +
+    120
+  );
 }
 
 /**
@@ -206,11 +298,17 @@ export function longestRunSeconds(s: RunSettings): number {
  * machine's default execution timeout is derived from it, so no accepted run can outlast it.
  */
 export function longestAcceptedRunSeconds(defaults: RunSettings): number {
-  const overridableMax = (key: NumericSetting): number => (NUMERIC_SETTINGS[key].overridable ? NUMERIC_SETTINGS[key].max : (defaults[key] as number));
+  const overridableMax = (key: NumericSetting): number =>
+    NUMERIC_SETTINGS[key].overridable ? NUMERIC_SETTINGS[key].max : (defaults[key] as number);
   const windows = Math.floor(MAX_HISTORY_EVENTS / (HISTORY_EVENTS.windowBase + HISTORY_EVENTS.windowPerWorker));
   return (
-    overridableMax('baselineSeconds') + overridableMax('outageSeconds') + overridableMax('recoverySeconds') + overridableMax('drainTimeoutSeconds') +
-    defaults.availableTimeoutSeconds + windows * WINDOW_OVERHEAD_SECONDS + 120
+    overridableMax('baselineSeconds') +
+    overridableMax('outageSeconds') +
+    overridableMax('recoverySeconds') +
+    overridableMax('drainTimeoutSeconds') +
+    defaults.availableTimeoutSeconds +
+    windows * WINDOW_OVERHEAD_SECONDS +
+    120
   );
 }
 
@@ -270,12 +368,17 @@ export function checkSettingValues(values: Readonly<Record<string, unknown>>, pr
     if (value === null && spec.nullable) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < spec.min || value > spec.max) {
       const orNull = spec.nullable ? ', or null' : '';
-      problems.push(`${prefix}${key} must be an integer from ${spec.min} to ${spec.max}${orNull} (got ${describeValue(value)})`);
+      problems.push(
+        `${prefix}${key} must be an integer from ${spec.min} to ${spec.max}${orNull} (got ${describeValue(value)})`,
+      );
     }
   }
-  if ('dryRun' in values && typeof values.dryRun !== 'boolean') problems.push(`${prefix}dryRun must be true or false (got ${describeValue(values.dryRun)})`);
+  if ('dryRun' in values && typeof values.dryRun !== 'boolean')
+    problems.push(`${prefix}dryRun must be true or false (got ${describeValue(values.dryRun)})`);
   if ('arrivals' in values && !(ARRIVAL_MODES as readonly unknown[]).includes(values.arrivals)) {
-    problems.push(`${prefix}arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${describeValue(values.arrivals)})`);
+    problems.push(
+      `${prefix}arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${describeValue(values.arrivals)})`,
+    );
   }
   return problems;
 }
@@ -291,7 +394,11 @@ export function checkExecutionTimeout(s: RunSettings, executionTimeoutSeconds: n
 }
 
 /** The rules across settings and the limits the workflow lives under; `prefix` as for {@link checkSettingValues}. */
-export function checkSettingRules(s: RunSettings, prefix = '', limits: { executionTimeoutSeconds?: number } = {}): string[] {
+export function checkSettingRules(
+  s: RunSettings,
+  prefix = '',
+  limits: { executionTimeoutSeconds?: number } = {},
+): string[] {
   const problems: string[] = [];
   const loops = deriveLoopBounds(s);
   const size = chooseTrafficSize(s);
@@ -324,6 +431,7 @@ export function checkSettingRules(s: RunSettings, prefix = '', limits: { executi
         `${STATE_PAYLOAD_LIMIT_BYTES / 1024} KiB state payload limit (States.DataLimitExceeded, which no Catch handles); use fewer workers`,
     );
   }
-  if (limits.executionTimeoutSeconds !== undefined) problems.push(...checkExecutionTimeout(s, limits.executionTimeoutSeconds));
+  if (limits.executionTimeoutSeconds !== undefined)
+    problems.push(...checkExecutionTimeout(s, limits.executionTimeoutSeconds));
   return problems;
 }

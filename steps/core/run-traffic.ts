@@ -61,7 +61,11 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
  * send it waits for the stragglers, at most one request timeout, and returns no earlier than the end
  * of its schedule.
  */
-export async function runTraffic(opts: TrafficOptions, target: TargetClient, clock: Clock = systemClock): Promise<TrafficResult> {
+export async function runTraffic(
+  opts: TrafficOptions,
+  target: TargetClient,
+  clock: Clock = systemClock,
+): Promise<TrafficResult> {
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const random = opts.random ?? Math.random;
   const idPrefix = opts.writeIdPrefix ?? writeIdPrefix(opts.runId, opts.phase);
@@ -90,13 +94,22 @@ export async function runTraffic(opts: TrafficOptions, target: TargetClient, clo
     else recorder.recordWrite(entry.request.second, 'failed', latencyMs);
   };
   const failedBy = (entry: InFlight) => (error: unknown) =>
-    settle(entry, (ms) => countFailed(entry, ms, error instanceof TargetRequestFailed ? `${error.request}: ${error.reason}` : `${error instanceof Error ? error.name : 'error'}`));
+    settle(entry, (ms) =>
+      countFailed(
+        entry,
+        ms,
+        error instanceof TargetRequestFailed
+          ? `${error.request}: ${error.reason}`
+          : `${error instanceof Error ? error.name : 'error'}`,
+      ),
+    );
   /** Counts every request whose timeout ran out by `now` as failed. */
   const expire = (now: number): void => {
     for (const entry of inFlight.expire(now)) countFailed(entry, now - entry.sentFor, 'timeout');
   };
   const answered = (entry: InFlight, answer: ClassifiedAnswer<string>): void => {
-    if (answer.outcome === 'failed') recorder.recordFailure(`${entry.request.kind} ${answer.request}: ${answer.status}`);
+    if (answer.outcome === 'failed')
+      recorder.recordFailure(`${entry.request.kind} ${answer.request}: ${answer.status}`);
   };
 
   const send = (request: ScheduledRequest, sentFor: number): void => {
@@ -112,7 +125,13 @@ export async function runTraffic(opts: TrafficOptions, target: TargetClient, clo
         failedBy(entry),
       );
     } else {
-      const values = { runId: opts.runId, phase: opts.phase, sequence: request.sequence, writeId: `${idPrefix}${request.sequence}`, random };
+      const values = {
+        runId: opts.runId,
+        phase: opts.phase,
+        sequence: request.sequence,
+        writeId: `${idPrefix}${request.sequence}`,
+        random,
+      };
       attempt(() => target.write(values)).then(
         (answer) =>
           settle(entry, (ms) => {
@@ -135,7 +154,11 @@ export async function runTraffic(opts: TrafficOptions, target: TargetClient, clo
     // A late start leaves its overdue requests no faster than the stage allows; latency still runs from the intended time.
     const sendAt = pacedSendAt(intendedAt, index++, firstSendAt, throttle);
     // Wake for each timeout that falls before the send, then sleep once until the send.
-    for (let deadline = inFlight.nextDeadline(); deadline !== undefined && deadline < sendAt; deadline = inFlight.nextDeadline()) {
+    for (
+      let deadline = inFlight.nextDeadline();
+      deadline !== undefined && deadline < sendAt;
+      deadline = inFlight.nextDeadline()
+    ) {
       const wait = deadline - clock.now();
       if (wait > 0) await clock.sleep(Math.ceil(wait));
       expire(clock.now());

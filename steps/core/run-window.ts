@@ -12,22 +12,35 @@ export interface RunWindow {
 
 /** Every problem of a raw window, each prefixed with where it sits (`schedule.allowedWindow`). */
 export function checkRunWindow(raw: unknown, where: string): string[] {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [`${where} must be an object {days, startHour, endHour}`];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return [`${where} must be an object {days, startHour, endHour}`];
   const window = raw as Record<string, unknown>;
   const problems: string[] = [];
-  for (const extra of Object.keys(window).filter((k) => !['days', 'startHour', 'endHour'].includes(k))) problems.push(`unknown key "${where}.${extra}"`);
+  for (const extra of Object.keys(window).filter((k) => !['days', 'startHour', 'endHour'].includes(k)))
+    problems.push(`unknown key "${where}.${extra}"`);
   const days = window.days;
-  if (!Array.isArray(days) || days.length === 0 || days.some((day) => !(WEEKDAYS as readonly unknown[]).includes(day))) {
+  if (
+    !Array.isArray(days) ||
+    days.length === 0 ||
+    days.some((day) => !(WEEKDAYS as readonly unknown[]).includes(day))
+  ) {
     problems.push(`${where}.days must be a non-empty array of ${WEEKDAYS.join(', ')} (got ${JSON.stringify(days)})`);
   }
   const hour = (key: 'startHour' | 'endHour', max: number) => {
     const value = window[key];
-    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max) problems.push(`${where}.${key} must be a whole hour from 0 to ${max} (got ${JSON.stringify(value)})`);
+    if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > max)
+      problems.push(`${where}.${key} must be a whole hour from 0 to ${max} (got ${JSON.stringify(value)})`);
   };
   hour('startHour', 23);
   hour('endHour', 24);
-  if (Number.isInteger(window.startHour) && Number.isInteger(window.endHour) && (window.endHour as number) <= (window.startHour as number)) {
-    problems.push(`${where}.endHour must be after startHour (got ${String(window.startHour)}-${String(window.endHour)})`);
+  if (
+    Number.isInteger(window.startHour) &&
+    Number.isInteger(window.endHour) &&
+    (window.endHour as number) <= (window.startHour as number)
+  ) {
+    problems.push(
+      `${where}.endHour must be after startHour (got ${String(window.startHour)}-${String(window.endHour)})`,
+    );
   }
   return problems;
 }
@@ -40,7 +53,12 @@ export function describeWindow(window: RunWindow, timezone: string): string {
 
 /** The weekday and hour of an instant in a time zone (Intl knows every IANA zone Scheduler accepts). */
 function localDayAndHour(instant: Date, timezone: string): { day: Weekday; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: timezone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    weekday: 'short',
+    hour: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
   const weekday = parts.find((p) => p.type === 'weekday')?.value.toUpperCase() as Weekday;
   const hour = Number(parts.find((p) => p.type === 'hour')?.value);
   return { day: weekday, hour };
@@ -57,7 +75,11 @@ export function isInsideWindow(window: RunWindow, instant: Date, timezone: strin
  * stack without a window always may. An unreadable scheduled time is not a reason to skip: the
  * schedule-start step derived the execution name from the same time and refused a bad one.
  */
-export function outsideWindowReason(window: RunWindow | null | undefined, timezone: string, scheduledTime: unknown): string | null {
+export function outsideWindowReason(
+  window: RunWindow | null | undefined,
+  timezone: string,
+  scheduledTime: unknown,
+): string | null {
   if (!window || typeof scheduledTime !== 'string') return null;
   const instant = new Date(scheduledTime);
   if (Number.isNaN(instant.getTime())) return null;

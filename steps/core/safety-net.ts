@@ -64,7 +64,12 @@ export async function restoreAfterRun(event: SafetyNetEvent, ports: SafetyNetPor
 /** The ARN of the execution that ended (null for the reconciler); undefined: nothing to do. */
 function parseEvent(event: SafetyNetEvent): string | null | undefined {
   if (isRecord(event) && event.source === 'reconciler') return null;
-  if (isRecord(event) && isRecord(event.detail) && typeof event.detail.executionArn === 'string' && typeof event.detail.status === 'string') {
+  if (
+    isRecord(event) &&
+    isRecord(event.detail) &&
+    typeof event.detail.executionArn === 'string' &&
+    typeof event.detail.status === 'string'
+  ) {
     return ABNORMAL_END.has(event.detail.status) ? event.detail.executionArn : undefined;
   }
   throw new UnrecognisedSafetyNetEvent(

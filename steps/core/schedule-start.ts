@@ -17,7 +17,9 @@ const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{
 export function executionNameForScheduledTime(iso: string): string {
   const ms = parseZonedTime(iso);
   if (ms === null) {
-    throw new InvalidScheduledTime(`scheduledTime must be an ISO 8601 date-time with a zone, e.g. 2026-11-27T02:00:00Z (got ${JSON.stringify(iso)})`);
+    throw new InvalidScheduledTime(
+      `scheduledTime must be an ISO 8601 date-time with a zone, e.g. 2026-11-27T02:00:00Z (got ${JSON.stringify(iso)})`,
+    );
   }
   const utc = new Date(ms).toISOString(); // 2026-11-27T02:00:00.000Z
   return `scheduled-${utc.replace(/[-:]/g, '').replace(/\.000Z$/, 'Z')}`;
@@ -31,7 +33,12 @@ function parseZonedTime(iso: unknown): number | null {
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
   const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   const valid =
-    local.getUTCFullYear() === year && local.getUTCMonth() === month - 1 && local.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+    local.getUTCFullYear() === year &&
+    local.getUTCMonth() === month - 1 &&
+    local.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60;
   const ms = Date.parse(iso.trim());
   return valid && !Number.isNaN(ms) ? ms : null;
 }

@@ -2,7 +2,8 @@
 import { STATES, type StateName } from './workflow-names';
 
 /** The phases a GameDay goes through, as a person following it live sees them. */
-export type RunPhase = 'preflight' | 'baseline' | 'outage' | 'restoring' | 'recovery' | 'drain' | 'verify' | 'report' | 'rollback';
+export type RunPhase =
+  'preflight' | 'baseline' | 'outage' | 'restoring' | 'recovery' | 'drain' | 'verify' | 'report' | 'rollback';
 
 const S = STATES;
 
@@ -111,5 +112,7 @@ export const PHASE_OF_STATE: Readonly<Record<StateName, RunPhase | null>> = Obje
 
 /** The phase of a state, or null for a state that marks none or that this workflow does not have. */
 export function phaseOfState(stateName: string): RunPhase | null {
-  return Object.prototype.hasOwnProperty.call(PHASE_OF_STATE, stateName) ? PHASE_OF_STATE[stateName as StateName] : null;
+  return Object.prototype.hasOwnProperty.call(PHASE_OF_STATE, stateName)
+    ? PHASE_OF_STATE[stateName as StateName]
+    : null;
 }

@@ -23,8 +23,17 @@ export interface WeightedRequest {
 /** One rule: every condition it gives must match. */
 export interface AnswerRule {
   readonly status?: number | readonly number[] | string;
-  readonly header?: { readonly name: string; readonly equals?: string; readonly matches?: string; readonly present?: boolean };
-  readonly json?: { readonly pointer: string; readonly equals?: string | number | boolean | null; readonly present?: boolean };
+  readonly header?: {
+    readonly name: string;
+    readonly equals?: string;
+    readonly matches?: string;
+    readonly present?: boolean;
+  };
+  readonly json?: {
+    readonly pointer: string;
+    readonly equals?: string | number | boolean | null;
+    readonly present?: boolean;
+  };
   readonly body?: string;
 }
 
@@ -81,11 +90,20 @@ export interface TargetProfile {
   readonly writes: readonly WeightedRequest[];
   readonly classify: {
     readonly reads: { readonly primary: readonly AnswerRule[]; readonly degraded?: readonly AnswerRule[] };
-    readonly writes: { readonly committed: readonly AnswerRule[]; readonly deferred?: readonly AnswerRule[]; readonly rejected?: readonly AnswerRule[] };
+    readonly writes: {
+      readonly committed: readonly AnswerRule[];
+      readonly deferred?: readonly AnswerRule[];
+      readonly rejected?: readonly AnswerRule[];
+    };
   };
   readonly proof: WriteProofSpec;
   readonly labels?: Partial<TargetLabels>;
-  readonly auth?: { readonly type: 'none' | 'iam' | 'header'; readonly headerName?: string; readonly secretArn?: string; readonly executeApiArn?: string };
+  readonly auth?: {
+    readonly type: 'none' | 'iam' | 'header';
+    readonly headerName?: string;
+    readonly secretArn?: string;
+    readonly executeApiArn?: string;
+  };
   readonly local?: LocalService;
 }
 
@@ -155,11 +173,19 @@ export function parseTargetProfile(raw: unknown, source?: string): TargetProfile
     requests.forEach((r, i) => checkTemplate(r.request, `${at}/${i}/request`, allowed, problems));
   templates(profile.reads, '/reads', READ_PLACEHOLDERS);
   templates(profile.writes, '/writes', WRITE_PLACEHOLDERS);
-  if (profile.proof.method === 'lookup') checkTemplate(profile.proof.request, '/proof/request', LOOKUP_PLACEHOLDERS, problems);
-  if (profile.proof.method === 'count') checkTemplate(profile.proof.request, '/proof/request', COUNT_PLACEHOLDERS, problems);
+  if (profile.proof.method === 'lookup')
+    checkTemplate(profile.proof.request, '/proof/request', LOOKUP_PLACEHOLDERS, problems);
+  if (profile.proof.method === 'count')
+    checkTemplate(profile.proof.request, '/proof/request', COUNT_PLACEHOLDERS, problems);
   if (profile.proof.method === 'lookup') {
-    const overlap = profile.proof.recorded.filter((status) => profile.proof.method === 'lookup' && profile.proof.missing.includes(status));
-    if (overlap.length > 0) problems.push({ pointer: '/proof/missing', message: `status ${overlap.join(', ')} is both recorded and missing` });
+    const overlap = profile.proof.recorded.filter(
+      (status) => profile.proof.method === 'lookup' && profile.proof.missing.includes(status),
+    );
+    if (overlap.length > 0)
+      problems.push({
+        pointer: '/proof/missing',
+        message: `status ${overlap.join(', ')} is both recorded and missing`,
+      });
   }
   for (const kind of ['reads', 'writes'] as const) {
     const classes = profile.classify[kind] as Record<string, readonly AnswerRule[] | undefined>;
@@ -170,18 +196,37 @@ export function parseTargetProfile(raw: unknown, source?: string): TargetProfile
         if (rule.header) headers.add(rule.header.name.toLowerCase());
         if (rule.header?.matches !== undefined) checkRegex(rule.header.matches, `${at}/header/matches`, problems);
         if (rule.body !== undefined) checkRegex(rule.body, `${at}/body`, problems);
-        if (typeof rule.status === 'string' && !/^[1-5]xx$/.test(rule.status)) problems.push({ pointer: `${at}/status`, message: 'must be a status, a list of them, or a class such as "2xx"' });
+        if (typeof rule.status === 'string' && !/^[1-5]xx$/.test(rule.status))
+          problems.push({
+            pointer: `${at}/status`,
+            message: 'must be a status, a list of them, or a class such as "2xx"',
+          });
       });
     }
     // The send path keeps one header of each answer (it reads no others): a kind's rules may name one.
-    if (headers.size > 1) problems.push({ pointer: `/classify/${kind}`, message: `the rules name the headers ${[...headers].join(', ')}; the ${kind} of a profile may be classified by one header` });
+    if (headers.size > 1)
+      problems.push({
+        pointer: `/classify/${kind}`,
+        message: `the rules name the headers ${[...headers].join(', ')}; the ${kind} of a profile may be classified by one header`,
+      });
   }
   if (problems.length > 0) throw new InvalidTargetProfile(problems, source);
   return profile;
 }
 
-function checkTemplate(request: RequestTemplate, at: string, allowed: readonly Placeholder[], problems: ProfileProblem[]): void {
-  const parts: Array<[string, unknown]> = [[`${at}/path`, request.path], ...Object.entries(request.headers ?? {}).map(([name, value]): [string, unknown] => [`${at}/headers/${escapePointer(name)}`, value])];
+function checkTemplate(
+  request: RequestTemplate,
+  at: string,
+  allowed: readonly Placeholder[],
+  problems: ProfileProblem[],
+): void {
+  const parts: Array<[string, unknown]> = [
+    [`${at}/path`, request.path],
+    ...Object.entries(request.headers ?? {}).map(([name, value]): [string, unknown] => [
+      `${at}/headers/${escapePointer(name)}`,
+      value,
+    ]),
+  ];
   if (request.body !== undefined) parts.push([`${at}/body`, request.body]);
   for (const [pointer, value] of parts) {
     try {
@@ -216,20 +261,29 @@ function schemaProblems(errors: readonly ErrorObject[]): ProfileProblem[] {
   for (const error of errors) {
     if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
     // The proof's branches each complain; keep those of the branch whose method the profile names.
-    if (proofMethod && error.instancePath.startsWith('/proof') && error.schemaPath.startsWith('#/properties/proof/oneOf/')) {
+    if (
+      proofMethod &&
+      error.instancePath.startsWith('/proof') &&
+      error.schemaPath.startsWith('#/properties/proof/oneOf/')
+    ) {
       const branch = Number(error.schemaPath.split('/')[4]);
       const methods = ['lookup', 'count', 'none'];
-      const named = (error.instancePath === '/proof/method' ? undefined : methods.indexOf(String(methodOf(errors))));
+      const named = error.instancePath === '/proof/method' ? undefined : methods.indexOf(String(methodOf(errors)));
       if (named !== undefined && named >= 0 && branch !== named) continue;
     }
-    const pointer = error.keyword === 'required' ? `${error.instancePath}/${escapePointer(String((error.params as { missingProperty: string }).missingProperty))}` : error.keyword === 'additionalProperties' ? `${error.instancePath}/${escapePointer(String((error.params as { additionalProperty: string }).additionalProperty))}` : error.instancePath;
+    const pointer =
+      error.keyword === 'required'
+        ? `${error.instancePath}/${escapePointer(String((error.params as { missingProperty: string }).missingProperty))}`
+        : error.keyword === 'additionalProperties'
+          ? `${error.instancePath}/${escapePointer(String((error.params as { additionalProperty: string }).additionalProperty))}`
+          : error.instancePath;
     const message =
       error.keyword === 'required'
         ? 'is required'
         : error.keyword === 'additionalProperties'
           ? 'is not a field of a target profile here'
           : error.keyword === 'enum'
-            ? `must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`
+            ? `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
             : error.keyword === 'const'
               ? `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`
               : (error.message ?? 'is invalid');

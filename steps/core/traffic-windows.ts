@@ -1,5 +1,13 @@
 // Windowed traffic: each worker's share and window, the exact merge of the workers' results, and the tally between windows.
-import type { ReadCounts, TimelineBucket, TrafficResult, WindowFigures, WindowLateness, WindowState, WriteCounts } from './contracts';
+import type {
+  ReadCounts,
+  TimelineBucket,
+  TrafficResult,
+  WindowFigures,
+  WindowLateness,
+  WindowState,
+  WriteCounts,
+} from './contracts';
 import { encodeHistogram, mergeEncodedHistograms, summarise } from './latency-histogram';
 import { addInto, mergeFailures, sendLagSummary } from './traffic';
 
@@ -9,10 +17,16 @@ export function workerShare(total: number, worker: number, workers: number): num
 }
 
 /** The next window of a segment: it starts where the last one's schedule ended, and is cut short by the segment's end. */
-export function nextWindow(window: Pick<WindowState, 'scheduleStartAt' | 'elapsedSeconds' | 'targetSeconds' | 'windowSeconds'>): { scheduleStartMs: number; durationSeconds: number } {
+export function nextWindow(
+  window: Pick<WindowState, 'scheduleStartAt' | 'elapsedSeconds' | 'targetSeconds' | 'windowSeconds'>,
+): { scheduleStartMs: number; durationSeconds: number } {
   const scheduleStartMs = Date.parse(window.scheduleStartAt);
-  if (!Number.isFinite(scheduleStartMs)) throw new RangeError(`scheduleStartAt is not a time: ${JSON.stringify(window.scheduleStartAt)}`);
-  return { scheduleStartMs, durationSeconds: Math.max(1, Math.min(window.windowSeconds, window.targetSeconds - window.elapsedSeconds)) };
+  if (!Number.isFinite(scheduleStartMs))
+    throw new RangeError(`scheduleStartAt is not a time: ${JSON.stringify(window.scheduleStartAt)}`);
+  return {
+    scheduleStartMs,
+    durationSeconds: Math.max(1, Math.min(window.windowSeconds, window.targetSeconds - window.elapsedSeconds)),
+  };
 }
 
 /** A phase's traffic before its first window: the merge of no results. */
@@ -27,7 +41,12 @@ export function emptyTraffic(phase: string): TrafficResult {
 export function mergeTraffic(phase: string, results: readonly TrafficResult[], windows: number): TrafficResult {
   const started = results.filter((r) => r.windows > 0);
   const reads = results.reduce<ReadCounts>((sum, r) => addInto(sum, r.reads), { database: 0, cache: 0, failed: 0 });
-  const writes = results.reduce<WriteCounts>((sum, r) => addInto(sum, r.writes), { ok: 0, queued: 0, stockOut: 0, failed: 0 });
+  const writes = results.reduce<WriteCounts>((sum, r) => addInto(sum, r.writes), {
+    ok: 0,
+    queued: 0,
+    stockOut: 0,
+    failed: 0,
+  });
   const readHistogram = mergeEncodedHistograms(results.map((r) => r.latencyHistograms.reads));
   const writeHistogram = mergeEncodedHistograms(results.map((r) => r.latencyHistograms.writes));
   const sendLag = mergeEncodedHistograms(results.map((r) => r.sendLagHistogram));
@@ -36,14 +55,20 @@ export function mergeTraffic(phase: string, results: readonly TrafficResult[], w
     degradation: results.find((r) => r.degradation !== null && r.degradation !== undefined)?.degradation ?? null,
     startedAtMs: started.length > 0 ? Math.min(...started.map((r) => r.startedAtMs)) : 0,
     endedAtMs: started.length > 0 ? Math.max(...started.map((r) => r.endedAtMs)) : 0,
-    offered: { reads: results.reduce((sum, r) => sum + r.offered.reads, 0), writes: results.reduce((sum, r) => sum + r.offered.writes, 0) },
+    offered: {
+      reads: results.reduce((sum, r) => sum + r.offered.reads, 0),
+      writes: results.reduce((sum, r) => sum + r.offered.writes, 0),
+    },
     reads,
     writes,
     ordersAccepted: results.reduce((sum, r) => sum + r.ordersAccepted, 0),
     latencyMs: { reads: summarise(readHistogram), writes: summarise(writeHistogram) },
     latencyHistograms: { reads: encodeHistogram(readHistogram), writes: encodeHistogram(writeHistogram) },
     startLagMs: Math.max(0, ...results.map((r) => r.startLagMs)),
-    sendLag: sendLagSummary(sendLag, results.map((r) => r.sendLag)),
+    sendLag: sendLagSummary(
+      sendLag,
+      results.map((r) => r.sendLag),
+    ),
     sendLagHistogram: encodeHistogram(sendLag),
     windows,
     timeline: mergeTimelines(results.map((r) => r.timeline)),
@@ -67,7 +92,12 @@ export function mergeTimelines(timelines: ReadonlyArray<readonly TimelineBucket[
         : {
             t,
             reads: buckets.reduce<ReadCounts>((sum, b) => addInto(sum, b.reads), { database: 0, cache: 0, failed: 0 }),
-            writes: buckets.reduce<WriteCounts>((sum, b) => addInto(sum, b.writes), { ok: 0, queued: 0, stockOut: 0, failed: 0 }),
+            writes: buckets.reduce<WriteCounts>((sum, b) => addInto(sum, b.writes), {
+              ok: 0,
+              queued: 0,
+              stockOut: 0,
+              failed: 0,
+            }),
             latencyHistogram: encodeHistogram(mergeEncodedHistograms(buckets.map((b) => b.latencyHistogram))),
             sendLagHistogram: encodeHistogram(mergeEncodedHistograms(buckets.map((b) => b.sendLagHistogram))),
             late: buckets.reduce((sum, b) => sum + b.late, 0),
@@ -85,9 +115,16 @@ export interface TallyInput {
 }
 
 /** After a window: the phase's traffic with the window merged in, and where the segment stands. */
-export function tallyWindow({ window, traffic, results, errorBudgetPercent }: TallyInput): { window: WindowState; traffic: TrafficResult } {
+export function tallyWindow({ window, traffic, results, errorBudgetPercent }: TallyInput): {
+  window: WindowState;
+  traffic: TrafficResult;
+} {
   if (results.length === 0) throw new RangeError('a window needs the result of at least one worker');
-  const merged = mergeTraffic(traffic.phase, [traffic, ...results.map((r) => ({ ...r, timeline: [] }))], traffic.windows + 1);
+  const merged = mergeTraffic(
+    traffic.phase,
+    [traffic, ...results.map((r) => ({ ...r, timeline: [] }))],
+    traffic.windows + 1,
+  );
   const { durationSeconds, scheduleStartMs } = nextWindow(window);
   const figures = windowFigures(window.index, results);
   const elapsedSeconds = window.elapsedSeconds + durationSeconds;
@@ -107,7 +144,18 @@ export function tallyWindow({ window, traffic, results, errorBudgetPercent }: Ta
 
 /** The counts of one window over all its workers. */
 export function windowFigures(index: number, results: readonly TrafficResult[]): WindowFigures {
-  const requests = results.reduce((sum, r) => sum + r.reads.database + r.reads.cache + r.reads.failed + r.writes.ok + r.writes.queued + r.writes.stockOut + r.writes.failed, 0);
+  const requests = results.reduce(
+    (sum, r) =>
+      sum +
+      r.reads.database +
+      r.reads.cache +
+      r.reads.failed +
+      r.writes.ok +
+      r.writes.queued +
+      r.writes.stockOut +
+      r.writes.failed,
+    0,
+  );
   const failed = results.reduce((sum, r) => sum + r.reads.failed + r.writes.failed, 0);
   return {
     index,
@@ -123,7 +171,18 @@ export function windowFigures(index: number, results: readonly TrafficResult[]):
 
 /** One window's sends from its buckets (every worker's): the requests it scheduled and how many left late. */
 export function windowLateness(phase: string, window: number, buckets: readonly TimelineBucket[]): WindowLateness {
-  const requests = buckets.reduce((sum, b) => sum + b.reads.database + b.reads.cache + b.reads.failed + b.writes.ok + b.writes.queued + b.writes.stockOut + b.writes.failed, 0);
+  const requests = buckets.reduce(
+    (sum, b) =>
+      sum +
+      b.reads.database +
+      b.reads.cache +
+      b.reads.failed +
+      b.writes.ok +
+      b.writes.queued +
+      b.writes.stockOut +
+      b.writes.failed,
+    0,
+  );
   const late = buckets.reduce((sum, b) => sum + b.late, 0);
   return {
     phase,

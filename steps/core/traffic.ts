@@ -1,8 +1,24 @@
 // Pure parts of the traffic generator: the open-loop send schedule, outcome classes, per-second buckets.
 import type { Histogram } from 'hdr-histogram-js';
-import type { ArrivalMode, LatencySummary, ReadClass, ReadCounts, SendLagSummary, TimelineBucket, TrafficResult, WriteClass, WriteCounts } from './contracts';
+import type {
+  ArrivalMode,
+  LatencySummary,
+  ReadClass,
+  ReadCounts,
+  SendLagSummary,
+  TimelineBucket,
+  TrafficResult,
+  WriteClass,
+  WriteCounts,
+} from './contracts';
 import { AcceptedWrites } from './accepted-writes';
-import { createLatencyHistogram, encodeHistogram, mergeEncodedHistograms, recordLatency, summarise } from './latency-histogram';
+import {
+  createLatencyHistogram,
+  encodeHistogram,
+  mergeEncodedHistograms,
+  recordLatency,
+  summarise,
+} from './latency-histogram';
 import { ARRIVAL_MODES } from './run-settings';
 import { seededRandom } from './seeded-random';
 
@@ -60,20 +76,24 @@ export interface ScheduleShape {
 export function* sendSchedule(shape: ScheduleShape): Generator<ScheduledRequest> {
   const { durationSeconds, readsPerSecond, writesPerSecond, arrivals = 'uniform', seed = 1, stagger = 0 } = shape;
   if (!(stagger >= 0 && stagger < 1)) throw new RangeError(`stagger must be in [0, 1) (got ${stagger})`);
-  if (!ARRIVAL_MODES.includes(arrivals)) throw new RangeError(`arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${String(arrivals)})`);
+  if (!ARRIVAL_MODES.includes(arrivals))
+    throw new RangeError(`arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${String(arrivals)})`);
   const perSecond = readsPerSecond + writesPerSecond;
   if (perSecond <= 0 || durationSeconds <= 0) return;
   let reads = 0;
   let writes = 0;
   const request = (isWrite: boolean, offsetMs: number, second: number): ScheduledRequest =>
-    isWrite ? { kind: 'write', offsetMs, second, sequence: ++writes } : { kind: 'read', offsetMs, second, sequence: ++reads };
+    isWrite
+      ? { kind: 'write', offsetMs, second, sequence: ++writes }
+      : { kind: 'read', offsetMs, second, sequence: ++reads };
 
   if (arrivals === 'uniform') {
     const gapMs = 1000 / perSecond;
     for (let second = 0; second < durationSeconds; second++) {
       for (let slot = 0; slot < perSecond; slot++) {
         // Slot `slot` is a write when the writes' even share steps up at it (Bresenham's spread).
-        const isWrite = Math.floor(((slot + 1) * writesPerSecond) / perSecond) > Math.floor((slot * writesPerSecond) / perSecond);
+        const isWrite =
+          Math.floor(((slot + 1) * writesPerSecond) / perSecond) > Math.floor((slot * writesPerSecond) / perSecond);
         yield request(isWrite, second * 1000 + (slot + stagger) * gapMs, second);
       }
     }
@@ -105,7 +125,8 @@ export function countFailure(failures: Record<string, number>, name: string, cou
 /** Merges failure counts, within the same bound. */
 export function mergeFailures(all: ReadonlyArray<Record<string, number> | undefined>): Record<string, number> {
   const merged: Record<string, number> = {};
-  for (const failures of all) for (const [name, count] of Object.entries(failures ?? {})) countFailure(merged, name, count);
+  for (const failures of all)
+    for (const [name, count] of Object.entries(failures ?? {})) countFailure(merged, name, count);
   return merged;
 }
 
@@ -233,7 +254,10 @@ export class TrafficRecorder {
 }
 
 /** The send lag of the requests of `buckets`: p50, p99 and max of `histogram`, and how many left late. */
-export function sendLagSummary(histogram: Histogram, buckets: ReadonlyArray<Pick<TimelineBucket, 'late'>>): SendLagSummary {
+export function sendLagSummary(
+  histogram: Histogram,
+  buckets: ReadonlyArray<Pick<TimelineBucket, 'late'>>,
+): SendLagSummary {
   return { ...summarise(histogram), late: buckets.reduce((sum, b) => sum + b.late, 0) };
 }
 

@@ -26,9 +26,13 @@ export function lookupOutcome(proof: LookupProof, status: number, body: string):
   } catch {
     return { state: 'unexpected', status };
   }
-  if (proof.finalState && !proof.finalState.values.includes(valueAt(parsed, proof.finalState.pointer) as string)) return { state: 'pending' };
+  if (proof.finalState && !proof.finalState.values.includes(valueAt(parsed, proof.finalState.pointer) as string))
+    return { state: 'pending' };
   const copies = proof.copiesPointer === undefined ? 1 : valueAt(parsed, proof.copiesPointer);
-  return { state: 'recorded', copies: typeof copies === 'number' && Number.isInteger(copies) && copies >= 0 ? copies : 1 };
+  return {
+    state: 'recorded',
+    copies: typeof copies === 'number' && Number.isInteger(copies) && copies >= 0 ? copies : 1,
+  };
 }
 
 export interface ProveWritesOptions extends VerifyOrdersOptions {
@@ -40,13 +44,31 @@ export interface ProveWritesOptions extends VerifyOrdersOptions {
 
 function totalWrites(traffic: readonly TrafficResult[]): { writes: WriteCounts; accepted: number } {
   return {
-    writes: traffic.reduce<WriteCounts>((sum, t) => addInto(sum, t.writes), { ok: 0, queued: 0, stockOut: 0, failed: 0 }),
+    writes: traffic.reduce<WriteCounts>((sum, t) => addInto(sum, t.writes), {
+      ok: 0,
+      queued: 0,
+      stockOut: 0,
+      failed: 0,
+    }),
     accepted: traffic.reduce((sum, t) => sum + t.ordersAccepted, 0),
   };
 }
 
 function proofOf(method: WriteProof['method'], population: number, more: Partial<WriteProof> = {}): WriteProof {
-  return { method, population, checked: population, sampled: false, missing: 0, pending: 0, duplicated: 0, confidencePercent: null, lostUpperBoundPercent: null, examples: [], lookups: 0, ...more };
+  return {
+    method,
+    population,
+    checked: population,
+    sampled: false,
+    missing: 0,
+    pending: 0,
+    duplicated: 0,
+    confidencePercent: null,
+    lostUpperBoundPercent: null,
+    examples: [],
+    lookups: 0,
+    ...more,
+  };
 }
 
 /**
@@ -67,11 +89,29 @@ export async function proveWrites(
 ): Promise<OrderVerification> {
   const { writes, accepted } = totalWrites(traffic);
   if (spec.method === 'count') {
-    const verification = await verifyOrders(runId, traffic, { runOrders: (id: string) => client.recordedCounts(id) }, clock, options);
-    return { ...verification, proof: proofOf('count', accepted, { missing: verification.lost, duplicated: verification.duplicated }) };
+    const verification = await verifyOrders(
+      runId,
+      traffic,
+      { runOrders: (id: string) => client.recordedCounts(id) },
+      clock,
+      options,
+    );
+    return {
+      ...verification,
+      proof: proofOf('count', accepted, { missing: verification.lost, duplicated: verification.duplicated }),
+    };
   }
   if (spec.method === 'none') {
-    return { accepted, committed: 0, rejected: writes.stockOut, lost: 0, duplicated: 0, viaQueue: null, lastViaQueueAt: null, proof: proofOf('none', accepted, { checked: 0 }) };
+    return {
+      accepted,
+      committed: 0,
+      rejected: writes.stockOut,
+      lost: 0,
+      duplicated: 0,
+      viaQueue: null,
+      lastViaQueueAt: null,
+      proof: proofOf('none', accepted, { checked: 0 }),
+    };
   }
   return proveByLookup(runId, spec, writes, await acceptedSets(), client, clock, options);
 }
@@ -116,7 +156,12 @@ async function proveByLookup(
         nextSlot = slot + intervalMs;
         if (slot > clock.now()) await clock.sleep(slot - clock.now());
         lookups++;
-        outcomes.set(id, await client.lookup(runId, id).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+        outcomes.set(
+          id,
+          await client
+            .lookup(runId, id)
+            .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+        );
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, lane));
@@ -187,7 +232,10 @@ export function describeProof(proof: WriteProof): string {
   if (proof.method === 'none') return 'the profile proves no write (proof: none)';
   if (proof.method === 'count') return `${proof.population} accepted writes compared with the target's count per run`;
   const of = proof.sampled ? `${proof.checked} sampled of ${proof.population}` : `all ${proof.population}`;
-  const bound = proof.lostUpperBoundPercent === null ? '' : `: at ${proof.confidencePercent} % confidence fewer than ${proof.lostUpperBoundPercent} % lost`;
+  const bound =
+    proof.lostUpperBoundPercent === null
+      ? ''
+      : `: at ${proof.confidencePercent} % confidence fewer than ${proof.lostUpperBoundPercent} % lost`;
   return `${proof.missing} missing of ${of} accepted writes looked up${proof.sampled ? bound : ''}`;
 }
 

@@ -40,7 +40,9 @@ export class InputReader {
   string(name: string, pattern?: RegExp): string {
     const value = this.fields[name];
     if (typeof value === 'string' && value.length > 0 && (!pattern || pattern.test(value))) return value;
-    this.problems.push(`${name} must be a non-empty string${pattern ? ` matching ${pattern}` : ''} (got ${JSON.stringify(value) ?? 'nothing'})`);
+    this.problems.push(
+      `${name} must be a non-empty string${pattern ? ` matching ${pattern}` : ''} (got ${JSON.stringify(value) ?? 'nothing'})`,
+    );
     return '';
   }
 

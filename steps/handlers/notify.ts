@@ -15,18 +15,31 @@ let ports: NotifyPorts | undefined;
 function linksFor(region: string, bucket: string) {
   return (executionArn: string, runId: string, hasReport: boolean) => ({
     execution: `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}`,
-    report: hasReport ? `https://${region}.console.aws.amazon.com/s3/object/${bucket}?region=${region}&prefix=${encodeURIComponent(reportKeys(runId).html)}` : null,
+    report: hasReport
+      ? `https://${region}.console.aws.amazon.com/s3/object/${bucket}?region=${region}&prefix=${encodeURIComponent(reportKeys(runId).html)}`
+      : null,
   });
 }
 
-export async function handler(event: unknown, context?: Context): Promise<{ outcome: string | null; notified: boolean }> {
+export async function handler(
+  event: unknown,
+  context?: Context,
+): Promise<{ outcome: string | null; notified: boolean }> {
   logInvocation(logger, {}, context);
   const bucket = requireEnv(STEP_ENV.reportBucket);
   ports ??= createNotifyPorts(
-    { topicArn: requireEnv(STEP_ENV.topicArn), reportBucket: bucket, lockTable: requireEnv(STEP_ENV.lockTable), metricNamespace: requireEnv(STEP_ENV.metricNamespace) },
+    {
+      topicArn: requireEnv(STEP_ENV.topicArn),
+      reportBucket: bucket,
+      lockTable: requireEnv(STEP_ENV.lockTable),
+      metricNamespace: requireEnv(STEP_ENV.metricNamespace),
+    },
     defaultNotifyClients(),
   );
-  const result = await notifyFinishedRun(event, ports, { everyRun: process.env[STEP_ENV.notifyEveryRun] === 'true', links: linksFor(requireEnv('AWS_REGION'), bucket) });
+  const result = await notifyFinishedRun(event, ports, {
+    everyRun: process.env[STEP_ENV.notifyEveryRun] === 'true',
+    links: linksFor(requireEnv('AWS_REGION'), bucket),
+  });
   logger.info('finished run announced', result);
   return result;
 }

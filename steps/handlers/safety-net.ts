@@ -14,7 +14,11 @@ let ports: SafetyNetPorts | undefined;
 function portsFromEnv(): SafetyNetPorts {
   // Describing an execution needs no state machine ARN: the lock names the execution itself.
   const executions: ExecutionsPort = createSfnExecutions(process.env[STEP_ENV.stateMachineArn] ?? '');
-  return { target: createRdsProxyTarget(proxyTargetConfigFromEnv()), lock: createDynamoDbLock(lockTableFromEnv()), executions };
+  return {
+    target: createRdsProxyTarget(proxyTargetConfigFromEnv()),
+    lock: createDynamoDbLock(lockTableFromEnv()),
+    executions,
+  };
 }
 
 export async function handler(event: SafetyNetEvent, context?: Context): Promise<SafetyNetOutcome> {

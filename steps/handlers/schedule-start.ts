@@ -14,7 +14,10 @@ export interface ScheduleStartEvent {
 const logger = createStepLogger('schedule-start');
 let executions: ExecutionsPort | undefined;
 
-export async function handler(event: ScheduleStartEvent, context?: Context): Promise<{ executionArn: string; duplicate: boolean }> {
+export async function handler(
+  event: ScheduleStartEvent,
+  context?: Context,
+): Promise<{ executionArn: string; duplicate: boolean }> {
   logInvocation(logger, {}, context);
   const input = new InputReader('schedule-start', event);
   const scheduledTime = input.string('scheduledTime');
@@ -23,6 +26,9 @@ export async function handler(event: ScheduleStartEvent, context?: Context): Pro
   const started = await startScheduledRun(scheduledTime, { executions });
   // The execution's name is the run id (a scheduled input names none).
   logInvocation(logger, { executionArn: started.executionArn, runId: started.executionArn.split(':').pop() }, context);
-  logger.info(started.duplicate ? 'scheduled run already started' : 'scheduled run started', { scheduledTime, duplicate: started.duplicate });
+  logger.info(started.duplicate ? 'scheduled run already started' : 'scheduled run started', {
+    scheduledTime,
+    duplicate: started.duplicate,
+  });
   return started;
 }

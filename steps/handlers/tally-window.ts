@@ -20,15 +20,20 @@ export interface TallyWindowEvent {
   executionArn?: string;
 }
 
-export async function handler(event: TallyWindowEvent, context?: Context): Promise<{ window: WindowState; traffic: TrafficResult }> {
+export async function handler(
+  event: TallyWindowEvent,
+  context?: Context,
+): Promise<{ window: WindowState; traffic: TrafficResult }> {
   logInvocation(logger, runKeysOf(event), context);
   const input = new InputReader('tally-window', event);
   const window = input.raw('window') as WindowState | undefined;
   const results = input.raw('results');
-  if (typeof window !== 'object' || window === null || typeof window.phase !== 'string') input.problem('window must be the window state');
+  if (typeof window !== 'object' || window === null || typeof window.phase !== 'string')
+    input.problem('window must be the window state');
   if (!Array.isArray(results) || results.length === 0) input.problem('results must hold one traffic result per worker');
   const budget = input.raw('errorBudgetPercent');
-  if (budget !== undefined && budget !== null && (typeof budget !== 'number' || budget < 0 || budget > 100)) input.problem(`errorBudgetPercent must be null or 0-100 (got ${JSON.stringify(budget)})`);
+  if (budget !== undefined && budget !== null && (typeof budget !== 'number' || budget < 0 || budget > 100))
+    input.problem(`errorBudgetPercent must be null or 0-100 (got ${JSON.stringify(budget)})`);
   input.done();
   const state = window as WindowState;
   const tally = tallyWindow({
@@ -42,5 +47,10 @@ export async function handler(event: TallyWindowEvent, context?: Context): Promi
 }
 
 function isTraffic(value: unknown): value is TrafficResult {
-  return typeof value === 'object' && value !== null && typeof (value as TrafficResult).phase === 'string' && typeof (value as TrafficResult).reads === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as TrafficResult).phase === 'string' &&
+    typeof (value as TrafficResult).reads === 'object'
+  );
 }

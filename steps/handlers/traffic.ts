@@ -15,11 +15,19 @@ import { InputReader } from './input';
 
 const logger = createStepLogger('traffic');
 
-const { readsPerSecond: READS, writesPerSecond: WRITES, trafficWorkers: WORKERS, windowSeconds: WINDOW } = NUMERIC_SETTINGS;
+const {
+  readsPerSecond: READS,
+  writesPerSecond: WRITES,
+  trafficWorkers: WORKERS,
+  windowSeconds: WINDOW,
+} = NUMERIC_SETTINGS;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** One phase in one go: the generator's options (randomness stays the generator's own), and the target to send to. */
-export type TrafficEvent = Omit<TrafficOptions, 'random' | 'scheduleStartMs' | 'writeIdPrefix'> & { shopUrl: string; profile: unknown };
+export type TrafficEvent = Omit<TrafficOptions, 'random' | 'scheduleStartMs' | 'writeIdPrefix'> & {
+  shopUrl: string;
+  profile: unknown;
+};
 
 /** One worker of one window of a windowed run (a Map iteration); its timeline goes to the store, not into the state. */
 export interface TrafficWindowEvent {
@@ -52,8 +60,18 @@ export interface TrafficWindowEvent {
 
 export async function handler(event: TrafficEvent | TrafficWindowEvent, context?: Context): Promise<TrafficResult> {
   logInvocation(logger, runKeysOf(event), context);
-  const result = typeof event === 'object' && event !== null && 'window' in event ? await windowHandler(event) : await phaseHandler(event);
-  logger.info('traffic sent', { phase: result.phase, offered: result.offered, reads: result.reads, writes: result.writes, ordersAccepted: result.ordersAccepted, startLagMs: result.startLagMs });
+  const result =
+    typeof event === 'object' && event !== null && 'window' in event
+      ? await windowHandler(event)
+      : await phaseHandler(event);
+  logger.info('traffic sent', {
+    phase: result.phase,
+    offered: result.offered,
+    reads: result.reads,
+    writes: result.writes,
+    ordersAccepted: result.ordersAccepted,
+    startLagMs: result.startLagMs,
+  });
   return result;
 }
 
@@ -70,7 +88,10 @@ async function phaseHandler(event: TrafficEvent): Promise<TrafficResult> {
   const shopUrl = input.url('shopUrl');
   const profile = input.profile('profile');
   input.done();
-  return runTraffic(options, createHttpTargetClient(shopUrl, profile, { timeoutMs: options.requestTimeoutMs, signer: targetSignerFor(shopUrl) }));
+  return runTraffic(
+    options,
+    createHttpTargetClient(shopUrl, profile, { timeoutMs: options.requestTimeoutMs, signer: targetSignerFor(shopUrl) }),
+  );
 }
 
 async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> {
@@ -95,8 +116,10 @@ async function windowHandler(event: TrafficWindowEvent): Promise<TrafficResult> 
   const shopUrl = input.url('shopUrl');
   const profile = input.profile('profile');
   if (worker >= workers) input.problem(`worker (${worker}) must be below workers (${workers})`);
-  if (!ARRIVAL_MODES.includes(arrivals)) input.problem(`arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${JSON.stringify(arrivals)})`);
-  if (Number.isNaN(Date.parse(schedule.scheduleStartAt))) input.problem(`scheduleStartAt must be an ISO time (got ${JSON.stringify(schedule.scheduleStartAt)})`);
+  if (!ARRIVAL_MODES.includes(arrivals))
+    input.problem(`arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${JSON.stringify(arrivals)})`);
+  if (Number.isNaN(Date.parse(schedule.scheduleStartAt)))
+    input.problem(`scheduleStartAt must be an ISO time (got ${JSON.stringify(schedule.scheduleStartAt)})`);
   input.done();
 
   const { scheduleStartMs, durationSeconds } = nextWindow(schedule);

@@ -26,7 +26,14 @@ export interface ValidateInputEvent {
 export async function handler(event: ValidateInputEvent, context?: Context): Promise<RunConfig> {
   logInvocation(logger, { executionArn: event?.executionArn, runId: event?.executionName }, context);
   try {
-    const config = validateRunInput(event?.input, event?.defaults ?? {}, event?.executionName, event?.limits ?? {}, event?.trafficFunctions, event?.schedule);
+    const config = validateRunInput(
+      event?.input,
+      event?.defaults ?? {},
+      event?.executionName,
+      event?.limits ?? {},
+      event?.trafficFunctions,
+      event?.schedule,
+    );
     logInvocation(logger, { executionArn: event?.executionArn, runId: config.runId }, context);
     logger.info('run input accepted', { config });
     return config;

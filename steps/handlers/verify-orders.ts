@@ -41,8 +41,11 @@ export async function handler(event: VerifyOrdersEvent, context?: Context): Prom
   const sampleLimit = sample === null || sample === undefined ? null : input.integer('sampleLimit', 1, 1_000_000);
   const workers = input.optionalInteger('workers', 1, 1_000) ?? 1;
   const table = input.raw('timelineTable');
-  const windowed = traffic.some((t) => t.acceptedWrites === undefined || (t.acceptedWrites.length === 0 && t.windows > 0));
-  if (profile.proof?.method === 'lookup' && windowed && typeof table !== 'string') input.problem('timelineTable must name the table the workers stored their accepted writes in');
+  const windowed = traffic.some(
+    (t) => t.acceptedWrites === undefined || (t.acceptedWrites.length === 0 && t.windows > 0),
+  );
+  if (profile.proof?.method === 'lookup' && windowed && typeof table !== 'string')
+    input.problem('timelineTable must name the table the workers stored their accepted writes in');
   input.done();
 
   const acceptedSets = async (): Promise<AcceptedWriteSet[]> => {
@@ -50,16 +53,26 @@ export async function handler(event: VerifyOrdersEvent, context?: Context): Prom
     const keys: TimelineKey[] = [];
     for (const t of traffic) {
       if ((t.acceptedWrites?.length ?? 0) > 0) continue;
-      for (let window = 0; window < t.windows; window++) for (let worker = 0; worker < workers; worker++) keys.push({ runId, phase: t.phase, window, worker });
+      for (let window = 0; window < t.windows; window++)
+        for (let worker = 0; worker < workers; worker++) keys.push({ runId, phase: t.phase, window, worker });
     }
-    return keys.length === 0 ? inline : [...inline, ...(await timelineStoreFor(table as string).getAcceptedWrites(keys))];
+    return keys.length === 0
+      ? inline
+      : [...inline, ...(await timelineStoreFor(table as string).getAcceptedWrites(keys))];
   };
   const client = createHttpTargetClient(shopUrl, profile, { signer: targetSignerFor(shopUrl) });
-  const verification = await proveWrites(runId, profile.proof, traffic, client, acceptedSets, undefined, { sampleLimit });
+  const verification = await proveWrites(runId, profile.proof, traffic, client, acceptedSets, undefined, {
+    sampleLimit,
+  });
   logger.info('writes proven', { ...verification });
   return verification;
 }
 
 function isTrafficResult(value: unknown): value is TrafficResult {
-  return typeof value === 'object' && value !== null && typeof (value as TrafficResult).ordersAccepted === 'number' && typeof (value as TrafficResult).writes === 'object';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as TrafficResult).ordersAccepted === 'number' &&
+    typeof (value as TrafficResult).writes === 'object'
+  );
 }

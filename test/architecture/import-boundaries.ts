@@ -77,7 +77,12 @@ export function importViolations(file: string, source: string, root: string = RO
     }
     for (const rule of FOLDER_RULES) {
       const reached = isUnder(relativeFile, rule.from) ? rule.to.find((folder) => isUnder(target, folder)) : undefined;
-      if (reached) violations.push({ file: relativeFile, specifier, rule: `${rule.from}/ imports nothing from ${reached}/: ${rule.why}` });
+      if (reached)
+        violations.push({
+          file: relativeFile,
+          specifier,
+          rule: `${rule.from}/ imports nothing from ${reached}/: ${rule.why}`,
+        });
     }
   }
   return violations;
@@ -108,7 +113,9 @@ export function shippedTestOnlyImports(root: string = ROOT): ImportViolation[] {
 
 /** Every violation in the runtime folders. */
 export function runtimeImportViolations(root: string = ROOT): ImportViolation[] {
-  return RUNTIME_FOLDERS.flatMap((folder) => typeScriptFiles(folder, root)).flatMap((file) => importViolations(file, readFileSync(file, 'utf8'), root));
+  return RUNTIME_FOLDERS.flatMap((folder) => typeScriptFiles(folder, root)).flatMap((file) =>
+    importViolations(file, readFileSync(file, 'utf8'), root),
+  );
 }
 
 /** The project file a relative specifier names, as the compiler resolves it, or null for a package or a non-TypeScript file. */
@@ -173,5 +180,10 @@ export function importCycles(graph: ReadonlyMap<string, readonly string[]>): str
 
 /** Every import cycle among the project's source files. */
 export function projectImportCycles(root: string = ROOT): string[][] {
-  return importCycles(importGraph(SOURCE_FOLDERS.flatMap((folder) => typeScriptFiles(folder, root)), root));
+  return importCycles(
+    importGraph(
+      SOURCE_FOLDERS.flatMap((folder) => typeScriptFiles(folder, root)),
+      root,
+    ),
+  );
 }

@@ -47,7 +47,11 @@ describe('test-only packages', () => {
     // When it is checked
     // Then the violation names the file, the import and the rule
     expect(testOnlyImportViolations(path.join(ROOT, 'infra', 'constructs', 'x.ts'), source)).toEqual([
-      { file: 'infra/constructs/x.ts', specifier: '@cloud-copilot/iam-simulate', rule: 'only test/ imports a test-only (copyleft) package' },
+      {
+        file: 'infra/constructs/x.ts',
+        specifier: '@cloud-copilot/iam-simulate',
+        rule: 'only test/ imports a test-only (copyleft) package',
+      },
     ]);
   });
 });
@@ -68,7 +72,12 @@ describe('import cycles', () => {
 
   it('finds a three-file cycle and names each file in it', () => {
     // Given a graph in which a -> b -> c -> a, and d -> a outside the cycle
-    const graph = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
     // When its cycles are found
     // Then the one cycle names its three files and not d
     expect(importCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
@@ -88,7 +97,11 @@ describe('the import checker', () => {
     // When it is checked
     // Then the violation names the file, the import and the rule
     expect(importViolations(path.join(ROOT, 'steps', 'adapters', 'x.ts'), source)).toEqual([
-      { file: 'steps/adapters/x.ts', specifier: '../../shop/core/circuit-breaker', rule: 'steps/ imports nothing from shop/: the experiment engine imports nothing from the demo shop' },
+      {
+        file: 'steps/adapters/x.ts',
+        specifier: '../../shop/core/circuit-breaker',
+        rule: 'steps/ imports nothing from shop/: the experiment engine imports nothing from the demo shop',
+      },
     ]);
   });
 
@@ -117,7 +130,9 @@ describe('the import checker', () => {
     const source = "import { Duration } from 'aws-cdk-lib';\n";
     // When it is checked
     // Then the violation names the file and the import
-    expect(importViolations(HANDLER, source)).toEqual([{ file: 'steps/handlers/example.ts', specifier: 'aws-cdk-lib', rule: 'runtime code imports no aws-cdk-lib' }]);
+    expect(importViolations(HANDLER, source)).toEqual([
+      { file: 'steps/handlers/example.ts', specifier: 'aws-cdk-lib', rule: 'runtime code imports no aws-cdk-lib' },
+    ]);
   });
 
   it('sees a type-only import', () => {
@@ -130,10 +145,14 @@ describe('the import checker', () => {
 
   it('sees dynamic imports and require calls', () => {
     // Given a handler that loads the lab lazily and requires a CDK submodule
-    const source = "export async function f() { return import('../../local/runner'); }\nconst s3 = require('aws-cdk-lib/aws-s3');\n";
+    const source =
+      "export async function f() { return import('../../local/runner'); }\nconst s3 = require('aws-cdk-lib/aws-s3');\n";
     // When it is checked
     // Then both are refused
-    expect(importViolations(HANDLER, source).map((v) => v.specifier)).toEqual(['../../local/runner', 'aws-cdk-lib/aws-s3']);
+    expect(importViolations(HANDLER, source).map((v) => v.specifier)).toEqual([
+      '../../local/runner',
+      'aws-cdk-lib/aws-s3',
+    ]);
   });
 
   it('refuses a relative import by the folder it resolves to, not by its spelling', () => {
@@ -141,7 +160,13 @@ describe('the import checker', () => {
     const source = "import { a } from '../local';\nimport { b } from '../core/../../infra/config';\n";
     // When it is checked
     // Then only the import that lands in infra/ is refused
-    expect(importViolations(HANDLER, source)).toEqual([{ file: 'steps/handlers/example.ts', specifier: '../core/../../infra/config', rule: 'runtime code imports nothing from infra/' }]);
+    expect(importViolations(HANDLER, source)).toEqual([
+      {
+        file: 'steps/handlers/example.ts',
+        specifier: '../core/../../infra/config',
+        rule: 'runtime code imports nothing from infra/',
+      },
+    ]);
   });
 
   it('ignores imports in comments and strings', () => {

@@ -8,7 +8,16 @@ import { importSpecifiers, ROOT, typeScriptFiles } from './import-boundaries';
 export const LAB_TIER = /\.(db|lab|browser)\.test\.ts$/;
 
 /** Modules that open real sockets or wait on real time. */
-const REAL_WORLD_MODULES: readonly string[] = ['net', 'http', 'https', 'http2', 'dgram', 'tls', 'timers', 'timers/promises'].flatMap((name) => [name, `node:${name}`]);
+const REAL_WORLD_MODULES: readonly string[] = [
+  'net',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'tls',
+  'timers',
+  'timers/promises',
+].flatMap((name) => [name, `node:${name}`]);
 
 /** Calls that wait on a real clock (a test that needs time passes it with jest's fake timers or an injected clock). */
 const REAL_TIMER_CALLS: readonly string[] = ['setTimeout', 'setInterval', 'setImmediate', 'jest.setTimeout'];
@@ -36,7 +45,10 @@ export function tierViolations(file: string, source: string): TierViolation[] {
   const relative = path.relative(ROOT, file).split(path.sep).join('/');
   const imports = importSpecifiers(source).filter((specifier) => REAL_WORLD_MODULES.includes(specifier));
   const calls = calledNames(source).filter((name) => REAL_TIMER_CALLS.includes(name));
-  return [...new Set([...imports.map((m) => `imports ${m}`), ...calls.map((c) => `calls ${c}`)])].map((use) => ({ file: relative, use }));
+  return [...new Set([...imports.map((m) => `imports ${m}`), ...calls.map((c) => `calls ${c}`)])].map((use) => ({
+    file: relative,
+    use,
+  }));
 }
 
 /** Every unit test file under test/. */

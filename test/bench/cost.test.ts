@@ -1,4 +1,10 @@
-import { deriveTransitions, estimateCost, expectedLoopCounts, LIST_PRICES, UnexpectedStateCounts } from '../../bench/cost';
+import {
+  deriveTransitions,
+  estimateCost,
+  expectedLoopCounts,
+  LIST_PRICES,
+  UnexpectedStateCounts,
+} from '../../bench/cost';
 import { LOCAL_RUN_ENTERED } from './support/local-run';
 
 const LOCAL_RUN = LOCAL_RUN_ENTERED;
@@ -37,17 +43,33 @@ describe('expectedLoopCounts', () => {
   it('runs a window per windowSeconds of each phase and restoring windows for the whole registration', () => {
     // Given the stack's defaults and a 60 s registration
     const loops = expectedLoopCounts({
-      baselineSeconds: 30, outageSeconds: 180, recoverySeconds: 60, windowSeconds: 60, availablePollSeconds: 5, drainZeroReadings: 3, registrationSeconds: 60, nonZeroDrainReadings: 0,
+      baselineSeconds: 30,
+      outageSeconds: 180,
+      recoverySeconds: 60,
+      windowSeconds: 60,
+      availablePollSeconds: 5,
+      drainZeroReadings: 3,
+      registrationSeconds: 60,
+      nonZeroDrainReadings: 0,
     });
     // Then
-    expect(loops).toEqual({ baselineWindows: 1, outageWindows: 3, restoringWindows: 12, recoveryWindows: 1, drainPolls: 3 });
+    expect(loops).toEqual({
+      baselineWindows: 1,
+      outageWindows: 3,
+      restoringWindows: 12,
+      recoveryWindows: 1,
+      drainPolls: 3,
+    });
   });
 });
 
 describe('estimateCost', () => {
   const inputs = {
     transitions: 1000,
-    lambda: [{ step: 'traffic', memoryMb: 1024, invocations: 2, seconds: 100 }, { step: 'report', memoryMb: 512, invocations: 1, seconds: 2 }],
+    lambda: [
+      { step: 'traffic', memoryMb: 1024, invocations: 2, seconds: 100 },
+      { step: 'report', memoryMb: 512, invocations: 1, seconds: 2 },
+    ],
     cloudWatch: { putMetricDataCalls: 1, distinctMetrics: 0, otherCalls: 0 },
     sqsRequests: 0,
     dynamoDbWrites: 0,
@@ -65,7 +87,10 @@ describe('estimateCost', () => {
 
   it('bills each custom metric for one hour of a month', () => {
     // Given 730 distinct metrics (one month of hours) / Then the metric charge is one metric-month
-    const estimate = estimateCost({ ...inputs, cloudWatch: { putMetricDataCalls: 0, distinctMetrics: 730, otherCalls: 0 } });
+    const estimate = estimateCost({
+      ...inputs,
+      cloudWatch: { putMetricDataCalls: 0, distinctMetrics: 730, otherCalls: 0 },
+    });
     expect(estimate.usd.cloudWatch).toBeCloseTo(LIST_PRICES.usdPerCustomMetricMonth, 9);
   });
 
@@ -75,7 +100,8 @@ describe('estimateCost', () => {
 
   it('sums every part into the price of a run', () => {
     const estimate = estimateCost(inputs);
-    const parts = estimate.usd.stepFunctions + estimate.usd.lambda + estimate.usd.cloudWatch + estimate.usd.sqsAndDynamoDb;
+    const parts =
+      estimate.usd.stepFunctions + estimate.usd.lambda + estimate.usd.cloudWatch + estimate.usd.sqsAndDynamoDb;
     expect(estimate.usdPerRun).toBeCloseTo(parts, 12);
   });
 });

@@ -1,10 +1,23 @@
-import { fleetFigures, perWorkerVerdict, searchHighestRate, splitRate, steadyRate, type FleetRateSearch } from '../../bench/fleet';
+import {
+  fleetFigures,
+  perWorkerVerdict,
+  searchHighestRate,
+  splitRate,
+  steadyRate,
+  type FleetRateSearch,
+} from '../../bench/fleet';
 import type { TrafficResult } from '../../steps/core/contracts';
 import { createLatencyHistogram, encodeHistogram, recordLatency } from '../../steps/core/latency-histogram';
 import { emptyTraffic } from '../../steps/core/traffic-windows';
 
 /** One worker's result: `reads` and `writes` answered, `failed` reads, its last answer `spanMs` after its start. */
-function workerResult(opts: { reads: number; writes: number; failed?: number; spanMs: number; latencies?: number[] }): TrafficResult {
+function workerResult(opts: {
+  reads: number;
+  writes: number;
+  failed?: number;
+  spanMs: number;
+  latencies?: number[];
+}): TrafficResult {
   const histogram = createLatencyHistogram();
   for (const ms of opts.latencies ?? []) recordLatency(histogram, ms);
   const failed = opts.failed ?? 0;
@@ -23,7 +36,11 @@ function workerResult(opts: { reads: number; writes: number; failed?: number; sp
 describe('steadyRate', () => {
   it('is the rate of a steady count over the samples inside the window, none outside it', () => {
     // Given samples every 100 ms of a shop answering 200 a second, and one sample outside each end
-    const samples = [{ atMs: 0, successful: 0 }, ...Array.from({ length: 31 }, (_, i) => ({ atMs: 1000 + i * 100, successful: 200 + i * 20 })), { atMs: 9000, successful: 5000 }];
+    const samples = [
+      { atMs: 0, successful: 0 },
+      ...Array.from({ length: 31 }, (_, i) => ({ atMs: 1000 + i * 100, successful: 200 + i * 20 })),
+      { atMs: 9000, successful: 5000 },
+    ];
     // When the window is 1 s to 4 s / Then
     expect(steadyRate(samples, 1000, 4000)).toBeCloseTo(200, 9);
   });
@@ -32,9 +49,14 @@ describe('steadyRate', () => {
     // Given a shop answering 40 requests every 200 ms (200/s), each tick's answers counted 5 ms after
     // it leaves, and samples every 100 ms that run 3 ms late, so the one due at the window's end falls outside it
     const answeredBy = (ms: number) => 40 * (Math.floor((ms - 5) / 200) + 1);
-    const samples = Array.from({ length: 101 }, (_, i) => i * 100 + 3).map((atMs) => ({ atMs, successful: answeredBy(atMs) }));
+    const samples = Array.from({ length: 101 }, (_, i) => i * 100 + 3).map((atMs) => ({
+      atMs,
+      successful: answeredBy(atMs),
+    }));
     const inside = samples.filter((s) => s.atMs >= 1000 && s.atMs <= 9000);
-    const twoPoint = ((inside[inside.length - 1].successful - inside[0].successful) * 1000) / (inside[inside.length - 1].atMs - inside[0].atMs);
+    const twoPoint =
+      ((inside[inside.length - 1].successful - inside[0].successful) * 1000) /
+      (inside[inside.length - 1].atMs - inside[0].atMs);
     // When the window is 1 s to 9 s
     const rate = steadyRate(samples, 1000, 9000)!;
     // Then the two-point rate (1,600 answers over 7.9 s) is 1.3 % high, and the fitted rate within 0.1 % of 200/s
@@ -43,12 +65,21 @@ describe('steadyRate', () => {
   });
 
   it('has no rate with fewer than two samples in the window', () => {
-    expect(steadyRate([{ atMs: 0, successful: 0 }, { atMs: 5000, successful: 10 }], 1000, 4000)).toBeNull();
+    expect(
+      steadyRate(
+        [
+          { atMs: 0, successful: 0 },
+          { atMs: 5000, successful: 10 },
+        ],
+        1000,
+        4000,
+      ),
+    ).toBeNull();
   });
 });
 
 describe('fleetFigures', () => {
-  it('adds up the workers\' requests and compares the shop\'s rate with the offered one', () => {
+  it("adds up the workers' requests and compares the shop's rate with the offered one", () => {
     // Given two workers that each had 300 + 100 requests of a 10 s schedule, and the shop answering 79.2 a second
     const results = [0, 1].map(() => workerResult({ reads: 300, writes: 100, spanMs: 9_990 }));
     // When
@@ -66,7 +97,7 @@ describe('fleetFigures', () => {
     expect(figures.cpuMicrosPerRequest).toBeCloseTo(10_000, 9);
   });
 
-  it('takes the p99 from the workers\' merged histograms', () => {
+  it("takes the p99 from the workers' merged histograms", () => {
     // Given one worker whose requests all took 5 ms and one whose requests all took 200 ms, equally many
     const fast = workerResult({ reads: 100, writes: 0, spanMs: 900, latencies: Array(100).fill(5) });
     const slow = workerResult({ reads: 100, writes: 0, spanMs: 900, latencies: Array(100).fill(200) });
@@ -91,7 +122,13 @@ describe('searchHighestRate', () => {
     // Given a fleet that holds up to 900/s
     const tried: number[] = [];
     // When it is searched upward from 500/s in steps of 200/s
-    const result = await searchHighestRate({ startRps: 500, stepRps: 200, maxTrials: 10, trial: async (rps) => (tried.push(rps), rps), passed: (rps) => rps <= 900 });
+    const result = await searchHighestRate({
+      startRps: 500,
+      stepRps: 200,
+      maxTrials: 10,
+      trial: async (rps) => (tried.push(rps), rps),
+      passed: (rps) => rps <= 900,
+    });
     // Then 1,100/s failed and nothing above it was tried
     expect(result).toMatchObject({ highestPassingRps: 900, stoppedBy: 'failed' });
     expect(tried).toEqual([500, 700, 900, 1100]);
@@ -99,14 +136,26 @@ describe('searchHighestRate', () => {
 
   it('runs no more than its trial bound and marks the figure as a lower bound', async () => {
     // Given a fleet that passes every rate / When the search allows 3 trials
-    const result = await searchHighestRate({ startRps: 100, stepRps: 100, maxTrials: 3, trial: async (rps) => rps, passed: () => true });
+    const result = await searchHighestRate({
+      startRps: 100,
+      stepRps: 100,
+      maxTrials: 3,
+      trial: async (rps) => rps,
+      passed: () => true,
+    });
     // Then
     expect(result).toMatchObject({ highestPassingRps: 300, stoppedBy: 'trialLimit' });
     expect(result.trials).toHaveLength(3);
   });
 
   it('has no figure when the first rate already fails', async () => {
-    const result = await searchHighestRate({ startRps: 100, stepRps: 100, maxTrials: 3, trial: async (rps) => rps, passed: () => false });
+    const result = await searchHighestRate({
+      startRps: 100,
+      stepRps: 100,
+      maxTrials: 3,
+      trial: async (rps) => rps,
+      passed: () => false,
+    });
     expect(result.highestPassingRps).toBeNull();
   });
 
@@ -114,7 +163,14 @@ describe('searchHighestRate', () => {
     // Given a fleet that fails 700/s once and then holds it, and fails 900/s every time
     const outcomes: Record<number, boolean[]> = { 500: [true], 700: [false, true], 900: [false, false] };
     // When it is searched with one repeat on failure
-    const result = await searchHighestRate({ startRps: 500, stepRps: 200, maxTrials: 10, repeatsOnFailure: 1, trial: async (rps) => outcomes[rps].shift()!, passed: (ok) => ok });
+    const result = await searchHighestRate({
+      startRps: 500,
+      stepRps: 200,
+      maxTrials: 10,
+      repeatsOnFailure: 1,
+      trial: async (rps) => outcomes[rps].shift()!,
+      passed: (ok) => ok,
+    });
     // Then 700/s passed on its second try and 900/s failed both
     expect(result).toMatchObject({ highestPassingRps: 700, stoppedBy: 'failed' });
     expect(result.trials.map((t) => t.rps)).toEqual([500, 700, 700, 900, 900]);
@@ -123,20 +179,41 @@ describe('searchHighestRate', () => {
   it('counts repeats against the trial bound and leaves an unsettled rate as a lower bound', async () => {
     // Given a fleet that fails 200/s once / When the bound allows only 2 trials
     const outcomes: Record<number, boolean[]> = { 100: [true], 200: [false, true] };
-    const result = await searchHighestRate({ startRps: 100, stepRps: 100, maxTrials: 2, repeatsOnFailure: 1, trial: async (rps) => outcomes[rps].shift()!, passed: (ok) => ok });
+    const result = await searchHighestRate({
+      startRps: 100,
+      stepRps: 100,
+      maxTrials: 2,
+      repeatsOnFailure: 1,
+      trial: async (rps) => outcomes[rps].shift()!,
+      passed: (ok) => ok,
+    });
     // Then
     expect(result).toMatchObject({ highestPassingRps: 100, stoppedBy: 'trialLimit' });
     expect(result.trials).toHaveLength(2);
   });
 
   it('refuses a search that could not end', async () => {
-    await expect(searchHighestRate({ startRps: 100, stepRps: 0, maxTrials: 3, trial: async (rps) => rps, passed: () => true })).rejects.toThrow(RangeError);
+    await expect(
+      searchHighestRate({ startRps: 100, stepRps: 0, maxTrials: 3, trial: async (rps) => rps, passed: () => true }),
+    ).rejects.toThrow(RangeError);
   });
 });
 
 describe('perWorkerVerdict', () => {
   const search = (highestPassingRps: number | null, stoppedBy: 'failed' | 'trialLimit'): FleetRateSearch => ({
-    workers: 1, database: 'postgres', readsPerWrite: 2, startRps: 300, stepRps: 200, maxTrials: 8, trialSeconds: 5, repeatsOnFailure: 1, warmUpSeconds: 3, criterion: 'within 1 %', highestPassingRps, stoppedBy, trials: [],
+    workers: 1,
+    database: 'postgres',
+    readsPerWrite: 2,
+    startRps: 300,
+    stepRps: 200,
+    maxTrials: 8,
+    trialSeconds: 5,
+    repeatsOnFailure: 1,
+    warmUpSeconds: 3,
+    criterion: 'within 1 %',
+    highestPassingRps,
+    stoppedBy,
+    trials: [],
   });
 
   it('says the worker is below the assumption when a trial under it failed', () => {

@@ -1,20 +1,40 @@
-import { costOfDefaultRun, DEFAULT_RUN_ASSUMPTIONS, overheadBreakdown, type GameDayRun } from '../../bench/gameday-runs';
+import {
+  costOfDefaultRun,
+  DEFAULT_RUN_ASSUMPTIONS,
+  overheadBreakdown,
+  type GameDayRun,
+} from '../../bench/gameday-runs';
 import { LOCAL_RUN_ENTERED } from './support/local-run';
 
 const ENTERED = LOCAL_RUN_ENTERED;
 
 function measuredRun(trafficTailSeconds: number[]): GameDayRun {
   return {
-    verdict: 'passed', wallMs: 10_000, overheadSeconds: 4, transitions: 0, entered: ENTERED,
-    stepSeconds: { traffic: [1.2, 3.2, 1.2], 'tally-window': [0.02, 0.02], 'validate-input': [0.01], 'verify-orders': [0.05], report: [0.1] },
-    trafficTailSeconds, metricDatums: 10, distinctMetrics: 5,
+    verdict: 'passed',
+    wallMs: 10_000,
+    overheadSeconds: 4,
+    transitions: 0,
+    entered: ENTERED,
+    stepSeconds: {
+      traffic: [1.2, 3.2, 1.2],
+      'tally-window': [0.02, 0.02],
+      'validate-input': [0.01],
+      'verify-orders': [0.05],
+      report: [0.1],
+    },
+    trafficTailSeconds,
+    metricDatums: 10,
+    distinctMetrics: 5,
     breakdown: { beforeFirstState: 0.2, preflight: 0.1, phasesBeyondConfigured: 1, drain: 1, afterDrain: 0.1 },
     runLog: { slotLines: 2, slotLineBytes: 250, summaryBytes: 500 },
   };
 }
 
 const MEMORY = { traffic: 1024, 'tally-window': 512, 'validate-input': 256, 'verify-orders': 256, report: 512 };
-const lambdaOf = (run: GameDayRun, step: string) => costOfDefaultRun(run, { baselineSeconds: 2, outageSeconds: 3, recoverySeconds: 1 }, MEMORY, 1).defaultRun.lambda.find((use) => use.step === step)!;
+const lambdaOf = (run: GameDayRun, step: string) =>
+  costOfDefaultRun(run, { baselineSeconds: 2, outageSeconds: 3, recoverySeconds: 1 }, MEMORY, 1).defaultRun.lambda.find(
+    (use) => use.step === step,
+  )!;
 
 describe('costOfDefaultRun', () => {
   it('invokes one traffic worker and one tally per window of a default AWS run', () => {
@@ -25,7 +45,7 @@ describe('costOfDefaultRun', () => {
     expect(lambdaOf(run, 'tally-window').invocations).toBe(9);
   });
 
-  it('bills the traffic for the phases plus each window\'s measured wait for its last answers', () => {
+  it("bills the traffic for the phases plus each window's measured wait for its last answers", () => {
     // Given invocations that each took 0.2 s longer than the window they sent for
     const run = measuredRun([0.2, 0.2, 0.2]);
     // When / Then 30 + 180 + 60 (restoring) + 60 s of sending, and 9 x (0.2 s tail + the assumed init)
@@ -37,9 +57,17 @@ describe('costOfDefaultRun', () => {
     // Given 250-byte slot lines and a 500-byte summary, and the same run without them
     const timings = { baselineSeconds: 2, outageSeconds: 3, recoverySeconds: 1 };
     const cost = costOfDefaultRun(measuredRun([0.2]), timings, MEMORY, 1);
-    const withoutLog = costOfDefaultRun({ ...measuredRun([0.2]), runLog: { slotLines: 0, slotLineBytes: 0, summaryBytes: 0 } }, timings, MEMORY, 1);
+    const withoutLog = costOfDefaultRun(
+      { ...measuredRun([0.2]), runLog: { slotLines: 0, slotLineBytes: 0, summaryBytes: 0 } },
+      timings,
+      MEMORY,
+      1,
+    );
     // When / Then 330 s of traffic: 34 slot lines and the summary, 9,000 bytes at $0.50 per GB
-    expect(cost.defaultRun.estimate.usd.cloudWatch - withoutLog.defaultRun.estimate.usd.cloudWatch).toBeCloseTo((9_000 / 1e9) * 0.5, 12);
+    expect(cost.defaultRun.estimate.usd.cloudWatch - withoutLog.defaultRun.estimate.usd.cloudWatch).toBeCloseTo(
+      (9_000 / 1e9) * 0.5,
+      12,
+    );
   });
 });
 

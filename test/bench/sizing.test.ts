@@ -24,15 +24,26 @@ describe('memoryForRate', () => {
 });
 
 describe('trafficSizing', () => {
-  const trial = (cpuMicrosPerRequest: number | null) => ({ offeredRps: 300, achievedRps: 300, errorPercent: 0, cpuMicrosPerRequest });
-  const size = (name: string, perWorkerRps: number, configuredMemoryMb: number) => ({ size: name, perWorkerRps, configuredMemoryMb });
+  const trial = (cpuMicrosPerRequest: number | null) => ({
+    offeredRps: 300,
+    achievedRps: 300,
+    errorPercent: 0,
+    cpuMicrosPerRequest,
+  });
+  const size = (name: string, perWorkerRps: number, configuredMemoryMb: number) => ({
+    size: name,
+    perWorkerRps,
+    configuredMemoryMb,
+  });
 
   it('sizes from the median trial and says whether the configured memory holds it', () => {
     // Given three trials at 900, 1,000 and 5,000 us a request, 100/s to hold
     const sizing = trafficSizing([trial(900), trial(5000), trial(1000)], [size('small', 100, 256)], 300);
     // Then the median, 1,000 us, asks for 384 MB: 256 MB does not hold it
     expect(sizing.cpuMicrosPerRequest).toBe(1000);
-    expect(sizing.sizes).toEqual([{ size: 'small', perWorkerRps: 100, neededMemoryMb: 384, configuredMemoryMb: 256, holds: false }]);
+    expect(sizing.sizes).toEqual([
+      { size: 'small', perWorkerRps: 100, neededMemoryMb: 384, configuredMemoryMb: 256, holds: false },
+    ]);
   });
 
   it('holds when the configured memory is at least what is needed', () => {
@@ -50,6 +61,9 @@ describe('trafficSizing', () => {
   });
 
   it('says nothing when no trial could read its CPU', () => {
-    expect(trafficSizing([trial(null)], [size('small', 100, 256)], 300).sizes[0]).toMatchObject({ neededMemoryMb: null, holds: null });
+    expect(trafficSizing([trial(null)], [size('small', 100, 256)], 300).sizes[0]).toMatchObject({
+      neededMemoryMb: null,
+      holds: null,
+    });
   });
 });

@@ -1,4 +1,12 @@
-import { arrivalSpread, latencyByPhase, median, openLoopAchievedRate, phaseOfBucket, plannedSendSpanMs, rateErrorPercent } from '../../bench/stats';
+import {
+  arrivalSpread,
+  latencyByPhase,
+  median,
+  openLoopAchievedRate,
+  phaseOfBucket,
+  plannedSendSpanMs,
+  rateErrorPercent,
+} from '../../bench/stats';
 import { createLatencyHistogram, encodeHistogram, recordLatency } from '../../steps/core/latency-histogram';
 
 describe('median', () => {
@@ -8,14 +16,20 @@ describe('median', () => {
 });
 
 describe('rateErrorPercent', () => {
-  it('is negative when the tool fell short of the offered rate', () => expect(rateErrorPercent(400, 396)).toBeCloseTo(-1, 9));
+  it('is negative when the tool fell short of the offered rate', () =>
+    expect(rateErrorPercent(400, 396)).toBeCloseTo(-1, 9));
   it('refuses a rate of zero', () => expect(() => rateErrorPercent(0, 1)).toThrow(RangeError));
 });
 
 describe('openLoopAchievedRate', () => {
   it('lowers the rate by how much longer than planned the sends took', () => {
     // Given 400 answers planned over 10 s / When the sends took 10 % longer than planned
-    const rate = openLoopAchievedRate({ successful: 400, durationSeconds: 10, plannedSpanMs: 1000, actualSpanMs: 1100 });
+    const rate = openLoopAchievedRate({
+      successful: 400,
+      durationSeconds: 10,
+      plannedSpanMs: 1000,
+      actualSpanMs: 1100,
+    });
     // Then the rate is 40 / 1.1
     expect(rate).toBeCloseTo(40 / 1.1, 9);
   });
@@ -53,9 +67,12 @@ describe('arrivalSpread', () => {
 });
 
 describe('phaseOfBucket', () => {
-  it('counts a second that straddles the deregister as outage', () => expect(phaseOfBucket(9_500, 10_000, 20_000)).toBe('outage'));
-  it('counts a second that ends at the deregister as baseline', () => expect(phaseOfBucket(9_000, 10_000, 20_000)).toBe('baseline'));
-  it('counts a second that starts at the register as recovery', () => expect(phaseOfBucket(20_000, 10_000, 20_000)).toBe('recovery'));
+  it('counts a second that straddles the deregister as outage', () =>
+    expect(phaseOfBucket(9_500, 10_000, 20_000)).toBe('outage'));
+  it('counts a second that ends at the deregister as baseline', () =>
+    expect(phaseOfBucket(9_000, 10_000, 20_000)).toBe('baseline'));
+  it('counts a second that starts at the register as recovery', () =>
+    expect(phaseOfBucket(20_000, 10_000, 20_000)).toBe('recovery'));
 });
 
 describe('latencyByPhase', () => {
@@ -64,7 +81,14 @@ describe('latencyByPhase', () => {
     const bucket = (t: number, ms: number) => {
       const h = createLatencyHistogram();
       for (let i = 0; i < 100; i++) recordLatency(h, ms);
-      return { t, reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: encodeHistogram(h), sendLagHistogram: '', late: 0 };
+      return {
+        t,
+        reads: { database: 0, cache: 0, failed: 0 },
+        writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+        latencyHistogram: encodeHistogram(h),
+        sendLagHistogram: '',
+        late: 0,
+      };
     };
     // When split at the deregister
     const phases = latencyByPhase([bucket(0, 5), bucket(1000, 50)], 1000, 2000);

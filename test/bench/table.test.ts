@@ -9,10 +9,16 @@ import { LOCAL_RUN_ENTERED } from './support/local-run';
 function outageRun(overrides: Partial<OutageRun> = {}): OutageRun {
   const latency = (p99: number) => ({ requests: 100, p50: 2, p99 });
   return {
-    failedReads: 0, failedWrites: 0, ordersAccepted: 10, ordersLost: 0, ordersDuplicated: 0,
-    latencyMs: { baseline: latency(20), outage: latency(25), recovery: latency(20) }, p99Ratio: 1.25,
+    failedReads: 0,
+    failedWrites: 0,
+    ordersAccepted: 10,
+    ordersLost: 0,
+    ordersDuplicated: 0,
+    latencyMs: { baseline: latency(20), outage: latency(25), recovery: latency(20) },
+    p99Ratio: 1.25,
     phases: { baseline: emptyCounts(), outage: emptyCounts(), recovery: emptyCounts() },
-    timeToFirstDatabaseReadMs: 2000, timeToDrainMs: 6000,
+    timeToFirstDatabaseReadMs: 2000,
+    timeToDrainMs: 6000,
     ...overrides,
   };
 }
@@ -23,14 +29,32 @@ function emptyCounts() {
 
 function rate(errorPercent: number, cpuPerRequestRatio: number | null = 1): GeneratorRate {
   const tool = { achievedRps: 400, errorPercent, cpuMicrosPerRequest: 100, failed: 0, p99Ms: 10, runs: [] };
-  return { offeredRps: 400, readsPerSecond: 300, writesPerSecond: 100, ours: tool, autocannon: tool, cpuPerRequestRatio };
+  return {
+    offeredRps: 400,
+    readsPerSecond: 300,
+    writesPerSecond: 100,
+    ours: tool,
+    autocannon: tool,
+    cpuPerRequestRatio,
+  };
 }
 
 function goalsFor(runs: OutageRun[], errorPercent = 0.1, usdPerRun = 0.005) {
   const summary = summariseOutageRuns(runs);
   return checkGoals({
     generator: { durationSeconds: 10, warmUpSeconds: 3, repetitions: 1, rates: [rate(errorPercent)], definitions: {} },
-    outage: { timings: { baselineSeconds: 10, outageSeconds: 15, recoverySeconds: 10, readsPerSecond: 300, writesPerSecond: 100 }, database: 'pglite', resilient: summary, fragile: summary },
+    outage: {
+      timings: {
+        baselineSeconds: 10,
+        outageSeconds: 15,
+        recoverySeconds: 10,
+        readsPerSecond: 300,
+        writesPerSecond: 100,
+      },
+      database: 'pglite',
+      resilient: summary,
+      fragile: summary,
+    },
     cost: { usdPerRun },
   });
 }
@@ -54,12 +78,18 @@ describe('checkGoals', () => {
     const ratios = [1.1, 2.4, 1.3, 1.2, 3.0];
     const goals = goalsFor(ratios.map((p99Ratio) => outageRun({ p99Ratio })));
     // Then the median (1.3) meets it, and the value shows the lowest and the highest
-    expect(goals.find((goal) => goal.goal.includes('p99'))).toMatchObject({ met: true, value: '1.30 (1.10-3.00 over 5 runs)' });
+    expect(goals.find((goal) => goal.goal.includes('p99'))).toMatchObject({
+      met: true,
+      value: '1.30 (1.10-3.00 over 5 runs)',
+    });
   });
 
   it('checks the overhead and the soak only when the bench measured them', () => {
     // Given a run of only the overhead and the soak sections
-    const goals = checkGoals({ overhead: { overheadSeconds: 3.2 }, soak: { growthPercent: 4.9, comparedMinutes: 5, minutes: 20 } });
+    const goals = checkGoals({
+      overhead: { overheadSeconds: 3.2 },
+      soak: { growthPercent: 4.9, comparedMinutes: 5, minutes: 20 },
+    });
     // Then there are exactly their two goals: the overhead missed, the growth met
     expect(goals.map((goal) => goal.met)).toEqual([false, true]);
   });
@@ -79,10 +109,12 @@ describe('checkGoals', () => {
     // Given rates where ours cost 1.2 x autocannon's CPU per request, and one without a ratio
     const goals = generatorGoals({ rates: [rate(0.1, 1.2), rate(0.1, null)] });
     // Then both CPU goals are missed, each naming its ratio
-    expect(goals.filter((goal) => goal.goal.includes('CPU per request')).map((goal) => [goal.value, goal.met])).toEqual([
-      ['1.20 x', false],
-      ['n/a', false],
-    ]);
+    expect(goals.filter((goal) => goal.goal.includes('CPU per request')).map((goal) => [goal.value, goal.met])).toEqual(
+      [
+        ['1.20 x', false],
+        ['n/a', false],
+      ],
+    );
   });
 
   it('misses the cost goal above half a cent a run', () => {
@@ -96,7 +128,12 @@ describe('checkGoals', () => {
 
 describe('table formatting', () => {
   it('pads the first column on the right and the others on the left', () => {
-    expect(alignColumns([['a', '1'], ['bbb', '22']])).toEqual(['a     1', 'bbb  22']);
+    expect(
+      alignColumns([
+        ['a', '1'],
+        ['bbb', '22'],
+      ]),
+    ).toEqual(['a     1', 'bbb  22']);
   });
 
   it('prints n/a for a figure that could not be measured', () => {
@@ -106,12 +143,30 @@ describe('table formatting', () => {
 
 describe('the cost table', () => {
   const measured: GameDayRun = {
-    verdict: 'passed', wallMs: 10_000, overheadSeconds: 4, transitions: 0, entered: LOCAL_RUN_ENTERED,
-    stepSeconds: { traffic: [1], 'tally-window': [0.02], 'validate-input': [0.01], 'verify-orders': [0.05], report: [0.1] },
-    trafficTailSeconds: [0.1], metricDatums: 3, distinctMetrics: 3, runLog: { slotLines: 2, slotLineBytes: 250, summaryBytes: 500 },
+    verdict: 'passed',
+    wallMs: 10_000,
+    overheadSeconds: 4,
+    transitions: 0,
+    entered: LOCAL_RUN_ENTERED,
+    stepSeconds: {
+      traffic: [1],
+      'tally-window': [0.02],
+      'validate-input': [0.01],
+      'verify-orders': [0.05],
+      report: [0.1],
+    },
+    trafficTailSeconds: [0.1],
+    metricDatums: 3,
+    distinctMetrics: 3,
+    runLog: { slotLines: 2, slotLineBytes: 250, summaryBytes: 500 },
     breakdown: { beforeFirstState: 0.2, preflight: 0.1, phasesBeyondConfigured: 1, drain: 1, afterDrain: 0.1 },
   };
-  const cost = costOfDefaultRun(measured, { baselineSeconds: 2, outageSeconds: 3, recoverySeconds: 1 }, { traffic: 256, 'tally-window': 512, 'validate-input': 256, 'verify-orders': 256, report: 512 }, 1);
+  const cost = costOfDefaultRun(
+    measured,
+    { baselineSeconds: 2, outageSeconds: 3, recoverySeconds: 1 },
+    { traffic: 256, 'tally-window': 512, 'validate-input': 256, 'verify-orders': 256, report: 512 },
+    1,
+  );
   const text = formatCost(cost).join('\n');
 
   it('itemises every Lambda step with its memory and invocations', () => {
@@ -124,4 +179,3 @@ describe('the cost table', () => {
     expect(text).toContain('3 metrics x $0.3 a month / 730 h');
   });
 });
-

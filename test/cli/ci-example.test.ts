@@ -3,7 +3,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { parse } from 'yaml';
@@ -22,7 +29,10 @@ interface Step {
   with?: Record<string, unknown>;
 }
 
-const workflow = parse(blocks('yaml')[0]) as { permissions: Record<string, string>; jobs: Record<string, { steps: Step[] }> };
+const workflow = parse(blocks('yaml')[0]) as {
+  permissions: Record<string, string>;
+  jobs: Record<string, { steps: Step[] }>;
+};
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
 const gamedayStep = steps.find((step) => step.run?.includes('gameday start'));
 
@@ -57,12 +67,14 @@ describe('the pipeline example', () => {
     const [trust, permissions] = blocks('json').map((text) => JSON.parse(text));
     // Then the trust is for GitHub's OIDC audience and one subject, and the permissions never touch the target
     expect(trust.Statement[0].Action).toBe('sts:AssumeRoleWithWebIdentity');
-    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toMatch(/^repo:[^*]+:ref:refs\/heads\/main$/);
+    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toMatch(
+      /^repo:[^*]+:ref:refs\/heads\/main$/,
+    );
     expect(JSON.stringify(permissions)).not.toMatch(/rds:/);
   });
 });
 
-describe('the pipeline example\'s command', () => {
+describe("the pipeline example's command", () => {
   const sfn = mockClient(SFNClient);
   const cloudformation = mockClient(CloudFormationClient);
 
@@ -70,7 +82,14 @@ describe('the pipeline example\'s command', () => {
     // Given a deployed stack whose run passes
     const run = executionArn('manual-20261127T020100Z-abcd');
     cloudformation.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 'GameDay', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }] }],
+      Stacks: [
+        {
+          StackName: 'GameDay',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }],
+        },
+      ],
     });
     sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition() });
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
@@ -79,13 +98,18 @@ describe('the pipeline example\'s command', () => {
     sfn.on(GetExecutionHistoryCommand).resolves({ events: passingHistory().newestFirst() });
     // When the step's command runs, its JUnit path moved to a scratch directory
     const junit = path.join(mkdtempSync(path.join(tmpdir(), 'gameday-ci-')), 'gameday-junit.xml');
-    const args = (gamedayStep?.run ?? '').split(/\s+/).slice(2).map((arg, i, all) => (all[i - 1] === '--junit' ? junit : arg));
+    const args = (gamedayStep?.run ?? '')
+      .split(/\s+/)
+      .slice(2)
+      .map((arg, i, all) => (all[i - 1] === '--junit' ? junit : arg));
     const term = terminal();
     const code = await gameday(term, ...args);
     // Then it exits 0, started the run with the flag's tolerance, and the JUnit file holds the parts
     expect(term.errors).toEqual([]);
     expect(code).toBe(0);
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ hypothesis: { maxOutageP99Ratio: 3 } }) });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      input: JSON.stringify({ hypothesis: { maxOutageP99Ratio: 3 } }),
+    });
     expect(readFileSync(junit, 'utf8').match(/<testcase /g)).toHaveLength(7);
   });
 });

@@ -9,7 +9,12 @@ jest.setTimeout(60_000);
 const ROOT = path.join(__dirname, '..', '..');
 
 function bin(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'cli', 'bin', 'gameday.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+  return spawnSync(process.execPath, [path.join(ROOT, 'cli', 'bin', 'gameday.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 60_000,
+  });
 }
 
 describe('gameday --help', () => {
@@ -18,7 +23,8 @@ describe('gameday --help', () => {
     const result = bin('--help');
     // Then each command is listed with its description, and examples follow
     expect(result.status).toBe(0);
-    for (const command of ['local', 'start', 'validate', 'watch', 'report', 'history', 'schedule']) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['local', 'start', 'validate', 'watch', 'report', 'history', 'schedule'])
+      expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(result.stdout).toContain('gameday start --stack GameDay --dry-run');
     expect(result.stdout).toContain('Exit codes:');
   });
@@ -28,7 +34,9 @@ describe('gameday --help', () => {
     const result = bin('--version');
     // Then it is the package's version, alone on stdout
     expect(result.status).toBe(0);
-    expect(result.stdout.trim()).toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    expect(result.stdout.trim()).toBe(
+      (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    );
   });
 
   it('calls a mistyped command unknown and exits 2', () => {

@@ -82,18 +82,32 @@ beforeAll(async () => {
       }, 15_000);
     }
   });
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => npm.once('exit', (c, s) => resolve([c, s])));
-  outcome = { code, signal, stdout, stderr, processes, report: JSON.parse(readFileSync(reportPath, 'utf8')) as RunReport };
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    npm.once('exit', (c, s) => resolve([c, s])),
+  );
+  outcome = {
+    code,
+    signal,
+    stdout,
+    stderr,
+    processes,
+    report: JSON.parse(readFileSync(reportPath, 'utf8')) as RunReport,
+  };
 });
 
 afterAll(() => {
-  for (const name of existsSync(HISTORY) ? readdirSync(HISTORY) : []) if (!before.has(name)) rmSync(path.join(HISTORY, name), { recursive: true, force: true });
+  for (const name of existsSync(HISTORY) ? readdirSync(HISTORY) : [])
+    if (!before.has(name)) rmSync(path.join(HISTORY, name), { recursive: true, force: true });
 });
 
 describe('Ctrl-C during the outage of npm run gameday', () => {
   it('exits 3', () => {
     // Then the exit code is that of an aborted run
-    expect({ code: outcome.code, signal: outcome.signal, stderr: outcome.stderr.split('\n').filter((l) => l.startsWith('gameday')) }).toEqual({ code: 3, signal: null, stderr: [] });
+    expect({
+      code: outcome.code,
+      signal: outcome.signal,
+      stderr: outcome.stderr.split('\n').filter((l) => l.startsWith('gameday')),
+    }).toEqual({ code: 3, signal: null, stderr: [] });
   });
 
   it('writes its --json report with the verdict aborted', () => {
@@ -134,7 +148,12 @@ describe('Ctrl-C during the outage of npm run gameday', () => {
 
   it('has null for what was not measured', () => {
     // Then the orders' fate (never verified) and the recovery (never reached) are null, not 0
-    expect(outcome.report.orders).toMatchObject({ committed: null, lost: null, duplicated: null, neverCommitted: null });
+    expect(outcome.report.orders).toMatchObject({
+      committed: null,
+      lost: null,
+      duplicated: null,
+      neverCommitted: null,
+    });
     expect(outcome.report.phases.recovery).toBeNull();
     expect(outcome.report.recovery.timeToDrainMs).toBeNull();
   });

@@ -8,12 +8,16 @@ jest.setTimeout(60_000);
 const ROOT = path.join(__dirname, '..', '..');
 
 function gameday(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'cli', 'bin', 'gameday.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 60_000,
-  });
+  return spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'cli', 'bin', 'gameday.ts'), ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+      timeout: 60_000,
+    },
+  );
 }
 
 describe('gameday local flags', () => {
@@ -49,7 +53,9 @@ describe('gameday local flags', () => {
     const result = gameday('--json', '/nonexistent/dir/r.json');
     // Then one line says why, the command exits 2, and no lab was started
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe('gameday: cannot write --json /nonexistent/dir/r.json: the directory /nonexistent/dir does not exist (nothing was run)');
+    expect(result.stderr.trim()).toBe(
+      'gameday: cannot write --json /nonexistent/dir/r.json: the directory /nonexistent/dir does not exist (nothing was run)',
+    );
     expect(result.stdout).not.toMatch(/Starting the lab/);
   });
 
@@ -58,7 +64,22 @@ describe('gameday local flags', () => {
     const result = gameday('local', '--help');
     // Then every flag of a local run is listed
     expect(result.status).toBe(0);
-    for (const flag of ['--compare', '--degradation', '--baseline-seconds', '--outage-seconds', '--reads-per-second', '--writes-per-second', '--drain-timeout-seconds', '--json', '--junit', '--max-failed-reads-percent', '--max-failed-writes-percent', '--max-outage-p99-ratio', '--max-recovery-seconds', '--max-drain-seconds']) {
+    for (const flag of [
+      '--compare',
+      '--degradation',
+      '--baseline-seconds',
+      '--outage-seconds',
+      '--reads-per-second',
+      '--writes-per-second',
+      '--drain-timeout-seconds',
+      '--json',
+      '--junit',
+      '--max-failed-reads-percent',
+      '--max-failed-writes-percent',
+      '--max-outage-p99-ratio',
+      '--max-recovery-seconds',
+      '--max-drain-seconds',
+    ]) {
       expect(result.stdout).toContain(flag);
     }
   });
@@ -80,20 +101,22 @@ describe('gameday local flags', () => {
     const result = gameday('local', option, file);
     // Then the path is refused in one line, exit 2, and no lab was started
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`gameday: cannot write ${option} ${file}: the directory ${path.dirname(file)} is not writable (nothing was run)`);
+    expect(result.stderr.trim()).toBe(
+      `gameday: cannot write ${option} ${file}: the directory ${path.dirname(file)} is not writable (nothing was run)`,
+    );
     expect(result.stdout).not.toMatch(/Starting the lab/);
   });
 
-  it.each([
-    [['local', '--compare', '--degradation', 'off']],
-    [['local', '--reads-per-second', 'abc']],
-  ])('refuses %j in at most three lines, with exit 2', (args) => {
-    // When the flags are refused
-    const result = gameday(...args);
-    // Then stdout and stderr together hold at most three lines, and the lab never started
-    expect(result.status).toBe(2);
-    const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
-    expect(lines.length).toBeGreaterThan(0);
-    expect(lines.length).toBeLessThanOrEqual(3);
-  });
+  it.each([[['local', '--compare', '--degradation', 'off']], [['local', '--reads-per-second', 'abc']]])(
+    'refuses %j in at most three lines, with exit 2',
+    (args) => {
+      // When the flags are refused
+      const result = gameday(...args);
+      // Then stdout and stderr together hold at most three lines, and the lab never started
+      expect(result.status).toBe(2);
+      const lines = `${result.stdout}${result.stderr}`.split('\n').filter((line) => line.trim() !== '');
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.length).toBeLessThanOrEqual(3);
+    },
+  );
 });

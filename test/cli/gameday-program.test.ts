@@ -102,12 +102,19 @@ describe('output paths', () => {
     }
   });
 
-  it('refuses the report command\'s output under a file before asking AWS anything', async () => {
+  it("refuses the report command's output under a file before asking AWS anything", async () => {
     // Given a file where a directory should be
     const file = path.join(dir, 'a-file');
     writeFileSync(file, '');
     // When the report would be written under it
-    const outcome = await gameday('report', 'manual-20261127T020000Z-1a2b', '--bucket', 'b', '--json', path.join(file, 'r.json'));
+    const outcome = await gameday(
+      'report',
+      'manual-20261127T020000Z-1a2b',
+      '--bucket',
+      'b',
+      '--json',
+      path.join(file, 'r.json'),
+    );
     // Then it is refused and no AWS client is made
     expect(outcome.code).toBe(2);
     expect(outcome.errors).toEqual([expect.stringMatching(/--json .*a-file.* is not a directory/)]);
@@ -118,24 +125,41 @@ describe('output paths', () => {
     // When both reports go to a writable directory
     const outcome = await gameday('--json', path.join(dir, 'r.json'), '--html', path.join(dir, 'r.html'));
     // Then the local run starts with them
-    expect(outcome.localRuns).toEqual([expect.objectContaining({ json: path.join(dir, 'r.json'), html: path.join(dir, 'r.html') })]);
+    expect(outcome.localRuns).toEqual([
+      expect.objectContaining({ json: path.join(dir, 'r.json'), html: path.join(dir, 'r.html') }),
+    ]);
   });
 });
 
 describe('flags that contradict each other or mean nothing', () => {
   it.each([
-    [['--compare', '--degradation', 'off'], /^gameday: --degradation means nothing with --compare: --compare runs the fragile build, then the resilient one$/],
+    [
+      ['--compare', '--degradation', 'off'],
+      /^gameday: --degradation means nothing with --compare: --compare runs the fragile build, then the resilient one$/,
+    ],
     [['history', '--history-dir', 'runs'], /^gameday: --history-dir means nothing without --local/],
     [['history', '--local', '--stack', 'GameDay'], /^gameday: --stack means nothing with --local/],
-    [['report', 'run-1', '--stack', 'GameDay', '--bucket', 'b'], /^gameday: --stack and --bucket cannot be used together/],
-    [['schedule', 'status', '--stack', 'GameDay', '--schedule-name', 's'], /^gameday: --stack and --schedule-name cannot be used together/],
-    [['start', '--stack', 'GameDay', '--state-machine-arn', 'arn:aws:states:us-east-1:1:stateMachine:g'], /^gameday: --state-machine-arn and --stack cannot be used together/],
+    [
+      ['report', 'run-1', '--stack', 'GameDay', '--bucket', 'b'],
+      /^gameday: --stack and --bucket cannot be used together/,
+    ],
+    [
+      ['schedule', 'status', '--stack', 'GameDay', '--schedule-name', 's'],
+      /^gameday: --stack and --schedule-name cannot be used together/,
+    ],
+    [
+      ['start', '--stack', 'GameDay', '--state-machine-arn', 'arn:aws:states:us-east-1:1:stateMachine:g'],
+      /^gameday: --state-machine-arn and --stack cannot be used together/,
+    ],
   ])('refuses gameday %j in one line and a hint, with exit 2, before anything runs', async (args, message) => {
     // When the command line holds flags that cannot be honoured together
     const outcome = await gameday(...args);
     // Then one line names them, a second says where the usage is, and nothing runs or asks AWS
     expect(outcome.code).toBe(2);
-    expect(outcome.errors).toEqual([expect.stringMatching(message), expect.stringMatching(/^\(gameday \w+ --help lists its options\)$/)]);
+    expect(outcome.errors).toEqual([
+      expect.stringMatching(message),
+      expect.stringMatching(/^\(gameday \w+ --help lists its options\)$/),
+    ]);
     expect(outcome.localRuns).toHaveLength(0);
     expect(outcome.clientsAsked).toBe(0);
   });
@@ -156,7 +180,10 @@ describe('usage errors', () => {
     const outcome = await gameday('--reads-per-second', 'abc');
     // Then the error and the hint are all that is printed
     expect(outcome.code).toBe(2);
-    expect(outcome.errors).toEqual([expect.stringMatching(/--reads-per-second.*"abc" is not a whole number/), '(gameday local --help lists its options)']);
+    expect(outcome.errors).toEqual([
+      expect.stringMatching(/--reads-per-second.*"abc" is not a whole number/),
+      '(gameday local --help lists its options)',
+    ]);
   });
 
   it.each([

@@ -33,10 +33,16 @@ describe('gameday validate', () => {
     expect(result.out).toContain('outage 120 s');
   });
 
-  it('accepts a long outage and drain only when the stack\'s execution timeout covers it', async () => {
+  it("accepts a long outage and drain only when the stack's execution timeout covers it", async () => {
     // Given the default stack's derived execution timeout and the run a long outage and drain could make
     const { config } = infraApp.buildApp({ nag: false, appProps: { context: { 'aws:cdk:bundling-stacks': [] } } });
-    const longest = longestRunSeconds({ ...DEFAULT_RUN_SETTINGS, ...config.experiment, outageSeconds: 3600, drainTimeoutSeconds: 3600, dryRun: false });
+    const longest = longestRunSeconds({
+      ...DEFAULT_RUN_SETTINGS,
+      ...config.experiment,
+      outageSeconds: 3600,
+      drainTimeoutSeconds: 3600,
+      dryRun: false,
+    });
     const covered = longest < config.executionTimeoutMinutes * 60;
     // When that input is validated
     const result = await validate('--input', '{"outageSeconds":3600,"drainTimeoutSeconds":3600}');
@@ -48,7 +54,12 @@ describe('gameday validate', () => {
   it('refuses a long drain under a stack polling every 2 s, naming the 25,000-event history limit', async () => {
     // Given a stack context that polls the drain every 2 s, as `cdk synth -c` would pass it
     // When an input with an hour's drain timeout is validated against it
-    const result = await validate('-c', 'gameday={"experiment":{"drainPollSeconds":2}}', '--input', '{"drainTimeoutSeconds":3600}');
+    const result = await validate(
+      '-c',
+      'gameday={"experiment":{"drainPollSeconds":2}}',
+      '--input',
+      '{"drainTimeoutSeconds":3600}',
+    );
     // Then it is refused, naming the history limit
     expect(result.code).toBe(2);
     expect(result.err).toContain('25,000-event history limit');
@@ -81,12 +92,19 @@ describe('gameday validate', () => {
     expect(result.err).toContain('"region" must be an AWS region');
   });
 
-  it('shows the tolerances the run gets: the context\'s under the input\'s', async () => {
+  it("shows the tolerances the run gets: the context's under the input's", async () => {
     // Given a stack context with a drain bound, and an input with a p99 bound
     // When the input is validated
-    const result = await validate('-c', 'gameday={"hypothesis":{"maxDrainSeconds":60}}', '--input', '{"hypothesis":{"maxOutageP99Ratio":2}}');
+    const result = await validate(
+      '-c',
+      'gameday={"hypothesis":{"maxDrainSeconds":60}}',
+      '--input',
+      '{"hypothesis":{"maxOutageP99Ratio":2}}',
+    );
     // Then both bounds are in the resolved run, the seed's elsewhere
     expect(result.code).toBe(0);
-    expect(result.out).toContain('hypothesis: maxFailedReadsPercent 0, maxFailedWritesPercent 0, maxOutageP99Ratio 2, maxRecoverySeconds no bound, maxDrainSeconds 60');
+    expect(result.out).toContain(
+      'hypothesis: maxFailedReadsPercent 0, maxFailedWritesPercent 0, maxOutageP99Ratio 2, maxRecoverySeconds no bound, maxDrainSeconds 60',
+    );
   });
 });

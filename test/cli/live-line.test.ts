@@ -16,20 +16,103 @@ function shown(write: string): string {
   return text.endsWith(ERASE_TO_END) ? text.slice(0, -ERASE_TO_END.length) : text;
 }
 
-const counts = (database: number, cache: number) => ({ reads: { database, cache, failed: 0 }, writes: { ok: database, queued: cache, stockOut: 0, failed: 0 } });
+const counts = (database: number, cache: number) => ({
+  reads: { database, cache, failed: 0 },
+  writes: { ok: database, queued: cache, stockOut: 0, failed: 0 },
+});
 
 /** A recorded local run's progress: the phase changes before the deregister lands, then the target goes through its states. */
 const RECORDED: Progress[] = [
-  { phase: 'preflight', state: 'ReadInput', elapsedMs: 0, plannedMs: 38_000, transitions: 1, target: 'AVAILABLE', counts: counts(0, 0) },
-  { phase: 'baseline', state: 'BaselineWindow', elapsedMs: 2_000, plannedMs: 38_000, transitions: 9, target: 'AVAILABLE', counts: counts(0, 0) },
-  { phase: 'baseline', state: 'BaselineWindow', elapsedMs: 3_000, plannedMs: 38_000, transitions: 9, target: 'AVAILABLE', counts: counts(3, 0) },
-  { phase: 'outage', state: 'Deregister', elapsedMs: 9_000, plannedMs: 38_000, transitions: 20, target: 'AVAILABLE', counts: counts(24, 0) },
-  { phase: 'outage', state: 'RecordDeregistered', elapsedMs: 9_100, plannedMs: 38_000, transitions: 21, target: 'DEREGISTERED', counts: counts(24, 0) },
-  { phase: 'outage', state: 'OutageWindow', elapsedMs: 15_000, plannedMs: 38_000, transitions: 25, target: 'DEREGISTERED', counts: counts(24, 18) },
-  { phase: 'restoring', state: 'Register', elapsedMs: 29_000, plannedMs: 38_000, transitions: 40, target: 'DEREGISTERED', counts: counts(24, 60) },
-  { phase: 'restoring', state: 'RecordRegistered', elapsedMs: 29_100, plannedMs: 38_000, transitions: 41, target: 'REGISTERING', counts: counts(24, 60) },
-  { phase: 'restoring', state: 'DescribeTargetAfterRegister', elapsedMs: 30_100, plannedMs: 38_000, transitions: 45, target: 'AVAILABLE', counts: counts(24, 63) },
-  { phase: 'recovery', state: 'RecoveryWindow', elapsedMs: 31_000, plannedMs: 38_000, transitions: 50, target: 'AVAILABLE', counts: counts(27, 63) },
+  {
+    phase: 'preflight',
+    state: 'ReadInput',
+    elapsedMs: 0,
+    plannedMs: 38_000,
+    transitions: 1,
+    target: 'AVAILABLE',
+    counts: counts(0, 0),
+  },
+  {
+    phase: 'baseline',
+    state: 'BaselineWindow',
+    elapsedMs: 2_000,
+    plannedMs: 38_000,
+    transitions: 9,
+    target: 'AVAILABLE',
+    counts: counts(0, 0),
+  },
+  {
+    phase: 'baseline',
+    state: 'BaselineWindow',
+    elapsedMs: 3_000,
+    plannedMs: 38_000,
+    transitions: 9,
+    target: 'AVAILABLE',
+    counts: counts(3, 0),
+  },
+  {
+    phase: 'outage',
+    state: 'Deregister',
+    elapsedMs: 9_000,
+    plannedMs: 38_000,
+    transitions: 20,
+    target: 'AVAILABLE',
+    counts: counts(24, 0),
+  },
+  {
+    phase: 'outage',
+    state: 'RecordDeregistered',
+    elapsedMs: 9_100,
+    plannedMs: 38_000,
+    transitions: 21,
+    target: 'DEREGISTERED',
+    counts: counts(24, 0),
+  },
+  {
+    phase: 'outage',
+    state: 'OutageWindow',
+    elapsedMs: 15_000,
+    plannedMs: 38_000,
+    transitions: 25,
+    target: 'DEREGISTERED',
+    counts: counts(24, 18),
+  },
+  {
+    phase: 'restoring',
+    state: 'Register',
+    elapsedMs: 29_000,
+    plannedMs: 38_000,
+    transitions: 40,
+    target: 'DEREGISTERED',
+    counts: counts(24, 60),
+  },
+  {
+    phase: 'restoring',
+    state: 'RecordRegistered',
+    elapsedMs: 29_100,
+    plannedMs: 38_000,
+    transitions: 41,
+    target: 'REGISTERING',
+    counts: counts(24, 60),
+  },
+  {
+    phase: 'restoring',
+    state: 'DescribeTargetAfterRegister',
+    elapsedMs: 30_100,
+    plannedMs: 38_000,
+    transitions: 45,
+    target: 'AVAILABLE',
+    counts: counts(24, 63),
+  },
+  {
+    phase: 'recovery',
+    state: 'RecoveryWindow',
+    elapsedMs: 31_000,
+    plannedMs: 38_000,
+    transitions: 50,
+    target: 'AVAILABLE',
+    counts: counts(27, 63),
+  },
 ];
 
 describe('the live line on a terminal', () => {
@@ -96,18 +179,34 @@ describe('the live line in a log', () => {
 });
 
 describe('the line after a local run', () => {
-  it('names a dry run\'s ending by its verdict, INCONCLUSIVE, with the Step Functions status beside it', () => {
+  it("names a dry run's ending by its verdict, INCONCLUSIVE, with the Step Functions status beside it", () => {
     // Given a local dry run that ended at its Inconclusive fail state
-    const result = { executionName: 'local-1', status: 'FAILED' as const, error: { Error: 'Inconclusive', Cause: 'verdict inconclusive: ["dry run"]' }, verdict: 'inconclusive' as const, wallMs: 41_000 };
+    const result = {
+      executionName: 'local-1',
+      status: 'FAILED' as const,
+      error: { Error: 'Inconclusive', Cause: 'verdict inconclusive: ["dry run"]' },
+      verdict: 'inconclusive' as const,
+      wallMs: 41_000,
+    };
     // When the ending is printed
     // Then it agrees with the verdict
-    expect(endedLine('', result)).toBe('Execution local-1 ended INCONCLUSIVE at its Inconclusive state (Step Functions status FAILED): verdict inconclusive: ["dry run"] after 41.0 s');
+    expect(endedLine('', result)).toBe(
+      'Execution local-1 ended INCONCLUSIVE at its Inconclusive state (Step Functions status FAILED): verdict inconclusive: ["dry run"] after 41.0 s',
+    );
   });
 
   it('names a rolled-back run by its status and error', () => {
     // Given a run that rolled back
-    const result = { executionName: 'local-2', status: 'FAILED' as const, error: { Error: 'RolledBack', Cause: 'the deregister failed' }, verdict: 'failed' as const, wallMs: 12_000 };
+    const result = {
+      executionName: 'local-2',
+      status: 'FAILED' as const,
+      error: { Error: 'RolledBack', Cause: 'the deregister failed' },
+      verdict: 'failed' as const,
+      wallMs: 12_000,
+    };
     // Then its ending says so
-    expect(endedLine('AFTER ', result)).toBe('AFTER Execution local-2 ended FAILED (RolledBack: the deregister failed) after 12.0 s');
+    expect(endedLine('AFTER ', result)).toBe(
+      'AFTER Execution local-2 ended FAILED (RolledBack: the deregister failed) after 12.0 s',
+    );
   });
 });

@@ -1,7 +1,13 @@
 // The flags of a local run become the execution input the state machine validates: settings, and the hypothesis' tolerances.
 import { overridesFrom, type LocalCommandOptions, UsageError } from '../../cli/local-command';
 
-const base: LocalCommandOptions = { degradation: true, compare: false, dryRun: false, changeCalendar: 'OPEN', ignoreChangeFreeze: false };
+const base: LocalCommandOptions = {
+  degradation: true,
+  compare: false,
+  dryRun: false,
+  changeCalendar: 'OPEN',
+  ignoreChangeFreeze: false,
+};
 
 describe('overridesFrom', () => {
   it('puts the tolerance flags under hypothesis, beside the setting overrides', () => {

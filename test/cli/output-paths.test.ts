@@ -12,12 +12,22 @@ writeFileSync(file, '{}');
 describe('checkOutputPaths', () => {
   it('accepts a new file in an existing directory, an existing file and an option not given', () => {
     // Then none of them is a problem
-    expect(() => checkOutputPaths([{ option: '--json', path: path.join(dir, 'new.json') }, { option: '--html', path: file }, { option: '--junit', path: undefined }])).not.toThrow();
+    expect(() =>
+      checkOutputPaths([
+        { option: '--json', path: path.join(dir, 'new.json') },
+        { option: '--html', path: file },
+        { option: '--junit', path: undefined },
+      ]),
+    ).not.toThrow();
   });
 
   it('refuses every bad path in one line', () => {
     // When two paths cannot be written
-    const check = () => checkOutputPaths([{ option: '--json', path: path.join(dir, 'no', 'r.json') }, { option: '--html', path: dir }]);
+    const check = () =>
+      checkOutputPaths([
+        { option: '--json', path: path.join(dir, 'no', 'r.json') },
+        { option: '--html', path: dir },
+      ]);
     // Then one usage error names both
     expect(check).toThrow(UsageError);
     expect(check).toThrow(/--json .*no.r\.json: the directory .* does not exist; --html .*: is a directory/);
@@ -30,7 +40,9 @@ describe('checkOutputPaths', () => {
 
   it('refuses a file under something that is not a directory', () => {
     // Then the file in its way is named
-    expect(outputPathProblem({ option: '--json', path: path.join(file, 'r.json') })).toMatch(/existing\.json is not a directory/);
+    expect(outputPathProblem({ option: '--json', path: path.join(file, 'r.json') })).toMatch(
+      /existing\.json is not a directory/,
+    );
   });
 
   it('refuses an empty path', () => {
@@ -41,9 +53,15 @@ describe('checkOutputPaths', () => {
     // Given an output directory that does not exist yet, and one that is a file
     mkdirSync(path.join(dir, 'runs'), { recursive: true });
     // Then the first may be created, the second cannot
-    expect(outputPathProblem({ option: '--history-dir', path: path.join(dir, 'runs', 'new', 'deeper'), kind: 'directory' })).toBeNull();
-    expect(outputPathProblem({ option: '--history-dir', path: file, kind: 'directory' })).toMatch(/is a file, give a directory/);
-    expect(outputPathProblem({ option: '--history-dir', path: path.join(file, 'under'), kind: 'directory' })).toMatch(/existing\.json is not a directory/);
+    expect(
+      outputPathProblem({ option: '--history-dir', path: path.join(dir, 'runs', 'new', 'deeper'), kind: 'directory' }),
+    ).toBeNull();
+    expect(outputPathProblem({ option: '--history-dir', path: file, kind: 'directory' })).toMatch(
+      /is a file, give a directory/,
+    );
+    expect(outputPathProblem({ option: '--history-dir', path: path.join(file, 'under'), kind: 'directory' })).toMatch(
+      /existing\.json is not a directory/,
+    );
   });
 });
 
@@ -51,13 +69,19 @@ describe('the probe of a path', () => {
   it('refuses a file in /proc and /sys, where no file can be made, whoever runs it', () => {
     // When the report would go where the kernel lets no file be created (root passes access() there)
     // Then both are refused as unwritable directories
-    expect(outputPathProblem({ option: '--json', path: '/proc/x.json' })).toMatch(/--json \/proc\/x\.json: the directory \/proc is not writable/);
-    expect(outputPathProblem({ option: '--html', path: '/sys/x.html' })).toMatch(/--html \/sys\/x\.html: the directory \/sys is not writable/);
+    expect(outputPathProblem({ option: '--json', path: '/proc/x.json' })).toMatch(
+      /--json \/proc\/x\.json: the directory \/proc is not writable/,
+    );
+    expect(outputPathProblem({ option: '--html', path: '/sys/x.html' })).toMatch(
+      /--html \/sys\/x\.html: the directory \/sys is not writable/,
+    );
   });
 
   it('refuses a history directory to be created under /proc', () => {
     // Then the directory the probe could not create an entry in is named
-    expect(outputPathProblem({ option: '--history-dir', path: '/proc/runs/deeper', kind: 'directory' })).toMatch(/the directory \/proc is not writable/);
+    expect(outputPathProblem({ option: '--history-dir', path: '/proc/runs/deeper', kind: 'directory' })).toMatch(
+      /the directory \/proc is not writable/,
+    );
   });
 
   it('leaves nothing behind in the directory it probed, and an existing file as it was', () => {
@@ -67,7 +91,9 @@ describe('the probe of a path', () => {
     // When a new file, the existing file and the directory as a history directory are checked
     expect(outputPathProblem({ option: '--json', path: path.join(probed, 'new.json') })).toBeNull();
     expect(outputPathProblem({ option: '--html', path: path.join(probed, 'kept.json') })).toBeNull();
-    expect(outputPathProblem({ option: '--history-dir', path: path.join(probed, 'runs'), kind: 'directory' })).toBeNull();
+    expect(
+      outputPathProblem({ option: '--history-dir', path: path.join(probed, 'runs'), kind: 'directory' }),
+    ).toBeNull();
     // Then the directory holds the one file, unchanged
     expect(readdirSync(probed)).toEqual(['kept.json']);
     expect(readFileSync(path.join(probed, 'kept.json'), 'utf8')).toBe('as it was');

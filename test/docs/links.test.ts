@@ -30,10 +30,14 @@ describe('the documentation of this project', () => {
 
   test('links a docs/ page from the README for each page the README names, and each exists', () => {
     // Given the README's links into docs/
-    const docsLinks = linksOf(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).filter((link) => link.startsWith('docs/'));
+    const docsLinks = linksOf(readFileSync(path.join(ROOT, 'README.md'), 'utf8')).filter((link) =>
+      link.startsWith('docs/'),
+    );
 
     // When each is looked for on disk
-    const missing = docsLinks.map((link) => link.split('#')[0]).filter((page) => !documentationPages(ROOT).includes(page));
+    const missing = docsLinks
+      .map((link) => link.split('#')[0])
+      .filter((page) => !documentationPages(ROOT).includes(page));
 
     // Then the README links docs pages, and none is missing
     expect(docsLinks.length).toBeGreaterThan(0);
@@ -66,18 +70,25 @@ describe('deadLinksOf', () => {
 
   test('names an anchor the target page has no heading for', () => {
     // Given links to a heading that exists and to one that does not
-    const root = project({ 'README.md': '[ok](docs/x.md#the-fault-matrix-every-case) [gone](docs/x.md#old-name) [here](#intro)\n\n# Intro\n', 'docs/x.md': '## The fault matrix: every case\n' });
+    const root = project({
+      'README.md': '[ok](docs/x.md#the-fault-matrix-every-case) [gone](docs/x.md#old-name) [here](#intro)\n\n# Intro\n',
+      'docs/x.md': '## The fault matrix: every case\n',
+    });
 
     // When the links are checked
     const dead = deadLinksOf(root, 'README.md');
 
     // Then only the missing anchor is dead
-    expect(dead).toEqual([{ file: 'README.md', link: 'docs/x.md#old-name', why: 'docs/x.md has no heading #old-name' }]);
+    expect(dead).toEqual([
+      { file: 'README.md', link: 'docs/x.md#old-name', why: 'docs/x.md has no heading #old-name' },
+    ]);
   });
 
   test('ignores links inside code and links to other sites', () => {
     // Given a link in a fenced block, one in inline code, and an external one
-    const root = project({ 'README.md': '```md\n[a](missing.md)\n```\n`[b](missing.md)` [c](https://example.com/missing.md)\n' });
+    const root = project({
+      'README.md': '```md\n[a](missing.md)\n```\n`[b](missing.md)` [c](https://example.com/missing.md)\n',
+    });
 
     // When the links are checked
     const dead = deadLinksOf(root, 'README.md');
@@ -90,7 +101,8 @@ describe('deadLinksOf', () => {
 describe('anchorsOf', () => {
   test('gives the anchors GitHub gives: code marks and punctuation dropped, repeats numbered', () => {
     // Given headings with inline code, punctuation and a repeat
-    const markdown = "# The `gameday` command\n## Exit codes\n## Exit codes\n### The hypothesis' tolerances\n```\n# not a heading\n```\n";
+    const markdown =
+      "# The `gameday` command\n## Exit codes\n## Exit codes\n### The hypothesis' tolerances\n```\n# not a heading\n```\n";
 
     // When their anchors are computed
     const anchors = [...anchorsOf(markdown)];

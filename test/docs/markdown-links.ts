@@ -39,7 +39,9 @@ export function anchorsOf(markdown: string): Set<string> {
 
 /** The targets of the inline links and images of a page, in order. */
 export function linksOf(markdown: string): string[] {
-  return [...proseOf(markdown).matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((match) => match[1]);
+  return [...proseOf(markdown).matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map(
+    (match) => match[1],
+  );
 }
 
 const isExternal = (link: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(link) || link.startsWith('//');
@@ -56,7 +58,12 @@ export function deadLinksOf(root: string, file: string): DeadLink[] {
       dead.push({ file, link, why: `${path.relative(root, resolved)} does not exist` });
       continue;
     }
-    if (anchor && resolved.endsWith('.md') && statSync(resolved).isFile() && !anchorsOf(readFileSync(resolved, 'utf8')).has(anchor.toLowerCase())) {
+    if (
+      anchor &&
+      resolved.endsWith('.md') &&
+      statSync(resolved).isFile() &&
+      !anchorsOf(readFileSync(resolved, 'utf8')).has(anchor.toLowerCase())
+    ) {
       dead.push({ file, link, why: `${path.relative(root, resolved)} has no heading #${anchor}` });
     }
   }
@@ -71,5 +78,8 @@ export function documentationPages(root: string): string[] {
       if (entry.isDirectory()) return underDocs(relative);
       return entry.name.endsWith('.md') ? [relative] : [];
     });
-  return ['README.md', 'CONTRIBUTING.md'].filter((page) => existsSync(path.join(root, page))).concat(underDocs('docs')).sort();
+  return ['README.md', 'CONTRIBUTING.md']
+    .filter((page) => existsSync(path.join(root, page)))
+    .concat(underDocs('docs'))
+    .sort();
 }

@@ -1,6 +1,15 @@
 // The README's picture of the state machine and docs/state-machine.md are what the synthesized definition draws.
 import { readFileSync } from 'node:fs';
-import { localDefinition, phaseDiagram, README, readmeBlock, readmeDiagramOf, STATE_MACHINE_PAGE, stateMachinePage, type Workflow } from '../support/state-machine-diagram';
+import {
+  localDefinition,
+  phaseDiagram,
+  README,
+  readmeBlock,
+  readmeDiagramOf,
+  STATE_MACHINE_PAGE,
+  stateMachinePage,
+  type Workflow,
+} from '../support/state-machine-diagram';
 
 const REGENERATE = 'run `npx tsx test/support/state-machine-diagram.ts` and commit the result';
 
@@ -36,7 +45,16 @@ describe('phaseDiagram', () => {
         Type: 'Parallel',
         Next: 'StartDrain',
         Catch: [{ Next: 'RollbackRegister' }],
-        Branches: [{ StartAt: 'Deregister', States: { Deregister: { Type: 'Task', Next: 'Register' }, Register: { Type: 'Task', Next: 'StartRecovery' }, StartRecovery: { Type: 'Pass', End: true } } }],
+        Branches: [
+          {
+            StartAt: 'Deregister',
+            States: {
+              Deregister: { Type: 'Task', Next: 'Register' },
+              Register: { Type: 'Task', Next: 'StartRecovery' },
+              StartRecovery: { Type: 'Pass', End: true },
+            },
+          },
+        ],
       },
       StartDrain: { Type: 'Pass', Next: 'Passed' },
       RollbackRegister: { Type: 'Task', Next: 'RolledBack' },

@@ -9,11 +9,14 @@ import { refusedWith } from '../support/problems';
 
 type Outputs = Record<string, { Value: unknown; Export?: { Name: string } }>;
 
-const problemsOf = (context: Record<string, unknown>): readonly string[] => refusedWith(InvalidAppContext, () => appFor(context));
+const problemsOf = (context: Record<string, unknown>): readonly string[] =>
+  refusedWith(InvalidAppContext, () => appFor(context));
 
 function resourcesOf(statements: Array<Record<string, unknown>>, action: string, effect = 'Allow'): unknown[] {
   return statements
-    .filter((statement) => statement.Effect === effect && asArray(statement.Action as string | string[]).includes(action))
+    .filter(
+      (statement) => statement.Effect === effect && asArray(statement.Action as string | string[]).includes(action),
+    )
     .flatMap((statement) => asArray(statement.Resource));
 }
 
@@ -30,7 +33,10 @@ describe('lab mode (no target in the context)', () => {
     // When its stacks are listed
     // Then there are the two, and the GameDay deploys after the lab
     expect(built.mode).toBe('lab');
-    expect(built.app.node.children.filter((child) => child instanceof Stack).map((stack) => (stack).stackName)).toEqual(['ShopLab', 'GameDay']);
+    expect(built.app.node.children.filter((child) => child instanceof Stack).map((stack) => stack.stackName)).toEqual([
+      'ShopLab',
+      'GameDay',
+    ]);
     expect(built.gameDay.dependencies).toContain(built.lab);
   });
 
@@ -38,7 +44,9 @@ describe('lab mode (no target in the context)', () => {
     // Given the GameDay's state machine role
     // When the resources of deregister and register are read
     const proxyArn = importOf(outputs, { 'Fn::GetAtt': [labId('AWS::RDS::DBProxy'), 'DBProxyArn'] });
-    const targetGroupArn = importOf(outputs, { 'Fn::GetAtt': [labId('AWS::RDS::DBProxyTargetGroup'), 'TargetGroupArn'] });
+    const targetGroupArn = importOf(outputs, {
+      'Fn::GetAtt': [labId('AWS::RDS::DBProxyTargetGroup'), 'TargetGroupArn'],
+    });
     // Then both name the lab's proxy and target group, imported from the lab stack
     for (const action of ['rds:DeregisterDBProxyTargets', 'rds:RegisterDBProxyTargets']) {
       expect(resourcesOf(machineStatements, action)).toEqual(expect.arrayContaining([proxyArn, targetGroupArn]));
@@ -49,22 +57,34 @@ describe('lab mode (no target in the context)', () => {
     // Given the GameDay's state machine role
     // When the tag-guarded deny is read
     const clusterId = JSON.stringify(importOf(outputs, { Ref: labId('AWS::RDS::DBCluster') }));
-    const denied = resourcesOf(machineStatements, 'rds:DeregisterDBProxyTargets', 'Deny').map((resource) => JSON.stringify(resource));
+    const denied = resourcesOf(machineStatements, 'rds:DeregisterDBProxyTargets', 'Deny').map((resource) =>
+      JSON.stringify(resource),
+    );
     // Then it covers the lab's proxy and a cluster ARN built from the lab's cluster identifier
-    expect(denied).toContain(JSON.stringify(importOf(outputs, { 'Fn::GetAtt': [labId('AWS::RDS::DBProxy'), 'DBProxyArn'] })));
+    expect(denied).toContain(
+      JSON.stringify(importOf(outputs, { 'Fn::GetAtt': [labId('AWS::RDS::DBProxy'), 'DBProxyArn'] })),
+    );
     expect(denied.some((resource) => resource.includes(clusterId) && resource.includes(':cluster:'))).toBe(true);
   });
 
   test("reads exactly the lab's order queue and DLQ, by their names", () => {
     // Given the GameDay's state machine role and the lab's two queues
-    const names = Object.values(lab.findResources('AWS::SQS::Queue')).map((queue) => queue.Properties.QueueName as string);
+    const names = Object.values(lab.findResources('AWS::SQS::Queue')).map(
+      (queue) => queue.Properties.QueueName as string,
+    );
     // When the queue grants are read
-    const granted = resourcesOf(machineStatements, 'sqs:GetQueueAttributes').map((resource) => JSON.stringify(resource));
+    const granted = resourcesOf(machineStatements, 'sqs:GetQueueAttributes').map((resource) =>
+      JSON.stringify(resource),
+    );
     // Then there is one ARN per lab queue, in this account and region, ending in that queue's name
     expect(names).toHaveLength(2);
     expect(granted).toHaveLength(2);
     for (const name of names) {
-      expect(granted.filter((arn) => arn.endsWith(`:${name}"]]}`) && arn.includes('AWS::AccountId') && arn.includes(':sqs:'))).toHaveLength(1);
+      expect(
+        granted.filter(
+          (arn) => arn.endsWith(`:${name}"]]}`) && arn.includes('AWS::AccountId') && arn.includes(':sqs:'),
+        ),
+      ).toHaveLength(1);
     }
   });
 
@@ -73,8 +93,12 @@ describe('lab mode (no target in the context)', () => {
     const custom = appFor({ gameday: { allowTag: { key: 'chaos-ok', value: 'yes' } } });
     // When the lab's proxy tags and the GameDay's guard are read
     // Then both use that tag
-    Template.fromStack(custom.lab!).hasResourceProperties('AWS::RDS::DBProxy', { Tags: [{ Key: 'chaos-ok', Value: 'yes' }] });
-    const guard = statementsOfRole(Template.fromStack(custom.gameDay), 'GameDayRole').find((statement) => statement.Sid === 'DeregisterOnlyTaggedTargets');
+    Template.fromStack(custom.lab!).hasResourceProperties('AWS::RDS::DBProxy', {
+      Tags: [{ Key: 'chaos-ok', Value: 'yes' }],
+    });
+    const guard = statementsOfRole(Template.fromStack(custom.gameDay), 'GameDayRole').find(
+      (statement) => statement.Sid === 'DeregisterOnlyTaggedTargets',
+    );
     expect(guard?.Condition).toEqual({ StringNotEquals: { 'aws:ResourceTag/chaos-ok': 'yes' } });
   });
 
@@ -135,7 +159,10 @@ describe('own-target mode (a target in the gameday context)', () => {
     // Given the GameDay's state machine role
     // When the deregister grant is read
     // Then it names the ARN from the context
-    const resources = resourcesOf(statementsOfRole(Template.fromStack(built.gameDay), 'GameDayRole'), 'rds:DeregisterDBProxyTargets');
+    const resources = resourcesOf(
+      statementsOfRole(Template.fromStack(built.gameDay), 'GameDayRole'),
+      'rds:DeregisterDBProxyTargets',
+    );
     expect(resources).toContain(EXAMPLE_GAMEDAY_CONTEXT.proxyArn);
   });
 });
@@ -184,10 +211,14 @@ describe('context errors', () => {
     // When the app is built
     const problems = problemsOf({ gameday: EXAMPLE_GAMEDAY_CONTEXT, enableDegradation: 'false' });
     // Then the contradiction is named
-    expect(problems).toEqual([expect.stringMatching(/"enableDegradation" switches the lab's shop, but the "gameday" context names your own target/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /"enableDegradation" switches the lab's shop, but the "gameday" context names your own target/,
+      ),
+    ]);
   });
 
-  test('a region other than the target\'s is a contradiction', () => {
+  test("a region other than the target's is a contradiction", () => {
     // Given a target in us-east-1 and a region context of eu-west-1
     // When the app is built
     const problems = problemsOf({ gameday: EXAMPLE_GAMEDAY_CONTEXT, region: 'eu-west-1' });
@@ -198,7 +229,11 @@ describe('context errors', () => {
   test('every malformed value is listed at once', () => {
     // Given a bad switch, a bad region and a bad experiment value
     // When the app is built
-    const problems = problemsOf({ enableDegradation: 'maybe', region: 'mars', gameday: { experiment: { outageSeconds: 0 } } });
+    const problems = problemsOf({
+      enableDegradation: 'maybe',
+      region: 'mars',
+      gameday: { experiment: { outageSeconds: 0 } },
+    });
     // Then all three are named
     expect(problems).toEqual([
       expect.stringMatching(/^"enableDegradation" must be true or false/),

@@ -30,7 +30,8 @@ describe('cdk-nag AwsSolutions checks of the app', () => {
       for (const entry of construct.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
         // CDK acknowledges some of its own template checks too; only cdk-nag's are ours.
-        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) if (id.includes('AwsSolutions-')) reasons.push(reason);
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
+          if (id.includes('AwsSolutions-')) reasons.push(reason);
       }
     }
 

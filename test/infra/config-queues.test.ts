@@ -10,7 +10,12 @@ describe('the queues of a GameDay target', () => {
     // When it is validated
     const config = validateGameDayConfig(withoutQueues);
     // Then it is accepted without queues
-    expect([config.orderQueueUrl, config.orderQueueArn, config.dlqUrl, config.dlqArn]).toEqual([undefined, undefined, undefined, undefined]);
+    expect([config.orderQueueUrl, config.orderQueueArn, config.dlqUrl, config.dlqArn]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   test('are kept when all four are given', () => {
@@ -25,7 +30,11 @@ describe('the queues of a GameDay target', () => {
     // Given the order queue without its DLQ
     // When it is validated
     // Then the missing keys are named
-    expect(() => validateGameDayConfig({ ...withoutQueues, orderQueueUrl, orderQueueArn })).toThrow(InvalidGameDayConfig);
-    expect(() => validateGameDayConfig({ ...withoutQueues, orderQueueUrl, orderQueueArn })).toThrow(/go together .*missing dlqUrl, dlqArn/);
+    expect(() => validateGameDayConfig({ ...withoutQueues, orderQueueUrl, orderQueueArn })).toThrow(
+      InvalidGameDayConfig,
+    );
+    expect(() => validateGameDayConfig({ ...withoutQueues, orderQueueUrl, orderQueueArn })).toThrow(
+      /go together .*missing dlqUrl, dlqArn/,
+    );
   });
 });

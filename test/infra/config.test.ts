@@ -1,16 +1,12 @@
 // The GameDay configuration: defaults, every check, and all problems reported at once.
-import {
-  DEFAULT_EXPERIMENT,
-  InvalidGameDayConfig,
-  regionOfArn,
-  validateGameDayConfig,
-} from '../../infra/config';
+import { DEFAULT_EXPERIMENT, InvalidGameDayConfig, regionOfArn, validateGameDayConfig } from '../../infra/config';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { validateRunInput } from '../../steps/core/run-config';
 import { longestRunSeconds } from '../../steps/core/run-settings';
 import { refusedWith } from '../support/problems';
 
-const problemsOf = (raw: unknown): readonly string[] => refusedWith(InvalidGameDayConfig, () => validateGameDayConfig(raw));
+const problemsOf = (raw: unknown): readonly string[] =>
+  refusedWith(InvalidGameDayConfig, () => validateGameDayConfig(raw));
 
 describe('validateGameDayConfig', () => {
   test('fills in every documented default when only the target is given', () => {
@@ -23,7 +19,12 @@ describe('validateGameDayConfig', () => {
     expect(config.stopConditionAlarmNames).toEqual([]);
     expect(config.metricNamespace).toBe('GameDay');
     expect(config.allowTag).toEqual({ key: 'gameday-allowed', value: 'true' });
-    expect(config.schedule).toEqual({ enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC', allowedWindow: null });
+    expect(config.schedule).toEqual({
+      enabled: false,
+      expression: 'cron(0 2 ? * TUE *)',
+      timezone: 'UTC',
+      allowedWindow: null,
+    });
     expect(config.notify).toEqual({ emails: [], slack: null, everyRun: false });
     expect(config.changeCalendars).toEqual([]);
     expect(config.reconcilerRateMinutes).toBe(15);
@@ -34,8 +35,17 @@ describe('validateGameDayConfig', () => {
     const config = validateGameDayConfig(EXAMPLE_GAMEDAY_CONTEXT);
 
     // When the longest input the validator takes is checked against that timeout
-    const longest = { baselineSeconds: 3600, outageSeconds: 3600, recoverySeconds: 3600, drainTimeoutSeconds: 3600, windowSeconds: 120 };
-    const run = () => validateRunInput(longest, config.experiment, 'x', { executionTimeoutSeconds: config.executionTimeoutMinutes * 60 });
+    const longest = {
+      baselineSeconds: 3600,
+      outageSeconds: 3600,
+      recoverySeconds: 3600,
+      drainTimeoutSeconds: 3600,
+      windowSeconds: 120,
+    };
+    const run = () =>
+      validateRunInput(longest, config.experiment, 'x', {
+        executionTimeoutSeconds: config.executionTimeoutMinutes * 60,
+      });
 
     // Then it is accepted: the timeout covers it
     expect(run).not.toThrow();
@@ -48,7 +58,9 @@ describe('validateGameDayConfig', () => {
 
     // When the first is validated as a stack, and the same run as an input to the default stack
     const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, experiment });
-    const run = validateRunInput(experiment, stack.experiment, 'x', { executionTimeoutSeconds: stack.executionTimeoutMinutes * 60 });
+    const run = validateRunInput(experiment, stack.experiment, 'x', {
+      executionTimeoutSeconds: stack.executionTimeoutMinutes * 60,
+    });
 
     // Then both are accepted, the run on the large traffic function
     expect(config.experiment).toMatchObject(experiment);
@@ -65,16 +77,33 @@ describe('validateGameDayConfig', () => {
 
     // Then both runs are the seed's experiment (each with its own drawn arrival seed)
     expect({ ...withStackDefaults, arrivalSeed: 0 }).toEqual({ ...withoutDefaults, arrivalSeed: 0 });
-    expect(withStackDefaults).toMatchObject({ baselineSeconds: 30, outageSeconds: 180, recoverySeconds: 60, readsPerSecond: 3, writesPerSecond: 1 });
+    expect(withStackDefaults).toMatchObject({
+      baselineSeconds: 30,
+      outageSeconds: 180,
+      recoverySeconds: 60,
+      readsPerSecond: 3,
+      writesPerSecond: 1,
+    });
   });
 
-  test('takes the hypothesis\' tolerances from the context and refuses bad ones with the rest', () => {
+  test("takes the hypothesis' tolerances from the context and refuses bad ones with the rest", () => {
     // Given a config with a drain bound, and one with a negative percent and a tolerance for lost orders
     const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxDrainSeconds: 30 } });
-    const refused = () => validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxFailedWritesPercent: -2, ordersLost: 1 } });
+    const refused = () =>
+      validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, hypothesis: { maxFailedWritesPercent: -2, ordersLost: 1 } });
     // Then the first is merged over the seed's, and the second names both problems
-    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: 30, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 });
-    expect(refused).toThrow(/"hypothesis\.ordersLost"[\s\S]*hypothesis\.maxFailedWritesPercent must be a number from 0 to 100/);
+    expect(config.hypothesis).toEqual({
+      maxFailedReadsPercent: 0,
+      maxFailedWritesPercent: 0,
+      maxOutageP99Ratio: null,
+      maxRecoverySeconds: null,
+      maxDrainSeconds: 30,
+      maxDegradedBaselinePercent: 0,
+      maxLateSendsPercent: 10,
+    });
+    expect(refused).toThrow(
+      /"hypothesis\.ordersLost"[\s\S]*hypothesis\.maxFailedWritesPercent must be a number from 0 to 100/,
+    );
   });
 
   test('merges partial experiment settings over the defaults', () => {
@@ -130,7 +159,10 @@ describe('validateGameDayConfig', () => {
 
   test('refuses a proxy ARN that names the proxy instead of its prx- id', () => {
     // Given the proxy's name where its opaque id belongs
-    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, proxyArn: 'arn:aws:rds:us-east-1:123456789012:db-proxy:example-shop-proxy' };
+    const raw = {
+      ...EXAMPLE_GAMEDAY_CONTEXT,
+      proxyArn: 'arn:aws:rds:us-east-1:123456789012:db-proxy:example-shop-proxy',
+    };
 
     // When it is validated
     // Then the proxy ARN is refused
@@ -156,12 +188,18 @@ describe('validateGameDayConfig', () => {
 
     // When it is validated
     // Then the mismatch is reported
-    expect(problemsOf(raw)).toEqual([expect.stringContaining('dlqArn is in eu-west-1/123456789012 but proxyArn is in us-east-1/123456789012')]);
+    expect(problemsOf(raw)).toEqual([
+      expect.stringContaining('dlqArn is in eu-west-1/123456789012 but proxyArn is in us-east-1/123456789012'),
+    ]);
   });
 
   test('refuses the order queue as its own DLQ', () => {
     // Given the same queue twice
-    const raw = { ...EXAMPLE_GAMEDAY_CONTEXT, dlqUrl: EXAMPLE_GAMEDAY_CONTEXT.orderQueueUrl, dlqArn: EXAMPLE_GAMEDAY_CONTEXT.orderQueueArn };
+    const raw = {
+      ...EXAMPLE_GAMEDAY_CONTEXT,
+      dlqUrl: EXAMPLE_GAMEDAY_CONTEXT.orderQueueUrl,
+      dlqArn: EXAMPLE_GAMEDAY_CONTEXT.orderQueueArn,
+    };
 
     // When it is validated
     // Then it is refused
@@ -174,7 +212,9 @@ describe('validateGameDayConfig', () => {
 
     // When it is validated
     // Then the timeout is refused, named with its length
-    expect(problemsOf(raw)).toEqual([expect.stringContaining("not less than the state machine's execution timeout of 840 s")]);
+    expect(problemsOf(raw)).toEqual([
+      expect.stringContaining("not less than the state machine's execution timeout of 840 s"),
+    ]);
   });
 
   test('accepts an execution timeout just above the longest run', () => {
@@ -237,13 +277,26 @@ describe('validateGameDayConfig', () => {
     const config = validateGameDayConfig({
       ...EXAMPLE_GAMEDAY_CONTEXT,
       schedule: { timezone: 'Europe/Berlin', allowedWindow: { days: ['TUE', 'WED'], startHour: 1, endHour: 5 } },
-      notify: { emails: ['team@example.com', 'oncall@example.com'], slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }, everyRun: true },
+      notify: {
+        emails: ['team@example.com', 'oncall@example.com'],
+        slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' },
+        everyRun: true,
+      },
       changeCalendars: ['release-freeze'],
     });
 
     // Then each is kept, the rest of the schedule defaulted
-    expect(config.schedule).toEqual({ enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'Europe/Berlin', allowedWindow: { days: ['TUE', 'WED'], startHour: 1, endHour: 5 } });
-    expect(config.notify).toEqual({ emails: ['team@example.com', 'oncall@example.com'], slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }, everyRun: true });
+    expect(config.schedule).toEqual({
+      enabled: false,
+      expression: 'cron(0 2 ? * TUE *)',
+      timezone: 'Europe/Berlin',
+      allowedWindow: { days: ['TUE', 'WED'], startHour: 1, endHour: 5 },
+    });
+    expect(config.notify).toEqual({
+      emails: ['team@example.com', 'oncall@example.com'],
+      slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' },
+      everyRun: true,
+    });
     expect(config.changeCalendars).toEqual(['release-freeze']);
   });
 
@@ -273,7 +326,10 @@ describe('validateGameDayConfig', () => {
 
     // When it is validated
     // Then both fields are refused
-    expect(problemsOf(raw)).toEqual([expect.stringContaining('schedule.enabled must be true or false'), expect.stringContaining('schedule.expression must be')]);
+    expect(problemsOf(raw)).toEqual([
+      expect.stringContaining('schedule.enabled must be true or false'),
+      expect.stringContaining('schedule.expression must be'),
+    ]);
   });
 
   test('refuses duplicate and empty stop-condition alarm names', () => {
@@ -282,7 +338,10 @@ describe('validateGameDayConfig', () => {
 
     // When it is validated
     // Then both are named by position
-    expect(problemsOf(raw)).toEqual(['stopConditionAlarmNames[1] repeats "shop-5xx"', 'stopConditionAlarmNames[2] must be an alarm name of 1-255 characters (got the string "")']);
+    expect(problemsOf(raw)).toEqual([
+      'stopConditionAlarmNames[1] repeats "shop-5xx"',
+      'stopConditionAlarmNames[2] must be an alarm name of 1-255 characters (got the string "")',
+    ]);
   });
 
   test('refuses a metric namespace reserved for AWS', () => {
@@ -291,7 +350,9 @@ describe('validateGameDayConfig', () => {
 
     // When it is validated
     // Then it is refused
-    expect(problemsOf(raw)).toEqual([expect.stringContaining('metricNamespace must be 1-255 characters, not start with "AWS/"')]);
+    expect(problemsOf(raw)).toEqual([
+      expect.stringContaining('metricNamespace must be 1-255 characters, not start with "AWS/"'),
+    ]);
   });
 
   test('refuses an allow tag key in the aws: namespace', () => {
@@ -317,7 +378,9 @@ describe('validateGameDayConfig', () => {
     // When it is validated
     // Then one InvalidGameDayConfig names both
     expect(() => validateGameDayConfig(raw)).toThrow(InvalidGameDayConfig);
-    expect(() => validateGameDayConfig(raw)).toThrow(/\n {2}- shopUrl must be an http\(s\) URL .*\n {2}- reconcilerRateMinutes must be/);
+    expect(() => validateGameDayConfig(raw)).toThrow(
+      /\n {2}- shopUrl must be an http\(s\) URL .*\n {2}- reconcilerRateMinutes must be/,
+    );
   });
 });
 

@@ -16,7 +16,8 @@ function withImportsResolved(template: Template): CfnTemplate {
     if (Array.isArray(node)) return node.map(replace);
     if (node && typeof node === 'object') {
       const entries = Object.entries(node);
-      if (entries.length === 1 && entries[0][0] === 'Fn::ImportValue') return `imported-${String(entries[0][1]).replace(/[^A-Za-z0-9-]/g, '-')}`;
+      if (entries.length === 1 && entries[0][0] === 'Fn::ImportValue')
+        return `imported-${String(entries[0][1]).replace(/[^A-Za-z0-9-]/g, '-')}`;
       return Object.fromEntries(entries.map(([key, value]) => [key, replace(value)]));
     }
     return node;
@@ -56,10 +57,16 @@ describe('the synthesized GameDay definition', () => {
   test('routes both traffic functions to the traffic step locally, each under an ARN of its own that the input validation is given', () => {
     // Given the lab's GameDay stack, resolved as the local runner resolves it
     const { gameDay } = sharedAppFor({});
-    const { definition, stepsByFunctionArn } = resolveGameDayDefinition(withImportsResolved(Template.fromStack(gameDay)));
+    const { definition, stepsByFunctionArn } = resolveGameDayDefinition(
+      withImportsResolved(Template.fromStack(gameDay)),
+    );
     // When the traffic functions' ARNs are read, and those the input validation passes on
     const traffic = [...stepsByFunctionArn].filter(([, step]) => step === 'traffic').map(([arn]) => arn);
-    const validate = (definition as unknown as { States: Record<string, { Parameters: { Payload: { trafficFunctions: Record<string, string> } } }> }).States.ValidateInput;
+    const validate = (
+      definition as unknown as {
+        States: Record<string, { Parameters: { Payload: { trafficFunctions: Record<string, string> } } }>;
+      }
+    ).States.ValidateInput;
     // Then there are two, both the traffic step, and they are the small and the large function the run may pick
     expect(traffic).toHaveLength(2);
     expect(Object.values(validate.Parameters.Payload.trafficFunctions).sort()).toEqual([...traffic].sort());

@@ -61,7 +61,7 @@ export function definitionOf(template: Template): AslDefinition {
   const text =
     typeof raw === 'string'
       ? raw
-      : ((raw as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1])
+      : (raw as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
           .map((part) => (typeof part === 'string' ? part : `\${${JSON.stringify(part).replace(/"/g, "'")}}`))
           .join('');
   return JSON.parse(text) as AslDefinition;
@@ -86,7 +86,9 @@ export function allStates(definition: AslDefinition): Record<string, AslState> {
 export function statementsOfRole(template: Template, rolePrefix: string): Array<Record<string, unknown>> {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
-    .filter((policy) => ((policy.Properties.Roles ?? []) as Array<{ Ref?: string }>).some((role) => role.Ref?.startsWith(rolePrefix)))
+    .filter((policy) =>
+      ((policy.Properties.Roles ?? []) as Array<{ Ref?: string }>).some((role) => role.Ref?.startsWith(rolePrefix)),
+    )
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
 }
 

@@ -6,22 +6,38 @@ import { MetricNames } from '../../steps/core/metric-names';
 import { asArray, buildStack, statementsOfRole, templateOf, testConfig } from './fixtures';
 
 const template: Template = templateOf();
-const scheduled: Template = templateOf(testConfig({ schedule: { enabled: true, expression: 'rate(1 day)', timezone: 'UTC' } }));
+const scheduled: Template = templateOf(
+  testConfig({ schedule: { enabled: true, expression: 'rate(1 day)', timezone: 'UTC' } }),
+);
 
 /** The dashboard body with every asset hash replaced, so the snapshot only changes when the dashboard does. */
 function dashboardBody(t: Template): unknown {
-  const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard')) as Array<{ Properties: { DashboardBody: unknown } }>;
+  const [dashboard] = Object.values(t.findResources('AWS::CloudWatch::Dashboard')) as Array<{
+    Properties: { DashboardBody: unknown };
+  }>;
   const text = JSON.stringify(dashboard.Properties.DashboardBody).replace(/[0-9a-f]{64}/g, '<asset-hash>');
   return JSON.parse(text);
 }
 
 /** The one metric an alarm watches, in the plain form whichever way CloudFormation spells it. */
 function watchedMetric(alarm: Record<string, unknown>): Record<string, unknown> {
-  const metrics = alarm.Metrics as Array<{ MetricStat?: { Metric: Record<string, unknown>; Period: number; Stat: string } }> | undefined;
-  if (!metrics) return { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions, Period: alarm.Period, Stat: alarm.Statistic };
+  const metrics = alarm.Metrics as
+    Array<{ MetricStat?: { Metric: Record<string, unknown>; Period: number; Stat: string } }> | undefined;
+  if (!metrics)
+    return {
+      Namespace: alarm.Namespace,
+      MetricName: alarm.MetricName,
+      Dimensions: alarm.Dimensions,
+      Period: alarm.Period,
+      Stat: alarm.Statistic,
+    };
   const stats = metrics.filter((m) => m.MetricStat);
   if (stats.length !== 1) throw new Error(`the alarm watches ${stats.length} metrics`);
-  const { Metric, Period, Stat } = stats[0].MetricStat as { Metric: Record<string, unknown>; Period: number; Stat: string };
+  const { Metric, Period, Stat } = stats[0].MetricStat as {
+    Metric: Record<string, unknown>;
+    Period: number;
+    Stat: string;
+  };
   return { ...Metric, Period, Stat };
 }
 
@@ -35,7 +51,14 @@ function alarmNamed(t: Template, id: string): Record<string, unknown> {
 interface Widget {
   type: string;
   width: number;
-  properties: { title?: string; view?: string; start?: string; stacked?: boolean; metrics?: unknown[][]; query?: string };
+  properties: {
+    title?: string;
+    view?: string;
+    start?: string;
+    stacked?: boolean;
+    metrics?: unknown[][];
+    query?: string;
+  };
 }
 
 /** The dashboard's widgets, with every token inside the body's strings replaced by TOKEN. */
@@ -63,15 +86,30 @@ describe('dashboard', () => {
 
   test('draws the reads and writes graphs from the run log, every series and the outage window per second', () => {
     // Given the dashboard's widgets
-    const graphs = widgets(template).filter((w) => w.type === 'log' && /^(Reads|Writes) per second/.test(w.properties.title ?? ''));
+    const graphs = widgets(template).filter(
+      (w) => w.type === 'log' && /^(Reads|Writes) per second/.test(w.properties.title ?? ''),
+    );
     // Then each queries the run log's slot lines for its series and the outage window
     expect(graphs).toHaveLength(2);
     const queries = graphs.map((w) => w.properties.query ?? '').join('\n');
-    for (const name of [MetricNames.ReadsDatabase, MetricNames.ReadsCache, MetricNames.ReadsFailed, MetricNames.WritesCommitted, MetricNames.WritesQueued, MetricNames.WritesStockOut, MetricNames.WritesFailed]) {
+    for (const name of [
+      MetricNames.ReadsDatabase,
+      MetricNames.ReadsCache,
+      MetricNames.ReadsFailed,
+      MetricNames.WritesCommitted,
+      MetricNames.WritesQueued,
+      MetricNames.WritesStockOut,
+      MetricNames.WritesFailed,
+    ]) {
       expect(queries).toContain(`sum(${name}) / 10`);
     }
-    expect(graphs.map((w) => w.properties.query)).toEqual([expect.stringContaining('max(OutageWindow)'), expect.stringContaining('max(OutageWindow)')]);
-    expect(graphs.every((w) => w.properties.query?.includes('filter line = "slot"') && w.properties.view === 'timeSeries')).toBe(true);
+    expect(graphs.map((w) => w.properties.query)).toEqual([
+      expect.stringContaining('max(OutageWindow)'),
+      expect.stringContaining('max(OutageWindow)'),
+    ]);
+    expect(
+      graphs.every((w) => w.properties.query?.includes('filter line = "slot"') && w.properties.view === 'timeSeries'),
+    ).toBe(true);
   });
 
   test("queries the stack's run log, the log group the state machine writes it to", () => {
@@ -97,7 +135,8 @@ describe('dashboard', () => {
     expect(body).toContain('AWS/SQS');
     expect(body).toContain('example-shop-orders-dlq');
     expect(body).toContain('\\"AWS/RDS\\",\\"ClientConnections\\",\\"ProxyName\\",\\"example-shop-proxy\\"');
-    for (const outcome of ['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsAborted']) expect(body).toContain(`\\"AWS/States\\",\\"${outcome}\\"`);
+    for (const outcome of ['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsAborted'])
+      expect(body).toContain(`\\"AWS/States\\",\\"${outcome}\\"`);
   });
 
   test('follows recovery, drain, cache share and outage p99 from the run log, the worst run of each day', () => {
@@ -119,7 +158,13 @@ describe('dashboard', () => {
     expect(verdicts?.properties).toMatchObject({ view: 'bar', stacked: true, start: '-P84D' });
     expect(metricsOf(verdicts as Widget)).toEqual([
       ['AWS/States', 'ExecutionsSucceeded', 'TOKEN', 'Sum', 86400],
-      ...[MetricNames.RunFailed, MetricNames.RunInconclusive, MetricNames.RunAborted].map((name) => ['GameDay', name, null, 'Sum', 86400]),
+      ...[MetricNames.RunFailed, MetricNames.RunInconclusive, MetricNames.RunAborted].map((name) => [
+        'GameDay',
+        name,
+        null,
+        'Sum',
+        86400,
+      ]),
     ]);
   });
 
@@ -137,10 +182,27 @@ describe('alarms', () => {
     // Given the alarm on not-passed runs
     const alarm = alarmNamed(template, 'RunNotPassed');
     // Then it sums RunFailed and RunInconclusive per hour and fires on one
-    expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
-    const metrics = alarm.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number; Stat: string } }>;
+    expect(alarm).toMatchObject({
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    const metrics = alarm.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number; Stat: string };
+    }>;
     expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(failed, 0) + FILL(inconclusive, 0)');
-    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat?.Metric.Namespace, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period])).toEqual([
+    expect(
+      metrics
+        .filter((m) => m.MetricStat)
+        .map((m) => [
+          m.MetricStat?.Metric.Namespace,
+          m.MetricStat?.Metric.MetricName,
+          m.MetricStat?.Stat,
+          m.MetricStat?.Period,
+        ]),
+    ).toEqual([
       ['GameDay', 'RunFailed', 'Sum', 3600],
       ['GameDay', 'RunInconclusive', 'Sum', 3600],
     ]);
@@ -151,12 +213,33 @@ describe('alarms', () => {
     const alarm = alarmNamed(template, 'RunEndedWithoutVerdict');
     // Then it takes the badly ended executions of this state machine, less the runs that published a
     // verdict, per hour, and fires on one
-    expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
-    const metrics = alarm.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions?: unknown }; Period: number; Stat: string } }>;
+    expect(alarm).toMatchObject({
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    const metrics = alarm.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: {
+        Metric: { MetricName: string; Namespace: string; Dimensions?: unknown };
+        Period: number;
+        Stat: string;
+      };
+    }>;
     expect(metrics.find((m) => m.Expression)?.Expression).toBe(
       'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0)',
     );
-    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat?.Metric.Namespace, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period])).toEqual([
+    expect(
+      metrics
+        .filter((m) => m.MetricStat)
+        .map((m) => [
+          m.MetricStat?.Metric.Namespace,
+          m.MetricStat?.Metric.MetricName,
+          m.MetricStat?.Stat,
+          m.MetricStat?.Period,
+        ]),
+    ).toEqual([
       ['AWS/States', 'ExecutionsFailed', 'Sum', 3600],
       ['AWS/States', 'ExecutionsAborted', 'Sum', 3600],
       ['AWS/States', 'ExecutionsTimedOut', 'Sum', 3600],
@@ -164,22 +247,33 @@ describe('alarms', () => {
       ['GameDay', 'RunInconclusive', 'Sum', 3600],
       ['GameDay', 'RunAborted', 'Sum', 3600],
     ]);
-    expect(JSON.stringify(metrics.find((m) => m.MetricStat?.Metric.Namespace === 'AWS/States')?.MetricStat?.Metric.Dimensions)).toContain('StateMachineArn');
+    expect(
+      JSON.stringify(
+        metrics.find((m) => m.MetricStat?.Metric.Namespace === 'AWS/States')?.MetricStat?.Metric.Dimensions,
+      ),
+    ).toContain('StateMachineArn');
   });
 
   test("raise one alarm when a message reaches the scheduler's dead-letter queue", () => {
     // Given the alarm on the schedule DLQ
     const alarm = alarmNamed(template, 'ScheduleDeliveryFailed');
     // Then it watches that queue's visible messages and fires on one
-    expect(watchedMetric(alarm)).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Stat: 'Maximum' });
-    expect(JSON.stringify(watchedMetric(alarm).Dimensions)).toMatch(/"Name":"QueueName","Value":\{"Fn::GetAtt":\["SchedulesScheduleDlq[0-9A-F]{8}","QueueName"\]\}/);
+    expect(watchedMetric(alarm)).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Stat: 'Maximum',
+    });
+    expect(JSON.stringify(watchedMetric(alarm).Dimensions)).toMatch(
+      /"Name":"QueueName","Value":\{"Fn::GetAtt":\["SchedulesScheduleDlq[0-9A-F]{8}","QueueName"\]\}/,
+    );
     expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
   test('watch for a missed GameDay only while the schedule is enabled', () => {
     // Given the default stack (schedule disabled) and one with a daily schedule
     // When their alarms are listed
-    const ids = (t: Template) => Object.keys(t.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('DashboardNoRecentGameDay'));
+    const ids = (t: Template) =>
+      Object.keys(t.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('DashboardNoRecentGameDay'));
     // Then only the scheduled one has the "no GameDay" alarm
     expect(ids(template)).toEqual([]);
     expect(ids(scheduled)).toHaveLength(1);
@@ -189,7 +283,12 @@ describe('alarms', () => {
     // Given the daily schedule's alarm
     const alarm = alarmNamed(scheduled, 'NoRecentGameDay');
     // Then two empty days (one interval plus a day) fire it
-    expect(watchedMetric(alarm)).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsStarted', Period: 86400, Stat: 'Sum' });
+    expect(watchedMetric(alarm)).toMatchObject({
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsStarted',
+      Period: 86400,
+      Stat: 'Sum',
+    });
     expect(alarm).toMatchObject({
       EvaluationPeriods: 2,
       ComparisonOperator: 'LessThanThreshold',
@@ -214,11 +313,22 @@ describe('report archive', () => {
     // Given the report bucket
     // Then it is encrypted, private and SSL-only
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -226,7 +336,15 @@ describe('report archive', () => {
     // Given the report bucket's lifecycle
     // Then reports expire after 400 days and stale uploads after 1
     template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 400, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })] },
+      LifecycleConfiguration: {
+        Rules: [
+          Match.objectLike({
+            Status: 'Enabled',
+            ExpirationInDays: 400,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          }),
+        ],
+      },
     });
   });
 
@@ -238,21 +356,40 @@ describe('report archive', () => {
 
   test('lets the report function put objects into the bucket and do nothing else with it', () => {
     // Given the report function role's statements
-    const s3Statements = statementsOfRole(template, 'StepsReportRole').filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+    const s3Statements = statementsOfRole(template, 'StepsReportRole').filter((statement) =>
+      JSON.stringify(statement.Action).includes('s3:'),
+    );
     // Then one statement allows s3:PutObject on the bucket's objects only
     expect(s3Statements).toHaveLength(1);
     expect(s3Statements[0]).toMatchObject({ Sid: 'PutRunReports', Effect: 'Allow', Action: 's3:PutObject' });
-    expect(JSON.stringify(s3Statements[0].Resource)).toMatch(/^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["ReportsBucket[0-9A-F]{8}","Arn"\]\},"\/\*"\]\]\}$/);
+    expect(JSON.stringify(s3Statements[0].Resource)).toMatch(
+      /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["ReportsBucket[0-9A-F]{8}","Arn"\]\},"\/\*"\]\]\}$/,
+    );
     // And no other step function may touch S3
-    const others = ['StepsValidateInputRole', 'StepsTrafficRole', 'StepsVerifyOrdersRole', 'SafetyNetRole', 'SchedulesScheduleStartRole'].flatMap((role) => statementsOfRole(template, role));
-    expect(others.flatMap((statement) => asArray(statement.Action as string | string[])).filter((action) => action.startsWith('s3:'))).toEqual([]);
+    const others = [
+      'StepsValidateInputRole',
+      'StepsTrafficRole',
+      'StepsVerifyOrdersRole',
+      'SafetyNetRole',
+      'SchedulesScheduleStartRole',
+    ].flatMap((role) => statementsOfRole(template, role));
+    expect(
+      others
+        .flatMap((statement) => asArray(statement.Action as string | string[]))
+        .filter((action) => action.startsWith('s3:')),
+    ).toEqual([]);
   });
 
   test('tells the report function which bucket to write to', () => {
     // Given the report function
     // Then REPORT_BUCKET names the archive bucket
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: 'report', REPORT_BUCKET: { Ref: Match.stringLikeRegexp('^ReportsBucket') } }) },
+      Environment: {
+        Variables: Match.objectLike({
+          GAMEDAY_STEP: 'report',
+          REPORT_BUCKET: { Ref: Match.stringLikeRegexp('^ReportsBucket') },
+        }),
+      },
     });
   });
 
@@ -260,7 +397,9 @@ describe('report archive', () => {
     // Given the stack's outputs
     const outputs = template.findOutputs('*');
     // Then the CLI finds everything it needs there
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['StateMachineArn', 'ReportBucketName', 'DashboardName', 'ScheduleName']));
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['StateMachineArn', 'ReportBucketName', 'DashboardName', 'ScheduleName']),
+    );
   });
 
   test('refuses an expiry that is not a positive whole number of days', () => {
@@ -268,6 +407,8 @@ describe('report archive', () => {
     const { stack } = buildStack();
     // When an archive with 0 days is added
     // Then it is refused with the reason
-    expect(() => new ReportArchive(stack, 'Bad', { expireAfterDays: 0 })).toThrow(/expireAfterDays must be a positive whole number/);
+    expect(() => new ReportArchive(stack, 'Bad', { expireAfterDays: 0 })).toThrow(
+      /expireAfterDays must be a positive whole number/,
+    );
   });
 });

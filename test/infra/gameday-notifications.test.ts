@@ -5,7 +5,10 @@ import { FAST_APP_PROPS } from './fixtures';
 
 /** The app as `cdk synth -c gameday='{"notify":{"emails":["team@example.com"]}}'` builds it. */
 function synth(gameday: Record<string, unknown>): Template {
-  const { gameDay } = buildApp({ appProps: { ...FAST_APP_PROPS, context: { ...FAST_APP_PROPS.context, gameday: JSON.stringify(gameday) } }, nag: false });
+  const { gameDay } = buildApp({
+    appProps: { ...FAST_APP_PROPS, context: { ...FAST_APP_PROPS.context, gameday: JSON.stringify(gameday) } },
+    nag: false,
+  });
   return Template.fromStack(gameDay);
 }
 
@@ -16,7 +19,9 @@ describe('GameDay notifications', () => {
   test('the topic is encrypted with its own rotating key', () => {
     // Given the synthesized stack
     // Then the topic names a customer key, and the key rotates
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotificationsKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotificationsKey'), 'Arn'] },
+    });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
@@ -24,21 +29,33 @@ describe('GameDay notifications', () => {
     // Given the topic policy
     // Then it denies any principal any action when aws:SecureTransport is false
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
   test('subscribes each email address of the context', () => {
     // Given one address in the context
     // Then the topic has that email subscription
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'team@example.com', TopicArn: topicRef });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'team@example.com',
+      TopicArn: topicRef,
+    });
   });
 
   test("a rule on this state machine's succeeded executions invokes the notifier; every other ending reaches it through the safety net", () => {
     // Given the rules
     // Then one matches SUCCEEDED executions of this state machine only, and targets the notifier
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['SUCCEEDED'], stateMachineArn: [{ Ref: Match.stringLikeRegexp('^GameDay') }] } },
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: { status: ['SUCCEEDED'], stateMachineArn: [{ Ref: Match.stringLikeRegexp('^GameDay') }] },
+      },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotifyFunction'), 'Arn'] } })],
     });
     // And the safety net, on ABORTED / TIMED_OUT / FAILED, hands its outcome (or its failure) to the notifier
@@ -56,7 +73,8 @@ describe('GameDay notifications', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     // Then there are some, and each alarm action is the topic
     expect(alarms.length).toBeGreaterThan(0);
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^NotificationsTopic/) }]);
+    for (const alarm of alarms)
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^NotificationsTopic/) }]);
   });
 
   test('a Slack channel in the context gets a Chatbot channel configuration on the topic, read-only', () => {

@@ -2,7 +2,15 @@
 import { NUMERIC_SETTINGS } from '../../steps/core/run-settings';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../steps/core/run-traffic';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { asArray, CLUSTER_ARN, PROXY_ARN, statementsOfRole, TARGET_GROUP_ARN, templateOf, testConfig } from './fixtures';
+import {
+  asArray,
+  CLUSTER_ARN,
+  PROXY_ARN,
+  statementsOfRole,
+  TARGET_GROUP_ARN,
+  templateOf,
+  testConfig,
+} from './fixtures';
 
 const template: Template = templateOf();
 /** The cluster's instances, in the target's account and region: the only wildcard the fault calls hold. */
@@ -11,7 +19,9 @@ const stateMachineStatements = statementsOfRole(template, 'GameDayRole');
 
 function allowedResources(statements: Array<Record<string, unknown>>, action: string): unknown[][] {
   return statements
-    .filter((statement) => statement.Effect === 'Allow' && asArray(statement.Action as string | string[]).includes(action))
+    .filter(
+      (statement) => statement.Effect === 'Allow' && asArray(statement.Action as string | string[]).includes(action),
+    )
     .map((statement) => asArray(statement.Resource));
 }
 
@@ -21,7 +31,9 @@ function stateMachineLogicalId(): string {
 }
 
 function functionLogicalId(step: string): string {
-  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { GAMEDAY_STEP: step } } } });
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { GAMEDAY_STEP: step } } },
+  });
   const [id] = Object.keys(functions);
   return id;
 }
@@ -43,12 +55,16 @@ describe('state machine IAM', () => {
     // Given the state machine role's statements
     // When the describe grant is read
     // Then it names the proxy and its target group
-    expect(allowedResources(stateMachineStatements, 'rds:DescribeDBProxyTargets')).toEqual([[PROXY_ARN, TARGET_GROUP_ARN]]);
+    expect(allowedResources(stateMachineStatements, 'rds:DescribeDBProxyTargets')).toEqual([
+      [PROXY_ARN, TARGET_GROUP_ARN],
+    ]);
   });
 
-  test('never grants an RDS action on a wildcard, but for the cluster\'s instances the allow tag scopes', () => {
+  test("never grants an RDS action on a wildcard, but for the cluster's instances the allow tag scopes", () => {
     // Given every RDS statement of the state machine role
-    const rds = stateMachineStatements.filter((statement) => asArray(statement.Action as string | string[]).some((action) => action.startsWith('rds:')));
+    const rds = stateMachineStatements.filter((statement) =>
+      asArray(statement.Action as string | string[]).some((action) => action.startsWith('rds:')),
+    );
 
     // When their resources and actions are read
     // Then none holds a '*'
@@ -56,12 +72,16 @@ describe('state machine IAM', () => {
     expect(JSON.stringify(rds).replaceAll(DB_INSTANCES, '')).not.toContain('*');
   });
 
-  test('names the cluster\'s db instances in the deregister grant, as the Service Authorization Reference lists them', () => {
+  test("names the cluster's db instances in the deregister grant, as the Service Authorization Reference lists them", () => {
     // Given the state machine role's statements
-    const deregister = stateMachineStatements.filter((s) => s.Effect === 'Allow' && s.Action === 'rds:DeregisterDBProxyTargets');
+    const deregister = stateMachineStatements.filter(
+      (s) => s.Effect === 'Allow' && s.Action === 'rds:DeregisterDBProxyTargets',
+    );
     // When their resources are read
     // Then a db resource is among them
-    expect(deregister.flatMap((s) => asArray(s.Resource as string | string[]))).toContainEqual(expect.stringMatching(/^arn:aws:rds:[a-z0-9-]+:\d{12}:db:/));
+    expect(deregister.flatMap((s) => asArray(s.Resource as string | string[]))).toContainEqual(
+      expect.stringMatching(/^arn:aws:rds:[a-z0-9-]+:\d{12}:db:/),
+    );
   });
 
   test('refuses to deregister a proxy or cluster that lacks the allow tag', () => {
@@ -80,7 +100,9 @@ describe('state machine IAM', () => {
   test('never denies register, so a rollback can always restore the target', () => {
     // Given the state machine role's statements
     // When the deny statements are read
-    const denied = stateMachineStatements.filter((statement) => statement.Effect === 'Deny').flatMap((statement) => asArray(statement.Action as string | string[]));
+    const denied = stateMachineStatements
+      .filter((statement) => statement.Effect === 'Deny')
+      .flatMap((statement) => asArray(statement.Action as string | string[]));
 
     // Then register is not among them
     expect(denied).not.toContain('rds:RegisterDBProxyTargets');
@@ -88,11 +110,19 @@ describe('state machine IAM', () => {
 
   test('uses the configured allow tag', () => {
     // Given a custom allow tag
-    const custom = statementsOfRole(templateOf(testConfig({ allowTag: { key: 'chaos', value: 'yes' } })), 'GameDayRole');
+    const custom = statementsOfRole(
+      templateOf(testConfig({ allowTag: { key: 'chaos', value: 'yes' } })),
+      'GameDayRole',
+    );
 
     // When the deny statement is read
     // Then it checks that tag
-    expect(custom).toContainEqual(expect.objectContaining({ Sid: 'DeregisterOnlyTaggedTargets', Condition: { StringNotEquals: { 'aws:ResourceTag/chaos': 'yes' } } }));
+    expect(custom).toContainEqual(
+      expect.objectContaining({
+        Sid: 'DeregisterOnlyTaggedTargets',
+        Condition: { StringNotEquals: { 'aws:ResourceTag/chaos': 'yes' } },
+      }),
+    );
   });
 
   test('limits PutMetricData to the configured namespace', () => {
@@ -128,11 +158,16 @@ describe('state machine IAM', () => {
 
   test('describes the stop-condition alarms by their ARNs', () => {
     // Given one stop-condition alarm
-    const statements = statementsOfRole(templateOf(testConfig({ stopConditionAlarmNames: ['shop-5xx'] })), 'GameDayRole');
+    const statements = statementsOfRole(
+      templateOf(testConfig({ stopConditionAlarmNames: ['shop-5xx'] })),
+      'GameDayRole',
+    );
 
     // When the DescribeAlarms grant is read
     // Then it names that alarm in the target's account and region
-    expect(allowedResources(statements, 'cloudwatch:DescribeAlarms')).toEqual([['arn:aws:cloudwatch:us-east-1:123456789012:alarm:shop-5xx']]);
+    expect(allowedResources(statements, 'cloudwatch:DescribeAlarms')).toEqual([
+      ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:shop-5xx'],
+    ]);
   });
 
   test('takes and releases the lock on the lock table only', () => {
@@ -146,12 +181,17 @@ describe('state machine IAM', () => {
     }
   });
 
-  test('may invoke the workflow\'s step functions, both traffic functions among them, and no other', () => {
+  test("may invoke the workflow's step functions, both traffic functions among them, and no other", () => {
     // Given the functions the state machine's role may invoke (each with its versions)
     const invocable = allowedResources(stateMachineStatements, 'lambda:InvokeFunction').flat();
     const ids = new Set(invocable.map((resource) => /"Fn::GetAtt":\["([^"]+)"/.exec(JSON.stringify(resource))?.[1]));
     // When they are compared with the stack's functions by step
-    const ofStep = (step: string) => Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: step }) } } }));
+    const ofStep = (step: string) =>
+      Object.keys(
+        template.findResources('AWS::Lambda::Function', {
+          Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: step }) } },
+        }),
+      );
     const expected = ['validate-input', 'traffic', 'tally-window', 'verify-orders', 'report'].flatMap(ofStep);
     // Then they are the five workflow steps' functions, two of them traffic, and every grant names a function and its versions
     expect(ofStep('traffic')).toHaveLength(2);
@@ -202,10 +242,16 @@ describe('step functions', () => {
 
   test('give the traffic step time for the longest window the settings accept, and its stragglers', () => {
     // Given the traffic function
-    const [traffic] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: 'traffic' }) } } }));
+    const [traffic] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: 'traffic' }) } },
+      }),
+    );
     // When its timeout is read
     // Then a window of the longest accepted length and the wait for its last answers fit in it
-    expect(traffic.Properties.Timeout).toBeGreaterThanOrEqual(NUMERIC_SETTINGS.windowSeconds.max + DEFAULT_REQUEST_TIMEOUT_MS / 1000);
+    expect(traffic.Properties.Timeout).toBeGreaterThanOrEqual(
+      NUMERIC_SETTINGS.windowSeconds.max + DEFAULT_REQUEST_TIMEOUT_MS / 1000,
+    );
   });
 
   test('log to their own log groups with a retention', () => {
@@ -213,15 +259,18 @@ describe('step functions', () => {
     // When the functions' logging is read
     // Then each names a log group, and every log group expires
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    for (const fn of functions) expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: expect.stringMatching(/Logs/) } });
-    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
+    for (const fn of functions)
+      expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: expect.stringMatching(/Logs/) } });
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup')))
+      expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
   });
 
   test('carry no managed policies', () => {
     // Given the synthesized stack
     // When the roles are read
     // Then none attaches a managed policy
-    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const role of Object.values(template.findResources('AWS::IAM::Role')))
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
 
@@ -245,7 +294,12 @@ describe('safety net', () => {
     // When the rule's target is read
     // Then it has a retry policy and a dead-letter queue
     template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 21600 }, DeadLetterConfig: { Arn: Match.anyValue() } })],
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 21600 },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
     });
   });
 
@@ -273,8 +327,12 @@ describe('safety net', () => {
 
     // When its RDS grants are read
     // Then register names the exact ARNs the state machine's register names (its instances too), and deregister is absent
-    expect(allowedResources(statements, 'rds:RegisterDBProxyTargets')).toEqual([[PROXY_ARN, TARGET_GROUP_ARN, CLUSTER_ARN, 'arn:aws:rds:us-east-1:123456789012:db:*']]);
-    expect(allowedResources(statements, 'rds:RegisterDBProxyTargets')).toEqual(allowedResources(statementsOfRole(template, 'GameDayRole'), 'rds:RegisterDBProxyTargets'));
+    expect(allowedResources(statements, 'rds:RegisterDBProxyTargets')).toEqual([
+      [PROXY_ARN, TARGET_GROUP_ARN, CLUSTER_ARN, 'arn:aws:rds:us-east-1:123456789012:db:*'],
+    ]);
+    expect(allowedResources(statements, 'rds:RegisterDBProxyTargets')).toEqual(
+      allowedResources(statementsOfRole(template, 'GameDayRole'), 'rds:RegisterDBProxyTargets'),
+    );
     expect(allowedResources(statements, 'rds:DeregisterDBProxyTargets')).toEqual([]);
   });
 
@@ -287,7 +345,10 @@ describe('safety net', () => {
     custom.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(5 minutes)',
       State: 'ENABLED',
-      Target: Match.objectLike({ Input: JSON.stringify({ source: 'reconciler' }), DeadLetterConfig: { Arn: Match.anyValue() } }),
+      Target: Match.objectLike({
+        Input: JSON.stringify({ source: 'reconciler' }),
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      }),
     });
   });
 });
@@ -303,16 +364,26 @@ describe('GameDay schedule', () => {
     // Given the default config
     // When the GameDay schedule is read
     // Then it is disabled, and fires at a quiet hour (a cron, Tuesday 02:00 UTC), not whenever a rate was enabled
-    expect(gameDaySchedule(template)).toMatchObject({ State: 'DISABLED', ScheduleExpression: 'cron(0 2 ? * TUE *)', ScheduleExpressionTimezone: 'UTC' });
+    expect(gameDaySchedule(template)).toMatchObject({
+      State: 'DISABLED',
+      ScheduleExpression: 'cron(0 2 ? * TUE *)',
+      ScheduleExpressionTimezone: 'UTC',
+    });
   });
 
   test('is enabled when the config enables it, with its cron expression read in its time zone', () => {
     // Given an enabled weekly cron schedule in Berlin time
-    const enabled = templateOf(testConfig({ schedule: { enabled: true, expression: 'cron(0 2 ? * TUE *)', timezone: 'Europe/Berlin' } }));
+    const enabled = templateOf(
+      testConfig({ schedule: { enabled: true, expression: 'cron(0 2 ? * TUE *)', timezone: 'Europe/Berlin' } }),
+    );
 
     // When the GameDay schedule is read
     // Then it is enabled with that expression and zone
-    expect(gameDaySchedule(enabled)).toMatchObject({ State: 'ENABLED', ScheduleExpression: 'cron(0 2 ? * TUE *)', ScheduleExpressionTimezone: 'Europe/Berlin' });
+    expect(gameDaySchedule(enabled)).toMatchObject({
+      State: 'ENABLED',
+      ScheduleExpression: 'cron(0 2 ? * TUE *)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+    });
   });
 
   test('passes the scheduled time, the same on every retried delivery, to schedule-start', () => {
@@ -332,7 +403,9 @@ describe('GameDay schedule', () => {
 
     // Then it has a retry policy and a dead-letter queue
     expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 1800, MaximumRetryAttempts: 5 });
-    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulesScheduleDlq/), 'Arn'] } });
+    expect(target.DeadLetterConfig).toEqual({
+      Arn: { 'Fn::GetAtt': [expect.stringMatching(/^SchedulesScheduleDlq/), 'Arn'] },
+    });
   });
 
   test('lets schedule-start start executions of this state machine only', () => {
@@ -352,7 +425,11 @@ describe('dead-letter queues', () => {
     // Then both queues use SSE and deny insecure transport
     template.resourcePropertiesCountIs('AWS::SQS::Queue', { SqsManagedSseEnabled: true }, 2);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 });

@@ -61,7 +61,10 @@ describe('GameDay state machine resource', () => {
     // Given the synthesized stack
     // When the log groups are read
     // Then the state machine's is named under /aws/vendedlogs/states and expires
-    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'), RetentionInDays: 90 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
+      RetentionInDays: 90,
+    });
   });
 });
 
@@ -89,7 +92,11 @@ describe('GameDay definition', () => {
     // Given the deregister call
     // When its parameters are read
     // Then they are DbProxyName, TargetGroupName and DbClusterIdentifiers
-    expect(states.Deregister.Parameters).toEqual({ DbProxyName: 'example-shop-proxy', TargetGroupName: 'default', DbClusterIdentifiers: ['example-shop-cluster'] });
+    expect(states.Deregister.Parameters).toEqual({
+      DbProxyName: 'example-shop-proxy',
+      TargetGroupName: 'default',
+      DbClusterIdentifiers: ['example-shop-cluster'],
+    });
     expect(definitionText).not.toContain('DBProxyName');
     expect(definitionText).not.toContain('DBClusterIdentifiers');
   });
@@ -119,33 +126,51 @@ describe('GameDay definition', () => {
     // Given the two register calls
     // When their catchers are read
     // Then DbProxyTargetAlreadyRegistered goes on as success
-    expect(caught(states.Register)).toContainEqual({ ErrorEquals: ['Rds.DbProxyTargetAlreadyRegisteredException'], ResultPath: null, Next: 'RecordRegistered' });
-    expect(caught(states.RollbackRegister)).toContainEqual({ ErrorEquals: ['Rds.DbProxyTargetAlreadyRegisteredException'], ResultPath: null, Next: 'RollbackReleaseLock' });
+    expect(caught(states.Register)).toContainEqual({
+      ErrorEquals: ['Rds.DbProxyTargetAlreadyRegisteredException'],
+      ResultPath: null,
+      Next: 'RecordRegistered',
+    });
+    expect(caught(states.RollbackRegister)).toContainEqual({
+      ErrorEquals: ['Rds.DbProxyTargetAlreadyRegisteredException'],
+      ResultPath: null,
+      Next: 'RollbackReleaseLock',
+    });
   });
 
   test('treats a target already gone as deregistered', () => {
     // Given the deregister call
     // When its catchers are read
     // Then DbProxyTargetNotFound goes on as success
-    expect(caught(states.Deregister)).toEqual([{ ErrorEquals: ['Rds.DbProxyTargetNotFoundException'], ResultPath: null, Next: 'RecordDeregistered' }]);
+    expect(caught(states.Deregister)).toEqual([
+      { ErrorEquals: ['Rds.DbProxyTargetNotFoundException'], ResultPath: null, Next: 'RecordDeregistered' },
+    ]);
   });
 
   test('rolls back any experiment error: register again, release the lock, fail with the cause', () => {
     // Given the experiment
     // When its catcher and the rollback path are followed
     // Then States.ALL leads through RollbackRegister and RollbackReleaseLock to RolledBack
-    expect(caught(states.Experiment)).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RollbackRegister' }]);
+    expect(caught(states.Experiment)).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RollbackRegister' },
+    ]);
     expect(states.RollbackRegister.Next).toBe('RollbackReleaseLock');
     expect(states.RollbackReleaseLock.Next).toBe('DescribeRollback');
     expect(states.DescribeRollback).toMatchObject({ Type: 'Pass', ResultPath: '$.failure', Next: 'RolledBack' });
-    expect((states.DescribeRollback.Parameters as Record<string, string>)['cause.$']).toContain('$.error.Error, $.error.Cause');
+    expect((states.DescribeRollback.Parameters as Record<string, string>)['cause.$']).toContain(
+      '$.error.Error, $.error.Cause',
+    );
   });
 
   test('rolls back even when the rollback register itself fails for good', () => {
     // Given the rollback register
     // When its catchers are read
     // Then any other error still releases the lock and fails the run
-    expect(caught(states.RollbackRegister)).toContainEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'RollbackReleaseLock' });
+    expect(caught(states.RollbackRegister)).toContainEqual({
+      ErrorEquals: ['States.ALL'],
+      ResultPath: '$.rollbackError',
+      Next: 'RollbackReleaseLock',
+    });
   });
 
   test('takes the lock with a conditional write keyed on the execution', () => {
@@ -154,7 +179,11 @@ describe('GameDay definition', () => {
     // Then it puts {pk: gameday, executionArn, acquiredAt} only if no lock exists
     expect(states.AcquireLock.Resource).toMatch(/:states:::dynamodb:putItem$/);
     expect(states.AcquireLock.Parameters).toMatchObject({
-      Item: { pk: { S: 'gameday' }, executionArn: { 'S.$': '$$.Execution.Id' }, acquiredAt: { 'S.$': '$$.Execution.StartTime' } },
+      Item: {
+        pk: { S: 'gameday' },
+        executionArn: { 'S.$': '$$.Execution.Id' },
+        acquiredAt: { 'S.$': '$$.Execution.StartTime' },
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
   });
@@ -163,8 +192,15 @@ describe('GameDay definition', () => {
     // Given the lock task
     // When its catcher for a failed condition is followed
     // Then it explains and ends in Aborted, releasing nothing
-    expect(caught(states.AcquireLock)[0]).toEqual({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.error', Next: 'LockHeld' });
-    expect(states.LockHeld).toMatchObject({ Parameters: { cause: 'preflight: another GameDay holds the lock' }, Next: 'Aborted' });
+    expect(caught(states.AcquireLock)[0]).toEqual({
+      ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+      ResultPath: '$.error',
+      Next: 'LockHeld',
+    });
+    expect(states.LockHeld).toMatchObject({
+      Parameters: { cause: 'preflight: another GameDay holds the lock' },
+      Next: 'Aborted',
+    });
   });
 
   test('releases the lock only if this execution holds it', () => {
@@ -185,7 +221,9 @@ describe('GameDay definition', () => {
     // Given the final release
     // When its catchers are read
     // Then a failed condition is not an error
-    expect(caught(states.ReleaseLock)).toEqual([{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: 'ExplainVerdict' }]);
+    expect(caught(states.ReleaseLock)).toEqual([
+      { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: 'ExplainVerdict' },
+    ]);
   });
 
   test('aborts preflight failures after the lock through the release', () => {
@@ -204,7 +242,9 @@ describe('GameDay definition', () => {
     // Given the input validation
     // When its catcher is followed
     // Then it ends in Aborted without a release
-    expect(caught(states.ValidateInput)).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'InvalidInput' }]);
+    expect(caught(states.ValidateInput)).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'InvalidInput' },
+    ]);
     expect(states.InvalidInput.Next).toBe('Aborted');
   });
 
@@ -238,35 +278,52 @@ describe('GameDay definition', () => {
         'delayed.$': 'States.StringToJson($.Attributes.ApproximateNumberOfMessagesDelayed)',
       });
     }
-    expect((states.QueueDepth.Parameters as { QueueUrl: string }).QueueUrl).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/example-shop-orders');
-    expect((states.DlqDepth.Parameters as { QueueUrl: string }).QueueUrl).toBe('https://sqs.us-east-1.amazonaws.com/123456789012/example-shop-orders-dlq');
+    expect((states.QueueDepth.Parameters as { QueueUrl: string }).QueueUrl).toBe(
+      'https://sqs.us-east-1.amazonaws.com/123456789012/example-shop-orders',
+    );
+    expect((states.DlqDepth.Parameters as { QueueUrl: string }).QueueUrl).toBe(
+      'https://sqs.us-east-1.amazonaws.com/123456789012/example-shop-orders-dlq',
+    );
   });
 
-  test('checks every input against this state machine\'s own execution timeout', () => {
+  test("checks every input against this state machine's own execution timeout", () => {
     // Given the input validation
     // When its payload is read
-    const payload = (states.ValidateInput.Parameters as { Payload: { limits: { executionTimeoutSeconds: number } } }).Payload;
+    const payload = (states.ValidateInput.Parameters as { Payload: { limits: { executionTimeoutSeconds: number } } })
+      .Payload;
     // Then the limit it checks runs against is the timeout the definition carries
     expect(payload.limits.executionTimeoutSeconds).toBe(definition.TimeoutSeconds);
     expect(states.ValidateInput.ResultPath).toBe('$.config');
   });
 
-  test('gives every run the stack\'s tolerances from the gameday context, under the input\'s', () => {
+  test("gives every run the stack's tolerances from the gameday context, under the input's", () => {
     // Given a stack whose context sets a p99 bound and 1 % failed reads
-    const custom = allStates(definitionOf(templateOf(testConfig({ hypothesis: { maxOutageP99Ratio: 1.5, maxFailedReadsPercent: 1 } }))));
+    const custom = allStates(
+      definitionOf(templateOf(testConfig({ hypothesis: { maxOutageP99Ratio: 1.5, maxFailedReadsPercent: 1 } }))),
+    );
     // When the input validation's payload is read
     const payload = (custom.ValidateInput.Parameters as { Payload: { defaults: { hypothesis: unknown } } }).Payload;
     // Then the defaults carry them, the seed's elsewhere (a null bound is left out: the run's default is no bound)
-    expect(payload.defaults.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 1.5, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 });
+    expect(payload.defaults.hypothesis).toEqual({
+      maxFailedReadsPercent: 1,
+      maxFailedWritesPercent: 0,
+      maxOutageP99Ratio: 1.5,
+      maxDegradedBaselinePercent: 0,
+      maxLateSendsPercent: 10,
+    });
   });
 
   test('lands the plain output of every Lambda step, field by field from its Payload', () => {
     // Given every lambda:invoke task, those inside the window Maps included
-    const invokes = Object.values(states).filter((state) => typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke'));
+    const invokes = Object.values(states).filter(
+      (state) => typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke'),
+    );
     // When their result selectors are read
     // Then each copies Payload fields only
     expect(invokes.length).toBeGreaterThanOrEqual(9);
-    for (const state of invokes) for (const path of Object.values(state.ResultSelector as Record<string, string>)) expect(path).toMatch(/^\$\.Payload\.[A-Za-z]+$/);
+    for (const state of invokes)
+      for (const path of Object.values(state.ResultSelector as Record<string, string>))
+        expect(path).toMatch(/^\$\.Payload\.[A-Za-z]+$/);
   });
 
   test('fans every traffic window out over the workers, each iteration one worker with its index', () => {
@@ -277,14 +334,23 @@ describe('GameDay definition', () => {
     // under $.tally, which the tally's result replaces: the workers' results leave the state once merged
     for (const map of maps) {
       expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.config.workers', ResultPath: '$.tally.results' });
-      expect(states[map.Next as string]).toMatchObject({ ResultPath: '$.tally', Parameters: { Payload: { 'results.$': '$.tally.results' } } });
-      expect(map.ItemSelector).toMatchObject({ event: { 'worker.$': '$$.Map.Item.Value', 'workers.$': '$.config.trafficWorkers', 'scheduleStartAt.$': '$.tally.window.scheduleStartAt' } });
+      expect(states[map.Next as string]).toMatchObject({
+        ResultPath: '$.tally',
+        Parameters: { Payload: { 'results.$': '$.tally.results' } },
+      });
+      expect(map.ItemSelector).toMatchObject({
+        event: {
+          'worker.$': '$$.Map.Item.Value',
+          'workers.$': '$.config.trafficWorkers',
+          'scheduleStartAt.$': '$.tally.window.scheduleStartAt',
+        },
+      });
       const processor = map.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
       expect(processor.States[processor.StartAt].Resource).toMatch(/:states:::lambda:invoke$/);
     }
   });
 
-  test('invokes in every window the traffic function the run\'s config names, with the window\'s event', () => {
+  test("invokes in every window the traffic function the run's config names, with the window's event", () => {
     // Given the four window Maps
     const maps = ['BaselineWindow', 'OutageWindow', 'RestoringWindow', 'RecoveryWindow'].map((name) => states[name]);
     // When each worker's invoke is read
@@ -292,19 +358,36 @@ describe('GameDay definition', () => {
     for (const map of maps) {
       expect(map.ItemSelector).toMatchObject({ 'trafficFunction.$': '$.config.trafficFunction' });
       const processor = map.ItemProcessor as { StartAt: string; States: Record<string, AslState> };
-      expect(processor.States[processor.StartAt].Parameters).toEqual({ 'FunctionName.$': '$.trafficFunction', 'Payload.$': '$.event' });
+      expect(processor.States[processor.StartAt].Parameters).toEqual({
+        'FunctionName.$': '$.trafficFunction',
+        'Payload.$': '$.event',
+      });
     }
   });
 
   test('gives the input validation both traffic functions by size, each the function of that memory', () => {
     // Given the traffic functions of the stack, by the size their environment names
-    const traffic = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: 'traffic' }) } } });
-    const bySize = Object.fromEntries(Object.entries(traffic).map(([id, fn]) => [fn.Properties.Environment.Variables.TRAFFIC_SIZE, { id, memory: fn.Properties.MemorySize }]));
+    const traffic = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: 'traffic' }) } },
+    });
+    const bySize = Object.fromEntries(
+      Object.entries(traffic).map(([id, fn]) => [
+        fn.Properties.Environment.Variables.TRAFFIC_SIZE,
+        { id, memory: fn.Properties.MemorySize },
+      ]),
+    );
     // When the input validation's payload is read
-    const payload = (states.ValidateInput.Parameters as { Payload: { trafficFunctions: Record<string, string> } }).Payload;
+    const payload = (states.ValidateInput.Parameters as { Payload: { trafficFunctions: Record<string, string> } })
+      .Payload;
     // Then it names the small (256 MB) and the large (2,048 MB) function's ARN under their sizes
-    expect(bySize).toEqual({ small: { id: expect.any(String), memory: 256 }, large: { id: expect.any(String), memory: 2048 } });
-    expect(payload.trafficFunctions).toEqual({ small: expect.stringContaining(bySize.small.id), large: expect.stringContaining(bySize.large.id) });
+    expect(bySize).toEqual({
+      small: { id: expect.any(String), memory: 256 },
+      large: { id: expect.any(String), memory: 2048 },
+    });
+    expect(payload.trafficFunctions).toEqual({
+      small: expect.stringContaining(bySize.small.id),
+      large: expect.stringContaining(bySize.large.id),
+    });
   });
 
   test('keeps the experiment as {traffic, fault, hold} from its one branch', () => {
@@ -331,8 +414,16 @@ describe('GameDay definition', () => {
         // The dry run takes the dry-run branch of every dry-run check.
         .filter((choice) => choice.Variable !== '$.config.dryRun' || choice.BooleanEquals === true)
         .map((choice) => choice.Next);
-      const dryRunCheck = asArray(state.Choices as Array<{ Variable?: string }>).some((choice) => choice.Variable === '$.config.dryRun');
-      queue.push(...[state.Next as string | undefined, dryRunCheck ? undefined : (state.Default as string | undefined), ...choices].filter((n): n is string => n !== undefined));
+      const dryRunCheck = asArray(state.Choices as Array<{ Variable?: string }>).some(
+        (choice) => choice.Variable === '$.config.dryRun',
+      );
+      queue.push(
+        ...[
+          state.Next as string | undefined,
+          dryRunCheck ? undefined : (state.Default as string | undefined),
+          ...choices,
+        ].filter((n): n is string => n !== undefined),
+      );
     }
     // When the states it can reach are read
     const rdsCalls = [...seen].filter((name) => String(states[name].Resource ?? '').includes(':rds:'));
@@ -346,7 +437,9 @@ describe('GameDay definition', () => {
     // When their parameters are read
     // Then each timestamp is $$.State.EnteredTime
     expect(states.RecordDeregistered.Parameters).toEqual({ 'deregisteredAt.$': '$$.State.EnteredTime' });
-    expect((states.RecordRegistered.Parameters as Record<string, string>)['registeredAt.$']).toBe('$$.State.EnteredTime');
+    expect((states.RecordRegistered.Parameters as Record<string, string>)['registeredAt.$']).toBe(
+      '$$.State.EnteredTime',
+    );
     expect((states.RecordAvailable.Parameters as Record<string, string>)['availableAt.$']).toBe('$$.State.EnteredTime');
   });
 
@@ -354,8 +447,15 @@ describe('GameDay definition', () => {
     // Given the check after each outage window
     // When its targets are read
     // Then an alarm and the budget each end the hold early; a done segment goes on; otherwise the next window
-    expect(choiceTargets(states.CheckOutageWindow)).toEqual(['RecordStoppedEarly', 'RecordErrorBudgetHalt', 'AfterHold', 'OutageWindow']);
-    expect(states.TallyOutageWindow.Parameters).toMatchObject({ Payload: { 'errorBudgetPercent.$': '$.config.errorBudgetPercent' } });
+    expect(choiceTargets(states.CheckOutageWindow)).toEqual([
+      'RecordStoppedEarly',
+      'RecordErrorBudgetHalt',
+      'AfterHold',
+      'OutageWindow',
+    ]);
+    expect(states.TallyOutageWindow.Parameters).toMatchObject({
+      Payload: { 'errorBudgetPercent.$': '$.config.errorBudgetPercent' },
+    });
     expect(states.TallyOutageWindow.Next).toBe('HoldCheckAlarms');
   });
 
@@ -363,9 +463,15 @@ describe('GameDay definition', () => {
     // Given the check after each window that follows the register
     // When its targets are read
     // Then AVAILABLE records the fault and starts the recovery; the timeout is an error; otherwise the next window
-    expect(choiceTargets(states.CheckAvailableAfterRegister)).toEqual(['RecordAvailable', 'TargetNeverAvailable', 'RestoringWindow']);
+    expect(choiceTargets(states.CheckAvailableAfterRegister)).toEqual([
+      'RecordAvailable',
+      'TargetNeverAvailable',
+      'RestoringWindow',
+    ]);
     expect(states.RecordAvailable.Next).toBe('StartRecovery');
-    expect(states.StartRecovery.Parameters).toMatchObject({ window: { 'targetSeconds.$': '$.config.recoverySeconds' } });
+    expect(states.StartRecovery.Parameters).toMatchObject({
+      window: { 'targetSeconds.$': '$.config.recoverySeconds' },
+    });
     expect(states.TargetNeverAvailable.Type).toBe('Fail');
   });
 
@@ -386,18 +492,26 @@ describe('GameDay definition', () => {
     });
   });
 
-  test('passes the execution ARN into every Lambda payload, the traffic workers\' items included, for the logs', () => {
+  test("passes the execution ARN into every Lambda payload, the traffic workers' items included, for the logs", () => {
     // Given every lambda:invoke task and every window Map
-    const invokes = Object.entries(states).filter(([, state]) => typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke'));
+    const invokes = Object.entries(states).filter(
+      ([, state]) => typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke'),
+    );
     const maps = Object.values(states).filter((state) => state.Type === 'Map');
     // When their payloads are read
     // Then each names the execution: a task in its payload, a worker (whose payload is its item's event) in the Map's item selector
     expect(maps.length).toBeGreaterThan(0);
-    for (const map of maps) expect(map.ItemSelector).toMatchObject({ event: { 'executionArn.$': '$$.Execution.Id', 'runId.$': '$.config.runId' } });
+    for (const map of maps)
+      expect(map.ItemSelector).toMatchObject({
+        event: { 'executionArn.$': '$$.Execution.Id', 'runId.$': '$.config.runId' },
+      });
     for (const [name, state] of invokes) {
       const parameters = state.Parameters as { Payload?: Record<string, unknown>; 'Payload.$'?: string };
       if (parameters['Payload.$'] === '$' || parameters['Payload.$'] === '$.event') continue;
-      expect({ name, executionArn: parameters.Payload?.['executionArn.$'] }).toEqual({ name, executionArn: '$$.Execution.Id' });
+      expect({ name, executionArn: parameters.Payload?.['executionArn.$'] }).toEqual({
+        name,
+        executionArn: '$$.Execution.Id',
+      });
     }
   });
 
@@ -418,7 +532,11 @@ describe('GameDay definition', () => {
     // Given the report step of the default stack
     // When its payload is read
     // Then it carries the configured proxy name, and the profile's name and words
-    expect((states.BuildReport.Parameters as { Payload: { target?: unknown } }).Payload.target).toEqual({ proxyName: testConfig().proxyName, profile: 'chaos-shop', labels: labelsOf(testConfig().profile) });
+    expect((states.BuildReport.Parameters as { Payload: { target?: unknown } }).Payload.target).toEqual({
+      proxyName: testConfig().proxyName,
+      profile: 'chaos-shop',
+      labels: labelsOf(testConfig().profile),
+    });
   });
 
   test('publishes the report metrics in the configured namespace', () => {
@@ -437,7 +555,11 @@ describe('GameDay definition', () => {
     // Then it sends the report's lines to the one stream of the run log group
     expect(states.PublishMetrics.Next).toBe('PublishRunLog');
     expect(states.PublishRunLog.Resource).toMatch(/:states:::aws-sdk:cloudwatchlogs:putLogEvents$/);
-    expect(states.PublishRunLog.Parameters).toEqual({ LogGroupName: expect.anything(), LogStreamName: 'runs', 'LogEvents.$': '$.result.runLog' });
+    expect(states.PublishRunLog.Parameters).toEqual({
+      LogGroupName: expect.anything(),
+      LogStreamName: 'runs',
+      'LogEvents.$': '$.result.runLog',
+    });
     expect(states.PublishRunLog.Next).toBe('ReleaseLock');
   });
 
@@ -456,10 +578,21 @@ describe('GameDay definition', () => {
 
   test('releases the lock and fails when a step after the experiment errors', () => {
     // Given the steps after the experiment
-    for (const name of ['DrainQueueDepth', 'DrainDlqDepth', 'VerifyOrders', 'BuildReport', 'PublishMetrics', 'PublishRunLog']) {
+    for (const name of [
+      'DrainQueueDepth',
+      'DrainDlqDepth',
+      'VerifyOrders',
+      'BuildReport',
+      'PublishMetrics',
+      'PublishRunLog',
+    ]) {
       // When their catchers are read
       // Then any error is explained and released
-      expect(caught(states[name])).toContainEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DescribeStepFailure' });
+      expect(caught(states[name])).toContainEqual({
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.error',
+        Next: 'DescribeStepFailure',
+      });
     }
     expect(states.DescribeStepFailure.Next).toBe('ErrorReleaseLock');
     expect(states.ErrorReleaseLock.Next).toBe('StepFailed');
@@ -477,13 +610,19 @@ describe('GameDay definition', () => {
 
   test('asks for the configured stop-condition alarms in ALARM, metric and composite alike', () => {
     // Given two stop-condition alarms
-    const withAlarms = allStates(definitionOf(templateOf(testConfig({ stopConditionAlarmNames: ['shop-5xx', 'shop-latency'] }))));
+    const withAlarms = allStates(
+      definitionOf(templateOf(testConfig({ stopConditionAlarmNames: ['shop-5xx', 'shop-latency'] }))),
+    );
 
     // When the alarm checks are read
     // Then both call DescribeAlarms for exactly those names
     for (const name of ['CheckStopConditions', 'HoldCheckAlarms']) {
       expect(withAlarms[name].Resource).toMatch(/:states:::aws-sdk:cloudwatch:describeAlarms$/);
-      expect(withAlarms[name].Parameters).toEqual({ AlarmNames: ['shop-5xx', 'shop-latency'], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], StateValue: 'ALARM' });
+      expect(withAlarms[name].Parameters).toEqual({
+        AlarmNames: ['shop-5xx', 'shop-latency'],
+        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        StateValue: 'ALARM',
+      });
     }
     expect(choiceTargets(withAlarms.StopConditionsClear)).toEqual(['StopConditionInAlarm', 'StartBaseline']);
   });
@@ -492,9 +631,17 @@ describe('GameDay definition', () => {
     // Given every Choice of the definition
     const choices = Object.values(states)
       .filter((state) => state.Type === 'Choice')
-      .flatMap((state) => asArray(state.Choices as Array<{ NumericGreaterThanEqualsPath?: string; Variable?: string; BooleanEquals?: boolean }>));
-    const counters = choices.map((choice) => choice.NumericGreaterThanEqualsPath).filter((bound): bound is string => bound !== undefined);
-    const segmentsDone = choices.filter((choice) => choice.Variable === '$.tally.window.done' && choice.BooleanEquals === true);
+      .flatMap((state) =>
+        asArray(
+          state.Choices as Array<{ NumericGreaterThanEqualsPath?: string; Variable?: string; BooleanEquals?: boolean }>,
+        ),
+      );
+    const counters = choices
+      .map((choice) => choice.NumericGreaterThanEqualsPath)
+      .filter((bound): bound is string => bound !== undefined);
+    const segmentsDone = choices.filter(
+      (choice) => choice.Variable === '$.tally.window.done' && choice.BooleanEquals === true,
+    );
 
     // When their bounds are listed
     // Then the drain has its counter and each of the four window loops ends when its segment is done
@@ -504,14 +651,27 @@ describe('GameDay definition', () => {
 });
 
 describe('GameDay gate: runs refused on purpose end skipped, before the lock', () => {
-  const gated = templateOf(testConfig({ changeCalendars: ['release-freeze'], schedule: { enabled: true, expression: 'cron(0 2 ? * TUE *)', timezone: 'Europe/Berlin', allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 } } }));
+  const gated = templateOf(
+    testConfig({
+      changeCalendars: ['release-freeze'],
+      schedule: {
+        enabled: true,
+        expression: 'cron(0 2 ? * TUE *)',
+        timezone: 'Europe/Berlin',
+        allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 },
+      },
+    }),
+  );
   const gatedStates = allStates(definitionOf(gated));
 
   test('reads the halt flag first, consistently, and skips while it is set', () => {
     // Given the definition
     // Then ValidateInput leads to the halt check, a consistent GetItem of the halt item, whose presence ends at Skipped
     expect(states.ValidateInput.Next).toBe('CheckHalt');
-    expect(states.CheckHalt).toMatchObject({ Resource: expect.stringMatching(/:states:::dynamodb:getItem$/), Parameters: { Key: { pk: { S: 'halt' } }, ConsistentRead: true } });
+    expect(states.CheckHalt).toMatchObject({
+      Resource: expect.stringMatching(/:states:::dynamodb:getItem$/),
+      Parameters: { Key: { pk: { S: 'halt' } }, ConsistentRead: true },
+    });
     expect(states.IsHalted.Choices).toEqual([{ Variable: '$.preflight.halt.Item', IsPresent: true, Next: 'Halted' }]);
     expect(states.Halted.Next).toBe('Skipped');
     expect(states.Skipped).toMatchObject({ Type: 'Succeed' });
@@ -521,11 +681,22 @@ describe('GameDay gate: runs refused on purpose end skipped, before the lock', (
     // Given a stack naming one calendar
     // Then GetCalendarState is asked with CalendarNames after the halt check, and CLOSED without the override skips
     expect(gatedStates.IsHalted.Default).toBe('CheckChangeCalendars');
-    expect(gatedStates.CheckChangeCalendars).toMatchObject({ Resource: expect.stringMatching(/:states:::aws-sdk:ssm:getCalendarState$/), Parameters: { CalendarNames: ['release-freeze'] } });
+    expect(gatedStates.CheckChangeCalendars).toMatchObject({
+      Resource: expect.stringMatching(/:states:::aws-sdk:ssm:getCalendarState$/),
+      Parameters: { CalendarNames: ['release-freeze'] },
+    });
     expect(gatedStates.IsChangeFrozen.Choices).toEqual([
-      { And: [{ Variable: '$.preflight.calendar.state', StringEquals: 'CLOSED' }, { Variable: '$.config.ignoreChangeFreeze', BooleanEquals: false }], Next: 'ChangeFrozen' },
+      {
+        And: [
+          { Variable: '$.preflight.calendar.state', StringEquals: 'CLOSED' },
+          { Variable: '$.config.ignoreChangeFreeze', BooleanEquals: false },
+        ],
+        Next: 'ChangeFrozen',
+      },
     ]);
-    expect(gatedStates.ChangeFrozen.Parameters).toEqual({ reason: expect.stringContaining('release-freeze is CLOSED') });
+    expect(gatedStates.ChangeFrozen.Parameters).toEqual({
+      reason: expect.stringContaining('release-freeze is CLOSED'),
+    });
   });
 
   test('lets the state machine read that calendar only', () => {
@@ -538,9 +709,14 @@ describe('GameDay gate: runs refused on purpose end skipped, before the lock', (
   test('skips a scheduled start outside the allowed window, and takes the lock only after every check', () => {
     // Given the window in the stack
     // Then ValidateInput is given the window and its zone, the window check skips, and the last check leads to the lock
-    expect((gatedStates.ValidateInput.Parameters as { Payload: Record<string, unknown> }).Payload.schedule).toEqual({ allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 }, timezone: 'Europe/Berlin' });
+    expect((gatedStates.ValidateInput.Parameters as { Payload: Record<string, unknown> }).Payload.schedule).toEqual({
+      allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 },
+      timezone: 'Europe/Berlin',
+    });
     expect(gatedStates.IsChangeFrozen.Default).toBe('CheckAllowedWindow');
-    expect(gatedStates.CheckAllowedWindow.Choices).toEqual([{ Variable: '$.config.outsideAllowedWindow', IsString: true, Next: 'OutsideAllowedWindow' }]);
+    expect(gatedStates.CheckAllowedWindow.Choices).toEqual([
+      { Variable: '$.config.outsideAllowedWindow', IsString: true, Next: 'OutsideAllowedWindow' },
+    ]);
     expect(gatedStates.OutsideAllowedWindow.Parameters).toEqual({ 'reason.$': '$.config.outsideAllowedWindow' });
     expect(gatedStates.CheckAllowedWindow.Default).toBe('AcquireLock');
   });

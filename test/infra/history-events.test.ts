@@ -1,5 +1,11 @@
 // The history-event counts the run validator uses, counted again on the synthesized definition.
-import { HISTORY_EVENTS, MAX_HISTORY_EVENTS, MAX_TOTAL_RATE, resolveTrafficWorkers, worstCaseHistoryEvents } from '../../steps/core/run-settings';
+import {
+  HISTORY_EVENTS,
+  MAX_HISTORY_EVENTS,
+  MAX_TOTAL_RATE,
+  resolveTrafficWorkers,
+  worstCaseHistoryEvents,
+} from '../../steps/core/run-settings';
 import { DEFAULT_RUN_SETTINGS } from '../../steps/core/run-settings';
 import { allStates, type AslState, definitionOf, templateOf, testConfig } from './fixtures';
 
@@ -34,12 +40,15 @@ describe('history events per loop iteration', () => {
     // Then they match
     expect(HISTORY_EVENTS.outageCheck).toBe(events('HoldCheckAlarms'));
     expect(HISTORY_EVENTS.restoringCheck).toBe(events('DescribeTargetAfterRegister'));
-    expect(HISTORY_EVENTS.drainPoll).toBe(events('DrainWait', 'DrainQueueDepth', 'DrainDlqDepth', 'CheckDrainReading', 'CountZeroReading', 'CheckDrained'));
+    expect(HISTORY_EVENTS.drainPoll).toBe(
+      events('DrainWait', 'DrainQueueDepth', 'DrainDlqDepth', 'CheckDrainReading', 'CountZeroReading', 'CheckDrained'),
+    );
   });
 
   test('allows for every state outside the loops at least once', () => {
     // Given every state that is not part of a loop
-    const loopStates = /Window$|Worker$|^HoldCheckAlarms$|^DescribeTargetAfterRegister$|^CheckAvailableAfterRegister$|^Drain(Wait|QueueDepth|DlqDepth)$|^Check(DrainReading|Drained)$|^Count(Zero|NonZero)Reading$/;
+    const loopStates =
+      /Window$|Worker$|^HoldCheckAlarms$|^DescribeTargetAfterRegister$|^CheckAvailableAfterRegister$|^Drain(Wait|QueueDepth|DlqDepth)$|^Check(DrainReading|Drained)$|^Count(Zero|NonZero)Reading$/;
     const outside = Object.keys(states).filter((name) => !loopStates.test(name));
     // When their events are added
     // Then the fixed allowance covers them all
@@ -56,9 +65,14 @@ describe('history events per loop iteration', () => {
     expect(eight - one).toBe(7 * HISTORY_EVENTS.windowPerWorker * windows);
   });
 
-  test('keeps an hour\'s outage at the highest rates under the limit on the workers the rates pick', () => {
+  test("keeps an hour's outage at the highest rates under the limit on the workers the rates pick", () => {
     // Given a 3,600 s outage at 7,500 reads + 2,500 writes a second, the stack's other defaults
-    const run = { ...DEFAULT_RUN_SETTINGS, outageSeconds: 3600, readsPerSecond: MAX_TOTAL_RATE.reads, writesPerSecond: MAX_TOTAL_RATE.writes };
+    const run = {
+      ...DEFAULT_RUN_SETTINGS,
+      outageSeconds: 3600,
+      readsPerSecond: MAX_TOTAL_RATE.reads,
+      writesPerSecond: MAX_TOTAL_RATE.writes,
+    };
     // When its worst case is computed, and that of the same run on 40 workers
     const picked = worstCaseHistoryEvents(run);
     const forty = worstCaseHistoryEvents({ ...run, trafficWorkers: 40 });

@@ -9,7 +9,14 @@ import { RUN_LOG_STREAM } from '../../steps/core/metric-names';
 import { ACCOUNT, DeployedApp, REGION } from './iam/deployed-app';
 import { type Decision, principalOf, resourceTypeOf, resourceTypesOf, simulateCall } from './iam/simulate-call';
 import { allStates, type AslDefinition, type AslState } from './fixtures';
-import { APP_MODES, type AppMode, EXAMPLE_CHANGE_CALENDAR, EXAMPLE_SHOP_KEY_SECRET, EXAMPLE_STOP_CONDITION, sharedAppFor } from './shop-lab-fixtures';
+import {
+  APP_MODES,
+  type AppMode,
+  EXAMPLE_CHANGE_CALENDAR,
+  EXAMPLE_SHOP_KEY_SECRET,
+  EXAMPLE_STOP_CONDITION,
+  sharedAppFor,
+} from './shop-lab-fixtures';
 
 const KEY_SECRET = EXAMPLE_SHOP_KEY_SECRET;
 const STOP_CONDITION = EXAMPLE_STOP_CONDITION;
@@ -22,7 +29,14 @@ const OWN_WRITER_ARN = `arn:aws:rds:${REGION}:${ACCOUNT}:db:example-shop-writer`
 class Deployment {
   readonly app: DeployedApp;
   readonly gameDayStack: string;
-  readonly target: { proxy: string; targetGroup: string; cluster: string; writer: string; orderQueue?: string; dlq?: string };
+  readonly target: {
+    proxy: string;
+    targetGroup: string;
+    cluster: string;
+    writer: string;
+    orderQueue?: string;
+    dlq?: string;
+  };
   private readonly ownTargetTags: Record<string, Record<string, string>>;
 
   constructor(
@@ -32,7 +46,8 @@ class Deployment {
     const stacks: Stack[] = built.lab ? [built.lab, built.gameDay] : [built.gameDay];
     this.app = new DeployedApp(stacks);
     this.gameDayStack = built.gameDay.stackName;
-    const fromConfig = (value: string | undefined) => (value === undefined ? undefined : this.app.resolveString(this.gameDayStack, built.gameDay.resolve(value)));
+    const fromConfig = (value: string | undefined) =>
+      value === undefined ? undefined : this.app.resolveString(this.gameDayStack, built.gameDay.resolve(value));
     const c = built.config;
     const writer = built.lab ? this.app.only('AWS::RDS::DBInstance').attributes.DBInstanceArn : OWN_WRITER_ARN;
     this.target = {
@@ -157,7 +172,12 @@ const WORKER_STATES = ['BaselineWorker', 'OutageWorker', 'RestoringWorker', 'Rec
 const TIMELINE_KEY = { 'dynamodb:LeadingKeys': ['timeline#run-1#outage#0#0'] };
 const LOCK_ITEM = { 'dynamodb:LeadingKeys': ['gameday'] };
 const LAST_VERDICT_ITEM = { 'dynamodb:LeadingKeys': ['notify#last-verdict'] };
-const fault = (d: Deployment): Resources => ({ proxy: d.target.proxy, 'target-group': d.target.targetGroup, cluster: d.target.cluster, db: d.target.writer });
+const fault = (d: Deployment): Resources => ({
+  proxy: d.target.proxy,
+  'target-group': d.target.targetGroup,
+  cluster: d.target.cluster,
+  db: d.target.writer,
+});
 const register = (d: Deployment): Resources => ({ 'target-group': d.target.targetGroup, db: d.target.writer });
 const describe_ = (d: Deployment): Resources => ({ proxy: d.target.proxy, 'target-group': d.target.targetGroup });
 const logs = (principal: Principal, group: string, modes?: readonly Mode[]): Call => ({
@@ -172,8 +192,22 @@ const logs = (principal: Principal, group: string, modes?: readonly Mode[]): Cal
 /** THE table: every call of every principal, with the decision IAM must come to. */
 const CALLS: readonly Call[] = [
   // ---- the state machine: every Task of the definition
-  { principal: 'state machine', call: 'invokes ValidateInput', action: 'lambda:InvokeFunction', states: ['ValidateInput'], resources: (d) => ({ function: d.fn('StepsValidateInput') }), expect: 'Allowed' },
-  { principal: 'state machine', call: 'reads the halt flag', action: 'dynamodb:GetItem', states: ['CheckHalt'], resources: (d) => ({ table: d.lockTable }), expect: 'Allowed' },
+  {
+    principal: 'state machine',
+    call: 'invokes ValidateInput',
+    action: 'lambda:InvokeFunction',
+    states: ['ValidateInput'],
+    resources: (d) => ({ function: d.fn('StepsValidateInput') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: 'reads the halt flag',
+    action: 'dynamodb:GetItem',
+    states: ['CheckHalt'],
+    resources: (d) => ({ table: d.lockTable }),
+    expect: 'Allowed',
+  },
   {
     principal: 'state machine',
     call: 'asks the change calendar',
@@ -183,8 +217,22 @@ const CALLS: readonly Call[] = [
     expect: 'Allowed',
     modes: ['own target'],
   },
-  { principal: 'state machine', call: 'asks another calendar', action: 'ssm:GetCalendarState', resources: () => ({ document: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/someone-elses-calendar` }), expect: 'Denied', modes: ['own target'] },
-  { principal: 'state machine', call: 'takes the lock', action: 'dynamodb:PutItem', states: ['AcquireLock'], resources: (d) => ({ table: d.lockTable }), expect: 'Allowed' },
+  {
+    principal: 'state machine',
+    call: 'asks another calendar',
+    action: 'ssm:GetCalendarState',
+    resources: () => ({ document: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/someone-elses-calendar` }),
+    expect: 'Denied',
+    modes: ['own target'],
+  },
+  {
+    principal: 'state machine',
+    call: 'takes the lock',
+    action: 'dynamodb:PutItem',
+    states: ['AcquireLock'],
+    resources: (d) => ({ table: d.lockTable }),
+    expect: 'Allowed',
+  },
   {
     principal: 'state machine',
     call: 'reads the target',
@@ -193,8 +241,24 @@ const CALLS: readonly Call[] = [
     resources: describe_,
     expect: 'Allowed',
   },
-  { principal: 'state machine', call: 'reads the order queue', action: 'sqs:GetQueueAttributes', states: ['QueueDepth', 'DrainQueueDepth'], resources: (d) => ({ queue: d.target.orderQueue! }), expect: 'Allowed', modes: WITH_QUEUE },
-  { principal: 'state machine', call: 'reads the DLQ', action: 'sqs:GetQueueAttributes', states: ['DlqDepth', 'DrainDlqDepth'], resources: (d) => ({ queue: d.target.dlq! }), expect: 'Allowed', modes: WITH_QUEUE },
+  {
+    principal: 'state machine',
+    call: 'reads the order queue',
+    action: 'sqs:GetQueueAttributes',
+    states: ['QueueDepth', 'DrainQueueDepth'],
+    resources: (d) => ({ queue: d.target.orderQueue! }),
+    expect: 'Allowed',
+    modes: WITH_QUEUE,
+  },
+  {
+    principal: 'state machine',
+    call: 'reads the DLQ',
+    action: 'sqs:GetQueueAttributes',
+    states: ['DlqDepth', 'DrainDlqDepth'],
+    resources: (d) => ({ queue: d.target.dlq! }),
+    expect: 'Allowed',
+    modes: WITH_QUEUE,
+  },
   {
     principal: 'state machine',
     call: 'reads the stop conditions',
@@ -204,8 +268,22 @@ const CALLS: readonly Call[] = [
     expect: 'Allowed',
     modes: ['own target'],
   },
-  { principal: 'state machine', call: 'invokes the small traffic function', action: 'lambda:InvokeFunction', states: WORKER_STATES, resources: (d) => ({ function: d.fn('StepsTraffic') }), expect: 'Allowed' },
-  { principal: 'state machine', call: 'invokes the large traffic function', action: 'lambda:InvokeFunction', states: WORKER_STATES, resources: (d) => ({ function: d.fn('StepsTrafficLarge') }), expect: 'Allowed' },
+  {
+    principal: 'state machine',
+    call: 'invokes the small traffic function',
+    action: 'lambda:InvokeFunction',
+    states: WORKER_STATES,
+    resources: (d) => ({ function: d.fn('StepsTraffic') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: 'invokes the large traffic function',
+    action: 'lambda:InvokeFunction',
+    states: WORKER_STATES,
+    resources: (d) => ({ function: d.fn('StepsTrafficLarge') }),
+    expect: 'Allowed',
+  },
   {
     principal: 'state machine',
     call: 'invokes TallyWindow',
@@ -214,10 +292,38 @@ const CALLS: readonly Call[] = [
     resources: (d) => ({ function: d.fn('StepsTallyWindow') }),
     expect: 'Allowed',
   },
-  { principal: 'state machine', call: 'deregisters the tagged target', action: 'rds:DeregisterDBProxyTargets', states: ['Deregister'], resources: fault, expect: 'Allowed' },
-  { principal: 'state machine', call: 'registers the target', action: 'rds:RegisterDBProxyTargets', states: ['Register', 'RollbackRegister'], resources: register, expect: 'Allowed' },
-  { principal: 'state machine', call: 'invokes VerifyOrders', action: 'lambda:InvokeFunction', states: ['VerifyOrders'], resources: (d) => ({ function: d.fn('StepsVerifyOrders') }), expect: 'Allowed' },
-  { principal: 'state machine', call: 'invokes BuildReport', action: 'lambda:InvokeFunction', states: ['BuildReport'], resources: (d) => ({ function: d.fn('StepsReport') }), expect: 'Allowed' },
+  {
+    principal: 'state machine',
+    call: 'deregisters the tagged target',
+    action: 'rds:DeregisterDBProxyTargets',
+    states: ['Deregister'],
+    resources: fault,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: 'registers the target',
+    action: 'rds:RegisterDBProxyTargets',
+    states: ['Register', 'RollbackRegister'],
+    resources: register,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: 'invokes VerifyOrders',
+    action: 'lambda:InvokeFunction',
+    states: ['VerifyOrders'],
+    resources: (d) => ({ function: d.fn('StepsVerifyOrders') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: 'invokes BuildReport',
+    action: 'lambda:InvokeFunction',
+    states: ['BuildReport'],
+    resources: (d) => ({ function: d.fn('StepsReport') }),
+    expect: 'Allowed',
+  },
   {
     principal: 'state machine',
     call: 'publishes metrics in its namespace',
@@ -227,7 +333,14 @@ const CALLS: readonly Call[] = [
     context: (d) => ({ 'cloudwatch:namespace': d.built.config.metricNamespace }),
     expect: 'Allowed',
   },
-  { principal: 'state machine', call: 'writes the run log', action: 'logs:PutLogEvents', states: ['PublishRunLog'], resources: (d) => ({ 'log-stream': d.logStream('GameDayRunLog', RUN_LOG_STREAM) }), expect: 'Allowed' },
+  {
+    principal: 'state machine',
+    call: 'writes the run log',
+    action: 'logs:PutLogEvents',
+    states: ['PublishRunLog'],
+    resources: (d) => ({ 'log-stream': d.logStream('GameDayRunLog', RUN_LOG_STREAM) }),
+    expect: 'Allowed',
+  },
   {
     principal: 'state machine',
     call: 'releases the lock',
@@ -236,15 +349,72 @@ const CALLS: readonly Call[] = [
     resources: (d) => ({ table: d.lockTable }),
     expect: 'Allowed',
   },
-  { principal: 'state machine', call: 'deregisters with an untagged proxy', action: 'rds:DeregisterDBProxyTargets', resources: fault, untagged: ['proxy'], expect: 'Denied' },
-  { principal: 'state machine', call: 'deregisters with an untagged cluster', action: 'rds:DeregisterDBProxyTargets', resources: fault, untagged: ['cluster'], expect: 'Denied' },
-  { principal: 'state machine', call: 'deregisters with an untagged writer instance', action: 'rds:DeregisterDBProxyTargets', resources: fault, untagged: ['db'], expect: 'Denied' },
-  { principal: 'state machine', call: 'deregisters from another proxy', action: 'rds:DeregisterDBProxyTargets', resources: (d) => ({ ...fault(d), proxy: ANOTHER.proxy }), expect: 'Denied' },
-  { principal: 'state machine', call: 'deregisters another cluster', action: 'rds:DeregisterDBProxyTargets', resources: (d) => ({ ...fault(d), cluster: ANOTHER.cluster }), expect: 'Denied' },
-  { principal: 'state machine', call: 'registers into another target group', action: 'rds:RegisterDBProxyTargets', resources: (d) => ({ ...register(d), 'target-group': ANOTHER.targetGroup }), expect: 'Denied' },
-  { principal: 'state machine', call: 'reads another queue', action: 'sqs:GetQueueAttributes', resources: () => ({ queue: ANOTHER.queue }), expect: 'Denied' },
-  { principal: 'state machine', call: 'invokes another function', action: 'lambda:InvokeFunction', resources: () => ({ function: ANOTHER.function }), expect: 'Denied' },
-  { principal: 'state machine', call: 'deletes from another table', action: 'dynamodb:DeleteItem', resources: () => ({ table: ANOTHER.table }), expect: 'Denied' },
+  {
+    principal: 'state machine',
+    call: 'deregisters with an untagged proxy',
+    action: 'rds:DeregisterDBProxyTargets',
+    resources: fault,
+    untagged: ['proxy'],
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'deregisters with an untagged cluster',
+    action: 'rds:DeregisterDBProxyTargets',
+    resources: fault,
+    untagged: ['cluster'],
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'deregisters with an untagged writer instance',
+    action: 'rds:DeregisterDBProxyTargets',
+    resources: fault,
+    untagged: ['db'],
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'deregisters from another proxy',
+    action: 'rds:DeregisterDBProxyTargets',
+    resources: (d) => ({ ...fault(d), proxy: ANOTHER.proxy }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'deregisters another cluster',
+    action: 'rds:DeregisterDBProxyTargets',
+    resources: (d) => ({ ...fault(d), cluster: ANOTHER.cluster }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'registers into another target group',
+    action: 'rds:RegisterDBProxyTargets',
+    resources: (d) => ({ ...register(d), 'target-group': ANOTHER.targetGroup }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'reads another queue',
+    action: 'sqs:GetQueueAttributes',
+    resources: () => ({ queue: ANOTHER.queue }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'invokes another function',
+    action: 'lambda:InvokeFunction',
+    resources: () => ({ function: ANOTHER.function }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'deletes from another table',
+    action: 'dynamodb:DeleteItem',
+    resources: () => ({ table: ANOTHER.table }),
+    expect: 'Denied',
+  },
   {
     principal: 'state machine',
     call: 'publishes metrics in another namespace',
@@ -258,29 +428,142 @@ const CALLS: readonly Call[] = [
   logs('tally-window', 'StepsTallyWindowLogs'),
   ...(['traffic (small)', 'traffic (large)'] as const).flatMap((principal): Call[] => [
     logs(principal, principal === 'traffic (small)' ? 'StepsTrafficLogs' : 'StepsTrafficLargeLogs'),
-    { principal, call: "stores a worker's timeline", action: 'dynamodb:PutItem', resources: (d) => ({ table: d.lockTable }), context: () => TIMELINE_KEY, expect: 'Allowed' },
-    { principal, call: 'writes the lock item', action: 'dynamodb:PutItem', resources: (d) => ({ table: d.lockTable }), context: () => LOCK_ITEM, expect: 'Denied' },
-    { principal, call: 'calls the shop (IAM)', action: 'execute-api:Invoke', resources: (d) => ({ 'execute-api-general': `${d.shopApi}/$default/GET/products` }), expect: 'Allowed', modes: LAB },
-    { principal, call: "reads the shop's key", action: 'secretsmanager:GetSecretValue', resources: () => ({ Secret: KEY_SECRET }), expect: 'Allowed', modes: ['own target'] },
-    { principal, call: 'reads another secret', action: 'secretsmanager:GetSecretValue', resources: () => ({ Secret: ANOTHER.secret }), expect: 'Denied' },
+    {
+      principal,
+      call: "stores a worker's timeline",
+      action: 'dynamodb:PutItem',
+      resources: (d) => ({ table: d.lockTable }),
+      context: () => TIMELINE_KEY,
+      expect: 'Allowed',
+    },
+    {
+      principal,
+      call: 'writes the lock item',
+      action: 'dynamodb:PutItem',
+      resources: (d) => ({ table: d.lockTable }),
+      context: () => LOCK_ITEM,
+      expect: 'Denied',
+    },
+    {
+      principal,
+      call: 'calls the shop (IAM)',
+      action: 'execute-api:Invoke',
+      resources: (d) => ({ 'execute-api-general': `${d.shopApi}/$default/GET/products` }),
+      expect: 'Allowed',
+      modes: LAB,
+    },
+    {
+      principal,
+      call: "reads the shop's key",
+      action: 'secretsmanager:GetSecretValue',
+      resources: () => ({ Secret: KEY_SECRET }),
+      expect: 'Allowed',
+      modes: ['own target'],
+    },
+    {
+      principal,
+      call: 'reads another secret',
+      action: 'secretsmanager:GetSecretValue',
+      resources: () => ({ Secret: ANOTHER.secret }),
+      expect: 'Denied',
+    },
   ]),
   logs('verify-orders', 'StepsVerifyOrdersLogs'),
-  { principal: 'verify-orders', call: 'reads the orders (IAM)', action: 'execute-api:Invoke', resources: (d) => ({ 'execute-api-general': `${d.shopApi}/$default/GET/orders` }), expect: 'Allowed', modes: LAB },
-  { principal: 'verify-orders', call: "reads the shop's key", action: 'secretsmanager:GetSecretValue', resources: () => ({ Secret: KEY_SECRET }), expect: 'Allowed', modes: ['own target'] },
+  {
+    principal: 'verify-orders',
+    call: 'reads the orders (IAM)',
+    action: 'execute-api:Invoke',
+    resources: (d) => ({ 'execute-api-general': `${d.shopApi}/$default/GET/orders` }),
+    expect: 'Allowed',
+    modes: LAB,
+  },
+  {
+    principal: 'verify-orders',
+    call: "reads the shop's key",
+    action: 'secretsmanager:GetSecretValue',
+    resources: () => ({ Secret: KEY_SECRET }),
+    expect: 'Allowed',
+    modes: ['own target'],
+  },
   logs('report', 'StepsReportLogs'),
-  { principal: 'report', call: 'reads the timelines', action: 'dynamodb:BatchGetItem', resources: (d) => ({ table: d.lockTable }), context: () => TIMELINE_KEY, expect: 'Allowed' },
-  { principal: 'report', call: 'reads the lock item', action: 'dynamodb:BatchGetItem', resources: (d) => ({ table: d.lockTable }), context: () => LOCK_ITEM, expect: 'Denied' },
-  { principal: 'report', call: 'stores the report', action: 's3:PutObject', resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.json` }), expect: 'Allowed' },
-  { principal: 'report', call: 'stores into another bucket', action: 's3:PutObject', resources: () => ({ object: `${ANOTHER.bucket}/runs/run-1/report.json` }), expect: 'Denied' },
+  {
+    principal: 'report',
+    call: 'reads the timelines',
+    action: 'dynamodb:BatchGetItem',
+    resources: (d) => ({ table: d.lockTable }),
+    context: () => TIMELINE_KEY,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'report',
+    call: 'reads the lock item',
+    action: 'dynamodb:BatchGetItem',
+    resources: (d) => ({ table: d.lockTable }),
+    context: () => LOCK_ITEM,
+    expect: 'Denied',
+  },
+  {
+    principal: 'report',
+    call: 'stores the report',
+    action: 's3:PutObject',
+    resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.json` }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'report',
+    call: 'stores into another bucket',
+    action: 's3:PutObject',
+    resources: () => ({ object: `${ANOTHER.bucket}/runs/run-1/report.json` }),
+    expect: 'Denied',
+  },
   // ---- the safety net and the schedules
   logs('safety net', 'SafetyNetLogs'),
   // ---- the notifier: one message per finished run
-  { principal: 'notifier', call: 'publishes to the topic', action: 'sns:Publish', resources: (d) => ({ topic: d.arn('AWS::SNS::Topic', 'NotificationsTopic', 'Ref') }), expect: 'Allowed' },
-  { principal: 'notifier', call: "reads a run's report", action: 's3:GetObject', resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.json` }), expect: 'Allowed' },
-  { principal: 'notifier', call: "reads a run's HTML", action: 's3:GetObject', resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.html` }), expect: 'Denied' },
-  { principal: 'notifier', call: 'reads the last verdict', action: 'dynamodb:GetItem', resources: (d) => ({ table: d.lockTable }), context: () => LAST_VERDICT_ITEM, expect: 'Allowed' },
-  { principal: 'notifier', call: 'records the last verdict', action: 'dynamodb:PutItem', resources: (d) => ({ table: d.lockTable }), context: () => LAST_VERDICT_ITEM, expect: 'Allowed' },
-  { principal: 'notifier', call: 'writes the lock item', action: 'dynamodb:PutItem', resources: (d) => ({ table: d.lockTable }), context: () => LOCK_ITEM, expect: 'Denied' },
+  {
+    principal: 'notifier',
+    call: 'publishes to the topic',
+    action: 'sns:Publish',
+    resources: (d) => ({ topic: d.arn('AWS::SNS::Topic', 'NotificationsTopic', 'Ref') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'notifier',
+    call: "reads a run's report",
+    action: 's3:GetObject',
+    resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.json` }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'notifier',
+    call: "reads a run's HTML",
+    action: 's3:GetObject',
+    resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.html` }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'notifier',
+    call: 'reads the last verdict',
+    action: 'dynamodb:GetItem',
+    resources: (d) => ({ table: d.lockTable }),
+    context: () => LAST_VERDICT_ITEM,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'notifier',
+    call: 'records the last verdict',
+    action: 'dynamodb:PutItem',
+    resources: (d) => ({ table: d.lockTable }),
+    context: () => LAST_VERDICT_ITEM,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'notifier',
+    call: 'writes the lock item',
+    action: 'dynamodb:PutItem',
+    resources: (d) => ({ table: d.lockTable }),
+    context: () => LOCK_ITEM,
+    expect: 'Denied',
+  },
   {
     principal: 'notifier',
     call: 'counts skipped and halted runs in its namespace',
@@ -289,61 +572,236 @@ const CALLS: readonly Call[] = [
     context: (d) => ({ 'cloudwatch:namespace': d.built.config.metricNamespace }),
     expect: 'Allowed',
   },
-  { principal: 'safety net', call: 'hands its outcome to the notifier', action: 'lambda:InvokeFunction', resources: (d) => ({ function: d.fn('Notify') }), expect: 'Allowed' },
+  {
+    principal: 'safety net',
+    call: 'hands its outcome to the notifier',
+    action: 'lambda:InvokeFunction',
+    resources: (d) => ({ function: d.fn('Notify') }),
+    expect: 'Allowed',
+  },
   logs('notifier', 'NotifyLogs'),
-  { principal: 'safety net', call: 'reads the target', action: 'rds:DescribeDBProxyTargets', resources: describe_, expect: 'Allowed' },
-  { principal: 'safety net', call: 'registers the target', action: 'rds:RegisterDBProxyTargets', resources: register, expect: 'Allowed' },
-  { principal: 'safety net', call: 'registers into another target group', action: 'rds:RegisterDBProxyTargets', resources: (d) => ({ ...register(d), 'target-group': ANOTHER.targetGroup }), expect: 'Denied' },
-  { principal: 'safety net', call: 'reads the lock', action: 'dynamodb:GetItem', resources: (d) => ({ table: d.lockTable }), expect: 'Allowed' },
-  { principal: 'safety net', call: 'releases the lock', action: 'dynamodb:DeleteItem', resources: (d) => ({ table: d.lockTable }), expect: 'Allowed' },
+  {
+    principal: 'safety net',
+    call: 'reads the target',
+    action: 'rds:DescribeDBProxyTargets',
+    resources: describe_,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'safety net',
+    call: 'registers the target',
+    action: 'rds:RegisterDBProxyTargets',
+    resources: register,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'safety net',
+    call: 'registers into another target group',
+    action: 'rds:RegisterDBProxyTargets',
+    resources: (d) => ({ ...register(d), 'target-group': ANOTHER.targetGroup }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'safety net',
+    call: 'reads the lock',
+    action: 'dynamodb:GetItem',
+    resources: (d) => ({ table: d.lockTable }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'safety net',
+    call: 'releases the lock',
+    action: 'dynamodb:DeleteItem',
+    resources: (d) => ({ table: d.lockTable }),
+    expect: 'Allowed',
+  },
   {
     principal: 'safety net',
     call: 'reads the failed execution',
     action: 'states:DescribeExecution',
-    resources: (d) => ({ execution: `${d.stateMachine.replace(':stateMachine:', ':execution:')}:scheduled-20261201T020000Z` }),
+    resources: (d) => ({
+      execution: `${d.stateMachine.replace(':stateMachine:', ':execution:')}:scheduled-20261201T020000Z`,
+    }),
     expect: 'Allowed',
   },
-  { principal: 'safety net', call: "reads another state machine's execution", action: 'states:DescribeExecution', resources: () => ({ execution: `${ANOTHER.stateMachine.replace(':stateMachine:', ':execution:')}:run-1` }), expect: 'Denied' },
-  { principal: 'schedules', call: 'invoke the reconciler', action: 'lambda:InvokeFunction', resources: (d) => ({ function: d.fn('SafetyNet') }), expect: 'Allowed' },
-  { principal: 'schedules', call: 'invoke the scheduled start', action: 'lambda:InvokeFunction', resources: (d) => ({ function: d.fn('SchedulesScheduleStart') }), expect: 'Allowed' },
-  { principal: 'schedules', call: 'send a failed delivery to their DLQ', action: 'sqs:SendMessage', resources: (d) => ({ queue: d.arn('AWS::SQS::Queue', 'SchedulesScheduleDlq') }), expect: 'Allowed' },
-  { principal: 'schedules', call: 'invoke a traffic function', action: 'lambda:InvokeFunction', resources: (d) => ({ function: d.fn('StepsTraffic') }), expect: 'Denied' },
+  {
+    principal: 'safety net',
+    call: "reads another state machine's execution",
+    action: 'states:DescribeExecution',
+    resources: () => ({ execution: `${ANOTHER.stateMachine.replace(':stateMachine:', ':execution:')}:run-1` }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'schedules',
+    call: 'invoke the reconciler',
+    action: 'lambda:InvokeFunction',
+    resources: (d) => ({ function: d.fn('SafetyNet') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'schedules',
+    call: 'invoke the scheduled start',
+    action: 'lambda:InvokeFunction',
+    resources: (d) => ({ function: d.fn('SchedulesScheduleStart') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'schedules',
+    call: 'send a failed delivery to their DLQ',
+    action: 'sqs:SendMessage',
+    resources: (d) => ({ queue: d.arn('AWS::SQS::Queue', 'SchedulesScheduleDlq') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'schedules',
+    call: 'invoke a traffic function',
+    action: 'lambda:InvokeFunction',
+    resources: (d) => ({ function: d.fn('StepsTraffic') }),
+    expect: 'Denied',
+  },
   logs('schedule-start', 'SchedulesScheduleStartLogs'),
-  { principal: 'schedule-start', call: 'starts a GameDay', action: 'states:StartExecution', resources: (d) => ({ statemachine: d.stateMachine }), expect: 'Allowed' },
+  {
+    principal: 'schedule-start',
+    call: 'starts a GameDay',
+    action: 'states:StartExecution',
+    resources: (d) => ({ statemachine: d.stateMachine }),
+    expect: 'Allowed',
+  },
   {
     principal: 'schedule-start',
     call: 'reads the started execution',
     action: 'states:DescribeExecution',
-    resources: (d) => ({ execution: `${d.stateMachine.replace(':stateMachine:', ':execution:')}:scheduled-20261201T020000Z` }),
+    resources: (d) => ({
+      execution: `${d.stateMachine.replace(':stateMachine:', ':execution:')}:scheduled-20261201T020000Z`,
+    }),
     expect: 'Allowed',
   },
-  { principal: 'schedule-start', call: 'starts another state machine', action: 'states:StartExecution', resources: () => ({ statemachine: ANOTHER.stateMachine }), expect: 'Denied' },
+  {
+    principal: 'schedule-start',
+    call: 'starts another state machine',
+    action: 'states:StartExecution',
+    resources: () => ({ statemachine: ANOTHER.stateMachine }),
+    expect: 'Denied',
+  },
   // ---- the lab: schema setup, shop, worker
   logs('schema setup', 'SchemaSetupLogs'),
-  { principal: 'schema setup', call: 'reads the master secret', action: 'secretsmanager:GetSecretValue', resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::SecretTargetAttachment', 'DatabaseSecretAttachment', 'Ref') }), expect: 'Allowed' },
-  { principal: 'schema setup', call: "reads the shop's secret", action: 'secretsmanager:GetSecretValue', resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }), expect: 'Allowed' },
-  { principal: 'schema setup', call: 'reads another secret', action: 'secretsmanager:GetSecretValue', resources: () => ({ Secret: ANOTHER.secret }), expect: 'Denied' },
+  {
+    principal: 'schema setup',
+    call: 'reads the master secret',
+    action: 'secretsmanager:GetSecretValue',
+    resources: (d) => ({
+      Secret: d.arn('AWS::SecretsManager::SecretTargetAttachment', 'DatabaseSecretAttachment', 'Ref'),
+    }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'schema setup',
+    call: "reads the shop's secret",
+    action: 'secretsmanager:GetSecretValue',
+    resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'schema setup',
+    call: 'reads another secret',
+    action: 'secretsmanager:GetSecretValue',
+    resources: () => ({ Secret: ANOTHER.secret }),
+    expect: 'Denied',
+  },
   logs('shop', 'ShopLogs'),
-  { principal: 'shop', call: 'reads its database secret', action: 'secretsmanager:GetSecretValue', resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }), expect: 'Allowed' },
-  { principal: 'shop', call: 'reads the master secret', action: 'secretsmanager:GetSecretValue', resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::SecretTargetAttachment', 'DatabaseSecretAttachment', 'Ref') }), expect: 'Denied' },
-  { principal: 'shop', call: 'queues an order', action: 'sqs:SendMessage', resources: (d) => ({ queue: d.target.orderQueue! }), expect: 'Allowed', modes: ['lab'] },
-  { principal: 'shop', call: 'sends to the DLQ', action: 'sqs:SendMessage', resources: (d) => ({ queue: d.target.dlq! }), expect: 'Denied', modes: ['lab'] },
-  { principal: 'shop', call: 'reads the product cache', action: 'dynamodb:Scan', resources: (d) => ({ table: d.arn('AWS::DynamoDB::Table', 'ProductCache') }), expect: 'Allowed', modes: ['lab'] },
-  { principal: 'shop', call: 'writes the product cache', action: 'dynamodb:BatchWriteItem', resources: (d) => ({ table: d.arn('AWS::DynamoDB::Table', 'ProductCache') }), expect: 'Allowed', modes: ['lab'] },
+  {
+    principal: 'shop',
+    call: 'reads its database secret',
+    action: 'secretsmanager:GetSecretValue',
+    resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'shop',
+    call: 'reads the master secret',
+    action: 'secretsmanager:GetSecretValue',
+    resources: (d) => ({
+      Secret: d.arn('AWS::SecretsManager::SecretTargetAttachment', 'DatabaseSecretAttachment', 'Ref'),
+    }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'shop',
+    call: 'queues an order',
+    action: 'sqs:SendMessage',
+    resources: (d) => ({ queue: d.target.orderQueue! }),
+    expect: 'Allowed',
+    modes: ['lab'],
+  },
+  {
+    principal: 'shop',
+    call: 'sends to the DLQ',
+    action: 'sqs:SendMessage',
+    resources: (d) => ({ queue: d.target.dlq! }),
+    expect: 'Denied',
+    modes: ['lab'],
+  },
+  {
+    principal: 'shop',
+    call: 'reads the product cache',
+    action: 'dynamodb:Scan',
+    resources: (d) => ({ table: d.arn('AWS::DynamoDB::Table', 'ProductCache') }),
+    expect: 'Allowed',
+    modes: ['lab'],
+  },
+  {
+    principal: 'shop',
+    call: 'writes the product cache',
+    action: 'dynamodb:BatchWriteItem',
+    resources: (d) => ({ table: d.arn('AWS::DynamoDB::Table', 'ProductCache') }),
+    expect: 'Allowed',
+    modes: ['lab'],
+  },
   logs('worker', 'WorkerLogs'),
-  { principal: 'worker', call: 'reads its database secret', action: 'secretsmanager:GetSecretValue', resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }), expect: 'Allowed' },
-  ...(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'] as const).map(
-    (action): Call => ({ principal: 'worker', call: `polls the order queue (${action})`, action, resources: (d) => ({ queue: d.target.orderQueue! }), expect: 'Allowed' }),
-  ),
-  { principal: 'worker', call: 'deletes from the DLQ', action: 'sqs:DeleteMessage', resources: (d) => ({ queue: d.target.dlq! }), expect: 'Denied' },
+  {
+    principal: 'worker',
+    call: 'reads its database secret',
+    action: 'secretsmanager:GetSecretValue',
+    resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }),
+    expect: 'Allowed',
+  },
+  ...(
+    ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'] as const
+  ).map((action): Call => ({
+    principal: 'worker',
+    call: `polls the order queue (${action})`,
+    action,
+    resources: (d) => ({ queue: d.target.orderQueue! }),
+    expect: 'Allowed',
+  })),
+  {
+    principal: 'worker',
+    call: 'deletes from the DLQ',
+    action: 'sqs:DeleteMessage',
+    resources: (d) => ({ queue: d.target.dlq! }),
+    expect: 'Denied',
+  },
 ];
 
 /** Resource types the reference lists that this app never uses: the alternatives of the types it does. */
-const NOT_APPLICABLE = new Set(['s3:accesspointobject', 'states:express', 'execute-api:execute-api-domain', 'dynamodb:index', 'cloudwatch:dataset']);
+const NOT_APPLICABLE = new Set([
+  's3:accesspointobject',
+  'states:express',
+  'execute-api:execute-api-domain',
+  'dynamodb:index',
+  'cloudwatch:dataset',
+]);
 
-const deployments = Object.fromEntries(APP_MODES.map(({ mode, context }) => [mode, new Deployment(mode, sharedAppFor(context))])) as Record<Mode, Deployment>;
-const modesOf = (call: Call): readonly Mode[] => (call.modes ?? ALL).filter((mode) => PRINCIPALS[call.principal].modes.includes(mode));
-const cases = CALLS.flatMap((call) => modesOf(call).map((mode) => [`${call.principal} ${call.call} (${call.action}, ${mode}): ${call.expect}`, call, mode] as const));
+const deployments = Object.fromEntries(
+  APP_MODES.map(({ mode, context }) => [mode, new Deployment(mode, sharedAppFor(context))]),
+) as Record<Mode, Deployment>;
+const modesOf = (call: Call): readonly Mode[] =>
+  (call.modes ?? ALL).filter((mode) => PRINCIPALS[call.principal].modes.includes(mode));
+const cases = CALLS.flatMap((call) =>
+  modesOf(call).map(
+    (mode) => [`${call.principal} ${call.call} (${call.action}, ${mode}): ${call.expect}`, call, mode] as const,
+  ),
+);
 
 describe('the table of calls', () => {
   test('lists at least 25 calls across at least 7 principals, each with its decision', () => {
@@ -353,22 +811,26 @@ describe('the table of calls', () => {
     // Then it is as wide as the issue asks, and every principal has an allowed call
     expect(CALLS.length).toBeGreaterThanOrEqual(25);
     expect(principals.size).toBeGreaterThanOrEqual(7);
-    expect([...principals].filter((principal) => !CALLS.some((call) => call.principal === principal && call.expect === 'Allowed'))).toEqual([]);
+    expect(
+      [...principals].filter(
+        (principal) => !CALLS.some((call) => call.principal === principal && call.expect === 'Allowed'),
+      ),
+    ).toEqual([]);
   });
 
-  test.each(CALLS.filter((call) => call.expect === 'Allowed').map((call) => [`${call.principal} ${call.call}`, call] as const))(
-    '%s names every resource type the Service Authorization Reference lists for it',
-    async (_name, call) => {
-      // Given an allowed call and the reference's resource types for its action
-      const [service] = call.action.split(':');
-      const listed = (await resourceTypesOf(call.action)).filter((type) => !NOT_APPLICABLE.has(`${service}:${type}`));
-      // When its resources are read (in the first mode it exists in)
-      const resources = call.resources(deployments[modesOf(call)[0]]);
-      // Then they are exactly those types, and each ARN is of the type it is keyed by
-      expect(Object.keys(resources).sort()).toEqual(listed.length === 0 ? ['*'] : [...listed].sort());
-      for (const [type, arn] of Object.entries(resources)) if (type !== '*') await expect(resourceTypeOf(call.action, arn)).resolves.toBe(type);
-    },
-  );
+  test.each(
+    CALLS.filter((call) => call.expect === 'Allowed').map((call) => [`${call.principal} ${call.call}`, call] as const),
+  )('%s names every resource type the Service Authorization Reference lists for it', async (_name, call) => {
+    // Given an allowed call and the reference's resource types for its action
+    const [service] = call.action.split(':');
+    const listed = (await resourceTypesOf(call.action)).filter((type) => !NOT_APPLICABLE.has(`${service}:${type}`));
+    // When its resources are read (in the first mode it exists in)
+    const resources = call.resources(deployments[modesOf(call)[0]]);
+    // Then they are exactly those types, and each ARN is of the type it is keyed by
+    expect(Object.keys(resources).sort()).toEqual(listed.length === 0 ? ['*'] : [...listed].sort());
+    for (const [type, arn] of Object.entries(resources))
+      if (type !== '*') await expect(resourceTypeOf(call.action, arn)).resolves.toBe(type);
+  });
 });
 
 describe('IAM simulation of every call', () => {
@@ -376,11 +838,18 @@ describe('IAM simulation of every call', () => {
     // Given the principal's policies in the deployed app of this mode, and the call's resources with their tags
     const d = deployments[mode];
     const principal = principalOf(d.app, PRINCIPALS[call.principal].role);
-    const resources = Object.entries(call.resources(d)).map(([type, arn]) => ({ arn, tags: call.untagged?.includes(type) ? {} : d.tags(arn) }));
+    const resources = Object.entries(call.resources(d)).map(([type, arn]) => ({
+      arn,
+      tags: call.untagged?.includes(type) ? {} : d.tags(arn),
+    }));
     // When IAM evaluates the call on each resource
     const { decision, perResource } = await simulateCall(principal, call.action, resources, call.context?.(d));
     // Then the decision is the one the table expects (the per-resource results name the resource that decided it)
-    expect({ decision, perResource }).toEqual({ decision: call.expect, perResource: call.expect === 'Allowed' ? perResource.map((entry) => ({ ...entry, result: 'Allowed' })) : perResource });
+    expect({ decision, perResource }).toEqual({
+      decision: call.expect,
+      perResource:
+        call.expect === 'Allowed' ? perResource.map((entry) => ({ ...entry, result: 'Allowed' })) : perResource,
+    });
   });
 });
 
@@ -388,7 +857,8 @@ describe('IAM simulation of every call', () => {
 const SDK_SERVICE_PREFIX: Record<string, string> = { cloudwatchlogs: 'logs', sfn: 'states' };
 function actionOfTask(state: AslState): string {
   const integration = String(state.Resource)
-    .replace(/^arn:aws:states:::/, '').replace(/\.(sync|waitForTaskToken)(:2)?$/, '');
+    .replace(/^arn:aws:states:::/, '')
+    .replace(/\.(sync|waitForTaskToken)(:2)?$/, '');
   if (integration === 'lambda:invoke') return 'lambda:InvokeFunction';
   const [first, second, third] = integration.split(':');
   const [service, api] = first === 'aws-sdk' ? [second, third] : [first, second];
@@ -396,35 +866,43 @@ function actionOfTask(state: AslState): string {
 }
 
 describe('the definition against the table', () => {
-  test.each(APP_MODES.map(({ mode }) => mode))('every Task of the %s definition has its call in the table, with its action and function', (mode) => {
-    // Given the synthesized definition of this mode and the table's state machine calls
-    const d = deployments[mode];
-    const definition = deployedDefinition(d);
-    const tasks = Object.entries(allStates(definition)).filter(([, state]) => state.Type === 'Task');
-    const rows = CALLS.filter((call) => call.principal === 'state machine' && call.expect === 'Allowed' && modesOf(call).includes(mode));
-    // When each Task is looked up
-    const missing = tasks.flatMap(([name, state]) => {
-      const matching = rows.filter((row) => row.states?.includes(name));
-      if (matching.length === 0) return [`${name}: no row`];
-      const action = actionOfTask(state);
-      if (!matching.every((row) => row.action.toLowerCase() === action.toLowerCase())) return [`${name}: its action is ${action}`];
-      const functionName = (state.Parameters as Record<string, unknown> | undefined)?.FunctionName;
-      if (action === 'lambda:InvokeFunction' && functionName !== undefined) {
-        const arn = functionName as string;
-        if (!matching.some((row) => row.resources(d).function === arn)) return [`${name}: invokes ${arn}`];
-      }
-      return [];
-    });
-    // Then none is missing, and no row names a state the definition does not have
-    expect(missing).toEqual([]);
-    const stale = rows.flatMap((row) => (row.states ?? []).filter((name) => !tasks.some(([task]) => task === name)));
-    expect(stale).toEqual([]);
-  });
+  test.each(APP_MODES.map(({ mode }) => mode))(
+    'every Task of the %s definition has its call in the table, with its action and function',
+    (mode) => {
+      // Given the synthesized definition of this mode and the table's state machine calls
+      const d = deployments[mode];
+      const definition = deployedDefinition(d);
+      const tasks = Object.entries(allStates(definition)).filter(([, state]) => state.Type === 'Task');
+      const rows = CALLS.filter(
+        (call) => call.principal === 'state machine' && call.expect === 'Allowed' && modesOf(call).includes(mode),
+      );
+      // When each Task is looked up
+      const missing = tasks.flatMap(([name, state]) => {
+        const matching = rows.filter((row) => row.states?.includes(name));
+        if (matching.length === 0) return [`${name}: no row`];
+        const action = actionOfTask(state);
+        if (!matching.every((row) => row.action.toLowerCase() === action.toLowerCase()))
+          return [`${name}: its action is ${action}`];
+        const functionName = (state.Parameters as Record<string, unknown> | undefined)?.FunctionName;
+        if (action === 'lambda:InvokeFunction' && functionName !== undefined) {
+          const arn = functionName as string;
+          if (!matching.some((row) => row.resources(d).function === arn)) return [`${name}: invokes ${arn}`];
+        }
+        return [];
+      });
+      // Then none is missing, and no row names a state the definition does not have
+      expect(missing).toEqual([]);
+      const stale = rows.flatMap((row) => (row.states ?? []).filter((name) => !tasks.some(([task]) => task === name)));
+      expect(stale).toEqual([]);
+    },
+  );
 });
 
 /** The definition as deployed: its string with every intrinsic resolved. */
 function deployedDefinition(d: Deployment): AslDefinition {
-  const machine = Object.values(d.app.template(d.gameDayStack).Resources).find((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
+  const machine = Object.values(d.app.template(d.gameDayStack).Resources).find(
+    (resource) => resource.Type === 'AWS::StepFunctions::StateMachine',
+  );
   return JSON.parse(d.app.resolveString(d.gameDayStack, machine!.Properties!.DefinitionString)) as AslDefinition;
 }
 
@@ -444,7 +922,14 @@ const CLIENT_PREFIX: Record<string, string> = {
   'client-ssm': 'ssm',
 };
 /** lib-dynamodb's document commands drop the `Item` of the API they send. */
-const DOCUMENT_COMMANDS: Record<string, string> = { Put: 'PutItem', Get: 'GetItem', Delete: 'DeleteItem', Update: 'UpdateItem', BatchWrite: 'BatchWriteItem', BatchGet: 'BatchGetItem' };
+const DOCUMENT_COMMANDS: Record<string, string> = {
+  Put: 'PutItem',
+  Get: 'GetItem',
+  Delete: 'DeleteItem',
+  Update: 'UpdateItem',
+  BatchWrite: 'BatchWriteItem',
+  BatchGet: 'BatchGetItem',
+};
 
 function sdkActionsIn(dir: string): Array<{ file: string; action: string }> {
   const root = join(__dirname, '..', '..');
@@ -452,28 +937,53 @@ function sdkActionsIn(dir: string): Array<{ file: string; action: string }> {
     .filter((file) => file.endsWith('.ts'))
     .flatMap((file) => {
       const source = readFileSync(join(root, dir, file), 'utf8');
-      return [...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g)].flatMap(([, names, client]) =>
-        names
-          .split(',')
-          .map((name) => name.trim().replace(/^type\s+/, ''))
-          .filter((name) => name.endsWith('Command') && source.includes(`new ${name}(`))
-          .map((name) => {
-            const api = name.replace(/Command$/, '');
-            return { file: `${dir}/${file}`, action: `${CLIENT_PREFIX[client] ?? client}:${client === 'lib-dynamodb' ? (DOCUMENT_COMMANDS[api] ?? api) : api}` };
-          }),
+      return [...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/([a-z0-9-]+)'/g)].flatMap(
+        ([, names, client]) =>
+          names
+            .split(',')
+            .map((name) => name.trim().replace(/^type\s+/, ''))
+            .filter((name) => name.endsWith('Command') && source.includes(`new ${name}(`))
+            .map((name) => {
+              const api = name.replace(/Command$/, '');
+              return {
+                file: `${dir}/${file}`,
+                action: `${CLIENT_PREFIX[client] ?? client}:${client === 'lib-dynamodb' ? (DOCUMENT_COMMANDS[api] ?? api) : api}`,
+              };
+            }),
       );
     });
 }
 
 describe('the runtime code against the table', () => {
   test.each([
-    ['steps/adapters', ['validate-input', 'traffic (small)', 'traffic (large)', 'tally-window', 'verify-orders', 'report', 'safety net', 'schedule-start', 'notifier'] as Principal[]],
+    [
+      'steps/adapters',
+      [
+        'validate-input',
+        'traffic (small)',
+        'traffic (large)',
+        'tally-window',
+        'verify-orders',
+        'report',
+        'safety net',
+        'schedule-start',
+        'notifier',
+      ] as Principal[],
+    ],
     ['shop/adapters', ['shop', 'worker'] as Principal[]],
   ])('every SDK command sent in %s is an allowed call of one of its principals', (dir, principals) => {
     // Given the SDK commands the runtime code sends
     const sent = sdkActionsIn(dir);
     // When each is looked up among the allowed calls of that runtime's principals
-    const missing = sent.filter(({ action }) => !CALLS.some((call) => principals.includes(call.principal) && call.expect === 'Allowed' && call.action.toLowerCase() === action.toLowerCase()));
+    const missing = sent.filter(
+      ({ action }) =>
+        !CALLS.some(
+          (call) =>
+            principals.includes(call.principal) &&
+            call.expect === 'Allowed' &&
+            call.action.toLowerCase() === action.toLowerCase(),
+        ),
+    );
     // Then every one has its row (and the scan found the commands at all)
     expect(sent.length).toBeGreaterThan(0);
     expect(missing).toEqual([]);

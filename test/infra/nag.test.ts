@@ -6,14 +6,18 @@ import type { IConstruct } from 'constructs';
 import { buildStack, testConfig } from './fixtures';
 
 /** A config that switches on every optional part: stop conditions and the schedule. */
-const fullConfig = testConfig({ stopConditionAlarmNames: ['shop-5xx', 'shop-latency'], schedule: { enabled: true, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC' } });
+const fullConfig = testConfig({
+  stopConditionAlarmNames: ['shop-5xx', 'shop-latency'],
+  schedule: { enabled: true, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC' },
+});
 
 function acknowledgements(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
   const found: Array<{ path: string; id: string; reason: string }> = [];
   for (const construct of root.node.findAll()) {
     for (const entry of construct.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) found.push({ path: construct.node.path, id, reason });
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
+        found.push({ path: construct.node.path, id, reason });
     }
   }
   return found;

@@ -4,7 +4,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { allStates, type AslDefinition, type AslState, definitionOf } from './fixtures';
 import { APP_MODES, type AppMode, sharedAppFor } from './shop-lab-fixtures';
-import { javaV2ExceptionName, javaV2Name, type ModelStructure, operationErrors, operationInput, structureOf } from './sdk-models';
+import {
+  javaV2ExceptionName,
+  javaV2Name,
+  type ModelStructure,
+  operationErrors,
+  operationInput,
+  structureOf,
+} from './sdk-models';
 
 /** The error names of the Amazon States Language itself. */
 const STATES_ERRORS = new Set([
@@ -30,12 +37,22 @@ const STATES_ERRORS = new Set([
  * prefix for its errors. `lambda:invoke` adds the Java SDK client errors Step Functions documents for it
  * (a client-side timeout, a client error, the service's base exception), which no service model holds.
  */
-const OPTIMIZED: Record<string, { service: string; action: string; prefix: string; clientErrors: readonly string[] }> = {
-  'lambda:invoke': { service: 'lambda', action: 'invoke', prefix: 'Lambda', clientErrors: ['Lambda.ClientExecutionTimeoutException', 'Lambda.SdkClientException', 'Lambda.AWSLambdaException'] },
-  'dynamodb:putItem': { service: 'dynamodb', action: 'putItem', prefix: 'DynamoDB', clientErrors: [] },
-  'dynamodb:deleteItem': { service: 'dynamodb', action: 'deleteItem', prefix: 'DynamoDB', clientErrors: [] },
-  'dynamodb:getItem': { service: 'dynamodb', action: 'getItem', prefix: 'DynamoDB', clientErrors: [] },
-};
+const OPTIMIZED: Record<string, { service: string; action: string; prefix: string; clientErrors: readonly string[] }> =
+  {
+    'lambda:invoke': {
+      service: 'lambda',
+      action: 'invoke',
+      prefix: 'Lambda',
+      clientErrors: [
+        'Lambda.ClientExecutionTimeoutException',
+        'Lambda.SdkClientException',
+        'Lambda.AWSLambdaException',
+      ],
+    },
+    'dynamodb:putItem': { service: 'dynamodb', action: 'putItem', prefix: 'DynamoDB', clientErrors: [] },
+    'dynamodb:deleteItem': { service: 'dynamodb', action: 'deleteItem', prefix: 'DynamoDB', clientErrors: [] },
+    'dynamodb:getItem': { service: 'dynamodb', action: 'getItem', prefix: 'DynamoDB', clientErrors: [] },
+  };
 
 /** `arn:...:states:::aws-sdk:rds:describeDBProxyTargets` -> the SDK integration's service and action. */
 function sdkIntegrationOf(state: AslState): { service: string; action: string } | undefined {
@@ -48,33 +65,58 @@ function optimizedIntegrationOf(state: AslState): string | undefined {
 }
 
 /** The parameters of an SDK Task that are not members of `structure` (nested static objects too), and the required members absent. */
-function parameterProblems(task: string, operation: string, structure: ModelStructure, parameters: Record<string, unknown>, path = ''): string[] {
+function parameterProblems(
+  task: string,
+  operation: string,
+  structure: ModelStructure,
+  parameters: Record<string, unknown>,
+  path = '',
+): string[] {
   const problems: string[] = [];
   const given = new Map(Object.entries(parameters).map(([key, value]) => [key.replace(/\.\$$/, ''), { key, value }]));
   for (const [name, { key, value }] of given) {
     const member = structure.members.find((candidate) => candidate.sfnName === name);
     if (!member) {
-      const spelled = structure.members.find((candidate) => candidate.name === name || candidate.sfnName.toLowerCase() === name.toLowerCase());
-      const hint = spelled ? `; Step Functions spells it ${spelled.sfnName}` : `; its members are ${structure.members.map((m) => m.sfnName).join(', ')}`;
+      const spelled = structure.members.find(
+        (candidate) => candidate.name === name || candidate.sfnName.toLowerCase() === name.toLowerCase(),
+      );
+      const hint = spelled
+        ? `; Step Functions spells it ${spelled.sfnName}`
+        : `; its members are ${structure.members.map((m) => m.sfnName).join(', ')}`;
       problems.push(`${task}: ${path}${name} is not a member of ${operation}'s ${structure.name}${hint}`);
       continue;
     }
     if (key.endsWith('.$')) continue;
     const nested = structureOf(member.schema);
     const items = Array.isArray(value) ? value : [value];
-    if (nested) for (const item of items) if (typeof item === 'object' && item !== null) problems.push(...parameterProblems(task, operation, nested, item as Record<string, unknown>, `${path}${name}.`));
+    if (nested)
+      for (const item of items)
+        if (typeof item === 'object' && item !== null)
+          problems.push(
+            ...parameterProblems(task, operation, nested, item as Record<string, unknown>, `${path}${name}.`),
+          );
   }
-  for (const member of structure.members) if (member.required && !given.has(member.sfnName)) problems.push(`${task}: the required member ${path}${member.sfnName} of ${operation} is missing`);
+  for (const member of structure.members)
+    if (member.required && !given.has(member.sfnName))
+      problems.push(`${task}: the required member ${path}${member.sfnName} of ${operation} is missing`);
   return problems;
 }
 
 function errorNamesOf(state: AslState): string[] {
-  const handlers = [...((state.Retry ?? []) as Array<{ ErrorEquals: string[] }>), ...((state.Catch ?? []) as Array<{ ErrorEquals: string[] }>)];
+  const handlers = [
+    ...((state.Retry ?? []) as Array<{ ErrorEquals: string[] }>),
+    ...((state.Catch ?? []) as Array<{ ErrorEquals: string[] }>),
+  ];
   return handlers.flatMap((handler) => handler.ErrorEquals);
 }
 
 /** Every problem of one definition's SDK-integration Tasks, and every error name its Tasks handle that no model defines. */
-export function definitionProblems(definition: AslDefinition): { parameters: string[]; errors: string[]; sdkTasks: string[]; errorNames: string[] } {
+export function definitionProblems(definition: AslDefinition): {
+  parameters: string[];
+  errors: string[];
+  sdkTasks: string[];
+  errorNames: string[];
+} {
   const parameters: string[] = [];
   const errors: string[] = [];
   const sdkTasks: string[] = [];
@@ -87,24 +129,39 @@ export function definitionProblems(definition: AslDefinition): { parameters: str
     if (sdk) {
       sdkTasks.push(name);
       const operation = `${sdk.service}:${sdk.action}`;
-      parameters.push(...parameterProblems(name, operation, operationInput(sdk.service, sdk.action), (state.Parameters ?? {}) as Record<string, unknown>));
+      parameters.push(
+        ...parameterProblems(
+          name,
+          operation,
+          operationInput(sdk.service, sdk.action),
+          (state.Parameters ?? {}) as Record<string, unknown>,
+        ),
+      );
       defined = operationErrors(sdk.service, sdk.action);
     } else if (optimized && OPTIMIZED[optimized]) {
       const { service, action, prefix, clientErrors } = OPTIMIZED[optimized];
-      defined = [...operationErrors(service, action).map((error) => `${prefix}.${error.slice(error.indexOf('.') + 1)}`), ...clientErrors];
+      defined = [
+        ...operationErrors(service, action).map((error) => `${prefix}.${error.slice(error.indexOf('.') + 1)}`),
+        ...clientErrors,
+      ];
     } else {
       errors.push(`${name}: its integration ${String(state.Resource)} has no model here: add it`);
       continue;
     }
     for (const error of errorNamesOf(state)) {
       errorNames.push(error);
-      if (!STATES_ERRORS.has(error) && !defined.includes(error)) errors.push(`${name}: ${error} is not an error its operation's model defines (it defines ${defined.join(', ')})`);
+      if (!STATES_ERRORS.has(error) && !defined.includes(error))
+        errors.push(
+          `${name}: ${error} is not an error its operation's model defines (it defines ${defined.join(', ')})`,
+        );
     }
   }
   return { parameters, errors, sdkTasks, errorNames };
 }
 
-const definitions = Object.fromEntries(APP_MODES.map(({ mode, context }) => [mode, definitionOf(Template.fromStack(sharedAppFor(context).gameDay))])) as Record<AppMode, AslDefinition>;
+const definitions = Object.fromEntries(
+  APP_MODES.map(({ mode, context }) => [mode, definitionOf(Template.fromStack(sharedAppFor(context).gameDay))]),
+) as Record<AppMode, AslDefinition>;
 
 describe('the Java v2 spelling', () => {
   test.each([
@@ -179,9 +236,13 @@ describe('the check itself', () => {
   test('fails an error name the model does not define', () => {
     // Given the lab definition whose Deregister also retries an error RDS never throws for it
     const copy = JSON.parse(JSON.stringify(definitions.lab)) as AslDefinition;
-    (allStates(copy).Deregister.Retry as Array<{ ErrorEquals: string[] }>)[0].ErrorEquals.push('Rds.DbProxyTargetNotFoundFault');
+    (allStates(copy).Deregister.Retry as Array<{ ErrorEquals: string[] }>)[0].ErrorEquals.push(
+      'Rds.DbProxyTargetNotFoundFault',
+    );
     // When it is checked
     // Then that name is refused
-    expect(definitionProblems(copy).errors).toEqual([expect.stringMatching(/^Deregister: Rds\.DbProxyTargetNotFoundFault is not an error/)]);
+    expect(definitionProblems(copy).errors).toEqual([
+      expect.stringMatching(/^Deregister: Rds\.DbProxyTargetNotFoundFault is not an error/),
+    ]);
   });
 });

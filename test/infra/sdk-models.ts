@@ -50,7 +50,12 @@ function deref(schema: unknown): unknown {
   let current = schema;
   for (;;) {
     if (typeof current === 'function') current = (current as () => unknown)();
-    else if (Array.isArray(current) && current.length === 2 && (typeof current[0] === 'function' || typeof current[0] === 'number')) current = current[0];
+    else if (
+      Array.isArray(current) &&
+      current.length === 2 &&
+      (typeof current[0] === 'function' || typeof current[0] === 'number')
+    )
+      current = current[0];
     else return current;
   }
 }
@@ -58,7 +63,12 @@ function deref(schema: unknown): unknown {
 /** One structure of the model: its members in Step Functions' spelling, which of them are required, and each member's schema. */
 export interface ModelStructure {
   readonly name: string;
-  readonly members: ReadonlyArray<{ readonly name: string; readonly sfnName: string; readonly required: boolean; readonly schema: unknown }>;
+  readonly members: ReadonlyArray<{
+    readonly name: string;
+    readonly sfnName: string;
+    readonly required: boolean;
+    readonly schema: unknown;
+  }>;
 }
 
 /** The structure a schema is (or lists), or undefined for a primitive or a map. */
@@ -66,10 +76,23 @@ export function structureOf(schema: unknown): ModelStructure | undefined {
   let resolved = deref(schema);
   if (Array.isArray(resolved) && resolved[0] === LIST) resolved = deref(resolved[4]);
   if (!Array.isArray(resolved) || resolved[0] !== STRUCTURE) return undefined;
-  const [, , name, , memberNames, memberSchemas, requiredCount] = resolved as [number, string, string, unknown, string[], unknown[], number | undefined];
+  const [, , name, , memberNames, memberSchemas, requiredCount] = resolved as [
+    number,
+    string,
+    string,
+    unknown,
+    string[],
+    unknown[],
+    number | undefined,
+  ];
   return {
     name,
-    members: memberNames.map((member, index) => ({ name: member, sfnName: javaV2Name(member), required: index < (requiredCount ?? 0), schema: memberSchemas[index] })),
+    members: memberNames.map((member, index) => ({
+      name: member,
+      sfnName: javaV2Name(member),
+      required: index < (requiredCount ?? 0),
+      schema: memberSchemas[index],
+    })),
   };
 }
 
@@ -83,7 +106,10 @@ export class MissingModel extends Error {
 
 function serviceOf(service: string): SdkService {
   const found = SDK_SERVICES[service];
-  if (!found) throw new MissingModel(`no SDK model is mapped for the Step Functions service "${service}": add it to SDK_SERVICES`);
+  if (!found)
+    throw new MissingModel(
+      `no SDK model is mapped for the Step Functions service "${service}": add it to SDK_SERVICES`,
+    );
   return found;
 }
 
@@ -102,8 +128,18 @@ export function operationInput(service: string, action: string): ModelStructure 
 export function operationErrors(service: string, action: string): string[] {
   const { client, errorPrefix } = serviceOf(service);
   const operation = `${action.charAt(0).toUpperCase()}${action.slice(1)}`;
-  const declaration = join(dirname(load.resolve(`${client}/package.json`)), 'dist-types', 'commands', `${operation}Command.d.ts`);
-  const thrown = [...readFileSync(declaration, 'utf8').matchAll(/@throws \{@link (\w+)\} \((?:client|server) fault\)/g)].map(([, shape]) => shape);
+  const declaration = join(
+    dirname(load.resolve(`${client}/package.json`)),
+    'dist-types',
+    'commands',
+    `${operation}Command.d.ts`,
+  );
+  const thrown = [
+    ...readFileSync(declaration, 'utf8').matchAll(/@throws \{@link (\w+)\} \((?:client|server) fault\)/g),
+  ].map(([, shape]) => shape);
   // An error the model does not name reaches Step Functions as the client's base exception (`Rds.RdsException`).
-  return [...thrown.map((shape) => `${errorPrefix}.${javaV2ExceptionName(shape)}`), `${errorPrefix}.${errorPrefix}Exception`];
+  return [
+    ...thrown.map((shape) => `${errorPrefix}.${javaV2ExceptionName(shape)}`),
+    `${errorPrefix}.${errorPrefix}Exception`,
+  ];
 }

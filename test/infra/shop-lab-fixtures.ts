@@ -20,8 +20,13 @@ export function appFor(context: Record<string, unknown> = {}, appProps: Omit<App
 export const sharedAppFor: (context: Record<string, unknown>) => GameDayApp = memoised((context) => appFor(context));
 
 /** The `{Fn::ImportValue: name}` that the consumer holds for the producer's output whose value is `value`. */
-export function importOf(producerOutputs: Record<string, { Value: unknown; Export?: { Name: string } }>, value: unknown): { 'Fn::ImportValue': string } {
-  const match = Object.values(producerOutputs).find((output) => output.Export && JSON.stringify(output.Value) === JSON.stringify(value));
+export function importOf(
+  producerOutputs: Record<string, { Value: unknown; Export?: { Name: string } }>,
+  value: unknown,
+): { 'Fn::ImportValue': string } {
+  const match = Object.values(producerOutputs).find(
+    (output) => output.Export && JSON.stringify(output.Value) === JSON.stringify(value),
+  );
   if (!match?.Export) throw new Error(`no export of ${JSON.stringify(value)}`);
   return { 'Fn::ImportValue': match.Export.Name };
 }
@@ -38,7 +43,12 @@ export const APP_MODES: ReadonlyArray<{ readonly mode: AppMode; readonly context
   {
     mode: 'own target',
     context: {
-      gameday: { ...EXAMPLE_GAMEDAY_CONTEXT, stopConditionAlarmNames: [EXAMPLE_STOP_CONDITION], changeCalendars: [EXAMPLE_CHANGE_CALENDAR], shopAuth: { type: 'header', headerName: 'x-api-key', secretArn: EXAMPLE_SHOP_KEY_SECRET } },
+      gameday: {
+        ...EXAMPLE_GAMEDAY_CONTEXT,
+        stopConditionAlarmNames: [EXAMPLE_STOP_CONDITION],
+        changeCalendars: [EXAMPLE_CHANGE_CALENDAR],
+        shopAuth: { type: 'header', headerName: 'x-api-key', secretArn: EXAMPLE_SHOP_KEY_SECRET },
+      },
     },
   },
 ];

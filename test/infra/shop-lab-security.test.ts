@@ -13,30 +13,45 @@ function labOf(enableDegradation = true): ShopLabStack {
 const lab = labOf();
 const template = Template.fromStack(lab);
 const fragileTemplate = Template.fromStack(labOf(false));
-const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
+const resources = template.toJSON().Resources as Record<
+  string,
+  { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }
+>;
 
 function idOf(element: unknown): string {
   return lab.getLogicalId(element as CfnElement);
 }
 
 function groupId(description: string): string {
-  const [id] = Object.keys(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: description } }));
+  const [id] = Object.keys(
+    template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: description } }),
+  );
   return id;
 }
 
 function functionsByDescription(pattern: RegExp): Array<{ Properties: Record<string, unknown> }> {
-  return Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && pattern.test(String(r.Properties.Description ?? '')));
+  return Object.values(resources).filter(
+    (r) => r.Type === 'AWS::Lambda::Function' && pattern.test(String(r.Properties.Description ?? '')),
+  );
 }
 
 /** Every statement of the policies attached to the role of the function whose description matches. */
 function statementsOfFunction(pattern: RegExp): Array<Record<string, unknown>> {
   const roles = functionsByDescription(pattern).map((fn) => JSON.stringify(fn.Properties.Role));
   return Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties.Roles as unknown[]).some((role) => roles.includes(JSON.stringify({ 'Fn::GetAtt': [(role as { Ref: string }).Ref, 'Arn'] }))))
+    .filter(
+      (r) =>
+        r.Type === 'AWS::IAM::Policy' &&
+        asArray(r.Properties.Roles as unknown[]).some((role) =>
+          roles.includes(JSON.stringify({ 'Fn::GetAtt': [(role as { Ref: string }).Ref, 'Arn'] })),
+        ),
+    )
     .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
 }
 
-const masterSecretRef = { Ref: idOf(lab.cluster.node.findChild('Secret').node.findChild('Attachment').node.defaultChild) };
+const masterSecretRef = {
+  Ref: idOf(lab.cluster.node.findChild('Secret').node.findChild('Attachment').node.defaultChild),
+};
 const appSecretRef = { Ref: idOf(lab.appSecret.node.defaultChild) };
 
 describe("the shop's API", () => {
@@ -72,7 +87,10 @@ describe("the shop's API", () => {
 
     // When the stage's throttle is read
     const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
-    const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = stage.Properties.DefaultRouteSettings as Record<string, number>;
+    const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = stage.Properties.DefaultRouteSettings as Record<
+      string,
+      number
+    >;
 
     // Then the steady rate covers them all, within API Gateway's account default of 10,000 requests/s and burst 5,000
     expect(rate).toBeGreaterThanOrEqual(offered);
@@ -86,7 +104,9 @@ describe("the shop's database access", () => {
     // Given the shop's two functions
     const shopFunctions = functionsByDescription(/^Chaos Shop (HTTP app|recovery worker)/);
     // When the secret they connect with is read
-    const secrets = shopFunctions.map((fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.DB_SECRET_ARN);
+    const secrets = shopFunctions.map(
+      (fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.DB_SECRET_ARN,
+    );
     // Then it is the shop's own secret, not the master secret
     expect(shopFunctions).toHaveLength(2);
     for (const secret of secrets) expect(secret).toEqual(appSecretRef);
@@ -95,9 +115,14 @@ describe("the shop's database access", () => {
 
   test('may not read the master secret', () => {
     // Given the shop's and the worker's role policies
-    const statements = [...statementsOfFunction(/^Chaos Shop HTTP app/), ...statementsOfFunction(/^Chaos Shop recovery worker/)];
+    const statements = [
+      ...statementsOfFunction(/^Chaos Shop HTTP app/),
+      ...statementsOfFunction(/^Chaos Shop recovery worker/),
+    ];
     // When the secrets they may read are collected
-    const readable = statements.filter((s) => asArray(s.Action as string[]).includes('secretsmanager:GetSecretValue')).flatMap((s) => asArray(s.Resource as unknown[]));
+    const readable = statements
+      .filter((s) => asArray(s.Action as string[]).includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => asArray(s.Resource as unknown[]));
     // Then only the shop's own secret is among them
     expect(readable.map((resource) => JSON.stringify(resource))).not.toContain(JSON.stringify(masterSecretRef));
     expect(readable).toContainEqual(appSecretRef);
@@ -111,7 +136,10 @@ describe("the shop's database access", () => {
     // Then the setup holds the master secret and the shop's, and the shop connects as the app user with an external schema
     expect(variables).toMatchObject({ MASTER_SECRET_ARN: masterSecretRef, APP_SECRET_ARN: appSecretRef });
     const [shop] = functionsByDescription(/^Chaos Shop HTTP app/);
-    expect((shop.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({ DB_USER: SHOP_LAB_DEFAULTS.databaseAppUser, DB_SCHEMA_SETUP: 'external' });
+    expect((shop.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      DB_USER: SHOP_LAB_DEFAULTS.databaseAppUser,
+      DB_SCHEMA_SETUP: 'external',
+    });
   });
 
   test('creates the role before the proxy registers its target with it', () => {
@@ -122,7 +150,9 @@ describe("the shop's database access", () => {
     const schema = resources[schemaId];
     // Then the proxy waits for the setup, and the setup for the writer instance
     expect(proxy.DependsOn).toContain(schemaId);
-    expect(schema.DependsOn).toEqual(expect.arrayContaining(Object.keys(template.findResources('AWS::RDS::DBInstance'))));
+    expect(schema.DependsOn).toEqual(
+      expect.arrayContaining(Object.keys(template.findResources('AWS::RDS::DBInstance'))),
+    );
   });
 });
 
@@ -152,7 +182,9 @@ describe('the Secrets Manager endpoint', () => {
 describe('the VPC endpoints', () => {
   /** The one endpoint whose service name mentions `service`, and its policy's statements. */
   function endpointStatements(source: Template, service: string): Array<Record<string, unknown>> {
-    const endpoint = Object.values(source.findResources('AWS::EC2::VPCEndpoint')).find((e) => JSON.stringify(e.Properties.ServiceName).includes(service));
+    const endpoint = Object.values(source.findResources('AWS::EC2::VPCEndpoint')).find((e) =>
+      JSON.stringify(e.Properties.ServiceName).includes(service),
+    );
     return (endpoint?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
   }
 
@@ -174,7 +206,11 @@ describe('the VPC endpoints', () => {
     // When its statement is read
     // Then it reads the two secrets of the lab, by principals of this account
     expect(others).toEqual([]);
-    expect(statement).toMatchObject({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } } });
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Condition: { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+    });
     expect(statement.Resource).toEqual([appSecretRef, masterSecretRef]);
   });
 
@@ -184,9 +220,14 @@ describe('the VPC endpoints', () => {
     const [tableId] = Object.keys(template.findResources('AWS::DynamoDB::Table'));
     // When their statements are read
     // Then each allows what the shop calls through the VPC, on its own resource
-    expect(endpointStatements(template, 'sqs')).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+    expect(endpointStatements(template, 'sqs')).toEqual([
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } }),
+    ]);
     expect(endpointStatements(template, 'dynamodb')).toEqual([
-      expect.objectContaining({ Action: ['dynamodb:Scan', 'dynamodb:BatchWriteItem'], Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } }),
+      expect.objectContaining({
+        Action: ['dynamodb:Scan', 'dynamodb:BatchWriteItem'],
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+      }),
     ]);
   });
 });

@@ -3,7 +3,12 @@ import * as path from 'node:path';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SHOP_LAMBDA_ENTRY } from '../../infra/constructs/shop-function';
-import { InvalidShopLabProps, SHOP_LAB_DEFAULTS, ShopLabStack, type ShopLabStackProps } from '../../infra/stacks/shop-lab-stack';
+import {
+  InvalidShopLabProps,
+  SHOP_LAB_DEFAULTS,
+  ShopLabStack,
+  type ShopLabStackProps,
+} from '../../infra/stacks/shop-lab-stack';
 import { asArray, fastApp } from './fixtures';
 
 function labOf(props: ShopLabStackProps = {}): ShopLabStack {
@@ -29,7 +34,9 @@ function ingressRulesOf(template: Template, groupId: string): Array<Record<strin
   const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
     .map((resource) => resource.Properties as Record<string, unknown>)
     .filter((rule) => JSON.stringify(rule.GroupId) === JSON.stringify({ 'Fn::GetAtt': [groupId, 'GroupId'] }));
-  const inline = asArray(template.toJSON().Resources[groupId].Properties.SecurityGroupIngress as Array<Record<string, unknown>> | undefined);
+  const inline = asArray(
+    template.toJSON().Resources[groupId].Properties.SecurityGroupIngress as Array<Record<string, unknown>> | undefined,
+  );
   return [...standalone, ...inline];
 }
 
@@ -57,7 +64,13 @@ describe('the order queue and its DLQ (degradation on)', () => {
     // Given the resilient lab
     // When the queue policies are read
     const policies = resilientTemplate.findResources('AWS::SQS::QueuePolicy', {
-      Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } },
+      Properties: {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      },
     });
     // Then both queues carry the TLS-only deny
     expect(Object.keys(policies)).toHaveLength(2);
@@ -69,7 +82,10 @@ describe('the order queue and its DLQ (degradation on)', () => {
     const worker = resilient.worker!;
     // Then the queue waits long enough for a slow invocation before redelivering
     expect(SHOP_LAB_DEFAULTS.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * worker.timeout.toSeconds());
-    resilientTemplate.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('recovery worker'), Timeout: worker.timeout.toSeconds() });
+    resilientTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('recovery worker'),
+      Timeout: worker.timeout.toSeconds(),
+    });
   });
 });
 
@@ -81,7 +97,9 @@ describe('the recovery worker', () => {
     resilientTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(resilientTemplate, 'AWS::SQS::Queue', { VisibilityTimeout: 90 }), 'Arn'] },
+      EventSourceArn: {
+        'Fn::GetAtt': [logicalIdOf(resilientTemplate, 'AWS::SQS::Queue', { VisibilityTimeout: 90 }), 'Arn'],
+      },
     });
   });
 
@@ -89,7 +107,11 @@ describe('the recovery worker', () => {
     // Given the resilient lab
     // When the worker function is read
     // Then it runs the shop's worker export on Node.js 22
-    resilientTemplate.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('recovery worker'), Handler: 'index.workerHandler', Runtime: 'nodejs22.x' });
+    resilientTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('recovery worker'),
+      Handler: 'index.workerHandler',
+      Runtime: 'nodejs22.x',
+    });
   });
 });
 
@@ -115,7 +137,11 @@ describe('the degradation switch', () => {
     fragileTemplate.resourceCountIs('AWS::SQS::Queue', 0);
     fragileTemplate.resourceCountIs('AWS::DynamoDB::Table', 0);
     fragileTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
-    expect(fragileTemplate.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('recovery worker') } })).toEqual({});
+    expect(
+      fragileTemplate.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('recovery worker') },
+      }),
+    ).toEqual({});
   });
 
   test('off gives the shop the fragile build and nothing to write to', () => {
@@ -143,7 +169,9 @@ describe('the degradation switch', () => {
   test('off leaves out the SQS and DynamoDB endpoints the fragile shop never calls', () => {
     // Given the fragile lab
     // When its VPC endpoints are read
-    const endpoints = Object.values(fragileTemplate.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) => JSON.stringify(endpoint.Properties.ServiceName));
+    const endpoints = Object.values(fragileTemplate.findResources('AWS::EC2::VPCEndpoint')).map((endpoint) =>
+      JSON.stringify(endpoint.Properties.ServiceName),
+    );
     // Then only Secrets Manager is reachable
     expect(endpoints).toHaveLength(1);
     expect(endpoints[0]).toContain('secretsmanager');
@@ -158,7 +186,12 @@ describe('the database and its proxy', () => {
     resilientTemplate.hasResourceProperties('AWS::RDS::DBProxy', {
       RequireTLS: true,
       EngineFamily: 'POSTGRESQL',
-      Auth: [Match.objectLike({ AuthScheme: 'SECRETS', SecretArn: { Ref: resilient.getLogicalId(resilient.appSecret.node.defaultChild as CfnElement) } })],
+      Auth: [
+        Match.objectLike({
+          AuthScheme: 'SECRETS',
+          SecretArn: { Ref: resilient.getLogicalId(resilient.appSecret.node.defaultChild as CfnElement) },
+        }),
+      ],
     });
   });
 
@@ -166,8 +199,12 @@ describe('the database and its proxy', () => {
     // Given the resilient lab
     // When the proxy and the cluster tags are read
     // Then both carry gameday-allowed=true
-    resilientTemplate.hasResourceProperties('AWS::RDS::DBProxy', { Tags: Match.arrayWith([{ Key: 'gameday-allowed', Value: 'true' }]) });
-    resilientTemplate.hasResourceProperties('AWS::RDS::DBCluster', { Tags: Match.arrayWith([{ Key: 'gameday-allowed', Value: 'true' }]) });
+    resilientTemplate.hasResourceProperties('AWS::RDS::DBProxy', {
+      Tags: Match.arrayWith([{ Key: 'gameday-allowed', Value: 'true' }]),
+    });
+    resilientTemplate.hasResourceProperties('AWS::RDS::DBCluster', {
+      Tags: Match.arrayWith([{ Key: 'gameday-allowed', Value: 'true' }]),
+    });
   });
 
   test('a configured allow tag is the one the lab carries', () => {
@@ -186,9 +223,13 @@ describe('the database and its proxy', () => {
     // When the database security group's ingress rules are read
     const sources = ingressRulesOf(resilientTemplate, databaseGroup).map((rule) => rule.SourceSecurityGroupId);
     // Then they come from the proxy's group and the setup's; the cluster has no other group
-    expect(sources).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [proxyGroup, 'GroupId'] }, { 'Fn::GetAtt': [setupGroup, 'GroupId'] }]));
+    expect(sources).toEqual(
+      expect.arrayContaining([{ 'Fn::GetAtt': [proxyGroup, 'GroupId'] }, { 'Fn::GetAtt': [setupGroup, 'GroupId'] }]),
+    );
     expect(sources).toHaveLength(2);
-    resilientTemplate.hasResourceProperties('AWS::RDS::DBCluster', { VpcSecurityGroupIds: [{ 'Fn::GetAtt': [databaseGroup, 'GroupId'] }] });
+    resilientTemplate.hasResourceProperties('AWS::RDS::DBCluster', {
+      VpcSecurityGroupIds: [{ 'Fn::GetAtt': [databaseGroup, 'GroupId'] }],
+    });
   });
 
   test('the proxy admits the shop functions and nothing else', () => {
@@ -198,7 +239,13 @@ describe('the database and its proxy', () => {
     // When the proxy security group's ingress rules are read
     const rules = ingressRulesOf(resilientTemplate, proxyGroup);
     // Then there is one, from the shop's group, on 5432
-    expect(rules).toEqual([expect.objectContaining({ SourceSecurityGroupId: { 'Fn::GetAtt': [shopGroup, 'GroupId'] }, FromPort: 5432, ToPort: 5432 })]);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        SourceSecurityGroupId: { 'Fn::GetAtt': [shopGroup, 'GroupId'] },
+        FromPort: 5432,
+        ToPort: 5432,
+      }),
+    ]);
   });
 
   test('the shop reaches the database through the proxy endpoint, with TLS and the secret', () => {
@@ -265,7 +312,9 @@ describe('the shop', () => {
       Description: 'Chaos Shop HTTP app',
       Handler: 'index.handler',
       Runtime: 'nodejs22.x',
-      VpcConfig: Match.objectLike({ SecurityGroupIds: [{ 'Fn::GetAtt': [securityGroupId(resilientTemplate, 'Chaos Shop functions'), 'GroupId'] }] }),
+      VpcConfig: Match.objectLike({
+        SecurityGroupIds: [{ 'Fn::GetAtt': [securityGroupId(resilientTemplate, 'Chaos Shop functions'), 'GroupId'] }],
+      }),
       Layers: [Match.anyValue()],
       Environment: { Variables: Match.objectLike({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: Match.anyValue() }) },
     });
@@ -279,7 +328,10 @@ describe('the shop', () => {
       StageName: '$default',
       AutoDeploy: true,
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
-      DefaultRouteSettings: { ThrottlingRateLimit: SHOP_LAB_DEFAULTS.apiRateLimitPerSecond, ThrottlingBurstLimit: SHOP_LAB_DEFAULTS.apiBurstLimit },
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: SHOP_LAB_DEFAULTS.apiRateLimitPerSecond,
+        ThrottlingBurstLimit: SHOP_LAB_DEFAULTS.apiBurstLimit,
+      },
     });
     resilientTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
   });
@@ -292,8 +344,12 @@ describe('teardown', () => {
   ])('the %s lab retains nothing and snapshots nothing when destroyed', (_name, template) => {
     // Given the lab
     // When every resource's deletion policy is read
-    const kept = Object.entries(template.toJSON().Resources as Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }>).filter(
-      ([, resource]) => (resource.DeletionPolicy !== undefined && resource.DeletionPolicy !== 'Delete') || (resource.UpdateReplacePolicy !== undefined && resource.UpdateReplacePolicy !== 'Delete'),
+    const kept = Object.entries(
+      template.toJSON().Resources as Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }>,
+    ).filter(
+      ([, resource]) =>
+        (resource.DeletionPolicy !== undefined && resource.DeletionPolicy !== 'Delete') ||
+        (resource.UpdateReplacePolicy !== undefined && resource.UpdateReplacePolicy !== 'Delete'),
     );
     // Then none is retained or snapshotted
     expect(kept.map(([id]) => id)).toEqual([]);

@@ -32,7 +32,9 @@ function importsOf(template: Template): string[] {
 
 function exportsOf(template: Template): string[] {
   const outputs = (template.toJSON().Outputs ?? {}) as Record<string, { Export?: { Name?: unknown } }>;
-  return Object.values(outputs).flatMap((output) => (typeof output.Export?.Name === 'string' ? [output.Export.Name] : []));
+  return Object.values(outputs).flatMap((output) =>
+    typeof output.Export?.Name === 'string' ? [output.Export.Name] : [],
+  );
 }
 
 describe("switching the lab's build", () => {
@@ -52,7 +54,9 @@ describe("switching the lab's build", () => {
   test('names the queues, which only one build has, instead of importing them', () => {
     // Given the resilient build
     const gameDay = builds.resilient.gameDay.toJSON();
-    const names = Object.values(builds.resilient.lab.findResources('AWS::SQS::Queue')).map((queue) => queue.Properties.QueueName as string);
+    const names = Object.values(builds.resilient.lab.findResources('AWS::SQS::Queue')).map(
+      (queue) => queue.Properties.QueueName as string,
+    );
     // When the GameDay's references to the lab are read
     const imported = importsOf(builds.resilient.gameDay);
     // Then no import names a queue, and the lab's fixed queue names appear in the GameDay's template

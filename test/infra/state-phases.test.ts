@@ -6,16 +6,34 @@ import { allStates, type AslState, definitionOf, templateOf, testConfig } from '
 /** The target-only config (no queue), the config with a queue, one with stop-condition alarms, one with a change calendar and an allowed window: every state appears in one. */
 const definitions = [
   definitionOf(templateOf()),
-  definitionOf(templateOf(testConfig({ orderQueueUrl: undefined, orderQueueArn: undefined, dlqUrl: undefined, dlqArn: undefined }))),
+  definitionOf(
+    templateOf(
+      testConfig({ orderQueueUrl: undefined, orderQueueArn: undefined, dlqUrl: undefined, dlqArn: undefined }),
+    ),
+  ),
   definitionOf(templateOf(testConfig({ stopConditionAlarmNames: ['shop-5xx'] }))),
-  definitionOf(templateOf(testConfig({ changeCalendars: ['release-freeze'], schedule: { enabled: false, expression: 'cron(0 2 ? * TUE *)', timezone: 'UTC', allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 } } }))),
+  definitionOf(
+    templateOf(
+      testConfig({
+        changeCalendars: ['release-freeze'],
+        schedule: {
+          enabled: false,
+          expression: 'cron(0 2 ? * TUE *)',
+          timezone: 'UTC',
+          allowedWindow: { days: ['TUE'], startHour: 1, endHour: 5 },
+        },
+      }),
+    ),
+  ),
 ];
 const states: Record<string, AslState> = Object.assign({}, ...definitions.map((definition) => allStates(definition)));
 
 function successors(state: AslState): string[] {
   const choices = ((state.Choices ?? []) as Array<{ Next: string }>).map((choice) => choice.Next);
   const catches = ((state.Catch ?? []) as Array<{ Next: string }>).map((handler) => handler.Next);
-  return [state.Next as string | undefined, state.Default as string | undefined, ...choices, ...catches].filter((next): next is string => next !== undefined);
+  return [state.Next as string | undefined, state.Default as string | undefined, ...choices, ...catches].filter(
+    (next): next is string => next !== undefined,
+  );
 }
 
 describe('phaseOfState over the synthesized workflow', () => {
@@ -58,7 +76,16 @@ describe('phaseOfState over the synthesized workflow', () => {
 
   test('maps the states between deregister and register to the outage', () => {
     // Given the hold loop's states
-    const hold = [STATES.deregister, STATES.recordDeregistered, STATES.startHold, STATES.outageWindow, STATES.outageWorker, STATES.tallyOutageWindow, STATES.holdCheckAlarms, STATES.checkOutageWindow];
+    const hold = [
+      STATES.deregister,
+      STATES.recordDeregistered,
+      STATES.startHold,
+      STATES.outageWindow,
+      STATES.outageWorker,
+      STATES.tallyOutageWindow,
+      STATES.holdCheckAlarms,
+      STATES.checkOutageWindow,
+    ];
 
     // When they are mapped
     // Then each is in the outage

@@ -15,7 +15,14 @@ function stackWith(build: (stack: Stack) => void): Template {
 describe('StepFunction', () => {
   test('points each step at its handler module under steps/handlers', () => {
     // Given the six step keys
-    for (const step of ['validate-input', 'traffic', 'verify-orders', 'report', 'safety-net', 'schedule-start'] as const) {
+    for (const step of [
+      'validate-input',
+      'traffic',
+      'verify-orders',
+      'report',
+      'safety-net',
+      'schedule-start',
+    ] as const) {
       // When the entry is resolved
       const entry = stepEntry(step);
 
@@ -31,13 +38,20 @@ describe('StepFunction', () => {
 
     // When the function and its log group are read
     // Then the documented defaults apply
-    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 256, Timeout: 30, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 256,
+      Timeout: 30,
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+    });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
   test('sets GAMEDAY_STEP and source maps beside the given environment', () => {
     // Given a step function with its own environment
-    const template = stackWith((stack) => new StepFunction(stack, 'SafetyNet', { step: 'safety-net', environment: { PROXY_NAME: 'p' } }));
+    const template = stackWith(
+      (stack) => new StepFunction(stack, 'SafetyNet', { step: 'safety-net', environment: { PROXY_NAME: 'p' } }),
+    );
 
     // When its environment is read
     // Then all three are set
@@ -48,13 +62,21 @@ describe('StepFunction', () => {
 
   test('lets its role write only to its own log group', () => {
     // Given a step function
-    const template = stackWith((stack) => new StepFunction(stack, 'Traffic', { step: 'traffic', logRetention: logs.RetentionDays.ONE_WEEK }));
+    const template = stackWith(
+      (stack) => new StepFunction(stack, 'Traffic', { step: 'traffic', logRetention: logs.RetentionDays.ONE_WEEK }),
+    );
 
     // When its role's policy is read
     // Then it may create streams and put events in its log group, nothing more
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TrafficLogs'), 'Arn'] } }],
+        Statement: [
+          {
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TrafficLogs'), 'Arn'] },
+          },
+        ],
       },
     });
   });
@@ -64,7 +86,12 @@ describe('StepFunction', () => {
     const build = () =>
       stackWith(
         (stack) =>
-          new StepFunction(stack, 'Bad', { step: 'traffic', memorySize: 64, timeout: Duration.minutes(20), environment: { GAMEDAY_STEP: 'other' } }),
+          new StepFunction(stack, 'Bad', {
+            step: 'traffic',
+            memorySize: 64,
+            timeout: Duration.minutes(20),
+            environment: { GAMEDAY_STEP: 'other' },
+          }),
       );
 
     // When it is built

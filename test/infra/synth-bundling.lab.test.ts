@@ -22,7 +22,9 @@ describe('synthesizeGameDay with bundling', () => {
     synthesizeGameDay(testConfig(), { bundling: true });
 
     // Then esbuild ran, and Docker did not
-    const commands = spawnSync.mock.calls.map(([command, args]) => [command, ...((args as string[] | undefined) ?? [])].join(' '));
+    const commands = spawnSync.mock.calls.map(([command, args]) =>
+      [command, ...((args as string[] | undefined) ?? [])].join(' '),
+    );
     expect(commands.some((command) => command.includes('esbuild'))).toBe(true);
     expect(commands.some((command) => command.startsWith('docker'))).toBe(false);
   });

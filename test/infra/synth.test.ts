@@ -38,9 +38,21 @@ describe('synthesizeGameDay', () => {
     // Then each function's GAMEDAY_STEP names its handler module (the traffic step's in its two sizes)
     const steps = Object.values((template as Resources).Resources)
       .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-      .map((resource) => (resource.Properties.Environment as { Variables: Record<string, string> }).Variables.GAMEDAY_STEP)
+      .map(
+        (resource) => (resource.Properties.Environment as { Variables: Record<string, string> }).Variables.GAMEDAY_STEP,
+      )
       .sort();
-    expect(steps).toEqual(['notify', 'report', 'safety-net', 'schedule-start', 'tally-window', 'traffic', 'traffic', 'validate-input', 'verify-orders']);
+    expect(steps).toEqual([
+      'notify',
+      'report',
+      'safety-net',
+      'schedule-start',
+      'tally-window',
+      'traffic',
+      'traffic',
+      'validate-input',
+      'verify-orders',
+    ]);
   });
 
   test('skips bundling unless asked for', () => {

@@ -20,9 +20,11 @@ async function paintedPixels(page: Page): Promise<number[]> {
     charts.map((chart) => {
       const canvas = chart.querySelector('canvas');
       if (!canvas) return 0;
-      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      const pixels =
+        canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
       let painted = 0;
-      for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3] > 0 && (pixels[i] < 250 || pixels[i + 1] < 250 || pixels[i + 2] < 250)) painted += 1;
+      for (let i = 0; i < pixels.length; i += 4)
+        if (pixels[i + 3] > 0 && (pixels[i] < 250 || pixels[i + 1] < 250 || pixels[i + 2] < 250)) painted += 1;
       return painted;
     }),
   );
@@ -31,7 +33,10 @@ async function paintedPixels(page: Page): Promise<number[]> {
 /** The rows of a panel's result table, as a reader reads them: name -> value. */
 async function resultTable(page: Page, panel: number): Promise<Record<string, string>> {
   const rows = await page.$$eval(`section.run[data-run="${panel}"] table.result tr`, (trs) =>
-    trs.map((tr) => [tr.querySelector('th')?.textContent ?? '', tr.querySelector('td')?.textContent ?? ''] as [string, string]),
+    trs.map(
+      (tr) =>
+        [tr.querySelector('th')?.textContent ?? '', tr.querySelector('td')?.textContent ?? ''] as [string, string],
+    ),
   );
   return Object.fromEntries(rows);
 }
@@ -54,7 +59,13 @@ afterAll(async () => {
 });
 
 /** Renders the subject to a file, as `gameday local --html` writes it, and opens it once its charts are drawn. */
-async function open(subject: ReportSubject, name: string, options: HtmlReportOptions = {}, inBrowser: Browser = browser, width = 1400): Promise<Opened> {
+async function open(
+  subject: ReportSubject,
+  name: string,
+  options: HtmlReportOptions = {},
+  inBrowser: Browser = browser,
+  width = 1400,
+): Promise<Opened> {
   const file = path.join(OUT, `${name}.html`);
   writeFileSync(file, renderHtmlReport(subject, undefined, options));
   const page = await inBrowser.newPage({ viewport: { width, height: 1000 } });
@@ -66,9 +77,13 @@ async function open(subject: ReportSubject, name: string, options: HtmlReportOpt
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`file://${file}`);
   // The script marks the page when it has drawn; a script that failed never does.
-  if (errors.length === 0) await page.waitForFunction('document.body.dataset.chartsDrawn !== undefined', undefined, { timeout: 10_000 }).catch(() => undefined);
+  if (errors.length === 0)
+    await page
+      .waitForFunction('document.body.dataset.chartsDrawn !== undefined', undefined, { timeout: 10_000 })
+      .catch(() => undefined);
   if (errors.length > 0) throw new Error(`the report's script failed: ${errors.join('; ')}`);
-  if ((await page.evaluate('document.body.dataset.chartsDrawn')) === undefined) throw new Error('the report never finished drawing its charts');
+  if ((await page.evaluate('document.body.dataset.chartsDrawn')) === undefined)
+    throw new Error('the report never finished drawing its charts');
   return { page, requests };
 }
 
@@ -141,7 +156,10 @@ describe('the HTML report of a BEFORE/AFTER pair, in a browser', () => {
       sections.map((s) => ({ title: s.querySelector('h2')?.textContent ?? '', left: s.getBoundingClientRect().left })),
     );
     // Then BEFORE (FAILED) stands left of AFTER (PASSED)
-    expect(panels.map((p) => p.title)).toEqual([expect.stringMatching(/BEFORE.*FAILED/), expect.stringMatching(/AFTER.*PASSED/)]);
+    expect(panels.map((p) => p.title)).toEqual([
+      expect.stringMatching(/BEFORE.*FAILED/),
+      expect.stringMatching(/AFTER.*PASSED/),
+    ]);
     expect(panels[1].left).toBeGreaterThan(panels[0].left);
   });
 
@@ -152,24 +170,48 @@ describe('the HTML report of a BEFORE/AFTER pair, in a browser', () => {
     const table = await resultTable(opened.page, 0);
     // Then the reader sees the failed reads and writes, counted
     const { reads, writes } = before;
-    expect(reasons).toEqual([`${reads.failed} reads failed (baseline 0, outage ${reads.failed}, recovery 0)`, `${writes.failed} writes failed (baseline 0, outage ${writes.failed}, recovery 0)`]);
+    expect(reasons).toEqual([
+      `${reads.failed} reads failed (baseline 0, outage ${reads.failed}, recovery 0)`,
+      `${writes.failed} writes failed (baseline 0, outage ${writes.failed}, recovery 0)`,
+    ]);
     expect(table.Reads).toBe(`DB=${reads.database} CACHE=0 FAIL=${reads.failed}`);
     expect(table.Writes).toBe(`OK=${writes.ok} 202_QUEUED=0 STOCK_OUT=0 FAIL=${writes.failed}`);
   });
 
-  it('shows the seed\'s BEFORE/AFTER table above the runs, the same rows as the terminal\'s', async () => {
+  it("shows the seed's BEFORE/AFTER table above the runs, the same rows as the terminal's", async () => {
     // Given the pair, opened
     // When the compare table is read as a reader reads it
-    const rows = await opened.page.$$eval('table.compare tbody tr', (trs) => trs.map((tr) => Array.from(tr.children).map((cell) => (cell as { textContent: string | null }).textContent ?? '')));
+    const rows = await opened.page.$$eval('table.compare tbody tr', (trs) =>
+      trs.map((tr) =>
+        Array.from(tr.children).map((cell) => (cell as { textContent: string | null }).textContent ?? ''),
+      ),
+    );
     // Then it holds the seed's rows with each run's value, BEFORE's orders lost being its failed writes
-    expect(rows.map((r) => r[0]).slice(0, 6)).toEqual(['Read failures during outage', 'Reads served from cache', 'Write failures during outage', 'Orders buffered to SQS', 'Orders lost', 'Customer experience']);
-    expect(rows.find((r) => r[0] === 'Orders lost')).toEqual(['Orders lost', String(before.writes.failed), '0 (all drained to the database)']);
+    expect(rows.map((r) => r[0]).slice(0, 6)).toEqual([
+      'Read failures during outage',
+      'Reads served from cache',
+      'Write failures during outage',
+      'Orders buffered to SQS',
+      'Orders lost',
+      'Customer experience',
+    ]);
+    expect(rows.find((r) => r[0] === 'Orders lost')).toEqual([
+      'Orders lost',
+      String(before.writes.failed),
+      '0 (all drained to the database)',
+    ]);
   });
 
   it('lists each part of the hypothesis with its state, in each run', async () => {
     // Given the pair, opened
     // When the hypothesis tables are read
-    const states = await opened.page.$$eval('section.run', (sections) => sections.map((s) => Array.from(s.querySelectorAll('table.hypothesis tr.check td.state')).map((td) => (td as { textContent: string | null }).textContent)));
+    const states = await opened.page.$$eval('section.run', (sections) =>
+      sections.map((s) =>
+        Array.from(s.querySelectorAll('table.hypothesis tr.check td.state')).map(
+          (td) => (td as { textContent: string | null }).textContent,
+        ),
+      ),
+    );
     // Then BEFORE broke the outage part and AFTER held all six
     expect(states[0]).toEqual(['held', 'held', 'held', 'broken', 'held', 'held']);
     expect(states[1]).toEqual(['held', 'held', 'held', 'held', 'held', 'held']);
@@ -211,7 +253,9 @@ describe('the trend of a run against earlier runs, in a browser', () => {
   it('names the earlier runs of the same target and build, this run first, and leaves out the others', async () => {
     // Given the run with a history holding two earlier resilient runs, a fragile run and a later run
     // When the trend's table is read
-    const rows = await opened.page.$$eval('section.trend table.trend-runs tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)));
+    const rows = await opened.page.$$eval('section.trend table.trend-runs tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)),
+    );
     // Then it lists this run and the two earlier ones, newest first, with their verdicts
     expect(rows).toEqual([
       [`${current.runId} (this run)`, current.startedAt, 'FAILED'],
@@ -237,8 +281,16 @@ describe('the trend of a run against earlier runs, in a browser', () => {
       expect(chart.visible).toBe(true);
       expect(chart.ringed).toEqual([current.runId]);
     }
-    expect(charts[0].points).toEqual([`${week1.runId}: 1.1 s`, `${week2.runId}: 1.3 s`, `${current.runId}: 2.4 s (this run)`]);
-    expect(charts[1].points).toEqual([`${week1.runId}: 20.0 s`, `${week2.runId}: 25.0 s`, `${current.runId}: 31.0 s (this run)`]);
+    expect(charts[0].points).toEqual([
+      `${week1.runId}: 1.1 s`,
+      `${week2.runId}: 1.3 s`,
+      `${current.runId}: 2.4 s (this run)`,
+    ]);
+    expect(charts[1].points).toEqual([
+      `${week1.runId}: 20.0 s`,
+      `${week2.runId}: 25.0 s`,
+      `${current.runId}: 31.0 s (this run)`,
+    ]);
   });
 
   it('says how this run changed against the previous one', async () => {
@@ -252,7 +304,9 @@ describe('the trend of a run against earlier runs, in a browser', () => {
   it('shows the verdict of each run, oldest first', async () => {
     // Given the trend, opened
     // When the verdict cells are read
-    const verdicts = await opened.page.$$eval('section.trend rect.verdict-cell', (cells) => cells.map((c) => [c.getAttribute('data-run-id'), c.getAttribute('data-verdict')]));
+    const verdicts = await opened.page.$$eval('section.trend rect.verdict-cell', (cells) =>
+      cells.map((c) => [c.getAttribute('data-run-id'), c.getAttribute('data-verdict')]),
+    );
     // Then the two passed runs come before this failed one
     expect(verdicts).toEqual([
       [week1.runId, 'passed'],
@@ -354,7 +408,11 @@ describe('a BEFORE/AFTER report with its trend, under a POSIX locale at 1,280 px
       boxes.map((box) => {
         const panel = box.closest('section.run')!.getBoundingClientRect();
         const rect = box.getBoundingClientRect();
-        return { inside: rect.left >= panel.left - 1 && rect.right <= panel.right + 1, fits: box.scrollWidth <= box.clientWidth, scrolls: box.ownerDocument.defaultView?.getComputedStyle(box).overflowX === 'auto' };
+        return {
+          inside: rect.left >= panel.left - 1 && rect.right <= panel.right + 1,
+          fits: box.scrollWidth <= box.clientWidth,
+          scrolls: box.ownerDocument.defaultView?.getComputedStyle(box).overflowX === 'auto',
+        };
       }),
     );
     // Then every table's box stays within its panel, and a table wider than it scrolls
@@ -370,7 +428,10 @@ describe('a report whose chart library cannot load', () => {
   it('says so where each chart would be', async () => {
     // Given a report whose inlined chart library throws as it loads (as uPlot did under a POSIX locale)
     const file = path.join(OUT, 'no-chart-library.html');
-    writeFileSync(file, renderHtmlReport(buildReport(passingRun()).report, { script: 'throw new Error("the library broke");', css: '' }));
+    writeFileSync(
+      file,
+      renderHtmlReport(buildReport(passingRun()).report, { script: 'throw new Error("the library broke");', css: '' }),
+    );
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -378,8 +439,14 @@ describe('a report whose chart library cannot load', () => {
     await page.goto(`file://${file}`);
     await page.waitForFunction('document.body.dataset.chartsDrawn !== undefined', undefined, { timeout: 10_000 });
     // Then each chart's place says it could not be drawn, visibly, and the library's error is the only page error
-    const messages = await page.$$eval('.chart', (charts) => charts.map((chart) => (chart.classList.contains('chart-error') ? chart.textContent : null)));
-    expect(messages).toEqual([expect.stringMatching(/could not be drawn/), expect.stringMatching(/could not be drawn/), expect.stringMatching(/could not be drawn/)]);
+    const messages = await page.$$eval('.chart', (charts) =>
+      charts.map((chart) => (chart.classList.contains('chart-error') ? chart.textContent : null)),
+    );
+    expect(messages).toEqual([
+      expect.stringMatching(/could not be drawn/),
+      expect.stringMatching(/could not be drawn/),
+      expect.stringMatching(/could not be drawn/),
+    ]);
     expect(errors).toEqual(['the library broke']);
     await page.close();
   });

@@ -14,7 +14,11 @@ interface Case {
 
 function parse(text: string): { suite: Record<string, string>; cases: Case[] } {
   expect(XMLValidator.validate(text)).toBe(true);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testcase' || name === 'property' }).parse(text);
+  const doc = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (name) => name === 'testcase' || name === 'property',
+  }).parse(text);
   const suite = doc.testsuites.testsuite;
   return { suite, cases: suite.testcase as Case[] };
 }
@@ -27,7 +31,13 @@ describe('JUnit output', () => {
     const { suite, cases } = parse(renderJunit(judged(passingRun())));
     // Then six cases pass and the suite counts them
     expect(cases.map((c) => c.name)).toEqual([
-      'the traffic left at its intended times', 'steady state before the fault', 'the fault bit', 'customers served during the outage', 'the shop serves from the database again', 'queues drained and every order recorded once', 'verdict',
+      'the traffic left at its intended times',
+      'steady state before the fault',
+      'the fault bit',
+      'customers served during the outage',
+      'the shop serves from the database again',
+      'queues drained and every order recorded once',
+      'verdict',
     ]);
     expect(cases.filter((c) => c.failure || c.skipped)).toEqual([]);
     expect(suite).toMatchObject({ tests: '7', failures: '0', skipped: '0' });
@@ -37,7 +47,10 @@ describe('JUnit output', () => {
     // Given the fragile build
     const { suite, cases } = parse(renderJunit(judged(fragileRun())));
     // Then the outage part and the verdict fail, the bound that broke named
-    expect(cases.filter((c) => c.failure).map((c) => c.name)).toEqual(['customers served during the outage', 'verdict']);
+    expect(cases.filter((c) => c.failure).map((c) => c.name)).toEqual([
+      'customers served during the outage',
+      'verdict',
+    ]);
     expect(cases[3].failure?.['#text']).toContain('maxFailedReadsPercent 0: 100 (broken)');
     expect(suite.failures).toBe('2');
   });
@@ -46,18 +59,33 @@ describe('JUnit output', () => {
     // Given a dry run
     const input = passingRun();
     input.config = config({ outageSeconds: 20, recoverySeconds: 10, dryRun: true });
-    input.experiment.fault = { ...input.experiment.fault, dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null };
+    input.experiment.fault = {
+      ...input.experiment.fault,
+      dryRun: true,
+      deregisteredAt: null,
+      registeredAt: null,
+      availableAt: null,
+    };
     const { cases } = parse(renderJunit(judged(input)));
     // Then the fault's case is skipped with the reason, and nothing failed
-    expect(cases.find((c) => c.name === 'the fault bit')?.skipped?.message).toBe('not observed: dry run: the fault was not injected');
+    expect(cases.find((c) => c.name === 'the fault bit')?.skipped?.message).toBe(
+      'not observed: dry run: the fault was not injected',
+    );
     expect(cases.filter((c) => c.failure)).toEqual([]);
   });
 
   it('fails the verdict of a run that ended before anything could be judged', () => {
     // Given a run refused in preflight
     const report = reportWithoutReportStep({
-      runId: 'r', startedAt: '2026-11-27T02:00:00.000Z', degradation: true, config: null, verdict: 'failed', reasons: ['preflight: the target is not registered'],
-      registeredAtEnd: true, queue: { remaining: 0, dlq: 0 }, transitions: 3,
+      runId: 'r',
+      startedAt: '2026-11-27T02:00:00.000Z',
+      degradation: true,
+      config: null,
+      verdict: 'failed',
+      reasons: ['preflight: the target is not registered'],
+      registeredAtEnd: true,
+      queue: { remaining: 0, dlq: 0 },
+      transitions: 3,
     });
     const { cases } = parse(renderJunit(report));
     // Then every part is skipped and the verdict fails with the reason
@@ -68,13 +96,22 @@ describe('JUnit output', () => {
   it('marks a skipped run skipped, never failed nor passed, naming why', () => {
     // Given a run skipped by a change freeze before any harm
     const report = reportWithoutReportStep({
-      runId: 'r', startedAt: '2026-11-27T02:00:00.000Z', degradation: true, config: null, verdict: 'skipped', reasons: ['change freeze: calendar release-freeze is CLOSED'],
-      registeredAtEnd: true, queue: { remaining: 0, dlq: 0 }, transitions: 4,
+      runId: 'r',
+      startedAt: '2026-11-27T02:00:00.000Z',
+      degradation: true,
+      config: null,
+      verdict: 'skipped',
+      reasons: ['change freeze: calendar release-freeze is CLOSED'],
+      registeredAtEnd: true,
+      queue: { remaining: 0, dlq: 0 },
+      transitions: 4,
     });
     const { suite, cases } = parse(renderJunit(report));
     // Then nothing failed and the verdict's case is skipped with the calendar named
     expect(suite.failures).toBe('0');
-    expect(cases.find((c) => c.name === 'verdict')?.skipped?.message).toBe('skipped: change freeze: calendar release-freeze is CLOSED');
+    expect(cases.find((c) => c.name === 'verdict')?.skipped?.message).toBe(
+      'skipped: change freeze: calendar release-freeze is CLOSED',
+    );
   });
 
   it('escapes what the report says, so any reason stays well-formed', () => {

@@ -9,18 +9,25 @@ function report(change: Partial<RunReport> = {}): RunReport {
 }
 
 describe('report rows', () => {
-  it('prints the seed\'s rows in its words and order, then the end state', () => {
+  it("prints the seed's rows in its words and order, then the end state", () => {
     // Given the fragile build and the resilient one through the same outage
     const rows = compareRows(buildReport(fragileRun()).report, buildReport(passingRun()).report);
     // When the labels are read
     // Then they are the seed's table, then the queues, the target and the verdict
     expect(rows.map((row) => row.label)).toEqual([
-      'Read failures during outage', 'Reads served from cache', 'Write failures during outage', 'Orders buffered to SQS', 'Orders lost', 'Customer experience',
-      'SQS remaining / DLQ', 'Target registered', 'Verdict',
+      'Read failures during outage',
+      'Reads served from cache',
+      'Write failures during outage',
+      'Orders buffered to SQS',
+      'Orders lost',
+      'Customer experience',
+      'SQS remaining / DLQ',
+      'Target registered',
+      'Verdict',
     ]);
   });
 
-  it('counts BEFORE\'s failed writes as its orders lost, and AFTER\'s queued orders as drained', () => {
+  it("counts BEFORE's failed writes as its orders lost, and AFTER's queued orders as drained", () => {
     // Given the fragile build (20 outage writes failed) and the resilient one (20 orders queued, all recorded)
     const before = buildReport(fragileRun()).report;
     const after = buildReport(passingRun()).report;
@@ -32,15 +39,20 @@ describe('report rows', () => {
     expect(row('writeFailures')).toMatchObject({ before: '20 (orders lost)', after: '0' });
     expect(row('queuedOrders')).toMatchObject({ before: '0 (no queue)', after: '20' });
     expect(row('ordersLost')).toMatchObject({ before: '20', after: '0 (all drained to the database)' });
-    expect(row('experience')).toMatchObject({ before: 'Errors and timeouts (80 of 80 requests failed)', after: 'Served, no visible error' });
+    expect(row('experience')).toMatchObject({
+      before: 'Errors and timeouts (80 of 80 requests failed)',
+      after: 'Served, no visible error',
+    });
     expect(row('verdict')).toMatchObject({ before: 'FAILED', after: 'PASSED' });
   });
 
-  it('gives the single run\'s orders-lost line the same meaning, with what it is made of', () => {
+  it("gives the single run's orders-lost line the same meaning, with what it is made of", () => {
     // Given the fragile build's run
     const orders = runRows(buildReport(fragileRun()).report).find((row) => row.id === 'orders');
     // Then the line counts the failed writes as lost, and says none of the accepted ones was
-    expect(orders?.value).toBe('20 (20 failed writes, 0 accepted but not recorded; accepted 42, committed 42, rejected 0, duplicated 0)');
+    expect(orders?.value).toBe(
+      '20 (20 failed writes, 0 accepted but not recorded; accepted 42, committed 42, rejected 0, duplicated 0)',
+    );
   });
 
   it('names the queue and DLQ counts apart, and joins them in the value', () => {

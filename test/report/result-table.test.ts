@@ -25,7 +25,8 @@ describe('result table', () => {
     const html = renderHtmlReport(run, NO_ASSETS);
     // Then each row's value (or each of its named parts) is in the terminal table, and in the HTML table
     for (const row of runRows(run)) {
-      for (const part of row.parts ?? [row]) expect(table).toMatch(new RegExp(`${escapeRegExp(part.label)}: +${escapeRegExp(part.value)}`));
+      for (const part of row.parts ?? [row])
+        expect(table).toMatch(new RegExp(`${escapeRegExp(part.label)}: +${escapeRegExp(part.value)}`));
       expect(html).toContain(`<tr><th>${row.label}</th><td>${row.value}</td></tr>`);
     }
   });
@@ -33,10 +34,15 @@ describe('result table', () => {
   it('says how the traffic ran and that the error budget ended the hold', () => {
     // Given a run over three workers whose hold the error budget ended
     const base = report();
-    const run = report({ traffic: { ...base.traffic, workers: 3, windows: { baseline: 1, experiment: 6 }, maxStartLagMs: 74 }, fault: { ...base.fault, haltedBy: 'errorBudget' } });
+    const run = report({
+      traffic: { ...base.traffic, workers: 3, windows: { baseline: 1, experiment: 6 }, maxStartLagMs: 74 },
+      fault: { ...base.fault, haltedBy: 'errorBudget' },
+    });
     // When its table is printed
     // Then the traffic line names the workers, the windows, the worst start lag and the halt
-    expect(formatRunTable(run, 'GameDay')).toContain('Traffic: 3 workers, windows baseline 1 + experiment 6, start lag at most 74 ms; the error budget ended the hold');
+    expect(formatRunTable(run, 'GameDay')).toContain(
+      'Traffic: 3 workers, windows baseline 1 + experiment 6, start lag at most 74 ms; the error budget ended the hold',
+    );
   });
 
   it('aligns the reads and writes values in one column', () => {
@@ -51,7 +57,10 @@ describe('result table', () => {
 
   it('lists the reasons under the verdict', () => {
     // Given a failed run with two reasons
-    const lines = formatRunTable(report({ verdict: 'failed', reasons: ['60 reads failed', '2 orders lost'] }), 'GameDay').split('\n');
+    const lines = formatRunTable(
+      report({ verdict: 'failed', reasons: ['60 reads failed', '2 orders lost'] }),
+      'GameDay',
+    ).split('\n');
     // When the table is printed
     // Then the verdict comes last but for its reasons, one per line
     expect(lines.slice(-3)).toEqual(['  Verdict: FAILED', '    - 60 reads failed', '    - 2 orders lost']);
@@ -65,7 +74,9 @@ describe('result table', () => {
     const lines = formatCompareTable(before, after).split('\n');
     // Then every row's AFTER value starts under the AFTER heading
     const afterColumn = lines[0].indexOf('AFTER');
-    expect(lines.slice(1).map((line) => line.slice(afterColumn))).toEqual(compareRows(before, after).map((row) => row.after));
+    expect(lines.slice(1).map((line) => line.slice(afterColumn))).toEqual(
+      compareRows(before, after).map((row) => row.after),
+    );
   });
 
   it('lists each part of the hypothesis with its state and the bounds it was judged by', () => {
@@ -74,10 +85,20 @@ describe('result table', () => {
     input.config = { ...input.config, hypothesis: { ...input.config.hypothesis, maxOutageP99Ratio: 2 } };
     const lines = formatRunTable(buildReport(input).report, 'GameDay').split('\n');
     // When the hypothesis block is read
-    const block = lines.slice(lines.findIndex((l) => l.includes('Hypothesis:')), lines.findIndex((l) => l.includes('Verdict:')));
+    const block = lines.slice(
+      lines.findIndex((l) => l.includes('Hypothesis:')),
+      lines.findIndex((l) => l.includes('Verdict:')),
+    );
     // Then it counts the parts that held and names the broken one with its bound and measured ratio
     expect(block[0]).toBe('  Hypothesis: 5 of 6 parts held');
-    expect(block.slice(1).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['held', 'held', 'held', 'broken', 'held', 'held']);
+    expect(block.slice(1).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual([
+      'held',
+      'held',
+      'held',
+      'broken',
+      'held',
+      'held',
+    ]);
     expect(block[4]).toContain('customers served during the outage');
     expect(block[4]).toContain('maxOutageP99Ratio 2: 4]');
   });
@@ -88,29 +109,41 @@ describe('latency of a phase with no requests', () => {
   function dryRunReport(): RunReport {
     const base = report();
     const none = { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
-    return { ...base, phases: { ...base.phases, outage: none }, latencyMs: { ...base.latencyMs, outage: { p50: 0, p99: 0 } } };
+    return {
+      ...base,
+      phases: { ...base.phases, outage: none },
+      latencyMs: { ...base.latencyMs, outage: { p50: 0, p99: 0 } },
+    };
   }
 
   it('is n/a in the terminal table, beside the measured phases', () => {
     // Given a run whose outage served no request
     const run = dryRunReport();
     // When its table is printed
-    const latency = formatRunTable(run, 'GameDay').split('\n').find((line) => line.includes('Latency')) ?? '';
+    const latency =
+      formatRunTable(run, 'GameDay')
+        .split('\n')
+        .find((line) => line.includes('Latency')) ?? '';
     // Then the outage says n/a and the baseline its measured figures
     expect(latency).toContain('outage n/a');
     expect(latency).toContain(`baseline ${run.latencyMs.baseline.p50}/${run.latencyMs.baseline.p99}`);
     expect(latency).not.toContain('0/0');
   });
 
-  it('is n/a in the HTML report\'s phase table, and a gap in its latency chart', () => {
+  it("is n/a in the HTML report's phase table, and a gap in its latency chart", () => {
     // Given the same run
     const run = dryRunReport();
     // When it is rendered as HTML
     const html = renderHtmlReport(run, NO_ASSETS);
     // Then the outage row ends with n/a, and no second of the outage is charted as 0 ms
     expect(html).toMatch(/<tr><th>outage<\/th>(<td>0<\/td>){7}<td>n\/a<\/td><\/tr>/);
-    const data = chartData({ ...run, timeline: [{ t: 0, phase: 'baseline', ...run.phases.baseline! }, { t: 1000, phase: 'outage', ...run.phases.outage! }] });
+    const data = chartData({
+      ...run,
+      timeline: [
+        { t: 0, phase: 'baseline', ...run.phases.baseline! },
+        { t: 1000, phase: 'outage', ...run.phases.outage! },
+      ],
+    });
     expect(data.latency?.p99).toEqual([run.latencyMs.baseline.p99, null]);
   });
 });
-

@@ -19,7 +19,13 @@ describe('GET /health', () => {
     const response = await t.get('/health');
     // Then it is 200 with the full report
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', degradation: true, database: 'ready', breaker: 'CLOSED', servedBy: 'test-shop' });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      degradation: true,
+      database: 'ready',
+      breaker: 'CLOSED',
+      servedBy: 'test-shop',
+    });
   });
 
   it('answers at once while the database is still unreachable at startup', async () => {
@@ -72,7 +78,9 @@ describe('GET /products', () => {
     // When products are listed
     await t.get('/products');
     // Then the ten products were written to the cache
-    expect(t.cache.writes).toEqual([expect.arrayContaining([{ id: 1, name: 'Chaos Monkey Plush', priceCents: 1999, stock: 10 }])]);
+    expect(t.cache.writes).toEqual([
+      expect.arrayContaining([{ id: 1, name: 'Chaos Monkey Plush', priceCents: 1999, stock: 10 }]),
+    ]);
     expect(t.cache.writes[0]).toHaveLength(10);
   });
 
@@ -178,7 +186,15 @@ describe('POST /orders', () => {
     const response = await t.postOrder({ productId: 2, quantity: 3, orderId: 'o-1', runId: 'run-1' });
     // Then it is 201 committed and 7 remain
     expect(response.status).toBe(201);
-    expect(await response.json()).toMatchObject({ status: 'committed', orderId: 'o-1', productId: 2, quantity: 3, runId: 'run-1', via: 'direct', duplicate: false });
+    expect(await response.json()).toMatchObject({
+      status: 'committed',
+      orderId: 'o-1',
+      productId: 2,
+      quantity: 3,
+      runId: 'run-1',
+      via: 'direct',
+      duplicate: false,
+    });
     expect(t.database.products.get(2)?.stock).toBe(7);
   });
 
@@ -198,7 +214,11 @@ describe('POST /orders', () => {
     const response = await t.postOrder({ productId: 1, quantity: 11, orderId: 'o-short', runId: 'run-1' });
     // Then it is 409 rejected, and the rejection is recorded
     expect(response.status).toBe(409);
-    expect(await response.json()).toMatchObject({ status: 'rejected', reason: 'insufficient_stock', orderId: 'o-short' });
+    expect(await response.json()).toMatchObject({
+      status: 'rejected',
+      reason: 'insufficient_stock',
+      orderId: 'o-short',
+    });
     expect(t.database.orders.get('o-short')?.status).toBe('rejected');
   });
 
@@ -209,7 +229,11 @@ describe('POST /orders', () => {
     const response = await t.postOrder({ productId: 99, quantity: 1, orderId: 'o-unknown' });
     // Then it is 404 rejected with reason unknown_product
     expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({ status: 'rejected', reason: 'unknown_product', orderId: 'o-unknown' });
+    expect(await response.json()).toMatchObject({
+      status: 'rejected',
+      reason: 'unknown_product',
+      orderId: 'o-unknown',
+    });
   });
 
   it('commits the same orderId once and answers the repeat with the first outcome', async () => {
@@ -232,7 +256,15 @@ describe('POST /orders', () => {
     // Then it is 202 accepted and the queue holds the message the worker expects
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ status: 'accepted', orderId: 'o-queued' });
-    expect(t.queue.sent).toEqual([{ orderId: 'o-queued', productId: 4, quantity: 2, runId: 'run-9', acceptedAt: new Date(t.clock.nowMs).toISOString() }]);
+    expect(t.queue.sent).toEqual([
+      {
+        orderId: 'o-queued',
+        productId: 4,
+        quantity: 2,
+        runId: 'run-9',
+        acceptedAt: new Date(t.clock.nowMs).toISOString(),
+      },
+    ]);
   });
 
   it('queues without touching the database while the breaker is open', async () => {
@@ -292,7 +324,14 @@ describe('GET /orders/:orderId', () => {
     const response = await t.get('/orders/o-look');
     // Then its record comes back
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ orderId: 'o-look', status: 'committed', productId: 5, quantity: 1, runId: 'run-1', via: 'direct' });
+    expect(await response.json()).toMatchObject({
+      orderId: 'o-look',
+      status: 'committed',
+      productId: 5,
+      quantity: 1,
+      runId: 'run-1',
+      via: 'direct',
+    });
   });
 
   it('answers 200 unknown for an order the database has not seen', async () => {
@@ -327,7 +366,15 @@ describe('GET /runs/:runId/orders', () => {
     // When run-1 is counted
     const response = await t.get('/runs/run-1/orders');
     // Then only its orders count
-    expect(await response.json()).toEqual({ runId: 'run-1', committed: 2, rejected: 1, committedQuantity: 5, viaQueue: 0, lastViaQueueAt: null, servedBy: 'test-shop' });
+    expect(await response.json()).toEqual({
+      runId: 'run-1',
+      committed: 2,
+      rejected: 1,
+      committedQuantity: 5,
+      viaQueue: 0,
+      lastViaQueueAt: null,
+      servedBy: 'test-shop',
+    });
   });
 
   it('answers 503 while the database is away', async () => {

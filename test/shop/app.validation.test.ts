@@ -31,14 +31,20 @@ describe('POST /orders rejects malformed input with a 400', () => {
     const response = await t.postOrder(body);
     // Then it is a 400 naming the problem, and the database was not asked
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'invalid order request', problems: [expect.stringMatching(problem)], servedBy: 'test-shop' });
+    expect(await response.json()).toEqual({
+      error: 'invalid order request',
+      problems: [expect.stringMatching(problem)],
+      servedBy: 'test-shop',
+    });
     expect(t.database.orders.size).toBe(0);
   });
 
   it('for a content type other than JSON', async () => {
     // Given a form-encoded body
     // When it is posted
-    const response = await t.postOrder('productId=1&quantity=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    const response = await t.postOrder('productId=1&quantity=1', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     // Then it is a 400 naming the content type
     expect(response.status).toBe(400);
     expect((await response.json()).problems).toEqual([expect.stringMatching(/content-type must be application\/json/)]);
@@ -77,21 +83,30 @@ describe('POST /orders accepts', () => {
   it('a JSON content type with a charset', async () => {
     // Given a JSON body with a charset parameter
     // When it is posted
-    const response = await t.postOrder({ productId: 1, quantity: 1 }, { 'content-type': 'application/json; charset=utf-8' });
+    const response = await t.postOrder(
+      { productId: 1, quantity: 1 },
+      { 'content-type': 'application/json; charset=utf-8' },
+    );
     // Then it is committed
     expect(response.status).toBe(201);
   });
 
   it('a JSON body sent as text/plain, as fetch labels a string body', async () => {
     // Given a JSON string posted without headers
-    const response = await t.request('/orders', { method: 'POST', body: JSON.stringify({ productId: 1, quantity: 1 }) });
+    const response = await t.request('/orders', {
+      method: 'POST',
+      body: JSON.stringify({ productId: 1, quantity: 1 }),
+    });
     // Then it is committed
     expect(response.status).toBe(201);
   });
 
   it('a JSON body without a content type', async () => {
     // Given a body sent with no content type
-    const response = await t.request('/orders', { method: 'POST', body: new TextEncoder().encode(JSON.stringify({ productId: 1, quantity: 1 })) });
+    const response = await t.request('/orders', {
+      method: 'POST',
+      body: new TextEncoder().encode(JSON.stringify({ productId: 1, quantity: 1 })),
+    });
     // Then it is committed
     expect(response.status).toBe(201);
   });

@@ -24,11 +24,15 @@ function rssOf(pid: number): number {
 }
 
 beforeAll(async () => {
-  lab = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'local', 'lab', 'bin.ts'), '--port', '0', '--control-port', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  lab = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'local', 'lab', 'bin.ts'), '--port', '0', '--control-port', '0'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   labPid = lab.pid!;
   let output = '';
   shopPort = await new Promise<number>((resolve, reject) => {
@@ -55,15 +59,24 @@ function postChunked(total: number): Promise<{ status: number; sentBytes: number
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
-    const req = request({ host: '127.0.0.1', port: shopPort, method: 'POST', path: '/orders', headers: { 'content-type': 'application/json' } }, (res) => {
-      answered = true;
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, sentBytes: sent, body });
-        req.destroy();
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: shopPort,
+        method: 'POST',
+        path: '/orders',
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        answered = true;
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, sentBytes: sent, body });
+          req.destroy();
+        });
+      },
+    );
     req.on('error', (error) => {
       if (!answered) reject(error);
     });
@@ -94,7 +107,9 @@ describe('a 100 MB chunked order body', () => {
     expect(answer.sentBytes).toBeLessThan(BODY_BYTES / 2);
     // And the lab's resident set grew by less than 5 MB
     const grownBytes = rssOf(labPid) - before;
-    console.log(`a 100 MB chunked POST: answered ${answer.status} after ${tookMs} ms and ${(answer.sentBytes / 1024).toFixed(0)} KB sent; the lab's RSS grew by ${(grownBytes / 1024 / 1024).toFixed(2)} MB`);
+    console.log(
+      `a 100 MB chunked POST: answered ${answer.status} after ${tookMs} ms and ${(answer.sentBytes / 1024).toFixed(0)} KB sent; the lab's RSS grew by ${(grownBytes / 1024 / 1024).toFixed(2)} MB`,
+    );
     expect(grownBytes).toBeLessThan(5 * 1024 * 1024);
   });
 });

@@ -7,7 +7,8 @@ const required = {
   PRODUCT_CACHE_TABLE: 'product-cache',
 };
 
-const problemsOf = (env: NodeJS.ProcessEnv): readonly string[] => refusedWith(InvalidShopConfig, () => loadShopConfig(env));
+const problemsOf = (env: NodeJS.ProcessEnv): readonly string[] =>
+  refusedWith(InvalidShopConfig, () => loadShopConfig(env));
 
 describe('loadShopConfig', () => {
   it('applies the documented defaults', () => {
@@ -67,7 +68,10 @@ describe('loadShopConfig', () => {
     // When the config is loaded
     const problems = problemsOf({ SHOP_DATABASE_URL: required.SHOP_DATABASE_URL });
     // Then both are named
-    expect(problems).toEqual([expect.stringMatching(/^ORDER_QUEUE_URL is required/), expect.stringMatching(/^PRODUCT_CACHE_TABLE is required/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^ORDER_QUEUE_URL is required/),
+      expect.stringMatching(/^PRODUCT_CACHE_TABLE is required/),
+    ]);
   });
 
   it('lists every problem at once', () => {
@@ -103,7 +107,10 @@ describe('loadShopConfig', () => {
   it('never repeats a database password in its error message', () => {
     // Given a non-postgres URL that carries a password
     // When the config is loaded
-    const problems = problemsOf({ SHOP_DATABASE_URL: 'mysql://shop:hunter2@db:3306/shop', ENABLE_DEGRADATION: 'false' });
+    const problems = problemsOf({
+      SHOP_DATABASE_URL: 'mysql://shop:hunter2@db:3306/shop',
+      ENABLE_DEGRADATION: 'false',
+    });
     // Then the password is masked
     expect(problems.join(' ')).not.toContain('hunter2');
   });
@@ -119,7 +126,12 @@ describe('loadShopConfig', () => {
 
 describe('loadShopConfig with the database given as host and secret (Lambda behind RDS Proxy)', () => {
   const secretArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-db-AbCdEf';
-  const host = { DB_HOST: 'shop-proxy.proxy-abc.us-east-1.rds.amazonaws.com', DB_USER: 'shop', DB_SECRET_ARN: secretArn, ENABLE_DEGRADATION: 'false' };
+  const host = {
+    DB_HOST: 'shop-proxy.proxy-abc.us-east-1.rds.amazonaws.com',
+    DB_USER: 'shop',
+    DB_SECRET_ARN: secretArn,
+    ENABLE_DEGRADATION: 'false',
+  };
 
   it('builds a password-less URL and takes the secret, with TLS required by default', () => {
     // Given host, user and secret, no port, name or DB_SSL
@@ -138,13 +150,22 @@ describe('loadShopConfig with the database given as host and secret (Lambda behi
     // When the config is loaded
     const config = loadShopConfig({ ...host, DB_PORT: '6543', DB_NAME: 'shop', DB_SSL: 'disable' });
     // Then each is used
-    expect(config).toMatchObject({ databaseUrl: 'postgres://shop@shop-proxy.proxy-abc.us-east-1.rds.amazonaws.com:6543/shop', databaseSsl: false });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://shop@shop-proxy.proxy-abc.us-east-1.rds.amazonaws.com:6543/shop',
+      databaseSsl: false,
+    });
   });
 
   it('names every missing or malformed part at once', () => {
     // Given a host without user, a malformed secret ARN, a bad port and a bad DB_SSL
     // When the config is loaded
-    const problems = problemsOf({ DB_HOST: 'proxy', DB_SECRET_ARN: 'shop-db', DB_PORT: '70000', DB_SSL: 'maybe', ENABLE_DEGRADATION: 'false' });
+    const problems = problemsOf({
+      DB_HOST: 'proxy',
+      DB_SECRET_ARN: 'shop-db',
+      DB_PORT: '70000',
+      DB_SSL: 'maybe',
+      ENABLE_DEGRADATION: 'false',
+    });
     // Then each problem is listed
     expect(problems).toEqual([
       expect.stringMatching(/^DB_SSL must be one of require, disable/),
@@ -165,7 +186,12 @@ describe('loadShopConfig with the database given as host and secret (Lambda behi
   it('refuses host-only variables beside a URL', () => {
     // Given a URL plus a secret and a user meant for the host form
     // When the config is loaded
-    const problems = problemsOf({ SHOP_DATABASE_URL: 'postgres://shop@db:5432/shop', DB_SECRET_ARN: secretArn, DB_USER: 'shop', ENABLE_DEGRADATION: 'false' });
+    const problems = problemsOf({
+      SHOP_DATABASE_URL: 'postgres://shop@db:5432/shop',
+      DB_SECRET_ARN: secretArn,
+      DB_USER: 'shop',
+      ENABLE_DEGRADATION: 'false',
+    });
     // Then each stray variable is named
     expect(problems).toEqual(['DB_USER is used only with DB_HOST', 'DB_SECRET_ARN is used only with DB_HOST']);
   });
@@ -173,7 +199,11 @@ describe('loadShopConfig with the database given as host and secret (Lambda behi
   it('lets the lab require TLS on a URL with DB_SSL', () => {
     // Given a URL and DB_SSL=require
     // When the config is loaded
-    const config = loadShopConfig({ SHOP_DATABASE_URL: 'postgres://shop@db:5432/shop', DB_SSL: 'require', ENABLE_DEGRADATION: 'false' });
+    const config = loadShopConfig({
+      SHOP_DATABASE_URL: 'postgres://shop@db:5432/shop',
+      DB_SSL: 'require',
+      ENABLE_DEGRADATION: 'false',
+    });
     // Then TLS is on and no secret is involved
     expect(config.databaseSsl).toBe(true);
     expect(config.databaseSecretArn).toBeUndefined();

@@ -1,6 +1,15 @@
 // In-memory stand-ins for the shop's ports, with switches to make each one fail.
 import { CacheUnavailable, DatabaseUnavailable, QueueUnavailable } from '../../shop/core/errors';
-import { CATALOGUE, type OrderRecord, type OrderRequest, type OrderVia, type PlacedOrder, type Product, type QueuedOrder, type RunOrderCounts } from '../../shop/core/orders';
+import {
+  CATALOGUE,
+  type OrderRecord,
+  type OrderRequest,
+  type OrderVia,
+  type PlacedOrder,
+  type Product,
+  type QueuedOrder,
+  type RunOrderCounts,
+} from '../../shop/core/orders';
 import type { OrderQueue, ProductCache, ShopDatabase } from '../../shop/ports';
 
 export class FakeDatabase implements ShopDatabase {
@@ -21,7 +30,8 @@ export class FakeDatabase implements ShopDatabase {
       this.initializeFailures -= 1;
       throw new DatabaseUnavailable('unreachable', 'connect ECONNREFUSED 127.0.0.1:1');
     }
-    for (const product of CATALOGUE) if (!this.products.has(product.id)) this.products.set(product.id, { ...product, stock: initialStock });
+    for (const product of CATALOGUE)
+      if (!this.products.has(product.id)) this.products.set(product.id, { ...product, stock: initialStock });
   }
 
   async listProducts(): Promise<Product[]> {
@@ -34,7 +44,14 @@ export class FakeDatabase implements ShopDatabase {
     const existing = this.orders.get(order.orderId);
     if (existing) return { order: existing, duplicate: true };
     const product = this.products.get(order.productId);
-    const base = { orderId: order.orderId, productId: order.productId, quantity: order.quantity, runId: order.runId, via, createdAt: new Date(0).toISOString() };
+    const base = {
+      orderId: order.orderId,
+      productId: order.productId,
+      quantity: order.quantity,
+      runId: order.runId,
+      via,
+      createdAt: new Date(0).toISOString(),
+    };
     let record: OrderRecord;
     if (!product) record = { ...base, status: 'rejected', reason: 'unknown_product' };
     else if (product.stock < order.quantity) record = { ...base, status: 'rejected', reason: 'insufficient_stock' };
@@ -55,7 +72,10 @@ export class FakeDatabase implements ShopDatabase {
     this.enter();
     const tagged = [...this.orders.values()].filter((o) => o.runId === runId);
     const committed = tagged.filter((o) => o.status === 'committed');
-    const viaQueue = tagged.filter((o) => o.via === 'queue').map((o) => o.createdAt).sort();
+    const viaQueue = tagged
+      .filter((o) => o.via === 'queue')
+      .map((o) => o.createdAt)
+      .sort();
     return {
       runId,
       committed: committed.length,
@@ -100,7 +120,8 @@ export class FakeQueue implements OrderQueue {
   readonly sent: QueuedOrder[] = [];
 
   async send(order: QueuedOrder): Promise<void> {
-    if (this.failing) throw new QueueUnavailable(`sending order ${order.orderId} failed: AWS.SimpleQueueService.NonExistentQueue`);
+    if (this.failing)
+      throw new QueueUnavailable(`sending order ${order.orderId} failed: AWS.SimpleQueueService.NonExistentQueue`);
     this.sent.push(order);
   }
 }
@@ -115,7 +136,11 @@ export class ManualClock {
 }
 
 /** A promise and the function that settles it, for holding an async call open. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: Error) => void } {
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: Error) => void;
   const promise = new Promise<T>((res, rej) => {

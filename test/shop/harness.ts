@@ -52,7 +52,9 @@ export function testConfig(overrides: Partial<ShopConfig> = {}): ShopConfig {
  * A shop whose database initialized successfully; pass `ready: false` to leave it initializing, and
  * `databaseAway: true` for a database that went away once the shop was ready.
  */
-export async function startTestShop(options: { config?: Partial<ShopConfig>; ready?: boolean; databaseAway?: boolean } = {}): Promise<TestShop> {
+export async function startTestShop(
+  options: { config?: Partial<ShopConfig>; ready?: boolean; databaseAway?: boolean } = {},
+): Promise<TestShop> {
   const database = new FakeDatabase();
   const cache = new FakeCache();
   const queue = new FakeQueue();
@@ -65,7 +67,8 @@ export async function startTestShop(options: { config?: Partial<ShopConfig>; rea
     clock: clock.now,
     logger: silentLogger,
     // An initializer that never gets ready waits forever instead of spinning.
-    sleep: (_ms, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    sleep: (_ms, signal) =>
+      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
     newOrderId: () => 'generated-order-id',
   });
   if (options.ready !== false) await shop.ready();
@@ -78,7 +81,11 @@ export async function startTestShop(options: { config?: Partial<ShopConfig>; rea
     clock,
     get: (path) => request(shop, path, {}),
     postOrder: (body, headers = { 'content-type': 'application/json' }) =>
-      request(shop, '/orders', { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      request(shop, '/orders', {
+        method: 'POST',
+        headers,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
     request: (path, init) => request(shop, path, init),
   };
 }

@@ -16,7 +16,12 @@ describe('a shop with DB_SCHEMA_SETUP=external', () => {
     seeded(database);
 
     // When the shop starts with the external schema setup
-    const shop = createShop(testConfig({ schemaSetup: 'external' }), { database, cache: new FakeCache(), queue: new FakeQueue(), logger: silentLogger });
+    const shop = createShop(testConfig({ schemaSetup: 'external' }), {
+      database,
+      cache: new FakeCache(),
+      queue: new FakeQueue(),
+      logger: silentLogger,
+    });
     await shop.ready();
     await shop.close();
 

@@ -26,7 +26,12 @@ afterEach(async () => {
 });
 
 async function shopThroughRelay(overrides: Partial<ShopConfig> = {}): Promise<Shop> {
-  const config = testConfig({ databaseUrl: withPort(database.url, await relay.start()), dbConnectTimeoutMs: 1000, initRetry: { initialDelayMs: 10, maxDelayMs: 50 }, ...overrides });
+  const config = testConfig({
+    databaseUrl: withPort(database.url, await relay.start()),
+    dbConnectTimeoutMs: 1000,
+    initRetry: { initialDelayMs: 10, maxDelayMs: 50 },
+    ...overrides,
+  });
   shop = createShop(config, { cache, queue, logger: silentLogger });
   return shop;
 }
@@ -36,7 +41,13 @@ async function json(response: Response): Promise<Record<string, unknown>> {
 }
 
 function postOrder(target: Shop, body: Record<string, unknown>): Promise<Response> {
-  return Promise.resolve(target.app.request('/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  return Promise.resolve(
+    target.app.request('/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 describe('the Chaos Shop on a real database', () => {
@@ -91,7 +102,10 @@ describe('the Chaos Shop on a real database', () => {
     const counts = await json(await resilient.app.request('/runs/run-outage/orders'));
     expect(counts).toMatchObject({ committed: 1, committedQuantity: 3, viaQueue: 1 });
     expect(counts.lastViaQueueAt).toBe((await json(await resilient.app.request('/orders/o-outage'))).createdAt);
-    const products = (await json(await resilient.app.request('/products'))).products as Array<{ id: number; stock: number }>;
+    const products = (await json(await resilient.app.request('/products'))).products as Array<{
+      id: number;
+      stock: number;
+    }>;
     expect(products.find((p) => p.id === 2)?.stock).toBe(7);
   });
 
@@ -129,7 +143,11 @@ describe('the Chaos Shop on a real database', () => {
     process.env.AWS_ENDPOINT_URL_SQS = `http://127.0.0.1:${port}`;
     process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${port}`;
     try {
-      const config = testConfig({ databaseUrl: withPort(database.url, port), orderQueueUrl: `http://127.0.0.1:${port}/000000000000/orders`, initRetry: { initialDelayMs: 50, maxDelayMs: 50 } });
+      const config = testConfig({
+        databaseUrl: withPort(database.url, port),
+        orderQueueUrl: `http://127.0.0.1:${port}/000000000000/orders`,
+        initRetry: { initialDelayMs: 50, maxDelayMs: 50 },
+      });
       shop = createShop(config, { logger: silentLogger });
       // When a customer reads and orders
       const read = await shop.app.request('/products');

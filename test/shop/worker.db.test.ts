@@ -21,7 +21,12 @@ afterEach(async () => {
 });
 
 function storeFor(url: string): PostgresShopDatabase {
-  return new PostgresShopDatabase(createPostgresPool({ databaseUrl: url, connectTimeoutMs: 1000, statementTimeoutMs: 5000, poolSize: 4 }, silentLogger));
+  return new PostgresShopDatabase(
+    createPostgresPool(
+      { databaseUrl: url, connectTimeoutMs: 1000, statementTimeoutMs: 5000, poolSize: 4 },
+      silentLogger,
+    ),
+  );
 }
 
 function message(messageId: string, order: { orderId: string; productId: number; quantity: number }): SQSRecord {
@@ -58,7 +63,10 @@ describe('the recovery worker against a real database', () => {
     // Given the same order in two concurrent invocations (two pollers got it)
     const order = { orderId: 'o-parallel', productId: 3, quantity: 1 };
     // When both run
-    const responses = await Promise.all([worker(eventOf(message('m-a', order))), worker(eventOf(message('m-b', order)))]);
+    const responses = await Promise.all([
+      worker(eventOf(message('m-a', order))),
+      worker(eventOf(message('m-b', order))),
+    ]);
     // Then both succeed and stock moved once
     expect(responses).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
     expect(await stockOf(3)).toBe(4);
@@ -97,7 +105,12 @@ describe('the recovery worker against a real database', () => {
     const away = storeFor(withPort(database.url, await closedPort()));
     const awayWorker = createOrderWorker({ store: away, logger: silentLogger });
     // When a batch of two is delivered
-    const response = await awayWorker(eventOf(message('m-1', { orderId: 'o-1', productId: 1, quantity: 1 }), message('m-2', { orderId: 'o-2', productId: 1, quantity: 1 })));
+    const response = await awayWorker(
+      eventOf(
+        message('m-1', { orderId: 'o-1', productId: 1, quantity: 1 }),
+        message('m-2', { orderId: 'o-2', productId: 1, quantity: 1 }),
+      ),
+    );
     await away.close();
     // Then both are reported, so SQS redelivers them (and dead-letters them after maxReceiveCount)
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] });

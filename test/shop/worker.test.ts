@@ -28,7 +28,10 @@ describe('the recovery worker', () => {
   it('logs why a malformed message was left for the DLQ', async () => {
     // Given a worker with a recording logger
     const errors: Array<Record<string, unknown> | undefined> = [];
-    const worker = createOrderWorker({ store: await seeded(), logger: { ...silentLogger, error: (_message, fields) => errors.push(fields) } });
+    const worker = createOrderWorker({
+      store: await seeded(),
+      logger: { ...silentLogger, error: (_message, fields) => errors.push(fields) },
+    });
     // When a message that is not JSON arrives
     await worker(eventOf(record('m-bad', 'not json')));
     // Then the message and the problem are logged
@@ -51,7 +54,9 @@ describe('the recovery worker', () => {
     database.down = true;
     const worker = createOrderWorker({ store: database, logger: silentLogger });
     // When the batch is processed
-    const response = await worker(eventOf(record('m-1', orderBody('o-1')), record('m-2', orderBody('o-2')), record('m-3', orderBody('o-3'))));
+    const response = await worker(
+      eventOf(record('m-1', orderBody('o-1')), record('m-2', orderBody('o-2')), record('m-3', orderBody('o-3'))),
+    );
     // Then all three are reported and the database was tried once
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-1', 'm-2', 'm-3']);
     expect(database.calls).toBe(1);

@@ -6,7 +6,11 @@ import { passingRun } from '../steps/support/builders';
 export const PROXY = 'shop-proxy';
 
 /** The passing run's report as run `runId`, started at `startedAt`, against {@link PROXY}, changed by `change`. */
-export function runReport(runId: string, startedAt: string, change: (report: RunReport) => void = () => undefined): RunReport {
+export function runReport(
+  runId: string,
+  startedAt: string,
+  change: (report: RunReport) => void = () => undefined,
+): RunReport {
   const input = passingRun();
   input.target = { proxyName: PROXY };
   const report = structuredClone(buildReport(input).report);

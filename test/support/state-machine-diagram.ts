@@ -11,7 +11,8 @@ import { phaseOfState } from '../../steps/core/state-phases';
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const README = path.join(PROJECT_ROOT, 'README.md');
 export const STATE_MACHINE_PAGE = path.join(PROJECT_ROOT, 'docs', 'state-machine.md');
-export const BEGIN_MARKER = '<!-- state-machine-diagram:begin (generated: npx tsx test/support/state-machine-diagram.ts) -->';
+export const BEGIN_MARKER =
+  '<!-- state-machine-diagram:begin (generated: npx tsx test/support/state-machine-diagram.ts) -->';
 export const END_MARKER = '<!-- state-machine-diagram:end -->';
 
 interface State {
@@ -40,7 +41,8 @@ export function localDefinition(): Workflow {
       dlqArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq',
     },
   };
-  const template = synthesizeGameDay(localGameDayConfig(lab as Parameters<typeof localGameDayConfig>[0])).template as CfnTemplate;
+  const template = synthesizeGameDay(localGameDayConfig(lab as Parameters<typeof localGameDayConfig>[0]))
+    .template as CfnTemplate;
   return resolveGameDayDefinition(runnerView(template)).definition;
 }
 
@@ -98,7 +100,8 @@ export function fullDiagram(workflow: Workflow): string {
   const draw = (flow: Workflow, indent: string): void => {
     lines.push(`${indent}[*] --> ${flow.StartAt}`);
     for (const [name, state] of Object.entries(flow.States)) {
-      for (const next of successors(state)) lines.push(`${indent}${name} --> ${next.to}${next.label ? `: ${next.label}` : ''}`);
+      for (const next of successors(state))
+        lines.push(`${indent}${name} --> ${next.to}${next.label ? `: ${next.label}` : ''}`);
       if (state.End || isEnding(state)) lines.push(`${indent}${name} --> [*]`);
       if (state.Branches) {
         lines.push(`${indent}state ${name} {`);

@@ -30,7 +30,11 @@ export interface WorkflowContext {
   readonly runLog: { readonly logGroup: logs.ILogGroup; readonly streamName: string };
 }
 
-export const DYNAMODB_TRANSIENT = ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.RequestLimitExceededException', 'DynamoDB.InternalServerErrorException'];
+export const DYNAMODB_TRANSIENT = [
+  'DynamoDB.ProvisionedThroughputExceededException',
+  'DynamoDB.RequestLimitExceededException',
+  'DynamoDB.InternalServerErrorException',
+];
 
 const QUEUE_COUNT_ATTRIBUTES = {
   visible: 'ApproximateNumberOfMessages',
@@ -56,13 +60,22 @@ export const EXECUTION_ARN_PATH = '$$.Execution.Id';
  * A Lambda step whose plain handler output lands at `resultPath`, copied field by field from `$.Payload`.
  * The payload also carries the execution ARN, for the step's logs.
  */
-export function invokeStep(scope: Construct, id: string, fn: lambda.IFunction, fields: Record<string, true>, resultPath: string | undefined, payload: Record<string, unknown>): tasks.LambdaInvoke {
+export function invokeStep(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  fields: Record<string, true>,
+  resultPath: string | undefined,
+  payload: Record<string, unknown>,
+): tasks.LambdaInvoke {
   return new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
     payloadResponseOnly: false,
     retryOnServiceExceptions: true,
     payload: sfn.TaskInput.fromObject({ ...payload, executionArn: sfn.JsonPath.stringAt(EXECUTION_ARN_PATH) }),
-    resultSelector: Object.fromEntries(Object.keys(fields).map((field) => [field, sfn.JsonPath.objectAt(`$.Payload.${field}`)])),
+    resultSelector: Object.fromEntries(
+      Object.keys(fields).map((field) => [field, sfn.JsonPath.objectAt(`$.Payload.${field}`)]),
+    ),
     resultPath,
   });
 }
@@ -74,7 +87,11 @@ export function explain(scope: Construct, id: string, cause: string): sfn.Pass {
 
 /** `<what>: {Error}: {Cause}` of the error a Catch stored at `$.error`. */
 export function describeCaughtError(what: string): string {
-  return sfn.JsonPath.format(`${what}: {}: {}`, sfn.JsonPath.stringAt('$.error.Error'), sfn.JsonPath.stringAt('$.error.Cause'));
+  return sfn.JsonPath.format(
+    `${what}: {}: {}`,
+    sfn.JsonPath.stringAt('$.error.Error'),
+    sfn.JsonPath.stringAt('$.error.Cause'),
+  );
 }
 
 /** Deletes the lock only if this execution holds it; a lock held by another run is left alone. */
@@ -83,15 +100,28 @@ export function releaseLock(scope: Construct, ctx: WorkflowContext, id: string):
     table: ctx.lockTable,
     key: { pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY) },
     conditionExpression: 'executionArn = :me',
-    expressionAttributeValues: { ':me': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')) },
+    expressionAttributeValues: {
+      ':me': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')),
+    },
     resultPath: sfn.JsonPath.DISCARD,
   });
-  release.addRetry({ errors: DYNAMODB_TRANSIENT, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, jitterStrategy: sfn.JitterType.FULL });
+  release.addRetry({
+    errors: DYNAMODB_TRANSIENT,
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 4,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
   return release;
 }
 
 /** DescribeDBProxyTargets; `<resultPath>.targets` holds the targets as JSON text for {@link targetAvailable}. */
-export function describeTarget(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string): tasks.CallAwsService {
+export function describeTarget(
+  scope: Construct,
+  ctx: WorkflowContext,
+  id: string,
+  resultPath: string,
+): tasks.CallAwsService {
   const c = ctx.config;
   const describe = new tasks.CallAwsService(scope, id, {
     service: 'rds',
@@ -125,7 +155,12 @@ export function deregisterTarget(scope: Construct, ctx: WorkflowContext, id: str
 export function dbInstancesArnOf(scope: Construct, clusterArn: string): string {
   const [, partition, , region, account] = clusterArn.split(':');
   if (Token.isUnresolved(clusterArn) || !partition || !region || !account) {
-    return Stack.of(scope).formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return Stack.of(scope).formatArn({
+      service: 'rds',
+      resource: 'db',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
   return `arn:${partition}:rds:${region}:${account}:db:*`;
 }
@@ -139,12 +174,22 @@ export function targetCallResources(scope: Construct, config: GameDayConfig): st
 }
 
 /** Register or deregister the cluster: the same exact proxy, target group and cluster ARNs for both, and the cluster's instances. */
-function rdsTargetCall(scope: Construct, ctx: WorkflowContext, id: string, action: 'registerDBProxyTargets' | 'deregisterDBProxyTargets', maxAttempts: number): tasks.CallAwsService {
+function rdsTargetCall(
+  scope: Construct,
+  ctx: WorkflowContext,
+  id: string,
+  action: 'registerDBProxyTargets' | 'deregisterDBProxyTargets',
+  maxAttempts: number,
+): tasks.CallAwsService {
   const c = ctx.config;
   const call = new tasks.CallAwsService(scope, id, {
     service: 'rds',
     action,
-    parameters: { DbProxyName: c.proxyName, TargetGroupName: c.targetGroupName, DbClusterIdentifiers: [c.dbClusterIdentifier] },
+    parameters: {
+      DbProxyName: c.proxyName,
+      TargetGroupName: c.targetGroupName,
+      DbClusterIdentifiers: [c.dbClusterIdentifier],
+    },
     iamResources: targetCallResources(scope, c),
     iamAction: action === 'registerDBProxyTargets' ? 'rds:RegisterDBProxyTargets' : 'rds:DeregisterDBProxyTargets',
     resultPath: sfn.JsonPath.DISCARD,
@@ -161,8 +206,15 @@ function rdsTargetCall(scope: Construct, ctx: WorkflowContext, id: string, actio
 }
 
 /** GetQueueAttributes for the three counts, as numbers at `resultPath`; with no queue configured, a Pass that reads zero. */
-export function queueDepth(scope: Construct, id: string, queueUrl: string | undefined, queueArn: string | undefined, resultPath: string): tasks.CallAwsService | sfn.Pass {
-  if (queueUrl === undefined || queueArn === undefined) return new sfn.Pass(scope, id, { result: sfn.Result.fromObject(NO_QUEUE_DEPTH), resultPath });
+export function queueDepth(
+  scope: Construct,
+  id: string,
+  queueUrl: string | undefined,
+  queueArn: string | undefined,
+  resultPath: string,
+): tasks.CallAwsService | sfn.Pass {
+  if (queueUrl === undefined || queueArn === undefined)
+    return new sfn.Pass(scope, id, { result: sfn.Result.fromObject(NO_QUEUE_DEPTH), resultPath });
   const depth = new tasks.CallAwsService(scope, id, {
     service: 'sqs',
     action: 'getQueueAttributes',
@@ -171,7 +223,10 @@ export function queueDepth(scope: Construct, id: string, queueUrl: string | unde
     iamAction: 'sqs:GetQueueAttributes',
     // SQS reports counts as strings.
     resultSelector: Object.fromEntries(
-      Object.entries(QUEUE_COUNT_ATTRIBUTES).map(([count, attribute]) => [count, sfn.JsonPath.stringToJson(sfn.JsonPath.stringAt(`$.Attributes.${attribute}`))]),
+      Object.entries(QUEUE_COUNT_ATTRIBUTES).map(([count, attribute]) => [
+        count,
+        sfn.JsonPath.stringToJson(sfn.JsonPath.stringAt(`$.Attributes.${attribute}`)),
+      ]),
     ),
     resultPath,
   });
@@ -183,10 +238,18 @@ export function queueDepth(scope: Construct, id: string, queueUrl: string | unde
  * DescribeAlarms for the stop conditions that are in ALARM, metric and composite alike. With no
  * stop conditions configured a Pass stands in: an empty AlarmNames would match every alarm.
  */
-export function describeAlarms(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string): tasks.CallAwsService | sfn.Pass {
+export function describeAlarms(
+  scope: Construct,
+  ctx: WorkflowContext,
+  id: string,
+  resultPath: string,
+): tasks.CallAwsService | sfn.Pass {
   const names = ctx.config.stopConditionAlarmNames;
   if (names.length === 0) {
-    return new sfn.Pass(scope, id, { result: sfn.Result.fromObject({ MetricAlarms: [], CompositeAlarms: [] }), resultPath });
+    return new sfn.Pass(scope, id, {
+      result: sfn.Result.fromObject({ MetricAlarms: [], CompositeAlarms: [] }),
+      resultPath,
+    });
   }
   const describe = new tasks.CallAwsService(scope, id, {
     service: 'cloudwatch',
@@ -204,19 +267,33 @@ export function describeAlarms(scope: Construct, ctx: WorkflowContext, id: strin
 function alarmArn(scope: Construct, proxyArn: string, name: string): string {
   const [, partition, , region, account] = proxyArn.split(':');
   if (Token.isUnresolved(proxyArn) || !partition || !region || !account) {
-    return Stack.of(scope).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    return Stack.of(scope).formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
   }
   return `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`;
 }
 
 /** Read-only calls are safe to repeat: a short retry rides out throttling and blips. */
 export function retryRead(task: sfn.TaskStateBase): void {
-  task.addRetry({ errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 2, jitterStrategy: sfn.JitterType.FULL });
+  task.addRetry({
+    errors: [sfn.Errors.TASKS_FAILED],
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 2,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
 }
 
 /** Some stop-condition alarm came back in ALARM (the call asks for ALARM only). */
 export function alarmsFiring(resultPath: string): sfn.Condition {
-  return sfn.Condition.or(sfn.Condition.isPresent(`${resultPath}.MetricAlarms[0]`), sfn.Condition.isPresent(`${resultPath}.CompositeAlarms[0]`));
+  return sfn.Condition.or(
+    sfn.Condition.isPresent(`${resultPath}.MetricAlarms[0]`),
+    sfn.Condition.isPresent(`${resultPath}.CompositeAlarms[0]`),
+  );
 }
 
 /**
@@ -234,7 +311,9 @@ export function targetAvailable(targetsJsonPath: string): sfn.Condition {
 /** Every count of both queues is zero. */
 export function queuesEmpty(queuePath: string, dlqPath: string): sfn.Condition {
   return sfn.Condition.and(
-    ...[queuePath, dlqPath].flatMap((path) => Object.keys(QUEUE_COUNT_ATTRIBUTES).map((count) => sfn.Condition.numberEquals(`${path}.${count}`, 0))),
+    ...[queuePath, dlqPath].flatMap((path) =>
+      Object.keys(QUEUE_COUNT_ATTRIBUTES).map((count) => sfn.Condition.numberEquals(`${path}.${count}`, 0)),
+    ),
   );
 }
 

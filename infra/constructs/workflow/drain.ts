@@ -53,7 +53,10 @@ export class Drain extends Construct {
         },
         resultPath: '$.drain',
       });
-    const countZeroReading = countPoll(STATES.countZeroReading, sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.drain.zeroReadings'), 1));
+    const countZeroReading = countPoll(
+      STATES.countZeroReading,
+      sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.drain.zeroReadings'), 1),
+    );
     const countNonZeroReading = countPoll(STATES.countNonZeroReading, 0);
     const finish = (stateName: string, drained: boolean): sfn.Pass =>
       new sfn.Pass(this, stateName, {
@@ -72,14 +75,23 @@ export class Drain extends Construct {
 
     drainQueueDepth
       .next(drainDlqDepth)
-      .next(new sfn.Choice(this, STATES.checkDrainReading).when(queuesEmpty('$.drain.queue', '$.drain.dlq'), countZeroReading).otherwise(countNonZeroReading));
+      .next(
+        new sfn.Choice(this, STATES.checkDrainReading)
+          .when(queuesEmpty('$.drain.queue', '$.drain.dlq'), countZeroReading)
+          .otherwise(countNonZeroReading),
+      );
     startDrain.next(
       boundedPollLoop(this, {
         waitId: STATES.drainWait,
         waitSecondsPath: '$.config.drainPollSeconds',
         probe: { start: drainQueueDepth, ends: [countZeroReading, countNonZeroReading] },
         checkId: STATES.checkDrained,
-        exits: [[sfn.Condition.numberGreaterThanEqualsJsonPath('$.drain.zeroReadings', '$.config.drainZeroReadings'), drained]],
+        exits: [
+          [
+            sfn.Condition.numberGreaterThanEqualsJsonPath('$.drain.zeroReadings', '$.config.drainZeroReadings'),
+            drained,
+          ],
+        ],
         iterationPath: '$.drain.polls',
         maxIterationsPath: '$.config.drainPollIterations',
         whenExhausted: notDrained,

@@ -20,14 +20,25 @@ export class Endings extends Construct {
     this.abortReleaseLock.addCatch(this.aborted, { errors: [sfn.Errors.ALL], resultPath: '$.releaseError' });
     this.abortReleaseLock.next(this.aborted);
 
-    const stepFailed = new sfn.Fail(this, STATES.stepFailed, { error: FAILURE_ERRORS.stepFailed, causePath: '$.failure.cause' });
+    const stepFailed = new sfn.Fail(this, STATES.stepFailed, {
+      error: FAILURE_ERRORS.stepFailed,
+      causePath: '$.failure.cause',
+    });
     const errorReleaseLock = releaseLock(this, ctx, STATES.errorReleaseLock);
     errorReleaseLock.addCatch(stepFailed, { errors: [sfn.Errors.ALL], resultPath: '$.releaseError' });
     errorReleaseLock.next(stepFailed);
-    this.describeStepFailure = explain(this, STATES.describeStepFailure, describeCaughtError('a step after the experiment failed (the target was registered again)'));
+    this.describeStepFailure = explain(
+      this,
+      STATES.describeStepFailure,
+      describeCaughtError('a step after the experiment failed (the target was registered again)'),
+    );
     this.describeStepFailure.next(errorReleaseLock);
 
-    this.preflightError = explain(this, STATES.preflightError, describeCaughtError('preflight: a check failed before any harm'));
+    this.preflightError = explain(
+      this,
+      STATES.preflightError,
+      describeCaughtError('preflight: a check failed before any harm'),
+    );
     this.preflightError.next(this.abortReleaseLock);
   }
 

@@ -2,7 +2,18 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FAILURE_ERRORS, RDS_ERRORS, STATES } from '../../../steps/core/workflow-names';
-import { alarmsFiring, describeAlarms, describeCaughtError, describeTarget, deregisterTarget, explain, registerTarget, releaseLock, targetAvailable, type WorkflowContext } from './blocks';
+import {
+  alarmsFiring,
+  describeAlarms,
+  describeCaughtError,
+  describeTarget,
+  deregisterTarget,
+  explain,
+  registerTarget,
+  releaseLock,
+  targetAvailable,
+  type WorkflowContext,
+} from './blocks';
 import type { Endings } from './endings';
 import { windowLoop } from './traffic-windows';
 
@@ -13,10 +24,23 @@ export class Baseline extends Construct {
 
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
-    const baselineFailed = explain(this, STATES.baselineFailed, describeCaughtError('the baseline traffic failed before any harm')).next(endings.abortReleaseLock);
-    this.recordBaseline = new sfn.Pass(this, STATES.recordBaseline, { inputPath: '$.tally.traffic', resultPath: '$.baseline' });
+    const baselineFailed = explain(
+      this,
+      STATES.baselineFailed,
+      describeCaughtError('the baseline traffic failed before any harm'),
+    ).next(endings.abortReleaseLock);
+    this.recordBaseline = new sfn.Pass(this, STATES.recordBaseline, {
+      inputPath: '$.tally.traffic',
+      resultPath: '$.baseline',
+    });
     this.startState = windowLoop(this, ctx, {
-      names: { start: STATES.startBaseline, map: STATES.baselineWindow, worker: STATES.baselineWorker, tally: STATES.tallyBaselineWindow, check: STATES.checkBaselineWindow },
+      names: {
+        start: STATES.startBaseline,
+        map: STATES.baselineWindow,
+        worker: STATES.baselineWorker,
+        tally: STATES.tallyBaselineWindow,
+        check: STATES.checkBaselineWindow,
+      },
       start: { newPhase: 'baseline', schedule: 'now' },
       targetSecondsPath: '$.config.baselineSeconds',
       windowSecondsPath: '$.config.windowSeconds',
@@ -44,7 +68,11 @@ export class Experiment extends Construct {
     this.startState = new sfn.Parallel(this, STATES.experiment, {
       // The branch gets only the config: the baseline's traffic stays out of its payload.
       parameters: { config: sfn.JsonPath.objectAt('$.config') },
-      resultSelector: { traffic: sfn.JsonPath.objectAt('$[0].traffic'), fault: sfn.JsonPath.objectAt('$[0].fault'), hold: sfn.JsonPath.objectAt('$[0].hold') },
+      resultSelector: {
+        traffic: sfn.JsonPath.objectAt('$[0].traffic'),
+        fault: sfn.JsonPath.objectAt('$[0].fault'),
+        hold: sfn.JsonPath.objectAt('$[0].hold'),
+      },
       resultPath: '$.experiment',
     });
     this.startState.branch(faultBranch(this, ctx));
@@ -58,11 +86,21 @@ export class Experiment extends Construct {
 
 /** Register (already registered counts as done), release the lock, fail with the cause. */
 function rollback(scope: Construct, ctx: WorkflowContext): sfn.State {
-  const rolledBack = new sfn.Fail(scope, STATES.rolledBack, { error: FAILURE_ERRORS.rolledBack, causePath: '$.failure.cause' });
+  const rolledBack = new sfn.Fail(scope, STATES.rolledBack, {
+    error: FAILURE_ERRORS.rolledBack,
+    causePath: '$.failure.cause',
+  });
   const rollbackRegister = registerTarget(scope, ctx, STATES.rollbackRegister);
   const rollbackReleaseLock = releaseLock(scope, ctx, STATES.rollbackReleaseLock);
-  const describeRollback = explain(scope, STATES.describeRollback, describeCaughtError('the experiment failed and the target was registered again')).next(rolledBack);
-  rollbackRegister.addCatch(rollbackReleaseLock, { errors: [RDS_ERRORS.targetAlreadyRegistered], resultPath: sfn.JsonPath.DISCARD });
+  const describeRollback = explain(
+    scope,
+    STATES.describeRollback,
+    describeCaughtError('the experiment failed and the target was registered again'),
+  ).next(rolledBack);
+  rollbackRegister.addCatch(rollbackReleaseLock, {
+    errors: [RDS_ERRORS.targetAlreadyRegistered],
+    resultPath: sfn.JsonPath.DISCARD,
+  });
   // Register failed for good: fail anyway; the safety net retries on the FAILED execution.
   rollbackRegister.addCatch(rollbackReleaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.rollbackError' });
   rollbackReleaseLock.addCatch(describeRollback, { errors: [sfn.Errors.ALL], resultPath: '$.releaseError' });
@@ -73,7 +111,13 @@ function rollback(scope: Construct, ctx: WorkflowContext): sfn.State {
 /** The fault and the traffic around it; a dry run records the fault as not injected and calls nothing on the proxy. */
 function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   const dryRunFault = new sfn.Pass(scope, STATES.dryRunFault, {
-    result: sfn.Result.fromObject({ dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null }),
+    result: sfn.Result.fromObject({
+      dryRun: true,
+      deregisteredAt: null,
+      registeredAt: null,
+      availableAt: null,
+      stoppedEarly: null,
+    }),
     resultPath: '$.fault',
   });
   const deregister = deregisterTarget(scope, ctx, STATES.deregister);
@@ -87,10 +131,20 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
 
   // ---- recovery: recoverySeconds of traffic counted from AVAILABLE, however long the wait was
   const experimentDone = new sfn.Pass(scope, STATES.experimentDone, {
-    parameters: { traffic: sfn.JsonPath.objectAt('$.tally.traffic'), fault: sfn.JsonPath.objectAt('$.fault'), hold: sfn.JsonPath.objectAt('$.hold') },
+    parameters: {
+      traffic: sfn.JsonPath.objectAt('$.tally.traffic'),
+      fault: sfn.JsonPath.objectAt('$.fault'),
+      hold: sfn.JsonPath.objectAt('$.hold'),
+    },
   });
   const recovery = windowLoop(scope, ctx, {
-    names: { start: STATES.startRecovery, map: STATES.recoveryWindow, worker: STATES.recoveryWorker, tally: STATES.tallyRecoveryWindow, check: STATES.checkRecoveryWindow },
+    names: {
+      start: STATES.startRecovery,
+      map: STATES.recoveryWindow,
+      worker: STATES.recoveryWorker,
+      tally: STATES.tallyRecoveryWindow,
+      check: STATES.checkRecoveryWindow,
+    },
     // Counted from AVAILABLE: a schedule continued from the last restoring window would put its first seconds before it.
     start: { schedule: 'now' },
     targetSecondsPath: '$.config.recoverySeconds',
@@ -101,10 +155,16 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   // ---- restoring: register, then traffic windows until AVAILABLE (for the shop the database is still gone)
   const register = registerTarget(scope, ctx, STATES.register);
   const recordRegistered = new sfn.Pass(scope, STATES.recordRegistered, {
-    parameters: { deregisteredAt: sfn.JsonPath.stringAt('$.fault.deregisteredAt'), registeredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime') },
+    parameters: {
+      deregisteredAt: sfn.JsonPath.stringAt('$.fault.deregisteredAt'),
+      registeredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+    },
     resultPath: '$.fault',
   });
-  register.addCatch(recordRegistered, { errors: [RDS_ERRORS.targetAlreadyRegistered], resultPath: sfn.JsonPath.DISCARD });
+  register.addCatch(recordRegistered, {
+    errors: [RDS_ERRORS.targetAlreadyRegistered],
+    resultPath: sfn.JsonPath.DISCARD,
+  });
   const recordAvailable = new sfn.Pass(scope, STATES.recordAvailable, {
     parameters: {
       dryRun: false,
@@ -123,7 +183,13 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   });
   const describeAfterRegister = describeTarget(scope, ctx, STATES.describeTargetAfterRegister, '$.targetAfterRegister');
   const restoring = windowLoop(scope, ctx, {
-    names: { start: STATES.startRestoring, map: STATES.restoringWindow, worker: STATES.restoringWorker, tally: STATES.tallyRestoringWindow, check: STATES.checkAvailableAfterRegister },
+    names: {
+      start: STATES.startRestoring,
+      map: STATES.restoringWindow,
+      worker: STATES.restoringWorker,
+      tally: STATES.tallyRestoringWindow,
+      check: STATES.checkAvailableAfterRegister,
+    },
     start: { schedule: 'continued' },
     targetSecondsPath: '$.config.availableTimeoutSeconds',
     windowSecondsPath: '$.config.availablePollSeconds',
@@ -134,16 +200,40 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   register.next(recordRegistered).next(restoring);
 
   // ---- outage: windows until outageSeconds, ended early by a stop condition or the error budget
-  const afterHold = new sfn.Choice(scope, STATES.afterHold).when(sfn.Condition.booleanEquals('$.config.dryRun', true), recovery).otherwise(register);
-  const recordHaltWindow = new sfn.Pass(scope, STATES.recordHaltWindow, { inputPath: '$.tally.window.last', resultPath: '$.hold.window' });
+  const afterHold = new sfn.Choice(scope, STATES.afterHold)
+    .when(sfn.Condition.booleanEquals('$.config.dryRun', true), recovery)
+    .otherwise(register);
+  const recordHaltWindow = new sfn.Pass(scope, STATES.recordHaltWindow, {
+    inputPath: '$.tally.window.last',
+    resultPath: '$.hold.window',
+  });
   recordHaltWindow.next(afterHold);
-  const recordStoppedEarly = new sfn.Pass(scope, STATES.recordStoppedEarly, { inputPath: '$.holdAlarms..AlarmName', resultPath: '$.hold.stoppedEarly' });
-  recordStoppedEarly.next(new sfn.Pass(scope, STATES.recordStopConditionHalt, { result: sfn.Result.fromString('stopCondition'), resultPath: '$.hold.haltedBy' })).next(recordHaltWindow);
-  const recordErrorBudgetHalt = new sfn.Pass(scope, STATES.recordErrorBudgetHalt, { result: sfn.Result.fromString('errorBudget'), resultPath: '$.hold.haltedBy' });
+  const recordStoppedEarly = new sfn.Pass(scope, STATES.recordStoppedEarly, {
+    inputPath: '$.holdAlarms..AlarmName',
+    resultPath: '$.hold.stoppedEarly',
+  });
+  recordStoppedEarly
+    .next(
+      new sfn.Pass(scope, STATES.recordStopConditionHalt, {
+        result: sfn.Result.fromString('stopCondition'),
+        resultPath: '$.hold.haltedBy',
+      }),
+    )
+    .next(recordHaltWindow);
+  const recordErrorBudgetHalt = new sfn.Pass(scope, STATES.recordErrorBudgetHalt, {
+    result: sfn.Result.fromString('errorBudget'),
+    resultPath: '$.hold.haltedBy',
+  });
   recordErrorBudgetHalt.next(recordHaltWindow);
   const holdCheckAlarms = describeAlarms(scope, ctx, STATES.holdCheckAlarms, '$.holdAlarms');
   const outage = windowLoop(scope, ctx, {
-    names: { start: STATES.startOutage, map: STATES.outageWindow, worker: STATES.outageWorker, tally: STATES.tallyOutageWindow, check: STATES.checkOutageWindow },
+    names: {
+      start: STATES.startOutage,
+      map: STATES.outageWindow,
+      worker: STATES.outageWorker,
+      tally: STATES.tallyOutageWindow,
+      check: STATES.checkOutageWindow,
+    },
     start: { newPhase: 'experiment', schedule: 'now' },
     targetSecondsPath: '$.config.outageSeconds',
     windowSecondsPath: '$.config.windowSeconds',
@@ -156,10 +246,15 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
     whenDone: afterHold,
   });
   // Parameters drop null values, so the nulls that stand for "not halted" come from a Result.
-  const startHold = new sfn.Pass(scope, STATES.startHold, { result: sfn.Result.fromObject({ stoppedEarly: null, haltedBy: null, window: null }), resultPath: '$.hold' });
+  const startHold = new sfn.Pass(scope, STATES.startHold, {
+    result: sfn.Result.fromObject({ stoppedEarly: null, haltedBy: null, window: null }),
+    resultPath: '$.hold',
+  });
   startHold.next(outage);
   recordDeregistered.next(startHold);
   dryRunFault.next(startHold);
 
-  return new sfn.Choice(scope, STATES.checkDryRun).when(sfn.Condition.booleanEquals('$.config.dryRun', true), dryRunFault).otherwise(deregister);
+  return new sfn.Choice(scope, STATES.checkDryRun)
+    .when(sfn.Condition.booleanEquals('$.config.dryRun', true), dryRunFault)
+    .otherwise(deregister);
 }

@@ -16,8 +16,11 @@ export class RunGate extends Construct {
     super(scope, id);
     const c = ctx.config;
     // Succeeded, not failed: a skipped run is no failure, and no alarm on failed executions counts it.
-    const skipped = new sfn.Succeed(this, STATES.skipped, { comment: 'refused on purpose before any harm: $.skipped.reason says why' });
-    const skip = (stateId: string, reason: string) => new sfn.Pass(this, stateId, { parameters: { reason }, resultPath: '$.skipped' }).next(skipped);
+    const skipped = new sfn.Succeed(this, STATES.skipped, {
+      comment: 'refused on purpose before any harm: $.skipped.reason says why',
+    });
+    const skip = (stateId: string, reason: string) =>
+      new sfn.Pass(this, stateId, { parameters: { reason }, resultPath: '$.skipped' }).next(skipped);
 
     // One consistent read of the halt item: `gameday halt` wrote it, with who and why.
     const checkHalt = new tasks.DynamoGetItem(this, STATES.checkHalt, {
@@ -26,7 +29,13 @@ export class RunGate extends Construct {
       consistentRead: true,
       resultPath: '$.preflight.halt',
     });
-    checkHalt.addRetry({ errors: DYNAMODB_TRANSIENT, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, jitterStrategy: sfn.JitterType.FULL });
+    checkHalt.addRetry({
+      errors: DYNAMODB_TRANSIENT,
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: 4,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
     endings.onPreflightError(checkHalt);
     const halted = skip(
       STATES.halted,
@@ -38,7 +47,10 @@ export class RunGate extends Construct {
       ),
     );
     const checks: Array<{ entry: sfn.State; choice: sfn.Choice }> = [];
-    checks.push({ entry: checkHalt, choice: new sfn.Choice(this, STATES.isHalted).when(sfn.Condition.isPresent('$.preflight.halt.Item'), halted) });
+    checks.push({
+      entry: checkHalt,
+      choice: new sfn.Choice(this, STATES.isHalted).when(sfn.Condition.isPresent('$.preflight.halt.Item'), halted),
+    });
 
     if (c.changeCalendars.length > 0) {
       const calendars = new tasks.CallAwsService(this, STATES.checkChangeCalendars, {
@@ -53,9 +65,15 @@ export class RunGate extends Construct {
       });
       retryRead(calendars);
       endings.onPreflightError(calendars);
-      const frozen = skip(STATES.changeFrozen, `change freeze: the SSM Change Calendar ${c.changeCalendars.join(', ')} is CLOSED (a manual run may override it: --ignore-change-freeze)`);
+      const frozen = skip(
+        STATES.changeFrozen,
+        `change freeze: the SSM Change Calendar ${c.changeCalendars.join(', ')} is CLOSED (a manual run may override it: --ignore-change-freeze)`,
+      );
       const choice = new sfn.Choice(this, STATES.isChangeFrozen).when(
-        sfn.Condition.and(sfn.Condition.stringEquals('$.preflight.calendar.state', 'CLOSED'), sfn.Condition.booleanEquals('$.config.ignoreChangeFreeze', false)),
+        sfn.Condition.and(
+          sfn.Condition.stringEquals('$.preflight.calendar.state', 'CLOSED'),
+          sfn.Condition.booleanEquals('$.config.ignoreChangeFreeze', false),
+        ),
         frozen,
       );
       checks.push({ entry: calendars, choice });
@@ -64,7 +82,10 @@ export class RunGate extends Construct {
     if (c.schedule.allowedWindow) {
       // ValidateInput read the scheduled time in the schedule's zone; only a scheduled start carries one.
       const outside = skip(STATES.outsideAllowedWindow, sfn.JsonPath.stringAt('$.config.outsideAllowedWindow'));
-      const choice = new sfn.Choice(this, STATES.checkAllowedWindow).when(sfn.Condition.isString('$.config.outsideAllowedWindow'), outside);
+      const choice = new sfn.Choice(this, STATES.checkAllowedWindow).when(
+        sfn.Condition.isString('$.config.outsideAllowedWindow'),
+        outside,
+      );
       checks.push({ entry: choice, choice });
     }
 

@@ -31,7 +31,12 @@ export function boundedPollLoop(scope: Construct, props: BoundedPollLoopProps): 
   const wait = new sfn.Wait(scope, props.waitId, { time: sfn.WaitTime.secondsPath(props.waitSecondsPath) });
   const check = new sfn.Choice(scope, props.checkId);
   for (const [condition, next] of props.exits) check.when(condition, next);
-  check.when(sfn.Condition.numberGreaterThanEqualsJsonPath(props.iterationPath, props.maxIterationsPath), props.whenExhausted).otherwise(wait);
+  check
+    .when(
+      sfn.Condition.numberGreaterThanEqualsJsonPath(props.iterationPath, props.maxIterationsPath),
+      props.whenExhausted,
+    )
+    .otherwise(wait);
   for (const end of props.probe.ends) end.next(check);
   wait.next(props.probe.start);
   return props.waitFirst ? wait : props.probe.start;

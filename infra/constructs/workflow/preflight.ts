@@ -4,7 +4,18 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { LOCK_CONDITION_FAILED, LOCK_KEY, STATES } from '../../../steps/core/workflow-names';
-import { alarmsFiring, describeAlarms, describeTarget, DYNAMODB_TRANSIENT, explain, invokeStep, queueDepth, queuesEmpty, targetAvailable, type WorkflowContext } from './blocks';
+import {
+  alarmsFiring,
+  describeAlarms,
+  describeTarget,
+  DYNAMODB_TRANSIENT,
+  explain,
+  invokeStep,
+  queueDepth,
+  queuesEmpty,
+  targetAvailable,
+  type WorkflowContext,
+} from './blocks';
 import { RUN_CONFIG_FIELDS } from './contract-fields';
 import type { Endings } from './endings';
 import { RunGate } from './gate';
@@ -21,16 +32,29 @@ export class Preflight extends Construct {
 
     // The execution input may be any JSON value; under one key every later ResultPath applies.
     const readInput = new sfn.Pass(this, STATES.readInput, { parameters: { input: sfn.JsonPath.objectAt('$') } });
-    const validateInput = invokeStep(this, STATES.validateInput, ctx.steps.validateInput, RUN_CONFIG_FIELDS, '$.config', {
-      input: sfn.JsonPath.objectAt('$.input'),
-      defaults: { ...c.experiment, hypothesis: { ...c.hypothesis } },
-      limits: { executionTimeoutSeconds: c.executionTimeoutMinutes * 60 },
-      trafficFunctions: { small: ctx.steps.traffic.small.functionArn, large: ctx.steps.traffic.large.functionArn },
-      executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
-      ...(c.schedule.allowedWindow ? { schedule: { allowedWindow: c.schedule.allowedWindow, timezone: c.schedule.timezone } } : {}),
-    });
+    const validateInput = invokeStep(
+      this,
+      STATES.validateInput,
+      ctx.steps.validateInput,
+      RUN_CONFIG_FIELDS,
+      '$.config',
+      {
+        input: sfn.JsonPath.objectAt('$.input'),
+        defaults: { ...c.experiment, hypothesis: { ...c.hypothesis } },
+        limits: { executionTimeoutSeconds: c.executionTimeoutMinutes * 60 },
+        trafficFunctions: { small: ctx.steps.traffic.small.functionArn, large: ctx.steps.traffic.large.functionArn },
+        executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
+        ...(c.schedule.allowedWindow
+          ? { schedule: { allowedWindow: c.schedule.allowedWindow, timezone: c.schedule.timezone } }
+          : {}),
+      },
+    );
     validateInput.addCatch(
-      explain(this, STATES.invalidInput, sfn.JsonPath.format('preflight: the input was refused: {}', sfn.JsonPath.stringAt('$.error.Cause'))).next(aborted),
+      explain(
+        this,
+        STATES.invalidInput,
+        sfn.JsonPath.format('preflight: the input was refused: {}', sfn.JsonPath.stringAt('$.error.Cause')),
+      ).next(aborted),
       { errors: [sfn.Errors.ALL], resultPath: '$.error' },
     );
 
@@ -44,9 +68,18 @@ export class Preflight extends Construct {
       conditionExpression: 'attribute_not_exists(pk)',
       resultPath: sfn.JsonPath.DISCARD,
     });
-    acquireLock.addRetry({ errors: DYNAMODB_TRANSIENT, interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 4, jitterStrategy: sfn.JitterType.FULL });
+    acquireLock.addRetry({
+      errors: DYNAMODB_TRANSIENT,
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: 4,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
     // Another run holds the lock: this run took nothing, so it releases nothing.
-    acquireLock.addCatch(explain(this, STATES.lockHeld, 'preflight: another GameDay holds the lock').next(aborted), { errors: [LOCK_CONDITION_FAILED], resultPath: '$.error' });
+    acquireLock.addCatch(explain(this, STATES.lockHeld, 'preflight: another GameDay holds the lock').next(aborted), {
+      errors: [LOCK_CONDITION_FAILED],
+      resultPath: '$.error',
+    });
     endings.onPreflightError(acquireLock);
 
     const target = describeTarget(this, ctx, STATES.describeTarget, '$.preflight.target');
@@ -54,7 +87,10 @@ export class Preflight extends Construct {
     const targetNotAvailable = explain(
       this,
       STATES.targetNotAvailable,
-      sfn.JsonPath.format('preflight: the proxy target is not AVAILABLE: {}', sfn.JsonPath.stringAt('$.preflight.target.targets')),
+      sfn.JsonPath.format(
+        'preflight: the proxy target is not AVAILABLE: {}',
+        sfn.JsonPath.stringAt('$.preflight.target.targets'),
+      ),
     ).next(abortReleaseLock);
 
     const queue = queueDepth(this, STATES.queueDepth, c.orderQueueUrl, c.orderQueueArn, '$.preflight.queue');
@@ -73,12 +109,18 @@ export class Preflight extends Construct {
 
     const checkStopConditions = describeAlarms(this, ctx, STATES.checkStopConditions, '$.preflight.alarms');
     endings.onPreflightError(checkStopConditions);
-    const stopConditionInAlarm = new sfn.Pass(this, STATES.stopConditionInAlarm, { inputPath: '$.preflight.alarms..AlarmName', resultPath: '$.preflight.firing' })
+    const stopConditionInAlarm = new sfn.Pass(this, STATES.stopConditionInAlarm, {
+      inputPath: '$.preflight.alarms..AlarmName',
+      resultPath: '$.preflight.firing',
+    })
       .next(
         explain(
           this,
           STATES.describeStopCondition,
-          sfn.JsonPath.format('preflight: stop-condition alarms are in ALARM: {}', sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.preflight.firing'))),
+          sfn.JsonPath.format(
+            'preflight: stop-condition alarms are in ALARM: {}',
+            sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.preflight.firing')),
+          ),
         ),
       )
       .next(abortReleaseLock);
@@ -86,11 +128,24 @@ export class Preflight extends Construct {
     const gate = new RunGate(this, 'Gate', ctx, endings);
     readInput.next(validateInput).next(gate.startState);
     gate.then(acquireLock);
-    acquireLock.next(target).next(
-      new sfn.Choice(this, STATES.checkTargetAvailable).when(targetAvailable('$.preflight.target.targets'), queue).otherwise(targetNotAvailable),
+    acquireLock
+      .next(target)
+      .next(
+        new sfn.Choice(this, STATES.checkTargetAvailable)
+          .when(targetAvailable('$.preflight.target.targets'), queue)
+          .otherwise(targetNotAvailable),
+      );
+    queue
+      .next(dlq)
+      .next(
+        new sfn.Choice(this, STATES.checkQueuesEmpty)
+          .when(queuesEmpty('$.preflight.queue', '$.preflight.dlq'), checkStopConditions)
+          .otherwise(queuesNotEmpty),
+      );
+    this.stopConditionsClear = new sfn.Choice(this, STATES.stopConditionsClear).when(
+      alarmsFiring('$.preflight.alarms'),
+      stopConditionInAlarm,
     );
-    queue.next(dlq).next(new sfn.Choice(this, STATES.checkQueuesEmpty).when(queuesEmpty('$.preflight.queue', '$.preflight.dlq'), checkStopConditions).otherwise(queuesNotEmpty));
-    this.stopConditionsClear = new sfn.Choice(this, STATES.stopConditionsClear).when(alarmsFiring('$.preflight.alarms'), stopConditionInAlarm);
     checkStopConditions.next(this.stopConditionsClear);
     this.startState = readInput;
   }

@@ -64,13 +64,21 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
     done: false,
     budgetExceeded: false,
   } satisfies Partial<Record<keyof WindowState, unknown>>;
-  const scheduleStartAt = props.start.schedule === 'now' ? sfn.JsonPath.stringAt('$$.State.EnteredTime') : sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt');
+  const scheduleStartAt =
+    props.start.schedule === 'now'
+      ? sfn.JsonPath.stringAt('$$.State.EnteredTime')
+      : sfn.JsonPath.stringAt('$.tally.window.scheduleStartAt');
   const start = new sfn.Pass(scope, n.start, {
     parameters: props.start.newPhase
       ? // `traffic` holds no result yet: the tally starts the phase's traffic from zero.
         { window: { phase: props.start.newPhase, index: 0, scheduleStartAt, ...common }, traffic: { windows: 0 } }
       : {
-          window: { phase: sfn.JsonPath.stringAt('$.tally.window.phase'), index: sfn.JsonPath.numberAt('$.tally.window.index'), scheduleStartAt, ...common },
+          window: {
+            phase: sfn.JsonPath.stringAt('$.tally.window.phase'),
+            index: sfn.JsonPath.numberAt('$.tally.window.index'),
+            scheduleStartAt,
+            ...common,
+          },
           traffic: sfn.JsonPath.objectAt('$.tally.traffic'),
         },
     resultPath: '$.tally',
@@ -83,7 +91,9 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
     functions: Object.values(ctx.steps.traffic),
     // A window and its stragglers, bounded like the function itself.
     taskTimeout: sfn.Timeout.duration(Duration.seconds(WORKER_TIMEOUT_SECONDS)),
-    resultSelector: Object.fromEntries(Object.keys(TRAFFIC_RESULT_FIELDS).map((field) => [field, sfn.JsonPath.objectAt(`$.Payload.${field}`)])),
+    resultSelector: Object.fromEntries(
+      Object.keys(TRAFFIC_RESULT_FIELDS).map((field) => [field, sfn.JsonPath.objectAt(`$.Payload.${field}`)]),
+    ),
   });
   const map = new sfn.Map(scope, n.map, {
     itemsPath: '$.config.workers',
@@ -128,7 +138,10 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
       results: sfn.JsonPath.listAt('$.tally.results'),
       ...(props.errorBudget ? { errorBudgetPercent: sfn.JsonPath.objectAt('$.config.errorBudgetPercent') } : {}),
     }),
-    resultSelector: { window: sfn.JsonPath.objectAt('$.Payload.window'), traffic: sfn.JsonPath.objectAt('$.Payload.traffic') },
+    resultSelector: {
+      window: sfn.JsonPath.objectAt('$.Payload.window'),
+      traffic: sfn.JsonPath.objectAt('$.Payload.traffic'),
+    },
     resultPath: '$.tally',
   });
   if (props.onError) {
@@ -151,7 +164,12 @@ export function windowLoop(scope: Construct, ctx: WorkflowContext, props: Window
 }
 
 /** What Step Functions' Lambda integration retries (the service's own errors), as `LambdaInvoke` does with `retryOnServiceExceptions`. */
-const LAMBDA_SERVICE_ERRORS = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'];
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+];
 
 interface InvokeNamedFunctionProps extends sfn.TaskStateJsonPathBaseProps {
   /** Where the state's input names the function (its ARN). */
@@ -177,14 +195,25 @@ class InvokeNamedFunction extends sfn.TaskStateBase {
     private readonly invoke: InvokeNamedFunctionProps,
   ) {
     super(scope, id, invoke);
-    this.taskPolicies = [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: invoke.functions.flatMap((fn) => fn.resourceArnsForGrantInvoke) })];
+    this.taskPolicies = [
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: invoke.functions.flatMap((fn) => fn.resourceArnsForGrantInvoke),
+      }),
+    ];
     this.addRetry({ errors: LAMBDA_SERVICE_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
   }
 
   protected _renderTask(): unknown {
     return {
       Resource: `arn:${Aws.PARTITION}:states:::lambda:invoke`,
-      ...this._renderParametersOrArguments({ FunctionName: sfn.JsonPath.stringAt(this.invoke.functionNamePath), Payload: sfn.JsonPath.objectAt(this.invoke.payloadPath) }, sfn.QueryLanguage.JSON_PATH),
+      ...this._renderParametersOrArguments(
+        {
+          FunctionName: sfn.JsonPath.stringAt(this.invoke.functionNamePath),
+          Payload: sfn.JsonPath.objectAt(this.invoke.payloadPath),
+        },
+        sfn.QueryLanguage.JSON_PATH,
+      ),
     };
   }
 }

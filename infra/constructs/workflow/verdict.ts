@@ -16,16 +16,23 @@ export class VerifyAndVerdict extends Construct {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const c = ctx.config;
-    const verifyOrders = invokeStep(this, STATES.verifyOrders, ctx.steps.verifyOrders, ORDER_VERIFICATION_FIELDS, '$.orders', {
-      shopUrl: c.shopUrl,
-      profile: JSON.stringify(c.profile),
-      runId: sfn.JsonPath.stringAt('$.config.runId'),
-      traffic: sfn.JsonPath.array(sfn.JsonPath.stringAt('$.baseline'), sfn.JsonPath.stringAt('$.experiment.traffic')),
-      // Where the workers stored which writes were accepted (the proof by lookup reads them), and how many there were.
-      timelineTable: ctx.lockTable.tableName,
-      workers: sfn.JsonPath.numberAt('$.config.trafficWorkers'),
-      sampleLimit: sfn.JsonPath.objectAt('$.config.verifySample'),
-    });
+    const verifyOrders = invokeStep(
+      this,
+      STATES.verifyOrders,
+      ctx.steps.verifyOrders,
+      ORDER_VERIFICATION_FIELDS,
+      '$.orders',
+      {
+        shopUrl: c.shopUrl,
+        profile: JSON.stringify(c.profile),
+        runId: sfn.JsonPath.stringAt('$.config.runId'),
+        traffic: sfn.JsonPath.array(sfn.JsonPath.stringAt('$.baseline'), sfn.JsonPath.stringAt('$.experiment.traffic')),
+        // Where the workers stored which writes were accepted (the proof by lookup reads them), and how many there were.
+        timelineTable: ctx.lockTable.tableName,
+        workers: sfn.JsonPath.numberAt('$.config.trafficWorkers'),
+        sampleLimit: sfn.JsonPath.objectAt('$.config.verifySample'),
+      },
+    );
     endings.onStepError(verifyOrders);
     const buildReport = invokeStep(this, STATES.buildReport, ctx.steps.report, REPORT_OUTPUT_FIELDS, '$.result', {
       startedAt: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
@@ -53,36 +60,77 @@ export class VerifyAndVerdict extends Construct {
       },
       { StringEquals: { 'cloudwatch:namespace': c.metricNamespace } },
     );
-    publishMetrics.addRetry({ errors: ['CloudWatch.CloudWatchException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    publishMetrics.addRetry({
+      errors: ['CloudWatch.CloudWatchException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
     endings.onStepError(publishMetrics);
 
     const publishRunLog = new tasks.CallAwsService(this, STATES.publishRunLog, {
       service: 'cloudwatchlogs',
       action: 'putLogEvents',
-      parameters: { LogGroupName: ctx.runLog.logGroup.logGroupName, LogStreamName: ctx.runLog.streamName, LogEvents: sfn.JsonPath.listAt('$.result.runLog') },
-      iamResources: [Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: `${ctx.runLog.logGroup.logGroupName}:log-stream:${ctx.runLog.streamName}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      parameters: {
+        LogGroupName: ctx.runLog.logGroup.logGroupName,
+        LogStreamName: ctx.runLog.streamName,
+        LogEvents: sfn.JsonPath.listAt('$.result.runLog'),
+      },
+      iamResources: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: `${ctx.runLog.logGroup.logGroupName}:log-stream:${ctx.runLog.streamName}`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
       iamAction: 'logs:PutLogEvents',
       resultPath: sfn.JsonPath.DISCARD,
     });
     // Throttling is not in PutLogEvents' model: it reaches Step Functions as the client's base exception, which only unmodelled errors come as.
-    publishRunLog.addRetry({ errors: ['CloudWatchLogs.ServiceUnavailableException', 'CloudWatchLogs.CloudWatchLogsException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    publishRunLog.addRetry({
+      errors: ['CloudWatchLogs.ServiceUnavailableException', 'CloudWatchLogs.CloudWatchLogsException'],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
     endings.onStepError(publishRunLog);
 
     const release = releaseLock(this, ctx, STATES.releaseLock);
     const explainVerdict = new sfn.Pass(this, STATES.explainVerdict, {
-      parameters: { cause: sfn.JsonPath.format('verdict {}: {}', sfn.JsonPath.stringAt('$.result.verdict'), sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.result.reasons'))) },
+      parameters: {
+        cause: sfn.JsonPath.format(
+          'verdict {}: {}',
+          sfn.JsonPath.stringAt('$.result.verdict'),
+          sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.result.reasons')),
+        ),
+      },
       resultPath: '$.failure',
     });
     release.addCatch(explainVerdict, { errors: [LOCK_CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD });
-    const hypothesisFailed = new sfn.Fail(this, STATES.hypothesisFailed, { error: FAILURE_ERRORS.hypothesisFailed, causePath: '$.failure.cause' });
+    const hypothesisFailed = new sfn.Fail(this, STATES.hypothesisFailed, {
+      error: FAILURE_ERRORS.hypothesisFailed,
+      causePath: '$.failure.cause',
+    });
     const verdict = new sfn.Choice(this, STATES.verdict)
       .when(sfn.Condition.stringEquals('$.result.verdict', 'passed'), new sfn.Succeed(this, STATES.passed))
       .when(sfn.Condition.stringEquals('$.result.verdict', 'failed'), hypothesisFailed)
-      .when(sfn.Condition.stringEquals('$.result.verdict', 'inconclusive'), new sfn.Fail(this, STATES.inconclusive, { error: FAILURE_ERRORS.inconclusive, causePath: '$.failure.cause' }))
+      .when(
+        sfn.Condition.stringEquals('$.result.verdict', 'inconclusive'),
+        new sfn.Fail(this, STATES.inconclusive, { error: FAILURE_ERRORS.inconclusive, causePath: '$.failure.cause' }),
+      )
       .when(sfn.Condition.stringEquals('$.result.verdict', 'aborted'), endings.aborted)
       // A verdict this workflow does not know is never a pass.
       .otherwise(hypothesisFailed);
-    verifyOrders.next(buildReport).next(publishMetrics).next(publishRunLog).next(release).next(explainVerdict).next(verdict);
+    verifyOrders
+      .next(buildReport)
+      .next(publishMetrics)
+      .next(publishRunLog)
+      .next(release)
+      .next(explainVerdict)
+      .next(verdict);
     this.startState = verifyOrders;
   }
 }

@@ -1,12 +1,30 @@
 // The fault cases: one fault each in the orchestrator or its surroundings, the verdict it must end with, and what covers it.
 // Each file holds the cases of one place the fault strikes; FAULT_CASES runs them in the order of the issue.
 import type { FaultCase } from '../matrix';
-import { abortedDuringHold, errorBudgetEndsHold, stopConditionDuringHold, timedOutDuringHold, trafficThrowsDuringHold, workerFailsMidWindow } from './hold';
+import {
+  abortedDuringHold,
+  errorBudgetEndsHold,
+  stopConditionDuringHold,
+  timedOutDuringHold,
+  trafficThrowsDuringHold,
+  workerFailsMidWindow,
+} from './hold';
 import { invalidInputRefused, secondRunRefused, targetNotAvailableAtStart } from './preflight';
-import { availableAfterRecoverySeconds, outageOutlastsRetryBudget, slowAvailablePastBound, slowAvailableWithinBound, workerCrashesMidDrain } from './recovery';
+import {
+  availableAfterRecoverySeconds,
+  outageOutlastsRetryBudget,
+  slowAvailablePastBound,
+  slowAvailableWithinBound,
+  workerCrashesMidDrain,
+} from './recovery';
 import { safetyNetFailsOnce, scheduledStartDeliveredTwice } from './scheduling';
 import { changeFreezeSkips } from './weekly';
-import { deregisterDoesNothing, deregisterTargetNotFound, registerAlreadyRegistered, targetCallsFailTransiently } from './target-calls';
+import {
+  deregisterDoesNothing,
+  deregisterTargetNotFound,
+  registerAlreadyRegistered,
+  targetCallsFailTransiently,
+} from './target-calls';
 
 export * from './hold';
 export * from './preflight';

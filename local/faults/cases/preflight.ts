@@ -7,32 +7,46 @@ import { duringHold, faultBit, freshScheduledTime, outcome, reasonsOf } from './
 export const secondRunRefused: FaultCase = {
   name: '8. a second run starts while one runs (manual over scheduled)',
   expectedVerdict: 'aborted',
-  mechanism: 'AcquireLock (conditional put) refuses it in preflight, before any fault; its safety net sees the lock held by a running execution and leaves it alone',
+  mechanism:
+    'AcquireLock (conditional put) refuses it in preflight, before any fault; its safety net sees the lock held by a running execution and leaves it alone',
   async run(ctx) {
     const scheduled = ctx.run({ executionName: executionNameForScheduledTime(freshScheduledTime()) });
-    const manual = new Promise<LocalRunResult>((resolve, reject) => duringHold(ctx, 1_000, () => void ctx.run().then(resolve, reject)));
+    const manual = new Promise<LocalRunResult>((resolve, reject) =>
+      duringHold(ctx, 1_000, () => void ctx.run().then(resolve, reject)),
+    );
     const [first, second] = await Promise.all([scheduled, manual]);
     const problems: string[] = [];
     faultBit(ctx, problems);
-    if (!/lock/i.test(reasonsOf(second))) problems.push(`the second run was not refused by the lock: ${reasonsOf(second)}`);
-    if (second.safetyNet?.action === 'registered' || second.safetyNet?.lockReleased) problems.push(`the second run's safety net cut the first run short (${JSON.stringify(second.safetyNet)})`);
-    if (JSON.stringify(ctx.targetHistory()) !== JSON.stringify(['DEREGISTERED', 'REGISTERING', 'AVAILABLE'])) problems.push(`the target went ${ctx.targetHistory().join(' -> ')}: only the first run may move it`);
-    if (first.verdict !== 'passed') problems.push(`the running (scheduled) run did not pass: ${first.verdict}: ${reasonsOf(first)}`);
+    if (!/lock/i.test(reasonsOf(second)))
+      problems.push(`the second run was not refused by the lock: ${reasonsOf(second)}`);
+    if (second.safetyNet?.action === 'registered' || second.safetyNet?.lockReleased)
+      problems.push(`the second run's safety net cut the first run short (${JSON.stringify(second.safetyNet)})`);
+    if (JSON.stringify(ctx.targetHistory()) !== JSON.stringify(['DEREGISTERED', 'REGISTERING', 'AVAILABLE']))
+      problems.push(`the target went ${ctx.targetHistory().join(' -> ')}: only the first run may move it`);
+    if (first.verdict !== 'passed')
+      problems.push(`the running (scheduled) run did not pass: ${first.verdict}: ${reasonsOf(first)}`);
     return { verdict: second.verdict, reports: [first.report, second.report], problems };
   },
 };
 
 const INVALID_INPUTS: ReadonlyArray<{ input: Record<string, unknown>; names: RegExp }> = [
   { input: { outageSeconds: -5 }, names: /outageSeconds/ },
-  { input: { baselineSeconds: 1_000_000_000, drainTimeoutSeconds: 10 ** 12 }, names: /baselineSeconds.*drainTimeoutSeconds|drainTimeoutSeconds.*baselineSeconds/ },
-  { input: { readsPerSecond: 0, writesPerSecond: 0 }, names: /readsPerSecond.*writesPerSecond|writesPerSecond.*readsPerSecond/ },
+  {
+    input: { baselineSeconds: 1_000_000_000, drainTimeoutSeconds: 10 ** 12 },
+    names: /baselineSeconds.*drainTimeoutSeconds|drainTimeoutSeconds.*baselineSeconds/,
+  },
+  {
+    input: { readsPerSecond: 0, writesPerSecond: 0 },
+    names: /readsPerSecond.*writesPerSecond|writesPerSecond.*readsPerSecond/,
+  },
   { input: { target: 'orders-db-prod' }, names: /unknown key "target"/ },
 ];
 
 export const invalidInputRefused: FaultCase = {
   name: '12. invalid run input (negative or huge durations, zero rates, unknown target)',
   expectedVerdict: 'aborted',
-  mechanism: 'ValidateInput bounds every field and refuses unknown keys (the target is the stack\'s, never the input\'s): aborted before the lock, before any fault',
+  mechanism:
+    "ValidateInput bounds every field and refuses unknown keys (the target is the stack's, never the input's): aborted before the lock, before any fault",
   async run(ctx) {
     const problems: string[] = [];
     const results: LocalRunResult[] = [];
@@ -40,9 +54,11 @@ export const invalidInputRefused: FaultCase = {
       const result = await ctx.run({ input });
       results.push(result);
       if (result.verdict !== 'aborted') problems.push(`input ${JSON.stringify(input)} ended ${result.verdict}`);
-      if (!names.test(reasonsOf(result))) problems.push(`input ${JSON.stringify(input)} was not refused by name: ${reasonsOf(result)}`);
+      if (!names.test(reasonsOf(result)))
+        problems.push(`input ${JSON.stringify(input)} was not refused by name: ${reasonsOf(result)}`);
     }
-    if (ctx.targetHistory().length > 0) problems.push(`an invalid run moved the target: ${ctx.targetHistory().join(' -> ')}`);
+    if (ctx.targetHistory().length > 0)
+      problems.push(`an invalid run moved the target: ${ctx.targetHistory().join(' -> ')}`);
     const notAborted = results.find((r) => r.verdict !== 'aborted');
     return { verdict: (notAborted ?? results[0]).verdict, reports: results.map((r) => r.report), problems };
   },
@@ -51,7 +67,8 @@ export const invalidInputRefused: FaultCase = {
 export const targetNotAvailableAtStart: FaultCase = {
   name: '15. the target is not AVAILABLE when the run starts',
   expectedVerdict: 'aborted',
-  mechanism: 'DescribeTarget in preflight: a target that is not AVAILABLE (here still REGISTERING after a change of someone else) aborts the run before any fault; nothing is deregistered',
+  mechanism:
+    'DescribeTarget in preflight: a target that is not AVAILABLE (here still REGISTERING after a change of someone else) aborts the run before any fault; nothing is deregistered',
   async run(ctx) {
     // Someone else's registration is still in progress for the whole preflight, however slow the machine.
     ctx.lab.proxy.registrationDelayMs = 15_000;
@@ -59,9 +76,13 @@ export const targetNotAvailableAtStart: FaultCase = {
     ctx.lab.proxy.register();
     const result = await ctx.run();
     const problems: string[] = [];
-    if (!/AVAILABLE/.test(reasonsOf(result))) problems.push(`the run does not say the target was not AVAILABLE: ${reasonsOf(result)}`);
+    if (!/AVAILABLE/.test(reasonsOf(result)))
+      problems.push(`the run does not say the target was not AVAILABLE: ${reasonsOf(result)}`);
     const deregistrations = ctx.targetHistory().filter((state) => state === 'DEREGISTERED').length;
-    if (deregistrations !== 1) problems.push(`the run deregistered a target that was not AVAILABLE (history ${ctx.targetHistory().join(' -> ')})`);
+    if (deregistrations !== 1)
+      problems.push(
+        `the run deregistered a target that was not AVAILABLE (history ${ctx.targetHistory().join(' -> ')})`,
+      );
     return outcome(result, problems);
   },
 };

@@ -9,7 +9,8 @@ import { faultBit, freshScheduledTime, outcome, runStoppedInHold } from './suppo
 export const scheduledStartDeliveredTwice: FaultCase = {
   name: '9. the scheduler delivers the same start twice',
   expectedVerdict: 'passed',
-  mechanism: 'schedule-start names the execution after the scheduled time: the second delivery meets ExecutionAlreadyExists and starts nothing',
+  mechanism:
+    'schedule-start names the execution after the scheduled time: the second delivery meets ExecutionAlreadyExists and starts nothing',
   async run(ctx) {
     const runs = new Map<string, Promise<LocalRunResult>>();
     const arnOf = (name: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:GameDay:${name}`;
@@ -32,7 +33,8 @@ export const scheduledStartDeliveredTwice: FaultCase = {
     faultBit(ctx, problems);
     if (runs.size !== 1) problems.push(`${runs.size} runs started for one scheduled time`);
     if (firstDelivery.duplicate) problems.push('the first delivery was taken for a duplicate');
-    if (!retriedDelivery.duplicate || !lateDelivery.duplicate) problems.push('a repeated delivery was not recognised as a duplicate');
+    if (!retriedDelivery.duplicate || !lateDelivery.duplicate)
+      problems.push('a repeated delivery was not recognised as a duplicate');
     return outcome(result, problems);
   },
 };
@@ -40,7 +42,8 @@ export const scheduledStartDeliveredTwice: FaultCase = {
 export const safetyNetFailsOnce: FaultCase = {
   name: '13. the safety-net function itself fails once',
   expectedVerdict: 'aborted',
-  mechanism: 'the reconciler schedule runs the same safety-net core while no running execution holds the lock: register if missing, release the stale lock',
+  mechanism:
+    'the reconciler schedule runs the same safety-net core while no running execution holds the lock: register if missing, release the stale lock',
   async run(ctx) {
     let failures = 0;
     const { result, problems } = await runStoppedInHold(ctx, {
@@ -52,9 +55,11 @@ export const safetyNetFailsOnce: FaultCase = {
       },
     });
     if (failures !== 1 || !result.safetyNetError) problems.push('the safety net did not fail: the case proves nothing');
-    if (ctx.lab.proxy.state !== 'DEREGISTERED') problems.push(`the target was ${ctx.lab.proxy.state} before the reconciler ran: the case proves nothing`);
+    if (ctx.lab.proxy.state !== 'DEREGISTERED')
+      problems.push(`the target was ${ctx.lab.proxy.state} before the reconciler ran: the case proves nothing`);
     const reconciled = await ctx.reconcile();
-    if (reconciled?.action !== 'registered') problems.push(`the reconciler did not register the target (${JSON.stringify(reconciled)})`);
+    if (reconciled?.action !== 'registered')
+      problems.push(`the reconciler did not register the target (${JSON.stringify(reconciled)})`);
     return outcome(result, problems);
   },
 };

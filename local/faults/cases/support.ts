@@ -10,9 +10,12 @@ export async function realTraffic(): Promise<StepHandler> {
 }
 
 /** The real traffic step for the baseline's windows; every later window runs `afterBaseline`, which is given the real step. */
-export async function trafficAfterBaseline(afterBaseline: (event: unknown, traffic: StepHandler) => Promise<unknown>): Promise<StepHandler> {
+export async function trafficAfterBaseline(
+  afterBaseline: (event: unknown, traffic: StepHandler) => Promise<unknown>,
+): Promise<StepHandler> {
   const traffic = await realTraffic();
-  return async (event) => ((event as { phase?: string }).phase === 'baseline' ? traffic(event) : afterBaseline(event, traffic));
+  return async (event) =>
+    (event as { phase?: string }).phase === 'baseline' ? traffic(event) : afterBaseline(event, traffic);
 }
 
 /** Calls `action` `delayMs` after the target is deregistered (the hold has begun). */
@@ -24,7 +27,10 @@ export function duringHold(ctx: CaseContext, delayMs: number, action: () => void
 }
 
 /** Runs the GameDay and starts the case's problems with the check every case makes whose fault must strike. */
-export async function runFault(ctx: CaseContext, options?: Parameters<CaseContext['run']>[0]): Promise<{ result: LocalRunResult; problems: string[] }> {
+export async function runFault(
+  ctx: CaseContext,
+  options?: Parameters<CaseContext['run']>[0],
+): Promise<{ result: LocalRunResult; problems: string[] }> {
   const result = await ctx.run(options);
   const problems: string[] = [];
   faultBit(ctx, problems);
@@ -33,11 +39,15 @@ export async function runFault(ctx: CaseContext, options?: Parameters<CaseContex
 
 /** The safety net runs after every failed execution: finding the target missing means the rollback did not restore it. */
 export function rolledBack(result: LocalRunResult, problems: string[]): void {
-  if (result.safetyNet?.action === 'registered') problems.push('the safety net registered the target: the rollback did not');
+  if (result.safetyNet?.action === 'registered')
+    problems.push('the safety net registered the target: the rollback did not');
 }
 
 /** Runs the GameDay as `runFault` does, and stops the execution a second into the hold (as a person stopping it by hand). */
-export function runStoppedInHold(ctx: CaseContext, options: Parameters<CaseContext['run']>[0] = {}): Promise<{ result: LocalRunResult; problems: string[] }> {
+export function runStoppedInHold(
+  ctx: CaseContext,
+  options: Parameters<CaseContext['run']>[0] = {},
+): Promise<{ result: LocalRunResult; problems: string[] }> {
   const abort = new AbortController();
   duringHold(ctx, 1_000, () => abort.abort());
   return runFault(ctx, { ...options, signal: abort.signal });
@@ -45,7 +55,8 @@ export function runStoppedInHold(ctx: CaseContext, options: Parameters<CaseConte
 
 /** The fault must have bitten: a case whose target was never deregistered proves nothing. */
 export function faultBit(ctx: CaseContext, problems: string[]): void {
-  if (!ctx.targetHistory().includes('DEREGISTERED')) problems.push('the target was never deregistered: the fault did not bite');
+  if (!ctx.targetHistory().includes('DEREGISTERED'))
+    problems.push('the target was never deregistered: the fault did not bite');
 }
 
 /** What a family of cases asks of each of its cases: its name, what covers it, and what else its run must show. */
@@ -57,7 +68,11 @@ export interface CaseSpec {
 }
 
 /** A case of a family: `runChecked` runs it and makes the family's checks, then the case's own check; the outcome is that run's. */
-export function familyCase(spec: CaseSpec, expectedVerdict: Verdict, runChecked: (ctx: CaseContext) => Promise<{ result: LocalRunResult; problems: string[] }>): FaultCase {
+export function familyCase(
+  spec: CaseSpec,
+  expectedVerdict: Verdict,
+  runChecked: (ctx: CaseContext) => Promise<{ result: LocalRunResult; problems: string[] }>,
+): FaultCase {
   return {
     name: spec.name,
     expectedVerdict,
@@ -86,7 +101,15 @@ export function freshScheduledTime(): string {
 }
 
 /** The hold must have ended early: the run recorded both ends of it, less than `withinMs` of the `outageMs` it was set to apart. */
-export function endedEarly(fault: Pick<FaultRecord, 'deregisteredAt' | 'registeredAt'>, hold: { withinMs: number; outageMs: number }, problems: string[]): void {
-  const held = fault.deregisteredAt && fault.registeredAt ? Date.parse(fault.registeredAt) - Date.parse(fault.deregisteredAt) : null;
-  if (held === null || held >= hold.withinMs) problems.push(`the hold did not end early (held ${held} ms of ${hold.outageMs} ms)`);
+export function endedEarly(
+  fault: Pick<FaultRecord, 'deregisteredAt' | 'registeredAt'>,
+  hold: { withinMs: number; outageMs: number },
+  problems: string[],
+): void {
+  const held =
+    fault.deregisteredAt && fault.registeredAt
+      ? Date.parse(fault.registeredAt) - Date.parse(fault.deregisteredAt)
+      : null;
+  if (held === null || held >= hold.withinMs)
+    problems.push(`the hold did not end early (held ${held} ms of ${hold.outageMs} ms)`);
 }

@@ -7,7 +7,8 @@ import { type CaseSpec, familyCase, outcome, reasonsOf, runFault } from './suppo
 export const targetCallsFailTransiently: FaultCase = {
   name: '4. deregister fails transiently once and register twice, then both succeed',
   expectedVerdict: 'passed',
-  mechanism: 'Retry on Deregister and Register for InvalidDbProxyState and unmodelled RDS errors (throttling): backoff from 2 s, up to 5 and 8 attempts',
+  mechanism:
+    'Retry on Deregister and Register for InvalidDbProxyState and unmodelled RDS errors (throttling): backoff from 2 s, up to 5 and 8 attempts',
   async run(ctx) {
     const refused = { Deregister: 0, Register: 0 };
     const refusals = { Deregister: 1, Register: 2 };
@@ -15,11 +16,17 @@ export const targetCallsFailTransiently: FaultCase = {
       beforeTask: (state) => {
         if ((state === 'Deregister' || state === 'Register') && refused[state] < refusals[state]) {
           refused[state] += 1;
-          throw new TaskError(RDS_ERRORS.invalidProxyState, `the proxy cannot take the ${state === 'Register' ? 'registration' : 'deregistration'} yet`);
+          throw new TaskError(
+            RDS_ERRORS.invalidProxyState,
+            `the proxy cannot take the ${state === 'Register' ? 'registration' : 'deregistration'} yet`,
+          );
         }
       },
     });
-    if (JSON.stringify(refused) !== JSON.stringify(refusals)) problems.push(`deregister and register were refused ${JSON.stringify(refused)} times, not ${JSON.stringify(refusals)}`);
+    if (JSON.stringify(refused) !== JSON.stringify(refusals))
+      problems.push(
+        `deregister and register were refused ${JSON.stringify(refused)} times, not ${JSON.stringify(refusals)}`,
+      );
     return outcome(result, problems);
   },
 };
@@ -57,7 +64,8 @@ export const registerAlreadyRegistered = lostAnswerCase({
 
 export const deregisterTargetNotFound = lostAnswerCase({
   name: '6. deregister answers "target not found"',
-  mechanism: 'Catch DbProxyTargetNotFound on Deregister as success (a retried call whose first try succeeded): the hold goes on',
+  mechanism:
+    'Catch DbProxyTargetNotFound on Deregister as success (a retried call whose first try succeeded): the hold goes on',
   call: 'Deregister',
   answer: () => new TaskError(RDS_ERRORS.targetNotFound, 'the proxy has no registered target'),
   check: (result, problems) => {
@@ -68,13 +76,16 @@ export const deregisterTargetNotFound = lostAnswerCase({
 export const deregisterDoesNothing: FaultCase = {
   name: '16. deregister succeeds but does nothing: the fault never bites',
   expectedVerdict: 'inconclusive',
-  mechanism: 'the verdict needs the fault to have bitten (reads from the cache, queued orders or failed requests in the outage): without it the run is inconclusive and fails, never green by vacuity',
+  mechanism:
+    'the verdict needs the fault to have bitten (reads from the cache, queued orders or failed requests in the outage): without it the run is inconclusive and fails, never green by vacuity',
   async run(ctx) {
     const result = await ctx.run({ taskOverrides: { Deregister: async () => ({}) } });
     const problems: string[] = [];
     if (ctx.targetHistory().length > 0) problems.push(`the target moved: ${ctx.targetHistory().join(' -> ')}`);
-    if (result.status !== 'FAILED') problems.push(`the execution ended ${result.status}: an inconclusive run must fail it`);
-    if (!/never bit/.test(reasonsOf(result))) problems.push(`the run does not say the fault never bit: ${reasonsOf(result)}`);
+    if (result.status !== 'FAILED')
+      problems.push(`the execution ended ${result.status}: an inconclusive run must fail it`);
+    if (!/never bit/.test(reasonsOf(result)))
+      problems.push(`the run does not say the fault never bit: ${reasonsOf(result)}`);
     return outcome(result, problems);
   },
 };

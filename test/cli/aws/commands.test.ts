@@ -19,7 +19,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createAwsClients } from '../../../cli/aws/clients';
 import { CliError } from '../../../cli/aws/errors';
-import { executionArn, gameday, gameDayDefinition, History, MACHINE, passedResult, passingHistory, T0, terminal } from './support';
+import {
+  executionArn,
+  gameday,
+  gameDayDefinition,
+  History,
+  MACHINE,
+  passedResult,
+  passingHistory,
+  T0,
+  terminal,
+} from './support';
 
 const sfn = mockClient(SFNClient);
 const cloudformation = mockClient(CloudFormationClient);
@@ -70,21 +80,52 @@ describe('gameday start', () => {
     const term = terminal();
     runThrough(passingHistory(), 5);
     // When a run is started with the windowed-traffic overrides
-    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--window-seconds', '30', '--traffic-workers', '4', '--error-budget-percent', '20');
+    const code = await gameday(
+      term,
+      'start',
+      '--state-machine-arn',
+      MACHINE,
+      '--window-seconds',
+      '30',
+      '--traffic-workers',
+      '4',
+      '--error-budget-percent',
+      '20',
+    );
     // Then they are the execution input
     expect(code).toBe(0);
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ windowSeconds: 30, trafficWorkers: 4, errorBudgetPercent: 20 }) });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      input: JSON.stringify({ windowSeconds: 30, trafficWorkers: 4, errorBudgetPercent: 20 }),
+    });
   });
 
-  it('passes the hypothesis\' tolerances from their flags as the input\'s hypothesis', async () => {
+  it("passes the hypothesis' tolerances from their flags as the input's hypothesis", async () => {
     // Given a terminal
     const term = terminal();
     runThrough(passingHistory(), 5);
     // When a run is started with a p99 bound, a failed-reads tolerance and a drain bound
-    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--outage-seconds', '60', '--max-outage-p99-ratio', '1.5', '--max-failed-reads-percent', '0.5', '--max-drain-seconds', '30');
+    const code = await gameday(
+      term,
+      'start',
+      '--state-machine-arn',
+      MACHINE,
+      '--outage-seconds',
+      '60',
+      '--max-outage-p99-ratio',
+      '1.5',
+      '--max-failed-reads-percent',
+      '0.5',
+      '--max-drain-seconds',
+      '30',
+    );
     // Then they travel under hypothesis, beside the setting override
     expect(code).toBe(0);
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ outageSeconds: 60, hypothesis: { maxFailedReadsPercent: 0.5, maxOutageP99Ratio: 1.5, maxDrainSeconds: 30 } }) });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      input: JSON.stringify({
+        outageSeconds: 60,
+        hypothesis: { maxFailedReadsPercent: 0.5, maxOutageP99Ratio: 1.5, maxDrainSeconds: 30 },
+      }),
+    });
   });
 
   it('refuses a tolerance that is not a number of 0 or more before starting anything', async () => {
@@ -92,7 +133,9 @@ describe('gameday start', () => {
     const term = terminal();
     // When a run is started with it
     // Then it is refused with exit 2, nothing started
-    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE, '--max-failed-writes-percent', '-1')).resolves.toBe(2);
+    await expect(
+      gameday(term, 'start', '--state-machine-arn', MACHINE, '--max-failed-writes-percent', '-1'),
+    ).resolves.toBe(2);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
@@ -102,7 +145,9 @@ describe('gameday start', () => {
     const term = terminal();
     // When a run is started with it
     // Then it is refused with exit 2 and nothing is started
-    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE, '--junit', '/nonexistent/dir/out.xml')).resolves.toBe(2);
+    await expect(
+      gameday(term, 'start', '--state-machine-arn', MACHINE, '--junit', '/nonexistent/dir/out.xml'),
+    ).resolves.toBe(2);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
     expect(term.errors.join('\n')).toMatch(/--junit/);
   });
@@ -128,7 +173,9 @@ describe('gameday start', () => {
     // When it is started and followed
     await gameday(term, 'start', '--state-machine-arn', MACHINE);
     // Then the live line named the baseline phase with the planned time, then the counts of both traffic steps
-    expect(term.live[0]).toMatch(/^\[baseline\] BaselineWindow {2}\d+s \/ 1m00s planned traffic {2}reads db=0 cache=0 fail=0/);
+    expect(term.live[0]).toMatch(
+      /^\[baseline\] BaselineWindow {2}\d+s \/ 1m00s planned traffic {2}reads db=0 cache=0 fail=0/,
+    );
     expect(term.live[term.live.length - 1]).toMatch(/reads db=108 cache=60 fail=0/);
   });
 
@@ -162,7 +209,14 @@ describe('gameday start', () => {
   it('finds the state machine in the outputs of the stack named by --stack', async () => {
     // Given a stack whose outputs name the state machine
     cloudformation.on(DescribeStacksCommand, { StackName: 'GameDay' }).resolves({
-      Stacks: [{ StackName: 'GameDay', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }] }],
+      Stacks: [
+        {
+          StackName: 'GameDay',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }],
+        },
+      ],
     });
     runThrough(passingHistory(), 5);
     // When a run is started with --stack
@@ -185,46 +239,73 @@ describe('gameday start', () => {
   it('refuses to start while a GameDay is already running, naming it', async () => {
     // Given a running execution
     const other = executionArn('scheduled-20261127T020000Z');
-    sfn.on(ListExecutionsCommand, { statusFilter: 'RUNNING' }).resolves({ executions: [{ executionArn: other, stateMachineArn: MACHINE, name: 'x', status: 'RUNNING', startDate: new Date(T0) }] });
+    sfn
+      .on(ListExecutionsCommand, { statusFilter: 'RUNNING' })
+      .resolves({
+        executions: [
+          { executionArn: other, stateMachineArn: MACHINE, name: 'x', status: 'RUNNING', startDate: new Date(T0) },
+        ],
+      });
     const term = terminal();
     // When a run is started
     const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
     // Then it is refused in one line, and nothing is started
     expect(code).toBe(2);
-    expect(term.errors).toEqual([`gameday: a GameDay is already running: ${other} (follow it with: gameday watch ${other})`]);
+    expect(term.errors).toEqual([
+      `gameday: a GameDay is already running: ${other} (follow it with: gameday watch ${other})`,
+    ]);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
-  it('refuses an input the deployed definition\'s limits refuse, one line per problem, and starts nothing', async () => {
+  it("refuses an input the deployed definition's limits refuse, one line per problem, and starts nothing", async () => {
     // Given a deployed GameDay
     runThrough(passingHistory(), 5);
     const term = terminal();
     // When a run with a window longer than allowed and an error budget above 100 % is started
-    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--window-seconds', '999', '--error-budget-percent', '500');
+    const code = await gameday(
+      term,
+      'start',
+      '--state-machine-arn',
+      MACHINE,
+      '--window-seconds',
+      '999',
+      '--error-budget-percent',
+      '500',
+    );
     // Then it is refused with exit 2, each problem on its own line, and no execution is started
     expect(code).toBe(2);
     const lines = term.errors.join('\n').split('\n');
     expect(lines[0]).toBe('gameday: the input was refused, nothing was started:');
-    expect(lines.slice(1)).toEqual([expect.stringMatching(/^ {2}- windowSeconds must be an integer/), expect.stringMatching(/^ {2}- errorBudgetPercent must be an integer/)]);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^ {2}- windowSeconds must be an integer/),
+      expect.stringMatching(/^ {2}- errorBudgetPercent must be an integer/),
+    ]);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('refuses a run that could outlast the deployed execution timeout, naming it', async () => {
     // Given a deployed GameDay whose execution timeout is 20 minutes
-    sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition({}, { executionTimeoutSeconds: 1200 }) });
+    sfn
+      .on(DescribeStateMachineCommand)
+      .resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition({}, { executionTimeoutSeconds: 1200 }) });
     runThrough(passingHistory(), 5);
     const term = terminal();
     // When a run with a one-hour outage is started
     const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--outage-seconds', '3600');
     // Then it is refused naming the execution timeout, and no execution is started
     expect(code).toBe(2);
-    expect(term.errors.join('\n')).toContain("execution timeout of 1200 s");
+    expect(term.errors.join('\n')).toContain('execution timeout of 1200 s');
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('checks the overrides against the defaults the deployed definition passes', async () => {
     // Given a deployed GameDay whose stack polls the drain every 2 s
-    sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition({ drainPollSeconds: 2 }, { executionTimeoutSeconds: 86_400 }) });
+    sfn
+      .on(DescribeStateMachineCommand)
+      .resolves({
+        stateMachineArn: MACHINE,
+        definition: gameDayDefinition({ drainPollSeconds: 2 }, { executionTimeoutSeconds: 86_400 }),
+      });
     runThrough(passingHistory(), 5);
     const term = terminal();
     // When a run with an hour's drain timeout is started
@@ -237,19 +318,28 @@ describe('gameday start', () => {
 
   it('says so when the state machine is not a GameDay it can check', async () => {
     // Given a state machine without a ValidateInput state
-    sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } }) });
+    sfn
+      .on(DescribeStateMachineCommand)
+      .resolves({
+        stateMachineArn: MACHINE,
+        definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } }),
+      });
     const term = terminal();
     // When a run is started on it
     const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
     // Then it is refused, saying why, and nothing is started
     expect(code).toBe(2);
-    expect(term.errors).toEqual([expect.stringMatching(/^gameday: the state machine's definition has no ValidateInput state/)]);
+    expect(term.errors).toEqual([
+      expect.stringMatching(/^gameday: the state machine's definition has no ValidateInput state/),
+    ]);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
   it('says in one line when no AWS credentials are found', async () => {
     // Given the SDK finds no credentials
-    sfn.on(ListExecutionsCommand).rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));
+    sfn
+      .on(ListExecutionsCommand)
+      .rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));
     const term = terminal();
     // When a run is started
     // Then the error says how to provide them, in one line, exit 2
@@ -334,25 +424,39 @@ describe('gameday watch', () => {
     // When it is watched
     // Then the error names it and says why it may be gone
     await expect(gameday(term, 'watch', RUN)).resolves.toBe(2);
-    expect(term.errors).toEqual([expect.stringMatching(new RegExp(`^gameday: unknown execution ${RUN.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*90 days`))]);
+    expect(term.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(`^gameday: unknown execution ${RUN.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*90 days`),
+      ),
+    ]);
   });
 
   it('reports a run that ended before its report step by its ending', async () => {
     // Given an execution refused in preflight
-    const history = new History().started().entered('AcquireLock').entered('LockHeld').failed('Aborted', 'preflight: another GameDay holds the lock');
+    const history = new History()
+      .started()
+      .entered('AcquireLock')
+      .entered('LockHeld')
+      .failed('Aborted', 'preflight: another GameDay holds the lock');
     runThrough(history, 100);
     const term = terminal();
     // When it is watched
     const code = await gameday(term, 'watch', RUN);
     // Then the ending and the verdict are printed, exit 3
     expect(code).toBe(3);
-    expect(term.lines.join('\n')).toContain('ended ABORTED at its Aborted state (Step Functions status FAILED): preflight: another GameDay holds the lock');
+    expect(term.lines.join('\n')).toContain(
+      'ended ABORTED at its Aborted state (Step Functions status FAILED): preflight: another GameDay holds the lock',
+    );
     expect(term.lines.join('\n')).toContain('Verdict: ABORTED (the run ended before its report step)');
   });
 
   it('writes JUnit for a run that ended before its report step, failing its verdict', async () => {
     // Given an execution refused in preflight
-    const history = new History().started().entered('AcquireLock').entered('LockHeld').failed('Aborted', 'preflight: another GameDay holds the lock');
+    const history = new History()
+      .started()
+      .entered('AcquireLock')
+      .entered('LockHeld')
+      .failed('Aborted', 'preflight: another GameDay holds the lock');
     runThrough(history, 100);
     const term = terminal();
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'gameday-junit-')), 'watch.xml');
@@ -361,7 +465,9 @@ describe('gameday watch', () => {
     // Then every part is skipped and the verdict's case fails with the ending
     const xml = readFileSync(file, 'utf8');
     expect(xml.match(/<skipped /g)).toHaveLength(6);
-    expect(xml).toMatch(/<failure message="the run aborted" type="RunAborted">the run ended FAILED before its report step \(Aborted: preflight: another GameDay holds the lock\)<\/failure>/);
+    expect(xml).toMatch(
+      /<failure message="the run aborted" type="RunAborted">the run ended FAILED before its report step \(Aborted: preflight: another GameDay holds the lock\)<\/failure>/,
+    );
   });
 });
 
@@ -384,13 +490,18 @@ describe('gameday report', () => {
   it('reads the report of a run id from the report bucket', async () => {
     // Given the report in the bucket
     const report = passedResult().report;
-    s3.on(GetObjectCommand, { Bucket: 'gameday-reports', Key: 'runs/run-1/report.json' }).resolves({ Body: { transformToString: async () => JSON.stringify(report) } as never });
+    s3.on(GetObjectCommand, { Bucket: 'gameday-reports', Key: 'runs/run-1/report.json' }).resolves({
+      Body: { transformToString: async () => JSON.stringify(report) } as never,
+    });
     const term = terminal();
     // When it is asked for by run id
     const code = await gameday(term, 'report', 'run-1', '--bucket', 'gameday-reports');
     // Then it comes from runs/<runId>/report.json
     expect(code).toBe(0);
-    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'gameday-reports', Key: 'runs/run-1/report.json' });
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: 'gameday-reports',
+      Key: 'runs/run-1/report.json',
+    });
     expect(term.lines.join('\n')).toContain('run run-1');
   });
 
@@ -401,7 +512,9 @@ describe('gameday report', () => {
     // When it is asked for
     // Then the error names the object
     await expect(gameday(term, 'report', 'run-9', '--bucket', 'gameday-reports')).resolves.toBe(2);
-    expect(term.errors).toEqual([expect.stringMatching(/^gameday: no report for run run-9 in s3:\/\/gameday-reports\/runs\/run-9\/report.json/)]);
+    expect(term.errors).toEqual([
+      expect.stringMatching(/^gameday: no report for run run-9 in s3:\/\/gameday-reports\/runs\/run-9\/report.json/),
+    ]);
   });
 
   it('says where to look when a run id comes without a bucket or stack', async () => {
@@ -409,18 +522,31 @@ describe('gameday report', () => {
     const term = terminal();
     // Then it asks for --stack or --bucket, and no file is written
     await expect(gameday(term, 'report', 'run-1', '--html', path.join(dir, 'none.html'))).resolves.toBe(2);
-    expect(term.errors).toEqual(['gameday: a run id is looked up in the report bucket: pass --stack NAME or --bucket NAME', '(gameday report --help lists its options)']);
+    expect(term.errors).toEqual([
+      'gameday: a run id is looked up in the report bucket: pass --stack NAME or --bucket NAME',
+      '(gameday report --help lists its options)',
+    ]);
     expect(existsSync(path.join(dir, 'none.html'))).toBe(false);
   });
 
   it('says why an execution that ended before its report step has no report', async () => {
     // Given an execution that was rolled back
-    sfn.on(GetExecutionHistoryCommand).resolves({ events: new History().started().entered('RollbackRegister').failed('RolledBack', 'the experiment failed').newestFirst() });
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolves({
+        events: new History()
+          .started()
+          .entered('RollbackRegister')
+          .failed('RolledBack', 'the experiment failed')
+          .newestFirst(),
+      });
     const term = terminal();
     // When its report is asked for
     // Then the error says how it ended
     await expect(gameday(term, 'report', RUN)).resolves.toBe(2);
-    expect(term.errors).toEqual([`gameday: execution ${RUN} has no run report: it ended FAILED before its report step (RolledBack: the experiment failed)`]);
+    expect(term.errors).toEqual([
+      `gameday: execution ${RUN} has no run report: it ended FAILED before its report step (RolledBack: the experiment failed)`,
+    ]);
   });
 });
 
@@ -429,11 +555,27 @@ describe('gameday history', () => {
     // Given a passed run and a run whose hypothesis failed, and only the state machine named
     sfn.on(ListExecutionsCommand).resolves({
       executions: [
-        { executionArn: executionArn('b'), stateMachineArn: MACHINE, name: 'b', status: 'FAILED', startDate: new Date(T0 + 3_600_000), stopDate: new Date(T0 + 3_900_000) },
-        { executionArn: executionArn('a'), stateMachineArn: MACHINE, name: 'a', status: 'SUCCEEDED', startDate: new Date(T0), stopDate: new Date(T0 + 300_000) },
+        {
+          executionArn: executionArn('b'),
+          stateMachineArn: MACHINE,
+          name: 'b',
+          status: 'FAILED',
+          startDate: new Date(T0 + 3_600_000),
+          stopDate: new Date(T0 + 3_900_000),
+        },
+        {
+          executionArn: executionArn('a'),
+          stateMachineArn: MACHINE,
+          name: 'a',
+          status: 'SUCCEEDED',
+          startDate: new Date(T0),
+          stopDate: new Date(T0 + 300_000),
+        },
       ],
     });
-    sfn.on(DescribeExecutionCommand, { executionArn: executionArn('b') }).resolves({ status: 'FAILED', error: 'HypothesisFailed' });
+    sfn
+      .on(DescribeExecutionCommand, { executionArn: executionArn('b') })
+      .resolves({ status: 'FAILED', error: 'HypothesisFailed' });
     cloudwatch.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
         { Id: 'v0', Values: [1, 2] },
@@ -447,15 +589,33 @@ describe('gameday history', () => {
     expect(code).toBe(0);
     expect(term.lines[1]).toMatch(/^2026-11-27T03:00:00Z\s+FAILED\s+failed\s+300s\s+b$/);
     expect(term.lines[2]).toMatch(/^2026-11-27T02:00:00Z\s+SUCCEEDED\s+passed\s+300s\s+a$/);
-    expect(term.lines[3]).toBe('(pass --stack NAME or --bucket NAME to list the run reports of the report bucket, past 90 days)');
-    expect(term.lines[4]).toBe('Last 30 days (CloudWatch, runs that reached their report): 3 passed, 1 failed, 0 inconclusive, 0 aborted');
+    expect(term.lines[3]).toBe(
+      '(pass --stack NAME or --bucket NAME to list the run reports of the report bucket, past 90 days)',
+    );
+    expect(term.lines[4]).toBe(
+      'Last 30 days (CloudWatch, runs that reached their report): 3 passed, 1 failed, 0 inconclusive, 0 aborted',
+    );
     // (passes are the state machine's succeeded executions; the other verdicts the alarms' metrics)
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
       MetricDataQueries: [
-        expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'AWS/States', MetricName: 'ExecutionsSucceeded', Dimensions: [{ Name: 'StateMachineArn', Value: MACHINE }] } }) }),
-        expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunFailed' } }) }),
-        expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunInconclusive' } }) }),
-        expect.objectContaining({ MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunAborted' } }) }),
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({
+            Metric: {
+              Namespace: 'AWS/States',
+              MetricName: 'ExecutionsSucceeded',
+              Dimensions: [{ Name: 'StateMachineArn', Value: MACHINE }],
+            },
+          }),
+        }),
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunFailed' } }),
+        }),
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunInconclusive' } }),
+        }),
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunAborted' } }),
+        }),
       ],
     });
   });
@@ -469,7 +629,11 @@ describe('gameday schedule', () => {
     ScheduleExpression: 'rate(7 days)',
     ScheduleExpressionTimezone: 'UTC',
     FlexibleTimeWindow: { Mode: 'OFF' as const },
-    Target: { Arn: 'arn:aws:lambda:us-east-1:123456789012:function:start', RoleArn: 'arn:aws:iam::123456789012:role/scheduler', Input: '{"scheduledTime":"<aws.scheduler.scheduled-time>"}' },
+    Target: {
+      Arn: 'arn:aws:lambda:us-east-1:123456789012:function:start',
+      RoleArn: 'arn:aws:iam::123456789012:role/scheduler',
+      Input: '{"scheduledTime":"<aws.scheduler.scheduled-time>"}',
+    },
   };
 
   it('shows whether the schedule is enabled, and its expression', async () => {
@@ -485,7 +649,17 @@ describe('gameday schedule', () => {
   it('enables the schedule, keeping its target, expression and time window', async () => {
     // Given a disabled schedule named in the stack outputs
     cloudformation.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 'GameDay', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }, { OutputKey: 'ScheduleName', OutputValue: 'GameDaySchedule' }] }],
+      Stacks: [
+        {
+          StackName: 'GameDay',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'StateMachineArn', OutputValue: MACHINE },
+            { OutputKey: 'ScheduleName', OutputValue: 'GameDaySchedule' },
+          ],
+        },
+      ],
     });
     scheduler.on(GetScheduleCommand).resolves(schedule);
     // When it is enabled

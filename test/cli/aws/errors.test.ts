@@ -1,6 +1,12 @@
 // AWS and network errors end every AWS command with one line naming what failed, and exit 2.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CliError, explainAwsError } from '../../../cli/aws/errors';
 import { executionArn, gameday, gameDayDefinition, MACHINE, terminal } from './support';
@@ -30,24 +36,42 @@ describe('AWS and network errors of the commands', () => {
     const code = await gameday(term, 'history', '--stack', 'GameDay');
     // Then one line says the network failed, for what, and the command exits 2
     expect(code).toBe(2);
-    expect(term.errors).toEqual(['gameday: network error reaching AWS for GameDay: connect ECONNREFUSED 127.0.0.1:443']);
+    expect(term.errors).toEqual([
+      'gameday: network error reaching AWS for GameDay: connect ECONNREFUSED 127.0.0.1:443',
+    ]);
   });
 
   it('reads the socket error behind "fetch failed"', async () => {
     // Given the endpoint's name does not resolve, as fetch reports it
     sfn.on(DescribeExecutionCommand).resolves({ executionArn: RUN, status: 'RUNNING' });
-    sfn.on(GetExecutionHistoryCommand).rejects(new TypeError('fetch failed', { cause: socketError('ENOTFOUND', 'getaddrinfo ENOTFOUND states.us-east-1.amazonaws.com') }));
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .rejects(
+        new TypeError('fetch failed', {
+          cause: socketError('ENOTFOUND', 'getaddrinfo ENOTFOUND states.us-east-1.amazonaws.com'),
+        }),
+      );
     const term = terminal();
     // When an execution is watched
     const code = await gameday(term, 'watch', RUN);
     // Then the line names the execution and the cause, and the exit code is 2
     expect(code).toBe(2);
-    expect(term.errors).toEqual([`gameday: network error reaching AWS for ${RUN}: fetch failed: getaddrinfo ENOTFOUND states.us-east-1.amazonaws.com`]);
+    expect(term.errors).toEqual([
+      `gameday: network error reaching AWS for ${RUN}: fetch failed: getaddrinfo ENOTFOUND states.us-east-1.amazonaws.com`,
+    ]);
   });
 
   it('reports an AWS service error no command explains by its name, with exit 2', async () => {
     // Given Step Functions throttles the call
-    sfn.on(ListExecutionsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    sfn
+      .on(ListExecutionsCommand)
+      .rejects(
+        Object.assign(new Error('Rate exceeded'), {
+          name: 'ThrottlingException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
     const term = terminal();
     // When a run is started
     const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
@@ -58,7 +82,14 @@ describe('AWS and network errors of the commands', () => {
 
   it('says the credentials were refused when AWS does not know them', async () => {
     // Given keys AWS does not recognise
-    cloudformation.on(DescribeStacksCommand).rejects(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'UnrecognizedClientException', $metadata: {} }));
+    cloudformation
+      .on(DescribeStacksCommand)
+      .rejects(
+        Object.assign(new Error('The security token included in the request is invalid.'), {
+          name: 'UnrecognizedClientException',
+          $metadata: {},
+        }),
+      );
     const term = terminal();
     // When a command reads the stack
     const code = await gameday(term, 'history', '--stack', 'GameDay');

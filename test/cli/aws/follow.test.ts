@@ -6,7 +6,9 @@ import { History, passingHistory, T0 } from './support';
 describe('foldHistory', () => {
   it('names the phase of the state the execution is in', () => {
     // Given a history that has just entered the hold loop
-    const view = foldHistory(new History().started().entered('ValidateInput').entered('BaselineWindow').entered('OutageWindow').events);
+    const view = foldHistory(
+      new History().started().entered('ValidateInput').entered('BaselineWindow').entered('OutageWindow').events,
+    );
     // Then the phase is the outage
     expect(view.phase).toBe('outage');
     expect(view.state).toBe('OutageWindow');
@@ -16,7 +18,10 @@ describe('foldHistory', () => {
   it('reads a run the gate skipped as skipped, with its reason, though Step Functions says SUCCEEDED', () => {
     // Given a run that ended at the Skipped state of a change freeze
     const reason = 'change freeze: the SSM Change Calendar release-freeze is CLOSED';
-    const view = foldHistory(new History().started().entered('CheckChangeCalendars').entered('Skipped').succeeded({ skipped: { reason } }).events);
+    const view = foldHistory(
+      new History().started().entered('CheckChangeCalendars').entered('Skipped').succeeded({ skipped: { reason } })
+        .events,
+    );
     // Then the view names the reason and the verdict is skipped, not passed
     expect(view.skipped).toBe(reason);
     expect(verdictOf(view.status, null, null, view.skipped)).toBe('skipped');
@@ -32,7 +37,12 @@ describe('foldHistory', () => {
 
   it('shows that the database is gone until the target is AVAILABLE again', () => {
     // Given a run between deregistration and availability
-    const view = foldHistory(new History().started().entered('OutageWindow').exited('RecordDeregistered', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } }).events);
+    const view = foldHistory(
+      new History()
+        .started()
+        .entered('OutageWindow')
+        .exited('RecordDeregistered', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } }).events,
+    );
     // Then the live line says so
     expect(formatProgress(view, new Date(T0 + 90_000))).toContain('database gone since 2026-11-27T02:00:31.000Z');
   });

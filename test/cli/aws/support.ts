@@ -12,12 +12,20 @@ export const executionArn = (name: string) => `arn:aws:states:us-east-1:12345678
 export const T0 = Date.parse('2026-11-27T02:00:00.000Z');
 
 /** A state machine definition as DescribeStateMachine returns it, as much of it as `gameday start` reads. */
-export function gameDayDefinition(defaults: Record<string, unknown> = {}, limits: Record<string, unknown> = { executionTimeoutSeconds: 7200 }): string {
+export function gameDayDefinition(
+  defaults: Record<string, unknown> = {},
+  limits: Record<string, unknown> = { executionTimeoutSeconds: 7200 },
+): string {
   return JSON.stringify({
     StartAt: 'ReadInput',
     States: {
       ReadInput: { Type: 'Pass', Next: 'ValidateInput' },
-      ValidateInput: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'validate', Payload: { 'input.$': '$.input', defaults, limits } }, End: true },
+      ValidateInput: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'validate', Payload: { 'input.$': '$.input', defaults, limits } },
+        End: true,
+      },
     },
   });
 }
@@ -29,7 +37,13 @@ export class History {
 
   private add(type: string, details: Partial<HistoryEvent> = {}): this {
     this.id += 1;
-    this.events.push({ id: this.id, previousEventId: this.id - 1, timestamp: new Date(T0 + this.id * 1000), type: type as HistoryEvent['type'], ...details });
+    this.events.push({
+      id: this.id,
+      previousEventId: this.id - 1,
+      timestamp: new Date(T0 + this.id * 1000),
+      type: type as HistoryEvent['type'],
+      ...details,
+    });
     return this;
   }
 
@@ -63,7 +77,9 @@ export class History {
 export function passedResult(storedIn: string | null = 'gameday-reports'): ReportOutput {
   const built = buildReport(passingRun());
   const report: RunReport = built.report;
-  const location = storedIn ? { bucket: storedIn, jsonKey: `runs/${report.runId}/report.json`, htmlKey: `runs/${report.runId}/report.html` } : null;
+  const location = storedIn
+    ? { bucket: storedIn, jsonKey: `runs/${report.runId}/report.json`, htmlKey: `runs/${report.runId}/report.html` }
+    : null;
   return { ...built, storage: { location, note: location ? 'stored' : 'REPORT_BUCKET is not set' } };
 }
 
@@ -75,13 +91,40 @@ export function passingHistory(result: ReportOutput = passedResult()): History {
     .entered('ValidateInput')
     .exited('ValidateInput', { config: { ...report.config, runId: report.runId } })
     .entered('BaselineWindow')
-    .exited('TallyBaselineWindow', { tally: { traffic: { phase: 'baseline', reads: report.phases.baseline!.reads, writes: report.phases.baseline!.writes } } })
+    .exited('TallyBaselineWindow', {
+      tally: {
+        traffic: { phase: 'baseline', reads: report.phases.baseline!.reads, writes: report.phases.baseline!.writes },
+      },
+    })
     .entered('Deregister')
     .exited('RecordDeregistered', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } })
-    .exited('TallyOutageWindow', { tally: { traffic: { phase: 'experiment', reads: { database: 0, cache: 30, failed: 0 }, writes: { ok: 0, queued: 10, stockOut: 0, failed: 0 } } } })
+    .exited('TallyOutageWindow', {
+      tally: {
+        traffic: {
+          phase: 'experiment',
+          reads: { database: 0, cache: 30, failed: 0 },
+          writes: { ok: 0, queued: 10, stockOut: 0, failed: 0 },
+        },
+      },
+    })
     .exited('RecordAvailable', { fault: { availableAt: '2026-11-27T02:00:53.000Z' } })
-    .exited('TallyRecoveryWindow', { tally: { traffic: { phase: 'experiment', reads: { database: 12, cache: 60, failed: 0 }, writes: { ok: 4, queued: 20, stockOut: 0, failed: 0 } } } })
-    .exited('Experiment', { experiment: { traffic: { reads: { database: 12, cache: 60, failed: 0 }, writes: { ok: 4, queued: 20, stockOut: 0, failed: 0 } } } })
+    .exited('TallyRecoveryWindow', {
+      tally: {
+        traffic: {
+          phase: 'experiment',
+          reads: { database: 12, cache: 60, failed: 0 },
+          writes: { ok: 4, queued: 20, stockOut: 0, failed: 0 },
+        },
+      },
+    })
+    .exited('Experiment', {
+      experiment: {
+        traffic: {
+          reads: { database: 12, cache: 60, failed: 0 },
+          writes: { ok: 4, queued: 20, stockOut: 0, failed: 0 },
+        },
+      },
+    })
     .entered('BuildReport')
     .exited('BuildReport', { result })
     .entered('Passed')

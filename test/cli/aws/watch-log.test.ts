@@ -16,14 +16,23 @@ beforeEach(() => sfn.reset());
 function deliverOneEventPerPoll(history: History): void {
   sfn.on(DescribeExecutionCommand).resolves({ executionArn: RUN, status: 'RUNNING' });
   let mock = sfn.on(GetExecutionHistoryCommand);
-  for (let id = 1; id <= history.events.length; id += 1) mock = mock.resolvesOnce({ events: history.newestFirst().filter((e) => (e.id ?? 0) <= id) });
+  for (let id = 1; id <= history.events.length; id += 1)
+    mock = mock.resolvesOnce({ events: history.newestFirst().filter((e) => (e.id ?? 0) <= id) });
 }
 
 /** Watches RUN with the terminal's io writing to a log (not a TTY); returns what the log got. */
 async function watchIntoLog(): Promise<{ code: number; log: string[] }> {
   const log: string[] = [];
-  const stdout = { isTTY: false, columns: undefined, write: (text: string) => log.push(...text.split('\n').filter((line) => line !== '')) };
-  const io = { ...terminalIo(stdout, (line) => log.push(line)), sleep: async () => undefined, now: () => new Date(T0 + 60_000) };
+  const stdout = {
+    isTTY: false,
+    columns: undefined,
+    write: (text: string) => log.push(...text.split('\n').filter((line) => line !== '')),
+  };
+  const io = {
+    ...terminalIo(stdout, (line) => log.push(line)),
+    sleep: async () => undefined,
+    now: () => new Date(T0 + 60_000),
+  };
   const code = await runGameday(['node', 'gameday', 'watch', RUN], {
     io,
     err: (line) => log.push(line),
@@ -32,7 +41,11 @@ async function watchIntoLog(): Promise<{ code: number; log: string[] }> {
   return { code, log };
 }
 
-const traffic = (phase: string, database: number, cache: number) => ({ tally: { traffic: { phase, reads: { database, cache, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } } } });
+const traffic = (phase: string, database: number, cache: number) => ({
+  tally: {
+    traffic: { phase, reads: { database, cache, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } },
+  },
+});
 
 describe('gameday watch in a log', () => {
   it('writes the outage with the target DEREGISTERED, and a line for every change of the target', async () => {
@@ -65,11 +78,26 @@ describe('gameday watch in a log', () => {
     // Then the outage's lines show the target as it was, each change of the target on a line of its own
     expect(code).toBe(0);
     const live = log.filter((line) => line.startsWith('['));
-    expect(live.find((line) => line.startsWith('[outage]') && line.includes('target DEREGISTERED: database gone since 2026-11-27T02:00:31.000Z'))).toBeDefined();
+    expect(
+      live.find(
+        (line) =>
+          line.startsWith('[outage]') &&
+          line.includes('target DEREGISTERED: database gone since 2026-11-27T02:00:31.000Z'),
+      ),
+    ).toBeDefined();
     expect(live.find((line) => line.startsWith('[restoring]') && line.includes('target REGISTERING'))).toBeDefined();
-    expect(live.find((line) => line.startsWith('[restoring]') && line.includes('target AVAILABLE again at 2026-11-27T02:00:53.000Z'))).toBeDefined();
+    expect(
+      live.find(
+        (line) => line.startsWith('[restoring]') && line.includes('target AVAILABLE again at 2026-11-27T02:00:53.000Z'),
+      ),
+    ).toBeDefined();
     const targets = live.map((line) => /target (\w+)/.exec(line)?.[1]);
-    expect(targets.filter((state, i) => state !== targets[i - 1])).toEqual(['AVAILABLE', 'DEREGISTERED', 'REGISTERING', 'AVAILABLE']);
+    expect(targets.filter((state, i) => state !== targets[i - 1])).toEqual([
+      'AVAILABLE',
+      'DEREGISTERED',
+      'REGISTERING',
+      'AVAILABLE',
+    ]);
     // And nothing in the log is padded
     for (const line of log) expect(line).toBe(line.trimEnd());
   });
@@ -77,7 +105,12 @@ describe('gameday watch in a log', () => {
   it('says a dry run ended INCONCLUSIVE, as its verdict, not FAILED', async () => {
     // Given a recorded dry run that ended at the Inconclusive fail state
     const passed = passedResult();
-    const report = { ...passed.report, verdict: 'inconclusive' as const, reasons: ['dry run: the fault was not injected'], config: { ...passed.report.config, dryRun: true } };
+    const report = {
+      ...passed.report,
+      verdict: 'inconclusive' as const,
+      reasons: ['dry run: the fault was not injected'],
+      config: { ...passed.report.config, dryRun: true },
+    };
     const result: ReportOutput = { ...passed, verdict: 'inconclusive', reasons: report.reasons, report };
     const history = new History()
       .started()

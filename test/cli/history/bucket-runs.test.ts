@@ -36,13 +36,18 @@ function bucketWith(reports: RunReport[], extra: Array<{ key: string; text: stri
   for (let i = 0; i < objects.length; i += 2) pages.push(objects.slice(i, i + 2));
   pages.forEach((contents, i) => {
     const last = i === pages.length - 1;
-    s3.on(ListObjectsV2Command, { Bucket: BUCKET, Prefix: 'runs/', ContinuationToken: i === 0 ? undefined : `page-${i}` }).resolves({
+    s3.on(ListObjectsV2Command, {
+      Bucket: BUCKET,
+      Prefix: 'runs/',
+      ContinuationToken: i === 0 ? undefined : `page-${i}`,
+    }).resolves({
       Contents: contents,
       IsTruncated: !last,
       NextContinuationToken: last ? undefined : `page-${i + 1}`,
     });
   });
-  for (const r of reports) s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `runs/${r.runId}/report.json` }).resolves(body(JSON.stringify(r)));
+  for (const r of reports)
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: `runs/${r.runId}/report.json` }).resolves(body(JSON.stringify(r)));
   for (const e of extra) s3.on(GetObjectCommand, { Bucket: BUCKET, Key: e.key }).resolves(body(e.text));
 }
 
@@ -82,14 +87,27 @@ describe('gameday history from the report bucket', () => {
     // When two are asked for
     await gameday(term, 'history', '--bucket', BUCKET, '--json', '--limit', '2');
     // Then the two newest are read and listed; the oldest is never fetched
-    expect(JSON.parse(term.lines.join('\n')).map((e: { runId: string }) => e.runId)).toEqual([week3.runId, week2.runId]);
+    expect(JSON.parse(term.lines.join('\n')).map((e: { runId: string }) => e.runId)).toEqual([
+      week3.runId,
+      week2.runId,
+    ]);
     expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Key: `runs/${week1.runId}/report.json` });
   });
 
   it("prints the stack's runs as a table, then the verdict counts CloudWatch kept", async () => {
     // Given a stack whose outputs name the report bucket
     cloudformation.on(DescribeStacksCommand).resolves({
-      Stacks: [{ StackName: 'GameDay', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }, { OutputKey: 'ReportBucketName', OutputValue: BUCKET }] }],
+      Stacks: [
+        {
+          StackName: 'GameDay',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'StateMachineArn', OutputValue: MACHINE },
+            { OutputKey: 'ReportBucketName', OutputValue: BUCKET },
+          ],
+        },
+      ],
     });
     bucketWith([week1, week2]);
     const term = terminal();
@@ -97,14 +115,20 @@ describe('gameday history from the report bucket', () => {
     const code = await gameday(term, 'history', '--stack', 'GameDay');
     // Then the runs come from the bucket, not from the executions, followed by the counts
     expect(code).toBe(0);
-    expect(term.lines[0]).toMatch(/^run\s+started \(UTC\)\s+build\s+verdict\s+first DB read\s+drained\s+cache share\s+outage p99$/);
-    expect(term.lines[1]).toMatch(/^scheduled-20261120T020000Z\s+2026-11-20T02:00:00Z\s+resilient\s+passed\s+1\.3s\s+25\.0s\s+100\.0%/);
+    expect(term.lines[0]).toMatch(
+      /^run\s+started \(UTC\)\s+build\s+verdict\s+first DB read\s+drained\s+cache share\s+outage p99$/,
+    );
+    expect(term.lines[1]).toMatch(
+      /^scheduled-20261120T020000Z\s+2026-11-20T02:00:00Z\s+resilient\s+passed\s+1\.3s\s+25\.0s\s+100\.0%/,
+    );
     expect(term.lines[2]).toMatch(/^scheduled-20261113T020000Z\s+2026-11-13T02:00:00Z/);
-    expect(term.lines[3]).toBe('Last 30 days (CloudWatch, runs that reached their report): 3 passed, 0 failed, 0 inconclusive, 0 aborted');
+    expect(term.lines[3]).toBe(
+      'Last 30 days (CloudWatch, runs that reached their report): 3 passed, 0 failed, 0 inconclusive, 0 aborted',
+    );
     expect(sfn).not.toHaveReceivedCommand(ListExecutionsCommand);
   });
 
-  it('says passes are unknown when only the bucket is named: they are the state machine\'s succeeded executions', async () => {
+  it("says passes are unknown when only the bucket is named: they are the state machine's succeeded executions", async () => {
     // Given only the report bucket, no stack or state machine
     bucketWith([week1]);
     cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'v1', Values: [2] }] });
@@ -112,16 +136,27 @@ describe('gameday history from the report bucket', () => {
     // When the history is listed
     await gameday(term, 'history', '--bucket', BUCKET);
     // Then the failed count comes from its metric, and no pass count is made up
-    expect(term.lines.at(-1)).toBe('Last 30 days (CloudWatch, runs that reached their report): n/a passed, 2 failed, 0 inconclusive, 0 aborted');
-    expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, { MetricDataQueries: [expect.objectContaining({ Id: 'v1' }), expect.objectContaining({ Id: 'v2' }), expect.objectContaining({ Id: 'v3' })] });
+    expect(term.lines.at(-1)).toBe(
+      'Last 30 days (CloudWatch, runs that reached their report): n/a passed, 2 failed, 0 inconclusive, 0 aborted',
+    );
+    expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
+      MetricDataQueries: [
+        expect.objectContaining({ Id: 'v1' }),
+        expect.objectContaining({ Id: 'v2' }),
+        expect.objectContaining({ Id: 'v3' }),
+      ],
+    });
   });
 
   it('reports a corrupt report and a foreign object as skipped, and lists the rest', async () => {
     // Given a good run, a corrupt report and an object that is no run report
-    bucketWith([week1], [
-      { key: 'runs/broken/report.json', text: 'not json' },
-      { key: 'runs/notes.txt', text: 'hello' },
-    ]);
+    bucketWith(
+      [week1],
+      [
+        { key: 'runs/broken/report.json', text: 'not json' },
+        { key: 'runs/notes.txt', text: 'hello' },
+      ],
+    );
     const term = terminal();
     // When the history is asked for as JSON
     const code = await gameday(term, 'history', '--bucket', BUCKET, '--json');
@@ -140,7 +175,10 @@ describe('gameday history from the report bucket', () => {
     // When the history is asked for as JSON
     // Then it says where the runs are listed from, and exits 2
     await expect(gameday(term, 'history', '--state-machine-arn', MACHINE, '--json')).resolves.toBe(2);
-    expect(term.errors).toEqual(['gameday: --json lists the runs of the report bucket: pass --stack NAME or --bucket NAME', '(gameday history --help lists its options)']);
+    expect(term.errors).toEqual([
+      'gameday: --json lists the runs of the report bucket: pass --stack NAME or --bucket NAME',
+      '(gameday history --help lists its options)',
+    ]);
   });
 });
 

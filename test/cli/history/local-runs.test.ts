@@ -21,7 +21,10 @@ describe('recording a local run', () => {
     // Then both files are in the run's directory and the history holds the report
     expect(where).toBe(path.join(dir, 'local-first'));
     expect(readFileSync(path.join(where, 'report.html'), 'utf8')).toBe('<html>report</html>');
-    expect(readRunHistory(dir)).toEqual({ runs: [{ report: first, path: path.join(where, 'report.json') }], skipped: [] });
+    expect(readRunHistory(dir)).toEqual({
+      runs: [{ report: first, path: path.join(where, 'report.json') }],
+      skipped: [],
+    });
   });
 
   it('refuses a run id that is not a safe directory name', () => {
@@ -32,7 +35,7 @@ describe('recording a local run', () => {
     expect(existsSync(path.join(dir, '..', 'escape'))).toBe(false);
   });
 
-  it("draws each recorded HTML against the runs recorded before it: the first says so, the second names the first", () => {
+  it('draws each recorded HTML against the runs recorded before it: the first says so, the second names the first', () => {
     // Given an empty history directory and an output that records what it is told
     const dir = fresh();
     const out: string[] = [];
@@ -42,10 +45,15 @@ describe('recording a local run', () => {
     recordLocalRuns(dir, [first], output);
     const history = recordLocalRuns(dir, [second], output);
     // Then the first HTML has no earlier run, the second names the first, and both were announced
-    expect(readFileSync(path.join(dir, 'local-first', 'report.html'), 'utf8')).toContain('No earlier run of this target');
+    expect(readFileSync(path.join(dir, 'local-first', 'report.html'), 'utf8')).toContain(
+      'No earlier run of this target',
+    );
     expect(readFileSync(path.join(dir, 'local-second', 'report.html'), 'utf8')).toContain('<code>local-first</code>');
     expect(history.map((r) => r.runId)).toEqual(['local-first', 'local-second']);
-    expect(out).toEqual([expect.stringContaining(path.join(dir, 'local-first', 'report.json')), expect.stringContaining(path.join(dir, 'local-second', 'report.json'))]);
+    expect(out).toEqual([
+      expect.stringContaining(path.join(dir, 'local-first', 'report.json')),
+      expect.stringContaining(path.join(dir, 'local-second', 'report.json')),
+    ]);
     expect(err).toEqual([]);
   });
 
@@ -58,7 +66,9 @@ describe('recording a local run', () => {
     const record = () => recordLocalRuns(file, [first], { out: () => undefined, err: (line) => err.push(line) });
     // Then it returns, and stderr says the run was not recorded and its result stands
     expect(record).not.toThrow();
-    expect(err.some((line) => /run local-first was not recorded in .*not-a-dir.*its result above stands/.test(line))).toBe(true);
+    expect(
+      err.some((line) => /run local-first was not recorded in .*not-a-dir.*its result above stands/.test(line)),
+    ).toBe(true);
   });
 });
 
@@ -74,8 +84,28 @@ describe('gameday history --local', () => {
     // Then both runs are listed, newest first, with build, verdict, recovery, cache share and outage p99
     expect(code).toBe(0);
     expect(JSON.parse(term.lines.join('\n'))).toEqual([
-      { runId: 'local-second', startedAt: second.startedAt, build: 'resilient', verdict: 'passed', timeToFirstDatabaseReadMs: 1_500, timeToDrainMs: 7_000, outageCacheSharePercent: 100, outageP99Ms: second.latencyMs.outage.p99, report: path.join(dir, 'local-second', 'report.json') },
-      { runId: 'local-first', startedAt: first.startedAt, build: 'resilient', verdict: 'passed', timeToFirstDatabaseReadMs: 1_200, timeToDrainMs: 6_000, outageCacheSharePercent: 100, outageP99Ms: first.latencyMs.outage.p99, report: path.join(dir, 'local-first', 'report.json') },
+      {
+        runId: 'local-second',
+        startedAt: second.startedAt,
+        build: 'resilient',
+        verdict: 'passed',
+        timeToFirstDatabaseReadMs: 1_500,
+        timeToDrainMs: 7_000,
+        outageCacheSharePercent: 100,
+        outageP99Ms: second.latencyMs.outage.p99,
+        report: path.join(dir, 'local-second', 'report.json'),
+      },
+      {
+        runId: 'local-first',
+        startedAt: first.startedAt,
+        build: 'resilient',
+        verdict: 'passed',
+        timeToFirstDatabaseReadMs: 1_200,
+        timeToDrainMs: 6_000,
+        outageCacheSharePercent: 100,
+        outageP99Ms: first.latencyMs.outage.p99,
+        report: path.join(dir, 'local-first', 'report.json'),
+      },
     ]);
   });
 
@@ -88,9 +118,15 @@ describe('gameday history --local', () => {
     // When the history is listed
     await gameday(term, 'history', '--local', '--history-dir', dir);
     // Then a header and each run's figures are printed
-    expect(term.lines[0]).toMatch(/^run\s+started \(UTC\)\s+build\s+verdict\s+first DB read\s+drained\s+cache share\s+outage p99$/);
-    expect(term.lines[1]).toMatch(/^local-second\s+2026-12-02T10:00:00Z\s+fragile\s+failed\s+1\.5s\s+7\.0s\s+100\.0%\s+\d+ms$/);
-    expect(term.lines[2]).toMatch(/^local-first\s+2026-12-01T10:00:00Z\s+resilient\s+passed\s+1\.2s\s+6\.0s\s+100\.0%\s+\d+ms$/);
+    expect(term.lines[0]).toMatch(
+      /^run\s+started \(UTC\)\s+build\s+verdict\s+first DB read\s+drained\s+cache share\s+outage p99$/,
+    );
+    expect(term.lines[1]).toMatch(
+      /^local-second\s+2026-12-02T10:00:00Z\s+fragile\s+failed\s+1\.5s\s+7\.0s\s+100\.0%\s+\d+ms$/,
+    );
+    expect(term.lines[2]).toMatch(
+      /^local-first\s+2026-12-01T10:00:00Z\s+resilient\s+passed\s+1\.2s\s+6\.0s\s+100\.0%\s+\d+ms$/,
+    );
   });
 
   it('lists the readable runs and reports corrupt or foreign entries as skipped', async () => {

@@ -78,7 +78,10 @@ export class DeployedApp {
   /** The one resource of `type` whose logical id starts with `prefix`. */
   only(type: string, prefix = ''): PhysicalResource {
     const found = this.resourcesOfType(type).filter((resource) => resource.logicalId.startsWith(prefix));
-    if (found.length !== 1) throw new UnmodelledTemplate(`expected one ${type} "${prefix}*", found ${found.map((resource) => resource.logicalId).join(', ') || 'none'}`);
+    if (found.length !== 1)
+      throw new UnmodelledTemplate(
+        `expected one ${type} "${prefix}*", found ${found.map((resource) => resource.logicalId).join(', ') || 'none'}`,
+      );
     return found[0];
   }
 
@@ -98,14 +101,16 @@ export class DeployedApp {
     if (Array.isArray(value)) return value.map((item) => this.resolve(stackName, item));
     if (typeof value !== 'object' || value === null) return value;
     const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) return this.intrinsic(stackName, entries[0][0], entries[0][1]);
+    if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::')))
+      return this.intrinsic(stackName, entries[0][0], entries[0][1]);
     return Object.fromEntries(entries.map(([key, item]) => [key, this.resolve(stackName, item)]));
   }
 
   /** `value` resolved, which must come out a string. */
   resolveString(stackName: string, value: unknown): string {
     const resolved = this.resolve(stackName, value);
-    if (typeof resolved !== 'string') throw new UnmodelledTemplate(`${JSON.stringify(value)} does not resolve to a string`);
+    if (typeof resolved !== 'string')
+      throw new UnmodelledTemplate(`${JSON.stringify(value)} does not resolve to a string`);
     return resolved;
   }
 
@@ -121,7 +126,8 @@ export class DeployedApp {
         const [logicalId, attribute] = argument as [string, string];
         const resource = this.resource(stackName, logicalId);
         const found = resource.attributes[attribute];
-        if (found === undefined) throw new UnmodelledTemplate(`${resource.type} ${logicalId}: attribute ${attribute} is not modelled`);
+        if (found === undefined)
+          throw new UnmodelledTemplate(`${resource.type} ${logicalId}: attribute ${attribute} is not modelled`);
         return found;
       }
       case 'Fn::Join': {
@@ -139,7 +145,9 @@ export class DeployedApp {
       case 'Fn::ImportValue': {
         const exportName = this.resolveString(stackName, argument);
         for (const [producer, template] of this.templates) {
-          const output = Object.values(template.Outputs ?? {}).find((candidate) => candidate.Export?.Name === exportName);
+          const output = Object.values(template.Outputs ?? {}).find(
+            (candidate) => candidate.Export?.Name === exportName,
+          );
           if (output) return this.resolve(producer, output.Value);
         }
         throw new UnmodelledTemplate(`no stack exports ${exportName}`);
@@ -158,12 +166,22 @@ export class DeployedApp {
     this.resolving.add(key);
     const cfn = this.template(stackName).Resources[logicalId];
     if (!cfn) throw new UnmodelledTemplate(`${stackName} has no resource ${logicalId}`);
-    const props = (cfn.Properties ?? {});
-    const prop = (name: string): string | undefined => (props[name] === undefined ? undefined : this.resolveString(stackName, props[name]));
+    const props = cfn.Properties ?? {};
+    const prop = (name: string): string | undefined =>
+      props[name] === undefined ? undefined : this.resolveString(stackName, props[name]);
     const generated = `${stackName}-${logicalId}-${hexId(key, 12).toUpperCase()}`;
-    const { ref, attributes } = this.shape(cfn.Type, { key, prop, generated, resolve: (value) => this.resolveString(stackName, value), props });
+    const { ref, attributes } = this.shape(cfn.Type, {
+      key,
+      prop,
+      generated,
+      resolve: (value) => this.resolveString(stackName, value),
+      props,
+    });
     const tags = Object.fromEntries(
-      ((this.resolve(stackName, props.Tags) ?? []) as Array<{ Key: string; Value: string }>).map((tag) => [tag.Key, tag.Value]),
+      ((this.resolve(stackName, props.Tags) ?? []) as Array<{ Key: string; Value: string }>).map((tag) => [
+        tag.Key,
+        tag.Value,
+      ]),
     );
     const resource: PhysicalResource = { stackName, logicalId, type: cfn.Type, ref, attributes, tags };
     this.resolving.delete(key);
@@ -173,7 +191,13 @@ export class DeployedApp {
 
   private shape(
     type: string,
-    ctx: { key: string; prop: (name: string) => string | undefined; generated: string; resolve: (value: unknown) => string; props: Record<string, unknown> },
+    ctx: {
+      key: string;
+      prop: (name: string) => string | undefined;
+      generated: string;
+      resolve: (value: unknown) => string;
+      props: Record<string, unknown>;
+    },
   ): { ref: string; attributes: Record<string, string> } {
     const { key, prop, generated } = ctx;
     const regional = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
@@ -193,20 +217,44 @@ export class DeployedApp {
       }
       case 'AWS::RDS::DBProxy': {
         const name = prop('DBProxyName') ?? generated.toLowerCase();
-        return { ref: name, attributes: { DBProxyArn: regional('rds', `db-proxy:prx-${hexId(key)}`), Endpoint: `${name}.proxy-${hexId(key, 12)}.${REGION}.rds.amazonaws.com` } };
+        return {
+          ref: name,
+          attributes: {
+            DBProxyArn: regional('rds', `db-proxy:prx-${hexId(key)}`),
+            Endpoint: `${name}.proxy-${hexId(key, 12)}.${REGION}.rds.amazonaws.com`,
+          },
+        };
       }
       case 'AWS::RDS::DBProxyTargetGroup': {
         const name = prop('TargetGroupName') ?? 'default';
-        return { ref: name, attributes: { TargetGroupArn: regional('rds', `target-group:prx-tg-${hexId(key)}`), TargetGroupName: name } };
+        return {
+          ref: name,
+          attributes: { TargetGroupArn: regional('rds', `target-group:prx-tg-${hexId(key)}`), TargetGroupName: name },
+        };
       }
       case 'AWS::RDS::DBCluster': {
         const id = (prop('DBClusterIdentifier') ?? generated).toLowerCase();
         const host = `${id}.cluster-${hexId(key, 12)}.${REGION}.rds.amazonaws.com`;
-        return { ref: id, attributes: { DBClusterArn: regional('rds', `cluster:${id}`), 'Endpoint.Address': host, 'Endpoint.Port': '5432', DBClusterResourceId: `cluster-${hexId(key, 26).toUpperCase()}` } };
+        return {
+          ref: id,
+          attributes: {
+            DBClusterArn: regional('rds', `cluster:${id}`),
+            'Endpoint.Address': host,
+            'Endpoint.Port': '5432',
+            DBClusterResourceId: `cluster-${hexId(key, 26).toUpperCase()}`,
+          },
+        };
       }
       case 'AWS::RDS::DBInstance': {
         const id = (prop('DBInstanceIdentifier') ?? generated).toLowerCase();
-        return { ref: id, attributes: { DBInstanceArn: regional('rds', `db:${id}`), 'Endpoint.Address': `${id}.${hexId(key, 12)}.${REGION}.rds.amazonaws.com`, 'Endpoint.Port': '5432' } };
+        return {
+          ref: id,
+          attributes: {
+            DBInstanceArn: regional('rds', `db:${id}`),
+            'Endpoint.Address': `${id}.${hexId(key, 12)}.${REGION}.rds.amazonaws.com`,
+            'Endpoint.Port': '5432',
+          },
+        };
       }
       case 'AWS::SecretsManager::Secret': {
         const name = prop('Name') ?? generated;
@@ -222,7 +270,10 @@ export class DeployedApp {
         return { ref: prop('LogStreamName') ?? generated, attributes: {} };
       case 'AWS::S3::Bucket': {
         const name = prop('BucketName') ?? generated.toLowerCase();
-        return { ref: name, attributes: { Arn: `arn:aws:s3:::${name}`, RegionalDomainName: `${name}.s3.${REGION}.amazonaws.com` } };
+        return {
+          ref: name,
+          attributes: { Arn: `arn:aws:s3:::${name}`, RegionalDomainName: `${name}.s3.${REGION}.amazonaws.com` },
+        };
       }
       case 'AWS::StepFunctions::StateMachine': {
         const name = prop('StateMachineName') ?? generated;
@@ -235,7 +286,10 @@ export class DeployedApp {
       }
       case 'AWS::IAM::Role': {
         const name = prop('RoleName') ?? generated.slice(0, 64);
-        return { ref: name, attributes: { Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, RoleId: `AROA${hexId(key, 17).toUpperCase()}` } };
+        return {
+          ref: name,
+          attributes: { Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, RoleId: `AROA${hexId(key, 17).toUpperCase()}` },
+        };
       }
       case 'AWS::Scheduler::Schedule': {
         const name = prop('Name') ?? generated;

@@ -16,7 +16,9 @@ interface PolicyDocument {
 const MANAGED_POLICIES: Record<string, PolicyDocument> = {
   'service-role/AWSLambdaBasicExecutionRole': {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }],
+    Statement: [
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+    ],
   },
   'service-role/AWSLambdaVPCAccessExecutionRole': {
     Version: '2012-10-17',
@@ -58,11 +60,17 @@ export function principalOf(app: DeployedApp, rolePrefix: string): Principal {
     if (resource.Type !== 'AWS::IAM::Policy') continue;
     const roles = (resource.Properties?.Roles ?? []) as Array<{ Ref?: string }>;
     if (roles.some((ref) => ref.Ref === role.logicalId)) {
-      policies.push({ name: logicalId, policy: app.resolve(role.stackName, resource.Properties?.PolicyDocument) as PolicyDocument });
+      policies.push({
+        name: logicalId,
+        policy: app.resolve(role.stackName, resource.Properties?.PolicyDocument) as PolicyDocument,
+      });
     }
   }
   for (const inline of (cfnRole.Policies ?? []) as Array<{ PolicyName: string; PolicyDocument: unknown }>) {
-    policies.push({ name: inline.PolicyName, policy: app.resolve(role.stackName, inline.PolicyDocument) as PolicyDocument });
+    policies.push({
+      name: inline.PolicyName,
+      policy: app.resolve(role.stackName, inline.PolicyDocument) as PolicyDocument,
+    });
   }
   for (const managed of (cfnRole.ManagedPolicyArns ?? []) as unknown[]) {
     const arn = app.resolveString(role.stackName, managed);
@@ -109,17 +117,27 @@ export async function simulateCall(
 ): Promise<{ decision: Decision; perResource: Array<{ arn: string; result: string }> }> {
   const perResource: Array<{ arn: string; result: string }> = [];
   for (const resource of resources) {
-    const tagContext = Object.fromEntries(Object.entries(resource.tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
+    const tagContext = Object.fromEntries(
+      Object.entries(resource.tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]),
+    );
     const response = await runSimulation(
       {
-        request: { principal: principal.arn, action, resource: { resource: resource.arn, accountId: ACCOUNT }, contextVariables: { ...tagContext, ...context } },
+        request: {
+          principal: principal.arn,
+          action,
+          resource: { resource: resource.arn, accountId: ACCOUNT },
+          contextVariables: { ...tagContext, ...context },
+        },
         identityPolicies: [...principal.policies],
         serviceControlPolicies: [],
         resourceControlPolicies: [],
       },
       {},
     );
-    if (response.resultType === 'error') throw new UnmodelledTemplate(`${action} on ${resource.arn}: ${response.errors.message} ${JSON.stringify(response.errors)}`);
+    if (response.resultType === 'error')
+      throw new UnmodelledTemplate(
+        `${action} on ${resource.arn}: ${response.errors.message} ${JSON.stringify(response.errors)}`,
+      );
     perResource.push({ arn: resource.arn, result: response.overallResult });
   }
   return { decision: perResource.every((entry) => entry.result === 'Allowed') ? 'Allowed' : 'Denied', perResource };

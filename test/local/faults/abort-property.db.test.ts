@@ -1,13 +1,26 @@
 // Property: stop a GameDay at any point, any number of times in a row: the target comes back and no order is lost or doubled.
 import fc from 'fast-check';
 import { orderTruth, stockDrift } from '../../../local/faults/order-ledger';
-import { restoreLab, settledTargetState, startFaultLab, waitDrained, type FaultLab } from '../../../local/faults/matrix';
+import {
+  restoreLab,
+  settledTargetState,
+  startFaultLab,
+  waitDrained,
+  type FaultLab,
+} from '../../../local/faults/matrix';
 import { runLocalGameDay } from '../../../local/runner/runner';
 
 jest.setTimeout(300_000);
 
 /** Very short timings: a whole run takes about 10 s. */
-const TINY = { baselineSeconds: 1, outageSeconds: 2, recoverySeconds: 1, readsPerSecond: 4, writesPerSecond: 3, drainTimeoutSeconds: 10 };
+const TINY = {
+  baselineSeconds: 1,
+  outageSeconds: 2,
+  recoverySeconds: 1,
+  readsPerSecond: 4,
+  writesPerSecond: 3,
+  drainTimeoutSeconds: 10,
+};
 
 /** Task states of a run, from preflight to the end: an abort point is one of them, plus a delay. */
 const TASK_STATES = [
@@ -57,9 +70,17 @@ it('ends with the target registered and every accepted order committed once, whe
       // Then the target is registered, and once the queues drained every accepted order is recorded exactly once
       const target = await settledTargetState(env.lab);
       const drained = await waitDrained(env.lab, 90_000);
-      const truth = await orderTruth(env.lab.database.url, env.ledger.entries(mark), { initialStock: env.initialStock, driftBefore });
+      const truth = await orderTruth(env.lab.database.url, env.ledger.entries(mark), {
+        initialStock: env.initialStock,
+        driftBefore,
+      });
       await restoreLab(env);
-      expect({ target, drained, lost: truth.lost, duplicated: truth.duplicated }).toEqual({ target: 'AVAILABLE', drained: true, lost: 0, duplicated: 0 });
+      expect({ target, drained, lost: truth.lost, duplicated: truth.duplicated }).toEqual({
+        target: 'AVAILABLE',
+        drained: true,
+        lost: 0,
+        duplicated: 0,
+      });
     }),
     { numRuns: 3, endOnFailure: true },
   );

@@ -1,5 +1,11 @@
 // Fault matrix, fast subset: runs that end during the hold, by a crash, a failed worker, a stop, a stop condition or the error budget.
-import { abortedDuringHold, errorBudgetEndsHold, stopConditionDuringHold, trafficThrowsDuringHold, workerFailsMidWindow } from '../../../local/faults/cases';
+import {
+  abortedDuringHold,
+  errorBudgetEndsHold,
+  stopConditionDuringHold,
+  trafficThrowsDuringHold,
+  workerFailsMidWindow,
+} from '../../../local/faults/cases';
 import { itHoldsForEach, useFaultLab } from './support';
 
 jest.setTimeout(240_000);
@@ -7,5 +13,11 @@ jest.setTimeout(240_000);
 const lab = useFaultLab();
 
 describe('the fault matrix, ended during the hold', () => {
-  itHoldsForEach(lab, [trafficThrowsDuringHold, abortedDuringHold, stopConditionDuringHold, workerFailsMidWindow, errorBudgetEndsHold]);
+  itHoldsForEach(lab, [
+    trafficThrowsDuringHold,
+    abortedDuringHold,
+    stopConditionDuringHold,
+    workerFailsMidWindow,
+    errorBudgetEndsHold,
+  ]);
 });

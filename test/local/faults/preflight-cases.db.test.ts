@@ -1,5 +1,10 @@
 // Fault matrix, fast subset: runs refused in preflight, before any harm.
-import { changeFreezeSkips, invalidInputRefused, secondRunRefused, targetNotAvailableAtStart } from '../../../local/faults/cases';
+import {
+  changeFreezeSkips,
+  invalidInputRefused,
+  secondRunRefused,
+  targetNotAvailableAtStart,
+} from '../../../local/faults/cases';
 import { itHoldsForEach, useFaultLab } from './support';
 
 jest.setTimeout(240_000);

@@ -24,6 +24,12 @@ export function itHoldsForEach(lab: () => FaultLab, cases: readonly FaultCase[])
 
     // Then the target is back, no order is lost or doubled, and the run ends as the case demands
     expect(result.problems).toEqual([]);
-    expect(result).toMatchObject({ targetRegisteredAtEnd: true, ordersLost: 0, ordersDuplicated: 0, verdict: faultCase.expectedVerdict, passed: true });
+    expect(result).toMatchObject({
+      targetRegisteredAtEnd: true,
+      ordersLost: 0,
+      ordersDuplicated: 0,
+      verdict: faultCase.expectedVerdict,
+      passed: true,
+    });
   });
 }

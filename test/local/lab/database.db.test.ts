@@ -37,7 +37,8 @@ describe('startDatabase with PGlite', () => {
     const client = new Client({ connectionString: db.url });
     try {
       await client.connect();
-      const redo = async () => (await client.query<{ lsn: string }>('SELECT redo_lsn::text AS lsn FROM pg_control_checkpoint()')).rows[0].lsn;
+      const redo = async () =>
+        (await client.query<{ lsn: string }>('SELECT redo_lsn::text AS lsn FROM pg_control_checkpoint()')).rows[0].lsn;
       const before = await redo();
       await client.query('CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 10000) g');
       // When a few of its intervals pass
@@ -82,55 +83,61 @@ describe('startDatabase with PGlite', () => {
     }
   });
 
-  embedded('removes the data directory a process that no longer runs left behind, and keeps a running one\'s', async () => {
-    // Given a root with the directory of a process id that runs no process, and one of a process that runs (this one's parent)
-    const root = mkdtempSync(path.join(os.tmpdir(), 'pglite-data-'));
-    const deadPid = 2 ** 22 + 1; // above Linux's pid_max: never a running process
-    const dead = path.join(root, `${deadPid}-left`);
-    const alive = path.join(root, `${process.ppid}-running`);
-    mkdirSync(dead);
-    mkdirSync(alive);
-    try {
-      // When a database starts under that root
-      const db = await startDatabase({ dataDirRoot: root });
-      await db.stop();
-      // Then the dead process's directory is gone and the running one's stays
-      expect(existsSync(dead)).toBe(false);
-      expect(existsSync(alive)).toBe(true);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+  embedded(
+    "removes the data directory a process that no longer runs left behind, and keeps a running one's",
+    async () => {
+      // Given a root with the directory of a process id that runs no process, and one of a process that runs (this one's parent)
+      const root = mkdtempSync(path.join(os.tmpdir(), 'pglite-data-'));
+      const deadPid = 2 ** 22 + 1; // above Linux's pid_max: never a running process
+      const dead = path.join(root, `${deadPid}-left`);
+      const alive = path.join(root, `${process.ppid}-running`);
+      mkdirSync(dead);
+      mkdirSync(alive);
+      try {
+        // When a database starts under that root
+        const db = await startDatabase({ dataDirRoot: root });
+        await db.stop();
+        // Then the dead process's directory is gone and the running one's stays
+        expect(existsSync(dead)).toBe(false);
+        expect(existsSync(alive)).toBe(true);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('startDatabase with a data directory cache', () => {
   const embedded = process.env.DATABASE_URL ? it.skip : it;
 
-  embedded('starts a second PGlite from the first one\'s initialized data directory, with none of its rows', async () => {
-    // Given an empty cache, and a first lab that created a table
-    const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'pglite-cache-'));
-    try {
-      const first = await startDatabase({ dataDirCache: cacheDir });
-      const writer = new Client({ connectionString: first.url });
-      await writer.connect();
-      await writer.query('CREATE TABLE left_behind (id int)');
-      await writer.end();
-      await first.stop();
-      // When a second lab starts from the cache
-      const second = await startDatabase({ dataDirCache: cacheDir });
-      const reader = new Client({ connectionString: second.url });
+  embedded(
+    "starts a second PGlite from the first one's initialized data directory, with none of its rows",
+    async () => {
+      // Given an empty cache, and a first lab that created a table
+      const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'pglite-cache-'));
       try {
-        await reader.connect();
-        const tables = await reader.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'left_behind'");
-        // Then the cache holds one dump, and the second database is fresh: it answers and has no table of the first
-        expect(readdirSync(cacheDir).filter((name) => name.endsWith('.tar'))).toHaveLength(1);
-        expect(tables.rows).toEqual([{ n: 0 }]);
+        const first = await startDatabase({ dataDirCache: cacheDir });
+        const writer = new Client({ connectionString: first.url });
+        await writer.connect();
+        await writer.query('CREATE TABLE left_behind (id int)');
+        await writer.end();
+        await first.stop();
+        // When a second lab starts from the cache
+        const second = await startDatabase({ dataDirCache: cacheDir });
+        const reader = new Client({ connectionString: second.url });
+        try {
+          await reader.connect();
+          const tables = await reader.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'left_behind'");
+          // Then the cache holds one dump, and the second database is fresh: it answers and has no table of the first
+          expect(readdirSync(cacheDir).filter((name) => name.endsWith('.tar'))).toHaveLength(1);
+          expect(tables.rows).toEqual([{ n: 0 }]);
+        } finally {
+          await reader.end();
+          await second.stop();
+        }
       } finally {
-        await reader.end();
-        await second.stop();
+        rmSync(cacheDir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(cacheDir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

@@ -43,7 +43,11 @@ function alive(pid: number): boolean {
 }
 
 async function startLab(): Promise<RunningLab> {
-  const npm = spawn('npm', ['run', 'lab', '--', '--port', '0', '--control-port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const npm = spawn('npm', ['run', 'lab', '--', '--port', '0', '--control-port', '0'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
   let output = '';
   const ports = await new Promise<number[]>((resolve, reject) => {
@@ -95,7 +99,12 @@ describe('npm run lab, killed by its PID', () => {
   it('stops the lab and the SQS emulator on SIGTERM, and frees the ports', async () => {
     // Given a running lab, its processes under npm
     lab = await startLab();
-    expect(lab.descendants.map((p) => p.command)).toEqual(expect.arrayContaining([expect.stringContaining('local/lab/bin.ts'), expect.stringContaining('sqs-emulator-process.mjs')]));
+    expect(lab.descendants.map((p) => p.command)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('local/lab/bin.ts'),
+        expect.stringContaining('sqs-emulator-process.mjs'),
+      ]),
+    );
     // When npm's PID gets SIGTERM
     process.kill(lab.npm.pid!, 'SIGTERM');
     await lab.exited;
@@ -103,7 +112,7 @@ describe('npm run lab, killed by its PID', () => {
     await expectNothingLeft(lab);
   });
 
-  it('takes the SQS emulator down with the lab\'s node process when that is SIGKILLed', async () => {
+  it("takes the SQS emulator down with the lab's node process when that is SIGKILLed", async () => {
     // Given a running lab
     lab = await startLab();
     const node = lab.descendants.find((p) => p.command.includes('local/lab/bin.ts') && p.command.includes('node'));

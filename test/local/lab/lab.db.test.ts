@@ -20,7 +20,11 @@ async function json(response: Response): Promise<Record<string, unknown>> {
 }
 
 function postOrder(lab: Lab, body: unknown): Promise<Response> {
-  return fetch(`${lab.shopUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${lab.shopUrl}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 async function sql<T extends Record<string, unknown>>(lab: Lab, text: string, values: unknown[] = []): Promise<T[]> {
@@ -62,7 +66,10 @@ describe('the resilient lab through a database outage', () => {
     lab.proxy.deregister();
     const reads = await Promise.all(Array.from({ length: 10 }, () => fetch(`${lab.shopUrl}/products`)));
     const orders: Response[] = [];
-    for (let i = 0; i < 12; i++) orders.push(await postOrder(lab, { productId: 1 + (i % 3), quantity: 2, orderId: `outage-${i}`, runId: 'lab-outage' }));
+    for (let i = 0; i < 12; i++)
+      orders.push(
+        await postOrder(lab, { productId: 1 + (i % 3), quantity: 2, orderId: `outage-${i}`, runId: 'lab-outage' }),
+      );
 
     // Then every read is served, from the cache, and every order is accepted into the queue
     expect(reads.map((r) => r.status)).toEqual(Array(10).fill(200));
@@ -86,12 +93,21 @@ describe('the resilient lab through a database outage', () => {
     const stockAfter = await sql<{ total: string }>(lab, 'SELECT sum(stock)::text AS total FROM products');
     expect(Number(stockBefore[0].total) - Number(stockAfter[0].total)).toBe(24);
     // And reads come from the database again once the breaker closes
-    await waitFor('database reads', async () => (await json(await fetch(`${lab.shopUrl}/products`))).source === 'database');
+    await waitFor(
+      'database reads',
+      async () => (await json(await fetch(`${lab.shopUrl}/products`))).source === 'database',
+    );
   });
 
   it('commits a message delivered twice only once', async () => {
     // Given one order message sent to the queue twice
-    const body = JSON.stringify({ orderId: 'dup-1', productId: 4, quantity: 3, runId: 'lab-dup', acceptedAt: new Date().toISOString() });
+    const body = JSON.stringify({
+      orderId: 'dup-1',
+      productId: 4,
+      quantity: 3,
+      runId: 'lab-dup',
+      acceptedAt: new Date().toISOString(),
+    });
     const [before] = await sql<{ stock: number }>(lab, 'SELECT stock FROM products WHERE id = 4');
     await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
     await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
@@ -108,11 +124,20 @@ describe('the resilient lab through a database outage', () => {
 
   it('records a business rejection and never retries it', async () => {
     // Given an order for a product that does not exist, queued
-    const body = JSON.stringify({ orderId: 'unknown-product-1', productId: 999, quantity: 1, runId: 'lab-reject', acceptedAt: new Date().toISOString() });
+    const body = JSON.stringify({
+      orderId: 'unknown-product-1',
+      productId: 999,
+      quantity: 1,
+      runId: 'lab-reject',
+      acceptedAt: new Date().toISOString(),
+    });
     await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
 
     // When the worker has seen it
-    await waitFor('rejection recorded', async () => (await json(await fetch(`${lab.shopUrl}/runs/lab-reject/orders`))).rejected === 1);
+    await waitFor(
+      'rejection recorded',
+      async () => (await json(await fetch(`${lab.shopUrl}/runs/lab-reject/orders`))).rejected === 1,
+    );
     await waitFor('queue drained', async () => (await totalDepth(lab, lab.queues.queueUrl)) === 0);
 
     // Then it is rejected, off the queue and not in the DLQ
@@ -126,7 +151,13 @@ describe('the resilient lab through a database outage', () => {
     lab.proxy.deregister();
     const failuresBefore = failedDeliveries(lab);
     try {
-      const body = JSON.stringify({ orderId: 'transient-1', productId: 5, quantity: 1, runId: 'lab-transient', acceptedAt: new Date().toISOString() });
+      const body = JSON.stringify({
+        orderId: 'transient-1',
+        productId: 5,
+        quantity: 1,
+        runId: 'lab-transient',
+        acceptedAt: new Date().toISOString(),
+      });
       await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
 
       // When the outage outlasts maxReceiveCount x visibility timeout

@@ -16,7 +16,9 @@ describe('startQueues', () => {
 
   it('creates the order queue with a redrive policy to its DLQ', async () => {
     // When the queue's attributes are read
-    const { Attributes } = await queues.client.send(new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ['All'] }));
+    const { Attributes } = await queues.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ['All'] }),
+    );
     // Then the redrive policy names the DLQ and the receive budget
     expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({ deadLetterTargetArn: queues.dlqArn, maxReceiveCount: 4 });
     expect(Attributes!.VisibilityTimeout).toBe('7');

@@ -7,10 +7,20 @@ import { runLocalGameDay, type LocalRunResult } from '../../../local/runner/runn
 jest.setTimeout(120_000);
 
 /** Short timings: the whole run takes about 15 s. */
-const SHORT = { baselineSeconds: 2, outageSeconds: 6, recoverySeconds: 4, readsPerSecond: 4, writesPerSecond: 2, drainTimeoutSeconds: 30 };
+const SHORT = {
+  baselineSeconds: 2,
+  outageSeconds: 6,
+  recoverySeconds: 4,
+  readsPerSecond: 4,
+  writesPerSecond: 2,
+  drainTimeoutSeconds: 30,
+};
 
 function sum(counts: readonly PhaseCounts[]): PhaseCounts {
-  const total: PhaseCounts = { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
+  const total: PhaseCounts = {
+    reads: { database: 0, cache: 0, failed: 0 },
+    writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+  };
   for (const c of counts) {
     for (const k of Object.keys(total.reads) as Array<keyof PhaseCounts['reads']>) total.reads[k] += c.reads[k];
     for (const k of Object.keys(total.writes) as Array<keyof PhaseCounts['writes']>) total.writes[k] += c.writes[k];
@@ -93,7 +103,10 @@ describe('a local GameDay against the fragile build', () => {
     const result = await runLocalGameDay({ labOptions: { ...LOCAL_LAB, degradation: false }, input: SHORT });
 
     // Then the hypothesis is broken, the execution fails, and the target is back
-    expect({ verdict: result.report.verdict, reasons: result.report.reasons }).toEqual({ verdict: 'failed', reasons: expect.arrayContaining([expect.stringMatching(/failed/)]) });
+    expect({ verdict: result.report.verdict, reasons: result.report.reasons }).toEqual({
+      verdict: 'failed',
+      reasons: expect.arrayContaining([expect.stringMatching(/failed/)]),
+    });
     expect(result.status).toBe('FAILED');
     expect(result.report.reads.failed + result.report.writes.failed).toBeGreaterThan(0);
     expect(result.report.target.registeredAtEnd).toBe(true);

@@ -18,7 +18,10 @@ describe('bundledEntry', () => {
   it('runs on plain Node, with its own modules inside and its packages from the project', () => {
     // Given an entry that imports a module of its own and a package
     writeFileSync(path.join(dir, 'greeting.ts'), "export const greeting: string = 'hello';\n");
-    writeFileSync(path.join(dir, 'entry.ts'), "import { Client } from 'pg';\nimport { greeting } from './greeting';\nconsole.log(`${greeting} ${typeof Client}`);\n");
+    writeFileSync(
+      path.join(dir, 'entry.ts'),
+      "import { Client } from 'pg';\nimport { greeting } from './greeting';\nconsole.log(`${greeting} ${typeof Client}`);\n",
+    );
     // When it is bundled and run without any TypeScript loader
     const bundle = bundledEntry(path.join(dir, 'entry.ts'));
     // Then it prints what its sources say

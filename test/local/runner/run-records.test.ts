@@ -12,17 +12,41 @@ const noStore: TimelineStore = { put: async () => undefined, getMany: async () =
 function recordedOutage(): RunRecorder {
   const recorder = new RunRecorder();
   recorder.exited('ValidateInput', { config: runConfig }, T0);
-  recorder.exited('TallyBaselineWindow', { config: runConfig, tally: { traffic: trafficResult('baseline', seconds(T0, 8, { database: 3 }, { ok: 1 })) } }, T0 + 8_000);
-  recorder.exited('RecordBaseline', { config: runConfig, baseline: trafficResult('baseline', seconds(T0, 8, { database: 3 }, { ok: 1 })) }, T0 + 8_100);
+  recorder.exited(
+    'TallyBaselineWindow',
+    { config: runConfig, tally: { traffic: trafficResult('baseline', seconds(T0, 8, { database: 3 }, { ok: 1 })) } },
+    T0 + 8_000,
+  );
+  recorder.exited(
+    'RecordBaseline',
+    { config: runConfig, baseline: trafficResult('baseline', seconds(T0, 8, { database: 3 }, { ok: 1 })) },
+    T0 + 8_100,
+  );
   recorder.exited('Deregister', { config: runConfig }, T0 + 9_000);
-  recorder.exited('TallyOutageWindow', { config: runConfig, fault: { deregisteredAt: new Date(T0 + 9_000).toISOString() }, tally: { traffic: trafficResult('experiment', seconds(T0 + 10_000, 5, { cache: 3 }, { queued: 1 })) } }, T0 + 15_000);
+  recorder.exited(
+    'TallyOutageWindow',
+    {
+      config: runConfig,
+      fault: { deregisteredAt: new Date(T0 + 9_000).toISOString() },
+      tally: { traffic: trafficResult('experiment', seconds(T0 + 10_000, 5, { cache: 3 }, { queued: 1 })) },
+    },
+    T0 + 15_000,
+  );
   return recorder;
 }
 
 async function abortedReport(recorder: RunRecorder) {
   return reportWithoutReportStep({
-    runId: runConfig.runId, startedAt: new Date(T0).toISOString(), degradation: true, config: runConfig, verdict: 'aborted', reasons: ['ExecutionAborted'],
-    registeredAtEnd: true, queue: { remaining: 5, dlq: 0 }, transitions: 40, records: await recorder.withTimelines(runConfig, noStore),
+    runId: runConfig.runId,
+    startedAt: new Date(T0).toISOString(),
+    degradation: true,
+    config: runConfig,
+    verdict: 'aborted',
+    reasons: ['ExecutionAborted'],
+    registeredAtEnd: true,
+    queue: { remaining: 5, dlq: 0 },
+    transitions: 40,
+    records: await recorder.withTimelines(runConfig, noStore),
   });
 }
 
@@ -38,7 +62,10 @@ describe('the report of a run stopped during the outage', () => {
     // When the report is built from the records
     const report = await abortedReport(recordedOutage());
     // Then the baseline's reads and orders and the outage's cache reads are counted
-    expect(report.phases.baseline).toEqual({ reads: { database: 24, cache: 0, failed: 0 }, writes: { ok: 8, queued: 0, stockOut: 0, failed: 0 } });
+    expect(report.phases.baseline).toEqual({
+      reads: { database: 24, cache: 0, failed: 0 },
+      writes: { ok: 8, queued: 0, stockOut: 0, failed: 0 },
+    });
     expect(report.phases.outage?.reads.cache).toBe(15);
     expect(report.reads).toEqual({ database: 24, cache: 15, failed: 0 });
     expect(report.orders.accepted).toBe(13);
@@ -49,7 +76,15 @@ describe('the report of a run stopped during the outage', () => {
     // When the report is built from the records
     const report = await abortedReport(recordedOutage());
     // Then those are null, not 0
-    expect(report.orders).toEqual({ accepted: 13, committed: null, rejected: null, lost: null, duplicated: null, failed: 0, neverCommitted: null });
+    expect(report.orders).toEqual({
+      accepted: 13,
+      committed: null,
+      rejected: null,
+      lost: null,
+      duplicated: null,
+      failed: 0,
+      neverCommitted: null,
+    });
     expect(report.phases.recovery).toBeNull();
   });
 

@@ -48,7 +48,11 @@ function compilerClosure(entry: string): string[] {
     for (const specifier of importSpecifiers(readFileSync(file, 'utf8'))) {
       if (!specifier.startsWith('.')) continue;
       const base = path.resolve(path.dirname(file), specifier);
-      pending.push([`${base}.ts`, path.join(base, 'index.ts'), base].find((candidate) => candidate.endsWith('.ts') && existsSync(candidate)) ?? base);
+      pending.push(
+        [`${base}.ts`, path.join(base, 'index.ts'), base].find(
+          (candidate) => candidate.endsWith('.ts') && existsSync(candidate),
+        ) ?? base,
+      );
     }
   }
   return [...seen].sort();
@@ -92,7 +96,9 @@ describe('synthCacheKey', () => {
     const files = synthInputFiles();
     const base = labConfig(4000);
     expect(synthCacheKey(labConfig(5000), files)).toBe(synthCacheKey(base, files));
-    expect(synthCacheKey({ ...base, experiment: { ...base.experiment, drainZeroReadings: 5 } }, files)).not.toBe(synthCacheKey(base, files));
+    expect(synthCacheKey({ ...base, experiment: { ...base.experiment, drainZeroReadings: 5 } }, files)).not.toBe(
+      synthCacheKey(base, files),
+    );
   });
 });
 
@@ -111,7 +117,7 @@ describe('localGameDayTemplate', () => {
     expect(second.template).toEqual(direct);
   });
 
-  it('serves another lab from the same entry with that lab\'s own URLs', async () => {
+  it("serves another lab from the same entry with that lab's own URLs", async () => {
     // Given an entry stored for a lab on port 4000
     (await localGameDayTemplate(labConfig(4000), { cacheDir, synthesize: synthesizeOnce })).store();
     // When a lab on port 5000 asks
@@ -139,6 +145,8 @@ describe('localGameDayTemplate where the cache cannot be written', () => {
     first.store();
     // Then storing did not throw, the template is the synthesized one, and nothing was cached
     expect(first.template).toEqual(directView(4000));
-    expect((await localGameDayTemplate(labConfig(4000), { cacheDir: blocked, synthesize: synthesizeOnce })).cached).toBe(false);
+    expect(
+      (await localGameDayTemplate(labConfig(4000), { cacheDir: blocked, synthesize: synthesizeOnce })).cached,
+    ).toBe(false);
   });
 });

@@ -4,10 +4,18 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { FaultProxy } from '../../../local/lab/fault-proxy';
 import { MetricsSink } from '../../../local/lab/metrics-sink';
-import { buildTaskHandlers, TaskError, UnhandledTaskError, type TaskTargets } from '../../../local/runner/task-dispatcher';
+import {
+  buildTaskHandlers,
+  TaskError,
+  UnhandledTaskError,
+  type TaskTargets,
+} from '../../../local/runner/task-dispatcher';
 
 function definitionWith(resource: string, parameters: Record<string, unknown> = {}): StateMachineDefinition {
-  return { StartAt: 'OnlyTask', States: { OnlyTask: { Type: 'Task', Resource: resource, Parameters: parameters, End: true } } } as unknown as StateMachineDefinition;
+  return {
+    StartAt: 'OnlyTask',
+    States: { OnlyTask: { Type: 'Task', Resource: resource, Parameters: parameters, End: true } },
+  } as unknown as StateMachineDefinition;
 }
 
 describe('buildTaskHandlers', () => {
@@ -25,13 +33,20 @@ describe('buildTaskHandlers', () => {
     stepsByFunctionArn: new Map(),
   };
 
-  it('answers GetCalendarState with the lab calendar\'s state, and refuses a calendar the lab does not have as SSM would', async () => {
+  it("answers GetCalendarState with the lab calendar's state, and refuses a calendar the lab does not have as SSM would", async () => {
     // Given a closed lab calendar
-    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:ssm:getCalendarState'), { ...targets, changeCalendar: { name: 'lab-change-calendar', state: 'CLOSED' } });
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:ssm:getCalendarState'), {
+      ...targets,
+      changeCalendar: { name: 'lab-change-calendar', state: 'CLOSED' },
+    });
     // When the preflight asks for it, Then it is CLOSED
-    await expect(handlers.OnlyTask({ CalendarNames: ['lab-change-calendar'] })).resolves.toMatchObject({ State: 'CLOSED' });
+    await expect(handlers.OnlyTask({ CalendarNames: ['lab-change-calendar'] })).resolves.toMatchObject({
+      State: 'CLOSED',
+    });
     // And a calendar the lab has not is SSM's error, named as Step Functions names it
-    await expect(handlers.OnlyTask({ CalendarNames: ['release-freeze'] })).rejects.toMatchObject({ errorName: 'Ssm.InvalidDocumentException' });
+    await expect(handlers.OnlyTask({ CalendarNames: ['release-freeze'] })).rejects.toMatchObject({
+      errorName: 'Ssm.InvalidDocumentException',
+    });
   });
 
   it('refuses a definition with a Task the lab cannot run, naming it', () => {
@@ -39,18 +54,30 @@ describe('buildTaskHandlers', () => {
     const definition = definitionWith('arn:aws:states:::aws-sdk:ec2:terminateInstances');
     // When handlers are built, Then the run is refused before it starts
     expect(() => buildTaskHandlers(definition, targets)).toThrow(UnhandledTaskError);
-    expect(() => buildTaskHandlers(definition, targets)).toThrow(/OnlyTask \(arn:aws:states:::aws-sdk:ec2:terminateInstances\)/);
+    expect(() => buildTaskHandlers(definition, targets)).toThrow(
+      /OnlyTask \(arn:aws:states:::aws-sdk:ec2:terminateInstances\)/,
+    );
   });
 
   it('keeps the run log lines a PutLogEvents task sends, in order, and refuses lines out of order as the API does', async () => {
     // Given a PutLogEvents task and a sink of its own
     const metrics = new MetricsSink();
-    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:cloudwatchlogs:putLogEvents'), { ...targets, metrics });
-    const request = (timestamps: number[]) => ({ LogGroupName: 'run-log', LogStreamName: 'runs', LogEvents: timestamps.map((Timestamp) => ({ Timestamp, Message: `{"t":${Timestamp}}` })) });
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:cloudwatchlogs:putLogEvents'), {
+      ...targets,
+      metrics,
+    });
+    const request = (timestamps: number[]) => ({
+      LogGroupName: 'run-log',
+      LogStreamName: 'runs',
+      LogEvents: timestamps.map((Timestamp) => ({ Timestamp, Message: `{"t":${Timestamp}}` })),
+    });
     // When it runs with two lines in order
     await handlers.OnlyTask(request([1_000, 2_000]));
     // Then both are kept with their timestamps
-    expect(metrics.runLog().map((l) => [l.logStreamName, l.timestamp, l.message])).toEqual([['runs', 1_000, '{"t":1000}'], ['runs', 2_000, '{"t":2000}']]);
+    expect(metrics.runLog().map((l) => [l.logStreamName, l.timestamp, l.message])).toEqual([
+      ['runs', 1_000, '{"t":1000}'],
+      ['runs', 2_000, '{"t":2000}'],
+    ]);
     // And a call with lines out of order is refused whole
     await expect(handlers.OnlyTask(request([3_000, 2_500]))).rejects.toThrow(/chronological/);
     expect(metrics.runLog()).toHaveLength(2);
@@ -58,18 +85,30 @@ describe('buildTaskHandlers', () => {
 
   it('deregisters the lab target when called with DbProxyName, the Java SDK v2 name', async () => {
     // Given a deregister task with the names Step Functions uses
-    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'), targets);
+    const handlers = buildTaskHandlers(
+      definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'),
+      targets,
+    );
     // When it runs
-    await handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', TargetGroupName: 'default', DbClusterIdentifiers: ['chaos-shop-cluster'] });
+    await handlers.OnlyTask({
+      DbProxyName: 'chaos-shop-proxy',
+      TargetGroupName: 'default',
+      DbClusterIdentifiers: ['chaos-shop-cluster'],
+    });
     // Then the target is gone
     expect(proxy.state).toBe('DEREGISTERED');
   });
 
   it('answers a deregister of a missing target with Rds.DbProxyTargetNotFoundException', async () => {
     // Given the target is already deregistered (previous test)
-    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'), targets);
+    const handlers = buildTaskHandlers(
+      definitionWith('arn:aws:states:::aws-sdk:rds:deregisterDBProxyTargets'),
+      targets,
+    );
     // When deregister runs again, Then it fails with the error name a Catch matches on
-    await expect(handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] })).rejects.toMatchObject({
+    await expect(
+      handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] }),
+    ).rejects.toMatchObject({
       name: 'Rds.DbProxyTargetNotFoundException',
     });
   });
@@ -80,7 +119,9 @@ describe('buildTaskHandlers', () => {
     // When it runs, Then it fails: the parameter is not recognised
     const call = handlers.OnlyTask({ DBProxyName: 'chaos-shop-proxy', DBClusterIdentifiers: ['chaos-shop-cluster'] });
     await expect(call).rejects.toBeInstanceOf(TaskError);
-    await expect(handlers.OnlyTask({ DBProxyName: 'chaos-shop-proxy' })).rejects.toMatchObject({ name: 'Rds.DbProxyNotFoundException' });
+    await expect(handlers.OnlyTask({ DBProxyName: 'chaos-shop-proxy' })).rejects.toMatchObject({
+      name: 'Rds.DbProxyNotFoundException',
+    });
     expect(proxy.state).toBe('DEREGISTERED');
   });
 
@@ -90,7 +131,9 @@ describe('buildTaskHandlers', () => {
     await handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] });
     expect(proxy.state).toBe('REGISTERING');
     // When it runs again, Then the error is the one the rollback treats as success
-    await expect(handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] })).rejects.toMatchObject({
+    await expect(
+      handlers.OnlyTask({ DbProxyName: 'chaos-shop-proxy', DbClusterIdentifiers: ['chaos-shop-cluster'] }),
+    ).rejects.toMatchObject({
       name: 'Rds.DbProxyTargetAlreadyRegisteredException',
     });
     await proxy.stop();

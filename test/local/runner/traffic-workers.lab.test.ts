@@ -7,7 +7,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { handler } from '../../../steps/handlers/traffic';
-import { startTrafficWorkerPool, TrafficWorkerDied, TrafficWorkerPoolClosed, trafficStepInPool, type TrafficWorkerPool } from '../../../local/runner/traffic-workers';
+import {
+  startTrafficWorkerPool,
+  TrafficWorkerDied,
+  TrafficWorkerPoolClosed,
+  trafficStepInPool,
+  type TrafficWorkerPool,
+} from '../../../local/runner/traffic-workers';
 import { trafficTotals } from '../../steps/support/builders';
 import { json, type ReceivedRequest, startTestServer, type TestServer } from '../../steps/support/http-server';
 
@@ -29,11 +35,25 @@ afterEach(async () => {
 
 /** A traffic event of one second: 2 reads and 2 orders. */
 function trafficEvent(shopUrl: string, runId: string) {
-  return { shopUrl, profile: CHAOS_SHOP_PROFILE, runId, phase: 'baseline', durationSeconds: 1, readsPerSecond: 2, writesPerSecond: 2, requestTimeoutMs: 10_000 };
+  return {
+    shopUrl,
+    profile: CHAOS_SHOP_PROFILE,
+    runId,
+    phase: 'baseline',
+    durationSeconds: 1,
+    readsPerSecond: 2,
+    writesPerSecond: 2,
+    requestTimeoutMs: 10_000,
+  };
 }
 
 /** What one such second gives against a shop that serves every read from the database and commits every order. */
-const SERVED_SECOND = trafficTotals('baseline', true, { offered: { reads: 2, writes: 2 }, reads: { database: 2 }, writes: { ok: 2 }, ordersAccepted: 2 });
+const SERVED_SECOND = trafficTotals('baseline', true, {
+  offered: { reads: 2, writes: 2 },
+  reads: { database: 2 },
+  writes: { ok: 2 },
+  ordersAccepted: 2,
+});
 
 function serve(req: ReceivedRequest, res: ServerResponse): void {
   if (req.method === 'POST') json(res, 201, {});
@@ -80,7 +100,10 @@ describe('traffic worker pool', () => {
     });
     pool = await startTrafficWorkerPool({ size: 2 });
     // When run A goes to worker 0 and run B to worker 1
-    const results = Promise.all([pool.invoke(trafficEvent(server.url, 'run-a'), 0), pool.invoke(trafficEvent(server.url, 'run-b'), 1)]);
+    const results = Promise.all([
+      pool.invoke(trafficEvent(server.url, 'run-a'), 0),
+      pool.invoke(trafficEvent(server.url, 'run-b'), 1),
+    ]);
     const pids = await Promise.all([pool.workerPid(0), pool.workerPid(1)]);
     // Then both ran to the end with every request served, in two processes that are not this one
     expect(await results).toEqual([expect.objectContaining(SERVED_SECOND), expect.objectContaining(SERVED_SECOND)]);
@@ -105,7 +128,9 @@ describe('traffic worker pool', () => {
 
   it('gives an event that names no worker to an idle one', async () => {
     // Given two workers, worker 0 busy with a run against a shop that never answers
-    silentServer = await startTestServer((req, res) => (req.url === '/health' ? json(res, 200, { degradation: true }) : stalled.push(res)));
+    silentServer = await startTestServer((req, res) =>
+      req.url === '/health' ? json(res, 200, { degradation: true }) : stalled.push(res),
+    );
     server = await startTestServer(serve);
     pool = await startTrafficWorkerPool({ size: 2 });
     const busy = pool.invoke(trafficEvent(silentServer.url, 'run-a'), 0).then(
@@ -132,7 +157,9 @@ describe('traffic worker pool', () => {
 
   it('rejects the event of a worker killed while it runs with TrafficWorkerDied', async () => {
     // Given one worker running an event against a shop that never answers
-    server = await startTestServer((req, res) => (req.url === '/health' ? json(res, 200, { degradation: true }) : stalled.push(res)));
+    server = await startTestServer((req, res) =>
+      req.url === '/health' ? json(res, 200, { degradation: true }) : stalled.push(res),
+    );
     pool = await startTrafficWorkerPool({ size: 1 });
     const running = pool.invoke(trafficEvent(server.url, 'run-d'), 0);
     await until(() => server!.received.some((req) => req.url === '/products'), 'the worker sent a read');
@@ -147,7 +174,9 @@ describe('traffic worker pool', () => {
   it('runs the next event of a killed worker in a new process', async () => {
     // Given one worker whose process was killed during an event
     let answering = false;
-    server = await startTestServer((req, res) => (answering || req.url === '/health' ? serve(req, res) : stalled.push(res)));
+    server = await startTestServer((req, res) =>
+      answering || req.url === '/health' ? serve(req, res) : stalled.push(res),
+    );
     pool = await startTrafficWorkerPool({ size: 1 });
     const killed = await pool.workerPid(0);
     const running = pool.invoke(trafficEvent(server.url, 'run-e'), 0).catch((error: unknown) => error);
@@ -187,9 +216,17 @@ describe('traffic worker pool', () => {
 
   it('ends its workers when the process that owns them dies', async () => {
     // Given a process that started two traffic workers
-    const owner = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(__dirname, 'support', 'traffic-pool-owner.ts')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const owner = spawn(
+      process.execPath,
+      [
+        '--import',
+        pathToFileURL(require.resolve('tsx')).href,
+        path.join(__dirname, 'support', 'traffic-pool-owner.ts'),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: owner.stdout }).once('line', resolve);
       owner.once('exit', (code) => reject(new Error(`the owner exited with code ${code}`)));

@@ -11,7 +11,12 @@ const now = () => new Date('2026-11-27T02:00:00.000Z');
 const cache = new DynamoDbProductCache({ client: documentClient, tableName: 'product-cache', now });
 
 function catalogue(size: number): Product[] {
-  return Array.from({ length: size }, (_, i) => ({ id: i + 1, name: `Product ${i + 1}`, priceCents: 100 * (i + 1), stock: 50 }));
+  return Array.from({ length: size }, (_, i) => ({
+    id: i + 1,
+    name: `Product ${i + 1}`,
+    priceCents: 100 * (i + 1),
+    stock: 50,
+  }));
 }
 
 beforeEach(() => dynamo.reset());
@@ -26,7 +31,11 @@ describe('DynamoDbProductCache.putProducts', () => {
     expect(dynamo).toHaveReceivedCommandTimes(BatchWriteCommand, 1);
     const requests = dynamo.commandCalls(BatchWriteCommand)[0].args[0].input.RequestItems!['product-cache'];
     expect(requests).toHaveLength(10);
-    expect(requests[0]).toEqual({ PutRequest: { Item: { productId: 1, name: 'Product 1', priceCents: 100, stock: 50, cachedAt: '2026-11-27T02:00:00.000Z' } } });
+    expect(requests[0]).toEqual({
+      PutRequest: {
+        Item: { productId: 1, name: 'Product 1', priceCents: 100, stock: 50, cachedAt: '2026-11-27T02:00:00.000Z' },
+      },
+    });
   });
 
   it('splits more than 25 products into batches of 25', async () => {
@@ -35,31 +44,52 @@ describe('DynamoDbProductCache.putProducts', () => {
     // When 30 products are cached
     await cache.putProducts(catalogue(30));
     // Then two batches of 25 and 5 were sent
-    const sizes = dynamo.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems!['product-cache'].length);
+    const sizes = dynamo
+      .commandCalls(BatchWriteCommand)
+      .map((call) => call.args[0].input.RequestItems!['product-cache'].length);
     expect(sizes).toEqual([25, 5]);
   });
 
   it('resends unprocessed items', async () => {
     // Given a table that leaves one item unprocessed the first time
     const [first] = catalogue(1);
-    const unprocessed = { PutRequest: { Item: { productId: first.id, name: first.name, priceCents: first.priceCents, stock: first.stock, cachedAt: now().toISOString() } } };
-    dynamo.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: { 'product-cache': [unprocessed] } }).resolves({});
+    const unprocessed = {
+      PutRequest: {
+        Item: {
+          productId: first.id,
+          name: first.name,
+          priceCents: first.priceCents,
+          stock: first.stock,
+          cachedAt: now().toISOString(),
+        },
+      },
+    };
+    dynamo
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { 'product-cache': [unprocessed] } })
+      .resolves({});
     // When products are cached
     await cache.putProducts(catalogue(3));
     // Then the second call carried only the unprocessed item
-    expect(dynamo).toHaveReceivedNthCommandWith(2, BatchWriteCommand, { RequestItems: { 'product-cache': [unprocessed] } });
+    expect(dynamo).toHaveReceivedNthCommandWith(2, BatchWriteCommand, {
+      RequestItems: { 'product-cache': [unprocessed] },
+    });
   });
 
   it('fails with CacheUnavailable when items stay unprocessed', async () => {
     // Given a table that never processes anything
-    dynamo.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: input.RequestItems }));
+    dynamo
+      .on(BatchWriteCommand)
+      .callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: input.RequestItems }));
     // When products are cached, then it fails naming the leftover count
     await expect(cache.putProducts(catalogue(2))).rejects.toThrow(/2 item\(s\) still unprocessed/);
   });
 
   it('wraps an SDK error in CacheUnavailable', async () => {
     // Given a table that does not exist
-    dynamo.on(BatchWriteCommand).rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
+    dynamo
+      .on(BatchWriteCommand)
+      .rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
     // When products are cached, then the error is typed and names the table
     const failure = cache.putProducts(catalogue(1));
     await expect(failure).rejects.toBeInstanceOf(CacheUnavailable);
@@ -89,18 +119,29 @@ describe('DynamoDbProductCache.getProducts', () => {
     // Given a scan split into two pages
     dynamo
       .on(ScanCommand)
-      .resolvesOnce({ Items: [{ productId: 1, name: 'A', priceCents: 1, stock: 1 }], LastEvaluatedKey: { productId: 1 } })
+      .resolvesOnce({
+        Items: [{ productId: 1, name: 'A', priceCents: 1, stock: 1 }],
+        LastEvaluatedKey: { productId: 1 },
+      })
       .resolves({ Items: [{ productId: 2, name: 'B', priceCents: 2, stock: 2 }] });
     // When the cache is read
     const products = await cache.getProducts();
     // Then both pages are returned and the second scan started after the first key
     expect(products.map((p) => p.id)).toEqual([1, 2]);
-    expect(dynamo).toHaveReceivedNthCommandWith(2, ScanCommand, { TableName: 'product-cache', ExclusiveStartKey: { productId: 1 } });
+    expect(dynamo).toHaveReceivedNthCommandWith(2, ScanCommand, {
+      TableName: 'product-cache',
+      ExclusiveStartKey: { productId: 1 },
+    });
   });
 
   it('skips items that are not products', async () => {
     // Given one good item and one with a string price
-    dynamo.on(ScanCommand).resolves({ Items: [{ productId: 1, name: 'A', priceCents: 1, stock: 1 }, { productId: 2, name: 'B', priceCents: '2', stock: 2 }] });
+    dynamo.on(ScanCommand).resolves({
+      Items: [
+        { productId: 1, name: 'A', priceCents: 1, stock: 1 },
+        { productId: 2, name: 'B', priceCents: '2', stock: 2 },
+      ],
+    });
     // When the cache is read, then only the product is returned
     expect((await cache.getProducts()).map((p) => p.id)).toEqual([1]);
   });
@@ -114,7 +155,9 @@ describe('DynamoDbProductCache.getProducts', () => {
 
   it('wraps an SDK error in CacheUnavailable', async () => {
     // Given a throttled table
-    dynamo.on(ScanCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
+    dynamo
+      .on(ScanCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
     // When the cache is read, then the error is typed
     await expect(cache.getProducts()).rejects.toBeInstanceOf(CacheUnavailable);
   });

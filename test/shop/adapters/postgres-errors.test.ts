@@ -46,7 +46,9 @@ describe('classifyDatabaseError', () => {
     const classified = classifyDatabaseError(cause);
     // Then it is DatabaseUnavailable naming the code, with the original as cause
     expect(classified).toBeInstanceOf(DatabaseUnavailable);
-    expect((classified as DatabaseUnavailable).message).toBe('database unavailable (unreachable): connect ECONNREFUSED 127.0.0.1:5432 (ECONNREFUSED)');
+    expect((classified as DatabaseUnavailable).message).toBe(
+      'database unavailable (unreachable): connect ECONNREFUSED 127.0.0.1:5432 (ECONNREFUSED)',
+    );
     expect((classified as DatabaseUnavailable).cause).toBe(cause);
   });
 

@@ -6,7 +6,9 @@ import { silentLogger } from '../../../shop/ports';
 const base = { connectTimeoutMs: 1000, statementTimeoutMs: 2000, poolSize: 2 };
 const pools: Pool[] = [];
 
-function poolWith(options: Partial<Parameters<typeof createPostgresPool>[0]> & { databaseUrl: string }): Record<string, unknown> {
+function poolWith(
+  options: Partial<Parameters<typeof createPostgresPool>[0]> & { databaseUrl: string },
+): Record<string, unknown> {
   const pool = createPostgresPool({ ...base, ...options }, silentLogger);
   pools.push(pool);
   return (pool as unknown as { options: Record<string, unknown> }).options;
@@ -32,7 +34,14 @@ describe('createPostgresPool', () => {
     // When the pool is created
     const options = poolWith({ databaseUrl: 'postgres://shop@proxy.example:5432/shop', password, ssl: true });
     // Then host, port, database and user come from the URL, the password from the source, and TLS verifies the certificate
-    expect(options).toMatchObject({ host: 'proxy.example', port: 5432, database: 'shop', user: 'shop', password, ssl: { rejectUnauthorized: true } });
+    expect(options).toMatchObject({
+      host: 'proxy.example',
+      port: 5432,
+      database: 'shop',
+      user: 'shop',
+      password,
+      ssl: { rejectUnauthorized: true },
+    });
     expect(options.connectionString).toBeUndefined();
   });
 });

@@ -42,7 +42,10 @@ async function resetRole(): Promise<void> {
 }
 
 function masterPool(): Pool {
-  return createPostgresPool({ databaseUrl: database.url, connectTimeoutMs: 2000, statementTimeoutMs: 5000, poolSize: 2 }, silentLogger);
+  return createPostgresPool(
+    { databaseUrl: database.url, connectTimeoutMs: 2000, statementTimeoutMs: 5000, poolSize: 2 },
+    silentLogger,
+  );
 }
 
 async function asMaster<T>(work: (client: Client) => Promise<T>): Promise<T> {
@@ -57,7 +60,10 @@ async function asMaster<T>(work: (client: Client) => Promise<T>): Promise<T> {
 
 /** A pool whose every connection acts as the shop's role (the embedded server knows no passwords). */
 function appPool(): Pool {
-  const pool = createPostgresPool({ databaseUrl: database.url, connectTimeoutMs: 2000, statementTimeoutMs: 5000, poolSize: 2 }, silentLogger);
+  const pool = createPostgresPool(
+    { databaseUrl: database.url, connectTimeoutMs: 2000, statementTimeoutMs: 5000, poolSize: 2 },
+    silentLogger,
+  );
   // Only the promise form: the store and appQuery below take clients with connect() and release them.
   const connect = pool.connect.bind(pool) as () => Promise<PoolClient>;
   pool.connect = (async () => {
@@ -139,7 +145,9 @@ describe('setUpShopSchema', () => {
   test('converges when it runs again: the seed and the orders stay', async () => {
     // Given a set-up schema with one order in it
     await setUp();
-    await appQuery("INSERT INTO orders (order_id, product_id, quantity, status, via) VALUES ('kept', 1, 1, 'committed', 'direct')");
+    await appQuery(
+      "INSERT INTO orders (order_id, product_id, quantity, status, via) VALUES ('kept', 1, 1, 'committed', 'direct')",
+    );
 
     // When the setup runs a second time (a stack update)
     await setUp();
@@ -172,7 +180,10 @@ describe('the schema setup custom resource', () => {
     await new Promise<void>((resolve) => extension.listen(0, 'localhost', resolve));
     extensionPort = (extension.address() as AddressInfo).port;
     const url = new URL(database.url);
-    secrets[MASTER_ARN] = JSON.stringify({ username: decodeURIComponent(url.username), password: 'unused-by-the-embedded-server' });
+    secrets[MASTER_ARN] = JSON.stringify({
+      username: decodeURIComponent(url.username),
+      password: 'unused-by-the-embedded-server',
+    });
     secrets[APP_ARN] = JSON.stringify(appRole);
   });
   afterAll(() => new Promise<void>((resolve) => extension.close(() => resolve())));
@@ -193,8 +204,18 @@ describe('the schema setup custom resource', () => {
   }
 
   function event(requestType: 'Create' | 'Delete'): CloudFormationCustomResourceEvent {
-    const common = { ServiceToken: 'token', ResponseURL: 'https://example.com', StackId: 'stack', RequestId: 'r', LogicalResourceId: 'SchemaSetup', ResourceType: 'Custom::ShopSchema', ResourceProperties: { ServiceToken: 'token' } };
-    return requestType === 'Create' ? { ...common, RequestType: 'Create' } : { ...common, RequestType: 'Delete', PhysicalResourceId: 'shop-schema' };
+    const common = {
+      ServiceToken: 'token',
+      ResponseURL: 'https://example.com',
+      StackId: 'stack',
+      RequestId: 'r',
+      LogicalResourceId: 'SchemaSetup',
+      ResourceType: 'Custom::ShopSchema',
+      ResourceProperties: { ServiceToken: 'token' },
+    };
+    return requestType === 'Create'
+      ? { ...common, RequestType: 'Create' }
+      : { ...common, RequestType: 'Delete', PhysicalResourceId: 'shop-schema' };
   }
 
   test('creates the schema with the master secret and the role named in the app secret', async () => {
@@ -228,7 +249,10 @@ describe('the schema setup custom resource', () => {
     };
     try {
       // When CloudFormation creates the resource
-      const result = await setUpSchemaFor(event('Create'), { ...envFor(), DB_PORT: String(port) }, logger, { attempts: 3, delayMs: 50 });
+      const result = await setUpSchemaFor(event('Create'), { ...envFor(), DB_PORT: String(port) }, logger, {
+        attempts: 3,
+        delayMs: 50,
+      });
 
       // Then it retried once and set the schema up
       expect(warnings).toEqual(['database not reachable yet; retrying the schema setup']);
@@ -243,7 +267,12 @@ describe('the schema setup custom resource', () => {
     const port = await closedPort();
     // When CloudFormation creates the resource
     // Then the setup fails as the database being unavailable
-    await expect(setUpSchemaFor(event('Create'), { ...envFor(), DB_PORT: String(port) }, silentLogger, { attempts: 2, delayMs: 1 })).rejects.toThrow(DatabaseUnavailable);
+    await expect(
+      setUpSchemaFor(event('Create'), { ...envFor(), DB_PORT: String(port) }, silentLogger, {
+        attempts: 2,
+        delayMs: 1,
+      }),
+    ).rejects.toThrow(DatabaseUnavailable);
   });
 
   test('touches nothing when the resource is deleted', async () => {

@@ -9,9 +9,10 @@ import { closedPort, DatabaseRelay, dropShopTables, withPort } from '../network'
 const database = databaseForFile();
 let store: PostgresShopDatabase;
 
-
 function storeFor(url: string, logger: ShopLogger = silentLogger): PostgresShopDatabase {
-  return new PostgresShopDatabase(createPostgresPool({ databaseUrl: url, connectTimeoutMs: 1000, statementTimeoutMs: 5000, poolSize: 8 }, logger));
+  return new PostgresShopDatabase(
+    createPostgresPool({ databaseUrl: url, connectTimeoutMs: 1000, statementTimeoutMs: 5000, poolSize: 8 }, logger),
+  );
 }
 
 /** Each test starts from a freshly seeded catalogue with 5 of everything. */
@@ -58,7 +59,10 @@ describe('PostgresShopDatabase against a real database', () => {
     // When 3 are ordered
     const placed = await store.placeOrder(order('o-commit', 2, 3), 'direct');
     // Then it is committed, 2 remain, and the record says so
-    expect(placed).toMatchObject({ duplicate: false, order: { orderId: 'o-commit', status: 'committed', reason: null, via: 'direct', runId: 'run-1' } });
+    expect(placed).toMatchObject({
+      duplicate: false,
+      order: { orderId: 'o-commit', status: 'committed', reason: null, via: 'direct', runId: 'run-1' },
+    });
     expect(await stockOf(2)).toBe(2);
     expect(await store.getOrder('o-commit')).toMatchObject({ status: 'committed', productId: 2, quantity: 3 });
   });
@@ -93,7 +97,9 @@ describe('PostgresShopDatabase against a real database', () => {
 
   it('commits the same orderId once when copies arrive concurrently', async () => {
     // Given eight copies of one order in flight at once
-    const copies = Array.from({ length: 8 }, (_, i) => store.placeOrder(order('o-race', 5, 1), i % 2 === 0 ? 'direct' : 'queue'));
+    const copies = Array.from({ length: 8 }, (_, i) =>
+      store.placeOrder(order('o-race', 5, 1), i % 2 === 0 ? 'direct' : 'queue'),
+    );
     // When they all settle
     const results = await Promise.all(copies);
     // Then exactly one was first, the others saw it as a duplicate, and stock moved once
@@ -123,7 +129,14 @@ describe('PostgresShopDatabase against a real database', () => {
     const counts = await store.countRunOrders('run-a');
     // Then only its orders count, and the queued one is named with the time it was recorded
     const queued = await store.getOrder('a-2');
-    expect(counts).toEqual({ runId: 'run-a', committed: 2, rejected: 1, committedQuantity: 3, viaQueue: 1, lastViaQueueAt: queued?.createdAt });
+    expect(counts).toEqual({
+      runId: 'run-a',
+      committed: 2,
+      rejected: 1,
+      committedQuantity: 3,
+      viaQueue: 1,
+      lastViaQueueAt: queued?.createdAt,
+    });
   });
 
   it('names the last order the queue delivered for a run', async () => {
@@ -139,12 +152,21 @@ describe('PostgresShopDatabase against a real database', () => {
     const last = await store.getOrder('q-2');
     expect(counts.viaQueue).toBe(2);
     expect(counts.lastViaQueueAt).toBe(last?.createdAt);
-    expect(Date.parse(counts.lastViaQueueAt as string)).toBeLessThan(Date.parse((await store.getOrder('q-3'))?.createdAt as string));
+    expect(Date.parse(counts.lastViaQueueAt as string)).toBeLessThan(
+      Date.parse((await store.getOrder('q-3'))?.createdAt as string),
+    );
   });
 
   it('returns zero counts for a run without orders', async () => {
     // Given / When an unknown run is counted / Then every count is zero
-    expect(await store.countRunOrders('no-such-run')).toEqual({ runId: 'no-such-run', committed: 0, rejected: 0, committedQuantity: 0, viaQueue: 0, lastViaQueueAt: null });
+    expect(await store.countRunOrders('no-such-run')).toEqual({
+      runId: 'no-such-run',
+      committed: 0,
+      rejected: 0,
+      committedQuantity: 0,
+      viaQueue: 0,
+      lastViaQueueAt: null,
+    });
   });
 
   it('returns null for an order it has never seen', async () => {
@@ -176,7 +198,10 @@ describe('PostgresShopDatabase when the database is away', () => {
     // Given a store with an idle pooled connection through a relay
     const relay = new DatabaseRelay(database.host, database.port);
     const dropLogged = deferred<string>();
-    const flaky = storeFor(withPort(database.url, await relay.start()), { ...silentLogger, warn: (message) => dropLogged.resolve(message) });
+    const flaky = storeFor(withPort(database.url, await relay.start()), {
+      ...silentLogger,
+      warn: (message) => dropLogged.resolve(message),
+    });
     try {
       await flaky.listProducts();
       // When the relay drops every connection, and comes back once the pool has noticed

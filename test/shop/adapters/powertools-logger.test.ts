@@ -12,7 +12,14 @@ describe('shop Powertools logger', () => {
     out.stop();
     // Then the line is JSON with the service, the component and the fields that have a value
     const [line] = out.lines();
-    expect(line).toMatchObject({ level: 'INFO', service: 'chaos-shop', component: 'shop', message: 'queued order processed', runId: 'manual-42', orderId: 'o-1' });
+    expect(line).toMatchObject({
+      level: 'INFO',
+      service: 'chaos-shop',
+      component: 'shop',
+      message: 'queued order processed',
+      runId: 'manual-42',
+      orderId: 'o-1',
+    });
     expect(line).not.toHaveProperty('reason');
   });
 

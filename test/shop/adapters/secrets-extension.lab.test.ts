@@ -33,7 +33,10 @@ function envFor(token = 'session-token'): NodeJS.ProcessEnv {
 }
 
 function secretAnswer(password: string): { status: number; body: unknown } {
-  return { status: 200, body: { ARN: SECRET_ARN, SecretString: JSON.stringify({ username: 'shop', password, host: 'cluster' }) } };
+  return {
+    status: 200,
+    body: { ARN: SECRET_ARN, SecretString: JSON.stringify({ username: 'shop', password, host: 'cluster' }) },
+  };
 }
 
 describe('extensionSecretPassword', () => {
@@ -47,7 +50,9 @@ describe('extensionSecretPassword', () => {
 
     // Then it is the secret's password, read from the extension's path for that ARN
     expect(value).toBe('s3cret');
-    expect(received.map((request) => request.url)).toEqual([`/secretsmanager/get?secretId=${encodeURIComponent(SECRET_ARN)}`]);
+    expect(received.map((request) => request.url)).toEqual([
+      `/secretsmanager/get?secretId=${encodeURIComponent(SECRET_ARN)}`,
+    ]);
   });
 
   test("shows the function's session token, as the extension requires", async () => {
@@ -97,12 +102,17 @@ describe('extensionSecretPassword', () => {
 
     // When the password is asked for
     // Then the failure says what is missing, as DatabaseUnavailable
-    await expect(password()).rejects.toThrow(/database unavailable \(unreachable\): secret .* could not be read: its JSON has no "password"/);
+    await expect(password()).rejects.toThrow(
+      /database unavailable \(unreachable\): secret .* could not be read: its JSON has no "password"/,
+    );
   });
 
   test('reports an unreachable extension as the database being unavailable', async () => {
     // Given no extension listening on the port
-    const password = extensionSecretPassword({ secretId: SECRET_ARN, env: { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '1', AWS_SESSION_TOKEN: 't' } });
+    const password = extensionSecretPassword({
+      secretId: SECRET_ARN,
+      env: { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '1', AWS_SESSION_TOKEN: 't' },
+    });
 
     // When the password is asked for
     // Then it fails as DatabaseUnavailable

@@ -14,11 +14,18 @@ describe('SqsOrderQueue', () => {
     // Given a queue that accepts messages
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     // When an order is sent
-    await queue.send({ orderId: 'o-1', productId: 2, quantity: 3, runId: 'run-1', acceptedAt: '2026-11-27T02:00:00.000Z' });
+    await queue.send({
+      orderId: 'o-1',
+      productId: 2,
+      quantity: 3,
+      runId: 'run-1',
+      acceptedAt: '2026-11-27T02:00:00.000Z',
+    });
     // Then the body carries exactly orderId, productId, quantity, runId and acceptedAt
     expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
       QueueUrl: queueUrl,
-      MessageBody: '{"orderId":"o-1","productId":2,"quantity":3,"runId":"run-1","acceptedAt":"2026-11-27T02:00:00.000Z"}',
+      MessageBody:
+        '{"orderId":"o-1","productId":2,"quantity":3,"runId":"run-1","acceptedAt":"2026-11-27T02:00:00.000Z"}',
     });
   });
 
@@ -26,16 +33,33 @@ describe('SqsOrderQueue', () => {
     // Given a queue that accepts messages
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     // When an order without a run is sent
-    await queue.send({ orderId: 'o-1', productId: 2, quantity: 3, runId: null, acceptedAt: '2026-11-27T02:00:00.000Z' });
+    await queue.send({
+      orderId: 'o-1',
+      productId: 2,
+      quantity: 3,
+      runId: null,
+      acceptedAt: '2026-11-27T02:00:00.000Z',
+    });
     // Then runId is null in the body
-    expect(JSON.parse(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody!)).toHaveProperty('runId', null);
+    expect(JSON.parse(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody!)).toHaveProperty(
+      'runId',
+      null,
+    );
   });
 
   it('wraps an SDK error in QueueUnavailable naming the order', async () => {
     // Given a queue that does not exist
-    sqs.on(SendMessageCommand).rejects(Object.assign(new Error('The specified queue does not exist.'), { name: 'QueueDoesNotExist' }));
+    sqs
+      .on(SendMessageCommand)
+      .rejects(Object.assign(new Error('The specified queue does not exist.'), { name: 'QueueDoesNotExist' }));
     // When an order is sent, then the error is typed and names the order
-    const failure = queue.send({ orderId: 'o-9', productId: 1, quantity: 1, runId: null, acceptedAt: '2026-11-27T02:00:00.000Z' });
+    const failure = queue.send({
+      orderId: 'o-9',
+      productId: 1,
+      quantity: 1,
+      runId: null,
+      acceptedAt: '2026-11-27T02:00:00.000Z',
+    });
     await expect(failure).rejects.toBeInstanceOf(QueueUnavailable);
     await expect(failure).rejects.toThrow(/order o-9 failed: QueueDoesNotExist/);
   });

@@ -1,9 +1,20 @@
-import { CircuitBreaker, InvalidBreakerOptions, type BreakerPermit, type BreakerState } from '../../../shop/core/circuit-breaker';
+import {
+  CircuitBreaker,
+  InvalidBreakerOptions,
+  type BreakerPermit,
+  type BreakerState,
+} from '../../../shop/core/circuit-breaker';
 import { ManualClock } from '../fakes';
 
 function breakerWith(clock: ManualClock, options: { failureThreshold?: number; recoveryTimeoutMs?: number } = {}) {
   const transitions: Array<[BreakerState, BreakerState]> = [];
-  const breaker = new CircuitBreaker({ failureThreshold: 3, recoveryTimeoutMs: 30_000, ...options, clock: clock.now, onTransition: (from, to) => transitions.push([from, to]) });
+  const breaker = new CircuitBreaker({
+    failureThreshold: 3,
+    recoveryTimeoutMs: 30_000,
+    ...options,
+    clock: clock.now,
+    onTransition: (from, to) => transitions.push([from, to]),
+  });
   return { breaker, transitions };
 }
 

@@ -35,7 +35,11 @@ describe('validateOrderRequest', () => {
     ['a boolean quantity', { productId: 1, quantity: true }, /quantity must be an integer.*boolean/],
     ['an orderId with a space', { productId: 1, quantity: 1, orderId: 'a b' }, /orderId must be a string matching/],
     ['an empty orderId', { productId: 1, quantity: 1, orderId: '' }, /orderId must be a string matching/],
-    ['an orderId of 101 characters', { productId: 1, quantity: 1, orderId: 'x'.repeat(101) }, /orderId must be a string matching/],
+    [
+      'an orderId of 101 characters',
+      { productId: 1, quantity: 1, orderId: 'x'.repeat(101) },
+      /orderId must be a string matching/,
+    ],
     ['a numeric orderId', { productId: 1, quantity: 1, orderId: 42 }, /orderId must be a string matching/],
     ['a runId with a slash', { productId: 1, quantity: 1, runId: 'a/b' }, /runId must be a string matching/],
     ['an unexpected field', { productId: 1, quantity: 1, qty: 3 }, /unexpected field "qty"/],
@@ -79,18 +83,30 @@ describe('validateId', () => {
 
   it('rejects characters outside the pattern, naming the field', () => {
     // Given / When an id with a dot is validated / Then the field is named
-    expect(validateId('orderId', 'a.b')).toEqual({ ok: false, problems: [expect.stringMatching(/^orderId must match/)] });
+    expect(validateId('orderId', 'a.b')).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^orderId must match/)],
+    });
   });
 });
 
 describe('validateQueuedOrder', () => {
   it('accepts the body the shop writes to the queue', () => {
     // Given a queue message body as the shop sends it
-    const body = JSON.stringify({ orderId: 'o-1', productId: 2, quantity: 3, runId: null, acceptedAt: '2026-11-27T02:00:00.000Z' });
+    const body = JSON.stringify({
+      orderId: 'o-1',
+      productId: 2,
+      quantity: 3,
+      runId: null,
+      acceptedAt: '2026-11-27T02:00:00.000Z',
+    });
     // When it is validated
     const result = validateQueuedOrder(body);
     // Then the order comes back
-    expect(result).toEqual({ ok: true, value: { orderId: 'o-1', productId: 2, quantity: 3, runId: null, acceptedAt: '2026-11-27T02:00:00.000Z' } });
+    expect(result).toEqual({
+      ok: true,
+      value: { orderId: 'o-1', productId: 2, quantity: 3, runId: null, acceptedAt: '2026-11-27T02:00:00.000Z' },
+    });
   });
 
   it('rejects a body that is not JSON', () => {

@@ -36,7 +36,12 @@ describe('DatabaseInitializer', () => {
     // Given a database that refuses the first six attempts
     const { sleep, waits } = recordingSleep();
     const database = failingTimes(6);
-    const initializer = new DatabaseInitializer({ initialize: database.initialize, retry, sleep, logger: silentLogger });
+    const initializer = new DatabaseInitializer({
+      initialize: database.initialize,
+      retry,
+      sleep,
+      logger: silentLogger,
+    });
     // When it starts
     initializer.start();
     await initializer.ready();
@@ -59,7 +64,12 @@ describe('DatabaseInitializer', () => {
         await new Promise(() => undefined);
       }
     };
-    const initializer = new DatabaseInitializer({ initialize: database.initialize, retry, sleep, logger: silentLogger });
+    const initializer = new DatabaseInitializer({
+      initialize: database.initialize,
+      retry,
+      sleep,
+      logger: silentLogger,
+    });
     // When it starts and three attempts have failed
     initializer.start();
     await reachedThirdWait;
@@ -71,8 +81,14 @@ describe('DatabaseInitializer', () => {
   it('rejects ready() with ShopClosed when stopped before it succeeded', async () => {
     // Given an initializer waiting between failed attempts
     const database = failingTimes(Number.POSITIVE_INFINITY);
-    const sleep: Sleep = (_ms, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
-    const initializer = new DatabaseInitializer({ initialize: database.initialize, retry, sleep, logger: silentLogger });
+    const sleep: Sleep = (_ms, signal) =>
+      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    const initializer = new DatabaseInitializer({
+      initialize: database.initialize,
+      retry,
+      sleep,
+      logger: silentLogger,
+    });
     initializer.start();
     // When it is stopped
     initializer.stop();

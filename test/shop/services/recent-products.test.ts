@@ -34,7 +34,8 @@ describe('RecentProducts', () => {
     }
     // Then every 1-second span holds at most one table read, and the table was read each second
     const perSecond = new Map<number, number>();
-    for (const at of table.readsAt) perSecond.set(Math.floor((at - 1_000_000) / 1000), (perSecond.get(Math.floor((at - 1_000_000) / 1000)) ?? 0) + 1);
+    for (const at of table.readsAt)
+      perSecond.set(Math.floor((at - 1_000_000) / 1000), (perSecond.get(Math.floor((at - 1_000_000) / 1000)) ?? 0) + 1);
     expect(Math.max(...perSecond.values())).toBe(1);
     expect(table.readsAt.every((at, i) => i === 0 || at - table.readsAt[i - 1] >= RECENT_PRODUCTS_TTL_MS)).toBe(true);
     expect(table.readsAt.length).toBeGreaterThanOrEqual(5);

@@ -1,5 +1,10 @@
 // The DynamoDB lock adapter against a mocked DynamoDB API.
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createDynamoDbLock, lockTableFromEnv } from '../../../steps/adapters/dynamodb-lock';
@@ -17,7 +22,11 @@ describe('createDynamoDbLock holder', () => {
     const holder = await createDynamoDbLock('locks').holder();
     // Then the ARN comes back from a strongly consistent read of the one item
     expect(holder).toBe(RUN);
-    expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, { TableName: 'locks', Key: { pk: { S: 'gameday' } }, ConsistentRead: true });
+    expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, {
+      TableName: 'locks',
+      Key: { pk: { S: 'gameday' } },
+      ConsistentRead: true,
+    });
   });
 
   it('returns null when the lock is free', async () => {
@@ -47,7 +56,9 @@ describe('createDynamoDbLock release', () => {
 
   it('returns false when another execution holds the lock', async () => {
     // Given the condition fails
-    dynamodb.on(DeleteItemCommand).rejects(new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' }));
+    dynamodb
+      .on(DeleteItemCommand)
+      .rejects(new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' }));
     // When released
     // Then nothing was released
     await expect(createDynamoDbLock('locks').release(RUN)).resolves.toBe(false);

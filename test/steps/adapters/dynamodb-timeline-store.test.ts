@@ -2,11 +2,24 @@
 import { BatchGetItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { gzipSync } from 'node:zlib';
-import { createDynamoDbTimelineStore, TimelineMissing, timelineItemKey } from '../../../steps/adapters/dynamodb-timeline-store';
+import {
+  createDynamoDbTimelineStore,
+  TimelineMissing,
+  timelineItemKey,
+} from '../../../steps/adapters/dynamodb-timeline-store';
 
 const dynamodb = mockClient(DynamoDBClient);
 const KEY = { runId: 'run-1', phase: 'experiment', window: 2, worker: 1 };
-const BUCKETS = [{ t: 1, reads: { database: 1, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: '', sendLagHistogram: '', late: 0 }];
+const BUCKETS = [
+  {
+    t: 1,
+    reads: { database: 1, cache: 0, failed: 0 },
+    writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+    latencyHistogram: '',
+    sendLagHistogram: '',
+    late: 0,
+  },
+];
 
 beforeEach(() => dynamodb.reset());
 
@@ -20,7 +33,10 @@ describe('DynamoDB timeline store', () => {
     // Then the item is keyed timeline#run#phase#window#worker and expires in 30 days
     expect(dynamodb).toHaveReceivedCommandWith(PutItemCommand, {
       TableName: 'GameDayTable',
-      Item: expect.objectContaining({ pk: { S: 'timeline#run-1#experiment#2#1' }, expiresAt: { N: String(1000 + 30 * 24 * 3600) } }),
+      Item: expect.objectContaining({
+        pk: { S: 'timeline#run-1#experiment#2#1' },
+        expiresAt: { N: String(1000 + 30 * 24 * 3600) },
+      }),
     });
   });
 

@@ -1,12 +1,23 @@
 // The HTTP target client, built from the Chaos Shop's profile, against a tiny real HTTP server.
 import { CHAOS_SHOP_PROFILE } from '../../../infra/config-profile';
-import { createHttpTargetClient, type HttpTargetClientOptions, TargetResponseError } from '../../../steps/adapters/http-target-client';
+import {
+  createHttpTargetClient,
+  type HttpTargetClientOptions,
+  TargetResponseError,
+} from '../../../steps/adapters/http-target-client';
 import type { TemplateValues } from '../../../steps/core/request-template';
 import type { TargetRequestFailed, TargetRequestSigner } from '../../../steps/ports';
 
-const createHttpShopClient = (url: string, options?: HttpTargetClientOptions) => createHttpTargetClient(url, CHAOS_SHOP_PROFILE, options);
+const createHttpShopClient = (url: string, options?: HttpTargetClientOptions) =>
+  createHttpTargetClient(url, CHAOS_SHOP_PROFILE, options);
 /** The values of the n-th request of run-1's baseline; the pick lands on product 3. */
-const values = (sequence = 1, writeId = `run-1-baseline-${sequence}`): TemplateValues => ({ runId: 'run-1', phase: 'baseline', sequence, writeId, random: () => 0.25 });
+const values = (sequence = 1, writeId = `run-1-baseline-${sequence}`): TemplateValues => ({
+  runId: 'run-1',
+  phase: 'baseline',
+  sequence,
+  writeId,
+  random: () => 0.25,
+});
 import { json, startTestServer, type TestServer } from '../support/http-server';
 
 let server: TestServer | undefined;
@@ -72,7 +83,11 @@ describe('createHttpTargetClient', () => {
       res.end('not json');
     });
     // When products are listed / Then the read failed: no rule of the profile matches it
-    await expect(createHttpShopClient(server.url).read(values())).resolves.toEqual({ request: 'products', status: 200, outcome: 'failed' });
+    await expect(createHttpShopClient(server.url).read(values())).resolves.toEqual({
+      request: 'products',
+      status: 200,
+      outcome: 'failed',
+    });
   });
 
   it('returns only the status of a failed read', async () => {
@@ -80,7 +95,11 @@ describe('createHttpTargetClient', () => {
     server = await startTestServer((_req, res) => json(res, 503, { error: 'database unavailable' }));
     // When products are listed
     // Then only the status comes back
-    await expect(createHttpShopClient(server.url).read(values(), new AbortController().signal)).resolves.toEqual({ request: 'products', status: 503, outcome: 'failed' });
+    await expect(createHttpShopClient(server.url).read(values(), new AbortController().signal)).resolves.toEqual({
+      request: 'products',
+      status: 503,
+      outcome: 'failed',
+    });
   });
 
   it('posts the order as JSON to /orders, keeping the base path', async () => {
@@ -88,7 +107,10 @@ describe('createHttpTargetClient', () => {
     server = await startTestServer((_req, res) => json(res, 201, { status: 'committed' }));
     const order = { productId: 3, quantity: 1, orderId: 'run-1-baseline-1', runId: 'run-1' };
     // When an order is placed
-    const answer = await createHttpShopClient(`${server.url}/prod`).write(values(1, order.orderId), new AbortController().signal);
+    const answer = await createHttpShopClient(`${server.url}/prod`).write(
+      values(1, order.orderId),
+      new AbortController().signal,
+    );
     // Then the status comes back and the body was the order
     expect(answer).toEqual({ request: 'order', status: 201, outcome: 'ok' });
     expect(server.received[0]).toMatchObject({ method: 'POST', url: '/prod/orders', body: JSON.stringify(order) });
@@ -100,7 +122,11 @@ describe('createHttpTargetClient', () => {
     // When products are listed with a 200 ms timeout
     const listing = createHttpShopClient(server.url, { timeoutMs: 200 }).read(values(), new AbortController().signal);
     // Then the request fails with a timeout
-    await expect(listing).rejects.toMatchObject({ name: 'TargetRequestFailed', request: 'products', reason: 'timeout' });
+    await expect(listing).rejects.toMatchObject({
+      name: 'TargetRequestFailed',
+      request: 'products',
+      reason: 'timeout',
+    });
   });
 
   it('aborts a request when the caller’s signal aborts', async () => {
@@ -111,7 +137,11 @@ describe('createHttpTargetClient', () => {
     // When the caller aborts
     caller.abort();
     // Then the request fails
-    await expect(listing).rejects.toMatchObject({ name: 'TargetRequestFailed', request: 'products', reason: 'aborted' });
+    await expect(listing).rejects.toMatchObject({
+      name: 'TargetRequestFailed',
+      request: 'products',
+      reason: 'aborted',
+    });
   });
 
   it('reads the run’s order counts, escaping the run id', async () => {
@@ -127,7 +157,13 @@ describe('createHttpTargetClient', () => {
   it('reads the rows the queue delivered and when the last one was written, when the shop says', async () => {
     // Given a shop that names its queued rows, and one whose time is not a timestamp
     server = await startTestServer((req, res) =>
-      json(res, 200, req.url === '/runs/run-1/orders' ? { committed: 3, rejected: 0, viaQueue: 2, lastViaQueueAt: '2026-11-27T02:00:41.000Z' } : { committed: 1, rejected: 0, viaQueue: 'x', lastViaQueueAt: 'yesterday' }),
+      json(
+        res,
+        200,
+        req.url === '/runs/run-1/orders'
+          ? { committed: 3, rejected: 0, viaQueue: 2, lastViaQueueAt: '2026-11-27T02:00:41.000Z' }
+          : { committed: 1, rejected: 0, viaQueue: 'x', lastViaQueueAt: 'yesterday' },
+      ),
     );
     const client = createHttpShopClient(server.url);
     // When both runs' counts are read
@@ -151,7 +187,9 @@ describe('createHttpTargetClient', () => {
     server = await startTestServer((_req, res) => json(res, 503, {}));
     // When the counts are read
     // Then it fails naming the status
-    await expect(createHttpShopClient(server.url).recordedCounts('run-1')).rejects.toThrow('GET /runs/run-1/orders answered 503');
+    await expect(createHttpShopClient(server.url).recordedCounts('run-1')).rejects.toThrow(
+      'GET /runs/run-1/orders answered 503',
+    );
   });
 
   it('sends every request with the headers its signer returns, given the exact body', async () => {
@@ -207,7 +245,11 @@ describe('createHttpTargetClient connections', () => {
     // When three orders are placed at once
     const answers = await Promise.all([1, 2, 3].map((n) => client.write(values(n, `o-${n}`))));
     // Then all were answered, each on its own connection
-    expect(answers).toEqual([{ request: 'order', status: 201, outcome: 'ok' }, { request: 'order', status: 201, outcome: 'ok' }, { request: 'order', status: 201, outcome: 'ok' }]);
+    expect(answers).toEqual([
+      { request: 'order', status: 201, outcome: 'ok' },
+      { request: 'order', status: 201, outcome: 'ok' },
+      { request: 'order', status: 201, outcome: 'ok' },
+    ]);
     expect(server.connections).toBe(3);
   });
 
@@ -238,7 +280,11 @@ describe('createHttpTargetClient connections', () => {
     });
     // When products are listed
     // Then the whole body was read
-    await expect(createHttpShopClient(server.url).read(values())).resolves.toEqual({ request: 'products', status: 200, outcome: 'database' });
+    await expect(createHttpShopClient(server.url).read(values())).resolves.toEqual({
+      request: 'products',
+      status: 200,
+      outcome: 'database',
+    });
   });
 
   it('times out every request in flight with one timer, and the next request gets a fresh connection', async () => {
@@ -253,7 +299,9 @@ describe('createHttpTargetClient connections', () => {
     const stalled = await Promise.allSettled([1, 2, 3, 4].map(() => client.read(values())));
     const after = await client.read(values());
     // Then each of the four failed with a timeout, and the next one was answered on a connection of its own
-    expect(stalled.map((s) => (s.status === 'rejected' ? (s.reason as TargetRequestFailed).reason : s.status))).toEqual(['timeout', 'timeout', 'timeout', 'timeout']);
+    expect(stalled.map((s) => (s.status === 'rejected' ? (s.reason as TargetRequestFailed).reason : s.status))).toEqual(
+      ['timeout', 'timeout', 'timeout', 'timeout'],
+    );
     expect(after).toEqual({ request: 'products', status: 200, outcome: 'database' });
     expect(server.connections).toBe(5);
   });

@@ -24,7 +24,9 @@ describe('step logger', () => {
     // When the level is chosen
     // Then the asked level wins, POWERTOOLS_LOG_LEVEL before LOG_LEVEL
     expect(logLevelFor({ LOG_LEVEL: 'debug' })).toBe('DEBUG');
-    expect(logLevelFor({ POWERTOOLS_LOG_LEVEL: 'WARN', LOG_LEVEL: 'DEBUG', AWS_LAMBDA_FUNCTION_NAME: 'f' })).toBe('WARN');
+    expect(logLevelFor({ POWERTOOLS_LOG_LEVEL: 'WARN', LOG_LEVEL: 'DEBUG', AWS_LAMBDA_FUNCTION_NAME: 'f' })).toBe(
+      'WARN',
+    );
   });
 
   it('writes one JSON line carrying the run id, the execution ARN and the step', () => {
@@ -36,10 +38,19 @@ describe('step logger', () => {
     logger.info('window tallied', { phase: 'baseline' });
     out.stop();
     // Then the line names the run, its execution and the step
-    expect(out.lines()).toEqual([expect.objectContaining({ level: 'INFO', message: 'window tallied', runId: 'manual-20261127T020000Z-1a2b', executionArn: RUN_ARN, step: 'tally-window', phase: 'baseline' })]);
+    expect(out.lines()).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'window tallied',
+        runId: 'manual-20261127T020000Z-1a2b',
+        executionArn: RUN_ARN,
+        step: 'tally-window',
+        phase: 'baseline',
+      }),
+    ]);
   });
 
-  it('drops the last invocation\'s run keys when the next invocation starts', () => {
+  it("drops the last invocation's run keys when the next invocation starts", () => {
     // Given a warm logger that served one run
     const out = captureJsonLines();
     const logger = createStepLogger('traffic', { POWERTOOLS_LOG_LEVEL: 'INFO' });

@@ -19,8 +19,16 @@ const config = { proxyName: 'gameday-proxy', targetGroupName: 'default', dbClust
 const meta = { $metadata: {} };
 
 const cluster = { Type: 'TRACKED_CLUSTER' as const, TrackedClusterId: 'gameday-db' };
-const writer = (State: 'AVAILABLE' | 'REGISTERING' | 'UNAVAILABLE') => ({ Type: 'RDS_INSTANCE' as const, Role: 'READ_WRITE' as const, TargetHealth: { State } });
-const reader = (State: 'AVAILABLE' | 'REGISTERING' | 'UNAVAILABLE') => ({ Type: 'RDS_INSTANCE' as const, Role: 'READ_ONLY' as const, TargetHealth: { State } });
+const writer = (State: 'AVAILABLE' | 'REGISTERING' | 'UNAVAILABLE') => ({
+  Type: 'RDS_INSTANCE' as const,
+  Role: 'READ_WRITE' as const,
+  TargetHealth: { State },
+});
+const reader = (State: 'AVAILABLE' | 'REGISTERING' | 'UNAVAILABLE') => ({
+  Type: 'RDS_INSTANCE' as const,
+  Role: 'READ_ONLY' as const,
+  TargetHealth: { State },
+});
 
 beforeEach(() => rds.reset());
 
@@ -32,7 +40,10 @@ describe('createRdsProxyTarget describe', () => {
     const state = await createRdsProxyTarget(config).describe();
     // Then the state is AVAILABLE and the request named the proxy and group
     expect(state).toBe('AVAILABLE');
-    expect(rds).toHaveReceivedCommandWith(DescribeDBProxyTargetsCommand, { DBProxyName: 'gameday-proxy', TargetGroupName: 'default' });
+    expect(rds).toHaveReceivedCommandWith(DescribeDBProxyTargetsCommand, {
+      DBProxyName: 'gameday-proxy',
+      TargetGroupName: 'default',
+    });
   });
 
   it('reports a target group without targets as DEREGISTERED', async () => {
@@ -74,7 +85,10 @@ describe('createRdsProxyTarget describe', () => {
   it('retries throttling', async () => {
     // Given one throttled answer, then a healthy one
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
-    rds.on(DescribeDBProxyTargetsCommand).rejectsOnce(throttled).resolves({ Targets: [cluster, writer('AVAILABLE')] });
+    rds
+      .on(DescribeDBProxyTargetsCommand)
+      .rejectsOnce(throttled)
+      .resolves({ Targets: [cluster, writer('AVAILABLE')] });
     // When described
     const state = await createRdsProxyTarget(config, { clock: new FakeClock() }).describe();
     // Then the second attempt answered
@@ -87,9 +101,20 @@ describe('targetState', () => {
   it.each([
     ['only the tracked cluster', [cluster], 'REGISTERING'],
     ['an AVAILABLE writer', [cluster, writer('AVAILABLE'), reader('UNAVAILABLE')], 'AVAILABLE'],
-    ['an UNAVAILABLE writer beside an AVAILABLE reader', [cluster, writer('UNAVAILABLE'), reader('AVAILABLE')], 'UNAVAILABLE'],
+    [
+      'an UNAVAILABLE writer beside an AVAILABLE reader',
+      [cluster, writer('UNAVAILABLE'), reader('AVAILABLE')],
+      'UNAVAILABLE',
+    ],
     ['a REGISTERING writer', [cluster, writer('REGISTERING')], 'REGISTERING'],
-    ['instances without roles, one not yet AVAILABLE', [{ Type: 'RDS_INSTANCE' as const, TargetHealth: { State: 'AVAILABLE' as const } }, { Type: 'RDS_INSTANCE' as const, TargetHealth: { State: 'UNAVAILABLE' as const } }], 'UNAVAILABLE'],
+    [
+      'instances without roles, one not yet AVAILABLE',
+      [
+        { Type: 'RDS_INSTANCE' as const, TargetHealth: { State: 'AVAILABLE' as const } },
+        { Type: 'RDS_INSTANCE' as const, TargetHealth: { State: 'UNAVAILABLE' as const } },
+      ],
+      'UNAVAILABLE',
+    ],
   ])('reads %s as the right state', (_what, targets, expected) => {
     // Given the targets the API lists
     // When their state is derived
@@ -114,7 +139,9 @@ describe('createRdsProxyTarget register', () => {
 
   it('treats DBProxyTargetAlreadyRegisteredFault as success', async () => {
     // Given the target is registered already
-    rds.on(RegisterDBProxyTargetsCommand).rejects(new DBProxyTargetAlreadyRegisteredFault({ ...meta, message: 'already' }));
+    rds
+      .on(RegisterDBProxyTargetsCommand)
+      .rejects(new DBProxyTargetAlreadyRegisteredFault({ ...meta, message: 'already' }));
     // When registering
     // Then it succeeds
     await expect(createRdsProxyTarget(config).register()).resolves.toBeUndefined();
@@ -134,7 +161,9 @@ describe('createRdsProxyTarget register', () => {
 
   it('gives up after the last attempt', async () => {
     // Given a proxy that stays busy
-    rds.on(RegisterDBProxyTargetsCommand).rejects(new InvalidDBProxyStateFault({ ...meta, message: 'proxy is modifying' }));
+    rds
+      .on(RegisterDBProxyTargetsCommand)
+      .rejects(new InvalidDBProxyStateFault({ ...meta, message: 'proxy is modifying' }));
     // When registering with 3 attempts
     const registering = createRdsProxyTarget(config, { clock: new FakeClock(), attempts: 3 }).register();
     // Then the fault surfaces after 3 tries
@@ -147,7 +176,9 @@ describe('createRdsProxyTarget register', () => {
     rds.on(RegisterDBProxyTargetsCommand).rejects(new DBProxyNotFoundFault({ ...meta, message: 'no proxy' }));
     // When registering
     // Then it fails at once
-    await expect(createRdsProxyTarget(config, { clock: new FakeClock() }).register()).rejects.toThrow(DBProxyNotFoundFault);
+    await expect(createRdsProxyTarget(config, { clock: new FakeClock() }).register()).rejects.toThrow(
+      DBProxyNotFoundFault,
+    );
     expect(rds).toHaveReceivedCommandTimes(RegisterDBProxyTargetsCommand, 1);
   });
 });
@@ -172,6 +203,8 @@ describe('proxyTargetConfigFromEnv', () => {
     // Given no PROXY_NAME
     // When read
     // Then the variable is named
-    expect(() => proxyTargetConfigFromEnv({ DB_CLUSTER_IDENTIFIER: 'c' })).toThrow(new MissingConfiguration('environment variable PROXY_NAME is not set'));
+    expect(() => proxyTargetConfigFromEnv({ DB_CLUSTER_IDENTIFIER: 'c' })).toThrow(
+      new MissingConfiguration('environment variable PROXY_NAME is not set'),
+    );
   });
 });

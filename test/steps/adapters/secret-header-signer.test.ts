@@ -5,7 +5,11 @@ import { createHttpTargetClient } from '../../../steps/adapters/http-target-clie
 import { CHAOS_SHOP_PROFILE } from '../../../infra/config-profile';
 import { json, startTestServer, type TestServer } from '../support/http-server';
 
-const request = { method: 'GET', url: new URL('https://shop.example.com/products'), headers: { accept: 'application/json' } };
+const request = {
+  method: 'GET',
+  url: new URL('https://shop.example.com/products'),
+  headers: { accept: 'application/json' },
+};
 
 describe('createSecretHeaderSigner', () => {
   test('reads the secret once for any number of requests', async () => {
@@ -64,21 +68,38 @@ describe('targetSignerFor', () => {
 
     // When the client built with that environment's signer lists products twice
     const client = createHttpTargetClient(shop.url, CHAOS_SHOP_PROFILE, { signer: targetSignerFor(shop.url, env) });
-    await client.read({ runId: 'run-1', phase: 'baseline', sequence: 1, random: Math.random }, new AbortController().signal);
-    await client.read({ runId: 'run-1', phase: 'baseline', sequence: 2, random: Math.random }, new AbortController().signal);
+    await client.read(
+      { runId: 'run-1', phase: 'baseline', sequence: 1, random: Math.random },
+      new AbortController().signal,
+    );
+    await client.read(
+      { runId: 'run-1', phase: 'baseline', sequence: 2, random: Math.random },
+      new AbortController().signal,
+    );
 
     // Then the secret was asked for once, by its ARN, and the shop got the key both times
-    expect(extension.received.map((r) => new URL(r.url, 'http://localhost').searchParams.get('secretId'))).toEqual([env.SHOP_AUTH_SECRET_ARN]);
+    expect(extension.received.map((r) => new URL(r.url, 'http://localhost').searchParams.get('secretId'))).toEqual([
+      env.SHOP_AUTH_SECRET_ARN,
+    ]);
     expect(shop.received.map((r) => r.headers['x-api-key'])).toEqual(['the-key', 'the-key']);
   });
 
   test('signs with SigV4 for an IAM-authorized shop, in the region of its URL', async () => {
     // Given the function's credentials and an execute-api shop URL
-    const env = { SHOP_AUTH: 'iam', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1' };
+    const env = {
+      SHOP_AUTH: 'iam',
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: 'us-east-1',
+    };
     const signer = targetSignerFor('https://abc123defg.execute-api.eu-central-1.amazonaws.com/', env);
 
     // When a request is signed
-    const headers = await signer!.sign({ method: 'GET', url: new URL('https://abc123defg.execute-api.eu-central-1.amazonaws.com/health'), headers: {} });
+    const headers = await signer!.sign({
+      method: 'GET',
+      url: new URL('https://abc123defg.execute-api.eu-central-1.amazonaws.com/health'),
+      headers: {},
+    });
 
     // Then the scope names the API's region and execute-api
     expect(headers.authorization).toContain('/eu-central-1/execute-api/aws4_request');
@@ -86,10 +107,17 @@ describe('targetSignerFor', () => {
 
   test('gives the same signer to every call for one shop, so nothing is built per request', () => {
     // Given an IAM-authorized shop
-    const env = { SHOP_AUTH: 'iam', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret', AWS_REGION: 'us-east-1' };
+    const env = {
+      SHOP_AUTH: 'iam',
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: 'us-east-1',
+    };
     // When the signer is asked for twice
     // Then it is one object
-    expect(targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env)).toBe(targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env));
+    expect(targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env)).toBe(
+      targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env),
+    );
   });
 
   test('signs nothing when the environment names no mode', () => {
@@ -103,6 +131,8 @@ describe('targetSignerFor', () => {
     // Given a misspelt mode
     // When the signer is asked for
     // Then it is refused, naming the variable
-    expect(() => targetSignerFor('http://127.0.0.1:3000/', { SHOP_AUTH: 'sigv4' })).toThrow(/SHOP_AUTH must be one of none, iam, header/);
+    expect(() => targetSignerFor('http://127.0.0.1:3000/', { SHOP_AUTH: 'sigv4' })).toThrow(
+      /SHOP_AUTH must be one of none, iam, header/,
+    );
   });
 });

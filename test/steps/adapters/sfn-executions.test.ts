@@ -1,5 +1,11 @@
 // The Step Functions executions adapter against a mocked SFN API.
-import { DescribeExecutionCommand, ExecutionAlreadyExists as SdkExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists as SdkExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createSfnExecutions, executionArnFor } from '../../../steps/adapters/sfn-executions';
@@ -43,7 +49,11 @@ describe('createSfnExecutions start', () => {
     const result = await createSfnExecutions(MACHINE).start('run-1', { dryRun: true });
     // Then the call named machine, execution and input
     expect(result).toEqual({ executionArn: RUN, duplicate: false });
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: MACHINE, name: 'run-1', input: '{"dryRun":true}' });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: MACHINE,
+      name: 'run-1',
+      input: '{"dryRun":true}',
+    });
   });
 
   it('turns the SDK’s ExecutionAlreadyExists into the port’s, with the existing execution’s ARN', async () => {
@@ -70,6 +80,8 @@ describe('executionArnFor', () => {
     // Given a state machine ARN
     // When the ARN of an execution is derived
     // Then it follows Step Functions' format
-    expect(executionArnFor(MACHINE, 'scheduled-20261127T020000Z')).toBe('arn:aws:states:us-east-1:123456789012:execution:gameday:scheduled-20261127T020000Z');
+    expect(executionArnFor(MACHINE, 'scheduled-20261127T020000Z')).toBe(
+      'arn:aws:states:us-east-1:123456789012:execution:gameday:scheduled-20261127T020000Z',
+    );
   });
 });

@@ -52,7 +52,19 @@ function throttled(sentAt: readonly number[], throttle: StageThrottle): number {
 async function lateWindow(throttle: StageThrottle): Promise<number[]> {
   const clock = new FakeClock(1_800_000_000_000);
   const { shop, sentAt } = recordingShop(clock);
-  await runTraffic({ runId: 'run-1', phase: 'baseline', durationSeconds: 3, readsPerSecond: 7500, writesPerSecond: 2500, scheduleStartMs: clock.now() - 2000, throttle }, shop, clock);
+  await runTraffic(
+    {
+      runId: 'run-1',
+      phase: 'baseline',
+      durationSeconds: 3,
+      readsPerSecond: 7500,
+      writesPerSecond: 2500,
+      scheduleStartMs: clock.now() - 2000,
+      throttle,
+    },
+    shop,
+    clock,
+  );
   return sentAt;
 }
 

@@ -5,7 +5,10 @@ import { config, fragileRun, passingRun, seconds, T0, trafficResult } from '../s
 
 const EXP = T0 + 31_000;
 
-function run(change: (input: ReportInput) => void = () => undefined, hypothesis: Record<string, unknown> = {}): ReportInput {
+function run(
+  change: (input: ReportInput) => void = () => undefined,
+  hypothesis: Record<string, unknown> = {},
+): ReportInput {
   const input = passingRun();
   input.config = config({ outageSeconds: 20, recoverySeconds: 10, hypothesis });
   change(input);
@@ -33,9 +36,21 @@ describe('hypothesis checks', () => {
     ]);
     expect(report.verdict).toBe('passed');
     const checks = checksOf(run());
-    expect(checks.servedDuringOutage.numbers).toMatchObject({ cacheReads: 60, queuedWrites: 20, failedReads: 0, failedWrites: 0, p99Ratio: 4 });
+    expect(checks.servedDuringOutage.numbers).toMatchObject({
+      cacheReads: 60,
+      queuedWrites: 20,
+      failedReads: 0,
+      failedWrites: 0,
+      p99Ratio: 4,
+    });
     expect(checks.restored.numbers).toMatchObject({ registeredAtEnd: true, timeToFirstDatabaseReadMs: 2_000 });
-    expect(checks.drainedOnce.numbers).toMatchObject({ accepted: 62, lost: 0, duplicated: 0, viaQueue: 20, timeToDrainMs: 2_000 });
+    expect(checks.drainedOnce.numbers).toMatchObject({
+      accepted: 62,
+      lost: 0,
+      duplicated: 0,
+      viaQueue: 20,
+      timeToDrainMs: 2_000,
+    });
   });
 
   it('finds the traffic of a window with too many late sends invalid, and the run inconclusive, naming the window', () => {
@@ -53,7 +68,11 @@ describe('hypothesis checks', () => {
     expect(reasons).toEqual([
       'not observed: the traffic left at its intended times: the traffic of 1 window is invalid: more than maxLateSendsPercent 10% of its requests left more than 10 ms late: experiment window 2 (30 of 100, 30%)',
     ]);
-    expect(report.hypothesis.checks[0]).toMatchObject({ id: 'trafficAsIntended', observed: false, numbers: { lateSends: 30, worstWindowLatePercent: 30, invalidWindows: 1 } });
+    expect(report.hypothesis.checks[0]).toMatchObject({
+      id: 'trafficAsIntended',
+      observed: false,
+      numbers: { lateSends: 30, worstWindowLatePercent: 30, invalidWindows: 1 },
+    });
     expect(report.traffic.lateSendsByWindow.map((w) => w.late)).toEqual([0, 30]);
   });
 
@@ -61,33 +80,49 @@ describe('hypothesis checks', () => {
     // Given a run that lost an order, and whose baseline window sent every request late
     const input = run((i) => {
       i.orders = { ...i.orders, lost: 1 };
-      i.windowLateness = [{ phase: 'baseline', window: 0, startedAtMs: T0, requests: 120, late: 120, latePercent: 100 }];
+      i.windowLateness = [
+        { phase: 'baseline', window: 0, startedAtMs: T0, requests: 120, late: 120, latePercent: 100 },
+      ];
     });
     // When it is judged
     const { verdict, reasons } = buildReport(input);
     // Then it failed for the lost order, and the invalid traffic is named too
     expect(verdict).toBe('failed');
-    expect(reasons.at(-1)).toMatch(/^not observed: the traffic left at its intended times: the traffic of 1 window is invalid/);
+    expect(reasons.at(-1)).toMatch(
+      /^not observed: the traffic left at its intended times: the traffic of 1 window is invalid/,
+    );
   });
 
   it('keeps a small window with a single late send valid, and finds two invalid', () => {
     // Given a window of 6 requests of which 1 left late (17 %), and one of which 2 did (33 %)
     const one = run((i) => {
-      i.windowLateness = [{ phase: 'experiment', window: 0, startedAtMs: EXP, requests: 6, late: 1, latePercent: 16.67 }];
+      i.windowLateness = [
+        { phase: 'experiment', window: 0, startedAtMs: EXP, requests: 6, late: 1, latePercent: 16.67 },
+      ];
     });
     const two = run((i) => {
-      i.windowLateness = [{ phase: 'experiment', window: 0, startedAtMs: EXP, requests: 6, late: 2, latePercent: 33.33 }];
+      i.windowLateness = [
+        { phase: 'experiment', window: 0, startedAtMs: EXP, requests: 6, late: 2, latePercent: 33.33 },
+      ];
     });
     // When each is judged / Then one late request is no evidence of bursts, two are
     expect(buildReport(one).report.hypothesis.checks[0]).toMatchObject({ observed: true, held: true });
-    expect(buildReport(two).report.hypothesis.checks[0]).toMatchObject({ observed: false, numbers: { invalidWindows: 1 } });
+    expect(buildReport(two).report.hypothesis.checks[0]).toMatchObject({
+      observed: false,
+      numbers: { invalidWindows: 1 },
+    });
   });
 
   it('keeps a window within its bound of late sends valid', () => {
     // Given a window that sent 5 of 100 requests late, under a bound of 5 %
-    const input = run((i) => {
-      i.windowLateness = [{ phase: 'experiment', window: 0, startedAtMs: EXP, requests: 100, late: 5, latePercent: 5 }];
-    }, { maxLateSendsPercent: 5 });
+    const input = run(
+      (i) => {
+        i.windowLateness = [
+          { phase: 'experiment', window: 0, startedAtMs: EXP, requests: 100, late: 5, latePercent: 5 },
+        ];
+      },
+      { maxLateSendsPercent: 5 },
+    );
     // When it is judged / Then the traffic check held, and the run passed
     const { verdict, report } = buildReport(input);
     expect(report.hypothesis.checks[0]).toMatchObject({ observed: true, held: true });
@@ -113,7 +148,9 @@ describe('hypothesis checks', () => {
     const { verdict, reasons } = buildReport(run(undefined, { maxOutageP99Ratio: 0.01 }));
     // Then it failed for that bound alone
     expect(verdict).toBe('failed');
-    expect(reasons).toEqual(['outage p99 ratio 4 (outage p99 40 ms / baseline p99 10 ms) is above maxOutageP99Ratio 0.01']);
+    expect(reasons).toEqual([
+      'outage p99 ratio 4 (outage p99 40 ms / baseline p99 10 ms) is above maxOutageP99Ratio 0.01',
+    ]);
   });
 
   it('tolerates failed writes within the bound and fails past it, per phase', () => {
@@ -128,17 +165,27 @@ describe('hypothesis checks', () => {
     // Then 10 % holds and 5 % does not, the reason naming the bound and the phase's share
     expect(within.verdict).toBe('passed');
     expect(past.verdict).toBe('failed');
-    expect(past.reasons).toEqual(['2 writes failed (baseline 0, outage 2, recovery 0): more than maxFailedWritesPercent 5% in outage (10%)']);
+    expect(past.reasons).toEqual([
+      '2 writes failed (baseline 0, outage 2, recovery 0): more than maxFailedWritesPercent 5% in outage (10%)',
+    ]);
   });
 
   it('never tolerates a lost or duplicated order, whatever the failure tolerances', () => {
     // Given every failure tolerated, and one accepted order never recorded
-    const input = run((i) => (i.orders = { ...i.orders, committed: 61, lost: 1 }), { maxFailedReadsPercent: 100, maxFailedWritesPercent: 100 });
+    const input = run((i) => (i.orders = { ...i.orders, committed: 61, lost: 1 }), {
+      maxFailedReadsPercent: 100,
+      maxFailedWritesPercent: 100,
+    });
     // When judged
     const { verdict, report } = buildReport(input);
     // Then the run failed on the drain check's fixed bound
     expect(verdict).toBe('failed');
-    expect(report.hypothesis.checks.find((c) => c.id === 'drainedOnce')?.bounds).toContainEqual({ name: 'ordersLost', limit: 0, measured: 1, held: false });
+    expect(report.hypothesis.checks.find((c) => c.id === 'drainedOnce')?.bounds).toContainEqual({
+      name: 'ordersLost',
+      limit: 0,
+      measured: 1,
+      held: false,
+    });
   });
 
   it('fails a run whose first database read came later than maxRecoverySeconds', () => {
@@ -160,34 +207,45 @@ describe('hypothesis checks', () => {
 
   it('calls a run inconclusive, naming the part, when a bound is set but its value was not measured', () => {
     // Given a drain bound, and a shop that does not say when it wrote the queued orders
-    const input = run((i) => (i.orders = { ...i.orders, viaQueue: null, lastViaQueueAt: null }), { maxDrainSeconds: 60 });
+    const input = run((i) => (i.orders = { ...i.orders, viaQueue: null, lastViaQueueAt: null }), {
+      maxDrainSeconds: 60,
+    });
     // When judged
     const { verdict, reasons } = buildReport(input);
     // Then the drain part is not observed, and the run cannot pass
     expect(verdict).toBe('inconclusive');
-    expect(reasons).toEqual(['not observed: queues drained and every order recorded once: maxDrainSeconds set but not measured']);
+    expect(reasons).toEqual([
+      'not observed: queues drained and every order recorded once: maxDrainSeconds set but not measured',
+    ]);
   });
 
   it('calls a run inconclusive when the outage answered no write', () => {
     // Given an outage whose traffic answered reads only
     const input = run((i) => {
-      for (const b of i.experiment.traffic.timeline.slice(2, 22)) b.writes = { ok: 0, queued: 0, stockOut: 0, failed: 0 };
+      for (const b of i.experiment.traffic.timeline.slice(2, 22))
+        b.writes = { ok: 0, queued: 0, stockOut: 0, failed: 0 };
     });
     // When judged
     const { verdict, reasons } = buildReport(input);
     // Then the outage part was not observed
     expect(verdict).toBe('inconclusive');
-    expect(reasons).toEqual(['not observed: customers served during the outage: no read or no write was answered during the outage']);
+    expect(reasons).toEqual([
+      'not observed: customers served during the outage: no read or no write was answered during the outage',
+    ]);
   });
 
   it('calls a run inconclusive when no read was answered after AVAILABLE', () => {
     // Given a recovery without traffic
-    const input = run((i) => (i.experiment.traffic = trafficResult('experiment', i.experiment.traffic.timeline.slice(0, 22))));
+    const input = run(
+      (i) => (i.experiment.traffic = trafficResult('experiment', i.experiment.traffic.timeline.slice(0, 22))),
+    );
     // When judged
     const { verdict, reasons } = buildReport(input);
     // Then the restore was not observed
     expect(verdict).toBe('inconclusive');
-    expect(reasons).toContain('not observed: the shop serves from the database again: no read was answered after the target was AVAILABLE');
+    expect(reasons).toContain(
+      'not observed: the shop serves from the database again: no read was answered after the target was AVAILABLE',
+    );
   });
 
   it('fails a run whose recovery reads never came from the database again', () => {
@@ -199,7 +257,9 @@ describe('hypothesis checks', () => {
     const { verdict, reasons, report } = buildReport(input);
     // Then the restore was observed and did not hold
     expect(verdict).toBe('failed');
-    expect(reasons).toEqual(['no read was served by the database after the restore: 30 recovery reads (30 from cache, 0 failed)']);
+    expect(reasons).toEqual([
+      'no read was served by the database after the restore: 30 recovery reads (30 from cache, 0 failed)',
+    ]);
     expect(report.hypothesis.checks.find((c) => c.id === 'restored')).toMatchObject({ observed: true, held: false });
   });
 
@@ -211,26 +271,41 @@ describe('hypothesis checks', () => {
     });
     // When judged
     // Then the steady state was not observed
-    expect(buildReport(input).reasons).toEqual(['not observed: steady state before the fault: the baseline answered no read or no write']);
+    expect(buildReport(input).reasons).toEqual([
+      'not observed: steady state before the fault: the baseline answered no read or no write',
+    ]);
   });
 
   it('fails the fragile build on the outage check, with the steady state and the bite observed', () => {
     // Given the fragile build through the same outage
     const checks = checksOf(fragileRun());
     // Then the baseline held, the fault bit, and customers were not served
-    expect([checks.steadyState.held, checks.faultBit.held, checks.servedDuringOutage.observed, checks.servedDuringOutage.held]).toEqual([true, true, true, false]);
+    expect([
+      checks.steadyState.held,
+      checks.faultBit.held,
+      checks.servedDuringOutage.observed,
+      checks.servedDuringOutage.held,
+    ]).toEqual([true, true, true, false]);
   });
 
   it('keeps the tolerances the run was judged with in the report', () => {
     // Given a run with a p99 bound
     const { report } = buildReport(run(undefined, { maxOutageP99Ratio: 8 }));
     // Then the report names them all, the seed's defaults where unset
-    expect(report.hypothesis.tolerances).toEqual({ maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: 8, maxRecoverySeconds: null, maxDrainSeconds: null, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 });
+    expect(report.hypothesis.tolerances).toEqual({
+      maxFailedReadsPercent: 0,
+      maxFailedWritesPercent: 0,
+      maxOutageP99Ratio: 8,
+      maxRecoverySeconds: null,
+      maxDrainSeconds: null,
+      maxDegradedBaselinePercent: 0,
+      maxLateSendsPercent: 10,
+    });
   });
 });
 
 describe('orders lost, as a customer counts them', () => {
-  it('counts the fragile build\'s failed writes as orders lost', () => {
+  it("counts the fragile build's failed writes as orders lost", () => {
     // Given the fragile build: 20 outage writes failed, every accepted order recorded
     const { report } = buildReport(fragileRun());
     // Then 20 orders were never committed, though no accepted order was lost
@@ -266,7 +341,10 @@ describe('a run that ended without a recovery to look at', () => {
     const { verdict, report } = buildReport(input);
     // Then it is inconclusive and the fault check says why
     expect(verdict).toBe('inconclusive');
-    expect(report.hypothesis.checks.find((c) => c.id === 'faultBit')).toMatchObject({ observed: false, detail: 'no deregistration was recorded' });
+    expect(report.hypothesis.checks.find((c) => c.id === 'faultBit')).toMatchObject({
+      observed: false,
+      detail: 'no deregistration was recorded',
+    });
   });
 });
 
@@ -274,13 +352,26 @@ describe('steady state by the profile’s classes', () => {
   it('does not pass a run whose baseline was already answered degraded, as by a database that stalled before the fault', () => {
     // Given a passing run whose baseline reads came from the cache and whose orders were queued
     const input = run((i) => {
-      i.baseline = { ...i.baseline, timeline: i.baseline.timeline.map((b) => ({ ...b, reads: { database: 0, cache: b.reads.database, failed: 0 }, writes: { ...b.writes, ok: 0, queued: b.writes.ok } })) };
+      i.baseline = {
+        ...i.baseline,
+        timeline: i.baseline.timeline.map((b) => ({
+          ...b,
+          reads: { database: 0, cache: b.reads.database, failed: 0 },
+          writes: { ...b.writes, ok: 0, queued: b.writes.ok },
+        })),
+      };
     });
     // When it is judged with the default tolerances
     const { verdict, reasons, report } = buildReport(input);
     // Then it failed, saying there was no steady state, and the bound shows the degraded share broken
     expect(verdict).toBe('failed');
-    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^no steady state before the fault: \d+(\.\d+)?% of the baseline was answered degraded/)]));
-    expect(report.hypothesis.checks.find((c) => c.id === 'steadyState')?.bounds).toContainEqual(expect.objectContaining({ name: 'maxDegradedBaselinePercent', limit: 0, held: false }));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^no steady state before the fault: \d+(\.\d+)?% of the baseline was answered degraded/),
+      ]),
+    );
+    expect(report.hypothesis.checks.find((c) => c.id === 'steadyState')?.bounds).toContainEqual(
+      expect.objectContaining({ name: 'maxDegradedBaselinePercent', limit: 0, held: false }),
+    );
   });
 });

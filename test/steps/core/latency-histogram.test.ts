@@ -1,5 +1,11 @@
 // Latency histograms survive encoding and merge exactly.
-import { createLatencyHistogram, encodeHistogram, mergeEncodedHistograms, recordLatency, summarise } from '../../../steps/core/latency-histogram';
+import {
+  createLatencyHistogram,
+  encodeHistogram,
+  mergeEncodedHistograms,
+  recordLatency,
+  summarise,
+} from '../../../steps/core/latency-histogram';
 
 function encoded(...values: number[]): string {
   const h = createLatencyHistogram();

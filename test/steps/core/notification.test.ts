@@ -1,14 +1,34 @@
 // The finished-run message: which runs speak, and each message a valid Chatbot custom notification.
 import Ajv from 'ajv';
-import { buildNotification, type FinishedRun, HALT_STOP_ERROR, judgedVerdict, runOutcome, shouldNotify } from '../../../steps/core/notification';
+import {
+  buildNotification,
+  type FinishedRun,
+  HALT_STOP_ERROR,
+  judgedVerdict,
+  runOutcome,
+  shouldNotify,
+} from '../../../steps/core/notification';
 import { CHATBOT_CUSTOM_NOTIFICATION_SCHEMA } from '../../support/chatbot-notification-schema';
 import { runReport } from '../../support/run-history';
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(CHATBOT_CUSTOM_NOTIFICATION_SCHEMA);
-const links = { execution: 'https://console.aws.amazon.com/states/home#/v2/executions/details/arn', report: 'https://s3.console.aws.amazon.com/s3/object/reports?prefix=runs/r1/report.html' };
+const links = {
+  execution: 'https://console.aws.amazon.com/states/home#/v2/executions/details/arn',
+  report: 'https://s3.console.aws.amazon.com/s3/object/reports?prefix=runs/r1/report.html',
+};
 
 function run(partial: Partial<FinishedRun>): FinishedRun {
-  return { runId: 'scheduled-20261208T020000Z', status: 'SUCCEEDED', error: null, report: runReport('scheduled-20261208T020000Z', '2026-12-08T02:00:00.000Z'), skipped: null, safetyNet: null, previousVerdict: 'passed', links, ...partial };
+  return {
+    runId: 'scheduled-20261208T020000Z',
+    status: 'SUCCEEDED',
+    error: null,
+    report: runReport('scheduled-20261208T020000Z', '2026-12-08T02:00:00.000Z'),
+    skipped: null,
+    safetyNet: null,
+    previousVerdict: 'passed',
+    links,
+    ...partial,
+  };
 }
 
 const failedReport = runReport('r-failed', '2026-12-08T02:00:00.000Z', (r) => {
@@ -28,7 +48,14 @@ function expectValid(message: unknown): void {
 describe('buildNotification', () => {
   test('a failed run: the verdict, its reasons, the headline figures and both links, as a valid custom notification', () => {
     // Given a run whose hypothesis did not hold
-    const message = buildNotification(run({ runId: 'r-failed', status: 'FAILED', error: { error: 'HypothesisFailed', cause: 'verdict failed' }, report: failedReport }));
+    const message = buildNotification(
+      run({
+        runId: 'r-failed',
+        status: 'FAILED',
+        error: { error: 'HypothesisFailed', cause: 'verdict failed' },
+        report: failedReport,
+      }),
+    );
 
     // Then the card names the verdict, the reasons and the figures, and links the execution and the report
     expectValid(message);
@@ -37,7 +64,10 @@ describe('buildNotification', () => {
     expect(message.content.description).toContain('*Failed reads:* 40   *Failed writes:* 7');
     expect(message.content.description).toContain('*Orders lost:* 3');
     expect(message.content.description).toMatch(/\*Time to first database read:\* [\d.]+ s {3}\*Drain time:\* /);
-    expect(message.content.nextSteps).toEqual([`Read the run report: ${links.report}`, `Open the execution: ${links.execution}`]);
+    expect(message.content.nextSteps).toEqual([
+      `Read the run report: ${links.report}`,
+      `Open the execution: ${links.execution}`,
+    ]);
   });
 
   test('an aborted run: refused in preflight, named as aborted with the reason', () => {
@@ -46,7 +76,9 @@ describe('buildNotification', () => {
       r.verdict = 'aborted';
       r.reasons = ['preflight: another GameDay holds the lock'];
     });
-    const message = buildNotification(run({ runId: 'r-aborted', status: 'FAILED', error: { error: 'Aborted', cause: 'preflight' }, report }));
+    const message = buildNotification(
+      run({ runId: 'r-aborted', status: 'FAILED', error: { error: 'Aborted', cause: 'preflight' }, report }),
+    );
 
     // Then it is a valid card that says aborted and why
     expectValid(message);
@@ -67,20 +99,40 @@ describe('buildNotification', () => {
 
   test('a run that died without a report: its ending and what the safety net did', () => {
     // Given an execution that timed out before its report step, after which the safety net registered the target
-    const message = buildNotification(run({ status: 'TIMED_OUT', error: { error: 'States.Timeout', cause: 'the execution timed out' }, report: null, safetyNet: { action: 'registered', lockReleased: true }, links: { ...links, report: null } }));
+    const message = buildNotification(
+      run({
+        status: 'TIMED_OUT',
+        error: { error: 'States.Timeout', cause: 'the execution timed out' },
+        report: null,
+        safetyNet: { action: 'registered', lockReleased: true },
+        links: { ...links, report: null },
+      }),
+    );
 
     // Then the card says it ended without a report, why, and that the target was registered again
     expectValid(message);
     expect(message.content.title).toBe(':rotating_light: GameDay ended without a report: scheduled-20261208T020000Z');
     expect(message.content.description).toContain('ended *TIMED_OUT* before its report step');
     expect(message.content.description).toContain('• States.Timeout: the execution timed out');
-    expect(message.content.description).toContain('*Safety net:* registered the database target again and released the run lock.');
-    expect(message.content.nextSteps).toEqual([`Open the execution: ${links.execution}`, expect.stringContaining('Check that the proxy target is AVAILABLE')]);
+    expect(message.content.description).toContain(
+      '*Safety net:* registered the database target again and released the run lock.',
+    );
+    expect(message.content.nextSteps).toEqual([
+      `Open the execution: ${links.execution}`,
+      expect.stringContaining('Check that the proxy target is AVAILABLE'),
+    ]);
   });
 
   test('a run whose safety net failed says to check the target now', () => {
     // Given a stopped run whose safety-net invocation failed
-    const message = buildNotification(run({ status: 'ABORTED', error: { error: 'StoppedByOperator', cause: '' }, report: null, safetyNet: { failed: 'Rds.ThrottlingException' } }));
+    const message = buildNotification(
+      run({
+        status: 'ABORTED',
+        error: { error: 'StoppedByOperator', cause: '' },
+        report: null,
+        safetyNet: { failed: 'Rds.ThrottlingException' },
+      }),
+    );
 
     // Then the failure is in the card
     expectValid(message);

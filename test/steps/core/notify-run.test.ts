@@ -34,21 +34,39 @@ describe('notifyFinishedRun', () => {
     const { ports, published, state } = fakePorts({}, 'passed');
     const record = {
       requestContext: { condition: 'Success' },
-      requestPayload: { detail: { executionArn: ARN, name: 'scheduled-20261208T020000Z', status: 'TIMED_OUT', error: 'States.Timeout', cause: 'the execution timed out' } },
+      requestPayload: {
+        detail: {
+          executionArn: ARN,
+          name: 'scheduled-20261208T020000Z',
+          status: 'TIMED_OUT',
+          error: 'States.Timeout',
+          cause: 'the execution timed out',
+        },
+      },
       responsePayload: { action: 'registered', lockReleased: true },
     };
     // When it is announced
     const result = await notifyFinishedRun(record, ports, settings);
     // Then one message names the death and the safety net's registration, and the next pass will be a recovery
     expect(result).toEqual({ outcome: 'died', notified: true });
-    expect(published[0].content.description).toContain('registered the database target again and released the run lock');
+    expect(published[0].content.description).toContain(
+      'registered the database target again and released the run lock',
+    );
     expect(state.last).toBe('aborted');
   });
 
   test('a skipped run is counted apart and announced with its reason, and leaves the last verdict alone', async () => {
     // Given a SUCCEEDED execution whose output holds the gate's reason
     const { ports, published, counted, state } = fakePorts({}, 'failed');
-    const event = { detail: { executionArn: ARN, status: 'SUCCEEDED', output: JSON.stringify({ skipped: { reason: 'change freeze: the SSM Change Calendar release-freeze is CLOSED' } }) } };
+    const event = {
+      detail: {
+        executionArn: ARN,
+        status: 'SUCCEEDED',
+        output: JSON.stringify({
+          skipped: { reason: 'change freeze: the SSM Change Calendar release-freeze is CLOSED' },
+        }),
+      },
+    };
     // When it is announced
     const result = await notifyFinishedRun(event, ports, settings);
     // Then it is counted as skipped, the message gives the reason, and the failed verdict stays the last one
@@ -60,9 +78,16 @@ describe('notifyFinishedRun', () => {
 
   test('a pass after a pass stays quiet, and is recorded', async () => {
     // Given a stored passing report and a passing last verdict
-    const { ports, published, state } = fakePorts({ 'scheduled-20261208T020000Z': runReport('scheduled-20261208T020000Z', '2026-12-08T02:00:00.000Z') }, 'passed');
+    const { ports, published, state } = fakePorts(
+      { 'scheduled-20261208T020000Z': runReport('scheduled-20261208T020000Z', '2026-12-08T02:00:00.000Z') },
+      'passed',
+    );
     // When the SUCCEEDED execution is announced
-    const result = await notifyFinishedRun({ detail: { executionArn: ARN, status: 'SUCCEEDED', output: '{}' } }, ports, settings);
+    const result = await notifyFinishedRun(
+      { detail: { executionArn: ARN, status: 'SUCCEEDED', output: '{}' } },
+      ports,
+      settings,
+    );
     // Then nothing is published, and the pass is the last verdict
     expect(result).toEqual({ outcome: 'passed', notified: false });
     expect(published).toEqual([]);
@@ -73,7 +98,17 @@ describe('notifyFinishedRun', () => {
     // Given the safety net's record for a reconciler tick
     const { ports, published } = fakePorts({}, null);
     // Then nothing is announced
-    await expect(notifyFinishedRun({ requestContext: { condition: 'Success' }, requestPayload: { source: 'reconciler' }, responsePayload: { action: 'none', lockReleased: false } }, ports, settings)).resolves.toEqual({ outcome: null, notified: false });
+    await expect(
+      notifyFinishedRun(
+        {
+          requestContext: { condition: 'Success' },
+          requestPayload: { source: 'reconciler' },
+          responsePayload: { action: 'none', lockReleased: false },
+        },
+        ports,
+        settings,
+      ),
+    ).resolves.toEqual({ outcome: null, notified: false });
     expect(published).toEqual([]);
   });
 });

@@ -6,7 +6,11 @@ import { FakeClock } from '../support/fake-clock';
 /** Baseline: 10 committed; experiment: 5 committed, 8 queued, 2 refused for stock. */
 const traffic = [
   trafficResult('baseline', seconds(T0, 10, { database: 3 }, { ok: 1 })),
-  trafficResult('experiment', [...seconds(T0 + 20_000, 5, {}, { ok: 1 }), ...seconds(T0 + 25_000, 8, {}, { queued: 1 }), ...seconds(T0 + 33_000, 2, {}, { stockOut: 1 })]),
+  trafficResult('experiment', [
+    ...seconds(T0 + 20_000, 5, {}, { ok: 1 }),
+    ...seconds(T0 + 25_000, 8, {}, { queued: 1 }),
+    ...seconds(T0 + 33_000, 2, {}, { stockOut: 1 }),
+  ]),
 ];
 
 describe('compareOrders', () => {
@@ -15,13 +19,26 @@ describe('compareOrders', () => {
     // When compared
     const result = compareOrders(traffic, { committed: 23, rejected: 2 });
     // Then all 23 accepted orders are accounted for
-    expect(result).toEqual({ accepted: 23, committed: 23, rejected: 2, lost: 0, duplicated: 0, viaQueue: null, lastViaQueueAt: null });
+    expect(result).toEqual({
+      accepted: 23,
+      committed: 23,
+      rejected: 2,
+      lost: 0,
+      duplicated: 0,
+      viaQueue: null,
+      lastViaQueueAt: null,
+    });
   });
 
   it('carries what the shop says of the orders the queue delivered', () => {
     // Given a shop that names 8 rows written from the queue and the time of the last one
     // When compared
-    const result = compareOrders(traffic, { committed: 23, rejected: 2, viaQueue: 8, lastViaQueueAt: '2026-11-27T02:00:41.000Z' });
+    const result = compareOrders(traffic, {
+      committed: 23,
+      rejected: 2,
+      viaQueue: 8,
+      lastViaQueueAt: '2026-11-27T02:00:41.000Z',
+    });
     // Then the verification keeps both, for the drain time
     expect(result).toMatchObject({ viaQueue: 8, lastViaQueueAt: '2026-11-27T02:00:41.000Z' });
   });
@@ -30,9 +47,17 @@ describe('compareOrders', () => {
     // 25 answers but only 21 rows: 4 orders are lost
     ['counts answers without a row as lost', { committed: 19, rejected: 2 }, { lost: 4 }],
     // 3 of the 8 queued orders rejected by the worker (no stock left): nothing is lost
-    ['counts a queued order the worker rejected for stock as recorded, not lost', { committed: 20, rejected: 5 }, { lost: 0, duplicated: 0 }],
+    [
+      'counts a queued order the worker rejected for stock as recorded, not lost',
+      { committed: 20, rejected: 5 },
+      { lost: 0, duplicated: 0 },
+    ],
     // 15 answers of 201 but only 12 committed rows (the rest recorded as rejected): 3 orders are lost
-    ['counts a committed answer whose order is not committed as lost, even when the row count matches', { committed: 12, rejected: 13 }, { lost: 3 }],
+    [
+      'counts a committed answer whose order is not committed as lost, even when the row count matches',
+      { committed: 12, rejected: 13 },
+      { lost: 3 },
+    ],
     // 25 answers and 27 rows: 2 are duplicated
     ['counts rows beyond the answers as duplicated', { committed: 25, rejected: 2 }, { lost: 0, duplicated: 2 }],
   ])('%s', (_behaviour, rows, expected) => {
@@ -77,7 +102,9 @@ describe('verifyOrders', () => {
     const verifying = verifyOrders('run-9', traffic, { runOrders }, new FakeClock(), { attempts: 3, backoffMs: 1 });
     // Then it fails clearly after 3 attempts
     await expect(verifying).rejects.toThrow(OrderCountUnavailable);
-    await expect(verifying).rejects.toThrow('could not read the orders of run run-9 after 3 attempts: connection refused');
+    await expect(verifying).rejects.toThrow(
+      'could not read the orders of run run-9 after 3 attempts: connection refused',
+    );
     expect(runOrders).toHaveBeenCalledTimes(3);
   });
 });

@@ -13,7 +13,6 @@ function run(change: (input: ReportInput) => void = () => undefined): ReportInpu
   return input;
 }
 
-
 describe('buildReport phases and timeline', () => {
   it('splits the experiment traffic at the fault window and keeps the steady seconds before it as baseline', () => {
     // Given a run with 2 steady seconds, 20 outage seconds and 10 recovery seconds in the experiment
@@ -53,7 +52,11 @@ describe('buildReport phases and timeline', () => {
     // When the report is built
     const { report } = buildReport(run());
     // Then the outage's p50 and p99 are 40 ms and the others' 10 ms
-    expect(report.latencyMs).toEqual({ baseline: { p50: 10, p99: 10 }, outage: { p50: 40, p99: 40 }, recovery: { p50: 10, p99: 10 } });
+    expect(report.latencyMs).toEqual({
+      baseline: { p50: 10, p99: 10 },
+      outage: { p50: 40, p99: 40 },
+      recovery: { p50: 10, p99: 10 },
+    });
   });
 
   it('merges latency exactly across seconds, so two slow requests in a hundred set the p99', () => {
@@ -79,7 +82,13 @@ describe('buildReport phases and timeline', () => {
     // When the report is built
     const { report } = buildReport(run((i) => (i.transitions = 57)));
     // Then the header fields come from the input
-    expect(report).toMatchObject({ runId: 'run-1', startedAt: iso(T0 - 5_000), degradation: true, transitions: 57, target: { registeredAtEnd: true } });
+    expect(report).toMatchObject({
+      runId: 'run-1',
+      startedAt: iso(T0 - 5_000),
+      degradation: true,
+      transitions: 57,
+      target: { registeredAtEnd: true },
+    });
     expect(report.config).not.toHaveProperty('runId');
     expect(report.config.outageSeconds).toBe(20);
     expect(report.fault).toMatchObject({ injected: true, deregisteredAt: iso(EXP + 2_000) });
@@ -101,7 +110,11 @@ describe('buildReport recovery timings', () => {
     // When the report is built
     const { report } = buildReport(run());
     // Then the first database read came 2 s after registration, and the drain 2 s after AVAILABLE: when the worker wrote the last queued order, not when the polls ended
-    expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: 2_000, timeToFirstDatabaseReadAfterAvailableMs: 0, timeToDrainMs: 2_000 });
+    expect(report.recovery).toEqual({
+      timeToFirstDatabaseReadMs: 2_000,
+      timeToFirstDatabaseReadAfterAvailableMs: 0,
+      timeToDrainMs: 2_000,
+    });
   });
 
   it('gives the fragile build no drain time: it has no queue to drain', () => {
@@ -138,12 +151,16 @@ describe('buildReport recovery timings', () => {
   it('measures the first database read from AVAILABLE as well as from the register', () => {
     // Given the first two seconds after AVAILABLE (+22 s) still served from the cache, the database from +24 s
     const input = run((i) => {
-      for (const b of i.experiment.traffic.timeline.filter((b) => b.t >= EXP + 22_000 && b.t < EXP + 24_000)) b.reads = { database: 0, cache: 3, failed: 0 };
+      for (const b of i.experiment.traffic.timeline.filter((b) => b.t >= EXP + 22_000 && b.t < EXP + 24_000))
+        b.reads = { database: 0, cache: 3, failed: 0 };
     });
     // When the report is built
     const { report } = buildReport(input);
     // Then it came 4 s after the register and 2 s after AVAILABLE
-    expect(report.recovery).toMatchObject({ timeToFirstDatabaseReadMs: 4_000, timeToFirstDatabaseReadAfterAvailableMs: 2_000 });
+    expect(report.recovery).toMatchObject({
+      timeToFirstDatabaseReadMs: 4_000,
+      timeToFirstDatabaseReadAfterAvailableMs: 2_000,
+    });
   });
 
   it('clamps the first database read to 0 when it falls in the second of the registration', () => {
@@ -165,7 +182,10 @@ describe('buildReport recovery timings', () => {
   it('gives no first database read when none came after registration', () => {
     // Given a recovery served only from the cache
     const input = run((i) => {
-      i.experiment.traffic = trafficResult('experiment', [...i.experiment.traffic.timeline.slice(0, 22), ...seconds(EXP + 22_000, 10, { cache: 3 }, { ok: 1 })]);
+      i.experiment.traffic = trafficResult('experiment', [
+        ...i.experiment.traffic.timeline.slice(0, 22),
+        ...seconds(EXP + 22_000, 10, { cache: 3 }, { ok: 1 }),
+      ]);
     });
     // When the report is built
     const { report } = buildReport(input);
@@ -209,7 +229,9 @@ describe('buildReport verdict', () => {
 
   it('fails a run that lost an order', () => {
     // Given 2 lost orders
-    const input = run((i) => (i.orders = { ...i.orders, accepted: 62, committed: 60, rejected: 0, lost: 2, duplicated: 0 }));
+    const input = run(
+      (i) => (i.orders = { ...i.orders, accepted: 62, committed: 60, rejected: 0, lost: 2, duplicated: 0 }),
+    );
     // When the report is built
     // Then the reason carries the numbers
     expect(buildReport(input).reasons).toEqual(['2 orders lost: 62 accepted (201/202), 60 committed, 0 rejected']);
@@ -217,7 +239,9 @@ describe('buildReport verdict', () => {
 
   it('fails a run that duplicated an order', () => {
     // Given one order recorded twice
-    const input = run((i) => (i.orders = { ...i.orders, accepted: 62, committed: 63, rejected: 0, lost: 0, duplicated: 1 }));
+    const input = run(
+      (i) => (i.orders = { ...i.orders, accepted: 62, committed: 63, rejected: 0, lost: 0, duplicated: 1 }),
+    );
     // When the report is built
     // Then the reason carries the numbers
     expect(buildReport(input).reasons).toEqual(['1 order duplicated: 63 order rows recorded for 62 answered writes']);
@@ -264,7 +288,9 @@ describe('buildReport verdict', () => {
     const { verdict, reasons, report } = buildReport(input);
     // Then it failed for that and the outage lasts to the end
     expect(verdict).toBe('failed');
-    expect(reasons).toEqual(['proxy target not registered and AVAILABLE at the end: the fault branch recorded no availableAt']);
+    expect(reasons).toEqual([
+      'proxy target not registered and AVAILABLE at the end: the fault branch recorded no availableAt',
+    ]);
     expect(report.target.registeredAtEnd).toBe(false);
     expect(report.phases.recovery!.reads).toEqual({ database: 0, cache: 0, failed: 0 });
   });
@@ -293,7 +319,9 @@ describe('buildReport verdict', () => {
 
   it('takes a single stop-condition alarm recorded as a bare name as a list of one', () => {
     // Given a JSONPath engine that answered the one `..AlarmName` match with the bare string
-    const input = run((i) => ((i.experiment.fault as { stoppedEarly: unknown }).stoppedEarly = 'chaos-shop-stop-condition'));
+    const input = run(
+      (i) => ((i.experiment.fault as { stoppedEarly: unknown }).stoppedEarly = 'chaos-shop-stop-condition'),
+    );
     // When the report is built
     const { verdict, reasons, report } = buildReport(input);
     // Then the run is aborted, naming the alarm, and the report carries it as a list
@@ -312,32 +340,53 @@ describe('buildReport verdict', () => {
     const { verdict, reasons } = buildReport(input);
     // Then it is aborted, and the failures are reported too
     expect(verdict).toBe('aborted');
-    expect(reasons).toEqual(['aborted: stop condition alarm shop-5xx in ALARM ended the hold early', '5 reads failed (baseline 0, outage 5, recovery 0)']);
+    expect(reasons).toEqual([
+      'aborted: stop condition alarm shop-5xx in ALARM ended the hold early',
+      '5 reads failed (baseline 0, outage 5, recovery 0)',
+    ]);
   });
 
   it('calls a dry run inconclusive and counts its experiment traffic as recovery', () => {
     // Given a dry run: no fault timestamps, all served by the database
     const input = run((i) => {
       i.config = config({ dryRun: true });
-      i.experiment.fault = { dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+      i.experiment.fault = {
+        dryRun: true,
+        deregisteredAt: null,
+        registeredAt: null,
+        availableAt: null,
+        stoppedEarly: null,
+      };
       i.experiment.traffic = trafficResult('experiment', seconds(EXP, 30, { database: 3 }, { ok: 1 }));
     });
     // When the report is built
     const { verdict, reasons, report } = buildReport(input);
     // Then it is inconclusive, says so, and the target counts as registered
     expect(verdict).toBe('inconclusive');
-    expect(reasons).toEqual(['dry run: the fault was not injected (the experiment traffic is counted as recovery); the hypothesis was not tested']);
+    expect(reasons).toEqual([
+      'dry run: the fault was not injected (the experiment traffic is counted as recovery); the hypothesis was not tested',
+    ]);
     expect(report.phases.outage!.reads).toEqual({ database: 0, cache: 0, failed: 0 });
     expect(report.phases.recovery!.reads.database).toBe(90);
     expect(report.target.registeredAtEnd).toBe(true);
     expect(report.fault.injected).toBe(false);
-    expect(report.recovery).toEqual({ timeToFirstDatabaseReadMs: null, timeToFirstDatabaseReadAfterAvailableMs: null, timeToDrainMs: null });
+    expect(report.recovery).toEqual({
+      timeToFirstDatabaseReadMs: null,
+      timeToFirstDatabaseReadAfterAvailableMs: null,
+      timeToDrainMs: null,
+    });
   });
 
   it('fails a dry run in which requests failed rather than calling it inconclusive', () => {
     // Given a dry run with a failed write
     const input = run((i) => {
-      i.experiment.fault = { dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+      i.experiment.fault = {
+        dryRun: true,
+        deregisteredAt: null,
+        registeredAt: null,
+        availableAt: null,
+        stoppedEarly: null,
+      };
       i.experiment.traffic = trafficResult('experiment', seconds(EXP, 3, { database: 3 }, { failed: 1 }));
     });
     // When the report is built
@@ -354,13 +403,21 @@ describe('buildReport verdict', () => {
     const { verdict, reasons } = buildReport(input);
     // Then it is inconclusive, never passed by vacuity
     expect(verdict).toBe('inconclusive');
-    expect(reasons).toEqual(['not observed: the fault bit: the fault never bit: no outage request was answered without the database']);
+    expect(reasons).toEqual([
+      'not observed: the fault bit: the fault never bit: no outage request was answered without the database',
+    ]);
   });
 
   it('calls a run without a recorded deregistration inconclusive', () => {
     // Given a fault record without timestamps though not a dry run
     const input = run((i) => {
-      i.experiment.fault = { dryRun: false, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+      i.experiment.fault = {
+        dryRun: false,
+        deregisteredAt: null,
+        registeredAt: null,
+        availableAt: null,
+        stoppedEarly: null,
+      };
     });
     // When the report is built
     const { verdict, reasons } = buildReport(input);
@@ -387,7 +444,9 @@ describe('buildReport metric data', () => {
 
 /** The run log's lines of one kind, parsed, each with its timestamp. */
 function lines(runLog: RunLogEventJson[], kind: 'slot' | 'run'): Array<Record<string, unknown> & { at: string }> {
-  return runLog.map((e) => ({ ...(JSON.parse(e.Message) as Record<string, unknown>), at: iso(e.Timestamp) })).filter((l) => (l as Record<string, unknown>).line === kind);
+  return runLog
+    .map((e) => ({ ...(JSON.parse(e.Message) as Record<string, unknown>), at: iso(e.Timestamp) }))
+    .filter((l) => (l as Record<string, unknown>).line === kind);
 }
 
 describe('buildReport run log', () => {
@@ -396,7 +455,14 @@ describe('buildReport run log', () => {
     // When the report is built
     const { runLog } = buildReport(run());
     // Then the first slot holds 10 baseline seconds of 3 database reads and 1 commit
-    expect(lines(runLog, 'slot')[0]).toMatchObject({ at: iso(T0), runId: 'run-1', slotSeconds: 10, ReadsDatabase: 30, WritesCommitted: 10, ReadsCache: 0 });
+    expect(lines(runLog, 'slot')[0]).toMatchObject({
+      at: iso(T0),
+      runId: 'run-1',
+      slotSeconds: 10,
+      ReadsDatabase: 30,
+      WritesCommitted: 10,
+      ReadsCache: 0,
+    });
   });
 
   it('keeps every request in the slot sums', () => {
@@ -405,7 +471,11 @@ describe('buildReport run log', () => {
     const { runLog, report } = buildReport(run());
     // Then the slot sums add up to the report's totals
     const sum = (name: string): number => lines(runLog, 'slot').reduce((s, l) => s + (l[name] as number), 0);
-    expect([sum('ReadsDatabase'), sum('ReadsCache'), sum('ReadsFailed')]).toEqual([report.reads.database, report.reads.cache, report.reads.failed]);
+    expect([sum('ReadsDatabase'), sum('ReadsCache'), sum('ReadsFailed')]).toEqual([
+      report.reads.database,
+      report.reads.cache,
+      report.reads.failed,
+    ]);
     expect([sum('WritesCommitted'), sum('WritesQueued'), sum('WritesStockOut'), sum('WritesFailed')]).toEqual([
       report.writes.ok,
       report.writes.queued,
@@ -437,10 +507,22 @@ describe('buildReport run log', () => {
     // Then the last line is the summary at the end of the drain
     expect(lines(runLog, 'run')).toEqual([
       {
-        line: 'run', runId: 'run-1', verdict: 'passed', at: iso(EXP + 52_000),
-        OrdersAccepted: 62, OrdersLost: 0, OrdersDuplicated: 0, QueueRemaining: 0, DlqRemaining: 0,
-        TimeToFirstDatabaseReadMs: 2_000, TimeToDrainMs: 2_000, OutageCacheSharePercent: 100,
-        RunPassed: 1, RunFailed: 0, RunInconclusive: 0, RunAborted: 0,
+        line: 'run',
+        runId: 'run-1',
+        verdict: 'passed',
+        at: iso(EXP + 52_000),
+        OrdersAccepted: 62,
+        OrdersLost: 0,
+        OrdersDuplicated: 0,
+        QueueRemaining: 0,
+        DlqRemaining: 0,
+        TimeToFirstDatabaseReadMs: 2_000,
+        TimeToDrainMs: 2_000,
+        OutageCacheSharePercent: 100,
+        RunPassed: 1,
+        RunFailed: 0,
+        RunInconclusive: 0,
+        RunAborted: 0,
         LatencyP99Ms: { baseline: 10, outage: 40, recovery: 10 },
       },
     ]);
@@ -470,7 +552,13 @@ describe('buildReport run log', () => {
   it('leaves out timings that are unknown and the latency of an empty phase', () => {
     // Given a dry run (no outage phase, no timings)
     const input = run((i) => {
-      i.experiment.fault = { dryRun: true, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+      i.experiment.fault = {
+        dryRun: true,
+        deregisteredAt: null,
+        registeredAt: null,
+        availableAt: null,
+        stoppedEarly: null,
+      };
       i.experiment.traffic = trafficResult('experiment', seconds(EXP, 5, { database: 3 }, { ok: 1 }));
     });
     // When the report is built
@@ -488,7 +576,13 @@ describe('buildReport run log', () => {
     const input = run((i) => {
       i.baseline = trafficResult('baseline', seconds(T0, 840, { database: 15 }, { ok: 5 }));
       i.experiment.traffic = trafficResult('experiment', seconds(T0 + 841_000, 840, { cache: 15 }, { queued: 5 }));
-      i.experiment.fault = { dryRun: false, deregisteredAt: iso(T0 + 842_000), registeredAt: iso(T0 + 1_500_000), availableAt: iso(T0 + 1_510_000), stoppedEarly: null };
+      i.experiment.fault = {
+        dryRun: false,
+        deregisteredAt: iso(T0 + 842_000),
+        registeredAt: iso(T0 + 1_500_000),
+        availableAt: iso(T0 + 1_510_000),
+        stoppedEarly: null,
+      };
     });
     // When the report is built
     const { runLog, report } = buildReport(input);
@@ -505,7 +599,9 @@ describe('buildReport input checks', () => {
     const input = run((i) => (i.experiment.fault.deregisteredAt = 'yesterday'));
     // When the report is built
     // Then the field is named
-    expect(() => buildReport(input)).toThrow(new InvalidReportInput('fault.deregisteredAt is not an ISO timestamp: "yesterday"'));
+    expect(() => buildReport(input)).toThrow(
+      new InvalidReportInput('fault.deregisteredAt is not an ISO timestamp: "yesterday"'),
+    );
   });
 
   it('names every missing part of the input', () => {

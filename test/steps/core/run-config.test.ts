@@ -32,7 +32,15 @@ describe('validateRunInput', () => {
       availableTimeoutSeconds: 300,
       availablePollIterations: 20,
       dryRun: false,
-      hypothesis: { maxFailedReadsPercent: 0, maxFailedWritesPercent: 0, maxOutageP99Ratio: null, maxRecoverySeconds: null, maxDrainSeconds: null, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 },
+      hypothesis: {
+        maxFailedReadsPercent: 0,
+        maxFailedWritesPercent: 0,
+        maxOutageP99Ratio: null,
+        maxRecoverySeconds: null,
+        maxDrainSeconds: null,
+        maxDegradedBaselinePercent: 0,
+        maxLateSendsPercent: 10,
+      },
       arrivals: 'uniform',
       arrivalSeed: expect.any(Number),
       ignoreChangeFreeze: false,
@@ -43,17 +51,31 @@ describe('validateRunInput', () => {
   it('holds a scheduled start to the allowed window, and takes a manual override of a change freeze', () => {
     // Given a Tuesday-night window, a start scheduled for Wednesday afternoon, and the override
     const schedule = { allowedWindow: { days: ['TUE'] as const, startHour: 1, endHour: 5 }, timezone: 'UTC' };
-    const config = validateRunInput({ scheduledTime: '2026-12-09T14:00:00Z', ignoreChangeFreeze: true }, {}, 'scheduled-20261209T140000Z', {}, undefined, schedule);
+    const config = validateRunInput(
+      { scheduledTime: '2026-12-09T14:00:00Z', ignoreChangeFreeze: true },
+      {},
+      'scheduled-20261209T140000Z',
+      {},
+      undefined,
+      schedule,
+    );
     // Then the config says why the start is outside the window, and that the freeze is overridden
-    expect(config.outsideAllowedWindow).toBe('scheduled start 2026-12-09T14:00:00Z is outside the allowed window TUE 01:00-05:00 UTC');
+    expect(config.outsideAllowedWindow).toBe(
+      'scheduled start 2026-12-09T14:00:00Z is outside the allowed window TUE 01:00-05:00 UTC',
+    );
     expect(config.ignoreChangeFreeze).toBe(true);
   });
 
   it('refuses a scheduled time without a zone and an override that is not a boolean', () => {
     // Given both mistakes
-    const problems = problemsOf(() => validateRunInput({ scheduledTime: '2026-12-09T14:00:00', ignoreChangeFreeze: 'yes' }));
+    const problems = problemsOf(() =>
+      validateRunInput({ scheduledTime: '2026-12-09T14:00:00', ignoreChangeFreeze: 'yes' }),
+    );
     // Then both are named
-    expect(problems).toEqual([expect.stringContaining('ignoreChangeFreeze must be true or false'), expect.stringContaining('scheduledTime must be an ISO 8601 date-time with a zone')]);
+    expect(problems).toEqual([
+      expect.stringContaining('ignoreChangeFreeze must be true or false'),
+      expect.stringContaining('scheduledTime must be an ISO 8601 date-time with a zone'),
+    ]);
   });
 
   it('draws an arrival seed when the input sets none, and keeps the one it sets', () => {
@@ -62,13 +84,17 @@ describe('validateRunInput', () => {
     const drawn = validateRunInput({}, {}, 'manual-1');
     const set = validateRunInput({ arrivals: 'poisson', arrivalSeed: 27 }, {}, 'manual-1');
     // Then the first carries a drawn 32-bit seed, the second its own
-    expect(Number.isInteger(drawn.arrivalSeed) && drawn.arrivalSeed >= 0 && drawn.arrivalSeed <= 4_294_967_295).toBe(true);
+    expect(Number.isInteger(drawn.arrivalSeed) && drawn.arrivalSeed >= 0 && drawn.arrivalSeed <= 4_294_967_295).toBe(
+      true,
+    );
     expect(set).toMatchObject({ arrivals: 'poisson', arrivalSeed: 27 });
   });
 
   it('refuses an unknown arrival mode and a seed outside 32 bits', () => {
     // Given bursts for arrivals and a negative seed / When validated / Then both are named
-    expect(() => validateRunInput({ arrivals: 'bursts', arrivalSeed: -1 }, {}, 'manual-1')).toThrow(/arrivalSeed must be an integer from 0 to 4294967295, or null \(got -1\); arrivals must be one of uniform, poisson/);
+    expect(() => validateRunInput({ arrivals: 'bursts', arrivalSeed: -1 }, {}, 'manual-1')).toThrow(
+      /arrivalSeed must be an integer from 0 to 4294967295, or null \(got -1\); arrivals must be one of uniform, poisson/,
+    );
   });
 
   it('lets the execution input override the stack defaults', () => {
@@ -82,7 +108,12 @@ describe('validateRunInput', () => {
 
   it('takes the poll settings from the defaults and rounds the loop bounds up', () => {
     // Given short poll settings as the local runner passes them
-    const defaults = { drainPollSeconds: 3, availablePollSeconds: 7, availableTimeoutSeconds: 20, drainTimeoutSeconds: 10 };
+    const defaults = {
+      drainPollSeconds: 3,
+      availablePollSeconds: 7,
+      availableTimeoutSeconds: 20,
+      drainTimeoutSeconds: 10,
+    };
     // When validated with a 10-second outage
     const config = validateRunInput({ outageSeconds: 10 }, defaults);
     // Then every loop bound is the ceiling of timeout / interval
@@ -117,7 +148,10 @@ describe('validateRunInput', () => {
     // When validated
     // Then the error is recognisable by name (Step Functions matches on it) and explains itself
     expect(() => validateRunInput({ outageSeconds: -5 })).toThrow(
-      expect.objectContaining({ name: 'InvalidRunConfig', message: expect.stringContaining('outageSeconds must be an integer from 1 to 3600 (got -5)') }),
+      expect.objectContaining({
+        name: 'InvalidRunConfig',
+        message: expect.stringContaining('outageSeconds must be an integer from 1 to 3600 (got -5)'),
+      }),
     );
   });
 
@@ -144,7 +178,10 @@ describe('validateRunInput', () => {
     // When validated
     const problems = problemsOf(() => validateRunInput({}, { holdCheckSecs: 5, drainPollSeconds: 61 } as never));
     // Then both are reported
-    expect(problems).toEqual(['unknown key "holdCheckSecs" in the defaults', 'drainPollSeconds must be an integer from 1 to 60 (got 61)']);
+    expect(problems).toEqual([
+      'unknown key "holdCheckSecs" in the defaults',
+      'drainPollSeconds must be an integer from 1 to 60 (got 61)',
+    ]);
   });
 
   it('refuses an input that is not an object', () => {
@@ -159,7 +196,9 @@ describe('validateRunInput', () => {
     // Given one-second windows and polls over a long outage and drain
     const defaults = { drainPollSeconds: 2 };
     // When validated with a one-hour drain timeout
-    const problems = problemsOf(() => validateRunInput({ outageSeconds: 3600, windowSeconds: 1, drainTimeoutSeconds: 3600 }, defaults));
+    const problems = problemsOf(() =>
+      validateRunInput({ outageSeconds: 3600, windowSeconds: 1, drainTimeoutSeconds: 3600 }, defaults),
+    );
     // Then the history limit is the problem
     expect(problems).toEqual([expect.stringContaining("more than Step Functions' 25,000-event history limit")]);
   });
@@ -177,11 +216,18 @@ describe('validateRunInput', () => {
     // When validated
     const problems = problemsOf(() => validateRunInput({ readsPerSecond: 400, trafficWorkers: 2 }));
     // Then the per-worker rate is named
-    expect(problems).toEqual([expect.stringContaining('one small traffic function (256 MB, the size these rates pick) sends at most 120 reads + 60 writes per second; use at least 4 workers')]);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        'one small traffic function (256 MB, the size these rates pick) sends at most 120 reads + 60 writes per second; use at least 4 workers',
+      ),
+    ]);
   });
 
   describe('the traffic function size', () => {
-    const functions = { small: 'arn:aws:lambda:eu-west-1:111122223333:function:traffic-small', large: 'arn:aws:lambda:eu-west-1:111122223333:function:traffic-large' };
+    const functions = {
+      small: 'arn:aws:lambda:eu-west-1:111122223333:function:traffic-small',
+      large: 'arn:aws:lambda:eu-west-1:111122223333:function:traffic-large',
+    };
 
     it('picks the small function for the default rates, and names its ARN for the windows', () => {
       // Given the seed's rates and the state machine's two functions
@@ -221,7 +267,13 @@ describe('validateRunInput', () => {
     it('accepts a 3,600 s outage at 7,500 reads + 2,500 writes a second under the default execution timeout', () => {
       // Given a 6-hour execution timeout
       // When validated
-      const config = validateRunInput({ outageSeconds: 3600, readsPerSecond: 7500, writesPerSecond: 2500 }, {}, 'sizes', { executionTimeoutSeconds: 6 * 3600 }, functions);
+      const config = validateRunInput(
+        { outageSeconds: 3600, readsPerSecond: 7500, writesPerSecond: 2500 },
+        {},
+        'sizes',
+        { executionTimeoutSeconds: 6 * 3600 },
+        functions,
+      );
       // Then it runs on 8 large workers
       expect(config).toMatchObject({ outageSeconds: 3600, trafficSize: 'large', trafficWorkers: 8 });
     });
@@ -229,7 +281,15 @@ describe('validateRunInput', () => {
     it('refuses an explicit trafficWorkers too few for the size the rates pick, naming the size', () => {
       // Given 5 workers for 7,500 reads a second
       // When validated
-      const problems = problemsOf(() => validateRunInput({ readsPerSecond: 7500, writesPerSecond: 2500, trafficWorkers: 5 }, {}, 'sizes', {}, functions));
+      const problems = problemsOf(() =>
+        validateRunInput(
+          { readsPerSecond: 7500, writesPerSecond: 2500, trafficWorkers: 5 },
+          {},
+          'sizes',
+          {},
+          functions,
+        ),
+      );
       // Then the large size and its per-worker rate are named
       expect(problems).toEqual([
         'trafficWorkers (5) cannot carry 7500 reads + 2500 writes per second: one large traffic function (2048 MB, the size these rates pick) sends at most 1000 reads + 500 writes per second; use at least 8 workers',
@@ -256,15 +316,21 @@ describe('validateRunInput', () => {
   it('refuses a run that could outlast the execution timeout, naming it', () => {
     // Given a 30-minute execution timeout
     // When a run of an hour's outage is validated
-    const problems = problemsOf(() => validateRunInput({ outageSeconds: 3600 }, {}, 'x', { executionTimeoutSeconds: 1800 }));
+    const problems = problemsOf(() =>
+      validateRunInput({ outageSeconds: 3600 }, {}, 'x', { executionTimeoutSeconds: 1800 }),
+    );
     // Then the timeout is the problem
-    expect(problems).toEqual([expect.stringContaining("not less than the state machine's execution timeout of 1800 s")]);
+    expect(problems).toEqual([
+      expect.stringContaining("not less than the state machine's execution timeout of 1800 s"),
+    ]);
   });
 
   it('refuses a drain that could never count as drained', () => {
     // Given more required zero readings than the drain timeout allows polls
     // When validated
-    const problems = problemsOf(() => validateRunInput({ drainTimeoutSeconds: 20 }, { drainPollSeconds: 10, drainZeroReadings: 3 }));
+    const problems = problemsOf(() =>
+      validateRunInput({ drainTimeoutSeconds: 20 }, { drainPollSeconds: 10, drainZeroReadings: 3 }),
+    );
     // Then the contradiction is named
     expect(problems).toEqual([expect.stringContaining('drainZeroReadings (3) exceeds the 2 drain polls')]);
   });
@@ -304,19 +370,29 @@ describe('validateRunInput', () => {
     expect(first).not.toBe(second);
   });
 
-  it('layers the input\'s tolerances over the stack\'s, each over the seed\'s', () => {
+  it("layers the input's tolerances over the stack's, each over the seed's", () => {
     // Given stack tolerances of 1 % failed reads and a 3 s drain bound, and an input that tightens the drain and sets a p99 bound
     const defaults = { hypothesis: { maxFailedReadsPercent: 1, maxDrainSeconds: 3 } };
     // When validated
     const config = validateRunInput({ hypothesis: { maxDrainSeconds: 1.5, maxOutageP99Ratio: 2 } }, defaults);
     // Then each tolerance comes from the layer that last set it
-    expect(config.hypothesis).toEqual({ maxFailedReadsPercent: 1, maxFailedWritesPercent: 0, maxOutageP99Ratio: 2, maxRecoverySeconds: null, maxDrainSeconds: 1.5, maxDegradedBaselinePercent: 0, maxLateSendsPercent: 10 });
+    expect(config.hypothesis).toEqual({
+      maxFailedReadsPercent: 1,
+      maxFailedWritesPercent: 0,
+      maxOutageP99Ratio: 2,
+      maxRecoverySeconds: null,
+      maxDrainSeconds: 1.5,
+      maxDegradedBaselinePercent: 0,
+      maxLateSendsPercent: 10,
+    });
   });
 
   it('refuses tolerances out of range, of the wrong type, or for lost orders', () => {
     // Given a negative percent, a string ratio and a tolerance for lost orders
     // When validated
-    const problems = problemsOf(() => validateRunInput({ hypothesis: { maxFailedReadsPercent: -1, maxOutageP99Ratio: '2', maxOrdersLost: 1 } }));
+    const problems = problemsOf(() =>
+      validateRunInput({ hypothesis: { maxFailedReadsPercent: -1, maxOutageP99Ratio: '2', maxOrdersLost: 1 } }),
+    );
     // Then every problem is named, and lost orders are said to be never tolerated
     expect(problems).toEqual([
       'unknown key "hypothesis.maxOrdersLost" (allowed: maxFailedReadsPercent, maxFailedWritesPercent, maxOutageP99Ratio, maxRecoverySeconds, maxDrainSeconds, maxDegradedBaselinePercent, maxLateSendsPercent; lost and duplicated orders are never tolerated)',
@@ -329,6 +405,8 @@ describe('validateRunInput', () => {
     // Given a hypothesis given as a list
     // When validated
     // Then it is refused before any harm
-    expect(problemsOf(() => validateRunInput({ hypothesis: [0] }))).toEqual(['hypothesis must be a JSON object of tolerances (got an array)']);
+    expect(problemsOf(() => validateRunInput({ hypothesis: [0] }))).toEqual([
+      'hypothesis must be a JSON object of tolerances (got an array)',
+    ]);
   });
 });

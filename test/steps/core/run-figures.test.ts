@@ -16,7 +16,10 @@ describe('run figures', () => {
   it('gives no cache share and no outage p99 for a run whose outage saw no request', () => {
     // Given a run with an empty outage phase
     const report = runReport('r', '2026-11-27T02:00:00.000Z', (r) => {
-      r.phases.outage = { reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } };
+      r.phases.outage = {
+        reads: { database: 0, cache: 0, failed: 0 },
+        writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+      };
       r.latencyMs.outage = { p50: 0, p99: 0 };
     });
     // Then neither figure reads as a number
@@ -26,7 +29,8 @@ describe('run figures', () => {
 
   it('names the build from the report degradation flag', () => {
     // Given a resilient, a fragile and an unknown build
-    const build = (degradation: boolean | null) => runFigures(runReport('r', '2026-11-27T02:00:00.000Z', (r) => (r.degradation = degradation))).build;
+    const build = (degradation: boolean | null) =>
+      runFigures(runReport('r', '2026-11-27T02:00:00.000Z', (r) => (r.degradation = degradation))).build;
     // Then each is named
     expect([build(true), build(false), build(null)]).toEqual(['resilient', 'fragile', 'unknown']);
   });
@@ -42,7 +46,11 @@ describe('previous runs', () => {
       runReport('week-2', '2026-11-27T02:00:00.000Z'),
       runReport('later', '2026-12-05T02:00:00.000Z'),
       runReport('fragile', '2026-11-28T02:00:00.000Z', (r) => (r.degradation = false)),
-      runReport('other-target', '2026-11-29T02:00:00.000Z', (r) => (r.target = { registeredAtEnd: true, proxyName: `${PROXY}-2` })),
+      runReport(
+        'other-target',
+        '2026-11-29T02:00:00.000Z',
+        (r) => (r.target = { registeredAtEnd: true, proxyName: `${PROXY}-2` }),
+      ),
       current,
     ];
     // When the runs to compare with are chosen
@@ -52,7 +60,9 @@ describe('previous runs', () => {
 
   it('keeps at most the newest runs asked for', () => {
     // Given five earlier runs
-    const candidates = [1, 2, 3, 4, 5].map((day) => runReport(`day-${day}`, `2026-11-0${day}T02:00:00.000Z`, withRecovery(day * 100, null)));
+    const candidates = [1, 2, 3, 4, 5].map((day) =>
+      runReport(`day-${day}`, `2026-11-0${day}T02:00:00.000Z`, withRecovery(day * 100, null)),
+    );
     // Then a limit of two keeps the two newest
     expect(previousRuns(current, candidates, 2).map((r) => r.runId)).toEqual(['day-5', 'day-4']);
   });
@@ -60,7 +70,10 @@ describe('previous runs', () => {
   it('compares a report that names no target only with others that name none', () => {
     // Given a report from before the target was recorded
     const unnamed = runReport('old-now', '2026-12-04T02:00:00.000Z', (r) => (r.target = { registeredAtEnd: true }));
-    const candidates = [runReport('named', '2026-11-27T02:00:00.000Z'), runReport('old', '2026-11-26T02:00:00.000Z', (r) => (r.target = { registeredAtEnd: true }))];
+    const candidates = [
+      runReport('named', '2026-11-27T02:00:00.000Z'),
+      runReport('old', '2026-11-26T02:00:00.000Z', (r) => (r.target = { registeredAtEnd: true })),
+    ];
     // Then only the other unnamed report is earlier of the same target
     expect(previousRuns(unnamed, candidates).map((r) => r.runId)).toEqual(['old']);
   });

@@ -44,13 +44,25 @@ function scriptedShop(clock: FakeClock, answers: Partial<ShopAnswers> = {}) {
     async read(_values: TemplateValues, signal?: AbortSignal) {
       sent.push({ kind: 'read', at: clock.now() });
       const answer = shop.listProducts ? await shop.listProducts(signal) : { status: 200, source: 'database' };
-      return { request: 'products', status: answer.status, outcome: readClasses.classify({ status: answer.status, body: '', ...(answer.source ? { header: answer.source } : {}) }) };
+      return {
+        request: 'products',
+        status: answer.status,
+        outcome: readClasses.classify({
+          status: answer.status,
+          body: '',
+          ...(answer.source ? { header: answer.source } : {}),
+        }),
+      };
     },
     async write(values: TemplateValues, signal?: AbortSignal) {
       const order = JSON.parse(orderBody.render(values)) as OrderRequest;
       sent.push({ kind: 'write', at: clock.now(), order });
       const answer = shop.placeOrder ? await shop.placeOrder(order, signal) : { status: 201 };
-      return { request: 'order', status: answer.status, outcome: writeClasses.classify({ status: answer.status, body: '' }) };
+      return {
+        request: 'order',
+        status: answer.status,
+        outcome: writeClasses.classify({ status: answer.status, body: '' }),
+      };
     },
     recordedCounts: async () => ({ committed: 0, rejected: 0 }),
     lookup: async () => ({ state: 'missing' }),
@@ -104,7 +116,14 @@ describe('runTraffic', () => {
     // When the traffic runs
     const result = await runTraffic(options, shop, clock);
     // Then the result counts them, per second too
-    expect(result).toMatchObject(trafficTotals('baseline', true, { offered: { reads: 6, writes: 2 }, reads: { cache: 6 }, writes: { queued: 2 }, ordersAccepted: 2 }));
+    expect(result).toMatchObject(
+      trafficTotals('baseline', true, {
+        offered: { reads: 6, writes: 2 },
+        reads: { cache: 6 },
+        writes: { queued: 2 },
+        ordersAccepted: 2,
+      }),
+    );
     expect(result.timeline.map((b) => [b.reads.cache, b.writes.queued])).toEqual([
       [3, 1],
       [3, 1],
@@ -263,7 +282,16 @@ describe('runTraffic', () => {
 
 describe('runTraffic arrivals, as the shop receives them', () => {
   /** The times (ms after the start) at which a scripted shop received each request. */
-  async function receivedTimes(shape: { readsPerSecond: number; writesPerSecond: number; durationSeconds: number; arrivals?: 'uniform' | 'poisson'; seed?: number }, clock = new FakeClock(0)): Promise<number[]> {
+  async function receivedTimes(
+    shape: {
+      readsPerSecond: number;
+      writesPerSecond: number;
+      durationSeconds: number;
+      arrivals?: 'uniform' | 'poisson';
+      seed?: number;
+    },
+    clock = new FakeClock(0),
+  ): Promise<number[]> {
     const { shop, sent } = scriptedShop(clock);
     await runTraffic({ runId: 'run-1', phase: 'baseline', ...shape }, shop, clock);
     return sent.map((s) => s.at);
@@ -286,14 +314,21 @@ describe('runTraffic arrivals, as the shop receives them', () => {
     return counts;
   }
 
-  it.each([40, 400, 4_000])('puts at most ceil(rate / 100) uniform arrivals in any 10 ms at %p a second', async (rate) => {
-    // Given uniform arrivals at `rate` a second, 3 reads to 1 write, on a virtual clock
-    // When 2 seconds of traffic run
-    const times = await receivedTimes({ readsPerSecond: (rate * 3) / 4, writesPerSecond: rate / 4, durationSeconds: 2 });
-    // Then every request was sent, and no 10 ms received more than its share, rounded up
-    expect(times).toHaveLength(rate * 2);
-    expect(mostInTenMs(times)).toBeLessThanOrEqual(Math.ceil(rate / 100));
-  });
+  it.each([40, 400, 4_000])(
+    'puts at most ceil(rate / 100) uniform arrivals in any 10 ms at %p a second',
+    async (rate) => {
+      // Given uniform arrivals at `rate` a second, 3 reads to 1 write, on a virtual clock
+      // When 2 seconds of traffic run
+      const times = await receivedTimes({
+        readsPerSecond: (rate * 3) / 4,
+        writesPerSecond: rate / 4,
+        durationSeconds: 2,
+      });
+      // Then every request was sent, and no 10 ms received more than its share, rounded up
+      expect(times).toHaveLength(rate * 2);
+      expect(mostInTenMs(times)).toBeLessThanOrEqual(Math.ceil(rate / 100));
+    },
+  );
 
   it('sends each second exactly its rate with uniform arrivals', async () => {
     // Given uniform arrivals at 300 reads + 100 writes a second
@@ -306,7 +341,13 @@ describe('runTraffic arrivals, as the shop receives them', () => {
   it('sends Poisson arrivals at 400 a second over 60 s with a dispersion index between 0.8 and 1.2, each second within its Poisson bounds', async () => {
     // Given Poisson arrivals at 300 reads + 100 writes a second, seeded
     // When 60 s run on a virtual clock
-    const times = await receivedTimes({ readsPerSecond: 300, writesPerSecond: 100, durationSeconds: 60, arrivals: 'poisson', seed: 27 });
+    const times = await receivedTimes({
+      readsPerSecond: 300,
+      writesPerSecond: 100,
+      durationSeconds: 60,
+      arrivals: 'poisson',
+      seed: 27,
+    });
     // Then the per-10 ms counts are as dispersed as a Poisson process's (variance / mean about 1)
     const { dispersionIndex } = arrivalSpread(times);
     expect(dispersionIndex).toBeGreaterThanOrEqual(0.8);
@@ -324,7 +365,11 @@ describe('runTraffic arrivals, as the shop receives them', () => {
     const late = { now: () => clock.now(), sleep: (ms: number) => clock.sleep(ms + 4) };
     const { shop, sent } = scriptedShop(clock);
     // When one second runs
-    const result = await runTraffic({ runId: 'run-1', phase: 'baseline', readsPerSecond: 300, writesPerSecond: 100, durationSeconds: 1 }, shop, late);
+    const result = await runTraffic(
+      { runId: 'run-1', phase: 'baseline', readsPerSecond: 300, writesPerSecond: 100, durationSeconds: 1 },
+      shop,
+      late,
+    );
     // Then every request left at or after its intended time (i x 2.5 ms), at most 10 ms after it,
     // and fewer wakes than requests sent them
     const lags = sent.map((s, i) => s.at - i * 2.5);
@@ -348,7 +393,11 @@ describe('runTraffic arrivals, as the shop receives them', () => {
     };
     const { shop } = scriptedShop(clock);
     // When one second runs
-    const result = await runTraffic({ runId: 'run-1', phase: 'baseline', readsPerSecond: 30, writesPerSecond: 10, durationSeconds: 1 }, shop, stalling);
+    const result = await runTraffic(
+      { runId: 'run-1', phase: 'baseline', readsPerSecond: 30, writesPerSecond: 10, durationSeconds: 1 },
+      shop,
+      stalling,
+    );
     // Then the requests due at 525 and 550 ms left at 575 ms: one 50 ms late, one 25 ms late, and the
     // one due at 575 on time; the late ones are counted, in their second too
     expect(result.sendLag).toMatchObject({ count: 40, late: 2, max: 50 });

@@ -4,7 +4,7 @@ import { checkRunWindow, outsideWindowReason } from '../../../steps/core/run-win
 const TUESDAY_NIGHT = { days: ['TUE'] as const, startHour: 1, endHour: 5 };
 
 describe('outsideWindowReason', () => {
-  test('a scheduled start inside the window runs, read in the window\'s time zone', () => {
+  test("a scheduled start inside the window runs, read in the window's time zone", () => {
     // Given Tuesday 02:00 in Berlin (01:00 UTC)
     // Then it may run
     expect(outsideWindowReason(TUESDAY_NIGHT, 'Europe/Berlin', '2026-12-08T01:00:00Z')).toBeNull();
@@ -13,7 +13,9 @@ describe('outsideWindowReason', () => {
   test('a scheduled start outside the window is skipped, naming the window', () => {
     // Given Tuesday 00:30 UTC, which is 01:30 in Berlin but 00:30 in UTC
     // Then in UTC it is outside 01:00-05:00, and the reason names the window
-    expect(outsideWindowReason(TUESDAY_NIGHT, 'UTC', '2026-12-08T00:30:00Z')).toBe('scheduled start 2026-12-08T00:30:00Z is outside the allowed window TUE 01:00-05:00 UTC');
+    expect(outsideWindowReason(TUESDAY_NIGHT, 'UTC', '2026-12-08T00:30:00Z')).toBe(
+      'scheduled start 2026-12-08T00:30:00Z is outside the allowed window TUE 01:00-05:00 UTC',
+    );
     expect(outsideWindowReason(TUESDAY_NIGHT, 'Europe/Berlin', '2026-12-08T00:30:00Z')).toBeNull();
   });
 

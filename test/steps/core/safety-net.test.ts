@@ -15,20 +15,27 @@ function ports(state: ProxyTargetState, holder: string | null, running: string[]
 }
 
 function statusChange(status: string, executionArn = FAILED_RUN) {
-  return { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { status, executionArn } };
+  return {
+    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
+    detail: { status, executionArn },
+  };
 }
 
 describe('restoreAfterRun after an execution ended abnormally', () => {
-  it.each(['ABORTED', 'TIMED_OUT', 'FAILED'])('re-registers a deregistered target and frees the lock after %s', async (status) => {
-    // Given a run that ended with the target deregistered and the lock held
-    const p = ports('DEREGISTERED', FAILED_RUN);
-    // When the safety net handles its event
-    const outcome = await restoreAfterRun(statusChange(status), p);
-    // Then the target is registered and the lock released by that run's ARN
-    expect(outcome).toEqual({ action: 'registered', lockReleased: true });
-    expect(p.target.register).toHaveBeenCalledTimes(1);
-    expect(p.lock.release).toHaveBeenCalledWith(FAILED_RUN);
-  });
+  it.each(['ABORTED', 'TIMED_OUT', 'FAILED'])(
+    're-registers a deregistered target and frees the lock after %s',
+    async (status) => {
+      // Given a run that ended with the target deregistered and the lock held
+      const p = ports('DEREGISTERED', FAILED_RUN);
+      // When the safety net handles its event
+      const outcome = await restoreAfterRun(statusChange(status), p);
+      // Then the target is registered and the lock released by that run's ARN
+      expect(outcome).toEqual({ action: 'registered', lockReleased: true });
+      expect(p.target.register).toHaveBeenCalledTimes(1);
+      expect(p.lock.release).toHaveBeenCalledWith(FAILED_RUN);
+    },
+  );
 
   it.each<ProxyTargetState>(['AVAILABLE', 'REGISTERING'])('leaves a %s target alone', async (state) => {
     // Given a run that ended after re-registering
@@ -119,7 +126,10 @@ describe('restoreAfterRun as the reconciler', () => {
     const p = ports('DEREGISTERED', null);
     // When the reconciler ticks
     // Then it registers the target
-    await expect(restoreAfterRun({ source: 'reconciler' }, p)).resolves.toEqual({ action: 'registered', lockReleased: false });
+    await expect(restoreAfterRun({ source: 'reconciler' }, p)).resolves.toEqual({
+      action: 'registered',
+      lockReleased: false,
+    });
   });
 
   it('does nothing when all is well', async () => {
@@ -127,7 +137,10 @@ describe('restoreAfterRun as the reconciler', () => {
     const p = ports('AVAILABLE', null);
     // When the reconciler ticks
     // Then nothing happens
-    await expect(restoreAfterRun({ source: 'reconciler' }, p)).resolves.toEqual({ action: 'none', lockReleased: false });
+    await expect(restoreAfterRun({ source: 'reconciler' }, p)).resolves.toEqual({
+      action: 'none',
+      lockReleased: false,
+    });
     expect(p.target.register).not.toHaveBeenCalled();
   });
 
@@ -137,7 +150,10 @@ describe('restoreAfterRun as the reconciler', () => {
     p.lock.release.mockResolvedValue(false);
     // When the reconciler ticks
     // Then the lock is reported as not released
-    await expect(restoreAfterRun({ source: 'reconciler' }, p)).resolves.toEqual({ action: 'none', lockReleased: false });
+    await expect(restoreAfterRun({ source: 'reconciler' }, p)).resolves.toEqual({
+      action: 'none',
+      lockReleased: false,
+    });
   });
 });
 
@@ -146,6 +162,8 @@ describe('restoreAfterRun with an unknown event', () => {
     // Given an event that is neither kind
     // When handled
     // Then it is refused
-    await expect(restoreAfterRun({ hello: 'world' } as never, ports('AVAILABLE', null))).rejects.toThrow(UnrecognisedSafetyNetEvent);
+    await expect(restoreAfterRun({ hello: 'world' } as never, ports('AVAILABLE', null))).rejects.toThrow(
+      UnrecognisedSafetyNetEvent,
+    );
   });
 });

@@ -1,5 +1,9 @@
 // Scheduled starts: a name per scheduled time, legal for Step Functions, and retried deliveries start nothing new.
-import { executionNameForScheduledTime, InvalidScheduledTime, startScheduledRun } from '../../../steps/core/schedule-start';
+import {
+  executionNameForScheduledTime,
+  InvalidScheduledTime,
+  startScheduledRun,
+} from '../../../steps/core/schedule-start';
 import { ExecutionAlreadyExists } from '../../../steps/ports';
 
 /** Step Functions execution names: 1-80 characters, none of whitespace, brackets, wildcards, `"#%\^|~`$&,;:/` or controls. */
@@ -26,17 +30,22 @@ describe('executionNameForScheduledTime', () => {
     // Given one instant in UTC and with an offset
     // When both are named
     // Then the names are equal
-    expect(executionNameForScheduledTime('2026-11-27T03:00:00+01:00')).toBe(executionNameForScheduledTime('2026-11-27T02:00:00Z'));
+    expect(executionNameForScheduledTime('2026-11-27T03:00:00+01:00')).toBe(
+      executionNameForScheduledTime('2026-11-27T02:00:00Z'),
+    );
   });
 
-  it.each(['2026-11-27T02:00:00Z', '2026-11-27T02:00:00.123Z', '2026-02-28T23:59:59-05:00'])('makes a legal execution name of %s', (time) => {
-    // Given a scheduled time
-    // When named
-    const name = executionNameForScheduledTime(time);
-    // Then only legal characters are used, and no colon
-    expect(name).toMatch(LEGAL_EXECUTION_NAME);
-    expect(name).not.toContain(':');
-  });
+  it.each(['2026-11-27T02:00:00Z', '2026-11-27T02:00:00.123Z', '2026-02-28T23:59:59-05:00'])(
+    'makes a legal execution name of %s',
+    (time) => {
+      // Given a scheduled time
+      // When named
+      const name = executionNameForScheduledTime(time);
+      // Then only legal characters are used, and no colon
+      expect(name).toMatch(LEGAL_EXECUTION_NAME);
+      expect(name).not.toContain(':');
+    },
+  );
 
   it('keeps milliseconds apart when the time has them', () => {
     // Given a time with milliseconds
@@ -45,7 +54,15 @@ describe('executionNameForScheduledTime', () => {
     expect(executionNameForScheduledTime('2026-11-27T02:00:00.250Z')).toBe('scheduled-20261127T020000.250Z');
   });
 
-  it.each(['', 'tomorrow', '2026-11-27', '2026-11-27T02:00:00', '2026-13-45T02:00:00Z', '2026-02-30T02:00:00Z', '2026-11-27T24:00:00Z'])('refuses %p', (time) => {
+  it.each([
+    '',
+    'tomorrow',
+    '2026-11-27',
+    '2026-11-27T02:00:00',
+    '2026-13-45T02:00:00Z',
+    '2026-02-30T02:00:00Z',
+    '2026-11-27T24:00:00Z',
+  ])('refuses %p', (time) => {
     // Given something that is not a zoned date-time
     // When named
     // Then it is refused (a time without a zone would depend on the machine's zone)
@@ -80,6 +97,8 @@ describe('startScheduledRun', () => {
     const start = jest.fn().mockRejectedValue(new Error('AccessDenied'));
     // When a scheduled run starts
     // Then the error surfaces (the scheduler retries)
-    await expect(startScheduledRun('2026-11-27T02:00:00Z', { executions: { start, isRunning: jest.fn() } })).rejects.toThrow('AccessDenied');
+    await expect(
+      startScheduledRun('2026-11-27T02:00:00Z', { executions: { start, isRunning: jest.fn() } }),
+    ).rejects.toThrow('AccessDenied');
   });
 });

@@ -1,8 +1,21 @@
 // The execution state of the largest run the validator accepts, step by step as the definition builds it, against Step
 // Functions' 256 KiB payload limit: the real step handlers build each part (ValidateInput, TallyWindow, BuildReport).
-import { longestAcceptedConfig, longestAcceptedInput, LONGEST_RUN_WORKERS, workerTimeline, worstCaseHistograms, worstCaseWorkerResult } from '../../../bench/longest-run';
+import {
+  longestAcceptedConfig,
+  longestAcceptedInput,
+  LONGEST_RUN_WORKERS,
+  workerTimeline,
+  worstCaseHistograms,
+  worstCaseWorkerResult,
+} from '../../../bench/longest-run';
 import type { ReportInput, RunConfig, TrafficResult, WindowState } from '../../../steps/core/contracts';
-import { estimateStatePayloadBytes, MAX_RUN_LOG_SLOTS, MAX_STATE_PAYLOAD_BYTES, STATE_PAYLOAD_BOUNDS, STATE_PAYLOAD_LIMIT_BYTES } from '../../../steps/core/run-settings';
+import {
+  estimateStatePayloadBytes,
+  MAX_RUN_LOG_SLOTS,
+  MAX_STATE_PAYLOAD_BYTES,
+  STATE_PAYLOAD_BOUNDS,
+  STATE_PAYLOAD_LIMIT_BYTES,
+} from '../../../steps/core/run-settings';
 import { createReportHandler } from '../../../steps/handlers/report';
 import { handler as tallyWindow } from '../../../steps/handlers/tally-window';
 import type { TimelineKey, TimelineStore } from '../../../steps/ports';
@@ -12,7 +25,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 /** The start (ms after the phase began) and length of each window of a phase, in order. */
-function windowsOf(config: RunConfig, phase: 'baseline' | 'experiment'): Array<{ offsetSeconds: number; seconds: number }> {
+function windowsOf(
+  config: RunConfig,
+  phase: 'baseline' | 'experiment',
+): Array<{ offsetSeconds: number; seconds: number }> {
   const segments =
     phase === 'baseline'
       ? [{ total: config.baselineSeconds, length: config.windowSeconds }]
@@ -48,16 +64,35 @@ function storeFor(config: RunConfig, starts: Record<string, number>): TimelineSt
     getMany: async (keys: readonly TimelineKey[]) =>
       keys.map((key) => {
         const window = windows[key.phase as 'baseline' | 'experiment'][key.window];
-        return key.worker === 0 && window ? workerTimeline(config, starts[key.phase] + window.offsetSeconds * 1000, window.seconds, histogram) : [];
+        return key.worker === 0 && window
+          ? workerTimeline(config, starts[key.phase] + window.offsetSeconds * 1000, window.seconds, histogram)
+          : [];
       }),
   };
 }
 
 /** The phase's traffic after its last window, as TallyWindow merges it from the workers' results. */
-async function phaseTraffic(config: RunConfig, phase: 'baseline' | 'experiment', startMs: number, histograms: ReturnType<typeof worstCaseHistograms>) {
+async function phaseTraffic(
+  config: RunConfig,
+  phase: 'baseline' | 'experiment',
+  startMs: number,
+  histograms: ReturnType<typeof worstCaseHistograms>,
+) {
   const windows = windowsOf(config, phase);
-  const results = Array.from({ length: config.trafficWorkers }, () => worstCaseWorkerResult(config, phase, startMs, histograms));
-  const window: WindowState = { phase, index: windows.length - 1, scheduleStartAt: iso(startMs), elapsedSeconds: 0, targetSeconds: 1, windowSeconds: config.windowSeconds, done: false, budgetExceeded: false, last: null };
+  const results = Array.from({ length: config.trafficWorkers }, () =>
+    worstCaseWorkerResult(config, phase, startMs, histograms),
+  );
+  const window: WindowState = {
+    phase,
+    index: windows.length - 1,
+    scheduleStartAt: iso(startMs),
+    elapsedSeconds: 0,
+    targetSeconds: 1,
+    windowSeconds: config.windowSeconds,
+    done: false,
+    budgetExceeded: false,
+    last: null,
+  };
   const tally = await tallyWindow({ window, traffic: { windows: 0 }, results });
   // Every window merged: the counts only grow in digits, the histograms are as full as one window's.
   const traffic: TrafficResult = { ...tally.traffic, windows: windows.length };
@@ -73,7 +108,14 @@ interface StepSize {
 async function stateAfterEachStep(): Promise<{
   config: RunConfig;
   steps: StepSize[];
-  parts: { base: number; workerResultBytes: number; runLogSlotLineBytes: number; runLogSummaryLineBytes: number; reportBytes: number; runLogLines: number };
+  parts: {
+    base: number;
+    workerResultBytes: number;
+    runLogSlotLineBytes: number;
+    runLogSummaryLineBytes: number;
+    reportBytes: number;
+    runLogLines: number;
+  };
 }> {
   const input = longestAcceptedInput();
   const config = longestAcceptedConfig();
@@ -88,14 +130,53 @@ async function stateAfterEachStep(): Promise<{
   const end = experimentStart + (config.outageSeconds + config.availableTimeoutSeconds + config.recoverySeconds) * 1000;
   const fault = { dryRun: false, deregisteredAt, registeredAt, availableAt, stoppedEarly: null };
   const hold = { stoppedEarly: null, haltedBy: null, window: baseline.tally.window.last };
-  const drain = { startedAt: iso(end), endedAt: iso(end + config.drainTimeoutSeconds * 1000), drained: true, polls: config.drainPollIterations, queue: { visible: 0, inFlight: 0, delayed: 0 }, dlq: { visible: 0, inFlight: 0, delayed: 0 } };
-  const accepted = config.writesPerSecond * (config.baselineSeconds + config.outageSeconds + config.availableTimeoutSeconds + config.recoverySeconds);
-  const orders = { accepted, committed: accepted, rejected: accepted, lost: accepted, duplicated: accepted, viaQueue: accepted, lastViaQueueAt: iso(end) };
+  const drain = {
+    startedAt: iso(end),
+    endedAt: iso(end + config.drainTimeoutSeconds * 1000),
+    drained: true,
+    polls: config.drainPollIterations,
+    queue: { visible: 0, inFlight: 0, delayed: 0 },
+    dlq: { visible: 0, inFlight: 0, delayed: 0 },
+  };
+  const accepted =
+    config.writesPerSecond *
+    (config.baselineSeconds + config.outageSeconds + config.availableTimeoutSeconds + config.recoverySeconds);
+  const orders = {
+    accepted,
+    committed: accepted,
+    rejected: accepted,
+    lost: accepted,
+    duplicated: accepted,
+    viaQueue: accepted,
+    lastViaQueueAt: iso(end),
+  };
   const targets = JSON.stringify([
-    { TargetArn: null, Endpoint: 'gameday-lab-cluster.cluster-abcdefghijkl.us-east-1.rds.amazonaws.com', TrackedClusterId: 'gameday-lab-cluster', RdsResourceId: 'gameday-lab-cluster', Port: 5432, Type: 'TRACKED_CLUSTER', Role: 'READ_WRITE', TargetHealth: { State: 'AVAILABLE' } },
-    { Endpoint: 'gameday-lab-writer.abcdefghijkl.us-east-1.rds.amazonaws.com', TrackedClusterId: 'gameday-lab-cluster', RdsResourceId: 'gameday-lab-writer', Port: 5432, Type: 'RDS_INSTANCE', Role: 'READ_WRITE', TargetHealth: { State: 'AVAILABLE' } },
+    {
+      TargetArn: null,
+      Endpoint: 'gameday-lab-cluster.cluster-abcdefghijkl.us-east-1.rds.amazonaws.com',
+      TrackedClusterId: 'gameday-lab-cluster',
+      RdsResourceId: 'gameday-lab-cluster',
+      Port: 5432,
+      Type: 'TRACKED_CLUSTER',
+      Role: 'READ_WRITE',
+      TargetHealth: { State: 'AVAILABLE' },
+    },
+    {
+      Endpoint: 'gameday-lab-writer.abcdefghijkl.us-east-1.rds.amazonaws.com',
+      TrackedClusterId: 'gameday-lab-cluster',
+      RdsResourceId: 'gameday-lab-writer',
+      Port: 5432,
+      Type: 'RDS_INSTANCE',
+      Role: 'READ_WRITE',
+      TargetHealth: { State: 'AVAILABLE' },
+    },
   ]);
-  const preflight = { target: { targets }, queue: drain.queue, dlq: drain.dlq, alarms: { MetricAlarms: [], CompositeAlarms: [] } };
+  const preflight = {
+    target: { targets },
+    queue: drain.queue,
+    dlq: drain.dlq,
+    alarms: { MetricAlarms: [], CompositeAlarms: [] },
+  };
   const reportInput: ReportInput = {
     startedAt: iso(T0 - 60_000),
     config,
@@ -106,7 +187,9 @@ async function stateAfterEachStep(): Promise<{
     timelineTable: 'GameDay-LockTable',
     target: { proxyName: 'gameday-lab-proxy' },
   };
-  const report = await createReportHandler(null, () => storeFor(config, { baseline: baselineStart, experiment: experimentStart }))(reportInput);
+  const report = await createReportHandler(null, () =>
+    storeFor(config, { baseline: baselineStart, experiment: experimentStart }),
+  )(reportInput);
 
   const state: Record<string, unknown> = {};
   const steps: StepSize[] = [];
@@ -130,8 +213,28 @@ async function stateAfterEachStep(): Promise<{
   const workerResultBytes = Math.max(...[...baseline.results, ...experiment.results].map(bytes));
   const runLogSlotLineBytes = Math.max(...report.runLog.slice(0, -1).map(bytes));
   const runLogSummaryLineBytes = bytes(report.runLog.at(-1));
-  const base = bytes({ input, config, preflight, baseline: baseline.traffic, experiment: { traffic: experiment.traffic, fault, hold }, tally: experiment.tally, drain, orders });
-  return { config, steps, parts: { base, workerResultBytes, runLogSlotLineBytes, runLogSummaryLineBytes, reportBytes: bytes(report.report), runLogLines: report.runLog.length } };
+  const base = bytes({
+    input,
+    config,
+    preflight,
+    baseline: baseline.traffic,
+    experiment: { traffic: experiment.traffic, fault, hold },
+    tally: experiment.tally,
+    drain,
+    orders,
+  });
+  return {
+    config,
+    steps,
+    parts: {
+      base,
+      workerResultBytes,
+      runLogSlotLineBytes,
+      runLogSummaryLineBytes,
+      reportBytes: bytes(report.report),
+      runLogLines: report.runLog.length,
+    },
+  };
 }
 
 const computed = stateAfterEachStep();
@@ -142,7 +245,11 @@ describe('the state of the largest accepted run', () => {
     const { config } = await computed;
     // When its settings are read
     // Then it runs at 7,500 + 2,500/s with 40 workers, and for longer than an hour of traffic
-    expect({ reads: config.readsPerSecond, writes: config.writesPerSecond, workers: config.trafficWorkers }).toEqual({ reads: 7500, writes: 2500, workers: LONGEST_RUN_WORKERS });
+    expect({ reads: config.readsPerSecond, writes: config.writesPerSecond, workers: config.trafficWorkers }).toEqual({
+      reads: 7500,
+      writes: 2500,
+      workers: LONGEST_RUN_WORKERS,
+    });
     expect(config.baselineSeconds + config.outageSeconds + config.recoverySeconds).toBeGreaterThan(3600);
   });
 
@@ -152,7 +259,9 @@ describe('the state of the largest accepted run', () => {
     // When each is measured
     const over = steps.filter((step) => step.bytes > MAX_STATE_PAYLOAD_BYTES);
     // Then none comes within the margin of Step Functions' limit (the figures are printed for docs/aws.md)
-    console.log(`state after each step of the largest accepted run (limit ${STATE_PAYLOAD_LIMIT_BYTES} bytes):\n${steps.map((s) => `  ${s.step}: ${s.bytes}`).join('\n')}`);
+    console.log(
+      `state after each step of the largest accepted run (limit ${STATE_PAYLOAD_LIMIT_BYTES} bytes):\n${steps.map((s) => `  ${s.step}: ${s.bytes}`).join('\n')}`,
+    );
     expect(over).toEqual([]);
   });
 

@@ -8,11 +8,22 @@ import { config, passingRun } from '../support/builders';
 
 /** A store holding the timelines of a run with two workers: each worker carried half of each second. */
 function splitStore(input: ReturnType<typeof passingRun>, asked: TimelineKey[]): TimelineStore {
-  const byPhase: Record<string, TimelineBucket[]> = { baseline: input.baseline.timeline, experiment: input.experiment.traffic.timeline };
+  const byPhase: Record<string, TimelineBucket[]> = {
+    baseline: input.baseline.timeline,
+    experiment: input.experiment.traffic.timeline,
+  };
   const half = (bucket: TimelineBucket, worker: number): TimelineBucket => ({
     ...bucket,
-    reads: { database: worker === 0 ? Math.ceil(bucket.reads.database / 2) : Math.floor(bucket.reads.database / 2), cache: worker === 0 ? bucket.reads.cache : 0, failed: 0 },
-    writes: { ...bucket.writes, ok: worker === 0 ? bucket.writes.ok : 0, queued: worker === 0 ? bucket.writes.queued : 0 },
+    reads: {
+      database: worker === 0 ? Math.ceil(bucket.reads.database / 2) : Math.floor(bucket.reads.database / 2),
+      cache: worker === 0 ? bucket.reads.cache : 0,
+      failed: 0,
+    },
+    writes: {
+      ...bucket.writes,
+      ok: worker === 0 ? bucket.writes.ok : 0,
+      queued: worker === 0 ? bucket.writes.queued : 0,
+    },
   });
   return {
     put: async () => undefined,
@@ -39,7 +50,12 @@ describe('withStoredTimelines', () => {
     // When the timelines are filled in and the report is built
     const filled = await withStoredTimelines(windowed, splitStore(whole, asked));
     // Then both workers of both phases were read, and the per-phase counts match the unsplit run
-    expect(asked.map((k) => `${k.phase}/${k.window}/${k.worker}`).sort()).toEqual(['baseline/0/0', 'baseline/0/1', 'experiment/0/0', 'experiment/0/1']);
+    expect(asked.map((k) => `${k.phase}/${k.window}/${k.worker}`).sort()).toEqual([
+      'baseline/0/0',
+      'baseline/0/1',
+      'experiment/0/0',
+      'experiment/0/1',
+    ]);
     expect(buildReport(filled).report.phases).toEqual(buildReport(whole).report.phases);
   });
 
@@ -60,7 +76,12 @@ describe('report step with a timeline table', () => {
     const whole = passingRun();
     const asked: TimelineKey[] = [];
     const handler = createReportHandler(null, () => splitStore(whole, asked));
-    const event = { ...whole, timelineTable: 'GameDayTable', baseline: { ...whole.baseline, timeline: [], windows: 1 }, experiment: { ...whole.experiment, traffic: { ...whole.experiment.traffic, timeline: [], windows: 1 } } };
+    const event = {
+      ...whole,
+      timelineTable: 'GameDayTable',
+      baseline: { ...whole.baseline, timeline: [], windows: 1 },
+      experiment: { ...whole.experiment, traffic: { ...whole.experiment.traffic, timeline: [], windows: 1 } },
+    };
     // When the step runs
     const output = await handler(event);
     // Then its report has the run's seconds

@@ -2,7 +2,14 @@
 import type { TrafficResult, WindowState } from '../../../steps/core/contracts';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { createLatencyHistogram, encodeHistogram, recordLatency } from '../../../steps/core/latency-histogram';
-import { emptyTraffic, mergeTimelines, mergeTraffic, nextWindow, tallyWindow, workerShare } from '../../../steps/core/traffic-windows';
+import {
+  emptyTraffic,
+  mergeTimelines,
+  mergeTraffic,
+  nextWindow,
+  tallyWindow,
+  workerShare,
+} from '../../../steps/core/traffic-windows';
 
 const T0 = Date.parse('2026-11-27T02:00:00.000Z');
 
@@ -27,7 +34,18 @@ function workerResult(overrides: Partial<TrafficResult> & { readLatencies?: numb
 }
 
 function window(overrides: Partial<WindowState> = {}): WindowState {
-  return { phase: 'experiment', index: 0, scheduleStartAt: new Date(T0).toISOString(), elapsedSeconds: 0, targetSeconds: 30, windowSeconds: 10, done: false, budgetExceeded: false, last: null, ...overrides };
+  return {
+    phase: 'experiment',
+    index: 0,
+    scheduleStartAt: new Date(T0).toISOString(),
+    elapsedSeconds: 0,
+    targetSeconds: 30,
+    windowSeconds: 10,
+    done: false,
+    budgetExceeded: false,
+    last: null,
+    ...overrides,
+  };
 }
 
 describe('workerShare', () => {
@@ -70,11 +88,21 @@ describe('mergeTraffic', () => {
 describe('mergeTimelines', () => {
   it('adds the buckets of the same second and keeps the others in time order', () => {
     // Given two workers' buckets of the same two seconds
-    const bucket = (t: number, database: number) => ({ t, reads: { database, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 }, latencyHistogram: histogramOf([3]), sendLagHistogram: '', late: 0 });
+    const bucket = (t: number, database: number) => ({
+      t,
+      reads: { database, cache: 0, failed: 0 },
+      writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+      latencyHistogram: histogramOf([3]),
+      sendLagHistogram: '',
+      late: 0,
+    });
     // When merged
     const merged = mergeTimelines([[bucket(T0 + 1000, 2), bucket(T0, 1)], [bucket(T0, 3)]]);
     // Then each second holds the sum of its workers
-    expect(merged.map((b) => [b.t - T0, b.reads.database])).toEqual([[0, 4], [1000, 2]]);
+    expect(merged.map((b) => [b.t - T0, b.reads.database])).toEqual([
+      [0, 4],
+      [1000, 2],
+    ]);
   });
 });
 
@@ -82,16 +110,31 @@ describe('tallyWindow', () => {
   it('continues the schedule where the window ended, with no hole', () => {
     // Given the first 10-second window of a 30-second segment
     // When it is tallied
-    const { window: next, traffic } = tallyWindow({ window: window(), traffic: emptyTraffic('experiment'), results: [workerResult(), workerResult()], errorBudgetPercent: null });
+    const { window: next, traffic } = tallyWindow({
+      window: window(),
+      traffic: emptyTraffic('experiment'),
+      results: [workerResult(), workerResult()],
+      errorBudgetPercent: null,
+    });
     // Then the next window is scheduled from 10 s later, the segment is not done, and both workers are counted once
-    expect(next).toMatchObject({ index: 1, elapsedSeconds: 10, done: false, scheduleStartAt: new Date(T0 + 10_000).toISOString() });
+    expect(next).toMatchObject({
+      index: 1,
+      elapsedSeconds: 10,
+      done: false,
+      scheduleStartAt: new Date(T0 + 10_000).toISOString(),
+    });
     expect(traffic).toMatchObject({ windows: 1, reads: { database: 4, cache: 0, failed: 0 } });
   });
 
   it('says done once the segment has run its target seconds', () => {
     // Given the last window of a segment
     // When it is tallied
-    const { window: next } = tallyWindow({ window: window({ elapsedSeconds: 20 }), traffic: emptyTraffic('experiment'), results: [workerResult()], errorBudgetPercent: null });
+    const { window: next } = tallyWindow({
+      window: window({ elapsedSeconds: 20 }),
+      traffic: emptyTraffic('experiment'),
+      results: [workerResult()],
+      errorBudgetPercent: null,
+    });
     // Then the segment is done
     expect(next).toMatchObject({ elapsedSeconds: 30, done: true });
   });
@@ -100,7 +143,12 @@ describe('tallyWindow', () => {
     // Given a window where 3 of 10 requests failed and a 20 % budget
     const failing = workerResult({ reads: { database: 7, cache: 0, failed: 3 } });
     // When it is tallied
-    const { window: next } = tallyWindow({ window: window(), traffic: emptyTraffic('experiment'), results: [failing], errorBudgetPercent: 20 });
+    const { window: next } = tallyWindow({
+      window: window(),
+      traffic: emptyTraffic('experiment'),
+      results: [failing],
+      errorBudgetPercent: 20,
+    });
     // Then the budget is spent, with the window's figures
     expect(next.budgetExceeded).toBe(true);
     expect(next.last).toMatchObject({ index: 0, requests: 10, failed: 3, failedPercent: 30 });
@@ -111,11 +159,20 @@ describe('tallyWindow', () => {
     const failing = workerResult({ reads: { database: 0, cache: 0, failed: 10 } });
     // When it is tallied
     // Then nothing is spent
-    expect(tallyWindow({ window: window(), traffic: emptyTraffic('experiment'), results: [failing], errorBudgetPercent: null }).window.budgetExceeded).toBe(false);
+    expect(
+      tallyWindow({
+        window: window(),
+        traffic: emptyTraffic('experiment'),
+        results: [failing],
+        errorBudgetPercent: null,
+      }).window.budgetExceeded,
+    ).toBe(false);
   });
 
   it('refuses a window with no worker result', () => {
     // Given an empty Map output / When tallied / Then it is an error, not a silent zero
-    expect(() => tallyWindow({ window: window(), traffic: emptyTraffic('experiment'), results: [], errorBudgetPercent: null })).toThrow(RangeError);
+    expect(() =>
+      tallyWindow({ window: window(), traffic: emptyTraffic('experiment'), results: [], errorBudgetPercent: null }),
+    ).toThrow(RangeError);
   });
 });

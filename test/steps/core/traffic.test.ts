@@ -1,6 +1,12 @@
 // The pure parts of the traffic generator: send schedule, outcome classes, per-second buckets.
 import type { TrafficResult } from '../../../steps/core/contracts';
-import { type ArrivalMode, type ReadClass, sendSchedule, TrafficRecorder, type WriteClass } from '../../../steps/core/traffic';
+import {
+  type ArrivalMode,
+  type ReadClass,
+  sendSchedule,
+  TrafficRecorder,
+  type WriteClass,
+} from '../../../steps/core/traffic';
 import { mergeEncodedHistograms, summarise } from '../../../steps/core/latency-histogram';
 import { trafficTotals } from '../support/builders';
 
@@ -34,21 +40,31 @@ describe('sendSchedule', () => {
 
   it('refuses a stagger outside [0, 1) and an unknown arrival mode', () => {
     // Given a stagger of one whole gap, and a mode that does not exist / When generated / Then each is refused
-    expect(() => [...sendSchedule({ durationSeconds: 1, readsPerSecond: 3, writesPerSecond: 1, stagger: 1 })]).toThrow(RangeError);
-    expect(() => [...sendSchedule({ durationSeconds: 1, readsPerSecond: 3, writesPerSecond: 1, arrivals: 'bursts' as ArrivalMode })]).toThrow(RangeError);
+    expect(() => [...sendSchedule({ durationSeconds: 1, readsPerSecond: 3, writesPerSecond: 1, stagger: 1 })]).toThrow(
+      RangeError,
+    );
+    expect(() => [
+      ...sendSchedule({ durationSeconds: 1, readsPerSecond: 3, writesPerSecond: 1, arrivals: 'bursts' as ArrivalMode }),
+    ]).toThrow(RangeError);
   });
 
-  it.each([0, 0.99])('offers exactly the rate times the duration uniformly, each in the second it belongs to (stagger %p)', (stagger) => {
-    // Given 3 seconds at 7 reads and 3 writes per second
-    // When the schedule is generated
-    const schedule = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 7, writesPerSecond: 3, stagger })];
-    // Then each second carries 7 reads and 3 writes whose offsets fall inside it
-    for (const second of [0, 1, 2]) {
-      const inSecond = schedule.filter((s) => s.second === second);
-      expect([inSecond.filter((s) => s.kind === 'read').length, inSecond.filter((s) => s.kind === 'write').length]).toEqual([7, 3]);
-      expect(inSecond.every((s) => s.offsetMs >= second * 1000 && s.offsetMs < (second + 1) * 1000)).toBe(true);
-    }
-  });
+  it.each([0, 0.99])(
+    'offers exactly the rate times the duration uniformly, each in the second it belongs to (stagger %p)',
+    (stagger) => {
+      // Given 3 seconds at 7 reads and 3 writes per second
+      // When the schedule is generated
+      const schedule = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 7, writesPerSecond: 3, stagger })];
+      // Then each second carries 7 reads and 3 writes whose offsets fall inside it
+      for (const second of [0, 1, 2]) {
+        const inSecond = schedule.filter((s) => s.second === second);
+        expect([
+          inSecond.filter((s) => s.kind === 'read').length,
+          inSecond.filter((s) => s.kind === 'write').length,
+        ]).toEqual([7, 3]);
+        expect(inSecond.every((s) => s.offsetMs >= second * 1000 && s.offsetMs < (second + 1) * 1000)).toBe(true);
+      }
+    },
+  );
 
   it('draws the same Poisson schedule from the same seed, and another from another seed', () => {
     // Given a Poisson schedule at 40 a second
@@ -63,21 +79,26 @@ describe('sendSchedule', () => {
   it('keeps a Poisson schedule in time order inside its duration, each request in the second of its time', () => {
     // Given 5 seconds of Poisson arrivals at 100 a second
     // When the schedule is generated
-    const schedule = [...sendSchedule({ durationSeconds: 5, readsPerSecond: 75, writesPerSecond: 25, arrivals: 'poisson', seed: 3 })];
+    const schedule = [
+      ...sendSchedule({ durationSeconds: 5, readsPerSecond: 75, writesPerSecond: 25, arrivals: 'poisson', seed: 3 }),
+    ];
     // Then the times rise, stay inside the 5 s, and each request's second is that of its time
     expect(schedule.map((s) => s.offsetMs)).toEqual([...schedule.map((s) => s.offsetMs)].sort((a, b) => a - b));
-    expect(schedule.every((s) => s.offsetMs >= 0 && s.offsetMs < 5000 && s.second === Math.floor(s.offsetMs / 1000))).toBe(true);
+    expect(
+      schedule.every((s) => s.offsetMs >= 0 && s.offsetMs < 5000 && s.second === Math.floor(s.offsetMs / 1000)),
+    ).toBe(true);
   });
 
   it('numbers writes from 1 across the whole schedule', () => {
     // Given 3 seconds at 2 writes per second
     // When the schedule is generated
-    const writes = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 1, writesPerSecond: 2 })].filter((s) => s.kind === 'write');
+    const writes = [...sendSchedule({ durationSeconds: 3, readsPerSecond: 1, writesPerSecond: 2 })].filter(
+      (s) => s.kind === 'write',
+    );
     // Then the sequence numbers run 1..6
     expect(writes.map((w) => w.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
-
 
 describe('TrafficRecorder', () => {
   const shape = { durationSeconds: 3, readsPerSecond: 2, writesPerSecond: 1 };
@@ -85,7 +106,10 @@ describe('TrafficRecorder', () => {
   type Outcome = ['read', number, ReadClass, number] | ['write', number, WriteClass, number];
 
   /** The result of a 3-second recorder of `phase` from `startedAtMs` that took `outcomes` ([kind, second, class, latency ms]) in order. */
-  function recordedResult(run: { phase: string; startedAtMs: number; degradation: boolean | null; endedAtMs: number }, outcomes: readonly Outcome[]): TrafficResult {
+  function recordedResult(
+    run: { phase: string; startedAtMs: number; degradation: boolean | null; endedAtMs: number },
+    outcomes: readonly Outcome[],
+  ): TrafficResult {
     const recorder = new TrafficRecorder(run.phase, run.startedAtMs, shape);
     // Every request of the schedule left on time.
     for (const request of sendSchedule(shape)) recorder.recordSend(request.kind, request.second, 0);
@@ -99,16 +123,31 @@ describe('TrafficRecorder', () => {
   it('counts outcomes in the second they were scheduled in, with an empty bucket for a quiet second', () => {
     // Given a recorder over 3 seconds
     // When outcomes arrive for seconds 0 and 2 only
-    const result = recordedResult({ phase: 'baseline', startedAtMs: 1_000_000, degradation: true, endedAtMs: 1_004_000 }, [
-      ['read', 0, 'database', 5],
-      ['read', 0, 'cache', 7],
-      ['write', 2, 'queued', 2_500],
-    ]);
+    const result = recordedResult(
+      { phase: 'baseline', startedAtMs: 1_000_000, degradation: true, endedAtMs: 1_004_000 },
+      [
+        ['read', 0, 'database', 5],
+        ['read', 0, 'cache', 7],
+        ['write', 2, 'queued', 2_500],
+      ],
+    );
     // Then each bucket starts at its second and holds its own counts
     expect(result.timeline.map((b) => ({ t: b.t, reads: b.reads, writes: b.writes }))).toEqual([
-      { t: 1_000_000, reads: { database: 1, cache: 1, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } },
-      { t: 1_001_000, reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 } },
-      { t: 1_002_000, reads: { database: 0, cache: 0, failed: 0 }, writes: { ok: 0, queued: 1, stockOut: 0, failed: 0 } },
+      {
+        t: 1_000_000,
+        reads: { database: 1, cache: 1, failed: 0 },
+        writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+      },
+      {
+        t: 1_001_000,
+        reads: { database: 0, cache: 0, failed: 0 },
+        writes: { ok: 0, queued: 0, stockOut: 0, failed: 0 },
+      },
+      {
+        t: 1_002_000,
+        reads: { database: 0, cache: 0, failed: 0 },
+        writes: { ok: 0, queued: 1, stockOut: 0, failed: 0 },
+      },
     ]);
   });
 
@@ -122,10 +161,20 @@ describe('TrafficRecorder', () => {
       ['read', 2, 'failed', 1],
     ];
     // When the result is taken
-    const result = recordedResult({ phase: 'experiment', startedAtMs: 0, degradation: null, endedAtMs: 3_000 }, outcomes);
+    const result = recordedResult(
+      { phase: 'experiment', startedAtMs: 0, degradation: null, endedAtMs: 3_000 },
+      outcomes,
+    );
     // Then totals, accepted orders and offered load are right
     expect(result).toMatchObject({ startedAtMs: 0, endedAtMs: 3_000 });
-    expect(result).toMatchObject(trafficTotals('experiment', null, { offered: { reads: 6, writes: 3 }, reads: { failed: 1 }, writes: { ok: 1, queued: 1, stockOut: 1, failed: 1 }, ordersAccepted: 2 }));
+    expect(result).toMatchObject(
+      trafficTotals('experiment', null, {
+        offered: { reads: 6, writes: 3 },
+        reads: { failed: 1 },
+        writes: { ok: 1, queued: 1, stockOut: 1, failed: 1 },
+        ordersAccepted: 2,
+      }),
+    );
   });
 
   it('keeps each bucket’s latencies in its histogram, and per-kind summaries overall', () => {
@@ -138,7 +187,10 @@ describe('TrafficRecorder', () => {
     // When the result is taken
     const result = recordedResult({ phase: 'baseline', startedAtMs: 0, degradation: true, endedAtMs: 3_000 }, outcomes);
     // Then the buckets' histograms decode to their own latencies
-    expect(summarise(mergeEncodedHistograms([result.timeline[0].latencyHistogram]))).toMatchObject({ count: 2, max: 20 });
+    expect(summarise(mergeEncodedHistograms([result.timeline[0].latencyHistogram]))).toMatchObject({
+      count: 2,
+      max: 20,
+    });
     expect(summarise(mergeEncodedHistograms([result.timeline[1].latencyHistogram]))).toMatchObject({ count: 1 });
     expect(result.latencyMs.reads).toMatchObject({ count: 2, max: 20 });
     expect(result.latencyMs.writes.count).toBe(1);
@@ -149,7 +201,14 @@ describe('TrafficRecorder', () => {
     // Given a recorder over 3 seconds
     const recorder = new TrafficRecorder('baseline', 0, shape);
     // When requests leave 0, 3 and 10 ms late in second 0, and 11 and 400 ms late in second 2
-    for (const [second, lagMs] of [[0, 0], [0, 3], [0, 10], [2, 11], [2, 400]]) recorder.recordSend('read', second, lagMs);
+    for (const [second, lagMs] of [
+      [0, 0],
+      [0, 3],
+      [0, 10],
+      [2, 11],
+      [2, 400],
+    ])
+      recorder.recordSend('read', second, lagMs);
     const result = recorder.result(true, 3_000);
     // Then the lag is summarised, the two over 10 ms counted late in their own second, and every send offered
     expect(result.sendLag).toMatchObject({ count: 5, p50: 10, late: 2 });

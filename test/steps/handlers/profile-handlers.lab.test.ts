@@ -21,7 +21,12 @@ function reservations(lookups: Record<string, number> = {}) {
     if (req.url === '/health') return json(res, 200, { resilient: true });
     if (req.url === '/rooms') return json(res, 200, { rooms: [], freshness: reads++ % 2 === 0 ? 'live' : 'stale' });
     if (req.method === 'POST') {
-      const answers = [[201, { state: 'confirmed' }], [202, { state: 'pending' }], [422, { error: 'stays are at most 7 nights' }], [503, { error: 'database unavailable' }]] as const;
+      const answers = [
+        [201, { state: 'confirmed' }],
+        [202, { state: 'pending' }],
+        [422, { error: 'stays are at most 7 nights' }],
+        [503, { error: 'database unavailable' }],
+      ] as const;
       const [status, body] = answers[writes++ % answers.length];
       return json(res, status, body);
     }
@@ -36,12 +41,25 @@ describe('the traffic and verify steps with the example profile', () => {
     // Given a service answering each class once
     server = await startTestServer(reservations());
     // When one second of 2 reads and 4 writes runs
-    const result = await traffic({ shopUrl: server.url, profile: JSON.stringify(exampleProfile), runId: 'run-1', phase: 'baseline', durationSeconds: 1, readsPerSecond: 2, writesPerSecond: 4 });
+    const result = await traffic({
+      shopUrl: server.url,
+      profile: JSON.stringify(exampleProfile),
+      runId: 'run-1',
+      phase: 'baseline',
+      durationSeconds: 1,
+      readsPerSecond: 2,
+      writesPerSecond: 4,
+    });
     // Then the reads went to /rooms, the writes to /reservations with their ids in the Idempotency-Key header and a room and nights from the picks
     const sent = server.received.filter((r) => r.url !== '/health');
     expect(sent.filter((r) => r.method === 'GET').map((r) => r.url)).toEqual(['/rooms', '/rooms']);
     const posts = sent.filter((r) => r.method === 'POST');
-    expect(posts.map((r) => r.headers['idempotency-key']).sort()).toEqual(['run-1-baseline-1', 'run-1-baseline-2', 'run-1-baseline-3', 'run-1-baseline-4']);
+    expect(posts.map((r) => r.headers['idempotency-key']).sort()).toEqual([
+      'run-1-baseline-1',
+      'run-1-baseline-2',
+      'run-1-baseline-3',
+      'run-1-baseline-4',
+    ]);
     for (const post of posts) {
       const body = JSON.parse(post.body) as { room: unknown; nights: unknown };
       expect(['oak', 'elm', 'ash', 'fir']).toContain(body.room);
@@ -57,17 +75,40 @@ describe('the traffic and verify steps with the example profile', () => {
   it('proves each accepted write by its lookup and counts the one never recorded as lost', async () => {
     // Given traffic whose first two writes were accepted, and a service that recorded only the first
     server = await startTestServer(reservations());
-    const sent = await traffic({ shopUrl: server.url, profile: JSON.stringify(exampleProfile), runId: 'run-2', phase: 'baseline', durationSeconds: 1, readsPerSecond: 1, writesPerSecond: 4 });
+    const sent = await traffic({
+      shopUrl: server.url,
+      profile: JSON.stringify(exampleProfile),
+      runId: 'run-2',
+      phase: 'baseline',
+      durationSeconds: 1,
+      readsPerSecond: 1,
+      writesPerSecond: 4,
+    });
     expect(sent.writes).toMatchObject({ ok: 1, queued: 1 });
     await server.close();
     server = await startTestServer(reservations({ 'run-2-baseline-1': 200 }));
     // When the verify step proves the writes, with no time to settle
     const profile = { ...exampleProfile, proof: { ...exampleProfile.proof, settleSeconds: 0 } };
-    const verification = await verifyOrders({ shopUrl: server.url, profile: JSON.stringify(profile), runId: 'run-2', traffic: [sent] });
+    const verification = await verifyOrders({
+      shopUrl: server.url,
+      profile: JSON.stringify(profile),
+      runId: 'run-2',
+      traffic: [sent],
+    });
     // Then it looked up exactly the two accepted ids, and one is lost, named
-    const lookups = server.received.filter((r) => r.method === 'GET').map((r) => r.url).sort();
+    const lookups = server.received
+      .filter((r) => r.method === 'GET')
+      .map((r) => r.url)
+      .sort();
     expect(lookups).toEqual(['/reservations/run-2-baseline-1', '/reservations/run-2-baseline-2']);
     expect(verification).toMatchObject({ accepted: 2, committed: 1, lost: 1, duplicated: 0 });
-    expect(verification.proof).toMatchObject({ method: 'lookup', population: 2, checked: 2, sampled: false, missing: 1, examples: ['run-2-baseline-2 (missing)'] });
+    expect(verification.proof).toMatchObject({
+      method: 'lookup',
+      population: 2,
+      checked: 2,
+      sampled: false,
+      missing: 1,
+      examples: ['run-2-baseline-2 (missing)'],
+    });
   });
 });

@@ -17,10 +17,22 @@ describe('report step storage', () => {
     const output = await handler(passingRun());
     // Then four objects are written and the output says where
     expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 4);
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'gameday-reports', Key: 'runs/run-1/report.json', ContentType: 'application/json' });
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'gameday-reports', Key: 'runs/run-1/report.html', ContentType: 'text/html; charset=utf-8' });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'gameday-reports',
+      Key: 'runs/run-1/report.json',
+      ContentType: 'application/json',
+    });
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'gameday-reports',
+      Key: 'runs/run-1/report.html',
+      ContentType: 'text/html; charset=utf-8',
+    });
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'gameday-reports', Key: 'latest/report.html' });
-    expect(output.storage.location).toEqual({ bucket: 'gameday-reports', jsonKey: 'runs/run-1/report.json', htmlKey: 'runs/run-1/report.html' });
+    expect(output.storage.location).toEqual({
+      bucket: 'gameday-reports',
+      jsonKey: 'runs/run-1/report.json',
+      htmlKey: 'runs/run-1/report.html',
+    });
   });
 
   it('writes a self-contained HTML report with the chart library inlined', async () => {
@@ -41,7 +53,10 @@ describe('report step storage', () => {
     const output = await handler(passingRun());
     // Then nothing is written and the note names the key
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
-    expect(output.storage).toEqual({ location: null, note: 'REPORT_BUCKET is not set: the report was not stored (on AWS it goes to s3://<report bucket>/runs/run-1/report.json)' });
+    expect(output.storage).toEqual({
+      location: null,
+      note: 'REPORT_BUCKET is not set: the report was not stored (on AWS it goes to s3://<report bucket>/runs/run-1/report.json)',
+    });
   });
 
   it('keeps the verdict when the bucket refuses the report', async () => {
@@ -53,6 +68,9 @@ describe('report step storage', () => {
     const output = await handler(passingRun());
     // Then the run's verdict stands and the note says what failed
     expect(output.verdict).toBe('passed');
-    expect(output.storage).toEqual({ location: null, note: 'not stored in s3://gameday-reports/runs/run-1/report.json: AccessDenied: Access Denied' });
+    expect(output.storage).toEqual({
+      location: null,
+      note: 'not stored in s3://gameday-reports/runs/run-1/report.json: AccessDenied: Access Denied',
+    });
   });
 });

@@ -24,9 +24,21 @@ describe('run logs of the step handlers', () => {
     const handler = validateInputOnLambda();
     const out = captureJsonLines();
     // When it accepts the input
-    await handler({ input: { outageSeconds: 120 }, defaults: {}, executionName: 'manual-42', executionArn: EXECUTION_ARN }).finally(() => out.stop());
+    await handler({
+      input: { outageSeconds: 120 },
+      defaults: {},
+      executionName: 'manual-42',
+      executionArn: EXECUTION_ARN,
+    }).finally(() => out.stop());
     // Then its line is JSON carrying the run id and the execution ARN
-    expect(out.lines()).toEqual([expect.objectContaining({ message: 'run input accepted', runId: 'manual-42', executionArn: EXECUTION_ARN, step: 'validate-input' })]);
+    expect(out.lines()).toEqual([
+      expect.objectContaining({
+        message: 'run input accepted',
+        runId: 'manual-42',
+        executionArn: EXECUTION_ARN,
+        step: 'validate-input',
+      }),
+    ]);
   });
 
   it('logs the problems of a refused input, naming the execution', async () => {
@@ -34,9 +46,18 @@ describe('run logs of the step handlers', () => {
     const handler = validateInputOnLambda();
     const out = captureJsonLines();
     // When it refuses an input
-    await expect(handler({ input: { outageSeconds: '60' }, executionName: 'manual-43', executionArn: `${EXECUTION_ARN}3` })).rejects.toMatchObject({ name: 'InvalidRunConfig' });
+    await expect(
+      handler({ input: { outageSeconds: '60' }, executionName: 'manual-43', executionArn: `${EXECUTION_ARN}3` }),
+    ).rejects.toMatchObject({ name: 'InvalidRunConfig' });
     out.stop();
     // Then a warning lists the problems under the execution's keys
-    expect(out.lines()).toEqual([expect.objectContaining({ level: 'WARN', message: 'run input refused', executionArn: `${EXECUTION_ARN}3`, problems: [expect.stringContaining('outageSeconds')] })]);
+    expect(out.lines()).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'run input refused',
+        executionArn: `${EXECUTION_ARN}3`,
+        problems: [expect.stringContaining('outageSeconds')],
+      }),
+    ]);
   });
 });

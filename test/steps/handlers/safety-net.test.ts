@@ -42,7 +42,11 @@ describe('safety-net handler', () => {
     });
     // Then the target is back and the lock free
     expect(outcome).toEqual({ action: 'registered', lockReleased: true });
-    expect(rds).toHaveReceivedCommandWith(RegisterDBProxyTargetsCommand, { DBProxyName: 'gameday-proxy', TargetGroupName: 'default', DBClusterIdentifiers: ['gameday-db'] });
+    expect(rds).toHaveReceivedCommandWith(RegisterDBProxyTargetsCommand, {
+      DBProxyName: 'gameday-proxy',
+      TargetGroupName: 'default',
+      DBClusterIdentifiers: ['gameday-db'],
+    });
     expect(dynamodb).toHaveReceivedCommandWith(DeleteItemCommand, { TableName: 'gameday-lock' });
   });
 

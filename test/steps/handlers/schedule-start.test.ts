@@ -22,7 +22,11 @@ describe('schedule-start handler', () => {
     const result = await handler({ scheduledTime: '2026-11-27T02:00:00Z' });
     // Then the named execution started
     expect(result).toEqual({ executionArn: arn, duplicate: false });
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { stateMachineArn: MACHINE, name: 'scheduled-20261127T020000Z', input: '{"scheduledTime":"2026-11-27T02:00:00Z"}' });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: MACHINE,
+      name: 'scheduled-20261127T020000Z',
+      input: '{"scheduledTime":"2026-11-27T02:00:00Z"}',
+    });
   });
 
   it('reports a second delivery of the same time as a duplicate', async () => {
@@ -31,7 +35,10 @@ describe('schedule-start handler', () => {
     // When the scheduler delivers the same time again
     const result = await handler({ scheduledTime: '2026-11-27T02:00:00Z' });
     // Then no new run is started and the existing one is named
-    expect(result).toEqual({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:gameday:scheduled-20261127T020000Z', duplicate: true });
+    expect(result).toEqual({
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:gameday:scheduled-20261127T020000Z',
+      duplicate: true,
+    });
   });
 
   it('refuses an event without a scheduled time', async () => {

@@ -21,9 +21,20 @@ afterEach(() => stalled.splice(0).forEach((res) => res.destroy()));
 describe('traffic handler', () => {
   it('keeps sending the offered load while the shop stalls every answer', async () => {
     // Given a shop that answers its health check but never answers a read or an order
-    server = await startTestServer((req: ReceivedRequest, res) => (req.url === '/health' ? json(res, 200, { degradation: true }) : stalled.push(res)));
+    server = await startTestServer((req: ReceivedRequest, res) =>
+      req.url === '/health' ? json(res, 200, { degradation: true }) : stalled.push(res),
+    );
     // When 2 seconds of 10 reads + 5 writes per second run with a 1-second request timeout
-    const result = await handler({ shopUrl: server.url, profile: CHAOS_SHOP_PROFILE, runId: 'run-1', phase: 'baseline', durationSeconds: 2, readsPerSecond: 10, writesPerSecond: 5, requestTimeoutMs: 1_000 });
+    const result = await handler({
+      shopUrl: server.url,
+      profile: CHAOS_SHOP_PROFILE,
+      runId: 'run-1',
+      phase: 'baseline',
+      durationSeconds: 2,
+      readsPerSecond: 10,
+      writesPerSecond: 5,
+      requestTimeoutMs: 1_000,
+    });
     // Then the shop received all 30 requests though none was answered, and all count as failed
     const sent = server.received.filter((r) => r.url !== '/health');
     expect(sent.filter((r) => r.method === 'GET')).toHaveLength(20);
@@ -50,10 +61,23 @@ describe('traffic handler', () => {
       return json(res, writeStatuses[writesAnswered++ % 4], {});
     });
     // When 2 seconds of 4 reads + 4 writes per second run
-    const result = await handler({ shopUrl: server.url, profile: CHAOS_SHOP_PROFILE, runId: 'run-2', phase: 'experiment', durationSeconds: 2, readsPerSecond: 4, writesPerSecond: 4 });
+    const result = await handler({
+      shopUrl: server.url,
+      profile: CHAOS_SHOP_PROFILE,
+      runId: 'run-2',
+      phase: 'experiment',
+      durationSeconds: 2,
+      readsPerSecond: 4,
+      writesPerSecond: 4,
+    });
     // Then every class is counted, the build recorded, and each second holds its 8 requests
     expect(result).toMatchObject(
-      trafficTotals('experiment', false, { offered: { reads: 8, writes: 8 }, reads: { database: 2, cache: 2, failed: 4 }, writes: { ok: 2, queued: 2, stockOut: 2, failed: 2 }, ordersAccepted: 4 }),
+      trafficTotals('experiment', false, {
+        offered: { reads: 8, writes: 8 },
+        reads: { database: 2, cache: 2, failed: 4 },
+        writes: { ok: 2, queued: 2, stockOut: 2, failed: 2 },
+        ordersAccepted: 4,
+      }),
     );
     expect(result.timeline).toHaveLength(2);
     expect(result.timeline.map((b) => b.t - result.startedAtMs)).toEqual([0, 1000]);
@@ -65,11 +89,23 @@ describe('traffic handler', () => {
 
   it('sends orders named after the run and phase', async () => {
     // Given a shop that commits every order
-    server = await startTestServer((req, res) => json(res, req.method === 'POST' ? 201 : 200, { source: 'database', degradation: true }));
+    server = await startTestServer((req, res) =>
+      json(res, req.method === 'POST' ? 201 : 200, { source: 'database', degradation: true }),
+    );
     // When one second of 1 read + 2 writes per second runs
-    await handler({ shopUrl: server.url, profile: CHAOS_SHOP_PROFILE, runId: 'run-3', phase: 'baseline', durationSeconds: 1, readsPerSecond: 1, writesPerSecond: 2 });
+    await handler({
+      shopUrl: server.url,
+      profile: CHAOS_SHOP_PROFILE,
+      runId: 'run-3',
+      phase: 'baseline',
+      durationSeconds: 1,
+      readsPerSecond: 1,
+      writesPerSecond: 2,
+    });
     // Then the two orders carry the run's id, numbered
-    const orders = server.received.filter((r) => r.method === 'POST').map((r) => JSON.parse(r.body) as { orderId: string; runId: string; productId: number });
+    const orders = server.received
+      .filter((r) => r.method === 'POST')
+      .map((r) => JSON.parse(r.body) as { orderId: string; runId: string; productId: number });
     expect(orders.map((o) => [o.orderId, o.runId])).toEqual([
       ['run-3-baseline-1', 'run-3'],
       ['run-3-baseline-2', 'run-3'],

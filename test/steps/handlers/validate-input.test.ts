@@ -13,9 +13,17 @@ describe('validate-input handler', () => {
 
   it('names the traffic function the rates pick from the two the state machine passes', async () => {
     // Given the state machine's two traffic functions and an input at 6,000 reads a second
-    const trafficFunctions = { small: 'arn:aws:lambda:eu-west-1:111122223333:function:small', large: 'arn:aws:lambda:eu-west-1:111122223333:function:large' };
+    const trafficFunctions = {
+      small: 'arn:aws:lambda:eu-west-1:111122223333:function:small',
+      large: 'arn:aws:lambda:eu-west-1:111122223333:function:large',
+    };
     // When the step runs
-    const config = await handler({ input: { readsPerSecond: 6000 }, defaults: {}, executionName: 'x', trafficFunctions });
+    const config = await handler({
+      input: { readsPerSecond: 6000 },
+      defaults: {},
+      executionName: 'x',
+      trafficFunctions,
+    });
     // Then the windows will invoke the large one: 40 small workers carry at most 4,800 reads a second
     expect(config).toMatchObject({ trafficSize: 'large', trafficFunction: trafficFunctions.large, trafficWorkers: 6 });
   });
@@ -24,6 +32,8 @@ describe('validate-input handler', () => {
     // Given an input with a string duration
     // When the step runs
     // Then it fails with the error the state machine routes to Aborted
-    await expect(handler({ input: { outageSeconds: '60' }, defaults: {}, executionName: 'x' })).rejects.toMatchObject({ name: 'InvalidRunConfig' });
+    await expect(handler({ input: { outageSeconds: '60' }, defaults: {}, executionName: 'x' })).rejects.toMatchObject({
+      name: 'InvalidRunConfig',
+    });
   });
 });

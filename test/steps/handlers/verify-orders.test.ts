@@ -19,9 +19,23 @@ describe('verify-orders handler', () => {
     // Given a shop that recorded all 15 orders of run-1
     server = await startTestServer((_req, res) => json(res, 200, { committed: 15, rejected: 0 }));
     // When the step runs with both traffic results
-    const result = await handler({ shopUrl: server.url, profile: CHAOS_SHOP_PROFILE, runId: 'run-1', traffic: [baseline, experiment] });
+    const result = await handler({
+      shopUrl: server.url,
+      profile: CHAOS_SHOP_PROFILE,
+      runId: 'run-1',
+      traffic: [baseline, experiment],
+    });
     // Then nothing is lost, and the shop was asked about this run
-    expect(result).toEqual({ accepted: 15, committed: 15, rejected: 0, lost: 0, duplicated: 0, viaQueue: null, lastViaQueueAt: null, proof: expect.objectContaining({ method: 'count', population: 15, missing: 0 }) });
+    expect(result).toEqual({
+      accepted: 15,
+      committed: 15,
+      rejected: 0,
+      lost: 0,
+      duplicated: 0,
+      viaQueue: null,
+      lastViaQueueAt: null,
+      proof: expect.objectContaining({ method: 'count', population: 15, missing: 0 }),
+    });
     expect(server.received.map((r) => r.url)).toEqual(['/runs/run-1/orders']);
   });
 
@@ -29,6 +43,8 @@ describe('verify-orders handler', () => {
     // Given no traffic
     // When the step runs
     // Then it is refused
-    await expect(handler({ shopUrl: 'http://127.0.0.1:1', profile: CHAOS_SHOP_PROFILE, runId: 'run-1', traffic: [] })).rejects.toThrow(InvalidStepInput);
+    await expect(
+      handler({ shopUrl: 'http://127.0.0.1:1', profile: CHAOS_SHOP_PROFILE, runId: 'run-1', traffic: [] }),
+    ).rejects.toThrow(InvalidStepInput);
   });
 });

@@ -1,5 +1,13 @@
 // Builders of the steps' data (traffic results, report inputs) with realistic defaults.
-import type { FaultRecord, ReadCounts, ReportInput, RunConfig, TimelineBucket, TrafficResult, WriteCounts } from '../../../steps/core/contracts';
+import type {
+  FaultRecord,
+  ReadCounts,
+  ReportInput,
+  RunConfig,
+  TimelineBucket,
+  TrafficResult,
+  WriteCounts,
+} from '../../../steps/core/contracts';
 import { createLatencyHistogram, encodeHistogram, recordLatency } from '../../../steps/core/latency-histogram';
 import { validateRunInput } from '../../../steps/core/run-config';
 
@@ -19,12 +27,28 @@ export function histogramOf(...latenciesMs: number[]): string {
   return encodeHistogram(h);
 }
 
-export function bucket(t: number, r: Partial<ReadCounts>, w: Partial<WriteCounts> = {}, latenciesMs: number[] = [10]): TimelineBucket {
-  return { t, reads: reads(r), writes: writes(w), latencyHistogram: histogramOf(...latenciesMs), sendLagHistogram: histogramOf(...latenciesMs.map(() => 0)), late: 0 };
+export function bucket(
+  t: number,
+  r: Partial<ReadCounts>,
+  w: Partial<WriteCounts> = {},
+  latenciesMs: number[] = [10],
+): TimelineBucket {
+  return {
+    t,
+    reads: reads(r),
+    writes: writes(w),
+    latencyHistogram: histogramOf(...latenciesMs),
+    sendLagHistogram: histogramOf(...latenciesMs.map(() => 0)),
+    late: 0,
+  };
 }
 
 /** A traffic result whose totals are the sums of its buckets. */
-export function trafficResult(phase: string, timeline: TimelineBucket[], degradation: boolean | null = true): TrafficResult {
+export function trafficResult(
+  phase: string,
+  timeline: TimelineBucket[],
+  degradation: boolean | null = true,
+): TrafficResult {
   const r = reads();
   const w = writes();
   for (const b of timeline) {
@@ -56,13 +80,31 @@ export function trafficResult(phase: string, timeline: TimelineBucket[], degrada
 export function trafficTotals(
   phase: string,
   degradation: boolean | null,
-  totals: { offered: TrafficResult['offered']; reads?: Partial<ReadCounts>; writes?: Partial<WriteCounts>; ordersAccepted: number },
+  totals: {
+    offered: TrafficResult['offered'];
+    reads?: Partial<ReadCounts>;
+    writes?: Partial<WriteCounts>;
+    ordersAccepted: number;
+  },
 ): Pick<TrafficResult, 'phase' | 'degradation' | 'offered' | 'reads' | 'writes' | 'ordersAccepted'> {
-  return { phase, degradation, offered: totals.offered, reads: reads(totals.reads), writes: writes(totals.writes), ordersAccepted: totals.ordersAccepted };
+  return {
+    phase,
+    degradation,
+    offered: totals.offered,
+    reads: reads(totals.reads),
+    writes: writes(totals.writes),
+    ordersAccepted: totals.ordersAccepted,
+  };
 }
 
 /** `count` one-second buckets from `start`, each with the same counts. */
-export function seconds(start: number, count: number, r: Partial<ReadCounts>, w: Partial<WriteCounts> = {}, latencyMs = 10): TimelineBucket[] {
+export function seconds(
+  start: number,
+  count: number,
+  r: Partial<ReadCounts>,
+  w: Partial<WriteCounts> = {},
+  latencyMs = 10,
+): TimelineBucket[] {
   return Array.from({ length: count }, (_, i) => bucket(start + i * 1000, r, w, [latencyMs]));
 }
 
@@ -106,7 +148,15 @@ export function passingRun(): ReportInput {
       dlq: { visible: 0, inFlight: 0, delayed: 0 },
     },
     // The worker wrote the last of the 20 queued orders 2 s after AVAILABLE.
-    orders: { accepted: answered, committed: answered, rejected: 0, lost: 0, duplicated: 0, viaQueue: 20, lastViaQueueAt: iso(expStart + 24_000) },
+    orders: {
+      accepted: answered,
+      committed: answered,
+      rejected: 0,
+      lost: 0,
+      duplicated: 0,
+      viaQueue: 20,
+      lastViaQueueAt: iso(expStart + 24_000),
+    },
   };
 }
 
@@ -133,6 +183,14 @@ export function fragileRun(): ReportInput {
     config: config({ runId: 'run-fragile', outageSeconds: 20, recoverySeconds: 10 }),
     baseline,
     experiment: { traffic: experiment, fault: run.experiment.fault },
-    orders: { accepted: answered, committed: answered, rejected: 0, lost: 0, duplicated: 0, viaQueue: 0, lastViaQueueAt: null },
+    orders: {
+      accepted: answered,
+      committed: answered,
+      rejected: 0,
+      lost: 0,
+      duplicated: 0,
+      viaQueue: 0,
+      lastViaQueueAt: null,
+    },
   };
 }

@@ -2,7 +2,14 @@
 import { startTrafficWorkerPool } from '../../../../local/runner/traffic-workers';
 
 // An hour of traffic to a port nobody listens on: the worker stays busy until something ends it.
-const endless = { shopUrl: 'http://127.0.0.1:9', runId: 'owner', phase: 'baseline', durationSeconds: 3600, readsPerSecond: 1, writesPerSecond: 1 };
+const endless = {
+  shopUrl: 'http://127.0.0.1:9',
+  runId: 'owner',
+  phase: 'baseline',
+  durationSeconds: 3600,
+  readsPerSecond: 1,
+  writesPerSecond: 1,
+};
 
 void startTrafficWorkerPool({ size: 2 }).then(async (pool) => {
   for (const worker of [0, 1]) void pool.invoke(endless, worker).catch(() => undefined);
