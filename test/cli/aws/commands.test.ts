@@ -239,13 +239,11 @@ describe('gameday start', () => {
   it('refuses to start while a GameDay is already running, naming it', async () => {
     // Given a running execution
     const other = executionArn('scheduled-20261127T020000Z');
-    sfn
-      .on(ListExecutionsCommand, { statusFilter: 'RUNNING' })
-      .resolves({
-        executions: [
-          { executionArn: other, stateMachineArn: MACHINE, name: 'x', status: 'RUNNING', startDate: new Date(T0) },
-        ],
-      });
+    sfn.on(ListExecutionsCommand, { statusFilter: 'RUNNING' }).resolves({
+      executions: [
+        { executionArn: other, stateMachineArn: MACHINE, name: 'x', status: 'RUNNING', startDate: new Date(T0) },
+      ],
+    });
     const term = terminal();
     // When a run is started
     const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
@@ -300,12 +298,10 @@ describe('gameday start', () => {
 
   it('checks the overrides against the defaults the deployed definition passes', async () => {
     // Given a deployed GameDay whose stack polls the drain every 2 s
-    sfn
-      .on(DescribeStateMachineCommand)
-      .resolves({
-        stateMachineArn: MACHINE,
-        definition: gameDayDefinition({ drainPollSeconds: 2 }, { executionTimeoutSeconds: 86_400 }),
-      });
+    sfn.on(DescribeStateMachineCommand).resolves({
+      stateMachineArn: MACHINE,
+      definition: gameDayDefinition({ drainPollSeconds: 2 }, { executionTimeoutSeconds: 86_400 }),
+    });
     runThrough(passingHistory(), 5);
     const term = terminal();
     // When a run with an hour's drain timeout is started
@@ -318,12 +314,10 @@ describe('gameday start', () => {
 
   it('says so when the state machine is not a GameDay it can check', async () => {
     // Given a state machine without a ValidateInput state
-    sfn
-      .on(DescribeStateMachineCommand)
-      .resolves({
-        stateMachineArn: MACHINE,
-        definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } }),
-      });
+    sfn.on(DescribeStateMachineCommand).resolves({
+      stateMachineArn: MACHINE,
+      definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Succeed' } } }),
+    });
     const term = terminal();
     // When a run is started on it
     const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
@@ -531,15 +525,13 @@ describe('gameday report', () => {
 
   it('says why an execution that ended before its report step has no report', async () => {
     // Given an execution that was rolled back
-    sfn
-      .on(GetExecutionHistoryCommand)
-      .resolves({
-        events: new History()
-          .started()
-          .entered('RollbackRegister')
-          .failed('RolledBack', 'the experiment failed')
-          .newestFirst(),
-      });
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: new History()
+        .started()
+        .entered('RollbackRegister')
+        .failed('RolledBack', 'the experiment failed')
+        .newestFirst(),
+    });
     const term = terminal();
     // When its report is asked for
     // Then the error says how it ended

@@ -44,13 +44,11 @@ describe('AWS and network errors of the commands', () => {
   it('reads the socket error behind "fetch failed"', async () => {
     // Given the endpoint's name does not resolve, as fetch reports it
     sfn.on(DescribeExecutionCommand).resolves({ executionArn: RUN, status: 'RUNNING' });
-    sfn
-      .on(GetExecutionHistoryCommand)
-      .rejects(
-        new TypeError('fetch failed', {
-          cause: socketError('ENOTFOUND', 'getaddrinfo ENOTFOUND states.us-east-1.amazonaws.com'),
-        }),
-      );
+    sfn.on(GetExecutionHistoryCommand).rejects(
+      new TypeError('fetch failed', {
+        cause: socketError('ENOTFOUND', 'getaddrinfo ENOTFOUND states.us-east-1.amazonaws.com'),
+      }),
+    );
     const term = terminal();
     // When an execution is watched
     const code = await gameday(term, 'watch', RUN);
@@ -63,15 +61,13 @@ describe('AWS and network errors of the commands', () => {
 
   it('reports an AWS service error no command explains by its name, with exit 2', async () => {
     // Given Step Functions throttles the call
-    sfn
-      .on(ListExecutionsCommand)
-      .rejects(
-        Object.assign(new Error('Rate exceeded'), {
-          name: 'ThrottlingException',
-          $fault: 'client',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    sfn.on(ListExecutionsCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const term = terminal();
     // When a run is started
     const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
@@ -82,14 +78,12 @@ describe('AWS and network errors of the commands', () => {
 
   it('says the credentials were refused when AWS does not know them', async () => {
     // Given keys AWS does not recognise
-    cloudformation
-      .on(DescribeStacksCommand)
-      .rejects(
-        Object.assign(new Error('The security token included in the request is invalid.'), {
-          name: 'UnrecognizedClientException',
-          $metadata: {},
-        }),
-      );
+    cloudformation.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('The security token included in the request is invalid.'), {
+        name: 'UnrecognizedClientException',
+        $metadata: {},
+      }),
+    );
     const term = terminal();
     // When a command reads the stack
     const code = await gameday(term, 'history', '--stack', 'GameDay');
