@@ -187,6 +187,8 @@ function check(
  * due the moment the window starts, is 17 % by itself, and one request is no burst.
  */
 const MIN_LATE_SENDS_TO_INVALIDATE = 2;
+/** A window of fewer requests is too small for a share of late sends to say anything: its lateness is reported, not judged. */
+const MIN_REQUESTS_TO_JUDGE = 100;
 
 function trafficAsIntended({ lateness }: Evidence, t: HypothesisTolerances): HypothesisCheck {
   const requests = lateness.reduce((sum, w) => sum + w.requests, 0);
@@ -196,7 +198,10 @@ function trafficAsIntended({ lateness }: Evidence, t: HypothesisTolerances): Hyp
     null,
   );
   const invalid = lateness.filter(
-    (w) => w.late >= MIN_LATE_SENDS_TO_INVALIDATE && w.latePercent > t.maxLateSendsPercent,
+    (w) =>
+      w.requests >= MIN_REQUESTS_TO_JUDGE &&
+      w.late >= MIN_LATE_SENDS_TO_INVALIDATE &&
+      w.latePercent > t.maxLateSendsPercent,
   );
   const numbers = {
     requests,
@@ -206,7 +211,7 @@ function trafficAsIntended({ lateness }: Evidence, t: HypothesisTolerances): Hyp
   };
   // The bound is judged on the windows with enough late sends to count (numbers keep the raw worst).
   const counted = lateness
-    .filter((w) => w.late >= MIN_LATE_SENDS_TO_INVALIDATE)
+    .filter((w) => w.requests >= MIN_REQUESTS_TO_JUDGE && w.late >= MIN_LATE_SENDS_TO_INVALIDATE)
     .reduce((most, w) => Math.max(most, w.latePercent), 0);
   const bounds = [bound('maxLateSendsPercent', t.maxLateSendsPercent, worst === null ? null : counted)];
   if (requests === 0) return check('trafficAsIntended', 'no request was sent', bounds, numbers, '');
