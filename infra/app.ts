@@ -7,6 +7,7 @@ import {
   type GameDayConfig,
   InvalidGameDayConfig,
   regionOfArn,
+  TARGET_KEYS,
   validateGameDayConfig,
 } from './config';
 import { GameDayStack } from './stacks/gameday-stack';
@@ -19,23 +20,6 @@ export const SHOP_LAB_STACK_ID = 'ShopLab';
 /** Context keys the app reads besides `gameday`. */
 export const ENABLE_DEGRADATION_CONTEXT_KEY = 'enableDegradation';
 export const REGION_CONTEXT_KEY = 'region';
-
-/** The keys of the `gameday` context that name a target; any one of them means "my own system, no lab". */
-export const TARGET_KEYS = Object.freeze([
-  'proxyName',
-  'proxyArn',
-  'targetGroupName',
-  'targetGroupArn',
-  'dbClusterIdentifier',
-  'dbClusterArn',
-  'orderQueueUrl',
-  'orderQueueArn',
-  'dlqUrl',
-  'dlqArn',
-  'shopUrl',
-  'shopAuth',
-  'profile',
-] as const);
 
 const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;

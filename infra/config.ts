@@ -169,6 +169,23 @@ const RDS_NAME = /^[a-zA-Z](?:-?[a-zA-Z0-9]+){0,62}$/;
 const SCHEDULE_EXPRESSION = /^(?:rate\(\d+ (?:minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/;
 const TIME_ZONE = /^(?:UTC|[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2})$/;
 
+/** The keys of the `gameday` context that name a target; any one of them means "my own system, no lab". */
+export const TARGET_KEYS = Object.freeze([
+  'proxyName',
+  'proxyArn',
+  'targetGroupName',
+  'targetGroupArn',
+  'dbClusterIdentifier',
+  'dbClusterArn',
+  'orderQueueUrl',
+  'orderQueueArn',
+  'dlqUrl',
+  'dlqArn',
+  'shopUrl',
+  'shopAuth',
+  'profile',
+] as const);
+
 /**
  * Checks a raw configuration (from context, or built in code), fills in the defaults and returns it.
  * Values that are unresolved CDK tokens are accepted as they are: they are only known at deploy time.
@@ -178,17 +195,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const problems: string[] = [];
   const input = asRecord(raw, 'the configuration', problems);
   const known = new Set<string>([
-    'proxyName',
-    'proxyArn',
-    'targetGroupName',
-    'targetGroupArn',
-    'dbClusterIdentifier',
-    'dbClusterArn',
-    'orderQueueUrl',
-    'orderQueueArn',
-    'dlqUrl',
-    'dlqArn',
-    'shopUrl',
+    ...TARGET_KEYS,
     'stopConditionAlarmNames',
     'metricNamespace',
     'allowTag',
@@ -197,10 +204,8 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     'schedule',
     'reconcilerRateMinutes',
     'executionTimeoutMinutes',
-    'shopAuth',
     'notify',
     'changeCalendars',
-    'profile',
   ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) problems.push(`unknown key "${key}"`);
