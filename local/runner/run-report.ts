@@ -2,7 +2,7 @@
 import type { FaultRecord, HoldRecord, RunConfig, RunReport, TrafficResult, Verdict } from '../../steps/core/contracts';
 import { alarmNames, unobservedChecks } from '../../steps/core/hypothesis';
 import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
-import { faultWindowOf, trafficByPhase } from '../../steps/core/report';
+import { faultWindowOf, reportTimeline, trafficByPhase } from '../../steps/core/report';
 import { windowLateness } from '../../steps/core/traffic-windows';
 
 /**
@@ -108,12 +108,7 @@ export function reportWithoutReportStep(args: {
     },
     phases,
     latencyMs,
-    timeline: labelled.map(({ bucket, phase }) => ({
-      t: bucket.t,
-      phase,
-      reads: { ...bucket.reads },
-      writes: { ...bucket.writes },
-    })),
+    timeline: reportTimeline(labelled),
     recovery: { timeToFirstDatabaseReadMs: null, timeToFirstDatabaseReadAfterAvailableMs: null, timeToDrainMs: null },
     hypothesis: {
       tolerances: args.config?.hypothesis ?? DEFAULT_TOLERANCES,

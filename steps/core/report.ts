@@ -117,12 +117,7 @@ export function buildReport(input: ReportInput): BuiltReport {
     },
     phases,
     latencyMs,
-    timeline: labelled.map(({ bucket, phase }) => ({
-      t: bucket.t,
-      phase,
-      reads: { ...bucket.reads },
-      writes: { ...bucket.writes },
-    })),
+    timeline: reportTimeline(labelled),
     recovery,
     hypothesis: { tolerances: config.hypothesis, checks },
     transitions: input.transitions ?? null,
@@ -145,6 +140,16 @@ export function faultWindowOf(fault: FaultRecord, configDryRun: boolean): FaultW
     registeredAtMs: parseTime(fault.registeredAt, 'fault.registeredAt'),
     availableAtMs: parseTime(fault.availableAt, 'fault.availableAt'),
   };
+}
+
+/** The report's second-by-second timeline: each bucket with its phase, its counts copied out of the traffic results. */
+export function reportTimeline(labelled: readonly LabelledBucket[]): RunReport['timeline'] {
+  return labelled.map(({ bucket, phase }) => ({
+    t: bucket.t,
+    phase,
+    reads: { ...bucket.reads },
+    writes: { ...bucket.writes },
+  }));
 }
 
 /**
