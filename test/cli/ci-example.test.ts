@@ -2,19 +2,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import {
-  DescribeExecutionCommand,
-  DescribeStateMachineCommand,
-  GetExecutionHistoryCommand,
-  ListExecutionsCommand,
-  SFNClient,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import 'aws-sdk-client-mock-jest';
 import { parse } from 'yaml';
-import { executionArn, gameday, gameDayDefinition, MACHINE, passingHistory, T0, terminal } from './aws/support';
+import { cloudformation, resetMocks, runThrough, sfn, stackWithOutputs } from './aws/mocks';
+import { gameday, MACHINE, passingHistory, terminal } from './aws/support';
 
 const DOC = readFileSync(path.join(__dirname, '..', '..', 'docs', 'ci.md'), 'utf8');
 
@@ -75,27 +68,13 @@ describe('the pipeline example', () => {
 });
 
 describe("the pipeline example's command", () => {
-  const sfn = mockClient(SFNClient);
-  const cloudformation = mockClient(CloudFormationClient);
+  beforeEach(() => resetMocks());
 
   it('runs as the CLI takes it, and writes the JUnit file', async () => {
     // Given a deployed stack whose run passes
-    const run = executionArn('manual-20261127T020100Z-abcd');
-    cloudformation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'GameDay',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }],
-        },
-      ],
-    });
-    sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition() });
-    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
-    sfn.on(StartExecutionCommand).resolves({ executionArn: run, startDate: new Date(T0) });
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: run, status: 'RUNNING' });
-    sfn.on(GetExecutionHistoryCommand).resolves({ events: passingHistory().newestFirst() });
+    cloudformation.on(DescribeStacksCommand).resolves(stackWithOutputs({ StateMachineArn: MACHINE }));
+    const history = passingHistory();
+    runThrough(history, history.events.length);
     // When the step's command runs, its JUnit path moved to a scratch directory
     const junit = path.join(mkdtempSync(path.join(tmpdir(), 'gameday-ci-')), 'gameday-junit.xml');
     const args = (gamedayStep?.run ?? '')

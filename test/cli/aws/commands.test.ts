@@ -2,23 +2,22 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetScheduleCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
-  SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createAwsClients } from '../../../cli/aws/clients';
 import { CliError } from '../../../cli/aws/errors';
+import { cloudformation, cloudwatch, resetMocks, RUN, runThrough, s3, scheduler, sfn, stackWithOutputs } from './mocks';
 import {
   executionArn,
   gameday,
@@ -28,35 +27,19 @@ import {
   passedResult,
   passingHistory,
   T0,
+  type Terminal,
   terminal,
 } from './support';
-
-const sfn = mockClient(SFNClient);
-const cloudformation = mockClient(CloudFormationClient);
-const cloudwatch = mockClient(CloudWatchClient);
-const scheduler = mockClient(SchedulerClient);
-const s3 = mockClient(S3Client);
-
-const RUN = executionArn('manual-20261127T020100Z-abcd');
 
 function awsError(name: string, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: {} });
 }
 
-beforeEach(() => {
-  for (const client of [sfn, cloudformation, cloudwatch, scheduler, s3]) client.reset();
-  sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition() });
-});
+beforeEach(() => resetMocks());
 
-/** Step Functions answers for a run that is started and then goes through `history` in two polls. */
-function runThrough(history: History, splitAfterId: number): void {
-  sfn.on(ListExecutionsCommand, { statusFilter: 'RUNNING' }).resolves({ executions: [] });
-  sfn.on(StartExecutionCommand).resolves({ executionArn: RUN, startDate: new Date(T0) });
-  sfn.on(DescribeExecutionCommand).resolves({ executionArn: RUN, status: 'RUNNING' });
-  sfn
-    .on(GetExecutionHistoryCommand)
-    .resolvesOnce({ events: history.newestFirst().filter((e) => (e.id ?? 0) <= splitAfterId) })
-    .resolves({ events: history.newestFirst() });
+/** Runs `gameday start` on the state machine MACHINE with these flags. */
+function start(term: Terminal, ...flags: string[]): Promise<number> {
+  return gameday(term, 'start', '--state-machine-arn', MACHINE, ...flags);
 }
 
 describe('gameday start', () => {
@@ -65,7 +48,7 @@ describe('gameday start', () => {
     runThrough(passingHistory(), 5);
     const term = terminal();
     // When a run is started with an outage override
-    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--outage-seconds', '120');
+    const code = await start(term, '--outage-seconds', '120');
     // Then StartExecution got a manual-<time>-<hex> name and the override as input
     expect(code).toBe(0);
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
@@ -75,57 +58,34 @@ describe('gameday start', () => {
     });
   });
 
-  it('passes the window, worker and error-budget overrides in the execution input', async () => {
-    // Given a terminal
-    const term = terminal();
-    runThrough(passingHistory(), 5);
-    // When a run is started with the windowed-traffic overrides
-    const code = await gameday(
-      term,
-      'start',
-      '--state-machine-arn',
-      MACHINE,
-      '--window-seconds',
-      '30',
-      '--traffic-workers',
-      '4',
-      '--error-budget-percent',
-      '20',
-    );
-    // Then they are the execution input
-    expect(code).toBe(0);
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
-      input: JSON.stringify({ windowSeconds: 30, trafficWorkers: 4, errorBudgetPercent: 20 }),
-    });
-  });
-
-  it("passes the hypothesis' tolerances from their flags as the input's hypothesis", async () => {
-    // Given a terminal
-    const term = terminal();
-    runThrough(passingHistory(), 5);
-    // When a run is started with a p99 bound, a failed-reads tolerance and a drain bound
-    const code = await gameday(
-      term,
-      'start',
-      '--state-machine-arn',
-      MACHINE,
-      '--outage-seconds',
-      '60',
-      '--max-outage-p99-ratio',
-      '1.5',
-      '--max-failed-reads-percent',
-      '0.5',
-      '--max-drain-seconds',
-      '30',
-    );
-    // Then they travel under hypothesis, beside the setting override
-    expect(code).toBe(0);
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
-      input: JSON.stringify({
+  it.each([
+    {
+      test: 'passes the window, worker and error-budget overrides in the execution input',
+      // When a run is started with the windowed-traffic overrides
+      flags: ['--window-seconds', '30', '--traffic-workers', '4', '--error-budget-percent', '20'],
+      // Then they are the execution input
+      input: { windowSeconds: 30, trafficWorkers: 4, errorBudgetPercent: 20 },
+    },
+    {
+      test: "passes the hypothesis' tolerances from their flags as the input's hypothesis",
+      // When a run is started with a p99 bound, a failed-reads tolerance and a drain bound
+      flags: [
+        ...['--outage-seconds', '60', '--max-outage-p99-ratio', '1.5'],
+        ...['--max-failed-reads-percent', '0.5', '--max-drain-seconds', '30'],
+      ],
+      // Then they travel under hypothesis, beside the setting override
+      input: {
         outageSeconds: 60,
         hypothesis: { maxFailedReadsPercent: 0.5, maxOutageP99Ratio: 1.5, maxDrainSeconds: 30 },
-      }),
-    });
+      },
+    },
+  ])('$test', async ({ flags, input }) => {
+    // Given a terminal
+    const term = terminal();
+    runThrough(passingHistory(), 5);
+    const code = await start(term, ...flags);
+    expect(code).toBe(0);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify(input) });
   });
 
   it('refuses a tolerance that is not a number of 0 or more before starting anything', async () => {
@@ -133,9 +93,7 @@ describe('gameday start', () => {
     const term = terminal();
     // When a run is started with it
     // Then it is refused with exit 2, nothing started
-    await expect(
-      gameday(term, 'start', '--state-machine-arn', MACHINE, '--max-failed-writes-percent', '-1'),
-    ).resolves.toBe(2);
+    await expect(start(term, '--max-failed-writes-percent', '-1')).resolves.toBe(2);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
@@ -145,9 +103,7 @@ describe('gameday start', () => {
     const term = terminal();
     // When a run is started with it
     // Then it is refused with exit 2 and nothing is started
-    await expect(
-      gameday(term, 'start', '--state-machine-arn', MACHINE, '--junit', '/nonexistent/dir/out.xml'),
-    ).resolves.toBe(2);
+    await expect(start(term, '--junit', '/nonexistent/dir/out.xml')).resolves.toBe(2);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
     expect(term.errors.join('\n')).toMatch(/--junit/);
   });
@@ -158,7 +114,7 @@ describe('gameday start', () => {
     const term = terminal();
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'gameday-junit-')), 'out.xml');
     // When it is started with --junit
-    await gameday(term, 'start', '--state-machine-arn', MACHINE, '--junit', file);
+    await start(term, '--junit', file);
     // Then the file holds the report's parts as test cases, and the command says where
     const xml = readFileSync(file, 'utf8');
     expect(xml.match(/<testcase /g)).toHaveLength(7);
@@ -171,7 +127,7 @@ describe('gameday start', () => {
     runThrough(passingHistory(), 4);
     const term = terminal();
     // When it is started and followed
-    await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    await start(term);
     // Then the live line named the baseline phase with the planned time, then the counts of both traffic steps
     expect(term.live[0]).toMatch(
       /^\[baseline\] BaselineWindow {2}\d+s \/ 1m00s planned traffic {2}reads db=0 cache=0 fail=0/,
@@ -184,7 +140,7 @@ describe('gameday start', () => {
     runThrough(passingHistory(), 5);
     const term = terminal();
     // When it is started and followed to the end
-    await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    await start(term);
     // Then the seed table, the verdict and the S3 location are printed
     const text = term.lines.join('\n');
     expect(text).toContain('Reads:  DB=');
@@ -203,21 +159,14 @@ describe('gameday start', () => {
     const term = terminal();
     // When it is started and followed
     // Then the exit code says failed
-    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE)).resolves.toBe(1);
+    await expect(start(term)).resolves.toBe(1);
   });
 
   it('finds the state machine in the outputs of the stack named by --stack', async () => {
     // Given a stack whose outputs name the state machine
-    cloudformation.on(DescribeStacksCommand, { StackName: 'GameDay' }).resolves({
-      Stacks: [
-        {
-          StackName: 'GameDay',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [{ OutputKey: 'StateMachineArn', OutputValue: MACHINE }],
-        },
-      ],
-    });
+    cloudformation
+      .on(DescribeStacksCommand, { StackName: 'GameDay' })
+      .resolves(stackWithOutputs({ StateMachineArn: MACHINE }));
     runThrough(passingHistory(), 5);
     // When a run is started with --stack
     await gameday(terminal(), 'start', '--stack', 'GameDay');
@@ -230,7 +179,7 @@ describe('gameday start', () => {
     runThrough(passingHistory(), 5);
     const term = terminal();
     // When a dry run is started
-    await gameday(term, 'start', '--state-machine-arn', MACHINE, '--dry-run');
+    await start(term, '--dry-run');
     // Then the input asks for it and the output says so
     expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, { input: JSON.stringify({ dryRun: true }) });
     expect(term.lines.join('\n')).toContain('dry run: the fault states are skipped');
@@ -246,7 +195,7 @@ describe('gameday start', () => {
     });
     const term = terminal();
     // When a run is started
-    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    const code = await start(term);
     // Then it is refused in one line, and nothing is started
     expect(code).toBe(2);
     expect(term.errors).toEqual([
@@ -260,16 +209,7 @@ describe('gameday start', () => {
     runThrough(passingHistory(), 5);
     const term = terminal();
     // When a run with a window longer than allowed and an error budget above 100 % is started
-    const code = await gameday(
-      term,
-      'start',
-      '--state-machine-arn',
-      MACHINE,
-      '--window-seconds',
-      '999',
-      '--error-budget-percent',
-      '500',
-    );
+    const code = await start(term, '--window-seconds', '999', '--error-budget-percent', '500');
     // Then it is refused with exit 2, each problem on its own line, and no execution is started
     expect(code).toBe(2);
     const lines = term.errors.join('\n').split('\n');
@@ -281,34 +221,33 @@ describe('gameday start', () => {
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
-  it('refuses a run that could outlast the deployed execution timeout, naming it', async () => {
-    // Given a deployed GameDay whose execution timeout is 20 minutes
-    sfn
-      .on(DescribeStateMachineCommand)
-      .resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition({}, { executionTimeoutSeconds: 1200 }) });
-    runThrough(passingHistory(), 5);
-    const term = terminal();
-    // When a run with a one-hour outage is started
-    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--outage-seconds', '3600');
-    // Then it is refused naming the execution timeout, and no execution is started
-    expect(code).toBe(2);
-    expect(term.errors.join('\n')).toContain('execution timeout of 1200 s');
-    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
-  });
-
-  it('checks the overrides against the defaults the deployed definition passes', async () => {
-    // Given a deployed GameDay whose stack polls the drain every 2 s
-    sfn.on(DescribeStateMachineCommand).resolves({
-      stateMachineArn: MACHINE,
+  it.each([
+    {
+      test: 'refuses a run that could outlast the deployed execution timeout, naming it',
+      // Given a deployed GameDay whose execution timeout is 20 minutes
+      definition: gameDayDefinition({}, { executionTimeoutSeconds: 1200 }),
+      // When a run with a one-hour outage is started
+      flags: ['--outage-seconds', '3600'],
+      // Then it is refused naming the execution timeout
+      refusal: 'execution timeout of 1200 s',
+    },
+    {
+      test: 'checks the overrides against the defaults the deployed definition passes',
+      // Given a deployed GameDay whose stack polls the drain every 2 s
       definition: gameDayDefinition({ drainPollSeconds: 2 }, { executionTimeoutSeconds: 86_400 }),
-    });
+      // When a run with an hour's drain timeout is started
+      flags: ['--drain-timeout-seconds', '3600'],
+      // Then the history limit refuses it
+      refusal: '25,000-event history limit',
+    },
+  ])('$test', async ({ definition, flags, refusal }) => {
+    sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition });
     runThrough(passingHistory(), 5);
     const term = terminal();
-    // When a run with an hour's drain timeout is started
-    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE, '--drain-timeout-seconds', '3600');
-    // Then the history limit refuses it before StartExecution
+    const code = await start(term, ...flags);
+    // (and before StartExecution: nothing is started)
     expect(code).toBe(2);
-    expect(term.errors.join('\n')).toContain('25,000-event history limit');
+    expect(term.errors.join('\n')).toContain(refusal);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 
@@ -320,7 +259,7 @@ describe('gameday start', () => {
     });
     const term = terminal();
     // When a run is started on it
-    const code = await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    const code = await start(term);
     // Then it is refused, saying why, and nothing is started
     expect(code).toBe(2);
     expect(term.errors).toEqual([
@@ -337,7 +276,7 @@ describe('gameday start', () => {
     const term = terminal();
     // When a run is started
     // Then the error says how to provide them, in one line, exit 2
-    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE)).resolves.toBe(2);
+    await expect(start(term)).resolves.toBe(2);
     expect(term.errors).toEqual([expect.stringMatching(/^gameday: no AWS credentials found: set AWS_PROFILE/)]);
   });
 
@@ -347,7 +286,7 @@ describe('gameday start', () => {
     const term = terminal();
     // When a run is started
     // Then the error names it
-    await expect(gameday(term, 'start', '--state-machine-arn', MACHINE)).resolves.toBe(2);
+    await expect(start(term)).resolves.toBe(2);
     expect(term.errors).toEqual([`gameday: unknown state machine ${MACHINE}`]);
   });
 
@@ -361,11 +300,11 @@ describe('gameday start', () => {
     expect(term.errors).toEqual(['gameday: unknown stack Nope: Stack with id Nope does not exist']);
   });
 
-  it('asks on Ctrl-C and stops the execution when told yes', async () => {
-    // Given a running run, and a person who answers yes
+  /** A run followed to its end by a person who answers `answer`, with Ctrl-C at the first poll. */
+  async function interruptedRun(answer: boolean) {
     const history = passingHistory();
     runThrough(history, 5);
-    const term = terminal(true);
+    const term = terminal(answer);
     sfn
       .on(GetExecutionHistoryCommand)
       .callsFakeOnce(async () => {
@@ -373,8 +312,14 @@ describe('gameday start', () => {
         return { events: history.newestFirst().filter((e) => (e.id ?? 0) <= 5) };
       })
       .resolves({ events: history.newestFirst() });
+    await start(term);
+    return term;
+  }
+
+  it('asks on Ctrl-C and stops the execution when told yes', async () => {
+    // Given a running run, and a person who answers yes
     // When Ctrl-C comes during the run
-    await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    const term = await interruptedRun(true);
     // Then the execution is stopped
     expect(sfn).toHaveReceivedCommandWith(StopExecutionCommand, { executionArn: RUN, error: 'StoppedByOperator' });
     expect(term.lines).toContain('Stop requested; following until the execution ends.');
@@ -382,24 +327,22 @@ describe('gameday start', () => {
 
   it('leaves the execution running on Ctrl-C when told no', async () => {
     // Given a running run, and a person who answers no
-    const history = passingHistory();
-    runThrough(history, 5);
-    const term = terminal(false);
-    sfn
-      .on(GetExecutionHistoryCommand)
-      .callsFakeOnce(async () => {
-        term.interrupt();
-        return { events: history.newestFirst().filter((e) => (e.id ?? 0) <= 5) };
-      })
-      .resolves({ events: history.newestFirst() });
     // When Ctrl-C comes during the run
-    await gameday(term, 'start', '--state-machine-arn', MACHINE);
+    await interruptedRun(false);
     // Then nothing is stopped
     expect(sfn).not.toHaveReceivedCommand(StopExecutionCommand);
   });
 });
 
 describe('gameday watch', () => {
+  /** The history of an execution that ended Aborted because another GameDay held the lock. */
+  const refusedInPreflight = () =>
+    new History()
+      .started()
+      .entered('AcquireLock')
+      .entered('LockHeld')
+      .failed('Aborted', 'preflight: another GameDay holds the lock');
+
   it('follows an execution to its end and prints the verdict', async () => {
     // Given an execution that passes
     runThrough(passingHistory(), 5);
@@ -427,12 +370,7 @@ describe('gameday watch', () => {
 
   it('reports a run that ended before its report step by its ending', async () => {
     // Given an execution refused in preflight
-    const history = new History()
-      .started()
-      .entered('AcquireLock')
-      .entered('LockHeld')
-      .failed('Aborted', 'preflight: another GameDay holds the lock');
-    runThrough(history, 100);
+    runThrough(refusedInPreflight(), 100);
     const term = terminal();
     // When it is watched
     const code = await gameday(term, 'watch', RUN);
@@ -446,12 +384,7 @@ describe('gameday watch', () => {
 
   it('writes JUnit for a run that ended before its report step, failing its verdict', async () => {
     // Given an execution refused in preflight
-    const history = new History()
-      .started()
-      .entered('AcquireLock')
-      .entered('LockHeld')
-      .failed('Aborted', 'preflight: another GameDay holds the lock');
-    runThrough(history, 100);
+    runThrough(refusedInPreflight(), 100);
     const term = terminal();
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'gameday-junit-')), 'watch.xml');
     // When it is watched with --junit
@@ -640,19 +573,9 @@ describe('gameday schedule', () => {
 
   it('enables the schedule, keeping its target, expression and time window', async () => {
     // Given a disabled schedule named in the stack outputs
-    cloudformation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'GameDay',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [
-            { OutputKey: 'StateMachineArn', OutputValue: MACHINE },
-            { OutputKey: 'ScheduleName', OutputValue: 'GameDaySchedule' },
-          ],
-        },
-      ],
-    });
+    cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(stackWithOutputs({ StateMachineArn: MACHINE, ScheduleName: 'GameDaySchedule' }));
     scheduler.on(GetScheduleCommand).resolves(schedule);
     // When it is enabled
     await gameday(terminal(), 'schedule', 'enable', '--stack', 'GameDay');

@@ -1,20 +1,9 @@
 // AWS and network errors end every AWS command with one line naming what failed, and exit 2.
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import {
-  DescribeExecutionCommand,
-  DescribeStateMachineCommand,
-  GetExecutionHistoryCommand,
-  ListExecutionsCommand,
-  SFNClient,
-} from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { CliError, explainAwsError } from '../../../cli/aws/errors';
-import { executionArn, gameday, gameDayDefinition, MACHINE, terminal } from './support';
-
-const sfn = mockClient(SFNClient);
-const cloudformation = mockClient(CloudFormationClient);
-
-const RUN = executionArn('manual-20261127T020100Z-abcd');
+import { cloudformation, resetMocks, RUN, sfn } from './mocks';
+import { gameday, MACHINE, terminal } from './support';
 
 /** A socket error as Node raises it. */
 function socketError(code: string, message: string): Error {
@@ -22,9 +11,7 @@ function socketError(code: string, message: string): Error {
 }
 
 beforeEach(() => {
-  sfn.reset();
-  cloudformation.reset();
-  sfn.on(DescribeStateMachineCommand).resolves({ stateMachineArn: MACHINE, definition: gameDayDefinition() });
+  resetMocks();
 });
 
 describe('AWS and network errors of the commands', () => {

@@ -83,6 +83,14 @@ export function passedResult(storedIn: string | null = 'gameday-reports'): Repor
   return { ...built, storage: { location, note: location ? 'stored' : 'REPORT_BUCKET is not set' } };
 }
 
+/** A tally step's output for a window of the experiment, with no stock-out and no failed write. */
+function experimentTally(
+  reads: { database: number; cache: number; failed: number },
+  writes: { ok: number; queued: number },
+): unknown {
+  return { tally: { traffic: { phase: 'experiment', reads, writes: { ...writes, stockOut: 0, failed: 0 } } } };
+}
+
 /** A whole passing run, up to the report and the end. */
 export function passingHistory(result: ReportOutput = passedResult()): History {
   const { report } = result;
@@ -98,25 +106,9 @@ export function passingHistory(result: ReportOutput = passedResult()): History {
     })
     .entered('Deregister')
     .exited('RecordDeregistered', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } })
-    .exited('TallyOutageWindow', {
-      tally: {
-        traffic: {
-          phase: 'experiment',
-          reads: { database: 0, cache: 30, failed: 0 },
-          writes: { ok: 0, queued: 10, stockOut: 0, failed: 0 },
-        },
-      },
-    })
+    .exited('TallyOutageWindow', experimentTally({ database: 0, cache: 30, failed: 0 }, { ok: 0, queued: 10 }))
     .exited('RecordAvailable', { fault: { availableAt: '2026-11-27T02:00:53.000Z' } })
-    .exited('TallyRecoveryWindow', {
-      tally: {
-        traffic: {
-          phase: 'experiment',
-          reads: { database: 12, cache: 60, failed: 0 },
-          writes: { ok: 4, queued: 20, stockOut: 0, failed: 0 },
-        },
-      },
-    })
+    .exited('TallyRecoveryWindow', experimentTally({ database: 12, cache: 60, failed: 0 }, { ok: 4, queued: 20 }))
     .exited('Experiment', {
       experiment: {
         traffic: {

@@ -2,20 +2,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import 'aws-sdk-client-mock-jest';
 import type { RunReport } from '../../../steps/core/contracts';
 import { runReport, withRecovery } from '../../support/run-history';
+import { cloudformation, cloudwatch, resetMocks, s3, sfn, stackWithOutputs } from '../aws/mocks';
 import { gameday, MACHINE, terminal } from '../aws/support';
-
-const s3 = mockClient(S3Client);
-const sfn = mockClient(SFNClient);
-const cloudformation = mockClient(CloudFormationClient);
-const cloudwatch = mockClient(CloudWatchClient);
 
 const BUCKET = 'gameday-reports';
 const body = (text: string) => ({ Body: { transformToString: async () => text } as never });
@@ -56,7 +51,7 @@ const week2 = runReport('scheduled-20261120T020000Z', '2026-11-20T02:00:00.000Z'
 const week3 = runReport('scheduled-20261127T020000Z', '2026-11-27T02:00:00.000Z', withRecovery(2_400, 31_000));
 
 beforeEach(() => {
-  for (const client of [s3, sfn, cloudformation, cloudwatch]) client.reset();
+  resetMocks();
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'v0', Values: [3] }] });
 });
 
@@ -96,19 +91,9 @@ describe('gameday history from the report bucket', () => {
 
   it("prints the stack's runs as a table, then the verdict counts CloudWatch kept", async () => {
     // Given a stack whose outputs name the report bucket
-    cloudformation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'GameDay',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: [
-            { OutputKey: 'StateMachineArn', OutputValue: MACHINE },
-            { OutputKey: 'ReportBucketName', OutputValue: BUCKET },
-          ],
-        },
-      ],
-    });
+    cloudformation
+      .on(DescribeStacksCommand)
+      .resolves(stackWithOutputs({ StateMachineArn: MACHINE, ReportBucketName: BUCKET }));
     bucketWith([week1, week2]);
     const term = terminal();
     // When the history is listed
