@@ -28,7 +28,10 @@ export function recordLocalRuns(dir: string, reports: readonly RunReport[], outp
     history.push(...recorded.runs.map((run) => run.report));
     // Newest first: the last run that judged something (a skipped run judged nothing).
     previousVerdict = recorded.runs.find((run) => run.report.verdict !== 'skipped')?.report.verdict ?? null;
-    for (const line of skippedLines(recorded.skipped)) output.err(`gameday: history: ${line}`);
+    // A run being recorded may have its directory already (its service's output): that is no stray entry.
+    const own = new Set(reports.map((report) => path.join(dir, report.runId)));
+    const skipped = recorded.skipped.filter((entry) => !own.has(entry.path));
+    for (const line of skippedLines(skipped)) output.err(`gameday: history: ${line}`);
   } catch (error) {
     output.err(
       `gameday: the earlier runs in ${dir} could not be read (${(error as Error).message}); the report shows no trend`,

@@ -57,6 +57,21 @@ describe('recording a local run', () => {
     expect(err).toEqual([]);
   });
 
+  it("does not call the recorded run's own directory skipped when it holds only its service's output", () => {
+    // Given a history whose run directory already holds the service log of the run being recorded, and a stray empty directory
+    const dir = fresh();
+    mkdirSync(path.join(dir, 'local-first'));
+    writeFileSync(path.join(dir, 'local-first', 'service.log'), 'listening\n');
+    mkdirSync(path.join(dir, 'stray'));
+    const err: string[] = [];
+    // When the run is recorded
+    recordLocalRuns(dir, [first], { out: () => undefined, err: (line) => err.push(line) });
+    // Then only the stray directory is named as skipped, and the run's directory holds its report beside the log
+    expect(err).toEqual([`gameday: history: skipped ${path.join(dir, 'stray')}: no report.json`]);
+    expect(existsSync(path.join(dir, 'local-first', 'report.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'local-first', 'service.log'))).toBe(true);
+  });
+
   it('says on stderr when the run cannot be recorded, and does not throw', () => {
     // Given a history "directory" that is a file
     const file = path.join(fresh(), 'not-a-dir');
