@@ -6,7 +6,8 @@ import { runLocalGameDay } from '../local/runner/runner';
 import type { StepHandler } from '../local/runner/task-dispatcher';
 import { startTrafficWorkerPool, trafficStepInPool } from '../local/runner/traffic-workers';
 import { METRIC_SLOT_SECONDS, RUN_LOG_LINES } from '../steps/core/metric-names';
-import { chooseTrafficSize, resolveTrafficWorkers, TRAFFIC_SIZE_ENV } from '../steps/core/run-settings';
+import { TRAFFIC_SIZE_ENV } from '../steps/core/run-settings';
+import { chooseTrafficSize, resolveTrafficWorkers } from '../steps/core/run-limits';
 import { nextWindow } from '../steps/core/traffic-windows';
 import { STATES } from '../steps/core/workflow-names';
 import {

@@ -20,14 +20,8 @@ import {
 import { checkRunWindow, type RunWindow } from '../steps/core/run-window';
 import { readProfileSetting } from './config-profile';
 import type { TargetProfile } from '../steps/core/target-profile';
-import {
-  checkExecutionTimeout,
-  checkSettingRules,
-  checkSettingValues,
-  DEFAULT_RUN_SETTINGS,
-  longestAcceptedRunSeconds,
-  NUMERIC_SETTINGS,
-} from '../steps/core/run-settings';
+import { checkSettingValues, DEFAULT_RUN_SETTINGS, NUMERIC_SETTINGS } from '../steps/core/run-settings';
+import { checkExecutionTimeout, checkSettingRules, longestAcceptedRunSeconds } from '../steps/core/run-limits';
 
 export { DEFAULT_SHOP_AUTH, regionOfArn, type ShopAuth } from './config-arns';
 

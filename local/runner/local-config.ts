@@ -5,7 +5,7 @@ import { LAB_CHANGE_CALENDAR, type Lab, type LabOptions } from '../lab/lab';
 import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import type { TargetProfile } from '../../steps/core/target-profile';
 import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
-import { longestAcceptedRunSeconds } from '../../steps/core/run-settings';
+import { longestAcceptedRunSeconds } from '../../steps/core/run-limits';
 
 /** Short timings for a local run: about a minute for the whole GameDay. */
 export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({

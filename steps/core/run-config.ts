@@ -3,25 +3,18 @@ import { randomBytes } from 'node:crypto';
 import type { RunConfig, RunSettings, TrafficSize } from './contracts';
 import { checkTolerances, type HypothesisTolerances, mergeTolerances } from './hypothesis-tolerances';
 import {
-  checkSettingRules,
   checkSettingValues,
-  chooseTrafficSize,
   DEFAULT_RUN_SETTINGS,
-  deriveLoopBounds,
   OVERRIDABLE_KEYS,
-  resolveTrafficWorkers,
   SETTING_KEYS,
   TRAFFIC_SIZES,
 } from './run-settings';
+import { checkSettingRules, chooseTrafficSize, deriveLoopBounds, resolveTrafficWorkers } from './run-limits';
 import { describeValue } from './describe-value';
 import { outsideWindowReason, type RunWindow } from './run-window';
 
-export {
-  DEFAULT_RUN_SETTINGS,
-  estimateStatePayloadBytes,
-  MAX_HISTORY_EVENTS,
-  MAX_STATE_PAYLOAD_BYTES,
-} from './run-settings';
+export { DEFAULT_RUN_SETTINGS } from './run-settings';
+export { estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-limits';
 
 const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 

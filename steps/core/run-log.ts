@@ -4,7 +4,7 @@ import type { FaultWindow, Phase } from './hypothesis';
 import { PHASES } from './hypothesis';
 import { METRIC_SLOT_SECONDS, MetricNames, RUN_LOG_LINES } from './metric-names';
 import { outageCacheSharePercent } from './run-figures';
-import { MAX_RUN_LOG_SLOTS } from './run-settings';
+import { MAX_RUN_LOG_SLOTS } from './run-limits';
 import { addInto } from './traffic';
 
 /** A timeline second and the phase it belongs to. */
@@ -14,7 +14,7 @@ export interface LabelledBucket {
 }
 
 /** The lines ride in the state to PublishRunLog (and one PutLogEvents call): slots are widened past this many. */
-export { MAX_RUN_LOG_SLOTS } from './run-settings';
+export { MAX_RUN_LOG_SLOTS } from './run-limits';
 
 /**
  * The lines of one run, oldest first (PutLogEvents wants them in order): per slot, the sums of the

@@ -5,7 +5,7 @@ import { createStepLogger, logInvocation } from '../adapters/logger';
 import { REPORT_BUCKET_ENV, reportStoreFromEnv } from '../adapters/s3-report-store';
 import type { ReportInput, ReportOutput } from '../core/contracts';
 import { buildReport } from '../core/report';
-import { STATE_PAYLOAD_BOUNDS } from '../core/run-settings';
+import { STATE_PAYLOAD_BOUNDS } from '../core/run-limits';
 import { reportKeys, type ReportStore, storeReport } from '../core/report-storage';
 import { withStoredTimelines } from '../core/stored-timelines';
 import { timelineStoreFor } from '../adapters/dynamodb-timeline-store';

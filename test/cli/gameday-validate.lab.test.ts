@@ -1,7 +1,8 @@
 // `gameday validate`: an execution input checked offline against the synthesized GameDay stack's defaults and limits.
 import * as infraApp from '../../infra/app';
 import { runGameday } from '../../cli/program';
-import { DEFAULT_RUN_SETTINGS, longestRunSeconds } from '../../steps/core/run-settings';
+import { DEFAULT_RUN_SETTINGS } from '../../steps/core/run-settings';
+import { longestRunSeconds } from '../../steps/core/run-limits';
 import { memoised } from '../support/memo';
 
 // A validation synthesizes the whole app in-process (about a second or two).

@@ -2,7 +2,7 @@
 import { DEFAULT_EXPERIMENT, InvalidGameDayConfig, regionOfArn, validateGameDayConfig } from '../../infra/config';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { validateRunInput } from '../../steps/core/run-config';
-import { longestRunSeconds } from '../../steps/core/run-settings';
+import { longestRunSeconds } from '../../steps/core/run-limits';
 import { refusedWith } from '../support/problems';
 
 const problemsOf = (raw: unknown): readonly string[] =>

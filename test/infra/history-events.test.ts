@@ -1,11 +1,11 @@
 // The history-event counts the run validator uses, counted again on the synthesized definition.
+import { MAX_TOTAL_RATE } from '../../steps/core/run-settings';
 import {
   HISTORY_EVENTS,
   MAX_HISTORY_EVENTS,
-  MAX_TOTAL_RATE,
   resolveTrafficWorkers,
   worstCaseHistoryEvents,
-} from '../../steps/core/run-settings';
+} from '../../steps/core/run-limits';
 import { DEFAULT_RUN_SETTINGS } from '../../steps/core/run-settings';
 import { allStates, type AslState, definitionOf, templateOf, testConfig } from './fixtures';
 

@@ -15,7 +15,7 @@ import {
   MAX_STATE_PAYLOAD_BYTES,
   STATE_PAYLOAD_BOUNDS,
   STATE_PAYLOAD_LIMIT_BYTES,
-} from '../../../steps/core/run-settings';
+} from '../../../steps/core/run-limits';
 import { createReportHandler } from '../../../steps/handlers/report';
 import { handler as tallyWindow } from '../../../steps/handlers/tally-window';
 import type { TimelineKey, TimelineStore } from '../../../steps/ports';
