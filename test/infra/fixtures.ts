@@ -1,6 +1,6 @@
 // Shared test fixtures: a valid target, a fast synth (no bundling, no built-in validation, no stack traces), the parsed definition.
 import { App, type AppProps } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS, DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { type GameDayConfig, validateGameDayConfig } from '../../infra/config';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
@@ -96,3 +96,12 @@ export function asArray<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
+
+/** The properties of a resource policy with a statement that denies every request made without TLS. */
+export const TLS_ONLY_POLICY = {
+  PolicyDocument: {
+    Statement: Match.arrayWith([
+      Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]),
+  },
+};

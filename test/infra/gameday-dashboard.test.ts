@@ -3,7 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { staleAfterDaysFor } from '../../infra/monitoring/alarms';
 import { ReportArchive } from '../../infra/constructs/report-archive';
 import { MetricNames } from '../../steps/core/metric-names';
-import { asArray, buildStack, statementsOfRole, templateOf, testConfig } from './fixtures';
+import { asArray, buildStack, statementsOfRole, templateOf, testConfig, TLS_ONLY_POLICY } from './fixtures';
 
 const template: Template = templateOf();
 const scheduled: Template = templateOf(
@@ -178,31 +178,42 @@ describe('dashboard', () => {
 });
 
 describe('alarms', () => {
-  test('raise one alarm when a run ends failed or inconclusive', () => {
-    // Given the alarm on not-passed runs
-    const alarm = alarmNamed(template, 'RunNotPassed');
-    // Then it sums RunFailed and RunInconclusive per hour and fires on one
+  interface AlarmMetric {
+    Expression?: string;
+    MetricStat?: {
+      Metric: { MetricName: string; Namespace: string; Dimensions?: unknown };
+      Period: number;
+      Stat: string;
+    };
+  }
+
+  /**
+   * The alarm named `name`, checked to fire on one in its one evaluation period and to keep quiet
+   * without data, with its math expression and the [namespace, metric, statistic, period] it reads.
+   */
+  function countingAlarm(name: string) {
+    const alarm = alarmNamed(template, name);
     expect(alarm).toMatchObject({
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
       EvaluationPeriods: 1,
       TreatMissingData: 'notBreaching',
     });
-    const metrics = alarm.Metrics as Array<{
-      Expression?: string;
-      MetricStat?: { Metric: { MetricName: string; Namespace: string }; Period: number; Stat: string };
-    }>;
-    expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(failed, 0) + FILL(inconclusive, 0)');
-    expect(
-      metrics
-        .filter((m) => m.MetricStat)
-        .map((m) => [
-          m.MetricStat?.Metric.Namespace,
-          m.MetricStat?.Metric.MetricName,
-          m.MetricStat?.Stat,
-          m.MetricStat?.Period,
-        ]),
-    ).toEqual([
+    const metrics = alarm.Metrics as AlarmMetric[];
+    const stats = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!);
+    return {
+      expression: metrics.find((m) => m.Expression)?.Expression,
+      reads: stats.map((m) => [m.Metric.Namespace, m.Metric.MetricName, m.Stat, m.Period]),
+      stats,
+    };
+  }
+
+  test('raise one alarm when a run ends failed or inconclusive', () => {
+    // Given the alarm on not-passed runs
+    const alarm = countingAlarm('RunNotPassed');
+    // Then it sums RunFailed and RunInconclusive per hour and fires on one
+    expect(alarm.expression).toBe('FILL(failed, 0) + FILL(inconclusive, 0)');
+    expect(alarm.reads).toEqual([
       ['GameDay', 'RunFailed', 'Sum', 3600],
       ['GameDay', 'RunInconclusive', 'Sum', 3600],
     ]);
@@ -210,36 +221,13 @@ describe('alarms', () => {
 
   test('raise one alarm when a run ends without a verdict: rolled back, refused, stopped or timed out', () => {
     // Given the alarm on runs that never reached their report step
-    const alarm = alarmNamed(template, 'RunEndedWithoutVerdict');
+    const alarm = countingAlarm('RunEndedWithoutVerdict');
     // Then it takes the badly ended executions of this state machine, less the runs that published a
     // verdict, per hour, and fires on one
-    expect(alarm).toMatchObject({
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Threshold: 1,
-      EvaluationPeriods: 1,
-      TreatMissingData: 'notBreaching',
-    });
-    const metrics = alarm.Metrics as Array<{
-      Expression?: string;
-      MetricStat?: {
-        Metric: { MetricName: string; Namespace: string; Dimensions?: unknown };
-        Period: number;
-        Stat: string;
-      };
-    }>;
-    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+    expect(alarm.expression).toBe(
       'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0)',
     );
-    expect(
-      metrics
-        .filter((m) => m.MetricStat)
-        .map((m) => [
-          m.MetricStat?.Metric.Namespace,
-          m.MetricStat?.Metric.MetricName,
-          m.MetricStat?.Stat,
-          m.MetricStat?.Period,
-        ]),
-    ).toEqual([
+    expect(alarm.reads).toEqual([
       ['AWS/States', 'ExecutionsFailed', 'Sum', 3600],
       ['AWS/States', 'ExecutionsAborted', 'Sum', 3600],
       ['AWS/States', 'ExecutionsTimedOut', 'Sum', 3600],
@@ -247,11 +235,9 @@ describe('alarms', () => {
       ['GameDay', 'RunInconclusive', 'Sum', 3600],
       ['GameDay', 'RunAborted', 'Sum', 3600],
     ]);
-    expect(
-      JSON.stringify(
-        metrics.find((m) => m.MetricStat?.Metric.Namespace === 'AWS/States')?.MetricStat?.Metric.Dimensions,
-      ),
-    ).toContain('StateMachineArn');
+    expect(JSON.stringify(alarm.stats.find((m) => m.Metric.Namespace === 'AWS/States')?.Metric.Dimensions)).toContain(
+      'StateMachineArn',
+    );
   });
 
   test("raise one alarm when a message reaches the scheduler's dead-letter queue", () => {
@@ -323,13 +309,7 @@ describe('report archive', () => {
         RestrictPublicBuckets: true,
       },
     });
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', TLS_ONLY_POLICY);
   });
 
   test('expires reports after 400 days by default', () => {

@@ -1,7 +1,7 @@
 // The notifications of the GameDay stack: an encrypted, TLS-only topic, the context's subscriptions, the rules, and the alarms' actions.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
-import { FAST_APP_PROPS } from './fixtures';
+import { FAST_APP_PROPS, TLS_ONLY_POLICY } from './fixtures';
 
 /** The app as `cdk synth -c gameday='{"notify":{"emails":["team@example.com"]}}'` builds it. */
 function synth(gameday: Record<string, unknown>): Template {
@@ -28,13 +28,7 @@ describe('GameDay notifications', () => {
   test('the topic policy refuses every request without TLS', () => {
     // Given the topic policy
     // Then it denies any principal any action when aws:SecureTransport is false
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', TLS_ONLY_POLICY);
   });
 
   test('subscribes each email address of the context', () => {

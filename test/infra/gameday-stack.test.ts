@@ -10,6 +10,7 @@ import {
   TARGET_GROUP_ARN,
   templateOf,
   testConfig,
+  TLS_ONLY_POLICY,
 } from './fixtures';
 
 const template: Template = templateOf();
@@ -424,13 +425,7 @@ describe('dead-letter queues', () => {
     // When the queues and their policies are read
     // Then both queues use SSE and deny insecure transport
     template.resourcePropertiesCountIs('AWS::SQS::Queue', { SqsManagedSseEnabled: true }, 2);
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
-    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', TLS_ONLY_POLICY);
   });
 });
 

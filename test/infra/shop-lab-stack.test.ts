@@ -9,7 +9,7 @@ import {
   ShopLabStack,
   type ShopLabStackProps,
 } from '../../infra/stacks/shop-lab-stack';
-import { asArray, fastApp } from './fixtures';
+import { asArray, fastApp, TLS_ONLY_POLICY } from './fixtures';
 
 function labOf(props: ShopLabStackProps = {}): ShopLabStack {
   const app = fastApp();
@@ -63,15 +63,7 @@ describe('the order queue and its DLQ (degradation on)', () => {
   test('refuse every request that is not over TLS, on both queues', () => {
     // Given the resilient lab
     // When the queue policies are read
-    const policies = resilientTemplate.findResources('AWS::SQS::QueuePolicy', {
-      Properties: {
-        PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
-        },
-      },
-    });
+    const policies = resilientTemplate.findResources('AWS::SQS::QueuePolicy', { Properties: TLS_ONLY_POLICY });
     // Then both queues carry the TLS-only deny
     expect(Object.keys(policies)).toHaveLength(2);
   });
