@@ -206,33 +206,31 @@ describe('hypothesis checks', () => {
     expect(inTime.verdict).toBe('passed');
   });
 
-  it('calls a run inconclusive, naming the part, when a bound is set but its value was not measured', () => {
-    // Given a drain bound, and a shop that does not say when it wrote the queued orders
-    const input = run((i) => (i.orders = { ...i.orders, viaQueue: null, lastViaQueueAt: null }), {
-      maxDrainSeconds: 60,
-    });
+  it.each([
+    {
+      test: 'calls a run inconclusive, naming the part, when a bound is set but its value was not measured',
+      // Given a drain bound, and a shop that does not say when it wrote the queued orders
+      input: () =>
+        run((i) => (i.orders = { ...i.orders, viaQueue: null, lastViaQueueAt: null }), { maxDrainSeconds: 60 }),
+      // Then the drain part is not observed, and the run cannot pass
+      reason: 'not observed: queues drained and every order recorded once: maxDrainSeconds set but not measured',
+    },
+    {
+      test: 'calls a run inconclusive when the outage answered no write',
+      // Given an outage whose traffic answered reads only
+      input: () =>
+        run((i) => {
+          for (const b of i.experiment.traffic.timeline.slice(2, 22))
+            b.writes = { ok: 0, queued: 0, stockOut: 0, failed: 0 };
+        }),
+      // Then the outage part was not observed
+      reason: 'not observed: customers served during the outage: no read or no write was answered during the outage',
+    },
+  ])('$test', ({ input, reason }) => {
     // When judged
-    const { verdict, reasons } = buildReport(input);
-    // Then the drain part is not observed, and the run cannot pass
+    const { verdict, reasons } = buildReport(input());
     expect(verdict).toBe('inconclusive');
-    expect(reasons).toEqual([
-      'not observed: queues drained and every order recorded once: maxDrainSeconds set but not measured',
-    ]);
-  });
-
-  it('calls a run inconclusive when the outage answered no write', () => {
-    // Given an outage whose traffic answered reads only
-    const input = run((i) => {
-      for (const b of i.experiment.traffic.timeline.slice(2, 22))
-        b.writes = { ok: 0, queued: 0, stockOut: 0, failed: 0 };
-    });
-    // When judged
-    const { verdict, reasons } = buildReport(input);
-    // Then the outage part was not observed
-    expect(verdict).toBe('inconclusive');
-    expect(reasons).toEqual([
-      'not observed: customers served during the outage: no read or no write was answered during the outage',
-    ]);
+    expect(reasons).toEqual([reason]);
   });
 
   it('calls a run inconclusive when no read was answered after AVAILABLE', () => {

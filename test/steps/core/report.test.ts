@@ -2,7 +2,16 @@
 import type { ReportInput, RunLogEventJson } from '../../../steps/core/contracts';
 import { buildReport, InvalidReportInput } from '../../../steps/core/report';
 import { MAX_RUN_LOG_SLOTS } from '../../../steps/core/run-log';
-import { bucket, config, fragileRun, passingRun, seconds, T0, trafficResult } from '../support/builders';
+import {
+  bucket,
+  config,
+  fragileRun,
+  passingRun,
+  seconds,
+  T0,
+  trafficResult,
+  unrecordedFault,
+} from '../support/builders';
 
 const EXP = T0 + 31_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -350,13 +359,7 @@ describe('buildReport verdict', () => {
     // Given a dry run: no fault timestamps, all served by the database
     const input = run((i) => {
       i.config = config({ dryRun: true });
-      i.experiment.fault = {
-        dryRun: true,
-        deregisteredAt: null,
-        registeredAt: null,
-        availableAt: null,
-        stoppedEarly: null,
-      };
+      i.experiment.fault = unrecordedFault(true);
       i.experiment.traffic = trafficResult('experiment', seconds(EXP, 30, { database: 3 }, { ok: 1 }));
     });
     // When the report is built
@@ -380,13 +383,7 @@ describe('buildReport verdict', () => {
   it('fails a dry run in which requests failed rather than calling it inconclusive', () => {
     // Given a dry run with a failed write
     const input = run((i) => {
-      i.experiment.fault = {
-        dryRun: true,
-        deregisteredAt: null,
-        registeredAt: null,
-        availableAt: null,
-        stoppedEarly: null,
-      };
+      i.experiment.fault = unrecordedFault(true);
       i.experiment.traffic = trafficResult('experiment', seconds(EXP, 3, { database: 3 }, { failed: 1 }));
     });
     // When the report is built
@@ -411,13 +408,7 @@ describe('buildReport verdict', () => {
   it('calls a run without a recorded deregistration inconclusive', () => {
     // Given a fault record without timestamps though not a dry run
     const input = run((i) => {
-      i.experiment.fault = {
-        dryRun: false,
-        deregisteredAt: null,
-        registeredAt: null,
-        availableAt: null,
-        stoppedEarly: null,
-      };
+      i.experiment.fault = unrecordedFault(false);
     });
     // When the report is built
     const { verdict, reasons } = buildReport(input);
@@ -552,13 +543,7 @@ describe('buildReport run log', () => {
   it('leaves out timings that are unknown and the latency of an empty phase', () => {
     // Given a dry run (no outage phase, no timings)
     const input = run((i) => {
-      i.experiment.fault = {
-        dryRun: true,
-        deregisteredAt: null,
-        registeredAt: null,
-        availableAt: null,
-        stoppedEarly: null,
-      };
+      i.experiment.fault = unrecordedFault(true);
       i.experiment.traffic = trafficResult('experiment', seconds(EXP, 5, { database: 3 }, { ok: 1 }));
     });
     // When the report is built

@@ -1,6 +1,7 @@
 // Builders of the steps' data (traffic results, report inputs) with realistic defaults.
 import type {
   FaultRecord,
+  OrderVerification,
   ReadCounts,
   ReportInput,
   RunConfig,
@@ -114,6 +115,16 @@ export function config(overrides: Record<string, unknown> = {}): RunConfig {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** A fault record with no timestamps: a dry run's, or one whose deregistration was never recorded. */
+export function unrecordedFault(dryRun: boolean): FaultRecord {
+  return { dryRun, deregisteredAt: null, registeredAt: null, availableAt: null, stoppedEarly: null };
+}
+
+/** Orders of which each of the `accepted` was committed once, `viaQueue` of them through the queue. */
+export function committedOnce(accepted: number, viaQueue: number, lastViaQueueAt: string | null): OrderVerification {
+  return { accepted, committed: accepted, rejected: 0, lost: 0, duplicated: 0, viaQueue, lastViaQueueAt };
+}
+
 /**
  * A resilient run that held: 30 s baseline from the database, then 20 s of outage served from the
  * cache with orders queued, then 10 s of recovery from the database; queue drained, nothing lost.
@@ -148,15 +159,7 @@ export function passingRun(): ReportInput {
       dlq: { visible: 0, inFlight: 0, delayed: 0 },
     },
     // The worker wrote the last of the 20 queued orders 2 s after AVAILABLE.
-    orders: {
-      accepted: answered,
-      committed: answered,
-      rejected: 0,
-      lost: 0,
-      duplicated: 0,
-      viaQueue: 20,
-      lastViaQueueAt: iso(expStart + 24_000),
-    },
+    orders: committedOnce(answered, 20, iso(expStart + 24_000)),
   };
 }
 
@@ -183,14 +186,6 @@ export function fragileRun(): ReportInput {
     config: config({ runId: 'run-fragile', outageSeconds: 20, recoverySeconds: 10 }),
     baseline,
     experiment: { traffic: experiment, fault: run.experiment.fault },
-    orders: {
-      accepted: answered,
-      committed: answered,
-      rejected: 0,
-      lost: 0,
-      duplicated: 0,
-      viaQueue: 0,
-      lastViaQueueAt: null,
-    },
+    orders: committedOnce(answered, 0, null),
   };
 }
