@@ -9,6 +9,7 @@ export const MISSING_TARGET = {
   schedule: 'which schedule? pass --stack NAME or --schedule-name NAME',
   history:
     'which runs? pass --stack NAME, --bucket NAME or --state-machine-arn ARN, or --local for the runs of this machine',
+  lever: 'which GameDay? pass --stack NAME for the stack on AWS, or --local for the lab on this machine',
 } as const;
 
 /** What the program knows of a parsed command: its option values, which options the person typed, and its arguments. */
@@ -50,6 +51,15 @@ const first = (...problems: Array<() => string | null>): string | null => {
   return null;
 };
 
+/** The halt lever acts on one GameDay: a stack on AWS, or the local lab, said outright (a halt of the wrong one is no halt). */
+function leverTarget(c: ParsedCommand): string | null {
+  return first(
+    () => oneOf(c, ['stack', 'local'], 'halt one GameDay at a time'),
+    () => notWith(c, ['region'], 'local', 'the local lab is on this machine'),
+    () => (c.options.stack || c.options.local ? null : MISSING_TARGET.lever),
+  );
+}
+
 const RULES: Readonly<Record<string, Rule>> = {
   local: (c) => notWith(c, ['degradation'], 'compare', '--compare runs the fragile build, then the resilient one'),
   start: (c) =>
@@ -86,6 +96,8 @@ const RULES: Readonly<Record<string, Rule>> = {
           () => (c.options.json && !c.options.stack && !c.options.bucket ? MISSING_TARGET.historyJson : null),
           () => (c.options.stack || c.options.bucket || c.options.stateMachineArn ? null : MISSING_TARGET.history),
         ),
+  halt: (c) => leverTarget(c),
+  resume: (c) => leverTarget(c),
   schedule: (c) =>
     first(
       () => oneOf(c, ['stack', 'scheduleName'], 'the stack names its schedule'),

@@ -10,6 +10,8 @@ import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
 import type { LocalRunResult, Progress } from '../local/runner/runner';
 import { describeEnding } from './ending';
 import { abandonLab } from '../local/lab/leftovers';
+import { labControlDir } from '../local/lab/halt-lever';
+import { HALT_STOP_ERROR } from '../steps/core/notification';
 import { EXIT_CODES, EXIT_INTERRUPTED, UsageError } from './exit-codes';
 import { createLiveLine, type LiveLine, type LiveStream } from './live-line';
 import { outputPathOption, writeOutputFile } from './output-paths';
@@ -314,6 +316,8 @@ export async function runLocalCommand(
       labOptions,
       input: overrides,
       signal: abort.signal,
+      // `gameday halt --local` reaches this run through the lab's control folder.
+      haltLever: { dir: labControlDir() },
       executionName,
       ...(target ? { profile: target.profile } : {}),
       onProgress: progressPrinter(label, live),
@@ -327,7 +331,7 @@ export async function runLocalCommand(
   try {
     if (options.compare) {
       const before = await run(false, 'BEFORE ');
-      if (abort.signal.aborted)
+      if (abort.signal.aborted || before.error?.Error === HALT_STOP_ERROR)
         return await finish(before.report, options, { out, err }, formatRunTable(before.report, 'BEFORE'));
       const after = await run(true, 'AFTER ');
       out('');

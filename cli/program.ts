@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { commandLineProblem } from './command-rules';
 import { CliError } from './aws/errors';
 import { commandContext, type GamedayDeps, type RegisterCommand } from './commands/context';
+import { registerHalt } from './commands/halt';
 import { registerHistory } from './commands/history';
 import { registerLocal } from './commands/local';
 import { registerReport } from './commands/report';
@@ -25,6 +26,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerReport,
   registerHistory,
   registerSchedule,
+  registerHalt,
 ];
 
 /** The line after a usage error: where the command's usage is. */
@@ -57,6 +59,8 @@ Examples:
   gameday history --stack GameDay                 the runs in the report bucket and their verdicts
   gameday history --local --json                  the runs recorded on this machine, as JSON
   gameday schedule status --stack GameDay         the recurring GameDay's schedule
+  gameday halt --stack GameDay --reason "incident 4711"  stop every GameDay of the stack and keep new ones from starting
+  gameday resume --stack GameDay                  clear the halt (--local: the lab on this machine)
 
 Exit codes: 0 passed (or the command succeeded), 1 failed, 2 bad usage or an AWS, network or other error (no verdict), 3 inconclusive or aborted, 4 skipped (a change freeze, outside the allowed window, or halted: nothing was harmed).`,
     )

@@ -1,6 +1,8 @@
 // The AWS SDK clients of the gameday command, created once per command in the region it runs against.
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -13,6 +15,10 @@ export interface AwsClients {
   readonly scheduler: SchedulerClient;
   readonly s3: S3Client;
   readonly cloudformation: CloudFormationClient;
+  /** The lock table's halt flag (`gameday halt`, `resume`, and `start`'s check). */
+  readonly dynamodb: DynamoDBClient;
+  /** The proxy target's health (`gameday halt` waits for AVAILABLE). */
+  readonly rds: RDSClient;
 }
 
 /** The region an ARN names (`arn:aws:states:<region>:...`), or null. */
@@ -42,6 +48,8 @@ export async function createAwsClients(options: { region?: string; arn?: string 
     scheduler: new SchedulerClient({ region }),
     s3: new S3Client({ region }),
     cloudformation: new CloudFormationClient({ region }),
+    dynamodb: new DynamoDBClient({ region }),
+    rds: new RDSClient({ region }),
   };
 }
 
@@ -51,6 +59,11 @@ export interface GameDayStackOutputs {
   readonly reportBucket: string | null;
   readonly scheduleName: string | null;
   readonly dashboardName: string | null;
+  /** The run lock's table, which holds the halt flag too. */
+  readonly lockTableName: string | null;
+  /** The target's proxy and target group (`gameday halt` waits for the target to be AVAILABLE). */
+  readonly proxyName: string | null;
+  readonly targetGroupName: string | null;
 }
 
 /** Reads the GameDay stack's outputs (CloudFormation DescribeStacks). */
@@ -72,5 +85,8 @@ export async function readStackOutputs(
     reportBucket: outputs.ReportBucketName || null,
     scheduleName: outputs.ScheduleName || null,
     dashboardName: outputs.DashboardName || null,
+    lockTableName: outputs.LockTableName || null,
+    proxyName: outputs.ProxyName || null,
+    targetGroupName: outputs.TargetGroupName || null,
   };
 }

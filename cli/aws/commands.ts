@@ -2,7 +2,6 @@
 import { writeFileSync } from 'node:fs';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { GetScheduleCommand, type GetScheduleCommandOutput, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -24,6 +23,7 @@ import { EXIT_CODES } from '../exit-codes';
 import { checkRunInput, readValidateInputParameters, UnreadableDefinition } from '../run-input';
 import { type AwsClients, readStackOutputs } from './clients';
 import { CliError, explainAwsError } from './errors';
+import { readSchedule, setScheduleState } from './schedule-state';
 import {
   type ExecutionView,
   fetchNewEvents,
@@ -175,6 +175,8 @@ export async function startCommand(
   options: TargetOptions & RunOutputs & { dryRun?: boolean; overrides?: StartOverrides },
   io: CommandIo,
 ): Promise<number> {
+  // The preflight would skip the run too; refused here it never starts, and the person sees why at once.
+  if (options.stack) await (await import('./halt')).refuseWhileHalted(clients, options.stack);
   const stateMachineArn = await stateMachineArnOf(clients, options);
   const name = manualExecutionName(io.now?.() ?? new Date());
   const input: Record<string, unknown> = { ...options.overrides };
@@ -462,15 +464,10 @@ export async function scheduleCommand(
     options.scheduleName ??
     (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).scheduleName : null);
   if (!name) throw new CliError(MISSING_TARGET.schedule);
-  const group = options.group ?? 'default';
-  let schedule: GetScheduleCommandOutput;
-  try {
-    schedule = await clients.scheduler.send(new GetScheduleCommand({ Name: name, GroupName: group }));
-  } catch (error) {
-    throw explainAwsError(error, `schedule ${group}/${name}`);
-  }
+  const ref = { name, group: options.group ?? 'default' };
+  const schedule = await readSchedule(clients, ref);
   const describe = (state: string | undefined) =>
-    `Schedule ${group}/${name}: ${state ?? 'UNKNOWN'}  ${schedule.ScheduleExpression ?? ''}${schedule.ScheduleExpressionTimezone ? ` (${schedule.ScheduleExpressionTimezone})` : ''}`;
+    `Schedule ${ref.group}/${name}: ${state ?? 'UNKNOWN'}  ${schedule.ScheduleExpression ?? ''}${schedule.ScheduleExpressionTimezone ? ` (${schedule.ScheduleExpressionTimezone})` : ''}`;
   if (action === 'status') {
     io.out(describe(schedule.State));
     return 0;
@@ -480,27 +477,7 @@ export async function scheduleCommand(
     io.out(`${describe(schedule.State)} (unchanged)`);
     return 0;
   }
-  try {
-    // UpdateSchedule replaces the whole schedule: everything but the state is sent back as it was.
-    await clients.scheduler.send(
-      new UpdateScheduleCommand({
-        Name: name,
-        GroupName: group,
-        State: wanted,
-        ScheduleExpression: schedule.ScheduleExpression,
-        ScheduleExpressionTimezone: schedule.ScheduleExpressionTimezone,
-        FlexibleTimeWindow: schedule.FlexibleTimeWindow,
-        Target: schedule.Target,
-        Description: schedule.Description,
-        StartDate: schedule.StartDate,
-        EndDate: schedule.EndDate,
-        KmsKeyArn: schedule.KmsKeyArn,
-        ActionAfterCompletion: schedule.ActionAfterCompletion,
-      }),
-    );
-  } catch (error) {
-    throw explainAwsError(error, `schedule ${group}/${name}`);
-  }
+  await setScheduleState(clients, ref, schedule, wanted);
   io.out(describe(wanted));
   io.out(
     'Note: the stack sets the schedule state too; the next deployment applies its own setting (schedule.enabled).',

@@ -6,6 +6,7 @@ import type { RunReport, Verdict } from '../../steps/core/contracts';
 import {
   buildNotification,
   type FinishedRun,
+  HALT_STOP_ERROR,
   judgedVerdict,
   runOutcome,
   shouldNotify,
@@ -66,10 +67,12 @@ function writeNotification(
   output: HistoryOutput,
 ): Verdict | null {
   const skipped = report.verdict === 'skipped' ? (report.reasons[0] ?? 'skipped') : null;
+  // The runner's reason for a run the halt lever stopped is its execution error: `GameDayHalted: <why>`.
+  const halt = report.verdict === 'aborted' ? haltOf(report.reasons[0]) : null;
   const run: FinishedRun = {
     runId: report.runId,
-    status: report.verdict === 'passed' || skipped !== null ? 'SUCCEEDED' : 'FAILED',
-    error: null,
+    status: halt ? 'ABORTED' : report.verdict === 'passed' || skipped !== null ? 'SUCCEEDED' : 'FAILED',
+    error: halt,
     report: skipped === null ? report : null,
     skipped,
     safetyNet: null,
@@ -83,4 +86,9 @@ function writeNotification(
     output.out(`Notification (${outcome}) written to ${file}`);
   }
   return judgedVerdict(run, outcome) ?? previousVerdict;
+}
+
+function haltOf(reason: string | undefined): FinishedRun['error'] {
+  const prefix = `${HALT_STOP_ERROR}: `;
+  return reason?.startsWith(prefix) ? { error: HALT_STOP_ERROR, cause: reason.slice(prefix.length) } : null;
 }

@@ -29,8 +29,10 @@ export function notARunReport(value: unknown): string | null {
   if (typeof r.runId !== 'string' || r.runId === '') return 'no runId';
   if (typeof r.startedAt !== 'string' || Number.isNaN(Date.parse(r.startedAt))) return 'no valid startedAt';
   if (typeof r.verdict !== 'string' || !VERDICTS.has(r.verdict)) return 'no known verdict';
-  const outage = r.phases?.outage;
-  if (!outage?.reads || !outage.writes || !r.latencyMs?.outage) return 'no outage phase counts';
+  if (typeof r.phases !== 'object' || r.phases === null || !('outage' in r.phases)) return 'no phases';
+  // A run that ended before its outage (skipped, halted, refused) has no outage phase, and is a run all the same.
+  const outage = r.phases.outage;
+  if (outage !== null && (!outage.reads || !outage.writes || !r.latencyMs?.outage)) return 'no outage phase counts';
   return null;
 }
 

@@ -118,7 +118,16 @@ export class GameDayStack extends Stack {
       value: stateMachine.stateMachineArn,
       description: 'The GameDay state machine',
     });
-    new CfnOutput(this, 'LockTableName', { value: lockTable.tableName, description: 'The GameDay run lock' });
+    new CfnOutput(this, 'LockTableName', {
+      value: lockTable.tableName,
+      description: 'The GameDay run lock and the halt flag',
+    });
+    // `gameday halt` waits for this target to be AVAILABLE after it stopped the running executions.
+    new CfnOutput(this, 'ProxyName', { value: config.proxyName, description: 'The RDS Proxy the GameDay targets' });
+    new CfnOutput(this, 'TargetGroupName', {
+      value: config.targetGroupName,
+      description: "The proxy's target group the GameDay deregisters",
+    });
 
     this.notifications = new GameDayNotifications(this, 'Notifications', {
       notify: config.notify,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { DEFAULT_CACHE_DIR, PROJECT_ROOT, installedVersion } from './cache-dir';
 import { trackResource } from './leftovers';
+import { processRuns } from './process-runs';
 
 export interface LabDatabase {
   /** A `postgres://` URL that a pg client can connect to directly. */
@@ -75,16 +76,6 @@ async function freshDataDir(root: string): Promise<string> {
       await rm(path.join(root, name), { recursive: true, force: true });
   }
   return mkdtemp(path.join(root, `${process.pid}-`));
-}
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 type PgliteClass = typeof import('@electric-sql/pglite').PGlite;

@@ -12,6 +12,10 @@ import { runLocalSafetyNet, type SafetyNetOutcome } from './local-safety-net';
 import { localGameDayTemplate } from './synth-cache';
 import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
 import { labelsOf, type TargetProfile } from '../../steps/core/target-profile';
+import type { RunWindow } from '../../steps/core/run-window';
+import { HALT_STOP_ERROR } from '../../steps/core/notification';
+import { markRunning, recordStopped } from '../lab/halt-lever';
+import { type HaltLever, seedHaltItem, watchForHalt } from './halt-watch';
 
 /** Local executions still running: the safety net leaves a running run's outage alone, as on AWS. */
 const runningExecutions = new Set<string>();
@@ -85,6 +89,14 @@ export interface LocalRunOptions {
    * @default - the Chaos Shop's
    */
   readonly profile?: TargetProfile;
+  /**
+   * The lab's halt lever: the gate reads its flag, a flag set during the run stops it (as
+   * `gameday halt` stops an execution), and the run is marked in progress there meanwhile.
+   * @default - none: nothing outside the process halts the run
+   */
+  readonly haltLever?: HaltLever;
+  /** The schedule's allowed window the state machine is synthesized with (a scheduled start outside it is skipped). @default null */
+  readonly allowedWindow?: RunWindow | null;
 }
 
 export interface LocalRunResult {
@@ -149,9 +161,34 @@ async function runAgainstLab(
   options: LocalRunOptions,
   trafficWorkers: Promise<TrafficWorkerPool | null>,
 ): Promise<LocalRunResult> {
+  const lever = options.haltLever;
   const prepared = await prepareRun(lab, options, trafficWorkers);
-  const observed = await observeRun(lab, options, prepared);
-  return settleRun(lab, options, prepared, observed);
+  const unmark = lever
+    ? markRunning(lever.dir, {
+        executionName: prepared.executionName,
+        pid: process.pid,
+        startedAt: new Date(prepared.started).toISOString(),
+      })
+    : () => undefined;
+  try {
+    const observed = await observeRun(lab, options, prepared);
+    const result = await settleRun(lab, options, prepared, observed);
+    // `gameday halt --local` waits for this record to say whether the target is back.
+    if (lever && result.error?.Error === HALT_STOP_ERROR)
+      recordStopped(lever.dir, {
+        executionName: result.executionName,
+        registeredAtEnd: result.report.target.registeredAtEnd,
+        target:
+          result.safetyNet?.action === 'registered'
+            ? 'the safety net registered it again'
+            : result.report.fault.injected
+              ? 'the run registered it again'
+              : 'it was never deregistered',
+      });
+    return result;
+  } finally {
+    unmark();
+  }
 }
 
 /** A run made ready: the synthesized definition, its task handlers against the lab, the execution started. */
@@ -167,6 +204,8 @@ interface PreparedRun {
   readonly records: RunRecorder;
   /** Transitions counted so far: the report step reads the count through the handlers. */
   readonly counter: { transitions: number };
+  /** The halt the run started under (the gate skips it), or null. */
+  readonly haltedAtStart: string | null;
 }
 
 /** What the runner saw while the execution ran. */
@@ -188,7 +227,11 @@ async function prepareRun(
   const executionName =
     options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
   const profile = options.profile ?? options.labOptions?.service?.profile ?? CHAOS_SHOP_PROFILE;
-  const config = localGameDayConfig(lab, LOCAL_EXPERIMENT, profile);
+  const labConfig = localGameDayConfig(lab, LOCAL_EXPERIMENT, profile);
+  const config =
+    options.allowedWindow === undefined
+      ? labConfig
+      : { ...labConfig, schedule: { ...labConfig.schedule, allowedWindow: options.allowedWindow } };
   // Synthesis runs in-process, or not at all when the cache holds this config's template for the
   // same sources; the CDK is loaded only on a miss, so `npm run lab` and cached runs never pay for it.
   const local = await localGameDayTemplate(
@@ -230,6 +273,7 @@ async function prepareRun(
     validationOptions: local.cached ? { noValidate: true } : { checkArn: false, checkPaths: true },
   });
   local.store();
+  const haltedAtStart = options.haltLever ? await seedHaltItem(lab, options.haltLever) : null;
   const execution = machine.run((options.input ?? {}) as never, {
     overrides: { taskResourceLocalHandlers: { ...handlers, ...options.taskOverrides } as never },
     context: {
@@ -243,7 +287,18 @@ async function prepareRun(
       },
     },
   });
-  return { started, executionName, executionArn, profile, config, execution, inFlight, records, counter };
+  return {
+    started,
+    executionName,
+    executionArn,
+    profile,
+    config,
+    execution,
+    inFlight,
+    records,
+    counter,
+    haltedAtStart,
+  };
 }
 
 /** Observe: follow the execution's events (progress, the validated config, the report step's report) until it ends. */
@@ -252,6 +307,14 @@ async function observeRun(lab: Lab, options: LocalRunOptions, run: PreparedRun):
   const onAbort = () => execution.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) execution.abort();
+  // Stopped by the halt lever: the execution ends ABORTED with the halt's error, as StopExecution leaves it on AWS.
+  let haltedWith: string | null = null;
+  const stopWatching = options.haltLever
+    ? watchForHalt(options.haltLever, run.haltedAtStart, (reason) => {
+        haltedWith = reason;
+        execution.abort();
+      })
+    : () => undefined;
 
   let reportFromStep: RunReport | null = null;
   let runConfig: RunConfig | null = null;
@@ -300,8 +363,12 @@ async function observeRun(lab: Lab, options: LocalRunOptions, run: PreparedRun):
     if (thrown instanceof ExecutionAbortedError) status = 'ABORTED';
     else if (thrown instanceof ExecutionTimeoutError) status = 'TIMED_OUT';
     else status = 'FAILED';
-    error = executionError(thrown);
+    error =
+      thrown instanceof ExecutionAbortedError && haltedWith !== null
+        ? { Error: HALT_STOP_ERROR, Cause: haltedWith }
+        : executionError(thrown);
   } finally {
+    stopWatching();
     runningExecutions.delete(run.executionArn);
     options.signal?.removeEventListener('abort', onAbort);
     if (ticker) clearInterval(ticker);

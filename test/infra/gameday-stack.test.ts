@@ -437,4 +437,12 @@ describe('outputs', () => {
     template.hasOutput('StateMachineArn', { Value: { Ref: stateMachineLogicalId() } });
     template.hasOutput('LockTableName', { Value: { Ref: Match.stringLikeRegexp('^LockTable') } });
   });
+
+  test("name the target's proxy and target group, which gameday halt reads to wait for AVAILABLE", () => {
+    // Given the synthesized stack of the test config
+    const config = testConfig();
+    // Then its outputs carry the config's proxy and target group
+    template.hasOutput('ProxyName', { Value: config.proxyName });
+    template.hasOutput('TargetGroupName', { Value: config.targetGroupName });
+  });
 });

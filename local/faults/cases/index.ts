@@ -18,7 +18,7 @@ import {
   workerCrashesMidDrain,
 } from './recovery';
 import { safetyNetFailsOnce, scheduledStartDeliveredTwice } from './scheduling';
-import { changeFreezeSkips } from './weekly';
+import { changeFreezeSkips, haltedDuringOutage, scheduledStartOutsideWindow } from './weekly';
 import {
   deregisterDoesNothing,
   deregisterTargetNotFound,
@@ -56,4 +56,6 @@ export const FAULT_CASES: readonly FaultCase[] = [
   workerFailsMidWindow,
   errorBudgetEndsHold,
   changeFreezeSkips,
+  haltedDuringOutage,
+  scheduledStartOutsideWindow,
 ];

@@ -166,6 +166,33 @@ describe('gameday history --local', () => {
     ]);
   });
 
+  it('lists a run that ended before its outage (skipped, halted) beside the others', async () => {
+    // Given a recorded run, and a skipped one whose report has no phase figures at all
+    const dir = fresh();
+    recordRun(dir, first, '');
+    const skipped = runReport('local-skipped', '2026-12-03T10:00:00.000Z', (report) => {
+      report.verdict = 'skipped';
+      report.reasons = ['halted by alice at 2026-12-03T09:59:00.000Z: incident 4711'];
+      report.phases = { baseline: null, outage: null, recovery: null };
+    });
+    recordRun(dir, skipped, '');
+    const term = terminal();
+    // When the history is asked for as JSON
+    const code = await gameday(term, 'history', '--local', '--history-dir', dir, '--json');
+    // Then both are listed, the skipped one with no outage figures, and nothing is reported as unreadable
+    expect(code).toBe(0);
+    const entries = JSON.parse(term.lines.join('\n')) as Array<{
+      runId: string;
+      verdict: string;
+      outageP99Ms: unknown;
+    }>;
+    expect(entries.map((e) => [e.runId, e.verdict, e.outageP99Ms])).toEqual([
+      ['local-skipped', 'skipped', null],
+      ['local-first', 'passed', first.latencyMs.outage.p99],
+    ]);
+    expect(term.errors).toEqual([]);
+  });
+
   it('says so when nothing was recorded yet', async () => {
     // Given a history directory that does not exist
     const dir = path.join(fresh(), 'none');

@@ -1,7 +1,8 @@
-// Fault matrix, fast subset: runs that end during the hold, by a crash, a failed worker, a stop, a stop condition or the error budget.
+// Fault matrix, fast subset: runs that end during the hold, by a crash, a failed worker, a stop, the halt lever, a stop condition or the error budget.
 import {
   abortedDuringHold,
   errorBudgetEndsHold,
+  haltedDuringOutage,
   stopConditionDuringHold,
   trafficThrowsDuringHold,
   workerFailsMidWindow,
@@ -19,5 +20,6 @@ describe('the fault matrix, ended during the hold', () => {
     stopConditionDuringHold,
     workerFailsMidWindow,
     errorBudgetEndsHold,
+    haltedDuringOutage,
   ]);
 });
