@@ -1,23 +1,7 @@
 // The seed's result table as labelled rows of a run report: the terminal table and the HTML report both render these.
 import type { PhaseCounts, RunReport } from '../steps/core/contracts';
 import type { TargetLabels } from '../steps/core/target-profile';
-
-/**
- * The seed's words, for a report that names no labels: the Chaos Shop's, and every report from
- * before profiles (its profile, `targets/chaos-shop/profile.json`, names the same words).
- */
-const SEED_LABELS: TargetLabels = Object.freeze({
-  primary: 'DB',
-  degraded: 'CACHE',
-  committed: 'OK',
-  deferred: '202_QUEUED',
-  rejected: 'STOCK_OUT',
-  degradedReads: 'Reads served from cache',
-  deferredWrites: 'Orders buffered to SQS',
-  lostWrites: 'Orders lost',
-  noDegraded: 'no cache',
-  noDeferred: 'no queue',
-});
+import { SEED_LABELS } from '../steps/core/hypothesis-words';
 
 /** The words of a report's classes: its target's labels, else the seed's. */
 export function reportLabels(report: Pick<RunReport, 'target'>): TargetLabels {

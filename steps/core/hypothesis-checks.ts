@@ -9,6 +9,9 @@ import type {
 } from './contracts';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
 import { describeProof } from './write-proof';
+import { hypothesisWords, plural, SEED_CHECK_TITLES } from './hypothesis-words';
+
+export { plural };
 
 export type Phase = 'baseline' | 'outage' | 'recovery';
 export const PHASES: readonly Phase[] = ['baseline', 'outage', 'recovery'];
@@ -37,14 +40,7 @@ export interface Evidence {
 }
 
 /** The titles of the parts, in the order a run observes them. */
-export const CHECK_TITLES: Readonly<Record<HypothesisCheck['id'], string>> = Object.freeze({
-  trafficAsIntended: 'the traffic left at its intended times',
-  steadyState: 'steady state before the fault',
-  faultBit: 'the fault bit',
-  servedDuringOutage: 'customers served during the outage',
-  restored: 'the shop serves from the database again',
-  drainedOnce: 'queues drained and every order recorded once',
-});
+export const CHECK_TITLES = SEED_CHECK_TITLES;
 
 /** Every part unobserved, for a run that ended before anything could be judged. */
 export function unobservedChecks(why: string): HypothesisCheck[] {
@@ -212,12 +208,12 @@ export function faultBit(input: ReportInput, { phases, window }: Evidence): Hypo
     seen,
     [],
     { injected: window.injected, heldSeconds, outageRequests: reads(o) + writes(o), answeredWithoutDatabase: bite },
-    `${bite} outage requests answered without the database (cache, queue or error)`,
+    `${bite} outage requests answered without the database ${hypothesisWords(input.target?.labels).withoutPrimary}`,
   );
 }
 
 export function servedDuringOutage(
-  { config }: ReportInput,
+  { config, target }: ReportInput,
   { phases, latencyMs }: Evidence,
   t: HypothesisTolerances,
 ): HypothesisCheck {
@@ -244,14 +240,16 @@ export function servedDuringOutage(
     seen,
     bounds,
     numbers,
-    `${o.reads.cache} reads from cache and ${o.writes.queued} orders queued; ${o.reads.failed} reads and ${o.writes.failed} writes failed`,
+    `${hypothesisWords(target?.labels).outageServed(o)}; ${o.reads.failed} reads and ${o.writes.failed} writes failed`,
   );
 }
 
 export function restored(
+  { target }: ReportInput,
   { phases, registeredAtEnd, recovery, window }: Evidence,
   t: HypothesisTolerances,
 ): HypothesisCheck {
+  const { primaryRead } = hypothesisWords(target?.labels);
   const r = phases.recovery;
   const ttfdr = recovery.timeToFirstDatabaseReadMs;
   const bounds = [
@@ -278,13 +276,13 @@ export function restored(
       failedWrites: r.writes.failed,
       timeToFirstDatabaseReadMs: ttfdr,
     },
-    served ? `first database read ${ttfdr} ms after register` : 'no read was served by the database after the restore',
+    served ? `first ${primaryRead} ${ttfdr} ms after register` : 'no read was served by the database after the restore',
   );
   return checked.observed && !served ? { ...checked, held: false } : checked;
 }
 
 export function drainedOnce(
-  { orders, drain, config }: ReportInput,
+  { orders, drain, config, target }: ReportInput,
   { queue, recovery }: Evidence,
   t: HypothesisTolerances,
 ): HypothesisCheck {
@@ -323,10 +321,6 @@ export function drainedOnce(
       timeToDrainMs: recovery.timeToDrainMs,
       drainTimeoutSeconds: config.drainTimeoutSeconds,
     },
-    `${orders.accepted} accepted orders: ${orders.committed} committed, ${orders.rejected} rejected, ${orders.lost} lost, ${orders.duplicated} duplicated${proof && proof.method === 'lookup' ? ` (${describeProof(proof)})` : ''}`,
+    `${orders.accepted} accepted ${hypothesisWords(target?.labels).write[1]}: ${orders.committed} committed, ${orders.rejected} rejected, ${orders.lost} lost, ${orders.duplicated} duplicated${proof && proof.method === 'lookup' ? ` (${describeProof(proof)})` : ''}`,
   );
-}
-
-export function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }

@@ -14,6 +14,7 @@ import {
   drainedOnce,
 } from './hypothesis-checks';
 import { describeProof } from './write-proof';
+import { hypothesisWords, provenSummary, SEED_CHECK_TITLES } from './hypothesis-words';
 
 // The checks' evidence and titles stay importable from here.
 export {
@@ -39,14 +40,15 @@ export interface Judgement {
  */
 export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgement {
   const tolerances = input.config.hypothesis;
+  const { titles } = hypothesisWords(input.target?.labels);
   const checks = [
     trafficAsIntended(evidence, tolerances),
     steadyState(evidence, tolerances),
     faultBit(input, evidence),
     servedDuringOutage(input, evidence, tolerances),
-    restored(evidence, tolerances),
+    restored(input, evidence, tolerances),
     drainedOnce(input, evidence, tolerances),
-  ];
+  ].map((c) => ({ ...c, title: titles[c.id] }));
   const rules = brokenRules(input, evidence, checks);
   // Every part that was observed and did not hold fails the run, named by a rule above or else by itself.
   const unexplained =
@@ -165,8 +167,9 @@ function brokenRules(input: ReportInput, evidence: Evidence, checks: readonly Hy
       proof?.method === 'lookup'
         ? `; ${describeProof(proof)}${proof.examples.length > 0 ? `, such as ${proof.examples.slice(0, 3).join(', ')}` : ''}`
         : '';
+    const words = hypothesisWords(input.target?.labels);
     reasons.push(
-      `${plural(orders.lost, 'order', 'orders')} lost: ${orders.accepted} accepted (201/202), ${orders.committed} committed, ${orders.rejected} rejected${how}`,
+      `${plural(orders.lost, ...words.write)} lost: ${orders.accepted} accepted (${words.accepted}), ${orders.committed} committed, ${orders.rejected} rejected${how}`,
     );
   }
   if (orders.duplicated > 0) {
@@ -226,6 +229,7 @@ function namedFailures(input: ReportInput, kind: 'read' | 'write'): string {
 
 function passedSummary(input: ReportInput, { window, recovery, phases }: Evidence): string {
   const { orders } = input;
+  const words = hypothesisWords(input.target?.labels);
   const cacheReads = phases.outage.reads.cache + phases.recovery.reads.cache;
   const queued = phases.outage.writes.queued + phases.recovery.writes.queued;
   const held =
@@ -235,14 +239,15 @@ function passedSummary(input: ReportInput, { window, recovery, phases }: Evidenc
   const failed = phases.outage.reads.failed + phases.outage.writes.failed;
   const parts = [
     `hypothesis held: the database was gone for ${held}`,
-    `${plural(cacheReads, 'read', 'reads')} served from cache and ${plural(queued, 'order', 'orders')} queued, ${failed === 0 ? 'no request failed' : `${failed} outage requests failed, within the tolerances`}`,
-    `all ${orders.accepted} accepted orders recorded (${orders.committed} committed, ${orders.rejected} rejected), none lost or duplicated`,
-    recovery.timeToDrainMs !== null
-      ? `queue and DLQ drained ${(recovery.timeToDrainMs / 1000).toFixed(1)} s after the target was AVAILABLE`
-      : 'queue and DLQ drained',
+    `${words.servedSummary(cacheReads, queued)}, ${failed === 0 ? 'no request failed' : `${failed} outage requests failed, within the tolerances`}`,
+    provenSummary(words, orders),
   ];
+  if (recovery.timeToDrainMs !== null)
+    parts.push(`queue and DLQ drained ${(recovery.timeToDrainMs / 1000).toFixed(1)} s after the target was AVAILABLE`);
+  // A target with no drain measured may have no queue at all: only the seed's words say it drained.
+  else if (words.titles === SEED_CHECK_TITLES) parts.push('queue and DLQ drained');
   if (recovery.timeToFirstDatabaseReadMs !== null)
-    parts.push(`first database read ${recovery.timeToFirstDatabaseReadMs} ms after re-registration`);
+    parts.push(`first ${words.primaryRead} ${recovery.timeToFirstDatabaseReadMs} ms after re-registration`);
   return parts.join('; ');
 }
 
