@@ -1,5 +1,4 @@
 // The GameDay app's typed configuration: read from CDK context, checked once, every problem reported together.
-import type { RunSettings } from '../steps/core/contracts';
 import {
   checkQueue,
   checkRdsArn,
@@ -17,51 +16,37 @@ import {
   type HypothesisTolerances,
   mergeTolerances,
 } from '../steps/core/hypothesis-tolerances';
-import { checkRunWindow, type RunWindow } from '../steps/core/run-window';
 import { readProfileSetting } from './config-profile';
 import type { TargetProfile } from '../steps/core/target-profile';
-import { checkSettingValues, DEFAULT_RUN_SETTINGS, NUMERIC_SETTINGS } from '../steps/core/run-settings';
-import { checkExecutionTimeout, checkSettingRules, longestAcceptedRunSeconds } from '../steps/core/run-limits';
+import { checkExecutionTimeout } from '../steps/core/run-limits';
+import {
+  DEFAULT_EXPERIMENT,
+  defaultTimeoutMinutes,
+  type ExperimentDefaults,
+  readExperiment,
+} from './config-experiment';
+import {
+  DEFAULT_NOTIFY,
+  DEFAULT_SCHEDULE,
+  type GameDayScheduleConfig,
+  type NotifyConfig,
+  readChangeCalendars,
+  readNotify,
+  readSchedule,
+} from './config-schedule';
 
 export { DEFAULT_SHOP_AUTH, regionOfArn, type ShopAuth } from './config-arns';
+export { DEFAULT_EXPERIMENT, type ExperimentDefaults } from './config-experiment';
+export {
+  type AllowedWindow,
+  DEFAULT_NOTIFY,
+  DEFAULT_SCHEDULE,
+  type GameDayScheduleConfig,
+  type NotifyConfig,
+} from './config-schedule';
 
 /** The context key the app reads its configuration from (a JSON object, or a string holding one). */
 export const GAMEDAY_CONTEXT_KEY = 'gameday';
-
-/**
- * The experiment's stack-wide defaults; an execution input may override some of them. Each
- * setting's default, bounds and meaning are in `NUMERIC_SETTINGS` (steps/core/run-settings.ts).
- */
-export type ExperimentDefaults = Readonly<Omit<RunSettings, 'dryRun'>>;
-
-/** When the recurring GameDay runs. */
-export interface GameDayScheduleConfig {
-  /** @default false */
-  readonly enabled: boolean;
-  /**
-   * An EventBridge Scheduler `rate(...)` or `cron(...)` expression. A rate fires at whatever time of
-   * day the schedule was created or enabled, so the default is a cron at a quiet hour.
-   * @default 'cron(0 2 ? * TUE *)' (Tuesday 02:00 in `timezone`)
-   */
-  readonly expression: string;
-  /** IANA time zone a cron expression (and the allowed window) is read in. @default 'UTC' */
-  readonly timezone: string;
-  /** When a scheduled start may run; outside it the preflight ends the run `skipped`. @default - any time */
-  readonly allowedWindow: AllowedWindow | null;
-}
-
-/** The days and hours (in the schedule's time zone) a scheduled GameDay may start in. */
-export type AllowedWindow = RunWindow;
-
-/** Where a finished run is announced. */
-export interface NotifyConfig {
-  /** Email addresses subscribed to the topic (each confirms its subscription once). @default [] */
-  readonly emails: readonly string[];
-  /** A Slack channel through AWS Chatbot; the workspace must be authorized in the Chatbot console first. @default - none */
-  readonly slack: { readonly workspaceId: string; readonly channelId: string } | null;
-  /** Announce every run, passes too. @default false - only runs that did not pass, and the first pass after one that did not */
-  readonly everyRun: boolean;
-}
 
 /** The tag a proxy and cluster must carry before the GameDay may deregister the target. */
 export interface AllowTag {
@@ -133,19 +118,6 @@ export interface GameDayConfig {
   readonly executionTimeoutMinutes: number;
 }
 
-// The seed's experiment is defined once, with the validation that runs on every execution.
-const { dryRun: _dryRun, ...seedExperiment } = DEFAULT_RUN_SETTINGS;
-
-/** The seed's experiment: 30 s baseline, 180 s outage, 60 s recovery at 3 reads + 1 write per second. */
-export const DEFAULT_EXPERIMENT: ExperimentDefaults = Object.freeze(seedExperiment);
-
-export const DEFAULT_SCHEDULE: GameDayScheduleConfig = Object.freeze({
-  enabled: false,
-  expression: 'cron(0 2 ? * TUE *)',
-  timezone: 'UTC',
-  allowedWindow: null,
-});
-export const DEFAULT_NOTIFY: NotifyConfig = Object.freeze({ emails: [], slack: null, everyRun: false });
 export const DEFAULT_ALLOW_TAG: AllowTag = Object.freeze({ key: 'gameday-allowed', value: 'true' });
 /** DescribeAlarms takes at most 100 names in one call. */
 const MAX_STOP_CONDITION_ALARMS = 100;
@@ -160,8 +132,6 @@ export class InvalidGameDayConfig extends Error {
 }
 
 const RDS_NAME = /^[a-zA-Z](?:-?[a-zA-Z0-9]+){0,62}$/;
-const SCHEDULE_EXPRESSION = /^(?:rate\(\d+ (?:minute|minutes|hour|hours|day|days)\)|cron\([^()]+\))$/;
-const TIME_ZONE = /^(?:UTC|[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2})$/;
 
 /** The keys of the `gameday` context that name a target; any one of them means "my own system, no lab". */
 export const TARGET_KEYS = Object.freeze([
@@ -398,108 +368,4 @@ function readAllowTag(value: unknown, problems: string[]): AllowTag | undefined 
     ok = false;
   }
   return ok ? { key: key as string, value: tagValue as string } : undefined;
-}
-
-function readExperiment(value: unknown, problems: string[]): ExperimentDefaults | undefined {
-  if (value === undefined) return DEFAULT_EXPERIMENT;
-  const input = asRecord(value, 'experiment', problems);
-  const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !(k in NUMERIC_SETTINGS) && k !== 'arrivals'))
-    problems.push(`unknown key "experiment.${extra}"`);
-  problems.push(...checkSettingValues(input, 'experiment.'));
-  if (problems.length > before) return undefined;
-  const experiment: ExperimentDefaults = { ...DEFAULT_EXPERIMENT, ...(input as Partial<ExperimentDefaults>) };
-  problems.push(...checkSettingRules({ ...experiment, dryRun: false }, 'experiment.'));
-  return problems.length > before ? undefined : experiment;
-}
-
-function readSchedule(value: unknown, problems: string[]): GameDayScheduleConfig | undefined {
-  if (value === undefined) return DEFAULT_SCHEDULE;
-  const input = asRecord(value, 'schedule', problems);
-  const before = problems.length;
-  for (const extra of Object.keys(input).filter(
-    (k) => !['enabled', 'expression', 'timezone', 'allowedWindow'].includes(k),
-  ))
-    problems.push(`unknown key "schedule.${extra}"`);
-  const enabled = input.enabled ?? DEFAULT_SCHEDULE.enabled;
-  const expression = input.expression ?? DEFAULT_SCHEDULE.expression;
-  const timezone = input.timezone ?? DEFAULT_SCHEDULE.timezone;
-  if (typeof enabled !== 'boolean') problems.push(`schedule.enabled must be true or false (got ${describe(enabled)})`);
-  if (typeof expression !== 'string' || !SCHEDULE_EXPRESSION.test(expression)) {
-    problems.push(
-      `schedule.expression must be a rate(<n> <minutes|hours|days>) or cron(...) expression (got ${describe(expression)})`,
-    );
-  }
-  if (typeof timezone !== 'string' || !TIME_ZONE.test(timezone))
-    problems.push(
-      `schedule.timezone must be an IANA time zone such as UTC or Europe/Berlin (got ${describe(timezone)})`,
-    );
-  let allowedWindow: AllowedWindow | null = null;
-  if (input.allowedWindow !== undefined && input.allowedWindow !== null) {
-    const windowProblems = checkRunWindow(input.allowedWindow, 'schedule.allowedWindow');
-    problems.push(...windowProblems);
-    if (windowProblems.length === 0) allowedWindow = input.allowedWindow as AllowedWindow;
-  }
-  if (problems.length > before) return undefined;
-  return { enabled: enabled as boolean, expression: expression as string, timezone: timezone as string, allowedWindow };
-}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const CALENDAR = /^(?:[A-Za-z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/[A-Za-z0-9_.-]{3,128})$/;
-
-function readNotify(value: unknown, problems: string[]): NotifyConfig | undefined {
-  if (value === undefined) return DEFAULT_NOTIFY;
-  const input = asRecord(value, 'notify', problems);
-  const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !['emails', 'slack', 'everyRun'].includes(k)))
-    problems.push(`unknown key "notify.${extra}"`);
-  const emails = input.emails ?? [];
-  if (!Array.isArray(emails))
-    problems.push(`notify.emails must be an array of email addresses (got ${describe(emails)})`);
-  else
-    emails.forEach((email, i) => {
-      if (typeof email !== 'string' || !EMAIL.test(email))
-        problems.push(`notify.emails[${i}] must be an email address (got ${describe(email)})`);
-    });
-  let slack: NotifyConfig['slack'] = null;
-  if (input.slack !== undefined && input.slack !== null) {
-    const raw = asRecord(input.slack, 'notify.slack', problems);
-    for (const extra of Object.keys(raw).filter((k) => !['workspaceId', 'channelId'].includes(k)))
-      problems.push(`unknown key "notify.slack.${extra}"`);
-    // Chatbot's ids: the workspace (team) id starts with T, a channel id with C (public) or G (private).
-    if (typeof raw.workspaceId !== 'string' || !/^T[A-Z0-9]{1,255}$/.test(raw.workspaceId))
-      problems.push(
-        `notify.slack.workspaceId must be a Slack workspace id such as T0123ABCD (got ${describe(raw.workspaceId)})`,
-      );
-    if (typeof raw.channelId !== 'string' || !/^[CG][A-Z0-9]{1,255}$/.test(raw.channelId))
-      problems.push(
-        `notify.slack.channelId must be a Slack channel id such as C0123ABCD (got ${describe(raw.channelId)})`,
-      );
-    slack = { workspaceId: raw.workspaceId as string, channelId: raw.channelId as string };
-  }
-  const everyRun = input.everyRun ?? DEFAULT_NOTIFY.everyRun;
-  if (typeof everyRun !== 'boolean') problems.push(`notify.everyRun must be true or false (got ${describe(everyRun)})`);
-  if (problems.length > before) return undefined;
-  return { emails: [...(emails as string[])], slack, everyRun: everyRun as boolean };
-}
-
-function readChangeCalendars(value: unknown, problems: string[]): string[] | undefined {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.push(`changeCalendars must be an array of SSM Change Calendar names or ARNs (got ${describe(value)})`);
-    return undefined;
-  }
-  const before = problems.length;
-  value.forEach((name, i) => {
-    if (typeof name !== 'string' || !CALENDAR.test(name))
-      problems.push(
-        `changeCalendars[${i}] must be a Change Calendar name (3-128 letters, digits, _ . -) or its document ARN (got ${describe(name)})`,
-      );
-  });
-  return problems.length > before ? undefined : [...(value as string[])];
-}
-
-/** The longest run any accepted input can make with these defaults, in whole minutes: no accepted run outlasts it. */
-function defaultTimeoutMinutes(experiment: ExperimentDefaults | undefined): number {
-  return Math.ceil(longestAcceptedRunSeconds({ ...(experiment ?? DEFAULT_EXPERIMENT), dryRun: false }) / 60);
 }
