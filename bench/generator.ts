@@ -122,25 +122,14 @@ export async function benchGenerator(opts: GeneratorBenchOptions): Promise<Gener
     const theirs: GeneratorRunFigures[] = [];
     for (let rep = 0; rep < opts.repetitions; rep++) {
       const runId = `bench-gen-${offeredRps}-${rep}-${Date.now()}`;
+      const job = { shopUrl: opts.shopUrl, runId, ...shape, warmUpSeconds: opts.warmUpSeconds };
       const runOurs = async () => {
-        const outcome = await runTrafficJob({
-          tool: 'ours',
-          shopUrl: opts.shopUrl,
-          runId,
-          ...shape,
-          warmUpSeconds: opts.warmUpSeconds,
-        });
+        const outcome = await runTrafficJob({ tool: 'ours', ...job });
         if (outcome.tool !== 'ours') throw new Error('the traffic child answered for the wrong tool');
         ours.push(oursFigures(outcome, shape));
       };
       const runAutocannon = async () => {
-        const outcome = await runTrafficJob({
-          tool: 'autocannon',
-          shopUrl: opts.shopUrl,
-          runId,
-          ...shape,
-          warmUpSeconds: opts.warmUpSeconds,
-        });
+        const outcome = await runTrafficJob({ tool: 'autocannon', ...job });
         if (outcome.tool !== 'autocannon') throw new Error('the traffic child answered for the wrong tool');
         theirs.push(autocannonFigures(outcome, offeredRps));
       };

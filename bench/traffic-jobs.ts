@@ -1,8 +1,8 @@
 // The messages between the benchmark and its traffic child process.
 import type { TrafficResult } from '../steps/core/contracts';
 
-export interface OursJob {
-  tool: 'ours';
+/** What the benchmark asks either tool to send. */
+interface JobShape {
   shopUrl: string;
   runId: string;
   durationSeconds: number;
@@ -12,15 +12,12 @@ export interface OursJob {
   warmUpSeconds: number;
 }
 
-export interface AutocannonJob {
+export interface OursJob extends JobShape {
+  tool: 'ours';
+}
+
+export interface AutocannonJob extends JobShape {
   tool: 'autocannon';
-  shopUrl: string;
-  runId: string;
-  durationSeconds: number;
-  readsPerSecond: number;
-  writesPerSecond: number;
-  /** Seconds the tool runs at the same rates, unmeasured, before the measured run (0: none). */
-  warmUpSeconds: number;
 }
 
 export type TrafficJob = OursJob | AutocannonJob;

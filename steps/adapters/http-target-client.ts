@@ -1,5 +1,5 @@
 // The target over HTTP as its profile describes it: the project's own keep-alive HTTP/1.1 pool, a timeout on every request, signed requests when the target asks.
-import { readClassifier, type TargetAnswer, valueAt, writeClassifier } from '../core/answer-rules';
+import { type Classifier, readClassifier, type TargetAnswer, valueAt, writeClassifier } from '../core/answer-rules';
 import {
   compileJson,
   compilePath,
@@ -184,6 +184,21 @@ export function createHttpTargetClient(
     body: answer.body,
     ...(answer.header !== undefined ? { header: answer.header } : {}),
   });
+  /** Sends the request `pick` picks and classifies its answer, naming the request when it fails. */
+  const classified = <C extends string>(
+    pick: (random: () => number) => CompiledRequest,
+    classifier: Classifier<C>,
+    values: TemplateValues,
+    signal?: AbortSignal,
+  ): Promise<{ request: string; status: number; outcome: C }> => {
+    const request = pick(values.random);
+    const read = (answer: HttpAnswer) => ({
+      request: request.name,
+      status: answer.status,
+      outcome: classifier.classify(asAnswer(answer)),
+    });
+    return named(request, send(request, values, read, signal));
+  };
   const parsed = (answer: HttpAnswer): unknown => {
     try {
       return JSON.parse(answer.body);
@@ -206,31 +221,9 @@ export function createHttpTargetClient(
       }
     },
 
-    read(values, signal) {
-      const request = pickRead(values.random);
-      return named(
-        request,
-        send(
-          request,
-          values,
-          (answer) => ({ request: request.name, status: answer.status, outcome: reads.classify(asAnswer(answer)) }),
-          signal,
-        ),
-      );
-    },
+    read: (values, signal) => classified(pickRead, reads, values, signal),
 
-    write(values, signal) {
-      const request = pickWrite(values.random);
-      return named(
-        request,
-        send(
-          request,
-          values,
-          (answer) => ({ request: request.name, status: answer.status, outcome: writes.classify(asAnswer(answer)) }),
-          signal,
-        ),
-      );
-    },
+    write: (values, signal) => classified(pickWrite, writes, values, signal),
 
     async recordedCounts(runId) {
       if (proof.method !== 'count' || !proofRequest)

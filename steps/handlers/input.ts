@@ -1,5 +1,6 @@
 // Checks the fields of a handler's input, collecting every problem into one typed error.
 import { InvalidTargetProfile, parseTargetProfile, type TargetProfile } from '../core/target-profile';
+import type { TrafficResult } from '../core/contracts';
 
 /** Profiles parsed so far, by their JSON: a warm function checks each profile once. */
 const profiles = new Map<string, TargetProfile>();
@@ -108,4 +109,16 @@ export class InputReader {
   done(): void {
     if (this.problems.length > 0) throw new InvalidStepInput(this.step, this.problems);
   }
+}
+
+/**
+ * Whether `value` looks like a traffic result: an object whose `fields` have these `typeof`s. A
+ * step checks only the fields it reads.
+ */
+export function looksLikeTraffic(
+  value: unknown,
+  fields: Partial<Record<keyof TrafficResult, 'string' | 'number' | 'object'>>,
+): value is TrafficResult {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(fields).every(([key, type]) => typeof (value as Record<string, unknown>)[key] === type);
 }

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { createStepLogger, logInvocation, runKeysOf } from '../adapters/logger';
 import type { TrafficResult, WindowState } from '../core/contracts';
 import { emptyTraffic, tallyWindow } from '../core/traffic-windows';
-import { InputReader } from './input';
+import { InputReader, looksLikeTraffic } from './input';
 
 const logger = createStepLogger('tally-window');
 
@@ -38,19 +38,12 @@ export async function handler(
   const state = window as WindowState;
   const tally = tallyWindow({
     window: state,
-    traffic: isTraffic(input.raw('traffic')) ? (input.raw('traffic') as TrafficResult) : emptyTraffic(state.phase),
+    traffic: looksLikeTraffic(input.raw('traffic'), { phase: 'string', reads: 'object' })
+      ? (input.raw('traffic') as TrafficResult)
+      : emptyTraffic(state.phase),
     results: results as TrafficResult[],
     errorBudgetPercent: (budget as number | null | undefined) ?? null,
   });
   logger.info('window tallied', { window: tally.window, reads: tally.traffic.reads, writes: tally.traffic.writes });
   return tally;
-}
-
-function isTraffic(value: unknown): value is TrafficResult {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as TrafficResult).phase === 'string' &&
-    typeof (value as TrafficResult).reads === 'object'
-  );
 }

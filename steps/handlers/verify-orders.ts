@@ -8,7 +8,7 @@ import { timelineStoreFor } from '../adapters/dynamodb-timeline-store';
 import { createHttpTargetClient } from '../adapters/http-target-client';
 import { targetSignerFor } from '../adapters/target-auth';
 import type { TimelineKey } from '../ports';
-import { InputReader } from './input';
+import { InputReader, looksLikeTraffic } from './input';
 
 const logger = createStepLogger('verify-orders');
 
@@ -35,7 +35,9 @@ export async function handler(event: VerifyOrdersEvent, context?: Context): Prom
   const runId = input.string('runId', /^[A-Za-z0-9_-]{1,64}$/);
   const profile = input.profile('profile');
   const raw = input.raw('traffic');
-  const traffic = Array.isArray(raw) ? raw.filter(isTrafficResult) : [];
+  const traffic = Array.isArray(raw)
+    ? raw.filter((t) => looksLikeTraffic(t, { ordersAccepted: 'number', writes: 'object' }))
+    : [];
   if (traffic.length === 0) input.problem('traffic must hold at least one traffic result');
   const sample = input.raw('sampleLimit');
   const sampleLimit = sample === null || sample === undefined ? null : input.integer('sampleLimit', 1, 1_000_000);
@@ -66,13 +68,4 @@ export async function handler(event: VerifyOrdersEvent, context?: Context): Prom
   });
   logger.info('writes proven', { ...verification });
   return verification;
-}
-
-function isTrafficResult(value: unknown): value is TrafficResult {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as TrafficResult).ordersAccepted === 'number' &&
-    typeof (value as TrafficResult).writes === 'object'
-  );
 }
