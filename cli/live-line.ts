@@ -1,4 +1,16 @@
 // The live progress line: rewritten in place on a terminal and fitted to its width; in a log, one line per milestone.
+import type { LiveCounts } from '../local/lab/traffic-counter';
+import type { TargetLabels } from '../steps/core/contracts';
+
+/**
+ * The answers so far, in the Chaos Shop's words, or with `labels` in the target's own classes
+ * (`reads LIVE=3 STALE=1 fail=0  writes CONFIRMED=1 PENDING=0 REFUSED=0 fail=0`).
+ */
+export function liveCounts({ reads, writes }: LiveCounts, labels?: TargetLabels): string {
+  if (!labels)
+    return `reads db=${reads.database} cache=${reads.cache} fail=${reads.failed}  writes ok=${writes.ok} queued=${writes.queued} fail=${writes.failed}`;
+  return `reads ${labels.primary}=${reads.database} ${labels.degraded}=${reads.cache} fail=${reads.failed}  writes ${labels.committed}=${writes.ok} ${labels.deferred}=${writes.queued} ${labels.rejected}=${writes.stockOut} fail=${writes.failed}`;
+}
 
 /** Where the live line goes: process.stdout, or a test's recorder. */
 export interface LiveStream {

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ReportSubject } from '../report/html-report';
 import type { RunOverrides, RunReport } from '../steps/core/contracts';
-import type { TargetProfile } from '../steps/core/target-profile';
+import type { TargetLabels, TargetProfile } from '../steps/core/target-profile';
 import { validateRunInput } from '../steps/core/run-config';
 import { ARRIVAL_MODES } from '../steps/core/run-settings';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
@@ -13,7 +13,7 @@ import { abandonLab } from '../local/lab/leftovers';
 import { labControlDir } from '../local/lab/halt-lever';
 import { HALT_STOP_ERROR } from '../steps/core/notification';
 import { EXIT_CODES, EXIT_INTERRUPTED, UsageError } from './exit-codes';
-import { createLiveLine, type LiveLine, type LiveStream } from './live-line';
+import { createLiveLine, liveCounts, type LiveLine, type LiveStream } from './live-line';
 import { outputPathOption, writeOutputFile } from './output-paths';
 import { DEFAULT_HISTORY_DIR } from './history/local-runs';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom } from './hypothesis-options';
@@ -197,11 +197,10 @@ export function overridesFrom(options: LocalCommandOptions): RunOverrides {
 }
 
 /** The live line of a local run: rewritten on a terminal; in a log, a line per change of phase or of the target's state. */
-export function progressPrinter(label: string, live: LiveLine): (p: Progress) => void {
+export function progressPrinter(label: string, live: LiveLine, labels?: TargetLabels): (p: Progress) => void {
   return (p) => {
     const elapsed = `${Math.round(p.elapsedMs / 1000)}s/${Math.round(p.plannedMs / 1000)}s planned`;
-    const { reads, writes } = p.counts;
-    const counts = `reads db=${reads.database} cache=${reads.cache} fail=${reads.failed}  writes ok=${writes.ok} queued=${writes.queued} fail=${writes.failed}`;
+    const counts = liveCounts(p.counts, labels);
     live.show(`${label}[${p.phase}] ${elapsed}  target ${p.target}  ${counts}`, `${p.phase} ${p.target}`);
   };
 }
@@ -320,7 +319,7 @@ export async function runLocalCommand(
       haltLever: { dir: labControlDir() },
       executionName,
       ...(target ? { profile: target.profile } : {}),
-      onProgress: progressPrinter(label, live),
+      onProgress: progressPrinter(label, live, target?.labels),
     });
     live.end();
     out(endedLine(label, result));
@@ -357,9 +356,9 @@ async function targetOf(
   file: string,
   pairs: readonly string[],
   compare: boolean,
-): Promise<{ profile: TargetProfile; dir: string; env: Record<string, string> }> {
+): Promise<{ profile: TargetProfile; dir: string; env: Record<string, string>; labels: TargetLabels }> {
   const { loadTargetProfile } = await import('../infra/config-profile');
-  const { InvalidTargetProfile } = await import('../steps/core/target-profile');
+  const { InvalidTargetProfile, labelsOf } = await import('../steps/core/target-profile');
   let profile: TargetProfile;
   try {
     profile = loadTargetProfile(file);
@@ -380,7 +379,7 @@ async function targetOf(
       throw new UsageError(`--service-env ${pair}: give KEY=VALUE`);
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  return { profile, dir: resolve(dirname(file)), env };
+  return { profile, dir: resolve(dirname(file)), env, labels: labelsOf(profile) };
 }
 
 async function finish(

@@ -13,6 +13,7 @@ import { startQueues, type LabQueues } from './sqs-emulator';
 import { SqsPoller } from './sqs-poller';
 import { TrafficCounter } from './traffic-counter';
 import { type ServiceOptions, type ServiceProcess, startService } from './service-process';
+import { startCountingPass } from './counting-pass';
 
 /** The name of the lab's change calendar (the local GameDay stack names it among its change calendars). */
 export const LAB_CHANGE_CALENDAR = 'lab-change-calendar';
@@ -154,8 +155,12 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         dlqUrl: queues.dlqUrl,
       });
       stack.push(() => service.stop());
+      // The run's traffic reaches the service through a pass-through that counts its answers by the profile's classes.
+      const traffic = new TrafficCounter();
+      const pass = await startCountingPass(service.url, options.service.profile, traffic);
+      stack.push(() => pass.stop());
       return {
-        shopUrl: service.url,
+        shopUrl: pass.url,
         degradation,
         database,
         proxy,
@@ -166,7 +171,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         usesQueue: options.service.profile.local?.usesQueue ?? false,
         poller: undefined,
         metrics,
-        traffic: new TrafficCounter(),
+        traffic,
         proxiedDatabaseUrl: proxiedUrl.toString(),
         changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
         stop: stopAll,

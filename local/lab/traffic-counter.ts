@@ -1,5 +1,5 @@
 // Counts the shop's answers as they leave the lab's HTTP server, for a live view of a running GameDay.
-import type { ReadCounts, WriteCounts } from '../../steps/core/contracts';
+import type { ReadClass, ReadCounts, WriteClass, WriteCounts } from '../../steps/core/contracts';
 
 export interface LiveCounts {
   reads: ReadCounts;
@@ -28,6 +28,12 @@ export class TrafficCounter {
       else if (request.method === 'POST' && path === '/orders') this.countWrite(response.status);
       return response;
     };
+  }
+
+  /** Counts one answer already classified (your own service's, by its profile's rules, in front of it). */
+  count(kind: 'read' | 'write', answer: ReadClass | WriteClass): void {
+    if (kind === 'read') this.counts.reads[answer as ReadClass] += 1;
+    else this.counts.writes[answer as WriteClass] += 1;
   }
 
   snapshot(): LiveCounts {

@@ -1,6 +1,9 @@
 // The live line of a run: fitted to the terminal, never padded; in a log, one line per change of phase or target state.
 import { createLiveLine } from '../../cli/live-line';
 import { endedLine, progressPrinter } from '../../cli/local-command';
+import { liveCounts } from '../../cli/live-line';
+import exampleProfile from '../../examples/reservations/profile.json';
+import { labelsOf, parseTargetProfile } from '../../steps/core/target-profile';
 import type { Progress } from '../../local/runner/runner';
 
 function recorder(isTTY: boolean, columns?: number) {
@@ -207,6 +210,26 @@ describe('the line after a local run', () => {
     // Then its ending says so
     expect(endedLine('AFTER ', result)).toBe(
       'AFTER Execution local-2 ended FAILED (RolledBack: the deregister failed) after 12.0 s',
+    );
+  });
+});
+
+describe('the counts on the live line', () => {
+  const counts = {
+    reads: { database: 12, cache: 3, failed: 1 },
+    writes: { ok: 4, queued: 2, stockOut: 1, failed: 0 },
+  };
+
+  it("keeps the Chaos Shop's words", () => {
+    expect(liveCounts(counts)).toBe('reads db=12 cache=3 fail=1  writes ok=4 queued=2 fail=0');
+  });
+
+  it("speaks of another target's own classes, its rejected writes among them", () => {
+    // Given the words of the example service's profile
+    const labels = labelsOf(parseTargetProfile(exampleProfile));
+    // Then the line counts each class by its name
+    expect(liveCounts(counts, labels)).toBe(
+      'reads LIVE=12 STALE=3 fail=1  writes CONFIRMED=4 PENDING=2 REFUSED=1 fail=0',
     );
   });
 });

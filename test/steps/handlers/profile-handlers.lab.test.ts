@@ -3,6 +3,7 @@ import exampleProfile from '../../../examples/reservations/profile.json';
 import { handler as traffic } from '../../../steps/handlers/traffic';
 import { handler as verifyOrders } from '../../../steps/handlers/verify-orders';
 import { json, type ReceivedRequest, startTestServer, type TestServer } from '../support/http-server';
+import { RESERVATION_ANSWERS } from '../../support/reservation-answers';
 
 // Each traffic run sends for a real second.
 jest.setTimeout(15_000);
@@ -21,13 +22,7 @@ function reservations(lookups: Record<string, number> = {}) {
     if (req.url === '/health') return json(res, 200, { resilient: true });
     if (req.url === '/rooms') return json(res, 200, { rooms: [], freshness: reads++ % 2 === 0 ? 'live' : 'stale' });
     if (req.method === 'POST') {
-      const answers = [
-        [201, { state: 'confirmed' }],
-        [202, { state: 'pending' }],
-        [422, { error: 'stays are at most 7 nights' }],
-        [503, { error: 'database unavailable' }],
-      ] as const;
-      const [status, body] = answers[writes++ % answers.length];
+      const [status, body] = RESERVATION_ANSWERS[writes++ % RESERVATION_ANSWERS.length];
       return json(res, status, body);
     }
     const key = decodeURIComponent(req.url.split('/').pop() ?? '');
