@@ -9,6 +9,7 @@ import { type GameDayAlarmDefinition, gameDayAlarms, MAX_STALE_DAYS, staleAfterD
 import { GameDayMetricFactory } from '../monitoring/metric-factory';
 import { runGraphQuery, runSummaryQuery, trendQuery } from '../monitoring/run-log-queries';
 import {
+  COLORS,
   OUTAGE_WINDOW,
   RUN_GRAPHS,
   RUN_SUMMARY_SERIES,
@@ -17,7 +18,7 @@ import {
   type TrendGraph,
   VERDICT_SERIES,
 } from '../../report/definition';
-import { ALARM_METRICS, type MetricName } from '../../steps/core/metric-names';
+import { ALARM_METRICS, type MetricName, MetricNames } from '../../steps/core/metric-names';
 import { LATEST_REPORT_KEYS } from '../../steps/core/report-storage';
 import type { GameDayConfig } from '../config';
 import { invalidPropsOf } from './invalid-props';
@@ -185,17 +186,34 @@ export class GameDayDashboard extends Construct {
   }
 
   /**
-   * One daily sum per verdict, in the verdict's colour. A pass is the only way an execution succeeds,
-   * so passed runs are Step Functions' own count; the other verdicts are the alarms' metrics.
+   * One daily sum per verdict, in the verdict's colour, then the skipped and the halted runs, which
+   * judged nothing and are counted apart from the verdicts. A pass is the only verdict with which an
+   * execution succeeds, but a skipped run succeeds too (at its `Skipped` state): passed runs are Step
+   * Functions' count of succeeded executions less the skipped ones. The other verdicts are the
+   * alarms' metrics; skipped and halted runs are counted by the notifier.
    */
   private verdictCounts(): cloudwatch.IMetric[] {
     const alarmMetrics = new Set<MetricName>(ALARM_METRICS.map(([name]) => name));
-    return VERDICT_SERIES.map((series) =>
-      (alarmMetrics.has(series.metric)
-        ? this.metrics.runSummary(series.metric, { label: series.label })
-        : this.metrics.executions('Succeeded').with({ label: series.label })
-      ).with({ color: series.color }),
+    const skipped = this.metrics.runSummary(MetricNames.RunSkipped, { label: 'skipped' }).with({ color: COLORS.cache });
+    const verdicts = VERDICT_SERIES.map((series) =>
+      alarmMetrics.has(series.metric)
+        ? this.metrics.runSummary(series.metric, { label: series.label }).with({ color: series.color })
+        : new cloudwatch.MathExpression({
+            expression: 'FILL(succeeded, 0) - FILL(skipped, 0)',
+            usingMetrics: {
+              succeeded: this.metrics.executions('Succeeded'),
+              skipped,
+            },
+            label: series.label,
+            color: series.color,
+            period: Duration.days(1),
+          }),
     );
+    return [
+      ...verdicts,
+      skipped,
+      this.metrics.runSummary(MetricNames.RunHalted, { label: 'halted' }).with({ color: COLORS.stockOut }),
+    ];
   }
 
   /** A Logs Insights graph over the run log. */

@@ -69,12 +69,12 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
       id: 'RunEndedWithoutVerdict',
       severity: 'critical',
       description:
-        'A GameDay execution failed, was stopped or timed out before its report step (rolled back after a step failed, refused in preflight, stopped by hand): it published no verdict. The safety net restores the target; read the execution history.',
+        'A GameDay execution failed, was stopped or timed out before its report step (rolled back after a step failed, refused in preflight, stopped by hand, but not by gameday halt): it published no verdict. The safety net restores the target; read the execution history.',
       // Every execution that reached its report step published exactly one Run<Verdict> datum: the
       // executions that ended badly, minus those verdicts, are the runs that ended without one.
       metric: (m) =>
         hourlyRuns(
-          'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0)',
+          'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0) - FILL(halted, 0)',
           {
             failed: m.executions('Failed', Duration.hours(1)),
             aborted: m.executions('Aborted', Duration.hours(1)),
@@ -83,6 +83,8 @@ export function gameDayAlarms(options: { scheduleEnabled: boolean; staleAfterDay
               verdictFailed: MetricNames.RunFailed,
               verdictInconclusive: MetricNames.RunInconclusive,
               verdictAborted: MetricNames.RunAborted,
+              // Stopped by `gameday halt` on purpose: announced as halted, not an alarm.
+              halted: MetricNames.RunHalted,
             }),
           },
           'runs that ended without a verdict',

@@ -120,12 +120,18 @@ describe('dashboard', () => {
     for (const w of logWidgets) expect(w.properties.query).toMatch(/^SOURCE 'TOKEN' \| /);
   });
 
-  test('publishes as custom metrics only what an alarm reads', () => {
+  test('publishes as custom metrics only what an alarm reads, and the runs counted apart', () => {
     // Given the dashboard body as text
     const body = JSON.stringify(dashboardBody(template));
-    // Then the GameDay namespace holds the three verdicts that fail an execution, and no other metric
+    // Then the GameDay namespace holds the three verdicts that fail an execution, the skipped and the halted runs, and no other metric
     const names = new Set([...body.matchAll(/\\"GameDay\\",\\"(\w+)\\"/g)].map((m) => m[1]));
-    expect([...names].sort()).toEqual([MetricNames.RunAborted, MetricNames.RunFailed, MetricNames.RunInconclusive]);
+    expect([...names].sort()).toEqual([
+      MetricNames.RunAborted,
+      MetricNames.RunFailed,
+      MetricNames.RunHalted,
+      MetricNames.RunInconclusive,
+      MetricNames.RunSkipped,
+    ]);
   });
 
   test('shows queue depth, proxy connections and executions from the AWS namespaces', () => {
@@ -151,21 +157,34 @@ describe('dashboard', () => {
     ]);
   });
 
-  test('counts the verdicts per day over twelve weeks, passed runs as the executions that succeeded', () => {
+  test('counts the verdicts per day over twelve weeks, passed runs as the succeeded executions less the skipped', () => {
     // Given the dashboard's widgets
     const verdicts = widgets(template).find((w) => w.properties.title === 'Verdicts per day, 12 weeks');
-    // Then the four verdict series are summed per day, stacked, over 84 days
+    // Then the verdicts, the skipped and the halted runs are summed per day, stacked, over 84 days
     expect(verdicts?.properties).toMatchObject({ view: 'bar', stacked: true, start: '-P84D' });
-    expect(metricsOf(verdicts as Widget)).toEqual([
-      ['AWS/States', 'ExecutionsSucceeded', 'TOKEN', 'Sum', 86400],
-      ...[MetricNames.RunFailed, MetricNames.RunInconclusive, MetricNames.RunAborted].map((name) => [
-        'GameDay',
-        name,
-        null,
-        'Sum',
-        86400,
-      ]),
+    const metrics = (verdicts as Widget).properties.metrics ?? [];
+    const last = (m: unknown[]) => m[m.length - 1] as Record<string, unknown>;
+    // A skipped run succeeds too: "passed" is Step Functions' succeeded executions less the skipped runs
+    expect(metrics[0]).toEqual([
+      {
+        label: 'passed',
+        color: expect.any(String),
+        expression: 'FILL(succeeded, 0) - FILL(skipped, 0)',
+        period: 86400,
+      },
     ]);
+    expect(metrics[1].slice(0, 2)).toEqual(['AWS/States', 'ExecutionsSucceeded']);
+    expect(last(metrics[1])).toMatchObject({ id: 'succeeded', visible: false, stat: 'Sum', period: 86400 });
+    // The skipped series is the one the expression subtracts, shown in its own right
+    expect(metrics[2].slice(0, 2)).toEqual(['GameDay', MetricNames.RunSkipped]);
+    expect(last(metrics[2])).toMatchObject({ id: 'skipped', label: 'skipped', stat: 'Sum', period: 86400 });
+    expect(last(metrics[2]).visible).not.toBe(false);
+    expect(metricsOf(verdicts as Widget).slice(3)).toEqual(
+      [MetricNames.RunFailed, MetricNames.RunInconclusive, MetricNames.RunAborted, MetricNames.RunHalted].map(
+        (name) => ['GameDay', name, null, 'Sum', 86400],
+      ),
+    );
+    expect(metrics.slice(3).map((m) => last(m).label)).toEqual(['failed', 'inconclusive', 'aborted', 'halted']);
   });
 
   test('links to the latest run report in the report bucket', () => {
@@ -225,7 +244,7 @@ describe('alarms', () => {
     // Then it takes the badly ended executions of this state machine, less the runs that published a
     // verdict, per hour, and fires on one
     expect(alarm.expression).toBe(
-      'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0)',
+      'FILL(failed, 0) + FILL(aborted, 0) + FILL(timedOut, 0) - FILL(verdictFailed, 0) - FILL(verdictInconclusive, 0) - FILL(verdictAborted, 0) - FILL(halted, 0)',
     );
     expect(alarm.reads).toEqual([
       ['AWS/States', 'ExecutionsFailed', 'Sum', 3600],
@@ -234,6 +253,8 @@ describe('alarms', () => {
       ['GameDay', 'RunFailed', 'Sum', 3600],
       ['GameDay', 'RunInconclusive', 'Sum', 3600],
       ['GameDay', 'RunAborted', 'Sum', 3600],
+      // A run stopped by gameday halt is announced as halted: no alarm.
+      ['GameDay', 'RunHalted', 'Sum', 3600],
     ]);
     expect(JSON.stringify(alarm.stats.find((m) => m.Metric.Namespace === 'AWS/States')?.Metric.Dimensions)).toContain(
       'StateMachineArn',
