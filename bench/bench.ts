@@ -3,20 +3,8 @@ import '../local/runner/polyfills';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
-import { startLab, type Lab } from '../local/lab/lab';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
-import { startTrafficWorkerPool, type TrafficWorkerPool } from '../local/runner/traffic-workers';
-import { TRAFFIC_SIZES, type TrafficSize } from '../steps/core/run-settings';
-import {
-  benchFleetFidelity,
-  FLEET_DEFINITIONS,
-  runFleetTrial,
-  noFailure,
-  perWorkerVerdict,
-  searchFleetRate,
-  withinOnePercent,
-  type FleetSection,
-} from './fleet';
+import { benchFleetFidelity, FLEET_DEFINITIONS, type FleetSection } from './fleet';
 import {
   costOfDefaultRun,
   runShortGameDay,
@@ -26,14 +14,15 @@ import {
   type OverheadBreakdown,
 } from './gameday-runs';
 import { benchGenerator, type GeneratorSection } from './generator';
+import { log, measureTrafficSizing, outageRuns, postgresSearches, shopAnswers, withLab, withPools } from './lab-runs';
 import { benchReportMerge, type ReportMergeSection } from './report-merge';
 import { benchMemory, benchSoak, type MemorySection, type SoakSection } from './memory';
-import { runOutage, type OutageRun, type OutageTimings } from './outage';
-import { trafficSizing, type TrafficSizing, type TrafficSizingTrial } from './sizing';
+import type { OutageRun } from './outage';
+import { type BenchOptions, type Plan, planFor, sectionsOf } from './plan';
+import type { TrafficSizing } from './sizing';
 import {
   BENCH_SECTIONS,
   checkGoals,
-  MIN_OUTAGE_REPETITIONS,
   summariseOutageRuns,
   type BenchResult,
   type BenchSectionName,
@@ -43,270 +32,6 @@ import { median } from './stats';
 import { formatTable } from './table';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-interface BenchOptions {
-  json?: string;
-  quick: boolean;
-  repetitions?: number;
-  outageRepetitions?: number;
-  postgresUrl: string;
-  only?: BenchSectionName[];
-  soak: boolean;
-  soakMinutes: number;
-}
-
-interface Plan {
-  generatorRates: number[];
-  generatorSeconds: number;
-  generatorWarmUpSeconds: number;
-  generatorRepetitions: number;
-  outage: OutageTimings;
-  resilientOutageRepetitions: number;
-  fragileOutageRepetitions: number;
-  gameDay: { baselineSeconds: number; outageSeconds: number; recoverySeconds: number };
-  gameDayRuns: number;
-  /** The traffic function's sizing: one worker at `trialRps` (what the PGlite lab holds), `repetitions` trials of `seconds`. */
-  sizing: { trialRps: number; readsPerWrite: number; seconds: number; repetitions: number };
-  fleet: {
-    workerCounts: number[];
-    totalRps: number;
-    readsPerWrite: number;
-    seconds: number;
-    /** The PostgreSQL capacity search: its workers, first rate, step and bound. */
-    capacity: {
-      workers: number;
-      startRps: number;
-      stepRps: number;
-      maxTrials: number;
-      trialSeconds: number;
-      readsPerWrite: number;
-    };
-    /** Both searches: tries again of a failed rate, and the unmeasured warm-up before the first. */
-    repeatsOnFailure: number;
-    warmUpSeconds: number;
-    /** One worker's rate within 1 %: the validator's mix (the small size's per-worker rate) and a range that reaches past its assumption. */
-    perWorker: { startRps: number; stepRps: number; maxTrials: number; trialSeconds: number; readsPerWrite: number };
-  };
-}
-
-/** What one worker of the small traffic function carries: the fleet's per-worker search starts there. */
-const SMALL = TRAFFIC_SIZES.small.perWorker;
-
-function planFor(options: BenchOptions): Plan {
-  const reps = options.repetitions ?? (options.quick ? 1 : 3);
-  return {
-    generatorRates: [4, 40, 400],
-    generatorSeconds: options.quick ? 3 : 10,
-    // Past V8's memory-reducing GC, about 8 s after the child starts (docs/decisions.md).
-    generatorWarmUpSeconds: options.quick ? 1 : 10,
-    generatorRepetitions: reps,
-    outage: options.quick
-      ? {
-          warmUpSeconds: 2,
-          baselineSeconds: 4,
-          outageSeconds: 6,
-          recoverySeconds: 4,
-          readsPerSecond: 300,
-          writesPerSecond: 100,
-        }
-      : {
-          warmUpSeconds: 5,
-          baselineSeconds: 10,
-          outageSeconds: 15,
-          recoverySeconds: 10,
-          readsPerSecond: 300,
-          writesPerSecond: 100,
-        },
-    // The p99 ratio moves with one spike of a few milliseconds: its median needs at least 5 runs.
-    resilientOutageRepetitions: options.outageRepetitions ?? (options.quick ? 1 : MIN_OUTAGE_REPETITIONS),
-    // The fragile build is the contrast, not the subject: one run shows what it does.
-    fragileOutageRepetitions: 1,
-    gameDay: { baselineSeconds: 3, outageSeconds: 5, recoverySeconds: 3 },
-    gameDayRuns: reps,
-    sizing: {
-      trialRps: 300,
-      readsPerWrite: SMALL.reads / SMALL.writes,
-      seconds: options.quick ? 3 : 10,
-      repetitions: reps,
-    },
-    fleet: {
-      workerCounts: [1, 2, 4],
-      // Below what PGlite holds (300 + 100 narrowly), so the table shows the fleet, not the lab's limit.
-      totalRps: 200,
-      readsPerWrite: 3,
-      seconds: options.quick ? 3 : 10,
-      capacity: {
-        workers: 2,
-        startRps: 400,
-        stepRps: 200,
-        maxTrials: options.quick ? 3 : 12,
-        trialSeconds: options.quick ? 3 : 5,
-        readsPerWrite: 3,
-      },
-      // The machine is shared: a failed rate is tried once more before the search ends there.
-      repeatsOnFailure: 1,
-      warmUpSeconds: 3,
-      perWorker: {
-        // From the assumed rate up, in steps of twice it: the first trial is the assumption itself.
-        startRps: SMALL.reads + SMALL.writes,
-        stepRps: 2 * (SMALL.reads + SMALL.writes),
-        maxTrials: options.quick ? 3 : 10,
-        // 10 s: the last answer's latency stretches the measured span, and must stay well under 1 % of it.
-        trialSeconds: options.quick ? 3 : 10,
-        readsPerWrite: SMALL.reads / SMALL.writes,
-      },
-    },
-  };
-}
-
-const log = (line: string) => console.error(line);
-
-async function withLab<T>(
-  degradation: boolean,
-  work: (lab: Lab, startSeconds: number) => Promise<T>,
-  databaseUrl?: string,
-): Promise<T> {
-  const starting = performance.now();
-  const lab = await startLab({ ...LOCAL_LAB, degradation, ...(databaseUrl ? { databaseUrl } : {}) });
-  try {
-    return await work(lab, (performance.now() - starting) / 1000);
-  } finally {
-    await lab.stop();
-  }
-}
-
-async function outageRuns(lab: Lab, plan: Plan, repetitions: number, label: string): Promise<OutageRun[]> {
-  const runs: OutageRun[] = [];
-  for (let rep = 0; rep < repetitions; rep++) {
-    const run = await runOutage(lab, plan.outage, `bench-outage-${label}-${rep}-${Date.now()}`);
-    log(
-      `  outage ${label} rep ${rep + 1}: failed ${run.failedReads} reads / ${run.failedWrites} writes, lost ${run.ordersLost}, p99 ${run.latencyMs.baseline.p99} -> ${run.latencyMs.outage.p99} ms`,
-    );
-    runs.push(run);
-  }
-  return runs;
-}
-
-/** Pools of traffic worker processes, started before the first trial and closed after the last. */
-async function withPools<T>(sizes: readonly number[], work: (pools: TrafficWorkerPool[]) => Promise<T>): Promise<T> {
-  const started = await Promise.allSettled(sizes.map((size) => startTrafficWorkerPool({ size })));
-  const pools = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  try {
-    const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failed) throw failed.reason;
-    return await work(pools);
-  } finally {
-    await Promise.all(pools.map((pool) => pool.close()));
-  }
-}
-
-/** One worker process at the trial rate, a few times: its CPU per request sizes the traffic function. */
-async function measureTrafficSizing(
-  lab: Lab,
-  pool: TrafficWorkerPool,
-  plan: Plan,
-  stepMemory: Record<string, number>,
-): Promise<TrafficSizing> {
-  const z = plan.sizing;
-  await runFleetTrial(pool, {
-    shopUrl: lab.shopUrl,
-    shopAnswers: shopAnswers(lab),
-    runId: `bench-sizing-warm-${Date.now()}`,
-    totalRps: z.trialRps,
-    mix: { readsPerWrite: z.readsPerWrite },
-    durationSeconds: plan.fleet.warmUpSeconds,
-  });
-  const trials: TrafficSizingTrial[] = [];
-  for (let rep = 0; rep < z.repetitions; rep++) {
-    const f = await runFleetTrial(pool, {
-      shopUrl: lab.shopUrl,
-      shopAnswers: shopAnswers(lab),
-      runId: `bench-sizing-${rep}-${Date.now()}`,
-      totalRps: z.trialRps,
-      mix: { readsPerWrite: z.readsPerWrite },
-      durationSeconds: z.seconds,
-    });
-    log(
-      `  sizing rep ${rep + 1}: ${f.achievedRps.toFixed(1)}/s of ${f.offeredRps}/s, CPU ${f.cpuMicrosPerRequest?.toFixed(0) ?? 'n/a'} us/req`,
-    );
-    trials.push({
-      offeredRps: f.offeredRps,
-      achievedRps: f.achievedRps,
-      errorPercent: f.errorPercent,
-      cpuMicrosPerRequest: f.cpuMicrosPerRequest,
-    });
-  }
-  const sizes = (Object.keys(TRAFFIC_SIZES) as TrafficSize[]).map((size) => ({
-    size,
-    perWorkerRps: TRAFFIC_SIZES[size].perWorker.reads + TRAFFIC_SIZES[size].perWorker.writes,
-    configuredMemoryMb: stepMemory[`traffic:${size}`] ?? 128,
-  }));
-  return trafficSizing(trials, sizes, z.trialRps);
-}
-
-/** Successful answers the lab's shop has sent so far. */
-function shopAnswers(lab: Lab): () => number {
-  return () => {
-    const { reads, writes } = lab.traffic.snapshot();
-    return reads.database + reads.cache + writes.ok + writes.queued + writes.stockOut;
-  };
-}
-
-/** The PostgreSQL searches: the fleet's highest rate with no failure, and one worker's rate within 1 %. */
-async function postgresSearches(
-  plan: Plan,
-  postgresUrl: string,
-): Promise<Pick<FleetSection, 'postgresCapacity' | 'perWorker'>> {
-  const c = plan.fleet.capacity;
-  const w = plan.fleet.perWorker;
-  return withLab(
-    true,
-    (lab) =>
-      withPools([c.workers, 1], async ([fleetPool, onePool]) => {
-        const database = lab.database.kind;
-        log(`bench: fleet, highest rate with no failure (${c.workers} workers, ${database})`);
-        const postgresCapacity = await searchFleetRate(
-          {
-            shopUrl: lab.shopUrl,
-            shopAnswers: shopAnswers(lab),
-            database,
-            pool: fleetPool,
-            mix: { readsPerWrite: c.readsPerWrite },
-            startRps: c.startRps,
-            stepRps: c.stepRps,
-            maxTrials: c.maxTrials,
-            trialSeconds: c.trialSeconds,
-            repeatsOnFailure: plan.fleet.repeatsOnFailure,
-            warmUpSeconds: plan.fleet.warmUpSeconds,
-            label: 'capacity',
-            log,
-          },
-          { name: 'no failed request', passed: noFailure },
-        );
-        log(`bench: fleet, one worker's rate within 1 % (${database})`);
-        const search = await searchFleetRate(
-          {
-            shopUrl: lab.shopUrl,
-            shopAnswers: shopAnswers(lab),
-            database,
-            pool: onePool,
-            mix: { readsPerWrite: w.readsPerWrite },
-            startRps: w.startRps,
-            stepRps: w.stepRps,
-            maxTrials: w.maxTrials,
-            trialSeconds: w.trialSeconds,
-            repeatsOnFailure: plan.fleet.repeatsOnFailure,
-            warmUpSeconds: plan.fleet.warmUpSeconds,
-            label: 'one-worker',
-            log,
-          },
-          { name: 'achieved within 1 % of offered', passed: withinOnePercent },
-        );
-        return { postgresCapacity, perWorker: perWorkerVerdict(search, SMALL.reads + SMALL.writes) };
-      }),
-    postgresUrl,
-  );
-}
 
 async function bench(options: BenchOptions, command: string): Promise<BenchResult> {
   const plan = planFor(options);
@@ -481,16 +206,6 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     goals: checkGoals({ generator, outage, cost, fleet, overhead, soak }),
     wallSeconds: (Date.now() - started) / 1000,
   };
-}
-
-/** The sections a command runs: `--only`'s list, `--soak` added; without either, every one but the soak and the report merge. */
-function sectionsOf(options: BenchOptions): BenchSectionName[] {
-  const chosen = new Set<BenchSectionName>(
-    options.only ??
-      (options.soak ? [] : BENCH_SECTIONS.filter((section) => section !== 'soak' && section !== 'report-merge')),
-  );
-  if (options.soak) chosen.add('soak');
-  return BENCH_SECTIONS.filter((section) => chosen.has(section));
 }
 
 function overheadSection(gameDays: GameDayRun[], plan: Plan, labStartSeconds: number | null): OverheadSection {
