@@ -1,11 +1,5 @@
-import {
-  fleetFigures,
-  perWorkerVerdict,
-  searchHighestRate,
-  splitRate,
-  steadyRate,
-  type FleetRateSearch,
-} from '../../bench/fleet';
+import { perWorkerVerdict, searchHighestRate, type FleetRateSearch } from '../../bench/fleet';
+import { fleetFigures, splitRate, steadyRate } from '../../bench/fleet-figures';
 import type { TrafficResult } from '../../steps/core/contracts';
 import { createLatencyHistogram, encodeHistogram, recordLatency } from '../../steps/core/latency-histogram';
 import { emptyTraffic } from '../../steps/core/traffic-windows';
