@@ -91,38 +91,33 @@ describe('import cycles', () => {
 });
 
 describe('the import checker', () => {
-  it('refuses an import from steps/ into shop/, naming the file and the import', () => {
-    // Given a step adapter that imports the shop's breaker
-    const source = "import { CircuitBreaker } from '../../shop/core/circuit-breaker';\n";
+  it.each([
+    {
+      test: 'refuses an import from steps/ into shop/, naming the file and the import',
+      // Given a step adapter that imports the shop's breaker
+      file: 'steps/adapters/x.ts',
+      specifier: '../../shop/core/circuit-breaker',
+      rule: 'steps/ imports nothing from shop/: the experiment engine imports nothing from the demo shop',
+    },
+    {
+      test: 'refuses an import from shop/ into steps/',
+      // Given a shop adapter that imports a step adapter
+      file: 'shop/adapters/x.ts',
+      specifier: '../../steps/adapters/retry',
+      rule: 'shop/ imports nothing from steps/: the system under test imports nothing from the harness',
+    },
+    {
+      test: 'refuses an import from a core into an adapter',
+      // Given a step core that imports an adapter
+      file: 'steps/core/x.ts',
+      specifier: '../adapters/retry',
+      rule: 'steps/core/ imports nothing from steps/adapters/: a pure core imports no adapter or handler',
+    },
+  ])('$test', ({ file, specifier, rule }) => {
+    const source = `import { retry } from '${specifier}';\n`;
     // When it is checked
     // Then the violation names the file, the import and the rule
-    expect(importViolations(path.join(ROOT, 'steps', 'adapters', 'x.ts'), source)).toEqual([
-      {
-        file: 'steps/adapters/x.ts',
-        specifier: '../../shop/core/circuit-breaker',
-        rule: 'steps/ imports nothing from shop/: the experiment engine imports nothing from the demo shop',
-      },
-    ]);
-  });
-
-  it('refuses an import from shop/ into steps/', () => {
-    // Given a shop adapter that imports a step adapter
-    const source = "import { retry } from '../../steps/adapters/retry';\n";
-    // When it is checked
-    // Then it is refused
-    expect(importViolations(path.join(ROOT, 'shop', 'adapters', 'x.ts'), source).map((v) => v.rule)).toEqual([
-      'shop/ imports nothing from steps/: the system under test imports nothing from the harness',
-    ]);
-  });
-
-  it('refuses an import from a core into an adapter', () => {
-    // Given a step core that imports an adapter
-    const source = "import { retry } from '../adapters/retry';\n";
-    // When it is checked
-    // Then it is refused
-    expect(importViolations(path.join(ROOT, 'steps', 'core', 'x.ts'), source).map((v) => v.rule)).toEqual([
-      'steps/core/ imports nothing from steps/adapters/: a pure core imports no adapter or handler',
-    ]);
+    expect(importViolations(path.join(ROOT, ...file.split('/')), source)).toEqual([{ file, specifier, rule }]);
   });
 
   it('names the file and the import of a CDK package', () => {

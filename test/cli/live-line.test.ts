@@ -182,35 +182,38 @@ describe('the live line in a log', () => {
 });
 
 describe('the line after a local run', () => {
-  it("names a dry run's ending by its verdict, INCONCLUSIVE, with the Step Functions status beside it", () => {
-    // Given a local dry run that ended at its Inconclusive fail state
-    const result = {
-      executionName: 'local-1',
-      status: 'FAILED' as const,
-      error: { Error: 'Inconclusive', Cause: 'verdict inconclusive: ["dry run"]' },
-      verdict: 'inconclusive' as const,
-      wallMs: 41_000,
-    };
+  it.each([
+    {
+      test: "names a dry run's ending by its verdict, INCONCLUSIVE, with the Step Functions status beside it",
+      // Given a local dry run that ended at its Inconclusive fail state
+      result: {
+        executionName: 'local-1',
+        status: 'FAILED' as const,
+        error: { Error: 'Inconclusive', Cause: 'verdict inconclusive: ["dry run"]' },
+        verdict: 'inconclusive' as const,
+        wallMs: 41_000,
+      },
+      prefix: '',
+      // Then it agrees with the verdict
+      line: 'Execution local-1 ended INCONCLUSIVE at its Inconclusive state (Step Functions status FAILED): verdict inconclusive: ["dry run"] after 41.0 s',
+    },
+    {
+      test: 'names a rolled-back run by its status and error',
+      // Given a run that rolled back
+      result: {
+        executionName: 'local-2',
+        status: 'FAILED' as const,
+        error: { Error: 'RolledBack', Cause: 'the deregister failed' },
+        verdict: 'failed' as const,
+        wallMs: 12_000,
+      },
+      prefix: 'AFTER ',
+      // Then its ending says so
+      line: 'AFTER Execution local-2 ended FAILED (RolledBack: the deregister failed) after 12.0 s',
+    },
+  ])('$test', ({ result, prefix, line }) => {
     // When the ending is printed
-    // Then it agrees with the verdict
-    expect(endedLine('', result)).toBe(
-      'Execution local-1 ended INCONCLUSIVE at its Inconclusive state (Step Functions status FAILED): verdict inconclusive: ["dry run"] after 41.0 s',
-    );
-  });
-
-  it('names a rolled-back run by its status and error', () => {
-    // Given a run that rolled back
-    const result = {
-      executionName: 'local-2',
-      status: 'FAILED' as const,
-      error: { Error: 'RolledBack', Cause: 'the deregister failed' },
-      verdict: 'failed' as const,
-      wallMs: 12_000,
-    };
-    // Then its ending says so
-    expect(endedLine('AFTER ', result)).toBe(
-      'AFTER Execution local-2 ended FAILED (RolledBack: the deregister failed) after 12.0 s',
-    );
+    expect(endedLine(prefix, result)).toBe(line);
   });
 });
 

@@ -32,16 +32,15 @@ describe('nextRetryDelay', () => {
 });
 
 describe('DatabaseInitializer', () => {
+  /** An initializer of `database` with the default backoff, waiting through `sleep`. */
+  const initializerFor = (database: { initialize: () => Promise<void> }, sleep: Sleep, logger = silentLogger) =>
+    new DatabaseInitializer({ initialize: database.initialize, retry, sleep, logger });
+
   it('keeps retrying with backoff until initialization succeeds', async () => {
     // Given a database that refuses the first six attempts
     const { sleep, waits } = recordingSleep();
     const database = failingTimes(6);
-    const initializer = new DatabaseInitializer({
-      initialize: database.initialize,
-      retry,
-      sleep,
-      logger: silentLogger,
-    });
+    const initializer = initializerFor(database, sleep);
     // When it starts
     initializer.start();
     await initializer.ready();
@@ -64,12 +63,7 @@ describe('DatabaseInitializer', () => {
         await new Promise(() => undefined);
       }
     };
-    const initializer = new DatabaseInitializer({
-      initialize: database.initialize,
-      retry,
-      sleep,
-      logger: silentLogger,
-    });
+    const initializer = initializerFor(database, sleep);
     // When it starts and three attempts have failed
     initializer.start();
     await reachedThirdWait;
@@ -83,12 +77,7 @@ describe('DatabaseInitializer', () => {
     const database = failingTimes(Number.POSITIVE_INFINITY);
     const sleep: Sleep = (_ms, signal) =>
       new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
-    const initializer = new DatabaseInitializer({
-      initialize: database.initialize,
-      retry,
-      sleep,
-      logger: silentLogger,
-    });
+    const initializer = initializerFor(database, sleep);
     initializer.start();
     // When it is stopped
     initializer.stop();
@@ -101,11 +90,9 @@ describe('DatabaseInitializer', () => {
     // Given a database that refuses once
     const warnings: Array<Record<string, unknown> | undefined> = [];
     const { sleep } = recordingSleep();
-    const initializer = new DatabaseInitializer({
-      initialize: failingTimes(1).initialize,
-      retry,
-      sleep,
-      logger: { ...silentLogger, warn: (_message, fields) => warnings.push(fields) },
+    const initializer = initializerFor(failingTimes(1), sleep, {
+      ...silentLogger,
+      warn: (_message, fields) => warnings.push(fields),
     });
     // When it runs to success
     initializer.start();
