@@ -89,7 +89,7 @@ const ROWS: readonly RowDefinition[] = [
     value: ({ orders: o }) =>
       o.neverCommitted === null
         ? `n/a (the orders were not verified; ${plural(o.failed, 'failed write', 'failed writes')}, accepted ${o.accepted})`
-        : `${o.neverCommitted} (${plural(o.failed, 'failed write', 'failed writes')}, ${o.lost} accepted but not recorded; accepted ${o.accepted}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`,
+        : `${o.neverCommitted} (${plural(o.failed, 'failed write', 'failed writes')}, ${o.lost} accepted but not recorded; accepted ${o.accepted}${o.proof?.sampled ? `, ${o.proof.checked} sampled` : ''}, committed ${o.committed}, rejected ${o.rejected}, duplicated ${o.duplicated})`,
   },
   {
     id: 'queue',

@@ -321,6 +321,6 @@ export function drainedOnce(
       timeToDrainMs: recovery.timeToDrainMs,
       drainTimeoutSeconds: config.drainTimeoutSeconds,
     },
-    `${orders.accepted} accepted ${hypothesisWords(target?.labels).write[1]}: ${orders.committed} committed, ${orders.rejected} rejected, ${orders.lost} lost, ${orders.duplicated} duplicated${proof && proof.method === 'lookup' ? ` (${describeProof(proof)})` : ''}`,
+    `${orders.accepted} accepted ${hypothesisWords(target?.labels).write[1]}${proof?.sampled ? `, ${proof.checked} of them sampled` : ''}: ${orders.committed} committed, ${orders.rejected} rejected, ${orders.lost} lost, ${orders.duplicated} duplicated${proof && proof.method === 'lookup' ? ` (${describeProof(proof)})` : ''}`,
   );
 }

@@ -3,6 +3,7 @@ import type { RunReport } from '../../steps/core/contracts';
 import { buildReport } from '../../steps/core/report';
 import { compareRows, degradationLabel, formatSeconds, runRows } from '../../report/report-rows';
 import { fragileRun, passingRun } from '../steps/support/builders';
+import { sampledProof } from '../support/sampled-proof';
 
 function report(change: Partial<RunReport> = {}): RunReport {
   return { ...buildReport(passingRun()).report, ...change };
@@ -53,6 +54,17 @@ describe('report rows', () => {
     expect(orders?.value).toBe(
       '20 (20 failed writes, 0 accepted but not recorded; accepted 42, committed 42, rejected 0, duplicated 0)',
     );
+  });
+
+  it('says how many accepted writes a sampled proof looked up', () => {
+    // Given a run whose 62 accepted writes were proven by a sample of 50 lookups
+    const base = report();
+    const proof = sampledProof(62, 50, 5.8);
+    const orders = runRows({ ...base, orders: { ...base.orders, committed: 50, proof } }).find(
+      (r) => r.id === 'orders',
+    );
+    // Then the line names the sample beside the accepted count
+    expect(orders?.value).toMatch(/; accepted 62, 50 sampled, committed 50, rejected 0, duplicated 0\)$/);
   });
 
   it('names the queue and DLQ counts apart, and joins them in the value', () => {

@@ -4,6 +4,7 @@ import { buildReport } from '../../../steps/core/report';
 import exampleProfile from '../../../examples/reservations/profile.json';
 import { labelsOf, parseTargetProfile } from '../../../steps/core/target-profile';
 import { config, passingRun } from '../support/builders';
+import { sampledProof } from '../../support/sampled-proof';
 
 const EXAMPLE_LABELS = labelsOf(parseTargetProfile(exampleProfile));
 
@@ -14,19 +15,7 @@ function exampleRun(): ReportInput {
   input.target = { proxyName: 'proxy', profile: 'reservations', labels: EXAMPLE_LABELS };
   input.orders = {
     ...input.orders,
-    proof: {
-      method: 'lookup',
-      population: 62,
-      checked: 50,
-      sampled: true,
-      missing: 0,
-      pending: 0,
-      duplicated: 0,
-      confidencePercent: 95,
-      lostUpperBoundPercent: 5.8,
-      examples: [],
-      lookups: 50,
-    },
+    proof: sampledProof(62, 50, 5.8),
   };
   return input;
 }
@@ -48,6 +37,7 @@ describe("the hypothesis in the target's words", () => {
     expect(checks.restored.title).toBe('the service serves LIVE again');
     expect(checks.drainedOnce.title).toBe('every accepted write recorded once');
     expect(checks.servedDuringOutage.detail).toBe('60 reads STALE and 20 writes PENDING; 0 reads and 0 writes failed');
+    expect(checks.drainedOnce.detail).toMatch(/^62 accepted writes, 50 of them sampled: /);
     expect(checks.faultBit.detail).toMatch(/answered without the database \(STALE, PENDING or failed\)$/);
   });
 
