@@ -164,28 +164,22 @@ const definitions = Object.fromEntries(
 ) as Record<AppMode, AslDefinition>;
 
 describe('the Java v2 spelling', () => {
+  const member = { what: 'spells the model member', spell: javaV2Name };
+  const error = { what: 'names the error shape', spell: javaV2ExceptionName };
   test.each([
-    ['DBProxyName', 'DbProxyName'],
-    ['DBClusterIdentifiers', 'DbClusterIdentifiers'],
-    ['TargetGroupName', 'TargetGroupName'],
-    ['QueueUrl', 'QueueUrl'],
-  ])('spells the model member %s as %s', (member, spelled) => {
-    // Given a member of the SDK's model
-    // When it is spelled as Step Functions expects
-    // Then it is the Java v2 name the design pins
-    expect(javaV2Name(member)).toBe(spelled);
-  });
-
-  test.each([
-    ['DBProxyTargetNotFoundFault', 'DbProxyTargetNotFoundException'],
-    ['InvalidDBProxyStateFault', 'InvalidDbProxyStateException'],
-    ['ConditionalCheckFailedException', 'ConditionalCheckFailedException'],
-    ['RequestLimitExceeded', 'RequestLimitExceededException'],
-  ])('names the error shape %s as %s', (shape, spelled) => {
-    // Given an error shape of the model
-    // When it is named as Step Functions names it
-    // Then it is the Java v2 exception class
-    expect(javaV2ExceptionName(shape)).toBe(spelled);
+    { ...member, name: 'DBProxyName', spelled: 'DbProxyName' },
+    { ...member, name: 'DBClusterIdentifiers', spelled: 'DbClusterIdentifiers' },
+    { ...member, name: 'TargetGroupName', spelled: 'TargetGroupName' },
+    { ...member, name: 'QueueUrl', spelled: 'QueueUrl' },
+    { ...error, name: 'DBProxyTargetNotFoundFault', spelled: 'DbProxyTargetNotFoundException' },
+    { ...error, name: 'InvalidDBProxyStateFault', spelled: 'InvalidDbProxyStateException' },
+    { ...error, name: 'ConditionalCheckFailedException', spelled: 'ConditionalCheckFailedException' },
+    { ...error, name: 'RequestLimitExceeded', spelled: 'RequestLimitExceededException' },
+  ])('$what $name as $spelled', ({ spell, name, spelled }) => {
+    // Given a member or an error shape of the SDK's model
+    // When it is spelled as Step Functions spells it
+    // Then it is the Java v2 member name or exception class the design pins
+    expect(spell(name)).toBe(spelled);
   });
 });
 

@@ -74,19 +74,23 @@ describe('JUnit output', () => {
     expect(cases.filter((c) => c.failure)).toEqual([]);
   });
 
-  it('fails the verdict of a run that ended before anything could be judged', () => {
-    // Given a run refused in preflight
-    const report = reportWithoutReportStep({
+  /** The report of a run that ended `verdict` before its report step, for `reason`, after `transitions` states. */
+  const endedEarly = (verdict: 'failed' | 'skipped', reason: string, transitions: number) =>
+    reportWithoutReportStep({
       runId: 'r',
       startedAt: '2026-11-27T02:00:00.000Z',
       degradation: true,
       config: null,
-      verdict: 'failed',
-      reasons: ['preflight: the target is not registered'],
+      verdict,
+      reasons: [reason],
       registeredAtEnd: true,
       queue: { remaining: 0, dlq: 0 },
-      transitions: 3,
+      transitions,
     });
+
+  it('fails the verdict of a run that ended before anything could be judged', () => {
+    // Given a run refused in preflight
+    const report = endedEarly('failed', 'preflight: the target is not registered', 3);
     const { cases } = parse(renderJunit(report));
     // Then every part is skipped and the verdict fails with the reason
     expect(cases.filter((c) => c.skipped)).toHaveLength(6);
@@ -95,17 +99,7 @@ describe('JUnit output', () => {
 
   it('marks a skipped run skipped, never failed nor passed, naming why', () => {
     // Given a run skipped by a change freeze before any harm
-    const report = reportWithoutReportStep({
-      runId: 'r',
-      startedAt: '2026-11-27T02:00:00.000Z',
-      degradation: true,
-      config: null,
-      verdict: 'skipped',
-      reasons: ['change freeze: calendar release-freeze is CLOSED'],
-      registeredAtEnd: true,
-      queue: { remaining: 0, dlq: 0 },
-      transitions: 4,
-    });
+    const report = endedEarly('skipped', 'change freeze: calendar release-freeze is CLOSED', 4);
     const { suite, cases } = parse(renderJunit(report));
     // Then nothing failed and the verdict's case is skipped with the calendar named
     expect(suite.failures).toBe('0');

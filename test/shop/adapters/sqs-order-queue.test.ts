@@ -7,6 +7,15 @@ const sqs = mockClient(SQSClient);
 const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
 const queue = new SqsOrderQueue({ client: new SQSClient({}), queueUrl });
 
+/** Three of product 2, accepted at the start of the run `runId`. */
+const order = (runId: string | null) => ({
+  orderId: 'o-1',
+  productId: 2,
+  quantity: 3,
+  runId,
+  acceptedAt: '2026-11-27T02:00:00.000Z',
+});
+
 beforeEach(() => sqs.reset());
 
 describe('SqsOrderQueue', () => {
@@ -14,13 +23,7 @@ describe('SqsOrderQueue', () => {
     // Given a queue that accepts messages
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     // When an order is sent
-    await queue.send({
-      orderId: 'o-1',
-      productId: 2,
-      quantity: 3,
-      runId: 'run-1',
-      acceptedAt: '2026-11-27T02:00:00.000Z',
-    });
+    await queue.send(order('run-1'));
     // Then the body carries exactly orderId, productId, quantity, runId and acceptedAt
     expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
       QueueUrl: queueUrl,
@@ -33,13 +36,7 @@ describe('SqsOrderQueue', () => {
     // Given a queue that accepts messages
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
     // When an order without a run is sent
-    await queue.send({
-      orderId: 'o-1',
-      productId: 2,
-      quantity: 3,
-      runId: null,
-      acceptedAt: '2026-11-27T02:00:00.000Z',
-    });
+    await queue.send(order(null));
     // Then runId is null in the body
     expect(JSON.parse(sqs.commandCalls(SendMessageCommand)[0].args[0].input.MessageBody!)).toHaveProperty(
       'runId',

@@ -97,17 +97,20 @@ describe('buildNotification', () => {
     expect(message.metadata.eventType).toBe('GameDayRecovered');
   });
 
+  /** The notification of a run that ended `status` with `error` and `cause` before its report step. */
+  const endedWithoutReport = (
+    status: FinishedRun['status'],
+    error: string,
+    cause: string,
+    rest: Partial<FinishedRun>,
+  ) => buildNotification(run({ status, error: { error, cause }, report: null, ...rest }));
+
   test('a run that died without a report: its ending and what the safety net did', () => {
     // Given an execution that timed out before its report step, after which the safety net registered the target
-    const message = buildNotification(
-      run({
-        status: 'TIMED_OUT',
-        error: { error: 'States.Timeout', cause: 'the execution timed out' },
-        report: null,
-        safetyNet: { action: 'registered', lockReleased: true },
-        links: { ...links, report: null },
-      }),
-    );
+    const message = endedWithoutReport('TIMED_OUT', 'States.Timeout', 'the execution timed out', {
+      safetyNet: { action: 'registered', lockReleased: true },
+      links: { ...links, report: null },
+    });
 
     // Then the card says it ended without a report, why, and that the target was registered again
     expectValid(message);
@@ -125,14 +128,9 @@ describe('buildNotification', () => {
 
   test('a run whose safety net failed says to check the target now', () => {
     // Given a stopped run whose safety-net invocation failed
-    const message = buildNotification(
-      run({
-        status: 'ABORTED',
-        error: { error: 'StoppedByOperator', cause: '' },
-        report: null,
-        safetyNet: { failed: 'Rds.ThrottlingException' },
-      }),
-    );
+    const message = endedWithoutReport('ABORTED', 'StoppedByOperator', '', {
+      safetyNet: { failed: 'Rds.ThrottlingException' },
+    });
 
     // Then the failure is in the card
     expectValid(message);
