@@ -1,21 +1,27 @@
 // The local runner: the synthesized GameDay state machine, run against the embedded lab.
 import './polyfills';
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError } from 'aws-local-stepfunctions';
 import type { RunConfig, RunOverrides, RunReport, RunSettings, Verdict } from '../../steps/core/contracts';
 import { phaseOfState } from '../../steps/core/state-phases';
 import { FAILURE_ERRORS, STATES } from '../../steps/core/workflow-names';
 import { validateRunInput } from '../../steps/core/run-config';
-import { resolveGameDayDefinition, LOCAL_ACCOUNT, LOCAL_REGION, type CfnTemplate } from './definition';
-import { startLab, type Lab, type LabOptions } from '../lab/lab';
-import { localGameDayConfig, LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
+import { startLab, type Lab } from '../lab/lab';
+import { LOCAL_EXPERIMENT, LOCAL_LAB } from './local-config';
 import { runLocalSafetyNet, type SafetyNetOutcome } from './local-safety-net';
-import { localGameDayTemplate } from './synth-cache';
-import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
-import { labelsOf, type TargetProfile } from '../../steps/core/target-profile';
-import type { RunWindow } from '../../steps/core/run-window';
+import { labelsOf } from '../../steps/core/target-profile';
 import { HALT_STOP_ERROR } from '../../steps/core/notification';
 import { markRunning, recordStopped } from '../lab/halt-lever';
-import { type HaltLever, seedHaltItem, watchForHalt } from './halt-watch';
+import { watchForHalt } from './halt-watch';
+import { settleInFlight } from './in-flight';
+import { prepareRun } from './prepare-run';
+import type { ExecutionStatus, LocalRunOptions, LocalRunResult, ObservedRun, PreparedRun } from './run-options';
+import { reportWithoutReportStep } from './run-report';
+import { timelineStoreFor } from '../../steps/adapters/dynamodb-timeline-store';
+import { startTrafficWorkerPool, type TrafficWorkerPool } from './traffic-workers';
+
+export type { RunOverrides };
+// What a run takes and gives stays importable from here.
+export type { ExecutionStatus, LocalRunOptions, LocalRunResult, Progress } from './run-options';
 
 /** Local executions still running: the safety net leaves a running run's outage alone, as on AWS. */
 const runningExecutions = new Set<string>();
@@ -23,93 +29,6 @@ const runningExecutions = new Set<string>();
 /** Whether a local execution of this process is still running. */
 export function isLocalExecutionRunning(executionArn: string): boolean {
   return runningExecutions.has(executionArn);
-}
-import { settleInFlight, trackInFlight } from './in-flight';
-import { RunRecorder } from './run-records';
-import { reportWithoutReportStep } from './run-report';
-import { timelineStoreFor } from '../../steps/adapters/dynamodb-timeline-store';
-import type { LiveCounts } from '../lab/traffic-counter';
-import { buildTaskHandlers, type LocalTaskHandler, type StepHandler, type TaskTargets } from './task-dispatcher';
-import { startTrafficWorkerPool, trafficStepInPool, type TrafficWorkerPool } from './traffic-workers';
-
-export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
-
-export type { RunOverrides };
-
-export interface Progress {
-  phase: string;
-  state: string;
-  elapsedMs: number;
-  plannedMs: number;
-  transitions: number;
-  target: string;
-  /** The shop's answers so far in this run, as the lab saw them leave. */
-  counts: LiveCounts;
-}
-
-export interface LocalRunOptions {
-  /** The lab to run against; one is started (and stopped afterwards) when absent. */
-  readonly lab?: Lab;
-  /** @default - the local lab defaults (short breaker timeout and registration delay) */
-  readonly labOptions?: LabOptions;
-  /** Execution input. May be anything: the state machine validates it. */
-  readonly input?: RunOverrides | Record<string, unknown>;
-  /** @default - a name derived from the start time */
-  readonly executionName?: string;
-  /** Aborts the execution (like StopExecution); the safety net restores the target. */
-  readonly signal?: AbortSignal;
-  /** Overrides the definition's execution timeout (to exercise TIMED_OUT). */
-  readonly timeoutSeconds?: number;
-  readonly onProgress?: (progress: Progress) => void;
-  /** Fault injection: called before every Task; may throw a TaskError. */
-  readonly beforeTask?: TaskTargets['beforeTask'];
-  /** Replaces step handlers (fault injection in tests). */
-  readonly stepOverrides?: Record<string, StepHandler>;
-  /** Replaces whole Task states by name (fault injection: a fault that does nothing, a slow target). */
-  readonly taskOverrides?: Record<string, LocalTaskHandler>;
-  /** The safety net as deployed: fires on ABORTED / TIMED_OUT / FAILED. @default true */
-  readonly safetyNet?: boolean;
-  /**
-   * Fault injection: called before the safety net runs; a throw is a failed safety-net invocation,
-   * which leaves the target to the reconciler (`runLocalReconciler`).
-   * @default - none
-   */
-  readonly safetyNetFault?: () => void | Promise<void>;
-  /**
-   * Processes the traffic step runs in, one per worker of a traffic window (Map iteration `i` runs
-   * in process `i % trafficWorkers`); none are started when `stepOverrides` replaces the traffic step.
-   * @default - the workers the run's input resolves to (1 when the input is refused)
-   */
-  readonly trafficWorkers?: number;
-  /** Where the synthesized template is cached. @default - `.gameday/cache` in the project */
-  readonly synthCacheDir?: string;
-  /**
-   * The target's profile: the state machine is synthesized with it (the traffic and verify steps send
-   * its requests). With your own service, `labOptions.service` names the same profile.
-   * @default - the Chaos Shop's
-   */
-  readonly profile?: TargetProfile;
-  /**
-   * The lab's halt lever: the gate reads its flag, a flag set during the run stops it (as
-   * `gameday halt` stops an execution), and the run is marked in progress there meanwhile.
-   * @default - none: nothing outside the process halts the run
-   */
-  readonly haltLever?: HaltLever;
-  /** The schedule's allowed window the state machine is synthesized with (a scheduled start outside it is skipped). @default null */
-  readonly allowedWindow?: RunWindow | null;
-}
-
-export interface LocalRunResult {
-  executionName: string;
-  status: ExecutionStatus;
-  error: { Error: string; Cause: string } | null;
-  verdict: Verdict;
-  report: RunReport;
-  safetyNet: SafetyNetOutcome | null;
-  /** Why the safety-net invocation failed, when it did. */
-  safetyNetError?: string;
-  transitions: number;
-  wallMs: number;
 }
 
 /** The workers a run's input asks for with the local defaults; a refused input runs no window, so one is enough. */
@@ -189,116 +108,6 @@ async function runAgainstLab(
   } finally {
     unmark();
   }
-}
-
-/** A run made ready: the synthesized definition, its task handlers against the lab, the execution started. */
-interface PreparedRun {
-  readonly started: number;
-  readonly executionName: string;
-  readonly executionArn: string;
-  readonly profile: TargetProfile;
-  readonly config: ReturnType<typeof localGameDayConfig>;
-  readonly execution: ReturnType<StateMachine['run']>;
-  /** The tasks still running (a stopped execution does not stop a Lambda already running). */
-  readonly inFlight: Set<Promise<unknown>>;
-  readonly records: RunRecorder;
-  /** Transitions counted so far: the report step reads the count through the handlers. */
-  readonly counter: { transitions: number };
-  /** The halt the run started under (the gate skips it), or null. */
-  readonly haltedAtStart: string | null;
-}
-
-/** What the runner saw while the execution ran. */
-interface ObservedRun {
-  readonly status: ExecutionStatus;
-  readonly error: LocalRunResult['error'];
-  readonly skippedReason: string | null;
-  readonly runConfig: RunConfig | null;
-  readonly reportFromStep: RunReport | null;
-}
-
-/** Prepare: synthesize (or take the cached template), build the task handlers against the lab, start the execution. */
-async function prepareRun(
-  lab: Lab,
-  options: LocalRunOptions,
-  trafficWorkers: Promise<TrafficWorkerPool | null>,
-): Promise<PreparedRun> {
-  const started = Date.now();
-  const executionName =
-    options.executionName ?? `local-${new Date(started).toISOString().replace(/[-:.]/g, '').replace('T', 'T')}`;
-  const profile = options.profile ?? options.labOptions?.service?.profile ?? CHAOS_SHOP_PROFILE;
-  const labConfig = localGameDayConfig(lab, LOCAL_EXPERIMENT, profile);
-  const config =
-    options.allowedWindow === undefined
-      ? labConfig
-      : { ...labConfig, schedule: { ...labConfig.schedule, allowedWindow: options.allowedWindow } };
-  // Synthesis runs in-process, or not at all when the cache holds this config's template for the
-  // same sources; the CDK is loaded only on a miss, so `npm run lab` and cached runs never pay for it.
-  const local = await localGameDayTemplate(
-    config,
-    options.synthCacheDir === undefined ? {} : { cacheDir: options.synthCacheDir },
-  );
-  const template = local.template;
-  const resolved = resolveGameDayDefinition(template, tableNames(template, lab));
-  const definition = resolved.definition;
-  if (options.timeoutSeconds !== undefined)
-    (definition as { TimeoutSeconds?: number }).TimeoutSeconds = options.timeoutSeconds;
-
-  const counter = { transitions: 0 };
-  const records = new RunRecorder();
-  const steps = await loadStepHandlers(() => counter.transitions);
-  const pool = await trafficWorkers;
-  if (pool) steps.traffic = trafficStepInPool(pool);
-  const inFlight = new Set<Promise<unknown>>();
-  const handlers = trackInFlight(
-    buildTaskHandlers(definition, {
-      proxy: lab.proxy,
-      proxyName: config.proxyName,
-      targetGroupName: config.targetGroupName,
-      dbClusterIdentifier: config.dbClusterIdentifier,
-      sqs: lab.queues.client,
-      dynamodb: lab.tables.client,
-      metrics: lab.metrics,
-      changeCalendar: lab.changeCalendar,
-      steps: { ...steps, ...options.stepOverrides },
-      stepsByFunctionArn: resolved.stepsByFunctionArn,
-      beforeTask: options.beforeTask,
-    }),
-    inFlight,
-  );
-
-  const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${resolved.stateMachineArn.split(':').pop()}:${executionName}`;
-  // A cached template was validated when it was stored; only a fresh one is validated (and then stored).
-  const machine = new StateMachine(definition, {
-    validationOptions: local.cached ? { noValidate: true } : { checkArn: false, checkPaths: true },
-  });
-  local.store();
-  const haltedAtStart = options.haltLever ? await seedHaltItem(lab, options.haltLever) : null;
-  const execution = machine.run((options.input ?? {}) as never, {
-    overrides: { taskResourceLocalHandlers: { ...handlers, ...options.taskOverrides } as never },
-    context: {
-      Execution: { Id: executionArn, Name: executionName, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/gameday-local` },
-      StateMachine: { Id: resolved.stateMachineArn, Name: resolved.stateMachineArn.split(':').pop() },
-      // The runtime builds the context once; a getter gives every state its own entry time.
-      State: {
-        get EnteredTime() {
-          return new Date().toISOString();
-        },
-      },
-    },
-  });
-  return {
-    started,
-    executionName,
-    executionArn,
-    profile,
-    config,
-    execution,
-    inFlight,
-    records,
-    counter,
-    haltedAtStart,
-  };
 }
 
 /** Observe: follow the execution's events (progress, the validated config, the report step's report) until it ends. */
@@ -507,33 +316,6 @@ async function waitForTarget(lab: Lab): Promise<boolean> {
   while (lab.proxy.state === 'REGISTERING' && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 100));
   return lab.proxy.state === 'AVAILABLE';
-}
-
-/** The step handlers, loaded after the lab set the emulator endpoints their SDK clients read. */
-async function loadStepHandlers(transitions: () => number): Promise<Record<string, StepHandler>> {
-  const [validateInput, traffic, tallyWindow, verifyOrders, report] = await Promise.all([
-    import('../../steps/handlers/validate-input'),
-    import('../../steps/handlers/traffic'),
-    import('../../steps/handlers/tally-window'),
-    import('../../steps/handlers/verify-orders'),
-    import('../../steps/handlers/report'),
-  ]);
-  return {
-    'validate-input': validateInput.handler as StepHandler,
-    traffic: traffic.handler as StepHandler,
-    'tally-window': tallyWindow.handler as StepHandler,
-    'verify-orders': verifyOrders.handler as StepHandler,
-    // Locally the runner counts state transitions; on AWS the report says null.
-    report: (event) => (report.handler as StepHandler)({ ...(event as object), transitions: transitions() }),
-  };
-}
-
-/** The GameDay stack's one table is its lock table: locally it is the lab's lock table. */
-function tableNames(template: CfnTemplate, lab: Lab): Record<string, string> {
-  const tables = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table');
-  if (tables.length !== 1)
-    throw new Error(`expected one DynamoDB table (the lock) in the GameDay stack, found ${tables.length}`);
-  return { [tables[0][0]]: lab.tables.lockTable };
 }
 
 export { LOCAL_EXPERIMENT };
