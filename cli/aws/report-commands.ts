@@ -5,7 +5,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, type ExecutionListItem, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { formatRunTable } from '../../report/result-table';
 import type { RunReport, Verdict } from '../../steps/core/contracts';
-import { ALARM_METRICS, DEFAULT_METRIC_NAMESPACE } from '../../steps/core/metric-names';
+import { ALARM_METRICS, DEFAULT_METRIC_NAMESPACE, MetricNames } from '../../steps/core/metric-names';
+import { HALT_STOP_ERROR } from '../../steps/core/notification';
 import { reportKeys } from '../../steps/core/report-storage';
 import { MISSING_TARGET } from '../command-rules';
 import { type AwsClients, readStackOutputs } from './clients';
@@ -116,14 +117,23 @@ async function printExecutions(
   else io.out(['started (UTC)           ', 'status    ', 'verdict      ', 'duration', 'execution'].join('  '));
   for (const execution of executions) {
     let error: string | undefined;
-    if (execution.status === 'FAILED' && execution.executionArn) {
+    let skipped: string | null = null;
+    // A failed run's error names its verdict; a succeeded one may have been skipped, a stopped one halted.
+    if (execution.status !== 'RUNNING' && execution.executionArn) {
       try {
-        error = (await clients.sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }))).error;
+        const described = await clients.sfn.send(
+          new DescribeExecutionCommand({ executionArn: execution.executionArn }),
+        );
+        error = described.error;
+        skipped = skipReasonOfOutput(described.output);
       } catch (caught) {
         throw explainAwsError(caught, execution.executionArn);
       }
     }
-    const verdict = verdictOf(execution.status ?? 'RUNNING', error, null);
+    const verdict =
+      execution.status === 'ABORTED' && error === HALT_STOP_ERROR
+        ? 'halted'
+        : verdictOf(execution.status ?? 'RUNNING', error, null, skipped);
     const started = execution.startDate?.toISOString().replace(/\.\d{3}Z$/, 'Z') ?? '?';
     const seconds =
       execution.startDate && execution.stopDate
@@ -165,14 +175,18 @@ export async function historyCommand(
   const days = options.days ?? 30;
   const end = io.now?.() ?? new Date();
   const start = new Date(end.getTime() - days * 86_400_000);
-  // A pass is the only way an execution succeeds: passed runs are Step Functions' own count, the
-  // other verdicts the metrics the alarms read. Without the state machine, passes are not known.
+  // A pass and a skip are the two ways an execution succeeds: passed runs are Step Functions' count
+  // less the skipped runs, the other verdicts the metrics the alarms read, skipped and halted runs the
+  // notifier's counts. Without the state machine, passes are not known.
   const stateMachineArn =
     options.stateMachineArn ??
     (options.stack ? (await readStackOutputs(clients.cloudformation, options.stack)).stateMachineArn : null);
   const namespace = options.namespace ?? DEFAULT_METRIC_NAMESPACE;
   const series: Array<
-    [Verdict, { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: string }> } | null]
+    [
+      Verdict | 'halted',
+      { Namespace: string; MetricName: string; Dimensions?: Array<{ Name: string; Value: string }> } | null,
+    ]
   > = [
     [
       'passed',
@@ -191,6 +205,8 @@ export async function historyCommand(
           { Namespace: string; MetricName: string },
         ],
     ),
+    ['skipped', { Namespace: namespace, MetricName: MetricNames.RunSkipped }],
+    ['halted', { Namespace: namespace, MetricName: MetricNames.RunHalted }],
   ];
   try {
     const answer = await clients.cloudwatch.send(
@@ -202,14 +218,30 @@ export async function historyCommand(
         ),
       }),
     );
-    const totals = series.map(([verdict, metric], i) => {
-      if (!metric) return `n/a ${verdict}`;
-      const values = answer.MetricDataResults?.find((r) => r.Id === `v${i}`)?.Values ?? [];
-      return `${values.reduce((a, b) => a + b, 0)} ${verdict}`;
+    const sums = series.map(([, metric], i) =>
+      metric
+        ? (answer.MetricDataResults?.find((r) => r.Id === `v${i}`)?.Values ?? []).reduce((a, b) => a + b, 0)
+        : null,
+    );
+    const skippedRuns = sums[series.findIndex(([verdict]) => verdict === 'skipped')] ?? 0;
+    const totals = series.map(([verdict], i) => {
+      const sum = sums[i];
+      if (sum === null) return `n/a ${verdict}`;
+      return `${verdict === 'passed' ? Math.max(0, sum - skippedRuns) : sum} ${verdict}`;
     });
-    io.out(`Last ${days} days (CloudWatch, runs that reached their report): ${totals.join(', ')}`);
+    io.out(`Last ${days} days (CloudWatch): ${totals.join(', ')}`);
   } catch (error) {
     throw explainAwsError(error, 'GetMetricData');
   }
   return 0;
+}
+
+/** The reason the gate's `Skipped` state left in a succeeded execution's output, or null. */
+function skipReasonOfOutput(output: string | undefined): string | null {
+  try {
+    const reason = (JSON.parse(output ?? 'null') as { skipped?: { reason?: unknown } } | null)?.skipped?.reason;
+    return typeof reason === 'string' ? reason : null;
+  } catch {
+    return null;
+  }
 }

@@ -477,9 +477,25 @@ describe('gameday report', () => {
 
 describe('gameday history', () => {
   it('lists recent executions with their verdicts when no report bucket is named, and the counts CloudWatch kept', async () => {
-    // Given a passed run and a run whose hypothesis failed, and only the state machine named
+    // Given a passed run, a run whose hypothesis failed, one the gate skipped and one gameday halt stopped, and only the state machine named
     sfn.on(ListExecutionsCommand).resolves({
       executions: [
+        {
+          executionArn: executionArn('d'),
+          stateMachineArn: MACHINE,
+          name: 'd',
+          status: 'ABORTED',
+          startDate: new Date(T0 + 10_800_000),
+          stopDate: new Date(T0 + 10_860_000),
+        },
+        {
+          executionArn: executionArn('c'),
+          stateMachineArn: MACHINE,
+          name: 'c',
+          status: 'SUCCEEDED',
+          startDate: new Date(T0 + 7_200_000),
+          stopDate: new Date(T0 + 7_202_000),
+        },
         {
           executionArn: executionArn('b'),
           stateMachineArn: MACHINE,
@@ -500,11 +516,20 @@ describe('gameday history', () => {
     });
     sfn
       .on(DescribeExecutionCommand, { executionArn: executionArn('b') })
-      .resolves({ status: 'FAILED', error: 'HypothesisFailed' });
+      .resolves({ status: 'FAILED', error: 'HypothesisFailed' })
+      .on(DescribeExecutionCommand, { executionArn: executionArn('a') })
+      .resolves({ status: 'SUCCEEDED', output: '{"report":{}}' })
+      .on(DescribeExecutionCommand, { executionArn: executionArn('c') })
+      .resolves({ status: 'SUCCEEDED', output: '{"skipped":{"reason":"change freeze: release-freeze is CLOSED"}}' })
+      .on(DescribeExecutionCommand, { executionArn: executionArn('d') })
+      .resolves({ status: 'ABORTED', error: 'GameDayHalted', cause: 'halted by alice at ...: incident 4711' });
+    // Three succeeded executions, one of them the skipped run; one halted run
     cloudwatch.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
         { Id: 'v0', Values: [1, 2] },
         { Id: 'v1', Values: [1] },
+        { Id: 'v4', Values: [1] },
+        { Id: 'v5', Values: [1] },
       ],
     });
     const term = terminal();
@@ -512,13 +537,16 @@ describe('gameday history', () => {
     const code = await gameday(term, 'history', '--state-machine-arn', MACHINE);
     // Then each run shows its verdict, and the totals come from the verdict metrics
     expect(code).toBe(0);
-    expect(term.lines[1]).toMatch(/^2026-11-27T03:00:00Z\s+FAILED\s+failed\s+300s\s+b$/);
-    expect(term.lines[2]).toMatch(/^2026-11-27T02:00:00Z\s+SUCCEEDED\s+passed\s+300s\s+a$/);
-    expect(term.lines[3]).toBe(
+    expect(term.lines[1]).toMatch(/^2026-11-27T05:00:00Z\s+ABORTED\s+halted\s+60s\s+d$/);
+    expect(term.lines[2]).toMatch(/^2026-11-27T04:00:00Z\s+SUCCEEDED\s+skipped\s+2s\s+c$/);
+    expect(term.lines[3]).toMatch(/^2026-11-27T03:00:00Z\s+FAILED\s+failed\s+300s\s+b$/);
+    expect(term.lines[4]).toMatch(/^2026-11-27T02:00:00Z\s+SUCCEEDED\s+passed\s+300s\s+a$/);
+    expect(term.lines[5]).toBe(
       '(pass --stack NAME or --bucket NAME to list the run reports of the report bucket, past 90 days)',
     );
-    expect(term.lines[4]).toBe(
-      'Last 30 days (CloudWatch, runs that reached their report): 3 passed, 1 failed, 0 inconclusive, 0 aborted',
+    // The skipped run succeeded too: passes are the succeeded executions less the skipped ones
+    expect(term.lines[6]).toBe(
+      'Last 30 days (CloudWatch): 2 passed, 1 failed, 0 inconclusive, 0 aborted, 1 skipped, 1 halted',
     );
     // (passes are the state machine's succeeded executions; the other verdicts the alarms' metrics)
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
@@ -540,6 +568,12 @@ describe('gameday history', () => {
         }),
         expect.objectContaining({
           MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunAborted' } }),
+        }),
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunSkipped' } }),
+        }),
+        expect.objectContaining({
+          MetricStat: expect.objectContaining({ Metric: { Namespace: 'GameDay', MetricName: 'RunHalted' } }),
         }),
       ],
     });

@@ -108,7 +108,7 @@ describe('gameday history from the report bucket', () => {
     );
     expect(term.lines[2]).toMatch(/^scheduled-20261113T020000Z\s+2026-11-13T02:00:00Z/);
     expect(term.lines[3]).toBe(
-      'Last 30 days (CloudWatch, runs that reached their report): 3 passed, 0 failed, 0 inconclusive, 0 aborted',
+      'Last 30 days (CloudWatch): 3 passed, 0 failed, 0 inconclusive, 0 aborted, 0 skipped, 0 halted',
     );
     expect(sfn).not.toHaveReceivedCommand(ListExecutionsCommand);
   });
@@ -122,13 +122,15 @@ describe('gameday history from the report bucket', () => {
     await gameday(term, 'history', '--bucket', BUCKET);
     // Then the failed count comes from its metric, and no pass count is made up
     expect(term.lines.at(-1)).toBe(
-      'Last 30 days (CloudWatch, runs that reached their report): n/a passed, 2 failed, 0 inconclusive, 0 aborted',
+      'Last 30 days (CloudWatch): n/a passed, 2 failed, 0 inconclusive, 0 aborted, 0 skipped, 0 halted',
     );
     expect(cloudwatch).toHaveReceivedCommandWith(GetMetricDataCommand, {
       MetricDataQueries: [
         expect.objectContaining({ Id: 'v1' }),
         expect.objectContaining({ Id: 'v2' }),
         expect.objectContaining({ Id: 'v3' }),
+        expect.objectContaining({ Id: 'v4' }),
+        expect.objectContaining({ Id: 'v5' }),
       ],
     });
   });
