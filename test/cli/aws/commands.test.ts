@@ -9,6 +9,7 @@ import { GetScheduleCommand, UpdateScheduleCommand } from '@aws-sdk/client-sched
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
+  type ExecutionStatus,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   StartExecutionCommand,
@@ -478,40 +479,20 @@ describe('gameday report', () => {
 describe('gameday history', () => {
   it('lists recent executions with their verdicts when no report bucket is named, and the counts CloudWatch kept', async () => {
     // Given a passed run, a run whose hypothesis failed, one the gate skipped and one gameday halt stopped, and only the state machine named
+    const listed = (name: string, status: ExecutionStatus, startHour: number, seconds: number) => ({
+      executionArn: executionArn(name),
+      stateMachineArn: MACHINE,
+      name,
+      status,
+      startDate: new Date(T0 + startHour * 3_600_000),
+      stopDate: new Date(T0 + startHour * 3_600_000 + seconds * 1000),
+    });
     sfn.on(ListExecutionsCommand).resolves({
       executions: [
-        {
-          executionArn: executionArn('d'),
-          stateMachineArn: MACHINE,
-          name: 'd',
-          status: 'ABORTED',
-          startDate: new Date(T0 + 10_800_000),
-          stopDate: new Date(T0 + 10_860_000),
-        },
-        {
-          executionArn: executionArn('c'),
-          stateMachineArn: MACHINE,
-          name: 'c',
-          status: 'SUCCEEDED',
-          startDate: new Date(T0 + 7_200_000),
-          stopDate: new Date(T0 + 7_202_000),
-        },
-        {
-          executionArn: executionArn('b'),
-          stateMachineArn: MACHINE,
-          name: 'b',
-          status: 'FAILED',
-          startDate: new Date(T0 + 3_600_000),
-          stopDate: new Date(T0 + 3_900_000),
-        },
-        {
-          executionArn: executionArn('a'),
-          stateMachineArn: MACHINE,
-          name: 'a',
-          status: 'SUCCEEDED',
-          startDate: new Date(T0),
-          stopDate: new Date(T0 + 300_000),
-        },
+        listed('d', 'ABORTED', 3, 60),
+        listed('c', 'SUCCEEDED', 2, 2),
+        listed('b', 'FAILED', 1, 300),
+        listed('a', 'SUCCEEDED', 0, 300),
       ],
     });
     sfn
