@@ -53,6 +53,10 @@ export class FaultProxy extends EventEmitter {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly clients = new Set<net.Socket>();
+  /** Each open client and its upstream: a stall unpipes them, its end pipes them again. */
+  private readonly pairs = new Set<readonly [net.Socket, net.Socket]>();
+  private stalled = false;
+  private stallTimer: NodeJS.Timeout | undefined;
   private targetState: ProxyTargetState = 'AVAILABLE';
   private registrationTimer: NodeJS.Timeout | undefined;
   /** How long the next registration stays REGISTERING; a slow target can be set between runs. */
@@ -109,8 +113,24 @@ export class FaultProxy extends EventEmitter {
     this.registrationTimer = setTimeout(() => this.setState('AVAILABLE'), this.registrationDelayMs);
   }
 
+  /**
+   * The database stalls for `ms`: connections stay open and new ones are accepted, but no byte moves
+   * either way until it ends, so queries and connection handshakes wait (and time out at the client).
+   * The target stays AVAILABLE: a stall is no deregistration.
+   */
+  stall(ms: number): void {
+    this.stalled = true;
+    for (const pair of this.pairs) hold(pair);
+    clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => {
+      this.stalled = false;
+      for (const pair of this.pairs) flow(pair);
+    }, ms);
+  }
+
   async stop(): Promise<void> {
     clearTimeout(this.registrationTimer);
+    clearTimeout(this.stallTimer);
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -131,17 +151,31 @@ export class FaultProxy extends EventEmitter {
     client.on('close', () => this.clients.delete(client));
     const upstream = net.connect(this.props.upstreamPort, this.props.upstreamHost);
     // A client and its upstream live and die together; errors only end the pair (never the process).
-    const pair = [client, upstream];
+    const pair = [client, upstream] as const;
+    this.pairs.add(pair);
     for (const socket of pair) {
       this.sockets.add(socket);
       socket.setNoDelay(true);
       socket.on('error', () => undefined);
       socket.on('close', () => {
         this.sockets.delete(socket);
+        this.pairs.delete(pair);
         for (const other of pair) if (other !== socket && !other.destroyed) other.destroy();
       });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    if (!this.stalled) flow(pair);
   }
+}
+
+function flow([client, upstream]: readonly [net.Socket, net.Socket]): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
+}
+
+/** Stops a pair's bytes where they are: each socket keeps what it received until `flow` pipes it again. */
+function hold([client, upstream]: readonly [net.Socket, net.Socket]): void {
+  client.unpipe(upstream);
+  upstream.unpipe(client);
+  client.pause();
+  upstream.pause();
 }

@@ -107,6 +107,27 @@ describe('FaultProxy', () => {
     socket.destroy();
   });
 
+  it('holds the bytes of open and new connections during a stall, the target AVAILABLE, then delivers them', async () => {
+    // Given a client connected through the proxy
+    const open = await connect(proxy.port);
+    expect(await echo(open, 'before')).toBe('before');
+    // When the database stalls, and the client and a new one send
+    proxy.stall(800);
+    const held = echo(open, 'held');
+    const fresh = await connect(proxy.port);
+    const heldFresh = echo(fresh, 'new');
+    // Then nothing comes back while it lasts, no connection is dropped, and the target stays AVAILABLE
+    const early = await Promise.race([held, new Promise((resolve) => setTimeout(() => resolve('nothing yet'), 300))]);
+    expect(early).toBe('nothing yet');
+    expect(proxy.state).toBe('AVAILABLE');
+    expect(proxy.stats()).toMatchObject({ refused: 0, dropped: 0, open: 2 });
+    // And once it ends, both answers arrive
+    expect(await held).toBe('held');
+    expect(await heldFresh).toBe('new');
+    open.destroy();
+    fresh.destroy();
+  });
+
   it('refuses to register a registered target and to deregister a missing one', () => {
     // Given an AVAILABLE target, registering again is refused
     expect(() => proxy.register()).toThrow(ProxyTargetAlreadyRegistered);
