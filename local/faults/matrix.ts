@@ -1,13 +1,16 @@
 // The fault matrix: real local GameDays, one fault each, and a check of the end state every case must reach.
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { RunReport, Verdict } from '../../steps/core/contracts';
 import { startLab, type Lab, type LabOptions } from '../lab/lab';
 import { LOCAL_LAB } from '../runner/local-config';
-import { labLock, runLocalReconciler, type SafetyNetOutcome } from '../runner/local-safety-net';
+import { runLocalReconciler, type SafetyNetOutcome } from '../runner/local-safety-net';
 import { runLocalGameDay, type LocalRunOptions, type LocalRunResult, type RunOverrides } from '../runner/runner';
 import { SqsPoller, type SqsBatchHandler } from '../lab/sqs-poller';
-import { OrderLedger, orderTruth, stockDrift } from './order-ledger';
+import { OrderLedger } from './order-ledger';
+import { CHAOS_SHOP_TARGET, type FaultTarget } from './targets';
+import { restoreLab, settledTargetState, redriveDlq, waitDrained } from './lab-state';
+
+export { redriveDlq, restoreLab, settledTargetState, STOP_CONDITION_ALARM, waitDrained } from './lab-state';
 
 /** Short timings: a whole run takes about 15 s. */
 export const FAULT_RUN_INPUT: RunOverrides = Object.freeze({
@@ -18,9 +21,6 @@ export const FAULT_RUN_INPUT: RunOverrides = Object.freeze({
   writesPerSecond: 2,
   drainTimeoutSeconds: 30,
 });
-
-/** The stop-condition alarm the local GameDay config names. */
-export const STOP_CONDITION_ALARM = 'chaos-shop-stop-condition';
 
 const DEFAULT_INITIAL_STOCK = 100_000;
 
@@ -62,6 +62,11 @@ export interface FaultCase {
    * @default - the shared lab
    */
   readonly labOptions?: LabOptions;
+  /**
+   * What the case runs against; each target has a shared lab of its own.
+   * @default CHAOS_SHOP_TARGET
+   */
+  readonly target?: FaultTarget;
   /**
    * Orders are expected in the DLQ at the end of the run: the harness redrives them before it counts
    * (the run must fail and say so; the orders must still commit exactly once).
@@ -110,34 +115,42 @@ export interface FaultLab {
   /** The lab as runs see it: `shopUrl` is the ledger's. */
   readonly lab: Lab;
   readonly ledger: OrderLedger;
+  readonly target: FaultTarget;
   readonly initialStock: number;
   setWorkerFault(fault: WorkerFault | null): void;
   stop(): Promise<void>;
 }
 
-export async function startFaultLab(options: LabOptions = {}): Promise<FaultLab> {
-  const labOptions = { ...LOCAL_LAB, ...options };
+export async function startFaultLab(
+  options: LabOptions = {},
+  target: FaultTarget = CHAOS_SHOP_TARGET,
+): Promise<FaultLab> {
+  const labOptions = { ...LOCAL_LAB, ...target.labOptions(), ...options };
   const lab = await startLab({ ...labOptions, startWorker: false });
   let fault: WorkerFault | null = null;
-  // The lab's own poller is replaced by one whose handler a case can wrap.
-  const poller = new SqsPoller({
-    client: lab.queues.client,
-    queueUrl: lab.queues.queueUrl,
-    queueArn: lab.queues.queueArn,
-    handler: (event) => (fault ? fault(lab.shop!.worker, event) : lab.shop!.worker(event)),
-  });
-  poller.start();
-  const ledger = await OrderLedger.start(lab.shopUrl);
+  // The Chaos Shop's poller is replaced by one whose handler a case can wrap; a service of its own has no worker here.
+  const { shop } = lab;
+  const poller = shop
+    ? new SqsPoller({
+        client: lab.queues.client,
+        queueUrl: lab.queues.queueUrl,
+        queueArn: lab.queues.queueArn,
+        handler: (event) => (fault ? fault(shop.worker, event) : shop.worker(event)),
+      })
+    : undefined;
+  poller?.start();
+  const ledger = await OrderLedger.start(lab.shopUrl, (request) => target.requests.writeOf(request));
   return {
     lab: { ...lab, shopUrl: ledger.url, poller },
     ledger,
+    target,
     initialStock: labOptions.initialStock ?? DEFAULT_INITIAL_STOCK,
     setWorkerFault: (next) => {
       fault = next;
     },
     async stop() {
       await ledger.stop();
-      await poller.stop();
+      await poller?.stop();
       await lab.stop();
     },
   };
@@ -149,15 +162,16 @@ export async function runFaultMatrix(
   options: FaultMatrixOptions = {},
 ): Promise<MatrixResult> {
   const results: CaseResult[] = [];
-  let shared: FaultLab | undefined;
+  const shared = new Map<FaultTarget, FaultLab>();
   try {
     for (const faultCase of cases) {
       let own: FaultLab | undefined;
       let result: CaseResult;
+      const target = faultCase.target ?? CHAOS_SHOP_TARGET;
       try {
         const env = faultCase.labOptions
-          ? (own = await startFaultLab(faultCase.labOptions))
-          : (shared ??= await startFaultLab());
+          ? (own = await startFaultLab(faultCase.labOptions, target))
+          : (shared.get(target) ?? (await startShared(shared, target)));
         result = await runCase(env, faultCase, options);
       } catch (error) {
         result = errorResult(faultCase, error, 0);
@@ -168,10 +182,16 @@ export async function runFaultMatrix(
       options.onCase?.(result);
     }
   } finally {
-    await shared?.stop();
+    for (const env of shared.values()) await env.stop();
   }
   const passed = results.filter((r) => r.passed).length;
   return { cases: results, passed, failed: results.length - passed };
+}
+
+async function startShared(shared: Map<FaultTarget, FaultLab>, target: FaultTarget): Promise<FaultLab> {
+  const env = await startFaultLab({}, target);
+  shared.set(target, env);
+  return env;
 }
 
 /** A case's whole cycle on a lab: run it, read the end state, count the orders, tidy up for the next. */
@@ -183,7 +203,7 @@ export async function runCase(
   const started = Date.now();
   const { lab } = env;
   const mark = env.ledger.size;
-  const driftBefore = await stockDrift(lab.database.url, env.initialStock);
+  const truthMark = await env.target.mark(lab.database.url, env.initialStock);
   const history: string[] = [];
   const onState = (state: string) => history.push(state);
   lab.proxy.on('state', onState);
@@ -194,6 +214,7 @@ export async function runCase(
       const sabotage = options.sabotage ?? {};
       return runLocalGameDay({
         lab,
+        profile: env.target.profile,
         input: FAULT_RUN_INPUT,
         ...runOptions,
         ...sabotage,
@@ -247,10 +268,7 @@ export async function runCase(
   if (faultCase.expectsDlq) await redriveDlq(lab);
   if (!(await waitDrained(lab, 90_000)))
     problems.push('the order queue and DLQ did not drain within 90 s after the run');
-  const truth = await orderTruth(lab.database.url, env.ledger.entries(mark), {
-    initialStock: env.initialStock,
-    driftBefore,
-  });
+  const truth = await env.target.truth(lab.database.url, env.ledger.entries(mark), truthMark);
   if (truth.lost > 0)
     problems.push(
       `orders accepted but not recorded: ${truth.lostOrderIds.slice(0, 5).join(', ')}${truth.lost > 5 ? ', ...' : ''}`,
@@ -265,7 +283,9 @@ export async function runCase(
   const ordersDuplicated = Math.max(truth.duplicated, reportDuplicated);
   if (!targetRegisteredAtEnd) problems.push('the proxy target was not registered and AVAILABLE at the end');
   if (outcome.verdict !== faultCase.expectedVerdict)
-    problems.push(`verdict ${outcome.verdict}, expected ${faultCase.expectedVerdict}`);
+    problems.push(
+      `verdict ${outcome.verdict}, expected ${faultCase.expectedVerdict}: ${outcome.reports[0]?.reasons.join(' | ')}`,
+    );
   await restoreLab(env);
   return {
     name: faultCase.name,
@@ -299,80 +319,10 @@ function errorResult(faultCase: FaultCase, error: unknown, wallMs: number): Case
   };
 }
 
-/** The target's state once a registration in progress has finished (bounded). */
-export async function settledTargetState(lab: Lab, capMs = 60_000): Promise<string> {
-  const deadline = Date.now() + capMs;
-  while (lab.proxy.state === 'REGISTERING' && Date.now() < deadline) await sleep(100);
-  return lab.proxy.state;
-}
-
-/** Both queues read zero (visible, in flight, delayed) three times in a row; false if not within `capMs`. */
-export async function waitDrained(lab: Lab, capMs: number): Promise<boolean> {
-  let zeroReadings = 0;
-  const deadline = Date.now() + capMs;
-  while (zeroReadings < 3 && Date.now() < deadline) {
-    const [queue, dlq] = await Promise.all([
-      lab.queues.depth(lab.queues.queueUrl),
-      lab.queues.depth(lab.queues.dlqUrl),
-    ]);
-    const total = queue.visible + queue.inFlight + queue.delayed + dlq.visible + dlq.inFlight + dlq.delayed;
-    zeroReadings = total === 0 ? zeroReadings + 1 : 0;
-    if (zeroReadings < 3) await sleep(500);
-  }
-  return zeroReadings >= 3;
-}
-
-/**
- * Moves every message of the DLQ back to the order queue, as an operator's redrive does once the
- * database is back. The queue is drained first, so the DLQ holds all it will hold.
- */
-export async function redriveDlq(lab: Lab, capMs = 60_000): Promise<number> {
-  const { client, queueUrl, dlqUrl } = lab.queues;
-  const deadline = Date.now() + capMs;
-  while (Date.now() < deadline) {
-    const queue = await lab.queues.depth(queueUrl);
-    if (queue.visible + queue.inFlight + queue.delayed === 0) break;
-    await sleep(500);
-  }
-  let moved = 0;
-  while (Date.now() < deadline) {
-    const dlq = await lab.queues.depth(dlqUrl);
-    if (dlq.visible + dlq.inFlight + dlq.delayed === 0) break;
-    const { Messages = [] } = await client.send(
-      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    for (const message of Messages) {
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: message.Body ?? '' }));
-      await client.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }));
-      moved += 1;
-    }
-  }
-  return moved;
-}
-
-/** Puts the lab back for the next case: target, lock, alarm, worker, registration delay, queues. */
-export async function restoreLab(env: FaultLab): Promise<void> {
-  const { lab } = env;
-  env.setWorkerFault(null);
-  lab.metrics.setAlarmState(STOP_CONDITION_ALARM, 'OK');
-  lab.proxy.registrationDelayMs = LOCAL_LAB.registrationDelayMs ?? 1_000;
-  if ((await settledTargetState(lab)) === 'DEREGISTERED') lab.proxy.register();
-  await settledTargetState(lab);
-  const lock = labLock(lab);
-  const holder = await lock.holder();
-  if (holder) await lock.release(holder);
-  await redriveDlq(lab);
-  await waitDrained(lab, 60_000);
-}
-
 function withCap<T>(promise: Promise<T>, capMs: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const cap = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(message)), capMs);
   });
   return Promise.race([promise, cap]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

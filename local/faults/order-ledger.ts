@@ -1,9 +1,10 @@
-// Records every order the shop answered, in front of the shop, and checks them against the database rows.
+// Records every write the target answered, in front of it, and checks the Chaos Shop's against its database rows.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
+import type { SeenRequest, SeenWrite } from '../lab/profile-requests';
 
-/** One `POST /orders` as it crossed the ledger: what was sent, and the status the shop answered (0: no answer). */
+/** One write (a Chaos Shop order) as it crossed the ledger: its id, its run, and the status the target answered (0: no answer). */
 export interface LedgerEntry {
   orderId: string;
   runId: string | null;
@@ -23,20 +24,29 @@ export interface OrderTruth {
   lostOrderIds: string[];
 }
 
+/** Which request is a write, and its id: the profile's templates say (see `profileRequests`). */
+export type WriteRecognizer = (request: SeenRequest) => SeenWrite | null;
+
+/** Headers a pass-through must not copy: they describe the hop, not the request. */
+const HOP_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+
 /**
- * An HTTP pass-through in front of the shop. The run's traffic goes through it, so the matrix knows
- * every order id the shop accepted, independently of what the run's report claims.
+ * An HTTP pass-through in front of the target. The run's traffic goes through it, so the matrix knows
+ * every write id the target accepted, independently of what the run's report claims.
  */
 export class OrderLedger {
   private readonly log: LedgerEntry[] = [];
   private readonly server: http.Server;
 
-  private constructor(shopUrl: string) {
+  private constructor(
+    shopUrl: string,
+    private readonly writeOf: WriteRecognizer,
+  ) {
     this.server = http.createServer((request, response) => void this.forward(shopUrl, request, response));
   }
 
-  static async start(shopUrl: string): Promise<OrderLedger> {
-    const ledger = new OrderLedger(shopUrl);
+  static async start(shopUrl: string, writeOf: WriteRecognizer): Promise<OrderLedger> {
+    const ledger = new OrderLedger(shopUrl, writeOf);
     await new Promise<void>((resolve) => ledger.server.listen(0, '127.0.0.1', resolve));
     return ledger;
   }
@@ -66,35 +76,34 @@ export class OrderLedger {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const isOrder = request.method === 'POST' && request.url === '/orders';
-    const order = isOrder ? parseOrder(body) : null;
+    const method = request.method ?? 'GET';
+    const url = request.url ?? '/';
+    const write = this.writeOf({ method, url, headers: request.headers, body: body.toString('utf8') });
+    const order = write ? { orderId: write.id, runId: write.runId } : null;
+    const headers = Object.entries(request.headers).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && !HOP_HEADERS.has(entry[0]),
+    );
     let status = 0;
     try {
-      const answer = await fetch(`${shopUrl}${request.url ?? '/'}`, {
-        method: request.method,
-        headers: request.headers['content-type'] ? { 'content-type': request.headers['content-type'] } : undefined,
-        body: request.method === 'GET' || request.method === 'HEAD' ? undefined : body,
+      const answer = await fetch(`${shopUrl}${url}`, {
+        method,
+        headers,
+        body: method === 'GET' || method === 'HEAD' ? undefined : body,
       });
       status = answer.status;
       const payload = Buffer.from(await answer.arrayBuffer());
-      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+      // The answer's own headers go back too: the profile's rules may read them (the Chaos Shop's x-shop-source).
+      const answerHeaders: Record<string, string> = {};
+      answer.headers.forEach((value, name) => {
+        if (!HOP_HEADERS.has(name) && name !== 'content-encoding') answerHeaders[name] = value;
+      });
+      response.writeHead(answer.status, answerHeaders);
       response.end(payload);
     } catch {
       response.writeHead(502).end();
     } finally {
       if (order) this.log.push({ ...order, status });
     }
-  }
-}
-
-function parseOrder(body: Buffer): { orderId: string; runId: string | null } | null {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { orderId?: unknown; runId?: unknown };
-    return typeof parsed.orderId === 'string'
-      ? { orderId: parsed.orderId, runId: typeof parsed.runId === 'string' ? parsed.runId : null }
-      : null;
-  } catch {
-    return null;
   }
 }
 
@@ -151,7 +160,7 @@ export async function orderTruth(
   };
 }
 
-async function withClient<T>(databaseUrl: string, use: (db: Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(databaseUrl: string, use: (db: Client) => Promise<T>): Promise<T> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {

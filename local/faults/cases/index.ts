@@ -19,6 +19,8 @@ import {
 } from './recovery';
 import { safetyNetFailsOnce, scheduledStartDeliveredTwice } from './scheduling';
 import { changeFreezeSkips, haltedDuringOutage, scheduledStartOutsideWindow } from './weekly';
+import { databaseStallsInBaseline } from './steady-state';
+import { RESERVATIONS_CASES } from './own-service';
 import {
   deregisterDoesNothing,
   deregisterTargetNotFound,
@@ -32,8 +34,10 @@ export * from './recovery';
 export * from './scheduling';
 export * from './target-calls';
 export * from './weekly';
+export * from './steady-state';
+export * from './own-service';
 
-/** Every case, in the order of the issue, then the cases added since. */
+/** Every case, in the order of the issue, then the cases added since, then those run against the example service too. */
 export const FAULT_CASES: readonly FaultCase[] = [
   trafficThrowsDuringHold,
   abortedDuringHold,
@@ -58,4 +62,6 @@ export const FAULT_CASES: readonly FaultCase[] = [
   changeFreezeSkips,
   haltedDuringOutage,
   scheduledStartOutsideWindow,
+  databaseStallsInBaseline,
+  ...RESERVATIONS_CASES,
 ];

@@ -1,11 +1,12 @@
 // The fault matrix in jest: one fault lab per test file (files run in parallel), one test per case.
 import { runCase, startFaultLab, type FaultCase, type FaultLab } from '../../../local/faults/matrix';
+import type { FaultTarget } from '../../../local/faults/targets';
 
-/** Starts a fault lab before the file's tests and stops it after them; call the result inside a test. */
-export function useFaultLab(): () => FaultLab {
+/** Starts a fault lab (of `target`, the Chaos Shop by default) before the file's tests and stops it after them; call the result inside a test. */
+export function useFaultLab(target?: FaultTarget): () => FaultLab {
   let env: FaultLab | undefined;
   beforeAll(async () => {
-    env = await startFaultLab();
+    env = await startFaultLab({}, target);
   });
   afterAll(async () => {
     await env?.stop();
