@@ -68,7 +68,14 @@ export function serviceTarget(
     mark: async (_databaseUrl, initialStock) => ({ initialStock, driftBefore: 0 }),
     async truth(databaseUrl, entries) {
       const accepted = [...new Set(entries.filter((e) => e.status === 201 || e.status === 202).map((e) => e.orderId))];
-      const { recorded } = await truth(databaseUrl, accepted);
+      // The service writes what it kept pending once the database is back: as the proof by lookup does, allow it the profile's settle time.
+      const settleMs = ('settleSeconds' in profile.proof ? (profile.proof.settleSeconds ?? 30) : 30) * 1000;
+      const deadline = Date.now() + settleMs;
+      let { recorded } = await truth(databaseUrl, accepted);
+      while (accepted.some((id) => (recorded.get(id) ?? 0) === 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        ({ recorded } = await truth(databaseUrl, accepted));
+      }
       const lostOrderIds = accepted.filter((id) => (recorded.get(id) ?? 0) === 0);
       return {
         accepted: accepted.length,
