@@ -39,34 +39,17 @@ export function buildShopLabNetwork(scope: Construct, logRetention: logs.Retenti
     },
   });
 
-  const shopSecurityGroup = new ec2.SecurityGroup(scope, 'ShopSecurityGroup', {
-    vpc,
-    description: 'Chaos Shop functions',
-    allowAllOutbound: false,
-  });
+  /** A security group that lets nothing out until a rule says so. */
+  const closedGroup = (id: string, description: string) =>
+    new ec2.SecurityGroup(scope, id, { vpc, description, allowAllOutbound: false });
+  const shopSecurityGroup = closedGroup('ShopSecurityGroup', 'Chaos Shop functions');
   // HTTPS out reaches only the VPC endpoints: the isolated subnets have no route anywhere else.
   // (The DynamoDB gateway endpoint's prefix list is region-specific and would need a lookup.)
   shopSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to the VPC endpoints');
-  const proxySecurityGroup = new ec2.SecurityGroup(scope, 'ProxySecurityGroup', {
-    vpc,
-    description: 'Chaos Shop RDS Proxy',
-    allowAllOutbound: false,
-  });
-  const databaseSecurityGroup = new ec2.SecurityGroup(scope, 'DatabaseSecurityGroup', {
-    vpc,
-    description: 'Chaos Shop Aurora cluster: the proxy only',
-    allowAllOutbound: false,
-  });
-  const schemaSetupSecurityGroup = new ec2.SecurityGroup(scope, 'SchemaSetupSecurityGroup', {
-    vpc,
-    description: 'Chaos Shop schema setup',
-    allowAllOutbound: false,
-  });
-  const endpointSecurityGroup = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
-    vpc,
-    description: 'Chaos Shop VPC endpoints',
-    allowAllOutbound: false,
-  });
+  const proxySecurityGroup = closedGroup('ProxySecurityGroup', 'Chaos Shop RDS Proxy');
+  const databaseSecurityGroup = closedGroup('DatabaseSecurityGroup', 'Chaos Shop Aurora cluster: the proxy only');
+  const schemaSetupSecurityGroup = closedGroup('SchemaSetupSecurityGroup', 'Chaos Shop schema setup');
+  const endpointSecurityGroup = closedGroup('EndpointSecurityGroup', 'Chaos Shop VPC endpoints');
   endpointSecurityGroup.addIngressRule(shopSecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the shop functions');
   // The proxy may read its secret through its own network interfaces: it must reach the endpoint too.
   endpointSecurityGroup.connections.allowFrom(

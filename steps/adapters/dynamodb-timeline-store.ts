@@ -56,29 +56,30 @@ export function createDynamoDbTimelineStore(
     },
 
     async getMany(keys) {
-      const found = await readItems(keys, 'buckets');
-      return keys.map((key) => {
-        const buckets = found.get(timelineItemKey(key));
-        if (!buckets)
-          throw new TimelineMissing(
-            `no stored timeline for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`,
-          );
-        return buckets as TimelineBucket[];
-      });
+      return (await readEach(keys, 'buckets', 'timeline')) as TimelineBucket[][];
     },
 
     async getAcceptedWrites(keys) {
-      const found = await readItems(keys, 'accepted');
-      return keys.flatMap((key) => {
-        const sets = found.get(timelineItemKey(key));
-        if (!sets)
-          throw new TimelineMissing(
-            `no stored accepted writes for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`,
-          );
-        return sets as AcceptedWriteSet[];
-      });
+      return ((await readEach(keys, 'accepted', 'accepted writes')) as AcceptedWriteSet[][]).flat();
     },
   };
+
+  /** The attribute of each key's item, in the keys' order; a missing item is a {@link TimelineMissing}. */
+  async function readEach(
+    keys: readonly TimelineKey[],
+    attribute: 'buckets' | 'accepted',
+    what: string,
+  ): Promise<unknown[]> {
+    const found = await readItems(keys, attribute);
+    return keys.map((key) => {
+      const value = found.get(timelineItemKey(key));
+      if (!value)
+        throw new TimelineMissing(
+          `no stored ${what} for ${key.phase} window ${key.window}, worker ${key.worker} of run ${key.runId}`,
+        );
+      return value;
+    });
+  }
 
   /** One gzip-compressed JSON attribute of each item, by item key. */
   async function readItems(
