@@ -115,7 +115,11 @@ function nextSteps(outcome: RunOutcome, run: FinishedRun): string[] {
   if (run.links.execution) steps.push(`Open the execution: ${run.links.execution}`);
   if (outcome === 'died')
     steps.push('Check that the proxy target is AVAILABLE, then read the execution history for the failed state');
-  if (outcome === 'halted') steps.push('Resume the schedule when the reason is gone: gameday resume --stack <stack>');
+  // A local run has no execution to link to: its lever is the lab's.
+  if (outcome === 'halted')
+    steps.push(
+      `Resume when the reason is gone: ${run.links.execution ? 'gameday resume --stack <stack>' : 'gameday resume --local'}`,
+    );
   if (outcome === 'skipped') steps.push('Nothing to fix: the run started no fault');
   return steps;
 }

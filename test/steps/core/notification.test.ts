@@ -164,6 +164,16 @@ describe('who hears of a run', () => {
     expect(outcomes.map((o) => shouldNotify(o, false))).toEqual([true, true, true, true, true]);
   });
 
+  test("a halted run's next step is the resume of its own lever: the stack's, or the local lab's", () => {
+    // Given a halted run on AWS (an execution to link to) and one of the local lab (none)
+    const halt = { status: 'ABORTED', error: { error: HALT_STOP_ERROR, cause: 'incident 4711' }, report: null };
+    const onAws = buildNotification(run(halt));
+    const local = buildNotification(run({ ...halt, links: { execution: null, report: '/tmp/report.html' } }));
+    // Then each names the resume that clears its halt
+    expect(onAws.content.nextSteps).toContain('Resume when the reason is gone: gameday resume --stack <stack>');
+    expect(local.content.nextSteps).toContain('Resume when the reason is gone: gameday resume --local');
+  });
+
   test('skipped and halted runs leave the previous verdict alone; a death counts as a miss', () => {
     // Given a skipped, a halted and a died run
     const skipped = run({ report: null, skipped: 'change freeze: release-freeze is CLOSED' });
