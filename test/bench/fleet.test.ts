@@ -128,43 +128,40 @@ describe('searchHighestRate', () => {
     expect(tried).toEqual([500, 700, 900, 1100]);
   });
 
+  /** Three trials at most, from 100/s up in steps of 100/s, each judged by `passed`. */
+  const searchEvery100 = (passed: () => boolean) =>
+    searchHighestRate({ startRps: 100, stepRps: 100, maxTrials: 3, trial: async (rps) => rps, passed });
+
   it('runs no more than its trial bound and marks the figure as a lower bound', async () => {
     // Given a fleet that passes every rate / When the search allows 3 trials
-    const result = await searchHighestRate({
-      startRps: 100,
-      stepRps: 100,
-      maxTrials: 3,
-      trial: async (rps) => rps,
-      passed: () => true,
-    });
+    const result = await searchEvery100(() => true);
     // Then
     expect(result).toMatchObject({ highestPassingRps: 300, stoppedBy: 'trialLimit' });
     expect(result.trials).toHaveLength(3);
   });
 
   it('has no figure when the first rate already fails', async () => {
-    const result = await searchHighestRate({
-      startRps: 100,
-      stepRps: 100,
-      maxTrials: 3,
-      trial: async (rps) => rps,
-      passed: () => false,
-    });
+    const result = await searchEvery100(() => false);
     expect(result.highestPassingRps).toBeNull();
   });
+
+  /** A search with one repeat on failure, whose trials at each rate pass or fail as `outcomes` lists, in turn. */
+  const searchScripted = (
+    outcomes: Record<number, boolean[]>,
+    bounds: { startRps: number; stepRps: number; maxTrials: number },
+  ) =>
+    searchHighestRate({
+      ...bounds,
+      repeatsOnFailure: 1,
+      trial: async (rps) => outcomes[rps].shift()!,
+      passed: (ok) => ok,
+    });
 
   it('tries a failed rate again before it ends the search there', async () => {
     // Given a fleet that fails 700/s once and then holds it, and fails 900/s every time
     const outcomes: Record<number, boolean[]> = { 500: [true], 700: [false, true], 900: [false, false] };
     // When it is searched with one repeat on failure
-    const result = await searchHighestRate({
-      startRps: 500,
-      stepRps: 200,
-      maxTrials: 10,
-      repeatsOnFailure: 1,
-      trial: async (rps) => outcomes[rps].shift()!,
-      passed: (ok) => ok,
-    });
+    const result = await searchScripted(outcomes, { startRps: 500, stepRps: 200, maxTrials: 10 });
     // Then 700/s passed on its second try and 900/s failed both
     expect(result).toMatchObject({ highestPassingRps: 700, stoppedBy: 'failed' });
     expect(result.trials.map((t) => t.rps)).toEqual([500, 700, 700, 900, 900]);
@@ -173,14 +170,7 @@ describe('searchHighestRate', () => {
   it('counts repeats against the trial bound and leaves an unsettled rate as a lower bound', async () => {
     // Given a fleet that fails 200/s once / When the bound allows only 2 trials
     const outcomes: Record<number, boolean[]> = { 100: [true], 200: [false, true] };
-    const result = await searchHighestRate({
-      startRps: 100,
-      stepRps: 100,
-      maxTrials: 2,
-      repeatsOnFailure: 1,
-      trial: async (rps) => outcomes[rps].shift()!,
-      passed: (ok) => ok,
-    });
+    const result = await searchScripted(outcomes, { startRps: 100, stepRps: 100, maxTrials: 2 });
     // Then
     expect(result).toMatchObject({ highestPassingRps: 100, stoppedBy: 'trialLimit' });
     expect(result.trials).toHaveLength(2);
