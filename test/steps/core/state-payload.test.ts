@@ -1,5 +1,7 @@
 // The execution state of the largest run the validator accepts, step by step as the definition builds it, against Step
 // Functions' 256 KiB payload limit: the real step handlers build each part (ValidateInput, TallyWindow, BuildReport).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   longestAcceptedConfig,
   longestAcceptedInput,
@@ -272,6 +274,28 @@ describe('the state of the largest accepted run', () => {
     // When they are compared
     // Then the estimate is at least every measured state: a run it accepts cannot outgrow it
     expect(steps.filter((step) => step.bytes > estimate)).toEqual([]);
+  });
+
+  test('is the table docs/aws.md prints, its peak and estimate as the docs and the README state them', async () => {
+    // Given the measured state after each step, the docs' section on payloads and the README
+    const { config, steps } = await computed;
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const aws = readFileSync(path.join(root, 'docs', 'aws.md'), 'utf8');
+    const start = aws.indexOf('### Every state payload bounded');
+    const section = aws.slice(start, aws.indexOf('\n## ', start));
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    // When the section's table rows and figures are read
+    const rows = [...section.matchAll(/^\| (.+?) \| ([\d,]+) \|$/gm)].map(([, step, figure]) => ({
+      step,
+      bytes: Number(figure.replaceAll(',', '')),
+    }));
+    const kb = (n: number) => `${Math.round(n / 1000)} KB`;
+    const peak = steps.reduce((top, step) => (step.bytes > top.bytes ? step : top));
+    // Then the table is the measurement, and the peak and the estimate are the ones printed
+    expect(rows).toEqual(steps);
+    expect(section).toContain(`The peak, **${kb(peak.bytes)} of 256 KiB**, is ${peak.step}'s output`);
+    expect(section).toContain(`is ${kb(estimateStatePayloadBytes(config))}.`);
+    expect(readme).toContain(`state peaks at ${kb(peak.bytes)} of 256 KiB`);
   });
 
   test('has every part within the bound the estimate counts it with', async () => {
