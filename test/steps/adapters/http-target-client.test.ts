@@ -26,6 +26,9 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** What the client returns for an answered GET /products. */
+const productsRead = (status: number, outcome: string) => ({ request: 'products', status, outcome });
+
 describe('createHttpTargetClient', () => {
   it('reads the build from GET /health', async () => {
     // Given a shop in its resilient build
@@ -61,7 +64,7 @@ describe('createHttpTargetClient', () => {
     // When products are listed
     const answer = await createHttpShopClient(server.url).read(values(), new AbortController().signal);
     // Then status and source come back
-    expect(answer).toEqual({ request: 'products', status: 200, outcome: 'cache' });
+    expect(answer).toEqual(productsRead(200, 'cache'));
   });
 
   it('takes the source of GET /products from the shop’s header, without the body', async () => {
@@ -73,7 +76,7 @@ describe('createHttpTargetClient', () => {
     // When products are listed
     const answer = await createHttpShopClient(server.url).read(values());
     // Then the header's source comes back, trimmed, and the body was never parsed
-    expect(answer).toEqual({ request: 'products', status: 200, outcome: 'cache' });
+    expect(answer).toEqual(productsRead(200, 'cache'));
   });
 
   it('counts a read whose body is no JSON as failed when the shop names no source in a header', async () => {
@@ -83,11 +86,7 @@ describe('createHttpTargetClient', () => {
       res.end('not json');
     });
     // When products are listed / Then the read failed: no rule of the profile matches it
-    await expect(createHttpShopClient(server.url).read(values())).resolves.toEqual({
-      request: 'products',
-      status: 200,
-      outcome: 'failed',
-    });
+    await expect(createHttpShopClient(server.url).read(values())).resolves.toEqual(productsRead(200, 'failed'));
   });
 
   it('returns only the status of a failed read', async () => {
@@ -95,11 +94,9 @@ describe('createHttpTargetClient', () => {
     server = await startTestServer((_req, res) => json(res, 503, { error: 'database unavailable' }));
     // When products are listed
     // Then only the status comes back
-    await expect(createHttpShopClient(server.url).read(values(), new AbortController().signal)).resolves.toEqual({
-      request: 'products',
-      status: 503,
-      outcome: 'failed',
-    });
+    await expect(createHttpShopClient(server.url).read(values(), new AbortController().signal)).resolves.toEqual(
+      productsRead(503, 'failed'),
+    );
   });
 
   it('posts the order as JSON to /orders, keeping the base path', async () => {
@@ -264,10 +261,7 @@ describe('createHttpTargetClient connections', () => {
     const first = await client.read(values());
     const second = await client.read(values());
     // Then both succeed, on two connections
-    expect([first, second]).toEqual([
-      { request: 'products', status: 200, outcome: 'cache' },
-      { request: 'products', status: 200, outcome: 'cache' },
-    ]);
+    expect([first, second]).toEqual([productsRead(200, 'cache'), productsRead(200, 'cache')]);
     expect(server.connections).toBe(2);
   });
 
@@ -280,11 +274,7 @@ describe('createHttpTargetClient connections', () => {
     });
     // When products are listed
     // Then the whole body was read
-    await expect(createHttpShopClient(server.url).read(values())).resolves.toEqual({
-      request: 'products',
-      status: 200,
-      outcome: 'database',
-    });
+    await expect(createHttpShopClient(server.url).read(values())).resolves.toEqual(productsRead(200, 'database'));
   });
 
   it('times out every request in flight with one timer, and the next request gets a fresh connection', async () => {
@@ -302,7 +292,7 @@ describe('createHttpTargetClient connections', () => {
     expect(stalled.map((s) => (s.status === 'rejected' ? (s.reason as TargetRequestFailed).reason : s.status))).toEqual(
       ['timeout', 'timeout', 'timeout', 'timeout'],
     );
-    expect(after).toEqual({ request: 'products', status: 200, outcome: 'database' });
+    expect(after).toEqual(productsRead(200, 'database'));
     expect(server.connections).toBe(5);
   });
 
