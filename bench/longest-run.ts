@@ -7,6 +7,7 @@ import { validateRunInput } from '../steps/core/run-config';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../steps/core/run-traffic';
 import {
   DEFAULT_RUN_SETTINGS,
+  MAX_ARRIVAL_SEED,
   MAX_TOTAL_RATE,
   MAX_TRAFFIC_WORKERS,
   NUMERIC_SETTINGS,
@@ -35,6 +36,8 @@ export function longestAcceptedInput(): Record<string, unknown> {
   const base = {
     // The longest run id there is: every run log line carries it.
     runId: 'longest-accepted-run-'.padEnd(64, 'x'),
+    // The widest seed: a drawn one has as many digits at most, and the run's state is the same every time.
+    arrivalSeed: MAX_ARRIVAL_SEED,
     readsPerSecond: MAX_TOTAL_RATE.reads,
     writesPerSecond: MAX_TOTAL_RATE.writes,
     trafficWorkers: LONGEST_RUN_WORKERS,
