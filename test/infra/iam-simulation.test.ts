@@ -144,6 +144,7 @@ const ANOTHER = {
   function: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:another-function`,
   table: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/another-table`,
   bucket: 'arn:aws:s3:::another-bucket',
+  key: `arn:aws:kms:${REGION}:${ACCOUNT}:key/0fedcba9-8765-4321-0fed-cba987654321`,
 };
 
 /** The resources of one call, keyed by the Service Authorization Reference's resource type ('*' for an action on "*" only). */
@@ -526,6 +527,23 @@ const CALLS: readonly Call[] = [
     resources: (d) => ({ topic: d.arn('AWS::SNS::Topic', 'NotificationsTopic', 'Ref') }),
     expect: 'Allowed',
   },
+  // SNS encrypts each message with the topic's key as the publisher: both calls are the notifier's.
+  ...(['kms:GenerateDataKey', 'kms:Decrypt'] as const).flatMap((action): Call[] => [
+    {
+      principal: 'notifier',
+      call: "publishes through the topic's key",
+      action,
+      resources: (d) => ({ key: d.arn('AWS::KMS::Key', 'NotificationsKey') }),
+      expect: 'Allowed',
+    },
+    {
+      principal: 'notifier',
+      call: 'uses another key',
+      action,
+      resources: () => ({ key: ANOTHER.key }),
+      expect: 'Denied',
+    },
+  ]),
   {
     principal: 'notifier',
     call: "reads a run's report",
@@ -841,6 +859,7 @@ describe('IAM simulation of every call', () => {
     const resources = Object.entries(call.resources(d)).map(([type, arn]) => ({
       arn,
       tags: call.untagged?.includes(type) ? {} : d.tags(arn),
+      policy: d.app.keyPolicyOf(arn),
     }));
     // When IAM evaluates the call on each resource
     const { decision, perResource } = await simulateCall(principal, call.action, resources, call.context?.(d));

@@ -96,6 +96,17 @@ export class DeployedApp {
     return undefined;
   }
 
+  /** The key policy of the KMS key whose ARN is `arn`, resolved; undefined for any other resource. */
+  keyPolicyOf(arn: string): unknown {
+    for (const [stackName, template] of this.templates) {
+      for (const [logicalId, cfn] of Object.entries(template.Resources)) {
+        if (cfn.Type === 'AWS::KMS::Key' && this.resource(stackName, logicalId).attributes.Arn === arn)
+          return this.resolve(stackName, cfn.Properties?.KeyPolicy);
+      }
+    }
+    return undefined;
+  }
+
   /** `value` with every intrinsic resolved, as evaluated in `stackName`. */
   resolve(stackName: string, value: unknown): unknown {
     if (Array.isArray(value)) return value.map((item) => this.resolve(stackName, item));

@@ -106,6 +106,8 @@ export interface SimulatedResource {
   readonly arn: string;
   /** The resource's tags, as `aws:ResourceTag/<key>` context. */
   readonly tags: Readonly<Record<string, string>>;
+  /** The resource's own policy, where AWS requires one to allow the call (a KMS key's key policy). */
+  readonly policy?: unknown;
 }
 
 /** The decision on each resource of one call, and the call's: allowed only when every resource is. */
@@ -129,6 +131,7 @@ export async function simulateCall(
           contextVariables: { ...tagContext, ...context },
         },
         identityPolicies: [...principal.policies],
+        ...(resource.policy === undefined ? {} : { resourcePolicy: resource.policy }),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
       },
