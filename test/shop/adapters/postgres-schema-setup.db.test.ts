@@ -12,8 +12,9 @@ import { startDatabase, type LabDatabase } from '../../support/database';
 import { closedPort, DatabaseRelay, dropShopTables } from '../network';
 import { DatabaseUnavailable } from '../../../shop/core/errors';
 
-// A PGlite cold start takes seconds, more on a busy machine.
-jest.setTimeout(30_000);
+// A PGlite cold start takes seconds, more on a busy machine: on a fresh clone, with the other lab
+// files starting their labs at the same time, it took over 30 s.
+jest.setTimeout(120_000);
 
 let database: LabDatabase;
 /** Roles are global to a PostgreSQL server: a name of its own per test file run. */
