@@ -14,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { type AllowTag, DEFAULT_ALLOW_TAG, type GameDayConfig } from '../config';
-import { buildShopLabDatabase } from '../constructs/lab-database';
+import { buildShopLabDatabase, labProxyName } from '../constructs/lab-database';
 import { buildShopLabNetwork, endpointStatement } from '../constructs/lab-network';
 import { ShopFunction } from '../constructs/shop-function';
 import { POSTGRES_PORT, SHOP_LAB_DEFAULTS } from '../constructs/shop-lab-defaults';
@@ -321,7 +321,7 @@ export class ShopLabStack extends Stack {
   /** The lab as a GameDay target: references, so the GameDay stack imports them from this one. */
   gameDayTarget(): ShopLabTarget {
     return {
-      proxyName: this.proxy.dbProxyName,
+      proxyName: labProxyName(this.stackName),
       proxyArn: this.proxy.dbProxyArn,
       targetGroupName: 'default',
       targetGroupArn: this.targetGroup.attrTargetGroupArn,

@@ -40,6 +40,18 @@ describe('lab mode (no target in the context)', () => {
     expect(built.gameDay.dependencies).toContain(built.lab);
   });
 
+  test("outputs the proxy it targets by the lab's literal name, not as an import of the lab's output", () => {
+    // Given the GameDay's outputs (an output of an imported value is a cfn-lint warning, W6001)
+    const gameDayOutputs = gameDay.toJSON().Outputs as Outputs;
+    // When the proxy's name and the lab's proxy resource are read
+    const labProxy = Object.values(lab.findResources('AWS::RDS::DBProxy'))[0] as {
+      Properties: { DBProxyName: unknown };
+    };
+    // Then the GameDay names the same proxy, as a plain string
+    expect(gameDayOutputs.ProxyName.Value).toBe(labProxy.Properties.DBProxyName);
+    expect(JSON.stringify(gameDayOutputs)).not.toContain('Fn::ImportValue');
+  });
+
   test("lets the GameDay deregister and register exactly the lab's proxy and target group", () => {
     // Given the GameDay's state machine role
     // When the resources of deregister and register are read
