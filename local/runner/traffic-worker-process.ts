@@ -3,8 +3,10 @@ import { handler, type TrafficEvent } from '../../steps/handlers/traffic';
 import type { ToWorker, FromWorker } from './traffic-workers';
 
 function post(message: FromWorker): void {
-  // The parent may be gone already: there is nobody left to answer then.
-  if (process.connected) process.send?.(message);
+  // The parent may be gone already, or go while the message is on its way (EPIPE): there is nobody
+  // left to answer then. The callback takes that error, which would otherwise be thrown as an
+  // unhandled 'error' event of the process.
+  if (process.connected) process.send?.(message, undefined, {}, () => undefined);
 }
 
 process.on('message', (message: ToWorker) => {
