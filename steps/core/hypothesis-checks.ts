@@ -110,6 +110,8 @@ function check(
 const MIN_LATE_SENDS_TO_INVALIDATE = 2;
 /** A window of fewer requests is too small for a share of late sends to say anything: its lateness is reported, not judged. */
 const MIN_REQUESTS_TO_JUDGE = 100;
+/** Invalid windows a check names; the rest are counted. */
+export const MAX_NAMED_WINDOWS = 10;
 
 export function trafficAsIntended({ lateness }: Evidence, t: HypothesisTolerances): HypothesisCheck {
   const requests = lateness.reduce((sum, w) => sum + w.requests, 0);
@@ -137,9 +139,15 @@ export function trafficAsIntended({ lateness }: Evidence, t: HypothesisTolerance
   const bounds = [bound('maxLateSendsPercent', t.maxLateSendsPercent, worst === null ? null : counted)];
   if (requests === 0) return check('trafficAsIntended', 'no request was sent', bounds, numbers, '');
   if (invalid.length > 0) {
-    const named = invalid
-      .map((w) => `${w.phase} window ${w.window + 1} (${w.late} of ${w.requests}, ${w.latePercent}%)`)
-      .join(', ');
+    // The first few by name: a long run can have a thousand windows, and its reasons ride in the state.
+    const named = [
+      ...invalid
+        .slice(0, MAX_NAMED_WINDOWS)
+        .map((w) => `${w.phase} window ${w.window + 1} (${w.late} of ${w.requests}, ${w.latePercent}%)`),
+      ...(invalid.length > MAX_NAMED_WINDOWS
+        ? [`and ${invalid.length - MAX_NAMED_WINDOWS} more (the report's lateSendsByWindow lists each)`]
+        : []),
+    ].join(', ');
     return {
       id: 'trafficAsIntended',
       title: CHECK_TITLES.trafficAsIntended,

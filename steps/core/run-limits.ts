@@ -7,8 +7,10 @@ import { MAX_TRAFFIC_WORKERS, NUMERIC_SETTINGS, type NumericSetting, TRAFFIC_SIZ
 export const MAX_HISTORY_EVENTS = 25_000;
 /** Step Functions' limit on the state passed between states: 256 KiB. */
 export const STATE_PAYLOAD_LIMIT_BYTES = 262_144;
-/** The most a run's state may reach by the estimate: the limit less a margin for what the estimate leaves out. */
-export const MAX_STATE_PAYLOAD_BYTES = 230_000;
+/** The longest error cause Step Functions keeps: a Catch adds one to the state it was caught in. */
+export const MAX_ERROR_CAUSE_BYTES = 32_768;
+/** The most a run's state may reach by the estimate: the limit less the error a Catch may add to it. */
+export const MAX_STATE_PAYLOAD_BYTES = STATE_PAYLOAD_LIMIT_BYTES - MAX_ERROR_CAUSE_BYTES;
 
 /**
  * History events of the workflow's pieces, counted on the synthesized definition (a test pins them
@@ -127,16 +129,25 @@ export function longestAcceptedRunSeconds(defaults: RunSettings): number {
 export const WINDOW_OVERHEAD_SECONDS = 10;
 
 /**
- * What the parts of a run's state weigh at most, in bytes of JSON; `test/steps/core/state-payload.test.ts`
- * builds the largest accepted run with the real steps and checks each bound against what they produce.
+ * What the parts of a run's state weigh at most (or, for a timeline second, at least), in bytes of JSON;
+ * `test/steps/core/state-payload.test.ts` builds runs at their worst with the real steps and checks each bound
+ * against what they produce.
  */
 export const STATE_PAYLOAD_BOUNDS = Object.freeze({
   /** The config, the preflight's readings, both phases' merged traffic, the last tally, the fault, drain and orders. */
-  base: 20_000,
-  /** One worker's window result in the Map's output: its counts and three compressed histograms. */
-  perWorkerResult: 3_500,
-  /** The report BuildReport leaves in the state; past this its timeline is left out (the stored report keeps it). */
+  base: 24_000,
+  /** One worker's window result in the Map's output: its counts, three compressed histograms, 24 failure names. */
+  perWorkerResult: 5_000,
+  /** The report BuildReport leaves in the state whole; past this its timeline is left out (the stored report keeps it). */
   reportInState: 100_000,
+  /** The report without its timeline and its windows: config, counts, checks and their reasons, failures. */
+  reportFixed: 14_000,
+  /** One window's line in the report's lateness by window: every window of the run has one, in the state too. */
+  reportPerWindow: 120,
+  /** The least one second of the report's timeline weighs: a run of more seconds than fit cannot keep it in the state. */
+  timelineSecondAtLeast: 120,
+  /** Beside the report and the run log: the verdict, its reasons, the metric data and where the report went. */
+  resultBesideReport: 3_000,
   /** One slot line of the run log in the state (a 64-character run id, every count at its largest), and the summary line. */
   runLogSlotLine: 360,
   runLogSummaryLine: 1_000,
@@ -149,21 +160,42 @@ export const STATE_PAYLOAD_BOUNDS = Object.freeze({
  */
 export const MAX_RUN_LOG_SLOTS = 300;
 
+/** The characters a failure's name keeps (its kind, template and status or error), so a worker's result stays bounded. */
+export const MAX_FAILURE_NAME_CHARS = 64;
+
 /** The seconds a run's traffic may span: baseline, outage, restoring windows until the available timeout, recovery. */
 export function trafficSpanSeconds(s: RunSettings): number {
   return s.baselineSeconds + s.outageSeconds + s.availableTimeoutSeconds + s.recoverySeconds;
 }
 
+/** The traffic windows a run has at most: every loop at its bound. */
+export function worstCaseWindows(s: Omit<RunSettings, 'dryRun'>): number {
+  const loops = deriveLoopBounds(s);
+  return loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
+}
+
+/**
+ * The report BuildReport leaves in the state, at most: whole while it fits {@link STATE_PAYLOAD_BOUNDS}'
+ * `reportInState`, else without its timeline; its lateness by window stays either way, a line a window.
+ */
+export function reportInStateBytes(s: RunSettings): number {
+  const b = STATE_PAYLOAD_BOUNDS;
+  const withoutTimeline = b.reportFixed + worstCaseWindows(s) * b.reportPerWindow;
+  const timelineCannotFit = trafficSpanSeconds(s) * b.timelineSecondAtLeast > b.reportInState;
+  return timelineCannotFit ? withoutTimeline : Math.max(b.reportInState, withoutTimeline);
+}
+
 /**
  * The largest state a run can carry, at its two peaks: a window's Map output (one result per worker,
- * before the tally merges them) and BuildReport's output (the report and the run log lines). Timelines
- * never ride in the state: the workers store them for the report step.
+ * before the tally merges them) and BuildReport's output (the report, its reasons and metric data, and
+ * the run log lines). Timelines never ride in the state: the workers store them for the report step.
  */
 export function estimateStatePayloadBytes(s: RunSettings): number {
   const b = STATE_PAYLOAD_BOUNDS;
   const windowPeak = b.base + resolveTrafficWorkers(s) * b.perWorkerResult;
   const slotLines = Math.min(MAX_RUN_LOG_SLOTS, Math.ceil(trafficSpanSeconds(s) / 10) + 1);
-  const reportPeak = b.base + b.reportInState + slotLines * b.runLogSlotLine + b.runLogSummaryLine;
+  const reportPeak =
+    b.base + reportInStateBytes(s) + b.resultBesideReport + slotLines * b.runLogSlotLine + b.runLogSummaryLine;
   return Math.max(windowPeak, reportPeak);
 }
 
@@ -211,8 +243,9 @@ export function checkSettingRules(
   const payload = estimateStatePayloadBytes(s);
   if (payload > MAX_STATE_PAYLOAD_BYTES) {
     problems.push(
-      `the run's state could grow to about ${Math.round(payload / 1000)} KB, more than the ${MAX_STATE_PAYLOAD_BYTES / 1000} KB that keeps it under Step Functions' ` +
-        `${STATE_PAYLOAD_LIMIT_BYTES / 1024} KiB state payload limit (States.DataLimitExceeded, which no Catch handles); use fewer workers`,
+      `the run's state could grow to about ${Math.round(payload / 1000)} KB (the window results of ${workers} worker${workers === 1 ? '' : 's'}, or the report of ${worstCaseWindows(s)} traffic windows), ` +
+        `more than the ${Math.round(MAX_STATE_PAYLOAD_BYTES / 1000)} KB that keeps it under Step Functions' ${STATE_PAYLOAD_LIMIT_BYTES / 1024} KiB state payload limit ` +
+        `with room for a caught error (States.DataLimitExceeded, which no Catch handles); use fewer workers, or fewer, longer windows`,
     );
   }
   if (limits.executionTimeoutSeconds !== undefined)

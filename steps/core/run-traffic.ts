@@ -3,6 +3,7 @@ import type { TrafficResult } from './contracts';
 import { type ClassifiedAnswer, type Clock, systemClock, type TargetClient, TargetRequestFailed } from '../ports';
 import { API_STAGE_THROTTLE, pacedSendAt, type StageThrottle } from './catch-up';
 import { DeadlineQueue } from './deadline-queue';
+import { MAX_FAILURE_NAME_CHARS } from './run-limits';
 import { type ArrivalMode, type ScheduledRequest, sendSchedule, TrafficRecorder } from './traffic';
 import { writeIdPrefix } from './write-proof';
 
@@ -82,6 +83,8 @@ export async function runTraffic(
   const inFlight = new DeadlineQueue<InFlight>();
   let allSettled: (() => void) | undefined;
 
+  // A name keeps a bounded number of characters, so every worker's result stays within its share of the state.
+  const recordFailure = (name: string): void => recorder.recordFailure(name.slice(0, MAX_FAILURE_NAME_CHARS));
   /** Counts `entry` by `count`, unless it was counted already (as failed, when its timeout ran out). */
   const settle = (entry: InFlight, count: (latencyMs: number) => void): void => {
     if (!inFlight.delete(entry)) return;
@@ -89,7 +92,7 @@ export async function runTraffic(
     if (inFlight.size === 0) allSettled?.();
   };
   const countFailed = (entry: InFlight, latencyMs: number, why: string): void => {
-    recorder.recordFailure(`${entry.request.kind} ${why}`);
+    recordFailure(`${entry.request.kind} ${why}`);
     if (entry.request.kind === 'read') recorder.recordRead(entry.request.second, 'failed', latencyMs);
     else recorder.recordWrite(entry.request.second, 'failed', latencyMs);
   };
@@ -108,8 +111,7 @@ export async function runTraffic(
     for (const entry of inFlight.expire(now)) countFailed(entry, now - entry.sentFor, 'timeout');
   };
   const answered = (entry: InFlight, answer: ClassifiedAnswer<string>): void => {
-    if (answer.outcome === 'failed')
-      recorder.recordFailure(`${entry.request.kind} ${answer.request}: ${answer.status}`);
+    if (answer.outcome === 'failed') recordFailure(`${entry.request.kind} ${answer.request}: ${answer.status}`);
   };
 
   const send = (request: ScheduledRequest, sentFor: number): void => {

@@ -4,6 +4,7 @@ import { runGameday } from '../../cli/program';
 import { DEFAULT_RUN_SETTINGS } from '../../steps/core/run-settings';
 import { longestRunSeconds } from '../../steps/core/run-limits';
 import { memoised } from '../support/memo';
+import { THOUSAND_WINDOWS } from '../support/run-state';
 
 // A validation synthesizes the whole app in-process (about a second or two).
 jest.setTimeout(30_000);
@@ -64,6 +65,16 @@ describe('gameday validate', () => {
     // Then it is refused, naming the history limit
     expect(result.code).toBe(2);
     expect(result.err).toContain('25,000-event history limit');
+  });
+
+  it("refuses a run of 1,100 traffic windows, naming Step Functions' 256 KiB state payload limit", async () => {
+    // Given one worker in 10-second windows over three phases of an hour: a line a window in the report
+    // When it is validated against the default stack
+    const result = await validate('--input', JSON.stringify(THOUSAND_WINDOWS));
+    // Then it is refused, naming the state payload limit and what grows the state
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("Step Functions' 256 KiB state payload limit");
+    expect(result.err).toContain('the report of 1100 traffic windows');
   });
 
   it('refuses an unknown key with exit 2', async () => {

@@ -76,6 +76,27 @@ describe('hypothesis checks', () => {
     expect(report.traffic.lateSendsByWindow.map((w) => w.late)).toEqual([0, 30]);
   });
 
+  it('names the first ten invalid windows of a long run and counts the rest, every window still in the report', () => {
+    // Given a run whose 25 experiment windows each sent 30 of their 100 requests late
+    const input = run((i) => {
+      i.windowLateness = Array.from({ length: 25 }, (_, window) => ({
+        phase: 'experiment',
+        window,
+        startedAtMs: EXP + window * 1000,
+        requests: 100,
+        late: 30,
+        latePercent: 30,
+      }));
+    });
+    // When it is judged
+    const { reasons, report } = buildReport(input);
+    // Then the reason names windows 1 to 10 and counts the other 15; the report lists all 25
+    expect(reasons[0]).toMatch(/: the traffic of 25 windows is invalid: /);
+    expect(reasons[0]).toContain('experiment window 10 (30 of 100, 30%), and 15 more');
+    expect(reasons[0]).not.toContain('experiment window 11 ');
+    expect(report.traffic.lateSendsByWindow).toHaveLength(25);
+  });
+
   it('still names invalid traffic when the run failed on its own merits', () => {
     // Given a run that lost an order, and whose baseline window sent every request late
     const input = run((i) => {

@@ -2,6 +2,7 @@
 import { CHAOS_SHOP_PROFILE } from '../../../infra/config-profile';
 import { readClassifier, writeClassifier } from '../../../steps/core/answer-rules';
 import { compileJson, type TemplateValues } from '../../../steps/core/request-template';
+import { MAX_FAILURE_NAME_CHARS } from '../../../steps/core/run-limits';
 import { runTraffic } from '../../../steps/core/run-traffic';
 import type { TargetClient } from '../../../steps/ports';
 import { reads, trafficTotals, writes } from '../support/builders';
@@ -231,6 +232,19 @@ describe('runTraffic', () => {
     expect(result.writes.ok).toBe(2);
     expect(result.timeline.reduce((sum, b) => sum + b.reads.database + b.reads.failed, 0)).toBe(6);
     expect(result.latencyMs.reads.count + result.latencyMs.writes.count).toBe(8);
+  });
+
+  it('keeps a failure under a name of at most MAX_FAILURE_NAME_CHARS characters, however long its error', async () => {
+    // Given a shop whose reads fail with an error of a 300-character name
+    const clock = new FakeClock(0);
+    const error = Object.assign(new Error('refused'), { name: 'E'.repeat(300) });
+    const { shop } = scriptedShop(clock, { listProducts: () => Promise.reject(error) });
+    // When 2 seconds of traffic run
+    const result = await runTraffic(options, shop, clock);
+    // Then every failed read counts under one name, cut to the bound the state's estimate counts it with
+    const names = Object.keys(result.failures ?? {});
+    expect(names).toEqual([`read ${'E'.repeat(MAX_FAILURE_NAME_CHARS - 'read '.length)}`]);
+    expect(result.failures?.[names[0]]).toBe(result.reads.failed);
   });
 
   it('counts a straggler as failed at its own timeout while the sending goes on, its latency the timeout', async () => {

@@ -1,16 +1,10 @@
 // The execution state of the largest run the validator accepts, step by step as the definition builds it, against Step
 // Functions' 256 KiB payload limit: the real step handlers build each part (ValidateInput, TallyWindow, BuildReport).
+// Every worker result carries as many failure names as it keeps, each as long as a name can be.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  longestAcceptedConfig,
-  longestAcceptedInput,
-  LONGEST_RUN_WORKERS,
-  workerTimeline,
-  worstCaseHistograms,
-  worstCaseWorkerResult,
-} from '../../../bench/longest-run';
-import type { ReportInput, RunConfig, TrafficResult, WindowState } from '../../../steps/core/contracts';
+import { longestAcceptedInput, LONGEST_RUN_WORKERS } from '../../../bench/longest-run';
+import { InvalidRunConfig, validateRunInput } from '../../../steps/core/run-config';
 import {
   estimateStatePayloadBytes,
   MAX_RUN_LOG_SLOTS,
@@ -18,228 +12,20 @@ import {
   STATE_PAYLOAD_BOUNDS,
   STATE_PAYLOAD_LIMIT_BYTES,
 } from '../../../steps/core/run-limits';
-import { createReportHandler } from '../../../steps/handlers/report';
-import { handler as tallyWindow } from '../../../steps/handlers/tally-window';
-import type { TimelineKey, TimelineStore } from '../../../steps/ports';
-import { T0 } from '../support/builders';
+import {
+  acceptedConfig,
+  configPastTheEstimate,
+  type RunState,
+  stateAfterEachStep,
+  THOUSAND_WINDOWS,
+  type WorstCase,
+} from '../../support/run-state';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+/** Every worker result at its worst: the 24 failure names a result keeps. */
+const WORST: WorstCase = { failureNames: 24 };
+const peakOf = (state: RunState) => state.steps.reduce((top, step) => (step.bytes > top.bytes ? step : top));
 
-/** The start (ms after the phase began) and length of each window of a phase, in order. */
-function windowsOf(
-  config: RunConfig,
-  phase: 'baseline' | 'experiment',
-): Array<{ offsetSeconds: number; seconds: number }> {
-  const segments =
-    phase === 'baseline'
-      ? [{ total: config.baselineSeconds, length: config.windowSeconds }]
-      : [
-          { total: config.outageSeconds, length: config.windowSeconds },
-          // Restoring windows run until AVAILABLE: at worst until the available timeout.
-          { total: config.availableTimeoutSeconds, length: config.availablePollSeconds },
-          { total: config.recoverySeconds, length: config.windowSeconds },
-        ];
-  const windows: Array<{ offsetSeconds: number; seconds: number }> = [];
-  let offset = 0;
-  for (const { total, length } of segments) {
-    for (let done = 0; done < total; done += length) {
-      windows.push({ offsetSeconds: offset, seconds: Math.min(length, total - done) });
-      offset += Math.min(length, total - done);
-    }
-  }
-  return windows;
-}
-
-/**
- * The stored timelines of the run: every window of every worker. Worker 0 carries the counts; the others, and
- * the per-second histograms, add nothing to what the report leaves in the state (its timeline holds counts
- * only), so they stay empty and the report is built in seconds.
- */
-function storeFor(config: RunConfig, starts: Record<string, number>): TimelineStore {
-  const histogram = '';
-  const windows = { baseline: windowsOf(config, 'baseline'), experiment: windowsOf(config, 'experiment') };
-  return {
-    put: async () => undefined,
-    // The report reads no accepted writes (VerifyOrders does).
-    getAcceptedWrites: async () => [],
-    getMany: async (keys: readonly TimelineKey[]) =>
-      keys.map((key) => {
-        const window = windows[key.phase as 'baseline' | 'experiment'][key.window];
-        return key.worker === 0 && window
-          ? workerTimeline(config, starts[key.phase] + window.offsetSeconds * 1000, window.seconds, histogram)
-          : [];
-      }),
-  };
-}
-
-/** The phase's traffic after its last window, as TallyWindow merges it from the workers' results. */
-async function phaseTraffic(
-  config: RunConfig,
-  phase: 'baseline' | 'experiment',
-  startMs: number,
-  histograms: ReturnType<typeof worstCaseHistograms>,
-) {
-  const windows = windowsOf(config, phase);
-  const results = Array.from({ length: config.trafficWorkers }, () =>
-    worstCaseWorkerResult(config, phase, startMs, histograms),
-  );
-  const window: WindowState = {
-    phase,
-    index: windows.length - 1,
-    scheduleStartAt: iso(startMs),
-    elapsedSeconds: 0,
-    targetSeconds: 1,
-    windowSeconds: config.windowSeconds,
-    done: false,
-    budgetExceeded: false,
-    last: null,
-  };
-  const tally = await tallyWindow({ window, traffic: { windows: 0 }, results });
-  // Every window merged: the counts only grow in digits, the histograms are as full as one window's.
-  const traffic: TrafficResult = { ...tally.traffic, windows: windows.length };
-  return { tally: { ...tally, traffic }, results, traffic };
-}
-
-interface StepSize {
-  step: string;
-  bytes: number;
-}
-
-/** The state after each step that adds to it, in the order the definition runs them. */
-async function stateAfterEachStep(): Promise<{
-  config: RunConfig;
-  steps: StepSize[];
-  parts: {
-    base: number;
-    workerResultBytes: number;
-    runLogSlotLineBytes: number;
-    runLogSummaryLineBytes: number;
-    reportBytes: number;
-    runLogLines: number;
-  };
-}> {
-  const input = longestAcceptedInput();
-  const config = longestAcceptedConfig();
-  const histograms = worstCaseHistograms(config);
-  const baselineStart = T0;
-  const experimentStart = T0 + config.baselineSeconds * 1000;
-  const baseline = await phaseTraffic(config, 'baseline', baselineStart, histograms);
-  const experiment = await phaseTraffic(config, 'experiment', experimentStart, histograms);
-  const deregisteredAt = iso(experimentStart);
-  const registeredAt = iso(experimentStart + config.outageSeconds * 1000);
-  const availableAt = iso(experimentStart + (config.outageSeconds + config.availableTimeoutSeconds) * 1000);
-  const end = experimentStart + (config.outageSeconds + config.availableTimeoutSeconds + config.recoverySeconds) * 1000;
-  const fault = { dryRun: false, deregisteredAt, registeredAt, availableAt, stoppedEarly: null };
-  const hold = { stoppedEarly: null, haltedBy: null, window: baseline.tally.window.last };
-  const drain = {
-    startedAt: iso(end),
-    endedAt: iso(end + config.drainTimeoutSeconds * 1000),
-    drained: true,
-    polls: config.drainPollIterations,
-    queue: { visible: 0, inFlight: 0, delayed: 0 },
-    dlq: { visible: 0, inFlight: 0, delayed: 0 },
-  };
-  const accepted =
-    config.writesPerSecond *
-    (config.baselineSeconds + config.outageSeconds + config.availableTimeoutSeconds + config.recoverySeconds);
-  const orders = {
-    accepted,
-    committed: accepted,
-    rejected: accepted,
-    lost: accepted,
-    duplicated: accepted,
-    viaQueue: accepted,
-    lastViaQueueAt: iso(end),
-  };
-  const targets = JSON.stringify([
-    {
-      TargetArn: null,
-      Endpoint: 'gameday-lab-cluster.cluster-abcdefghijkl.us-east-1.rds.amazonaws.com',
-      TrackedClusterId: 'gameday-lab-cluster',
-      RdsResourceId: 'gameday-lab-cluster',
-      Port: 5432,
-      Type: 'TRACKED_CLUSTER',
-      Role: 'READ_WRITE',
-      TargetHealth: { State: 'AVAILABLE' },
-    },
-    {
-      Endpoint: 'gameday-lab-writer.abcdefghijkl.us-east-1.rds.amazonaws.com',
-      TrackedClusterId: 'gameday-lab-cluster',
-      RdsResourceId: 'gameday-lab-writer',
-      Port: 5432,
-      Type: 'RDS_INSTANCE',
-      Role: 'READ_WRITE',
-      TargetHealth: { State: 'AVAILABLE' },
-    },
-  ]);
-  const preflight = {
-    target: { targets },
-    queue: drain.queue,
-    dlq: drain.dlq,
-    alarms: { MetricAlarms: [], CompositeAlarms: [] },
-  };
-  const reportInput: ReportInput = {
-    startedAt: iso(T0 - 60_000),
-    config,
-    baseline: baseline.traffic,
-    experiment: { traffic: experiment.traffic, fault, hold },
-    drain,
-    orders,
-    timelineTable: 'GameDay-LockTable',
-    target: { proxyName: 'gameday-lab-proxy' },
-  };
-  const report = await createReportHandler(null, () =>
-    storeFor(config, { baseline: baselineStart, experiment: experimentStart }),
-  )(reportInput);
-
-  const state: Record<string, unknown> = {};
-  const steps: StepSize[] = [];
-  const add = (step: string, part: Record<string, unknown>) => {
-    Object.assign(state, part);
-    steps.push({ step, bytes: bytes(state) });
-  };
-  add('ReadInput', { input });
-  add('ValidateInput', { config });
-  add('Preflight', { preflight });
-  add('the last baseline window (Map)', { tally: { ...baseline.tally, results: baseline.results } });
-  add('TallyBaselineWindow', { tally: baseline.tally });
-  add('RecordBaseline', { baseline: baseline.traffic });
-  // The Parallel's branch carries its own state; its output replaces the window's at $.experiment.
-  add('the last experiment window (Map)', { tally: { ...experiment.tally, results: experiment.results }, fault, hold });
-  add('TallyRecoveryWindow', { tally: experiment.tally });
-  add('Experiment', { experiment: { traffic: experiment.traffic, fault, hold } });
-  add('Drain', { drain });
-  add('VerifyOrders', { orders });
-  add('BuildReport', { result: report });
-  const workerResultBytes = Math.max(...[...baseline.results, ...experiment.results].map(bytes));
-  const runLogSlotLineBytes = Math.max(...report.runLog.slice(0, -1).map(bytes));
-  const runLogSummaryLineBytes = bytes(report.runLog.at(-1));
-  const base = bytes({
-    input,
-    config,
-    preflight,
-    baseline: baseline.traffic,
-    experiment: { traffic: experiment.traffic, fault, hold },
-    tally: experiment.tally,
-    drain,
-    orders,
-  });
-  return {
-    config,
-    steps,
-    parts: {
-      base,
-      workerResultBytes,
-      runLogSlotLineBytes,
-      runLogSummaryLineBytes,
-      reportBytes: bytes(report.report),
-      runLogLines: report.runLog.length,
-    },
-  };
-}
-
-const computed = stateAfterEachStep();
+const computed = stateAfterEachStep(longestAcceptedInput(), WORST);
 
 describe('the state of the largest accepted run', () => {
   test('is the run at the highest rates with the most workers', async () => {
@@ -308,6 +94,79 @@ describe('the state of the largest accepted run', () => {
     expect(parts.runLogSlotLineBytes).toBeLessThanOrEqual(STATE_PAYLOAD_BOUNDS.runLogSlotLine);
     expect(parts.runLogSummaryLineBytes).toBeLessThanOrEqual(STATE_PAYLOAD_BOUNDS.runLogSummaryLine);
     expect(parts.reportBytes).toBeLessThanOrEqual(STATE_PAYLOAD_BOUNDS.reportInState);
+    expect(parts.reportFixedBytes).toBeLessThanOrEqual(STATE_PAYLOAD_BOUNDS.reportFixed);
+    expect(parts.reportWindowLineBytes).toBeLessThanOrEqual(STATE_PAYLOAD_BOUNDS.reportPerWindow);
+    expect(parts.resultBesideReportBytes).toBeLessThanOrEqual(STATE_PAYLOAD_BOUNDS.resultBesideReport);
     expect(parts.runLogLines).toBeLessThanOrEqual(MAX_RUN_LOG_SLOTS + 1);
+  });
+});
+
+/** A run at the highest rates with 40 workers, its phases as given. */
+const atTheHighestRates = (phases: Record<string, number>) => ({ ...longestAcceptedInput(), ...phases });
+
+describe("the validator's estimate of a run's state", () => {
+  test('is at least the measured state of every kind of run it accepts', async () => {
+    // Given accepted runs that grow the state each its own way: many workers, many windows, a timeline that fits
+    const inputs = [
+      atTheHighestRates({ baselineSeconds: 60, outageSeconds: 120, recoverySeconds: 60, windowSeconds: 60 }),
+      atTheHighestRates({
+        trafficWorkers: 8,
+        baselineSeconds: 300,
+        outageSeconds: 600,
+        recoverySeconds: 300,
+        windowSeconds: 10,
+      }),
+      { ...THOUSAND_WINDOWS, windowSeconds: 20 },
+      { ...THOUSAND_WINDOWS, trafficWorkers: 4, windowSeconds: 30, outageSeconds: 1800 },
+    ];
+    // When each is measured after every step and estimated
+    const runs = await Promise.all(
+      inputs.map(async (input) => ({
+        peak: peakOf(await stateAfterEachStep(input, WORST)).bytes,
+        estimate: estimateStatePayloadBytes(acceptedConfig(input)),
+      })),
+    );
+    // Then no measured state passes its estimate
+    expect(runs.filter((run) => run.peak > run.estimate)).toEqual([]);
+  });
+
+  test("counts a second of a report's timeline at no more than the smallest one weighs", async () => {
+    // Given a short run at the highest rates, whose report keeps its timeline in the state
+    const { parts } = await stateAfterEachStep(
+      atTheHighestRates({ baselineSeconds: 60, outageSeconds: 120, recoverySeconds: 60, windowSeconds: 60 }),
+      WORST,
+    );
+    // When its smallest second is weighed
+    // Then it weighs at least what the estimate's test for a timeline that cannot fit counts
+    expect(parts.timelineSecondBytes).toBeGreaterThanOrEqual(STATE_PAYLOAD_BOUNDS.timelineSecondAtLeast);
+  });
+
+  test('refuses a run whose state could pass the limit, naming it, and that run would pass it', async () => {
+    // Given a run of 1,100 traffic windows, and its state measured as if the validator let it run
+    const measured = peakOf(await stateAfterEachStep(THOUSAND_WINDOWS, WORST, configPastTheEstimate(THOUSAND_WINDOWS)));
+    // When the validator checks it
+    const refusal = (() => {
+      try {
+        validateRunInput(THOUSAND_WINDOWS);
+        return null;
+      } catch (error) {
+        return error instanceof InvalidRunConfig ? error.problems : error;
+      }
+    })();
+    // Then it is refused, naming Step Functions' limit, and its state would indeed leave no room for a caught error
+    expect(refusal).toEqual([expect.stringContaining("Step Functions' 256 KiB state payload limit")]);
+    expect(measured.bytes).toBeGreaterThan(MAX_STATE_PAYLOAD_BYTES);
+  });
+
+  test('accepts the 1,800 + 3,600 + 1,800 s run at 7,500 + 2,500/s with 40 workers, and its state fits', async () => {
+    // Given the run of a 1,800 s baseline, a 3,600 s outage and a 1,800 s recovery at the highest rates
+    const input = atTheHighestRates({ baselineSeconds: 1800, outageSeconds: 3600, recoverySeconds: 1800 });
+    // When the validator checks it and its state is measured
+    const config = validateRunInput(input);
+    const peak = peakOf(await stateAfterEachStep(input, WORST));
+    // Then it is accepted with 40 workers, and its state stays under the limit with room for a caught error
+    expect(config.trafficWorkers).toBe(LONGEST_RUN_WORKERS);
+    expect(peak.bytes).toBeLessThanOrEqual(MAX_STATE_PAYLOAD_BYTES);
+    expect(peak.bytes).toBeLessThan(STATE_PAYLOAD_LIMIT_BYTES);
   });
 });
