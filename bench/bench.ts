@@ -139,7 +139,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     log('bench: the report merge of the largest accepted run');
     reportMerge = await benchReportMerge(log);
     log(
-      `  ${reportMerge.seconds.toFixed(1)} s (${reportMerge.cpuSeconds.toFixed(1)} s CPU), peak RSS ${reportMerge.peakRssMb} MB: the report function needs ${reportMerge.derivedMemoryMb} MB, the stack gives it ${reportMerge.stackMemoryMb} MB (${reportMerge.verdict})`,
+      `  ${reportMerge.seconds.toFixed(1)} s (${reportMerge.cpuSeconds.toFixed(1)} s CPU), peak RSS ${reportMerge.peakRssMb} MB: the report function needs ${reportMerge.derivedMemoryMb} MB, the stack gives it ${reportMerge.stackMemoryMb} MB (${reportMerge.verdict}): ${reportMerge.record}`,
     );
   }
 

@@ -2,10 +2,7 @@
 // reads them from the store and merges them, timed and with its peak memory; the report function's memory is derived from it.
 import type { TimelineKey, TimelineStore } from '../steps/ports';
 import { createReportHandler } from '../steps/handlers/report';
-import { REPORT_MEMORY_MB, REPORT_TIMEOUT_SECONDS } from '../steps/core/run-settings';
-
-/** Lambda gives a full vCPU at 1,769 MB, CPU in proportion to memory below it. */
-const MB_PER_VCPU = 1769;
+import { MEASURED_REPORT_MERGE, REPORT_MEMORY_MB, reportMemoryFor } from '../steps/core/report-sizing';
 import type { ReportInput, RunConfig, TimelineBucket } from '../steps/core/contracts';
 import {
   longestAcceptedConfig,
@@ -23,13 +20,14 @@ export interface ReportMergeSection {
   /** CPU the merge used, user and system. */
   cpuSeconds: number;
   peakRssMb: number;
-  /**
-   * What the report function needs, rounded up to Lambda's 64 MB steps: the larger of its peak RSS plus a
-   * quarter, and the memory whose CPU share (a vCPU at 1,769 MB) runs the merge in half its timeout.
-   */
+  /** What the report function needs by this run, derived as the stack's figure is (`reportMemoryFor`). */
   derivedMemoryMb: number;
+  /** The stack's figure, derived from the recorded measurement (`MEASURED_REPORT_MERGE`). */
   stackMemoryMb: number;
+  /** `fits`: this run needs no more than the stack gives; `too small`: record this run's measurement. */
   verdict: 'fits' | 'too small';
+  /** The line to record in `MEASURED_REPORT_MERGE` when this run needs more than the recorded one. */
+  record: string;
 }
 
 /** Where each window starts, in seconds after its phase began. */
@@ -141,8 +139,7 @@ export async function benchReportMerge(log: (line: string) => void): Promise<Rep
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   const peakRssMb = Math.round(peak / 1024 / 1024);
-  const forCpu = (cpuSeconds / (REPORT_TIMEOUT_SECONDS * 0.5)) * MB_PER_VCPU;
-  const derivedMemoryMb = Math.ceil(Math.max(peakRssMb * 1.25, forCpu) / 64) * 64;
+  const derivedMemoryMb = reportMemoryFor({ cpuSeconds, peakRssMb });
   return {
     workers: config.trafficWorkers,
     windows: lengths.baseline.length + lengths.experiment.length,
@@ -153,5 +150,9 @@ export async function benchReportMerge(log: (line: string) => void): Promise<Rep
     derivedMemoryMb,
     stackMemoryMb: REPORT_MEMORY_MB,
     verdict: derivedMemoryMb <= REPORT_MEMORY_MB ? 'fits' : 'too small',
+    record:
+      derivedMemoryMb <= REPORT_MEMORY_MB
+        ? `the recorded merge (${MEASURED_REPORT_MERGE.cpuSeconds} s of CPU, peak RSS ${MEASURED_REPORT_MERGE.peakRssMb} MB) still holds`
+        : `record { cpuSeconds: ${cpuSeconds.toFixed(1)}, peakRssMb: ${peakRssMb} } in MEASURED_REPORT_MERGE (steps/core/report-sizing.ts)`,
   };
 }

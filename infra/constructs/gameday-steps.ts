@@ -4,13 +4,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { chartAssetPaths } from '../../report/html-report';
-import {
-  REPORT_MEMORY_MB,
-  REPORT_TIMEOUT_SECONDS,
-  TRAFFIC_SIZE_ENV,
-  TRAFFIC_SIZES,
-  type TrafficSize,
-} from '../../steps/core/run-settings';
+import { REPORT_MEMORY_MB, REPORT_TIMEOUT_SECONDS } from '../../steps/core/report-sizing';
+import { TRAFFIC_SIZE_ENV, TRAFFIC_SIZES, type TrafficSize } from '../../steps/core/run-settings';
 import { SHOP_AUTH_ENV } from '../../steps/core/shop-auth';
 import { STEP_ENV } from '../../steps/core/step-environment';
 import { DEFAULT_SHOP_AUTH, type GameDayConfig, type ShopAuth } from '../config';
@@ -105,7 +100,7 @@ export class GameDaySteps extends Construct {
       step: 'report',
       description: 'GameDay: builds the run report and its metrics, and stores the report',
       timeout: Duration.seconds(REPORT_TIMEOUT_SECONDS),
-      // Derived from the measured merge of the largest accepted run (`npm run bench -- --only report-merge`).
+      // Derived from the measured merge of the largest accepted run (`steps/core/report-sizing.ts`).
       memorySize: REPORT_MEMORY_MB,
       environment: { [STEP_ENV.reportBucket]: reportArchive.bucket.bucketName },
       // The HTML report inlines the chart library, read next to the bundled handler.

@@ -52,14 +52,6 @@ export const TRAFFIC_SIZES: Readonly<Record<TrafficSize, TrafficSizeSpec>> = Obj
   large: Object.freeze({ memoryMb: 2048, perWorker: Object.freeze({ reads: 1000, writes: 500 }) }),
 });
 
-/**
- * The report function's memory: derived by `npm run bench -- --only report-merge` from the peak memory of
- * BuildReport's merge for the largest accepted run (every window x worker x second of stored timeline).
- */
-export const REPORT_MEMORY_MB = 1408;
-/** The report function's timeout: the merge must finish well within it. */
-export const REPORT_TIMEOUT_SECONDS = 60;
-
 /** Each traffic function's environment names its size (for the logs, and for the benchmark's pricing). */
 export const TRAFFIC_SIZE_ENV = 'TRAFFIC_SIZE';
 

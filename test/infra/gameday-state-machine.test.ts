@@ -1,4 +1,5 @@
 // The GameDay state machine: its type, logging, timeout and the definition the handlers and the local runner rely on.
+import { MEASURED_REPORT_MERGE, REPORT_TIMEOUT_SECONDS, reportMemoryFor } from '../../steps/core/report-sizing';
 import { labelsOf } from '../../steps/core/target-profile';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { allStates, type AslState, asArray, definitionOf, statementsOfRole, templateOf, testConfig } from './fixtures';
@@ -387,6 +388,21 @@ describe('GameDay definition', () => {
     expect(payload.trafficFunctions).toEqual({
       small: expect.stringContaining(bySize.small.id),
       large: expect.stringContaining(bySize.large.id),
+    });
+  });
+
+  test('gives the report function the memory derived from the measured merge, and its timeout', () => {
+    // Given the stack's report function
+    const [report] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: Match.objectLike({ GAMEDAY_STEP: 'report' }) } },
+      }),
+    );
+    // When its size is read
+    // Then it is the one `reportMemoryFor` derives from the recorded merge of the largest accepted run
+    expect(report.Properties).toMatchObject({
+      MemorySize: reportMemoryFor(MEASURED_REPORT_MERGE),
+      Timeout: REPORT_TIMEOUT_SECONDS,
     });
   });
 
