@@ -36,12 +36,31 @@ export function loadTargetProfile(file: string, baseDir: string = process.cwd())
   return parseTargetProfile(raw, file);
 }
 
+/**
+ * The most a profile may weigh as the JSON text the definition embeds it as: every traffic worker's input and
+ * VerifyOrders' carry it whole, and each input must stay well within Step Functions' 256 KiB payload limit.
+ */
+export const MAX_EMBEDDED_PROFILE_BYTES = 65_536;
+
+/** The bytes the profile takes in a state's input: its JSON, as a JSON string. */
+export function embeddedProfileBytes(profile: TargetProfile): number {
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(profile)), 'utf8');
+}
+
 /** The configuration's `profile`: undefined means the Chaos Shop's; a refused one adds its problems, each named `profile <file>: <pointer>: ...`. */
 export function readProfileSetting(value: unknown, problems: string[]): TargetProfile | undefined {
   if (value === undefined) return CHAOS_SHOP_PROFILE;
   try {
-    if (typeof value === 'string') return loadTargetProfile(value);
-    return parseTargetProfile(value, 'profile');
+    const profile = typeof value === 'string' ? loadTargetProfile(value) : parseTargetProfile(value, 'profile');
+    const bytes = embeddedProfileBytes(profile);
+    if (bytes > MAX_EMBEDDED_PROFILE_BYTES) {
+      problems.push(
+        `${typeof value === 'string' ? `profile ${value}` : 'profile'}: takes ${bytes} bytes in each traffic worker's input, ` +
+          `more than the ${MAX_EMBEDDED_PROFILE_BYTES} that keep it well within Step Functions' 256 KiB state payload limit; shorten its description, headers or bodies`,
+      );
+      return undefined;
+    }
+    return profile;
   } catch (error) {
     if (!(error instanceof InvalidTargetProfile)) throw error;
     const where = typeof value === 'string' ? `profile ${value}` : 'profile';

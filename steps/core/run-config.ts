@@ -153,6 +153,11 @@ export type RunDefaults = Partial<RunSettings> & { readonly hypothesis?: Partial
 export interface RunLimits {
   /** The state machine's execution timeout; a run that could outlast it is refused. @default - not checked */
   readonly executionTimeoutSeconds?: number;
+  /**
+   * The stop-condition alarms' names as JSON, in bytes: a hold they end carries them into the state, its report
+   * and its reasons. @default 0 - no stop conditions
+   */
+  readonly stopConditionNamesBytes?: number;
 }
 
 /** The traffic functions' ARNs by size, as the state machine passes them: each a non-empty string. */

@@ -148,6 +148,12 @@ export const STATE_PAYLOAD_BOUNDS = Object.freeze({
   timelineSecondAtLeast: 120,
   /** Beside the report and the run log: the verdict, its reasons, the metric data and where the report went. */
   resultBesideReport: 3_000,
+  /**
+   * Copies of the names of the stop-condition alarms that ended a hold: in the branch's state beside a window's
+   * results, and at BuildReport in the run's hold, the report's fault, and the reasons of both report and result.
+   */
+  stopConditionNamesInWindow: 1,
+  stopConditionNamesInReport: 4,
   /** One slot line of the run log in the state (a 64-character run id, every count at its largest), and the summary line. */
   runLogSlotLine: 360,
   runLogSummaryLine: 1_000,
@@ -190,12 +196,18 @@ export function reportInStateBytes(s: RunSettings): number {
  * before the tally merges them) and BuildReport's output (the report, its reasons and metric data, and
  * the run log lines). Timelines never ride in the state: the workers store them for the report step.
  */
-export function estimateStatePayloadBytes(s: RunSettings): number {
+export function estimateStatePayloadBytes(s: RunSettings, stopConditionNamesBytes = 0): number {
   const b = STATE_PAYLOAD_BOUNDS;
-  const windowPeak = b.base + resolveTrafficWorkers(s) * b.perWorkerResult;
+  const windowPeak =
+    b.base + resolveTrafficWorkers(s) * b.perWorkerResult + b.stopConditionNamesInWindow * stopConditionNamesBytes;
   const slotLines = Math.min(MAX_RUN_LOG_SLOTS, Math.ceil(trafficSpanSeconds(s) / 10) + 1);
   const reportPeak =
-    b.base + reportInStateBytes(s) + b.resultBesideReport + slotLines * b.runLogSlotLine + b.runLogSummaryLine;
+    b.base +
+    reportInStateBytes(s) +
+    b.resultBesideReport +
+    slotLines * b.runLogSlotLine +
+    b.runLogSummaryLine +
+    b.stopConditionNamesInReport * stopConditionNamesBytes;
   return Math.max(windowPeak, reportPeak);
 }
 
@@ -213,7 +225,7 @@ export function checkExecutionTimeout(s: RunSettings, executionTimeoutSeconds: n
 export function checkSettingRules(
   s: RunSettings,
   prefix = '',
-  limits: { executionTimeoutSeconds?: number } = {},
+  limits: { executionTimeoutSeconds?: number; stopConditionNamesBytes?: number } = {},
 ): string[] {
   const problems: string[] = [];
   const loops = deriveLoopBounds(s);
@@ -240,10 +252,10 @@ export function checkSettingRules(
       `${prefix}drainZeroReadings (${s.drainZeroReadings}) exceeds the ${loops.drainPollIterations} drain polls the drain timeout allows: the queues could never count as drained`,
     );
   }
-  const payload = estimateStatePayloadBytes(s);
+  const payload = estimateStatePayloadBytes(s, limits.stopConditionNamesBytes);
   if (payload > MAX_STATE_PAYLOAD_BYTES) {
     problems.push(
-      `the run's state could grow to about ${Math.round(payload / 1000)} KB (the window results of ${workers} worker${workers === 1 ? '' : 's'}, or the report of ${worstCaseWindows(s)} traffic windows), ` +
+      `the run's state could grow to about ${Math.round(payload / 1000)} KB (the window results of ${workers} worker${workers === 1 ? '' : 's'}, or the report of ${worstCaseWindows(s)} traffic windows${limits.stopConditionNamesBytes ? ` and the names of the stop-condition alarms that ended its hold` : ''}), ` +
         `more than the ${Math.round(MAX_STATE_PAYLOAD_BYTES / 1000)} KB that keeps it under Step Functions' ${STATE_PAYLOAD_LIMIT_BYTES / 1024} KiB state payload limit ` +
         `with room for a caught error (States.DataLimitExceeded, which no Catch handles); use fewer workers, or fewer, longer windows`,
     );

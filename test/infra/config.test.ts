@@ -1,5 +1,6 @@
 // The GameDay configuration: defaults, every check, and all problems reported at once.
 import { DEFAULT_EXPERIMENT, InvalidGameDayConfig, regionOfArn, validateGameDayConfig } from '../../infra/config';
+import { CHAOS_SHOP_PROFILE, embeddedProfileBytes, MAX_EMBEDDED_PROFILE_BYTES } from '../../infra/config-profile';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
 import { validateRunInput } from '../../steps/core/run-config';
 import { longestRunSeconds } from '../../steps/core/run-limits';
@@ -369,6 +370,19 @@ describe('validateGameDayConfig', () => {
     // When it is validated
     // Then the error says what was expected
     expect(problemsOf([])[0]).toBe('the configuration must be an object (got an array)');
+  });
+
+  test("refuses a profile too large for a traffic worker's input, naming the state payload limit, and takes one that fits", () => {
+    // Given the Chaos Shop's profile with a description of 70,000 characters, and with one of 1,000
+    const profile = (length: number) => ({ ...CHAOS_SHOP_PROFILE, description: 'd'.repeat(length) });
+    // When each is validated as the configuration's profile
+    const problems = problemsOf({ ...EXAMPLE_GAMEDAY_CONTEXT, profile: profile(70_000) });
+    const config = validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, profile: profile(1_000) });
+    // Then the large one is refused, naming its size and the limit, and the small one is embedded
+    expect(problems).toEqual([
+      expect.stringMatching(/^profile: takes \d+ bytes in each traffic worker's input, .*256 KiB state payload limit/),
+    ]);
+    expect(embeddedProfileBytes(config.profile)).toBeLessThanOrEqual(MAX_EMBEDDED_PROFILE_BYTES);
   });
 
   test('throws a typed error whose message lists each problem on its own line', () => {

@@ -38,7 +38,7 @@ export const THOUSAND_WINDOWS = {
 export interface WorstCase {
   /** Distinct failure names in every worker's result (a result keeps at most 24), each as long as a name can be. */
   readonly failureNames?: number;
-  /** The stop-condition alarms in ALARM when the hold checks them (by name only: what else they hold is not bounded). */
+  /** The stop-condition alarms whose ALARM ended the hold: the hold keeps their names to the end of the run. */
   readonly firingAlarms?: readonly string[];
   /** Instances the target's cluster has: DescribeDBProxyTargets lists each beside the cluster. */
   readonly instances?: number;
@@ -283,18 +283,17 @@ export async function stateAfterEachStep(
   add('the last baseline window (Map)', { tally: { ...baseline.tally, results: baseline.results } });
   add('TallyBaselineWindow', { tally: baseline.tally });
   add('RecordBaseline', { baseline: baseline.traffic });
-  // The Parallel's branch carries its own state, the hold's alarm check and the target's health among it; its output
-  // replaces the branch's at $.experiment.
+  // The Parallel's branch carries its own state, the hold and the target's health among it (the hold's alarm check
+  // lands under $.tally, which the restoring windows' start replaces); its output lands at $.experiment.
   add('the last experiment window (Map)', {
     tally: { ...experiment.tally, results: experiment.results },
     fault,
     hold,
-    holdAlarms: { MetricAlarms: firing.map((AlarmName) => ({ AlarmName })), CompositeAlarms: [] },
     targetAfterRegister: target,
   });
   add('TallyRecoveryWindow', { tally: experiment.tally });
   add('Experiment', { experiment: { traffic: experiment.traffic, fault, hold } });
-  for (const key of ['fault', 'hold', 'holdAlarms', 'targetAfterRegister']) delete state[key];
+  for (const key of ['fault', 'hold', 'targetAfterRegister']) delete state[key];
   steps[steps.length - 1].bytes = jsonBytes(state);
   add('Drain', { drain });
   add('VerifyOrders', { orders });

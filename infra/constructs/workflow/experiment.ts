@@ -209,7 +209,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   });
   recordHaltWindow.next(afterHold);
   const recordStoppedEarly = new sfn.Pass(scope, STATES.recordStoppedEarly, {
-    inputPath: '$.holdAlarms..AlarmName',
+    inputPath: '$.tally.holdAlarms..AlarmName',
     resultPath: '$.hold.stoppedEarly',
   });
   recordStoppedEarly
@@ -225,7 +225,9 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
     resultPath: '$.hold.haltedBy',
   });
   recordErrorBudgetHalt.next(recordHaltWindow);
-  const holdCheckAlarms = describeAlarms(scope, ctx, STATES.holdCheckAlarms, '$.holdAlarms');
+  // Under $.tally, which the next tally (or the restoring windows' start) replaces: alarm descriptions are not
+  // bounded, and never ride beside a window's worker results.
+  const holdCheckAlarms = describeAlarms(scope, ctx, STATES.holdCheckAlarms, '$.tally.holdAlarms');
   const outage = windowLoop(scope, ctx, {
     names: {
       start: STATES.startOutage,
@@ -240,7 +242,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
     errorBudget: true,
     probe: { start: holdCheckAlarms, ends: [holdCheckAlarms] },
     exits: [
-      [alarmsFiring('$.holdAlarms'), recordStoppedEarly],
+      [alarmsFiring('$.tally.holdAlarms'), recordStoppedEarly],
       [sfn.Condition.booleanEquals('$.tally.window.budgetExceeded', true), recordErrorBudgetHalt],
     ],
     whenDone: afterHold,

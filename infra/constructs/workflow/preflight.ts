@@ -41,7 +41,13 @@ export class Preflight extends Construct {
       {
         input: sfn.JsonPath.objectAt('$.input'),
         defaults: { ...c.experiment, hypothesis: { ...c.hypothesis } },
-        limits: { executionTimeoutSeconds: c.executionTimeoutMinutes * 60 },
+        limits: {
+          executionTimeoutSeconds: c.executionTimeoutMinutes * 60,
+          // A hold the stop conditions end carries their names to the end of the run: the estimate counts them.
+          ...(c.stopConditionAlarmNames.length > 0
+            ? { stopConditionNamesBytes: Buffer.byteLength(JSON.stringify(c.stopConditionAlarmNames), 'utf8') }
+            : {}),
+        },
         trafficFunctions: { small: ctx.steps.traffic.small.functionArn, large: ctx.steps.traffic.large.functionArn },
         executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
         ...(c.schedule.allowedWindow

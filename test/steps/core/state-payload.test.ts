@@ -20,6 +20,7 @@ import {
   THOUSAND_WINDOWS,
   type WorstCase,
 } from '../../support/run-state';
+import { refusedWith } from '../../support/problems';
 
 /** Every worker result at its worst: the 24 failure names a result keeps. */
 const WORST: WorstCase = { failureNames: 24 };
@@ -130,6 +131,41 @@ describe("the validator's estimate of a run's state", () => {
     expect(runs.filter((run) => run.peak > run.estimate)).toEqual([]);
   });
 
+  test('counts the names of the stop-condition alarms that ended the hold, as many times as the state holds them', async () => {
+    // Given runs whose hold 20 alarms of 255-character names ended: many workers, and a long run's report
+    const alarms = Array.from({ length: 20 }, (_, i) => `${i}-`.padEnd(255, 'a'));
+    const namesBytes = Buffer.byteLength(JSON.stringify(alarms), 'utf8');
+    const inputs = [
+      atTheHighestRates({ trafficWorkers: 30, baselineSeconds: 60, outageSeconds: 120, recoverySeconds: 60 }),
+      atTheHighestRates({ trafficWorkers: 8, baselineSeconds: 1800, outageSeconds: 1800, recoverySeconds: 1800 }),
+    ];
+    // When each is measured with those names and estimated with their size
+    const runs = await Promise.all(
+      inputs.map(async (input) => ({
+        peak: peakOf(await stateAfterEachStep(input, { ...WORST, firingAlarms: alarms })).bytes,
+        without: peakOf(await stateAfterEachStep(input, WORST)).bytes,
+        estimate: estimateStatePayloadBytes(acceptedConfig(input), namesBytes),
+      })),
+    );
+    // Then the names grew each state, and no measured state passes its estimate
+    expect(runs.filter((run) => run.peak <= run.without)).toEqual([]);
+    expect(runs.filter((run) => run.peak > run.estimate)).toEqual([]);
+  });
+
+  test('refuses the longest run under 100 stop conditions of the longest names, naming the limit', () => {
+    // Given a stack with 100 stop-condition alarms of 255-character names, as its definition passes their size
+    const alarms = Array.from({ length: 100 }, (_, i) => `${i}-`.padEnd(255, 'a'));
+    const limits = { stopConditionNamesBytes: Buffer.byteLength(JSON.stringify(alarms), 'utf8') };
+    // When the longest run at the highest rates is validated against it
+    const problems = refusedWith(InvalidRunConfig, () =>
+      validateRunInput(longestAcceptedInput(), {}, undefined, limits),
+    );
+    // Then it is refused, naming the limit and the alarms' names
+    expect(problems).toEqual([
+      expect.stringMatching(/stop-condition alarms that ended its hold.*256 KiB state payload limit/),
+    ]);
+  });
+
   test("counts a second of a report's timeline at no more than the smallest one weighs", async () => {
     // Given a short run at the highest rates, whose report keeps its timeline in the state
     const { parts } = await stateAfterEachStep(
@@ -145,14 +181,7 @@ describe("the validator's estimate of a run's state", () => {
     // Given a run of 1,100 traffic windows, and its state measured as if the validator let it run
     const measured = peakOf(await stateAfterEachStep(THOUSAND_WINDOWS, WORST, configPastTheEstimate(THOUSAND_WINDOWS)));
     // When the validator checks it
-    const refusal = (() => {
-      try {
-        validateRunInput(THOUSAND_WINDOWS);
-        return null;
-      } catch (error) {
-        return error instanceof InvalidRunConfig ? error.problems : error;
-      }
-    })();
+    const refusal = refusedWith(InvalidRunConfig, () => validateRunInput(THOUSAND_WINDOWS));
     // Then it is refused, naming Step Functions' limit, and its state would indeed leave no room for a caught error
     expect(refusal).toEqual([expect.stringContaining("Step Functions' 256 KiB state payload limit")]);
     expect(measured.bytes).toBeGreaterThan(MAX_STATE_PAYLOAD_BYTES);
