@@ -20,6 +20,8 @@ export const SHOP_LAB_STACK_ID = 'ShopLab';
 /** Context keys the app reads besides `gameday`. */
 export const ENABLE_DEGRADATION_CONTEXT_KEY = 'enableDegradation';
 export const REGION_CONTEXT_KEY = 'region';
+/** The lab database's most ACUs: raise it for runs at thousands of requests a second (the lab's default holds 2). */
+export const LAB_DATABASE_MAX_CAPACITY_CONTEXT_KEY = 'labDatabaseMaxCapacity';
 
 const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
@@ -68,6 +70,7 @@ export function buildApp(options: BuildAppOptions = {}): GameDayApp {
   const settings = readGameDayContext(app, problems);
   const enableDegradation = readEnableDegradation(app, problems);
   const region = readRegion(app, problems);
+  const databaseMaxCapacity = readLabDatabaseMaxCapacity(app, problems);
   const namedTargetKeys = TARGET_KEYS.filter((key) => settings[key] !== undefined);
 
   let built: Omit<GameDayApp, 'app'> | undefined;
@@ -75,6 +78,11 @@ export function buildApp(options: BuildAppOptions = {}): GameDayApp {
     if (enableDegradation !== undefined) {
       problems.push(
         `"${ENABLE_DEGRADATION_CONTEXT_KEY}" switches the lab's shop, but the "${GAMEDAY_CONTEXT_KEY}" context names your own target (${namedTargetKeys.join(', ')}), so no lab is deployed: drop one of the two`,
+      );
+    }
+    if (databaseMaxCapacity !== undefined) {
+      problems.push(
+        `"${LAB_DATABASE_MAX_CAPACITY_CONTEXT_KEY}" sizes the lab's database, but the "${GAMEDAY_CONTEXT_KEY}" context names your own target (${namedTargetKeys.join(', ')}), so no lab is deployed: drop one of the two`,
       );
     }
     const config = collect(problems, () => validateGameDayConfig(settings));
@@ -97,6 +105,7 @@ export function buildApp(options: BuildAppOptions = {}): GameDayApp {
           env,
           enableDegradation: enableDegradation ?? true,
           allowTag: wellFormedTag(allowTag),
+          ...(databaseMaxCapacity === undefined ? {} : { databaseMaxCapacity }),
         }),
     );
     const config = lab
@@ -152,6 +161,16 @@ function readEnableDegradation(app: App, problems: string[]): boolean | undefine
   if (raw === true || raw === 'true') return true;
   if (raw === false || raw === 'false') return false;
   problems.push(`"${ENABLE_DEGRADATION_CONTEXT_KEY}" must be true or false (got ${JSON.stringify(raw)})`);
+  return undefined;
+}
+
+/** A number, or its text as `-c key=value` passes it; the lab checks its range. */
+function readLabDatabaseMaxCapacity(app: App, problems: string[]): number | undefined {
+  const raw: unknown = app.node.tryGetContext(LAB_DATABASE_MAX_CAPACITY_CONTEXT_KEY);
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  problems.push(`"${LAB_DATABASE_MAX_CAPACITY_CONTEXT_KEY}" must be a number of ACUs (got ${JSON.stringify(raw)})`);
   return undefined;
 }
 

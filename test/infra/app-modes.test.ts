@@ -131,6 +131,36 @@ describe('lab mode (no target in the context)', () => {
   });
 });
 
+describe("the lab database's capacity from the context", () => {
+  test('sizes the lab cluster up to the ACUs the context names, from its minimum', () => {
+    // Given the lab with labDatabaseMaxCapacity=8, as `-c` passes it (text)
+    const built = appFor({ labDatabaseMaxCapacity: '8' });
+    // When the lab's cluster is read
+    // Then it scales from its default minimum up to 8 ACUs
+    Template.fromStack(built.lab!).hasResourceProperties('AWS::RDS::DBCluster', {
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
+    });
+  });
+
+  test('refuses a capacity that is not a number, one out of range, and one beside an own target', () => {
+    // Given three contexts: a word, 3.3 ACUs (not a step of 0.5), and a capacity beside an own target
+    // When the app is built from each
+    const word = problemsOf({ labDatabaseMaxCapacity: 'big' });
+    const offStep = problemsOf({ labDatabaseMaxCapacity: 3.3 });
+    const ownTarget = problemsOf({ gameday: EXAMPLE_GAMEDAY_CONTEXT, labDatabaseMaxCapacity: 8 });
+    // Then each names the key and what is wrong
+    expect(word).toEqual([expect.stringMatching(/^"labDatabaseMaxCapacity" must be a number of ACUs \(got "big"\)/)]);
+    expect(offStep).toEqual([
+      expect.stringMatching(/^databaseMaxCapacity must be from 0.5 to 256 ACUs in steps of 0.5/),
+    ]);
+    expect(ownTarget).toEqual([
+      expect.stringMatching(
+        /^"labDatabaseMaxCapacity" sizes the lab's database, but the "gameday" context names your own target/,
+      ),
+    ]);
+  });
+});
+
 describe('lab mode with degradation off', () => {
   const built = appFor({ enableDegradation: 'false' });
   const gameDay = Template.fromStack(built.gameDay);
