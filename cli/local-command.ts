@@ -43,6 +43,12 @@ export function endedLine(
   return `${label}Execution ${result.executionName} ended ${describeEnding(result.status, error, result.verdict)} after ${(result.wallMs / 1000).toFixed(1)} s`;
 }
 
+/** How long the shop's breaker took to open once the database was gone; null when it never did (the fragile build has none). */
+export function breakerLine(label: string, result: Pick<LocalRunResult, 'breakerOpenedAfterMs'>): string | null {
+  if (result.breakerOpenedAfterMs === null) return null;
+  return `${label}Breaker: opened ${(result.breakerOpenedAfterMs / 1000).toFixed(1)} s after the deregister`;
+}
+
 /**
  * Everything a run needs up to its last file, loaded before it starts: tsx compiles a module on its
  * first import with an esbuild service process, which a Ctrl-C at the terminal stops too, so a
@@ -129,11 +135,12 @@ export async function runLocalCommand(
     out(
       target
         ? `${label}Starting the lab and ${target.profile.name} (${database}); its output goes to ${logPath}...`
-        : `${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, ${database})...`,
+        : `${label}Starting the lab (degradation ${degradation ? 'on' : 'off'}, outage ${options.outageMode}, ${database})...`,
     );
     const labOptions = {
       degradation,
       changeCalendarState: options.changeCalendar,
+      outageMode: options.outageMode,
       ...(options.registrationDelaySeconds !== undefined
         ? { registrationDelayMs: options.registrationDelaySeconds * 1000 }
         : {}),
@@ -152,6 +159,8 @@ export async function runLocalCommand(
     });
     live.end();
     out(endedLine(label, result));
+    const breaker = breakerLine(label, result);
+    if (breaker) out(breaker);
     if (result.status !== 'SUCCEEDED') out(targetLine(label, result));
     return result;
   };

@@ -4,6 +4,7 @@ import type { RunOverrides } from '../steps/core/contracts';
 import { validateRunInput } from '../steps/core/run-config';
 import { ARRIVAL_MODES } from '../steps/core/run-settings';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
+import { OUTAGE_MODES, type OutageMode } from '../local/lab/waiting-clients';
 import { UsageError } from './exit-codes';
 import { outputPathOption } from './output-paths';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom } from './hypothesis-options';
@@ -19,6 +20,8 @@ export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun' | 'hypo
   junit?: string;
   dryRun: boolean;
   registrationDelaySeconds?: number;
+  /** What the lab's deregistered target does to connections: hang until the borrow timeout (as on AWS) or reset at once. */
+  outageMode: OutageMode;
   /** The lab's change calendar: `closed` makes the preflight skip the run, as a CLOSED SSM Change Calendar does on AWS. */
   changeCalendar: 'OPEN' | 'CLOSED';
   /** Run despite a CLOSED change calendar (a manual run's explicit override). */
@@ -137,6 +140,14 @@ export function addLocalRunOptions(command: Command): Command {
       '--registration-delay-seconds <n>',
       `the lab's delay from register to AVAILABLE (default ${(LOCAL_LAB.registrationDelayMs ?? 0) / 1000})`,
       wholeNumber,
+    )
+    .addOption(
+      new Option(
+        '--outage-mode <mode>',
+        "the lab's deregistered target: connections hang until the proxy's borrow timeout, as on AWS, or reset at once",
+      )
+        .choices(OUTAGE_MODES)
+        .default('hang'),
     )
     .option(
       '--verify-sample <n>',

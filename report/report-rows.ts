@@ -33,6 +33,7 @@ export type CompareRowId =
   | 'queuedOrders'
   | 'ordersLost'
   | 'experience'
+  | 'outageLatency'
   | 'queue'
   | 'target'
   | 'verdict';
@@ -199,7 +200,20 @@ const SEED_ROWS: readonly CompareDefinition[] = [
   },
 ];
 
-/** The BEFORE/AFTER table: the seed's rows, then the end state (queues, target, verdict) of both runs. */
+/**
+ * How long the outage's requests took: what tells a failure that waited for a timeout from one
+ * that was reset at once, which the seed's "errors and timeouts" does not.
+ */
+const OUTAGE_LATENCY: CompareDefinition = {
+  id: 'outageLatency',
+  label: 'Outage latency p50 / p99',
+  value: (r) => {
+    const latency = formatPhaseLatency(r, 'outage', ' / ');
+    return latency === 'n/a' ? latency : `${latency} ms`;
+  },
+};
+
+/** The BEFORE/AFTER table: the seed's rows, the outage's latency, then the end state (queues, target, verdict) of both runs. */
 export function compareRows(before: RunReport, after: RunReport): CompareRow[] {
   const endState = ROWS.filter((row) => row.id === 'queue' || row.id === 'target' || row.id === 'verdict').map(
     (row): CompareDefinition => ({
@@ -210,7 +224,7 @@ export function compareRows(before: RunReport, after: RunReport): CompareRow[] {
   );
   // Both runs are of one target: its words label the rows.
   const labels = reportLabels(after);
-  return [...SEED_ROWS, ...endState].map((row) => ({
+  return [...SEED_ROWS, OUTAGE_LATENCY, ...endState].map((row) => ({
     id: row.id,
     label: labelOf(row.label, labels),
     before: row.value(before),

@@ -44,6 +44,8 @@ export interface ShopDeps {
   logger: ShopLogger;
   /** Idempotency key for orders that came without one. */
   newOrderId: () => string;
+  /** Told of every breaker state change besides the log (the lab times the outage by it). @default - the log only */
+  onBreakerTransition: (from: string, to: string) => void;
 }
 
 /** AWS calls on the request path must fail within a request's patience, not the SDK's defaults. */
@@ -90,7 +92,10 @@ export function createShop(config: ShopConfig, deps: Partial<ShopDeps> = {}): Sh
       failureThreshold: config.breakerFailureThreshold,
       recoveryTimeoutMs: config.breakerRecoveryTimeoutMs,
       clock,
-      onTransition: (from, to) => logger.warn('circuit breaker changed state', { from, to }),
+      onTransition: (from, to) => {
+        logger.warn('circuit breaker changed state', { from, to });
+        deps.onBreakerTransition?.(from, to);
+      },
     });
     cache = deps.cache ?? createDynamoDbCache(config.productCacheTable!, owned);
     queue = deps.queue ?? createSqsQueue(config.orderQueueUrl!, owned);

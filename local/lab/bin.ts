@@ -4,12 +4,19 @@ import { serve } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
 import { createControlApp } from './control-api';
 import { startLab } from './lab';
+import { OUTAGE_MODES, type OutageMode } from './waiting-clients';
 
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('a port is an integer from 0 to 65535');
   return n;
+}
+
+function outageMode(value: string): OutageMode {
+  const mode = OUTAGE_MODES.find((m) => m === value);
+  if (!mode) throw new InvalidArgumentError(`use ${OUTAGE_MODES.join(' or ')}`);
+  return mode;
 }
 
 function onOff(value: string): boolean {
@@ -32,6 +39,12 @@ async function main(): Promise<void> {
     .option('--control-port <port>', 'control API port', port, 8788)
     .option('--degradation <on|off>', 'resilient shop (on) or the fragile build (off)', onOff, true)
     .option('--breaker-recovery-seconds <s>', 'circuit breaker OPEN -> HALF_OPEN timeout', Number, 30)
+    .option(
+      '--outage-mode <hang|reset>',
+      'a deregistered target: connections hang until the borrow timeout, as on AWS (hang), or reset at once',
+      outageMode,
+      'hang',
+    )
     .showHelpAfterError();
   program.parse();
   const opts = program.opts<{
@@ -39,6 +52,7 @@ async function main(): Promise<void> {
     controlPort: number;
     degradation: boolean;
     breakerRecoverySeconds: number;
+    outageMode: OutageMode;
   }>();
 
   console.log(
@@ -48,6 +62,7 @@ async function main(): Promise<void> {
     shopPort: opts.port,
     degradation: opts.degradation,
     breakerRecoveryTimeoutMs: opts.breakerRecoverySeconds * 1000,
+    outageMode: opts.outageMode,
     shopLogs: true,
   });
   const control = serve({ fetch: createControlApp(lab).fetch, port: opts.controlPort, hostname: '127.0.0.1' });

@@ -1,6 +1,7 @@
 // The lab's RDS Proxy: a TCP proxy in front of the database whose target can be deregistered.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
+import { DEFAULT_BORROW_TIMEOUT_MS, type OutageMode, WaitingClients } from './waiting-clients';
 
 /** Target health as RDS Proxy reports it (`TargetHealth.State`), plus DEREGISTERED for "no target". */
 export type ProxyTargetState = 'AVAILABLE' | 'REGISTERING' | 'DEREGISTERED';
@@ -30,6 +31,18 @@ export interface FaultProxyProps {
    */
   readonly registrationDelayMs?: number;
   /**
+   * What a target that is away (deregistered or REGISTERING) does to clients: `hang` holds them
+   * unanswered until the borrow timeout, as RDS Proxy does; `reset` resets them at once.
+   * @default 'hang'
+   */
+  readonly outageMode?: OutageMode;
+  /**
+   * How long a connection waits for a target that is away before it is told so and closed (RDS
+   * Proxy's `ConnectionBorrowTimeout`). Only with `outageMode: 'hang'`.
+   * @default 120000 (RDS Proxy's default)
+   */
+  readonly borrowTimeoutMs?: number;
+  /**
    * Port to listen on.
    * @default 0 (any free port)
    */
@@ -41,20 +54,34 @@ export interface FaultProxyStats {
   refused: number;
   dropped: number;
   open: number;
+  /** Connections held unanswered while the target is away (`hang`). */
+  waiting: number;
+  /** Waits the borrow timeout ended. */
+  timedOut: number;
+}
+
+/** A client and its upstream while they are piped; an orphaned client lives on without its upstream. */
+interface Pair {
+  readonly client: net.Socket;
+  readonly upstream: net.Socket;
+  orphaned: boolean;
 }
 
 /**
- * A TCP proxy with the register/deregister semantics of an RDS Proxy target:
- * deregistered means open connections are dropped and new ones are refused (reset at once,
- * so clients fail fast instead of waiting for a timeout). Register moves through REGISTERING
- * to AVAILABLE after `registrationDelayMs`; connections are refused until AVAILABLE.
+ * A TCP proxy with the register/deregister semantics of an RDS Proxy target. Deregistered, by
+ * default, means what it means on AWS: open connections stop answering and new ones are accepted
+ * and wait, until the borrow timeout ends them (`WaitingClients`); `outageMode: 'reset'` resets
+ * them all at once instead, so clients fail fast. Register moves through REGISTERING to AVAILABLE
+ * after `registrationDelayMs`; only an AVAILABLE target serves a connection.
  */
 export class FaultProxy extends EventEmitter {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly clients = new Set<net.Socket>();
   /** Each open client and its upstream: a stall unpipes them, its end pipes them again. */
-  private readonly pairs = new Set<readonly [net.Socket, net.Socket]>();
+  private readonly pairs = new Set<Pair>();
+  private readonly waiting: WaitingClients;
+  readonly outageMode: OutageMode;
   private stalled = false;
   private stallTimer: NodeJS.Timeout | undefined;
   private targetState: ProxyTargetState = 'AVAILABLE';
@@ -67,6 +94,11 @@ export class FaultProxy extends EventEmitter {
   constructor(private readonly props: FaultProxyProps) {
     super();
     this.registrationDelayMs = props.registrationDelayMs ?? 1000;
+    this.outageMode = props.outageMode ?? 'hang';
+    const borrowTimeoutMs = props.borrowTimeoutMs ?? DEFAULT_BORROW_TIMEOUT_MS;
+    if (!Number.isInteger(borrowTimeoutMs) || borrowTimeoutMs < 1)
+      throw new RangeError(`borrowTimeoutMs must be a whole number of milliseconds >= 1, got ${borrowTimeoutMs}`);
+    this.waiting = new WaitingClients(() => borrowTimeoutMs);
     this.server = net.createServer((client) => this.onConnection(client));
   }
 
@@ -94,23 +126,39 @@ export class FaultProxy extends EventEmitter {
   }
 
   stats(): FaultProxyStats {
-    return { ...this.counters, open: this.clients.size };
+    return { ...this.counters, open: this.clients.size, waiting: this.waiting.size, timedOut: this.waiting.timedOut };
   }
 
-  /** Removes the target: drops every open connection and refuses new ones. */
+  /**
+   * Removes the target. `hang`: every open connection loses its upstream and stops answering;
+   * `reset`: every open connection is reset. Either way no new one is served until AVAILABLE.
+   */
   deregister(): void {
     if (this.targetState === 'DEREGISTERED') throw new ProxyTargetNotFound();
     clearTimeout(this.registrationTimer);
     this.setState('DEREGISTERED');
-    this.counters.dropped += this.clients.size;
-    for (const socket of this.sockets) socket.resetAndDestroy();
+    if (this.outageMode === 'reset') {
+      this.counters.dropped += this.clients.size + this.waiting.size;
+      this.waiting.resetAll();
+      for (const socket of this.sockets) socket.resetAndDestroy();
+      return;
+    }
+    for (const pair of this.pairs) {
+      hold(pair);
+      pair.orphaned = true;
+      this.waiting.orphan(pair.client);
+      pair.upstream.destroy();
+    }
   }
 
   /** Registers the target again; it becomes AVAILABLE after the registration delay. */
   register(): void {
     if (this.targetState !== 'DEREGISTERED') throw new ProxyTargetAlreadyRegistered();
     this.setState('REGISTERING');
-    this.registrationTimer = setTimeout(() => this.setState('AVAILABLE'), this.registrationDelayMs);
+    this.registrationTimer = setTimeout(() => {
+      this.setState('AVAILABLE');
+      this.waiting.release((client) => this.serve(client));
+    }, this.registrationDelayMs);
   }
 
   /**
@@ -131,6 +179,7 @@ export class FaultProxy extends EventEmitter {
   async stop(): Promise<void> {
     clearTimeout(this.registrationTimer);
     clearTimeout(this.stallTimer);
+    this.waiting.resetAll();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -141,39 +190,52 @@ export class FaultProxy extends EventEmitter {
   }
 
   private onConnection(client: net.Socket): void {
-    if (this.targetState !== 'AVAILABLE') {
+    client.on('error', () => undefined);
+    if (this.targetState === 'AVAILABLE') {
+      this.serve(client);
+      return;
+    }
+    if (this.outageMode === 'reset') {
       this.counters.refused += 1;
       client.resetAndDestroy();
       return;
     }
+    // As RDS Proxy does with no target to borrow from: the connection is accepted and waits.
+    this.waiting.waitForTarget(client);
+  }
+
+  /** Connects a client to the database; a waiting client's first bytes are still unread, and go first. */
+  private serve(client: net.Socket): void {
     this.counters.accepted += 1;
     this.clients.add(client);
     client.on('close', () => this.clients.delete(client));
     const upstream = net.connect(this.props.upstreamPort, this.props.upstreamHost);
-    // A client and its upstream live and die together; errors only end the pair (never the process).
-    const pair = [client, upstream] as const;
+    // A client and its upstream live and die together (unless the target took the upstream away);
+    // errors only end the pair, never the process.
+    const pair: Pair = { client, upstream, orphaned: false };
     this.pairs.add(pair);
-    for (const socket of pair) {
+    for (const socket of [client, upstream]) {
       this.sockets.add(socket);
       socket.setNoDelay(true);
       socket.on('error', () => undefined);
       socket.on('close', () => {
         this.sockets.delete(socket);
         this.pairs.delete(pair);
-        for (const other of pair) if (other !== socket && !other.destroyed) other.destroy();
+        if (socket === upstream && pair.orphaned) return;
+        for (const other of [client, upstream]) if (other !== socket && !other.destroyed) other.destroy();
       });
     }
     if (!this.stalled) flow(pair);
   }
 }
 
-function flow([client, upstream]: readonly [net.Socket, net.Socket]): void {
+function flow({ client, upstream }: Pair): void {
   client.pipe(upstream);
   upstream.pipe(client);
 }
 
 /** Stops a pair's bytes where they are: each socket keeps what it received until `flow` pipes it again. */
-function hold([client, upstream]: readonly [net.Socket, net.Socket]): void {
+function hold({ client, upstream }: Pair): void {
   client.unpipe(upstream);
   upstream.unpipe(client);
   client.pause();

@@ -8,6 +8,7 @@ import { createShop, type Shop } from '../../shop/shop';
 import { startDatabase, type LabDatabase } from './database';
 import { startTables, type LabTables } from './dynamodb';
 import { FaultProxy } from './fault-proxy';
+import type { OutageMode } from './waiting-clients';
 import { MetricsSink } from './metrics-sink';
 import { startQueues, type LabQueues } from './sqs-emulator';
 import { SqsPoller } from './sqs-poller';
@@ -36,6 +37,17 @@ export interface LabOptions {
    * @default 1000
    */
   readonly registrationDelayMs?: number;
+  /**
+   * What the proxy's target does to clients while it is away: `hang`, as on AWS (accepted, then
+   * unanswered until the borrow timeout), or `reset` (every connection reset at once).
+   * @default 'hang'
+   */
+  readonly outageMode?: OutageMode;
+  /**
+   * The proxy's borrow timeout: how long a connection waits for a target that is away (`hang`).
+   * @default 120000 (RDS Proxy's default ConnectionBorrowTimeout)
+   */
+  readonly borrowTimeoutMs?: number;
   /**
    * The order queue's visibility timeout. Short in the lab, so a failed delivery is retried within
    * a short local outage; keep maxReceiveCount x visibility longer than the outage.
@@ -101,7 +113,16 @@ export interface Lab {
   readonly changeCalendar: { readonly name: string; state: 'OPEN' | 'CLOSED' };
   /** The database URL through the fault proxy: what the shop and the worker use. */
   readonly proxiedDatabaseUrl: string;
+  /** The Chaos Shop's breaker changes, as they happened (none for the fragile build or your own service). */
+  readonly breakerTransitions: readonly BreakerTransition[];
   stop(): Promise<void>;
+}
+
+export interface BreakerTransition {
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+  readonly from: string;
+  readonly to: string;
 }
 
 /** Starts every part of the lab; the returned shop is ready (schema and seed done). */
@@ -134,6 +155,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       upstreamHost: database.host,
       upstreamPort: database.port,
       registrationDelayMs: options.registrationDelayMs,
+      outageMode: options.outageMode,
+      borrowTimeoutMs: options.borrowTimeoutMs,
     });
     await proxy.start();
     stack.push(() => proxy.stop());
@@ -174,6 +197,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         traffic,
         proxiedDatabaseUrl: proxiedUrl.toString(),
         changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
+        breakerTransitions: [],
         stop: stopAll,
       };
     }
@@ -186,7 +210,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       INITIAL_STOCK: String(options.initialStock ?? 100_000),
       INSTANCE_ID: 'lab',
     });
-    const shop = createShop(config, { logger: options.shopLogs ? consoleLogger : silentLogger });
+    const breakerTransitions: BreakerTransition[] = [];
+    const shop = createShop(config, {
+      logger: options.shopLogs ? consoleLogger : silentLogger,
+      onBreakerTransition: (from, to) => breakerTransitions.push({ at: Date.now(), from, to }),
+    });
     stack.push(() => shop.close());
     await shop.ready();
 
@@ -223,6 +251,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       traffic,
       changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
       proxiedDatabaseUrl: proxiedUrl.toString(),
+      breakerTransitions,
       stop: stopAll,
     };
   } catch (error) {

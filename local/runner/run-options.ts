@@ -87,6 +87,8 @@ export interface LocalRunResult {
   safetyNetError?: string;
   transitions: number;
   wallMs: number;
+  /** From the deregistration to the Chaos Shop's breaker opening; null without a breaker or a fault. */
+  breakerOpenedAfterMs: number | null;
 }
 
 /** A run made ready: the synthesized definition, its task handlers against the lab, the execution started. */

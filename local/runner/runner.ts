@@ -18,6 +18,7 @@ import type { ExecutionStatus, LocalRunOptions, LocalRunResult, ObservedRun, Pre
 import { reportWithoutReportStep } from './run-report';
 import { timelineStoreFor } from '../../steps/adapters/dynamodb-timeline-store';
 import { startTrafficWorkerPool, type TrafficWorkerPool } from './traffic-workers';
+import { breakerOpenedAfterMs } from './breaker-timing';
 
 export type { RunOverrides };
 // What a run takes and gives stays importable from here.
@@ -273,6 +274,7 @@ async function settleRun(
     ...(safetyNetError ? { safetyNetError } : {}),
     transitions,
     wallMs: Date.now() - started,
+    breakerOpenedAfterMs: breakerOpenedAfterMs(lab.breakerTransitions, finalReport.fault.deregisteredAt),
   };
 }
 

@@ -172,6 +172,19 @@ describe('flags that contradict each other or mean nothing', () => {
     expect(off.localRuns).toEqual([expect.objectContaining({ degradation: false })]);
     expect(compare.localRuns).toEqual([expect.objectContaining({ compare: true })]);
   });
+
+  it("hangs the lab's deregistered connections unless --outage-mode reset asks for the instant reset", async () => {
+    // When a run is started without the flag, with reset, and with a mode that does not exist
+    const plain = await gameday();
+    const reset = await gameday('--outage-mode', 'reset');
+    const unknown = await gameday('--outage-mode', 'drop');
+    // Then the lab hangs by default, resets when asked, and refuses the unknown mode before any run
+    expect(plain.localRuns).toEqual([expect.objectContaining({ outageMode: 'hang' })]);
+    expect(reset.localRuns).toEqual([expect.objectContaining({ outageMode: 'reset' })]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.errors[0]).toMatch(/--outage-mode.*drop.*hang, reset/);
+    expect(unknown.localRuns).toHaveLength(0);
+  });
 });
 
 describe('usage errors', () => {

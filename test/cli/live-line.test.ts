@@ -1,6 +1,6 @@
 // The live line of a run: fitted to the terminal, never padded; in a log, one line per change of phase or target state.
 import { createLiveLine } from '../../cli/live-line';
-import { endedLine, progressPrinter } from '../../cli/local-command';
+import { breakerLine, endedLine, progressPrinter } from '../../cli/local-command';
 import { liveCounts } from '../../cli/live-line';
 import exampleProfile from '../../examples/reservations/profile.json';
 import { labelsOf, parseTargetProfile } from '../../steps/core/target-profile';
@@ -214,6 +214,15 @@ describe('the line after a local run', () => {
   ])('$test', ({ result, prefix, line }) => {
     // When the ending is printed
     expect(endedLine(prefix, result)).toBe(line);
+  });
+
+  it("says how long the breaker took to open, and nothing for a build whose breaker never opened", () => {
+    // Given a resilient run whose breaker opened 2,950 ms after the deregister, and a fragile one
+    const opened = breakerLine('AFTER ', { breakerOpenedAfterMs: 2950 });
+    const fragile = breakerLine('BEFORE ', { breakerOpenedAfterMs: null });
+    // Then the first gets a line in seconds, the second none
+    expect(opened).toBe('AFTER Breaker: opened 3.0 s after the deregister');
+    expect(fragile).toBeNull();
   });
 });
 

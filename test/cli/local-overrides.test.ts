@@ -7,6 +7,7 @@ const base: LocalCommandOptions = {
   dryRun: false,
   changeCalendar: 'OPEN',
   ignoreChangeFreeze: false,
+  outageMode: 'hang',
 };
 
 describe('overridesFrom', () => {

@@ -22,6 +22,7 @@ describe('report rows', () => {
       'Orders buffered to SQS',
       'Orders lost',
       'Customer experience',
+      'Outage latency p50 / p99',
       'SQS remaining / DLQ',
       'Target registered',
       'Verdict',
@@ -45,6 +46,18 @@ describe('report rows', () => {
       after: 'Served, no visible error',
     });
     expect(row('verdict')).toMatchObject({ before: 'FAILED', after: 'PASSED' });
+  });
+
+  it('shows how long the outage requests waited, so failures after a timeout read apart from instant ones', () => {
+    // Given a fragile run whose outage requests waited for the connect timeout, and a resilient one served at once
+    const fragile = buildReport(fragileRun()).report;
+    const before = { ...fragile, latencyMs: { ...fragile.latencyMs, outage: { p50: 1011, p99: 3023 } } };
+    const resilient = buildReport(passingRun()).report;
+    const after = { ...resilient, latencyMs: { ...resilient.latencyMs, outage: { p50: 13, p99: 41 } } };
+    // When the compare rows are built
+    const row = compareRows(before, after).find((r) => r.id === 'outageLatency');
+    // Then the outage latency of each run is beside the other
+    expect(row).toMatchObject({ before: '1011 / 3023 ms', after: '13 / 41 ms' });
   });
 
   it("gives the single run's orders-lost line the same meaning, with what it is made of", () => {

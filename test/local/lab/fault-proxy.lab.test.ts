@@ -1,6 +1,12 @@
-// The fault proxy behaves like an RDS Proxy target: deregister drops and refuses, register restores.
+// The fault proxy behaves like an RDS Proxy target: deregister leaves clients hanging (or resets them), register restores.
 import net from 'node:net';
-import { FaultProxy, ProxyTargetAlreadyRegistered, ProxyTargetNotFound } from '../../../local/lab/fault-proxy';
+import { Client } from 'pg';
+import {
+  FaultProxy,
+  type FaultProxyProps,
+  ProxyTargetAlreadyRegistered,
+  ProxyTargetNotFound,
+} from '../../../local/lab/fault-proxy';
 
 let upstream: net.Server;
 let upstreamPort: number;
@@ -46,14 +52,107 @@ function endsWithin(socket: net.Socket, ms: number): Promise<'closed' | 'open'> 
   });
 }
 
+/** Resolves with the first bytes that come back within `ms`, or 'nothing' (the socket left open). */
+function answerWithin(socket: net.Socket, ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('nothing'), ms);
+    socket.once('data', (data) => {
+      clearTimeout(timer);
+      resolve(data.toString());
+    });
+  });
+}
+
+const started: FaultProxy[] = [];
+async function startProxy(props: Partial<FaultProxyProps> = {}): Promise<FaultProxy> {
+  const proxy = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort, registrationDelayMs: 50, ...props });
+  await proxy.start();
+  started.push(proxy);
+  return proxy;
+}
+afterEach(async () => {
+  for (const proxy of started.splice(0)) await proxy.stop();
+});
+
+describe('FaultProxy, its deregistered target as on AWS (the default)', () => {
+  it('leaves an open connection open and unanswered, then closes it at the borrow timeout', async () => {
+    // Given an open connection through a proxy with a short borrow timeout
+    const proxy = await startProxy({ borrowTimeoutMs: 600 });
+    const socket = await connect(proxy.port);
+    expect(await echo(socket, 'ping')).toBe('ping');
+    // When the target is deregistered and the client sends again
+    proxy.deregister();
+    socket.write('anyone?');
+    const ended = endsWithin(socket, 3000);
+    // Then nothing answers while the connection stays open, and the borrow timeout closes it
+    expect(await answerWithin(socket, 300)).toBe('nothing');
+    expect(socket.destroyed).toBe(false);
+    expect(await ended).toBe('closed');
+    expect(proxy.stats()).toMatchObject({ dropped: 0, timedOut: 1, waiting: 0 });
+  });
+
+  it('accepts a new connection and fails its startup with a FATAL borrow-timeout error, not a reset', async () => {
+    // Given a deregistered target and a short borrow timeout
+    const proxy = await startProxy({ borrowTimeoutMs: 500 });
+    proxy.deregister();
+    // When a PostgreSQL client connects (its own connect timeout longer than the borrow timeout)
+    const client = new Client({ host: '127.0.0.1', port: proxy.port, user: 'x', connectionTimeoutMillis: 5000 });
+    const connecting = client.connect().then(
+      () => 'connected',
+      (error: Error & { code?: string }) => error,
+    );
+    // Then the connection is accepted and waits, and ends with the proxy's error in the protocol
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(proxy.stats()).toMatchObject({ refused: 0, waiting: 1 });
+    const outcome = await connecting;
+    expect(outcome).toMatchObject({ code: '08006', message: expect.stringMatching(/timed out waiting to borrow/) });
+    expect(proxy.stats()).toMatchObject({ refused: 0, waiting: 0, timedOut: 1 });
+  });
+
+  it('serves a connection that waited once the target is AVAILABLE within the borrow timeout', async () => {
+    // Given a deregistered target, and a client that connected and sent while it was away
+    const proxy = await startProxy({ borrowTimeoutMs: 5000 });
+    proxy.deregister();
+    const socket = await connect(proxy.port);
+    const reply = answerWithin(socket, 3000);
+    socket.write('waited');
+    // When the target is registered again (REGISTERING, then AVAILABLE)
+    proxy.register();
+    expect(proxy.state).toBe('REGISTERING');
+    // Then the bytes it sent reach the database and the answer comes back on the same connection
+    expect(await reply).toBe('waited');
+    expect(proxy.stats()).toMatchObject({ refused: 0, timedOut: 0, waiting: 0 });
+    socket.destroy();
+  });
+
+  it('closes a connection that was open when the target went, once the target is back', async () => {
+    // Given a connection that was open at the deregistration, and a long borrow timeout
+    const proxy = await startProxy({ borrowTimeoutMs: 60_000 });
+    const socket = await connect(proxy.port);
+    expect(await echo(socket, 'ping')).toBe('ping');
+    proxy.deregister();
+    const ended = endsWithin(socket, 3000);
+    // When the target is AVAILABLE again
+    proxy.register();
+    // Then that connection is closed (its session cannot be resumed), and a new one is served
+    expect(await ended).toBe('closed');
+    const fresh = await connect(proxy.port);
+    expect(await echo(fresh, 'new')).toBe('new');
+    fresh.destroy();
+  });
+
+  it('refuses a borrow timeout that is not a whole number of milliseconds', () => {
+    // When a proxy is made with a zero borrow timeout
+    const make = () => new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort, borrowTimeoutMs: 0 });
+    // Then the error names the setting and its range
+    expect(make).toThrow(/borrowTimeoutMs must be a whole number of milliseconds >= 1, got 0/);
+  });
+});
+
 describe('FaultProxy', () => {
   let proxy: FaultProxy;
   beforeEach(async () => {
-    proxy = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort, registrationDelayMs: 50 });
-    await proxy.start();
-  });
-  afterEach(async () => {
-    await proxy.stop();
+    proxy = await startProxy({ outageMode: 'reset' });
   });
 
   it('passes bytes through while the target is AVAILABLE', async () => {
@@ -67,7 +166,7 @@ describe('FaultProxy', () => {
     socket.destroy();
   });
 
-  it('drops open connections when the target is deregistered', async () => {
+  it('drops open connections when the target is deregistered, with outageMode reset', async () => {
     // Given an open connection
     const socket = await connect(proxy.port);
     await echo(socket, 'ping');
@@ -79,7 +178,7 @@ describe('FaultProxy', () => {
     expect(proxy.stats().dropped).toBe(1);
   });
 
-  it('refuses new connections while deregistered', async () => {
+  it('refuses new connections while deregistered, with outageMode reset', async () => {
     // Given a deregistered target
     proxy.deregister();
     // When a client connects
@@ -89,7 +188,7 @@ describe('FaultProxy', () => {
     expect(proxy.stats().refused).toBe(1);
   });
 
-  it('is REGISTERING, still refusing, until the registration delay has passed', async () => {
+  it('is REGISTERING, still refusing with outageMode reset, until the registration delay has passed', async () => {
     // Given a deregistered target
     proxy.deregister();
     // When it is registered again
