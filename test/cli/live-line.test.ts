@@ -216,7 +216,7 @@ describe('the line after a local run', () => {
     expect(endedLine(prefix, result)).toBe(line);
   });
 
-  it("says how long the breaker took to open, and nothing for a build whose breaker never opened", () => {
+  it('says how long the breaker took to open, and nothing for a build whose breaker never opened', () => {
     // Given a resilient run whose breaker opened 2,950 ms after the deregister, and a fragile one
     const opened = breakerLine('AFTER ', { breakerOpenedAfterMs: 2950 });
     const fragile = breakerLine('BEFORE ', { breakerOpenedAfterMs: null });

@@ -76,6 +76,8 @@ describe('the resilient lab through a database outage', () => {
     const sources = await Promise.all(reads.map(async (r) => (await json(r)).source));
     expect(new Set(sources)).toEqual(new Set(['cache']));
     expect(orders.map((r) => r.status)).toEqual(Array(12).fill(202));
+    // And the lab recorded when the breaker opened (what a local run times the outage by)
+    expect(lab.breakerTransitions).toContainEqual(expect.objectContaining({ from: 'CLOSED', to: 'OPEN' }));
 
     // When the target comes back
     lab.proxy.register();
