@@ -1,14 +1,20 @@
 // The documentation's relative links all lead somewhere, and the README stays short.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { anchorsOf, deadLinksOf, documentationPages, linksOf } from './markdown-links';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** A scratch project holding `files` (path -> content). */
+const scratchRoots: string[] = [];
+afterAll(() => {
+  for (const root of scratchRoots) rmSync(root, { recursive: true, force: true });
+});
+
+/** A scratch project holding `files` (path -> content), removed after the file's tests. */
 function project(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'gameday-links-'));
+  scratchRoots.push(root);
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), content);
