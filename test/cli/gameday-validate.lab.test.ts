@@ -77,31 +77,21 @@ describe('gameday validate', () => {
     expect(result.err).toContain('the report of 1100 traffic windows');
   });
 
-  it('refuses an unknown key with exit 2', async () => {
-    // Given an input with a key no run knows
+  it.each([
+    [
+      'an input with a key no run knows, naming the key',
+      ['--input', '{"outageMinutes":3}'],
+      'unknown key "outageMinutes"',
+    ],
+    ['an input that is not JSON, saying so', ['--input', '{outageSeconds: 120}'], '--input is not valid JSON'],
+    ['a context the app refuses, listing its problems', ['-c', 'region=moon-1'], '"region" must be an AWS region'],
+  ])('refuses %s, with exit 2', async (_what, args, problem) => {
+    // Given the input or the context of the case
     // When it is validated
-    const result = await validate('--input', '{"outageMinutes":3}');
-    // Then it is refused, naming the key
+    const result = await validate(...args);
+    // Then the exit code is 2 and the problem is named
     expect(result.code).toBe(2);
-    expect(result.err).toContain('unknown key "outageMinutes"');
-  });
-
-  it('refuses malformed JSON with exit 2', async () => {
-    // Given an input that is not JSON
-    // When it is validated
-    const result = await validate('--input', '{outageSeconds: 120}');
-    // Then it is refused, saying so
-    expect(result.code).toBe(2);
-    expect(result.err).toContain('--input is not valid JSON');
-  });
-
-  it('refuses a context the app refuses, listing its problems', async () => {
-    // Given a context with a region that is none
-    // When an input is validated against it
-    const result = await validate('-c', 'region=moon-1');
-    // Then the app's own problem is listed and the exit code is 2
-    expect(result.code).toBe(2);
-    expect(result.err).toContain('"region" must be an AWS region');
+    expect(result.err).toContain(problem);
   });
 
   it("shows the tolerances the run gets: the context's under the input's", async () => {

@@ -4,6 +4,7 @@ import { buildReport } from '../../steps/core/report';
 import { compareRows, degradationLabel, formatSeconds, runRows } from '../../report/report-rows';
 import { fragileRun, passingRun } from '../steps/support/builders';
 import { sampledProof } from '../support/sampled-proof';
+import { SEED_TABLE_ROWS } from '../support/seed-table';
 
 function report(change: Partial<RunReport> = {}): RunReport {
   return { ...buildReport(passingRun()).report, ...change };
@@ -16,12 +17,7 @@ describe('report rows', () => {
     // When the labels are read
     // Then they are the seed's table, then the queues, the target and the verdict
     expect(rows.map((row) => row.label)).toEqual([
-      'Read failures during outage',
-      'Reads served from cache',
-      'Write failures during outage',
-      'Orders buffered to SQS',
-      'Orders lost',
-      'Customer experience',
+      ...SEED_TABLE_ROWS,
       'Outage latency p50 / p99',
       'SQS remaining / DLQ',
       'Target registered',

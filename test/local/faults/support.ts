@@ -1,6 +1,54 @@
 // The fault matrix in jest: one fault lab per test file (files run in parallel), one test per case.
+import {
+  abortedDuringHold,
+  availableAfterRecoverySeconds,
+  changeFreezeSkips,
+  errorBudgetEndsHold,
+  haltedDuringOutage,
+  invalidInputRefused,
+  secondRunRefused,
+  stopConditionDuringHold,
+  targetCallsFailTransiently,
+  targetNotAvailableAtStart,
+  trafficThrowsDuringHold,
+  workerCrashesMidDrain,
+  workerFailsMidWindow,
+} from '../../../local/faults/cases';
 import { runCase, startFaultLab, type FaultCase, type FaultLab } from '../../../local/faults/matrix';
 import type { FaultTarget } from '../../../local/faults/targets';
+
+/** A file may take this long: its lab's start and a real local GameDay for each of its cases. */
+export const FAULT_FILE_TIMEOUT_MS = 240_000;
+
+/** The fast subset `npm test` runs, by kind: each kind is a file of its own, so their labs run in parallel. */
+export const FAST_SUBSETS = Object.freeze({
+  preflight: {
+    title: 'the fault matrix, refused before any harm',
+    cases: [invalidInputRefused, targetNotAvailableAtStart, secondRunRefused, changeFreezeSkips],
+  },
+  hold: {
+    title: 'the fault matrix, ended during the hold',
+    cases: [
+      trafficThrowsDuringHold,
+      abortedDuringHold,
+      stopConditionDuringHold,
+      workerFailsMidWindow,
+      errorBudgetEndsHold,
+      haltedDuringOutage,
+    ],
+  },
+  recovery: {
+    title: 'the fault matrix, ridden out',
+    cases: [targetCallsFailTransiently, workerCrashesMidDrain, availableAfterRecoverySeconds],
+  },
+} satisfies Record<string, { title: string; cases: readonly FaultCase[] }>);
+
+/** The cases of one kind of the fast subset against one fault lab of the Chaos Shop, one test each. */
+export function describeFastSubset(kind: keyof typeof FAST_SUBSETS): void {
+  jest.setTimeout(FAULT_FILE_TIMEOUT_MS);
+  const { title, cases } = FAST_SUBSETS[kind];
+  describe(title, () => itHoldsForEach(useFaultLab(), cases));
+}
 
 /** Starts a fault lab (of `target`, the Chaos Shop by default) before the file's tests and stops it after them; call the result inside a test. */
 export function useFaultLab(target?: FaultTarget): () => FaultLab {

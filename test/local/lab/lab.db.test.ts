@@ -43,6 +43,17 @@ async function totalDepth(lab: Lab, url: string): Promise<number> {
   return d.visible + d.inFlight + d.delayed;
 }
 
+/** Puts one order message on the lab's queue, as the shop does when the database is away; `times` sends it again. */
+async function queueOrder(
+  lab: Lab,
+  order: { orderId: string; productId: number; quantity: number; runId: string },
+  times = 1,
+): Promise<void> {
+  const body = JSON.stringify({ ...order, acceptedAt: new Date().toISOString() });
+  for (let i = 0; i < times; i++)
+    await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
+}
+
 function failedDeliveries(lab: Lab): number {
   const stats = lab.poller!.stats();
   return stats.reportedFailures + stats.handlerErrors;
@@ -103,16 +114,8 @@ describe('the resilient lab through a database outage', () => {
 
   it('commits a message delivered twice only once', async () => {
     // Given one order message sent to the queue twice
-    const body = JSON.stringify({
-      orderId: 'dup-1',
-      productId: 4,
-      quantity: 3,
-      runId: 'lab-dup',
-      acceptedAt: new Date().toISOString(),
-    });
     const [before] = await sql<{ stock: number }>(lab, 'SELECT stock FROM products WHERE id = 4');
-    await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
-    await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
+    await queueOrder(lab, { orderId: 'dup-1', productId: 4, quantity: 3, runId: 'lab-dup' }, 2);
 
     // When the worker has processed both
     await waitFor('queue drained', async () => (await totalDepth(lab, lab.queues.queueUrl)) === 0);
@@ -126,14 +129,7 @@ describe('the resilient lab through a database outage', () => {
 
   it('records a business rejection and never retries it', async () => {
     // Given an order for a product that does not exist, queued
-    const body = JSON.stringify({
-      orderId: 'unknown-product-1',
-      productId: 999,
-      quantity: 1,
-      runId: 'lab-reject',
-      acceptedAt: new Date().toISOString(),
-    });
-    await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
+    await queueOrder(lab, { orderId: 'unknown-product-1', productId: 999, quantity: 1, runId: 'lab-reject' });
 
     // When the worker has seen it
     await waitFor(
@@ -153,14 +149,7 @@ describe('the resilient lab through a database outage', () => {
     lab.proxy.deregister();
     const failuresBefore = failedDeliveries(lab);
     try {
-      const body = JSON.stringify({
-        orderId: 'transient-1',
-        productId: 5,
-        quantity: 1,
-        runId: 'lab-transient',
-        acceptedAt: new Date().toISOString(),
-      });
-      await lab.queues.client.send(new SendMessageCommand({ QueueUrl: lab.queues.queueUrl, MessageBody: body }));
+      await queueOrder(lab, { orderId: 'transient-1', productId: 5, quantity: 1, runId: 'lab-transient' });
 
       // When the outage outlasts maxReceiveCount x visibility timeout
       await waitFor('message in the DLQ', async () => (await totalDepth(lab, lab.queues.dlqUrl)) === 1, 60_000);

@@ -1,20 +1,14 @@
 // A plain local GameDay against the embedded lab, no fault injected beyond its own (the faults are the fault matrix's).
 import type { PhaseCounts } from '../../../steps/core/contracts';
+import { FAULT_RUN_INPUT } from '../../../local/faults/matrix';
 import { startLab, type Lab } from '../../../local/lab/lab';
 import { LOCAL_LAB, LOCAL_PROXY_NAME } from '../../../local/runner/local-config';
 import { runLocalGameDay, type LocalRunResult } from '../../../local/runner/runner';
 
 jest.setTimeout(120_000);
 
-/** Short timings: the whole run takes about 15 s. */
-const SHORT = {
-  baselineSeconds: 2,
-  outageSeconds: 6,
-  recoverySeconds: 4,
-  readsPerSecond: 4,
-  writesPerSecond: 2,
-  drainTimeoutSeconds: 30,
-};
+/** Short timings, the fault matrix's: the whole run takes about 15 s. */
+const SHORT = FAULT_RUN_INPUT;
 
 function sum(counts: readonly PhaseCounts[]): PhaseCounts {
   const total: PhaseCounts = {

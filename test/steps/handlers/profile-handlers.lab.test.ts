@@ -31,20 +31,25 @@ function reservations(lookups: Record<string, number> = {}) {
   };
 }
 
+/** One second of baseline traffic of the example profile against `server`, at these rates. */
+function baselineSecond(server: TestServer, runId: string, readsPerSecond: number, writesPerSecond: number) {
+  return traffic({
+    shopUrl: server.url,
+    profile: JSON.stringify(exampleProfile),
+    runId,
+    phase: 'baseline',
+    durationSeconds: 1,
+    readsPerSecond,
+    writesPerSecond,
+  });
+}
+
 describe('the traffic and verify steps with the example profile', () => {
   it('sends the profile’s requests and classifies each answer by its rules', async () => {
     // Given a service answering each class once
     server = await startTestServer(reservations());
     // When one second of 2 reads and 4 writes runs
-    const result = await traffic({
-      shopUrl: server.url,
-      profile: JSON.stringify(exampleProfile),
-      runId: 'run-1',
-      phase: 'baseline',
-      durationSeconds: 1,
-      readsPerSecond: 2,
-      writesPerSecond: 4,
-    });
+    const result = await baselineSecond(server, 'run-1', 2, 4);
     // Then the reads went to /rooms, the writes to /reservations with their ids in the Idempotency-Key header and a room and nights from the picks
     const sent = server.received.filter((r) => r.url !== '/health');
     expect(sent.filter((r) => r.method === 'GET').map((r) => r.url)).toEqual(['/rooms', '/rooms']);
@@ -70,15 +75,7 @@ describe('the traffic and verify steps with the example profile', () => {
   it('proves each accepted write by its lookup and counts the one never recorded as lost', async () => {
     // Given traffic whose first two writes were accepted, and a service that recorded only the first
     server = await startTestServer(reservations());
-    const sent = await traffic({
-      shopUrl: server.url,
-      profile: JSON.stringify(exampleProfile),
-      runId: 'run-2',
-      phase: 'baseline',
-      durationSeconds: 1,
-      readsPerSecond: 1,
-      writesPerSecond: 4,
-    });
+    const sent = await baselineSecond(server, 'run-2', 1, 4);
     expect(sent.writes).toMatchObject({ ok: 1, queued: 1 });
     await server.close();
     server = await startTestServer(reservations({ 'run-2-baseline-1': 200 }));
