@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     `  curl -X POST -H 'content-type: application/json' -d '{"productId":1,"quantity":1}' ${lab.shopUrl}/orders`,
   );
   console.log(`  curl -X POST ${controlUrl}/proxy/register       # back; the worker drains the queue`);
+  console.log(`  curl -X POST ${controlUrl}/proxy/failover       # the writer fails over: dropped, then back`);
   console.log(`  curl ${controlUrl}/queues`);
   console.log('Ctrl-C stops the lab.');
 

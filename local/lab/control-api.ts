@@ -2,6 +2,7 @@
 import { type Context, Hono } from 'hono';
 import { ProxyTargetAlreadyRegistered, ProxyTargetNotFound } from './fault-proxy';
 import type { Lab } from './lab';
+import { ClusterFailoverInProgress } from './writer-failover';
 
 export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>): Hono {
   const app = new Hono();
@@ -20,14 +21,33 @@ export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>)
   app.get('/', (c) =>
     c.json({
       shop: lab.shopUrl,
-      endpoints: ['GET /proxy', 'POST /proxy/deregister', 'POST /proxy/register', 'GET /queues'],
+      endpoints: [
+        'GET /proxy',
+        'POST /proxy/deregister',
+        'POST /proxy/register',
+        'POST /proxy/failover',
+        'GET /queues',
+      ],
     }),
   );
 
-  app.get('/proxy', (c) => c.json({ ...lab.proxy.describe(), connections: lab.proxy.stats() }));
+  app.get('/proxy', (c) =>
+    c.json({ ...lab.proxy.describe(), cluster: lab.proxy.clusterStatus, connections: lab.proxy.stats() }),
+  );
 
   app.post('/proxy/deregister', (c) => moveTarget(c, () => lab.proxy.deregister(), ProxyTargetNotFound));
   app.post('/proxy/register', (c) => moveTarget(c, () => lab.proxy.register(), ProxyTargetAlreadyRegistered));
+  // The writer fails over for the lab's failover time; a failover in progress is a conflict, as RDS refuses it.
+  app.post('/proxy/failover', (c) => {
+    const answer = () => ({ ...lab.proxy.describe(), cluster: lab.proxy.clusterStatus });
+    try {
+      lab.proxy.failover();
+    } catch (error) {
+      if (error instanceof ClusterFailoverInProgress) return c.json({ error: error.message, ...answer() }, 409);
+      throw error;
+    }
+    return c.json(answer());
+  });
 
   app.get('/queues', async (c) => {
     const [queue, dlq] = await Promise.all([

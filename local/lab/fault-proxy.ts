@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { DEFAULT_BORROW_TIMEOUT_MS, type OutageMode, WaitingClients } from './waiting-clients';
+import { type ClusterStatus, WriterFailover } from './writer-failover';
 
 /** Target health as RDS Proxy reports it (`TargetHealth.State`), plus DEREGISTERED for "no target". */
 export type ProxyTargetState = 'AVAILABLE' | 'REGISTERING' | 'DEREGISTERED';
@@ -43,6 +44,12 @@ export interface FaultProxyProps {
    */
   readonly borrowTimeoutMs?: number;
   /**
+   * How long a writer failover drops and refuses every connection: short enough for a local run
+   * (Aurora's takes up to about a minute).
+   * @default 5000
+   */
+  readonly failoverMs?: number;
+  /**
    * Port to listen on.
    * @default 0 (any free port)
    */
@@ -81,6 +88,7 @@ export class FaultProxy extends EventEmitter {
   /** Each open client and its upstream: a stall unpipes them, its end pipes them again. */
   private readonly pairs = new Set<Pair>();
   private readonly waiting: WaitingClients;
+  private readonly writerFailover = new WriterFailover();
   readonly outageMode: OutageMode;
   private stalled = false;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -88,6 +96,8 @@ export class FaultProxy extends EventEmitter {
   private registrationTimer: NodeJS.Timeout | undefined;
   /** How long the next registration stays REGISTERING; a slow target can be set between runs. */
   registrationDelayMs: number;
+  /** How long the next writer failover lasts; a fault case may set it between runs. */
+  failoverMs: number;
   private listenPort = 0;
   private readonly counters = { accepted: 0, refused: 0, dropped: 0 };
 
@@ -95,6 +105,7 @@ export class FaultProxy extends EventEmitter {
     super();
     this.registrationDelayMs = props.registrationDelayMs ?? 1000;
     this.outageMode = props.outageMode ?? 'hang';
+    this.failoverMs = props.failoverMs ?? 5000;
     const borrowTimeoutMs = props.borrowTimeoutMs ?? DEFAULT_BORROW_TIMEOUT_MS;
     if (!Number.isInteger(borrowTimeoutMs) || borrowTimeoutMs < 1)
       throw new RangeError(`borrowTimeoutMs must be a whole number of milliseconds >= 1, got ${borrowTimeoutMs}`);
@@ -151,6 +162,30 @@ export class FaultProxy extends EventEmitter {
     }
   }
 
+  /**
+   * The cluster fails its writer over for `ms`: every connection is dropped and new ones are
+   * refused until the new writer serves. The target stays registered; its health is UNAVAILABLE.
+   */
+  failover(ms: number = this.failoverMs): void {
+    this.writerFailover.start(ms, () => this.emit('failover', 'available'));
+    this.counters.dropped += this.clients.size + this.waiting.size;
+    this.waiting.resetAll();
+    for (const socket of this.sockets) socket.resetAndDestroy();
+    this.emit('failover', 'failing-over');
+  }
+
+  /** The cluster's status: `failing-over` while a failover lasts. */
+  get clusterStatus(): ClusterStatus {
+    return this.writerFailover.status;
+  }
+
+  /** The target's health as DescribeDBProxyTargets reports it: UNAVAILABLE while the writer fails over. */
+  get targetHealth(): ProxyTargetState | 'UNAVAILABLE' {
+    return this.targetState === 'AVAILABLE' && this.writerFailover.status === 'failing-over'
+      ? 'UNAVAILABLE'
+      : this.targetState;
+  }
+
   /** Registers the target again; it becomes AVAILABLE after the registration delay. */
   register(): void {
     if (this.targetState !== 'DEREGISTERED') throw new ProxyTargetAlreadyRegistered();
@@ -180,6 +215,7 @@ export class FaultProxy extends EventEmitter {
     clearTimeout(this.registrationTimer);
     clearTimeout(this.stallTimer);
     this.waiting.resetAll();
+    this.writerFailover.stop();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -191,6 +227,12 @@ export class FaultProxy extends EventEmitter {
 
   private onConnection(client: net.Socket): void {
     client.on('error', () => undefined);
+    if (this.writerFailover.status === 'failing-over') {
+      // No writer to route to while the cluster fails over: refused at once, whatever the outage mode.
+      this.counters.refused += 1;
+      client.resetAndDestroy();
+      return;
+    }
     if (this.targetState === 'AVAILABLE') {
       this.serve(client);
       return;

@@ -49,6 +49,11 @@ export interface LabOptions {
    */
   readonly borrowTimeoutMs?: number;
   /**
+   * How long a writer failover of the lab's cluster drops and refuses every connection.
+   * @default 5000
+   */
+  readonly failoverMs?: number;
+  /**
    * The order queue's visibility timeout. Short in the lab, so a failed delivery is retried within
    * a short local outage; keep maxReceiveCount x visibility longer than the outage.
    * @default 5
@@ -157,6 +162,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       registrationDelayMs: options.registrationDelayMs,
       outageMode: options.outageMode,
       borrowTimeoutMs: options.borrowTimeoutMs,
+      failoverMs: options.failoverMs,
     });
     await proxy.start();
     stack.push(() => proxy.stop());

@@ -12,6 +12,7 @@ import { GetQueueAttributesCommand, type QueueAttributeName, type SQSClient } fr
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { taskStates } from './definition';
 import type { FaultProxy } from '../lab/fault-proxy';
+import { ClusterFailoverInProgress } from '../lab/writer-failover';
 import type { MetricsSink } from '../lab/metrics-sink';
 
 /** An error as Step Functions names it (`Error` field), so Retry and Catch match as they do on AWS. */
@@ -155,7 +156,7 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
     case 'describeDBProxyTargets':
       return async (input) => {
         checkTarget(input, false);
-        const state = targets.proxy.state;
+        const state = targets.proxy.targetHealth;
         if (state === 'DEREGISTERED') return { Targets: [] };
         return {
           Targets: [
@@ -189,9 +190,46 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
         targets.proxy.register();
         return { DbProxyTargets: [{ RdsResourceId: targets.dbClusterIdentifier, Type: 'TRACKED_CLUSTER' }] };
       };
+    case 'failoverDBCluster':
+      return async (input) => {
+        const cluster = checkCluster(input, targets);
+        try {
+          targets.proxy.failover();
+        } catch (error) {
+          if (error instanceof ClusterFailoverInProgress)
+            throw new TaskError('Rds.InvalidDbClusterStateException', `DBCluster ${cluster} is in state failing-over`);
+          throw error;
+        }
+        return { DbCluster: clusterOf(targets) };
+      };
+    case 'describeDBClusters':
+      return async (input) => {
+        checkCluster(input, targets);
+        return { DbClusters: [clusterOf(targets)] };
+      };
     default:
       return undefined;
   }
+}
+
+/** The cluster a FailoverDBCluster or DescribeDBClusters names must be the lab's (Java SDK v2 names). */
+function checkCluster(input: unknown, targets: TaskTargets): string {
+  const cluster = ((input ?? {}) as Record<string, unknown>).DbClusterIdentifier;
+  if (cluster !== targets.dbClusterIdentifier)
+    throw new TaskError(
+      'Rds.DbClusterNotFoundException',
+      `DbClusterIdentifier ${JSON.stringify(cluster)} is not the lab's cluster ${targets.dbClusterIdentifier}`,
+    );
+  return cluster;
+}
+
+/** The lab's cluster as DescribeDBClusters answers it: one writer, its status `failing-over` while a failover lasts. */
+function clusterOf(targets: TaskTargets): Record<string, unknown> {
+  return {
+    DbClusterIdentifier: targets.dbClusterIdentifier,
+    Status: targets.proxy.clusterStatus,
+    DbClusterMembers: [{ DbInstanceIdentifier: `${targets.dbClusterIdentifier}-instance-1`, IsClusterWriter: true }],
+  };
 }
 
 /** GetCalendarState as SSM answers it: CLOSED when any named calendar is closed; a calendar the lab does not have is SSM's error. */

@@ -38,6 +38,25 @@ describe('the control API', () => {
     expect(await response.json()).toMatchObject({ state: 'AVAILABLE', error: expect.any(String) });
   });
 
+  it('fails the writer over, and answers 409 while a failover is in progress', async () => {
+    // Given an available cluster, on a fake clock
+    jest.useFakeTimers();
+    const control = controlApp();
+    proxy = control.proxy;
+    try {
+      // When the writer is failed over through the API, twice
+      const first = await control.app.request('/proxy/failover', { method: 'POST' });
+      const second = await control.app.request('/proxy/failover', { method: 'POST' });
+      // Then the first starts it and the second is refused, each saying where the cluster stands
+      expect(first.status).toBe(200);
+      expect(await first.json()).toEqual({ state: 'AVAILABLE', cluster: 'failing-over' });
+      expect(second.status).toBe(409);
+      expect(await second.json()).toMatchObject({ cluster: 'failing-over', error: expect.any(String) });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('answers 409 when the target is already deregistered', async () => {
     // Given a deregistered target
     const control = controlApp();

@@ -7,6 +7,7 @@ import {
   ProxyTargetAlreadyRegistered,
   ProxyTargetNotFound,
 } from '../../../local/lab/fault-proxy';
+import { ClusterFailoverInProgress } from '../../../local/lab/writer-failover';
 
 let upstream: net.Server;
 let upstreamPort: number;
@@ -233,5 +234,40 @@ describe('FaultProxy', () => {
     // And once deregistered, deregistering again is refused
     proxy.deregister();
     expect(() => proxy.deregister()).toThrow(ProxyTargetNotFound);
+  });
+});
+
+describe('FaultProxy, a writer failover', () => {
+  it('drops every connection and refuses new ones for the failover time, then serves again', async () => {
+    // Given an open connection through the proxy
+    const proxy = await startProxy();
+    const socket = await connect(proxy.port);
+    expect(await echo(socket, 'ping')).toBe('ping');
+    const dropped = endsWithin(socket, 1000);
+    // When the writer fails over for 400 ms
+    proxy.failover(400);
+    // Then the open connection is dropped, a new one is refused, and the cluster says so
+    expect(await dropped).toBe('closed');
+    expect(await endsWithin(net.connect(proxy.port, '127.0.0.1'), 1000)).toBe('closed');
+    expect(proxy.clusterStatus).toBe('failing-over');
+    expect(proxy.targetHealth).toBe('UNAVAILABLE');
+    expect(proxy.state).toBe('AVAILABLE');
+    // And once the failover is over, the new writer serves
+    await new Promise<void>((resolve) => proxy.once('failover', () => resolve()));
+    expect(proxy.clusterStatus).toBe('available');
+    expect(proxy.targetHealth).toBe('AVAILABLE');
+    const fresh = await connect(proxy.port);
+    expect(await echo(fresh, 'new writer')).toBe('new writer');
+    expect(proxy.stats()).toMatchObject({ dropped: 1, refused: 1 });
+    fresh.destroy();
+  });
+
+  it('refuses a failover while one is in progress', async () => {
+    // Given a cluster failing over
+    const proxy = await startProxy();
+    proxy.failover(500);
+    // When another failover is asked for
+    // Then it is refused, as RDS refuses a cluster that is not available
+    expect(() => proxy.failover(500)).toThrow(ClusterFailoverInProgress);
   });
 });

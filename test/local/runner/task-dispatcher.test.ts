@@ -49,6 +49,54 @@ describe('buildTaskHandlers', () => {
     });
   });
 
+  it('fails the writer over on FailoverDBCluster, reported by DescribeDBClusters and the target health until it ends', async () => {
+    // Given the lab's cluster, a fake clock, and the three RDS tasks a failover uses
+    jest.useFakeTimers();
+    const own = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: 1, failoverMs: 4000 });
+    const lab = { ...targets, proxy: own };
+    const task = (action: string) =>
+      buildTaskHandlers(definitionWith(`arn:aws:states:::aws-sdk:rds:${action}`), lab).OnlyTask;
+    const cluster = { DbClusterIdentifier: 'chaos-shop-cluster' };
+    const health = async () =>
+      ((await task('describeDBProxyTargets')({ DbProxyName: 'chaos-shop-proxy' })) as { Targets: unknown[] }).Targets;
+    try {
+      // When the failover is started
+      await expect(task('failoverDBCluster')(cluster)).resolves.toMatchObject({
+        DbCluster: { Status: 'failing-over' },
+      });
+      // Then the cluster is failing over, the target UNAVAILABLE, and a second failover is refused as RDS refuses it
+      await expect(task('describeDBClusters')(cluster)).resolves.toMatchObject({
+        DbClusters: [{ Status: 'failing-over' }],
+      });
+      expect(await health()).toContainEqual(expect.objectContaining({ TargetHealth: { State: 'UNAVAILABLE' } }));
+      await expect(task('failoverDBCluster')(cluster)).rejects.toMatchObject({
+        errorName: 'Rds.InvalidDbClusterStateException',
+      });
+      // And once the failover time has passed, both are healthy again
+      jest.advanceTimersByTime(4000);
+      await expect(task('describeDBClusters')(cluster)).resolves.toMatchObject({
+        DbClusters: [{ Status: 'available' }],
+      });
+      expect(await health()).toContainEqual(expect.objectContaining({ TargetHealth: { State: 'AVAILABLE' } }));
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it("refuses a FailoverDBCluster of a cluster that is not the lab's, in Step Functions' error name", async () => {
+    // Given the failover task
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:failoverDBCluster'), targets);
+    // When it names another cluster (or the SDK v3 spelling of the parameter)
+    // Then it is refused before any failover
+    await expect(handlers.OnlyTask({ DbClusterIdentifier: 'prod' })).rejects.toMatchObject({
+      errorName: 'Rds.DbClusterNotFoundException',
+    });
+    await expect(handlers.OnlyTask({ DBClusterIdentifier: 'chaos-shop-cluster' })).rejects.toMatchObject({
+      errorName: 'Rds.DbClusterNotFoundException',
+    });
+    expect(proxy.clusterStatus).toBe('available');
+  });
+
   it('refuses a definition with a Task the lab cannot run, naming it', () => {
     // Given a Task for a service the lab does not emulate
     const definition = definitionWith('arn:aws:states:::aws-sdk:ec2:terminateInstances');
