@@ -1,21 +1,12 @@
 // `gameday --help` and `--version` through the package's bin launcher: every command is documented, with examples.
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { REPO_ROOT, spawnGameday } from '../support/gameday-process';
 
 // Each case starts the command in a process of its own (tsx compiles it first).
 jest.setTimeout(60_000);
 
-const ROOT = path.join(__dirname, '..', '..');
-
-function bin(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'cli', 'bin', 'gameday.js'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 60_000,
-  });
-}
+const bin = (...args: string[]) => spawnGameday('bin', ...args);
 
 describe('gameday --help', () => {
   it('documents every command, with examples, through the bin launcher', () => {
@@ -35,7 +26,7 @@ describe('gameday --help', () => {
     // Then it is the package's version, alone on stdout
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe(
-      (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+      (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
     );
   });
 

@@ -1,24 +1,11 @@
 // `npm run gameday` refuses bad flags with a clear error and exit code 2, before any lab starts.
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { spawnGameday } from '../support/gameday-process';
 
 // Each case starts the command in a process of its own (tsx compiles it first).
 jest.setTimeout(60_000);
 
-const ROOT = path.join(__dirname, '..', '..');
-
-function gameday(...args: string[]) {
-  return spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'cli', 'bin', 'gameday.ts'), ...args],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_OPTIONS: '' },
-      timeout: 60_000,
-    },
-  );
-}
+const gameday = (...args: string[]) => spawnGameday('tsx', ...args);
 
 describe('gameday local flags', () => {
   it('refuses a negative outage and a zero rate together, with exit code 2', () => {

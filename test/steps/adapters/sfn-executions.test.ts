@@ -10,9 +10,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createSfnExecutions, executionArnFor } from '../../../steps/adapters/sfn-executions';
 import { ExecutionAlreadyExists } from '../../../steps/ports';
+import { expectNewExecution, MACHINE } from '../support/sfn-start';
 
 const sfn = mockClient(SFNClient);
-const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:gameday';
 const RUN = 'arn:aws:states:us-east-1:123456789012:execution:gameday:run-1';
 
 beforeEach(() => sfn.reset());
@@ -48,12 +48,7 @@ describe('createSfnExecutions start', () => {
     // When started
     const result = await createSfnExecutions(MACHINE).start('run-1', { dryRun: true });
     // Then the call named machine, execution and input
-    expect(result).toEqual({ executionArn: RUN, duplicate: false });
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
-      stateMachineArn: MACHINE,
-      name: 'run-1',
-      input: '{"dryRun":true}',
-    });
+    expectNewExecution(sfn, result, { executionArn: RUN, name: 'run-1', input: '{"dryRun":true}' });
   });
 
   it('turns the SDK’s ExecutionAlreadyExists into the port’s, with the existing execution’s ARN', async () => {

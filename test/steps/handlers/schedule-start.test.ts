@@ -4,9 +4,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../../steps/handlers/schedule-start';
 import { InvalidStepInput } from '../../../steps/handlers/input';
+import { expectNewExecution, MACHINE } from '../support/sfn-start';
 
 const sfn = mockClient(SFNClient);
-const MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:gameday';
 
 beforeAll(() => {
   process.env.STATE_MACHINE_ARN = MACHINE;
@@ -21,9 +21,8 @@ describe('schedule-start handler', () => {
     // When the scheduler delivers its time
     const result = await handler({ scheduledTime: '2026-11-27T02:00:00Z' });
     // Then the named execution started
-    expect(result).toEqual({ executionArn: arn, duplicate: false });
-    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
-      stateMachineArn: MACHINE,
+    expectNewExecution(sfn, result, {
+      executionArn: arn,
       name: 'scheduled-20261127T020000Z',
       input: '{"scheduledTime":"2026-11-27T02:00:00Z"}',
     });
