@@ -7,6 +7,18 @@ import { runFaultMatrix, type CaseResult, type MatrixResult } from './matrix';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/** What `--json` writes of each case, in this order. */
+const JSON_CASE_FIELDS = [
+  'name',
+  'targetRegisteredAtEnd',
+  'ordersLost',
+  'ordersDuplicated',
+  'verdict',
+  'expectedVerdict',
+  'passed',
+  'problems',
+] as const;
+
 /** One line per case: what the matrix checks, then why a failed case failed. */
 export function formatCase(result: CaseResult): string {
   const mark = result.passed ? 'PASS' : 'FAIL';
@@ -35,27 +47,7 @@ async function main(argv: string[]): Promise<number> {
   const result = await runFaultMatrix(cases, { onCase: (c) => console.log(formatCase(c)) });
   if (options.json) {
     const json = {
-      cases: result.cases.map(
-        ({
-          name,
-          targetRegisteredAtEnd,
-          ordersLost,
-          ordersDuplicated,
-          verdict,
-          expectedVerdict,
-          passed,
-          problems,
-        }) => ({
-          name,
-          targetRegisteredAtEnd,
-          ordersLost,
-          ordersDuplicated,
-          verdict,
-          expectedVerdict,
-          passed,
-          problems,
-        }),
-      ),
+      cases: result.cases.map((c) => Object.fromEntries(JSON_CASE_FIELDS.map((field) => [field, c[field]]))),
       passed: result.passed,
       failed: result.failed,
     };
