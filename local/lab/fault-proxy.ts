@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { DEFAULT_BORROW_TIMEOUT_MS, type OutageMode, WaitingClients } from './waiting-clients';
+import { ProxyTargetGroup } from './pool-brownout';
 import { type ClusterStatus, WriterFailover } from './writer-failover';
 
 /** Target health as RDS Proxy reports it (`TargetHealth.State`), plus DEREGISTERED for "no target". */
@@ -50,6 +51,11 @@ export interface FaultProxyProps {
    */
   readonly failoverMs?: number;
   /**
+   * The database's max connections: the target group's MaxConnectionsPercent is a share of it.
+   * @default 16 (the lab database's)
+   */
+  readonly maxConnections?: number;
+  /**
    * Port to listen on.
    * @default 0 (any free port)
    */
@@ -89,6 +95,8 @@ export class FaultProxy extends EventEmitter {
   private readonly pairs = new Set<Pair>();
   private readonly waiting: WaitingClients;
   private readonly writerFailover = new WriterFailover();
+  /** The target group's pool config, which caps the upstream connections (the pool brownout). */
+  readonly targetGroup: ProxyTargetGroup;
   readonly outageMode: OutageMode;
   private stalled = false;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -109,7 +117,8 @@ export class FaultProxy extends EventEmitter {
     const borrowTimeoutMs = props.borrowTimeoutMs ?? DEFAULT_BORROW_TIMEOUT_MS;
     if (!Number.isInteger(borrowTimeoutMs) || borrowTimeoutMs < 1)
       throw new RangeError(`borrowTimeoutMs must be a whole number of milliseconds >= 1, got ${borrowTimeoutMs}`);
-    this.waiting = new WaitingClients(() => borrowTimeoutMs);
+    this.targetGroup = new ProxyTargetGroup(props.maxConnections ?? 16, borrowTimeoutMs);
+    this.waiting = new WaitingClients(() => this.targetGroup.borrowTimeout);
     this.server = net.createServer((client) => this.onConnection(client));
   }
 
@@ -215,6 +224,7 @@ export class FaultProxy extends EventEmitter {
     clearTimeout(this.registrationTimer);
     clearTimeout(this.stallTimer);
     this.waiting.resetAll();
+    this.targetGroup.stop();
     this.writerFailover.stop();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -246,8 +256,13 @@ export class FaultProxy extends EventEmitter {
     this.waiting.waitForTarget(client);
   }
 
-  /** Connects a client to the database; a waiting client's first bytes are still unread, and go first. */
+  /** Lends a client one of the target group's connections, at once or when one is free. */
   private serve(client: net.Socket): void {
+    this.targetGroup.borrow(client, (lent) => this.connect(lent));
+  }
+
+  /** Connects a client to the database; a waiting client's first bytes are still unread, and go first. */
+  private connect(client: net.Socket): void {
     this.counters.accepted += 1;
     this.clients.add(client);
     client.on('close', () => this.clients.delete(client));

@@ -92,14 +92,19 @@ export class WaitingClients {
     const waiter = this.waiters.get(client);
     this.waiters.delete(client);
     this.timedOut += 1;
-    if (client.destroyed) return;
-    const sent = waiter?.orphaned ? null : (client.read() as Buffer | null);
-    if (sent && sent.length >= 8 && sent.readInt32BE(4) === STARTUP_PROTOCOL_3) {
-      client.end(borrowTimeoutError(this.borrowTimeoutMs()), () => client.destroy());
-      return;
-    }
-    client.destroy();
+    answerBorrowTimeout(client, this.borrowTimeoutMs(), waiter?.orphaned ?? false);
   }
+}
+
+/** Ends a connection whose borrow timed out: with the FATAL error if it sent its startup message unanswered. */
+export function answerBorrowTimeout(client: net.Socket, borrowTimeoutMs: number, orphaned: boolean): void {
+  if (client.destroyed) return;
+  const sent = orphaned ? null : (client.read() as Buffer | null);
+  if (sent && sent.length >= 8 && sent.readInt32BE(4) === STARTUP_PROTOCOL_3) {
+    client.end(borrowTimeoutError(borrowTimeoutMs), () => client.destroy());
+    return;
+  }
+  client.destroy();
 }
 
 /** A PostgreSQL ErrorResponse (FATAL, class 08: connection exception) saying the borrow timed out. */
