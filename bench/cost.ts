@@ -38,6 +38,10 @@ export type ListPrices = typeof LIST_PRICES;
 
 /** The states each loop of the GameDay state machine enters per window (one traffic worker), and between iterations. */
 export const LOOP_STATES = Object.freeze({
+  warmUp: {
+    perIteration: ['WarmUpWindow', 'WarmUpWorker', 'TallyWarmUpWindow', 'CheckWarmUpWindow'],
+    between: [] as string[],
+  },
   baseline: {
     perIteration: ['BaselineWindow', 'BaselineWorker', 'TallyBaselineWindow', 'CheckBaselineWindow'],
     between: [] as string[],
@@ -74,6 +78,7 @@ export const LOOP_STATES = Object.freeze({
 });
 
 export interface LoopCounts {
+  warmUpWindows: number;
   baselineWindows: number;
   outageWindows: number;
   restoringWindows: number;
@@ -93,6 +98,7 @@ const loopStateNames = new Set(
 /** How many times each loop ran, read from the states entered (the counter states enter once per iteration). */
 export function loopCountsOf(entered: Readonly<Record<string, number>>): LoopCounts {
   return {
+    warmUpWindows: entered.TallyWarmUpWindow ?? 0,
     baselineWindows: entered.TallyBaselineWindow ?? 0,
     outageWindows: entered.TallyOutageWindow ?? 0,
     restoringWindows: entered.TallyRestoringWindow ?? 0,
@@ -110,6 +116,7 @@ export function transitionsFor(entered: Readonly<Record<string, number>>, loops:
     iterations <= 0 ? 0 : states.perIteration.length * iterations + states.between.length * (iterations - 1);
   return (
     outsideLoops +
+    loop(LOOP_STATES.warmUp, loops.warmUpWindows) +
     loop(LOOP_STATES.baseline, loops.baselineWindows) +
     loop(LOOP_STATES.outage, loops.outageWindows) +
     loop(LOOP_STATES.restoring, loops.restoringWindows) +
@@ -135,6 +142,7 @@ export function deriveTransitions(entered: Readonly<Record<string, number>>, loo
 
 /** The loops of a run with the stack's timings: a window per windowSeconds of each phase, restoring windows until AVAILABLE, polls until drained. */
 export function expectedLoopCounts(settings: {
+  warmupSeconds: number;
   baselineSeconds: number;
   outageSeconds: number;
   recoverySeconds: number;
@@ -147,6 +155,7 @@ export function expectedLoopCounts(settings: {
   nonZeroDrainReadings: number;
 }): LoopCounts {
   return {
+    warmUpWindows: Math.ceil(settings.warmupSeconds / settings.windowSeconds),
     baselineWindows: Math.ceil(settings.baselineSeconds / settings.windowSeconds),
     outageWindows: Math.ceil(settings.outageSeconds / settings.windowSeconds),
     restoringWindows: Math.ceil(settings.registrationSeconds / settings.availablePollSeconds),

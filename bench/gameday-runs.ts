@@ -239,6 +239,7 @@ export interface CostSection {
   };
   defaultRun: {
     settings: {
+      warmupSeconds: number;
       baselineSeconds: number;
       outageSeconds: number;
       recoverySeconds: number;
@@ -281,14 +282,15 @@ export function costOfDefaultRun(
   // A window's invocation takes its traffic plus the wait for the last answers: keep that tail (measured
   // against each invocation's own window), stretch the phases.
   const trafficTail = median(measured.trafficTailSeconds) ?? 0;
-  const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
+  const windows =
+    loops.warmUpWindows + loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
   const restoringSeconds = loops.restoringWindows * d.availablePollSeconds;
   const lambda: LambdaUse[] = Object.keys(STEP_MODULES).map((step) => {
     // Every window invokes each worker once and the tally once.
     const invocations = step === 'traffic' ? windows * workers : step === 'tally-window' ? windows : 1;
     const handlerSeconds =
       step === 'traffic'
-        ? workers * (d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds) +
+        ? workers * (d.warmupSeconds + d.baselineSeconds + d.outageSeconds + restoringSeconds + d.recoverySeconds) +
           invocations * Math.max(0, trafficTail)
         : (median(secondsOf(step)) ?? 0) * invocations;
     return { step, memoryMb: memoryMb[step] ?? 128, invocations, seconds: handlerSeconds + invocations * init };
@@ -323,6 +325,7 @@ export function costOfDefaultRun(
     },
     defaultRun: {
       settings: {
+        warmupSeconds: d.warmupSeconds,
         baselineSeconds: d.baselineSeconds,
         outageSeconds: d.outageSeconds,
         recoverySeconds: d.recoverySeconds,

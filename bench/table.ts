@@ -228,7 +228,7 @@ export function formatCost(c: CostSection): string[] {
     `${usd((use.memoryMb / 1024) * use.seconds * p.usdPerLambdaGbSecond + use.invocations * p.usdPerLambdaRequest)} (${use.memoryMb} MB x ${fmt(use.seconds, 1)} s, ${use.invocations} invocations)`,
   ]);
   return [
-    `Cost of a default GameDay (${s.baselineSeconds} s + ${s.outageSeconds} s + ${s.recoverySeconds} s), ${p.note}, prices as of ${p.asOf}`,
+    `Cost of a default GameDay (${s.warmupSeconds} s warm-up, ${s.baselineSeconds} s + ${s.outageSeconds} s + ${s.recoverySeconds} s), ${p.note}, prices as of ${p.asOf}`,
     ...alignLabels([
       [
         'state transitions',

@@ -81,6 +81,11 @@ export function addLocalRunOptions(command: Command): Command {
     )
     .option('--dry-run', 'run every step but skip the fault states (the verdict is inconclusive)', false)
     .option(
+      '--warmup-seconds <n>',
+      `traffic before the baseline, counted apart and not judged (local default ${LOCAL_EXPERIMENT.warmupSeconds}; 0: none)`,
+      wholeNumber,
+    )
+    .option(
       '--baseline-seconds <n>',
       `baseline traffic (local default ${LOCAL_EXPERIMENT.baselineSeconds})`,
       wholeNumber,
@@ -170,6 +175,7 @@ export function addLocalRunOptions(command: Command): Command {
 export function overridesFrom(options: LocalCommandOptions): RunOverrides {
   const overrides: RunOverrides = {};
   const keys = [
+    'warmupSeconds',
     'baselineSeconds',
     'outageSeconds',
     'recoverySeconds',

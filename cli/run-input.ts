@@ -78,7 +78,7 @@ export function checkRunInput(
 /** The resolved run settings, one line each, as `gameday validate` prints them. */
 export function formatRunConfigSummary(config: RunConfig, limits: RunLimits): string[] {
   return [
-    `  baseline ${config.baselineSeconds} s, outage ${config.outageSeconds} s, recovery ${config.recoverySeconds} s, drain timeout ${config.drainTimeoutSeconds} s`,
+    `  warm-up ${config.warmupSeconds} s (not judged), baseline ${config.baselineSeconds} s, outage ${config.outageSeconds} s, recovery ${config.recoverySeconds} s, drain timeout ${config.drainTimeoutSeconds} s`,
     `  ${config.readsPerSecond} reads + ${config.writesPerSecond} writes per second, ${config.trafficWorkers} traffic worker(s), windows of ${config.windowSeconds} s`,
     `  error budget ${config.errorBudgetPercent === null ? 'off' : `${config.errorBudgetPercent} %`}, dry run ${config.dryRun ? 'yes' : 'no'}`,
     `  drain: polls every ${config.drainPollSeconds} s (at most ${config.drainPollIterations}), drained after ${config.drainZeroReadings} zero readings`,

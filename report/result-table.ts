@@ -1,5 +1,5 @@
 // The result a GameDay team reads in the terminal: the seed's table, from a run report.
-import type { RunReport } from '../steps/core/contracts';
+import type { ReadCounts, RunReport, WriteCounts } from '../steps/core/contracts';
 import { PHASES } from '../steps/core/hypothesis';
 import {
   COMPARE_TITLES,
@@ -30,6 +30,7 @@ export function formatRunTable(report: RunReport, title: string): string {
   return [
     `${title}  run ${report.runId}  degradation ${degradationLabel(report)}`,
     ...rows.filter((row) => row.id !== 'verdict').map((row) => line(row, labelWidth)),
+    ...warmUpLines(report),
     `  Latency p50/p99 ms: ${(['baseline', 'outage', 'recovery'] as const).map((phase) => `${phase} ${formatPhaseLatency(report, phase)}`).join('  ')}`,
     `  Recovery: first database read ${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)} after register (${formatSeconds(report.recovery.timeToFirstDatabaseReadAfterAvailableMs ?? null)} after AVAILABLE), drained ${formatSeconds(report.recovery.timeToDrainMs)} after AVAILABLE`,
     trafficLine(report),
@@ -58,6 +59,17 @@ function hypothesisLines(report: RunReport): string[] {
 /** A check's state in one word. */
 export function checkState(check: { observed: boolean; held: boolean }): 'held' | 'broken' | 'not observed' {
   return !check.observed ? 'not observed' : check.held ? 'held' : 'broken';
+}
+
+/** The warm-up before the baseline, apart from the phases the hypothesis judges; nothing when none ran. */
+function warmUpLines({ warmUp }: RunReport): string[] {
+  if (!warmUp) return [];
+  const requests = (counts: ReadCounts | WriteCounts): number =>
+    (Object.values(counts) as number[]).reduce((sum, n) => sum + n, 0);
+  const failed = warmUp.reads.failed + warmUp.writes.failed;
+  return [
+    `  Warm-up (not judged): ${warmUp.seconds} s, ${requests(warmUp.reads) + requests(warmUp.writes)} requests, ${failed} failed, p50/p99 ${warmUp.latencyMs.p50}/${warmUp.latencyMs.p99} ms, send lag p99 ${warmUp.sendLagMs.p99} ms`,
+  ];
 }
 
 /** How the traffic ran, and what ended the hold early, when something did. */

@@ -80,6 +80,7 @@ function depth(q: unknown): number {
 }
 
 const TALLY_STATES: ReadonlySet<string> = new Set([
+  STATES.tallyWarmUpWindow,
   STATES.tallyBaselineWindow,
   STATES.tallyOutageWindow,
   STATES.tallyRestoringWindow,
@@ -188,7 +189,7 @@ function duration(ms: number): string {
 export function formatProgress(view: ExecutionView, now: Date): string {
   const c = view.config;
   const planned = c
-    ? ` / ${duration(1000 * (c.baselineSeconds + c.outageSeconds + c.recoverySeconds))} planned traffic`
+    ? ` / ${duration(1000 * ((c.warmupSeconds ?? 0) + c.baselineSeconds + c.outageSeconds + c.recoverySeconds))} planned traffic`
     : '';
   const elapsed = view.startedAt ? duration((view.endedAt ?? now).getTime() - view.startedAt.getTime()) : '0s';
   const { reads, writes } = view.counts;

@@ -27,6 +27,7 @@ export const registerStart: RegisterCommand = (program, ctx) => {
       'run even while a change calendar is CLOSED (an explicit override; the halt flag still stops it)',
       false,
     )
+    .option('--warmup-seconds <n>', 'override the stack default (0: no warm-up)', wholeNumber)
     .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
     .option('--recovery-seconds <n>', 'override the stack default', positiveWholeNumber)

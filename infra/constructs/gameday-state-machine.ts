@@ -1,4 +1,4 @@
-// The GameDay runbook as a Standard Step Functions workflow in JSONPath: preflight, baseline, fault, drain, verify, verdict.
+// The GameDay runbook as a Standard Step Functions workflow in JSONPath: preflight, warm-up, baseline, fault, drain, verify, verdict.
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,7 @@ import { Endings } from './workflow/endings';
 import { Baseline, Experiment } from './workflow/experiment';
 import { Preflight } from './workflow/preflight';
 import { VerifyAndVerdict } from './workflow/verdict';
+import { WarmUp } from './workflow/warm-up';
 import { invalidPropsOf } from './invalid-props';
 
 export type { GameDayStepFunctions } from './workflow/blocks';
@@ -37,7 +38,7 @@ export class InvalidGameDayStateMachineProps extends invalidPropsOf('GameDayStat
 
 /**
  * The GameDay state machine. State names are stable PascalCase: a local runner overrides tasks by
- * name. The execution state carries `$.config`, `$.baseline`, `$.experiment`, `$.drain`,
+ * name. The execution state carries `$.config`, `$.warmUp`, `$.baseline`, `$.experiment`, `$.drain`,
  * `$.orders` and `$.result` as the step handlers expect them; every Fail state's cause is at
  * `$.failure.cause`.
  */
@@ -132,12 +133,14 @@ export class GameDayStateMachine extends Construct {
   private definition(ctx: WorkflowContext): sfn.IChainable {
     const endings = new Endings(this, 'Endings', ctx);
     const preflight = new Preflight(this, 'Preflight', ctx, endings);
+    const warmUp = new WarmUp(this, 'WarmUp', ctx, endings);
     const baseline = new Baseline(this, 'Baseline', ctx, endings);
     const experiment = new Experiment(this, 'Experiment', ctx);
     const drain = new Drain(this, 'Drain', ctx, endings);
     const verdict = new VerifyAndVerdict(this, 'Verdict', ctx, endings);
 
-    preflight.then(baseline.startState);
+    preflight.then(warmUp.startState);
+    warmUp.then(baseline.startState);
     baseline.then(experiment.startState);
     experiment.then(drain.startState);
     drain.then(verdict.startState);

@@ -14,6 +14,8 @@ export { redriveDlq, restoreLab, settledTargetState, STOP_CONDITION_ALARM, waitD
 
 /** Short timings: a whole run takes about 15 s. */
 export const FAULT_RUN_INPUT: RunOverrides = Object.freeze({
+  // A short warm-up: every case runs through it, and it costs the matrix little.
+  warmupSeconds: 1,
   baselineSeconds: 2,
   outageSeconds: 6,
   recoverySeconds: 4,

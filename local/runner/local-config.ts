@@ -9,6 +9,8 @@ import { longestAcceptedRunSeconds } from '../../steps/core/run-limits';
 
 /** Short timings for a local run: about a minute for the whole GameDay. */
 export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
+  // Long enough for the lab's first connections and compiles, so the baseline is measured warm.
+  warmupSeconds: 3,
   baselineSeconds: 8,
   outageSeconds: 20,
   recoverySeconds: 10,

@@ -43,13 +43,13 @@ function workersOf(input: unknown): number {
 
 /** The phases' seconds an input asks for with these defaults; the defaults' own when the input is refused. */
 function plannedSeconds(input: unknown, defaults: RunSettings): number {
-  let settings: Pick<RunSettings, 'baselineSeconds' | 'outageSeconds' | 'recoverySeconds'> = defaults;
+  let settings: Pick<RunSettings, 'warmupSeconds' | 'baselineSeconds' | 'outageSeconds' | 'recoverySeconds'> = defaults;
   try {
     settings = validateRunInput(input ?? {}, defaults);
   } catch {
     // A refused input runs no phase; the plan is only shown until preflight refuses it.
   }
-  return settings.baselineSeconds + settings.outageSeconds + settings.recoverySeconds;
+  return settings.warmupSeconds + settings.baselineSeconds + settings.outageSeconds + settings.recoverySeconds;
 }
 
 /** Runs one GameDay locally: synthesize, resolve, run, then apply the safety net as AWS would. */
@@ -134,7 +134,9 @@ async function observeRun(lab: Lab, options: LocalRunOptions, run: PreparedRun):
   const plannedBefore = plannedSeconds(options.input, { ...config.experiment, dryRun: false });
   const planned = () =>
     1000 *
-    (runConfig ? runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds : plannedBefore);
+    (runConfig
+      ? runConfig.warmupSeconds + runConfig.baselineSeconds + runConfig.outageSeconds + runConfig.recoverySeconds
+      : plannedBefore);
   lab.traffic.reset();
   const tick = () =>
     options.onProgress?.({

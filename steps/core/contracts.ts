@@ -28,6 +28,8 @@ export interface TargetLabels {
 
 /** The settings of one run before validation: execution-input overrides merged over the stack's defaults. */
 export interface RunSettings {
+  /** Traffic before the baseline, counted apart and never judged: it warms the pools and caches the baseline then measures. */
+  readonly warmupSeconds: number;
   readonly baselineSeconds: number;
   readonly outageSeconds: number;
   readonly recoverySeconds: number;
@@ -59,6 +61,7 @@ export type ArrivalMode = 'uniform' | 'poisson';
 
 /** The settings an execution input may override; the others are the stack's alone. */
 type OverridableSetting =
+  | 'warmupSeconds'
   | 'baselineSeconds'
   | 'outageSeconds'
   | 'recoverySeconds'
@@ -88,7 +91,7 @@ export type TrafficSize = 'small' | 'large';
 /** The validated configuration of one run (the state machine carries it as `$.config`). */
 export interface RunConfig extends Pick<
   RunSettings,
-  'baselineSeconds' | 'outageSeconds' | 'readsPerSecond' | 'writesPerSecond' | 'drainTimeoutSeconds'
+  'warmupSeconds' | 'baselineSeconds' | 'outageSeconds' | 'readsPerSecond' | 'writesPerSecond' | 'drainTimeoutSeconds'
 > {
   readonly runId: string;
   /** Traffic keeps running this long after the target is AVAILABLE again. */
@@ -201,6 +204,11 @@ export interface RunReport {
   target: { registeredAtEnd: boolean; proxyName?: string | null; profile?: string; labels?: TargetLabels };
   /** Failed requests by template and status or error, across the run (absent in older reports). */
   failures?: Record<string, number>;
+  /**
+   * The warm-up before the baseline, counted apart: in no phase, total or check (its writes are
+   * proven with the run's, in `orders`). null: no warm-up ran; absent in older reports.
+   */
+  warmUp?: WarmUpFigures | null;
   fault: FaultRecord & { injected: boolean };
   /** Counts per phase; null: no second of traffic was measured in that phase (a run that ended before it). */
   phases: { baseline: PhaseCounts | null; outage: PhaseCounts | null; recovery: PhaseCounts | null };
@@ -235,6 +243,19 @@ export interface RunReport {
   transitions: number | null;
   /** true: the timeline was left out of this copy to fit the state; the stored report has it whole. */
   timelineOmitted?: boolean;
+}
+
+/** The warm-up's traffic, as the report shows it apart from the baseline. */
+export interface WarmUpFigures {
+  seconds: number;
+  windows: number;
+  startedAtMs: number;
+  endedAtMs: number;
+  reads: ReadCounts;
+  writes: WriteCounts;
+  /** Reads and writes together, from the warm-up's merged histograms. */
+  latencyMs: { p50: number; p99: number };
+  sendLagMs: SendLagSummary;
 }
 
 /** What the fault branch of the experiment records (ISO timestamps from the state machine). */
@@ -310,6 +331,8 @@ export interface WriteProof {
 export interface ReportInput {
   startedAt: string;
   config: RunConfig;
+  /** The warm-up's merged traffic; null or a result of no window: none ran. @default - none */
+  warmUp?: TrafficResult | { windows: 0 } | null;
   baseline: TrafficResult;
   experiment: { traffic: TrafficResult; fault: FaultRecord; hold?: HoldRecord };
   /** The table the workers stored their per-second timelines in (windowed runs). */

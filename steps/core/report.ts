@@ -1,5 +1,5 @@
 // Builds the run report, the verdict with its reasons, and the metric data from a finished run.
-import { mergeFailures } from './traffic';
+import { addInto, mergeFailures } from './traffic';
 import type {
   FaultRecord,
   MetricDatumJson,
@@ -9,6 +9,7 @@ import type {
   ReportOutput,
   RunReport,
   TrafficResult,
+  WarmUpFigures,
 } from './contracts';
 import { mergeEncodedHistograms, summarise } from './latency-histogram';
 import { sendLagSummary } from './traffic';
@@ -60,11 +61,14 @@ export function buildReport(input: ReportInput): BuiltReport {
     timeToFirstDatabaseReadAfterAvailableMs: timeToFirstDatabaseRead(labelled, window, window.availableAtMs),
     timeToDrainMs: timeToDrain(input, total, window),
   };
+  const warmUp = warmUpFigures(input.warmUp, config.warmupSeconds);
+  // The orders were proven with the warm-up's writes among them: so are they counted here.
+  const writes = warmUp ? addInto({ ...total.writes }, warmUp.writes) : total.writes;
   const failedWithRow = Math.min(
-    total.writes.failed,
-    Math.max(0, orders.committed + orders.rejected - (total.writes.ok + total.writes.queued + total.writes.stockOut)),
+    writes.failed,
+    Math.max(0, orders.committed + orders.rejected - (writes.ok + writes.queued + writes.stockOut)),
   );
-  const neverCommitted = orders.lost + total.writes.failed - failedWithRow;
+  const neverCommitted = orders.lost + writes.failed - failedWithRow;
 
   const { verdict, reasons, checks } = judgeHypothesis(input, {
     phases,
@@ -93,7 +97,7 @@ export function buildReport(input: ReportInput): BuiltReport {
       rejected: orders.rejected,
       lost: orders.lost,
       duplicated: orders.duplicated,
-      failed: total.writes.failed,
+      failed: writes.failed,
       neverCommitted,
       ...(orders.proof ? { proof: orders.proof } : {}),
     },
@@ -105,6 +109,7 @@ export function buildReport(input: ReportInput): BuiltReport {
       ...(input.target?.labels ? { labels: input.target.labels } : {}),
     },
     failures: mergeFailures([baseline.failures, experiment.traffic.failures]),
+    warmUp,
     fault: { ...fault, injected: window.injected },
     traffic: {
       workers: config.trafficWorkers,
@@ -129,6 +134,27 @@ export function buildReport(input: ReportInput): BuiltReport {
     report,
     metricData: buildMetricData(report, summaryAt),
     runLog: buildRunLog(report, labelled, window, summaryAt),
+  };
+}
+
+/**
+ * The warm-up as the report shows it: its counts, latency and send lag, apart from every phase.
+ * null when none ran (no result, or one of no window).
+ */
+export function warmUpFigures(traffic: ReportInput['warmUp'], seconds: number): WarmUpFigures | null {
+  if (!traffic || traffic.windows === 0 || !('reads' in traffic)) return null;
+  const latency = summarise(
+    mergeEncodedHistograms([traffic.latencyHistograms.reads, traffic.latencyHistograms.writes]),
+  );
+  return {
+    seconds,
+    windows: traffic.windows,
+    startedAtMs: traffic.startedAtMs,
+    endedAtMs: traffic.endedAtMs,
+    reads: { ...traffic.reads },
+    writes: { ...traffic.writes },
+    latencyMs: { p50: latency.p50, p99: latency.p99 },
+    sendLagMs: { ...traffic.sendLag },
   };
 }
 

@@ -101,6 +101,7 @@ export function validateRunInput(
   const trafficWorkers = resolveTrafficWorkers(settings, trafficSize);
   return {
     runId,
+    warmupSeconds: settings.warmupSeconds,
     baselineSeconds: settings.baselineSeconds,
     outageSeconds: settings.outageSeconds,
     recoverySeconds: settings.recoverySeconds,

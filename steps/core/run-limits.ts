@@ -33,6 +33,7 @@ export const HISTORY_EVENTS = Object.freeze({
 
 /** The iteration bounds of the workflow's loops at their worst. */
 export interface LoopBounds {
+  warmupWindows: number;
   baselineWindows: number;
   outageWindows: number;
   restoringWindows: number;
@@ -43,6 +44,7 @@ export interface LoopBounds {
 
 export function deriveLoopBounds(s: Omit<RunSettings, 'dryRun'>): LoopBounds {
   return {
+    warmupWindows: Math.ceil(s.warmupSeconds / s.windowSeconds),
     baselineWindows: Math.ceil(s.baselineSeconds / s.windowSeconds),
     outageWindows: Math.ceil(s.outageSeconds / s.windowSeconds),
     restoringWindows: Math.ceil(s.availableTimeoutSeconds / s.availablePollSeconds),
@@ -50,6 +52,13 @@ export function deriveLoopBounds(s: Omit<RunSettings, 'dryRun'>): LoopBounds {
     drainPollIterations: Math.ceil(s.drainTimeoutSeconds / s.drainPollSeconds),
     availablePollIterations: Math.ceil(s.availableTimeoutSeconds / s.availablePollSeconds),
   };
+}
+
+/** Every traffic window of a run at its loops' bounds: warm-up, baseline, outage, restoring and recovery. */
+export function trafficWindows(loops: LoopBounds): number {
+  return (
+    loops.warmupWindows + loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows
+  );
 }
 
 /** The workers of one size that carry these rates. */
@@ -79,7 +88,7 @@ export function resolveTrafficWorkers(s: Omit<RunSettings, 'dryRun'>, size?: Tra
 export function worstCaseHistoryEvents(s: Omit<RunSettings, 'dryRun'>): number {
   const loops = deriveLoopBounds(s);
   const window = HISTORY_EVENTS.windowBase + HISTORY_EVENTS.windowPerWorker * resolveTrafficWorkers(s);
-  const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
+  const windows = trafficWindows(loops);
   return (
     HISTORY_EVENTS.fixed +
     windows * window +
@@ -92,9 +101,10 @@ export function worstCaseHistoryEvents(s: Omit<RunSettings, 'dryRun'>): number {
 /** The longest a run with these settings can last, every wait at its bound, window overheads included. */
 export function longestRunSeconds(s: RunSettings): number {
   const loops = deriveLoopBounds(s);
-  const windows = loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
+  const windows = trafficWindows(loops);
   // A window costs its traffic, the stragglers' wait (5 s at most) and a few seconds of invocations.
   return (
+    s.warmupSeconds +
     s.baselineSeconds +
     s.outageSeconds +
     s.recoverySeconds +
@@ -115,6 +125,7 @@ export function longestAcceptedRunSeconds(defaults: RunSettings): number {
     NUMERIC_SETTINGS[key].overridable ? NUMERIC_SETTINGS[key].max : (defaults[key] as number);
   const windows = Math.floor(MAX_HISTORY_EVENTS / (HISTORY_EVENTS.windowBase + HISTORY_EVENTS.windowPerWorker));
   return (
+    overridableMax('warmupSeconds') +
     overridableMax('baselineSeconds') +
     overridableMax('outageSeconds') +
     overridableMax('recoverySeconds') +
@@ -134,7 +145,7 @@ export const WINDOW_OVERHEAD_SECONDS = 10;
  * against what they produce.
  */
 export const STATE_PAYLOAD_BOUNDS = Object.freeze({
-  /** The config, the preflight's readings, both phases' merged traffic, the last tally, the fault, drain and orders. */
+  /** The config, the preflight's readings, the warm-up's and both phases' merged traffic, the last tally, the fault, drain and orders. */
   base: 24_000,
   /** One worker's window result in the Map's output: its counts, three compressed histograms, 24 failure names. */
   perWorkerResult: 5_000,
@@ -174,7 +185,7 @@ export function trafficSpanSeconds(s: RunSettings): number {
   return s.baselineSeconds + s.outageSeconds + s.availableTimeoutSeconds + s.recoverySeconds;
 }
 
-/** The traffic windows a run has at most: every loop at its bound. */
+/** The traffic windows the report has a line for at most: every judged loop at its bound (the warm-up's windows have none). */
 export function worstCaseWindows(s: Omit<RunSettings, 'dryRun'>): number {
   const loops = deriveLoopBounds(s);
   return loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows;
@@ -216,7 +227,7 @@ export function checkExecutionTimeout(s: RunSettings, executionTimeoutSeconds: n
   const longest = longestRunSeconds(s);
   if (longest < executionTimeoutSeconds) return [];
   return [
-    `the run could last ${longest} s (baseline + outage + recovery + drain timeout + available timeout + ${WINDOW_OVERHEAD_SECONDS} s a window), ` +
+    `the run could last ${longest} s (warm-up + baseline + outage + recovery + drain timeout + available timeout + ${WINDOW_OVERHEAD_SECONDS} s a window), ` +
       `not less than the state machine's execution timeout of ${executionTimeoutSeconds} s: it could end TIMED_OUT without a verdict; shorten the durations or raise executionTimeoutMinutes`,
   ];
 }
@@ -242,7 +253,7 @@ export function checkSettingRules(
   const history = worstCaseHistoryEvents(s);
   if (history > MAX_HISTORY_EVENTS) {
     problems.push(
-      `the run could write ${history} execution history events at worst (${loops.baselineWindows + loops.outageWindows + loops.restoringWindows + loops.recoveryWindows} traffic windows of ${workers} workers, ` +
+      `the run could write ${history} execution history events at worst (${trafficWindows(loops)} traffic windows of ${workers} workers, ` +
         `${loops.drainPollIterations} drain polls), more than Step Functions' ${MAX_HISTORY_EVENTS.toLocaleString('en-US')}-event history limit; ` +
         'lengthen the windows or the poll intervals, use fewer workers, or shorten the durations',
     );

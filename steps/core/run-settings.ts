@@ -62,10 +62,18 @@ export const MAX_TRAFFIC_WORKERS = 40;
 export const MAX_TOTAL_RATE = Object.freeze({ reads: 7500, writes: 2500 });
 
 /**
- * Every numeric setting. The defaults are the seed's experiment: 30 s baseline, 180 s outage, 60 s
- * recovery at 3 reads + 1 write per second, in 60 s windows.
+ * Every numeric setting. The defaults are the seed's experiment: a minute of warm-up (the seed warms
+ * the cache "with a minute of normal traffic"), 30 s baseline, 180 s outage, 60 s recovery at 3 reads
+ * + 1 write per second, in 60 s windows.
  */
 export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, NumericSettingSpec>> = Object.freeze({
+  warmupSeconds: {
+    default: 60,
+    min: 0,
+    max: 3600,
+    overridable: true,
+    meaning: 'traffic before the baseline, counted apart and not judged (0: none)',
+  },
   baselineSeconds: { default: 30, min: 1, max: 3600, overridable: true, meaning: 'traffic before the fault' },
   outageSeconds: {
     default: 180,

@@ -3,7 +3,16 @@ import { STATES, type StateName } from './workflow-names';
 
 /** The phases a GameDay goes through, as a person following it live sees them. */
 export type RunPhase =
-  'preflight' | 'baseline' | 'outage' | 'restoring' | 'recovery' | 'drain' | 'verify' | 'report' | 'rollback';
+  | 'preflight'
+  | 'warmup'
+  | 'baseline'
+  | 'outage'
+  | 'restoring'
+  | 'recovery'
+  | 'drain'
+  | 'verify'
+  | 'report'
+  | 'rollback';
 
 const S = STATES;
 
@@ -40,6 +49,15 @@ export const PHASE_OF_STATE: Readonly<Record<StateName, RunPhase | null>> = Obje
   [S.describeStopCondition]: 'preflight',
   [S.abortReleaseLock]: null,
   [S.aborted]: null,
+  [S.checkWarmUp]: 'warmup',
+  [S.noWarmUp]: 'warmup',
+  [S.startWarmUp]: 'warmup',
+  [S.warmUpWindow]: 'warmup',
+  [S.warmUpWorker]: 'warmup',
+  [S.tallyWarmUpWindow]: 'warmup',
+  [S.checkWarmUpWindow]: 'warmup',
+  [S.recordWarmUp]: 'warmup',
+  [S.warmUpFailed]: 'warmup',
   [S.startBaseline]: 'baseline',
   [S.baselineWindow]: 'baseline',
   [S.baselineWorker]: 'baseline',

@@ -9,6 +9,9 @@ export const LOCK_KEY = 'gameday';
  */
 export const HALT_KEY = 'halt';
 
+/** The phase the warm-up's windows, timelines and writes carry (before the baseline, counted apart). */
+export const WARM_UP_PHASE = 'warmup';
+
 /** The `Error` of each Fail state of the workflow; the cause says why. */
 export const FAILURE_ERRORS = Object.freeze({
   aborted: 'Aborted',
@@ -68,6 +71,16 @@ export const STATES = Object.freeze({
   describeStopCondition: 'DescribeStopCondition',
   abortReleaseLock: 'AbortReleaseLock',
   aborted: 'Aborted',
+  // warm-up: traffic before the baseline, counted apart
+  checkWarmUp: 'CheckWarmUp',
+  noWarmUp: 'NoWarmUp',
+  startWarmUp: 'StartWarmUp',
+  warmUpWindow: 'WarmUpWindow',
+  warmUpWorker: 'WarmUpWorker',
+  tallyWarmUpWindow: 'TallyWarmUpWindow',
+  checkWarmUpWindow: 'CheckWarmUpWindow',
+  recordWarmUp: 'RecordWarmUp',
+  warmUpFailed: 'WarmUpFailed',
   // baseline
   startBaseline: 'StartBaseline',
   baselineWindow: 'BaselineWindow',

@@ -9,7 +9,14 @@ import { LOCAL_RUN_ENTERED } from './support/local-run';
 
 const LOCAL_RUN = LOCAL_RUN_ENTERED;
 const measuredTotal = Object.values(LOCAL_RUN).reduce((a, b) => a + b, 0);
-const MEASURED_LOOPS = { baselineWindows: 2, outageWindows: 3, restoringWindows: 2, recoveryWindows: 1, drainPolls: 7 };
+const MEASURED_LOOPS = {
+  warmUpWindows: 1,
+  baselineWindows: 2,
+  outageWindows: 3,
+  restoringWindows: 2,
+  recoveryWindows: 1,
+  drainPolls: 7,
+};
 
 describe('deriveTransitions', () => {
   it('gives back the measured count for the loop counts that were measured', () => {
@@ -43,6 +50,7 @@ describe('expectedLoopCounts', () => {
   it('runs a window per windowSeconds of each phase and restoring windows for the whole registration', () => {
     // Given the stack's defaults and a 60 s registration
     const loops = expectedLoopCounts({
+      warmupSeconds: 60,
       baselineSeconds: 30,
       outageSeconds: 180,
       recoverySeconds: 60,
@@ -54,6 +62,7 @@ describe('expectedLoopCounts', () => {
     });
     // Then
     expect(loops).toEqual({
+      warmUpWindows: 1,
       baselineWindows: 1,
       outageWindows: 3,
       restoringWindows: 12,

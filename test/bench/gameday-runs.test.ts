@@ -38,18 +38,18 @@ const lambdaOf = (run: GameDayRun, step: string) =>
 
 describe('costOfDefaultRun', () => {
   it('invokes one traffic worker and one tally per window of a default AWS run', () => {
-    // Given the defaults (30 s + 180 s + 60 s in 60 s windows, AVAILABLE polled every 15 s for an assumed 60 s) and one worker at the seed's rates
+    // Given the defaults (60 s warm-up, 30 s + 180 s + 60 s in 60 s windows, AVAILABLE polled every 15 s for an assumed 60 s) and one worker at the seed's rates
     const run = measuredRun([0.2, 0.2, 0.2]);
-    // When / Then 1 + 3 + 4 + 1 windows
-    expect(lambdaOf(run, 'traffic').invocations).toBe(9);
-    expect(lambdaOf(run, 'tally-window').invocations).toBe(9);
+    // When / Then 1 + 1 + 3 + 4 + 1 windows
+    expect(lambdaOf(run, 'traffic').invocations).toBe(10);
+    expect(lambdaOf(run, 'tally-window').invocations).toBe(10);
   });
 
   it("bills the traffic for the phases plus each window's measured wait for its last answers", () => {
     // Given invocations that each took 0.2 s longer than the window they sent for
     const run = measuredRun([0.2, 0.2, 0.2]);
-    // When / Then 30 + 180 + 60 (restoring) + 60 s of sending, and 9 x (0.2 s tail + the assumed init)
-    const expected = 330 + 9 * (0.2 + DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation);
+    // When / Then 60 (warm-up) + 30 + 180 + 60 (restoring) + 60 s of sending, and 10 x (0.2 s tail + the assumed init)
+    const expected = 390 + 10 * (0.2 + DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation);
     expect(lambdaOf(run, 'traffic').seconds).toBeCloseTo(expected, 9);
   });
 

@@ -171,7 +171,7 @@ describe('the cost table', () => {
 
   it('itemises every Lambda step with its memory and invocations', () => {
     for (const use of cost.defaultRun.lambda) expect(text).toContain(`Lambda ${use.step}`);
-    expect(text).toMatch(/Lambda traffic\s+\$\d\.\d{5} \(256 MB x [\d.]+ s, 9 invocations\)/);
+    expect(text).toMatch(/Lambda traffic\s+\$\d\.\d{5} \(256 MB x [\d.]+ s, 10 invocations\)/);
   });
 
   it('names the prices and their date, and the custom metrics it billed', () => {

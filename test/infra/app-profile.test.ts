@@ -32,8 +32,8 @@ describe('a target profile in the gameday context', () => {
     const file = JSON.parse(readFileSync(PROFILE_FILE, 'utf8')) as unknown;
     const traffic = profilesIn(/Window$/);
     const verify = profilesIn(/^VerifyOrders$/);
-    // Then the four kinds of traffic window and the verify step carry the profile the file holds, the example's routes in it
-    expect(traffic).toHaveLength(4);
+    // Then the five kinds of traffic window and the verify step carry the profile the file holds, the example's routes in it
+    expect(traffic).toHaveLength(5);
     expect(verify).toHaveLength(1);
     for (const profile of [...traffic, ...verify]) {
       expect(typeof profile).toBe('string');

@@ -491,16 +491,16 @@ describe('GameDay definition', () => {
     expect(states.TargetNeverAvailable.Type).toBe('Fail');
   });
 
-  test('verifies the orders of both traffic phases', () => {
+  test('verifies the orders of the warm-up and both traffic phases', () => {
     // Given the order check
     // When its payload is read
-    // Then it gets the baseline and the experiment traffic as one array, the profile that proves the
+    // Then it gets the warm-up, the baseline and the experiment traffic as one array, the profile that proves the
     // writes (as JSON text), where the workers stored the accepted writes, and the run's sample limit
     expect((states.VerifyOrders.Parameters as { Payload: unknown }).Payload).toEqual({
       shopUrl: 'https://shop.example.com',
       profile: JSON.stringify(testConfig().profile),
       'runId.$': '$.config.runId',
-      'traffic.$': 'States.Array($.baseline, $.experiment.traffic)',
+      'traffic.$': 'States.Array($.warmUp, $.baseline, $.experiment.traffic)',
       timelineTable: expect.any(String),
       'workers.$': '$.config.trafficWorkers',
       'sampleLimit.$': '$.config.verifySample',
@@ -640,7 +640,7 @@ describe('GameDay definition', () => {
         StateValue: 'ALARM',
       });
     }
-    expect(choiceTargets(withAlarms.StopConditionsClear)).toEqual(['StopConditionInAlarm', 'StartBaseline']);
+    expect(choiceTargets(withAlarms.StopConditionsClear)).toEqual(['StopConditionInAlarm', 'CheckWarmUp']);
   });
 
   test('bounds every loop: the poll loops by a counter from $.config, the window loops by their segment', () => {
@@ -660,9 +660,9 @@ describe('GameDay definition', () => {
     );
 
     // When their bounds are listed
-    // Then the drain has its counter and each of the four window loops ends when its segment is done
+    // Then the drain has its counter and each of the five window loops ends when its segment is done
     expect(counters.sort()).toEqual(['$.config.drainPollIterations', '$.config.drainZeroReadings']);
-    expect(segmentsDone).toHaveLength(4);
+    expect(segmentsDone).toHaveLength(5);
   });
 });
 

@@ -60,8 +60,8 @@ describe('history events per loop iteration', () => {
     // When their worst cases are computed
     const one = worstCaseHistoryEvents({ ...DEFAULT_RUN_SETTINGS, trafficWorkers: 1 });
     const eight = worstCaseHistoryEvents({ ...DEFAULT_RUN_SETTINGS, trafficWorkers: 8 });
-    // Then seven workers more cost seven iterations a window, in every window
-    const windows = 1 + 3 + 20 + 1;
+    // Then seven workers more cost seven iterations a window, in every window (warm-up, baseline, outage, restoring, recovery)
+    const windows = 1 + 1 + 3 + 20 + 1;
     expect(eight - one).toBe(7 * HISTORY_EVENTS.windowPerWorker * windows);
   });
 

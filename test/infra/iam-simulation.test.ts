@@ -169,7 +169,7 @@ interface Call {
 const ALL: readonly Mode[] = ['lab', 'fragile lab', 'own target'];
 const WITH_QUEUE: readonly Mode[] = ['lab', 'own target'];
 const LAB: readonly Mode[] = ['lab', 'fragile lab'];
-const WORKER_STATES = ['BaselineWorker', 'OutageWorker', 'RestoringWorker', 'RecoveryWorker'];
+const WORKER_STATES = ['WarmUpWorker', 'BaselineWorker', 'OutageWorker', 'RestoringWorker', 'RecoveryWorker'];
 const TIMELINE_KEY = { 'dynamodb:LeadingKeys': ['timeline#run-1#outage#0#0'] };
 const LOCK_ITEM = { 'dynamodb:LeadingKeys': ['gameday'] };
 const LAST_VERDICT_ITEM = { 'dynamodb:LeadingKeys': ['notify#last-verdict'] };
@@ -289,7 +289,13 @@ const CALLS: readonly Call[] = [
     principal: 'state machine',
     call: 'invokes TallyWindow',
     action: 'lambda:InvokeFunction',
-    states: ['TallyBaselineWindow', 'TallyOutageWindow', 'TallyRestoringWindow', 'TallyRecoveryWindow'],
+    states: [
+      'TallyWarmUpWindow',
+      'TallyBaselineWindow',
+      'TallyOutageWindow',
+      'TallyRestoringWindow',
+      'TallyRecoveryWindow',
+    ],
     resources: (d) => ({ function: d.fn('StepsTallyWindow') }),
     expect: 'Allowed',
   },

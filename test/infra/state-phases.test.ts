@@ -55,13 +55,13 @@ describe('phaseOfState over the synthesized workflow', () => {
     expect(stale).toEqual([]);
   });
 
-  test('maps every state before the baseline to the preflight or to an ending', () => {
-    // Given the states reachable from the start without passing the baseline traffic
+  test('maps every state before the warm-up to the preflight or to an ending', () => {
+    // Given the states reachable from the start without passing the warm-up traffic
     const seen = new Set<string>();
     const queue = [definitions[2].StartAt];
     while (queue.length > 0) {
       const name = queue.shift() as string;
-      if (seen.has(name) || name === STATES.startBaseline) continue;
+      if (seen.has(name) || name === STATES.checkWarmUp) continue;
       seen.add(name);
       queue.push(...successors(states[name]));
     }
@@ -72,6 +72,25 @@ describe('phaseOfState over the synthesized workflow', () => {
     // Then none of them belongs to a later phase (a refusal before any harm is preflight)
     expect(seen.has(STATES.describeStopCondition)).toBe(true);
     expect(notPreflight).toEqual([]);
+  });
+
+  test('maps every state from the warm-up to the baseline to the warm-up', () => {
+    // Given the states reachable from the warm-up's check without passing the baseline or an abort
+    const seen = new Set<string>();
+    const queue: string[] = [STATES.checkWarmUp];
+    while (queue.length > 0) {
+      const name = queue.shift() as string;
+      if (seen.has(name) || name === STATES.startBaseline || name === STATES.abortReleaseLock) continue;
+      seen.add(name);
+      queue.push(...successors(states[name]));
+    }
+
+    // When each is mapped
+    const phases = [...seen].map((name) => phaseOfState(name));
+
+    // Then each is the warm-up, the loop's window and its failure among them
+    expect(seen.has(STATES.warmUpWindow) && seen.has(STATES.warmUpFailed) && seen.has(STATES.noWarmUp)).toBe(true);
+    expect(phases).toEqual(phases.map(() => 'warmup'));
   });
 
   test('maps the states between deregister and register to the outage', () => {

@@ -45,6 +45,27 @@ describe('result table', () => {
     );
   });
 
+  it('shows the warm-up apart, not judged, and nothing of it when none ran', () => {
+    // Given a run with a 5 s warm-up (one of its reads failed) and one without
+    const sendLagMs = { count: 21, p50: 0, p99: 3, max: 4, late: 0 };
+    const warmUp = {
+      seconds: 5,
+      windows: 1,
+      startedAtMs: 0,
+      endedAtMs: 5_000,
+      reads: { database: 14, cache: 0, failed: 1 },
+      writes: { ok: 5, queued: 0, stockOut: 0, failed: 0 },
+      latencyMs: { p50: 12, p99: 2_100 },
+      sendLagMs,
+    };
+    // When their tables are printed
+    // Then the first has a line of its own for the warm-up, the second none
+    expect(formatRunTable(report({ warmUp }), 'GameDay')).toContain(
+      'Warm-up (not judged): 5 s, 20 requests, 1 failed, p50/p99 12/2100 ms, send lag p99 3 ms',
+    );
+    expect(formatRunTable(report({ warmUp: null }), 'GameDay')).not.toContain('Warm-up');
+  });
+
   it('aligns the reads and writes values in one column', () => {
     // Given a passing run
     // When its table is printed

@@ -54,17 +54,19 @@ export function worstCaseFailures(count: number, largest: number): Record<string
 /** The start (ms after the phase began) and length of each window of a phase, in order. */
 function windowsOf(
   config: RunConfig,
-  phase: 'baseline' | 'experiment',
+  phase: 'warmup' | 'baseline' | 'experiment',
 ): Array<{ offsetSeconds: number; seconds: number }> {
   const segments =
-    phase === 'baseline'
-      ? [{ total: config.baselineSeconds, length: config.windowSeconds }]
-      : [
-          { total: config.outageSeconds, length: config.windowSeconds },
-          // Restoring windows run until AVAILABLE: at worst until the available timeout.
-          { total: config.availableTimeoutSeconds, length: config.availablePollSeconds },
-          { total: config.recoverySeconds, length: config.windowSeconds },
-        ];
+    phase === 'warmup'
+      ? [{ total: config.warmupSeconds, length: config.windowSeconds }]
+      : phase === 'baseline'
+        ? [{ total: config.baselineSeconds, length: config.windowSeconds }]
+        : [
+            { total: config.outageSeconds, length: config.windowSeconds },
+            // Restoring windows run until AVAILABLE: at worst until the available timeout.
+            { total: config.availableTimeoutSeconds, length: config.availablePollSeconds },
+            { total: config.recoverySeconds, length: config.windowSeconds },
+          ];
   const windows: Array<{ offsetSeconds: number; seconds: number }> = [];
   let offset = 0;
   for (const { total, length } of segments) {
@@ -100,7 +102,7 @@ function storeFor(config: RunConfig, starts: Record<string, number>): TimelineSt
 /** The phase's traffic after its last window, as TallyWindow merges it from the workers' results. */
 async function phaseTraffic(
   config: RunConfig,
-  phase: 'baseline' | 'experiment',
+  phase: 'warmup' | 'baseline' | 'experiment',
   startMs: number,
   histograms: ReturnType<typeof worstCaseHistograms>,
   failures: Record<string, number>,
@@ -212,12 +214,16 @@ export async function stateAfterEachStep(
   config: RunConfig = acceptedConfig(input),
 ): Promise<RunState> {
   const histograms = worstCaseHistograms(config);
+  const warmUpStart = T0 - config.warmupSeconds * 1000;
   const baselineStart = T0;
   const experimentStart = T0 + config.baselineSeconds * 1000;
   const trafficSeconds =
     config.baselineSeconds + config.outageSeconds + config.availableTimeoutSeconds + config.recoverySeconds;
-  const requests = (config.readsPerSecond + config.writesPerSecond) * trafficSeconds;
+  const requests = (config.readsPerSecond + config.writesPerSecond) * (config.warmupSeconds + trafficSeconds);
   const failures = worstCaseFailures(worst.failureNames ?? 0, requests);
+  // The warm-up's merged traffic rides in the state to the end of the run (VerifyOrders proves its writes).
+  const warmUp =
+    config.warmupSeconds > 0 ? await phaseTraffic(config, 'warmup', warmUpStart, histograms, failures) : null;
   const baseline = await phaseTraffic(config, 'baseline', baselineStart, histograms, failures);
   const experiment = await phaseTraffic(config, 'experiment', experimentStart, histograms, failures);
   const deregisteredAt = iso(experimentStart);
@@ -239,7 +245,7 @@ export async function stateAfterEachStep(
     queue: { visible: 0, inFlight: 0, delayed: 0 },
     dlq: { visible: 0, inFlight: 0, delayed: 0 },
   };
-  const accepted = config.writesPerSecond * trafficSeconds;
+  const accepted = config.writesPerSecond * (config.warmupSeconds + trafficSeconds);
   const orders = {
     accepted,
     committed: accepted,
@@ -258,8 +264,9 @@ export async function stateAfterEachStep(
     alarms: { MetricAlarms: [], CompositeAlarms: [] },
   };
   const reportInput: ReportInput = {
-    startedAt: iso(T0 - 60_000),
+    startedAt: iso(warmUpStart - 60_000),
     config,
+    warmUp: warmUp?.traffic ?? { windows: 0 },
     baseline: baseline.traffic,
     experiment: { traffic: experiment.traffic, fault, hold },
     drain,
@@ -280,6 +287,11 @@ export async function stateAfterEachStep(
   add('ReadInput', { input });
   add('ValidateInput', { config });
   add('Preflight', { preflight });
+  if (warmUp) {
+    add('the last warm-up window (Map)', { tally: { ...warmUp.tally, results: warmUp.results } });
+    add('TallyWarmUpWindow', { tally: warmUp.tally });
+    add('RecordWarmUp', { warmUp: warmUp.traffic });
+  } else add('NoWarmUp', { warmUp: { phase: 'warmup', windows: 0 } });
   add('the last baseline window (Map)', { tally: { ...baseline.tally, results: baseline.results } });
   add('TallyBaselineWindow', { tally: baseline.tally });
   add('RecordBaseline', { baseline: baseline.traffic });
@@ -306,6 +318,7 @@ export async function stateAfterEachStep(
     input,
     config,
     preflight,
+    warmUp: warmUp?.traffic ?? { windows: 0 },
     baseline: baseline.traffic,
     experiment: { traffic: experiment.traffic, fault, hold },
     tally: experiment.tally,

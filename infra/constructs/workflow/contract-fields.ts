@@ -4,6 +4,7 @@ import type { OrderVerification, ReportOutput, RunConfig, TrafficResult } from '
 // `satisfies` ties every list to the shared contract: a new field fails to compile until it is listed.
 export const RUN_CONFIG_FIELDS = {
   runId: true,
+  warmupSeconds: true,
   baselineSeconds: true,
   outageSeconds: true,
   recoverySeconds: true,

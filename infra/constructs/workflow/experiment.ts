@@ -15,7 +15,7 @@ import {
   type WorkflowContext,
 } from './blocks';
 import type { Endings } from './endings';
-import { windowLoop } from './traffic-windows';
+import { phaseBeforeTheFault, windowLoop } from './traffic-windows';
 
 /** Baseline traffic in windows, merged at `$.baseline`; a failure aborts the run before any harm. */
 export class Baseline extends Construct {
@@ -24,16 +24,7 @@ export class Baseline extends Construct {
 
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
-    const baselineFailed = explain(
-      this,
-      STATES.baselineFailed,
-      describeCaughtError('the baseline traffic failed before any harm'),
-    ).next(endings.abortReleaseLock);
-    this.recordBaseline = new sfn.Pass(this, STATES.recordBaseline, {
-      inputPath: '$.tally.traffic',
-      resultPath: '$.baseline',
-    });
-    this.startState = windowLoop(this, ctx, {
+    const loop = phaseBeforeTheFault(this, ctx, endings.abortReleaseLock, {
       names: {
         start: STATES.startBaseline,
         map: STATES.baselineWindow,
@@ -41,12 +32,15 @@ export class Baseline extends Construct {
         tally: STATES.tallyBaselineWindow,
         check: STATES.checkBaselineWindow,
       },
-      start: { newPhase: 'baseline', schedule: 'now' },
+      phase: 'baseline',
       targetSecondsPath: '$.config.baselineSeconds',
-      windowSecondsPath: '$.config.windowSeconds',
-      whenDone: this.recordBaseline,
-      onError: baselineFailed,
+      record: STATES.recordBaseline,
+      resultPath: '$.baseline',
+      failed: STATES.baselineFailed,
+      failedCause: 'the baseline traffic failed before any harm',
     });
+    this.startState = loop.start;
+    this.recordBaseline = loop.record;
   }
 
   then(next: sfn.IChainable): void {

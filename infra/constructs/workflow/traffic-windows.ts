@@ -6,7 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { WindowState } from '../../../steps/core/contracts';
-import { EXECUTION_ARN_PATH, type WorkflowContext } from './blocks';
+import { describeCaughtError, EXECUTION_ARN_PATH, explain, type WorkflowContext } from './blocks';
 import { TRAFFIC_RESULT_FIELDS } from './contract-fields';
 
 /** The longest one worker's window may take: the longest window (120 s), its stragglers and a margin; the traffic function's own timeout. */
@@ -216,4 +216,41 @@ class InvokeNamedFunction extends sfn.TaskStateBase {
       ),
     };
   }
+}
+
+/** A traffic phase before any harm: its window loop, where its merged traffic is recorded, and how its failure is told. */
+export interface PhaseBeforeTheFaultProps {
+  readonly names: WindowLoopNames;
+  readonly phase: string;
+  readonly targetSecondsPath: string;
+  /** The Pass that records the merged traffic at `resultPath`. */
+  readonly record: string;
+  readonly resultPath: string;
+  /** The Pass that explains a failure, and what it says; the run then aborts (the lock released). */
+  readonly failed: string;
+  readonly failedCause: string;
+}
+
+/**
+ * A phase of its own before the fault (the warm-up, the baseline): windows from when it is entered, its
+ * merged traffic recorded, and any failure of its steps aborting the run before any harm. Returns its
+ * first state and the state that records it, which leaves to the next step.
+ */
+export function phaseBeforeTheFault(
+  scope: Construct,
+  ctx: WorkflowContext,
+  abortReleaseLock: sfn.IChainable,
+  props: PhaseBeforeTheFaultProps,
+): { start: sfn.State; record: sfn.Pass } {
+  const failed = explain(scope, props.failed, describeCaughtError(props.failedCause)).next(abortReleaseLock);
+  const record = new sfn.Pass(scope, props.record, { inputPath: '$.tally.traffic', resultPath: props.resultPath });
+  const start = windowLoop(scope, ctx, {
+    names: props.names,
+    start: { newPhase: props.phase, schedule: 'now' },
+    targetSecondsPath: props.targetSecondsPath,
+    windowSecondsPath: '$.config.windowSeconds',
+    whenDone: record,
+    onError: failed,
+  });
+  return { start, record };
 }

@@ -26,7 +26,12 @@ export class VerifyAndVerdict extends Construct {
         shopUrl: c.shopUrl,
         profile: JSON.stringify(c.profile),
         runId: sfn.JsonPath.stringAt('$.config.runId'),
-        traffic: sfn.JsonPath.array(sfn.JsonPath.stringAt('$.baseline'), sfn.JsonPath.stringAt('$.experiment.traffic')),
+        // The warm-up's writes are the run's too: proven with the rest (a run without one has no traffic there).
+        traffic: sfn.JsonPath.array(
+          sfn.JsonPath.stringAt('$.warmUp'),
+          sfn.JsonPath.stringAt('$.baseline'),
+          sfn.JsonPath.stringAt('$.experiment.traffic'),
+        ),
         // Where the workers stored which writes were accepted (the proof by lookup reads them), and how many there were.
         timelineTable: ctx.lockTable.tableName,
         workers: sfn.JsonPath.numberAt('$.config.trafficWorkers'),
@@ -37,6 +42,7 @@ export class VerifyAndVerdict extends Construct {
     const buildReport = invokeStep(this, STATES.buildReport, ctx.steps.report, REPORT_OUTPUT_FIELDS, '$.result', {
       startedAt: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
       config: sfn.JsonPath.objectAt('$.config'),
+      warmUp: sfn.JsonPath.objectAt('$.warmUp'),
       baseline: sfn.JsonPath.objectAt('$.baseline'),
       experiment: sfn.JsonPath.objectAt('$.experiment'),
       drain: sfn.JsonPath.objectAt('$.drain'),

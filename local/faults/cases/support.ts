@@ -1,5 +1,6 @@
 // What the fault cases share: the real traffic step, timing a fault into the hold, the checks every case makes, and the joint of a case family.
 import type { FaultRecord, RunReport, Verdict } from '../../../steps/core/contracts';
+import { WARM_UP_PHASE } from '../../../steps/core/workflow-names';
 import type { LocalRunResult } from '../../runner/runner';
 import type { StepHandler } from '../../runner/task-dispatcher';
 import type { CaseContext, CaseOutcome, FaultCase } from '../matrix';
@@ -9,13 +10,16 @@ export async function realTraffic(): Promise<StepHandler> {
   return (await import('../../../steps/handlers/traffic')).handler as StepHandler;
 }
 
-/** The real traffic step for the baseline's windows; every later window runs `afterBaseline`, which is given the real step. */
+/** The phases before the fault: their windows run the real traffic step in every case. */
+const BEFORE_THE_FAULT: ReadonlySet<unknown> = new Set([WARM_UP_PHASE, 'baseline']);
+
+/** The real traffic step for the warm-up's and the baseline's windows; every later window runs `afterBaseline`, which is given the real step. */
 export async function trafficAfterBaseline(
   afterBaseline: (event: unknown, traffic: StepHandler) => Promise<unknown>,
 ): Promise<StepHandler> {
   const traffic = await realTraffic();
   return async (event) =>
-    (event as { phase?: string }).phase === 'baseline' ? traffic(event) : afterBaseline(event, traffic);
+    BEFORE_THE_FAULT.has((event as { phase?: string }).phase) ? traffic(event) : afterBaseline(event, traffic);
 }
 
 /** Calls `action` `delayMs` after the target is deregistered (the hold has begun). */

@@ -1,6 +1,6 @@
 // One measured local run's states entered, shared by the bench's cost tests.
 
-/** States entered by a local run (2 s baseline, 3 s outage, 1 s windows, one worker): 2 + 3 + 2 + 1 windows, 7 drain polls. */
+/** States entered by a local run (1 s warm-up, 2 s baseline, 3 s outage, 1 s windows, one worker): 1 + 2 + 3 + 2 + 1 windows, 7 drain polls. */
 export const LOCAL_RUN_ENTERED: Record<string, number> = {
   ReadInput: 1,
   ValidateInput: 1,
@@ -12,6 +12,13 @@ export const LOCAL_RUN_ENTERED: Record<string, number> = {
   CheckQueuesEmpty: 1,
   CheckStopConditions: 1,
   StopConditionsClear: 1,
+  CheckWarmUp: 1,
+  StartWarmUp: 1,
+  WarmUpWindow: 1,
+  WarmUpWorker: 1,
+  TallyWarmUpWindow: 1,
+  CheckWarmUpWindow: 1,
+  RecordWarmUp: 1,
   StartBaseline: 1,
   BaselineWindow: 2,
   BaselineWorker: 2,

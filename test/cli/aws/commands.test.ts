@@ -129,9 +129,9 @@ describe('gameday start', () => {
     const term = terminal();
     // When it is started and followed
     await start(term);
-    // Then the live line named the baseline phase with the planned time, then the counts of both traffic steps
+    // Then the live line named the baseline phase with the planned time (the 60 s warm-up's too), then the counts of both traffic steps
     expect(term.live[0]).toMatch(
-      /^\[baseline\] BaselineWindow {2}\d+s \/ 1m00s planned traffic {2}reads db=0 cache=0 fail=0/,
+      /^\[baseline\] BaselineWindow {2}\d+s \/ 2m00s planned traffic {2}reads db=0 cache=0 fail=0/,
     );
     expect(term.live[term.live.length - 1]).toMatch(/reads db=108 cache=60 fail=0/);
   });

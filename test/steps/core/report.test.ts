@@ -6,6 +6,7 @@ import {
   bucket,
   config,
   fragileRun,
+  histogramOf,
   passingRun,
   seconds,
   T0,
@@ -595,5 +596,69 @@ describe('buildReport input checks', () => {
     // When the report is built
     // Then both are named
     expect(() => buildReport(input)).toThrow('the report input misses baseline, orders');
+  });
+});
+
+describe('buildReport warm-up', () => {
+  /** A 5 s warm-up before the passing run's baseline: slow (a cold pool), one read failed, 5 orders committed. */
+  function warmUp() {
+    const traffic = trafficResult('warmup', seconds(T0 - 5_000, 5, { database: 3 }, { ok: 1 }, 900));
+    traffic.reads.failed = 1;
+    traffic.latencyHistograms = { reads: histogramOf(900, 900, 2_000), writes: histogramOf(900) };
+    traffic.sendLag = { count: 21, p50: 0, p99: 3, max: 4, late: 0 };
+    return traffic;
+  }
+
+  it('shows the warm-up apart and judges the steady state on the baseline alone', () => {
+    // Given a slow warm-up with a failed read before a steady baseline, its 5 orders committed with the run's
+    const { report, verdict } = buildReport(
+      run((i) => {
+        i.config = config({ outageSeconds: 20, recoverySeconds: 10, warmupSeconds: 5 });
+        i.warmUp = warmUp();
+        i.orders = { ...i.orders, accepted: i.orders.accepted + 5, committed: i.orders.committed + 5 };
+      }),
+    );
+    // When the report is read
+    // Then the warm-up has its own figures, and no phase, total or check counts it: the run passes
+    expect(report.warmUp).toEqual({
+      seconds: 5,
+      windows: 1,
+      startedAtMs: T0 - 5_000,
+      endedAtMs: T0,
+      reads: { database: 15, cache: 0, failed: 1 },
+      writes: { ok: 5, queued: 0, stockOut: 0, failed: 0 },
+      // The histograms' own resolution: within a few milliseconds.
+      latencyMs: { p50: expect.closeTo(900, -2), p99: expect.closeTo(2_000, -2) },
+      sendLagMs: { count: 21, p50: 0, p99: 3, max: 4, late: 0 },
+    });
+    expect(report.reads).toEqual({ database: 126, cache: 60, failed: 0 });
+    expect(report.latencyMs.baseline.p99).toBe(10);
+    expect(report.timeline.some((e) => e.t < T0)).toBe(false);
+    expect(verdict).toBe('passed');
+    expect(report.orders.neverCommitted).toBe(0);
+  });
+
+  it('counts a failed warm-up write that left no row among the orders never committed', () => {
+    // Given a warm-up whose one write failed without a row, the run's other orders committed
+    const { report } = buildReport(
+      run((i) => {
+        const traffic = warmUp();
+        traffic.writes = { ok: 4, queued: 0, stockOut: 0, failed: 1 };
+        i.warmUp = traffic;
+        i.orders = { ...i.orders, accepted: i.orders.accepted + 4, committed: i.orders.committed + 4 };
+      }),
+    );
+    // When the orders are read
+    // Then that order is failed and never committed, and no row is taken for it
+    expect(report.orders.failed).toBe(1);
+    expect(report.orders.neverCommitted).toBe(1);
+  });
+
+  it('is null when no warm-up ran', () => {
+    // Given a run whose warm-up was 0 s (the state machine records no window)
+    // When the report is built
+    const { report } = buildReport(run((i) => (i.warmUp = { windows: 0 })));
+    // Then it has no warm-up figures
+    expect(report.warmUp).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ describe('validateRunInput', () => {
     // Then the config is the seed's experiment with derived loop bounds
     expect(config).toEqual({
       runId: 'manual-1',
+      warmupSeconds: 60,
       baselineSeconds: 30,
       outageSeconds: 180,
       recoverySeconds: 60,
@@ -135,7 +136,7 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput(input));
     // Then each one is named
     expect(problems).toEqual([
-      'unknown key "bogus" in the execution input (allowed: baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, arrivalSeed, arrivals, dryRun, runId, hypothesis, ignoreChangeFreeze, scheduledTime)',
+      'unknown key "bogus" in the execution input (allowed: warmupSeconds, baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, arrivalSeed, arrivals, dryRun, runId, hypothesis, ignoreChangeFreeze, scheduledTime)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
       'readsPerSecond must be an integer from 1 to 7500 (got 0)',
