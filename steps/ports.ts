@@ -89,10 +89,40 @@ export interface ProxyTargetPort {
   register(): Promise<void>;
 }
 
+/**
+ * The pool settings of the proxy's target group that a pool brownout clamps and restores (SDK v3
+ * names of `ConnectionPoolConfigurationInfo`). The idle share must stay at most the max share, so a
+ * clamp lowers it too, and a restore writes all three back.
+ */
+export interface PoolConfig {
+  readonly MaxConnectionsPercent: number;
+  readonly MaxIdleConnectionsPercent: number;
+  /** Seconds. */
+  readonly ConnectionBorrowTimeout: number;
+}
+
+/** The proxy's target group: its connection pool settings. */
+export interface ProxyTargetGroupPort {
+  poolConfig(): Promise<PoolConfig>;
+  /** Writes every member of `config`; writing the current values changes nothing. */
+  setPoolConfig(config: PoolConfig): Promise<void>;
+}
+
+/** What the lock item says about the run holding it: which fault it injects, and what it saved first. */
+export interface LockRecord {
+  readonly executionArn: string;
+  /** The run's fault; a lock taken before faults were named is a deregister's. */
+  readonly fault: string;
+  /** The target group's pool config as the run found it (a pool brownout's durable save); null: none saved. */
+  readonly savedPool: PoolConfig | null;
+}
+
 /** The one lock shared by scheduled and manual runs. */
 export interface LockPort {
   /** The execution ARN holding the lock, or null when free. */
   holder(): Promise<string | null>;
+  /** The lock item as the holder wrote it, or null when free. */
+  record(): Promise<LockRecord | null>;
   /** Releases the lock only if `executionArn` holds it; false when it did not. */
   release(executionArn: string): Promise<boolean>;
 }

@@ -62,6 +62,22 @@ export class SafetyNet extends Construct {
         resources: [...gameDay.targetResources],
       }),
     );
+    // A pool brownout's restore: the saved config read from the lock goes back on the exact target group. Never
+    // tag-guarded, as register is not: nothing may keep a restore from happening.
+    safetyNet.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadPoolConfig',
+        actions: ['rds:DescribeDBProxyTargetGroups'],
+        resources: [config.proxyArn],
+      }),
+    );
+    safetyNet.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RestorePoolConfig',
+        actions: ['rds:ModifyDBProxyTargetGroup'],
+        resources: [config.targetGroupArn],
+      }),
+    );
     lockTable.grant(safetyNet.fn, 'dynamodb:GetItem', 'dynamodb:DeleteItem');
     safetyNet.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -1,6 +1,6 @@
 // The safety net as the lab runs it: the same core as the deployed function, on the lab's ports.
 import { createDynamoDbLock } from '../../steps/adapters/dynamodb-lock';
-import type { LockPort, ProxyTargetPort } from '../../steps/ports';
+import type { LockPort, ProxyTargetGroupPort, ProxyTargetPort } from '../../steps/ports';
 import { restoreAfterRun, type SafetyNetPorts } from '../../steps/core/safety-net';
 import type { Lab } from '../lab/lab';
 
@@ -12,6 +12,16 @@ export function labProxyTarget(lab: Pick<Lab, 'proxy'>): ProxyTargetPort {
     describe: async () => lab.proxy.state,
     register: async () => {
       if (lab.proxy.state === 'DEREGISTERED') lab.proxy.register();
+    },
+  };
+}
+
+/** The lab proxy's target group as the safety net sees it: its pool config, read and written back. */
+export function labProxyTargetGroup(lab: Pick<Lab, 'proxy'>): ProxyTargetGroupPort {
+  return {
+    poolConfig: async () => lab.proxy.targetGroup.config,
+    setPoolConfig: async (config) => {
+      lab.proxy.targetGroup.modify(config);
     },
   };
 }
@@ -55,6 +65,7 @@ function labSafetyNetPorts(lab: Lab, options: LocalSafetyNetOptions): SafetyNetP
   const isRunning = options.isRunning ?? (() => false);
   return {
     target: labProxyTarget(lab),
+    targetGroup: labProxyTargetGroup(lab),
     lock: labLock(lab),
     executions: {
       isRunning: async (executionArn) => isRunning(executionArn),

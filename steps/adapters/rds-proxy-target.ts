@@ -1,11 +1,13 @@
-// The RDS Proxy's database target through the AWS SDK: describe its health, register it (idempotently).
+// The RDS Proxy's database target through the AWS SDK: describe its health, register it (idempotently), and its pool config.
 import {
+  DescribeDBProxyTargetGroupsCommand,
   DescribeDBProxyTargetsCommand,
+  ModifyDBProxyTargetGroupCommand,
   type DBProxyTarget,
   RDSClient,
   RegisterDBProxyTargetsCommand,
 } from '@aws-sdk/client-rds';
-import type { Clock, ProxyTargetPort, ProxyTargetState } from '../ports';
+import type { Clock, PoolConfig, ProxyTargetGroupPort, ProxyTargetPort, ProxyTargetState } from '../ports';
 import { requireEnv } from './config';
 import { errorName, isThrottling, withRetry } from './retry';
 import { STEP_ENV } from '../core/step-environment';
@@ -31,10 +33,69 @@ export function proxyTargetConfigFromEnv(env: NodeJS.ProcessEnv = process.env): 
 /** The proxy refused a change in its current state: worth retrying once it settles. */
 const isTransient = (error: unknown): boolean => errorName(error) === 'InvalidDBProxyStateFault' || isThrottling(error);
 
-export function createRdsProxyTarget(
+export interface RdsAdapterOptions {
+  client?: RDSClient;
+  clock?: Clock;
+  attempts?: number;
+  baseDelayMs?: number;
+}
+
+/** The target group's pool config is not there to save or compare: no exact restore could follow. */
+export class PoolConfigUnreadable extends Error {
+  override readonly name = 'PoolConfigUnreadable';
+}
+
+/** The proxy's target group: read and write the pool config a pool brownout clamps. */
+export function createRdsProxyTargetGroup(
   config: ProxyTargetConfig,
-  options: { client?: RDSClient; clock?: Clock; attempts?: number; baseDelayMs?: number } = {},
-): ProxyTargetPort {
+  options: RdsAdapterOptions = {},
+): ProxyTargetGroupPort {
+  const client = options.client ?? rds;
+  const retry = { clock: options.clock, attempts: options.attempts, baseDelayMs: options.baseDelayMs };
+  return {
+    async poolConfig() {
+      const { TargetGroups } = await withRetry(
+        () =>
+          client.send(
+            new DescribeDBProxyTargetGroupsCommand({
+              DBProxyName: config.proxyName,
+              TargetGroupName: config.targetGroupName,
+            }),
+          ),
+        isThrottling,
+        retry,
+      );
+      const pool = TargetGroups?.[0]?.ConnectionPoolConfig;
+      const { MaxConnectionsPercent, MaxIdleConnectionsPercent, ConnectionBorrowTimeout } = pool ?? {};
+      if (
+        MaxConnectionsPercent === undefined ||
+        MaxIdleConnectionsPercent === undefined ||
+        ConnectionBorrowTimeout === undefined
+      )
+        throw new PoolConfigUnreadable(
+          `target group ${config.targetGroupName} of ${config.proxyName} reports no complete ConnectionPoolConfig: ${JSON.stringify(pool ?? null)}`,
+        );
+      return { MaxConnectionsPercent, MaxIdleConnectionsPercent, ConnectionBorrowTimeout };
+    },
+
+    async setPoolConfig(pool: PoolConfig) {
+      await withRetry(
+        () =>
+          client.send(
+            new ModifyDBProxyTargetGroupCommand({
+              DBProxyName: config.proxyName,
+              TargetGroupName: config.targetGroupName,
+              ConnectionPoolConfig: { ...pool },
+            }),
+          ),
+        isTransient,
+        retry,
+      );
+    },
+  };
+}
+
+export function createRdsProxyTarget(config: ProxyTargetConfig, options: RdsAdapterOptions = {}): ProxyTargetPort {
   const client = options.client ?? rds;
   const retry = { clock: options.clock, attempts: options.attempts, baseDelayMs: options.baseDelayMs };
 

@@ -1,5 +1,13 @@
-// Puts the database back behind the proxy after a run ended abnormally, and frees the lock it held.
-import type { ExecutionsPort, LockPort, ProxyTargetPort, ProxyTargetState } from '../ports';
+// Undoes what a run's fault left after it ended abnormally (the target, a brownout's pool config), and frees its lock.
+import type {
+  ExecutionsPort,
+  LockPort,
+  LockRecord,
+  PoolConfig,
+  ProxyTargetGroupPort,
+  ProxyTargetPort,
+  ProxyTargetState,
+} from '../ports';
 
 /** The EventBridge event for a GameDay execution that ended without its own clean-up. */
 export interface ExecutionStatusChangeEvent {
@@ -17,14 +25,25 @@ export type SafetyNetEvent = ExecutionStatusChangeEvent | ReconcilerEvent;
 
 export interface SafetyNetPorts {
   target: ProxyTargetPort;
+  targetGroup: ProxyTargetGroupPort;
   lock: LockPort;
   executions: ExecutionsPort;
 }
 
 export interface SafetyNetOutcome {
   action: 'registered' | 'none';
+  /** Only when the lock's holder ran a pool brownout: the saved config written back, and whether it differed. */
+  pool?: { restored: boolean; config: PoolConfig };
   lockReleased: boolean;
 }
+
+/** The lock's holder ran a pool brownout but the lock holds no saved pool config: no exact restore is possible. */
+export class SavedPoolConfigMissing extends Error {
+  override readonly name = 'SavedPoolConfigMissing';
+}
+
+/** The fault whose holder saved the target group's pool config in the lock before clamping it. */
+export const POOL_BROWNOUT_FAULT = 'pool-brownout';
 
 /** The event is neither a reconciler tick nor an execution status change this function handles. */
 export class UnrecognisedSafetyNetEvent extends Error {
@@ -40,25 +59,48 @@ const REGISTERED: ReadonlySet<ProxyTargetState> = new Set(['AVAILABLE', 'REGISTE
 /**
  * Restores the target unless a running GameDay holds the lock: that run may be holding its outage on
  * purpose, and even an execution that failed at preflight because the lock was taken must not cut
- * it short. A lock whose holder is no longer running is released after the target is restored, so no
- * new run starts against a missing target.
+ * it short. A lock whose holder ran a pool brownout gets the pool config it saved written back, the
+ * saved values and never defaults; without them it throws and keeps the lock, so no run starts on a
+ * clamped pool. A lock whose holder is no longer running is released after the target is restored, so
+ * no new run starts against a missing target.
  */
 export async function restoreAfterRun(event: SafetyNetEvent, ports: SafetyNetPorts): Promise<SafetyNetOutcome> {
   const endedExecution = parseEvent(event);
   if (endedExecution === undefined) return { action: 'none', lockReleased: false };
 
-  const holder = await ports.lock.holder();
+  const record = await ports.lock.record();
+  const holder = record?.executionArn ?? null;
   if (holder !== null && holder !== endedExecution && (await ports.executions.isRunning(holder))) {
     return { action: 'none', lockReleased: false };
   }
 
+  const pool = record?.fault === POOL_BROWNOUT_FAULT ? await restorePool(record, ports.targetGroup) : undefined;
   let action: SafetyNetOutcome['action'] = 'none';
   if (!REGISTERED.has(await ports.target.describe())) {
     await ports.target.register();
     action = 'registered';
   }
   const lockReleased = holder !== null && (await ports.lock.release(holder));
-  return { action, lockReleased };
+  return { action, ...(pool ? { pool } : {}), lockReleased };
+}
+
+/** Writes the holder's saved pool config back when the target group's differs from it. */
+async function restorePool(
+  record: LockRecord,
+  targetGroup: ProxyTargetGroupPort,
+): Promise<NonNullable<SafetyNetOutcome['pool']>> {
+  const saved = record.savedPool;
+  if (saved === null)
+    throw new SavedPoolConfigMissing(
+      `the lock of ${record.executionArn} (${POOL_BROWNOUT_FAULT}) holds no saved pool config: restore it by hand, then release the lock`,
+    );
+  const current = await targetGroup.poolConfig();
+  const same =
+    current.MaxConnectionsPercent === saved.MaxConnectionsPercent &&
+    current.MaxIdleConnectionsPercent === saved.MaxIdleConnectionsPercent &&
+    current.ConnectionBorrowTimeout === saved.ConnectionBorrowTimeout;
+  if (!same) await targetGroup.setPoolConfig(saved);
+  return { restored: !same, config: saved };
 }
 
 /** The ARN of the execution that ended (null for the reconciler); undefined: nothing to do. */

@@ -4,6 +4,17 @@
 export const LOCK_KEY = 'gameday';
 
 /**
+ * Attributes of the lock item beside its key: the holder, when it took the lock, the fault it
+ * injects, and the pool config a pool brownout saved before it changed anything.
+ */
+export const LOCK_ATTRIBUTES = Object.freeze({
+  executionArn: 'executionArn',
+  acquiredAt: 'acquiredAt',
+  fault: 'fault',
+  savedPool: 'savedPool',
+} as const);
+
+/**
  * The halt flag's partition key value in the lock table: while the item exists, every preflight ends
  * the run `skipped` (`gameday halt` writes it, `gameday resume` deletes it).
  */

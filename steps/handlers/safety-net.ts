@@ -1,8 +1,12 @@
-// Safety net: after an abnormal end (or on the reconciler's schedule) re-register the target and free the lock.
+// Safety net: after an abnormal end (or on the reconciler's schedule) undo the holder's fault and free the lock.
 import type { Context } from 'aws-lambda';
 import { createDynamoDbLock, lockTableFromEnv } from '../adapters/dynamodb-lock';
 import { createStepLogger, logInvocation, runKeysOf } from '../adapters/logger';
-import { createRdsProxyTarget, proxyTargetConfigFromEnv } from '../adapters/rds-proxy-target';
+import {
+  createRdsProxyTarget,
+  createRdsProxyTargetGroup,
+  proxyTargetConfigFromEnv,
+} from '../adapters/rds-proxy-target';
 import { createSfnExecutions } from '../adapters/sfn-executions';
 import { restoreAfterRun, type SafetyNetEvent, type SafetyNetOutcome, type SafetyNetPorts } from '../core/safety-net';
 import type { ExecutionsPort } from '../ports';
@@ -16,6 +20,7 @@ function portsFromEnv(): SafetyNetPorts {
   const executions: ExecutionsPort = createSfnExecutions(process.env[STEP_ENV.stateMachineArn] ?? '');
   return {
     target: createRdsProxyTarget(proxyTargetConfigFromEnv()),
+    targetGroup: createRdsProxyTargetGroup(proxyTargetConfigFromEnv()),
     lock: createDynamoDbLock(lockTableFromEnv()),
     executions,
   };

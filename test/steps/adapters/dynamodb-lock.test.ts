@@ -14,6 +14,45 @@ const RUN = 'arn:aws:states:us-east-1:123456789012:execution:gameday:run-1';
 
 beforeEach(() => dynamodb.reset());
 
+describe('createDynamoDbLock record', () => {
+  it("returns the holder's fault and the pool config it saved", async () => {
+    // Given a lock a pool brownout took, with its saved pool config
+    dynamodb.on(GetItemCommand).resolves({
+      Item: {
+        pk: { S: 'gameday' },
+        executionArn: { S: RUN },
+        fault: { S: 'pool-brownout' },
+        savedPool: {
+          M: {
+            MaxConnectionsPercent: { N: '73' },
+            MaxIdleConnectionsPercent: { N: '31' },
+            ConnectionBorrowTimeout: { N: '17' },
+          },
+        },
+      },
+    });
+    // When the record is read
+    const record = await createDynamoDbLock('locks').record();
+    // Then it names the fault and the exact saved values
+    expect(record).toEqual({
+      executionArn: RUN,
+      fault: 'pool-brownout',
+      savedPool: { MaxConnectionsPercent: 73, MaxIdleConnectionsPercent: 31, ConnectionBorrowTimeout: 17 },
+    });
+  });
+
+  it('reads a lock without a fault as a deregister, and a partial saved config as none', async () => {
+    // Given a lock with no fault and a saved config missing a member
+    dynamodb.on(GetItemCommand).resolves({
+      Item: { executionArn: { S: RUN }, savedPool: { M: { MaxConnectionsPercent: { N: '73' } } } },
+    });
+    // When the record is read
+    const record = await createDynamoDbLock('locks').record();
+    // Then no half a config passes for a saved one
+    expect(record).toEqual({ executionArn: RUN, fault: 'deregister', savedPool: null });
+  });
+});
+
 describe('createDynamoDbLock holder', () => {
   it('reads the lock item consistently and returns its execution ARN', async () => {
     // Given a held lock

@@ -3,14 +3,22 @@ import {
   DBProxyNotFoundFault,
   DBProxyTargetAlreadyRegisteredFault,
   DBProxyTargetNotFoundFault,
+  DescribeDBProxyTargetGroupsCommand,
   DescribeDBProxyTargetsCommand,
   InvalidDBProxyStateFault,
+  ModifyDBProxyTargetGroupCommand,
   RDSClient,
   RegisterDBProxyTargetsCommand,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { createRdsProxyTarget, proxyTargetConfigFromEnv, targetState } from '../../../steps/adapters/rds-proxy-target';
+import {
+  createRdsProxyTarget,
+  createRdsProxyTargetGroup,
+  PoolConfigUnreadable,
+  proxyTargetConfigFromEnv,
+  targetState,
+} from '../../../steps/adapters/rds-proxy-target';
 import { MissingConfiguration } from '../../../steps/adapters/config';
 import { FakeClock } from '../support/fake-clock';
 
@@ -206,5 +214,51 @@ describe('proxyTargetConfigFromEnv', () => {
     expect(() => proxyTargetConfigFromEnv({ DB_CLUSTER_IDENTIFIER: 'c' })).toThrow(
       new MissingConfiguration('environment variable PROXY_NAME is not set'),
     );
+  });
+});
+
+describe('createRdsProxyTargetGroup', () => {
+  const pool = { MaxConnectionsPercent: 73, MaxIdleConnectionsPercent: 31, ConnectionBorrowTimeout: 17 };
+
+  it("reads the configured target group's pool config", async () => {
+    // Given a target group with a pool config (and members the brownout does not change)
+    rds.on(DescribeDBProxyTargetGroupsCommand).resolves({
+      TargetGroups: [{ TargetGroupName: 'default', ConnectionPoolConfig: { ...pool, InitQuery: '' } }],
+    });
+    // When read
+    const read = await createRdsProxyTargetGroup(config).poolConfig();
+    // Then the three members come back, asked of the configured proxy and group
+    expect(read).toEqual(pool);
+    expect(rds).toHaveReceivedCommandWith(DescribeDBProxyTargetGroupsCommand, {
+      DBProxyName: 'gameday-proxy',
+      TargetGroupName: 'default',
+    });
+  });
+
+  it('refuses a target group that reports no complete pool config', async () => {
+    // Given a target group without its borrow timeout
+    rds.on(DescribeDBProxyTargetGroupsCommand).resolves({
+      TargetGroups: [{ ConnectionPoolConfig: { MaxConnectionsPercent: 100, MaxIdleConnectionsPercent: 50 } }],
+    });
+    // When read
+    // Then it fails rather than save a partial config
+    await expect(createRdsProxyTargetGroup(config).poolConfig()).rejects.toThrow(PoolConfigUnreadable);
+  });
+
+  it('writes every member back, retrying while the proxy is busy', async () => {
+    // Given a proxy that refuses once while it settles
+    rds
+      .on(ModifyDBProxyTargetGroupCommand)
+      .rejectsOnce(new InvalidDBProxyStateFault({ message: 'busy', $metadata: {} }))
+      .resolves({ ...meta });
+    // When the pool config is set
+    await createRdsProxyTargetGroup(config, { clock: new FakeClock(), baseDelayMs: 1 }).setPoolConfig(pool);
+    // Then the exact values reach the configured target group
+    expect(rds).toHaveReceivedCommandTimes(ModifyDBProxyTargetGroupCommand, 2);
+    expect(rds).toHaveReceivedCommandWith(ModifyDBProxyTargetGroupCommand, {
+      DBProxyName: 'gameday-proxy',
+      TargetGroupName: 'default',
+      ConnectionPoolConfig: pool,
+    });
   });
 });

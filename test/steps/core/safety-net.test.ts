@@ -1,14 +1,43 @@
 // restoreAfterRun: re-register a missing target and free a dead run's lock, never cutting a live run short.
-import { restoreAfterRun, type SafetyNetPorts, UnrecognisedSafetyNetEvent } from '../../../steps/core/safety-net';
-import type { ProxyTargetState } from '../../../steps/ports';
+import {
+  restoreAfterRun,
+  SavedPoolConfigMissing,
+  type SafetyNetPorts,
+  UnrecognisedSafetyNetEvent,
+} from '../../../steps/core/safety-net';
+import type { LockRecord, PoolConfig, ProxyTargetState } from '../../../steps/ports';
 
 const FAILED_RUN = 'arn:aws:states:us-east-1:123456789012:execution:gameday:run-failed';
 const OTHER_RUN = 'arn:aws:states:us-east-1:123456789012:execution:gameday:run-other';
 
-function ports(state: ProxyTargetState, holder: string | null, running: string[] = []) {
+/** A pool config no default has, so a restore of defaults cannot pass for a restore of it. */
+const SAVED_POOL: PoolConfig = {
+  MaxConnectionsPercent: 73,
+  MaxIdleConnectionsPercent: 31,
+  ConnectionBorrowTimeout: 17,
+};
+const CLAMPED_POOL: PoolConfig = { MaxConnectionsPercent: 2, MaxIdleConnectionsPercent: 2, ConnectionBorrowTimeout: 1 };
+
+function ports(
+  state: ProxyTargetState,
+  holder: string | null,
+  running: string[] = [],
+  lock: Partial<LockRecord> = {},
+  pool: PoolConfig = SAVED_POOL,
+) {
+  const record: LockRecord | null =
+    holder === null ? null : { executionArn: holder, fault: 'deregister', savedPool: null, ...lock };
   const p = {
     target: { describe: jest.fn().mockResolvedValue(state), register: jest.fn().mockResolvedValue(undefined) },
-    lock: { holder: jest.fn().mockResolvedValue(holder), release: jest.fn().mockResolvedValue(true) },
+    targetGroup: {
+      poolConfig: jest.fn().mockResolvedValue(pool),
+      setPoolConfig: jest.fn().mockResolvedValue(undefined),
+    },
+    lock: {
+      holder: jest.fn().mockResolvedValue(holder),
+      record: jest.fn().mockResolvedValue(record),
+      release: jest.fn().mockResolvedValue(true),
+    },
     executions: { isRunning: jest.fn(async (arn: string) => running.includes(arn)), start: jest.fn() },
   };
   return p satisfies SafetyNetPorts;
@@ -165,5 +194,75 @@ describe('restoreAfterRun with an unknown event', () => {
     await expect(restoreAfterRun({ hello: 'world' } as never, ports('AVAILABLE', null))).rejects.toThrow(
       UnrecognisedSafetyNetEvent,
     );
+  });
+});
+
+describe('restoreAfterRun after a pool brownout', () => {
+  const brownout = { fault: 'pool-brownout', savedPool: SAVED_POOL };
+
+  it.each(['ABORTED', 'TIMED_OUT', 'FAILED'])(
+    'writes the saved pool config back after %s, then frees the lock',
+    async (status) => {
+      // Given a brownout that ended with the pool clamped and its saved config in the lock
+      const p = ports('AVAILABLE', FAILED_RUN, [], brownout, CLAMPED_POOL);
+      // When the safety net handles its event
+      const outcome = await restoreAfterRun(statusChange(status), p);
+      // Then the exact saved values are written back, before the lock is released
+      expect(p.targetGroup.setPoolConfig).toHaveBeenCalledWith(SAVED_POOL);
+      expect(outcome).toEqual({ action: 'none', pool: { restored: true, config: SAVED_POOL }, lockReleased: true });
+      expect(p.targetGroup.setPoolConfig.mock.invocationCallOrder[0]).toBeLessThan(
+        p.lock.release.mock.invocationCallOrder[0] ?? 0,
+      );
+    },
+  );
+
+  it('restores the saved pool config from the reconciler, after the execution died', async () => {
+    // Given a lock whose brownout holder is no longer running, and a clamped pool
+    const p = ports('AVAILABLE', FAILED_RUN, [], brownout, CLAMPED_POOL);
+    // When the reconciler ticks
+    const outcome = await restoreAfterRun({ source: 'reconciler' }, p);
+    // Then the saved values come back and the lock is freed
+    expect(p.targetGroup.setPoolConfig).toHaveBeenCalledWith(SAVED_POOL);
+    expect(outcome.lockReleased).toBe(true);
+  });
+
+  it('writes nothing when the pool already has the saved values', async () => {
+    // Given a brownout that restored its pool and then failed
+    const p = ports('AVAILABLE', FAILED_RUN, [], brownout, SAVED_POOL);
+    // When the safety net handles its event
+    const outcome = await restoreAfterRun(statusChange('FAILED'), p);
+    // Then the pool is left as it is
+    expect(p.targetGroup.setPoolConfig).not.toHaveBeenCalled();
+    expect(outcome.pool).toEqual({ restored: false, config: SAVED_POOL });
+  });
+
+  it('leaves a running brownout alone', async () => {
+    // Given a running brownout holding the lock
+    const p = ports('AVAILABLE', OTHER_RUN, [OTHER_RUN], brownout, CLAMPED_POOL);
+    // When another execution's failure reaches the safety net
+    await restoreAfterRun(statusChange('FAILED'), p);
+    // Then its clamp is not cut short
+    expect(p.targetGroup.poolConfig).not.toHaveBeenCalled();
+    expect(p.targetGroup.setPoolConfig).not.toHaveBeenCalled();
+  });
+
+  it('refuses to guess a pool config the lock does not hold, and keeps the lock', async () => {
+    // Given a brownout holder whose lock lost its saved pool config
+    const p = ports('AVAILABLE', FAILED_RUN, [], { fault: 'pool-brownout', savedPool: null }, CLAMPED_POOL);
+    // When the safety net handles its event
+    // Then it fails loudly, writes no defaults and keeps the lock so no run starts on a clamped pool
+    await expect(restoreAfterRun(statusChange('FAILED'), p)).rejects.toThrow(SavedPoolConfigMissing);
+    expect(p.targetGroup.setPoolConfig).not.toHaveBeenCalled();
+    expect(p.lock.release).not.toHaveBeenCalled();
+  });
+
+  it('leaves the pool alone when the holder ran a deregister', async () => {
+    // Given a deregister holder
+    const p = ports('DEREGISTERED', FAILED_RUN);
+    // When the safety net handles its event
+    const outcome = await restoreAfterRun(statusChange('FAILED'), p);
+    // Then only the target is restored
+    expect(p.targetGroup.poolConfig).not.toHaveBeenCalled();
+    expect(outcome).toEqual({ action: 'registered', lockReleased: true });
   });
 });
