@@ -12,6 +12,8 @@ import { GetQueueAttributesCommand, type QueueAttributeName, type SQSClient } fr
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { taskStates } from './definition';
 import type { FaultProxy } from '../lab/fault-proxy';
+import { InvalidPoolConfig, type LabPoolConfig } from '../lab/pool-brownout';
+import { RDS_ERRORS } from '../../steps/core/workflow-names';
 import { ClusterFailoverInProgress } from '../lab/writer-failover';
 import type { MetricsSink } from '../lab/metrics-sink';
 
@@ -190,6 +192,24 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
         targets.proxy.register();
         return { DbProxyTargets: [{ RdsResourceId: targets.dbClusterIdentifier, Type: 'TRACKED_CLUSTER' }] };
       };
+    case 'describeDBProxyTargetGroups':
+      return async (input) => {
+        checkTarget(input, false);
+        return { TargetGroups: [targetGroupOf(targets)] };
+      };
+    case 'modifyDBProxyTargetGroup':
+      return async (input) => {
+        checkTarget(input, false);
+        const change = ((input ?? {}) as { ConnectionPoolConfig?: Partial<LabPoolConfig> }).ConnectionPoolConfig ?? {};
+        try {
+          targets.proxy.targetGroup.modify(change);
+        } catch (error) {
+          // RDS refuses a bad pool config with InvalidParameterValue, which its SDK does not model.
+          if (error instanceof InvalidPoolConfig) throw new TaskError(RDS_ERRORS.unmodelled, error.message);
+          throw error;
+        }
+        return { DbProxyTargetGroup: targetGroupOf(targets) };
+      };
     case 'failoverDBCluster':
       return async (input) => {
         const cluster = checkCluster(input, targets);
@@ -210,6 +230,17 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
     default:
       return undefined;
   }
+}
+
+/** The lab proxy's one target group as DescribeDBProxyTargetGroups answers it (Java SDK v2 member names). */
+function targetGroupOf(targets: TaskTargets): Record<string, unknown> {
+  return {
+    DbProxyName: targets.proxyName,
+    TargetGroupName: targets.targetGroupName,
+    IsDefault: true,
+    Status: 'available',
+    ConnectionPoolConfig: { ...targets.proxy.targetGroup.config, SessionPinningFilters: [], InitQuery: '' },
+  };
 }
 
 /** The cluster a FailoverDBCluster or DescribeDBClusters names must be the lab's (Java SDK v2 names). */

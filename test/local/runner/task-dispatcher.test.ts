@@ -83,6 +83,37 @@ describe('buildTaskHandlers', () => {
     }
   });
 
+  it("reads and clamps the lab target group's pool config, and refuses what RDS would refuse", async () => {
+    // Given the lab's proxy, and the two target-group tasks a pool brownout uses
+    const own = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: 1 });
+    const lab = { ...targets, proxy: own };
+    const task = (action: string) =>
+      buildTaskHandlers(definitionWith(`arn:aws:states:::aws-sdk:rds:${action}`), lab).OnlyTask;
+    const group = { DbProxyName: 'chaos-shop-proxy', TargetGroupName: 'default' };
+    // When the pool is clamped
+    await task('modifyDBProxyTargetGroup')({
+      ...group,
+      ConnectionPoolConfig: { MaxConnectionsPercent: 5, MaxIdleConnectionsPercent: 5, ConnectionBorrowTimeout: 2 },
+    });
+    // Then the describe reports the clamp, and the proxy enforces it
+    await expect(task('describeDBProxyTargetGroups')(group)).resolves.toMatchObject({
+      TargetGroups: [
+        {
+          ConnectionPoolConfig: { MaxConnectionsPercent: 5, MaxIdleConnectionsPercent: 5, ConnectionBorrowTimeout: 2 },
+        },
+      ],
+    });
+    expect(own.targetGroup.limit).toBe(1);
+    expect(own.targetGroup.borrowTimeout).toBe(2000);
+    // And a share of 0 or another proxy's group is refused, in Step Functions' error names
+    await expect(
+      task('modifyDBProxyTargetGroup')({ ...group, ConnectionPoolConfig: { MaxConnectionsPercent: 0 } }),
+    ).rejects.toMatchObject({ errorName: 'Rds.RdsException' });
+    await expect(
+      task('describeDBProxyTargetGroups')({ DBProxyName: 'chaos-shop-proxy', TargetGroupName: 'default' }),
+    ).rejects.toMatchObject({ errorName: 'Rds.DbProxyNotFoundException' });
+  });
+
   it("refuses a FailoverDBCluster of a cluster that is not the lab's, in Step Functions' error name", async () => {
     // Given the failover task
     const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:failoverDBCluster'), targets);
