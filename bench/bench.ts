@@ -14,6 +14,7 @@ import {
   type OverheadBreakdown,
 } from './gameday-runs';
 import { benchGenerator, type GeneratorSection } from './generator';
+import { type ArrivalsSection, benchArrivals } from './arrivals';
 import { log, measureTrafficSizing, outageRuns, postgresSearches, shopAnswers, withLab, withPools } from './lab-runs';
 import { benchReportMerge, type ReportMergeSection } from './report-merge';
 import { benchMemory, benchSoak, type MemorySection, type SoakSection } from './memory';
@@ -115,6 +116,18 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
         }
         return { generator, resilient, overhead, fidelity, sizing, database: lab.database.kind };
       });
+  // Against a sink, not the shop: with no lab running in this process, the sink's clock is its own.
+  let arrivals: ArrivalsSection | null = null;
+  if (runs('arrivals')) {
+    log('bench: arrivals at a sink, ours vs autocannon');
+    arrivals = await benchArrivals({
+      rates: plan.arrivalRates,
+      durationSeconds: plan.arrivalSeconds,
+      warmUpSeconds: plan.generatorWarmUpSeconds,
+      repetitions: plan.generatorRepetitions,
+      log,
+    });
+  }
   let fragile: OutageRun[] | null = null;
   if (runs('outage')) {
     log('bench: outage, fragile build');
@@ -194,6 +207,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     database,
     sections,
     generator,
+    arrivals,
     outage,
     recovery,
     fleet,
@@ -203,7 +217,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
     memory,
     soak,
     reportMerge,
-    goals: checkGoals({ generator, outage, cost, fleet, overhead, soak }),
+    goals: checkGoals({ generator, arrivals, outage, cost, fleet, overhead, soak }),
     wallSeconds: (Date.now() - started) / 1000,
   };
 }

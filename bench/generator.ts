@@ -1,5 +1,12 @@
 // Benchmark section: our open-loop generator and autocannon at the same rates, against the same shop.
-import { cpuMicrosPerRequest, median, openLoopAchievedRate, plannedSendSpanMs, rateErrorPercent } from './stats';
+import {
+  cpuMicrosPerRequest,
+  cpuRatio,
+  median,
+  openLoopAchievedRate,
+  plannedSendSpanMs,
+  rateErrorPercent,
+} from './stats';
 import { runTrafficJob } from './traffic-process';
 import type { AutocannonOutcome, OursOutcome } from './traffic-jobs';
 
@@ -147,10 +154,7 @@ export async function benchGenerator(opts: GeneratorBenchOptions): Promise<Gener
       writesPerSecond: shape.writesPerSecond,
       ours: oursSummary,
       autocannon: theirSummary,
-      cpuPerRequestRatio:
-        oursSummary.cpuMicrosPerRequest !== null && theirSummary.cpuMicrosPerRequest
-          ? oursSummary.cpuMicrosPerRequest / theirSummary.cpuMicrosPerRequest
-          : null,
+      cpuPerRequestRatio: cpuRatio(oursSummary.cpuMicrosPerRequest, theirSummary.cpuMicrosPerRequest),
     });
   }
   return {

@@ -19,6 +19,9 @@ export interface Plan {
   generatorSeconds: number;
   generatorWarmUpSeconds: number;
   generatorRepetitions: number;
+  /** The arrivals at a sink: rates, measured seconds, the same warm-up as the generator's. */
+  arrivalRates: number[];
+  arrivalSeconds: number;
   outage: OutageTimings;
   resilientOutageRepetitions: number;
   fragileOutageRepetitions: number;
@@ -59,6 +62,8 @@ export function planFor(options: BenchOptions): Plan {
     // Past V8's memory-reducing GC, about 8 s after the child starts (docs/decisions.md).
     generatorWarmUpSeconds: options.quick ? 1 : 10,
     generatorRepetitions: reps,
+    arrivalRates: [40, 400, 4_000],
+    arrivalSeconds: options.quick ? 3 : 10,
     outage: options.quick
       ? {
           warmUpSeconds: 2,

@@ -22,6 +22,11 @@ export function cpuMicrosPerRequest(cpuMicros: number, requests: number): number
   return requests > 0 ? cpuMicros / requests : null;
 }
 
+/** Ours over theirs, of CPU per request; null when either is unknown or theirs is 0. */
+export function cpuRatio(ours: number | null, theirs: number | null): number | null {
+  return ours !== null && theirs ? ours / theirs : null;
+}
+
 /**
  * Milliseconds between the first and the last send the open-loop schedule plans. An achieved send
  * span longer than this means the generator fell behind its schedule.
@@ -125,4 +130,17 @@ export function arrivalSpread(timesMs: readonly number[], binMs = 10): ArrivalSp
     dispersionIndex: mean > 0 ? variance / mean : null,
     largestBinCount: Math.max(...counts),
   };
+}
+
+/**
+ * The index of dispersion of perfectly even arrivals at `ratePerSecond`, counted in bins of `binMs`:
+ * each bin holds the floor or the ceiling of its mean, so the index is f (1 - f) / mean for the
+ * mean's fraction f. 0 when a bin holds a whole number of requests (400/s in 10 ms bins); 0.6 at
+ * 40/s, where a 10 ms bin holds 0 or 1 request: the floor under any generator's figure at that rate.
+ */
+export function evenSpacingDispersion(ratePerSecond: number, binMs = 10): number {
+  const mean = (ratePerSecond * binMs) / 1000;
+  if (mean <= 0) return 0;
+  const fraction = mean - Math.floor(mean);
+  return (fraction * (1 - fraction)) / mean;
 }

@@ -2,6 +2,7 @@
 import type { FleetRateSearch, FleetSection } from './fleet';
 import type { CostSection } from './gameday-runs';
 import type { GeneratorSection } from './generator';
+import type { ArrivalsSection } from './arrivals';
 import type { TrafficSizing } from './sizing';
 import type { MemorySection, SoakSection } from './memory';
 import type { BenchResult, OutageSection, OverheadSection, RecoverySection } from './result';
@@ -35,6 +36,7 @@ export function formatTable(result: BenchResult): string {
     `GameDay benchmark  ${result.startedAt}  ${result.machine.cores} cores  Node ${result.machine.node}  database: ${result.database}${load ? `  load average ${fmt(load.atStart, 1)} -> ${fmt(load.atEnd, 1)}` : ''}`,
   ];
   if (result.generator) lines.push('', ...formatGenerator(result.generator));
+  if (result.arrivals) lines.push('', ...formatArrivals(result.arrivals));
   if (result.outage) lines.push('', ...formatOutage(result.outage));
   if (result.recovery) lines.push('', ...formatRecovery(result.recovery));
   if (result.fleet) lines.push('', ...formatFleet(result.fleet));
@@ -94,6 +96,43 @@ function formatGenerator(g: GeneratorSection): string[] {
         ]),
       ]),
     ),
+  ];
+}
+
+function formatArrivals(a: ArrivalsSection): string[] {
+  return [
+    `Arrivals at a sink, ours vs autocannon (3 reads : 1 write, ${a.durationSeconds} s runs after ${a.warmUpSeconds} s unmeasured, ${a.binMs} ms bins, medians of ${a.repetitions})`,
+    ...indent(
+      alignColumns([
+        [
+          'offered/s',
+          'even index',
+          'ours/s',
+          'index',
+          'max/bin',
+          'CPU us/req',
+          'autocannon/s',
+          'index',
+          'max/bin',
+          'CPU us/req',
+          'CPU ratio',
+        ],
+        ...a.rates.map((r) => [
+          String(r.offeredRps),
+          fmt(r.evenSpacingDispersionIndex, 2),
+          fmt(r.ours.achievedRps, 1),
+          fmt(r.ours.dispersionIndex, 2),
+          fmt(r.ours.largestBinCount),
+          fmt(r.ours.cpuMicrosPerRequest),
+          fmt(r.autocannon.achievedRps, 1),
+          fmt(r.autocannon.dispersionIndex, 2),
+          fmt(r.autocannon.largestBinCount),
+          fmt(r.autocannon.cpuMicrosPerRequest),
+          fmt(r.cpuPerRequestRatio, 2),
+        ]),
+      ]),
+    ),
+    '  even index: the index of perfectly even arrivals at that rate; max/bin: the most requests received in one bin',
   ];
 }
 

@@ -1,5 +1,6 @@
 import {
   arrivalSpread,
+  evenSpacingDispersion,
   latencyByPhase,
   median,
   openLoopAchievedRate,
@@ -64,6 +65,20 @@ describe('arrivalSpread', () => {
     expect(spread.dispersionIndex).toBeCloseTo(variance / mean, 9);
     expect(spread.largestBinCount).toBe(40);
   });
+});
+
+describe('evenSpacingDispersion', () => {
+  it.each([40, 250, 400, 4_000])(
+    'is the index arrivalSpread finds for perfectly even arrivals at %p a second',
+    (rate) => {
+      // Given an arrival every 1000 / rate ms for 10 s, placed off the bins' edges
+      const gap = 1000 / rate;
+      const times = Array.from({ length: rate * 10 }, (_, i) => 0.1 + i * gap);
+      // When they are spread into 10 ms bins, and the even spacing's index is computed for the rate
+      // Then both agree: even arrivals in bins that hold a fraction of a request are not dispersion-free
+      expect(arrivalSpread(times).dispersionIndex).toBeCloseTo(evenSpacingDispersion(rate), 2);
+    },
+  );
 });
 
 describe('phaseOfBucket', () => {

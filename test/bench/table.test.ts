@@ -1,6 +1,8 @@
 import type { GeneratorRate } from '../../bench/generator';
 import type { OutageRun } from '../../bench/outage';
-import { checkGoals, generatorGoals, summariseOutageRuns } from '../../bench/result';
+import type { ArrivalRate } from '../../bench/arrivals';
+import { arrivalGoals, checkGoals, summariseOutageRuns } from '../../bench/result';
+import { evenSpacingDispersion } from '../../bench/stats';
 import { costOfDefaultRun, type GameDayRun } from '../../bench/gameday-runs';
 import { LIST_PRICES } from '../../bench/cost';
 import { alignColumns, fmt, formatCost } from '../../bench/table';
@@ -35,6 +37,27 @@ function rate(errorPercent: number, cpuPerRequestRatio: number | null = 1): Gene
     writesPerSecond: 100,
     ours: tool,
     autocannon: tool,
+    cpuPerRequestRatio,
+  };
+}
+
+/** A rate of the arrivals section where ours had `index` and `cpuPerRequestRatio` x autocannon's CPU. */
+function arrivalRate(offeredRps: number, index: number, cpuPerRequestRatio: number | null): ArrivalRate {
+  const tool = (dispersionIndex: number) => ({
+    achievedRps: offeredRps,
+    dispersionIndex,
+    largestBinCount: 1,
+    cpuMicrosPerRequest: 100,
+    runs: [],
+  });
+  return {
+    offeredRps,
+    readsPerSecond: (offeredRps * 3) / 4,
+    writesPerSecond: offeredRps / 4,
+    evenSpacingDispersionIndex: evenSpacingDispersion(offeredRps),
+    evenSpacingLargestBinCount: Math.ceil(offeredRps / 100),
+    ours: tool(index),
+    autocannon: tool(5),
     cpuPerRequestRatio,
   };
 }
@@ -105,16 +128,26 @@ describe('checkGoals', () => {
     expect(goalsFor([outageRun()], -1.2).find((goal) => goal.goal.includes('rate error'))?.met).toBe(false);
   });
 
-  it('misses the generator CPU goal when ours costs more per request than autocannon, or could not be compared', () => {
-    // Given rates where ours cost 1.2 x autocannon's CPU per request, and one without a ratio
-    const goals = generatorGoals({ rates: [rate(0.1, 1.2), rate(0.1, null)] });
-    // Then both CPU goals are missed, each naming its ratio
+  it('judges the CPU goal at the sink, 1.0 x autocannon from 4,000/s and 1.5 x below, and misses it without a ratio', () => {
+    // Given ours at 1.2 x autocannon's CPU per request at 400/s and at 4,000/s, and a rate without a ratio
+    const goals = arrivalGoals({
+      rates: [arrivalRate(400, 0.1, 1.2), arrivalRate(4_000, 0.1, 1.2), arrivalRate(40, 0.7, null)],
+    });
+    // Then 400/s meets its 1.5 x, 4,000/s misses its 1.0 x, and the rate without a ratio misses
     expect(goals.filter((goal) => goal.goal.includes('CPU per request')).map((goal) => [goal.value, goal.met])).toEqual(
       [
+        ['1.20 x', true],
         ['1.20 x', false],
         ['n/a', false],
       ],
     );
+  });
+
+  it('finds arrivals uniform within 0.2 of even spacing at their rate, so 40/s may reach 0.6 + 0.2', () => {
+    // Given an index of 0.7 at 40/s (even spacing: 0.6) and 0.3 at 400/s (even spacing: 0)
+    const goals = arrivalGoals({ rates: [arrivalRate(40, 0.7, 1), arrivalRate(400, 0.3, 1)] });
+    // Then 40/s is uniform, 400/s is not
+    expect(goals.filter((goal) => goal.goal.includes('uniform')).map((goal) => goal.met)).toEqual([true, false]);
   });
 
   it('misses the cost goal above half a cent a run', () => {
