@@ -8,11 +8,13 @@ import { OUTAGE_MODES, type OutageMode } from '../local/lab/waiting-clients';
 import { UsageError } from './exit-codes';
 import { outputPathOption } from './output-paths';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom } from './hypothesis-options';
+import { addFaultOptions, brownoutFrom, type FaultFlags } from './fault-options';
 
 /** Where a local run's report goes when --json is not given. */
 export const DEFAULT_REPORT_PATH = 'gameday-report.json';
 
-export interface LocalCommandOptions extends Omit<RunOverrides, 'dryRun' | 'hypothesis'>, ToleranceOptions {
+export interface LocalCommandOptions
+  extends Omit<RunOverrides, 'dryRun' | 'hypothesis' | 'brownout'>, ToleranceOptions, FaultFlags {
   degradation: boolean;
   compare: boolean;
   json?: string;
@@ -55,7 +57,7 @@ function onOff(value: string): boolean {
 
 /** The flags of a local run; commander refuses malformed values with exit code 2. */
 export function addLocalRunOptions(command: Command): Command {
-  return addToleranceOptions(command)
+  return addToleranceOptions(addFaultOptions(command, wholeNumber, LOCAL_EXPERIMENT))
     .addOption(
       new Option('--degradation <on|off>', 'the resilient shop (on) or the fragile build (off)')
         .argParser(onOff)
@@ -188,8 +190,11 @@ export function overridesFrom(options: LocalCommandOptions): RunOverrides {
     'verifySample',
     'arrivals',
     'arrivalSeed',
+    'fault',
   ] as const;
   for (const key of keys) if (options[key] !== undefined) (overrides as Record<string, unknown>)[key] = options[key];
+  const brownout = brownoutFrom(options);
+  if (brownout) overrides.brownout = brownout;
   if (options.dryRun) overrides.dryRun = true;
   if (options.ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
   const hypothesis = tolerancesFrom(options);

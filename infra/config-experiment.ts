@@ -3,6 +3,10 @@ import type { RunSettings } from '../steps/core/contracts';
 import { checkSettingRules, longestAcceptedRunSeconds } from '../steps/core/run-limits';
 import { checkSettingValues, DEFAULT_RUN_SETTINGS, NUMERIC_SETTINGS } from '../steps/core/run-settings';
 import { asRecord } from './config-values';
+import { mergeBrownout, runbookProblem } from '../steps/core/fault-settings';
+
+/** The settings of the context's `experiment` besides the numeric ones. */
+const OTHER_SETTINGS: readonly string[] = ['arrivals', 'fault', 'brownout'];
 
 /**
  * The experiment's stack-wide defaults; an execution input may override some of them. Each
@@ -21,11 +25,18 @@ export function readExperiment(value: unknown, problems: string[]): ExperimentDe
   if (value === undefined) return DEFAULT_EXPERIMENT;
   const input = asRecord(value, 'experiment', problems);
   const before = problems.length;
-  for (const extra of Object.keys(input).filter((k) => !(k in NUMERIC_SETTINGS) && k !== 'arrivals'))
+  for (const extra of Object.keys(input).filter((k) => !(k in NUMERIC_SETTINGS) && !OTHER_SETTINGS.includes(k)))
     problems.push(`unknown key "experiment.${extra}"`);
-  problems.push(...checkSettingValues(input, 'experiment.'));
+  const brownout = mergeBrownout([{ value: input.brownout, prefix: 'experiment.' }], problems);
+  problems.push(...checkSettingValues({ ...input, brownout }, 'experiment.'));
+  const noRunbook = runbookProblem(input.fault, 'experiment.');
+  if (noRunbook) problems.push(noRunbook);
   if (problems.length > before) return undefined;
-  const experiment: ExperimentDefaults = { ...DEFAULT_EXPERIMENT, ...(input as Partial<ExperimentDefaults>) };
+  const experiment = {
+    ...DEFAULT_EXPERIMENT,
+    ...(input as Partial<ExperimentDefaults>),
+    brownout,
+  } as ExperimentDefaults;
   problems.push(...checkSettingRules({ ...experiment, dryRun: false }, 'experiment.'));
   return problems.length > before ? undefined : experiment;
 }

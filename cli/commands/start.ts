@@ -5,10 +5,11 @@ import type { StartOverrides } from '../aws/commands';
 import { wholeNumber } from '../local-command';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom, withoutTolerances } from '../hypothesis-options';
 import { outputPathOption } from '../output-paths';
+import { addFaultOptions, brownoutFrom, type FaultFlags } from '../fault-options';
 import { type AwsOptions, awsCommands, positiveWholeNumber, type RegisterCommand, withTarget } from './context';
 
 export const registerStart: RegisterCommand = (program, ctx) => {
-  addToleranceOptions(
+  const command = addToleranceOptions(
     withTarget(
       program
         .command('start')
@@ -51,27 +52,26 @@ export const registerStart: RegisterCommand = (program, ctx) => {
       '--arrival-seed <n>',
       'seed of the Poisson arrivals, to replay a run (default: drawn, and recorded in the report)',
       wholeNumber,
-    )
-    .action(
-      async (
-        options: AwsOptions &
-          Omit<StartOverrides, 'hypothesis' | 'ignoreChangeFreeze'> &
-          ToleranceOptions & { dryRun: boolean; ignoreChangeFreeze: boolean; junit?: string },
-      ) => {
-        const { region, stateMachineArn, stack, dryRun, ignoreChangeFreeze, junit, ...rest } = options;
-        const overrides = Object.fromEntries(
-          Object.entries(withoutTolerances(rest)).filter(([, value]) => value !== undefined),
-        ) as StartOverrides;
-        const hypothesis = tolerancesFrom(rest);
-        if (hypothesis) overrides.hypothesis = hypothesis;
-        if (ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
-        await ctx.aws({ region, arn: stateMachineArn }, async (clients) =>
-          (await awsCommands()).startCommand(
-            clients,
-            { stateMachineArn, stack, dryRun, overrides, junit },
-            ctx.deps.io,
-          ),
-        );
-      },
     );
+  addFaultOptions(command, positiveWholeNumber).action(
+    async (
+      options: AwsOptions &
+        Omit<StartOverrides, 'hypothesis' | 'ignoreChangeFreeze'> &
+        ToleranceOptions & { dryRun: boolean; ignoreChangeFreeze: boolean; junit?: string } & FaultFlags,
+    ) => {
+      const { region, stateMachineArn, stack, dryRun, ignoreChangeFreeze, junit, ...rest } = options;
+      const { brownoutMaxConnectionsPercent, brownoutBorrowTimeoutSeconds, ...settings } = rest;
+      const overrides = Object.fromEntries(
+        Object.entries(withoutTolerances(settings)).filter(([, value]) => value !== undefined),
+      ) as StartOverrides;
+      const brownout = brownoutFrom({ brownoutMaxConnectionsPercent, brownoutBorrowTimeoutSeconds });
+      if (brownout) overrides.brownout = brownout;
+      const hypothesis = tolerancesFrom(rest);
+      if (hypothesis) overrides.hypothesis = hypothesis;
+      if (ignoreChangeFreeze) overrides.ignoreChangeFreeze = true;
+      await ctx.aws({ region, arn: stateMachineArn }, async (clients) =>
+        (await awsCommands()).startCommand(clients, { stateMachineArn, stack, dryRun, overrides, junit }, ctx.deps.io),
+      );
+    },
+  );
 };

@@ -6,6 +6,7 @@ import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
 import type { TargetProfile } from '../../steps/core/target-profile';
 import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
 import { longestAcceptedRunSeconds } from '../../steps/core/run-limits';
+import { DEFAULT_BROWNOUT } from '../../steps/core/fault-settings';
 
 /** Short timings for a local run: about a minute for the whole GameDay. */
 export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
@@ -28,6 +29,8 @@ export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
   availableTimeoutSeconds: 30,
   arrivals: 'uniform',
   arrivalSeed: null,
+  fault: 'deregister',
+  brownout: DEFAULT_BROWNOUT,
   dryRun: false,
 });
 

@@ -1,4 +1,5 @@
 // The data every step of a GameDay passes on: run settings and config, the report step's input, the run report.
+import type { BrownoutSettings, FaultKind } from './fault-settings';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
 import type {
   ReadCounts,
@@ -53,6 +54,10 @@ export interface RunSettings {
   readonly arrivals: ArrivalMode;
   /** Seed of the Poisson draws, so a run can be replayed; null: drawn per run (the config records it). */
   readonly arrivalSeed: number | null;
+  /** The database fault the run injects (`steps/core/fault-settings.ts`): the full outage by default. */
+  readonly fault: FaultKind;
+  /** How hard `pool-brownout` clamps the proxy's pool; read only by that fault. */
+  readonly brownout: BrownoutSettings;
   readonly dryRun: boolean;
 }
 
@@ -74,10 +79,13 @@ type OverridableSetting =
   | 'verifySample'
   | 'arrivals'
   | 'arrivalSeed'
+  | 'fault'
   | 'dryRun';
 
 /** What an execution input may carry: overrides of the stack's defaults (ValidateInput checks them). */
 export type RunOverrides = { -readonly [K in OverridableSetting]?: RunSettings[K] } & {
+  /** Any of the brownout's settings; the others keep the stack's. */
+  brownout?: Partial<BrownoutSettings>;
   hypothesis?: Partial<HypothesisTolerances>;
   /** Run despite a CLOSED change calendar: a manual run's explicit override. */
   ignoreChangeFreeze?: boolean;
@@ -124,6 +132,9 @@ export interface RunConfig extends Pick<
   /** How the requests arrive, and the seed of the Poisson draws (drawn at validation when the input set none). */
   readonly arrivals: ArrivalMode;
   readonly arrivalSeed: number;
+  /** The fault the run injects, and the brownout's clamp (the stack's under the input's, key by key). */
+  readonly fault: FaultKind;
+  readonly brownout: BrownoutSettings;
   /** What the hypothesis tolerates: the stack's tolerances under the input's. */
   readonly hypothesis: HypothesisTolerances;
   /** The input's explicit override of a CLOSED change calendar (a manual run only should set it). */

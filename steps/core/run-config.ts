@@ -1,6 +1,7 @@
 // Validates a run's settings (execution-input overrides over the stack's defaults) into a RunConfig.
 import { randomBytes } from 'node:crypto';
 import type { RunConfig, RunSettings, TrafficSize } from './contracts';
+import type { BrownoutSettings } from './fault-settings';
 import { checkTolerances, type HypothesisTolerances, mergeTolerances } from './hypothesis-tolerances';
 import {
   checkSettingValues,
@@ -12,6 +13,7 @@ import {
 import { checkSettingRules, chooseTrafficSize, deriveLoopBounds, resolveTrafficWorkers } from './run-limits';
 import { describeValue } from './describe-value';
 import { outsideWindowReason, type RunWindow } from './run-window';
+import { mergeBrownout, runbookProblem } from './fault-settings';
 
 export { DEFAULT_RUN_SETTINGS } from './run-settings';
 export { estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-limits';
@@ -69,12 +71,23 @@ export function validateRunInput(
 
   const merged: Record<string, unknown> = { ...DEFAULT_RUN_SETTINGS };
   for (const key of SETTING_KEYS) {
+    if (key === 'brownout') continue;
     if (key in stackDefaults && stackDefaults[key] !== undefined) merged[key] = stackDefaults[key];
     if (OVERRIDABLE_KEYS.includes(key) && key in overrides && overrides[key] !== undefined)
       merged[key] = overrides[key];
   }
 
+  // The brownout merges key by key: an input that sets one of its settings keeps the stack's other.
+  merged.brownout = mergeBrownout(
+    [
+      { value: stackDefaults.brownout, prefix: 'defaults.' },
+      { value: overrides.brownout, prefix: '' },
+    ],
+    problems,
+  );
   problems.push(...checkSettingValues(merged));
+  const noRunbook = runbookProblem(merged.fault);
+  if (noRunbook) problems.push(noRunbook);
 
   const runId = pickRunId(overrides.runId, executionName, problems);
   const ignoreChangeFreeze = overrides.ignoreChangeFreeze ?? false;
@@ -125,6 +138,8 @@ export function validateRunInput(
     arrivals: settings.arrivals,
     // Drawn here when the input set none, and recorded in the config (and the report): the run can be replayed.
     arrivalSeed: settings.arrivalSeed ?? randomBytes(4).readUInt32BE(0),
+    fault: settings.fault,
+    brownout: settings.brownout,
     hypothesis: mergeTolerances(...tolerances),
     ignoreChangeFreeze: ignoreChangeFreeze as boolean,
     outsideAllowedWindow: outsideWindowReason(schedule?.allowedWindow, schedule?.timezone ?? 'UTC', scheduledTime),
@@ -148,7 +163,10 @@ export interface RunSchedule {
 export const HYPOTHESIS_KEY = 'hypothesis';
 
 /** The stack's defaults: its settings and its tolerances. */
-export type RunDefaults = Partial<RunSettings> & { readonly hypothesis?: Partial<HypothesisTolerances> };
+export type RunDefaults = Partial<Omit<RunSettings, 'brownout'>> & {
+  readonly brownout?: Partial<BrownoutSettings>;
+  readonly hypothesis?: Partial<HypothesisTolerances>;
+};
 
 /** Limits of the deployed state machine a run must fit in. */
 export interface RunLimits {

@@ -1,6 +1,7 @@
 // The one owner of a run's settings: each setting's default, bounds and who may set it, and the traffic functions' sizes (the limits and rules across settings: run-limits.ts).
 import type { ArrivalMode, RunSettings, TrafficSize } from './contracts';
 import { describeValue } from './describe-value';
+import { checkFaultValues, DEFAULT_BROWNOUT } from './fault-settings';
 
 export type { TrafficSize } from './contracts';
 
@@ -18,7 +19,7 @@ export interface NumericSettingSpec {
   readonly meaning: string;
 }
 
-export type NumericSetting = Exclude<keyof RunSettings, 'dryRun' | 'arrivals'>;
+export type NumericSetting = Exclude<keyof RunSettings, 'dryRun' | 'arrivals' | 'fault' | 'brownout'>;
 
 export type { ArrivalMode } from './contracts';
 /** The arrival modes a run may choose; `uniform` is the default. */
@@ -171,6 +172,8 @@ export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, NumericSettingSpe
 export const SETTING_KEYS: ReadonlyArray<keyof RunSettings> = Object.freeze([
   ...(Object.keys(NUMERIC_SETTINGS) as NumericSetting[]),
   'arrivals',
+  'fault',
+  'brownout',
   'dryRun',
 ]);
 
@@ -178,6 +181,8 @@ export const SETTING_KEYS: ReadonlyArray<keyof RunSettings> = Object.freeze([
 export const OVERRIDABLE_KEYS: readonly string[] = Object.freeze([
   ...(Object.keys(NUMERIC_SETTINGS) as NumericSetting[]).filter((key) => NUMERIC_SETTINGS[key].overridable),
   'arrivals',
+  'fault',
+  'brownout',
   'dryRun',
   'runId',
 ]);
@@ -186,9 +191,11 @@ export const OVERRIDABLE_KEYS: readonly string[] = Object.freeze([
 export const DEFAULT_RUN_SETTINGS: RunSettings = Object.freeze({
   ...(Object.fromEntries(Object.entries(NUMERIC_SETTINGS).map(([key, spec]) => [key, spec.default])) as unknown as Omit<
     RunSettings,
-    'dryRun' | 'arrivals'
+    'dryRun' | 'arrivals' | 'fault' | 'brownout'
   >),
   arrivals: 'uniform',
+  fault: 'deregister',
+  brownout: DEFAULT_BROWNOUT,
   dryRun: false,
 });
 
@@ -216,5 +223,6 @@ export function checkSettingValues(values: Readonly<Record<string, unknown>>, pr
       `${prefix}arrivals must be one of ${ARRIVAL_MODES.join(', ')} (got ${describeValue(values.arrivals)})`,
     );
   }
+  problems.push(...checkFaultValues(values, prefix));
   return problems;
 }

@@ -27,6 +27,8 @@ export const RUN_CONFIG_FIELDS = {
   dryRun: true,
   arrivals: true,
   arrivalSeed: true,
+  fault: true,
+  brownout: true,
   hypothesis: true,
   ignoreChangeFreeze: true,
   outsideAllowedWindow: true,

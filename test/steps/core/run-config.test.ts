@@ -1,6 +1,7 @@
 // validateRunInput: overrides over defaults, every problem at once, derived loop bounds and limits.
 import { InvalidRunConfig, validateRunInput } from '../../../steps/core/run-config';
 import { refusedWith } from '../../support/problems';
+import { FAULT_KINDS, RUNBOOK_FAULTS } from '../../../steps/core/fault-settings';
 
 const problemsOf = (run: () => unknown): readonly string[] => refusedWith(InvalidRunConfig, run);
 
@@ -44,9 +45,59 @@ describe('validateRunInput', () => {
       },
       arrivals: 'uniform',
       arrivalSeed: expect.any(Number),
+      fault: 'deregister',
+      brownout: { maxConnectionsPercent: 5, connectionBorrowTimeoutSeconds: 1 },
       ignoreChangeFreeze: false,
       outsideAllowedWindow: null,
     });
+  });
+
+  it("merges the brownout's settings key by key: the input's over the stack's over the defaults", () => {
+    // Given stack defaults that set the borrow timeout, and an input that sets the share
+    const config = validateRunInput(
+      { brownout: { maxConnectionsPercent: 2 } },
+      { brownout: { connectionBorrowTimeoutSeconds: 3 } },
+      'manual-1',
+    );
+    // When validated / Then each key comes from the layer that set it
+    expect(config.brownout).toEqual({ maxConnectionsPercent: 2, connectionBorrowTimeoutSeconds: 3 });
+  });
+
+  it('refuses a brownout setting out of range, naming the field and its range, and one it does not know', () => {
+    // Given a brownout that opens no connection, waits 0 s and names a setting that does not exist
+    const input = {
+      brownout: { maxConnectionsPercent: 0, connectionBorrowTimeoutSeconds: 0, pool: 3 },
+    };
+    // When validated
+    const problems = problemsOf(() => validateRunInput(input, {}, 'manual-1'));
+    // Then each is named with its range, and nothing else is said
+    expect(problems).toEqual([
+      'unknown key "brownout.pool" (allowed: maxConnectionsPercent, connectionBorrowTimeoutSeconds)',
+      expect.stringMatching(/^brownout\.maxConnectionsPercent must be an integer from 1 to 50: .* \(got 0\)$/),
+      expect.stringMatching(/^brownout\.connectionBorrowTimeoutSeconds must be an integer from 1 to 30: .* \(got 0\)$/),
+    ]);
+  });
+
+  it('refuses a fault of the ladder whose runbook this build does not have, rather than run another fault', () => {
+    // Given an input for a fault the settings know but no runbook fragment implements yet
+    const faultless = FAULT_KINDS.filter((fault) => !RUNBOOK_FAULTS.includes(fault));
+    // When each is validated / Then each is refused, naming the faults that can run
+    for (const fault of faultless)
+      expect(problemsOf(() => validateRunInput({ fault }, {}, 'manual-1'))).toEqual([
+        `fault ${fault} has no runbook in this build (available: ${RUNBOOK_FAULTS.join(', ')})`,
+      ]);
+    // And every fault with a runbook is accepted as itself
+    for (const fault of RUNBOOK_FAULTS) expect(validateRunInput({ fault }, {}, 'manual-1').fault).toBe(fault);
+  });
+
+  it('refuses a fault it does not know, and a brownout that is not an object', () => {
+    // Given a fault off the ladder and a brownout given as a number
+    const problems = problemsOf(() => validateRunInput({ fault: 'unplug', brownout: 5 }, {}, 'manual-1'));
+    // Then both are named
+    expect(problems).toEqual([
+      'brownout must be an object with maxConnectionsPercent, connectionBorrowTimeoutSeconds (got 5)',
+      'fault must be one of deregister, pool-brownout (got the string "unplug")',
+    ]);
   });
 
   it('holds a scheduled start to the allowed window, and takes a manual override of a change freeze', () => {
@@ -136,7 +187,7 @@ describe('validateRunInput', () => {
     const problems = problemsOf(() => validateRunInput(input));
     // Then each one is named
     expect(problems).toEqual([
-      'unknown key "bogus" in the execution input (allowed: warmupSeconds, baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, arrivalSeed, arrivals, dryRun, runId, hypothesis, ignoreChangeFreeze, scheduledTime)',
+      'unknown key "bogus" in the execution input (allowed: warmupSeconds, baselineSeconds, outageSeconds, recoverySeconds, readsPerSecond, writesPerSecond, drainTimeoutSeconds, windowSeconds, trafficWorkers, errorBudgetPercent, verifySample, arrivalSeed, arrivals, fault, brownout, dryRun, runId, hypothesis, ignoreChangeFreeze, scheduledTime)',
       'baselineSeconds must be an integer from 1 to 3600 (got 1.5)',
       'outageSeconds must be an integer from 1 to 3600 (got the string "30")',
       'readsPerSecond must be an integer from 1 to 7500 (got 0)',
