@@ -2,7 +2,7 @@
 import type { FaultRecord, HoldRecord, RunConfig, RunReport, TrafficResult, Verdict } from '../../steps/core/contracts';
 import { alarmNames, unobservedChecks } from '../../steps/core/hypothesis';
 import { DEFAULT_TOLERANCES } from '../../steps/core/hypothesis-tolerances';
-import { faultWindowOf, reportTimeline, trafficByPhase } from '../../steps/core/report';
+import { faultKind, faultWindowOf, reportTimeline, trafficByPhase } from '../../steps/core/report';
 import { windowLateness } from '../../steps/core/traffic-windows';
 
 /**
@@ -94,6 +94,7 @@ export function reportWithoutReportStep(args: {
       haltedBy: hold?.haltedBy ?? null,
       haltWindow: hold?.haltedBy ? (hold.window ?? null) : null,
       injected: window.injected,
+      ...faultKind(args.config),
     },
     traffic: {
       workers: args.config?.trafficWorkers ?? 0,

@@ -220,7 +220,8 @@ export interface RunReport {
    * proven with the run's, in `orders`). null: no warm-up ran; absent in older reports.
    */
   warmUp?: WarmUpFigures | null;
-  fault: FaultRecord & { injected: boolean };
+  /** `kind`: the fault injected (absent in older reports: the full outage); `brownout`: the clamp of a pool brownout. */
+  fault: FaultRecord & { injected: boolean; kind?: FaultKind; brownout?: BrownoutSettings };
   /** Counts per phase; null: no second of traffic was measured in that phase (a run that ended before it). */
   phases: { baseline: PhaseCounts | null; outage: PhaseCounts | null; recovery: PhaseCounts | null };
   latencyMs: {

@@ -7,6 +7,7 @@ import type {
   QueueDepth,
   ReportInput,
   ReportOutput,
+  RunConfig,
   RunReport,
   TrafficResult,
   WarmUpFigures,
@@ -110,7 +111,7 @@ export function buildReport(input: ReportInput): BuiltReport {
     },
     failures: mergeFailures([baseline.failures, experiment.traffic.failures]),
     warmUp,
-    fault: { ...fault, injected: window.injected },
+    fault: { ...fault, injected: window.injected, ...faultKind(config) },
     traffic: {
       workers: config.trafficWorkers,
       windows: { baseline: baseline.windows, experiment: experiment.traffic.windows },
@@ -298,4 +299,12 @@ function assertComplete(input: ReportInput): void {
   ];
   for (const [name, value] of parts) if (value === undefined || value === null) missing.push(name);
   if (missing.length > 0) throw new InvalidReportInput(`the report input misses ${missing.join(', ')}`);
+}
+
+/** Which fault the run injected, and the brownout's clamp when it was the brownout. */
+export function faultKind(
+  config: Pick<RunConfig, 'fault' | 'brownout'> | null | undefined,
+): Pick<RunReport['fault'], 'kind' | 'brownout'> {
+  if (config === undefined || config === null) return {};
+  return config.fault === 'pool-brownout' ? { kind: config.fault, brownout: config.brownout } : { kind: config.fault };
 }

@@ -112,6 +112,19 @@ describe('buildReport phases and timeline', () => {
     expect(named.target).toEqual({ registeredAtEnd: true, proxyName: 'shop-proxy' });
     expect(unnamed.target).toEqual({ registeredAtEnd: true, proxyName: null });
   });
+
+  it('names the fault it injected, and a pool brownout its clamp', () => {
+    // Given a full outage, and a pool brownout clamped to 2 % and 3 s
+    const clamp = { maxConnectionsPercent: 2, connectionBorrowTimeoutSeconds: 3 };
+    const outage = buildReport(run()).report;
+    const brownout = buildReport(
+      run((i) => (i.config = { ...i.config, fault: 'pool-brownout', brownout: clamp })),
+    ).report;
+    // Then each report says which, and only the brownout carries the clamp
+    expect(outage.fault).toMatchObject({ kind: 'deregister' });
+    expect(outage.fault).not.toHaveProperty('brownout');
+    expect(brownout.fault).toMatchObject({ kind: 'pool-brownout', brownout: clamp });
+  });
 });
 
 describe('buildReport recovery timings', () => {
