@@ -1,5 +1,7 @@
 // The interfaces the steps' core logic needs from the outside world: the target, the proxy, the lock, executions.
-import type { AcceptedWriteSet, ReadClass, TimelineBucket, WriteClass } from './core/contracts';
+import type { AcceptedWriteSet, PoolConfig, ReadClass, TimelineBucket, WriteClass } from './core/contracts';
+
+export type { PoolConfig } from './core/contracts';
 import type { TemplateValues } from './core/request-template';
 
 /** What a read or a write got back: the class its answer fell in, the template it was sent from, and the status. */
@@ -87,18 +89,6 @@ export interface ProxyTargetPort {
   describe(): Promise<ProxyTargetState>;
   /** Idempotent: registering a registered target succeeds. */
   register(): Promise<void>;
-}
-
-/**
- * The pool settings of the proxy's target group that a pool brownout clamps and restores (SDK v3
- * names of `ConnectionPoolConfigurationInfo`). The idle share must stay at most the max share, so a
- * clamp lowers it too, and a restore writes all three back.
- */
-export interface PoolConfig {
-  readonly MaxConnectionsPercent: number;
-  readonly MaxIdleConnectionsPercent: number;
-  /** Seconds. */
-  readonly ConnectionBorrowTimeout: number;
 }
 
 /** The proxy's target group: its connection pool settings. */

@@ -270,6 +270,18 @@ export interface WarmUpFigures {
   sendLagMs: SendLagSummary;
 }
 
+/**
+ * The pool settings of the proxy's target group that a pool brownout clamps and restores (SDK v3
+ * names of `ConnectionPoolConfigurationInfo`). The idle share must stay at most the max share, so a
+ * clamp lowers it too, and a restore writes all three back.
+ */
+export interface PoolConfig {
+  readonly MaxConnectionsPercent: number;
+  readonly MaxIdleConnectionsPercent: number;
+  /** Seconds. */
+  readonly ConnectionBorrowTimeout: number;
+}
+
 /** What the fault branch of the experiment records (ISO timestamps from the state machine). */
 export interface FaultRecord {
   dryRun: boolean;
@@ -282,6 +294,8 @@ export interface FaultRecord {
   haltedBy?: 'errorBudget' | 'stopCondition' | null;
   /** The outage window whose failed share spent the error budget. */
   haltWindow?: WindowFigures | null;
+  /** A pool brownout's target-group pool config: as saved before the clamp, and as read after the restore. */
+  pool?: { saved: PoolConfig; restored: PoolConfig };
 }
 
 /** How the outage hold ended: early by a stop condition or the error budget, or after outageSeconds. */

@@ -153,8 +153,9 @@ describe('GameDay definition', () => {
     // When its catcher and the rollback path are followed
     // Then States.ALL leads through RollbackRegister and RollbackReleaseLock to RolledBack
     expect(caught(states.Experiment)).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RollbackRegister' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'CheckRollbackFault' },
     ]);
+    expect(states.CheckRollbackFault.Default).toBe('RollbackRegister');
     expect(states.RollbackRegister.Next).toBe('RollbackReleaseLock');
     expect(states.RollbackReleaseLock.Next).toBe('DescribeRollback');
     expect(states.DescribeRollback).toMatchObject({ Type: 'Pass', ResultPath: '$.failure', Next: 'RolledBack' });
@@ -426,13 +427,15 @@ describe('GameDay definition', () => {
       if (seen.has(name)) continue;
       seen.add(name);
       const state = states[name];
-      const choices = ((state.Choices ?? []) as Array<{ Next: string; Variable?: string; BooleanEquals?: boolean }>)
-        // The dry run takes the dry-run branch of every dry-run check.
-        .filter((choice) => choice.Variable !== '$.config.dryRun' || choice.BooleanEquals === true)
+      const rules = (state.Choices ?? []) as Array<{ Next: string; Variable?: string; BooleanEquals?: boolean }>;
+      const dryRunCheck = rules.some((choice) => choice.Variable === '$.config.dryRun');
+      // The dry run takes the dry-run branch of every dry-run check, the first rule it matches (rules after it never run).
+      const firstDryRun = rules.findIndex((c) => c.Variable === '$.config.dryRun' && c.BooleanEquals === true);
+      const choices = rules
+        .filter((choice, at) =>
+          dryRunCheck ? at === firstDryRun : choice.Variable !== '$.config.dryRun' || choice.BooleanEquals === true,
+        )
         .map((choice) => choice.Next);
-      const dryRunCheck = asArray(state.Choices as Array<{ Variable?: string }>).some(
-        (choice) => choice.Variable === '$.config.dryRun',
-      );
       queue.push(
         ...[
           state.Next as string | undefined,
@@ -734,6 +737,8 @@ describe('GameDay gate: runs refused on purpose end skipped, before the lock', (
       { Variable: '$.config.outsideAllowedWindow', IsString: true, Next: 'OutsideAllowedWindow' },
     ]);
     expect(gatedStates.OutsideAllowedWindow.Parameters).toEqual({ 'reason.$': '$.config.outsideAllowedWindow' });
-    expect(gatedStates.CheckAllowedWindow.Default).toBe('AcquireLock');
+    expect(gatedStates.CheckAllowedWindow.Default).toBe('CheckFaultToSave');
+    expect(gatedStates.CheckFaultToSave.Default).toBe('NoPoolToSave');
+    expect(gatedStates.NoPoolToSave.Next).toBe('AcquireLock');
   });
 });

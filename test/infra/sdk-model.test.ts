@@ -227,6 +227,22 @@ describe('the check itself', () => {
     ]);
   });
 
+  test("fails a pool brownout's clamp that names a ConnectionPoolConfig member the model does not have", () => {
+    // Given the lab definition with ClampPool's borrow timeout under a name of the run's settings
+    const copy = JSON.parse(JSON.stringify(definitions.lab)) as AslDefinition;
+    const pool = (allStates(copy).ClampPool.Parameters as Record<string, Record<string, unknown>>).ConnectionPoolConfig;
+    pool['ConnectionBorrowTimeoutSeconds.$'] = pool['ConnectionBorrowTimeout.$'];
+    delete pool['ConnectionBorrowTimeout.$'];
+    // When it is checked
+    const { parameters: found } = definitionProblems(copy);
+    // Then the nested member is named, with the model's members
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^ClampPool: ConnectionPoolConfig\.ConnectionBorrowTimeoutSeconds is not a member of rds:modifyDBProxyTargetGroup's ConnectionPoolConfiguration; its members are .*ConnectionBorrowTimeout/,
+      ),
+    ]);
+  });
+
   test('fails an error name the model does not define', () => {
     // Given the lab definition whose Deregister also retries an error RDS never throws for it
     const copy = JSON.parse(JSON.stringify(definitions.lab)) as AslDefinition;

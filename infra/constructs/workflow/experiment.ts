@@ -15,6 +15,7 @@ import {
   type WorkflowContext,
 } from './blocks';
 import type { Endings } from './endings';
+import { clampPool, describePoolConfig, isPoolBrownout, poolEquals, restorePool } from './pool-brownout';
 import { phaseBeforeTheFault, windowLoop } from './traffic-windows';
 
 /** Baseline traffic in windows, merged at `$.baseline`; a failure aborts the run before any harm. */
@@ -61,7 +62,8 @@ export class Experiment extends Construct {
     super(scope, id);
     this.startState = new sfn.Parallel(this, STATES.experiment, {
       // The branch gets only the config: the baseline's traffic stays out of its payload.
-      parameters: { config: sfn.JsonPath.objectAt('$.config') },
+      // The branch gets only the config, and a pool brownout's saved pool config (read back from the lock).
+      parameters: { config: sfn.JsonPath.objectAt('$.config'), savedPool: sfn.JsonPath.objectAt('$.savedPool') },
       resultSelector: {
         traffic: sfn.JsonPath.objectAt('$[0].traffic'),
         fault: sfn.JsonPath.objectAt('$[0].fault'),
@@ -78,7 +80,10 @@ export class Experiment extends Construct {
   }
 }
 
-/** Register (already registered counts as done), release the lock, fail with the cause. */
+/**
+ * Register (already registered counts as done), release the lock, fail with the cause. A pool brownout writes its
+ * saved pool config back instead; if that fails the lock stays, with the saved values, for the safety net.
+ */
 function rollback(scope: Construct, ctx: WorkflowContext): sfn.State {
   const rolledBack = new sfn.Fail(scope, STATES.rolledBack, {
     error: FAILURE_ERRORS.rolledBack,
@@ -99,7 +104,12 @@ function rollback(scope: Construct, ctx: WorkflowContext): sfn.State {
   rollbackRegister.addCatch(rollbackReleaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.rollbackError' });
   rollbackReleaseLock.addCatch(describeRollback, { errors: [sfn.Errors.ALL], resultPath: '$.releaseError' });
   rollbackRegister.next(rollbackReleaseLock).next(describeRollback);
-  return rollbackRegister;
+  const rollbackRestorePool = restorePool(scope, ctx, STATES.rollbackRestorePool, '$.savedPool');
+  rollbackRestorePool.addCatch(describeRollback, { errors: [sfn.Errors.ALL], resultPath: '$.rollbackError' });
+  rollbackRestorePool.next(rollbackReleaseLock);
+  return new sfn.Choice(scope, STATES.checkRollbackFault)
+    .when(isPoolBrownout(), rollbackRestorePool)
+    .otherwise(rollbackRegister);
 }
 
 /** The fault and the traffic around it; a dry run records the fault as not injected and calls nothing on the proxy. */
@@ -196,6 +206,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   // ---- outage: windows until outageSeconds, ended early by a stop condition or the error budget
   const afterHold = new sfn.Choice(scope, STATES.afterHold)
     .when(sfn.Condition.booleanEquals('$.config.dryRun', true), recovery)
+    .when(isPoolBrownout(), poolRestore(scope, ctx, recovery))
     .otherwise(register);
   const recordHaltWindow = new sfn.Pass(scope, STATES.recordHaltWindow, {
     inputPath: '$.tally.window.last',
@@ -250,7 +261,51 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   recordDeregistered.next(startHold);
   dryRunFault.next(startHold);
 
+  const clamp = clampPool(scope, ctx, STATES.clampPool);
+  clamp
+    .next(
+      new sfn.Pass(scope, STATES.recordClamped, {
+        parameters: { deregisteredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime') },
+        resultPath: '$.fault',
+      }),
+    )
+    .next(startHold);
+
   return new sfn.Choice(scope, STATES.checkDryRun)
     .when(sfn.Condition.booleanEquals('$.config.dryRun', true), dryRunFault)
-    .otherwise(deregister);
+    .otherwise(new sfn.Choice(scope, STATES.checkFault).when(isPoolBrownout(), clamp).otherwise(deregister));
+}
+
+/**
+ * The brownout's restore and its "is it back?": the saved values written back, read again, and equal to the
+ * saved ones member by member, or the run fails (and rolls back, writing them once more). The fault's times
+ * keep the outage's names: clamped at `deregisteredAt`, restored at `registeredAt`, checked back at `availableAt`.
+ */
+function poolRestore(scope: Construct, ctx: WorkflowContext, recovery: sfn.IChainable): sfn.IChainable {
+  const restore = restorePool(scope, ctx, STATES.restorePool, '$.savedPool');
+  const read = describePoolConfig(scope, ctx, STATES.describePoolAfterRestore, '$.restoredPool');
+  const recordRestored = new sfn.Pass(scope, STATES.recordPoolRestored, {
+    parameters: {
+      dryRun: false,
+      deregisteredAt: sfn.JsonPath.stringAt('$.fault.deregisteredAt'),
+      registeredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+      availableAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+      stoppedEarly: sfn.JsonPath.objectAt('$.hold.stoppedEarly'),
+      pool: { saved: sfn.JsonPath.objectAt('$.savedPool'), restored: sfn.JsonPath.objectAt('$.restoredPool') },
+    },
+    resultPath: '$.fault',
+  });
+  recordRestored.next(recovery);
+  const notRestored = new sfn.Fail(scope, STATES.poolNotRestored, {
+    error: FAILURE_ERRORS.poolNotRestored,
+    cause: "the target group's pool config read after the restore differs from the saved one",
+  });
+  restore
+    .next(read)
+    .next(
+      new sfn.Choice(scope, STATES.checkPoolRestored)
+        .when(poolEquals('$.restoredPool', '$.savedPool'), recordRestored)
+        .otherwise(notRestored),
+    );
+  return restore;
 }

@@ -19,6 +19,14 @@ import {
 import { RUN_CONFIG_FIELDS } from './contract-fields';
 import type { Endings } from './endings';
 import { RunGate } from './gate';
+import {
+  acquireLockSavingPool,
+  describePoolConfig,
+  isPoolBrownout,
+  poolSaved,
+  readSavedPool,
+  recordSavedPool,
+} from './pool-brownout';
 
 /** Leaves to the next step when every check holds; any failed check aborts the run. */
 export class Preflight extends Construct {
@@ -82,10 +90,8 @@ export class Preflight extends Construct {
       jitterStrategy: sfn.JitterType.FULL,
     });
     // Another run holds the lock: this run took nothing, so it releases nothing.
-    acquireLock.addCatch(explain(this, STATES.lockHeld, 'preflight: another GameDay holds the lock').next(aborted), {
-      errors: [LOCK_CONDITION_FAILED],
-      resultPath: '$.error',
-    });
+    const lockHeld = explain(this, STATES.lockHeld, 'preflight: another GameDay holds the lock').next(aborted);
+    acquireLock.addCatch(lockHeld, { errors: [LOCK_CONDITION_FAILED], resultPath: '$.error' });
     endings.onPreflightError(acquireLock);
 
     const target = describeTarget(this, ctx, STATES.describeTarget, '$.preflight.target');
@@ -131,9 +137,42 @@ export class Preflight extends Construct {
       )
       .next(abortReleaseLock);
 
+    // A pool brownout saves the target group's pool config in the lock item itself, and reads it back, before
+    // anything changes: without a durable save the run never starts. Every other fault saves nothing.
+    const describePool = describePoolConfig(this, ctx, STATES.describePoolConfig, '$.preflight.pool');
+    endings.onPreflightError(describePool);
+    const acquireSavingPool = acquireLockSavingPool(this, ctx, STATES.acquireLockSavingPool, '$.preflight.pool');
+    acquireSavingPool.addCatch(lockHeld, { errors: [LOCK_CONDITION_FAILED], resultPath: '$.error' });
+    endings.onPreflightError(acquireSavingPool);
+    const readSaved = readSavedPool(this, ctx, STATES.readSavedPool, '$.preflight.lock');
+    endings.onPreflightError(readSaved);
+    const poolNotSaved = explain(
+      this,
+      STATES.poolNotSaved,
+      "preflight: the target group's pool config is not in the lock item, so no exact restore could follow",
+    ).next(abortReleaseLock);
+    describePool
+      .next(acquireSavingPool)
+      .next(readSaved)
+      .next(
+        new sfn.Choice(this, STATES.checkPoolSaved)
+          .when(
+            poolSaved('$.preflight.lock'),
+            recordSavedPool(this, STATES.recordSavedPool, '$.preflight.lock', '$.savedPool').next(target),
+          )
+          .otherwise(poolNotSaved),
+      );
+    const noPoolToSave = new sfn.Pass(this, STATES.noPoolToSave, {
+      result: sfn.Result.fromObject({}),
+      resultPath: '$.savedPool',
+    });
+    noPoolToSave.next(acquireLock);
+
     const gate = new RunGate(this, 'Gate', ctx, endings);
     readInput.next(validateInput).next(gate.startState);
-    gate.then(acquireLock);
+    gate.then(
+      new sfn.Choice(this, STATES.checkFaultToSave).when(isPoolBrownout(), describePool).otherwise(noPoolToSave),
+    );
     acquireLock
       .next(target)
       .next(

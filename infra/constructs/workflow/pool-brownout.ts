@@ -1,0 +1,170 @@
+// The pool brownout's states: save the target group's pool config in the lock, clamp it, restore the saved values, check them back.
+import { Duration } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { LOCK_ATTRIBUTES, LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
+import { DYNAMODB_TRANSIENT, retryRead, type WorkflowContext } from './blocks';
+
+/** The fault value whose run saves, clamps and restores the pool config. */
+export const POOL_BROWNOUT = 'pool-brownout';
+
+/** The members a brownout saves and restores: the two it clamps, and the idle share that must stay at most the max. */
+const POOL_MEMBERS = ['MaxConnectionsPercent', 'MaxIdleConnectionsPercent', 'ConnectionBorrowTimeout'] as const;
+
+/** The run's fault is the pool brownout. */
+export function isPoolBrownout(): sfn.Condition {
+  return sfn.Condition.and(
+    sfn.Condition.isPresent('$.config.fault'),
+    sfn.Condition.stringEquals('$.config.fault', POOL_BROWNOUT),
+  );
+}
+
+/** DescribeDBProxyTargetGroups; `<resultPath>` holds the target group's `ConnectionPoolConfig`. */
+export function describePoolConfig(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string) {
+  const c = ctx.config;
+  const describe = new tasks.CallAwsService(scope, id, {
+    service: 'rds',
+    action: 'describeDBProxyTargetGroups',
+    parameters: { DbProxyName: c.proxyName, TargetGroupName: c.targetGroupName },
+    // The Service Authorization Reference lists only the proxy as its resource.
+    iamResources: [c.proxyArn],
+    iamAction: 'rds:DescribeDBProxyTargetGroups',
+    resultSelector: Object.fromEntries(
+      POOL_MEMBERS.map((m) => [m, sfn.JsonPath.numberAt(`$.TargetGroups[0].ConnectionPoolConfig.${m}`)]),
+    ),
+    resultPath,
+  });
+  retryRead(describe);
+  return describe;
+}
+
+/** ModifyDBProxyTargetGroup with `pool` (members and their paths); retried while the proxy settles. */
+export function setPoolConfig(
+  scope: Construct,
+  ctx: WorkflowContext,
+  id: string,
+  pool: Record<(typeof POOL_MEMBERS)[number], string>,
+): tasks.CallAwsService {
+  const c = ctx.config;
+  const call = new tasks.CallAwsService(scope, id, {
+    service: 'rds',
+    action: 'modifyDBProxyTargetGroup',
+    parameters: {
+      DbProxyName: c.proxyName,
+      TargetGroupName: c.targetGroupName,
+      ConnectionPoolConfig: Object.fromEntries(POOL_MEMBERS.map((m) => [m, sfn.JsonPath.numberAt(pool[m])])),
+    },
+    // The Service Authorization Reference lists only the target group as its resource.
+    iamResources: [c.targetGroupArn],
+    iamAction: 'rds:ModifyDBProxyTargetGroup',
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  call.addRetry({
+    errors: [RDS_ERRORS.invalidProxyState, RDS_ERRORS.unmodelled],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 5,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return call;
+}
+
+/** The clamp: the run's brownout settings (the idle share at the clamped max, so RDS accepts it). */
+export function clampPool(scope: Construct, ctx: WorkflowContext, id: string): tasks.CallAwsService {
+  return setPoolConfig(scope, ctx, id, {
+    MaxConnectionsPercent: '$.config.brownout.maxConnectionsPercent',
+    MaxIdleConnectionsPercent: '$.config.brownout.maxConnectionsPercent',
+    ConnectionBorrowTimeout: '$.config.brownout.connectionBorrowTimeoutSeconds',
+  });
+}
+
+/** The restore: the saved values at `savedPath`, exactly. */
+export function restorePool(scope: Construct, ctx: WorkflowContext, id: string, savedPath: string) {
+  return setPoolConfig(
+    scope,
+    ctx,
+    id,
+    Object.fromEntries(POOL_MEMBERS.map((m) => [m, `${savedPath}.${m}`])) as Record<
+      (typeof POOL_MEMBERS)[number],
+      string
+    >,
+  );
+}
+
+/** Every member at `readPath` equals the saved one at `savedPath`. */
+export function poolEquals(readPath: string, savedPath: string): sfn.Condition {
+  return sfn.Condition.and(
+    ...POOL_MEMBERS.map((m) => sfn.Condition.numberEqualsJsonPath(`${readPath}.${m}`, `${savedPath}.${m}`)),
+  );
+}
+
+/** Takes the lock with the fault and the pool config as found at `poolPath`: the durable save before any change. */
+export function acquireLockSavingPool(scope: Construct, ctx: WorkflowContext, id: string, poolPath: string) {
+  const number = (m: string) =>
+    tasks.DynamoAttributeValue.numberFromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(`${poolPath}.${m}`)));
+  const put = new tasks.DynamoPutItem(scope, id, {
+    table: ctx.lockTable,
+    item: {
+      pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY),
+      [LOCK_ATTRIBUTES.executionArn]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')),
+      [LOCK_ATTRIBUTES.acquiredAt]: tasks.DynamoAttributeValue.fromString(
+        sfn.JsonPath.stringAt('$$.Execution.StartTime'),
+      ),
+      [LOCK_ATTRIBUTES.fault]: tasks.DynamoAttributeValue.fromString(POOL_BROWNOUT),
+      [LOCK_ATTRIBUTES.savedPool]: tasks.DynamoAttributeValue.fromMap(
+        Object.fromEntries(POOL_MEMBERS.map((m) => [m, number(m)])),
+      ),
+    },
+    conditionExpression: 'attribute_not_exists(pk)',
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  put.addRetry({
+    errors: DYNAMODB_TRANSIENT,
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 4,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return put;
+}
+
+/** Reads the lock item back, strongly consistent: the saved pool config must be there before any clamp. */
+export function readSavedPool(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string) {
+  const read = new tasks.DynamoGetItem(scope, id, {
+    table: ctx.lockTable,
+    key: { pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY) },
+    consistentRead: true,
+    resultSelector: { item: sfn.JsonPath.objectAt('$.Item') },
+    resultPath,
+  });
+  read.addRetry({
+    errors: DYNAMODB_TRANSIENT,
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts: 4,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return read;
+}
+
+/** The lock item read back holds its holder and every member of the saved pool config. */
+export function poolSaved(lockPath: string): sfn.Condition {
+  return sfn.Condition.and(
+    sfn.Condition.isPresent(`${lockPath}.item.${LOCK_ATTRIBUTES.executionArn}.S`),
+    ...POOL_MEMBERS.map((m) => sfn.Condition.isPresent(`${lockPath}.item.${LOCK_ATTRIBUTES.savedPool}.M.${m}.N`)),
+  );
+}
+
+/** The saved pool config, as numbers, from the lock item read back: what every restore in the run writes. */
+export function recordSavedPool(scope: Construct, id: string, lockPath: string, resultPath: string): sfn.Pass {
+  return new sfn.Pass(scope, id, {
+    parameters: Object.fromEntries(
+      POOL_MEMBERS.map((m) => [
+        m,
+        sfn.JsonPath.stringToJson(sfn.JsonPath.stringAt(`${lockPath}.item.${LOCK_ATTRIBUTES.savedPool}.M.${m}.N`)),
+      ]),
+    ),
+    resultPath,
+  });
+}
