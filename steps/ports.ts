@@ -1,7 +1,8 @@
 // The interfaces the steps' core logic needs from the outside world: the target, the proxy, the lock, executions.
-import type { AcceptedWriteSet, PoolConfig, ReadClass, TimelineBucket, WriteClass } from './core/contracts';
+import type { AcceptedWriteSet, ReadClass, TimelineBucket, WriteClass } from './core/contracts';
+import type { PoolConfig } from './core/pool-config';
 
-export type { PoolConfig } from './core/contracts';
+export type { PoolConfig } from './core/pool-config';
 import type { TemplateValues } from './core/request-template';
 
 /** What a read or a write got back: the class its answer fell in, the template it was sent from, and the status. */

@@ -1,6 +1,7 @@
 // The data every step of a GameDay passes on: run settings and config, the report step's input, the run report.
 import type { BrownoutSettings, FaultKind } from './fault-settings';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
+import type { PoolConfig } from './pool-config';
 import type {
   ReadCounts,
   SendLagSummary,
@@ -268,18 +269,6 @@ export interface WarmUpFigures {
   /** Reads and writes together, from the warm-up's merged histograms. */
   latencyMs: { p50: number; p99: number };
   sendLagMs: SendLagSummary;
-}
-
-/**
- * The pool settings of the proxy's target group that a pool brownout clamps and restores (SDK v3
- * names of `ConnectionPoolConfigurationInfo`). The idle share must stay at most the max share, so a
- * clamp lowers it too, and a restore writes all three back.
- */
-export interface PoolConfig {
-  readonly MaxConnectionsPercent: number;
-  readonly MaxIdleConnectionsPercent: number;
-  /** Seconds. */
-  readonly ConnectionBorrowTimeout: number;
 }
 
 /** What the fault branch of the experiment records (ISO timestamps from the state machine). */

@@ -21,7 +21,7 @@ export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['deregister', 'p
  * The faults whose runbook fragment this build has. A fault the settings know but this list does not
  * is refused by the validator before any harm, rather than run as another fault.
  */
-export const RUNBOOK_FAULTS: readonly FaultKind[] = Object.freeze(['deregister']);
+export const RUNBOOK_FAULTS: readonly FaultKind[] = Object.freeze(['deregister', 'pool-brownout']);
 
 /** The refusal of a known fault this build cannot run; null when it can. */
 export function runbookProblem(fault: unknown, prefix = ''): string | null {
