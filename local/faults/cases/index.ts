@@ -21,6 +21,7 @@ import { safetyNetFailsOnce, scheduledStartDeliveredTwice } from './scheduling';
 import { changeFreezeSkips, haltedDuringOutage, scheduledStartOutsideWindow } from './weekly';
 import { databaseStallsInBaseline } from './steady-state';
 import { RESERVATIONS_CASES } from './own-service';
+import { POOL_BROWNOUT_CASES } from './pool-brownout';
 import {
   deregisterDoesNothing,
   deregisterTargetNotFound,
@@ -36,6 +37,7 @@ export * from './target-calls';
 export * from './weekly';
 export * from './steady-state';
 export * from './own-service';
+export * from './pool-brownout';
 
 /** Every case, in the order of the issue, then the cases added since, then those run against the example service too. */
 export const FAULT_CASES: readonly FaultCase[] = [
@@ -63,5 +65,6 @@ export const FAULT_CASES: readonly FaultCase[] = [
   haltedDuringOutage,
   scheduledStartOutsideWindow,
   databaseStallsInBaseline,
+  ...POOL_BROWNOUT_CASES,
   ...RESERVATIONS_CASES,
 ];
