@@ -1,7 +1,9 @@
 // The lab's PostgreSQL: PGlite (real Postgres in WASM) served over TCP, or a real server from DATABASE_URL.
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import type { Server, Socket } from 'node:net';
 import path from 'node:path';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { Client } from 'pg';
 import { DEFAULT_CACHE_DIR, PROJECT_ROOT, installedVersion } from './cache-dir';
 import { trackResource } from './leftovers';
@@ -132,14 +134,20 @@ async function startPglite({
   checkpointEveryMs,
 }: PgliteSettings): Promise<LabDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const dataDir = await freshDataDir(dataDirRoot);
   let db: InstanceType<PgliteClass> | undefined;
-  let server: InstanceType<typeof PGLiteSocketServer>;
+  let server: TcpServer;
   try {
     db = await createPglite(PGlite, cacheDir, dataDir);
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
-    await server.start();
+    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+    const socketServer = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+    await socketServer.start();
+    try {
+      server = followConnections(socketServer);
+    } catch (error) {
+      await socketServer.stop();
+      throw error;
+    }
   } catch (error) {
     await db?.close().catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
@@ -147,8 +155,7 @@ async function startPglite({
   }
   const started = db;
   const untrack = trackResource(`the database directory ${dataDir} (the next lab removes it, or: rm -rf ${dataDir})`);
-  const address = server.getServerConn();
-  const port = Number(address.split(':').pop());
+  const { port } = server;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   const checkpointer = startCheckpointer(url, checkpointEveryMs);
   return {
@@ -164,6 +171,50 @@ async function startPglite({
       untrack();
     },
   };
+}
+
+/** A PGlite served over TCP. */
+export interface TcpServer {
+  readonly port: number;
+  /** Stops serving: every connection still open is ended, as a Postgres fast shutdown ends every session. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A started PGlite socket server (it multiplexes its clients onto one PGlite), whose stop ends every
+ * connection still open.
+ *
+ * Its own stop alone can hang: a connection its own count refuses (one that TCP let in while an old
+ * connection's socket was torn down but its close event had not come yet, as in a reconnect storm
+ * at the cap) is ended but never read, so it never closes, and the server's close() waits for it.
+ * So every connection is followed here, and the ones still open when it stops are destroyed. Its
+ * net.Server is a private field, read by name and checked: an upgrade that renames it fails here,
+ * at the start, not at the stop.
+ */
+export function followConnections(server: PGLiteSocketServer): TcpServer {
+  const raw = netServerOf(server);
+  const open = new Set<Socket>();
+  raw.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  return {
+    port: Number(server.getServerConn().split(':').pop()),
+    async stop() {
+      const stopped = server.stop();
+      for (const socket of open) socket.destroy();
+      await stopped;
+    },
+  };
+}
+
+/** The started socket server's net.Server (a private field, read by name and checked). */
+export function netServerOf(server: PGLiteSocketServer): Server {
+  const raw = (server as unknown as { server?: unknown }).server;
+  if (typeof raw !== 'object' || raw === null || typeof (raw as Server).on !== 'function') {
+    throw new Error('the PGlite socket server keeps no started net.Server as `server` (not started, or renamed)');
+  }
+  return raw as Server;
 }
 
 /**

@@ -1,11 +1,12 @@
-// The embedded lab database (PGlite): its checkpoints, its data directories on disk and its cache.
+// The embedded lab database (PGlite): its checkpoints, its data directories on disk, its cache and its socket server's stop.
 // These are tests of PGlite itself, so they run without DATABASE_URL whatever the shell sets (jest
 // gives each test file its own copy of the environment).
+import net from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startDatabase } from '../../../local/lab/database';
+import { followConnections, netServerOf, startDatabase } from '../../../local/lab/database';
 
 // A PGlite cold start takes seconds, more on a busy machine.
 jest.setTimeout(30_000);
@@ -34,6 +35,37 @@ describe('startDatabase with PGlite', () => {
     } finally {
       await client.end();
       await db.stop();
+    }
+  });
+
+  it('stops its socket server when a connection the server refused for too many clients is still open', async () => {
+    // Given a PGlite served over TCP to one client at a time, and a client holding that one connection
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+    const db = await PGlite.create();
+    const socketServer = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+    await socketServer.start();
+    const server = followConnections(socketServer);
+    const holder = new Client({ connectionString: `postgres://postgres@127.0.0.1:${server.port}/postgres` });
+    await holder.connect();
+    // And a second connection refused by the socket server's own count of clients. It refuses one that TCP let in
+    // while an old connection's socket was torn down but its close event had not come yet (a reconnect storm at the
+    // cap); raising TCP's cap above the server's makes that race certain here.
+    netServerOf(socketServer).maxConnections = 2;
+    const refused = net.connect(server.port, '127.0.0.1');
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        refused.once('error', reject);
+        refused.once('connect', () => refused.write(startupMessage('postgres')));
+        refused.once('data', (data) => resolve(data.toString('utf8')));
+      });
+      expect(answer).toContain('Too many connections');
+      await holder.end();
+      // When the server stops, Then it stops: the refused connection, ended but never read, does not hold it open
+      await expect(server.stop()).resolves.toBeUndefined();
+    } finally {
+      refused.destroy();
+      await db.close();
     }
   });
 
@@ -115,3 +147,11 @@ describe('startDatabase with a data directory cache', () => {
     }
   });
 });
+
+/** A PostgreSQL v3 startup message for `user`, as a client sends it first. */
+function startupMessage(user: string): Buffer {
+  const body = Buffer.concat([Buffer.from([0, 3, 0, 0]), Buffer.from(`user\0${user}\0\0`, 'utf8')]);
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length + 4);
+  return Buffer.concat([length, body]);
+}
