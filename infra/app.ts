@@ -13,6 +13,7 @@ import {
 import { GameDayStack } from './stacks/gameday-stack';
 import { InvalidShopLabProps, ShopLabStack } from './stacks/shop-lab-stack';
 import { GAMEDAY_STACK_ID } from './synth';
+import { DEFAULT_DB_CONNECT_TIMEOUT_MS } from '../shop/config';
 
 /** The construct id, and so the stack name, of the lab. */
 export const SHOP_LAB_STACK_ID = 'ShopLab';
@@ -109,7 +110,15 @@ export function buildApp(options: BuildAppOptions = {}): GameDayApp {
         }),
     );
     const config = lab
-      ? collect(problems, () => validateGameDayConfig({ ...settings, ...lab.gameDayTarget() }))
+      ? collect(problems, () =>
+          validateGameDayConfig({
+            // The lab's shop runs on Lambda: while the database is gone, a request holds an environment up to its
+            // database connect timeout.
+            lambdaSecondsPerRequest: DEFAULT_DB_CONNECT_TIMEOUT_MS / 1000,
+            ...settings,
+            ...lab.gameDayTarget(),
+          }),
+        )
       : undefined;
     if (lab && config && problems.length === 0) {
       const gameDay = new GameDayStack(app, GAMEDAY_STACK_ID, { config, env });

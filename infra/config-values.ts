@@ -33,6 +33,7 @@ export function optionalString(
   return fallback;
 }
 
+/** A number from `min` to `max` (an integer when `integer`); `fallback` when absent. */
 export function integerIn(
   value: unknown,
   key: string,
@@ -40,10 +41,12 @@ export function integerIn(
   min: number,
   max: number,
   problems: string[],
+  integer = true,
 ): number | undefined {
   if (value === undefined) return fallback;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
-  problems.push(`${key} must be an integer from ${min} to ${max} (got ${describe(value)})`);
+  const ok = typeof value === 'number' && (integer ? Number.isInteger(value) : Number.isFinite(value));
+  if (ok && value >= min && value <= max) return value;
+  problems.push(`${key} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got ${describe(value)})`);
   return undefined;
 }
 

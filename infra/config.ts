@@ -114,11 +114,20 @@ export interface GameDayConfig {
   readonly changeCalendars: readonly string[];
   /** How often the reconciler checks that the target is registered. @default 15 */
   readonly reconcilerRateMinutes: number;
+  /**
+   * Seconds one request can hold one of the target's Lambda environments in this account, at its worst (the
+   * database gone, before its breaker opens). The preflight counts the target's environments by it when it
+   * checks the account's Lambda concurrency. The lab sets it to its shop's database connect timeout.
+   * @default 0 - the target does not run on this account's Lambda
+   */
+  readonly lambdaSecondsPerRequest: number;
   /** Execution timeout; every run is checked against it before any harm. @default - the longest run any accepted input can make */
   readonly executionTimeoutMinutes: number;
 }
 
 export const DEFAULT_ALLOW_TAG: AllowTag = Object.freeze({ key: 'gameday-allowed', value: 'true' });
+/** Lambda's longest timeout: no request holds an environment longer. */
+const MAX_LAMBDA_SECONDS = 900;
 /** DescribeAlarms takes at most 100 names in one call. */
 const MAX_STOP_CONDITION_ALARMS = 100;
 
@@ -170,6 +179,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     'executionTimeoutMinutes',
     'notify',
     'changeCalendars',
+    'lambdaSecondsPerRequest',
   ]);
   for (const key of Object.keys(input)) {
     if (!known.has(key)) problems.push(`unknown key "${key}"`);
@@ -289,6 +299,15 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
   const notify = readNotify(input.notify, problems);
   const changeCalendars = readChangeCalendars(input.changeCalendars, problems);
   const reconcilerRateMinutes = integerIn(input.reconcilerRateMinutes, 'reconcilerRateMinutes', 15, 1, 1440, problems);
+  const lambdaSecondsPerRequest = integerIn(
+    input.lambdaSecondsPerRequest,
+    'lambdaSecondsPerRequest',
+    0,
+    0,
+    MAX_LAMBDA_SECONDS,
+    problems,
+    false,
+  );
   const executionTimeoutMinutes = integerIn(
     input.executionTimeoutMinutes,
     'executionTimeoutMinutes',
@@ -323,6 +342,7 @@ export function validateGameDayConfig(raw: unknown): GameDayConfig {
     notify: notify ?? DEFAULT_NOTIFY,
     changeCalendars: changeCalendars ?? [],
     reconcilerRateMinutes: reconcilerRateMinutes ?? 15,
+    lambdaSecondsPerRequest: lambdaSecondsPerRequest ?? 0,
     executionTimeoutMinutes: executionTimeoutMinutes ?? defaultTimeoutMinutes(experiment),
   };
 }

@@ -51,6 +51,12 @@ const DEFAULT_DB_NAME = 'postgres';
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 
 /**
+ * How long the shop waits to connect to its database. While the database is gone, each request waits this
+ * long before its breaker opens: one Lambda environment is held that long per request.
+ */
+export const DEFAULT_DB_CONNECT_TIMEOUT_MS = 1000;
+
+/**
  * Reads SHOP_DATABASE_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_SECRET_ARN), DB_SSL, ENABLE_DEGRADATION, ORDER_QUEUE_URL, PRODUCT_CACHE_TABLE,
  * BREAKER_FAILURE_THRESHOLD, BREAKER_RECOVERY_TIMEOUT_SECONDS, DB_CONNECT_TIMEOUT_MS,
  * DB_STATEMENT_TIMEOUT_MS, DB_POOL_SIZE, INITIAL_STOCK, INSTANCE_ID, INIT_RETRY_INITIAL_DELAY_MS,
@@ -75,7 +81,7 @@ export function loadShopConfig(env: NodeJS.ProcessEnv): ShopConfig {
   const breakerFailureThreshold = read.integer('BREAKER_FAILURE_THRESHOLD', 3, 1, 1000);
   // Seconds as the seed has them; fractions allowed so a short local outage can use a short timeout.
   const recoverySeconds = read.number('BREAKER_RECOVERY_TIMEOUT_SECONDS', 30, 0, 3600);
-  const dbConnectTimeoutMs = read.integer('DB_CONNECT_TIMEOUT_MS', 1000, 1, 60_000);
+  const dbConnectTimeoutMs = read.integer('DB_CONNECT_TIMEOUT_MS', DEFAULT_DB_CONNECT_TIMEOUT_MS, 1, 60_000);
   const dbStatementTimeoutMs = read.integer('DB_STATEMENT_TIMEOUT_MS', 2000, 1, 600_000);
   const dbPoolSize = read.integer('DB_POOL_SIZE', 10, 1, 1000);
   const initialStock = read.integer('INITIAL_STOCK', 100_000, 0, MAX_INT32);

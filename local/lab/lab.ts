@@ -19,6 +19,13 @@ import { startCountingPass } from './counting-pass';
 /** The name of the lab's change calendar (the local GameDay stack names it among its change calendars). */
 export const LAB_CHANGE_CALENDAR = 'lab-change-calendar';
 
+/**
+ * The unreserved Lambda concurrency the lab's account answers with: AWS's default quota of a region
+ * (1,000 concurrent executions), none of it reserved. A local run is then refused what a fresh
+ * account would refuse.
+ */
+export const LAB_UNRESERVED_CONCURRENCY = 1_000;
+
 export interface LabOptions {
   /**
    * true: the resilient shop (breaker, cache, queue, worker); false: the fragile build.
@@ -85,6 +92,11 @@ export interface LabOptions {
    */
   readonly changeCalendarState?: 'OPEN' | 'CLOSED';
   /**
+   * The account's unreserved Lambda concurrency, which the preflight reads as GetAccountSettings answers it on AWS.
+   * @default LAB_UNRESERVED_CONCURRENCY
+   */
+  readonly unreservedConcurrency?: number;
+  /**
    * Where the embedded PGlite's initialized data directory is kept between labs; null starts it cold.
    * @default - `.gameday/cache` in the project
    */
@@ -116,6 +128,8 @@ export interface Lab {
   readonly traffic: TrafficCounter;
   /** The lab's SSM Change Calendar: its name is the one the local stack names; its state may change while the lab runs. */
   readonly changeCalendar: { readonly name: string; state: 'OPEN' | 'CLOSED' };
+  /** The lab's Lambda account settings: what GetAccountSettings answers; may change while the lab runs. */
+  readonly lambdaAccount: { unreservedConcurrentExecutions: number };
   /** The database URL through the fault proxy: what the shop and the worker use. */
   readonly proxiedDatabaseUrl: string;
   /** The Chaos Shop's breaker changes, as they happened (none for the fragile build or your own service). */
@@ -203,6 +217,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         traffic,
         proxiedDatabaseUrl: proxiedUrl.toString(),
         changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
+        lambdaAccount: { unreservedConcurrentExecutions: options.unreservedConcurrency ?? LAB_UNRESERVED_CONCURRENCY },
         breakerTransitions: [],
         stop: stopAll,
       };
@@ -256,6 +271,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       metrics,
       traffic,
       changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
+      lambdaAccount: { unreservedConcurrentExecutions: options.unreservedConcurrency ?? LAB_UNRESERVED_CONCURRENCY },
       proxiedDatabaseUrl: proxiedUrl.toString(),
       breakerTransitions,
       stop: stopAll,

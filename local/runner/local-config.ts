@@ -7,6 +7,7 @@ import type { TargetProfile } from '../../steps/core/target-profile';
 import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
 import { longestAcceptedRunSeconds } from '../../steps/core/run-limits';
 import { DEFAULT_BROWNOUT } from '../../steps/core/fault-settings';
+import { DEFAULT_DB_CONNECT_TIMEOUT_MS } from '../../shop/config';
 
 /** Short timings for a local run: about a minute for the whole GameDay. */
 export const LOCAL_EXPERIMENT: RunSettings = Object.freeze({
@@ -58,7 +59,7 @@ const REGION = 'us-east-1';
 
 /** The lab as a GameDay target: the names and ARNs the state machine is synthesized with, and the profile of what it runs. */
 export function localGameDayConfig(
-  lab: Pick<Lab, 'queues' | 'shopUrl'> & { readonly usesQueue?: boolean },
+  lab: Pick<Lab, 'queues' | 'shopUrl'> & { readonly usesQueue?: boolean; readonly service?: unknown },
   settings: RunSettings = LOCAL_EXPERIMENT,
   profile: TargetProfile = CHAOS_SHOP_PROFILE,
 ): GameDayConfig {
@@ -92,6 +93,9 @@ export function localGameDayConfig(
     // The lab's own change calendar, whose state `--change-calendar` sets: the preflight asks it as it asks SSM on AWS.
     changeCalendars: [LAB_CHANGE_CALENDAR],
     reconcilerRateMinutes: 15,
+    // The Chaos Shop stands for the AWS lab's, which runs on Lambda: a request holds an environment up to its
+    // database connect timeout while the database is gone. Your own service in the lab is no Lambda of the account.
+    lambdaSecondsPerRequest: lab.service === undefined ? DEFAULT_DB_CONNECT_TIMEOUT_MS / 1000 : 0,
     // As on AWS: the longest run any accepted input can make, so the lab accepts what a stack would (a 20-minute soak among them).
     executionTimeoutMinutes: Math.ceil(longestAcceptedRunSeconds({ ...experiment, dryRun: false }) / 60),
   };

@@ -55,6 +55,7 @@ export async function prepareRun(
       dynamodb: lab.tables.client,
       metrics: lab.metrics,
       changeCalendar: lab.changeCalendar,
+      lambdaAccount: lab.lambdaAccount,
       steps: { ...steps, ...options.stepOverrides },
       stepsByFunctionArn: resolved.stepsByFunctionArn,
       beforeTask: options.beforeTask,

@@ -46,6 +46,8 @@ export interface TaskTargets {
   readonly metrics: MetricsSink;
   /** The lab's change calendar: what GetCalendarState answers for the calendars the definition names. */
   readonly changeCalendar: { readonly name: string; state: 'OPEN' | 'CLOSED' };
+  /** The lab's Lambda account settings: what GetAccountSettings answers. */
+  readonly lambdaAccount: { readonly unreservedConcurrentExecutions: number };
   /** Step key (`traffic`, `report`, ...) -> its handler. */
   readonly steps: Record<string, StepHandler>;
   /** Local Lambda ARN -> step key, from the synthesized template. */
@@ -111,6 +113,8 @@ function handlerFor(resource: string, targets: TaskTargets): LocalTaskHandler | 
         return {};
       };
     }
+    if (service === 'lambda' && action === 'getAccountSettings')
+      return async () => accountSettings(targets.lambdaAccount.unreservedConcurrentExecutions);
     if (service === 'ssm' && action === 'getCalendarState')
       return async (input) => calendarState(targets.changeCalendar, input);
     if (service === 'cloudwatch' && action === 'describeAlarms') {
@@ -264,6 +268,11 @@ function clusterOf(targets: TaskTargets): Record<string, unknown> {
 }
 
 /** GetCalendarState as SSM answers it: CLOSED when any named calendar is closed; a calendar the lab does not have is SSM's error. */
+/** GetAccountSettings' concurrency limits, as the SDK integration returns them, for an account none of whose concurrency is reserved. */
+function accountSettings(unreserved: number): unknown {
+  return { AccountLimit: { ConcurrentExecutions: unreserved, UnreservedConcurrentExecutions: unreserved } };
+}
+
 function calendarState(calendar: TaskTargets['changeCalendar'], input: unknown): unknown {
   const names = (input as { CalendarNames?: unknown })?.CalendarNames;
   if (!Array.isArray(names) || names.length === 0)

@@ -1,6 +1,7 @@
 // The data every step of a GameDay passes on: run settings and config, the report step's input, the run report.
 import type { BrownoutSettings, FaultKind } from './fault-settings';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
+import type { LambdaConcurrencyNeed } from './lambda-concurrency';
 import type { PoolConfig } from './pool-config';
 import type {
   ReadCounts,
@@ -138,6 +139,8 @@ export interface RunConfig extends Pick<
   readonly brownout: BrownoutSettings;
   /** What the hypothesis tolerates: the stack's tolerances under the input's. */
   readonly hypothesis: HypothesisTolerances;
+  /** The run's need of concurrent Lambda executions, which the preflight checks against the account's. */
+  readonly lambdaConcurrency: LambdaConcurrencyNeed;
   /** The input's explicit override of a CLOSED change calendar (a manual run only should set it). */
   readonly ignoreChangeFreeze: boolean;
   /** Why a scheduled start falls outside the stack's allowed window (the preflight then skips it); null: it may run. */
@@ -216,10 +219,7 @@ export interface RunReport {
   target: { registeredAtEnd: boolean; proxyName?: string | null; profile?: string; labels?: TargetLabels };
   /** Failed requests by template and status or error, across the run (absent in older reports). */
   failures?: Record<string, number>;
-  /**
-   * The warm-up before the baseline, counted apart: in no phase, total or check (its writes are
-   * proven with the run's, in `orders`). null: no warm-up ran; absent in older reports.
-   */
+  /** The warm-up, counted apart: in no phase, total or check (its writes proven in `orders`); null: none ran. */
   warmUp?: WarmUpFigures | null;
   /** `kind`: the fault injected (absent in older reports: the full outage); `brownout`: the clamp of a pool brownout. */
   fault: FaultRecord & { injected: boolean; kind?: FaultKind; brownout?: BrownoutSettings };

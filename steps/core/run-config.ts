@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { RunConfig, RunSettings, TrafficSize } from './contracts';
 import type { BrownoutSettings } from './fault-settings';
 import { checkTolerances, type HypothesisTolerances, mergeTolerances } from './hypothesis-tolerances';
+import { lambdaConcurrencyNeeded } from './lambda-concurrency';
 import {
   checkSettingValues,
   DEFAULT_RUN_SETTINGS,
@@ -108,6 +109,11 @@ export function validateRunInput(
   const settings = merged as unknown as RunSettings;
   const derived = deriveLoopBounds(settings);
   problems.push(...checkSettingRules(settings, '', limits));
+  const secondsPerRequest = limits.lambdaSecondsPerRequest;
+  if (secondsPerRequest !== undefined && !(Number.isFinite(secondsPerRequest) && secondsPerRequest >= 0))
+    problems.push(
+      `limits.lambdaSecondsPerRequest must be a number of seconds >= 0 (got ${describeValue(secondsPerRequest)})`,
+    );
   if (problems.length > 0) throw new InvalidRunConfig(problems);
 
   const trafficSize = chooseTrafficSize(settings);
@@ -141,6 +147,12 @@ export function validateRunInput(
     fault: settings.fault,
     brownout: settings.brownout,
     hypothesis: mergeTolerances(...tolerances),
+    lambdaConcurrency: lambdaConcurrencyNeeded({
+      readsPerSecond: settings.readsPerSecond,
+      writesPerSecond: settings.writesPerSecond,
+      trafficWorkers,
+      lambdaSecondsPerRequest: limits.lambdaSecondsPerRequest ?? 0,
+    }),
     ignoreChangeFreeze: ignoreChangeFreeze as boolean,
     outsideAllowedWindow: outsideWindowReason(schedule?.allowedWindow, schedule?.timezone ?? 'UTC', scheduledTime),
   };
@@ -177,6 +189,11 @@ export interface RunLimits {
    * and its reasons. @default 0 - no stop conditions
    */
   readonly stopConditionNamesBytes?: number;
+  /**
+   * Seconds one request of the run can hold one of the target's Lambda environments in this account: the run's
+   * need of concurrency counts the target's environments by it. @default 0 - the target is not on this account's Lambda
+   */
+  readonly lambdaSecondsPerRequest?: number;
 }
 
 /** The traffic functions' ARNs by size, as the state machine passes them: each a non-empty string. */

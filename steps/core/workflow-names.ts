@@ -89,6 +89,9 @@ export const STATES = Object.freeze({
   stopConditionsClear: 'StopConditionsClear',
   stopConditionInAlarm: 'StopConditionInAlarm',
   describeStopCondition: 'DescribeStopCondition',
+  readLambdaConcurrency: 'ReadLambdaConcurrency',
+  checkLambdaConcurrency: 'CheckLambdaConcurrency',
+  lambdaConcurrencyShort: 'LambdaConcurrencyShort',
   abortReleaseLock: 'AbortReleaseLock',
   aborted: 'Aborted',
   // warm-up: traffic before the baseline, counted apart

@@ -1,4 +1,5 @@
 // The app's two modes: the lab with a GameDay wired to it by reference, or a GameDay alone against your own system.
+import { DEFAULT_DB_CONNECT_TIMEOUT_MS } from '../../shop/config';
 import { Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { InvalidAppContext } from '../../infra/app';
@@ -128,6 +129,16 @@ describe('lab mode (no target in the context)', () => {
     // When the config is read
     // Then the override is used
     expect(custom.config.experiment.outageSeconds).toBe(120);
+  });
+
+  test("counts the lab shop's Lambda environments by its database connect timeout, unless the context says otherwise", () => {
+    // Given the lab with no setting, then with 2.5 s per request in the context
+    const lab = appFor({});
+    const custom = appFor({ gameday: JSON.stringify({ lambdaSecondsPerRequest: 2.5 }) });
+    // When their configs are read
+    // Then the lab's shop holds an environment up to its connect timeout (1 s), and the context's figure wins
+    expect(lab.config.lambdaSecondsPerRequest).toBe(DEFAULT_DB_CONNECT_TIMEOUT_MS / 1000);
+    expect(custom.config.lambdaSecondsPerRequest).toBe(2.5);
   });
 });
 

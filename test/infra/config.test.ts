@@ -29,6 +29,20 @@ describe('validateGameDayConfig', () => {
     expect(config.notify).toEqual({ emails: [], slack: null, everyRun: false });
     expect(config.changeCalendars).toEqual([]);
     expect(config.reconcilerRateMinutes).toBe(15);
+    expect(config.lambdaSecondsPerRequest).toBe(0);
+  });
+
+  test("takes the seconds a request holds one of the target's Lambda environments, fractions too, within Lambda's timeout", () => {
+    // Given a target whose requests hold an environment 1.5 s, then one whose seconds are negative or past 900
+    // When each is validated
+    // Then the first is kept, and the others are refused by name with the range
+    expect(validateGameDayConfig({ ...EXAMPLE_GAMEDAY_CONTEXT, lambdaSecondsPerRequest: 1.5 })).toMatchObject({
+      lambdaSecondsPerRequest: 1.5,
+    });
+    for (const lambdaSecondsPerRequest of [-1, 901, '1'])
+      expect(problemsOf({ ...EXAMPLE_GAMEDAY_CONTEXT, lambdaSecondsPerRequest })).toEqual([
+        expect.stringContaining('lambdaSecondsPerRequest must be a number from 0 to 900'),
+      ]);
   });
 
   test('defaults the execution timeout to one no accepted input can outlast', () => {

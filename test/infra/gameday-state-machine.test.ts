@@ -643,7 +643,7 @@ describe('GameDay definition', () => {
         StateValue: 'ALARM',
       });
     }
-    expect(choiceTargets(withAlarms.StopConditionsClear)).toEqual(['StopConditionInAlarm', 'CheckWarmUp']);
+    expect(choiceTargets(withAlarms.StopConditionsClear)).toEqual(['StopConditionInAlarm', 'ReadLambdaConcurrency']);
   });
 
   test('bounds every loop: the poll loops by a counter from $.config, the window loops by their segment', () => {

@@ -300,6 +300,14 @@ const CALLS: readonly Call[] = [
   },
   {
     principal: 'state machine',
+    call: "reads the account's Lambda concurrency",
+    action: 'lambda:GetAccountSettings',
+    states: ['ReadLambdaConcurrency'],
+    resources: () => ({ '*': '*' }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
     call: 'reads the stop conditions',
     action: 'cloudwatch:DescribeAlarms',
     states: ['CheckStopConditions', 'HoldCheckAlarms'],

@@ -30,6 +30,7 @@ export const RUN_CONFIG_FIELDS = {
   fault: true,
   brownout: true,
   hypothesis: true,
+  lambdaConcurrency: true,
   ignoreChangeFreeze: true,
   outsideAllowedWindow: true,
 } as const satisfies Record<keyof RunConfig, true>;

@@ -13,9 +13,11 @@ import {
   invokeStep,
   queueDepth,
   queuesEmpty,
+  retryRead,
   targetAvailable,
   type WorkflowContext,
 } from './blocks';
+import { CONCURRENCY_SHORTFALL } from '../../../steps/core/lambda-concurrency';
 import { RUN_CONFIG_FIELDS } from './contract-fields';
 import type { Endings } from './endings';
 import { RunGate } from './gate';
@@ -31,7 +33,7 @@ import {
 /** Leaves to the next step when every check holds; any failed check aborts the run. */
 export class Preflight extends Construct {
   readonly startState: sfn.State;
-  private readonly stopConditionsClear: sfn.Choice;
+  private readonly concurrencyEnough: sfn.Choice;
 
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
@@ -55,6 +57,8 @@ export class Preflight extends Construct {
           ...(c.stopConditionAlarmNames.length > 0
             ? { stopConditionNamesBytes: Buffer.byteLength(JSON.stringify(c.stopConditionAlarmNames), 'utf8') }
             : {}),
+          // The target's Lambda environments count in the run's need of concurrency.
+          ...(c.lambdaSecondsPerRequest > 0 ? { lambdaSecondsPerRequest: c.lambdaSecondsPerRequest } : {}),
         },
         trafficFunctions: { small: ctx.steps.traffic.small.functionArn, large: ctx.steps.traffic.large.functionArn },
         executionName: sfn.JsonPath.stringAt('$$.Execution.Name'),
@@ -187,16 +191,49 @@ export class Preflight extends Construct {
           .when(queuesEmpty('$.preflight.queue', '$.preflight.dlq'), checkStopConditions)
           .otherwise(queuesNotEmpty),
       );
-    this.stopConditionsClear = new sfn.Choice(this, STATES.stopConditionsClear).when(
+    const stopConditionsClear = new sfn.Choice(this, STATES.stopConditionsClear).when(
       alarmsFiring('$.preflight.alarms'),
       stopConditionInAlarm,
     );
-    checkStopConditions.next(this.stopConditionsClear);
+    checkStopConditions.next(stopConditionsClear);
+
+    // The account's Lambda concurrency: a run that could not get the executions it needs (its traffic workers, a
+    // step, the target's environments while the database is gone) would be throttled into a failed verdict.
+    const readConcurrency = new tasks.CallAwsService(this, STATES.readLambdaConcurrency, {
+      service: 'lambda',
+      action: 'getAccountSettings',
+      parameters: {},
+      // GetAccountSettings acts on no resource: the Service Authorization Reference lists it on "*" only.
+      iamResources: ['*'],
+      iamAction: 'lambda:GetAccountSettings',
+      resultSelector: { unreserved: sfn.JsonPath.numberAt('$.AccountLimit.UnreservedConcurrentExecutions') },
+      resultPath: '$.preflight.lambda',
+    });
+    retryRead(readConcurrency);
+    endings.onPreflightError(readConcurrency);
+    const concurrencyShort = explain(
+      this,
+      STATES.lambdaConcurrencyShort,
+      sfn.JsonPath.format(
+        CONCURRENCY_SHORTFALL,
+        sfn.JsonPath.stringAt('$.config.lambdaConcurrency.total'),
+        sfn.JsonPath.stringAt('$.config.lambdaConcurrency.trafficWorkers'),
+        sfn.JsonPath.stringAt('$.config.lambdaConcurrency.steps'),
+        sfn.JsonPath.stringAt('$.config.lambdaConcurrency.target'),
+        sfn.JsonPath.stringAt('$.preflight.lambda.unreserved'),
+      ),
+    ).next(abortReleaseLock);
+    this.concurrencyEnough = new sfn.Choice(this, STATES.checkLambdaConcurrency).when(
+      sfn.Condition.numberGreaterThanJsonPath('$.config.lambdaConcurrency.total', '$.preflight.lambda.unreserved'),
+      concurrencyShort,
+    );
+    stopConditionsClear.otherwise(readConcurrency);
+    readConcurrency.next(this.concurrencyEnough);
     this.startState = readInput;
   }
 
   /** Where the run goes once the steady state holds. */
   then(next: sfn.IChainable): void {
-    this.stopConditionsClear.otherwise(next);
+    this.concurrencyEnough.otherwise(next);
   }
 }

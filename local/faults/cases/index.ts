@@ -9,7 +9,7 @@ import {
   trafficThrowsDuringHold,
   workerFailsMidWindow,
 } from './hold';
-import { invalidInputRefused, secondRunRefused, targetNotAvailableAtStart } from './preflight';
+import { invalidInputRefused, lambdaConcurrencyShort, secondRunRefused, targetNotAvailableAtStart } from './preflight';
 import {
   availableAfterRecoverySeconds,
   outageOutlastsRetryBudget,
@@ -66,5 +66,6 @@ export const FAULT_CASES: readonly FaultCase[] = [
   scheduledStartOutsideWindow,
   databaseStallsInBaseline,
   ...POOL_BROWNOUT_CASES,
+  lambdaConcurrencyShort,
   ...RESERVATIONS_CASES,
 ];

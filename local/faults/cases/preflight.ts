@@ -1,4 +1,4 @@
-// Faults the preflight must refuse before any harm: a second run, an invalid input, a target not AVAILABLE.
+// Faults the preflight must refuse before any harm: a second run, an invalid input, a target not AVAILABLE, too little concurrency.
 import { executionNameForScheduledTime } from '../../../steps/core/schedule-start';
 import type { LocalRunResult } from '../../runner/runner';
 import type { FaultCase } from '../matrix';
@@ -84,5 +84,30 @@ export const targetNotAvailableAtStart: FaultCase = {
         `the run deregistered a target that was not AVAILABLE (history ${ctx.targetHistory().join(' -> ')})`,
       );
     return outcome(result, problems);
+  },
+};
+
+export const lambdaConcurrencyShort: FaultCase = {
+  name: "31. the account's Lambda concurrency is below what the run needs",
+  expectedVerdict: 'aborted',
+  mechanism:
+    "ReadLambdaConcurrency (lambda:GetAccountSettings) in preflight: a run that needs more concurrent executions than the account has unreserved is aborted before any fault, naming both numbers; its lock is released (the next case's first run passes)",
+  async run(ctx) {
+    const account = ctx.lab.lambdaAccount;
+    const unreserved = account.unreservedConcurrentExecutions;
+    // One execution: fewer than any run's traffic worker and step.
+    account.unreservedConcurrentExecutions = 1;
+    try {
+      const result = await ctx.run();
+      const problems: string[] = [];
+      const reasons = reasonsOf(result);
+      if (!/the run needs \d+ concurrent Lambda executions .* and the account has 1 unreserved/.test(reasons))
+        problems.push(`the run does not name both numbers: ${reasons}`);
+      if (ctx.targetHistory().length > 0)
+        problems.push(`a run refused for concurrency moved the target: ${ctx.targetHistory().join(' -> ')}`);
+      return outcome(result, problems);
+    } finally {
+      account.unreservedConcurrentExecutions = unreserved;
+    }
   },
 };

@@ -6,6 +6,7 @@ import {
   errorBudgetEndsHold,
   haltedDuringOutage,
   invalidInputRefused,
+  lambdaConcurrencyShort,
   secondRunRefused,
   stopConditionDuringHold,
   targetCallsFailTransiently,
@@ -24,7 +25,14 @@ export const FAULT_FILE_TIMEOUT_MS = 240_000;
 export const FAST_SUBSETS = Object.freeze({
   preflight: {
     title: 'the fault matrix, refused before any harm',
-    cases: [invalidInputRefused, targetNotAvailableAtStart, secondRunRefused, changeFreezeSkips],
+    // Too little concurrency goes before the second run, whose first run passes only if the refusal released the lock.
+    cases: [
+      invalidInputRefused,
+      targetNotAvailableAtStart,
+      lambdaConcurrencyShort,
+      secondRunRefused,
+      changeFreezeSkips,
+    ],
   },
   hold: {
     title: 'the fault matrix, ended during the hold',

@@ -29,9 +29,22 @@ describe('buildTaskHandlers', () => {
     dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
     metrics: new MetricsSink(),
     changeCalendar: { name: 'lab-change-calendar', state: 'OPEN' },
+    lambdaAccount: { unreservedConcurrentExecutions: 1_000 },
     steps: {},
     stepsByFunctionArn: new Map(),
   };
+
+  it("answers GetAccountSettings with the lab account's unreserved concurrency", async () => {
+    // Given a lab account with 40 unreserved concurrent executions
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:lambda:getAccountSettings'), {
+      ...targets,
+      lambdaAccount: { unreservedConcurrentExecutions: 40 },
+    });
+    // When the preflight asks for the account's settings
+    const answer = await handlers.OnlyTask({});
+    // Then it hears them as Lambda's AccountLimit spells them
+    expect(answer).toEqual({ AccountLimit: { ConcurrentExecutions: 40, UnreservedConcurrentExecutions: 40 } });
+  });
 
   it("answers GetCalendarState with the lab calendar's state, and refuses a calendar the lab does not have as SSM would", async () => {
     // Given a closed lab calendar

@@ -47,9 +47,36 @@ describe('validateRunInput', () => {
       arrivalSeed: expect.any(Number),
       fault: 'deregister',
       brownout: { maxConnectionsPercent: 5, connectionBorrowTimeoutSeconds: 1 },
+      lambdaConcurrency: { total: 2, trafficWorkers: 1, steps: 1, target: 0 },
       ignoreChangeFreeze: false,
       outsideAllowedWindow: null,
     });
+  });
+
+  it("counts the target's Lambda environments in the run's need of concurrency by the seconds a request holds one", () => {
+    // Given a run at 300 reads and 100 writes a second, against a target whose requests hold an environment 1.5 s
+    const config = validateRunInput({ readsPerSecond: 300, writesPerSecond: 100 }, {}, 'manual-1', {
+      lambdaSecondsPerRequest: 1.5,
+    });
+    // When its need of concurrency is read
+    // Then it is its workers, one step, and 400 requests a second times 1.5 s of the target's environments
+    expect(config.lambdaConcurrency).toEqual({
+      total: config.trafficWorkers + 1 + 600,
+      trafficWorkers: config.trafficWorkers,
+      steps: 1,
+      target: 600,
+    });
+  });
+
+  it('refuses seconds per request that are not a number of seconds from 0', () => {
+    // Given limits whose seconds per request are negative, then not a number
+    for (const lambdaSecondsPerRequest of [-1, Number.NaN]) {
+      // When a run is validated against them
+      // Then it is refused, naming the limit
+      expect(() => validateRunInput({}, {}, 'manual-1', { lambdaSecondsPerRequest })).toThrow(
+        /limits\.lambdaSecondsPerRequest must be a number of seconds >= 0/,
+      );
+    }
   });
 
   it("merges the brownout's settings key by key: the input's over the stack's over the defaults", () => {
