@@ -37,6 +37,7 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.(db|browser|lab)\\.test\\.ts$'],
     },
-    { ...shared, displayName: 'lab', testMatch: LAB_TESTS },
+    // PGlite's data directory cache is written once before the lab files start (test/warm-database-cache.ts).
+    { ...shared, displayName: 'lab', testMatch: LAB_TESTS, globalSetup: '<rootDir>/test/warm-database-cache.ts' },
   ],
 };
