@@ -140,6 +140,7 @@ export async function runLocalCommand(
     const labOptions = {
       degradation,
       changeCalendarState: options.changeCalendar,
+      unreservedConcurrency: options.lambdaConcurrency,
       outageMode: options.outageMode,
       ...(options.registrationDelaySeconds !== undefined
         ? { registrationDelayMs: options.registrationDelaySeconds * 1000 }

@@ -5,6 +5,7 @@ import { validateRunInput } from '../steps/core/run-config';
 import { ARRIVAL_MODES } from '../steps/core/run-settings';
 import { LOCAL_EXPERIMENT, LOCAL_LAB } from '../local/runner/local-config';
 import { OUTAGE_MODES, type OutageMode } from '../local/lab/waiting-clients';
+import { LAB_UNRESERVED_CONCURRENCY } from '../local/lab/lab';
 import { UsageError } from './exit-codes';
 import { outputPathOption } from './output-paths';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom } from './hypothesis-options';
@@ -28,6 +29,8 @@ export interface LocalCommandOptions
   changeCalendar: 'OPEN' | 'CLOSED';
   /** Run despite a CLOSED change calendar (a manual run's explicit override). */
   ignoreChangeFreeze: boolean;
+  /** The lab account's unreserved Lambda concurrency, which the preflight checks the run's need against. */
+  lambdaConcurrency: number;
   /** A target profile file: run the GameDay against the service its `local` section starts. @default - the Chaos Shop */
   target?: string;
   /** `KEY=VALUE` pairs over the profile's `local.env` (a mode of the service, say). @default [] */
@@ -40,6 +43,13 @@ export interface LocalCommandOptions
 export function wholeNumber(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`"${value}" is not a whole number`);
   return Number(value);
+}
+
+/** A whole number from 1, for --lambda-concurrency. */
+function positiveWholeNumber(value: string): number {
+  const n = wholeNumber(value);
+  if (n < 1) throw new InvalidArgumentError(`"${value}" must be at least 1`);
+  return n;
 }
 
 /** `open` or `closed`, for --change-calendar. */
@@ -133,6 +143,12 @@ export function addLocalRunOptions(command: Command): Command {
         .default('OPEN', 'open'),
     )
     .option('--ignore-change-freeze', 'run even while the change calendar is closed (an explicit override)', false)
+    .option(
+      '--lambda-concurrency <n>',
+      "the lab account's unreserved Lambda concurrency: a run that needs more is refused in preflight (default: AWS's quota)",
+      positiveWholeNumber,
+      LAB_UNRESERVED_CONCURRENCY,
+    )
     .addOption(
       new Option('--arrivals <mode>', 'how the requests arrive: evenly spaced, or as a Poisson process')
         .choices(ARRIVAL_MODES)

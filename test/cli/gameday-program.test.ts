@@ -185,6 +185,19 @@ describe('flags that contradict each other or mean nothing', () => {
     expect(unknown.errors[0]).toMatch(/--outage-mode.*drop.*hang, reset/);
     expect(unknown.localRuns).toHaveLength(0);
   });
+
+  it("gives the lab account AWS's default Lambda concurrency unless --lambda-concurrency names another", async () => {
+    // When a run is started without the flag, with 5,000, and with 0
+    const plain = await gameday();
+    const raised = await gameday('--lambda-concurrency', '5000');
+    const none = await gameday('--lambda-concurrency', '0');
+    // Then the lab has 1,000 by default, the figure given when one is, and 0 is refused before any run
+    expect(plain.localRuns).toEqual([expect.objectContaining({ lambdaConcurrency: 1_000 })]);
+    expect(raised.localRuns).toEqual([expect.objectContaining({ lambdaConcurrency: 5_000 })]);
+    expect(none.code).toBe(2);
+    expect(none.errors[0]).toMatch(/--lambda-concurrency.*"0" must be at least 1/);
+    expect(none.localRuns).toHaveLength(0);
+  });
 });
 
 describe('usage errors', () => {

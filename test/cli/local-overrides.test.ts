@@ -7,6 +7,7 @@ const base: LocalCommandOptions = {
   dryRun: false,
   changeCalendar: 'OPEN',
   ignoreChangeFreeze: false,
+  lambdaConcurrency: 1_000,
   outageMode: 'hang',
 };
 
