@@ -28,6 +28,8 @@ export const NAG_ACKNOWLEDGEMENTS = Object.freeze({
     'Step Functions log delivery (logs:CreateLogDelivery, logs:DescribeResourcePolicies, ...) and X-Ray (xray:PutTraceSegments, ...) support no resource-level permissions; CDK grants them on "*" as AWS documents.',
   putMetricData:
     'cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited by the cloudwatch:namespace condition instead.',
+  lambdaAccountSettings:
+    'lambda:GetAccountSettings (the preflight\'s read of the account\'s concurrency) acts on no resource: the Service Authorization Reference lists it on "*" only.',
   lambdaInvokeVersions:
     'The state machine and the schedules may invoke any version of these exact functions ("<function ARN>:*" is CDK\'s grant for qualified invokes); no other function is reachable.',
   executionArns:
@@ -187,7 +189,7 @@ export class GameDayStack extends Stack {
     acknowledgeRule(
       stateMachineRole,
       'AwsSolutions-IAM5[Resource::*]',
-      `${NAG_ACKNOWLEDGEMENTS.stateMachineLogDelivery} ${NAG_ACKNOWLEDGEMENTS.putMetricData}`,
+      `${NAG_ACKNOWLEDGEMENTS.stateMachineLogDelivery} ${NAG_ACKNOWLEDGEMENTS.putMetricData} ${NAG_ACKNOWLEDGEMENTS.lambdaAccountSettings}`,
     );
     for (const step of parts.invokedBySteps)
       acknowledgeWildcardResource(
