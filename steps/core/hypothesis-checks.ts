@@ -10,6 +10,7 @@ import type {
 import type { HypothesisTolerances } from './hypothesis-tolerances';
 import { describeProof } from './write-proof';
 import { hypothesisWords, plural, SEED_CHECK_TITLES } from './hypothesis-words';
+import { clampHeld, isBrownout, poolRestoredBound } from './brownout-checks';
 
 export { plural };
 
@@ -203,6 +204,16 @@ export function faultBit(input: ReportInput, { phases, window }: Evidence): Hypo
     window.deregisteredAtMs !== null && window.availableAtMs !== null
       ? Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000)
       : null;
+  const numbers = {
+    injected: window.injected,
+    heldSeconds,
+    outageRequests: reads(o) + writes(o),
+    answeredWithoutDatabase: bite,
+  };
+  if (isBrownout(input)) {
+    const clamp = clampHeld(input, window.injected, heldSeconds, bite);
+    return check('faultBit', clamp.seen, [], numbers, clamp.detail);
+  }
   const seen =
     input.config.dryRun || input.experiment.fault.dryRun
       ? 'dry run: the fault was not injected'
@@ -215,7 +226,7 @@ export function faultBit(input: ReportInput, { phases, window }: Evidence): Hypo
     'faultBit',
     seen,
     [],
-    { injected: window.injected, heldSeconds, outageRequests: reads(o) + writes(o), answeredWithoutDatabase: bite },
+    numbers,
     `${bite} outage requests answered without the database ${hypothesisWords(input.target?.labels).withoutPrimary}`,
   );
 }
@@ -253,15 +264,17 @@ export function servedDuringOutage(
 }
 
 export function restored(
-  { target }: ReportInput,
+  input: ReportInput,
   { phases, registeredAtEnd, recovery, window }: Evidence,
   t: HypothesisTolerances,
 ): HypothesisCheck {
-  const { primaryRead } = hypothesisWords(target?.labels);
+  const { primaryRead } = hypothesisWords(input.target?.labels);
   const r = phases.recovery;
   const ttfdr = recovery.timeToFirstDatabaseReadMs;
   const bounds = [
     bound('targetRegisteredAtEnd', 0, registeredAtEnd ? 0 : 1),
+    // A brownout's restore must write back the pool the run found, not defaults.
+    ...(isBrownout(input) && window.injected ? [poolRestoredBound(input)] : []),
     ...failureBounds(r, t),
     bound('maxRecoverySeconds', t.maxRecoverySeconds, ttfdr === null ? null : ttfdr / 1000),
   ];
@@ -284,7 +297,9 @@ export function restored(
       failedWrites: r.writes.failed,
       timeToFirstDatabaseReadMs: ttfdr,
     },
-    served ? `first ${primaryRead} ${ttfdr} ms after register` : 'no read was served by the database after the restore',
+    served
+      ? `first ${primaryRead} ${ttfdr} ms after ${isBrownout(input) ? 'the restore' : 'register'}`
+      : 'no read was served by the database after the restore',
   );
   return checked.observed && !served ? { ...checked, held: false } : checked;
 }

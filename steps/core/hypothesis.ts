@@ -14,6 +14,7 @@ import {
   drainedOnce,
 } from './hypothesis-checks';
 import { describeProof } from './write-proof';
+import { BROWNOUT_NOT_INJECTED, BROWNOUT_TITLES, isBrownout } from './brownout-checks';
 import { hypothesisWords, provenSummary, SEED_CHECK_TITLES } from './hypothesis-words';
 
 // The checks' evidence and titles stay importable from here.
@@ -40,7 +41,8 @@ export interface Judgement {
  */
 export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgement {
   const tolerances = input.config.hypothesis;
-  const { titles } = hypothesisWords(input.target?.labels);
+  const words = hypothesisWords(input.target?.labels);
+  const titles = isBrownout(input) ? { ...words.titles, ...BROWNOUT_TITLES } : words.titles;
   const checks = [
     trafficAsIntended(evidence, tolerances),
     steadyState(evidence, tolerances),
@@ -77,7 +79,10 @@ export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgeme
   if (!evidence.window.injected) {
     return {
       verdict: 'inconclusive',
-      reasons: [`the fault was not injected: no deregistration was recorded${notTested}`, ...invalidTraffic],
+      reasons: [
+        `${isBrownout(input) ? BROWNOUT_NOT_INJECTED : 'the fault was not injected: no deregistration was recorded'}${notTested}`,
+        ...invalidTraffic,
+      ],
       checks,
     };
   }
@@ -237,17 +242,25 @@ function passedSummary(input: ReportInput, { window, recovery, phases }: Evidenc
       ? `${Math.round((window.availableAtMs - window.deregisteredAtMs) / 1000)} s`
       : `${input.config.outageSeconds} s`;
   const failed = phases.outage.reads.failed + phases.outage.writes.failed;
+  const brownout = isBrownout(input);
+  const fault = brownout
+    ? `the pool was clamped to ${input.config.brownout.maxConnectionsPercent}% of its connections for ${held}`
+    : `the database was gone for ${held}`;
   const parts = [
-    `hypothesis held: the database was gone for ${held}`,
-    `${words.servedSummary(cacheReads, queued)}, ${failed === 0 ? 'no request failed' : `${failed} outage requests failed, within the tolerances`}`,
+    `hypothesis held: ${fault}`,
+    `${words.servedSummary(cacheReads, queued)}, ${failed === 0 ? 'no request failed' : `${failed} ${brownout ? 'brownout' : 'outage'} requests failed, within the tolerances`}`,
     provenSummary(words, orders),
   ];
+  if (brownout) parts.push('the pool read after the restore equals the saved one');
+  const back = brownout ? 'the pool was restored' : 'the target was AVAILABLE';
   if (recovery.timeToDrainMs !== null)
-    parts.push(`queue and DLQ drained ${(recovery.timeToDrainMs / 1000).toFixed(1)} s after the target was AVAILABLE`);
+    parts.push(`queue and DLQ drained ${(recovery.timeToDrainMs / 1000).toFixed(1)} s after ${back}`);
   // A target with no drain measured may have no queue at all: only the seed's words say it drained.
   else if (words.titles === SEED_CHECK_TITLES) parts.push('queue and DLQ drained');
   if (recovery.timeToFirstDatabaseReadMs !== null)
-    parts.push(`first ${words.primaryRead} ${recovery.timeToFirstDatabaseReadMs} ms after re-registration`);
+    parts.push(
+      `first ${words.primaryRead} ${recovery.timeToFirstDatabaseReadMs} ms after ${brownout ? 'the restore' : 're-registration'}`,
+    );
   return parts.join('; ');
 }
 

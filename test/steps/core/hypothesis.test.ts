@@ -395,3 +395,60 @@ describe('steady state by the profile’s classes', () => {
     );
   });
 });
+
+describe("the pool brownout's hypothesis", () => {
+  const saved = { MaxConnectionsPercent: 100, MaxIdleConnectionsPercent: 50, ConnectionBorrowTimeout: 120 };
+  const brownout = (restored = saved) =>
+    run((i) => {
+      i.config = {
+        ...i.config,
+        fault: 'pool-brownout',
+        brownout: { maxConnectionsPercent: 5, connectionBorrowTimeoutSeconds: 1 },
+      };
+      i.experiment.fault = { ...i.experiment.fault, pool: { saved, restored } };
+    });
+
+  it('judges a clamped run on its own words: the clamp, the brownout, the pool back as it was', () => {
+    // Given a run whose pool was clamped to 5% and read back equal to the saved pool after the restore
+    // When it is judged
+    const { report } = buildReport(brownout());
+    const checks = checksOf(brownout());
+    // Then it passes, each part named for the brownout, and the summary speaks of the clamp, not a database gone
+    expect(report.verdict).toBe('passed');
+    expect(checks.faultBit.title).toBe('the pool was clamped');
+    expect(checks.faultBit.detail).toMatch(/clamped to 5% of its connections \(borrow timeout 1 s\)/);
+    expect(checks.servedDuringOutage.title).toBe('customers served during the brownout');
+    expect(checks.restored.bounds).toContainEqual({ name: 'poolRestoredExactly', limit: 0, measured: 0, held: true });
+    expect(report.verdict === 'passed' && report.reasons[0]).toMatch(
+      /^hypothesis held: the pool was clamped to 5% of its connections for \d+ s;.*the pool read after the restore equals the saved one/,
+    );
+  });
+
+  it('fails a run whose pool came back other than it was saved, naming the bound', () => {
+    // Given a run whose pool read after the restore has another borrow timeout than the saved one
+    const input = brownout({ ...saved, ConnectionBorrowTimeout: 1 });
+    // When it is judged
+    const { report } = buildReport(input);
+    // Then the restore part does not hold, and the run failed on it
+    expect(checksOf(input).restored).toMatchObject({ observed: true, held: false });
+    expect(checksOf(input).restored.bounds).toContainEqual({
+      name: 'poolRestoredExactly',
+      limit: 0,
+      measured: 1,
+      held: false,
+    });
+    expect(report.verdict).toBe('failed');
+    expect(report.reasons.join('\n')).toMatch(/the pool is back as it was/);
+  });
+
+  it('calls a brownout whose clamp was never recorded inconclusive, in its own words', () => {
+    // Given a brownout run with no clamp recorded
+    const input = brownout();
+    input.experiment.fault = { ...input.experiment.fault, deregisteredAt: null, registeredAt: null, availableAt: null };
+    // When it is judged
+    const { report } = buildReport(input);
+    // Then it is inconclusive, saying the pool was not clamped
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.reasons[0]).toMatch(/^the pool was not clamped: no clamp was recorded/);
+  });
+});
