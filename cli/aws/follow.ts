@@ -35,6 +35,8 @@ export interface ExecutionView {
   target: TargetState;
   deregisteredAt: string | null;
   availableAt: string | null;
+  /** A pool brownout's pool: CLAMPED from the clamp until the restore was read back equal, then RESTORED; null for another fault. */
+  pool: { state: 'CLAMPED' | 'RESTORED'; at: string | null } | null;
   /** The last drain reading: messages in the order queue and in the DLQ. */
   drain: { queue: number; dlq: number } | null;
   result: (Pick<ReportOutput, 'verdict' | 'reasons' | 'report'> & { storage: ReportOutput['storage'] | null }) | null;
@@ -100,6 +102,7 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
     target: 'AVAILABLE',
     deregisteredAt: null,
     availableAt: null,
+    pool: null,
     drain: null,
     result: null,
     error: null,
@@ -130,6 +133,14 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
         view.target = 'DEREGISTERED';
       }
       if (REGISTER_STATES.has(name) && view.target === 'DEREGISTERED') view.target = 'REGISTERING';
+      // A brownout keeps the target registered: its clamp and restore are the pool's.
+      if (name === STATES.recordClamped)
+        view.pool = {
+          state: 'CLAMPED',
+          at: ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null,
+        };
+      if (name === STATES.recordPoolRestored)
+        view.pool = { state: 'RESTORED', at: ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null };
       if (name === STATES.recordAvailable) {
         view.availableAt = ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null;
         view.target = 'AVAILABLE';
@@ -200,7 +211,12 @@ export function formatProgress(view: ExecutionView, now: Date): string {
     `writes ok=${writes.ok} queued=${writes.queued} stock-out=${writes.stockOut} fail=${writes.failed}`,
   ];
   if (c?.dryRun) parts.push('dry run: no fault');
-  if (view.target === 'DEREGISTERED')
+  if (view.pool?.state === 'CLAMPED')
+    parts.push(
+      `pool CLAMPED${c ? ` to ${c.brownout.maxConnectionsPercent}% of its connections` : ''} since ${view.pool.at ?? '?'}`,
+    );
+  else if (view.pool?.state === 'RESTORED') parts.push(`pool restored at ${view.pool.at ?? '?'}`);
+  else if (view.target === 'DEREGISTERED')
     parts.push(`target DEREGISTERED: database gone since ${view.deregisteredAt ?? '?'}`);
   else if (view.target === 'REGISTERING')
     parts.push(`target REGISTERING (database gone since ${view.deregisteredAt ?? '?'})`);

@@ -46,6 +46,22 @@ describe('foldHistory', () => {
     // Then the live line says so
     expect(formatProgress(view, new Date(T0 + 90_000))).toContain('database gone since 2026-11-27T02:00:31.000Z');
   });
+
+  it("shows a brownout's pool clamped until its restore, never a deregistered target", () => {
+    // Given a brownout run after its clamp, then after its restore was read back
+    const clamped = new History()
+      .started()
+      .entered('OutageWindow')
+      .exited('RecordClamped', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } });
+    const during = foldHistory(clamped.events);
+    const after = foldHistory(
+      clamped.exited('RecordPoolRestored', { fault: { availableAt: '2026-11-27T02:03:31.000Z' } }).events,
+    );
+    // Then the live line says the pool is clamped, then restored, and never that the database is gone
+    expect(formatProgress(during, new Date(T0 + 90_000))).toContain('pool CLAMPED since 2026-11-27T02:00:31.000Z');
+    expect(formatProgress(after, new Date(T0 + 300_000))).toContain('pool restored at 2026-11-27T02:03:31.000Z');
+    expect(formatProgress(during, new Date(T0 + 90_000))).not.toContain('database gone');
+  });
 });
 
 describe('verdictOf', () => {
