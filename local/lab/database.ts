@@ -1,5 +1,6 @@
 // The lab's PostgreSQL: PGlite (real Postgres in WASM) served over TCP, or a real server from DATABASE_URL.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server, Socket } from 'node:net';
 import path from 'node:path';
@@ -72,6 +73,7 @@ const DEFAULT_DATA_DIR_ROOT = path.join(PROJECT_ROOT, '.gameday', 'pglite');
  * cold starts share a busy machine). A cache already written is left alone.
  */
 export async function warmDatabaseCache(cacheDir: string = DEFAULT_CACHE_DIR): Promise<void> {
+  if (existsSync(cacheFileIn(cacheDir))) return;
   const { PGlite } = await import('@electric-sql/pglite');
   const dataDir = await freshDataDir(DEFAULT_DATA_DIR_ROOT);
   try {
@@ -96,6 +98,11 @@ async function freshDataDir(root: string): Promise<string> {
   return mkdtemp(path.join(root, `${process.pid}-`));
 }
 
+/** The cached initialized data directory of the installed PGlite. */
+function cacheFileIn(cacheDir: string): string {
+  return path.join(cacheDir, `pglite-${installedVersion('@electric-sql/pglite')}-initdb.tar`);
+}
+
 type PgliteClass = typeof import('@electric-sql/pglite').PGlite;
 
 /**
@@ -111,7 +118,7 @@ async function createPglite(
   dataDir: string,
 ): Promise<InstanceType<PgliteClass>> {
   if (cacheDir === null) return PGlite.create({ dataDir });
-  const file = path.join(cacheDir, `pglite-${installedVersion('@electric-sql/pglite')}-initdb.tar`);
+  const file = cacheFileIn(cacheDir);
   const cached = await readFile(file).catch(() => null);
   if (cached) {
     try {
