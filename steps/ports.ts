@@ -1,9 +1,9 @@
 // The interfaces the steps' core logic needs from the outside world: the target, the proxy, the lock, executions.
 import type { AcceptedWriteSet, ReadClass, TimelineBucket, WriteClass } from './core/contracts';
 import type { PoolConfig } from './core/pool-config';
+import type { TemplateValues } from './core/request-template';
 
 export type { PoolConfig } from './core/pool-config';
-import type { TemplateValues } from './core/request-template';
 
 /** What a read or a write got back: the class its answer fell in, the template it was sent from, and the status. */
 export interface ClassifiedAnswer<C extends string> {

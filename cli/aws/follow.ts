@@ -129,20 +129,15 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
       view.counts = zero();
       for (const traffic of byPhase.values()) addCounts(view.counts, traffic);
       if (name === STATES.recordDeregistered) {
-        view.deregisteredAt = ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null;
+        view.deregisteredAt = faultTime(output, 'deregisteredAt');
         view.target = 'DEREGISTERED';
       }
       if (REGISTER_STATES.has(name) && view.target === 'DEREGISTERED') view.target = 'REGISTERING';
       // A brownout keeps the target registered: its clamp and restore are the pool's.
-      if (name === STATES.recordClamped)
-        view.pool = {
-          state: 'CLAMPED',
-          at: ((output.fault as { deregisteredAt?: string }) ?? {}).deregisteredAt ?? null,
-        };
-      if (name === STATES.recordPoolRestored)
-        view.pool = { state: 'RESTORED', at: ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null };
+      if (name === STATES.recordClamped) view.pool = { state: 'CLAMPED', at: faultTime(output, 'deregisteredAt') };
+      if (name === STATES.recordPoolRestored) view.pool = { state: 'RESTORED', at: faultTime(output, 'availableAt') };
       if (name === STATES.recordAvailable) {
-        view.availableAt = ((output.fault as { availableAt?: string }) ?? {}).availableAt ?? null;
+        view.availableAt = faultTime(output, 'availableAt');
         view.target = 'AVAILABLE';
       }
       if (name === STATES.drainDlqDepth) {
@@ -173,6 +168,11 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
     }
   }
   return view;
+}
+
+/** A time the fault record of a state's output holds (the fault's `deregisteredAt` or `availableAt`), or null. */
+function faultTime(output: Record<string, unknown>, key: 'deregisteredAt' | 'availableAt'): string | null {
+  return ((output.fault as Partial<Record<typeof key, string>> | undefined) ?? {})[key] ?? null;
 }
 
 /** The verdict of an ended execution: the report's when the run got that far, else what its ending says. */

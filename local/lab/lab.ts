@@ -189,6 +189,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     proxiedUrl.hostname = '127.0.0.1';
     proxiedUrl.port = String(proxy.port);
     const metrics = new MetricsSink();
+    // What the preflight asks the lab's account: its change calendar and its Lambda concurrency, both mutable.
+    const account = {
+      changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
+      lambdaAccount: { unreservedConcurrentExecutions: options.unreservedConcurrency ?? LAB_UNRESERVED_CONCURRENCY },
+    } satisfies Pick<Lab, 'changeCalendar' | 'lambdaAccount'>;
     if (options.service) {
       const service = await startService(options.service, {
         databaseUrl: proxiedUrl.toString(),
@@ -216,8 +221,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         metrics,
         traffic,
         proxiedDatabaseUrl: proxiedUrl.toString(),
-        changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
-        lambdaAccount: { unreservedConcurrentExecutions: options.unreservedConcurrency ?? LAB_UNRESERVED_CONCURRENCY },
+        ...account,
         breakerTransitions: [],
         stop: stopAll,
       };
@@ -270,8 +274,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       poller,
       metrics,
       traffic,
-      changeCalendar: { name: LAB_CHANGE_CALENDAR, state: options.changeCalendarState ?? 'OPEN' },
-      lambdaAccount: { unreservedConcurrentExecutions: options.unreservedConcurrency ?? LAB_UNRESERVED_CONCURRENCY },
+      ...account,
       proxiedDatabaseUrl: proxiedUrl.toString(),
       breakerTransitions,
       stop: stopAll,

@@ -1,10 +1,11 @@
 // The pool brownout's own words and evidence in the hypothesis: the clamp held in place of the outage, the pool put back as it was.
 import type { HypothesisBound, HypothesisCheck, ReportInput } from './contracts';
-import type { PoolConfig } from './pool-config';
+import { POOL_BROWNOUT } from './fault-settings';
+import { samePoolConfig } from './pool-config';
 
 /** True when the run's fault was the pool brownout. */
 export function isBrownout(input: Pick<ReportInput, 'config'>): boolean {
-  return input.config.fault === 'pool-brownout';
+  return input.config.fault === POOL_BROWNOUT;
 }
 
 /**
@@ -47,14 +48,6 @@ export function clampHeld(
 /** The bound that the pool read after the restore equals the one saved before the clamp, member by member. */
 export function poolRestoredBound(input: ReportInput): HypothesisBound {
   const pool = input.experiment.fault.pool;
-  const equal = pool !== undefined && samePool(pool.saved, pool.restored);
+  const equal = pool !== undefined && samePoolConfig(pool.saved, pool.restored);
   return { name: 'poolRestoredExactly', limit: 0, measured: equal ? 0 : 1, held: equal };
-}
-
-function samePool(a: PoolConfig, b: PoolConfig): boolean {
-  return (
-    a.MaxConnectionsPercent === b.MaxConnectionsPercent &&
-    a.MaxIdleConnectionsPercent === b.MaxIdleConnectionsPercent &&
-    a.ConnectionBorrowTimeout === b.ConnectionBorrowTimeout
-  );
 }

@@ -15,6 +15,9 @@ export interface BrownoutSettings {
  * and `pool-brownout`, the proxy's connection pool clamped to a few connections with a short borrow
  * timeout. Each is a runbook fragment of its own with the same windows, stop conditions and verdict.
  */
+/** The fault whose run saves, clamps and restores the proxy target group's pool config. */
+export const POOL_BROWNOUT: FaultKind = 'pool-brownout';
+
 export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['deregister', 'pool-brownout']);
 
 /**

@@ -11,3 +11,12 @@ export interface PoolConfig {
   /** Seconds. */
   readonly ConnectionBorrowTimeout: number;
 }
+
+/** The two pool configs are the same, member by member. */
+export function samePoolConfig(a: PoolConfig, b: PoolConfig): boolean {
+  return (
+    a.MaxConnectionsPercent === b.MaxConnectionsPercent &&
+    a.MaxIdleConnectionsPercent === b.MaxIdleConnectionsPercent &&
+    a.ConnectionBorrowTimeout === b.ConnectionBorrowTimeout
+  );
+}

@@ -18,6 +18,7 @@ import { windowLateness } from './traffic-windows';
 import { ALARM_METRICS } from './metric-names';
 import { buildRunLog, type LabelledBucket, lastBucketEnd, sumCounts } from './run-log';
 import { alarmNames, type FaultWindow, judgeHypothesis, type Phase, PHASES } from './hypothesis';
+import { POOL_BROWNOUT } from './fault-settings';
 
 export type { Phase } from './hypothesis';
 
@@ -306,5 +307,5 @@ export function faultKind(
   config: Pick<RunConfig, 'fault' | 'brownout'> | null | undefined,
 ): Pick<RunReport['fault'], 'kind' | 'brownout'> {
   if (config === undefined || config === null) return {};
-  return config.fault === 'pool-brownout' ? { kind: config.fault, brownout: config.brownout } : { kind: config.fault };
+  return config.fault === POOL_BROWNOUT ? { kind: config.fault, brownout: config.brownout } : { kind: config.fault };
 }

@@ -8,6 +8,8 @@ import type {
   ProxyTargetPort,
   ProxyTargetState,
 } from '../ports';
+import { POOL_BROWNOUT } from './fault-settings';
+import { samePoolConfig } from './pool-config';
 
 /** The EventBridge event for a GameDay execution that ended without its own clean-up. */
 export interface ExecutionStatusChangeEvent {
@@ -42,9 +44,6 @@ export class SavedPoolConfigMissing extends Error {
   override readonly name = 'SavedPoolConfigMissing';
 }
 
-/** The fault whose holder saved the target group's pool config in the lock before clamping it. */
-export const POOL_BROWNOUT_FAULT = 'pool-brownout';
-
 /** The event is neither a reconciler tick nor an execution status change this function handles. */
 export class UnrecognisedSafetyNetEvent extends Error {
   override readonly name = 'UnrecognisedSafetyNetEvent';
@@ -74,7 +73,7 @@ export async function restoreAfterRun(event: SafetyNetEvent, ports: SafetyNetPor
     return { action: 'none', lockReleased: false };
   }
 
-  const pool = record?.fault === POOL_BROWNOUT_FAULT ? await restorePool(record, ports.targetGroup) : undefined;
+  const pool = record?.fault === POOL_BROWNOUT ? await restorePool(record, ports.targetGroup) : undefined;
   let action: SafetyNetOutcome['action'] = 'none';
   if (!REGISTERED.has(await ports.target.describe())) {
     await ports.target.register();
@@ -92,13 +91,10 @@ async function restorePool(
   const saved = record.savedPool;
   if (saved === null)
     throw new SavedPoolConfigMissing(
-      `the lock of ${record.executionArn} (${POOL_BROWNOUT_FAULT}) holds no saved pool config: restore it by hand, then release the lock`,
+      `the lock of ${record.executionArn} (${POOL_BROWNOUT}) holds no saved pool config: restore it by hand, then release the lock`,
     );
   const current = await targetGroup.poolConfig();
-  const same =
-    current.MaxConnectionsPercent === saved.MaxConnectionsPercent &&
-    current.MaxIdleConnectionsPercent === saved.MaxIdleConnectionsPercent &&
-    current.ConnectionBorrowTimeout === saved.ConnectionBorrowTimeout;
+  const same = samePoolConfig(current, saved);
   if (!same) await targetGroup.setPoolConfig(saved);
   return { restored: !same, config: saved };
 }

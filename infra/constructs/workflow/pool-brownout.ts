@@ -3,11 +3,9 @@ import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { POOL_BROWNOUT } from '../../../steps/core/fault-settings';
 import { LOCK_ATTRIBUTES, LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
 import { DYNAMODB_TRANSIENT, retryRead, type WorkflowContext } from './blocks';
-
-/** The fault value whose run saves, clamps and restores the pool config. */
-export const POOL_BROWNOUT = 'pool-brownout';
 
 /** The members a brownout saves and restores: the two it clamps, and the idle share that must stay at most the max. */
 const POOL_MEMBERS = ['MaxConnectionsPercent', 'MaxIdleConnectionsPercent', 'ConnectionBorrowTimeout'] as const;
