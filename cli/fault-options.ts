@@ -18,9 +18,10 @@ export function addFaultOptions(
   parseNumber: (value: string) => number,
   defaults?: { fault: FaultKind; brownout: BrownoutSettings },
 ): Command {
-  const fault = new Option('--fault <kind>', 'the database fault: the full outage, or the proxy pool clamped').choices(
-    FAULT_KINDS,
-  );
+  const fault = new Option(
+    '--fault <kind>',
+    "the database fault: the full outage, the proxy's pool clamped, or the cluster's writer failed over",
+  ).choices(FAULT_KINDS);
   const orDefault = (value: number | undefined): string => (value === undefined ? '' : ` (default ${value})`);
   return command
     .addOption(defaults ? fault.default(defaults.fault) : fault)

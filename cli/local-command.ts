@@ -1,4 +1,5 @@
 // `gameday local` (`npm run gameday`): a whole GameDay on this machine, then the result table.
+import type { FaultKind } from '../steps/core/fault-settings';
 import { dirname, join, resolve } from 'node:path';
 import type { ReportSubject } from '../report/html-report';
 import type { RunReport } from '../steps/core/contracts';
@@ -44,10 +45,20 @@ export function endedLine(
 }
 
 /** How long the shop's breaker took to open once the database was gone; null when it never did (the fragile build has none). */
-export function breakerLine(label: string, result: Pick<LocalRunResult, 'breakerOpenedAfterMs'>): string | null {
+export function breakerLine(
+  label: string,
+  result: Pick<LocalRunResult, 'breakerOpenedAfterMs'> & { report?: { fault: { kind?: FaultKind } } },
+): string | null {
   if (result.breakerOpenedAfterMs === null) return null;
-  return `${label}Breaker: opened ${(result.breakerOpenedAfterMs / 1000).toFixed(1)} s after the deregister`;
+  return `${label}Breaker: opened ${(result.breakerOpenedAfterMs / 1000).toFixed(1)} s after ${FAULT_STARTS[result.report?.fault.kind ?? 'deregister']}`;
 }
+
+/** What began each fault, in the breaker's line. */
+const FAULT_STARTS: Readonly<Record<FaultKind, string>> = {
+  deregister: 'the deregister',
+  'pool-brownout': 'the clamp',
+  'writer-failover': 'the failover',
+};
 
 /**
  * Everything a run needs up to its last file, loaded before it starts: tsx compiles a module on its

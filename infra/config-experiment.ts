@@ -3,7 +3,7 @@ import type { RunSettings } from '../steps/core/contracts';
 import { checkSettingRules, longestAcceptedRunSeconds } from '../steps/core/run-limits';
 import { checkSettingValues, DEFAULT_RUN_SETTINGS, NUMERIC_SETTINGS } from '../steps/core/run-settings';
 import { asRecord } from './config-values';
-import { mergeBrownout, runbookProblem } from '../steps/core/fault-settings';
+import { mergeBrownout } from '../steps/core/fault-settings';
 
 /** The settings of the context's `experiment` besides the numeric ones. */
 const OTHER_SETTINGS: readonly string[] = ['arrivals', 'fault', 'brownout'];
@@ -29,8 +29,6 @@ export function readExperiment(value: unknown, problems: string[]): ExperimentDe
     problems.push(`unknown key "experiment.${extra}"`);
   const brownout = mergeBrownout([{ value: input.brownout, prefix: 'experiment.' }], problems);
   problems.push(...checkSettingValues({ ...input, brownout }, 'experiment.'));
-  const noRunbook = runbookProblem(input.fault, 'experiment.');
-  if (noRunbook) problems.push(noRunbook);
   if (problems.length > before) return undefined;
   const experiment = {
     ...DEFAULT_EXPERIMENT,

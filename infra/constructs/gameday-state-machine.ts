@@ -119,6 +119,16 @@ export class GameDayStateMachine extends Construct {
         conditions: { StringNotEquals: { [`aws:ResourceTag/${c.allowTag.key}`]: c.allowTag.value } },
       }),
     );
+    // A writer failover is harm too: only a tagged cluster (and its tagged instances) may fail over.
+    stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'FailoverOnlyTaggedClusters',
+        effect: iam.Effect.DENY,
+        actions: ['rds:FailoverDBCluster'],
+        resources: [c.dbClusterArn, this.dbInstancesArn],
+        conditions: { StringNotEquals: { [`aws:ResourceTag/${c.allowTag.key}`]: c.allowTag.value } },
+      }),
+    );
     this.stateMachine = stateMachine;
     this.role = stateMachine.role;
     this.executionArnPattern = Stack.of(this).formatArn({

@@ -183,6 +183,11 @@ export class FaultProxy extends EventEmitter {
     this.emit('failover', 'failing-over');
   }
 
+  /** Failovers started since the lab started. */
+  get failovers(): number {
+    return this.writerFailover.count;
+  }
+
   /** The cluster's status: `failing-over` while a failover lasts. */
   get clusterStatus(): ClusterStatus {
     return this.writerFailover.status;
@@ -193,6 +198,16 @@ export class FaultProxy extends EventEmitter {
     return this.targetState === 'AVAILABLE' && this.writerFailover.status === 'failing-over'
       ? 'UNAVAILABLE'
       : this.targetState;
+  }
+
+  /**
+   * The target as a live line shows it: its health, the cluster while it fails over, and the pool's share of
+   * the database's connections while it is below all of them (a brownout's clamp).
+   */
+  get view(): string {
+    const failingOver = this.writerFailover.status === 'failing-over' ? ' (cluster failing-over)' : '';
+    const share = this.targetGroup.config.MaxConnectionsPercent;
+    return `${this.targetHealth}${failingOver}${share < 100 ? `, pool ${share}%` : ''}`;
   }
 
   /** Registers the target again; it becomes AVAILABLE after the registration delay. */

@@ -145,7 +145,7 @@ async function observeRun(lab: Lab, options: LocalRunOptions, run: PreparedRun):
       elapsedMs: Date.now() - started,
       plannedMs: planned(),
       transitions: counter.transitions,
-      target: lab.proxy.state,
+      target: lab.proxy.view,
       counts: lab.traffic.snapshot(),
     });
   const ticker = options.onProgress ? setInterval(tick, 1000) : undefined;

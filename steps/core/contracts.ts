@@ -1,16 +1,9 @@
 // The data every step of a GameDay passes on: run settings and config, the report step's input, the run report.
 import type { BrownoutSettings, FaultKind } from './fault-settings';
+import type { FaultRecord, HoldRecord, ReportedFault } from './fault-record';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
 import type { LambdaConcurrencyNeed } from './lambda-concurrency';
-import type { PoolConfig } from './pool-config';
-import type {
-  ReadCounts,
-  SendLagSummary,
-  TrafficResult,
-  WindowFigures,
-  WindowLateness,
-  WriteCounts,
-} from './traffic-contracts';
+import type { ReadCounts, SendLagSummary, TrafficResult, WindowLateness, WriteCounts } from './traffic-contracts';
 
 // The traffic contracts stay importable from here.
 export type * from './traffic-contracts';
@@ -221,8 +214,7 @@ export interface RunReport {
   failures?: Record<string, number>;
   /** The warm-up, counted apart: in no phase, total or check (its writes proven in `orders`); null: none ran. */
   warmUp?: WarmUpFigures | null;
-  /** `kind`: the fault injected (absent in older reports: the full outage); `brownout`: the clamp of a pool brownout. */
-  fault: FaultRecord & { injected: boolean; kind?: FaultKind; brownout?: BrownoutSettings };
+  fault: ReportedFault;
   /** Counts per phase; null: no second of traffic was measured in that phase (a run that ended before it). */
   phases: { baseline: PhaseCounts | null; outage: PhaseCounts | null; recovery: PhaseCounts | null };
   latencyMs: {
@@ -271,29 +263,7 @@ export interface WarmUpFigures {
   sendLagMs: SendLagSummary;
 }
 
-/** What the fault branch of the experiment records (ISO timestamps from the state machine). */
-export interface FaultRecord {
-  dryRun: boolean;
-  deregisteredAt: string | null;
-  registeredAt: string | null;
-  availableAt: string | null;
-  /** Names of the stop-condition alarms that ended the hold early, or null. */
-  stoppedEarly: string[] | null;
-  /** What ended the hold before outageSeconds: the error budget, a stop condition, or nothing. */
-  haltedBy?: 'errorBudget' | 'stopCondition' | null;
-  /** The outage window whose failed share spent the error budget. */
-  haltWindow?: WindowFigures | null;
-  /** A pool brownout's target-group pool config: as saved before the clamp, and as read after the restore. */
-  pool?: { saved: PoolConfig; restored: PoolConfig };
-}
-
-/** How the outage hold ended: early by a stop condition or the error budget, or after outageSeconds. */
-export interface HoldRecord {
-  stoppedEarly: string[] | string | null;
-  haltedBy: 'errorBudget' | 'stopCondition' | null;
-  /** The last outage window, when the hold was halted. */
-  window: WindowFigures | null;
-}
+export type { FaultRecord, HoldRecord, ReportedFault } from './fault-record';
 
 /** Counts of one queue as getQueueAttributes reports them. */
 export interface QueueDepth {

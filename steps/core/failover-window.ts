@@ -23,6 +23,8 @@ export interface ClientFailoverWindow {
   readonly writesFailedInside: number;
   readonly writesDeferredInside: number;
   readonly writesFailedOutside: number;
+  /** Reads failed outside the window (after the failover began): a read inside it may fail, one after it may not. */
+  readonly readsFailedOutside: number;
   /**
    * From the failover to the start of the first second after the reads' disruption whose reads the
    * primary served (the first second at or after the failover, when no read was disrupted); null
@@ -62,6 +64,10 @@ export function clientFailoverWindow(
     writesFailedOutside: sum(
       after.filter((s) => outside(s)),
       (s) => s.writes.failed,
+    ),
+    readsFailedOutside: sum(
+      after.filter((s) => outside(s)),
+      (s) => s.reads.failed,
     ),
     timeToFirstPrimaryReadMs: primary ? Math.max(0, primary.t - failover.atMs) : null,
   };

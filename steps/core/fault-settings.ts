@@ -1,8 +1,11 @@
 // Which database fault a run injects, and each fault's settings: one owner, read by the validator, the CLI and the stack.
 import { describeValue } from './describe-value';
 
-/** The rungs of the fault ladder: the full outage (`deregister`), or the proxy's pool clamped (`pool-brownout`). */
-export type FaultKind = 'deregister' | 'pool-brownout';
+/**
+ * The rungs of the fault ladder: the full outage (`deregister`), the proxy's pool clamped (`pool-brownout`),
+ * or the cluster's writer failed over (`writer-failover`).
+ */
+export type FaultKind = 'deregister' | 'pool-brownout' | 'writer-failover';
 
 /** The clamp of `pool-brownout`: the pool's share of the database's connections, and the wait for one. */
 export interface BrownoutSettings {
@@ -10,29 +13,19 @@ export interface BrownoutSettings {
   readonly connectionBorrowTimeoutSeconds: number;
 }
 
-/**
- * The faults of the ladder: `deregister`, the full outage (the target leaves the proxy; the default),
- * and `pool-brownout`, the proxy's connection pool clamped to a few connections with a short borrow
- * timeout. Each is a runbook fragment of its own with the same windows, stop conditions and verdict.
- */
 /** The fault whose run saves, clamps and restores the proxy target group's pool config. */
 export const POOL_BROWNOUT: FaultKind = 'pool-brownout';
 
-export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['deregister', 'pool-brownout']);
+/** The fault whose run fails the cluster's writer over, then waits until the cluster and the proxy target are healthy. */
+export const WRITER_FAILOVER: FaultKind = 'writer-failover';
 
 /**
- * The faults whose runbook fragment this build has. A fault the settings know but this list does not
- * is refused by the validator before any harm, rather than run as another fault.
+ * The faults of the ladder: `deregister`, the full outage (the target leaves the proxy; the default);
+ * `pool-brownout`, the proxy's connection pool clamped to a few connections with a short borrow
+ * timeout; and `writer-failover`, an Aurora failover of the cluster's writer (nothing to restore).
+ * Each is a runbook fragment of its own with the same windows, stop conditions and verdict.
  */
-export const RUNBOOK_FAULTS: readonly FaultKind[] = Object.freeze(['deregister', 'pool-brownout']);
-
-/** The refusal of a known fault this build cannot run; null when it can. */
-export function runbookProblem(fault: unknown, prefix = ''): string | null {
-  if (typeof fault !== 'string' || !(FAULT_KINDS as readonly string[]).includes(fault)) return null;
-  return (RUNBOOK_FAULTS as readonly string[]).includes(fault)
-    ? null
-    : `${prefix}fault ${fault} has no runbook in this build (available: ${RUNBOOK_FAULTS.join(', ')})`;
-}
+export const FAULT_KINDS: readonly FaultKind[] = Object.freeze(['deregister', POOL_BROWNOUT, WRITER_FAILOVER]);
 
 /** One integer setting of a fault: its default and inclusive bounds, and what it means. */
 export interface FaultSettingSpec {

@@ -11,6 +11,7 @@ import type { HypothesisTolerances } from './hypothesis-tolerances';
 import { describeProof } from './write-proof';
 import { hypothesisWords, plural, SEED_CHECK_TITLES } from './hypothesis-words';
 import { clampHeld, isBrownout, poolRestoredBound } from './brownout-checks';
+import { failoverBounds, failoverHeld, isFailover } from './failover-checks';
 
 export { plural };
 
@@ -210,9 +211,9 @@ export function faultBit(input: ReportInput, { phases, window }: Evidence): Hypo
     outageRequests: reads(o) + writes(o),
     answeredWithoutDatabase: bite,
   };
-  if (isBrownout(input)) {
-    const clamp = clampHeld(input, window.injected, heldSeconds, bite);
-    return check('faultBit', clamp.seen, [], numbers, clamp.detail);
+  if (isBrownout(input) || isFailover(input)) {
+    const held = (isBrownout(input) ? clampHeld : failoverHeld)(input, window.injected, heldSeconds, bite);
+    return check('faultBit', held.seen, [], numbers, held.detail);
   }
   const seen =
     input.config.dryRun || input.experiment.fault.dryRun
@@ -232,16 +233,19 @@ export function faultBit(input: ReportInput, { phases, window }: Evidence): Hypo
 }
 
 export function servedDuringOutage(
-  { config, target }: ReportInput,
+  input: ReportInput,
   { phases, latencyMs }: Evidence,
   t: HypothesisTolerances,
 ): HypothesisCheck {
+  const { config, target } = input;
   const o = phases.outage;
   const ratio =
     latencyMs.baseline.p99 > 0 && reads(o) + writes(o) > 0
       ? Math.round((latencyMs.outage.p99 / latencyMs.baseline.p99) * 100) / 100
       : null;
-  const bounds = [...failureBounds(o, t), bound('maxOutageP99Ratio', t.maxOutageP99Ratio, ratio)];
+  // A failover may fail requests inside its window, and none after it: its bounds replace the failed shares.
+  const failures = isFailover(input) ? failoverBounds(input) : failureBounds(o, t);
+  const bounds = [...failures, bound('maxOutageP99Ratio', t.maxOutageP99Ratio, ratio)];
   const seen = reads(o) > 0 && writes(o) > 0 ? true : 'no read or no write was answered during the outage';
   const numbers = {
     reads: reads(o),
@@ -275,7 +279,8 @@ export function restored(
     bound('targetRegisteredAtEnd', 0, registeredAtEnd ? 0 : 1),
     // A brownout's restore must write back the pool the run found, not defaults.
     ...(isBrownout(input) && window.injected ? [poolRestoredBound(input)] : []),
-    ...failureBounds(r, t),
+    // A failover's recovery failures are judged by its window (in the outage part), not by the failed shares.
+    ...(isFailover(input) ? [] : failureBounds(r, t)),
     bound('maxRecoverySeconds', t.maxRecoverySeconds, ttfdr === null ? null : ttfdr / 1000),
   ];
   // A target left deregistered is observed as such; otherwise the recovery must have answered reads.
@@ -298,7 +303,7 @@ export function restored(
       timeToFirstDatabaseReadMs: ttfdr,
     },
     served
-      ? `first ${primaryRead} ${ttfdr} ms after ${isBrownout(input) ? 'the restore' : 'register'}`
+      ? `first ${primaryRead} ${ttfdr} ms after ${isBrownout(input) ? 'the restore' : isFailover(input) ? "the failover's hold ended" : 'register'}`
       : 'no read was served by the database after the restore',
   );
   return checked.observed && !served ? { ...checked, held: false } : checked;

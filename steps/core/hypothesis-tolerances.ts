@@ -21,6 +21,11 @@ export interface HypothesisTolerances {
   readonly maxDegradedBaselinePercent: number;
   /** Requests of one window that left more than 10 ms after their intended time, as a percent of its requests, beyond which the window's traffic is invalid. */
   readonly maxLateSendsPercent: number;
+  /**
+   * A writer failover's window as the clients may see it: seconds from the failover's start inside which writes may
+   * fail or be deferred and requests may fail; any failure after it breaks the hypothesis. Read only by `writer-failover`.
+   */
+  readonly maxFailoverSeconds: number;
 }
 
 export type ToleranceKey = keyof HypothesisTolerances;
@@ -101,6 +106,16 @@ export const TOLERANCES: Readonly<Record<ToleranceKey, ToleranceSpec>> = Object.
     flag: '--max-late-sends-percent',
     meaning:
       'requests of one window that may leave more than 10 ms late, as a percent of its requests, before its traffic is invalid',
+  },
+  maxFailoverSeconds: {
+    // Aurora documents a failover as usually complete within 30 seconds; the clients' window must fit in it.
+    default: 30,
+    min: 1,
+    max: 3600,
+    nullable: false,
+    flag: '--max-failover-seconds',
+    meaning:
+      'writer-failover: seconds from the failover inside which requests may fail and writes be deferred; any failure after it breaks the hypothesis',
   },
 });
 

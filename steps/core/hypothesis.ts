@@ -15,6 +15,13 @@ import {
 } from './hypothesis-checks';
 import { describeProof } from './write-proof';
 import { BROWNOUT_NOT_INJECTED, BROWNOUT_TITLES, isBrownout } from './brownout-checks';
+import {
+  FAILOVER_NOT_INJECTED,
+  FAILOVER_TITLES,
+  failoverReasons,
+  failoverSummary,
+  isFailover,
+} from './failover-checks';
 import { hypothesisWords, provenSummary, SEED_CHECK_TITLES } from './hypothesis-words';
 
 // The checks' evidence and titles stay importable from here.
@@ -42,7 +49,11 @@ export interface Judgement {
 export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgement {
   const tolerances = input.config.hypothesis;
   const words = hypothesisWords(input.target?.labels);
-  const titles = isBrownout(input) ? { ...words.titles, ...BROWNOUT_TITLES } : words.titles;
+  const titles = isBrownout(input)
+    ? { ...words.titles, ...BROWNOUT_TITLES }
+    : isFailover(input)
+      ? { ...words.titles, ...FAILOVER_TITLES }
+      : words.titles;
   const checks = [
     trafficAsIntended(evidence, tolerances),
     steadyState(evidence, tolerances),
@@ -80,7 +91,7 @@ export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgeme
     return {
       verdict: 'inconclusive',
       reasons: [
-        `${isBrownout(input) ? BROWNOUT_NOT_INJECTED : 'the fault was not injected: no deregistration was recorded'}${notTested}`,
+        `${isBrownout(input) ? BROWNOUT_NOT_INJECTED : isFailover(input) ? FAILOVER_NOT_INJECTED : 'the fault was not injected: no deregistration was recorded'}${notTested}`,
         ...invalidTraffic,
       ],
       checks,
@@ -149,6 +160,7 @@ function brokenRules(input: ReportInput, evidence: Evidence, checks: readonly Hy
       `no steady state before the fault: ${degradedBaseline.measured}% of the baseline was answered degraded (${b.reads.cache} reads, ${b.writes.queued} writes deferred), more than maxDegradedBaselinePercent ${degradedBaseline.limit}%`,
     );
   }
+  if (isFailover(input)) reasons.push(...failoverReasons(input, phaseChecks.outage?.bounds ?? []));
   const ratio = boundOf(phaseChecks.outage, 'maxOutageP99Ratio');
   if (ratio?.held === false) {
     reasons.push(
@@ -243,23 +255,27 @@ function passedSummary(input: ReportInput, { window, recovery, phases }: Evidenc
       : `${input.config.outageSeconds} s`;
   const failed = phases.outage.reads.failed + phases.outage.writes.failed;
   const brownout = isBrownout(input);
+  const failover = isFailover(input);
   const fault = brownout
     ? `the pool was clamped to ${input.config.brownout.maxConnectionsPercent}% of its connections for ${held}`
-    : `the database was gone for ${held}`;
+    : failover
+      ? `the writer failed over; after the hold the cluster and the proxy target were healthy, ${held} after the failover`
+      : `the database was gone for ${held}`;
   const parts = [
     `hypothesis held: ${fault}`,
-    `${words.servedSummary(cacheReads, queued)}, ${failed === 0 ? 'no request failed' : `${failed} ${brownout ? 'brownout' : 'outage'} requests failed, within the tolerances`}`,
+    `${words.servedSummary(cacheReads, queued)}, ${failed === 0 ? 'no request failed' : `${failed} ${brownout ? 'brownout' : failover ? 'failover' : 'outage'} requests failed, within the tolerances`}`,
     provenSummary(words, orders),
   ];
   if (brownout) parts.push('the pool read after the restore equals the saved one');
-  const back = brownout ? 'the pool was restored' : 'the target was AVAILABLE';
+  parts.push(...failoverSummary(input));
+  const back = brownout ? 'the pool was restored' : failover ? 'the cluster was healthy' : 'the target was AVAILABLE';
   if (recovery.timeToDrainMs !== null)
     parts.push(`queue and DLQ drained ${(recovery.timeToDrainMs / 1000).toFixed(1)} s after ${back}`);
   // A target with no drain measured may have no queue at all: only the seed's words say it drained.
   else if (words.titles === SEED_CHECK_TITLES) parts.push('queue and DLQ drained');
   if (recovery.timeToFirstDatabaseReadMs !== null)
     parts.push(
-      `first ${words.primaryRead} ${recovery.timeToFirstDatabaseReadMs} ms after ${brownout ? 'the restore' : 're-registration'}`,
+      `first ${words.primaryRead} ${recovery.timeToFirstDatabaseReadMs} ms after ${brownout ? 'the restore' : failover ? 'the hold' : 're-registration'}`,
     );
   return parts.join('; ');
 }

@@ -18,7 +18,9 @@ import { windowLateness } from './traffic-windows';
 import { ALARM_METRICS } from './metric-names';
 import { buildRunLog, type LabelledBucket, lastBucketEnd, sumCounts } from './run-log';
 import { alarmNames, type FaultWindow, judgeHypothesis, type Phase, PHASES } from './hypothesis';
-import { POOL_BROWNOUT } from './fault-settings';
+import { POOL_BROWNOUT, WRITER_FAILOVER } from './fault-settings';
+import { failoverFigures } from './failover-checks';
+import type { ClientFailoverWindow } from './failover-window';
 
 export type { Phase } from './hypothesis';
 
@@ -112,7 +114,7 @@ export function buildReport(input: ReportInput): BuiltReport {
     },
     failures: mergeFailures([baseline.failures, experiment.traffic.failures]),
     warmUp,
-    fault: { ...fault, injected: window.injected, ...faultKind(config) },
+    fault: { ...fault, injected: window.injected, ...faultKind(config, failoverFigures(input)) },
     traffic: {
       workers: config.trafficWorkers,
       windows: { baseline: baseline.windows, experiment: experiment.traffic.windows },
@@ -302,10 +304,16 @@ function assertComplete(input: ReportInput): void {
   if (missing.length > 0) throw new InvalidReportInput(`the report input misses ${missing.join(', ')}`);
 }
 
-/** Which fault the run injected, and the brownout's clamp when it was the brownout. */
+/**
+ * Which fault the run injected; the brownout's clamp when it was the brownout; the clients' failover window when it
+ * was the writer failover (null when no failover was recorded).
+ */
 export function faultKind(
   config: Pick<RunConfig, 'fault' | 'brownout'> | null | undefined,
-): Pick<RunReport['fault'], 'kind' | 'brownout'> {
+  failover: ClientFailoverWindow | null = null,
+): Pick<RunReport['fault'], 'kind' | 'brownout' | 'failover'> {
   if (config === undefined || config === null) return {};
-  return config.fault === POOL_BROWNOUT ? { kind: config.fault, brownout: config.brownout } : { kind: config.fault };
+  if (config.fault === POOL_BROWNOUT) return { kind: config.fault, brownout: config.brownout };
+  if (config.fault === WRITER_FAILOVER) return { kind: config.fault, failover };
+  return { kind: config.fault };
 }

@@ -14,7 +14,7 @@ import {
 import { checkSettingRules, chooseTrafficSize, deriveLoopBounds, resolveTrafficWorkers } from './run-limits';
 import { describeValue } from './describe-value';
 import { outsideWindowReason, type RunWindow } from './run-window';
-import { mergeBrownout, runbookProblem } from './fault-settings';
+import { mergeBrownout } from './fault-settings';
 
 export { DEFAULT_RUN_SETTINGS } from './run-settings';
 export { estimateStatePayloadBytes, MAX_HISTORY_EVENTS, MAX_STATE_PAYLOAD_BYTES } from './run-limits';
@@ -87,8 +87,6 @@ export function validateRunInput(
     problems,
   );
   problems.push(...checkSettingValues(merged));
-  const noRunbook = runbookProblem(merged.fault);
-  if (noRunbook) problems.push(noRunbook);
 
   const runId = pickRunId(overrides.runId, executionName, problems);
   const ignoreChangeFreeze = overrides.ignoreChangeFreeze ?? false;

@@ -19,14 +19,16 @@ export const MAX_STATE_PAYLOAD_BYTES = STATE_PAYLOAD_LIMIT_BYTES - MAX_ERROR_CAU
  */
 export const HISTORY_EVENTS = Object.freeze({
   /** Everything outside the loops: every such state once, a bound on any path through them. */
-  fixed: 259,
+  fixed: 269,
   /** One window: the Map (4), per worker the iteration (2) and its Lambda (5), the tally (5) and its Choice (2). */
   windowBase: 11,
   windowPerWorker: 7,
   /** After an outage window: the stop-condition check (5 as a Task, 2 as a Pass). */
   outageCheck: 5,
-  /** After a restoring window: describe the target (5). */
-  restoringCheck: 5,
+  /** After a restoring window: the Choice on the fault (2), describe the cluster after a failover (5), describe the target (5). */
+  restoringCheck: 12,
+  /** One poll of a failover's rollback until the cluster is available: describe (5), count (2), check (2), wait (2). */
+  rollbackClusterPoll: 11,
   /** One drain poll: wait (2), two queue reads (10), two Choices (4), a count (2). */
   drainPoll: 18,
 });
@@ -94,6 +96,7 @@ export function worstCaseHistoryEvents(s: Omit<RunSettings, 'dryRun'>): number {
     windows * window +
     loops.outageWindows * HISTORY_EVENTS.outageCheck +
     loops.restoringWindows * HISTORY_EVENTS.restoringCheck +
+    loops.availablePollIterations * HISTORY_EVENTS.rollbackClusterPoll +
     loops.drainPollIterations * HISTORY_EVENTS.drainPoll
   );
 }
@@ -109,7 +112,8 @@ export function longestRunSeconds(s: RunSettings): number {
     s.outageSeconds +
     s.recoverySeconds +
     s.drainTimeoutSeconds +
-    s.availableTimeoutSeconds +
+    // The restoring windows' wait, and a failover's rollback that waits as long again for the cluster.
+    2 * s.availableTimeoutSeconds +
     windows * WINDOW_OVERHEAD_SECONDS +
     120
   );
@@ -130,7 +134,7 @@ export function longestAcceptedRunSeconds(defaults: RunSettings): number {
     overridableMax('outageSeconds') +
     overridableMax('recoverySeconds') +
     overridableMax('drainTimeoutSeconds') +
-    defaults.availableTimeoutSeconds +
+    2 * defaults.availableTimeoutSeconds +
     windows * WINDOW_OVERHEAD_SECONDS +
     120
   );

@@ -223,6 +223,9 @@ describe('the line after a local run', () => {
     // Then the first gets a line in seconds, the second none
     expect(opened).toBe('AFTER Breaker: opened 3.0 s after the deregister');
     expect(fragile).toBeNull();
+    // And a failover's run names the failover as what the breaker opened after
+    const failover = { breakerOpenedAfterMs: 500, report: { fault: { kind: 'writer-failover' as const } } };
+    expect(breakerLine('', failover)).toBe('Breaker: opened 0.5 s after the failover');
   });
 });
 

@@ -115,6 +115,7 @@ describe('validateGameDayConfig', () => {
       maxDrainSeconds: 30,
       maxDegradedBaselinePercent: 0,
       maxLateSendsPercent: 10,
+      maxFailoverSeconds: 30,
     });
     expect(refused).toThrow(
       /"hypothesis\.ordersLost"[\s\S]*hypothesis\.maxFailedWritesPercent must be a number from 0 to 100/,

@@ -94,6 +94,8 @@ describe('the paths from a fault to its restore', () => {
   it.each([
     ['pool-brownout', 'ClampPool', ['RestorePool', 'RollbackRestorePool']],
     ['deregister', 'Deregister', ['Register', 'RollbackRegister']],
+    // Nothing to put back: the "is it back?" reads of the cluster, on the normal path and on the rollback's.
+    ['writer-failover', 'FailoverCluster', ['DescribeClusterAfterFailover', 'RollbackDescribeCluster']],
   ])('every path of a %s run from %s reaches one of %j before the run ends', (fault, inject, restores) => {
     // Given the synthesized definition, its inject step, and what a run that reached it is known to have
     const facts = { '$.config.dryRun': false, '$.config.fault': fault };
@@ -111,6 +113,14 @@ describe('the paths from a fault to its restore', () => {
     const endings = endingsWithoutRestore('ClampPool', ['RestorePool'], facts);
     // Then the rollback's ending is found: the walk sees the Catch paths
     expect(endings).toContain('RolledBack');
+  });
+
+  it("finds that a failover's rollback would end the run without its cluster read, were it not counted", () => {
+    // Given the failover's inject step, with only the normal path's cluster read counted
+    const facts = { '$.config.dryRun': false, '$.config.fault': 'writer-failover' };
+    // When the walk follows the Catch to the rollback
+    // Then it finds an ending: the rollback's wait is what brings a caught failover to its cluster read
+    expect(endingsWithoutRestore('FailoverCluster', ['DescribeClusterAfterFailover'], facts)).toContain('RolledBack');
   });
 
   it("finds that a brownout would skip the deregister's restore, so the Choices are read", () => {

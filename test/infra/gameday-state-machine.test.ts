@@ -312,6 +312,7 @@ describe('GameDay definition', () => {
       maxOutageP99Ratio: 1.5,
       maxDegradedBaselinePercent: 0,
       maxLateSendsPercent: 10,
+      maxFailoverSeconds: 30,
     });
   });
 
@@ -663,8 +664,13 @@ describe('GameDay definition', () => {
     );
 
     // When their bounds are listed
-    // Then the drain has its counter and each of the five window loops ends when its segment is done
-    expect(counters.sort()).toEqual(['$.config.drainPollIterations', '$.config.drainZeroReadings']);
+    // Then the drain and a failover's rollback wait have their counters, and each of the five window loops ends when
+    // its segment is done
+    expect(counters.sort()).toEqual([
+      '$.config.availablePollIterations',
+      '$.config.drainPollIterations',
+      '$.config.drainZeroReadings',
+    ]);
     expect(segmentsDone).toHaveLength(5);
   });
 });

@@ -35,11 +35,16 @@ describe('history events per loop iteration', () => {
   });
 
   test('counts the checks between windows and a drain poll as the definition has them', () => {
-    // Given the probes after outage and restoring windows, and the drain loop
+    // Given the probes after outage and restoring windows, the drain loop, and a failover's rollback wait
     // When counted
     // Then they match
     expect(HISTORY_EVENTS.outageCheck).toBe(events('HoldCheckAlarms'));
-    expect(HISTORY_EVENTS.restoringCheck).toBe(events('DescribeTargetAfterRegister'));
+    expect(HISTORY_EVENTS.restoringCheck).toBe(
+      events('CheckRestoringFault', 'DescribeClusterAfterFailover', 'DescribeTargetAfterRegister'),
+    );
+    expect(HISTORY_EVENTS.rollbackClusterPoll).toBe(
+      events('RollbackDescribeCluster', 'RollbackCountClusterPoll', 'RollbackCheckCluster', 'RollbackClusterWait'),
+    );
     expect(HISTORY_EVENTS.drainPoll).toBe(
       events('DrainWait', 'DrainQueueDepth', 'DrainDlqDepth', 'CheckDrainReading', 'CountZeroReading', 'CheckDrained'),
     );
@@ -48,7 +53,7 @@ describe('history events per loop iteration', () => {
   test('allows for every state outside the loops at least once', () => {
     // Given every state that is not part of a loop
     const loopStates =
-      /Window$|Worker$|^HoldCheckAlarms$|^DescribeTargetAfterRegister$|^CheckAvailableAfterRegister$|^Drain(Wait|QueueDepth|DlqDepth)$|^Check(DrainReading|Drained)$|^Count(Zero|NonZero)Reading$/;
+      /Window$|Worker$|^HoldCheckAlarms$|^CheckRestoringFault$|^Describe(Target|Cluster)After(Register|Failover)$|^CheckAvailableAfterRegister$|^Rollback(DescribeCluster|CountClusterPoll|CheckCluster|ClusterWait)$|^Drain(Wait|QueueDepth|DlqDepth)$|^Check(DrainReading|Drained)$|^Count(Zero|NonZero)Reading$/;
     const outside = Object.keys(states).filter((name) => !loopStates.test(name));
     // When their events are added
     // Then the fixed allowance covers them all

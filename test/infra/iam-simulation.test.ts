@@ -180,6 +180,7 @@ const fault = (d: Deployment): Resources => ({
   db: d.target.writer,
 });
 const register = (d: Deployment): Resources => ({ 'target-group': d.target.targetGroup, db: d.target.writer });
+const failover = (d: Deployment): Resources => ({ cluster: d.target.cluster, db: d.target.writer });
 const describe_ = (d: Deployment): Resources => ({ proxy: d.target.proxy, 'target-group': d.target.targetGroup });
 const logs = (principal: Principal, group: string, modes?: readonly Mode[]): Call => ({
   principal,
@@ -352,6 +353,52 @@ const CALLS: readonly Call[] = [
     states: ['Deregister'],
     resources: fault,
     expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: "fails the tagged cluster's writer over",
+    action: 'rds:FailoverDBCluster',
+    states: ['FailoverCluster'],
+    resources: failover,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: 'fails an untagged cluster over',
+    action: 'rds:FailoverDBCluster',
+    resources: failover,
+    untagged: ['cluster'],
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'fails the cluster over to an untagged instance',
+    action: 'rds:FailoverDBCluster',
+    resources: failover,
+    untagged: ['db'],
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: 'fails another cluster over',
+    action: 'rds:FailoverDBCluster',
+    resources: (d) => ({ ...failover(d), cluster: ANOTHER.cluster }),
+    expect: 'Denied',
+  },
+  {
+    principal: 'state machine',
+    call: "reads the cluster's status",
+    action: 'rds:DescribeDBClusters',
+    states: ['DescribeClusterAfterFailover', 'RollbackDescribeCluster'],
+    resources: (d) => ({ cluster: d.target.cluster }),
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: 'reads another cluster',
+    action: 'rds:DescribeDBClusters',
+    resources: () => ({ cluster: ANOTHER.cluster }),
+    expect: 'Denied',
   },
   {
     principal: 'state machine',

@@ -288,6 +288,22 @@ export function retryRead(task: sfn.TaskStateBase): void {
   });
 }
 
+/** A change RDS refuses while the resource settles (or throttles): retried with full-jitter backoff from `intervalSeconds`. */
+export function retryWhileSettling(
+  task: sfn.TaskStateBase,
+  errors: string[],
+  intervalSeconds: number,
+  maxAttempts: number,
+): void {
+  task.addRetry({
+    errors,
+    interval: Duration.seconds(intervalSeconds),
+    backoffRate: 2,
+    maxAttempts,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+}
+
 /** Some stop-condition alarm came back in ALARM (the call asks for ALARM only). */
 export function alarmsFiring(resultPath: string): sfn.Condition {
   return sfn.Condition.or(

@@ -17,6 +17,13 @@ import {
 import type { Endings } from './endings';
 import { clampPool, describePoolConfig, isPoolBrownout, poolEquals, restorePool } from './pool-brownout';
 import { phaseBeforeTheFault, windowLoop } from './traffic-windows';
+import {
+  clusterAvailable,
+  describeCluster,
+  failoverCluster,
+  isWriterFailover,
+  rollbackClusterWait,
+} from './writer-failover';
 
 /** Baseline traffic in windows, merged at `$.baseline`; a failure aborts the run before any harm. */
 export class Baseline extends Construct {
@@ -61,8 +68,8 @@ export class Experiment extends Construct {
   constructor(scope: Construct, id: string, ctx: WorkflowContext) {
     super(scope, id);
     this.startState = new sfn.Parallel(this, STATES.experiment, {
-      // The branch gets only the config: the baseline's traffic stays out of its payload.
-      // The branch gets only the config, and a pool brownout's saved pool config (read back from the lock).
+      // The branch gets only the config, and a pool brownout's saved pool config (read back from the lock):
+      // the baseline's traffic stays out of its payload.
       parameters: { config: sfn.JsonPath.objectAt('$.config'), savedPool: sfn.JsonPath.objectAt('$.savedPool') },
       resultSelector: {
         traffic: sfn.JsonPath.objectAt('$[0].traffic'),
@@ -82,7 +89,8 @@ export class Experiment extends Construct {
 
 /**
  * Register (already registered counts as done), release the lock, fail with the cause. A pool brownout writes its
- * saved pool config back instead; if that fails the lock stays, with the saved values, for the safety net.
+ * saved pool config back instead; if that fails the lock stays, with the saved values, for the safety net. A writer
+ * failover has nothing to put back: it waits until the cluster is available again, then releases the lock.
  */
 function rollback(scope: Construct, ctx: WorkflowContext): sfn.State {
   const rolledBack = new sfn.Fail(scope, STATES.rolledBack, {
@@ -109,6 +117,7 @@ function rollback(scope: Construct, ctx: WorkflowContext): sfn.State {
   rollbackRestorePool.next(rollbackReleaseLock);
   return new sfn.Choice(scope, STATES.checkRollbackFault)
     .when(isPoolBrownout(), rollbackRestorePool)
+    .when(isWriterFailover(), rollbackClusterWait(scope, ctx, rollbackReleaseLock))
     .otherwise(rollbackRegister);
 }
 
@@ -183,9 +192,21 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   // Never report success before AVAILABLE: running out of time is an error, and errors roll back.
   const targetNeverAvailable = new sfn.Fail(scope, STATES.targetNeverAvailable, {
     error: FAILURE_ERRORS.targetNeverAvailable,
-    cause: 'the proxy target did not become AVAILABLE within availableTimeoutSeconds after it was registered again',
+    cause:
+      'the proxy target did not become AVAILABLE (after a writer failover: with the cluster available) within availableTimeoutSeconds after the fault ended',
   });
   const describeAfterRegister = describeTarget(scope, ctx, STATES.describeTargetAfterRegister, '$.targetAfterRegister');
+  // After a writer failover the cluster must be available too, not only the proxy's target.
+  const describeClusterAfterFailover = describeCluster(
+    scope,
+    ctx,
+    STATES.describeClusterAfterFailover,
+    '$.clusterAfterFailover',
+  );
+  describeClusterAfterFailover.next(describeAfterRegister);
+  const probeRestoring = new sfn.Choice(scope, STATES.checkRestoringFault)
+    .when(isWriterFailover(), describeClusterAfterFailover)
+    .otherwise(describeAfterRegister);
   const restoring = windowLoop(scope, ctx, {
     names: {
       start: STATES.startRestoring,
@@ -197,16 +218,34 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
     start: { schedule: 'continued' },
     targetSecondsPath: '$.config.availableTimeoutSeconds',
     windowSecondsPath: '$.config.availablePollSeconds',
-    probe: { start: describeAfterRegister, ends: [describeAfterRegister] },
-    exits: [[targetAvailable('$.targetAfterRegister.targets'), recordAvailable]],
+    probe: { start: probeRestoring, ends: [describeAfterRegister] },
+    exits: [
+      [
+        sfn.Condition.and(
+          targetAvailable('$.targetAfterRegister.targets'),
+          sfn.Condition.or(sfn.Condition.not(isWriterFailover()), clusterAvailable('$.clusterAfterFailover')),
+        ),
+        recordAvailable,
+      ],
+    ],
     whenDone: targetNeverAvailable,
   });
   register.next(recordRegistered).next(restoring);
+  // A failover puts nothing back: its hold ends (at `registeredAt`), and the same windows wait until it is healthy.
+  const recordFailoverHeld = new sfn.Pass(scope, STATES.recordFailoverHeld, {
+    parameters: {
+      deregisteredAt: sfn.JsonPath.stringAt('$.fault.deregisteredAt'),
+      registeredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'),
+    },
+    resultPath: '$.fault',
+  });
+  recordFailoverHeld.next(restoring);
 
   // ---- outage: windows until outageSeconds, ended early by a stop condition or the error budget
   const afterHold = new sfn.Choice(scope, STATES.afterHold)
     .when(sfn.Condition.booleanEquals('$.config.dryRun', true), recovery)
     .when(isPoolBrownout(), poolRestore(scope, ctx, recovery))
+    .when(isWriterFailover(), recordFailoverHeld)
     .otherwise(register);
   const recordHaltWindow = new sfn.Pass(scope, STATES.recordHaltWindow, {
     inputPath: '$.tally.window.last',
@@ -261,19 +300,26 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   recordDeregistered.next(startHold);
   dryRunFault.next(startHold);
 
-  const clamp = clampPool(scope, ctx, STATES.clampPool);
-  clamp
-    .next(
-      new sfn.Pass(scope, STATES.recordClamped, {
-        parameters: { deregisteredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime') },
-        resultPath: '$.fault',
-      }),
-    )
-    .next(startHold);
+  // Each fault records when it struck (as the outage's `deregisteredAt`), then holds.
+  const injectThenHold = (inject: sfn.TaskStateBase, record: string) => {
+    const recordStart = new sfn.Pass(scope, record, {
+      parameters: { deregisteredAt: sfn.JsonPath.stringAt('$$.State.EnteredTime') },
+      resultPath: '$.fault',
+    });
+    inject.next(recordStart).next(startHold);
+    return inject;
+  };
+  const clamp = injectThenHold(clampPool(scope, ctx, STATES.clampPool), STATES.recordClamped);
+  const failover = injectThenHold(failoverCluster(scope, ctx, STATES.failoverCluster), STATES.recordFailedOver);
 
   return new sfn.Choice(scope, STATES.checkDryRun)
     .when(sfn.Condition.booleanEquals('$.config.dryRun', true), dryRunFault)
-    .otherwise(new sfn.Choice(scope, STATES.checkFault).when(isPoolBrownout(), clamp).otherwise(deregister));
+    .otherwise(
+      new sfn.Choice(scope, STATES.checkFault)
+        .when(isPoolBrownout(), clamp)
+        .when(isWriterFailover(), failover)
+        .otherwise(deregister),
+    );
 }
 
 /**

@@ -5,7 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { POOL_BROWNOUT } from '../../../steps/core/fault-settings';
 import { LOCK_ATTRIBUTES, LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
-import { DYNAMODB_TRANSIENT, retryRead, type WorkflowContext } from './blocks';
+import { DYNAMODB_TRANSIENT, retryRead, retryWhileSettling, type WorkflowContext } from './blocks';
 
 /** The members a brownout saves and restores: the two it clamps, and the idle share that must stay at most the max. */
 const POOL_MEMBERS = ['MaxConnectionsPercent', 'MaxIdleConnectionsPercent', 'ConnectionBorrowTimeout'] as const;
@@ -58,13 +58,7 @@ export function setPoolConfig(
     iamAction: 'rds:ModifyDBProxyTargetGroup',
     resultPath: sfn.JsonPath.DISCARD,
   });
-  call.addRetry({
-    errors: [RDS_ERRORS.invalidProxyState, RDS_ERRORS.unmodelled],
-    interval: Duration.seconds(2),
-    backoffRate: 2,
-    maxAttempts: 5,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+  retryWhileSettling(call, [RDS_ERRORS.invalidProxyState, RDS_ERRORS.unmodelled], 2, 5);
   return call;
 }
 

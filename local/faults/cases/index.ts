@@ -22,6 +22,7 @@ import { changeFreezeSkips, haltedDuringOutage, scheduledStartOutsideWindow } fr
 import { databaseStallsInBaseline } from './steady-state';
 import { RESERVATIONS_CASES } from './own-service';
 import { POOL_BROWNOUT_CASES } from './pool-brownout';
+import { WRITER_FAILOVER_CASES } from './writer-failover';
 import {
   deregisterDoesNothing,
   deregisterTargetNotFound,
@@ -38,6 +39,7 @@ export * from './weekly';
 export * from './steady-state';
 export * from './own-service';
 export * from './pool-brownout';
+export * from './writer-failover';
 
 /** Every case, in the order of the issue, then the cases added since, then those run against the example service too. */
 export const FAULT_CASES: readonly FaultCase[] = [
@@ -67,5 +69,6 @@ export const FAULT_CASES: readonly FaultCase[] = [
   databaseStallsInBaseline,
   ...POOL_BROWNOUT_CASES,
   lambdaConcurrencyShort,
+  ...WRITER_FAILOVER_CASES,
   ...RESERVATIONS_CASES,
 ];

@@ -36,23 +36,29 @@ describe('clientFailoverWindow', () => {
       writesFailedInside: 2,
       writesDeferredInside: 1,
       writesFailedOutside: 0,
+      readsFailedOutside: 0,
       timeToFirstPrimaryReadMs: 3000,
     });
   });
 
   it('counts a write that failed past the failover end and its tolerance as outside the window', () => {
-    // Given a failover from second 1 to 2, and a failed write at second 5
+    // Given a failover from second 1 to 2, and a failed write and a failed read at second 5
     const seconds = [
       healthy(0),
-      second(1, [0, 3, 0], [0, 0, 1]),
+      second(1, [0, 2, 1], [0, 0, 1]),
       healthy(2),
       healthy(3),
-      second(5, [3, 0, 0], [0, 0, 1]),
+      second(5, [2, 0, 1], [0, 0, 1]),
     ];
     // When the window is measured with a 1 s tolerance
     const window = clientFailoverWindow(seconds, { atMs: T0 + 1000, endedAtMs: T0 + 2000, toleranceMs: 1000 });
-    // Then the late failure is outside, and the window reaches it
-    expect(window).toMatchObject({ writesFailedInside: 1, writesFailedOutside: 1, writesAffectedUntilMs: T0 + 6000 });
+    // Then the late failures are outside, the read inside is not counted, and the window reaches the late write
+    expect(window).toMatchObject({
+      writesFailedInside: 1,
+      writesFailedOutside: 1,
+      readsFailedOutside: 1,
+      writesAffectedUntilMs: T0 + 6000,
+    });
   });
 
   it('leaves out what happened before the failover, and finds no window when no write was affected', () => {

@@ -1,5 +1,5 @@
 // Each part of the hypothesis is a check with its evidence; a run passes only when every part was observed and held, within the tolerances.
-import type { HypothesisCheck, ReportInput } from '../../../steps/core/contracts';
+import type { HypothesisCheck, ReportInput, TimelineBucket } from '../../../steps/core/contracts';
 import { buildReport } from '../../../steps/core/report';
 import { config, fragileRun, passingRun, seconds, T0, trafficResult } from '../support/builders';
 
@@ -320,6 +320,7 @@ describe('hypothesis checks', () => {
       maxDrainSeconds: null,
       maxDegradedBaselinePercent: 0,
       maxLateSendsPercent: 10,
+      maxFailoverSeconds: 30,
     });
   });
 });
@@ -450,5 +451,100 @@ describe("the pool brownout's hypothesis", () => {
     // Then it is inconclusive, saying the pool was not clamped
     expect(report.verdict).toBe('inconclusive');
     expect(report.reasons[0]).toMatch(/^the pool was not clamped: no clamp was recorded/);
+  });
+});
+
+describe("the writer failover's hypothesis", () => {
+  const FAILOVER_AT = EXP + 2_000;
+  /** A failover at FAILOVER_AT: `affected` seconds of reads from cache and writes failed or deferred, then the primary again. */
+  const failover = (affected: TimelineBucket[], after: TimelineBucket[], tolerances: Record<string, unknown> = {}) =>
+    run((i) => {
+      i.config = { ...i.config, fault: 'writer-failover', hypothesis: { ...i.config.hypothesis, ...tolerances } };
+      const healthyAfter = FAILOVER_AT + affected.length * 1000;
+      i.experiment.traffic = trafficResult('experiment', [
+        ...seconds(EXP, 2, { database: 3 }, { ok: 1 }),
+        ...affected,
+        ...seconds(healthyAfter, 28 - affected.length - after.length, { database: 3 }, { ok: 1 }),
+        ...after.map((b, n) => ({ ...b, t: EXP + 30_000 + n * 1000 })),
+      ]);
+      i.experiment.fault = {
+        dryRun: false,
+        deregisteredAt: new Date(FAILOVER_AT).toISOString(),
+        registeredAt: new Date(FAILOVER_AT + 20_000).toISOString(),
+        availableAt: new Date(FAILOVER_AT + 21_000).toISOString(),
+        stoppedEarly: null,
+      };
+    });
+  const inside = [
+    ...seconds(FAILOVER_AT, 2, { cache: 3 }, { failed: 1 }),
+    ...seconds(FAILOVER_AT + 2_000, 3, { cache: 2, failed: 1 }, { queued: 1 }),
+  ];
+
+  it("passes a failover whose failures all fell inside its window, with the clients' window in the report", () => {
+    // Given a failover whose writes failed for 2 s and were deferred for 3 s, and a read failed in each of 3 s
+    const input = failover(inside, []);
+    // When it is judged
+    const { report } = buildReport(input);
+    const checks = checksOf(input);
+    // Then it passes in the failover's words, with the window as the clients saw it
+    expect(report.verdict).toBe('passed');
+    expect(checks.faultBit.title).toBe('the writer failed over');
+    expect(checks.servedDuringOutage.bounds).toEqual(
+      expect.arrayContaining([
+        { name: 'maxFailoverSeconds', limit: 30, measured: 5, held: true },
+        { name: 'failuresAfterFailoverWindow', limit: 0, measured: 0, held: true },
+      ]),
+    );
+    expect(report.fault).toMatchObject({
+      kind: 'writer-failover',
+      failover: {
+        writesAffectedMs: 5_000,
+        writesFailedInside: 2,
+        writesDeferredInside: 3,
+        writesFailedOutside: 0,
+        readsFailedOutside: 0,
+        timeToFirstPrimaryReadMs: 5_000,
+      },
+    });
+    expect(report.reasons[0]).toMatch(/writes failed or were deferred for 5 s \(2 failed, 3 deferred\)/);
+  });
+
+  it('fails a failover with a request that failed after its window, naming how many', () => {
+    // Given the same failover, and a read and a write that failed 28 s after it, past a 10 s window
+    const input = failover(inside, seconds(0, 1, { database: 2, failed: 1 }, { failed: 1 }), {
+      maxFailoverSeconds: 10,
+    });
+    // When it is judged
+    const { report } = buildReport(input);
+    // Then the outage part does not hold, and the reason names the failures after the window
+    expect(checksOf(input).servedDuringOutage.held).toBe(false);
+    expect(report.verdict).toBe('failed');
+    expect(report.reasons).toContain(
+      '2 requests failed after the failover window of maxFailoverSeconds 10 s (1 reads, 1 writes)',
+    );
+  });
+
+  it('fails a failover whose writes were affected for longer than the tolerance', () => {
+    // Given a failover whose writes were deferred for 5 s, against a tolerance of 3 s
+    const input = failover(seconds(FAILOVER_AT, 5, { cache: 3 }, { queued: 1 }), [], { maxFailoverSeconds: 3 });
+    // When it is judged
+    const { report } = buildReport(input);
+    // Then the run failed on the window's length
+    expect(report.verdict).toBe('failed');
+    expect(report.reasons).toContain(
+      'writes failed or were deferred for 5 s after the failover, more than maxFailoverSeconds 3 s',
+    );
+  });
+
+  it('calls a failover that was never recorded inconclusive, in its own words', () => {
+    // Given a failover run with no failover recorded
+    const input = failover(inside, []);
+    input.experiment.fault = { ...input.experiment.fault, deregisteredAt: null, registeredAt: null, availableAt: null };
+    // When it is judged
+    const { report } = buildReport(input);
+    // Then it is inconclusive, and the report has no window
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.reasons[0]).toMatch(/^the writer did not fail over: no failover was recorded/);
+    expect(report.fault.failover).toBeNull();
   });
 });

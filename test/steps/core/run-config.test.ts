@@ -1,7 +1,7 @@
 // validateRunInput: overrides over defaults, every problem at once, derived loop bounds and limits.
 import { InvalidRunConfig, validateRunInput } from '../../../steps/core/run-config';
 import { refusedWith } from '../../support/problems';
-import { FAULT_KINDS, RUNBOOK_FAULTS } from '../../../steps/core/fault-settings';
+import { FAULT_KINDS } from '../../../steps/core/fault-settings';
 
 const problemsOf = (run: () => unknown): readonly string[] => refusedWith(InvalidRunConfig, run);
 
@@ -42,6 +42,7 @@ describe('validateRunInput', () => {
         maxDrainSeconds: null,
         maxDegradedBaselinePercent: 0,
         maxLateSendsPercent: 10,
+        maxFailoverSeconds: 30,
       },
       arrivals: 'uniform',
       arrivalSeed: expect.any(Number),
@@ -105,16 +106,9 @@ describe('validateRunInput', () => {
     ]);
   });
 
-  it('refuses a fault of the ladder whose runbook this build does not have, rather than run another fault', () => {
-    // Given an input for a fault the settings know but no runbook fragment implements yet
-    const faultless = FAULT_KINDS.filter((fault) => !RUNBOOK_FAULTS.includes(fault));
-    // When each is validated / Then each is refused, naming the faults that can run
-    for (const fault of faultless)
-      expect(problemsOf(() => validateRunInput({ fault }, {}, 'manual-1'))).toEqual([
-        `fault ${fault} has no runbook in this build (available: ${RUNBOOK_FAULTS.join(', ')})`,
-      ]);
-    // And every fault with a runbook is accepted as itself
-    for (const fault of RUNBOOK_FAULTS) expect(validateRunInput({ fault }, {}, 'manual-1').fault).toBe(fault);
+  it('accepts every fault of the ladder as itself', () => {
+    // Given an input for each fault / When it is validated / Then the run injects that fault
+    for (const fault of FAULT_KINDS) expect(validateRunInput({ fault }, {}, 'manual-1').fault).toBe(fault);
   });
 
   it('refuses a fault it does not know, and a brownout that is not an object', () => {
@@ -123,7 +117,7 @@ describe('validateRunInput', () => {
     // Then both are named
     expect(problems).toEqual([
       'brownout must be an object with maxConnectionsPercent, connectionBorrowTimeoutSeconds (got 5)',
-      'fault must be one of deregister, pool-brownout (got the string "unplug")',
+      'fault must be one of deregister, pool-brownout, writer-failover (got the string "unplug")',
     ]);
   });
 
@@ -463,6 +457,7 @@ describe('validateRunInput', () => {
       maxDrainSeconds: 1.5,
       maxDegradedBaselinePercent: 0,
       maxLateSendsPercent: 10,
+      maxFailoverSeconds: 30,
     });
   });
 
@@ -474,7 +469,7 @@ describe('validateRunInput', () => {
     );
     // Then every problem is named, and lost orders are said to be never tolerated
     expect(problems).toEqual([
-      'unknown key "hypothesis.maxOrdersLost" (allowed: maxFailedReadsPercent, maxFailedWritesPercent, maxOutageP99Ratio, maxRecoverySeconds, maxDrainSeconds, maxDegradedBaselinePercent, maxLateSendsPercent; lost and duplicated orders are never tolerated)',
+      'unknown key "hypothesis.maxOrdersLost" (allowed: maxFailedReadsPercent, maxFailedWritesPercent, maxOutageP99Ratio, maxRecoverySeconds, maxDrainSeconds, maxDegradedBaselinePercent, maxLateSendsPercent, maxFailoverSeconds; lost and duplicated orders are never tolerated)',
       'hypothesis.maxFailedReadsPercent must be a number from 0 to 100 (got -1)',
       'hypothesis.maxOutageP99Ratio must be a number from 0 to 10000, or null (got the string "2")',
     ]);
