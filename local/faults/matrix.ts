@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { RunReport, Verdict } from '../../steps/core/contracts';
 import { startLab, type Lab, type LabOptions } from '../lab/lab';
 import { LOCAL_LAB } from '../runner/local-config';
-import { runLocalReconciler, type SafetyNetOutcome } from '../runner/local-safety-net';
+import { type LocalSafetyNetOptions, runLocalReconciler, type SafetyNetOutcome } from '../runner/local-safety-net';
 import { runLocalGameDay, type LocalRunOptions, type LocalRunResult, type RunOverrides } from '../runner/runner';
 import { SqsPoller, type SqsBatchHandler } from '../lab/sqs-poller';
 import { OrderLedger } from './order-ledger';
@@ -40,8 +40,11 @@ export interface CaseContext {
   /** The target states seen since the case started. */
   targetHistory(): readonly string[];
   setWorkerFault(fault: WorkerFault | null): void;
-  /** One tick of the reconciler schedule (a no-op when the matrix runs without it). */
-  reconcile(): Promise<SafetyNetOutcome | null>;
+  /**
+   * One tick of the reconciler schedule (a no-op when the matrix runs without it); `options.isRunning`
+   * says which executions still run (by default none does).
+   */
+  reconcile(options?: LocalSafetyNetOptions): Promise<SafetyNetOutcome | null>;
 }
 
 /** What a case observed. The harness checks the end state itself. */
@@ -247,7 +250,8 @@ export async function runCase(
           }),
     targetHistory: () => [...history],
     setWorkerFault: (fault) => env.setWorkerFault(fault),
-    reconcile: async () => ((options.reconciler ?? true) ? runLocalReconciler(lab) : null),
+    reconcile: async (reconcileOptions) =>
+      (options.reconciler ?? true) ? runLocalReconciler(lab, reconcileOptions) : null,
   };
 
   let outcome: CaseOutcome;

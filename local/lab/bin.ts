@@ -1,8 +1,6 @@
 // `npm run lab`: starts the embedded lab and its control API until Ctrl-C, a signal, or its parent process goes.
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
-import { createControlApp } from './control-api';
+import { serveControlApi } from './control-api';
 import { startLab } from './lab';
 import { OUTAGE_MODES, type OutageMode } from './waiting-clients';
 
@@ -65,9 +63,8 @@ async function main(): Promise<void> {
     outageMode: opts.outageMode,
     shopLogs: true,
   });
-  const control = serve({ fetch: createControlApp(lab).fetch, port: opts.controlPort, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => control.once('listening', () => resolve()));
-  const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+  const control = await serveControlApi(lab, opts.controlPort);
+  const controlUrl = control.url;
 
   console.log(`Chaos Shop   ${lab.shopUrl}   (degradation ${lab.degradation ? 'on' : 'off'})`);
   console.log(`Control API  ${controlUrl}`);
@@ -90,7 +87,7 @@ async function main(): Promise<void> {
     console.log(`\nStopping the lab (${why})...`);
     // A part that does not stop in time must not keep the ports: the process exits anyway.
     setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
-    control.close();
+    void control.close();
     await lab.stop();
     console.log('Stopped.');
     process.exit(0);

@@ -1,7 +1,11 @@
-// The lab's control API: break the shop's database by hand and look at the queues.
+// The lab's control API: break the shop's database by hand, look at the queues, and reach the proxy from another process.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { ProxyTargetAlreadyRegistered, ProxyTargetNotFound } from './fault-proxy';
 import type { Lab } from './lab';
+import { InvalidPoolConfig, type LabPoolConfig } from './pool-brownout';
 import { ClusterFailoverInProgress } from './writer-failover';
 
 export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>): Hono {
@@ -23,6 +27,8 @@ export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>)
       shop: lab.shopUrl,
       endpoints: [
         'GET /proxy',
+        'GET /proxy/target-group',
+        'POST /proxy/target-group',
         'POST /proxy/deregister',
         'POST /proxy/register',
         'POST /proxy/failover',
@@ -32,8 +38,27 @@ export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>)
   );
 
   app.get('/proxy', (c) =>
-    c.json({ ...lab.proxy.describe(), cluster: lab.proxy.clusterStatus, connections: lab.proxy.stats() }),
+    c.json({
+      ...lab.proxy.describe(),
+      health: lab.proxy.targetHealth,
+      cluster: lab.proxy.clusterStatus,
+      connections: lab.proxy.stats(),
+    }),
   );
+
+  // The target group's pool config, as ModifyDBProxyTargetGroup changes it; a config RDS would refuse answers 400.
+  app.get('/proxy/target-group', (c) => c.json(lab.proxy.targetGroup.config));
+  app.post('/proxy/target-group', async (c) => {
+    const change = (await c.req.json().catch(() => null)) as Partial<LabPoolConfig> | null;
+    if (typeof change !== 'object' || change === null || Array.isArray(change))
+      return c.json({ error: 'the body is a JSON object of pool config members' }, 400);
+    try {
+      return c.json(lab.proxy.targetGroup.modify(change));
+    } catch (error) {
+      if (error instanceof InvalidPoolConfig) return c.json({ error: error.message, name: error.name }, 400);
+      throw error;
+    }
+  });
 
   app.post('/proxy/deregister', (c) => moveTarget(c, () => lab.proxy.deregister(), ProxyTargetNotFound));
   app.post('/proxy/register', (c) => moveTarget(c, () => lab.proxy.register(), ProxyTargetAlreadyRegistered));
@@ -60,4 +85,25 @@ export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>)
   app.notFound((c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => c.json({ error: error.message }, 500));
   return app;
+}
+
+/** The control API served on `port` of 127.0.0.1 (0: any free port) until `close`. */
+export async function serveControlApi(
+  lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>,
+  port = 0,
+): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const server = serve({ fetch: createControlApp(lab).fetch, port, hostname: '127.0.0.1' }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A client's keep-alive connections would hold close() open.
+        server.closeAllConnections();
+      }),
+  };
 }

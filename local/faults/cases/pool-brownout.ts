@@ -1,8 +1,12 @@
-// Faults of a pool brownout: its run aborted at each point, and a save that was lost; the saved pool config must come back.
+// Faults of a pool brownout: its run aborted at each point, its runner killed, and a save that was lost; the saved pool config must come back.
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { LOCK_ITEM_KEY } from '../../../steps/adapters/dynamodb-lock';
 import type { PoolConfig } from '../../../steps/ports';
+import { POOL_BROWNOUT } from '../../../steps/core/fault-settings';
+import { samePoolConfig } from '../../../steps/core/pool-config';
 import { LOCK_ATTRIBUTES, STATES } from '../../../steps/core/workflow-names';
+import { labLock } from '../../runner/local-safety-net';
+import { startRunnerProcess } from '../../runner/remote-runner';
 import { type CaseContext, FAULT_RUN_INPUT, type FaultCase } from '../matrix';
 import { outcome, reasonsOf, trafficAfterBaseline } from './support';
 
@@ -15,15 +19,19 @@ function startFromSaved(ctx: CaseContext): void {
   ctx.lab.proxy.targetGroup.modify(SAVED);
 }
 
-/** Resolves once the pool is clamped (the brownout's hold has begun). */
-function whenClamped(ctx: CaseContext): Promise<void> {
+/** Resolves true once the pool is clamped (the brownout's hold has begun), false if `until` settles first. */
+function whenClamped(ctx: CaseContext, until?: Promise<unknown>): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setInterval(() => {
       if (ctx.lab.proxy.targetGroup.config.MaxConnectionsPercent === 5) {
         clearInterval(timer);
-        resolve();
+        resolve(true);
       }
     }, 50);
+    void until?.finally(() => {
+      clearInterval(timer);
+      resolve(false);
+    });
   });
 }
 
@@ -74,6 +82,55 @@ export const brownoutAborted: FaultCase = {
   },
 };
 
+export const brownoutRunnerKilled: FaultCase = {
+  name: '30d. a pool brownout: the runner is SIGKILLed while the pool is clamped',
+  expectedVerdict: 'aborted',
+  mechanism:
+    'nothing of the killed runner runs again (no Catch, no rollback, no safety net): the reconciler finds the lock held by an execution that no longer runs, writes its saved pool config back, then releases the lock',
+  async run(ctx) {
+    startFromSaved(ctx);
+    // The whole runner in a process of its own: the state machine, every task (the save to the lock,
+    // the clamp through the proxy's target group) and its safety net; the lab stays in this one.
+    const runner = await startRunnerProcess(ctx.lab, {
+      executionName: `brownout-killed-${Date.now()}`,
+      input: BROWNOUT_INPUT,
+    });
+    const problems: string[] = [];
+    // While its runner lives the execution runs: the reconciler must leave its brownout alone.
+    const isRunning = (executionArn: string) => runner.isRunning(executionArn);
+    if (await whenClamped(ctx, runner.ended)) {
+      const whileAlive = await ctx.reconcile({ isRunning });
+      if (whileAlive?.pool || whileAlive?.lockReleased)
+        problems.push(`the reconciler undid a running execution's brownout (${JSON.stringify(whileAlive)})`);
+      process.kill(runner.pid, 'SIGKILL');
+    } else problems.push(`the runner ended before the pool was clamped (states: ${runner.states.join(', ')})`);
+    const end = await runner.ended;
+    if (end.signal !== 'SIGKILL')
+      problems.push(`the runner was not killed: it ended with code ${end.code} (${end.error ?? 'no error'})`);
+    // Nothing of the runner ran after the kill: the pool is still clamped, the lock still held with the saved config.
+    const record = await labLock(ctx.lab).record();
+    if (!record || !namesExecution(record.executionArn, runner.executionName) || record.fault !== POOL_BROWNOUT)
+      problems.push(`the lock is not the killed run's brownout lock: ${JSON.stringify(record)}`);
+    else if (!record.savedPool || !samePoolConfig(record.savedPool, SAVED))
+      problems.push(`the lock does not hold the saved pool config: ${JSON.stringify(record.savedPool)}`);
+    const afterKill = ctx.lab.proxy.targetGroup.config.MaxConnectionsPercent;
+    if (afterKill !== 5) problems.push(`the pool was ${afterKill}% after the kill, not clamped: something restored it`);
+    // The same reconciler, asked the same question: its holder is gone now.
+    const reconciled = await ctx.reconcile({ isRunning });
+    if (reconciled?.pool?.restored !== true || !reconciled.lockReleased)
+      problems.push(`the reconciler did not restore the pool and release the lock (${JSON.stringify(reconciled)})`);
+    if ((await labLock(ctx.lab).holder()) !== null) problems.push('the lock is still held after the reconciler ran');
+    savedBack(ctx, problems);
+    // A run killed before its report step has no report: it ended early, as the runner calls such a run.
+    return { verdict: end.result?.verdict ?? 'aborted', reports: end.result ? [end.result.report] : [], problems };
+  },
+};
+
+/** The execution ARN names the execution `name`. */
+function namesExecution(executionArn: string, name: string): boolean {
+  return executionArn.endsWith(`:${name}`);
+}
+
 export const brownoutSaveLost: FaultCase = {
   name: '30c. a pool brownout whose saved pool config was lost before the clamp',
   expectedVerdict: 'aborted',
@@ -104,4 +161,9 @@ export const brownoutSaveLost: FaultCase = {
   },
 };
 
-export const POOL_BROWNOUT_CASES: readonly FaultCase[] = [brownoutRolledBack, brownoutAborted, brownoutSaveLost];
+export const POOL_BROWNOUT_CASES: readonly FaultCase[] = [
+  brownoutRolledBack,
+  brownoutAborted,
+  brownoutSaveLost,
+  brownoutRunnerKilled,
+];

@@ -68,4 +68,58 @@ describe('the control API', () => {
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({ state: 'DEREGISTERED' });
   });
+
+  it('changes the target group as ModifyDBProxyTargetGroup does, and answers the new pool config', async () => {
+    // Given a proxy whose target group has RDS Proxy's default pool config
+    const control = controlApp();
+    proxy = control.proxy;
+    // When its max share is clamped through the API
+    const response = await control.app.request('/proxy/target-group', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ MaxConnectionsPercent: 5, MaxIdleConnectionsPercent: 5 }),
+    });
+    // Then the proxy's target group has the clamp, and both the answer and a read say so
+    expect(response.status).toBe(200);
+    expect(control.proxy.targetGroup.config.MaxConnectionsPercent).toBe(5);
+    const read = await control.app.request('/proxy/target-group');
+    expect(await read.json()).toEqual(control.proxy.targetGroup.config);
+  });
+
+  it('answers 400 with the refusal when the target group refuses a pool config', async () => {
+    // Given a proxy's target group
+    const control = controlApp();
+    proxy = control.proxy;
+    const before = control.proxy.targetGroup.config;
+    // When an idle share above the max share is asked for
+    const response = await control.app.request('/proxy/target-group', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ MaxConnectionsPercent: 10, MaxIdleConnectionsPercent: 20 }),
+    });
+    // Then it is refused as RDS refuses it, and nothing changed
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ name: 'InvalidPoolConfig', error: expect.any(String) });
+    expect(control.proxy.targetGroup.config).toEqual(before);
+  });
+
+  it('answers the target health beside the state', async () => {
+    // Given a cluster failing over, on a fake clock
+    jest.useFakeTimers();
+    const control = controlApp();
+    proxy = control.proxy;
+    try {
+      control.proxy.failover();
+      // When the proxy is read
+      const response = await control.app.request('/proxy');
+      // Then the target is registered but its health is UNAVAILABLE, as DescribeDBProxyTargets says
+      expect(await response.json()).toMatchObject({
+        state: 'AVAILABLE',
+        health: 'UNAVAILABLE',
+        cluster: 'failing-over',
+      });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
