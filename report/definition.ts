@@ -64,10 +64,13 @@ export const RUN_GRAPHS: readonly RunGraph[] = [
   ]),
 ];
 
-/** The outage window: shaded on every graph so the fault is visible wherever one looks. */
+/**
+ * The fault window: 1 while the run's fault held (the database gone, the pool clamped, or the writer failing over
+ * until the cluster and the target were healthy), shaded on every graph so the fault is visible wherever one looks.
+ */
 export const OUTAGE_WINDOW = Object.freeze({
   metric: MetricNames.OutageWindow,
-  label: 'outage window',
+  label: 'fault window',
   color: COLORS.outage,
 });
 

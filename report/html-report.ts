@@ -1,4 +1,5 @@
 // Renders a run report (or a BEFORE/AFTER pair) as one self-contained HTML file: charts, table, verdict.
+import { faultLine } from './fault-line';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PhaseCounts, RunReport } from '../steps/core/contracts';
@@ -129,7 +130,7 @@ function runPanel(report: RunReport, title: string, index: number, history: read
   const faultNote =
     report.fault.dryRun || c.dryRun
       ? '<p class="note">Dry run: the fault states were skipped; the database was never removed.</p>'
-      : '';
+      : `<p class="meta fault">Fault: ${escapeHtml(faultLine(report))}</p>`;
   const phasesRows = (['baseline', 'outage', 'recovery'] as const)
     .map((phase) => {
       const p = report.phases[phase];

@@ -11,6 +11,7 @@ import {
   type ReportRowId,
   runRows,
 } from './report-rows';
+import { faultLine } from './fault-line';
 
 /** The seed's two count lines align their values. */
 const ALIGNED: ReadonlySet<ReportRowId> = new Set(['reads', 'writes']);
@@ -30,6 +31,7 @@ export function formatRunTable(report: RunReport, title: string): string {
   return [
     `${title}  run ${report.runId}  degradation ${degradationLabel(report)}`,
     ...rows.filter((row) => row.id !== 'verdict').map((row) => line(row, labelWidth)),
+    `  Fault: ${faultLine(report)}`,
     ...warmUpLines(report),
     `  Latency p50/p99 ms: ${(['baseline', 'outage', 'recovery'] as const).map((phase) => `${phase} ${formatPhaseLatency(report, phase)}`).join('  ')}`,
     `  Recovery: first database read ${formatSeconds(report.recovery.timeToFirstDatabaseReadMs)} after register (${formatSeconds(report.recovery.timeToFirstDatabaseReadAfterAvailableMs ?? null)} after AVAILABLE), drained ${formatSeconds(report.recovery.timeToDrainMs)} after AVAILABLE`,

@@ -7,7 +7,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type GameDayAlarmDefinition, gameDayAlarms, MAX_STALE_DAYS, staleAfterDaysFor } from '../monitoring/alarms';
 import { GameDayMetricFactory } from '../monitoring/metric-factory';
-import { runGraphQuery, runSummaryQuery, trendQuery } from '../monitoring/run-log-queries';
+import { recentRunsQuery, runGraphQuery, runSummaryQuery, trendQuery } from '../monitoring/run-log-queries';
 import {
   COLORS,
   OUTAGE_WINDOW,
@@ -57,6 +57,8 @@ const HISTORY_RANGE = '-P30D';
 /** The verdict trend looks back twelve weeks, a point a day; the run log's graphs follow the dashboard's range. */
 const TREND_RANGE = '-P84D';
 const TREND_WEEKS = 12;
+/** Runs the recent runs table lists, newest first. */
+const RECENT_RUNS = 20;
 
 /** A graph of run-level data over the last {@link HISTORY_RANGE}, at the dashboard's graph height. */
 function historyGraph(props: Omit<cloudwatch.GraphWidgetProps, 'height' | 'start'>): cloudwatch.GraphWidget {
@@ -127,7 +129,7 @@ export class GameDayDashboard extends Construct {
           }),
         ],
         TREND_GRAPHS.map((graph) => this.trend(graph)),
-        [this.verdictTrend()],
+        [this.recentRuns(), this.verdictTrend()],
       ],
     });
   }
@@ -169,7 +171,9 @@ export class GameDayDashboard extends Construct {
         '* Every run: `s3://',
         bucket.bucketName,
         '/runs/<runId>/report.html`, or `gameday report <runId>`\n',
-        `* The ${OUTAGE_WINDOW.label} is the red line of the reads and writes graphs (1 = database gone).\n`,
+        `* The ${OUTAGE_WINDOW.label} is the red line of the reads and writes graphs: 1 while the run's fault held. ` +
+          'For `deregister` the database was gone; for `pool-brownout` the pool was clamped; for `writer-failover` the writer failed over, until the cluster and the proxy target were healthy. ' +
+          "The recent runs table names each run's fault.\n",
         `* The reads, writes, timings and trends come from the run log (Logs Insights, over the dashboard's range: widen it to ${TREND_WEEKS} weeks for the trends); only what an alarm reads is a metric.`,
       ]),
     });
@@ -300,11 +304,21 @@ export class GameDayDashboard extends Construct {
     );
   }
 
+  /** The newest runs with the fault each injected: runs of different faults are not one series. */
+  private recentRuns(): cloudwatch.LogQueryWidget {
+    return this.runLogGraph(
+      `Recent runs: fault and verdict (last ${RECENT_RUNS})`,
+      THIRD,
+      cloudwatch.LogQueryVisualizationType.TABLE,
+      recentRunsQuery(RECENT_RUNS),
+    );
+  }
+
   /** The verdict counts per day over the trends' weeks. */
   private verdictTrend(): cloudwatch.GraphWidget {
     return new cloudwatch.GraphWidget({
       title: `Verdicts per day, ${TREND_WEEKS} weeks`,
-      width: FULL,
+      width: FULL - THIRD,
       height: GRAPH_HEIGHT,
       start: TREND_RANGE,
       view: cloudwatch.GraphWidgetView.BAR,

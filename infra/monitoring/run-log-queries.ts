@@ -5,7 +5,7 @@ import { OUTAGE_WINDOW, type RunGraph, type RunSummarySeries, type TrendGraph } 
 /** A name as a Logs Insights alias: backticks, so labels with spaces and hyphens are fine. */
 const alias = (label: string) => `\`${label.replace(/`/g, '')}\``;
 
-/** Per second over the 10-second slot lines, each series of the graph and the outage window (1 = database gone). */
+/** Per second over the 10-second slot lines, each series of the graph and the fault window (1 = the run's fault held). */
 export function runGraphQuery(graph: RunGraph): string[] {
   const series = graph.series.map((s) => `sum(${s.metric}) / ${METRIC_SLOT_SECONDS} as ${alias(s.label)}`);
   return [
@@ -29,5 +29,15 @@ export function trendQuery(graph: TrendGraph): string[] {
   return [
     `filter line = "${RUN_LOG_LINES.run}" and ispresent(${field})`,
     `stats ${graph.worst}(${field}) as ${alias(graph.title)} by bin(1d)`,
+  ];
+}
+
+/** The newest runs, one row each: when, which run, the fault it injected, its verdict. */
+export function recentRunsQuery(limit: number): string[] {
+  return [
+    `filter line = "${RUN_LOG_LINES.run}"`,
+    'fields @timestamp, runId, fault, verdict',
+    'sort @timestamp desc',
+    `limit ${limit}`,
   ];
 }

@@ -91,6 +91,8 @@ export function buildRunLog(
   line(Math.max(summaryAtMs, events.at(-1)?.Timestamp ?? summaryAtMs), {
     line: RUN_LOG_LINES.run,
     verdict: report.verdict,
+    // Which rung of the fault ladder: the dashboard names it beside each run, so no fault is read as another.
+    fault: report.fault.kind ?? 'deregister',
     ...Object.fromEntries(Object.entries(figures).filter(([, value]) => value !== null)),
     [MetricNames.LatencyP99Ms]: latency,
   });

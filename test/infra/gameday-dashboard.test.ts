@@ -84,6 +84,21 @@ describe('dashboard', () => {
     expect(dashboardBody(template)).toMatchSnapshot();
   });
 
+  test('lists the recent runs with the fault each injected, and says what the fault window means for each fault', () => {
+    // Given the dashboard's widgets
+    const table = widgets(template).find(
+      (w) => w.type === 'log' && /^Recent runs: fault and verdict/.test(w.properties.title ?? ''),
+    );
+    const header = JSON.stringify(dashboardBody(template));
+    // Then a table reads the run lines' fault and verdict, newest first
+    expect(table?.properties).toMatchObject({ view: 'table' });
+    expect(table?.properties.query).toMatch(
+      /filter line = "run".*fields @timestamp, runId, fault, verdict.*sort @timestamp desc/s,
+    );
+    // And the header explains the red line for every rung of the ladder
+    for (const fault of ['deregister', 'pool-brownout', 'writer-failover']) expect(header).toContain(`\`${fault}\``);
+  });
+
   test('draws the reads and writes graphs from the run log, every series and the outage window per second', () => {
     // Given the dashboard's widgets
     const graphs = widgets(template).filter(

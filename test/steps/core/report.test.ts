@@ -509,12 +509,13 @@ describe('buildReport run log', () => {
     // Given the passing run
     // When the report is built
     const { runLog } = buildReport(run());
-    // Then the last line is the summary at the end of the drain
+    // Then the last line is the summary at the end of the drain, naming the fault the run injected
     expect(lines(runLog, 'run')).toEqual([
       {
         line: 'run',
         runId: 'run-1',
         verdict: 'passed',
+        fault: 'deregister',
         at: iso(EXP + 52_000),
         OrdersAccepted: 62,
         OrdersLost: 0,
