@@ -124,6 +124,8 @@ export interface LocalTemplate {
 export interface LocalTemplateOptions {
   /** @default DEFAULT_CACHE_DIR */
   readonly cacheDir?: string;
+  /** The files the key is made of. @default - the import closure of `infra/synth.ts` */
+  readonly inputFiles?: readonly string[];
   /** @default - the in-process synthesis of the GameDay stack (no bundling, no validation) */
   readonly synthesize?: (config: GameDayConfig) => CfnTemplate;
 }
@@ -134,7 +136,8 @@ export async function localGameDayTemplate(
   options: LocalTemplateOptions = {},
 ): Promise<LocalTemplate> {
   const dir = options.cacheDir ?? DEFAULT_CACHE_DIR;
-  const file = path.join(dir, `synth-${synthCacheKey(config)}.json`);
+  const files = options.inputFiles ?? synthInputFiles();
+  const file = path.join(dir, `synth-${synthCacheKey(config, files)}.json`);
   if (existsSync(file)) {
     try {
       const entry = JSON.parse(readFileSync(file, 'utf8')) as { template: CfnTemplate };
@@ -143,12 +146,15 @@ export async function localGameDayTemplate(
       // An unreadable entry (cut short, hand-edited) is synthesized again and overwritten.
     }
   }
-  const synthesize = options.synthesize ?? (await defaultSynthesize());
+  const synthesize = options.synthesize ?? (await defaultSynthesize(files));
   const view = runnerView(synthesize(withPlaceholders(config)));
+  // This process synthesizes with the code it loaded: if the files changed since, its template is not theirs.
+  const stale = options.synthesize === undefined && changedSinceLoaded(files);
   return {
     template: withLabValues(view, config),
     cached: false,
     store() {
+      if (stale) return;
       try {
         mkdirSync(dir, { recursive: true });
         const partial = `${file}.${process.pid}.tmp`;
@@ -161,7 +167,24 @@ export async function localGameDayTemplate(
   };
 }
 
-async function defaultSynthesize(): Promise<(config: GameDayConfig) => CfnTemplate> {
+/**
+ * Each input file's content hash when this process loaded the in-process synthesis; null before. A process that
+ * runs on (the fault matrix, a long run) keeps the code it loaded: a file edited or added since is not in it.
+ */
+let loadedInputs: Map<string, string> | null = null;
+
+function contentHashes(files: readonly string[]): Map<string, string> {
+  return new Map(files.map((f) => [f, createHash('sha256').update(readFileSync(f)).digest('hex')]));
+}
+
+function changedSinceLoaded(files: readonly string[]): boolean {
+  const loaded = loadedInputs;
+  if (loaded === null) return false;
+  return [...contentHashes(files)].some(([f, hash]) => loaded.get(f) !== hash);
+}
+
+async function defaultSynthesize(files: readonly string[]): Promise<(config: GameDayConfig) => CfnTemplate> {
+  loadedInputs ??= contentHashes(files);
   // The CDK is loaded only on a miss: a cached run never pays for it.
   const { synthesizeGameDay } = await import('../../infra/synth');
   return (config) => synthesizeGameDay(config).template as CfnTemplate;

@@ -150,3 +150,26 @@ describe('localGameDayTemplate where the cache cannot be written', () => {
     ).toBe(false);
   });
 });
+
+describe('localGameDayTemplate in a process whose inputs changed on disk since it loaded them', () => {
+  it("does not store what it synthesized after an edit: the process's code is not the files'", async () => {
+    // Given a fresh process (a fresh module) keyed on one input file, its first template stored
+    const input = path.join(cacheDir, 'input.ts');
+    writeFileSync(input, 'export const version = 1;\n');
+    await jest.isolateModulesAsync(async () => {
+      const { localGameDayTemplate: fresh } = await import('../../../local/runner/synth-cache');
+      const ask = () => fresh(labConfig(4000), { cacheDir, inputFiles: [input] });
+      const first = await ask();
+      first.store();
+      // When the file is edited and the same process synthesizes again, and stores
+      writeFileSync(input, 'export const version = 2;\n');
+      const afterEdit = await ask();
+      afterEdit.store();
+      // Then nothing was stored under the edited file's key: the next ask synthesizes again
+      expect([first.cached, afterEdit.cached, (await ask()).cached]).toEqual([false, false, false]);
+      // And the entry of the code the process did load is still served
+      writeFileSync(input, 'export const version = 1;\n');
+      expect((await ask()).cached).toBe(true);
+    });
+  });
+});
