@@ -49,6 +49,9 @@ export async function prepareRun(
     buildTaskHandlers(definition, {
       proxy: lab.proxy,
       proxyName: config.proxyName,
+      proxyArn: config.proxyArn,
+      // The lab's proxy carries the allow tag, as the lab stack tags its proxy.
+      proxyTags: [{ Key: config.allowTag.key, Value: config.allowTag.value }],
       targetGroupName: config.targetGroupName,
       dbClusterIdentifier: config.dbClusterIdentifier,
       sqs: lab.queues.client,

@@ -39,6 +39,9 @@ export type LocalTaskHandler = (input: unknown) => Promise<unknown>;
 export interface TaskTargets {
   readonly proxy: FaultProxy;
   readonly proxyName: string;
+  /** The proxy's ARN and its tags, as ListTagsForResource answers them: the lab's proxy carries the allow tag. */
+  readonly proxyArn: string;
+  readonly proxyTags: ReadonlyArray<{ readonly Key: string; readonly Value: string }>;
   readonly targetGroupName: string;
   readonly dbClusterIdentifier: string;
   readonly sqs: SQSClient;
@@ -213,6 +216,16 @@ function rdsHandler(action: string, targets: TaskTargets): LocalTaskHandler | un
           throw error;
         }
         return { DbProxyTargetGroup: targetGroupOf(targets) };
+      };
+    case 'listTagsForResource':
+      return async (input) => {
+        const name = ((input ?? {}) as Record<string, unknown>).ResourceName;
+        if (name !== targets.proxyArn)
+          throw new TaskError(
+            'Rds.DbProxyNotFoundException',
+            `ResourceName ${JSON.stringify(name)} is not the lab's proxy ${targets.proxyArn}`,
+          );
+        return { TagList: targets.proxyTags.map((tag) => ({ ...tag })) };
       };
     case 'failoverDBCluster':
       return async (input) => {

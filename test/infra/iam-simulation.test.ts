@@ -161,6 +161,11 @@ interface Call {
   readonly context?: (d: Deployment) => Record<string, string | string[]>;
   /** Resource types whose tags are taken away for this call. */
   readonly untagged?: readonly string[];
+  /**
+   * The reference lists the action's types as alternatives, none required (ListTagsForResource: whichever resource's
+   * tags are read): the call names one or more of them, not all. @default false
+   */
+  readonly oneOfTypes?: boolean;
   readonly expect: Decision;
   /** @default every mode the principal exists in */
   readonly modes?: readonly Mode[];
@@ -242,6 +247,22 @@ const CALLS: readonly Call[] = [
     states: ['ReadSavedPool'],
     resources: (d) => ({ table: d.lockTable }),
     expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: "reads the proxy's tags (a brownout's consent)",
+    action: 'rds:ListTagsForResource',
+    states: ['ReadProxyTags'],
+    resources: (d) => ({ proxy: d.target.proxy }),
+    oneOfTypes: true,
+    expect: 'Allowed',
+  },
+  {
+    principal: 'state machine',
+    call: "reads another proxy's tags",
+    action: 'rds:ListTagsForResource',
+    resources: () => ({ proxy: ANOTHER.proxy }),
+    expect: 'Denied',
   },
   {
     principal: 'state machine',
@@ -971,8 +992,10 @@ describe('the table of calls', () => {
     const listed = (await resourceTypesOf(call.action)).filter((type) => !NOT_APPLICABLE.has(`${service}:${type}`));
     // When its resources are read (in the first mode it exists in)
     const resources = call.resources(deployments[modesOf(call)[0]]);
-    // Then they are exactly those types, and each ARN is of the type it is keyed by
-    expect(Object.keys(resources).sort()).toEqual(listed.length === 0 ? ['*'] : [...listed].sort());
+    // Then they are exactly those types (or some of them, where the reference lists alternatives), and each ARN is of
+    // the type it is keyed by
+    if (call.oneOfTypes) expect(listed).toEqual(expect.arrayContaining(Object.keys(resources)));
+    else expect(Object.keys(resources).sort()).toEqual(listed.length === 0 ? ['*'] : [...listed].sort());
     for (const [type, arn] of Object.entries(resources))
       if (type !== '*') await expect(resourceTypeOf(call.action, arn)).resolves.toBe(type);
   });

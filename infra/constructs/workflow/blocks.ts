@@ -277,6 +277,36 @@ function alarmArn(scope: Construct, proxyArn: string, name: string): string {
   return `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`;
 }
 
+/** A read-only SDK call, retried as {@link retryRead} retries. */
+export function readCall(scope: Construct, id: string, props: tasks.CallAwsServiceProps): tasks.CallAwsService {
+  const call = new tasks.CallAwsService(scope, id, props);
+  retryRead(call);
+  return call;
+}
+
+/** A read-only RDS call on `resources` (the IAM action is the SDK action's name, capitalised), retried as reads are. */
+export function rdsRead(
+  scope: Construct,
+  id: string,
+  read: {
+    action: string;
+    parameters: Record<string, unknown>;
+    resources: string[];
+    resultSelector: Record<string, unknown>;
+    resultPath: string;
+  },
+): tasks.CallAwsService {
+  return readCall(scope, id, {
+    service: 'rds',
+    action: read.action,
+    parameters: read.parameters,
+    iamResources: read.resources,
+    iamAction: `rds:${read.action[0].toUpperCase()}${read.action.slice(1)}`,
+    resultSelector: read.resultSelector,
+    resultPath: read.resultPath,
+  });
+}
+
 /** Read-only calls are safe to repeat: a short retry rides out throttling and blips. */
 export function retryRead(task: sfn.TaskStateBase): void {
   task.addRetry({

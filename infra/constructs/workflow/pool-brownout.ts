@@ -5,7 +5,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { POOL_BROWNOUT } from '../../../steps/core/fault-settings';
 import { LOCK_ATTRIBUTES, LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
-import { DYNAMODB_TRANSIENT, retryRead, retryWhileSettling, type WorkflowContext } from './blocks';
+import { DYNAMODB_TRANSIENT, rdsRead, retryWhileSettling, type WorkflowContext } from './blocks';
 
 /** The members a brownout saves and restores: the two it clamps, and the idle share that must stay at most the max. */
 const POOL_MEMBERS = ['MaxConnectionsPercent', 'MaxIdleConnectionsPercent', 'ConnectionBorrowTimeout'] as const;
@@ -21,20 +21,16 @@ export function isPoolBrownout(): sfn.Condition {
 /** DescribeDBProxyTargetGroups; `<resultPath>` holds the target group's `ConnectionPoolConfig`. */
 export function describePoolConfig(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string) {
   const c = ctx.config;
-  const describe = new tasks.CallAwsService(scope, id, {
-    service: 'rds',
+  return rdsRead(scope, id, {
     action: 'describeDBProxyTargetGroups',
     parameters: { DbProxyName: c.proxyName, TargetGroupName: c.targetGroupName },
     // The Service Authorization Reference lists only the proxy as its resource.
-    iamResources: [c.proxyArn],
-    iamAction: 'rds:DescribeDBProxyTargetGroups',
+    resources: [c.proxyArn],
     resultSelector: Object.fromEntries(
       POOL_MEMBERS.map((m) => [m, sfn.JsonPath.numberAt(`$.TargetGroups[0].ConnectionPoolConfig.${m}`)]),
     ),
     resultPath,
   });
-  retryRead(describe);
-  return describe;
 }
 
 /** ModifyDBProxyTargetGroup with `pool` (members and their paths); retried while the proxy settles. */
@@ -159,4 +155,28 @@ export function recordSavedPool(scope: Construct, id: string, lockPath: string, 
     ),
     resultPath,
   });
+}
+
+/**
+ * ListTagsForResource on the proxy; `<resultPath>.tags` holds its tags as JSON text for {@link proxyAllowed}. A
+ * brownout's clamp and its restore are one action on the target group, which carries no tags: a Deny without the
+ * allow tag could refuse a restore. So the consent is read from the proxy's tag before anything changes.
+ */
+export function readProxyTags(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string) {
+  const c = ctx.config;
+  return rdsRead(scope, id, {
+    action: 'listTagsForResource',
+    parameters: { ResourceName: c.proxyArn },
+    resources: [c.proxyArn],
+    resultSelector: { tags: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.TagList')) },
+    resultPath,
+  });
+}
+
+/** The proxy's tags read at `tagsPath` hold the stack's allow tag (matched as JSON text: a Choice cannot search a list). */
+export function proxyAllowed(ctx: WorkflowContext, tagsPath: string): sfn.Condition {
+  const { key, value } = ctx.config.allowTag;
+  // `*` and `\\` are the pattern's own characters: escaped, a tag may hold them.
+  const literal = (text: string) => JSON.stringify(text).replace(/[\\*]/g, (ch) => `\\${ch}`);
+  return sfn.Condition.stringMatches(tagsPath, `*{"Key":${literal(key)},"Value":${literal(value)}}*`);
 }

@@ -24,6 +24,8 @@ import { RunGate } from './gate';
 import {
   acquireLockSavingPool,
   describePoolConfig,
+  proxyAllowed,
+  readProxyTags,
   isPoolBrownout,
   poolSaved,
   readSavedPool,
@@ -172,11 +174,29 @@ export class Preflight extends Construct {
     });
     noPoolToSave.next(acquireLock);
 
+    // The brownout's consent: the proxy must carry the allow tag, as a deregister's proxy must.
+    const readTags = readProxyTags(this, ctx, STATES.readProxyTags, '$.preflight.proxyTags');
+    endings.onPreflightError(readTags);
+    const proxyNotAllowed = explain(
+      this,
+      STATES.proxyNotAllowed,
+      `preflight: the proxy does not carry the allow tag ${ctx.config.allowTag.key}=${ctx.config.allowTag.value}, so its pool may not be clamped`,
+    ).next(aborted);
+    // The tags' text is as long as the proxy's tags are (up to 50): only the finding stays in the state.
+    const recordAllowed = new sfn.Pass(this, STATES.recordProxyAllowed, {
+      result: sfn.Result.fromObject({ allowTag: true }),
+      resultPath: '$.preflight.proxyTags',
+    });
+    recordAllowed.next(describePool);
+    readTags.next(
+      new sfn.Choice(this, STATES.checkProxyAllowTag)
+        .when(proxyAllowed(ctx, '$.preflight.proxyTags.tags'), recordAllowed)
+        .otherwise(proxyNotAllowed),
+    );
+
     const gate = new RunGate(this, 'Gate', ctx, endings);
     readInput.next(validateInput).next(gate.startState);
-    gate.then(
-      new sfn.Choice(this, STATES.checkFaultToSave).when(isPoolBrownout(), describePool).otherwise(noPoolToSave),
-    );
+    gate.then(new sfn.Choice(this, STATES.checkFaultToSave).when(isPoolBrownout(), readTags).otherwise(noPoolToSave));
     acquireLock
       .next(target)
       .next(

@@ -4,7 +4,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { WRITER_FAILOVER } from '../../../steps/core/fault-settings';
 import { RDS_ERRORS, STATES } from '../../../steps/core/workflow-names';
-import { dbInstancesArnOf, retryRead, retryWhileSettling, type WorkflowContext } from './blocks';
+import { dbInstancesArnOf, rdsRead, retryWhileSettling, type WorkflowContext } from './blocks';
 import { boundedPollLoop } from './poll-loop';
 
 /** The cluster's status DescribeDBClusters reports once a failover is over and the new writer serves. */
@@ -48,18 +48,14 @@ export function failoverCluster(scope: Construct, ctx: WorkflowContext, id: stri
 /** DescribeDBClusters for the stack's cluster; `<resultPath>.status` holds its status. */
 export function describeCluster(scope: Construct, ctx: WorkflowContext, id: string, resultPath: string) {
   const c = ctx.config;
-  const describe = new tasks.CallAwsService(scope, id, {
-    service: 'rds',
+  return rdsRead(scope, id, {
     action: 'describeDBClusters',
     parameters: { DbClusterIdentifier: c.dbClusterIdentifier },
     // The Service Authorization Reference lists only the cluster as its resource.
-    iamResources: [c.dbClusterArn],
-    iamAction: 'rds:DescribeDBClusters',
+    resources: [c.dbClusterArn],
     resultSelector: { status: sfn.JsonPath.stringAt('$.DbClusters[0].Status') },
     resultPath,
   });
-  retryRead(describe);
-  return describe;
 }
 
 /**

@@ -161,9 +161,31 @@ export const brownoutSaveLost: FaultCase = {
   },
 };
 
+export const brownoutProxyUntagged: FaultCase = {
+  name: '30e. a pool brownout of a proxy without the allow tag',
+  expectedVerdict: 'aborted',
+  mechanism:
+    "ReadProxyTags lists the proxy's tags before anything is saved or changed; CheckProxyAllowTag finds no allow tag and the run aborts in preflight (ProxyNotAllowed), with no lock taken and the pool untouched",
+  async run(ctx) {
+    startFromSaved(ctx);
+    // RDS answers with the proxy's tags: another team's, and not the GameDay's consent.
+    const result = await ctx.run({
+      input: BROWNOUT_INPUT,
+      taskOverrides: { [STATES.readProxyTags]: async () => ({ TagList: [{ Key: 'team', Value: 'shop' }] }) },
+    });
+    const problems: string[] = [];
+    if (!/does not carry the allow tag gameday-allowed=true/.test(reasonsOf(result)))
+      problems.push(`the run does not say the proxy lacks the allow tag: ${reasonsOf(result)}`);
+    if ((await labLock(ctx.lab).holder()) !== null) problems.push('the lock is held after the refused run');
+    savedBack(ctx, problems);
+    return outcome(result, problems);
+  },
+};
+
 export const POOL_BROWNOUT_CASES: readonly FaultCase[] = [
   brownoutRolledBack,
   brownoutAborted,
   brownoutSaveLost,
   brownoutRunnerKilled,
+  brownoutProxyUntagged,
 ];

@@ -18,11 +18,15 @@ function definitionWith(resource: string, parameters: Record<string, unknown> = 
   } as unknown as StateMachineDefinition;
 }
 
+const PROXY_ARN = 'arn:aws:rds:us-east-1:123456789012:db-proxy:prx-0123456789abcdef0';
+
 describe('buildTaskHandlers', () => {
   const proxy = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: 1 });
   const targets: TaskTargets = {
     proxy,
     proxyName: 'chaos-shop-proxy',
+    proxyArn: PROXY_ARN,
+    proxyTags: [{ Key: 'gameday-allowed', Value: 'true' }],
     targetGroupName: 'default',
     dbClusterIdentifier: 'chaos-shop-cluster',
     sqs: new SQSClient({ region: 'us-east-1' }),
@@ -125,6 +129,19 @@ describe('buildTaskHandlers', () => {
     await expect(
       task('describeDBProxyTargetGroups')({ DBProxyName: 'chaos-shop-proxy', TargetGroupName: 'default' }),
     ).rejects.toMatchObject({ errorName: 'Rds.DbProxyNotFoundException' });
+  });
+
+  it("answers ListTagsForResource with the lab proxy's tags, and refuses another resource", async () => {
+    // Given the tags task
+    const handlers = buildTaskHandlers(definitionWith('arn:aws:states:::aws-sdk:rds:listTagsForResource'), targets);
+    // When the proxy's tags are asked for / Then they are the lab's, as RDS lists them
+    await expect(handlers.OnlyTask({ ResourceName: PROXY_ARN })).resolves.toEqual({
+      TagList: [{ Key: 'gameday-allowed', Value: 'true' }],
+    });
+    // And another resource is not the lab's
+    await expect(handlers.OnlyTask({ ResourceName: `${PROXY_ARN}9` })).rejects.toMatchObject({
+      errorName: 'Rds.DbProxyNotFoundException',
+    });
   });
 
   it("refuses a FailoverDBCluster of a cluster that is not the lab's, in Step Functions' error name", async () => {
