@@ -37,6 +37,8 @@ export interface ExecutionView {
   availableAt: string | null;
   /** A pool brownout's pool: CLAMPED from the clamp until the restore was read back equal, then RESTORED; null for another fault. */
   pool: { state: 'CLAMPED' | 'RESTORED'; at: string | null } | null;
+  /** A writer failover's cluster: FAILING_OVER from the failover until the cluster and the target were read healthy, then HEALTHY; null for another fault. */
+  cluster: { state: 'FAILING_OVER' | 'HEALTHY'; at: string | null } | null;
   /** The last drain reading: messages in the order queue and in the DLQ. */
   drain: { queue: number; dlq: number } | null;
   result: (Pick<ReportOutput, 'verdict' | 'reasons' | 'report'> & { storage: ReportOutput['storage'] | null }) | null;
@@ -103,6 +105,7 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
     deregisteredAt: null,
     availableAt: null,
     pool: null,
+    cluster: null,
     drain: null,
     result: null,
     error: null,
@@ -136,6 +139,11 @@ export function foldHistory(events: readonly HistoryEvent[]): ExecutionView {
       // A brownout keeps the target registered: its clamp and restore are the pool's.
       if (name === STATES.recordClamped) view.pool = { state: 'CLAMPED', at: faultTime(output, 'deregisteredAt') };
       if (name === STATES.recordPoolRestored) view.pool = { state: 'RESTORED', at: faultTime(output, 'availableAt') };
+      // A failover keeps the target registered too: the cluster fails over, then is read healthy with the target.
+      if (name === STATES.recordFailedOver)
+        view.cluster = { state: 'FAILING_OVER', at: faultTime(output, 'deregisteredAt') };
+      if (name === STATES.recordAvailable && view.cluster)
+        view.cluster = { state: 'HEALTHY', at: faultTime(output, 'availableAt') };
       if (name === STATES.recordAvailable) {
         view.availableAt = faultTime(output, 'availableAt');
         view.target = 'AVAILABLE';
@@ -216,6 +224,10 @@ export function formatProgress(view: ExecutionView, now: Date): string {
       `pool CLAMPED${c ? ` to ${c.brownout.maxConnectionsPercent}% of its connections` : ''} since ${view.pool.at ?? '?'}`,
     );
   else if (view.pool?.state === 'RESTORED') parts.push(`pool restored at ${view.pool.at ?? '?'}`);
+  else if (view.cluster?.state === 'FAILING_OVER')
+    parts.push(`cluster FAILED OVER at ${view.cluster.at ?? '?'}: waiting for it and the target to be healthy`);
+  else if (view.cluster?.state === 'HEALTHY')
+    parts.push(`cluster and target healthy again at ${view.cluster.at ?? '?'}`);
   else if (view.target === 'DEREGISTERED')
     parts.push(`target DEREGISTERED: database gone since ${view.deregisteredAt ?? '?'}`);
   else if (view.target === 'REGISTERING')
@@ -226,9 +238,9 @@ export function formatProgress(view: ExecutionView, now: Date): string {
   return parts.join('  ');
 }
 
-/** What a log of the live line must show each change of: the phase and the target's state. */
+/** What a log of the live line must show each change of: the phase, the target's state, a brownout's pool, a failover's cluster. */
 export function progressMilestone(view: ExecutionView): string {
-  return `${view.phase} ${view.target}`;
+  return `${view.phase} ${view.target}${view.pool ? ` pool ${view.pool.state}` : ''}${view.cluster ? ` cluster ${view.cluster.state}` : ''}`;
 }
 
 /** Execution history holds at most 25,000 events; 100 per page. */

@@ -64,6 +64,28 @@ describe('foldHistory', () => {
   });
 });
 
+describe('a writer failover on the live line', () => {
+  it('shows the cluster failed over until it and the target were read healthy, never a deregistered target', () => {
+    // Given a failover run after its failover, then after the cluster and the target were read healthy
+    const failedOver = new History()
+      .started()
+      .entered('OutageWindow')
+      .exited('RecordFailedOver', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } });
+    const during = foldHistory(failedOver.events);
+    const after = foldHistory(
+      failedOver.exited('RecordAvailable', { fault: { availableAt: '2026-11-27T02:03:40.000Z' } }).events,
+    );
+    // Then the live line names the failover, then the cluster healthy again, and never a database gone
+    expect(formatProgress(during, new Date(T0 + 90_000))).toContain(
+      'cluster FAILED OVER at 2026-11-27T02:00:31.000Z: waiting for it and the target to be healthy',
+    );
+    expect(formatProgress(after, new Date(T0 + 300_000))).toContain(
+      'cluster and target healthy again at 2026-11-27T02:03:40.000Z',
+    );
+    expect(formatProgress(during, new Date(T0 + 90_000))).not.toContain('database gone');
+  });
+});
+
 describe('verdictOf', () => {
   it.each([
     ['SUCCEEDED', null, 'passed'],
