@@ -18,6 +18,7 @@ import type { Endings } from './endings';
 import { clampPool, describePoolConfig, isPoolBrownout, poolEquals, restorePool } from './pool-brownout';
 import { phaseBeforeTheFault, windowLoop } from './traffic-windows';
 import {
+  CLUSTER_AVAILABLE,
   clusterAvailable,
   describeCluster,
   failoverCluster,
@@ -69,8 +70,13 @@ export class Experiment extends Construct {
     super(scope, id);
     this.startState = new sfn.Parallel(this, STATES.experiment, {
       // The branch gets only the config, and a pool brownout's saved pool config (read back from the lock):
-      // the baseline's traffic stays out of its payload.
-      parameters: { config: sfn.JsonPath.objectAt('$.config'), savedPool: sfn.JsonPath.objectAt('$.savedPool') },
+      // the baseline's traffic stays out of its payload. The cluster starts as the run found it, available: only a
+      // writer failover's restoring probe reads it again, before every check, so every run's check has it to read.
+      parameters: {
+        config: sfn.JsonPath.objectAt('$.config'),
+        savedPool: sfn.JsonPath.objectAt('$.savedPool'),
+        cluster: { status: CLUSTER_AVAILABLE },
+      },
       resultSelector: {
         traffic: sfn.JsonPath.objectAt('$[0].traffic'),
         fault: sfn.JsonPath.objectAt('$[0].fault'),
@@ -197,12 +203,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   });
   const describeAfterRegister = describeTarget(scope, ctx, STATES.describeTargetAfterRegister, '$.targetAfterRegister');
   // After a writer failover the cluster must be available too, not only the proxy's target.
-  const describeClusterAfterFailover = describeCluster(
-    scope,
-    ctx,
-    STATES.describeClusterAfterFailover,
-    '$.clusterAfterFailover',
-  );
+  const describeClusterAfterFailover = describeCluster(scope, ctx, STATES.describeClusterAfterFailover, '$.cluster');
   describeClusterAfterFailover.next(describeAfterRegister);
   const probeRestoring = new sfn.Choice(scope, STATES.checkRestoringFault)
     .when(isWriterFailover(), describeClusterAfterFailover)
@@ -221,10 +222,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
     probe: { start: probeRestoring, ends: [describeAfterRegister] },
     exits: [
       [
-        sfn.Condition.and(
-          targetAvailable('$.targetAfterRegister.targets'),
-          sfn.Condition.or(sfn.Condition.not(isWriterFailover()), clusterAvailable('$.clusterAfterFailover')),
-        ),
+        sfn.Condition.and(targetAvailable('$.targetAfterRegister.targets'), clusterAvailable('$.cluster')),
         recordAvailable,
       ],
     ],
