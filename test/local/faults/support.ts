@@ -2,6 +2,9 @@
 import {
   abortedDuringHold,
   availableAfterRecoverySeconds,
+  brownoutAborted,
+  brownoutProxyUntagged,
+  failoverRolledBack,
   changeFreezeSkips,
   errorBudgetEndsHold,
   haltedDuringOutage,
@@ -48,6 +51,11 @@ export const FAST_SUBSETS = Object.freeze({
   recovery: {
     title: 'the fault matrix, ridden out',
     cases: [targetCallsFailTransiently, workerCrashesMidDrain, availableAfterRecoverySeconds],
+  },
+  ladder: {
+    title: 'the fault matrix, the other rungs of the ladder',
+    // A brownout put back by the safety net, one refused without its consent, a failover rolled back after its wait.
+    cases: [brownoutAborted, brownoutProxyUntagged, failoverRolledBack],
   },
 } satisfies Record<string, { title: string; cases: readonly FaultCase[] }>);
 
