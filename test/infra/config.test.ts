@@ -1,4 +1,6 @@
 // The GameDay configuration: defaults, every check, and all problems reported at once.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DEFAULT_EXPERIMENT, InvalidGameDayConfig, regionOfArn, validateGameDayConfig } from '../../infra/config';
 import { CHAOS_SHOP_PROFILE, embeddedProfileBytes, MAX_EMBEDDED_PROFILE_BYTES } from '../../infra/config-profile';
 import { EXAMPLE_GAMEDAY_CONTEXT } from '../support/example-target';
@@ -419,5 +421,15 @@ describe('regionOfArn', () => {
     // When its region is read
     // Then it is us-east-1
     expect(regionOfArn(EXAMPLE_GAMEDAY_CONTEXT.proxyArn)).toBe('us-east-1');
+  });
+});
+
+describe('the default execution timeout', () => {
+  it('is the one docs/aws.md states, derived from the seed defaults', () => {
+    // Given the stack's defaults and the defaults table of docs/aws.md
+    const minutes = validateGameDayConfig(EXAMPLE_GAMEDAY_CONTEXT).executionTimeoutMinutes;
+    const docs = readFileSync(path.join(__dirname, '..', '..', 'docs', 'aws.md'), 'utf8');
+    // When the table's row is read / Then it states the derived figure
+    expect(docs).toMatch(new RegExp(`^\\| execution timeout \\| derived: ${minutes} minutes at these defaults`, 'm'));
   });
 });
