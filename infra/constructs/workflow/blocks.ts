@@ -123,17 +123,13 @@ export function describeTarget(
   resultPath: string,
 ): tasks.CallAwsService {
   const c = ctx.config;
-  const describe = new tasks.CallAwsService(scope, id, {
-    service: 'rds',
+  return rdsRead(scope, id, {
     action: 'describeDBProxyTargets',
     parameters: { DbProxyName: c.proxyName, TargetGroupName: c.targetGroupName },
-    iamResources: [c.proxyArn, c.targetGroupArn],
-    iamAction: 'rds:DescribeDBProxyTargets',
+    resources: [c.proxyArn, c.targetGroupArn],
     resultSelector: { targets: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.Targets')) },
     resultPath,
   });
-  retryRead(describe);
-  return describe;
 }
 
 /** Register the cluster with the target group again; retried, and idempotent by the caller's catch. */
@@ -215,7 +211,7 @@ export function queueDepth(
 ): tasks.CallAwsService | sfn.Pass {
   if (queueUrl === undefined || queueArn === undefined)
     return new sfn.Pass(scope, id, { result: sfn.Result.fromObject(NO_QUEUE_DEPTH), resultPath });
-  const depth = new tasks.CallAwsService(scope, id, {
+  return readCall(scope, id, {
     service: 'sqs',
     action: 'getQueueAttributes',
     parameters: { QueueUrl: queueUrl, AttributeNames: Object.values(QUEUE_COUNT_ATTRIBUTES) },
@@ -230,8 +226,6 @@ export function queueDepth(
     ),
     resultPath,
   });
-  retryRead(depth);
-  return depth;
 }
 
 /**
@@ -251,7 +245,7 @@ export function describeAlarms(
       resultPath,
     });
   }
-  const describe = new tasks.CallAwsService(scope, id, {
+  return readCall(scope, id, {
     service: 'cloudwatch',
     action: 'describeAlarms',
     parameters: { AlarmNames: [...names], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], StateValue: 'ALARM' },
@@ -259,8 +253,6 @@ export function describeAlarms(
     iamAction: 'cloudwatch:DescribeAlarms',
     resultPath,
   });
-  retryRead(describe);
-  return describe;
 }
 
 /** The alarm's ARN in the target's account and region. */
@@ -308,7 +300,7 @@ export function rdsRead(
 }
 
 /** Read-only calls are safe to repeat: a short retry rides out throttling and blips. */
-export function retryRead(task: sfn.TaskStateBase): void {
+function retryRead(task: sfn.TaskStateBase): void {
   task.addRetry({
     errors: [sfn.Errors.TASKS_FAILED],
     interval: Duration.seconds(1),

@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { HALT_KEY, STATES } from '../../../steps/core/workflow-names';
-import { DYNAMODB_TRANSIENT, retryRead, type WorkflowContext } from './blocks';
+import { DYNAMODB_TRANSIENT, readCall, type WorkflowContext } from './blocks';
 import type { Endings } from './endings';
 
 /** Leaves to the next step when no check refuses the run; a refusal ends at the `Skipped` Succeed state with `$.skipped.reason`. */
@@ -53,7 +53,7 @@ export class RunGate extends Construct {
     });
 
     if (c.changeCalendars.length > 0) {
-      const calendars = new tasks.CallAwsService(this, STATES.checkChangeCalendars, {
+      const calendars = readCall(this, STATES.checkChangeCalendars, {
         service: 'ssm',
         action: 'getCalendarState',
         // CLOSED when any of them is closed.
@@ -63,7 +63,6 @@ export class RunGate extends Construct {
         resultSelector: { state: sfn.JsonPath.stringAt('$.State') },
         resultPath: '$.preflight.calendar',
       });
-      retryRead(calendars);
       endings.onPreflightError(calendars);
       const frozen = skip(
         STATES.changeFrozen,

@@ -13,7 +13,7 @@ import {
   invokeStep,
   queueDepth,
   queuesEmpty,
-  retryRead,
+  readCall,
   targetAvailable,
   type WorkflowContext,
 } from './blocks';
@@ -219,7 +219,7 @@ export class Preflight extends Construct {
 
     // The account's Lambda concurrency: a run that could not get the executions it needs (its traffic workers, a
     // step, the target's environments while the database is gone) would be throttled into a failed verdict.
-    const readConcurrency = new tasks.CallAwsService(this, STATES.readLambdaConcurrency, {
+    const readConcurrency = readCall(this, STATES.readLambdaConcurrency, {
       service: 'lambda',
       action: 'getAccountSettings',
       parameters: {},
@@ -229,7 +229,6 @@ export class Preflight extends Construct {
       resultSelector: { unreserved: sfn.JsonPath.numberAt('$.AccountLimit.UnreservedConcurrentExecutions') },
       resultPath: '$.preflight.lambda',
     });
-    retryRead(readConcurrency);
     endings.onPreflightError(readConcurrency);
     const concurrencyShort = explain(
       this,
