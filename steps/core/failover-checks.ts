@@ -64,8 +64,7 @@ export function failoverHeld(
  * The failover's bounds, in place of the failed shares of the outage and the recovery: the writes' window as the
  * clients saw it fits in `maxFailoverSeconds`, and no request failed after it.
  */
-export function failoverBounds(input: ReportInput): HypothesisBound[] {
-  const figures = failoverFigures(input);
+export function failoverBounds(input: ReportInput, figures: ClientFailoverWindow | null): HypothesisBound[] {
   const limit = input.config.hypothesis.maxFailoverSeconds;
   const affected = figures === null ? null : figures.writesAffectedMs / 1000;
   const outside = figures === null ? null : figures.writesFailedOutside + figures.readsFailedOutside;
@@ -76,9 +75,12 @@ export function failoverBounds(input: ReportInput): HypothesisBound[] {
 }
 
 /** The reasons of the failover's broken bounds, each with its numbers. */
-export function failoverReasons(input: ReportInput, bounds: readonly HypothesisBound[]): string[] {
+export function failoverReasons(
+  input: ReportInput,
+  figures: ClientFailoverWindow | null,
+  bounds: readonly HypothesisBound[],
+): string[] {
   const limit = input.config.hypothesis.maxFailoverSeconds;
-  const figures = failoverFigures(input);
   const reasons: string[] = [];
   for (const b of bounds) {
     if (b.held !== false) continue;
@@ -96,8 +98,7 @@ export function failoverReasons(input: ReportInput, bounds: readonly HypothesisB
 }
 
 /** The passed summary's failover part. */
-export function failoverSummary(input: ReportInput): string[] {
-  const figures = failoverFigures(input);
+export function failoverSummary(input: ReportInput, figures: ClientFailoverWindow | null): string[] {
   if (figures === null) return [];
   const primary =
     figures.timeToFirstPrimaryReadMs === null

@@ -8,6 +8,7 @@ import type {
   WindowLateness,
 } from './contracts';
 import type { HypothesisTolerances } from './hypothesis-tolerances';
+import type { ClientFailoverWindow } from './failover-window';
 import { describeProof } from './write-proof';
 import { hypothesisWords, plural, SEED_CHECK_TITLES } from './hypothesis-words';
 import { clampHeld, isBrownout, poolRestoredBound } from './brownout-checks';
@@ -39,6 +40,8 @@ export interface Evidence {
   neverCommitted: number;
   /** Every window's sends: how many left more than 10 ms late. */
   lateness: readonly WindowLateness[];
+  /** A writer failover's window as the clients saw it; null for another fault, or none recorded. */
+  failover: ClientFailoverWindow | null;
 }
 
 /** The titles of the parts, in the order a run observes them. */
@@ -234,7 +237,7 @@ export function faultBit(input: ReportInput, { phases, window }: Evidence): Hypo
 
 export function servedDuringOutage(
   input: ReportInput,
-  { phases, latencyMs }: Evidence,
+  { phases, latencyMs, failover }: Evidence,
   t: HypothesisTolerances,
 ): HypothesisCheck {
   const { config, target } = input;
@@ -244,7 +247,7 @@ export function servedDuringOutage(
       ? Math.round((latencyMs.outage.p99 / latencyMs.baseline.p99) * 100) / 100
       : null;
   // A failover may fail requests inside its window, and none after it: its bounds replace the failed shares.
-  const failures = isFailover(input) ? failoverBounds(input) : failureBounds(o, t);
+  const failures = isFailover(input) ? failoverBounds(input, failover) : failureBounds(o, t);
   const bounds = [...failures, bound('maxOutageP99Ratio', t.maxOutageP99Ratio, ratio)];
   const seen = reads(o) > 0 && writes(o) > 0 ? true : 'no read or no write was answered during the outage';
   const numbers = {

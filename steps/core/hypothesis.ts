@@ -160,7 +160,7 @@ function brokenRules(input: ReportInput, evidence: Evidence, checks: readonly Hy
       `no steady state before the fault: ${degradedBaseline.measured}% of the baseline was answered degraded (${b.reads.cache} reads, ${b.writes.queued} writes deferred), more than maxDegradedBaselinePercent ${degradedBaseline.limit}%`,
     );
   }
-  if (isFailover(input)) reasons.push(...failoverReasons(input, phaseChecks.outage?.bounds ?? []));
+  if (isFailover(input)) reasons.push(...failoverReasons(input, evidence.failover, phaseChecks.outage?.bounds ?? []));
   const ratio = boundOf(phaseChecks.outage, 'maxOutageP99Ratio');
   if (ratio?.held === false) {
     reasons.push(
@@ -244,7 +244,7 @@ function namedFailures(input: ReportInput, kind: 'read' | 'write'): string {
     .join(', ')}`;
 }
 
-function passedSummary(input: ReportInput, { window, recovery, phases }: Evidence): string {
+function passedSummary(input: ReportInput, { window, recovery, phases, failover: figures }: Evidence): string {
   const { orders } = input;
   const words = hypothesisWords(input.target?.labels);
   const cacheReads = phases.outage.reads.cache + phases.recovery.reads.cache;
@@ -267,7 +267,7 @@ function passedSummary(input: ReportInput, { window, recovery, phases }: Evidenc
     provenSummary(words, orders),
   ];
   if (brownout) parts.push('the pool read after the restore equals the saved one');
-  parts.push(...failoverSummary(input));
+  parts.push(...failoverSummary(input, figures));
   const back = brownout ? 'the pool was restored' : failover ? 'the cluster was healthy' : 'the target was AVAILABLE';
   if (recovery.timeToDrainMs !== null)
     parts.push(`queue and DLQ drained ${(recovery.timeToDrainMs / 1000).toFixed(1)} s after ${back}`);

@@ -74,6 +74,8 @@ export function buildReport(input: ReportInput): BuiltReport {
   );
   const neverCommitted = orders.lost + writes.failed - failedWithRow;
 
+  // A failover's window as the clients saw it: judged, and kept in the report's fault.
+  const failover = failoverFigures(input);
   const { verdict, reasons, checks } = judgeHypothesis(input, {
     phases,
     total,
@@ -84,6 +86,7 @@ export function buildReport(input: ReportInput): BuiltReport {
     recovery,
     neverCommitted,
     lateness,
+    failover,
   });
   const { runId, ...configWithoutId } = config;
   const report: RunReport = {
@@ -114,7 +117,7 @@ export function buildReport(input: ReportInput): BuiltReport {
     },
     failures: mergeFailures([baseline.failures, experiment.traffic.failures]),
     warmUp,
-    fault: { ...fault, injected: window.injected, ...faultKind(config, failoverFigures(input)) },
+    fault: { ...fault, injected: window.injected, ...faultKind(config, failover) },
     traffic: {
       workers: config.trafficWorkers,
       windows: { baseline: baseline.windows, experiment: experiment.traffic.windows },
