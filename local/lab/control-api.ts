@@ -42,6 +42,7 @@ export function createControlApp(lab: Pick<Lab, 'proxy' | 'queues' | 'shopUrl'>)
       ...lab.proxy.describe(),
       health: lab.proxy.targetHealth,
       cluster: lab.proxy.clusterStatus,
+      view: lab.proxy.view,
       connections: lab.proxy.stats(),
     }),
   );

@@ -205,7 +205,9 @@ export class FaultProxy extends EventEmitter {
    * the database's connections while it is below all of them (a brownout's clamp).
    */
   get view(): string {
-    return targetView(this.targetHealth, this.writerFailover.status, this.targetGroup.config.MaxConnectionsPercent);
+    const failingOver = this.writerFailover.status === 'failing-over' ? ' (cluster failing-over)' : '';
+    const share = this.targetGroup.config.MaxConnectionsPercent;
+    return `${this.targetHealth}${failingOver}${share < 100 ? `, pool ${share}%` : ''}`;
   }
 
   /** Registers the target again; it becomes AVAILABLE after the registration delay. */
@@ -310,13 +312,4 @@ function hold({ client, upstream }: Pair): void {
   upstream.unpipe(client);
   client.pause();
   upstream.pause();
-}
-
-/** The target's health, the cluster while it fails over, and the pool's share while below 100 %: a live line's words. */
-export function targetView(
-  health: ProxyTargetState | 'UNAVAILABLE',
-  cluster: ClusterStatus,
-  poolPercent: number,
-): string {
-  return `${health}${cluster === 'failing-over' ? ' (cluster failing-over)' : ''}${poolPercent < 100 ? `, pool ${poolPercent}%` : ''}`;
 }

@@ -117,6 +117,7 @@ describe('the control API', () => {
         state: 'AVAILABLE',
         health: 'UNAVAILABLE',
         cluster: 'failing-over',
+        view: 'UNAVAILABLE (cluster failing-over)',
       });
     } finally {
       jest.useRealTimers();
