@@ -1,6 +1,5 @@
 // Faults of a writer failover: its run aborted mid-way, by a throw and by a stop; the cluster must be back before the lock is free.
-import { LOCK_ITEM_KEY } from '../../../steps/adapters/dynamodb-lock';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { labLock } from '../../runner/local-safety-net';
 import { STATES } from '../../../steps/core/workflow-names';
 import { type CaseContext, FAULT_RUN_INPUT, type FaultCase } from '../matrix';
 import { outcome, reasonsOf, trafficAfterBaseline } from './support';
@@ -33,9 +32,7 @@ function failedOverAndBack(ctx: CaseContext, failovers: number, problems: string
 function watchLockRelease(ctx: CaseContext, problems: string[]): (state: string) => Promise<void> {
   return async (state) => {
     if (state !== STATES.rollbackReleaseLock) return;
-    const { client, lockTable } = ctx.lab.tables;
-    const lock = await client.send(new GetItemCommand({ TableName: lockTable, Key: LOCK_ITEM_KEY }));
-    if (lock.Item === undefined) problems.push('the lock was gone before the rollback released it');
+    if ((await labLock(ctx.lab).holder()) === null) problems.push('the lock was gone before the rollback released it');
     if (ctx.lab.proxy.clusterStatus !== 'available')
       problems.push('the rollback released the lock while the cluster was still failing over');
   };
