@@ -1,5 +1,7 @@
 // Benchmark section: the traffic fleet as the local runner starts it (each worker its own process), its fidelity, and the rates it holds.
+import { CHAOS_SHOP_PROFILE } from '../infra/config-profile';
 import type { TrafficWorkerPool } from '../local/runner/traffic-workers';
+import type { TrafficEvent } from '../steps/handlers/traffic';
 import type { TrafficResult } from '../steps/core/contracts';
 import { TRAFFIC_SIZES } from '../steps/core/run-settings';
 import { workerShare } from '../steps/core/traffic-windows';
@@ -105,20 +107,19 @@ export async function runFleetTrial(pool: TrafficWorkerPool, opts: FleetTrialOpt
   sample();
   const sampler = setInterval(sample, SAMPLE_MS);
   const running = Promise.all(
-    workers.map((i) =>
-      pool.invoke(
-        {
-          shopUrl: opts.shopUrl,
-          runId: opts.runId,
-          // Each worker its own phase name, so order ids never repeat across workers.
-          phase: `fleet-w${i}`,
-          durationSeconds: opts.durationSeconds,
-          readsPerSecond: workerShare(readsPerSecond, i, pool.size),
-          writesPerSecond: workerShare(writesPerSecond, i, pool.size),
-        },
-        i,
-      ),
-    ),
+    workers.map((i) => {
+      const event: TrafficEvent = {
+        shopUrl: opts.shopUrl,
+        runId: opts.runId,
+        // Each worker its own phase name, so order ids never repeat across workers.
+        phase: `fleet-w${i}`,
+        durationSeconds: opts.durationSeconds,
+        readsPerSecond: workerShare(readsPerSecond, i, pool.size),
+        writesPerSecond: workerShare(writesPerSecond, i, pool.size),
+        profile: CHAOS_SHOP_PROFILE,
+      };
+      return pool.invoke(event, i);
+    }),
   ).finally(() => clearInterval(sampler));
   const results = (await running) as TrafficResult[];
   const after = await poolCpuMicros(pids);
