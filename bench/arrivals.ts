@@ -35,8 +35,12 @@ export interface ArrivalRate {
   evenSpacingLargestBinCount: number;
   ours: ArrivalToolFigures;
   autocannon: ArrivalToolFigures;
+  /** The paced floor (`bench/paced-floor.ts`): our schedule and sleeps with nothing else, its CPU the least pacing costs here. */
+  floor: ArrivalToolFigures;
   /** ours / autocannon, of the median CPU time per request. */
   cpuPerRequestRatio: number | null;
+  /** The paced floor / autocannon, of the median CPU time per request: what pacing alone costs against bursts. */
+  floorCpuPerRequestRatio: number | null;
 }
 
 /** As the generator section is laid out (its run lengths, warm-up and repetitions), at a sink, in bins of `binMs`. */
@@ -53,6 +57,8 @@ export const ARRIVAL_DEFINITIONS = Object.freeze({
   largestBinCount: 'the most requests the sink received in any one 10 ms bin',
   cpuMicrosPerRequest:
     "the tool's child process's user + system CPU time while it ran, per request it made, after an unmeasured warm-up of the same tool at the same rate in the same process",
+  floor:
+    'the paced floor: one fixed GET at each intended time of our uniform schedule, with our sleep rule, on keep-alive sockets one request at a time, each answer taken as one read and nothing parsed, timed or recorded; its CPU per request is the least any generator that paces each request to its own time pays on this machine (wake-ups for each send and each answer, and the system calls)',
 });
 
 export interface ArrivalsBenchOptions {
@@ -74,13 +80,17 @@ async function runAgainstSink(sink: ArrivalSink, job: TrafficJob): Promise<Arriv
     sink.arrivals().filter((t) => t >= startedAtMs),
     ARRIVAL_BIN_MS,
   );
-  const requests = outcome.tool === 'ours' ? outcome.sent : outcome.ok + outcome.non2xx + outcome.errors;
+  const requests = outcome.tool === 'autocannon' ? outcome.ok + outcome.non2xx + outcome.errors : outcome.sent;
   return {
     achievedRps: spread.ratePerSecond,
     dispersionIndex: spread.dispersionIndex,
     largestBinCount: spread.largestBinCount,
     cpuMicrosPerRequest: cpuMicrosPerRequest(outcome.cpuMicros, requests),
   };
+}
+
+function describeRun(run: ArrivalRunFigures): string {
+  return `${run.achievedRps.toFixed(1)}/s index ${run.dispersionIndex?.toFixed(2)} max ${run.largestBinCount} CPU ${run.cpuMicrosPerRequest?.toFixed(0)} us/req`;
 }
 
 function summarise(runs: ArrivalRunFigures[]): ArrivalToolFigures {
@@ -94,7 +104,7 @@ function summarise(runs: ArrivalRunFigures[]): ArrivalToolFigures {
   };
 }
 
-/** Runs both tools at each rate against one sink, alternating which goes first, and keeps the medians. */
+/** Runs the three tools at each rate against one sink, rotating which goes first, and keeps the medians. */
 export async function benchArrivals(opts: ArrivalsBenchOptions): Promise<ArrivalsSection> {
   const sink = await startArrivalSink();
   const rates: ArrivalRate[] = [];
@@ -103,6 +113,7 @@ export async function benchArrivals(opts: ArrivalsBenchOptions): Promise<Arrival
       const shape = { readsPerSecond: (offeredRps * 3) / 4, writesPerSecond: offeredRps / 4 };
       const ours: ArrivalRunFigures[] = [];
       const theirs: ArrivalRunFigures[] = [];
+      const floor: ArrivalRunFigures[] = [];
       for (let rep = 0; rep < opts.repetitions; rep++) {
         const job = {
           shopUrl: sink.url,
@@ -111,16 +122,20 @@ export async function benchArrivals(opts: ArrivalsBenchOptions): Promise<Arrival
           warmUpSeconds: opts.warmUpSeconds,
           ...shape,
         };
-        const runOurs = async () => ours.push(await runAgainstSink(sink, { tool: 'ours', ...job }));
-        const runAutocannon = async () => theirs.push(await runAgainstSink(sink, { tool: 'autocannon', ...job }));
-        for (const run of rep % 2 === 0 ? [runOurs, runAutocannon] : [runAutocannon, runOurs]) await run();
-        const [o, a] = [ours.at(-1)!, theirs.at(-1)!];
+        const runs = [
+          async () => ours.push(await runAgainstSink(sink, { tool: 'ours', ...job })),
+          async () => theirs.push(await runAgainstSink(sink, { tool: 'autocannon', ...job })),
+          async () => floor.push(await runAgainstSink(sink, { tool: 'floor', ...job })),
+        ];
+        for (let i = 0; i < runs.length; i++) await runs[(rep + i) % runs.length]();
+        const [o, a, f] = [ours.at(-1)!, theirs.at(-1)!, floor.at(-1)!];
         opts.log(
-          `  arrivals ${offeredRps}/s rep ${rep + 1}: ours ${o.achievedRps.toFixed(1)}/s index ${o.dispersionIndex?.toFixed(2)} max ${o.largestBinCount}, autocannon ${a.achievedRps.toFixed(1)}/s index ${a.dispersionIndex?.toFixed(2)} max ${a.largestBinCount}`,
+          `  arrivals ${offeredRps}/s rep ${rep + 1}: ours ${describeRun(o)}; autocannon ${describeRun(a)}; paced floor ${describeRun(f)}`,
         );
       }
       const oursSummary = summarise(ours);
       const theirSummary = summarise(theirs);
+      const floorSummary = summarise(floor);
       rates.push({
         offeredRps,
         ...shape,
@@ -128,7 +143,9 @@ export async function benchArrivals(opts: ArrivalsBenchOptions): Promise<Arrival
         evenSpacingLargestBinCount: Math.ceil((offeredRps * ARRIVAL_BIN_MS) / 1000),
         ours: oursSummary,
         autocannon: theirSummary,
+        floor: floorSummary,
         cpuPerRequestRatio: cpuRatio(oursSummary.cpuMicrosPerRequest, theirSummary.cpuMicrosPerRequest),
+        floorCpuPerRequestRatio: cpuRatio(floorSummary.cpuMicrosPerRequest, theirSummary.cpuMicrosPerRequest),
       });
     }
   } finally {

@@ -101,7 +101,7 @@ function formatGenerator(g: GeneratorSection): string[] {
 
 function formatArrivals(a: ArrivalsSection): string[] {
   return [
-    `Arrivals at a sink, ours vs autocannon (3 reads : 1 write, ${a.durationSeconds} s runs after ${a.warmUpSeconds} s unmeasured, ${a.binMs} ms bins, medians of ${a.repetitions})`,
+    `Arrivals at a sink, ours vs autocannon and the paced floor (3 reads : 1 write, ${a.durationSeconds} s runs after ${a.warmUpSeconds} s unmeasured, ${a.binMs} ms bins, medians of ${a.repetitions})`,
     ...indent(
       alignColumns([
         [
@@ -116,6 +116,8 @@ function formatArrivals(a: ArrivalsSection): string[] {
           'max/bin',
           'CPU us/req',
           'CPU ratio',
+          'floor us/req',
+          'floor ratio',
         ],
         ...a.rates.map((r) => [
           String(r.offeredRps),
@@ -129,10 +131,14 @@ function formatArrivals(a: ArrivalsSection): string[] {
           fmt(r.autocannon.largestBinCount),
           fmt(r.autocannon.cpuMicrosPerRequest),
           fmt(r.cpuPerRequestRatio, 2),
+          fmt(r.floor.cpuMicrosPerRequest),
+          fmt(r.floorCpuPerRequestRatio, 2),
         ]),
       ]),
     ),
     '  even index: the index of perfectly even arrivals at that rate; max/bin: the most requests received in one bin',
+    '  floor: the paced floor, our schedule and sleeps and nothing else (one fixed GET per intended time, nothing parsed or',
+    '  recorded): the least CPU per request pacing each request to its own time costs here; floor ratio: floor / autocannon',
   ];
 }
 

@@ -4,7 +4,17 @@ import { CHAOS_SHOP_PROFILE } from '../infra/config-profile';
 import { createHttpTargetClient } from '../steps/adapters/http-target-client';
 import { runTraffic } from '../steps/core/run-traffic';
 import type { TargetClient } from '../steps/ports';
-import type { AutocannonJob, AutocannonOutcome, ChildMessage, OursJob, OursOutcome, TrafficJob } from './traffic-jobs';
+import { runPacedFloor } from './paced-floor';
+import type {
+  AutocannonJob,
+  AutocannonOutcome,
+  ChildMessage,
+  FloorJob,
+  FloorOutcome,
+  OursJob,
+  OursOutcome,
+  TrafficJob,
+} from './traffic-jobs';
 
 const PRODUCT_COUNT = 10;
 
@@ -114,9 +124,28 @@ async function runAutocannon(job: AutocannonJob): Promise<AutocannonOutcome> {
   };
 }
 
+async function runFloor(job: FloorJob): Promise<FloorOutcome> {
+  const shape = { url: job.shopUrl, readsPerSecond: job.readsPerSecond, writesPerSecond: job.writesPerSecond };
+  if (job.warmUpSeconds > 0) await runPacedFloor({ ...shape, durationSeconds: job.warmUpSeconds });
+  await post({ type: 'started', atMs: Date.now() });
+  const cpu = process.cpuUsage();
+  const counts = await runPacedFloor({ ...shape, durationSeconds: job.durationSeconds });
+  return { tool: 'floor', ...counts, cpuMicros: cpuMicrosSince(cpu) };
+}
+
+function run(job: TrafficJob): Promise<OursOutcome | AutocannonOutcome | FloorOutcome> {
+  switch (job.tool) {
+    case 'ours':
+      return runOurs(job);
+    case 'autocannon':
+      return runAutocannon(job);
+    case 'floor':
+      return runFloor(job);
+  }
+}
+
 process.once('message', (job: TrafficJob) => {
-  const run = job.tool === 'ours' ? runOurs(job) : runAutocannon(job);
-  run
+  run(job)
     .then((outcome) => post({ type: 'done', outcome }))
     .catch((error: unknown) =>
       post({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),

@@ -20,7 +20,12 @@ export interface AutocannonJob extends JobShape {
   tool: 'autocannon';
 }
 
-export type TrafficJob = OursJob | AutocannonJob;
+/** The paced floor (`bench/paced-floor.ts`): our schedule and sleeps, and nothing else a generator does. */
+export interface FloorJob extends JobShape {
+  tool: 'floor';
+}
+
+export type TrafficJob = OursJob | AutocannonJob | FloorJob;
 
 export interface OursOutcome {
   tool: 'ours';
@@ -44,7 +49,14 @@ export interface AutocannonOutcome {
   cpuMicros: number;
 }
 
-export type TrafficOutcome = OursOutcome | AutocannonOutcome;
+export interface FloorOutcome {
+  tool: 'floor';
+  sent: number;
+  answered: number;
+  cpuMicros: number;
+}
+
+export type TrafficOutcome = OursOutcome | AutocannonOutcome | FloorOutcome;
 
 export type ChildMessage =
   | { type: 'ready' }

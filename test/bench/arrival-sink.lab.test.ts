@@ -1,5 +1,6 @@
 // The traffic step's generator against a real HTTP sink: at 4 requests a second they arrive about 250 ms apart, not together.
 import { type ArrivalSink, startArrivalSink } from '../../bench/arrival-sink';
+import { runPacedFloor } from '../../bench/paced-floor';
 import { CHAOS_SHOP_PROFILE } from '../../infra/config-profile';
 import { createHttpTargetClient } from '../../steps/adapters/http-target-client';
 import { runTraffic } from '../../steps/core/run-traffic';
@@ -12,6 +13,8 @@ describe('arrivals at a sink, 3 reads and 1 write a second', () => {
     sink = await startArrivalSink();
   });
   afterAll(() => sink.close());
+
+  beforeEach(() => sink.reset());
 
   it('arrive about 250 ms apart, each request of a second on its own', async () => {
     // Given the generator with the HTTP client the traffic step uses, pointed at the sink
@@ -31,5 +34,17 @@ describe('arrivals at a sink, 3 reads and 1 write a second', () => {
     const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
     expect(Math.abs(median - 250)).toBeLessThanOrEqual(50);
     expect(gaps.filter((gap) => gap < 125).length).toBeLessThanOrEqual(1);
+  });
+
+  it("the paced floor follows the generator's schedule, each request answered", async () => {
+    // When the paced floor sends 2 s at the same rates
+    const counts = await runPacedFloor({ url: sink.url, durationSeconds: 2, readsPerSecond: 3, writesPerSecond: 1 });
+    // Then all 8 were answered, and they arrived a quarter second apart as the generator's do
+    expect(counts).toEqual({ sent: 8, answered: 8 });
+    const arrivals = [...sink.arrivals()];
+    expect(arrivals).toHaveLength(8);
+    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]);
+    const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+    expect(Math.abs(median - 250)).toBeLessThanOrEqual(50);
   });
 });

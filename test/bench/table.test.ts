@@ -58,7 +58,9 @@ function arrivalRate(offeredRps: number, index: number, cpuPerRequestRatio: numb
     evenSpacingLargestBinCount: Math.ceil(offeredRps / 100),
     ours: tool(index),
     autocannon: tool(5),
+    floor: tool(0),
     cpuPerRequestRatio,
+    floorCpuPerRequestRatio: 1,
   };
 }
 
