@@ -3,6 +3,20 @@ import { foldHistory, formatProgress, verdictOf } from '../../../cli/aws/follow'
 import { manualExecutionName } from '../../../cli/aws/commands';
 import { History, passingHistory, T0 } from './support';
 
+/**
+ * The live lines of a run in its outage: 90 s in, just after `recorded` noted the fault at 02:00:31, and 300 s in,
+ * after `restored` read the target back at `availableAt`.
+ */
+function liveLinesAround(recorded: string, restored: string, availableAt: string): { during: string; after: string } {
+  const faulted = new History()
+    .started()
+    .entered('OutageWindow')
+    .exited(recorded, { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } });
+  const during = formatProgress(foldHistory(faulted.events), new Date(T0 + 90_000));
+  const after = foldHistory(faulted.exited(restored, { fault: { availableAt } }).events);
+  return { during, after: formatProgress(after, new Date(T0 + 300_000)) };
+}
+
 describe('foldHistory', () => {
   it('names the phase of the state the execution is in', () => {
     // Given a history that has just entered the hold loop
@@ -49,40 +63,24 @@ describe('foldHistory', () => {
 
   it("shows a brownout's pool clamped until its restore, never a deregistered target", () => {
     // Given a brownout run after its clamp, then after its restore was read back
-    const clamped = new History()
-      .started()
-      .entered('OutageWindow')
-      .exited('RecordClamped', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } });
-    const during = foldHistory(clamped.events);
-    const after = foldHistory(
-      clamped.exited('RecordPoolRestored', { fault: { availableAt: '2026-11-27T02:03:31.000Z' } }).events,
-    );
+    const { during, after } = liveLinesAround('RecordClamped', 'RecordPoolRestored', '2026-11-27T02:03:31.000Z');
     // Then the live line says the pool is clamped, then restored, and never that the database is gone
-    expect(formatProgress(during, new Date(T0 + 90_000))).toContain('pool CLAMPED since 2026-11-27T02:00:31.000Z');
-    expect(formatProgress(after, new Date(T0 + 300_000))).toContain('pool restored at 2026-11-27T02:03:31.000Z');
-    expect(formatProgress(during, new Date(T0 + 90_000))).not.toContain('database gone');
+    expect(during).toContain('pool CLAMPED since 2026-11-27T02:00:31.000Z');
+    expect(after).toContain('pool restored at 2026-11-27T02:03:31.000Z');
+    expect(during).not.toContain('database gone');
   });
 });
 
 describe('a writer failover on the live line', () => {
   it('shows the cluster failed over until it and the target were read healthy, never a deregistered target', () => {
     // Given a failover run after its failover, then after the cluster and the target were read healthy
-    const failedOver = new History()
-      .started()
-      .entered('OutageWindow')
-      .exited('RecordFailedOver', { fault: { deregisteredAt: '2026-11-27T02:00:31.000Z' } });
-    const during = foldHistory(failedOver.events);
-    const after = foldHistory(
-      failedOver.exited('RecordAvailable', { fault: { availableAt: '2026-11-27T02:03:40.000Z' } }).events,
-    );
+    const { during, after } = liveLinesAround('RecordFailedOver', 'RecordAvailable', '2026-11-27T02:03:40.000Z');
     // Then the live line names the failover, then the cluster healthy again, and never a database gone
-    expect(formatProgress(during, new Date(T0 + 90_000))).toContain(
+    expect(during).toContain(
       'cluster FAILED OVER at 2026-11-27T02:00:31.000Z: waiting for it and the target to be healthy',
     );
-    expect(formatProgress(after, new Date(T0 + 300_000))).toContain(
-      'cluster and target healthy again at 2026-11-27T02:03:40.000Z',
-    );
-    expect(formatProgress(during, new Date(T0 + 90_000))).not.toContain('database gone');
+    expect(after).toContain('cluster and target healthy again at 2026-11-27T02:03:40.000Z');
+    expect(during).not.toContain('database gone');
   });
 });
 
