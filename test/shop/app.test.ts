@@ -11,6 +11,11 @@ async function openBreaker(): Promise<void> {
   expect(t.shop.breakerState()).toBe('OPEN');
 }
 
+/** What the shop answers for `order` once the database committed it, without the queue. */
+function committedDirectly(order: { productId: number; quantity: number; orderId: string; runId: string }) {
+  return { ...order, status: 'committed', via: 'direct' };
+}
+
 describe('GET /health', () => {
   it('reports a ready database, a closed breaker and the instance', async () => {
     // Given a shop whose database is initialized
@@ -183,18 +188,11 @@ describe('POST /orders', () => {
     // Given a healthy shop with 10 of product 2
     t = await startTestShop();
     // When 3 are ordered
-    const response = await t.postOrder({ productId: 2, quantity: 3, orderId: 'o-1', runId: 'run-1' });
+    const order = { productId: 2, quantity: 3, orderId: 'o-1', runId: 'run-1' };
+    const response = await t.postOrder(order);
     // Then it is 201 committed and 7 remain
     expect(response.status).toBe(201);
-    expect(await response.json()).toMatchObject({
-      status: 'committed',
-      orderId: 'o-1',
-      productId: 2,
-      quantity: 3,
-      runId: 'run-1',
-      via: 'direct',
-      duplicate: false,
-    });
+    expect(await response.json()).toMatchObject({ ...committedDirectly(order), duplicate: false });
     expect(t.database.products.get(2)?.stock).toBe(7);
   });
 
@@ -207,33 +205,28 @@ describe('POST /orders', () => {
     expect(await response.json()).toMatchObject({ status: 'committed', orderId: 'generated-order-id' });
   });
 
-  it('answers 409 and records the rejection when stock is short', async () => {
-    // Given 10 in stock
-    t = await startTestShop();
-    // When 11 are ordered
-    const response = await t.postOrder({ productId: 1, quantity: 11, orderId: 'o-short', runId: 'run-1' });
-    // Then it is 409 rejected, and the rejection is recorded
-    expect(response.status).toBe(409);
-    expect(await response.json()).toMatchObject({
-      status: 'rejected',
+  it.each([
+    {
+      status: 409,
+      when: 'when stock is short',
+      order: { productId: 1, quantity: 11, orderId: 'o-short', runId: 'run-1' },
       reason: 'insufficient_stock',
-      orderId: 'o-short',
-    });
-    expect(t.database.orders.get('o-short')?.status).toBe('rejected');
-  });
-
-  it('answers 404 and records the rejection for an unknown product', async () => {
-    // Given a catalogue of ten products
-    t = await startTestShop();
-    // When product 99 is ordered
-    const response = await t.postOrder({ productId: 99, quantity: 1, orderId: 'o-unknown' });
-    // Then it is 404 rejected with reason unknown_product
-    expect(response.status).toBe(404);
-    expect(await response.json()).toMatchObject({
-      status: 'rejected',
+    },
+    {
+      status: 404,
+      when: 'for an unknown product',
+      order: { productId: 99, quantity: 1, orderId: 'o-unknown' },
       reason: 'unknown_product',
-      orderId: 'o-unknown',
-    });
+    },
+  ])('answers $status and records the rejection $when', async ({ status, order, reason }) => {
+    // Given a catalogue of ten products, 10 of each in stock
+    t = await startTestShop();
+    // When more than the stock, or a product not in it, is ordered
+    const response = await t.postOrder(order);
+    // Then it is rejected with its status and reason, and the rejection is recorded
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ status: 'rejected', reason, orderId: order.orderId });
+    expect(t.database.orders.get(order.orderId)?.status).toBe('rejected');
   });
 
   it('commits the same orderId once and answers the repeat with the first outcome', async () => {
@@ -319,19 +312,13 @@ describe('GET /orders/:orderId', () => {
   it('returns a recorded order', async () => {
     // Given a committed order
     t = await startTestShop();
-    await t.postOrder({ productId: 5, quantity: 1, orderId: 'o-look', runId: 'run-1' });
+    const order = { productId: 5, quantity: 1, orderId: 'o-look', runId: 'run-1' };
+    await t.postOrder(order);
     // When it is looked up
     const response = await t.get('/orders/o-look');
     // Then its record comes back
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
-      orderId: 'o-look',
-      status: 'committed',
-      productId: 5,
-      quantity: 1,
-      runId: 'run-1',
-      via: 'direct',
-    });
+    expect(await response.json()).toMatchObject(committedDirectly(order));
   });
 
   it('answers 200 unknown for an order the database has not seen', async () => {
