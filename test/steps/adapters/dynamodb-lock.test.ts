@@ -8,9 +8,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createDynamoDbLock, lockTableFromEnv } from '../../../steps/adapters/dynamodb-lock';
+import { RUN_1 } from '../support/sfn-start';
 
 const dynamodb = mockClient(DynamoDBClient);
-const RUN = 'arn:aws:states:us-east-1:123456789012:execution:gameday:run-1';
 
 beforeEach(() => dynamodb.reset());
 
@@ -20,7 +20,7 @@ describe('createDynamoDbLock record', () => {
     dynamodb.on(GetItemCommand).resolves({
       Item: {
         pk: { S: 'gameday' },
-        executionArn: { S: RUN },
+        executionArn: { S: RUN_1 },
         fault: { S: 'pool-brownout' },
         savedPool: {
           M: {
@@ -35,7 +35,7 @@ describe('createDynamoDbLock record', () => {
     const record = await createDynamoDbLock('locks').record();
     // Then it names the fault and the exact saved values
     expect(record).toEqual({
-      executionArn: RUN,
+      executionArn: RUN_1,
       fault: 'pool-brownout',
       savedPool: { MaxConnectionsPercent: 73, MaxIdleConnectionsPercent: 31, ConnectionBorrowTimeout: 17 },
     });
@@ -44,23 +44,23 @@ describe('createDynamoDbLock record', () => {
   it('reads a lock without a fault as a deregister, and a partial saved config as none', async () => {
     // Given a lock with no fault and a saved config missing a member
     dynamodb.on(GetItemCommand).resolves({
-      Item: { executionArn: { S: RUN }, savedPool: { M: { MaxConnectionsPercent: { N: '73' } } } },
+      Item: { executionArn: { S: RUN_1 }, savedPool: { M: { MaxConnectionsPercent: { N: '73' } } } },
     });
     // When the record is read
     const record = await createDynamoDbLock('locks').record();
     // Then no half a config passes for a saved one
-    expect(record).toEqual({ executionArn: RUN, fault: 'deregister', savedPool: null });
+    expect(record).toEqual({ executionArn: RUN_1, fault: 'deregister', savedPool: null });
   });
 });
 
 describe('createDynamoDbLock holder', () => {
   it('reads the lock item consistently and returns its execution ARN', async () => {
     // Given a held lock
-    dynamodb.on(GetItemCommand).resolves({ Item: { pk: { S: 'gameday' }, executionArn: { S: RUN } } });
+    dynamodb.on(GetItemCommand).resolves({ Item: { pk: { S: 'gameday' }, executionArn: { S: RUN_1 } } });
     // When asked for the holder
     const holder = await createDynamoDbLock('locks').holder();
     // Then the ARN comes back from a strongly consistent read of the one item
-    expect(holder).toBe(RUN);
+    expect(holder).toBe(RUN_1);
     expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, {
       TableName: 'locks',
       Key: { pk: { S: 'gameday' } },
@@ -82,14 +82,14 @@ describe('createDynamoDbLock release', () => {
     // Given the delete succeeds
     dynamodb.on(DeleteItemCommand).resolves({});
     // When released
-    const released = await createDynamoDbLock('locks').release(RUN);
+    const released = await createDynamoDbLock('locks').release(RUN_1);
     // Then it was a conditional delete on the holder's ARN
     expect(released).toBe(true);
     expect(dynamodb).toHaveReceivedCommandWith(DeleteItemCommand, {
       TableName: 'locks',
       Key: { pk: { S: 'gameday' } },
       ConditionExpression: 'executionArn = :arn',
-      ExpressionAttributeValues: { ':arn': { S: RUN } },
+      ExpressionAttributeValues: { ':arn': { S: RUN_1 } },
     });
   });
 
@@ -100,7 +100,7 @@ describe('createDynamoDbLock release', () => {
       .rejects(new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' }));
     // When released
     // Then nothing was released
-    await expect(createDynamoDbLock('locks').release(RUN)).resolves.toBe(false);
+    await expect(createDynamoDbLock('locks').release(RUN_1)).resolves.toBe(false);
   });
 
   it('lets other errors through', async () => {
@@ -108,7 +108,7 @@ describe('createDynamoDbLock release', () => {
     dynamodb.on(DeleteItemCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     // When released
     // Then the error surfaces
-    await expect(createDynamoDbLock('locks').release(RUN)).rejects.toThrow('denied');
+    await expect(createDynamoDbLock('locks').release(RUN_1)).rejects.toThrow('denied');
   });
 });
 

@@ -10,10 +10,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createSfnExecutions, executionArnFor } from '../../../steps/adapters/sfn-executions';
 import { ExecutionAlreadyExists } from '../../../steps/ports';
-import { expectNewExecution, MACHINE } from '../support/sfn-start';
+import { expectNewExecution, MACHINE, RUN_1 } from '../support/sfn-start';
 
 const sfn = mockClient(SFNClient);
-const RUN = 'arn:aws:states:us-east-1:123456789012:execution:gameday:run-1';
 
 beforeEach(() => sfn.reset());
 
@@ -26,10 +25,10 @@ describe('createSfnExecutions isRunning', () => {
     ['ABORTED', false],
   ] as const)('reads %s as running = %p', async (status, expected) => {
     // Given an execution in that status
-    sfn.on(DescribeExecutionCommand, { executionArn: RUN }).resolves({ status });
+    sfn.on(DescribeExecutionCommand, { executionArn: RUN_1 }).resolves({ status });
     // When asked
     // Then the answer follows the status
-    await expect(createSfnExecutions(MACHINE).isRunning(RUN)).resolves.toBe(expected);
+    await expect(createSfnExecutions(MACHINE).isRunning(RUN_1)).resolves.toBe(expected);
   });
 
   it('reads an execution that no longer exists as not running', async () => {
@@ -37,18 +36,18 @@ describe('createSfnExecutions isRunning', () => {
     sfn.on(DescribeExecutionCommand).rejects(new ExecutionDoesNotExist({ $metadata: {}, message: 'gone' }));
     // When asked
     // Then it is not running
-    await expect(createSfnExecutions(MACHINE).isRunning(RUN)).resolves.toBe(false);
+    await expect(createSfnExecutions(MACHINE).isRunning(RUN_1)).resolves.toBe(false);
   });
 });
 
 describe('createSfnExecutions start', () => {
   it('starts a named execution of the state machine with the input as JSON', async () => {
     // Given the start succeeds
-    sfn.on(StartExecutionCommand).resolves({ executionArn: RUN, startDate: new Date() });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: RUN_1, startDate: new Date() });
     // When started
     const result = await createSfnExecutions(MACHINE).start('run-1', { dryRun: true });
     // Then the call named machine, execution and input
-    expectNewExecution(sfn, result, { executionArn: RUN, name: 'run-1', input: '{"dryRun":true}' });
+    expectNewExecution(sfn, result, { executionArn: RUN_1, name: 'run-1', input: '{"dryRun":true}' });
   });
 
   it('turns the SDK’s ExecutionAlreadyExists into the port’s, with the existing execution’s ARN', async () => {
@@ -58,7 +57,7 @@ describe('createSfnExecutions start', () => {
     const starting = createSfnExecutions(MACHINE).start('run-1', {});
     // Then the port's error carries the ARN of that execution
     await expect(starting).rejects.toBeInstanceOf(ExecutionAlreadyExists);
-    await expect(starting).rejects.toMatchObject({ executionArn: RUN });
+    await expect(starting).rejects.toMatchObject({ executionArn: RUN_1 });
   });
 
   it('lets other errors through', async () => {
