@@ -134,13 +134,14 @@ const PRINCIPALS: Record<Principal, { role: string; modes: readonly Mode[] }> = 
   worker: { role: 'WorkerRole', modes: ['lab'] },
 };
 
+/** Someone else's resource of each type, keyed as the reference names the type: a call on it is denied. */
 const ANOTHER = {
   proxy: `arn:aws:rds:${REGION}:${ACCOUNT}:db-proxy:prx-0fedcba9876543210`,
-  targetGroup: `arn:aws:rds:${REGION}:${ACCOUNT}:target-group:prx-tg-0fedcba9876543210`,
+  'target-group': `arn:aws:rds:${REGION}:${ACCOUNT}:target-group:prx-tg-0fedcba9876543210`,
   cluster: `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:another-cluster`,
   queue: `arn:aws:sqs:${REGION}:${ACCOUNT}:another-queue`,
-  secret: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:another-secret-QwErTy`,
-  stateMachine: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:another-machine`,
+  Secret: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:another-secret-QwErTy`,
+  statemachine: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:another-machine`,
   function: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:another-function`,
   table: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/another-table`,
   bucket: 'arn:aws:s3:::another-bucket',
@@ -149,6 +150,8 @@ const ANOTHER = {
 
 /** The resources of one call, keyed by the Service Authorization Reference's resource type ('*' for an action on "*" only). */
 type Resources = Record<string, string>;
+/** The resources of a call in one deployment. */
+type ResourcesOf = (d: Deployment) => Resources;
 
 interface Call {
   readonly principal: Principal;
@@ -156,7 +159,7 @@ interface Call {
   readonly action: string;
   /** The definition's Task states that make this call (state machine only). */
   readonly states?: readonly string[];
-  readonly resources: (d: Deployment) => Resources;
+  readonly resources: ResourcesOf;
   /** Request context beyond the resources' tags. */
   readonly context?: (d: Deployment) => Record<string, string | string[]>;
   /** Resource types whose tags are taken away for this call. */
@@ -171,782 +174,313 @@ interface Call {
   readonly modes?: readonly Mode[];
 }
 
+/** A row of one principal's calls: the call but its principal. */
+type Row = Omit<Call, 'principal'>;
+/** What a row says beyond its call, action, resources and decision. */
+type Extra = Omit<Row, 'call' | 'action' | 'resources' | 'expect'>;
+
+/** The builder of rows IAM must come to `expect` on. */
+const decided =
+  (expect: Decision) =>
+  (call: string, action: string, resources: ResourcesOf, extra: Extra = {}): Row => ({
+    call,
+    action,
+    resources,
+    expect,
+    ...extra,
+  });
+/** A call IAM must allow. */
+const allowed = decided('Allowed');
+/** A call IAM must deny. */
+const denied = decided('Denied');
+/** The rows of one principal. */
+const callsOf = (principal: Principal, rows: readonly Row[]): Call[] => rows.map((row) => ({ principal, ...row }));
+
 const ALL: readonly Mode[] = ['lab', 'fragile lab', 'own target'];
 const WITH_QUEUE: readonly Mode[] = ['lab', 'own target'];
 const LAB: readonly Mode[] = ['lab', 'fragile lab'];
+const OWN_TARGET: readonly Mode[] = ['own target'];
+/** The lab with the shop's degradation on: its cache and its queue. */
+const DEGRADING_LAB: readonly Mode[] = ['lab'];
 const WORKER_STATES = ['WarmUpWorker', 'BaselineWorker', 'OutageWorker', 'RestoringWorker', 'RecoveryWorker'];
-const TIMELINE_KEY = { 'dynamodb:LeadingKeys': ['timeline#run-1#outage#0#0'] };
-const LOCK_ITEM = { 'dynamodb:LeadingKeys': ['gameday'] };
-const LAST_VERDICT_ITEM = { 'dynamodb:LeadingKeys': ['notify#last-verdict'] };
-const fault = (d: Deployment): Resources => ({
+
+/** The request context of a call on the lock table's item `key`. */
+const item = (key: string) => () => ({ 'dynamodb:LeadingKeys': [key] });
+const TIMELINE_ITEM = item('timeline#run-1#outage#0#0');
+const LOCK_ITEM = item('gameday');
+const LAST_VERDICT_ITEM = item('notify#last-verdict');
+/** The request context of PutMetricData in the app's own namespace. */
+const OWN_NAMESPACE = (d: Deployment) => ({ 'cloudwatch:namespace': d.built.config.metricNamespace });
+
+// The resources the calls name.
+const fault: ResourcesOf = (d) => ({
   proxy: d.target.proxy,
   'target-group': d.target.targetGroup,
   cluster: d.target.cluster,
   db: d.target.writer,
 });
-const register = (d: Deployment): Resources => ({ 'target-group': d.target.targetGroup, db: d.target.writer });
-const failover = (d: Deployment): Resources => ({ cluster: d.target.cluster, db: d.target.writer });
-const describe_ = (d: Deployment): Resources => ({ proxy: d.target.proxy, 'target-group': d.target.targetGroup });
-const logs = (principal: Principal, group: string, modes?: readonly Mode[]): Call => ({
-  principal,
-  call: 'writes its own logs',
-  action: 'logs:PutLogEvents',
-  resources: (d) => ({ 'log-stream': d.logStream(group) }),
-  expect: 'Allowed',
-  modes,
+const register: ResourcesOf = (d) => ({ 'target-group': d.target.targetGroup, db: d.target.writer });
+const failover: ResourcesOf = (d) => ({ cluster: d.target.cluster, db: d.target.writer });
+const describe_: ResourcesOf = (d) => ({ proxy: d.target.proxy, 'target-group': d.target.targetGroup });
+const ownProxy: ResourcesOf = (d) => ({ proxy: d.target.proxy });
+const ownTargetGroup: ResourcesOf = (d) => ({ 'target-group': d.target.targetGroup });
+const ownCluster: ResourcesOf = (d) => ({ cluster: d.target.cluster });
+const orderQueue: ResourcesOf = (d) => ({ queue: d.target.orderQueue! });
+const dlq: ResourcesOf = (d) => ({ queue: d.target.dlq! });
+const lockTable: ResourcesOf = (d) => ({ table: d.lockTable });
+const productCache: ResourcesOf = (d) => ({ table: d.arn('AWS::DynamoDB::Table', 'ProductCache') });
+const onStar: ResourcesOf = () => ({ '*': '*' });
+const keySecret: ResourcesOf = () => ({ Secret: KEY_SECRET });
+const shopSecret: ResourcesOf = (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') });
+const masterSecret: ResourcesOf = (d) => ({
+  Secret: d.arn('AWS::SecretsManager::SecretTargetAttachment', 'DatabaseSecretAttachment', 'Ref'),
 });
+const scheduledExecution: ResourcesOf = (d) => ({
+  execution: executionOf(d.stateMachine, 'scheduled-20261201T020000Z'),
+});
+const fn =
+  (prefix: string): ResourcesOf =>
+  (d) => ({ function: d.fn(prefix) });
+const calendar =
+  (name: string): ResourcesOf =>
+  () => ({ document: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${name}` });
+const shopRoute =
+  (route: string): ResourcesOf =>
+  (d) => ({ 'execute-api-general': `${d.shopApi}/$default/${route}` });
+const report =
+  (file: string): ResourcesOf =>
+  (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/${file}` });
+/** Someone else's resource of `type`. */
+const another =
+  (type: keyof typeof ANOTHER): ResourcesOf =>
+  () => ({ [type]: ANOTHER[type] });
+/** The resources of `own`, but the one of `type` is someone else's. */
+const withAnother =
+  (own: ResourcesOf, type: keyof typeof ANOTHER): ResourcesOf =>
+  (d) => ({ ...own(d), [type]: ANOTHER[type] });
+/** The ARN of the execution `name` of a state machine. */
+function executionOf(stateMachine: string, name: string): string {
+  return `${stateMachine.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+/** A Lambda function's writing of its own logs, to the group whose logical id starts with `group`. */
+const ownLogs = (group: string): Row =>
+  allowed('writes its own logs', 'logs:PutLogEvents', (d) => ({ 'log-stream': d.logStream(group) }));
 
 /** THE table: every call of every principal, with the decision IAM must come to. */
 const CALLS: readonly Call[] = [
   // ---- the state machine: every Task of the definition
-  {
-    principal: 'state machine',
-    call: 'invokes ValidateInput',
-    action: 'lambda:InvokeFunction',
-    states: ['ValidateInput'],
-    resources: (d) => ({ function: d.fn('StepsValidateInput') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'reads the halt flag',
-    action: 'dynamodb:GetItem',
-    states: ['CheckHalt'],
-    resources: (d) => ({ table: d.lockTable }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'asks the change calendar',
-    action: 'ssm:GetCalendarState',
-    states: ['CheckChangeCalendars'],
-    resources: () => ({ document: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/${EXAMPLE_CHANGE_CALENDAR}` }),
-    expect: 'Allowed',
-    modes: ['own target'],
-  },
-  {
-    principal: 'state machine',
-    call: 'asks another calendar',
-    action: 'ssm:GetCalendarState',
-    resources: () => ({ document: `arn:aws:ssm:${REGION}:${ACCOUNT}:document/someone-elses-calendar` }),
-    expect: 'Denied',
-    modes: ['own target'],
-  },
-  {
-    principal: 'state machine',
-    call: 'takes the lock',
-    action: 'dynamodb:PutItem',
-    states: ['AcquireLock', 'AcquireLockSavingPool'],
-    resources: (d) => ({ table: d.lockTable }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'reads its saved pool config back from the lock',
-    action: 'dynamodb:GetItem',
-    states: ['ReadSavedPool'],
-    resources: (d) => ({ table: d.lockTable }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: "reads the proxy's tags (a brownout's consent)",
-    action: 'rds:ListTagsForResource',
-    states: ['ReadProxyTags'],
-    resources: (d) => ({ proxy: d.target.proxy }),
-    oneOfTypes: true,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: "reads another proxy's tags",
-    action: 'rds:ListTagsForResource',
-    resources: () => ({ proxy: ANOTHER.proxy }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: "reads the target group's pool config",
-    action: 'rds:DescribeDBProxyTargetGroups',
-    states: ['DescribePoolConfig', 'DescribePoolAfterRestore'],
-    resources: (d) => ({ proxy: d.target.proxy }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: "clamps and restores the target group's pool config",
-    action: 'rds:ModifyDBProxyTargetGroup',
-    states: ['ClampPool', 'RestorePool', 'RollbackRestorePool'],
-    resources: (d) => ({ 'target-group': d.target.targetGroup }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'modifies another target group',
-    action: 'rds:ModifyDBProxyTargetGroup',
-    resources: () => ({ 'target-group': ANOTHER.targetGroup }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: "reads another proxy's target groups",
-    action: 'rds:DescribeDBProxyTargetGroups',
-    resources: () => ({ proxy: ANOTHER.proxy }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'reads the target',
-    action: 'rds:DescribeDBProxyTargets',
-    states: ['DescribeTarget', 'DescribeTargetAfterRegister'],
-    resources: describe_,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'reads the order queue',
-    action: 'sqs:GetQueueAttributes',
-    states: ['QueueDepth', 'DrainQueueDepth'],
-    resources: (d) => ({ queue: d.target.orderQueue! }),
-    expect: 'Allowed',
-    modes: WITH_QUEUE,
-  },
-  {
-    principal: 'state machine',
-    call: 'reads the DLQ',
-    action: 'sqs:GetQueueAttributes',
-    states: ['DlqDepth', 'DrainDlqDepth'],
-    resources: (d) => ({ queue: d.target.dlq! }),
-    expect: 'Allowed',
-    modes: WITH_QUEUE,
-  },
-  {
-    principal: 'state machine',
-    call: "reads the account's Lambda concurrency",
-    action: 'lambda:GetAccountSettings',
-    states: ['ReadLambdaConcurrency'],
-    resources: () => ({ '*': '*' }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'reads the stop conditions',
-    action: 'cloudwatch:DescribeAlarms',
-    states: ['CheckStopConditions', 'HoldCheckAlarms'],
-    resources: () => ({ alarm: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${STOP_CONDITION}` }),
-    expect: 'Allowed',
-    modes: ['own target'],
-  },
-  {
-    principal: 'state machine',
-    call: 'invokes the small traffic function',
-    action: 'lambda:InvokeFunction',
-    states: WORKER_STATES,
-    resources: (d) => ({ function: d.fn('StepsTraffic') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'invokes the large traffic function',
-    action: 'lambda:InvokeFunction',
-    states: WORKER_STATES,
-    resources: (d) => ({ function: d.fn('StepsTrafficLarge') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'invokes TallyWindow',
-    action: 'lambda:InvokeFunction',
-    states: [
-      'TallyWarmUpWindow',
-      'TallyBaselineWindow',
-      'TallyOutageWindow',
-      'TallyRestoringWindow',
-      'TallyRecoveryWindow',
-    ],
-    resources: (d) => ({ function: d.fn('StepsTallyWindow') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'deregisters the tagged target',
-    action: 'rds:DeregisterDBProxyTargets',
-    states: ['Deregister'],
-    resources: fault,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: "fails the tagged cluster's writer over",
-    action: 'rds:FailoverDBCluster',
-    states: ['FailoverCluster'],
-    resources: failover,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'fails an untagged cluster over',
-    action: 'rds:FailoverDBCluster',
-    resources: failover,
-    untagged: ['cluster'],
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'fails the cluster over to an untagged instance',
-    action: 'rds:FailoverDBCluster',
-    resources: failover,
-    untagged: ['db'],
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'fails another cluster over',
-    action: 'rds:FailoverDBCluster',
-    resources: (d) => ({ ...failover(d), cluster: ANOTHER.cluster }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: "reads the cluster's status",
-    action: 'rds:DescribeDBClusters',
-    states: ['DescribeClusterAfterFailover', 'RollbackDescribeCluster'],
-    resources: (d) => ({ cluster: d.target.cluster }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'reads another cluster',
-    action: 'rds:DescribeDBClusters',
-    resources: () => ({ cluster: ANOTHER.cluster }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'registers the target',
-    action: 'rds:RegisterDBProxyTargets',
-    states: ['Register', 'RollbackRegister'],
-    resources: register,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'invokes VerifyOrders',
-    action: 'lambda:InvokeFunction',
-    states: ['VerifyOrders'],
-    resources: (d) => ({ function: d.fn('StepsVerifyOrders') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'invokes BuildReport',
-    action: 'lambda:InvokeFunction',
-    states: ['BuildReport'],
-    resources: (d) => ({ function: d.fn('StepsReport') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'publishes metrics in its namespace',
-    action: 'cloudwatch:PutMetricData',
-    states: ['PublishMetrics'],
-    resources: () => ({ '*': '*' }),
-    context: (d) => ({ 'cloudwatch:namespace': d.built.config.metricNamespace }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'writes the run log',
-    action: 'logs:PutLogEvents',
-    states: ['PublishRunLog'],
-    resources: (d) => ({ 'log-stream': d.logStream('GameDayRunLog', RUN_LOG_STREAM) }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'releases the lock',
-    action: 'dynamodb:DeleteItem',
-    states: ['AbortReleaseLock', 'ReleaseLock', 'ErrorReleaseLock', 'RollbackReleaseLock'],
-    resources: (d) => ({ table: d.lockTable }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'state machine',
-    call: 'deregisters with an untagged proxy',
-    action: 'rds:DeregisterDBProxyTargets',
-    resources: fault,
-    untagged: ['proxy'],
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'deregisters with an untagged cluster',
-    action: 'rds:DeregisterDBProxyTargets',
-    resources: fault,
-    untagged: ['cluster'],
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'deregisters with an untagged writer instance',
-    action: 'rds:DeregisterDBProxyTargets',
-    resources: fault,
-    untagged: ['db'],
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'deregisters from another proxy',
-    action: 'rds:DeregisterDBProxyTargets',
-    resources: (d) => ({ ...fault(d), proxy: ANOTHER.proxy }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'deregisters another cluster',
-    action: 'rds:DeregisterDBProxyTargets',
-    resources: (d) => ({ ...fault(d), cluster: ANOTHER.cluster }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'registers into another target group',
-    action: 'rds:RegisterDBProxyTargets',
-    resources: (d) => ({ ...register(d), 'target-group': ANOTHER.targetGroup }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'reads another queue',
-    action: 'sqs:GetQueueAttributes',
-    resources: () => ({ queue: ANOTHER.queue }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'invokes another function',
-    action: 'lambda:InvokeFunction',
-    resources: () => ({ function: ANOTHER.function }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'deletes from another table',
-    action: 'dynamodb:DeleteItem',
-    resources: () => ({ table: ANOTHER.table }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'state machine',
-    call: 'publishes metrics in another namespace',
-    action: 'cloudwatch:PutMetricData',
-    resources: () => ({ '*': '*' }),
-    context: () => ({ 'cloudwatch:namespace': 'AWS/RDS' }),
-    expect: 'Denied',
-  },
+  ...callsOf('state machine', [
+    allowed('invokes ValidateInput', 'lambda:InvokeFunction', fn('StepsValidateInput'), { states: ['ValidateInput'] }),
+    allowed('reads the halt flag', 'dynamodb:GetItem', lockTable, { states: ['CheckHalt'] }),
+    allowed('asks the change calendar', 'ssm:GetCalendarState', calendar(EXAMPLE_CHANGE_CALENDAR), {
+      states: ['CheckChangeCalendars'],
+      modes: OWN_TARGET,
+    }),
+    denied('asks another calendar', 'ssm:GetCalendarState', calendar('someone-elses-calendar'), { modes: OWN_TARGET }),
+    allowed('takes the lock', 'dynamodb:PutItem', lockTable, { states: ['AcquireLock', 'AcquireLockSavingPool'] }),
+    allowed('reads its saved pool config back from the lock', 'dynamodb:GetItem', lockTable, {
+      states: ['ReadSavedPool'],
+    }),
+    allowed("reads the proxy's tags (a brownout's consent)", 'rds:ListTagsForResource', ownProxy, {
+      states: ['ReadProxyTags'],
+      oneOfTypes: true,
+    }),
+    denied("reads another proxy's tags", 'rds:ListTagsForResource', another('proxy')),
+    allowed("reads the target group's pool config", 'rds:DescribeDBProxyTargetGroups', ownProxy, {
+      states: ['DescribePoolConfig', 'DescribePoolAfterRestore'],
+    }),
+    allowed("clamps and restores the target group's pool config", 'rds:ModifyDBProxyTargetGroup', ownTargetGroup, {
+      states: ['ClampPool', 'RestorePool', 'RollbackRestorePool'],
+    }),
+    denied('modifies another target group', 'rds:ModifyDBProxyTargetGroup', another('target-group')),
+    denied("reads another proxy's target groups", 'rds:DescribeDBProxyTargetGroups', another('proxy')),
+    allowed('reads the target', 'rds:DescribeDBProxyTargets', describe_, {
+      states: ['DescribeTarget', 'DescribeTargetAfterRegister'],
+    }),
+    allowed('reads the order queue', 'sqs:GetQueueAttributes', orderQueue, {
+      states: ['QueueDepth', 'DrainQueueDepth'],
+      modes: WITH_QUEUE,
+    }),
+    allowed('reads the DLQ', 'sqs:GetQueueAttributes', dlq, {
+      states: ['DlqDepth', 'DrainDlqDepth'],
+      modes: WITH_QUEUE,
+    }),
+    allowed("reads the account's Lambda concurrency", 'lambda:GetAccountSettings', onStar, {
+      states: ['ReadLambdaConcurrency'],
+    }),
+    allowed(
+      'reads the stop conditions',
+      'cloudwatch:DescribeAlarms',
+      () => ({ alarm: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${STOP_CONDITION}` }),
+      { states: ['CheckStopConditions', 'HoldCheckAlarms'], modes: OWN_TARGET },
+    ),
+    allowed('invokes the small traffic function', 'lambda:InvokeFunction', fn('StepsTraffic'), {
+      states: WORKER_STATES,
+    }),
+    allowed('invokes the large traffic function', 'lambda:InvokeFunction', fn('StepsTrafficLarge'), {
+      states: WORKER_STATES,
+    }),
+    allowed('invokes TallyWindow', 'lambda:InvokeFunction', fn('StepsTallyWindow'), {
+      states: [
+        'TallyWarmUpWindow',
+        'TallyBaselineWindow',
+        'TallyOutageWindow',
+        'TallyRestoringWindow',
+        'TallyRecoveryWindow',
+      ],
+    }),
+    allowed('deregisters the tagged target', 'rds:DeregisterDBProxyTargets', fault, { states: ['Deregister'] }),
+    allowed("fails the tagged cluster's writer over", 'rds:FailoverDBCluster', failover, {
+      states: ['FailoverCluster'],
+    }),
+    denied('fails an untagged cluster over', 'rds:FailoverDBCluster', failover, { untagged: ['cluster'] }),
+    denied('fails the cluster over to an untagged instance', 'rds:FailoverDBCluster', failover, { untagged: ['db'] }),
+    denied('fails another cluster over', 'rds:FailoverDBCluster', withAnother(failover, 'cluster')),
+    allowed("reads the cluster's status", 'rds:DescribeDBClusters', ownCluster, {
+      states: ['DescribeClusterAfterFailover', 'RollbackDescribeCluster'],
+    }),
+    denied('reads another cluster', 'rds:DescribeDBClusters', another('cluster')),
+    allowed('registers the target', 'rds:RegisterDBProxyTargets', register, {
+      states: ['Register', 'RollbackRegister'],
+    }),
+    allowed('invokes VerifyOrders', 'lambda:InvokeFunction', fn('StepsVerifyOrders'), { states: ['VerifyOrders'] }),
+    allowed('invokes BuildReport', 'lambda:InvokeFunction', fn('StepsReport'), { states: ['BuildReport'] }),
+    allowed('publishes metrics in its namespace', 'cloudwatch:PutMetricData', onStar, {
+      states: ['PublishMetrics'],
+      context: OWN_NAMESPACE,
+    }),
+    allowed(
+      'writes the run log',
+      'logs:PutLogEvents',
+      (d) => ({ 'log-stream': d.logStream('GameDayRunLog', RUN_LOG_STREAM) }),
+      { states: ['PublishRunLog'] },
+    ),
+    allowed('releases the lock', 'dynamodb:DeleteItem', lockTable, {
+      states: ['AbortReleaseLock', 'ReleaseLock', 'ErrorReleaseLock', 'RollbackReleaseLock'],
+    }),
+    denied('deregisters with an untagged proxy', 'rds:DeregisterDBProxyTargets', fault, { untagged: ['proxy'] }),
+    denied('deregisters with an untagged cluster', 'rds:DeregisterDBProxyTargets', fault, { untagged: ['cluster'] }),
+    denied('deregisters with an untagged writer instance', 'rds:DeregisterDBProxyTargets', fault, { untagged: ['db'] }),
+    denied('deregisters from another proxy', 'rds:DeregisterDBProxyTargets', withAnother(fault, 'proxy')),
+    denied('deregisters another cluster', 'rds:DeregisterDBProxyTargets', withAnother(fault, 'cluster')),
+    denied('registers into another target group', 'rds:RegisterDBProxyTargets', withAnother(register, 'target-group')),
+    denied('reads another queue', 'sqs:GetQueueAttributes', another('queue')),
+    denied('invokes another function', 'lambda:InvokeFunction', another('function')),
+    denied('deletes from another table', 'dynamodb:DeleteItem', another('table')),
+    denied('publishes metrics in another namespace', 'cloudwatch:PutMetricData', onStar, {
+      context: () => ({ 'cloudwatch:namespace': 'AWS/RDS' }),
+    }),
+  ]),
   // ---- the step functions: the SDK calls in their code
-  logs('validate-input', 'StepsValidateInputLogs'),
-  logs('tally-window', 'StepsTallyWindowLogs'),
-  ...(['traffic (small)', 'traffic (large)'] as const).flatMap((principal): Call[] => [
-    logs(principal, principal === 'traffic (small)' ? 'StepsTrafficLogs' : 'StepsTrafficLargeLogs'),
-    {
-      principal,
-      call: "stores a worker's timeline",
-      action: 'dynamodb:PutItem',
-      resources: (d) => ({ table: d.lockTable }),
-      context: () => TIMELINE_KEY,
-      expect: 'Allowed',
-    },
-    {
-      principal,
-      call: 'writes the lock item',
-      action: 'dynamodb:PutItem',
-      resources: (d) => ({ table: d.lockTable }),
-      context: () => LOCK_ITEM,
-      expect: 'Denied',
-    },
-    {
-      principal,
-      call: 'calls the shop (IAM)',
-      action: 'execute-api:Invoke',
-      resources: (d) => ({ 'execute-api-general': `${d.shopApi}/$default/GET/products` }),
-      expect: 'Allowed',
-      modes: LAB,
-    },
-    {
-      principal,
-      call: "reads the shop's key",
-      action: 'secretsmanager:GetSecretValue',
-      resources: () => ({ Secret: KEY_SECRET }),
-      expect: 'Allowed',
-      modes: ['own target'],
-    },
-    {
-      principal,
-      call: 'reads another secret',
-      action: 'secretsmanager:GetSecretValue',
-      resources: () => ({ Secret: ANOTHER.secret }),
-      expect: 'Denied',
-    },
-  ]),
-  logs('verify-orders', 'StepsVerifyOrdersLogs'),
-  {
-    principal: 'verify-orders',
-    call: 'reads the orders (IAM)',
-    action: 'execute-api:Invoke',
-    resources: (d) => ({ 'execute-api-general': `${d.shopApi}/$default/GET/orders` }),
-    expect: 'Allowed',
-    modes: LAB,
-  },
-  {
-    principal: 'verify-orders',
-    call: "reads the shop's key",
-    action: 'secretsmanager:GetSecretValue',
-    resources: () => ({ Secret: KEY_SECRET }),
-    expect: 'Allowed',
-    modes: ['own target'],
-  },
-  logs('report', 'StepsReportLogs'),
-  {
-    principal: 'report',
-    call: 'reads the timelines',
-    action: 'dynamodb:BatchGetItem',
-    resources: (d) => ({ table: d.lockTable }),
-    context: () => TIMELINE_KEY,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'report',
-    call: 'reads the lock item',
-    action: 'dynamodb:BatchGetItem',
-    resources: (d) => ({ table: d.lockTable }),
-    context: () => LOCK_ITEM,
-    expect: 'Denied',
-  },
-  {
-    principal: 'report',
-    call: 'stores the report',
-    action: 's3:PutObject',
-    resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.json` }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'report',
-    call: 'stores into another bucket',
-    action: 's3:PutObject',
-    resources: () => ({ object: `${ANOTHER.bucket}/runs/run-1/report.json` }),
-    expect: 'Denied',
-  },
-  // ---- the safety net and the schedules
-  logs('safety net', 'SafetyNetLogs'),
-  // ---- the notifier: one message per finished run
-  {
-    principal: 'notifier',
-    call: 'publishes to the topic',
-    action: 'sns:Publish',
-    resources: (d) => ({ topic: d.arn('AWS::SNS::Topic', 'NotificationsTopic', 'Ref') }),
-    expect: 'Allowed',
-  },
-  // SNS encrypts each message with the topic's key as the publisher: both calls are the notifier's.
-  ...(['kms:GenerateDataKey', 'kms:Decrypt'] as const).flatMap((action): Call[] => [
-    {
-      principal: 'notifier',
-      call: "publishes through the topic's key",
-      action,
-      resources: (d) => ({ key: d.arn('AWS::KMS::Key', 'NotificationsKey') }),
-      expect: 'Allowed',
-    },
-    {
-      principal: 'notifier',
-      call: 'uses another key',
-      action,
-      resources: () => ({ key: ANOTHER.key }),
-      expect: 'Denied',
-    },
-  ]),
-  {
-    principal: 'notifier',
-    call: "reads a run's report",
-    action: 's3:GetObject',
-    resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.json` }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'notifier',
-    call: "reads a run's HTML",
-    action: 's3:GetObject',
-    resources: (d) => ({ object: `${d.arn('AWS::S3::Bucket', 'ReportsBucket')}/runs/run-1/report.html` }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'notifier',
-    call: 'reads the last verdict',
-    action: 'dynamodb:GetItem',
-    resources: (d) => ({ table: d.lockTable }),
-    context: () => LAST_VERDICT_ITEM,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'notifier',
-    call: 'records the last verdict',
-    action: 'dynamodb:PutItem',
-    resources: (d) => ({ table: d.lockTable }),
-    context: () => LAST_VERDICT_ITEM,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'notifier',
-    call: 'writes the lock item',
-    action: 'dynamodb:PutItem',
-    resources: (d) => ({ table: d.lockTable }),
-    context: () => LOCK_ITEM,
-    expect: 'Denied',
-  },
-  {
-    principal: 'notifier',
-    call: 'counts skipped and halted runs in its namespace',
-    action: 'cloudwatch:PutMetricData',
-    resources: () => ({ '*': '*' }),
-    context: (d) => ({ 'cloudwatch:namespace': d.built.config.metricNamespace }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'safety net',
-    call: 'hands its outcome to the notifier',
-    action: 'lambda:InvokeFunction',
-    resources: (d) => ({ function: d.fn('Notify') }),
-    expect: 'Allowed',
-  },
-  logs('notifier', 'NotifyLogs'),
-  {
-    principal: 'safety net',
-    call: 'reads the target',
-    action: 'rds:DescribeDBProxyTargets',
-    resources: describe_,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'safety net',
-    call: 'registers the target',
-    action: 'rds:RegisterDBProxyTargets',
-    resources: register,
-    expect: 'Allowed',
-  },
-  {
-    principal: 'safety net',
-    call: 'registers into another target group',
-    action: 'rds:RegisterDBProxyTargets',
-    resources: (d) => ({ ...register(d), 'target-group': ANOTHER.targetGroup }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'safety net',
-    call: "reads the target group's pool config",
-    action: 'rds:DescribeDBProxyTargetGroups',
-    resources: (d) => ({ proxy: d.target.proxy }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'safety net',
-    call: 'restores the saved pool config',
-    action: 'rds:ModifyDBProxyTargetGroup',
-    resources: (d) => ({ 'target-group': d.target.targetGroup }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'safety net',
-    call: 'modifies another target group',
-    action: 'rds:ModifyDBProxyTargetGroup',
-    resources: () => ({ 'target-group': ANOTHER.targetGroup }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'safety net',
-    call: "reads another proxy's target groups",
-    action: 'rds:DescribeDBProxyTargetGroups',
-    resources: () => ({ proxy: ANOTHER.proxy }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'safety net',
-    call: 'reads the lock',
-    action: 'dynamodb:GetItem',
-    resources: (d) => ({ table: d.lockTable }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'safety net',
-    call: 'releases the lock',
-    action: 'dynamodb:DeleteItem',
-    resources: (d) => ({ table: d.lockTable }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'safety net',
-    call: 'reads the failed execution',
-    action: 'states:DescribeExecution',
-    resources: (d) => ({
-      execution: `${d.stateMachine.replace(':stateMachine:', ':execution:')}:scheduled-20261201T020000Z`,
-    }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'safety net',
-    call: "reads another state machine's execution",
-    action: 'states:DescribeExecution',
-    resources: () => ({ execution: `${ANOTHER.stateMachine.replace(':stateMachine:', ':execution:')}:run-1` }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'schedules',
-    call: 'invoke the reconciler',
-    action: 'lambda:InvokeFunction',
-    resources: (d) => ({ function: d.fn('SafetyNet') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'schedules',
-    call: 'invoke the scheduled start',
-    action: 'lambda:InvokeFunction',
-    resources: (d) => ({ function: d.fn('SchedulesScheduleStart') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'schedules',
-    call: 'send a failed delivery to their DLQ',
-    action: 'sqs:SendMessage',
-    resources: (d) => ({ queue: d.arn('AWS::SQS::Queue', 'SchedulesScheduleDlq') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'schedules',
-    call: 'invoke a traffic function',
-    action: 'lambda:InvokeFunction',
-    resources: (d) => ({ function: d.fn('StepsTraffic') }),
-    expect: 'Denied',
-  },
-  logs('schedule-start', 'SchedulesScheduleStartLogs'),
-  {
-    principal: 'schedule-start',
-    call: 'starts a GameDay',
-    action: 'states:StartExecution',
-    resources: (d) => ({ statemachine: d.stateMachine }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'schedule-start',
-    call: 'reads the started execution',
-    action: 'states:DescribeExecution',
-    resources: (d) => ({
-      execution: `${d.stateMachine.replace(':stateMachine:', ':execution:')}:scheduled-20261201T020000Z`,
-    }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'schedule-start',
-    call: 'starts another state machine',
-    action: 'states:StartExecution',
-    resources: () => ({ statemachine: ANOTHER.stateMachine }),
-    expect: 'Denied',
-  },
-  // ---- the lab: schema setup, shop, worker
-  logs('schema setup', 'SchemaSetupLogs'),
-  {
-    principal: 'schema setup',
-    call: 'reads the master secret',
-    action: 'secretsmanager:GetSecretValue',
-    resources: (d) => ({
-      Secret: d.arn('AWS::SecretsManager::SecretTargetAttachment', 'DatabaseSecretAttachment', 'Ref'),
-    }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'schema setup',
-    call: "reads the shop's secret",
-    action: 'secretsmanager:GetSecretValue',
-    resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'schema setup',
-    call: 'reads another secret',
-    action: 'secretsmanager:GetSecretValue',
-    resources: () => ({ Secret: ANOTHER.secret }),
-    expect: 'Denied',
-  },
-  logs('shop', 'ShopLogs'),
-  {
-    principal: 'shop',
-    call: 'reads its database secret',
-    action: 'secretsmanager:GetSecretValue',
-    resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }),
-    expect: 'Allowed',
-  },
-  {
-    principal: 'shop',
-    call: 'reads the master secret',
-    action: 'secretsmanager:GetSecretValue',
-    resources: (d) => ({
-      Secret: d.arn('AWS::SecretsManager::SecretTargetAttachment', 'DatabaseSecretAttachment', 'Ref'),
-    }),
-    expect: 'Denied',
-  },
-  {
-    principal: 'shop',
-    call: 'queues an order',
-    action: 'sqs:SendMessage',
-    resources: (d) => ({ queue: d.target.orderQueue! }),
-    expect: 'Allowed',
-    modes: ['lab'],
-  },
-  {
-    principal: 'shop',
-    call: 'sends to the DLQ',
-    action: 'sqs:SendMessage',
-    resources: (d) => ({ queue: d.target.dlq! }),
-    expect: 'Denied',
-    modes: ['lab'],
-  },
-  {
-    principal: 'shop',
-    call: 'reads the product cache',
-    action: 'dynamodb:Scan',
-    resources: (d) => ({ table: d.arn('AWS::DynamoDB::Table', 'ProductCache') }),
-    expect: 'Allowed',
-    modes: ['lab'],
-  },
-  {
-    principal: 'shop',
-    call: 'writes the product cache',
-    action: 'dynamodb:BatchWriteItem',
-    resources: (d) => ({ table: d.arn('AWS::DynamoDB::Table', 'ProductCache') }),
-    expect: 'Allowed',
-    modes: ['lab'],
-  },
-  logs('worker', 'WorkerLogs'),
-  {
-    principal: 'worker',
-    call: 'reads its database secret',
-    action: 'secretsmanager:GetSecretValue',
-    resources: (d) => ({ Secret: d.arn('AWS::SecretsManager::Secret', 'ShopDatabaseSecret', 'Ref') }),
-    expect: 'Allowed',
-  },
+  ...callsOf('validate-input', [ownLogs('StepsValidateInputLogs')]),
+  ...callsOf('tally-window', [ownLogs('StepsTallyWindowLogs')]),
   ...(
-    ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'] as const
-  ).map((action): Call => ({
-    principal: 'worker',
-    call: `polls the order queue (${action})`,
-    action,
-    resources: (d) => ({ queue: d.target.orderQueue! }),
-    expect: 'Allowed',
-  })),
-  {
-    principal: 'worker',
-    call: 'deletes from the DLQ',
-    action: 'sqs:DeleteMessage',
-    resources: (d) => ({ queue: d.target.dlq! }),
-    expect: 'Denied',
-  },
+    [
+      ['traffic (small)', 'StepsTrafficLogs'],
+      ['traffic (large)', 'StepsTrafficLargeLogs'],
+    ] as const
+  ).flatMap(([principal, logGroup]) =>
+    callsOf(principal, [
+      ownLogs(logGroup),
+      allowed("stores a worker's timeline", 'dynamodb:PutItem', lockTable, { context: TIMELINE_ITEM }),
+      denied('writes the lock item', 'dynamodb:PutItem', lockTable, { context: LOCK_ITEM }),
+      allowed('calls the shop (IAM)', 'execute-api:Invoke', shopRoute('GET/products'), { modes: LAB }),
+      allowed("reads the shop's key", 'secretsmanager:GetSecretValue', keySecret, { modes: OWN_TARGET }),
+      denied('reads another secret', 'secretsmanager:GetSecretValue', another('Secret')),
+    ]),
+  ),
+  ...callsOf('verify-orders', [
+    ownLogs('StepsVerifyOrdersLogs'),
+    allowed('reads the orders (IAM)', 'execute-api:Invoke', shopRoute('GET/orders'), { modes: LAB }),
+    allowed("reads the shop's key", 'secretsmanager:GetSecretValue', keySecret, { modes: OWN_TARGET }),
+  ]),
+  ...callsOf('report', [
+    ownLogs('StepsReportLogs'),
+    allowed('reads the timelines', 'dynamodb:BatchGetItem', lockTable, { context: TIMELINE_ITEM }),
+    denied('reads the lock item', 'dynamodb:BatchGetItem', lockTable, { context: LOCK_ITEM }),
+    allowed('stores the report', 's3:PutObject', report('report.json')),
+    denied('stores into another bucket', 's3:PutObject', () => ({
+      object: `${ANOTHER.bucket}/runs/run-1/report.json`,
+    })),
+  ]),
+  // ---- the notifier: one message per finished run
+  ...callsOf('notifier', [
+    ownLogs('NotifyLogs'),
+    allowed('publishes to the topic', 'sns:Publish', (d) => ({
+      topic: d.arn('AWS::SNS::Topic', 'NotificationsTopic', 'Ref'),
+    })),
+    // SNS encrypts each message with the topic's key as the publisher: both calls are the notifier's.
+    ...(['kms:GenerateDataKey', 'kms:Decrypt'] as const).flatMap((action) => [
+      allowed("publishes through the topic's key", action, (d) => ({
+        key: d.arn('AWS::KMS::Key', 'NotificationsKey'),
+      })),
+      denied('uses another key', action, another('key')),
+    ]),
+    allowed("reads a run's report", 's3:GetObject', report('report.json')),
+    denied("reads a run's HTML", 's3:GetObject', report('report.html')),
+    allowed('reads the last verdict', 'dynamodb:GetItem', lockTable, { context: LAST_VERDICT_ITEM }),
+    allowed('records the last verdict', 'dynamodb:PutItem', lockTable, { context: LAST_VERDICT_ITEM }),
+    denied('writes the lock item', 'dynamodb:PutItem', lockTable, { context: LOCK_ITEM }),
+    allowed('counts skipped and halted runs in its namespace', 'cloudwatch:PutMetricData', onStar, {
+      context: OWN_NAMESPACE,
+    }),
+  ]),
+  // ---- the safety net and the schedules
+  ...callsOf('safety net', [
+    ownLogs('SafetyNetLogs'),
+    allowed('hands its outcome to the notifier', 'lambda:InvokeFunction', fn('Notify')),
+    allowed('reads the target', 'rds:DescribeDBProxyTargets', describe_),
+    allowed('registers the target', 'rds:RegisterDBProxyTargets', register),
+    denied('registers into another target group', 'rds:RegisterDBProxyTargets', withAnother(register, 'target-group')),
+    allowed("reads the target group's pool config", 'rds:DescribeDBProxyTargetGroups', ownProxy),
+    allowed('restores the saved pool config', 'rds:ModifyDBProxyTargetGroup', ownTargetGroup),
+    denied('modifies another target group', 'rds:ModifyDBProxyTargetGroup', another('target-group')),
+    denied("reads another proxy's target groups", 'rds:DescribeDBProxyTargetGroups', another('proxy')),
+    allowed('reads the lock', 'dynamodb:GetItem', lockTable),
+    allowed('releases the lock', 'dynamodb:DeleteItem', lockTable),
+    allowed('reads the failed execution', 'states:DescribeExecution', scheduledExecution),
+    denied("reads another state machine's execution", 'states:DescribeExecution', () => ({
+      execution: executionOf(ANOTHER.statemachine, 'run-1'),
+    })),
+  ]),
+  ...callsOf('schedules', [
+    allowed('invoke the reconciler', 'lambda:InvokeFunction', fn('SafetyNet')),
+    allowed('invoke the scheduled start', 'lambda:InvokeFunction', fn('SchedulesScheduleStart')),
+    allowed('send a failed delivery to their DLQ', 'sqs:SendMessage', (d) => ({
+      queue: d.arn('AWS::SQS::Queue', 'SchedulesScheduleDlq'),
+    })),
+    denied('invoke a traffic function', 'lambda:InvokeFunction', fn('StepsTraffic')),
+  ]),
+  ...callsOf('schedule-start', [
+    ownLogs('SchedulesScheduleStartLogs'),
+    allowed('starts a GameDay', 'states:StartExecution', (d) => ({ statemachine: d.stateMachine })),
+    allowed('reads the started execution', 'states:DescribeExecution', scheduledExecution),
+    denied('starts another state machine', 'states:StartExecution', another('statemachine')),
+  ]),
+  // ---- the lab: schema setup, shop, worker
+  ...callsOf('schema setup', [
+    ownLogs('SchemaSetupLogs'),
+    allowed('reads the master secret', 'secretsmanager:GetSecretValue', masterSecret),
+    allowed("reads the shop's secret", 'secretsmanager:GetSecretValue', shopSecret),
+    denied('reads another secret', 'secretsmanager:GetSecretValue', another('Secret')),
+  ]),
+  ...callsOf('shop', [
+    ownLogs('ShopLogs'),
+    allowed('reads its database secret', 'secretsmanager:GetSecretValue', shopSecret),
+    denied('reads the master secret', 'secretsmanager:GetSecretValue', masterSecret),
+    allowed('queues an order', 'sqs:SendMessage', orderQueue, { modes: DEGRADING_LAB }),
+    denied('sends to the DLQ', 'sqs:SendMessage', dlq, { modes: DEGRADING_LAB }),
+    allowed('reads the product cache', 'dynamodb:Scan', productCache, { modes: DEGRADING_LAB }),
+    allowed('writes the product cache', 'dynamodb:BatchWriteItem', productCache, { modes: DEGRADING_LAB }),
+  ]),
+  ...callsOf('worker', [
+    ownLogs('WorkerLogs'),
+    allowed('reads its database secret', 'secretsmanager:GetSecretValue', shopSecret),
+    ...(
+      ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'] as const
+    ).map((action) => allowed(`polls the order queue (${action})`, action, orderQueue)),
+    denied('deletes from the DLQ', 'sqs:DeleteMessage', dlq),
+  ]),
 ];
 
 /** Resource types the reference lists that this app never uses: the alternatives of the types it does. */
