@@ -59,16 +59,7 @@ export class GameDaySteps extends Construct {
     this.traffic = { small: trafficOf('small', 'Traffic'), large: trafficOf('large', 'TrafficLarge') };
     const traffic = Object.values(this.traffic);
     // The workers store their timelines for the report step, under their own keys only: never the lock item.
-    const timelineItems = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['timeline#*'] } };
-    for (const fn of traffic)
-      fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'StoreTimelines',
-          actions: ['dynamodb:PutItem'],
-          resources: [lockTable.tableArn],
-          conditions: timelineItems,
-        }),
-      );
+    for (const fn of traffic) grantTimelineItems(fn, lockTable, 'StoreTimelines', 'dynamodb:PutItem');
     this.tallyWindow = new StepFunction(this, 'TallyWindow', {
       step: 'tally-window',
       description: 'GameDay: merges one traffic window of all workers',
@@ -83,14 +74,7 @@ export class GameDaySteps extends Construct {
       ...shopCaller,
     });
     // The proof by lookup reads which writes the workers saw accepted, stored beside their timelines.
-    this.verifyOrders.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadAcceptedWrites',
-        actions: ['dynamodb:BatchGetItem'],
-        resources: [lockTable.tableArn],
-        conditions: timelineItems,
-      }),
-    );
+    grantTimelineItems(this.verifyOrders, lockTable, 'ReadAcceptedWrites', 'dynamodb:BatchGetItem');
     for (const caller of [...traffic, this.verifyOrders]) {
       grantShopAccess(caller.role, shopAuth);
       if (shopAuth.type === 'iam' && shopAuth.executeApiArn.includes('*'))
@@ -107,16 +91,21 @@ export class GameDaySteps extends Construct {
       bundledFiles: chartAssetPaths(),
     });
     reportArchive.grantPutReports(this.report.role);
-    this.report.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadTimelines',
-        actions: ['dynamodb:BatchGetItem'],
-        resources: [lockTable.tableArn],
-        conditions: timelineItems,
-      }),
-    );
+    grantTimelineItems(this.report, lockTable, 'ReadTimelines', 'dynamodb:BatchGetItem');
     this.all = [this.validateInput, ...traffic, this.tallyWindow, this.verifyOrders, this.report];
   }
+}
+
+/** `action` on the lock table's timeline items (`timeline#...`) only: never on the lock item. */
+function grantTimelineItems(step: StepFunction, lockTable: dynamodb.ITable, sid: string, action: string): void {
+  step.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid,
+      actions: [action],
+      resources: [lockTable.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['timeline#*'] } },
+    }),
+  );
 }
 
 /** The environment that tells the shop's callers how to authenticate (`steps/adapters/target-auth.ts` reads it). */
