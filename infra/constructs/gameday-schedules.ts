@@ -62,13 +62,7 @@ export class GameDaySchedules extends Construct {
       environment: { [STEP_ENV.stateMachineArn]: stateMachine.stateMachineArn },
     });
     stateMachine.grantStartExecution(this.scheduleStart.fn);
-    this.scheduleStart.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadExecutions',
-        actions: ['states:DescribeExecution'],
-        resources: [gameDay.executionArnPattern],
-      }),
-    );
+    gameDay.grantReadExecutions(this.scheduleStart.role);
 
     const isCron = config.schedule.expression.startsWith('cron(');
     this.schedule = new scheduler.Schedule(this, 'Schedule', {

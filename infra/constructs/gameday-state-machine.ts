@@ -139,6 +139,17 @@ export class GameDayStateMachine extends Construct {
     });
   }
 
+  /** states:DescribeExecution on the executions of this state machine, and no other. */
+  grantReadExecutions(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadExecutions',
+        actions: ['states:DescribeExecution'],
+        resources: [this.executionArnPattern],
+      }),
+    );
+  }
+
   /** The runbook, top to bottom: each step leaves to the next; every early ending is in `Endings`. */
   private definition(ctx: WorkflowContext): sfn.IChainable {
     const endings = new Endings(this, 'Endings', ctx);

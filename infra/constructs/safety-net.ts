@@ -79,13 +79,7 @@ export class SafetyNet extends Construct {
       }),
     );
     lockTable.grant(safetyNet.fn, 'dynamodb:GetItem', 'dynamodb:DeleteItem');
-    safetyNet.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadExecutions',
-        actions: ['states:DescribeExecution'],
-        resources: [gameDay.executionArnPattern],
-      }),
-    );
+    gameDay.grantReadExecutions(safetyNet.role);
 
     this.deadLetterQueue = deadLetterQueue(this, 'Dlq');
     new events.Rule(this, 'Rule', {
