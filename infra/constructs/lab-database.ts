@@ -38,15 +38,7 @@ export interface ShopLabDatabase {
 /** The database, in `scope`: reachable only through the proxy, which requires TLS (and by the schema setup). */
 export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabaseProps): ShopLabDatabase {
   const { minCapacity, maxCapacity, allowTag, logRetention } = props;
-  const {
-    vpc,
-    isolated,
-    shopSecurityGroup,
-    proxySecurityGroup,
-    databaseSecurityGroup,
-    schemaSetupSecurityGroup,
-    secretsEndpoint,
-  } = props.network;
+  const { vpc, isolated, securityGroups, secretsEndpoint } = props.network;
   const cluster = new rds.DatabaseCluster(scope, 'Database', {
     engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
     writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
@@ -54,7 +46,7 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
     serverlessV2MaxCapacity: maxCapacity,
     vpc,
     vpcSubnets: isolated,
-    securityGroups: [databaseSecurityGroup],
+    securityGroups: [securityGroups.database],
     credentials: rds.Credentials.fromGeneratedSecret(SHOP_LAB_DEFAULTS.databaseMasterUser),
     defaultDatabaseName: SHOP_LAB_DEFAULTS.databaseName,
     port: POSTGRES_PORT,
@@ -76,7 +68,7 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
     description: 'Chaos Shop schema setup: tables, seed and the shop role, as the master user',
     vpc,
     vpcSubnets: isolated,
-    securityGroups: [schemaSetupSecurityGroup],
+    securityGroups: [securityGroups.schemaSetup],
     timeout: Duration.minutes(2),
     memorySize: 256,
     secretsExtension: true,
@@ -93,7 +85,7 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
   appSecret.grantRead(schemaSetup.role);
   // The setup talks to the writer directly: the proxy holds the shop's secret only.
   cluster.connections.allowFrom(
-    schemaSetupSecurityGroup,
+    securityGroups.schemaSetup,
     ec2.Port.tcp(POSTGRES_PORT),
     'PostgreSQL from the schema setup',
   );
@@ -117,7 +109,7 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
     secrets: [appSecret],
     vpc,
     vpcSubnets: isolated,
-    securityGroups: [proxySecurityGroup],
+    securityGroups: [securityGroups.proxy],
     requireTLS: true,
     dbProxyName: labProxyName(Stack.of(scope).stackName),
     debugLogging: false,
@@ -125,7 +117,7 @@ export function buildShopLabDatabase(scope: Construct, props: ShopLabDatabasePro
   // The proxy authenticates as the shop's role: that role must exist before the target registers.
   proxy.node.addDependency(schema);
   // fromCluster opened the cluster's port to the proxy; the shop may reach the proxy, nothing else may.
-  proxy.connections.allowFrom(shopSecurityGroup, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the shop functions');
+  proxy.connections.allowFrom(securityGroups.shop, ec2.Port.tcp(POSTGRES_PORT), 'PostgreSQL from the shop functions');
   const targetGroup = proxy.node.findChild('ProxyTargetGroup') as rds.CfnDBProxyTargetGroup;
   // The GameDay may only take away a target whose proxy, cluster and instances all carry the allow tag: IAM checks
   // DeregisterDBProxyTargets on the writer instance ("db") too, and the GameDay's Deny without the tag covers it.

@@ -7,16 +7,16 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HTTPS_PORT } from './shop-lab-defaults';
 
+/** The parts of the lab that run in its VPC, each behind a security group of its own. */
+export type ShopLabPart = 'shop' | 'proxy' | 'database' | 'schemaSetup' | 'endpoint';
+
 /** The lab's VPC and the security group of each of its parts. */
 export interface ShopLabNetwork {
   readonly vpc: ec2.Vpc;
   /** The subnets every part runs in: isolated, no route out of the VPC. */
   readonly isolated: ec2.SubnetSelection;
-  readonly shopSecurityGroup: ec2.SecurityGroup;
-  readonly proxySecurityGroup: ec2.SecurityGroup;
-  readonly databaseSecurityGroup: ec2.SecurityGroup;
-  readonly schemaSetupSecurityGroup: ec2.SecurityGroup;
-  readonly endpointSecurityGroup: ec2.SecurityGroup;
+  /** Closed groups: each lets nothing in or out but the rules the lab adds. */
+  readonly securityGroups: Readonly<Record<ShopLabPart, ec2.SecurityGroup>>;
   readonly secretsEndpoint: ec2.InterfaceVpcEndpoint;
 }
 
@@ -42,42 +42,28 @@ export function buildShopLabNetwork(scope: Construct, logRetention: logs.Retenti
   /** A security group that lets nothing out until a rule says so. */
   const closedGroup = (id: string, description: string) =>
     new ec2.SecurityGroup(scope, id, { vpc, description, allowAllOutbound: false });
-  const shopSecurityGroup = closedGroup('ShopSecurityGroup', 'Chaos Shop functions');
+  const securityGroups = {
+    shop: closedGroup('ShopSecurityGroup', 'Chaos Shop functions'),
+    proxy: closedGroup('ProxySecurityGroup', 'Chaos Shop RDS Proxy'),
+    database: closedGroup('DatabaseSecurityGroup', 'Chaos Shop Aurora cluster: the proxy only'),
+    schemaSetup: closedGroup('SchemaSetupSecurityGroup', 'Chaos Shop schema setup'),
+    endpoint: closedGroup('EndpointSecurityGroup', 'Chaos Shop VPC endpoints'),
+  };
+  const { shop, proxy, schemaSetup, endpoint } = securityGroups;
   // HTTPS out reaches only the VPC endpoints: the isolated subnets have no route anywhere else.
   // (The DynamoDB gateway endpoint's prefix list is region-specific and would need a lookup.)
-  shopSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to the VPC endpoints');
-  const proxySecurityGroup = closedGroup('ProxySecurityGroup', 'Chaos Shop RDS Proxy');
-  const databaseSecurityGroup = closedGroup('DatabaseSecurityGroup', 'Chaos Shop Aurora cluster: the proxy only');
-  const schemaSetupSecurityGroup = closedGroup('SchemaSetupSecurityGroup', 'Chaos Shop schema setup');
-  const endpointSecurityGroup = closedGroup('EndpointSecurityGroup', 'Chaos Shop VPC endpoints');
-  endpointSecurityGroup.addIngressRule(shopSecurityGroup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the shop functions');
+  shop.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to the VPC endpoints');
+  endpoint.addIngressRule(shop, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the shop functions');
   // The proxy may read its secret through its own network interfaces: it must reach the endpoint too.
-  endpointSecurityGroup.connections.allowFrom(
-    proxySecurityGroup,
-    ec2.Port.tcp(HTTPS_PORT),
-    'HTTPS from the RDS Proxy (its secret)',
-  );
-  endpointSecurityGroup.connections.allowFrom(
-    schemaSetupSecurityGroup,
-    ec2.Port.tcp(HTTPS_PORT),
-    'HTTPS from the schema setup (its secrets)',
-  );
+  endpoint.connections.allowFrom(proxy, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the RDS Proxy (its secret)');
+  endpoint.connections.allowFrom(schemaSetup, ec2.Port.tcp(HTTPS_PORT), 'HTTPS from the schema setup (its secrets)');
   const secretsEndpoint = vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
     service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     subnets: isolated,
-    securityGroups: [endpointSecurityGroup],
+    securityGroups: [endpoint],
     open: false,
   });
-  return {
-    vpc,
-    isolated,
-    shopSecurityGroup,
-    proxySecurityGroup,
-    databaseSecurityGroup,
-    schemaSetupSecurityGroup,
-    endpointSecurityGroup,
-    secretsEndpoint,
-  };
+  return { vpc, isolated, securityGroups, secretsEndpoint };
 }
 
 /** An endpoint policy statement: these actions on these resources, by principals of this account only. */

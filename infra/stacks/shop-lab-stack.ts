@@ -137,7 +137,7 @@ export class ShopLabStack extends Stack {
     const logRetention = SHOP_LAB_DEFAULTS.logRetention;
 
     const network = buildShopLabNetwork(this, logRetention);
-    const { vpc, isolated, shopSecurityGroup, endpointSecurityGroup } = network;
+    const { vpc, isolated, securityGroups } = network;
     this.vpc = vpc;
     const { cluster, masterSecret, appSecret, schemaSetup, provider, proxy, targetGroup } = buildShopLabDatabase(this, {
       network,
@@ -203,7 +203,7 @@ export class ShopLabStack extends Stack {
       const sqsEndpoint = vpc.addInterfaceEndpoint('SqsEndpoint', {
         service: ec2.InterfaceVpcEndpointAwsService.SQS,
         subnets: isolated,
-        securityGroups: [endpointSecurityGroup],
+        securityGroups: [securityGroups.endpoint],
         open: false,
       });
       // Only the shop's send goes through the VPC: the worker's event source polls and deletes from the Lambda service.
@@ -219,7 +219,7 @@ export class ShopLabStack extends Stack {
     const shopFunctionProps = {
       vpc,
       vpcSubnets: isolated,
-      securityGroups: [shopSecurityGroup],
+      securityGroups: [securityGroups.shop],
       environment,
       secretsExtension: true,
     } as const;
