@@ -1,5 +1,5 @@
 // The GameDay stack: lock table, step functions, the state machine, its safety net and its schedules.
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +16,7 @@ import { ReportArchive } from '../constructs/report-archive';
 import { SafetyNet } from '../constructs/safety-net';
 import type { StepFunction } from '../constructs/step-function';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../nag';
+import { addStackOutputs } from './stack-outputs';
 
 export interface GameDayStackProps extends StackProps {
   /** The target and the experiment; checked again here, so a hand-built config gets the same checks. */
@@ -116,21 +117,6 @@ export class GameDayStack extends Stack {
     this.scheduleStart = schedules.scheduleStart;
     this.schedule = schedules.schedule;
 
-    new CfnOutput(this, 'StateMachineArn', {
-      value: stateMachine.stateMachineArn,
-      description: 'The GameDay state machine',
-    });
-    new CfnOutput(this, 'LockTableName', {
-      value: lockTable.tableName,
-      description: 'The GameDay run lock and the halt flag',
-    });
-    // `gameday halt` waits for this target to be AVAILABLE after it stopped the running executions.
-    new CfnOutput(this, 'ProxyName', { value: config.proxyName, description: 'The RDS Proxy the GameDay targets' });
-    new CfnOutput(this, 'TargetGroupName', {
-      value: config.targetGroupName,
-      description: "The proxy's target group the GameDay deregisters",
-    });
-
     this.notifications = new GameDayNotifications(this, 'Notifications', {
       notify: config.notify,
       stateMachine: gameDay.stateMachine,
@@ -141,10 +127,6 @@ export class GameDayStack extends Stack {
       metricNamespace: config.metricNamespace,
       deadLetterQueue: safetyNet.deadLetterQueue,
     });
-    new CfnOutput(this, 'NotificationTopicArn', {
-      value: this.notifications.topic.topicArn,
-      description: 'Every finished run and every GameDay alarm is announced here',
-    });
 
     this.dashboard = new GameDayDashboard(this, 'Dashboard', {
       alarmActions: [new cloudwatchActions.SnsAction(this.notifications.topic)],
@@ -154,17 +136,28 @@ export class GameDayStack extends Stack {
       scheduleDlqName: schedules.deadLetterQueue.queueName,
       runLogGroup: gameDay.runLogGroup,
     });
-    new CfnOutput(this, 'ReportBucketName', {
-      value: reportArchive.bucket.bucketName,
-      description: 'Run reports: runs/<runId>/report.json and .html',
-    });
-    new CfnOutput(this, 'DashboardName', {
-      value: this.dashboard.dashboard.dashboardName,
-      description: 'The GameDay dashboard',
-    });
-    new CfnOutput(this, 'ScheduleName', {
-      value: this.schedule.scheduleName,
-      description: 'The recurring GameDay schedule (default group)',
+    addStackOutputs(this, {
+      StateMachineArn: { value: stateMachine.stateMachineArn, description: 'The GameDay state machine' },
+      LockTableName: { value: lockTable.tableName, description: 'The GameDay run lock and the halt flag' },
+      // `gameday halt` waits for this target to be AVAILABLE after it stopped the running executions.
+      ProxyName: { value: config.proxyName, description: 'The RDS Proxy the GameDay targets' },
+      TargetGroupName: {
+        value: config.targetGroupName,
+        description: "The proxy's target group the GameDay deregisters",
+      },
+      NotificationTopicArn: {
+        value: this.notifications.topic.topicArn,
+        description: 'Every finished run and every GameDay alarm is announced here',
+      },
+      ReportBucketName: {
+        value: reportArchive.bucket.bucketName,
+        description: 'Run reports: runs/<runId>/report.json and .html',
+      },
+      DashboardName: { value: this.dashboard.dashboard.dashboardName, description: 'The GameDay dashboard' },
+      ScheduleName: {
+        value: this.schedule.scheduleName,
+        description: 'The recurring GameDay schedule (default group)',
+      },
     });
 
     this.acknowledgeNagFindings({

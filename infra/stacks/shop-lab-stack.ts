@@ -1,5 +1,5 @@
 // The Chaos Shop lab on AWS: Aurora PostgreSQL behind RDS Proxy, the shop on Lambda, its queue, cache and worker.
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -19,6 +19,7 @@ import { buildShopLabNetwork, endpointStatement } from '../constructs/lab-networ
 import { ShopFunction } from '../constructs/shop-function';
 import { POSTGRES_PORT, SHOP_LAB_DEFAULTS } from '../constructs/shop-lab-defaults';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../nag';
+import { addStackOutputs } from './stack-outputs';
 
 export { SHOP_LAB_DEFAULTS } from '../constructs/shop-lab-defaults';
 
@@ -275,30 +276,19 @@ export class ShopLabStack extends Stack {
     this.api = api;
     this.shopUrl = stage.url;
 
-    new CfnOutput(this, 'ShopUrl', {
-      value: this.shopUrl,
-      description: 'The Chaos Shop (requests must be SigV4-signed for execute-api)',
+    addStackOutputs(this, {
+      ShopUrl: { value: this.shopUrl, description: 'The Chaos Shop (requests must be SigV4-signed for execute-api)' },
+      ProxyName: { value: proxy.dbProxyName, description: 'The RDS Proxy in front of the shop database' },
+      ProxyArn: { value: proxy.dbProxyArn, description: 'The RDS Proxy ARN' },
+      TargetGroupArn: { value: this.targetGroup.attrTargetGroupArn, description: 'The proxy default target group ARN' },
+      DbClusterIdentifier: { value: cluster.clusterIdentifier, description: 'The Aurora cluster behind the proxy' },
+      ...(orderQueue && dlq
+        ? {
+            OrderQueueUrl: { value: orderQueue.queueUrl, description: 'The order queue (write buffer)' },
+            DlqUrl: { value: dlq.queueUrl, description: 'The order queue DLQ' },
+          }
+        : {}),
     });
-    new CfnOutput(this, 'ProxyName', {
-      value: proxy.dbProxyName,
-      description: 'The RDS Proxy in front of the shop database',
-    });
-    new CfnOutput(this, 'ProxyArn', { value: proxy.dbProxyArn, description: 'The RDS Proxy ARN' });
-    new CfnOutput(this, 'TargetGroupArn', {
-      value: this.targetGroup.attrTargetGroupArn,
-      description: 'The proxy default target group ARN',
-    });
-    new CfnOutput(this, 'DbClusterIdentifier', {
-      value: cluster.clusterIdentifier,
-      description: 'The Aurora cluster behind the proxy',
-    });
-    if (orderQueue && dlq) {
-      new CfnOutput(this, 'OrderQueueUrl', {
-        value: orderQueue.queueUrl,
-        description: 'The order queue (write buffer)',
-      });
-      new CfnOutput(this, 'DlqUrl', { value: dlq.queueUrl, description: 'The order queue DLQ' });
-    }
 
     this.acknowledgeNagFindings([...shopFunctions, schemaSetup], provider);
   }
