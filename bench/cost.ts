@@ -55,6 +55,7 @@ export const LOOP_STATES = Object.freeze({
       'RestoringWindow',
       'RestoringWorker',
       'TallyRestoringWindow',
+      'CheckRestoringFault',
       'DescribeTargetAfterRegister',
       'CheckAvailableAfterRegister',
     ],

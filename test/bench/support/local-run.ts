@@ -43,6 +43,7 @@ export const LOCAL_RUN_ENTERED: Record<string, number> = {
   RestoringWindow: 2,
   RestoringWorker: 2,
   TallyRestoringWindow: 2,
+  CheckRestoringFault: 2,
   DescribeTargetAfterRegister: 2,
   CheckAvailableAfterRegister: 2,
   RecordAvailable: 1,
