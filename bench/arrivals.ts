@@ -1,6 +1,6 @@
 // Benchmark section: how evenly our generator's and autocannon's requests arrive at a sink, and what each costs in CPU.
 import { type ArrivalSink, startArrivalSink } from './arrival-sink';
-import { arrivalSpread, cpuMicrosPerRequest, cpuRatio, evenSpacingDispersion, median } from './stats';
+import { arrivalSpread, cpuMicrosPerRequest, cpuRatio, evenSpacingDispersion, mediansOf } from './stats';
 import { startTraffic } from './traffic-process';
 import type { TrafficJob } from './traffic-jobs';
 import type { GeneratorSection } from './generator';
@@ -94,12 +94,8 @@ function describeRun(run: ArrivalRunFigures): string {
 }
 
 function summarise(runs: ArrivalRunFigures[]): ArrivalToolFigures {
-  const pick = (key: keyof ArrivalRunFigures) => median(runs.map((r) => r[key]).filter((v): v is number => v !== null));
   return {
-    achievedRps: pick('achievedRps'),
-    dispersionIndex: pick('dispersionIndex'),
-    largestBinCount: pick('largestBinCount'),
-    cpuMicrosPerRequest: pick('cpuMicrosPerRequest'),
+    ...mediansOf(runs, ['achievedRps', 'dispersionIndex', 'largestBinCount', 'cpuMicrosPerRequest']),
     runs,
   };
 }

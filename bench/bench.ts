@@ -53,6 +53,8 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   }
 
   let labStartSeconds: number | null = null;
+  // The generator and the arrivals sections run each tool alike: the same warm-up and repetitions.
+  const toolRuns = { warmUpSeconds: plan.generatorWarmUpSeconds, repetitions: plan.generatorRepetitions, log };
   // The cost of a default run is priced from the same local GameDays the overhead is measured on.
   const gameDaysNeeded = runs('overhead') || runs('cost');
   const resilientPart = !(runs('generator') || runs('outage') || gameDaysNeeded || runs('fleet'))
@@ -66,9 +68,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
             shopUrl: lab.shopUrl,
             rates: plan.generatorRates,
             durationSeconds: plan.generatorSeconds,
-            warmUpSeconds: plan.generatorWarmUpSeconds,
-            repetitions: plan.generatorRepetitions,
-            log,
+            ...toolRuns,
           });
         }
         let resilient: OutageRun[] | null = null;
@@ -120,13 +120,7 @@ async function bench(options: BenchOptions, command: string): Promise<BenchResul
   let arrivals: ArrivalsSection | null = null;
   if (runs('arrivals')) {
     log('bench: arrivals at a sink, ours vs autocannon');
-    arrivals = await benchArrivals({
-      rates: plan.arrivalRates,
-      durationSeconds: plan.arrivalSeconds,
-      warmUpSeconds: plan.generatorWarmUpSeconds,
-      repetitions: plan.generatorRepetitions,
-      log,
-    });
+    arrivals = await benchArrivals({ rates: plan.arrivalRates, durationSeconds: plan.arrivalSeconds, ...toolRuns });
   }
   let fragile: OutageRun[] | null = null;
   if (runs('outage')) {

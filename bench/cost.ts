@@ -1,4 +1,6 @@
 // Pure cost model of one GameDay on AWS: state transitions, Lambda GB-seconds, CloudWatch, at list prices.
+import type { RunSettings } from '../steps/core/contracts';
+import { deriveLoopBounds } from '../steps/core/run-limits';
 
 /** Approximate public list prices, us-east-1, free tiers ignored (a weekly GameDay often fits in them). */
 export const LIST_PRICES = Object.freeze({
@@ -141,27 +143,28 @@ export function deriveTransitions(entered: Readonly<Record<string, number>>, loo
   return transitionsFor(entered, loops);
 }
 
-/** The loops of a run with the stack's timings: a window per windowSeconds of each phase, restoring windows until AVAILABLE, polls until drained. */
-export function expectedLoopCounts(settings: {
-  warmupSeconds: number;
-  baselineSeconds: number;
-  outageSeconds: number;
-  recoverySeconds: number;
-  windowSeconds: number;
-  availablePollSeconds: number;
-  drainZeroReadings: number;
+/** What a priced run assumes of AWS: how long the target takes to become AVAILABLE, and how the drain polls go. */
+export interface LoopAssumptions {
   /** How long the target takes to become AVAILABLE after register (an assumption: AWS documents no duration). */
   registrationSeconds: number;
   /** Non-zero queue readings before the zero ones (0: the queue is empty at the first poll). */
   nonZeroDrainReadings: number;
-}): LoopCounts {
+}
+
+/**
+ * The loops of a run with `settings`, as the state machine bounds them (`deriveLoopBounds`): a window
+ * per windowSeconds of each phase, restoring windows until the assumed registration is over, and the
+ * drain's polls until its zero readings.
+ */
+export function expectedLoopCounts(settings: Omit<RunSettings, 'dryRun'>, assume: LoopAssumptions): LoopCounts {
+  const bounds = deriveLoopBounds({ ...settings, availableTimeoutSeconds: assume.registrationSeconds });
   return {
-    warmUpWindows: Math.ceil(settings.warmupSeconds / settings.windowSeconds),
-    baselineWindows: Math.ceil(settings.baselineSeconds / settings.windowSeconds),
-    outageWindows: Math.ceil(settings.outageSeconds / settings.windowSeconds),
-    restoringWindows: Math.ceil(settings.registrationSeconds / settings.availablePollSeconds),
-    recoveryWindows: Math.ceil(settings.recoverySeconds / settings.windowSeconds),
-    drainPolls: settings.drainZeroReadings + settings.nonZeroDrainReadings,
+    warmUpWindows: bounds.warmupWindows,
+    baselineWindows: bounds.baselineWindows,
+    outageWindows: bounds.outageWindows,
+    restoringWindows: bounds.restoringWindows,
+    recoveryWindows: bounds.recoveryWindows,
+    drainPolls: settings.drainZeroReadings + assume.nonZeroDrainReadings,
   };
 }
 

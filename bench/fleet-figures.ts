@@ -2,7 +2,7 @@
 // one trial's figures from its workers' results, and the medians of one worker count's runs.
 import type { TrafficResult } from '../steps/core/contracts';
 import { mergeEncodedHistograms, summarise } from '../steps/core/latency-histogram';
-import { cpuMicrosPerRequest, median, rateErrorPercent } from './stats';
+import { cpuMicrosPerRequest, mediansOf, rateErrorPercent } from './stats';
 
 export interface FleetTrialFigures {
   workers: number;
@@ -109,15 +109,9 @@ export interface FleetFidelityRow {
 
 /** Medians of one worker count's runs. */
 export function summariseFleetRuns(workers: number, runs: FleetTrialFigures[]): FleetFidelityRow {
-  const pick = (key: 'achievedRps' | 'errorPercent' | 'cpuMicrosPerRequest' | 'failed' | 'p99Ms') =>
-    median(runs.map((r) => r[key]).filter((v): v is number => v !== null));
   return {
     workers,
-    achievedRps: pick('achievedRps'),
-    errorPercent: pick('errorPercent'),
-    cpuMicrosPerRequest: pick('cpuMicrosPerRequest'),
-    failed: pick('failed'),
-    p99Ms: pick('p99Ms'),
+    ...mediansOf(runs, ['achievedRps', 'errorPercent', 'cpuMicrosPerRequest', 'failed', 'p99Ms']),
     runs,
   };
 }

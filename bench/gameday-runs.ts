@@ -6,6 +6,7 @@ import { runLocalGameDay } from '../local/runner/runner';
 import type { StepHandler } from '../local/runner/task-dispatcher';
 import { startTrafficWorkerPool, trafficStepInPool } from '../local/runner/traffic-workers';
 import { METRIC_SLOT_SECONDS, RUN_LOG_LINES } from '../steps/core/metric-names';
+import type { RunSettings } from '../steps/core/contracts';
 import { TRAFFIC_SIZE_ENV } from '../steps/core/run-settings';
 import { chooseTrafficSize, resolveTrafficWorkers } from '../steps/core/run-limits';
 import { nextWindow } from '../steps/core/traffic-windows';
@@ -238,15 +239,16 @@ export interface CostSection {
     trafficTailSeconds: number | null;
   };
   defaultRun: {
-    settings: {
-      warmupSeconds: number;
-      baselineSeconds: number;
-      outageSeconds: number;
-      recoverySeconds: number;
-      windowSeconds: number;
-      availablePollSeconds: number;
-      drainPollSeconds: number;
-    };
+    settings: Pick<
+      RunSettings,
+      | 'warmupSeconds'
+      | 'baselineSeconds'
+      | 'outageSeconds'
+      | 'recoverySeconds'
+      | 'windowSeconds'
+      | 'availablePollSeconds'
+      | 'drainPollSeconds'
+    >;
     loops: LoopCounts;
     lambda: LambdaUse[];
     estimate: CostEstimate;
@@ -271,11 +273,7 @@ export function costOfDefaultRun(
 ): CostSection {
   const workers = resolveTrafficWorkers(DEFAULT_EXPERIMENT);
   const d = DEFAULT_EXPERIMENT;
-  const loops = expectedLoopCounts({
-    ...d,
-    registrationSeconds: DEFAULT_RUN_ASSUMPTIONS.registrationSeconds,
-    nonZeroDrainReadings: DEFAULT_RUN_ASSUMPTIONS.nonZeroDrainReadings,
-  });
+  const loops = expectedLoopCounts(d, DEFAULT_RUN_ASSUMPTIONS);
   const transitions = deriveTransitions(measured.entered, loops);
   const init = DEFAULT_RUN_ASSUMPTIONS.coldStartSecondsPerInvocation;
   const secondsOf = (step: string) => measured.stepSeconds[step] ?? [];

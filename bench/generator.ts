@@ -2,7 +2,7 @@
 import {
   cpuMicrosPerRequest,
   cpuRatio,
-  median,
+  mediansOf,
   openLoopAchievedRate,
   plannedSendSpanMs,
   rateErrorPercent,
@@ -94,16 +94,7 @@ export function autocannonFigures(outcome: AutocannonOutcome, offeredRps: number
 }
 
 function summariseRuns(runs: GeneratorRunFigures[]): GeneratorToolFigures {
-  const pick = (key: keyof GeneratorRunFigures) =>
-    median(runs.map((r) => r[key]).filter((v): v is number => v !== null));
-  return {
-    achievedRps: pick('achievedRps'),
-    errorPercent: pick('errorPercent'),
-    cpuMicrosPerRequest: pick('cpuMicrosPerRequest'),
-    failed: pick('failed'),
-    p99Ms: pick('p99Ms'),
-    runs,
-  };
+  return { ...mediansOf(runs, ['achievedRps', 'errorPercent', 'cpuMicrosPerRequest', 'failed', 'p99Ms']), runs };
 }
 
 export interface GeneratorBenchOptions {

@@ -124,44 +124,32 @@ export async function postgresSearches(
     (lab) =>
       withPools([c.workers, 1], async ([fleetPool, onePool]) => {
         const database = lab.database.kind;
+        /** A search on `pool` against this lab, climbing as the plan's `search` and the fleet's repeats and warm-up say. */
+        const climb = (pool: TrafficWorkerPool, search: typeof c | typeof w, label: string) => ({
+          shopUrl: lab.shopUrl,
+          shopAnswers: shopAnswers(lab),
+          database,
+          pool,
+          mix: { readsPerWrite: search.readsPerWrite },
+          startRps: search.startRps,
+          stepRps: search.stepRps,
+          maxTrials: search.maxTrials,
+          trialSeconds: search.trialSeconds,
+          repeatsOnFailure: plan.fleet.repeatsOnFailure,
+          warmUpSeconds: plan.fleet.warmUpSeconds,
+          label,
+          log,
+        });
         log(`bench: fleet, highest rate with no failure (${c.workers} workers, ${database})`);
-        const postgresCapacity = await searchFleetRate(
-          {
-            shopUrl: lab.shopUrl,
-            shopAnswers: shopAnswers(lab),
-            database,
-            pool: fleetPool,
-            mix: { readsPerWrite: c.readsPerWrite },
-            startRps: c.startRps,
-            stepRps: c.stepRps,
-            maxTrials: c.maxTrials,
-            trialSeconds: c.trialSeconds,
-            repeatsOnFailure: plan.fleet.repeatsOnFailure,
-            warmUpSeconds: plan.fleet.warmUpSeconds,
-            label: 'capacity',
-            log,
-          },
-          { name: 'no failed request', passed: noFailure },
-        );
+        const postgresCapacity = await searchFleetRate(climb(fleetPool, c, 'capacity'), {
+          name: 'no failed request',
+          passed: noFailure,
+        });
         log(`bench: fleet, one worker's rate within 1 % (${database})`);
-        const search = await searchFleetRate(
-          {
-            shopUrl: lab.shopUrl,
-            shopAnswers: shopAnswers(lab),
-            database,
-            pool: onePool,
-            mix: { readsPerWrite: w.readsPerWrite },
-            startRps: w.startRps,
-            stepRps: w.stepRps,
-            maxTrials: w.maxTrials,
-            trialSeconds: w.trialSeconds,
-            repeatsOnFailure: plan.fleet.repeatsOnFailure,
-            warmUpSeconds: plan.fleet.warmUpSeconds,
-            label: 'one-worker',
-            log,
-          },
-          { name: 'achieved within 1 % of offered', passed: withinOnePercent },
-        );
+        const search = await searchFleetRate(climb(onePool, w, 'one-worker'), {
+          name: 'achieved within 1 % of offered',
+          passed: withinOnePercent,
+        });
         return { postgresCapacity, perWorker: perWorkerVerdict(search, SMALL.reads + SMALL.writes) };
       }),
     postgresUrl,

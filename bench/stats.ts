@@ -11,6 +11,14 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The median of each of `keys` over `runs`, each over the runs that have a number for it; null where none has. */
+export function mediansOf<R, K extends keyof R>(runs: readonly R[], keys: readonly K[]): Record<K, number | null> {
+  const medians = {} as Record<K, number | null>;
+  for (const key of keys)
+    medians[key] = median(runs.map((r) => r[key]).filter((v): v is R[K] & number => typeof v === 'number'));
+  return medians;
+}
+
 /** How far the achieved rate is from the offered one, in percent of the offered rate (negative: short). */
 export function rateErrorPercent(offeredPerSecond: number, achievedPerSecond: number): number {
   if (offeredPerSecond <= 0) throw new RangeError(`offered rate must be positive (got ${offeredPerSecond})`);

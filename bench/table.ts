@@ -1,8 +1,8 @@
 // Formats the benchmark result as the plain-text table the command prints and the README shows.
 import type { FleetRateSearch, FleetSection } from './fleet';
 import type { CostSection } from './gameday-runs';
-import type { GeneratorSection } from './generator';
-import type { ArrivalsSection } from './arrivals';
+import type { GeneratorSection, GeneratorToolFigures } from './generator';
+import type { ArrivalsSection, ArrivalToolFigures } from './arrivals';
 import type { TrafficSizing } from './sizing';
 import type { MemorySection, SoakSection } from './memory';
 import type { BenchResult, OutageSection, OverheadSection, RecoverySection } from './result';
@@ -84,19 +84,23 @@ function formatGenerator(g: GeneratorSection): string[] {
         ],
         ...g.rates.map((r) => [
           String(r.offeredRps),
-          fmt(r.ours.achievedRps, 1),
-          fmt(r.ours.errorPercent, 2),
-          fmt(r.ours.cpuMicrosPerRequest),
-          fmt(r.ours.p99Ms),
-          fmt(r.autocannon.achievedRps, 1),
-          fmt(r.autocannon.errorPercent, 2),
-          fmt(r.autocannon.cpuMicrosPerRequest),
-          fmt(r.autocannon.p99Ms),
+          ...generatorCells(r.ours),
+          ...generatorCells(r.autocannon),
           fmt(r.cpuPerRequestRatio, 2),
         ]),
       ]),
     ),
   ];
+}
+
+/** One tool's cells of a generator row: rate, error, CPU, p99. */
+function generatorCells(t: GeneratorToolFigures): string[] {
+  return [fmt(t.achievedRps, 1), fmt(t.errorPercent, 2), fmt(t.cpuMicrosPerRequest), fmt(t.p99Ms)];
+}
+
+/** One tool's cells of an arrivals row: rate at the sink, index, largest bin, CPU. */
+function arrivalCells(t: ArrivalToolFigures): string[] {
+  return [fmt(t.achievedRps, 1), fmt(t.dispersionIndex, 2), fmt(t.largestBinCount), fmt(t.cpuMicrosPerRequest)];
 }
 
 function formatArrivals(a: ArrivalsSection): string[] {
@@ -122,14 +126,8 @@ function formatArrivals(a: ArrivalsSection): string[] {
         ...a.rates.map((r) => [
           String(r.offeredRps),
           fmt(r.evenSpacingDispersionIndex, 2),
-          fmt(r.ours.achievedRps, 1),
-          fmt(r.ours.dispersionIndex, 2),
-          fmt(r.ours.largestBinCount),
-          fmt(r.ours.cpuMicrosPerRequest),
-          fmt(r.autocannon.achievedRps, 1),
-          fmt(r.autocannon.dispersionIndex, 2),
-          fmt(r.autocannon.largestBinCount),
-          fmt(r.autocannon.cpuMicrosPerRequest),
+          ...arrivalCells(r.ours),
+          ...arrivalCells(r.autocannon),
           fmt(r.cpuPerRequestRatio, 2),
           fmt(r.floor.cpuMicrosPerRequest),
           fmt(r.floorCpuPerRequestRatio, 2),

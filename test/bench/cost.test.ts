@@ -5,6 +5,7 @@ import {
   LIST_PRICES,
   UnexpectedStateCounts,
 } from '../../bench/cost';
+import { DEFAULT_EXPERIMENT } from '../../infra/config';
 import { LOCAL_RUN_ENTERED } from './support/local-run';
 
 const LOCAL_RUN = LOCAL_RUN_ENTERED;
@@ -48,18 +49,20 @@ describe('deriveTransitions', () => {
 
 describe('expectedLoopCounts', () => {
   it('runs a window per windowSeconds of each phase and restoring windows for the whole registration', () => {
-    // Given the stack's defaults and a 60 s registration
-    const loops = expectedLoopCounts({
-      warmupSeconds: 60,
-      baselineSeconds: 30,
-      outageSeconds: 180,
-      recoverySeconds: 60,
-      windowSeconds: 60,
-      availablePollSeconds: 5,
-      drainZeroReadings: 3,
-      registrationSeconds: 60,
-      nonZeroDrainReadings: 0,
-    });
+    // Given these timings (every one the count depends on) and a 60 s registration
+    const loops = expectedLoopCounts(
+      {
+        ...DEFAULT_EXPERIMENT,
+        warmupSeconds: 60,
+        baselineSeconds: 30,
+        outageSeconds: 180,
+        recoverySeconds: 60,
+        windowSeconds: 60,
+        availablePollSeconds: 5,
+        drainZeroReadings: 3,
+      },
+      { registrationSeconds: 60, nonZeroDrainReadings: 0 },
+    );
     // Then
     expect(loops).toEqual({
       warmUpWindows: 1,
