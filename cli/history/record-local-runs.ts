@@ -3,14 +3,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderHtmlReport } from '../../report/html-report';
 import type { RunReport, Verdict } from '../../steps/core/contracts';
-import {
-  buildNotification,
-  type FinishedRun,
-  HALT_STOP_ERROR,
-  judgedVerdict,
-  runOutcome,
-  shouldNotify,
-} from '../../steps/core/notification';
+import { announce } from '../../steps/core/announcement';
+import { type FinishedRun, HALT_STOP_ERROR } from '../../steps/core/notification';
 import type { HistoryOutput } from './history-command';
 import { readRunHistory, recordRun } from './local-runs';
 import { skippedLines } from './run-entries';
@@ -79,13 +73,13 @@ function writeNotification(
     previousVerdict,
     links: { execution: null, report: path.resolve(where, 'report.html') },
   };
-  const outcome = runOutcome(run);
-  if (shouldNotify(outcome, false)) {
+  const { outcome, judged, message } = announce(run, false);
+  if (message) {
     const file = path.join(where, NOTIFICATION_JSON);
-    writeFileSync(file, `${JSON.stringify(buildNotification(run), null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify(message, null, 2)}\n`);
     output.out(`Notification (${outcome}) written to ${file}`);
   }
-  return judgedVerdict(run, outcome) ?? previousVerdict;
+  return judged ?? previousVerdict;
 }
 
 function haltOf(reason: string | undefined): FinishedRun['error'] {

@@ -1,15 +1,7 @@
 // Announces a finished GameDay: reads what the run left (its ending, its report, what the safety net did), decides who hears of it, sends one message.
+import { announce } from './announcement';
 import type { RunReport, Verdict } from './contracts';
-import {
-  buildNotification,
-  type ChatbotNotification,
-  type FinishedRun,
-  judgedVerdict,
-  type RunOutcome,
-  runOutcome,
-  type SafetyNetReport,
-  shouldNotify,
-} from './notification';
+import type { ChatbotNotification, FinishedRun, RunOutcome, SafetyNetReport } from './notification';
 
 /** What the announcement needs from outside. */
 export interface NotifyPorts {
@@ -133,11 +125,9 @@ export async function notifyFinishedRun(
     previousVerdict,
     links: settings.links(detail.executionArn, runId, report !== null),
   };
-  const outcome = runOutcome(run);
-  const judged = judgedVerdict(run, outcome);
+  const { outcome, judged, message } = announce(run, settings.everyRun);
   if (judged !== null) await ports.recordVerdict(judged);
   if (outcome === 'skipped' || outcome === 'halted') await ports.countOutcome(outcome);
-  const notified = shouldNotify(outcome, settings.everyRun);
-  if (notified) await ports.publish(buildNotification(run));
-  return { outcome, notified };
+  if (message) await ports.publish(message);
+  return { outcome, notified: message !== null };
 }

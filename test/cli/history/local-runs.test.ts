@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readRunHistory, recordRun } from '../../../cli/history/local-runs';
-import { recordLocalRuns } from '../../../cli/history/record-local-runs';
+import { NOTIFICATION_JSON, recordLocalRuns } from '../../../cli/history/record-local-runs';
 import { runReport, withRecovery } from '../../support/run-history';
 import { gameday, terminal } from '../aws/support';
 
@@ -55,6 +55,26 @@ describe('recording a local run', () => {
       expect.stringContaining(path.join(dir, 'local-second', 'report.json')),
     ]);
     expect(err).toEqual([]);
+  });
+
+  it('writes the message of a run that did not pass, and of the pass after it, beside its report', () => {
+    // Given a pass, a failed run and the pass after it
+    const dir = fresh();
+    const failed = runReport('local-failed', '2026-12-03T10:00:00.000Z', (r) => (r.verdict = 'failed'));
+    const again = runReport('local-again', '2026-12-04T10:00:00.000Z');
+    const out: string[] = [];
+    // When they are recorded one after the other
+    recordLocalRuns(dir, [first, failed, again], { out: (line) => out.push(line), err: () => undefined });
+    // Then the first pass writes no message, the failure and the recovery each write theirs
+    const message = (runId: string) =>
+      JSON.parse(readFileSync(path.join(dir, runId, NOTIFICATION_JSON), 'utf8')) as { content: { title: string } };
+    expect(existsSync(path.join(dir, 'local-first', NOTIFICATION_JSON))).toBe(false);
+    expect(message('local-failed').content.title).toBe(':x: GameDay failed: local-failed');
+    expect(message('local-again').content.title).toBe(':white_check_mark: GameDay passed again: local-again');
+    expect(out.filter((line) => line.startsWith('Notification'))).toEqual([
+      `Notification (failed) written to ${path.join(dir, 'local-failed', NOTIFICATION_JSON)}`,
+      `Notification (recovered) written to ${path.join(dir, 'local-again', NOTIFICATION_JSON)}`,
+    ]);
   });
 
   it("does not call the recorded run's own directory skipped when it holds only its service's output", () => {

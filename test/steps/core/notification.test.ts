@@ -9,28 +9,10 @@ import {
   shouldNotify,
 } from '../../../steps/core/notification';
 import { CHATBOT_CUSTOM_NOTIFICATION_SCHEMA } from '../../support/chatbot-notification-schema';
+import { finishedRun, RUN_LINKS } from '../../support/finished-run';
 import { runReport } from '../../support/run-history';
 
 const validate = new Ajv({ allErrors: true, strict: true }).compile(CHATBOT_CUSTOM_NOTIFICATION_SCHEMA);
-const links = {
-  execution: 'https://console.aws.amazon.com/states/home#/v2/executions/details/arn',
-  report: 'https://s3.console.aws.amazon.com/s3/object/reports?prefix=runs/r1/report.html',
-};
-
-function run(partial: Partial<FinishedRun>): FinishedRun {
-  return {
-    runId: 'scheduled-20261208T020000Z',
-    status: 'SUCCEEDED',
-    error: null,
-    report: runReport('scheduled-20261208T020000Z', '2026-12-08T02:00:00.000Z'),
-    skipped: null,
-    safetyNet: null,
-    previousVerdict: 'passed',
-    links,
-    ...partial,
-  };
-}
-
 const failedReport = runReport('r-failed', '2026-12-08T02:00:00.000Z', (r) => {
   r.verdict = 'failed';
   r.reasons = ['3 accepted orders were lost', 'failed reads 12.0% > 5%'];
@@ -49,7 +31,7 @@ describe('buildNotification', () => {
   test('a failed run: the verdict, its reasons, the headline figures and both links, as a valid custom notification', () => {
     // Given a run whose hypothesis did not hold
     const message = buildNotification(
-      run({
+      finishedRun({
         runId: 'r-failed',
         status: 'FAILED',
         error: { error: 'HypothesisFailed', cause: 'verdict failed' },
@@ -65,8 +47,8 @@ describe('buildNotification', () => {
     expect(message.content.description).toContain('*Orders lost:* 3');
     expect(message.content.description).toMatch(/\*Time to first database read:\* [\d.]+ s {3}\*Drain time:\* /);
     expect(message.content.nextSteps).toEqual([
-      `Read the run report: ${links.report}`,
-      `Open the execution: ${links.execution}`,
+      `Read the run report: ${RUN_LINKS.report}`,
+      `Open the execution: ${RUN_LINKS.execution}`,
     ]);
   });
 
@@ -77,7 +59,7 @@ describe('buildNotification', () => {
       r.reasons = ['preflight: another GameDay holds the lock'];
     });
     const message = buildNotification(
-      run({ runId: 'r-aborted', status: 'FAILED', error: { error: 'Aborted', cause: 'preflight' }, report }),
+      finishedRun({ runId: 'r-aborted', status: 'FAILED', error: { error: 'Aborted', cause: 'preflight' }, report }),
     );
 
     // Then it is a valid card that says aborted and why
@@ -88,7 +70,7 @@ describe('buildNotification', () => {
 
   test('a recovered run: the first pass after a failure says so', () => {
     // Given a pass whose previous run failed
-    const message = buildNotification(run({ previousVerdict: 'failed' }));
+    const message = buildNotification(finishedRun({ previousVerdict: 'failed' }));
 
     // Then the card is a recovery, naming the earlier verdict
     expectValid(message);
@@ -103,13 +85,13 @@ describe('buildNotification', () => {
     error: string,
     cause: string,
     rest: Partial<FinishedRun>,
-  ) => buildNotification(run({ status, error: { error, cause }, report: null, ...rest }));
+  ) => buildNotification(finishedRun({ status, error: { error, cause }, report: null, ...rest }));
 
   test('a run that died without a report: its ending and what the safety net did', () => {
     // Given an execution that timed out before its report step, after which the safety net registered the target
     const message = endedWithoutReport('TIMED_OUT', 'States.Timeout', 'the execution timed out', {
       safetyNet: { action: 'registered', lockReleased: true },
-      links: { ...links, report: null },
+      links: { ...RUN_LINKS, report: null },
     });
 
     // Then the card says it ended without a report, why, and that the target was registered again
@@ -121,7 +103,7 @@ describe('buildNotification', () => {
       '*Safety net:* registered the database target again and released the run lock.',
     );
     expect(message.content.nextSteps).toEqual([
-      `Open the execution: ${links.execution}`,
+      `Open the execution: ${RUN_LINKS.execution}`,
       expect.stringContaining('Check that the proxy target is AVAILABLE'),
     ]);
   });
@@ -141,7 +123,7 @@ describe('buildNotification', () => {
 describe('who hears of a run', () => {
   test('a pass after a pass is quiet by default and speaks when every run is asked for', () => {
     // Given two passes in a row
-    const outcome = runOutcome(run({ previousVerdict: 'passed' }));
+    const outcome = runOutcome(finishedRun({ previousVerdict: 'passed' }));
 
     // Then only the every-run setting announces it
     expect(outcome).toBe('passed');
@@ -152,11 +134,13 @@ describe('who hears of a run', () => {
   test('every ending that is not a plain pass speaks by default', () => {
     // Given a failure, a recovery, a death, a halt and a skip
     const outcomes = [
-      runOutcome(run({ report: failedReport })),
-      runOutcome(run({ previousVerdict: 'aborted' })),
-      runOutcome(run({ status: 'FAILED', report: null })),
-      runOutcome(run({ status: 'ABORTED', error: { error: HALT_STOP_ERROR, cause: 'change freeze' }, report: null })),
-      runOutcome(run({ report: null, skipped: 'change freeze: release-freeze is CLOSED' })),
+      runOutcome(finishedRun({ report: failedReport })),
+      runOutcome(finishedRun({ previousVerdict: 'aborted' })),
+      runOutcome(finishedRun({ status: 'FAILED', report: null })),
+      runOutcome(
+        finishedRun({ status: 'ABORTED', error: { error: HALT_STOP_ERROR, cause: 'change freeze' }, report: null }),
+      ),
+      runOutcome(finishedRun({ report: null, skipped: 'change freeze: release-freeze is CLOSED' })),
     ];
 
     // Then each is named and each speaks
@@ -167,8 +151,8 @@ describe('who hears of a run', () => {
   test("a halted run's next step is the resume of its own lever: the stack's, or the local lab's", () => {
     // Given a halted run on AWS (an execution to link to) and one of the local lab (none)
     const halt = { status: 'ABORTED', error: { error: HALT_STOP_ERROR, cause: 'incident 4711' }, report: null };
-    const onAws = buildNotification(run(halt));
-    const local = buildNotification(run({ ...halt, links: { execution: null, report: '/tmp/report.html' } }));
+    const onAws = buildNotification(finishedRun(halt));
+    const local = buildNotification(finishedRun({ ...halt, links: { execution: null, report: '/tmp/report.html' } }));
     // Then each names the resume that clears its halt
     expect(onAws.content.nextSteps).toContain('Resume when the reason is gone: gameday resume --stack <stack>');
     expect(local.content.nextSteps).toContain('Resume when the reason is gone: gameday resume --local');
@@ -176,9 +160,9 @@ describe('who hears of a run', () => {
 
   test('skipped and halted runs leave the previous verdict alone; a death counts as a miss', () => {
     // Given a skipped, a halted and a died run
-    const skipped = run({ report: null, skipped: 'change freeze: release-freeze is CLOSED' });
-    const halted = run({ status: 'ABORTED', error: { error: HALT_STOP_ERROR, cause: '' }, report: null });
-    const died = run({ status: 'FAILED', report: null });
+    const skipped = finishedRun({ report: null, skipped: 'change freeze: release-freeze is CLOSED' });
+    const halted = finishedRun({ status: 'ABORTED', error: { error: HALT_STOP_ERROR, cause: '' }, report: null });
+    const died = finishedRun({ status: 'FAILED', report: null });
 
     // Then only the death becomes the next run's previous verdict
     expect(judgedVerdict(skipped, runOutcome(skipped))).toBeNull();
