@@ -8,23 +8,16 @@ import {
   ProxyTargetNotFound,
 } from '../../../local/lab/fault-proxy';
 import { ClusterFailoverInProgress } from '../../../local/lab/writer-failover';
+import { type EchoServer, startEchoServer } from './support/echo-server';
 
-let upstream: net.Server;
-let upstreamPort: number;
+let upstream: EchoServer;
 
 beforeAll(async () => {
   // An echo server stands in for the database: what goes through comes back.
-  upstream = net.createServer((socket) => {
-    socket.on('error', () => undefined);
-    socket.pipe(socket);
-  });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  upstreamPort = (upstream.address() as net.AddressInfo).port;
+  upstream = await startEchoServer();
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => upstream.close(() => resolve()));
-});
+afterAll(() => upstream.close());
 
 function connect(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -66,7 +59,12 @@ function answerWithin(socket: net.Socket, ms: number): Promise<string> {
 
 const started: FaultProxy[] = [];
 async function startProxy(props: Partial<FaultProxyProps> = {}): Promise<FaultProxy> {
-  const proxy = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort, registrationDelayMs: 50, ...props });
+  const proxy = new FaultProxy({
+    upstreamHost: '127.0.0.1',
+    upstreamPort: upstream.port,
+    registrationDelayMs: 50,
+    ...props,
+  });
   await proxy.start();
   started.push(proxy);
   return proxy;
@@ -144,7 +142,7 @@ describe('FaultProxy, its deregistered target as on AWS (the default)', () => {
 
   it('refuses a borrow timeout that is not a whole number of milliseconds', () => {
     // When a proxy is made with a zero borrow timeout
-    const make = () => new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort, borrowTimeoutMs: 0 });
+    const make = () => new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort: upstream.port, borrowTimeoutMs: 0 });
     // Then the error names the setting and its range
     expect(make).toThrow(/borrowTimeoutMs must be a whole number of milliseconds >= 1, got 0/);
   });

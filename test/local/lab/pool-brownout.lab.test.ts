@@ -2,30 +2,25 @@
 import net from 'node:net';
 import { FaultProxy } from '../../../local/lab/fault-proxy';
 import { InvalidPoolConfig } from '../../../local/lab/pool-brownout';
+import { type EchoServer, startEchoServer } from './support/echo-server';
 
-let upstream: net.Server;
-let upstreamPort: number;
-let upstreamOpen = 0;
+let upstream: EchoServer;
 
 beforeAll(async () => {
   // An echo server stands in for the database, counting the connections it holds.
-  upstream = net.createServer((socket) => {
-    upstreamOpen += 1;
-    socket.on('close', () => (upstreamOpen -= 1));
-    socket.on('error', () => undefined);
-    socket.pipe(socket);
-  });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  upstreamPort = (upstream.address() as net.AddressInfo).port;
+  upstream = await startEchoServer();
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => upstream.close(() => resolve()));
-});
+afterAll(() => upstream.close());
 
 const started: FaultProxy[] = [];
 async function startProxy(): Promise<FaultProxy> {
-  const proxy = new FaultProxy({ upstreamHost: '127.0.0.1', upstreamPort, maxConnections: 20, borrowTimeoutMs: 5000 });
+  const proxy = new FaultProxy({
+    upstreamHost: '127.0.0.1',
+    upstreamPort: upstream.port,
+    maxConnections: 20,
+    borrowTimeoutMs: 5000,
+  });
   await proxy.start();
   started.push(proxy);
   return proxy;
@@ -88,7 +83,7 @@ describe('the lab proxy target group (pool brownout)', () => {
     expect(proxy.targetGroup.waiting).toBe(1);
     first.destroy();
     expect((await answerWithin(third, 2000)).toString()).toBe('c');
-    expect(upstreamOpen).toBeLessThanOrEqual(2);
+    expect(upstream.open).toBeLessThanOrEqual(2);
     for (const s of [second, third]) s.destroy();
   });
 
