@@ -46,6 +46,14 @@ describe('createSecretHeaderSigner', () => {
   });
 });
 
+/** The environment of a function that signs with its own credentials for an IAM-authorized shop. */
+const IAM_ENV = {
+  SHOP_AUTH: 'iam',
+  AWS_ACCESS_KEY_ID: 'AKID',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_REGION: 'us-east-1',
+};
+
 describe('targetSignerFor', () => {
   let extension: TestServer | undefined;
   let shop: TestServer | undefined;
@@ -86,13 +94,7 @@ describe('targetSignerFor', () => {
 
   test('signs with SigV4 for an IAM-authorized shop, in the region of its URL', async () => {
     // Given the function's credentials and an execute-api shop URL
-    const env = {
-      SHOP_AUTH: 'iam',
-      AWS_ACCESS_KEY_ID: 'AKID',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_REGION: 'us-east-1',
-    };
-    const signer = targetSignerFor('https://abc123defg.execute-api.eu-central-1.amazonaws.com/', env);
+    const signer = targetSignerFor('https://abc123defg.execute-api.eu-central-1.amazonaws.com/', IAM_ENV);
 
     // When a request is signed
     const headers = await signer!.sign({
@@ -107,16 +109,10 @@ describe('targetSignerFor', () => {
 
   test('gives the same signer to every call for one shop, so nothing is built per request', () => {
     // Given an IAM-authorized shop
-    const env = {
-      SHOP_AUTH: 'iam',
-      AWS_ACCESS_KEY_ID: 'AKID',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      AWS_REGION: 'us-east-1',
-    };
     // When the signer is asked for twice
     // Then it is one object
-    expect(targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env)).toBe(
-      targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', env),
+    expect(targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', IAM_ENV)).toBe(
+      targetSignerFor('https://abc.execute-api.us-east-1.amazonaws.com/', IAM_ENV),
     );
   });
 
