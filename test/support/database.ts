@@ -20,22 +20,11 @@ export function databaseForFile(): FileDatabase {
   afterAll(async () => {
     await started?.stop();
   });
-  const current = (): LabDatabase => {
-    if (!started) throw new Error('the test database is read before its beforeAll started it');
-    return started;
-  };
-  return {
-    get url() {
-      return current().url;
+  // Every field is read from the started database at the moment a test reads it.
+  return new Proxy({} as FileDatabase, {
+    get: (_view, field) => {
+      if (!started) throw new Error('the test database is read before its beforeAll started it');
+      return started[field as keyof FileDatabase];
     },
-    get host() {
-      return current().host;
-    },
-    get port() {
-      return current().port;
-    },
-    get kind() {
-      return current().kind;
-    },
-  };
+  });
 }
