@@ -1,6 +1,6 @@
 // The one GameDay dashboard definition: the graphs both the CloudWatch dashboard and the HTML report draw.
 import type { PhaseCounts } from '../steps/core/contracts';
-import { type MetricName, MetricNames } from '../steps/core/metric-names';
+import { type MetricName, MetricNames, OUTCOME_METRICS } from '../steps/core/metric-names';
 
 /** One line of a run graph: the field of the run log's slot lines, and the same count in a run report. */
 export interface RunSeries {
@@ -31,17 +31,17 @@ export const COLORS = Object.freeze({
   neutral: '#7f7f7f',
 });
 
-/** One series per outcome class of `kind`: [the class it counts, its metric, label, colour]. */
+/** One series per outcome class of `kind`: [the class it counts, label, colour]; its metric is the one that counts the class. */
 function outcomeGraph<K extends keyof PhaseCounts>(
   kind: K,
   title: string,
-  classes: ReadonlyArray<readonly [keyof PhaseCounts[K] & string, MetricName, string, string]>,
+  classes: ReadonlyArray<readonly [keyof PhaseCounts[K] & string, string, string]>,
 ): RunGraph {
   return {
     id: kind,
     title,
-    series: classes.map(([outcome, metric, label, color]) => ({
-      metric,
+    series: classes.map(([outcome, label, color]) => ({
+      metric: OUTCOME_METRICS[kind][outcome],
       label,
       color,
       count: (c: PhaseCounts) => (c[kind] as Record<typeof outcome, number>)[outcome],
@@ -52,15 +52,15 @@ function outcomeGraph<K extends keyof PhaseCounts>(
 /** The reads and writes graphs, by outcome class, as the seed's table counts them. */
 export const RUN_GRAPHS: readonly RunGraph[] = [
   outcomeGraph('reads', 'Reads per second by source', [
-    ['database', MetricNames.ReadsDatabase, 'database', COLORS.database],
-    ['cache', MetricNames.ReadsCache, 'cache', COLORS.cache],
-    ['failed', MetricNames.ReadsFailed, 'failed', COLORS.failed],
+    ['database', 'database', COLORS.database],
+    ['cache', 'cache', COLORS.cache],
+    ['failed', 'failed', COLORS.failed],
   ]),
   outcomeGraph('writes', 'Writes per second by outcome', [
-    ['ok', MetricNames.WritesCommitted, 'committed', COLORS.database],
-    ['queued', MetricNames.WritesQueued, 'queued', COLORS.queued],
-    ['stockOut', MetricNames.WritesStockOut, 'stock-out', COLORS.stockOut],
-    ['failed', MetricNames.WritesFailed, 'failed', COLORS.failed],
+    ['ok', 'committed', COLORS.database],
+    ['queued', 'queued', COLORS.queued],
+    ['stockOut', 'stock-out', COLORS.stockOut],
+    ['failed', 'failed', COLORS.failed],
   ]),
 ];
 

@@ -1,4 +1,5 @@
 // The metric names the report step publishes and the dashboards read (as metrics, or as fields of the run log): one list, shared by both.
+import type { PhaseCounts, Verdict } from './contracts';
 
 /** CloudWatch namespace of every GameDay metric (the stack may override it). */
 export const DEFAULT_METRIC_NAMESPACE = 'GameDay';
@@ -55,6 +56,25 @@ export const ALARM_METRICS: ReadonlyArray<readonly [MetricName, 'failed' | 'inco
     [MetricNames.RunAborted, 'aborted'],
   ] as const,
 );
+
+/** The run log summary's verdict fields: 1 under the metric of the run's verdict, 0 under the others. */
+export const VERDICT_METRICS: ReadonlyArray<readonly [MetricName, Verdict]> = Object.freeze([
+  [MetricNames.RunPassed, 'passed'] as const,
+  ...ALARM_METRICS,
+]);
+
+/** The metric (a field of the run log's slot lines) that counts each outcome class of the reads and of the writes. */
+export const OUTCOME_METRICS: {
+  readonly [K in keyof PhaseCounts]: Readonly<Record<keyof PhaseCounts[K], MetricName>>;
+} = Object.freeze({
+  reads: { database: MetricNames.ReadsDatabase, cache: MetricNames.ReadsCache, failed: MetricNames.ReadsFailed },
+  writes: {
+    ok: MetricNames.WritesCommitted,
+    queued: MetricNames.WritesQueued,
+    stockOut: MetricNames.WritesStockOut,
+    failed: MetricNames.WritesFailed,
+  },
+});
 
 /** The `line` field of the run log's two kinds of line: one per slot of traffic, one per run. */
 export const RUN_LOG_LINES = Object.freeze({ slot: 'slot', run: 'run' } as const);

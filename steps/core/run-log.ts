@@ -2,7 +2,14 @@
 import type { PhaseCounts, ReadCounts, RunLogEventJson, RunReport, TimelineBucket, WriteCounts } from './contracts';
 import type { FaultWindow, Phase } from './hypothesis';
 import { PHASES } from './hypothesis';
-import { METRIC_SLOT_SECONDS, MetricNames, RUN_LOG_LINES } from './metric-names';
+import {
+  METRIC_SLOT_SECONDS,
+  type MetricName,
+  MetricNames,
+  OUTCOME_METRICS,
+  RUN_LOG_LINES,
+  VERDICT_METRICS,
+} from './metric-names';
 import { outageCacheSharePercent } from './run-figures';
 import { MAX_RUN_LOG_SLOTS } from './run-limits';
 import { addInto } from './traffic';
@@ -55,13 +62,7 @@ export function buildRunLog(
       line(slotStart, {
         line: RUN_LOG_LINES.slot,
         slotSeconds: slotMs / 1000,
-        [MetricNames.ReadsDatabase]: counts.reads.database,
-        [MetricNames.ReadsCache]: counts.reads.cache,
-        [MetricNames.ReadsFailed]: counts.reads.failed,
-        [MetricNames.WritesCommitted]: counts.writes.ok,
-        [MetricNames.WritesQueued]: counts.writes.queued,
-        [MetricNames.WritesStockOut]: counts.writes.stockOut,
-        [MetricNames.WritesFailed]: counts.writes.failed,
+        ...outcomeFields(counts),
         [MetricNames.OutageWindow]: inFault ? 1 : 0,
       });
     });
@@ -83,10 +84,7 @@ export function buildRunLog(
     [MetricNames.TimeToFirstDatabaseReadMs]: report.recovery.timeToFirstDatabaseReadMs,
     [MetricNames.TimeToDrainMs]: report.recovery.timeToDrainMs,
     [MetricNames.OutageCacheSharePercent]: outageCacheSharePercent(report),
-    [MetricNames.RunPassed]: report.verdict === 'passed' ? 1 : 0,
-    [MetricNames.RunFailed]: report.verdict === 'failed' ? 1 : 0,
-    [MetricNames.RunInconclusive]: report.verdict === 'inconclusive' ? 1 : 0,
-    [MetricNames.RunAborted]: report.verdict === 'aborted' ? 1 : 0,
+    ...Object.fromEntries(VERDICT_METRICS.map(([metric, verdict]) => [metric, report.verdict === verdict ? 1 : 0])),
   };
   line(Math.max(summaryAtMs, events.at(-1)?.Timestamp ?? summaryAtMs), {
     line: RUN_LOG_LINES.run,
@@ -97,6 +95,16 @@ export function buildRunLog(
     [MetricNames.LatencyP99Ms]: latency,
   });
   return events;
+}
+
+/** A slot's counts as fields of its line: each outcome class under the name of the metric that counts it. */
+function outcomeFields({ reads, writes }: PhaseCounts): Record<string, number> {
+  return Object.fromEntries([...byMetric(OUTCOME_METRICS.reads, reads), ...byMetric(OUTCOME_METRICS.writes, writes)]);
+}
+
+/** Each outcome class's count beside the metric that counts it, in the metrics' order. */
+function byMetric<C extends string>(metrics: Readonly<Record<C, MetricName>>, counts: Record<C, number>) {
+  return (Object.keys(metrics) as C[]).map((outcome): [MetricName, number] => [metrics[outcome], counts[outcome]]);
 }
 
 export function sumCounts(buckets: readonly Pick<TimelineBucket, 'reads' | 'writes'>[]): PhaseCounts {
