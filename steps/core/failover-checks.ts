@@ -1,5 +1,5 @@
-// The writer failover's own words and evidence in the hypothesis: failures only inside the failover window, no order lost.
-import type { HypothesisBound, HypothesisCheck, ReportInput } from './contracts';
+// The writer failover's own evidence in the hypothesis: failures only inside the failover window, no order lost.
+import type { HypothesisBound, ReportInput } from './contracts';
 import { type ClientFailoverWindow, clientFailoverWindow } from './failover-window';
 import { WRITER_FAILOVER } from './fault-settings';
 
@@ -7,20 +7,6 @@ import { WRITER_FAILOVER } from './fault-settings';
 export function isFailover(input: Pick<ReportInput, 'config'>): boolean {
   return input.config.fault === WRITER_FAILOVER;
 }
-
-/**
- * The failover's hypothesis: requests fail, and writes are deferred, only inside the failover window (at most
- * `maxFailoverSeconds` from the failover's start); the cluster and the proxy target come back healthy; no order
- * is lost. The parts it names differently.
- */
-export const FAILOVER_TITLES: Readonly<Partial<Record<HypothesisCheck['id'], string>>> = Object.freeze({
-  faultBit: 'the writer failed over',
-  servedDuringOutage: 'customers served through the failover, failures only inside its window',
-  restored: 'the cluster and the proxy target are healthy, and the shop serves from the primary',
-});
-
-/** Why a failover run could not be judged: the failover was not recorded. */
-export const FAILOVER_NOT_INJECTED = 'the writer did not fail over: no failover was recorded';
 
 /**
  * The failover window as the clients saw it, from the run's seconds after the failover began; null when no
@@ -39,25 +25,13 @@ export function failoverFigures(input: ReportInput): ClientFailoverWindow | null
   });
 }
 
-/** The failover as the fault part of the check: observed once it was recorded, however much the clients felt it. */
-export function failoverHeld(
-  input: ReportInput,
-  injected: boolean,
-  heldSeconds: number | null,
-  answeredWithoutDatabase: number,
-): { seen: true | string; detail: string } {
-  return {
-    seen:
-      input.config.dryRun || input.experiment.fault.dryRun
-        ? 'dry run: the writer did not fail over'
-        : injected
-          ? true
-          : FAILOVER_NOT_INJECTED,
-    detail:
-      `the cluster's writer failed over` +
-      `${heldSeconds === null ? '' : `; after the hold the run found the cluster and the proxy target healthy, ${heldSeconds} s after the failover`}; ` +
-      `${answeredWithoutDatabase} requests of the failover answered without the database`,
-  };
+/** The failover in the detail of the fault part (observed once it was recorded, however much the clients felt it). */
+export function failoverDetail(heldSeconds: number | null, answeredWithoutDatabase: number): string {
+  return (
+    `the cluster's writer failed over` +
+    `${heldSeconds === null ? '' : `; after the hold the run found the cluster and the proxy target healthy, ${heldSeconds} s after the failover`}; ` +
+    `${answeredWithoutDatabase} requests of the failover answered without the database`
+  );
 }
 
 /**

@@ -11,8 +11,9 @@ import type { HypothesisTolerances } from './hypothesis-tolerances';
 import type { ClientFailoverWindow } from './failover-window';
 import { describeProof } from './write-proof';
 import { hypothesisWords, plural, SEED_CHECK_TITLES } from './hypothesis-words';
-import { clampHeld, isBrownout, poolRestoredBound } from './brownout-checks';
-import { failoverBounds, failoverHeld, isFailover } from './failover-checks';
+import { clampDetail, isBrownout, poolRestoredBound } from './brownout-checks';
+import { failoverBounds, failoverDetail, isFailover } from './failover-checks';
+import { faultSeen } from './fault-words';
 
 export { plural };
 
@@ -215,8 +216,8 @@ export function faultBit(input: ReportInput, { phases, window }: Evidence): Hypo
     answeredWithoutDatabase: bite,
   };
   if (isBrownout(input) || isFailover(input)) {
-    const held = (isBrownout(input) ? clampHeld : failoverHeld)(input, window.injected, heldSeconds, bite);
-    return check('faultBit', held.seen, [], numbers, held.detail);
+    const detail = isBrownout(input) ? clampDetail(input, heldSeconds, bite) : failoverDetail(heldSeconds, bite);
+    return check('faultBit', faultSeen(input, window.injected), [], numbers, detail);
   }
   const seen =
     input.config.dryRun || input.experiment.fault.dryRun

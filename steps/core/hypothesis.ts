@@ -14,14 +14,9 @@ import {
   drainedOnce,
 } from './hypothesis-checks';
 import { describeProof } from './write-proof';
-import { BROWNOUT_NOT_INJECTED, BROWNOUT_TITLES, isBrownout } from './brownout-checks';
-import {
-  FAILOVER_NOT_INJECTED,
-  FAILOVER_TITLES,
-  failoverReasons,
-  failoverSummary,
-  isFailover,
-} from './failover-checks';
+import { isBrownout } from './brownout-checks';
+import { failoverReasons, failoverSummary, isFailover } from './failover-checks';
+import { FAULT_TITLES, notInjected } from './fault-words';
 import { hypothesisWords, provenSummary, SEED_CHECK_TITLES } from './hypothesis-words';
 
 // The checks' evidence and titles stay importable from here.
@@ -49,11 +44,7 @@ export interface Judgement {
 export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgement {
   const tolerances = input.config.hypothesis;
   const words = hypothesisWords(input.target?.labels);
-  const titles = isBrownout(input)
-    ? { ...words.titles, ...BROWNOUT_TITLES }
-    : isFailover(input)
-      ? { ...words.titles, ...FAILOVER_TITLES }
-      : words.titles;
+  const titles = { ...words.titles, ...FAULT_TITLES[input.config.fault] };
   const checks = [
     trafficAsIntended(evidence, tolerances),
     steadyState(evidence, tolerances),
@@ -90,10 +81,7 @@ export function judgeHypothesis(input: ReportInput, evidence: Evidence): Judgeme
   if (!evidence.window.injected) {
     return {
       verdict: 'inconclusive',
-      reasons: [
-        `${isBrownout(input) ? BROWNOUT_NOT_INJECTED : isFailover(input) ? FAILOVER_NOT_INJECTED : 'the fault was not injected: no deregistration was recorded'}${notTested}`,
-        ...invalidTraffic,
-      ],
+      reasons: [`${notInjected(input.config.fault)}${notTested}`, ...invalidTraffic],
       checks,
     };
   }
