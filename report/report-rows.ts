@@ -152,28 +152,38 @@ function noted(count: number | null | undefined, note: string | false): string {
   return note ? `${count} (${note})` : String(count);
 }
 
+/** A seed row of the outage's failed requests of one kind, with the seed's note when any failed. */
+function failedDuringOutage(id: CompareRowId, kind: keyof PhaseCounts, label: string, note: string): CompareDefinition {
+  return {
+    id,
+    label,
+    value: (r) => {
+      const failed = r.phases.outage?.[kind].failed;
+      return noted(failed, (failed ?? 0) > 0 && note);
+    },
+  };
+}
+
+/** A seed row of the requests served without the database, labelled in the target's words; the fragile build has none. */
+function servedWithoutDatabase(
+  id: CompareRowId,
+  label: keyof TargetLabels,
+  count: (report: RunReport) => number,
+  none: keyof TargetLabels,
+): CompareDefinition {
+  return {
+    id,
+    label: (l) => l[label],
+    value: (r) => noted(count(r), r.degradation === false && reportLabels(r)[none]),
+  };
+}
+
 /** The seed's table, row by row in its words and order; the notes are derived from the run. */
 const SEED_ROWS: readonly CompareDefinition[] = [
-  {
-    id: 'readFailures',
-    label: 'Read failures during outage',
-    value: (r) => noted(r.phases.outage?.reads.failed, (r.phases.outage?.reads.failed ?? 0) > 0 && 'errors'),
-  },
-  {
-    id: 'cacheReads',
-    label: (l) => l.degradedReads,
-    value: (r) => noted(r.reads.cache, r.degradation === false && reportLabels(r).noDegraded),
-  },
-  {
-    id: 'writeFailures',
-    label: 'Write failures during outage',
-    value: (r) => noted(r.phases.outage?.writes.failed, (r.phases.outage?.writes.failed ?? 0) > 0 && 'orders lost'),
-  },
-  {
-    id: 'queuedOrders',
-    label: (l) => l.deferredWrites,
-    value: (r) => noted(r.writes.queued, r.degradation === false && reportLabels(r).noDeferred),
-  },
+  failedDuringOutage('readFailures', 'reads', 'Read failures during outage', 'errors'),
+  servedWithoutDatabase('cacheReads', 'degradedReads', (r) => r.reads.cache, 'noDegraded'),
+  failedDuringOutage('writeFailures', 'writes', 'Write failures during outage', 'orders lost'),
+  servedWithoutDatabase('queuedOrders', 'deferredWrites', (r) => r.writes.queued, 'noDeferred'),
   {
     id: 'ordersLost',
     label: (l) => l.lostWrites,
