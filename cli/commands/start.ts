@@ -1,12 +1,42 @@
 // `gameday start`: a GameDay on AWS, followed live.
-import { Option } from 'commander';
-import { ARRIVAL_MODES } from '../../steps/core/run-settings';
+import { type Command, Option } from 'commander';
+import { ARRIVAL_MODES, type NumericSetting } from '../../steps/core/run-settings';
 import type { StartOverrides } from '../aws/commands';
 import { wholeNumber } from '../local-command';
 import { addToleranceOptions, type ToleranceOptions, tolerancesFrom, withoutTolerances } from '../hypothesis-options';
 import { outputPathOption } from '../output-paths';
 import { addFaultOptions, brownoutFrom, type FaultFlags } from '../fault-options';
 import { type AwsOptions, awsCommands, positiveWholeNumber, type RegisterCommand, withTarget } from './context';
+
+/**
+ * The settings `start` overrides, each by the flag of its name (`baselineSeconds`: `--baseline-seconds`), taking a
+ * whole number of 1 or more unless it says otherwise, with a note where the stack's default needs one.
+ */
+const SETTING_FLAGS: ReadonlyArray<{
+  readonly setting: NumericSetting;
+  readonly parse?: (value: string) => number;
+  readonly note?: string;
+}> = [
+  { setting: 'warmupSeconds', parse: wholeNumber, note: '0: no warm-up' },
+  { setting: 'baselineSeconds' },
+  { setting: 'outageSeconds' },
+  { setting: 'recoverySeconds' },
+  { setting: 'readsPerSecond' },
+  { setting: 'writesPerSecond' },
+  { setting: 'drainTimeoutSeconds' },
+  { setting: 'windowSeconds' },
+  { setting: 'trafficWorkers', note: 'default: as many as the rates need' },
+  { setting: 'errorBudgetPercent', note: 'default: off' },
+];
+
+/** Adds the flag of each setting `start` overrides, in the order of the list. */
+function addSettingFlags(command: Command): Command {
+  for (const { setting, parse = positiveWholeNumber, note } of SETTING_FLAGS) {
+    const flag = setting.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    command.option(`--${flag} <n>`, `override the stack default${note ? ` (${note})` : ''}`, parse);
+  }
+  return command;
+}
 
 export const registerStart: RegisterCommand = (program, ctx) => {
   const command = addToleranceOptions(
@@ -27,21 +57,8 @@ export const registerStart: RegisterCommand = (program, ctx) => {
       '--ignore-change-freeze',
       'run even while a change calendar is CLOSED (an explicit override; the halt flag still stops it)',
       false,
-    )
-    .option('--warmup-seconds <n>', 'override the stack default (0: no warm-up)', wholeNumber)
-    .option('--baseline-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--outage-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--recovery-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--reads-per-second <n>', 'override the stack default', positiveWholeNumber)
-    .option('--writes-per-second <n>', 'override the stack default', positiveWholeNumber)
-    .option('--drain-timeout-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option('--window-seconds <n>', 'override the stack default', positiveWholeNumber)
-    .option(
-      '--traffic-workers <n>',
-      'override the stack default (default: as many as the rates need)',
-      positiveWholeNumber,
-    )
-    .option('--error-budget-percent <n>', 'override the stack default (default: off)', positiveWholeNumber)
+    );
+  addSettingFlags(command)
     .addOption(
       new Option(
         '--arrivals <mode>',
