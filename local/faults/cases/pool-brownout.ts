@@ -8,7 +8,8 @@ import { LOCK_ATTRIBUTES, STATES } from '../../../steps/core/workflow-names';
 import { labLock } from '../../runner/local-safety-net';
 import { startRunnerProcess } from '../../runner/remote-runner';
 import { type CaseContext, FAULT_RUN_INPUT, type FaultCase } from '../matrix';
-import { outcome, reasonsOf, trafficAfterBaseline } from './support';
+import { crashedWhileStruck, type Rung, rungCase, stoppedWhileStruck } from './rung';
+import { reasonsOf } from './support';
 
 /** A pool config no default has: a restore of defaults cannot pass for a restore of it. */
 const SAVED: PoolConfig = { MaxConnectionsPercent: 73, MaxIdleConnectionsPercent: 31, ConnectionBorrowTimeout: 17 };
@@ -42,45 +43,36 @@ function savedBack(ctx: CaseContext, problems: string[]): void {
     problems.push(`the pool config is ${JSON.stringify(now)}, not the saved ${JSON.stringify(SAVED)}`);
 }
 
-export const brownoutRolledBack: FaultCase = {
-  name: '30a. a pool brownout: a traffic step throws while the pool is clamped',
-  expectedVerdict: 'failed',
-  mechanism:
-    "the Catch on the Experiment Parallel: CheckRollbackFault sends a brownout to RollbackRestorePool, which writes the lock's saved pool config back, then releases the lock",
-  async run(ctx) {
+/** The pool brownout: the pool starts from the saved config and must have it back after the run. */
+const BROWNOUT: Rung = {
+  name: 'brownout',
+  input: BROWNOUT_INPUT,
+  prepare(ctx) {
     startFromSaved(ctx);
-    const traffic = await trafficAfterBaseline(async () => {
-      await whenClamped(ctx);
-      throw Object.assign(new Error('traffic generator crashed mid-brownout'), { name: 'TrafficCrashed' });
-    });
-    const result = await ctx.run({ input: BROWNOUT_INPUT, stepOverrides: { traffic } });
-    const problems: string[] = [];
-    if (!/TrafficCrashed|crashed mid-brownout/.test(reasonsOf(result)))
-      problems.push(`the run does not name the crash: ${reasonsOf(result)}`);
-    if (result.safetyNet?.pool?.restored === true)
-      problems.push('the safety net restored the pool: the rollback did not');
-    savedBack(ctx, problems);
-    return outcome(result, problems);
+    return (problems) => savedBack(ctx, problems);
   },
+  struck: (ctx) => whenClamped(ctx),
 };
 
-export const brownoutAborted: FaultCase = {
+export const brownoutRolledBack = crashedWhileStruck(BROWNOUT, {
+  name: '30a. a pool brownout: a traffic step throws while the pool is clamped',
+  mechanism:
+    "the Catch on the Experiment Parallel: CheckRollbackFault sends a brownout to RollbackRestorePool, which writes the lock's saved pool config back, then releases the lock",
+  check(result, problems) {
+    if (result.safetyNet?.pool?.restored === true)
+      problems.push('the safety net restored the pool: the rollback did not');
+  },
+});
+
+export const brownoutAborted = stoppedWhileStruck(BROWNOUT, {
   name: '30b. a pool brownout: the execution is stopped while the pool is clamped',
-  expectedVerdict: 'aborted',
   mechanism:
     'no Catch runs for a stopped execution: the safety net reads the lock, sees a pool-brownout holder and writes its saved pool config back, then releases the lock',
-  async run(ctx) {
-    startFromSaved(ctx);
-    const abort = new AbortController();
-    void whenClamped(ctx).then(() => setTimeout(() => abort.abort(), 1_000));
-    const result = await ctx.run({ input: BROWNOUT_INPUT, signal: abort.signal });
-    const problems: string[] = [];
+  check(result, problems) {
     if (result.safetyNet?.pool?.restored !== true)
       problems.push(`the safety net did not restore the pool (${JSON.stringify(result.safetyNet)})`);
-    savedBack(ctx, problems);
-    return outcome(result, problems);
   },
-};
+});
 
 export const brownoutRunnerKilled: FaultCase = {
   name: '30d. a pool brownout: the runner is SIGKILLed while the pool is clamped',
@@ -131,16 +123,14 @@ function namesExecution(executionArn: string, name: string): boolean {
   return executionArn.endsWith(`:${name}`);
 }
 
-export const brownoutSaveLost: FaultCase = {
+export const brownoutSaveLost = rungCase(BROWNOUT, {
   name: '30c. a pool brownout whose saved pool config was lost before the clamp',
   expectedVerdict: 'aborted',
   mechanism:
     'ReadSavedPool reads the lock item back, strongly consistent; CheckPoolSaved finds no saved config and the run aborts in preflight, before ClampPool',
-  async run(ctx) {
-    startFromSaved(ctx);
+  runWith(ctx) {
     const { client, lockTable } = ctx.lab.tables;
-    const result = await ctx.run({
-      input: BROWNOUT_INPUT,
+    return {
       // The save is lost between the put and the read-back (a store that did not keep it).
       beforeTask: async (state) => {
         if (state !== STATES.readSavedPool) return;
@@ -152,35 +142,29 @@ export const brownoutSaveLost: FaultCase = {
           }),
         );
       },
-    });
-    const problems: string[] = [];
+    };
+  },
+  check(result, problems) {
     if (!/pool config is not in the lock item/.test(reasonsOf(result)))
       problems.push(`the run does not say the save is missing: ${reasonsOf(result)}`);
-    savedBack(ctx, problems);
-    return outcome(result, problems);
   },
-};
+});
 
-export const brownoutProxyUntagged: FaultCase = {
+export const brownoutProxyUntagged = rungCase(BROWNOUT, {
   name: '30e. a pool brownout of a proxy without the allow tag',
   expectedVerdict: 'aborted',
   mechanism:
     "ReadProxyTags lists the proxy's tags before anything is saved or changed; CheckProxyAllowTag finds no allow tag and the run aborts in preflight (ProxyNotAllowed), with no lock taken and the pool untouched",
-  async run(ctx) {
-    startFromSaved(ctx);
-    // RDS answers with the proxy's tags: another team's, and not the GameDay's consent.
-    const result = await ctx.run({
-      input: BROWNOUT_INPUT,
-      taskOverrides: { [STATES.readProxyTags]: async () => ({ TagList: [{ Key: 'team', Value: 'shop' }] }) },
-    });
-    const problems: string[] = [];
+  // RDS answers with the proxy's tags: another team's, and not the GameDay's consent.
+  runWith: () => ({
+    taskOverrides: { [STATES.readProxyTags]: async () => ({ TagList: [{ Key: 'team', Value: 'shop' }] }) },
+  }),
+  async check(result, problems, ctx) {
     if (!/does not carry the allow tag gameday-allowed=true/.test(reasonsOf(result)))
       problems.push(`the run does not say the proxy lacks the allow tag: ${reasonsOf(result)}`);
     if ((await labLock(ctx.lab).holder()) !== null) problems.push('the lock is held after the refused run');
-    savedBack(ctx, problems);
-    return outcome(result, problems);
   },
-};
+});
 
 export const POOL_BROWNOUT_CASES: readonly FaultCase[] = [
   brownoutRolledBack,

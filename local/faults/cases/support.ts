@@ -67,8 +67,8 @@ export function faultBit(ctx: CaseContext, problems: string[]): void {
 export interface CaseSpec {
   name: string;
   mechanism: string;
-  /** What else the run must show. @default - nothing else */
-  check?: (result: LocalRunResult, problems: string[]) => void;
+  /** What else the run must show, and the lab after it. @default - nothing else */
+  check?: (result: LocalRunResult, problems: string[], ctx: CaseContext) => void | Promise<void>;
 }
 
 /** A case of a family: `runChecked` runs it and makes the family's checks, then the case's own check; the outcome is that run's. */
@@ -83,7 +83,7 @@ export function familyCase(
     mechanism: spec.mechanism,
     async run(ctx) {
       const { result, problems } = await runChecked(ctx);
-      spec.check?.(result, problems);
+      await spec.check?.(result, problems, ctx);
       return outcome(result, problems);
     },
   };

@@ -2,7 +2,7 @@
 import { labLock } from '../../runner/local-safety-net';
 import { STATES } from '../../../steps/core/workflow-names';
 import { type CaseContext, FAULT_RUN_INPUT, type FaultCase } from '../matrix';
-import { outcome, reasonsOf, trafficAfterBaseline } from './support';
+import { crashedWhileStruck, type Rung, stoppedWhileStruck } from './rung';
 
 const FAILOVER_INPUT = { ...FAULT_RUN_INPUT, fault: 'writer-failover' };
 
@@ -38,50 +38,38 @@ function watchLockRelease(ctx: CaseContext, problems: string[]): (state: string)
   };
 }
 
-export const failoverRolledBack: FaultCase = {
-  name: '32a. a writer failover: a traffic step throws while the cluster fails over',
-  expectedVerdict: 'failed',
-  mechanism:
-    'the Catch on the Experiment Parallel: CheckRollbackFault sends a failover to RollbackClusterWait, which reads the cluster until it is available, then releases the lock; nothing was deregistered, so nothing is registered',
-  async run(ctx) {
+/** The writer failover: it must have struck, and the cluster must be back after the run. */
+const FAILOVER: Rung = {
+  name: 'failover',
+  input: FAILOVER_INPUT,
+  prepare(ctx) {
     const failovers = ctx.lab.proxy.failovers;
-    const problems: string[] = [];
-    const traffic = await trafficAfterBaseline(async () => {
-      await whenFailingOver(ctx);
-      throw Object.assign(new Error('traffic generator crashed mid-failover'), { name: 'TrafficCrashed' });
-    });
-    const result = await ctx.run({
-      input: FAILOVER_INPUT,
-      stepOverrides: { traffic },
-      beforeTask: watchLockRelease(ctx, problems),
-    });
-    if (!/TrafficCrashed|crashed mid-failover/.test(reasonsOf(result)))
-      problems.push(`the run does not name the crash: ${reasonsOf(result)}`);
-    if (result.safetyNet?.action === 'registered')
-      problems.push('the safety net registered the target: a failover deregisters nothing');
-    failedOverAndBack(ctx, failovers, problems);
-    return outcome(result, problems);
+    return (problems) => failedOverAndBack(ctx, failovers, problems);
   },
+  struck: (ctx) => whenFailingOver(ctx),
 };
 
-export const failoverAborted: FaultCase = {
+export const failoverRolledBack = crashedWhileStruck(FAILOVER, {
+  name: '32a. a writer failover: a traffic step throws while the cluster fails over',
+  mechanism:
+    'the Catch on the Experiment Parallel: CheckRollbackFault sends a failover to RollbackClusterWait, which reads the cluster until it is available, then releases the lock; nothing was deregistered, so nothing is registered',
+  runWith: (ctx, problems) => ({ beforeTask: watchLockRelease(ctx, problems) }),
+  check(result, problems) {
+    if (result.safetyNet?.action === 'registered')
+      problems.push('the safety net registered the target: a failover deregisters nothing');
+  },
+});
+
+export const failoverAborted = stoppedWhileStruck(FAILOVER, {
   name: '32b. a writer failover: the execution is stopped while the cluster fails over',
-  expectedVerdict: 'aborted',
   mechanism:
     'no Catch runs for a stopped execution: the safety net finds the target registered (a failover removes nothing), registers nothing, and releases the lock; the cluster comes back by itself',
-  async run(ctx) {
-    const failovers = ctx.lab.proxy.failovers;
-    const abort = new AbortController();
-    void whenFailingOver(ctx).then(() => setTimeout(() => abort.abort(), 1_000));
-    const result = await ctx.run({ input: FAILOVER_INPUT, signal: abort.signal });
-    const problems: string[] = [];
+  check(result, problems) {
     if (result.safetyNet === undefined || result.safetyNet === null)
       problems.push('the safety net did not run for the stopped execution');
     else if (result.safetyNet.action !== 'none' || !result.safetyNet.lockReleased)
       problems.push(`the safety net did not just release the lock (${JSON.stringify(result.safetyNet)})`);
-    failedOverAndBack(ctx, failovers, problems);
-    return outcome(result, problems);
   },
-};
+});
 
 export const WRITER_FAILOVER_CASES: readonly FaultCase[] = [failoverRolledBack, failoverAborted];
