@@ -1,8 +1,8 @@
 // Faults the preflight must refuse before any harm: a second run, an invalid input, a target not AVAILABLE, too little concurrency.
 import { executionNameForScheduledTime } from '../../../steps/core/schedule-start';
 import type { LocalRunResult } from '../../runner/runner';
-import type { FaultCase } from '../matrix';
-import { duringHold, faultBit, freshScheduledTime, outcome, reasonsOf } from './support';
+import type { CaseContext, FaultCase } from '../matrix';
+import { type CaseSpec, duringHold, faultBit, familyCase, freshScheduledTime, reasonsOf } from './support';
 
 export const secondRunRefused: FaultCase = {
   name: '8. a second run starts while one runs (manual over scheduled)',
@@ -64,50 +64,71 @@ export const invalidInputRefused: FaultCase = {
   },
 };
 
-export const targetNotAvailableAtStart: FaultCase = {
+/**
+ * A case the preflight must refuse before any harm: `refuse` sets the lab so that it does (and returns
+ * what puts the lab back, if anything), and the one run must abort saying why.
+ */
+function refusedCase(
+  spec: CaseSpec & {
+    /** Sets the lab so that the preflight refuses the run; returns what puts it back. */
+    refuse: (ctx: CaseContext) => (() => void) | void;
+    /** What the run's reasons must match, and what a problem says the run did not do. */
+    says: { pattern: RegExp; what: string };
+  },
+): FaultCase {
+  return familyCase(spec, 'aborted', async (ctx) => {
+    const putBack = spec.refuse(ctx);
+    try {
+      const result = await ctx.run();
+      const problems: string[] = [];
+      if (!spec.says.pattern.test(reasonsOf(result)))
+        problems.push(`the run does not ${spec.says.what}: ${reasonsOf(result)}`);
+      return { result, problems };
+    } finally {
+      putBack?.();
+    }
+  });
+}
+
+export const targetNotAvailableAtStart = refusedCase({
   name: '15. the target is not AVAILABLE when the run starts',
-  expectedVerdict: 'aborted',
   mechanism:
     'DescribeTarget in preflight: a target that is not AVAILABLE (here still REGISTERING after a change of someone else) aborts the run before any fault; nothing is deregistered',
-  async run(ctx) {
+  refuse(ctx) {
     // Someone else's registration is still in progress for the whole preflight, however slow the machine.
     ctx.lab.proxy.registrationDelayMs = 15_000;
     ctx.lab.proxy.deregister();
     ctx.lab.proxy.register();
-    const result = await ctx.run();
-    const problems: string[] = [];
-    if (!/AVAILABLE/.test(reasonsOf(result)))
-      problems.push(`the run does not say the target was not AVAILABLE: ${reasonsOf(result)}`);
+  },
+  says: { pattern: /AVAILABLE/, what: 'say the target was not AVAILABLE' },
+  check(_result, problems, ctx) {
     const deregistrations = ctx.targetHistory().filter((state) => state === 'DEREGISTERED').length;
     if (deregistrations !== 1)
       problems.push(
         `the run deregistered a target that was not AVAILABLE (history ${ctx.targetHistory().join(' -> ')})`,
       );
-    return outcome(result, problems);
   },
-};
+});
 
-export const lambdaConcurrencyShort: FaultCase = {
+export const lambdaConcurrencyShort = refusedCase({
   name: "31. the account's Lambda concurrency is below what the run needs",
-  expectedVerdict: 'aborted',
   mechanism:
     "ReadLambdaConcurrency (lambda:GetAccountSettings) in preflight: a run that needs more concurrent executions than the account has unreserved is aborted before any fault, naming both numbers; its lock is released (the next case's first run passes)",
-  async run(ctx) {
+  refuse(ctx) {
     const account = ctx.lab.lambdaAccount;
     const unreserved = account.unreservedConcurrentExecutions;
     // One execution: fewer than any run's traffic worker and step.
     account.unreservedConcurrentExecutions = 1;
-    try {
-      const result = await ctx.run();
-      const problems: string[] = [];
-      const reasons = reasonsOf(result);
-      if (!/the run needs \d+ concurrent Lambda executions .* and the account has 1 unreserved/.test(reasons))
-        problems.push(`the run does not name both numbers: ${reasons}`);
-      if (ctx.targetHistory().length > 0)
-        problems.push(`a run refused for concurrency moved the target: ${ctx.targetHistory().join(' -> ')}`);
-      return outcome(result, problems);
-    } finally {
+    return () => {
       account.unreservedConcurrentExecutions = unreserved;
-    }
+    };
   },
-};
+  says: {
+    pattern: /the run needs \d+ concurrent Lambda executions .* and the account has 1 unreserved/,
+    what: 'name both numbers',
+  },
+  check(_result, problems, ctx) {
+    if (ctx.targetHistory().length > 0)
+      problems.push(`a run refused for concurrency moved the target: ${ctx.targetHistory().join(' -> ')}`);
+  },
+});
