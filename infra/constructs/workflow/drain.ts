@@ -1,19 +1,17 @@
 // Runbook step 4, drain: both queues at zero for drainZeroReadings readings in a row, bounded by drainPollIterations.
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { STATES } from '../../../steps/core/workflow-names';
 import { NO_QUEUE_DEPTH, queueDepth, queuesEmpty, type WorkflowContext } from './blocks';
 import type { Endings } from './endings';
 import { boundedPollLoop } from './poll-loop';
+import { RunbookStep } from './runbook-step';
 
 /**
  * Leaves with `$.drain` (`drained` true or false: not drained is no error, the report fails the
  * hypothesis). A shop without a queue has nothing to drain: the loop is left out, not run against zeros.
  */
-export class Drain extends Construct {
-  readonly startState: sfn.State;
-  private readonly ends: sfn.INextable[];
-
+export class Drain extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const c = ctx.config;
@@ -29,8 +27,7 @@ export class Drain extends Construct {
         },
         resultPath: '$.drain',
       });
-      this.startState = noQueue;
-      this.ends = [noQueue];
+      this.enterAt(noQueue, noQueue);
       return;
     }
 
@@ -97,11 +94,6 @@ export class Drain extends Construct {
         whenExhausted: notDrained,
       }),
     );
-    this.startState = startDrain;
-    this.ends = [drained, notDrained];
-  }
-
-  then(next: sfn.IChainable): void {
-    for (const end of this.ends) end.next(next);
+    this.enterAt(startDrain, drained, notDrained);
   }
 }

@@ -1,6 +1,6 @@
 // Runbook steps 2 and 3: baseline traffic windows, then the experiment (deregister, outage windows, register, windows until AVAILABLE, recovery windows) and its rollback.
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { FAILURE_ERRORS, RDS_ERRORS, STATES } from '../../../steps/core/workflow-names';
 import {
   alarmsFiring,
@@ -15,6 +15,7 @@ import {
   type WorkflowContext,
 } from './blocks';
 import type { Endings } from './endings';
+import { RunbookStep } from './runbook-step';
 import { clampPool, describePoolConfig, isPoolBrownout, poolEquals, restorePool } from './pool-brownout';
 import { phaseBeforeTheFault, windowLoop } from './traffic-windows';
 import {
@@ -27,10 +28,7 @@ import {
 } from './writer-failover';
 
 /** Baseline traffic in windows, merged at `$.baseline`; a failure aborts the run before any harm. */
-export class Baseline extends Construct {
-  readonly startState: sfn.State;
-  private readonly recordBaseline: sfn.Pass;
-
+export class Baseline extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const loop = phaseBeforeTheFault(this, ctx, endings.abortReleaseLock, {
@@ -48,12 +46,7 @@ export class Baseline extends Construct {
       failed: STATES.baselineFailed,
       failedCause: 'the baseline traffic failed before any harm',
     });
-    this.startState = loop.start;
-    this.recordBaseline = loop.record;
-  }
-
-  then(next: sfn.IChainable): void {
-    this.recordBaseline.next(next);
+    this.enterAt(loop.start, loop.record);
   }
 }
 
@@ -63,12 +56,10 @@ export class Baseline extends Construct {
  * AVAILABLE. It leaves `$.experiment` as `{traffic, fault, hold}`. Any error in it rolls back:
  * register again (idempotent), release the lock, fail.
  */
-export class Experiment extends Construct {
-  readonly startState: sfn.Parallel;
-
+export class Experiment extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext) {
     super(scope, id);
-    this.startState = new sfn.Parallel(this, STATES.experiment, {
+    const experiment = new sfn.Parallel(this, STATES.experiment, {
       // The branch gets only the config, and a pool brownout's saved pool config (read back from the lock):
       // the baseline's traffic stays out of its payload. The cluster starts as the run found it, available: only a
       // writer failover's restoring probe reads it again, before every check, so every run's check has it to read.
@@ -84,12 +75,9 @@ export class Experiment extends Construct {
       },
       resultPath: '$.experiment',
     });
-    this.startState.branch(faultBranch(this, ctx));
-    this.startState.addCatch(rollback(this, ctx), { errors: [sfn.Errors.ALL], resultPath: '$.error' });
-  }
-
-  then(next: sfn.IChainable): void {
-    this.startState.next(next);
+    experiment.branch(faultBranch(this, ctx));
+    experiment.addCatch(rollback(this, ctx), { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    this.enterAt(experiment, experiment);
   }
 }
 

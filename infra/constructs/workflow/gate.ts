@@ -2,16 +2,14 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { HALT_KEY, STATES } from '../../../steps/core/workflow-names';
 import { DYNAMODB_TRANSIENT, readCall, type WorkflowContext } from './blocks';
 import type { Endings } from './endings';
+import { RunbookStep } from './runbook-step';
 
 /** Leaves to the next step when no check refuses the run; a refusal ends at the `Skipped` Succeed state with `$.skipped.reason`. */
-export class RunGate extends Construct {
-  readonly startState: sfn.State;
-  private readonly lastCheck: sfn.Choice;
-
+export class RunGate extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const c = ctx.config;
@@ -92,13 +90,8 @@ export class RunGate extends Construct {
       if (check.entry !== check.choice) (check.entry as sfn.TaskStateBase).next(check.choice);
       if (i > 0) checks[i - 1].choice.otherwise(check.entry);
     }
-    this.startState = checks[0].entry;
-    this.lastCheck = checks[checks.length - 1].choice;
-  }
-
-  /** Where the run goes when nothing refused it. */
-  then(next: sfn.IChainable): void {
-    this.lastCheck.otherwise(next);
+    // The run goes on when nothing refused it.
+    this.enterAt(checks[0].entry, checks[checks.length - 1].choice);
   }
 }
 

@@ -2,7 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { LOCK_CONDITION_FAILED, LOCK_KEY, STATES } from '../../../steps/core/workflow-names';
 import {
   alarmsFiring,
@@ -31,12 +31,10 @@ import {
   readSavedPool,
   recordSavedPool,
 } from './pool-brownout';
+import { RunbookStep } from './runbook-step';
 
 /** Leaves to the next step when every check holds; any failed check aborts the run. */
-export class Preflight extends Construct {
-  readonly startState: sfn.State;
-  private readonly concurrencyEnough: sfn.Choice;
-
+export class Preflight extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const c = ctx.config;
@@ -242,17 +240,13 @@ export class Preflight extends Construct {
         sfn.JsonPath.stringAt('$.preflight.lambda.unreserved'),
       ),
     ).next(abortReleaseLock);
-    this.concurrencyEnough = new sfn.Choice(this, STATES.checkLambdaConcurrency).when(
+    const concurrencyEnough = new sfn.Choice(this, STATES.checkLambdaConcurrency).when(
       sfn.Condition.numberGreaterThanJsonPath('$.config.lambdaConcurrency.total', '$.preflight.lambda.unreserved'),
       concurrencyShort,
     );
     stopConditionsClear.otherwise(readConcurrency);
-    readConcurrency.next(this.concurrencyEnough);
-    this.startState = readInput;
-  }
-
-  /** Where the run goes once the steady state holds. */
-  then(next: sfn.IChainable): void {
-    this.concurrencyEnough.otherwise(next);
+    readConcurrency.next(concurrencyEnough);
+    // The run goes on once the steady state holds.
+    this.enterAt(readInput, concurrencyEnough);
   }
 }

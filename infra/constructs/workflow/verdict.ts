@@ -2,17 +2,16 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { labelsOf } from '../../../steps/core/target-profile';
 import { FAILURE_ERRORS, LOCK_CONDITION_FAILED, STATES } from '../../../steps/core/workflow-names';
 import { ConditionalCallAwsService, invokeStep, releaseLock, type WorkflowContext } from './blocks';
 import { ORDER_VERIFICATION_FIELDS, REPORT_OUTPUT_FIELDS } from './contract-fields';
 import type { Endings } from './endings';
+import { RunbookStep } from './runbook-step';
 
 /** The last step: every path out of it is an ending. */
-export class VerifyAndVerdict extends Construct {
-  readonly startState: sfn.State;
-
+export class VerifyAndVerdict extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const c = ctx.config;
@@ -137,6 +136,6 @@ export class VerifyAndVerdict extends Construct {
       .next(release)
       .next(explainVerdict)
       .next(verdict);
-    this.startState = verifyOrders;
+    this.enterAt(verifyOrders);
   }
 }

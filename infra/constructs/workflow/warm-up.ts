@@ -1,9 +1,10 @@
 // Runbook step 2a: warm-up traffic windows before the baseline, merged at `$.warmUp`, counted apart and never judged.
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { STATES, WARM_UP_PHASE } from '../../../steps/core/workflow-names';
 import type { WorkflowContext } from './blocks';
 import type { Endings } from './endings';
+import { RunbookStep } from './runbook-step';
 import { phaseBeforeTheFault } from './traffic-windows';
 
 /**
@@ -11,11 +12,7 @@ import { phaseBeforeTheFault } from './traffic-windows';
  * caches rather than a cold start. A run without one (0 s) records `{windows: 0}`; a failure aborts
  * the run before any harm, as the baseline's does.
  */
-export class WarmUp extends Construct {
-  readonly startState: sfn.State;
-  private readonly recordWarmUp: sfn.Pass;
-  private readonly noWarmUp: sfn.Pass;
-
+export class WarmUp extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const loop = phaseBeforeTheFault(this, ctx, endings.abortReleaseLock, {
@@ -33,18 +30,13 @@ export class WarmUp extends Construct {
       failed: STATES.warmUpFailed,
       failedCause: 'the warm-up traffic failed before any harm',
     });
-    this.recordWarmUp = loop.record;
-    this.noWarmUp = new sfn.Pass(this, STATES.noWarmUp, {
+    const noWarmUp = new sfn.Pass(this, STATES.noWarmUp, {
       result: sfn.Result.fromObject({ phase: WARM_UP_PHASE, windows: 0 }),
       resultPath: '$.warmUp',
     });
-    this.startState = new sfn.Choice(this, STATES.checkWarmUp)
+    const checkWarmUp = new sfn.Choice(this, STATES.checkWarmUp)
       .when(sfn.Condition.numberGreaterThan('$.config.warmupSeconds', 0), loop.start)
-      .otherwise(this.noWarmUp);
-  }
-
-  then(next: sfn.IChainable): void {
-    this.recordWarmUp.next(next);
-    this.noWarmUp.next(next);
+      .otherwise(noWarmUp);
+    this.enterAt(checkWarmUp, loop.record, noWarmUp);
   }
 }
