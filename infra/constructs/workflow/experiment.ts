@@ -17,7 +17,7 @@ import {
 import type { Endings } from './endings';
 import { RunbookStep } from './runbook-step';
 import { clampPool, describePoolConfig, isPoolBrownout, poolEquals, restorePool } from './pool-brownout';
-import { phaseBeforeTheFault, windowLoop } from './traffic-windows';
+import { phaseBeforeTheFault, windowLoop, windowLoopNames } from './traffic-windows';
 import {
   CLUSTER_AVAILABLE,
   clusterAvailable,
@@ -32,13 +32,7 @@ export class Baseline extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const loop = phaseBeforeTheFault(this, ctx, endings.abortReleaseLock, {
-      names: {
-        start: STATES.startBaseline,
-        map: STATES.baselineWindow,
-        worker: STATES.baselineWorker,
-        tally: STATES.tallyBaselineWindow,
-        check: STATES.checkBaselineWindow,
-      },
+      names: windowLoopNames('Baseline', STATES.checkBaselineWindow),
       phase: 'baseline',
       targetSecondsPath: '$.config.baselineSeconds',
       record: STATES.recordBaseline,
@@ -145,13 +139,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
     },
   });
   const recovery = windowLoop(scope, ctx, {
-    names: {
-      start: STATES.startRecovery,
-      map: STATES.recoveryWindow,
-      worker: STATES.recoveryWorker,
-      tally: STATES.tallyRecoveryWindow,
-      check: STATES.checkRecoveryWindow,
-    },
+    names: windowLoopNames('Recovery', STATES.checkRecoveryWindow),
     // Counted from AVAILABLE: a schedule continued from the last restoring window would put its first seconds before it.
     start: { schedule: 'now' },
     targetSecondsPath: '$.config.recoverySeconds',
@@ -197,13 +185,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
     .when(isWriterFailover(), describeClusterAfterFailover)
     .otherwise(describeAfterRegister);
   const restoring = windowLoop(scope, ctx, {
-    names: {
-      start: STATES.startRestoring,
-      map: STATES.restoringWindow,
-      worker: STATES.restoringWorker,
-      tally: STATES.tallyRestoringWindow,
-      check: STATES.checkAvailableAfterRegister,
-    },
+    names: windowLoopNames('Restoring', STATES.checkAvailableAfterRegister),
     start: { schedule: 'continued' },
     targetSecondsPath: '$.config.availableTimeoutSeconds',
     windowSecondsPath: '$.config.availablePollSeconds',
@@ -259,13 +241,7 @@ function faultBranch(scope: Construct, ctx: WorkflowContext): sfn.IChainable {
   // bounded, and never ride beside a window's worker results.
   const holdCheckAlarms = describeAlarms(scope, ctx, STATES.holdCheckAlarms, '$.tally.holdAlarms');
   const outage = windowLoop(scope, ctx, {
-    names: {
-      start: STATES.startOutage,
-      map: STATES.outageWindow,
-      worker: STATES.outageWorker,
-      tally: STATES.tallyOutageWindow,
-      check: STATES.checkOutageWindow,
-    },
+    names: windowLoopNames('Outage', STATES.checkOutageWindow),
     start: { newPhase: 'experiment', schedule: 'now' },
     targetSecondsPath: '$.config.outageSeconds',
     windowSecondsPath: '$.config.windowSeconds',

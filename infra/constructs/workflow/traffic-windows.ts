@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { WindowState } from '../../../steps/core/contracts';
+import { STATES } from '../../../steps/core/workflow-names';
 import { describeCaughtError, EXECUTION_ARN_PATH, explain, type WorkflowContext } from './blocks';
 import { TRAFFIC_RESULT_FIELDS } from './contract-fields';
 
@@ -19,6 +20,25 @@ export interface WindowLoopNames {
   readonly worker: string;
   readonly tally: string;
   readonly check: string;
+}
+
+/** The stem of each window loop's state names: the segment of traffic it runs. */
+export type WindowLoopStem = 'WarmUp' | 'Baseline' | 'Outage' | 'Restoring' | 'Recovery';
+
+/**
+ * A loop's state names from `STATES`, by the one pattern they follow: `Start<stem>`, `<stem>Window` (the Map),
+ * `<stem>Worker` and `Tally<stem>Window`. Its Choice, `check`, is named by the caller, for what it decides. A name
+ * that `STATES` lacks does not compile.
+ */
+export function windowLoopNames(stem: WindowLoopStem, check: string): WindowLoopNames {
+  const lower = `${stem[0].toLowerCase()}${stem.slice(1)}` as Uncapitalize<WindowLoopStem>;
+  return {
+    start: STATES[`start${stem}`],
+    map: STATES[`${lower}Window`],
+    worker: STATES[`${lower}Worker`],
+    tally: STATES[`tally${stem}Window`],
+    check,
+  };
 }
 
 /**

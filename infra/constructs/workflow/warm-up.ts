@@ -5,7 +5,7 @@ import { STATES, WARM_UP_PHASE } from '../../../steps/core/workflow-names';
 import type { WorkflowContext } from './blocks';
 import type { Endings } from './endings';
 import { RunbookStep } from './runbook-step';
-import { phaseBeforeTheFault } from './traffic-windows';
+import { phaseBeforeTheFault, windowLoopNames } from './traffic-windows';
 
 /**
  * `warmupSeconds` of the run's own traffic, so the baseline is measured against warm pools and
@@ -16,13 +16,7 @@ export class WarmUp extends RunbookStep {
   constructor(scope: Construct, id: string, ctx: WorkflowContext, endings: Endings) {
     super(scope, id);
     const loop = phaseBeforeTheFault(this, ctx, endings.abortReleaseLock, {
-      names: {
-        start: STATES.startWarmUp,
-        map: STATES.warmUpWindow,
-        worker: STATES.warmUpWorker,
-        tally: STATES.tallyWarmUpWindow,
-        check: STATES.checkWarmUpWindow,
-      },
+      names: windowLoopNames('WarmUp', STATES.checkWarmUpWindow),
       phase: WARM_UP_PHASE,
       targetSecondsPath: '$.config.warmupSeconds',
       record: STATES.recordWarmUp,
