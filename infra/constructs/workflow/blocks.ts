@@ -36,15 +36,6 @@ export const DYNAMODB_TRANSIENT = [
   'DynamoDB.InternalServerErrorException',
 ];
 
-const QUEUE_COUNT_ATTRIBUTES = {
-  visible: 'ApproximateNumberOfMessages',
-  inFlight: 'ApproximateNumberOfMessagesNotVisible',
-  delayed: 'ApproximateNumberOfMessagesDelayed',
-} as const;
-
-/** What a queue check reads when the system under test has no queue. */
-export const NO_QUEUE_DEPTH = Object.freeze({ visible: 0, inFlight: 0, delayed: 0 });
-
 /** A CallAwsService whose IAM statements carry conditions (CallAwsService itself has no such option). */
 export class ConditionalCallAwsService extends tasks.CallAwsService {
   constructor(scope: Construct, id: string, props: tasks.CallAwsServiceProps, conditions: Record<string, unknown>) {
@@ -201,33 +192,6 @@ function rdsTargetCall(
   return call;
 }
 
-/** GetQueueAttributes for the three counts, as numbers at `resultPath`; with no queue configured, a Pass that reads zero. */
-export function queueDepth(
-  scope: Construct,
-  id: string,
-  queueUrl: string | undefined,
-  queueArn: string | undefined,
-  resultPath: string,
-): tasks.CallAwsService | sfn.Pass {
-  if (queueUrl === undefined || queueArn === undefined)
-    return new sfn.Pass(scope, id, { result: sfn.Result.fromObject(NO_QUEUE_DEPTH), resultPath });
-  return readCall(scope, id, {
-    service: 'sqs',
-    action: 'getQueueAttributes',
-    parameters: { QueueUrl: queueUrl, AttributeNames: Object.values(QUEUE_COUNT_ATTRIBUTES) },
-    iamResources: [queueArn],
-    iamAction: 'sqs:GetQueueAttributes',
-    // SQS reports counts as strings.
-    resultSelector: Object.fromEntries(
-      Object.entries(QUEUE_COUNT_ATTRIBUTES).map(([count, attribute]) => [
-        count,
-        sfn.JsonPath.stringToJson(sfn.JsonPath.stringAt(`$.Attributes.${attribute}`)),
-      ]),
-    ),
-    resultPath,
-  });
-}
-
 /**
  * DescribeAlarms for the stop conditions that are in ALARM, metric and composite alike. With no
  * stop conditions configured a Pass stands in: an empty AlarmNames would match every alarm.
@@ -343,15 +307,6 @@ export function targetAvailable(targetsJsonPath: string): sfn.Condition {
     sfn.Condition.stringMatches(targetsJsonPath, '*"State":"AVAILABLE"*'),
     sfn.Condition.not(sfn.Condition.stringMatches(targetsJsonPath, '*"State":"UNAVAILABLE"*')),
     sfn.Condition.not(sfn.Condition.stringMatches(targetsJsonPath, '*"State":"REGISTERING"*')),
-  );
-}
-
-/** Every count of both queues is zero. */
-export function queuesEmpty(queuePath: string, dlqPath: string): sfn.Condition {
-  return sfn.Condition.and(
-    ...[queuePath, dlqPath].flatMap((path) =>
-      Object.keys(QUEUE_COUNT_ATTRIBUTES).map((count) => sfn.Condition.numberEquals(`${path}.${count}`, 0)),
-    ),
   );
 }
 

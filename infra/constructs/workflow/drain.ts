@@ -2,9 +2,10 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { STATES } from '../../../steps/core/workflow-names';
-import { NO_QUEUE_DEPTH, queueDepth, queuesEmpty, type WorkflowContext } from './blocks';
+import type { WorkflowContext } from './blocks';
 import type { Endings } from './endings';
 import { boundedPollLoop } from './poll-loop';
+import { NO_QUEUE_DEPTH, readQueues } from './queues';
 import { RunbookStep } from './runbook-step';
 
 /**
@@ -35,10 +36,6 @@ export class Drain extends RunbookStep {
       parameters: { startedAt: sfn.JsonPath.stringAt('$$.State.EnteredTime'), polls: 0, zeroReadings: 0 },
       resultPath: '$.drain',
     });
-    const drainQueueDepth = queueDepth(this, STATES.drainQueueDepth, c.orderQueueUrl, c.orderQueueArn, '$.drain.queue');
-    const drainDlqDepth = queueDepth(this, STATES.drainDlqDepth, c.dlqUrl, c.dlqArn, '$.drain.dlq');
-    endings.onStepError(drainQueueDepth);
-    endings.onStepError(drainDlqDepth);
     const countPoll = (stateName: string, zeroReadings: number | string): sfn.Pass =>
       new sfn.Pass(this, stateName, {
         parameters: {
@@ -70,18 +67,17 @@ export class Drain extends RunbookStep {
     const drained = finish(STATES.drained, true);
     const notDrained = finish(STATES.notDrained, false);
 
-    drainQueueDepth
-      .next(drainDlqDepth)
-      .next(
-        new sfn.Choice(this, STATES.checkDrainReading)
-          .when(queuesEmpty('$.drain.queue', '$.drain.dlq'), countZeroReading)
-          .otherwise(countNonZeroReading),
-      );
+    const readDrain = readQueues(this, ctx, {
+      names: { queue: STATES.drainQueueDepth, dlq: STATES.drainDlqDepth, check: STATES.checkDrainReading },
+      path: '$.drain',
+      onError: (read) => endings.onStepError(read),
+      ways: { empty: countZeroReading, notEmpty: countNonZeroReading },
+    });
     startDrain.next(
       boundedPollLoop(this, {
         waitId: STATES.drainWait,
         waitSecondsPath: '$.config.drainPollSeconds',
-        probe: { start: drainQueueDepth, ends: [countZeroReading, countNonZeroReading] },
+        probe: { start: readDrain, ends: [countZeroReading, countNonZeroReading] },
         checkId: STATES.checkDrained,
         exits: [
           [

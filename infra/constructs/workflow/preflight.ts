@@ -11,8 +11,6 @@ import {
   DYNAMODB_TRANSIENT,
   explain,
   invokeStep,
-  queueDepth,
-  queuesEmpty,
   readCall,
   targetAvailable,
   type WorkflowContext,
@@ -31,6 +29,7 @@ import {
   readSavedPool,
   recordSavedPool,
 } from './pool-brownout';
+import { readQueues } from './queues';
 import { RunbookStep } from './runbook-step';
 
 /** Leaves to the next step when every check holds; any failed check aborts the run. */
@@ -109,10 +108,6 @@ export class Preflight extends RunbookStep {
       ),
     ).next(abortReleaseLock);
 
-    const queue = queueDepth(this, STATES.queueDepth, c.orderQueueUrl, c.orderQueueArn, '$.preflight.queue');
-    const dlq = queueDepth(this, STATES.dlqDepth, c.dlqUrl, c.dlqArn, '$.preflight.dlq');
-    endings.onPreflightError(queue);
-    endings.onPreflightError(dlq);
     const queuesNotEmpty = explain(
       this,
       STATES.queuesNotEmpty,
@@ -124,6 +119,12 @@ export class Preflight extends RunbookStep {
     ).next(abortReleaseLock);
 
     const checkStopConditions = describeAlarms(this, ctx, STATES.checkStopConditions, '$.preflight.alarms');
+    const queues = readQueues(this, ctx, {
+      names: { queue: STATES.queueDepth, dlq: STATES.dlqDepth, check: STATES.checkQueuesEmpty },
+      path: '$.preflight',
+      onError: (read) => endings.onPreflightError(read),
+      ways: { empty: checkStopConditions, notEmpty: queuesNotEmpty },
+    });
     endings.onPreflightError(checkStopConditions);
     const stopConditionInAlarm = new sfn.Pass(this, STATES.stopConditionInAlarm, {
       inputPath: '$.preflight.alarms..AlarmName',
@@ -199,15 +200,8 @@ export class Preflight extends RunbookStep {
       .next(target)
       .next(
         new sfn.Choice(this, STATES.checkTargetAvailable)
-          .when(targetAvailable('$.preflight.target.targets'), queue)
+          .when(targetAvailable('$.preflight.target.targets'), queues)
           .otherwise(targetNotAvailable),
-      );
-    queue
-      .next(dlq)
-      .next(
-        new sfn.Choice(this, STATES.checkQueuesEmpty)
-          .when(queuesEmpty('$.preflight.queue', '$.preflight.dlq'), checkStopConditions)
-          .otherwise(queuesNotEmpty),
       );
     const stopConditionsClear = new sfn.Choice(this, STATES.stopConditionsClear).when(
       alarmsFiring('$.preflight.alarms'),
