@@ -6,7 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
+import { LOCK_ATTRIBUTES, LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
 import type { TrafficSize } from '../../../steps/core/contracts';
 import type { GameDayConfig } from '../../config';
 
@@ -30,7 +30,7 @@ export interface WorkflowContext {
   readonly runLog: { readonly logGroup: logs.ILogGroup; readonly streamName: string };
 }
 
-export const DYNAMODB_TRANSIENT = [
+const DYNAMODB_TRANSIENT = [
   'DynamoDB.ProvisionedThroughputExceededException',
   'DynamoDB.RequestLimitExceededException',
   'DynamoDB.InternalServerErrorException',
@@ -96,14 +96,46 @@ export function releaseLock(scope: Construct, ctx: WorkflowContext, id: string):
     },
     resultPath: sfn.JsonPath.DISCARD,
   });
-  release.addRetry({
+  retryDynamo(release);
+  return release;
+}
+
+/**
+ * Takes the lock for this execution, only if no run holds it: another run's lock fails the put with
+ * `LOCK_CONDITION_FAILED`. `item` adds attributes beside the holder and the time it took the lock.
+ */
+export function acquireLock(
+  scope: Construct,
+  ctx: WorkflowContext,
+  id: string,
+  item: Record<string, tasks.DynamoAttributeValue> = {},
+): tasks.DynamoPutItem {
+  const put = new tasks.DynamoPutItem(scope, id, {
+    table: ctx.lockTable,
+    item: {
+      pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY),
+      [LOCK_ATTRIBUTES.executionArn]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')),
+      [LOCK_ATTRIBUTES.acquiredAt]: tasks.DynamoAttributeValue.fromString(
+        sfn.JsonPath.stringAt('$$.Execution.StartTime'),
+      ),
+      ...item,
+    },
+    conditionExpression: 'attribute_not_exists(pk)',
+    resultPath: sfn.JsonPath.DISCARD,
+  });
+  retryDynamo(put);
+  return put;
+}
+
+/** Every call on the lock table rides out DynamoDB's throttling and blips with a short full-jitter retry. */
+export function retryDynamo(task: sfn.TaskStateBase): void {
+  task.addRetry({
     errors: DYNAMODB_TRANSIENT,
     interval: Duration.seconds(1),
     backoffRate: 2,
     maxAttempts: 4,
     jitterStrategy: sfn.JitterType.FULL,
   });
-  return release;
 }
 
 /** DescribeDBProxyTargets; `<resultPath>.targets` holds the targets as JSON text for {@link targetAvailable}. */

@@ -1,10 +1,10 @@
 // The preflight's gate: runs refused on purpose (the halt flag, a change freeze, outside the allowed window) end `skipped`, before any harm and before the lock.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { HALT_KEY, STATES } from '../../../steps/core/workflow-names';
-import { DYNAMODB_TRANSIENT, readCall, type WorkflowContext } from './blocks';
+import { readCall, retryDynamo, type WorkflowContext } from './blocks';
 import type { Endings } from './endings';
 import { RunbookStep } from './runbook-step';
 
@@ -27,13 +27,7 @@ export class RunGate extends RunbookStep {
       consistentRead: true,
       resultPath: '$.preflight.halt',
     });
-    checkHalt.addRetry({
-      errors: DYNAMODB_TRANSIENT,
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxAttempts: 4,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    retryDynamo(checkHalt);
     endings.onPreflightError(checkHalt);
     const halted = skip(
       STATES.halted,

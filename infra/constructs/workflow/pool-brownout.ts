@@ -1,11 +1,10 @@
 // The pool brownout's states: save the target group's pool config in the lock, clamp it, restore the saved values, check them back.
-import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { POOL_BROWNOUT } from '../../../steps/core/fault-settings';
 import { LOCK_ATTRIBUTES, LOCK_KEY, RDS_ERRORS } from '../../../steps/core/workflow-names';
-import { DYNAMODB_TRANSIENT, rdsRead, retryWhileSettling, type WorkflowContext } from './blocks';
+import { acquireLock, rdsRead, retryDynamo, retryWhileSettling, type WorkflowContext } from './blocks';
 
 /** The members a brownout saves and restores: the two it clamps, and the idle share that must stay at most the max. */
 const POOL_MEMBERS = ['MaxConnectionsPercent', 'MaxIdleConnectionsPercent', 'ConnectionBorrowTimeout'] as const;
@@ -91,30 +90,12 @@ export function poolEquals(readPath: string, savedPath: string): sfn.Condition {
 export function acquireLockSavingPool(scope: Construct, ctx: WorkflowContext, id: string, poolPath: string) {
   const number = (m: string) =>
     tasks.DynamoAttributeValue.numberFromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(`${poolPath}.${m}`)));
-  const put = new tasks.DynamoPutItem(scope, id, {
-    table: ctx.lockTable,
-    item: {
-      pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY),
-      [LOCK_ATTRIBUTES.executionArn]: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')),
-      [LOCK_ATTRIBUTES.acquiredAt]: tasks.DynamoAttributeValue.fromString(
-        sfn.JsonPath.stringAt('$$.Execution.StartTime'),
-      ),
-      [LOCK_ATTRIBUTES.fault]: tasks.DynamoAttributeValue.fromString(POOL_BROWNOUT),
-      [LOCK_ATTRIBUTES.savedPool]: tasks.DynamoAttributeValue.fromMap(
-        Object.fromEntries(POOL_MEMBERS.map((m) => [m, number(m)])),
-      ),
-    },
-    conditionExpression: 'attribute_not_exists(pk)',
-    resultPath: sfn.JsonPath.DISCARD,
+  return acquireLock(scope, ctx, id, {
+    [LOCK_ATTRIBUTES.fault]: tasks.DynamoAttributeValue.fromString(POOL_BROWNOUT),
+    [LOCK_ATTRIBUTES.savedPool]: tasks.DynamoAttributeValue.fromMap(
+      Object.fromEntries(POOL_MEMBERS.map((m) => [m, number(m)])),
+    ),
   });
-  put.addRetry({
-    errors: DYNAMODB_TRANSIENT,
-    interval: Duration.seconds(1),
-    backoffRate: 2,
-    maxAttempts: 4,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return put;
 }
 
 /** Reads the lock item back, strongly consistent: the saved pool config must be there before any clamp. */
@@ -126,13 +107,7 @@ export function readSavedPool(scope: Construct, ctx: WorkflowContext, id: string
     resultSelector: { item: sfn.JsonPath.objectAt('$.Item') },
     resultPath,
   });
-  read.addRetry({
-    errors: DYNAMODB_TRANSIENT,
-    interval: Duration.seconds(1),
-    backoffRate: 2,
-    maxAttempts: 4,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+  retryDynamo(read);
   return read;
 }
 

@@ -1,14 +1,13 @@
 // Runbook step 1, preflight: steady state before any harm (input valid, lock taken, target AVAILABLE, queues empty, no alarm).
-import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { LOCK_CONDITION_FAILED, LOCK_KEY, STATES } from '../../../steps/core/workflow-names';
+import { LOCK_CONDITION_FAILED, STATES } from '../../../steps/core/workflow-names';
 import {
+  acquireLock,
   alarmsFiring,
   describeAlarms,
   describeTarget,
-  DYNAMODB_TRANSIENT,
   explain,
   invokeStep,
   readCall,
@@ -75,27 +74,15 @@ export class Preflight extends RunbookStep {
       { errors: [sfn.Errors.ALL], resultPath: '$.error' },
     );
 
-    const acquireLock = new tasks.DynamoPutItem(this, STATES.acquireLock, {
-      table: ctx.lockTable,
-      item: {
-        pk: tasks.DynamoAttributeValue.fromString(LOCK_KEY),
-        executionArn: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')),
-        acquiredAt: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.StartTime')),
-      },
-      conditionExpression: 'attribute_not_exists(pk)',
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    acquireLock.addRetry({
-      errors: DYNAMODB_TRANSIENT,
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxAttempts: 4,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-    // Another run holds the lock: this run took nothing, so it releases nothing.
+    const takeLock = acquireLock(this, ctx, STATES.acquireLock);
+    // Another run holds the lock: this run took nothing, so it releases nothing. Any other failure to take it
+    // (either way: with or without a saved pool config) is a failed preflight check.
     const lockHeld = explain(this, STATES.lockHeld, 'preflight: another GameDay holds the lock').next(aborted);
-    acquireLock.addCatch(lockHeld, { errors: [LOCK_CONDITION_FAILED], resultPath: '$.error' });
-    endings.onPreflightError(acquireLock);
+    const onLockErrors = (put: tasks.DynamoPutItem): void => {
+      put.addCatch(lockHeld, { errors: [LOCK_CONDITION_FAILED], resultPath: '$.error' });
+      endings.onPreflightError(put);
+    };
+    onLockErrors(takeLock);
 
     const target = describeTarget(this, ctx, STATES.describeTarget, '$.preflight.target');
     endings.onPreflightError(target);
@@ -147,8 +134,7 @@ export class Preflight extends RunbookStep {
     const describePool = describePoolConfig(this, ctx, STATES.describePoolConfig, '$.preflight.pool');
     endings.onPreflightError(describePool);
     const acquireSavingPool = acquireLockSavingPool(this, ctx, STATES.acquireLockSavingPool, '$.preflight.pool');
-    acquireSavingPool.addCatch(lockHeld, { errors: [LOCK_CONDITION_FAILED], resultPath: '$.error' });
-    endings.onPreflightError(acquireSavingPool);
+    onLockErrors(acquireSavingPool);
     const readSaved = readSavedPool(this, ctx, STATES.readSavedPool, '$.preflight.lock');
     endings.onPreflightError(readSaved);
     const poolNotSaved = explain(
@@ -171,7 +157,7 @@ export class Preflight extends RunbookStep {
       result: sfn.Result.fromObject({}),
       resultPath: '$.savedPool',
     });
-    noPoolToSave.next(acquireLock);
+    noPoolToSave.next(takeLock);
 
     // The brownout's consent: the proxy must carry the allow tag, as a deregister's proxy must.
     const readTags = readProxyTags(this, ctx, STATES.readProxyTags, '$.preflight.proxyTags');
@@ -196,7 +182,7 @@ export class Preflight extends RunbookStep {
     const gate = new RunGate(this, 'Gate', ctx, endings);
     readInput.next(validateInput).next(gate.startState);
     gate.then(new sfn.Choice(this, STATES.checkFaultToSave).when(isPoolBrownout(), readTags).otherwise(noPoolToSave));
-    acquireLock
+    takeLock
       .next(target)
       .next(
         new sfn.Choice(this, STATES.checkTargetAvailable)
