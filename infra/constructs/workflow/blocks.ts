@@ -251,6 +251,20 @@ export function describeAlarms(
   });
 }
 
+/** GetAccountSettings; `<resultPath>.unreserved` holds the account's unreserved Lambda concurrency. */
+export function readLambdaConcurrency(scope: Construct, id: string, resultPath: string): tasks.CallAwsService {
+  return readCall(scope, id, {
+    service: 'lambda',
+    action: 'getAccountSettings',
+    parameters: {},
+    // GetAccountSettings acts on no resource: the Service Authorization Reference lists it on "*" only.
+    iamResources: ['*'],
+    iamAction: 'lambda:GetAccountSettings',
+    resultSelector: { unreserved: sfn.JsonPath.numberAt('$.AccountLimit.UnreservedConcurrentExecutions') },
+    resultPath,
+  });
+}
+
 /** The alarm's ARN in the target's account and region. */
 function alarmArn(scope: Construct, proxyArn: string, name: string): string {
   const [, partition, , region, account] = proxyArn.split(':');

@@ -42,13 +42,15 @@ export class Endings extends Construct {
     this.preflightError.next(this.abortReleaseLock);
   }
 
-  /** A preflight check that fails: release the lock and abort, before any harm. */
-  onPreflightError(task: sfn.TaskStateBase | sfn.Pass): void {
+  /** A preflight check that fails: release the lock and abort, before any harm. Returns the check. */
+  onPreflightError<T extends sfn.TaskStateBase | sfn.Pass>(task: T): T {
     catchAll(task, this.preflightError);
+    return task;
   }
 
-  /** A step after the experiment that fails: the target is registered already; release and fail. */
-  onStepError(task: sfn.TaskStateBase | sfn.Pass): void {
+  /** A step after the experiment that fails: the target is registered already; release and fail. Returns the step. */
+  onStepError<T extends sfn.TaskStateBase | sfn.Pass>(task: T): T {
     catchAll(task, this.describeStepFailure);
+    return task;
   }
 }

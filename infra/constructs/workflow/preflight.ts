@@ -10,7 +10,7 @@ import {
   describeTarget,
   explain,
   invokeStep,
-  readCall,
+  readLambdaConcurrency,
   targetAvailable,
   type WorkflowContext,
 } from './blocks';
@@ -84,8 +84,7 @@ export class Preflight extends RunbookStep {
     };
     onLockErrors(takeLock);
 
-    const target = describeTarget(this, ctx, STATES.describeTarget, '$.preflight.target');
-    endings.onPreflightError(target);
+    const target = endings.onPreflightError(describeTarget(this, ctx, STATES.describeTarget, '$.preflight.target'));
     const targetNotAvailable = explain(
       this,
       STATES.targetNotAvailable,
@@ -131,12 +130,12 @@ export class Preflight extends RunbookStep {
 
     // A pool brownout saves the target group's pool config in the lock item itself, and reads it back, before
     // anything changes: without a durable save the run never starts. Every other fault saves nothing.
-    const describePool = describePoolConfig(this, ctx, STATES.describePoolConfig, '$.preflight.pool');
-    endings.onPreflightError(describePool);
+    const describePool = endings.onPreflightError(
+      describePoolConfig(this, ctx, STATES.describePoolConfig, '$.preflight.pool'),
+    );
     const acquireSavingPool = acquireLockSavingPool(this, ctx, STATES.acquireLockSavingPool, '$.preflight.pool');
     onLockErrors(acquireSavingPool);
-    const readSaved = readSavedPool(this, ctx, STATES.readSavedPool, '$.preflight.lock');
-    endings.onPreflightError(readSaved);
+    const readSaved = endings.onPreflightError(readSavedPool(this, ctx, STATES.readSavedPool, '$.preflight.lock'));
     const poolNotSaved = explain(
       this,
       STATES.poolNotSaved,
@@ -160,8 +159,7 @@ export class Preflight extends RunbookStep {
     noPoolToSave.next(takeLock);
 
     // The brownout's consent: the proxy must carry the allow tag, as a deregister's proxy must.
-    const readTags = readProxyTags(this, ctx, STATES.readProxyTags, '$.preflight.proxyTags');
-    endings.onPreflightError(readTags);
+    const readTags = endings.onPreflightError(readProxyTags(this, ctx, STATES.readProxyTags, '$.preflight.proxyTags'));
     const proxyNotAllowed = explain(
       this,
       STATES.proxyNotAllowed,
@@ -197,17 +195,9 @@ export class Preflight extends RunbookStep {
 
     // The account's Lambda concurrency: a run that could not get the executions it needs (its traffic workers, a
     // step, the target's environments while the database is gone) would be throttled into a failed verdict.
-    const readConcurrency = readCall(this, STATES.readLambdaConcurrency, {
-      service: 'lambda',
-      action: 'getAccountSettings',
-      parameters: {},
-      // GetAccountSettings acts on no resource: the Service Authorization Reference lists it on "*" only.
-      iamResources: ['*'],
-      iamAction: 'lambda:GetAccountSettings',
-      resultSelector: { unreserved: sfn.JsonPath.numberAt('$.AccountLimit.UnreservedConcurrentExecutions') },
-      resultPath: '$.preflight.lambda',
-    });
-    endings.onPreflightError(readConcurrency);
+    const readConcurrency = endings.onPreflightError(
+      readLambdaConcurrency(this, STATES.readLambdaConcurrency, '$.preflight.lambda'),
+    );
     const concurrencyShort = explain(
       this,
       STATES.lambdaConcurrencyShort,
