@@ -67,16 +67,17 @@ class Connection {
    * Sends a request; `callback` (a function of its own for each request: it names the request) hears
    * of its answer. The call's `abort` fails the request only while it is still on this connection.
    */
-  send(wire: string | Buffer, request: Http1Request, callback: Http1Callback): Http1Call {
+  send(head: string, request: Http1Request, callback: Http1Callback): Http1Call {
     this.reader.reset(request);
     this.callback = callback;
     this.socket.ref();
-    this.socket.write(wire);
-    return new CallOnConnection(this, callback);
+    this.socket.write(request.body === undefined ? head : head + request.body);
+    const call: Http1Call = { abort: (error) => this.abort(callback, error) };
+    return call;
   }
 
   /** Fails the request of `callback`, if it is still the one on this connection. */
-  abort(callback: Http1Callback, error: Error): void {
+  private abort(callback: Http1Callback, error: Error): void {
     if (this.callback === callback) this.fail(error);
   }
 
@@ -124,30 +125,12 @@ class Connection {
   }
 }
 
-/** A request's handle: its connection and its callback (one small object per request, its method on the prototype). */
-class CallOnConnection implements Http1Call {
-  constructor(
-    private readonly connection: Connection,
-    private readonly callback: Http1Callback,
-  ) {}
-
-  abort(error: Error): void {
-    this.connection.abort(this.callback, error);
-  }
-}
-
 /** Connections to one origin (http: or https:), as many as requests are in flight, none pipelined. */
 export class Http1Pool {
   private readonly idle: Connection[] = [];
   private readonly hostHeader: string;
-  /**
-   * Rendered heads, by request line, with the (frozen) headers object they were rendered from, and
-   * the whole request as bytes when it has no body: written as it is, with no string built or encoded.
-   */
-  private readonly heads = new Map<
-    string,
-    { headers: Readonly<Record<string, string>> | undefined; head: string; bodyless: Buffer }
-  >();
+  /** Rendered heads, by request line, with the (frozen) headers object they were rendered from. */
+  private readonly heads = new Map<string, { headers: Readonly<Record<string, string>> | undefined; head: string }>();
   /** Opens a socket whose reads go to the connection that `connection` returns once it exists. */
   private readonly connect: (connection: () => Connection) => net.Socket;
 
@@ -189,9 +172,9 @@ export class Http1Pool {
 
   /** Sends `request` on an idle connection, or a new one; `callback` (its own function per request) hears once of how it ended. Throws on a request that cannot be written. */
   request(request: Http1Request, callback: Http1Callback): Http1Call {
-    const wire = this.wireOf(request);
+    const head = this.headOf(request);
     const connection = this.take() ?? this.open();
-    return connection.send(wire, request, callback);
+    return connection.send(head, request, callback);
   }
 
   private open(): Connection {
@@ -210,24 +193,27 @@ export class Http1Pool {
   }
 
   /**
-   * The request as it goes on the wire: the request line and headers, then the content length and the
-   * body when it has one. A request without headers, or with a frozen headers object, has the same
-   * head each time its line and headers repeat: rendered once, and without a body encoded once.
+   * The request line and headers, up to the content length. A request without headers, or with a
+   * frozen headers object, has the same head each time its line and headers repeat: rendered once.
    */
-  private wireOf(request: Http1Request): string | Buffer {
+  private headOf(request: Http1Request): string {
     const { headers } = request;
     const cacheable = headers === undefined || Object.isFrozen(headers);
     const line = `${request.method} ${request.path}`;
     const cached = cacheable ? this.heads.get(line) : undefined;
-    if (cached !== undefined && cached.headers === headers)
-      return request.body === undefined ? cached.bodyless : withBody(cached.head, request.body);
-    const head = this.renderHead(request);
-    if (cacheable) {
-      // Paths that name a run (`/runs/:runId/orders`) are many over a long life: keep a few.
-      if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
-      this.heads.set(line, { headers, head, bodyless: Buffer.from(`${head}\r\n`) });
+    let head: string;
+    if (cached !== undefined && cached.headers === headers) head = cached.head;
+    else {
+      head = this.renderHead(request);
+      if (cacheable) {
+        // Paths that name a run (`/runs/:runId/orders`) are many over a long life: keep a few.
+        if (this.heads.size >= MAX_CACHED_HEADS) this.heads.clear();
+        this.heads.set(line, { headers, head });
+      }
     }
-    return request.body === undefined ? `${head}\r\n` : withBody(head, request.body);
+    return request.body === undefined
+      ? `${head}\r\n`
+      : `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n`;
   }
 
   private renderHead(request: Http1Request): string {
@@ -263,9 +249,4 @@ export class Http1Pool {
     const index = this.idle.indexOf(connection);
     if (index >= 0) this.idle.splice(index, 1);
   }
-}
-
-/** A head (up to its last header line) with the content length and the body after it. */
-function withBody(head: string, body: string): string {
-  return `${head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }

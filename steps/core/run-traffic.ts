@@ -1,7 +1,6 @@
 // Runs open-loop traffic against the target for a fixed time and returns per-second aggregates.
 import type { TrafficResult } from './contracts';
 import { type ClassifiedAnswer, type Clock, systemClock, type TargetClient, TargetRequestFailed } from '../ports';
-import type { TemplateValues } from './request-template';
 import { API_STAGE_THROTTLE, pacedSendAt, type StageThrottle } from './catch-up';
 import { DeadlineQueue } from './deadline-queue';
 import { MAX_FAILURE_NAME_CHARS } from './run-limits';
@@ -86,13 +85,10 @@ export async function runTraffic(
 
   // A name keeps a bounded number of characters, so every worker's result stays within its share of the state.
   const recordFailure = (name: string): void => recorder.recordFailure(name.slice(0, MAX_FAILURE_NAME_CHARS));
-  /**
-   * Takes `entry` out of flight and returns its latency, or undefined when it was counted already (as
-   * failed, when its timeout ran out). Whoever counts it calls `landed` after.
-   */
-  const land = (entry: InFlight): number | undefined =>
-    inFlight.delete(entry) ? clock.now() - entry.sentFor : undefined;
-  const landed = (): void => {
+  /** Counts `entry` by `count`, unless it was counted already (as failed, when its timeout ran out). */
+  const settle = (entry: InFlight, count: (latencyMs: number) => void): void => {
+    if (!inFlight.delete(entry)) return;
+    count(clock.now() - entry.sentFor);
     if (inFlight.size === 0) allSettled?.();
   };
   const countFailed = (entry: InFlight, latencyMs: number, why: string): void => {
@@ -100,18 +96,16 @@ export async function runTraffic(
     if (entry.request.kind === 'read') recorder.recordRead(entry.request.second, 'failed', latencyMs);
     else recorder.recordWrite(entry.request.second, 'failed', latencyMs);
   };
-  const failedBy = (entry: InFlight) => (error: unknown) => {
-    const ms = land(entry);
-    if (ms === undefined) return;
-    countFailed(
-      entry,
-      ms,
-      error instanceof TargetRequestFailed
-        ? `${error.request}: ${error.reason}`
-        : `${error instanceof Error ? error.name : 'error'}`,
+  const failedBy = (entry: InFlight) => (error: unknown) =>
+    settle(entry, (ms) =>
+      countFailed(
+        entry,
+        ms,
+        error instanceof TargetRequestFailed
+          ? `${error.request}: ${error.reason}`
+          : `${error instanceof Error ? error.name : 'error'}`,
+      ),
     );
-    landed();
-  };
   /** Counts every request whose timeout ran out by `now` as failed. */
   const expire = (now: number): void => {
     for (const entry of inFlight.expire(now)) countFailed(entry, now - entry.sentFor, 'timeout');
@@ -120,30 +114,35 @@ export async function runTraffic(
     if (answer.outcome === 'failed') recordFailure(`${entry.request.kind} ${answer.request}: ${answer.status}`);
   };
 
-  // Per request: one entry, the values, the answer's two handlers; no other closure or object.
   const send = (request: ScheduledRequest, sentFor: number): void => {
     const entry: InFlight = { request, sentFor };
     inFlight.add(entry, clock.now() + timeoutMs);
-    const { sequence, second } = request;
     if (request.kind === 'read') {
-      const values = { runId: opts.runId, phase: opts.phase, sequence, random };
-      callOn(target, 'read', values).then((read) => {
-        const ms = land(entry);
-        if (ms === undefined) return;
-        answered(entry, read);
-        recorder.recordRead(second, read.outcome, ms);
-        landed();
-      }, failedBy(entry));
+      attempt(() => target.read({ runId: opts.runId, phase: opts.phase, sequence: request.sequence, random })).then(
+        (answer) =>
+          settle(entry, (ms) => {
+            answered(entry, answer);
+            recorder.recordRead(request.second, answer.outcome, ms);
+          }),
+        failedBy(entry),
+      );
     } else {
-      const values = { runId: opts.runId, phase: opts.phase, sequence, writeId: `${idPrefix}${sequence}`, random };
-      callOn(target, 'write', values).then((written) => {
-        const ms = land(entry);
-        if (ms === undefined) return;
-        answered(entry, written);
-        if (written.outcome === 'ok' || written.outcome === 'queued') recorder.recordAccepted(sequence);
-        recorder.recordWrite(second, written.outcome, ms);
-        landed();
-      }, failedBy(entry));
+      const values = {
+        runId: opts.runId,
+        phase: opts.phase,
+        sequence: request.sequence,
+        writeId: `${idPrefix}${request.sequence}`,
+        random,
+      };
+      attempt(() => target.write(values)).then(
+        (answer) =>
+          settle(entry, (ms) => {
+            answered(entry, answer);
+            if (answer.outcome === 'ok' || answer.outcome === 'queued') recorder.recordAccepted(request.sequence);
+            recorder.recordWrite(request.second, answer.outcome, ms);
+          }),
+        failedBy(entry),
+      );
     }
   };
 
@@ -201,19 +200,6 @@ interface InFlight {
   request: ScheduledRequest;
   /** Its scheduled send time, from which its latency runs. */
   sentFor: number;
-}
-
-/** `client[kind](values)`, with no closure: a client that throws instead of rejecting still yields one failed request, not a crash. */
-function callOn<K extends 'read' | 'write'>(
-  client: TargetClient,
-  kind: K,
-  values: TemplateValues,
-): ReturnType<TargetClient[K]> {
-  try {
-    return client[kind](values) as ReturnType<TargetClient[K]>;
-  } catch (error) {
-    return Promise.reject(error) as ReturnType<TargetClient[K]>;
-  }
 }
 
 /** Calls now; a client that throws instead of rejecting still yields one failed request, not a crash. */
