@@ -1,5 +1,6 @@
 // The benchmark's yardstick for paced sending: the least CPU a generator that sends each request at its own time pays here.
 import net from 'node:net';
+import { sleepUntil } from '../steps/core/run-traffic';
 import { sendSchedule } from '../steps/core/traffic';
 import { systemClock } from '../steps/ports';
 
@@ -20,9 +21,8 @@ export interface PacedFloorCounts {
 
 /**
  * Sends one fixed GET at each intended time of the schedule our generator follows (the same
- * `sendSchedule`, uniform, and the same rule for sleeping: whole milliseconds rounded up, again if
- * woken early), on keep-alive sockets that carry one request at a time, and takes each socket's
- * next read as its answer. Nothing is parsed, timed out, recorded or classified: it costs the
+ * `sendSchedule`, uniform, and the same `sleepUntil`), on keep-alive sockets that carry one request
+ * at a time, and takes each socket's next read as its answer. Nothing is parsed, timed out, recorded or classified: it costs the
  * process's wake-ups for each send and each answer, the system calls and little else, so its CPU
  * per request is the floor that pacing to the millisecond sets on this machine for any generator.
  * Only for a sink that answers each request with one small write (`bench/arrival-sink.ts`).
@@ -52,9 +52,7 @@ export async function runPacedFloor(shape: PacedFloorShape): Promise<PacedFloorC
   };
   const startedAtMs = systemClock.now();
   for (const scheduled of sendSchedule({ ...shape, arrivals: 'uniform' })) {
-    const sendAt = startedAtMs + scheduled.offsetMs;
-    for (let wait = sendAt - systemClock.now(); wait > 0; wait = sendAt - systemClock.now())
-      await systemClock.sleep(Math.ceil(wait));
+    await sleepUntil(systemClock, startedAtMs + scheduled.offsetMs);
     const socket = idle.pop() ?? connect();
     busy.add(socket);
     socket.write(request);

@@ -165,9 +165,7 @@ export async function runTraffic(
       if (wait > 0) await clock.sleep(Math.ceil(wait));
       expire(clock.now());
     }
-    // Sleep whole milliseconds, rounded up, and again if the timer fired early (Node's timers run on
-    // a cached loop time, and can wake a millisecond before the wall clock says): never send early.
-    for (let wait = sendAt - clock.now(); wait > 0; wait = sendAt - clock.now()) await clock.sleep(Math.ceil(wait));
+    await sleepUntil(clock, sendAt);
     const now = clock.now();
     expire(now);
     if (first) {
@@ -193,6 +191,15 @@ export async function runTraffic(
   const scheduleEnd = startedAtMs + opts.durationSeconds * 1000;
   if (scheduleEnd > clock.now()) await clock.sleep(scheduleEnd - clock.now());
   return recorder.result(await degradation, clock.now(), idPrefix);
+}
+
+/**
+ * Sleeps until `atMs` (epoch ms) on `clock`: whole milliseconds, rounded up, and again if the timer
+ * fired early (Node's timers run on a cached loop time, and can wake a millisecond before the wall
+ * clock says), so a send is never early. At once when `atMs` has passed.
+ */
+export async function sleepUntil(clock: Clock, atMs: number): Promise<void> {
+  for (let wait = atMs - clock.now(); wait > 0; wait = atMs - clock.now()) await clock.sleep(Math.ceil(wait));
 }
 
 /** A request sent and not yet counted. */
